@@ -1,0 +1,404 @@
+import { Evaluator } from '../hdl/evaluate.ts';
+import { fromBits } from '../hdl/types.ts';
+import {
+  constantNodes,
+  moduleHierarchy,
+  type Module,
+  type Node,
+  type Port,
+  type Register,
+} from '../hdl/ir.ts';
+import { fileHeader } from './header.ts';
+import { renderTemplate } from './templates.ts';
+
+export interface VerilogFile {
+  /** `<module>.v` */
+  fileName: string;
+  moduleName: string;
+  text: string;
+}
+
+/** Verilog-2005 for a module and every module it instantiates, one module per file, the top last. */
+export function emitVerilog(top: Module): VerilogFile[] {
+  return moduleHierarchy(top).map((m) => ({
+    fileName: `${m.name}.v`,
+    moduleName: m.name,
+    text: emitModule(m),
+  }));
+}
+
+/** Kinds whose Verilog expression is cheap and clear enough to repeat at every use. */
+const INLINE_ALWAYS = new Set(['slice', 'zext', 'sext', 'cast', 'const']);
+/** Kinds whose Verilog expression is only correct at exactly its own width: they get a wire of their own. */
+const OWN_WIRE = new Set(['mul', 'sra']);
+/** Kinds whose expression needs no parentheses when it is an operand. */
+const ATOMIC = new Set(['slice', 'zext', 'sext', 'concat', 'const', 'reg', 'input', 'instout']);
+/** Kinds whose operand must be a plain name (Verilog-2005 cannot index an expression). */
+const NEEDS_NAMED_OPERAND = new Set(['slice', 'sext', 'mul']);
+
+/**
+ * Emission rules that keep the text correct without relying on Verilog's context-width rules:
+ * every operand already has the width its operator computes at (the IR guarantees it), nets are
+ * declared unsigned, and `$signed` appears only where signedness changes the result.
+ */
+export function emitModule(module: Module): string {
+  const e = new ModuleEmitter(module);
+  return renderTemplate('verilog/module.v.hbs', {
+    header: fileHeader(module, '//'),
+    name: module.name,
+    ports: e.portLines(),
+    body: e.bodyLines(),
+  });
+}
+
+class ModuleEmitter {
+  private readonly constant: boolean[];
+  private readonly folded: bigint[] = [];
+  private readonly uses: number[];
+  private readonly wireName = new Map<number, string>();
+  private readonly portOfDriver = new Map<number, Port>();
+
+  constructor(private readonly m: Module) {
+    this.constant = constantNodes(m.nodes);
+    const ev = new Evaluator(m);
+    m.nodes.forEach((n, i) => {
+      if (this.constant[i]) this.folded[i] = ev.nodeValue(n.id);
+    });
+    this.uses = new Array<number>(m.nodes.length).fill(0);
+    for (const n of m.nodes) for (const a of n.args) this.uses[a]!++;
+    for (const r of m.registers) {
+      this.uses[r.next]!++;
+      if (r.enable !== undefined) this.uses[r.enable]!++;
+    }
+    for (const p of m.ports) if (p.driver !== undefined) this.uses[p.driver]!++;
+    for (const p of m.ports) {
+      if (p.direction === 'output' && p.driver !== undefined && m.nodes[p.driver]!.name === p.name) {
+        this.portOfDriver.set(p.driver, p);
+      }
+    }
+    this.chooseWires();
+  }
+
+  portLines(): string[] {
+    const ports = this.m.ports;
+    const decls = ports.map((p) => {
+      const isReg =
+        p.direction === 'output' &&
+        p.driver !== undefined &&
+        this.m.nodes[p.driver]!.kind === 'reg' &&
+        this.portOfDriver.has(p.driver);
+      const kind = p.direction === 'input' ? 'input  wire' : isReg ? 'output reg ' : 'output wire';
+      return `${kind} ${range(p.type.width).padEnd(8)} ${p.name}`;
+    });
+    const width = Math.max(...decls.map((d) => d.length)) + 1;
+    return decls.map((d, i) => {
+      const p = ports[i]!;
+      const note = [p.type.signed ? 'signed' : '', p.doc ?? ''].filter((s) => s !== '').join(', ');
+      const line = `${d}${i < ports.length - 1 ? ',' : ''}`;
+      return note === '' ? line : `${line.padEnd(width)} // ${note}`;
+    });
+  }
+
+  bodyLines(): string[] {
+    const lines: string[] = [];
+    const regs = this.m.nodes
+      .filter((n) => n.kind === 'reg' && !this.portOfDriver.has(n.id))
+      .sort((x, y) => x.stage - y.stage);
+    if (regs.length > 0) {
+      lines.push('// Registers');
+      for (const n of regs) lines.push(`reg  ${range(n.type.width).padEnd(8)} ${n.name};${signedNote(n)}`);
+      lines.push('');
+    }
+    const instOutputs = this.m.nodes.filter((n) => n.kind === 'instout');
+    for (const n of instOutputs)
+      lines.push(`wire ${range(n.type.width).padEnd(8)} ${this.wireName.get(n.id)};${signedNote(n)}`);
+    if (instOutputs.length > 0) lines.push('');
+
+    const logic: string[] = [];
+    for (const n of this.m.nodes) {
+      const name = this.wireName.get(n.id);
+      if (name === undefined || n.kind === 'reg' || n.kind === 'input' || n.kind === 'instout') continue;
+      if (this.constant[n.id]) {
+        logic.push(
+          `localparam ${range(n.type.width).padEnd(8)} ${name} = ${literal(this.folded[n.id]!, n.type.width)};`,
+        );
+      } else if (this.portOfDriver.has(n.id)) {
+        continue;
+      } else {
+        logic.push(`wire ${range(n.type.width).padEnd(8)} ${name} = ${this.expression(n)};${signedNote(n)}`);
+      }
+    }
+    if (logic.length > 0) lines.push('// Logic', ...logic, '');
+
+    for (const [i, inst] of this.m.instances.entries()) {
+      const conns = [
+        ...[...inst.inputs].map(([port, id]) => `.${port}(${this.operand(id)})`),
+        ...[...inst.outputs].map(([port, id]) => `.${port}(${this.wireName.get(id)})`),
+      ];
+      lines.push(
+        `${inst.module.name} ${inst.name} (`,
+        ...conns.map((c, k) => `    ${c}${k < conns.length - 1 ? ',' : ''}`),
+        ');',
+      );
+      if (i === this.m.instances.length - 1) lines.push('');
+    }
+
+    lines.push(...this.registerBlocks());
+
+    const outputs = this.m.ports.filter((p) => p.direction === 'output');
+    const assigns = outputs
+      .filter((p) => !(this.portOfDriver.has(p.driver!) && this.m.nodes[p.driver!]!.kind === 'reg'))
+      .map((p) => {
+        const driver = this.m.nodes[p.driver!]!;
+        const value = this.portOfDriver.has(driver.id) ? this.expression(driver) : this.operand(driver.id);
+        return `assign ${p.name} = ${value};`;
+      });
+    if (assigns.length > 0) lines.push('// Outputs', ...assigns, '');
+
+    const unused = this.unusedBits();
+    if (unused.length > 0) {
+      lines.push('// Bits that no logic reads, gathered so that lint sees they are dropped on purpose.');
+      lines.push(`wire unused_bits = ^{${unused.join(', ')}};`, '');
+    }
+    while (lines[lines.length - 1] === '') lines.pop();
+    return lines;
+  }
+
+  /** Registers grouped by reset and load condition, one always block per group. */
+  private registerBlocks(): string[] {
+    const groups = new Map<string, Register[]>();
+    const byStage = [...this.m.registers].sort(
+      (x, y) => this.m.nodes[x.read]!.stage - this.m.nodes[y.read]!.stage,
+    );
+    for (const r of byStage) {
+      const key = `${r.reset !== undefined}|${r.enable ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const lines: string[] = [];
+    for (const regs of groups.values()) {
+      const first = regs[0]!;
+      const enable = first.enable === undefined ? undefined : this.operand(first.enable);
+      const loads = regs.map((r) => `${this.m.nodes[r.read]!.name} <= ${this.operand(r.next)};`);
+      lines.push('always @(posedge clk) begin');
+      if (first.reset !== undefined) {
+        lines.push('    if (rst) begin');
+        for (const r of regs)
+          lines.push(`        ${this.m.nodes[r.read]!.name} <= ${literal(r.reset!, r.type.width)};`);
+        lines.push(enable === undefined ? '    end else begin' : `    end else if (${enable}) begin`);
+        lines.push(...loads.map((l) => `        ${l}`), '    end');
+      } else if (enable !== undefined) {
+        lines.push(`    if (${enable}) begin`, ...loads.map((l) => `        ${l}`), '    end');
+      } else {
+        lines.push(...loads.map((l) => `    ${l}`));
+      }
+      lines.push('end', '');
+    }
+    return lines;
+  }
+
+  /** Decide which nodes are declared under a name and which are written inline where they are used. */
+  private chooseWires(): void {
+    const taken = new Set<string>([
+      ...this.m.ports.map((p) => p.name),
+      ...this.m.instances.map((i) => i.name),
+    ]);
+    for (const n of this.m.nodes) if (n.name !== undefined) taken.add(n.name);
+    const needsName = new Set<number>();
+    for (const n of this.m.nodes) {
+      if (NEEDS_NAMED_OPERAND.has(n.kind)) for (const a of n.args) needsName.add(a);
+    }
+    for (const n of this.m.nodes) {
+      if (n.kind === 'input') {
+        this.wireName.set(n.id, n.port!);
+        continue;
+      }
+      const cast = n.kind === 'cast' && n.name === undefined;
+      const own =
+        n.name !== undefined ||
+        n.kind === 'instout' ||
+        OWN_WIRE.has(n.kind) ||
+        (needsName.has(n.id) && !this.constant[n.id] && !cast) ||
+        (this.uses[n.id]! > 1 && !INLINE_ALWAYS.has(n.kind) && !this.constant[n.id]);
+      if (!own) continue;
+      let name =
+        n.name ??
+        (n.kind === 'instout' ? `${this.m.instances[n.inst!]!.name}_${n.port}` : `${n.kind}_${n.id}`);
+      if (n.name === undefined) {
+        while (taken.has(name)) name = `${name}_`;
+        taken.add(name);
+      }
+      this.wireName.set(n.id, name);
+    }
+  }
+
+  /** How a node is referred to as an operand: its name, or its expression in parentheses when compound. */
+  operand(id: number): string {
+    const n = this.m.nodes[id]!;
+    const name = this.wireName.get(id);
+    if (name !== undefined) return name;
+    if (this.constant[id]) return literal(this.folded[id]!, n.type.width);
+    if (n.kind === 'cast') return this.operand(n.args[0]!);
+    const text = this.expression(n);
+    return ATOMIC.has(n.kind) ? text : `(${text})`;
+  }
+
+  /** An operand extended to `width` bits by its signedness; constants become literals of that width. */
+  private extendedOperand(id: number, width: number): string {
+    const type = this.m.nodes[id]!.type;
+    if (this.constant[id]) return literal(BigInt.asUintN(width, fromBits(this.folded[id]!, type)), width);
+    return extendTo(this.identifier(id), type, width);
+  }
+
+  /** A name usable where Verilog requires an identifier (indexing). */
+  private identifier(id: number): string {
+    const n = this.m.nodes[id]!;
+    if (n.kind === 'cast' && !this.wireName.has(id)) return this.identifier(n.args[0]!);
+    return this.wireName.get(id) ?? this.operand(id);
+  }
+
+  expression(n: Node): string {
+    const [a, b] = n.args;
+    const op = (i: number) => this.operand(n.args[i]!);
+    const argType = (i: number) => this.m.nodes[n.args[i]!]!.type;
+    const binary: Record<string, string> = {
+      add: '+',
+      sub: '-',
+      and: '&',
+      or: '|',
+      xor: '^',
+      eq: '==',
+      ne: '!=',
+    };
+    const relational: Record<string, string> = { lt: '<', le: '<=', gt: '>', ge: '>=' };
+    if (this.constant[n.id]) return literal(this.folded[n.id]!, n.type.width);
+    switch (n.kind) {
+      case 'add':
+      case 'sub':
+      case 'and':
+      case 'or':
+      case 'xor':
+      case 'eq':
+      case 'ne':
+        return `${op(0)} ${binary[n.kind]} ${op(1)}`;
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge':
+        return argType(0).signed
+          ? `$signed(${op(0)}) ${relational[n.kind]} $signed(${op(1)})`
+          : `${op(0)} ${relational[n.kind]} ${op(1)}`;
+      case 'mul': {
+        // Operands extended to the product width: no implicit widening, and $signed lets synthesis
+        // see the narrow signed multiplier behind the sign extension.
+        const ext = (i: number) => this.extendedOperand(n.args[i]!, n.type.width);
+        const signed = argType(0).signed || argType(1).signed;
+        return signed ? `$signed(${ext(0)}) * $signed(${ext(1)})` : `${ext(0)} * ${ext(1)}`;
+      }
+      case 'not':
+        return `~${op(0)}`;
+      case 'shl':
+      case 'shr':
+        return `${op(0)} ${n.kind === 'shl' ? '<<' : '>>'} ${n.amount ?? this.operand(b!)}`;
+      case 'sra':
+        return `$signed(${op(0)}) >>> ${n.amount ?? this.operand(b!)}`;
+      case 'mux':
+        return `${op(0)} ? ${op(1)} : ${op(2)}`;
+      case 'concat':
+        return `{${n.args.map((id) => this.operand(id)).join(', ')}}`;
+      case 'slice':
+        return n.hi === n.lo ? `${this.identifier(a!)}[${n.hi}]` : `${this.identifier(a!)}[${n.hi}:${n.lo}]`;
+      case 'zext':
+        return `{${literal(0n, n.type.width - argType(0).width)}, ${op(0)}}`;
+      case 'sext':
+        return extendTo(this.identifier(a!), argType(0), n.type.width);
+      case 'cast':
+        return op(0);
+      case 'andr':
+        return `&${op(0)}`;
+      case 'orr':
+        return `|${op(0)}`;
+      case 'xorr':
+        return `^${op(0)}`;
+      case 'reg':
+      case 'input':
+      case 'instout':
+        return this.wireName.get(n.id) ?? n.name!;
+      case 'const':
+        return literal(n.value!, n.type.width);
+    }
+    throw new Error(`unreachable: ${n.kind}`);
+  }
+
+  /** Bits of declared signals that nothing reads, as Verilog selects. */
+  private unusedBits(): string[] {
+    const used = new Map<number, bigint>();
+    const mark = (id: number, bits: bigint) => used.set(id, (used.get(id) ?? 0n) | bits);
+    const all = (id: number) => (1n << BigInt(this.m.nodes[id]!.type.width)) - 1n;
+    const visited = new Set<number>();
+    // Walk what the text references: through inlined nodes down to declared names.
+    const reference = (id: number, bits: bigint): void => {
+      const n = this.m.nodes[id]!;
+      if (this.wireName.has(id) || n.kind === 'reg' || this.constant[id]) {
+        mark(id, bits);
+        if (visited.has(id) || this.constant[id]) return;
+        visited.add(id);
+      }
+      if (n.kind === 'slice')
+        return reference(n.args[0]!, ((1n << BigInt(n.hi! - n.lo! + 1)) - 1n) << BigInt(n.lo!));
+      if (n.kind === 'cast') return reference(n.args[0]!, bits);
+      for (const a of n.args) reference(a, all(a));
+    };
+    for (const p of this.m.ports) if (p.driver !== undefined) reference(p.driver, all(p.driver));
+    for (const r of this.m.registers) {
+      reference(r.next, all(r.next));
+      if (r.enable !== undefined) reference(r.enable, all(r.enable));
+    }
+    const unused: string[] = [];
+    const describe = (name: string, width: number, usedBits: bigint) => {
+      for (let hi = width - 1; hi >= 0; hi--) {
+        if ((usedBits >> BigInt(hi)) & 1n) continue;
+        let lo = hi;
+        while (lo > 0 && !((usedBits >> BigInt(lo - 1)) & 1n)) lo--;
+        unused.push(width === 1 ? name : lo === hi ? `${name}[${hi}]` : `${name}[${hi}:${lo}]`);
+        hi = lo;
+      }
+    };
+    for (const p of this.m.ports) {
+      if (p.direction !== 'input' || p.name === 'clk') continue;
+      const node = this.m.nodes.find((n) => n.kind === 'input' && n.port === p.name);
+      if (p.name === 'rst') {
+        if (!this.m.registers.some((r) => r.reset !== undefined)) unused.push('rst');
+        continue;
+      }
+      describe(p.name, p.type.width, node === undefined ? 0n : (used.get(node.id) ?? 0n));
+    }
+    for (const n of this.m.nodes) {
+      if (n.kind === 'input' || !this.wireName.has(n.id) || this.constant[n.id]) continue;
+      describe(this.wireName.get(n.id)!, n.type.width, used.get(n.id) ?? 0n);
+    }
+    return unused;
+  }
+}
+
+function range(width: number): string {
+  return width === 1 ? '' : `[${width - 1}:0]`;
+}
+
+function signedNote(n: Node): string {
+  return n.type.signed ? ' // signed' : '';
+}
+
+/** A sized Verilog literal: decimal when short, hexadecimal when long. */
+export function literal(value: bigint, width: number): string {
+  if (width === 1) return `1'b${value}`;
+  return value < 1024n ? `${width}'d${value}` : `${width}'h${value.toString(16)}`;
+}
+
+/** `name` extended to `width` bits by its type's signedness. */
+function extendTo(name: string, type: { width: number; signed: boolean }, width: number): string {
+  const extra = width - type.width;
+  if (extra === 0) return name;
+  if (!type.signed) return `{${literal(0n, extra)}, ${name}}`;
+  const sign = type.width === 1 ? name : `${name}[${type.width - 1}]`;
+  return extra === 1 ? `{${sign}, ${name}}` : `{{${extra}{${sign}}}, ${name}}`;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { Module } from './hdl/ir.ts';
+
+/** A hardware generator: validated parameters in, one IR module (with its sub-modules) out. */
+export interface Generator<S extends z.ZodType = z.ZodType> {
+  /** Name used on the command line and in the catalog, e.g. 'int_mac'. */
+  readonly name: string;
+  readonly family: 'mul' | 'mac' | 'dequant' | 'gemv';
+  /** One sentence for `bitsmith list` and the generated README. */
+  readonly summary: string;
+  /** Parameters with their defaults and the rules that relate them. */
+  readonly params: S;
+  build(params: z.output<S>): Module;
+}
+
+/** A parameter set that a generator refused; the message names parameter, value and what is allowed. */
+export class ParameterError extends Error {
+  override name = 'ParameterError';
+}
+
+/**
+ * Validate raw parameters (from the catalog or the command line) against a generator's schema.
+ * Unknown keys are errors too: a misspelt parameter must not silently fall back to its default.
+ */
+export function parseParams<S extends z.ZodType>(
+  generator: Generator<S>,
+  raw: Record<string, unknown>,
+): z.output<S> {
+  const shape = objectShape(generator.params);
+  if (shape !== undefined) {
+    for (const key of Object.keys(raw)) {
+      if (!(key in shape)) {
+        throw new ParameterError(
+          `${generator.name}: unknown parameter '${key}'; parameters are ${Object.keys(shape).join(', ')}`,
+        );
+      }
+    }
+  }
+  const result = generator.params.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const key = issue.path.join('.');
+  const value = key === '' ? raw : raw[String(issue.path[0])];
+  const where = key === '' ? 'parameters' : `parameter '${key}' = ${JSON.stringify(value)}`;
+  throw new ParameterError(`${generator.name}: ${where} is not allowed: ${issue.message}`);
+}
+
+/** The keys of an object schema, also through refinements and defaults. */
+export function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  let s: unknown = schema;
+  for (let i = 0; i < 8 && s !== undefined; i++) {
+    if (s instanceof z.ZodObject) return s.shape as Record<string, z.ZodType>;
+    const def = (s as { def?: { innerType?: unknown; in?: unknown; schema?: unknown } }).def;
+    s = def?.innerType ?? def?.in ?? def?.schema;
+  }
+  return undefined;
+}
+
+/** An integer parameter in [min, max], with a message that says so. */
+export function intParam(min: number, max: number) {
+  return z
+    .number({ error: `must be an integer from ${min} to ${max}` })
+    .int({ error: `must be an integer from ${min} to ${max}` })
+    .min(min, { error: `must be an integer from ${min} to ${max}` })
+    .max(max, { error: `must be an integer from ${min} to ${max}` });
+}
+
+/** One of a fixed list of words, with a message that lists them. */
+export function choiceParam<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` });
+}
+
+export function boolParam() {
+  return z.boolean({ error: 'must be true or false' });
+}

@@ -1,0 +1,143 @@
+import type { HdlType } from './types.ts';
+
+/**
+ * The IR: a flat, backend-neutral netlist of word-level operations and registers.
+ *
+ * Invariants every back end relies on:
+ * - each node carries its own type (width, signedness); values are bit patterns of that width;
+ * - operands of add, sub, and, or, xor, mux arms and comparisons have exactly the node's operand width
+ *   (the builder inserts explicit extensions), so no back end needs implicit width rules;
+ * - cast reinterprets the same bits with another signedness (no hardware);
+ * - mul takes operands of any widths and signedness and yields their full product;
+ * - nodes are stored in creation order, which is a topological order of the combinational graph.
+ */
+export type NodeKind =
+  | 'input'
+  | 'const'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'and'
+  | 'or'
+  | 'xor'
+  | 'not'
+  | 'shl'
+  | 'shr'
+  | 'sra'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'mux'
+  | 'concat'
+  | 'slice'
+  | 'zext'
+  | 'sext'
+  | 'cast'
+  | 'andr'
+  | 'orr'
+  | 'xorr'
+  | 'reg'
+  | 'instout';
+
+export interface Node {
+  readonly id: number;
+  readonly kind: NodeKind;
+  readonly type: HdlType;
+  /** Operand node ids. For mux: [select, whenTrue, whenFalse]; for concat: most significant part first. */
+  readonly args: readonly number[];
+  /** const: the bit pattern. */
+  readonly value?: bigint;
+  /** slice: bit range, inclusive. */
+  readonly hi?: number;
+  readonly lo?: number;
+  /** shl/shr/sra by a constant amount (a variable amount is args[1]). */
+  readonly amount?: number;
+  /** input: port name; reg: register index; instout: instance index and port name. */
+  readonly port?: string;
+  readonly reg?: number;
+  readonly inst?: number;
+  /** The name this value keeps in every back end, when the designer gave one. */
+  name?: string;
+  /** Pipeline stage in which the value is computed (0 before any stage cut). */
+  readonly stage: number;
+}
+
+export interface Port {
+  readonly name: string;
+  readonly direction: 'input' | 'output';
+  readonly type: HdlType;
+  /** What the port carries, for documentation (e.g. 'e4m3fn code', 'product'). */
+  readonly doc?: string;
+  /** Output ports: the node that drives the port. */
+  readonly driver?: number;
+}
+
+export interface Register {
+  readonly name: string;
+  readonly type: HdlType;
+  /** Value loaded while rst is high; undefined for registers that need no reset (pipeline data). */
+  readonly reset?: bigint;
+  /** The node whose value is loaded at the clock edge. */
+  readonly next: number;
+  /** Load only when this 1-bit node is high; undefined loads every cycle. */
+  readonly enable?: number;
+  /** The node that reads the register's current value. */
+  readonly read: number;
+}
+
+export interface Instance {
+  readonly name: string;
+  readonly module: Module;
+  /** Input port name -> driving node id in the parent. */
+  readonly inputs: ReadonlyMap<string, number>;
+  /** Output port name -> instout node id in the parent. */
+  readonly outputs: ReadonlyMap<string, number>;
+}
+
+/** Timing of a module as seen from its ports. */
+export type Timing = { kind: 'comb' } | { kind: 'pipelined'; latency: number; ready: boolean };
+
+export interface Module {
+  readonly name: string;
+  /** Generator and parameters that produced the module, written into every file header. */
+  readonly origin: { generator: string; params: Readonly<Record<string, unknown>> };
+  readonly ports: readonly Port[];
+  readonly nodes: readonly Node[];
+  readonly registers: readonly Register[];
+  readonly instances: readonly Instance[];
+  readonly timing: Timing;
+}
+
+/** Names of the control ports of clocked modules. */
+export const CONTROL_PORTS = ['clk', 'rst', 'in_valid', 'in_ready', 'out_valid', 'out_ready'] as const;
+
+export function isControlPort(name: string): boolean {
+  return (CONTROL_PORTS as readonly string[]).includes(name);
+}
+
+/** Every module a design needs, the top last, each once (instances with equal names share one definition). */
+export function moduleHierarchy(top: Module): Module[] {
+  const seen = new Map<string, Module>();
+  const visit = (m: Module): void => {
+    for (const inst of m.instances) visit(inst.module);
+    if (!seen.has(m.name)) seen.set(m.name, m);
+  };
+  visit(top);
+  return [...seen.values()];
+}
+
+/**
+ * Which nodes hold the same value whatever the inputs: constants and logic fed only by constants.
+ * They are never registered between stages, and back ends may fold them into literals.
+ */
+export function constantNodes(nodes: readonly { kind: NodeKind; args: readonly number[] }[]): boolean[] {
+  const constant: boolean[] = [];
+  nodes.forEach((n, i) => {
+    const source = n.kind === 'input' || n.kind === 'reg' || n.kind === 'instout';
+    constant[i] = n.kind === 'const' || (!source && n.args.length > 0 && n.args.every((a) => constant[a]));
+  });
+  return constant;
+}

@@ -1,0 +1,349 @@
+import { HdlError } from './errors.ts';
+import {
+  constantNodes,
+  type Instance,
+  type Module,
+  type Node,
+  type NodeKind,
+  type Port,
+  type Register,
+} from './ir.ts';
+import { UInt, type HdlType } from './types.ts';
+
+/** A node while its module is being built (args and name still change). */
+export interface DraftNode {
+  id: number;
+  kind: NodeKind;
+  type: HdlType;
+  args: number[];
+  value?: bigint;
+  hi?: number;
+  lo?: number;
+  amount?: number;
+  port?: string;
+  reg?: number;
+  inst?: number;
+  name?: string;
+  stage: number;
+}
+
+export interface DraftRegister {
+  name: string;
+  type: HdlType;
+  reset?: bigint | undefined;
+  next?: number;
+  when?: number;
+  read: number;
+  stage: number;
+}
+
+export interface DraftModule {
+  name: string;
+  origin: Module['origin'];
+  ports: Port[];
+  nodes: DraftNode[];
+  registers: DraftRegister[];
+  instances: { name: string; module: Module; inputPorts: string[]; outputs: Map<string, number> }[];
+  latency: number;
+  ready: boolean;
+}
+
+/** A register of the lowered module before renumbering. */
+interface LoweredRegister {
+  name: string;
+  type: HdlType;
+  read: number;
+  next: number;
+  enable?: number;
+  reset?: bigint;
+}
+
+/**
+ * Turn stage cuts into hardware: every value used in a later stage than the one it was computed in
+ * reaches it through one register per stage crossed (named `<value>_s<stage>`); a valid bit travels
+ * beside the data; with backpressure, `advance` freezes every register while the output is stalled.
+ */
+export function lowerStages(draft: DraftModule): Module {
+  const nodes: DraftNode[] = draft.nodes.map((n) => ({ ...n, args: [...n.args] }));
+  // Designer registers keep their indexes; control and pipeline registers follow them.
+  const registers: LoweredRegister[] = draft.registers.map((r) => ({
+    name: r.name,
+    type: r.type,
+    read: r.read,
+    next: -1,
+    ...(r.reset === undefined ? {} : { reset: r.reset }),
+  }));
+  const latency = draft.latency;
+  const clocked = latency > 0 || draft.registers.length > 0;
+  if (draft.ready && !clocked) {
+    throw new HdlError(`module '${draft.name}': valid/ready backpressure needs stage cuts or registers`);
+  }
+
+  const add = (
+    kind: NodeKind,
+    type: HdlType,
+    args: number[],
+    stage: number,
+    extra: Partial<DraftNode> = {},
+  ): number => {
+    const id = nodes.length;
+    nodes.push({ ...extra, id, kind, type, args, stage });
+    return id;
+  };
+  const addRegister = (name: string, type: HdlType, stage: number, reset?: bigint): number => {
+    const read = add('reg', type, [], stage, { reg: registers.length, name });
+    registers.push({ name, type, read, next: -1, ...(reset === undefined ? {} : { reset }) });
+    return read;
+  };
+
+  // Constants (and logic of constants only) exist in every stage and are never registered.
+  const constant = constantNodes(draft.nodes);
+  const isConstant = (id: number): boolean => constant[id] ?? false;
+
+  // Control: in_valid -> valid_s1 -> ... -> out_valid, and the stall signal.
+  const controlPortsIn: Port[] = [];
+  const controlPortsOut: Port[] = [];
+  let advance: number | undefined;
+  const valid: number[] = [];
+  if (clocked) {
+    controlPortsIn.push({ name: 'clk', direction: 'input', type: UInt(1), doc: 'clock, rising edge' });
+    controlPortsIn.push({
+      name: 'rst',
+      direction: 'input',
+      type: UInt(1),
+      doc: 'synchronous reset, active high',
+    });
+    controlPortsIn.push({
+      name: 'in_valid',
+      direction: 'input',
+      type: UInt(1),
+      doc: 'the inputs hold a vector',
+    });
+    valid.push(add('input', UInt(1), [], 0, { port: 'in_valid', name: 'in_valid' }));
+    for (let s = 1; s <= latency; s++) valid.push(addRegister(`valid_s${s}`, UInt(1), s, 0n));
+    const outValid = valid[latency]!;
+    if (draft.ready) {
+      const outReady = add('input', UInt(1), [], latency, { port: 'out_ready', name: 'out_ready' });
+      const notValid = add('not', UInt(1), [outValid], latency);
+      advance = add('or', UInt(1), [notValid, outReady], latency, { name: 'advance' });
+      controlPortsIn.push({
+        name: 'in_ready',
+        direction: 'output',
+        type: UInt(1),
+        driver: advance,
+        doc: 'the unit takes a vector this cycle',
+      });
+    }
+    controlPortsOut.push({
+      name: 'out_valid',
+      direction: 'output',
+      type: UInt(1),
+      driver: outValid,
+      doc: 'the outputs hold a result',
+    });
+    if (draft.ready) {
+      controlPortsOut.push({
+        name: 'out_ready',
+        direction: 'input',
+        type: UInt(1),
+        doc: 'the consumer takes the result this cycle',
+      });
+    }
+    for (let s = 1; s <= latency; s++) {
+      const reg = registers[nodes[valid[s]!]!.reg!]!;
+      reg.next = valid[s - 1]!;
+      if (advance !== undefined) reg.enable = advance;
+    }
+  }
+
+  const fires = new Map<number, number>();
+  const fire = (stage: number): number => {
+    if (advance === undefined) return valid[stage]!;
+    let id = fires.get(stage);
+    if (id === undefined) {
+      id = add('and', UInt(1), [valid[stage]!, advance], stage, { name: `fire_s${stage}` });
+      fires.set(stage, id);
+    }
+    return id;
+  };
+
+  // A designer register loaded on every valid vector holds, one stage later, exactly the value it loaded:
+  // it doubles as that value's pipeline copy.
+  const loadedBy = new Map<number, number>();
+  for (const r of draft.registers) {
+    if (r.when === undefined && !isConstant(r.next!) && nodes[r.next!]!.stage === r.stage)
+      loadedBy.set(r.next!, r.read);
+  }
+
+  const delays = new Map<string, number>();
+  const delayed = (id: number, stage: number): number => {
+    if (isConstant(id) || nodes[id]!.stage >= stage) return id;
+    const key = `${id}@${stage}`;
+    const known = delays.get(key);
+    if (known !== undefined) return known;
+    const previous = delayed(id, stage - 1);
+    let result = loadedBy.get(previous);
+    if (result === undefined || nodes[result]!.stage !== stage - 1) {
+      const base = nodes[id]!.name ?? `t${id}`;
+      result = addRegister(`${base}_s${stage}`, nodes[id]!.type, stage);
+      const reg = registers[registers.length - 1]!;
+      reg.next = previous;
+      if (advance !== undefined) reg.enable = advance;
+    }
+    delays.set(key, result);
+    return result;
+  };
+
+  for (const n of draft.nodes) {
+    const node = nodes[n.id]!;
+    node.args = node.args.map((a) => {
+      if (nodes[a]!.stage > node.stage && !isConstant(a)) {
+        throw new HdlError(
+          `'${node.name ?? node.kind}' in stage ${node.stage} uses a value from a later stage`,
+        );
+      }
+      return delayed(a, node.stage);
+    });
+  }
+
+  for (const r of draft.registers) {
+    const next = delayed(r.next!, r.stage);
+    let enable = fire(r.stage);
+    if (r.when !== undefined)
+      enable = add('and', UInt(1), [enable, delayed(r.when, r.stage)], r.stage, { name: `${r.name}_load` });
+    const reg = registers[nodes[r.read]!.reg!]!;
+    reg.next = next;
+    reg.enable = enable;
+  }
+  const dataPorts = draft.ports.map((p) =>
+    p.direction === 'output' && p.driver !== undefined ? { ...p, driver: delayed(p.driver, latency) } : p,
+  );
+
+  const instanceInputs = draft.instances.map((inst) => {
+    const first = nodes[[...inst.outputs.values()][0]!]!;
+    return new Map(inst.inputPorts.map((port, i) => [port, first.args[i]!]));
+  });
+
+  return finish(
+    draft,
+    nodes,
+    registers,
+    [...controlPortsIn, ...dataPorts, ...controlPortsOut],
+    instanceInputs,
+    clocked,
+  );
+}
+
+/** Sort nodes topologically, renumber them, check names, and freeze the module. */
+function finish(
+  draft: DraftModule,
+  nodes: DraftNode[],
+  registers: LoweredRegister[],
+  ports: Port[],
+  instanceInputs: Map<string, number>[],
+  clocked: boolean,
+): Module {
+  // Keep only what reaches a port or a live register, so unused logic leaves no trace.
+  const live = new Uint8Array(nodes.length);
+  const mark = (id: number): void => {
+    if (live[id]) return;
+    live[id] = 1;
+    for (const a of nodes[id]!.args) mark(a);
+  };
+  for (const p of ports) if (p.driver !== undefined) mark(p.driver);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const r of registers) {
+      for (const id of live[r.read] ? [r.next, r.enable] : []) {
+        if (id !== undefined && !live[id]) {
+          mark(id);
+          changed = true;
+        }
+      }
+    }
+  }
+  // Topological order that follows the order the generator wrote things in, so the emitted text reads the same way.
+  const order: number[] = [];
+  const state = new Uint8Array(nodes.length);
+  const visit = (id: number): void => {
+    if (state[id] === 2) return;
+    if (state[id] === 1)
+      throw new HdlError(
+        `module '${draft.name}': combinational loop through '${nodes[id]!.name ?? nodes[id]!.kind}'`,
+      );
+    state[id] = 1;
+    for (const a of nodes[id]!.args) visit(a);
+    state[id] = 2;
+    order.push(id);
+  };
+  for (let id = 0; id < nodes.length; id++) if (live[id]) visit(id);
+  const keptRegisters = registers.filter((r) => live[r.read]);
+  const renumber = new Map(order.map((old, i) => [old, i]));
+  const map = (id: number): number => renumber.get(id)!;
+  const regIndex = new Map(keptRegisters.map((r, i) => [r.read, i]));
+
+  const finalNodes: Node[] = order.map((old, i) => {
+    const n = nodes[old]!;
+    const node: Node = {
+      id: i,
+      kind: n.kind,
+      type: n.type,
+      args: n.args.map(map),
+      stage: n.stage,
+      ...(n.value === undefined ? {} : { value: n.value }),
+      ...(n.hi === undefined ? {} : { hi: n.hi, lo: n.lo! }),
+      ...(n.amount === undefined ? {} : { amount: n.amount }),
+      ...(n.port === undefined ? {} : { port: n.port }),
+      ...(n.kind === 'reg' ? { reg: regIndex.get(old)! } : {}),
+      ...(n.inst === undefined ? {} : { inst: n.inst }),
+      ...(n.name === undefined ? {} : { name: n.name }),
+    };
+    return node;
+  });
+  const finalRegisters: Register[] = keptRegisters.map((r) => ({
+    name: r.name,
+    type: r.type,
+    read: map(r.read),
+    next: map(r.next),
+    ...(r.enable === undefined ? {} : { enable: map(r.enable) }),
+    ...(r.reset === undefined ? {} : { reset: r.reset }),
+  }));
+  const finalPorts: Port[] = ports.map((p) => (p.driver === undefined ? p : { ...p, driver: map(p.driver) }));
+  const instances: Instance[] = draft.instances.map((inst, i) => ({
+    name: inst.name,
+    module: inst.module,
+    inputs: new Map([...instanceInputs[i]!].map(([port, id]) => [port, map(id)])),
+    outputs: new Map(
+      [...inst.outputs].filter(([, id]) => renumber.has(id)).map(([port, id]) => [port, map(id)]),
+    ),
+  }));
+  checkNames(draft.name, finalNodes, finalPorts, instances);
+  return {
+    name: draft.name,
+    origin: draft.origin,
+    ports: finalPorts,
+    nodes: finalNodes,
+    registers: finalRegisters,
+    instances,
+    timing: clocked ? { kind: 'pipelined', latency: draft.latency, ready: draft.ready } : { kind: 'comb' },
+  };
+}
+
+/** Every name stands for one thing, except an output port named like the value that drives it. */
+function checkNames(module: string, nodes: Node[], ports: Port[], instances: Instance[]): void {
+  const owners = new Map<string, string>();
+  const claim = (name: string, what: string): void => {
+    const owner = owners.get(name);
+    if (owner !== undefined)
+      throw new HdlError(`module '${module}': the name '${name}' is used by both ${owner} and ${what}`);
+    owners.set(name, what);
+  };
+  for (const n of nodes)
+    if (n.name !== undefined && n.kind !== 'input')
+      claim(n.name, `a ${n.kind === 'reg' ? 'register' : 'signal'}`);
+  for (const inst of instances) claim(inst.name, 'an instance');
+  for (const p of ports) {
+    if (p.direction === 'output' && p.driver !== undefined && nodes[p.driver]!.name === p.name) continue;
+    claim(p.name, 'a port');
+  }
+}

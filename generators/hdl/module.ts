@@ -1,0 +1,246 @@
+import { HdlError } from './errors.ts';
+import type { Instance, Module, Node, NodeKind, Port, Register } from './ir.ts';
+import { isControlPort } from './ir.ts';
+import { lowerStages, type DraftModule, type DraftNode, type DraftRegister } from './lower.ts';
+import { Signal, constantBits } from './signal.ts';
+import { typeName, type HdlType } from './types.ts';
+
+export interface ModuleOptions {
+  /** Add valid/ready backpressure (in_ready, out_ready); a stall freezes every stage. */
+  ready?: boolean;
+}
+
+export interface RegisterOptions {
+  /** Value loaded while rst is high. */
+  reset?: bigint | number;
+}
+
+/** A register declared by the designer: read it like any signal, give it its next value once. */
+export class RegisterSignal extends Signal {
+  /**
+   * Load `value` when a valid input passes this register's stage (and `when` is high, if given).
+   * Without `when`, the register also serves as the value's copy in the next stage.
+   */
+  next(value: Signal, options: { when?: Signal } = {}): void {
+    this.builder.setRegisterNext(this.id, value, options.when);
+  }
+}
+
+const VERILOG_KEYWORDS = new Set(
+  (
+    'always and assign begin buf case casex casez cmos deassign default defparam disable edge else end endcase ' +
+    'endfunction endmodule endprimitive endspecify endtable endtask event for force forever fork function generate ' +
+    'genvar highz0 highz1 if ifnone initial inout input integer join large localparam macromodule medium module ' +
+    'nand negedge nmos nor not notif0 notif1 or output parameter pmos posedge primitive pull0 pull1 pulldown pullup ' +
+    'rcmos real realtime reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared signed small specify ' +
+    'specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand trior ' +
+    'trireg unsigned vectored wait wand weak0 weak1 while wire wor xnor xor automatic cell config design endconfig ' +
+    'endgenerate incdir include instance liblist library noshowcancelled pulsestyle_ondetect pulsestyle_onevent ' +
+    'showcancelled use uwire bit byte logic int shortint longint'
+  ).split(' '),
+);
+
+export function checkIdentifier(name: string, what: string): void {
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || VERILOG_KEYWORDS.has(name)) {
+    throw new HdlError(
+      `${what} '${name}' is not a valid name: use a letter followed by letters, digits or '_', and no Verilog keyword`,
+    );
+  }
+}
+
+/**
+ * Builds one module: ports, operations, registers, stage cuts and instances. `build()` lowers the
+ * stage cuts into balanced pipeline registers and returns the immutable IR Module.
+ */
+export class ModuleBuilder {
+  private readonly nodes: DraftNode[] = [];
+  private readonly ports: Port[] = [];
+  private readonly registers: DraftRegister[] = [];
+  private readonly instances: {
+    name: string;
+    module: Module;
+    inputPorts: string[];
+    outputs: Map<string, number>;
+  }[] = [];
+  private readonly names = new Map<string, string>();
+  private currentStage = 0;
+  private built = false;
+
+  constructor(
+    readonly name: string,
+    private readonly origin: Module['origin'],
+    private readonly options: ModuleOptions = {},
+  ) {
+    checkIdentifier(name, 'module name');
+  }
+
+  input(name: string, type: HdlType, doc?: string): Signal {
+    this.claimPortName(name);
+    this.ports.push({ name, direction: 'input', type, ...(doc === undefined ? {} : { doc }) });
+    const signal = this.node('input', type, [], { port: name });
+    this.nodes[signal.id]!.name = name;
+    return signal;
+  }
+
+  output(name: string, value: Signal, doc?: string): void {
+    this.check(value);
+    this.claimPortName(name, value.id);
+    this.ports.push({
+      name,
+      direction: 'output',
+      type: value.type,
+      driver: value.id,
+      ...(doc === undefined ? {} : { doc }),
+    });
+  }
+
+  constant(value: bigint | number, type: HdlType): Signal {
+    return this.node('const', type, [], { value: constantBits(BigInt(value), type) });
+  }
+
+  /** Cut the pipeline here: values made before this call reach later logic through registers. */
+  stage(): void {
+    this.currentStage++;
+  }
+
+  register(name: string, type: HdlType, options: RegisterOptions = {}): RegisterSignal {
+    this.claimName(name, 'register');
+    const index = this.registers.length;
+    const id = this.nodes.length;
+    this.nodes.push({ id, kind: 'reg', type, args: [], reg: index, name, stage: this.currentStage });
+    const reset = options.reset === undefined ? undefined : constantBits(BigInt(options.reset), type);
+    this.registers.push({ name, type, reset, read: id, stage: this.currentStage });
+    return new RegisterSignal(this, id, type);
+  }
+
+  /** Instantiate a combinational module; every input port must be connected with its exact type. */
+  instance(module: Module, name: string, inputs: Record<string, Signal>): Record<string, Signal> {
+    this.claimName(name, 'instance');
+    if (module.timing.kind !== 'comb') {
+      throw new HdlError(
+        `instance '${name}' of '${module.name}': only combinational modules can be instantiated; ` +
+          `put the stage cuts in the parent module instead`,
+      );
+    }
+    const inputPorts = module.ports.filter((p) => p.direction === 'input');
+    for (const key of Object.keys(inputs)) {
+      if (!inputPorts.some((p) => p.name === key)) {
+        throw new HdlError(
+          `instance '${name}': '${module.name}' has no input '${key}' (inputs: ${inputPorts.map((p) => p.name).join(', ')})`,
+        );
+      }
+    }
+    const args = inputPorts.map((p) => {
+      const driver = inputs[p.name];
+      if (driver === undefined)
+        throw new HdlError(`instance '${name}': input '${p.name}' of '${module.name}' is not connected`);
+      this.check(driver);
+      if (driver.width !== p.type.width) {
+        throw new HdlError(
+          `instance '${name}': input '${p.name}' is ${typeName(p.type)} but ${driver.label} is connected to it`,
+        );
+      }
+      return driver.id;
+    });
+    const index = this.instances.length;
+    const outputs = new Map<string, number>();
+    const result: Record<string, Signal> = {};
+    for (const p of module.ports.filter((q) => q.direction === 'output')) {
+      const signal = this.node('instout', p.type, args, { inst: index, port: p.name });
+      outputs.set(p.name, signal.id);
+      result[p.name] = signal;
+    }
+    this.instances.push({ name, module, inputPorts: inputPorts.map((p) => p.name), outputs });
+    return result;
+  }
+
+  /** Internal: create a node in the current stage. */
+  node(kind: NodeKind, type: HdlType, args: number[], extra: Partial<DraftNode> = {}): Signal {
+    if (this.built) throw new HdlError(`module '${this.name}' is already built; create a new builder`);
+    const id = this.nodes.length;
+    this.nodes.push({ ...extra, id, kind, type, args, stage: this.currentStage });
+    return new Signal(this, id, type);
+  }
+
+  /** Internal: check that a signal belongs to this module. */
+  check(signal: Signal): Signal {
+    if (signal.builder !== this) {
+      throw new HdlError(`${signal.label} belongs to module '${signal.builder.name}', not '${this.name}'`);
+    }
+    return signal;
+  }
+
+  nameNode(id: number, name: string): void {
+    const node = this.nodes[id]!;
+    if (node.name !== undefined) {
+      throw new HdlError(`cannot name a value '${name}': it is already called '${node.name}'`);
+    }
+    this.claimName(name, 'signal');
+    node.name = name;
+  }
+
+  describe(id: number): string {
+    const node = this.nodes[id]!;
+    return node.name ?? `${node.kind}#${id}`;
+  }
+
+  setRegisterNext(readId: number, value: Signal, when?: Signal): void {
+    const reg = this.registers[this.nodes[readId]!.reg!]!;
+    if (reg.next !== undefined) throw new HdlError(`register '${reg.name}' already has its next value`);
+    this.check(value);
+    if (value.width !== reg.type.width || value.signed !== reg.type.signed) {
+      throw new HdlError(
+        `register '${reg.name}' is ${typeName(reg.type)} but its next value ${value.label} is not`,
+      );
+    }
+    if (when !== undefined && this.check(when).width !== 1) {
+      throw new HdlError(`register '${reg.name}': the load condition ${when.label} must be 1 bit wide`);
+    }
+    reg.next = value.id;
+    if (when !== undefined) reg.when = when.id;
+  }
+
+  build(): Module {
+    if (this.built) throw new HdlError(`module '${this.name}' is already built`);
+    const outputs = this.ports.filter((p) => p.direction === 'output');
+    if (outputs.length === 0) throw new HdlError(`module '${this.name}' has no output`);
+    for (const reg of this.registers) {
+      if (reg.next === undefined)
+        throw new HdlError(`register '${reg.name}' in '${this.name}' never gets a next value`);
+    }
+    this.built = true;
+    const draft: DraftModule = {
+      name: this.name,
+      origin: this.origin,
+      ports: this.ports,
+      nodes: this.nodes,
+      registers: this.registers,
+      instances: this.instances,
+      latency: this.currentStage,
+      ready: this.options.ready ?? false,
+    };
+    return lowerStages(draft);
+  }
+
+  private claimPortName(name: string, driver?: number): void {
+    checkIdentifier(name, 'port');
+    if (isControlPort(name)) throw new HdlError(`port name '${name}' is reserved for the pipeline handshake`);
+    if (this.ports.some((p) => p.name === name))
+      throw new HdlError(`module '${this.name}' already has a port '${name}'`);
+    // An output may share its name with the value that drives it; any other clash is an error.
+    const owner = this.names.get(name);
+    if (owner !== undefined && !(driver !== undefined && this.nodes[driver]!.name === name)) {
+      throw new HdlError(`port '${name}' clashes with the ${owner} of the same name`);
+    }
+    this.names.set(name, 'port');
+  }
+
+  private claimName(name: string, what: string): void {
+    checkIdentifier(name, `${what} name`);
+    const owner = this.names.get(name);
+    if (owner !== undefined) throw new HdlError(`${what} name '${name}' is already used by a ${owner}`);
+    this.names.set(name, what);
+  }
+}
+
+export type { Instance, Node, Register };

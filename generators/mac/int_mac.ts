@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { mux, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt, typeRange } from '../hdl/types.ts';
+import { intTag, timingTag } from '../naming.ts';
+
+export const intMacParams = z
+  .object({
+    aWidth: intParam(1, 64).default(8),
+    bWidth: intParam(1, 64).default(8),
+    aSigned: boolParam().default(true),
+    bSigned: boolParam().default(true),
+    /** Accumulator width; signed when either operand is signed. */
+    accWidth: intParam(2, 256).default(32),
+    /** What a sum beyond the accumulator's range becomes: the low bits (wrap) or the nearest bound (saturate). */
+    overflow: choiceParam(['wrap', 'saturate']).default('wrap'),
+    /** 0: the output is the new sum, combinationally; 1: the accumulator register; 2: the product is registered first; 3: the inputs too. */
+    latency: intParam(0, 3).default(1),
+    ready: boolParam().default(false),
+  })
+  .refine((p) => p.accWidth >= p.aWidth + p.bWidth, {
+    path: ['accWidth'],
+    error: 'must be at least aWidth + bWidth (the product width)',
+  });
+
+export type IntMacParams = z.output<typeof intMacParams>;
+
+/**
+ * Integer multiply-accumulate: each accepted vector adds a×b to the accumulator, or, with `clear`
+ * high, starts a new sum at a×b. The output is the accumulator after that vector.
+ */
+export const intMac: Generator<typeof intMacParams> = {
+  name: 'int_mac',
+  family: 'mac',
+  summary: 'integer multiply-accumulate with clear, wrap or saturate, latency 0..3',
+  params: intMacParams,
+  build(p) {
+    const name = [
+      'int_mac',
+      intTag(p.aWidth, p.aSigned),
+      intTag(p.bWidth, p.bSigned),
+      `acc${p.accWidth}`,
+      p.overflow === 'wrap' ? 'wrap' : 'sat',
+      timingTag(p.latency, p.ready),
+    ].join('_');
+    const m = new ModuleBuilder(name, { generator: 'int_mac', params: p }, { ready: p.ready });
+    const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
+    const accType = type(p.accWidth, p.aSigned || p.bSigned);
+
+    const a = m.input('a', type(p.aWidth, p.aSigned), 'multiplicand');
+    const b = m.input('b', type(p.bWidth, p.bSigned), 'multiplier');
+    const clear = m.input('clear', UInt(1), 'start a new sum with this product');
+    if (p.latency >= 3) m.stage();
+    const product = a.mul(b).named('product');
+    if (p.latency >= 2) m.stage();
+
+    const acc = m.register('acc_q', accType, { reset: 0 });
+    const addend = product.resize(p.accWidth).named('addend');
+    const accNext = mux(clear, addend, accumulate(acc, addend, p.overflow)).named('acc_next');
+    acc.next(accNext);
+    if (p.latency >= 1) m.stage();
+    m.output('acc', accNext, 'accumulator after this vector');
+    return m.build();
+  },
+};
+
+/** acc + addend, one bit wider, then wrapped or saturated back to the accumulator's width. */
+function accumulate(acc: Signal, addend: Signal, overflow: 'wrap' | 'saturate'): Signal {
+  const width = acc.width;
+  if (overflow === 'wrap') return acc.add(addend, { width }).named('sum');
+  const sum = acc.add(addend).named('sum');
+  const { min, max } = typeRange(acc.type);
+  const top = sum.bit(width);
+  // Signed: the sum left the range when its two top bits differ; the top bit says which way.
+  // Unsigned: a carry out of the top bit means it went past the maximum.
+  const overflowed = (acc.signed ? top.xor(sum.bit(width - 1)) : top).named('overflowed');
+  const bound = acc.signed ? mux(top, acc.operand(min), acc.operand(max)) : acc.operand(max);
+  return mux(overflowed, bound, sum.resize(width)).named('sum_sat');
+}

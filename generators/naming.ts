@@ -1,0 +1,9 @@
+/** 's8' for a signed 8-bit integer, 'u4' for an unsigned 4-bit one: the tag used in module names. */
+export function intTag(width: number, signed: boolean): string {
+  return `${signed ? 's' : 'u'}${width}`;
+}
+
+/** The suffix that says how a unit is timed: 'l0' (combinational) .. 'l3', plus '_rdy' with backpressure. */
+export function timingTag(latency: number, ready: boolean): string {
+  return `l${latency}${ready ? '_rdy' : ''}`;
+}
