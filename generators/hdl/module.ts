@@ -172,9 +172,8 @@ export class ModuleBuilder {
 
   nameNode(id: number, name: string): void {
     const node = this.nodes[id]!;
-    if (node.name !== undefined) {
-      throw new HdlError(`cannot name a value '${name}': it is already called '${node.name}'`);
-    }
+    // A value that already has a name keeps it: a second name would only add an alias wire.
+    if (node.name !== undefined) return;
     this.claimName(name, 'signal');
     node.name = name;
   }

@@ -35,7 +35,7 @@ export class Signal {
     return `'${this.builder.describe(this.id)}' ${typeName(this.type)}`;
   }
 
-  /** Give the value a name that every back end keeps. */
+  /** Give the value a name that every back end keeps; a value that already has one keeps its first. */
   named(name: string): this {
     this.builder.nameNode(this.id, name);
     return this;

@@ -1,0 +1,64 @@
+// The reference rounder: a positive rational num/den · 2^exp rounded exactly with BigInt arithmetic.
+
+import { bitLength } from './bigint-bits.ts';
+import { roundsUp, type Magnitude, type MagnitudeRule, type RoundedUnits } from './rounding.ts';
+
+/** floor(log2(num/den)) for positive num, den. */
+function floorLog2Ratio(num: bigint, den: bigint): number {
+  const guess = bitLength(num) - bitLength(den);
+  const below = guess >= 0 ? num < den << BigInt(guess) : num << BigInt(-guess) < den;
+  return below ? guess - 1 : guess;
+}
+
+/** The magnitude num/den · 2^exp (num, den > 0). */
+export function exactMagnitude(num: bigint, den: bigint, exp: number): Magnitude {
+  return {
+    log2Floor: floorLog2Ratio(num, den) + exp,
+    roundAt: (q, rule, moduloBits) => roundRatio(num, den, exp - q, rule, moduloBits),
+    compareTo: (sig, sigExp) => compareScaled(num, exp, sig * den, sigExp),
+  };
+}
+
+/** Sign of a · 2^aExp - b · 2^bExp for non-negative a, b. */
+export function compareScaled(a: bigint, aExp: number, b: bigint, bExp: number): -1 | 0 | 1 {
+  const base = Math.min(aExp, bExp);
+  const x = a << BigInt(aExp - base);
+  const y = b << BigInt(bExp - base);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** num/den · 2^shift rounded to an integer. */
+function roundRatio(
+  num: bigint,
+  den: bigint,
+  shift: number,
+  rule: MagnitudeRule,
+  moduloBits?: number,
+): RoundedUnits {
+  let truncated: bigint;
+  let versusHalf: number;
+  let inexact: boolean;
+  if (den === 1n && shift >= 0) {
+    truncated = num << BigInt(shift);
+    versusHalf = -1;
+    inexact = false;
+  } else if (den === 1n) {
+    const drop = BigInt(-shift);
+    truncated = num >> drop;
+    const rest = num - (truncated << drop);
+    const half = 1n << (drop - 1n);
+    inexact = rest !== 0n;
+    versusHalf = rest < half ? -1 : rest > half ? 1 : 0;
+  } else {
+    const n = shift >= 0 ? num << BigInt(shift) : num;
+    const d = shift >= 0 ? den : den << BigInt(-shift);
+    truncated = n / d;
+    const twiceRest = (n - truncated * d) * 2n;
+    inexact = twiceRest !== 0n;
+    versusHalf = twiceRest < d ? -1 : twiceRest > d ? 1 : 0;
+  }
+  const up = roundsUp(rule, (truncated & 1n) === 1n, versusHalf, inexact);
+  let units = up ? truncated + 1n : truncated;
+  if (moduloBits !== undefined) units &= (1n << BigInt(moduloBits)) - 1n;
+  return { units: Number(units), inexact };
+}

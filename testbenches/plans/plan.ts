@@ -1,0 +1,40 @@
+import type { VectorSet } from '../sim/types.ts';
+
+/** Which vectors to run: the plan's own choice, every input, the corner cases, or N seeded random ones. */
+export type VectorKind =
+  { kind: 'default' } | { kind: 'exhaustive' } | { kind: 'corner' } | { kind: 'random'; count: number };
+
+export interface PlannedVectors extends VectorSet {
+  /** What the set holds, for reports (e.g. '65536 exhaustive single steps'). */
+  description: string;
+}
+
+/**
+ * How one generator's units are checked: vectors with expected values from the golden model
+ * (never from the generator or the IR evaluator), and how to show a port's bits in a mismatch report.
+ */
+export interface VerificationPlan<P> {
+  readonly generator: string;
+  vectors(params: P, kind: VectorKind, seed: number): PlannedVectors;
+  /** The field values of a port's bit pattern, e.g. '-7' or 'sign=1 exp=0x7 man=0x3 (-1.375)'. */
+  decode(port: string, bits: bigint, params: P): string;
+}
+
+/** Parse '--vectors' text: exhaustive | corner | default | random:N. */
+export function parseVectorKind(text: string): VectorKind {
+  if (text === 'exhaustive' || text === 'corner' || text === 'default') return { kind: text };
+  const random = /^random:(\d+)$/.exec(text);
+  if (random !== null && Number(random[1]) > 0) return { kind: 'random', count: Number(random[1]) };
+  throw new Error(
+    `--vectors '${text}' is not allowed: use exhaustive, corner, default or random:N with N > 0`,
+  );
+}
+
+/** Join vector sets into one run. */
+export function joinVectors(parts: PlannedVectors[]): PlannedVectors {
+  return {
+    stimulus: parts.flatMap((p) => p.stimulus),
+    expected: parts.flatMap((p) => p.expected),
+    description: parts.map((p) => p.description).join(' + '),
+  };
+}
