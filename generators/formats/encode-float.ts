@@ -55,9 +55,11 @@ export function encodeFloatNaN(
 }
 
 export function encodeFloatInf(layout: FloatLayout, sign: Sign, policy: ResolvedPolicy): Encoded {
-  if (sign === 1 && !layout.signWeight) return belowRange(layout, policy);
-  if (layout.hasInf) return { code: sign * layout.signWeight + layout.infCode!, flags: NO_FLAGS };
+  const unsignedNegative = sign === 1 && !layout.signWeight;
+  if (layout.hasInf && !unsignedNegative)
+    return { code: sign * layout.signWeight + layout.infCode!, flags: NO_FLAGS };
   if (policy.infInput === 'nan') return { code: nanCode(layout, sign, policy), flags: INVALID_FLAGS };
+  if (unsignedNegative) return belowRange(layout, policy);
   return { code: maxCode(layout, sign), flags: INVALID_FLAGS };
 }
 
