@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { formatReport } from '../../testbenches/conformance.ts';
+import { parseVectorKind } from '../../testbenches/plans/plan.ts';
+import { SIMULATOR_NAMES, type SimulatorChoice } from '../../testbenches/sim/container.ts';
+import { parseOverrides, resolveTarget } from '../target.ts';
+import { verifyTarget, type VerifyResult } from '../verify.ts';
+import { emit } from './output.ts';
+
+export interface SimOptionValues {
+  sim: string;
+  vectors: string;
+  seed: string;
+  vcd?: boolean;
+}
+
+/** Check --sim, --vectors and --seed, naming the bad one. */
+export function simOptions(o: SimOptionValues) {
+  const choices = [...SIMULATOR_NAMES, 'all'];
+  if (!choices.includes(o.sim)) throw new Error(`--sim '${o.sim}' is not allowed: use ${choices.join(', ')}`);
+  if (!/^\d+$/.test(o.seed)) throw new Error(`--seed '${o.seed}' is not allowed: use a non-negative integer`);
+  return {
+    sim: o.sim as SimulatorChoice,
+    vectors: parseVectorKind(o.vectors),
+    seed: Number(o.seed),
+    vcd: o.vcd ?? false,
+  };
+}
+
+export function lintText(result: VerifyResult): string {
+  return result.lint.clean
+    ? 'lint         clean (verilator --lint-only -Wall)\n'
+    : `lint         FAIL\n${result.lint.messages.join('\n')}\n`;
+}
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description('generate an IP, lint it and check it against its golden model in the simulators')
+    .argument('<ip|generator>', 'catalog IP name or generator name')
+    .option('--sim <name>', `simulator: ${[...SIMULATOR_NAMES, 'all'].join('|')}`, 'all')
+    .option('--vectors <kind>', 'default | exhaustive | corner | random:N', 'default')
+    .option('--seed <n>', 'seed of random vectors and bubbles', '1')
+    .option('--vcd', 'dump a waveform')
+    .option('--set <key=value...>', 'override a parameter (repeatable)', [])
+    .option('--out <dir>', 'output folder', 'out')
+    .option('--json', 'machine-readable output')
+    .action(async (name: string, o: SimOptionValues & { set: string[]; out: string; json?: boolean }) => {
+      const sim = simOptions(o);
+      const target = resolveTarget(name, parseOverrides(o.set));
+      const result = await verifyTarget(target, {
+        outDir: o.out,
+        ...sim,
+        onStep: (step) => process.stderr.write(`${target.ip}: ${step}\n`),
+      });
+      emit(o.json ?? false, result, () => lintText(result) + formatReport(result.conformance));
+      if (!result.passed) process.exitCode = 1;
+    });
+}

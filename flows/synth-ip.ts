@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { synthesize } from './synth/synthesize.ts';
+import type { AreaReport, SynthEngine, SynthTarget } from './synth/types.ts';
+import { writePackage } from './package.ts';
+import type { Target } from './target.ts';
+
+/** Generate an IP and synthesize it for one target; the Yosys files land in out/<ip>/synth/<target>/. */
+export async function synthTarget(
+  target: Target,
+  options: { outDir: string; target: SynthTarget; engine: SynthEngine },
+): Promise<AreaReport> {
+  const pkg = writePackage(target, options.outDir);
+  return synthesize({
+    files: pkg.rtlFiles,
+    top: target.module.name,
+    target: options.target,
+    engine: options.engine,
+    workDir: join(pkg.dir, 'synth', options.target),
+  });
+}

@@ -1,0 +1,54 @@
+import { ParameterError, parseParams, type Generator } from '../generators/generator.ts';
+import type { Module } from '../generators/hdl/ir.ts';
+import { GENERATORS, generatorByName } from '../generators/registry.ts';
+import { CATALOG, catalogEntry } from '../ip/catalog.ts';
+
+/** One unit to generate: a catalog IP, or a generator with parameters given on the command line. */
+export interface Target {
+  /** Folder name under out/: the catalog name, or the module name for a bare generator. */
+  ip: string;
+  generator: Generator;
+  params: Record<string, unknown>;
+  module: Module;
+  description: string;
+}
+
+/** Resolve `<ip|generator>` with `key=value` overrides into a validated, built unit. */
+export function resolveTarget(name: string, overrides: Record<string, unknown> = {}): Target {
+  const entry = catalogEntry(name);
+  const generator = generatorByName(entry?.generator ?? name);
+  if (generator === undefined) {
+    throw new ParameterError(
+      `'${name}' is neither a catalog IP nor a generator. IPs: ${CATALOG.map((e) => e.name).join(', ')}. ` +
+        `Generators: ${GENERATORS.map((g) => g.name).join(', ')}`,
+    );
+  }
+  const params = parseParams(generator, { ...(entry?.params ?? {}), ...overrides }) as Record<
+    string,
+    unknown
+  >;
+  const module = generator.build(params);
+  const changed = entry !== undefined && Object.keys(overrides).length > 0;
+  return {
+    ip: entry !== undefined && !changed ? entry.name : module.name,
+    generator,
+    params,
+    module,
+    description: entry?.description ?? generator.summary,
+  };
+}
+
+/** Parse `--set key=value` pairs: numbers, true/false, and otherwise the text itself. */
+export function parseOverrides(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0)
+      throw new ParameterError(`--set '${pair}' is not allowed: write key=value, e.g. --set accWidth=24`);
+    const key = pair.slice(0, eq);
+    const text = pair.slice(eq + 1);
+    out[key] =
+      text === 'true' ? true : text === 'false' ? false : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  }
+  return out;
+}

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import { planFor } from '../testbenches/plans/index.ts';
+import type { VectorKind } from '../testbenches/plans/plan.ts';
+import { runConformance, type ConformanceReport } from '../testbenches/conformance.ts';
+import { simulatorsFor, type SimulatorChoice } from '../testbenches/sim/container.ts';
+import { lintVerilog, type LintResult } from '../testbenches/sim/lint.ts';
+import { writePackage } from './package.ts';
+import type { Target } from './target.ts';
+
+export interface VerifyOptions {
+  outDir: string;
+  sim: SimulatorChoice;
+  vectors: VectorKind;
+  seed: number;
+  vcd?: boolean;
+  /** Progress messages ("lint", "vectors", "icarus", ...). */
+  onStep?: (step: string) => void;
+}
+
+export interface VerifyResult {
+  ip: string;
+  lint: LintResult;
+  conformance: ConformanceReport;
+  passed: boolean;
+}
+
+/** Generate an IP, lint it with verilator -Wall, and run its conformance vectors in the simulators asked for. */
+export async function verifyTarget(target: Target, options: VerifyOptions): Promise<VerifyResult> {
+  const pkg = writePackage(target, options.outDir);
+  options.onStep?.('lint');
+  const lint = await lintVerilog(pkg.rtlFiles, target.module.name);
+  options.onStep?.('vectors');
+  const plan = planFor(target.generator.name);
+  const vectors = plan.vectors(target.params, options.vectors, options.seed);
+  const conformance = await runConformance({
+    ip: target.ip,
+    module: target.module,
+    params: target.params,
+    plan,
+    vectors,
+    seed: options.seed,
+    rtlFiles: pkg.rtlFiles,
+    simulators: simulatorsFor(options.sim),
+    workDir: join(pkg.dir, 'verify'),
+    vcd: options.vcd ?? false,
+    onSimulator: (name) => options.onStep?.(name),
+  });
+  return { ip: target.ip, lint, conformance, passed: lint.clean && conformance.passed };
+}
