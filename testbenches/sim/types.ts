@@ -10,9 +10,7 @@ export interface DataPort {
   signed: boolean;
 }
 
-export type UnitTiming =
-  | { kind: 'comb' }
-  | { kind: 'pipelined'; latency: number; ready: boolean };
+export type UnitTiming = { kind: 'comb' } | { kind: 'pipelined'; latency: number; ready: boolean };
 
 export interface UnitUnderTest {
   /** Top module name. */

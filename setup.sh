@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up bitsmith on Debian: the simulators and FPGA tools from apt (only what is missing), the npm
+# packages from the lock file, then the main job: generate and verify the whole IP catalog into out/.
+#   ./setup.sh            set up, then build and verify the catalog
+#   ./setup.sh --no-build set up only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(iverilog verilator nextpnr-ice40 fpga-icestorm)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} with apt-get"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+node -e 'const [major] = process.versions.node.split("."); if (major < 20) { console.error(`setup: Node ${process.versions.node} is too old; bitsmith needs Node 20 or newer`); process.exit(1); }'
+npm ci --no-audit --no-fund
+
+if [ "${1:-}" != "--no-build" ]; then
+  node bin/bitsmith.js build --verify
+fi
