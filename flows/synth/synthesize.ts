@@ -26,7 +26,7 @@ const synthOptionsSchema = z.object({
  */
 export async function synthesize(options: SynthOptions): Promise<AreaReport> {
   const parsed = synthOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new Error(`synthesize: invalid options\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new Error(`synthesize: ${describeIssues(parsed.error, options)}`);
   const { files, top, target, engine, workDir } = parsed.data;
 
   await mkdir(workDir, { recursive: true });
@@ -63,6 +63,19 @@ export async function synthesize(options: SynthOptions): Promise<AreaReport> {
     netlistPath: join(workDir, NETLIST_FILE),
     logPath: run.logPath,
   };
+}
+
+// Each problem as "<parameter> = <value>: <what is allowed>".
+function describeIssues(error: z.ZodError, options: unknown): string {
+  return error.issues
+    .map((issue) => {
+      const value = issue.path.reduce<unknown>(
+        (node, key) => (node as Record<PropertyKey, unknown>)?.[key],
+        options,
+      );
+      return `${issue.path.join('.') || 'options'} = ${JSON.stringify(value)}: ${issue.message}`;
+    })
+    .join('; ');
 }
 
 /** Copies the design into workDir/src, so the folder can be rerun as it is (and yowasp can read it). */

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { isBuildCurrent, recordBuild } from './build-stamp.ts';
 import { findExecutable, requireExecutable } from './executables.ts';
 import { runProcess, toolError } from './run-process.ts';
 import { collectResult, prepareRun } from './simulation-run.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
+import { restoreRuntimeObjects, runtimeCacheKey, saveRuntimeObjects } from './verilator-runtime-cache.ts';
 
 const OBJ_DIR = 'obj_dir';
 const BINARY = 'Vtb';
@@ -24,16 +27,12 @@ export class VerilatorSimulator implements Simulator {
     const { dir } = prepared;
     await writeFile(join(dir, 'tb_main.cpp'), prepared.files.verilatorMain);
 
-    const args = verilatorArgs(unit.files, options.vcd);
+    const flags = verilateFlags(options.vcd);
     const sources = [join(dir, 'tb.v'), join(dir, 'tb_main.cpp'), ...unit.files];
     let buildSeconds = 0;
-    if (!(await isBuildCurrent(join(dir, OBJ_DIR), BINARY, args, sources))) {
-      const buildLog = join(dir, 'build.log');
-      const build = await runProcess(verilator, args, { cwd: dir, logPath: buildLog });
-      if (build.exitCode !== 0)
-        throw toolError(`verilator (building ${unit.top} and its testbench)`, build, buildLog);
-      await recordBuild(join(dir, OBJ_DIR), args, sources);
-      buildSeconds = build.seconds;
+    if (!(await isBuildCurrent(join(dir, OBJ_DIR), BINARY, [...flags, ...MAKE_FLAGS], sources))) {
+      buildSeconds = await build(verilator, dir, flags, unit);
+      await recordBuild(join(dir, OBJ_DIR), [...flags, ...MAKE_FLAGS], sources);
     }
 
     const simLog = join(dir, 'sim.log');
@@ -43,13 +42,36 @@ export class VerilatorSimulator implements Simulator {
   }
 }
 
-function verilatorArgs(designFiles: string[], vcd: boolean): string[] {
+/** Verilates, then compiles with make; returns the seconds both took. */
+async function build(verilator: string, dir: string, flags: string[], unit: UnitUnderTest): Promise<number> {
+  const make = await requireExecutable('make', 'make');
+  await requireExecutable('g++', 'g++');
+  const verilateLog = join(dir, 'verilate.log');
+  const verilate = await runProcess(verilator, [...flags, 'tb.v', 'tb_main.cpp', ...unit.files], {
+    cwd: dir,
+    logPath: verilateLog,
+  });
+  if (verilate.exitCode !== 0)
+    throw toolError(`verilator (${unit.top} and its testbench)`, verilate, verilateLog);
+
+  const objDir = join(dir, OBJ_DIR);
+  const cacheKey = runtimeCacheKey(await verilatorVersion(verilator), [...flags, ...MAKE_FLAGS]);
+  await restoreRuntimeObjects(objDir, cacheKey);
+  const makeLog = join(dir, 'make.log');
+  const compile = await runProcess(make, ['-C', OBJ_DIR, '-f', `${BINARY}.mk`, '-j', '2', ...MAKE_FLAGS], {
+    cwd: dir,
+    logPath: makeLog,
+  });
+  if (compile.exitCode !== 0)
+    throw toolError(`make (C++ build of the Verilator model of ${unit.top})`, compile, makeLog);
+  await saveRuntimeObjects(objDir, cacheKey);
+  return verilate.seconds + compile.seconds;
+}
+
+function verilateFlags(vcd: boolean): string[] {
   return [
     '--cc',
     '--exe',
-    '--build',
-    '-j',
-    '2',
     '--top-module',
     'tb',
     '--Mdir',
@@ -63,14 +85,21 @@ function verilatorArgs(designFiles: string[], vcd: boolean): string[] {
     // Modules without `timescale may sit beside modules with one.
     '--timescale',
     '1ns/1ps',
+    // The harness defines vl_finish, so that the testbench's summary stays the last line.
     '-CFLAGS',
     '-DVL_USER_FINISH',
-    // Fast code (the per-cycle eval) optimized, run-once code compiled quickly.
-    '-MAKEFLAGS',
-    'OPT_FAST=-O2 OPT_SLOW=-O0 OPT_GLOBAL=-O1',
     ...(vcd ? ['--trace'] : []),
-    'tb.v',
-    'tb_main.cpp',
-    ...designFiles,
   ];
+}
+
+// The per-cycle code optimized; run-once code and the run-time library compiled quickly.
+const MAKE_FLAGS = ['OPT_FAST=-O2', 'OPT_SLOW=-O0', 'OPT_GLOBAL=-O1'];
+
+let versionOf: Promise<string> | undefined;
+
+function verilatorVersion(verilator: string): Promise<string> {
+  versionOf ??= promisify(execFile)(verilator, ['--version']).then(
+    (result) => `${verilator} ${result.stdout.trim()}`,
+  );
+  return versionOf;
 }
