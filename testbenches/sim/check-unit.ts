@@ -1,12 +1,15 @@
-import type { DataPort, UnitUnderTest, VectorSet } from './types.ts';
+import type { DataPort, SimOptions, UnitUnderTest, VectorSet } from './types.ts';
 
 const CONTROL_PORTS = new Set(['clk', 'rst', 'in_valid', 'out_valid', 'in_ready', 'out_ready']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+const TESTBENCH_MODULES = new Set(['bitsmith_tb', 'bitsmith_tb_icarus']);
 
 /** Rejects a unit description or vector set the testbench could not represent, naming what is wrong. */
 export function checkUnitAndVectors(unit: UnitUnderTest, vectors: VectorSet): void {
   if (!IDENTIFIER.test(unit.top))
     throw new Error(`unit.top = ${JSON.stringify(unit.top)} is not a Verilog name`);
+  if (TESTBENCH_MODULES.has(unit.top))
+    throw new Error(`unit.top = ${unit.top} is the name of the testbench itself`);
   if (unit.files.length === 0) throw new Error(`unit ${unit.top} has no Verilog files`);
   if (unit.inputs.length === 0 || unit.outputs.length === 0) {
     throw new Error(`unit ${unit.top} needs at least one data input and one data output`);
@@ -28,6 +31,15 @@ export function checkUnitAndVectors(unit: UnitUnderTest, vectors: VectorSet): vo
     throw new Error(
       `unit ${unit.top}: ${vectors.stimulus.length} stimulus rows but ${vectors.expected.length} expected rows`,
     );
+  }
+}
+
+/** The seed must be an integer; maxMismatches, when given, an integer >= 0. */
+export function checkSimOptions(options: SimOptions): void {
+  if (!Number.isSafeInteger(options.seed)) throw new Error(`seed = ${options.seed}; expected an integer`);
+  const max = options.maxMismatches;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max >= 0)) {
+    throw new Error(`maxMismatches = ${max}; expected an integer >= 0`);
   }
 }
 

@@ -5,7 +5,7 @@ import { runProcess, toolError } from './run-process.ts';
 import { collectResult, prepareRun } from './simulation-run.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
 
-/** Icarus Verilog: iverilog -g2005 compiles tb_icarus (clock) + tb + the design, vvp runs it. */
+/** Icarus Verilog: iverilog -g2005 compiles bitsmith_tb_icarus (clock) + bitsmith_tb + the design, vvp runs it. */
 export class IcarusSimulator implements Simulator {
   readonly name = 'icarus';
   readonly debianPackage = 'iverilog';
@@ -23,10 +23,14 @@ export class IcarusSimulator implements Simulator {
 
     const buildLog = join(dir, 'build.log');
     const sources = ['tb_icarus.v', 'tb.v', ...unit.files];
-    const build = await runProcess(iverilog, ['-g2005', '-o', 'sim.vvp', '-s', 'tb_icarus', ...sources], {
-      cwd: dir,
-      logPath: buildLog,
-    });
+    const build = await runProcess(
+      iverilog,
+      ['-g2005', '-o', 'sim.vvp', '-s', 'bitsmith_tb_icarus', ...sources],
+      {
+        cwd: dir,
+        logPath: buildLog,
+      },
+    );
     if (build.exitCode !== 0)
       throw toolError(`iverilog (compiling ${unit.top} and its testbench)`, build, buildLog);
 

@@ -1,6 +1,6 @@
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkUnitAndVectors } from './check-unit.ts';
+import { checkSimOptions, checkUnitAndVectors } from './check-unit.ts';
 import { parseTestbenchOutput } from './parse-output.ts';
 import { renderTestbench, type TestbenchFiles } from './testbench.ts';
 import type { SimOptions, SimResult, UnitUnderTest, VectorSet } from './types.ts';
@@ -25,6 +25,7 @@ export async function prepareRun(
   options: SimOptions,
 ): Promise<PreparedRun> {
   checkUnitAndVectors(unit, vectors);
+  checkSimOptions(options);
   const dir = join(options.workDir, simulator);
   await mkdir(dir, { recursive: true });
   const vcdPath = join(dir, 'waves.vcd');

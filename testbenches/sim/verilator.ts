@@ -12,7 +12,7 @@ import { restoreRuntimeObjects, runtimeCacheKey, saveRuntimeObjects } from './ve
 const OBJ_DIR = 'obj_dir';
 const BINARY = 'Vtb';
 
-/** Verilator: builds tb + the design + a C++ clock harness into one executable, then runs it. */
+/** Verilator: builds bitsmith_tb + the design + a C++ clock harness into one executable, then runs it. */
 export class VerilatorSimulator implements Simulator {
   readonly name = 'verilator';
   readonly debianPackage = 'verilator';
@@ -73,7 +73,10 @@ function verilateFlags(vcd: boolean): string[] {
     '--cc',
     '--exe',
     '--top-module',
-    'tb',
+    'bitsmith_tb',
+    // The C++ class is Vtb (Vtb.h, Vtb.mk) whatever the top module is called.
+    '--prefix',
+    BINARY,
     '--Mdir',
     OBJ_DIR,
     '-o',
