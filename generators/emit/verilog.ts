@@ -1,4 +1,4 @@
-import { Evaluator } from '../hdl/evaluate.ts';
+import { foldConstants } from '../hdl/evaluate.ts';
 import { fromBits } from '../hdl/types.ts';
 import {
   constantNodes,
@@ -53,17 +53,14 @@ export function emitModule(module: Module): string {
 
 class ModuleEmitter {
   private readonly constant: boolean[];
-  private readonly folded: bigint[] = [];
+  private readonly folded: bigint[];
   private readonly uses: number[];
   private readonly wireName = new Map<number, string>();
   private readonly portOfDriver = new Map<number, Port>();
 
   constructor(private readonly m: Module) {
     this.constant = constantNodes(m.nodes);
-    const ev = new Evaluator(m);
-    m.nodes.forEach((n, i) => {
-      if (this.constant[i]) this.folded[i] = ev.nodeValue(n.id);
-    });
+    this.folded = foldConstants(m, this.constant);
     this.uses = new Array<number>(m.nodes.length).fill(0);
     for (const n of m.nodes) for (const a of n.args) this.uses[a]!++;
     for (const r of m.registers) {
@@ -363,9 +360,10 @@ class ModuleEmitter {
         hi = lo;
       }
     };
+    const inputNode = new Map(this.m.nodes.filter((n) => n.kind === 'input').map((n) => [n.port!, n]));
     for (const p of this.m.ports) {
       if (p.direction !== 'input' || p.name === 'clk') continue;
-      const node = this.m.nodes.find((n) => n.kind === 'input' && n.port === p.name);
+      const node = inputNode.get(p.name);
       if (p.name === 'rst') {
         if (!this.m.registers.some((r) => r.reset !== undefined)) unused.push('rst');
         continue;

@@ -98,6 +98,15 @@ export class Evaluator {
   }
 }
 
+/** The values of the nodes marked constant (logic of constants only), computed without any input. */
+export function foldConstants(module: Module, constant: readonly boolean[]): bigint[] {
+  const values: bigint[] = [];
+  for (const n of module.nodes) {
+    if (constant[n.id]) values[n.id] = compileNode(module, n, [])!(values);
+  }
+  return values;
+}
+
 function mask(width: number): bigint {
   return (1n << BigInt(width)) - 1n;
 }

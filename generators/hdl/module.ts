@@ -1,7 +1,7 @@
 import { HdlError } from './errors.ts';
 import type { Instance, Module, Node, NodeKind, Port, Register } from './ir.ts';
 import { isControlPort } from './ir.ts';
-import { lowerStages, type DraftModule, type DraftNode, type DraftRegister } from './lower.ts';
+import { draftNode, lowerStages, type DraftModule, type DraftNode, type DraftRegister } from './lower.ts';
 import { Signal, constantBits } from './signal.ts';
 import { typeName, type HdlType } from './types.ts';
 
@@ -63,6 +63,7 @@ export class ModuleBuilder {
     outputs: Map<string, number>;
   }[] = [];
   private readonly names = new Map<string, string>();
+  private readonly portNames = new Set<string>();
   private currentStage = 0;
   private built = false;
 
@@ -107,7 +108,7 @@ export class ModuleBuilder {
     this.claimName(name, 'register');
     const index = this.registers.length;
     const id = this.nodes.length;
-    this.nodes.push({ id, kind: 'reg', type, args: [], reg: index, name, stage: this.currentStage });
+    this.nodes.push(draftNode(id, 'reg', type, [], this.currentStage, { reg: index, name }));
     const reset = options.reset === undefined ? undefined : constantBits(BigInt(options.reset), type);
     this.registers.push({ name, type, reset, read: id, stage: this.currentStage });
     return new RegisterSignal(this, id, type);
@@ -158,7 +159,7 @@ export class ModuleBuilder {
   node(kind: NodeKind, type: HdlType, args: number[], extra: Partial<DraftNode> = {}): Signal {
     if (this.built) throw new HdlError(`module '${this.name}' is already built; create a new builder`);
     const id = this.nodes.length;
-    this.nodes.push({ ...extra, id, kind, type, args, stage: this.currentStage });
+    this.nodes.push(draftNode(id, kind, type, args, this.currentStage, extra));
     return new Signal(this, id, type);
   }
 
@@ -224,8 +225,8 @@ export class ModuleBuilder {
   private claimPortName(name: string, driver?: number): void {
     checkIdentifier(name, 'port');
     if (isControlPort(name)) throw new HdlError(`port name '${name}' is reserved for the pipeline handshake`);
-    if (this.ports.some((p) => p.name === name))
-      throw new HdlError(`module '${this.name}' already has a port '${name}'`);
+    if (this.portNames.has(name)) throw new HdlError(`module '${this.name}' already has a port '${name}'`);
+    this.portNames.add(name);
     // An output may share its name with the value that drives it; any other clash is an error.
     const owner = this.names.get(name);
     if (owner !== undefined && !(driver !== undefined && this.nodes[driver]!.name === name)) {
