@@ -45,7 +45,7 @@ export class VerilatorSimulator implements Simulator {
 /** Verilates, then compiles with make; returns the seconds both took. */
 async function build(verilator: string, dir: string, flags: string[], unit: UnitUnderTest): Promise<number> {
   const make = await requireExecutable('make', 'make');
-  await requireExecutable('g++', 'g++');
+  const compiler = await requireExecutable('g++', 'g++');
   const verilateLog = join(dir, 'verilate.log');
   const verilate = await runProcess(verilator, [...flags, 'tb.v', 'tb_main.cpp', ...unit.files], {
     cwd: dir,
@@ -55,7 +55,7 @@ async function build(verilator: string, dir: string, flags: string[], unit: Unit
     throw toolError(`verilator (${unit.top} and its testbench)`, verilate, verilateLog);
 
   const objDir = join(dir, OBJ_DIR);
-  const cacheKey = runtimeCacheKey(await verilatorVersion(verilator), [...flags, ...MAKE_FLAGS]);
+  const cacheKey = runtimeCacheKey(await toolVersions(verilator, compiler), [...flags, ...MAKE_FLAGS]);
   await restoreRuntimeObjects(objDir, cacheKey);
   const makeLog = join(dir, 'make.log');
   const compile = await runProcess(make, ['-C', OBJ_DIR, '-f', `${BINARY}.mk`, '-j', '2', ...MAKE_FLAGS], {
@@ -98,11 +98,13 @@ function verilateFlags(vcd: boolean): string[] {
 // The per-cycle code optimized; run-once code and the run-time library compiled quickly.
 const MAKE_FLAGS = ['OPT_FAST=-O2', 'OPT_SLOW=-O0', 'OPT_GLOBAL=-O1'];
 
-let versionOf: Promise<string> | undefined;
+let versions: Promise<string> | undefined;
 
-function verilatorVersion(verilator: string): Promise<string> {
-  versionOf ??= promisify(execFile)(verilator, ['--version']).then(
-    (result) => `${verilator} ${result.stdout.trim()}`,
+// The cached run-time objects are only valid for the Verilator and g++ that built them.
+function toolVersions(verilator: string, compiler: string): Promise<string> {
+  const run = promisify(execFile);
+  versions ??= Promise.all([run(verilator, ['--version']), run(compiler, ['--version'])]).then((outputs) =>
+    outputs.map((output) => output.stdout.trim()).join('\n'),
   );
-  return versionOf;
+  return versions;
 }
