@@ -51,3 +51,18 @@ describe('Verilog emitter', () => {
     );
   });
 });
+
+describe('module names', () => {
+  it('refuses two different modules under one name', () => {
+    const make = (bits: number) => {
+      const b = new ModuleBuilder('leaf', { generator: 'test', params: { bits } });
+      b.output('y', b.input('x', UInt(bits)).not());
+      return b.build();
+    };
+    const top = new ModuleBuilder('top', { generator: 'test', params: {} });
+    const x = top.input('x', UInt(4));
+    top.output('y', top.instance(make(4), 'u0', { x }).y!);
+    top.output('z', top.instance(make(5), 'u1', { x: top.input('w', UInt(5)) }).y!);
+    expect(() => emitVerilog(top.build())).toThrow(/two different modules are both named 'leaf'/);
+  });
+});

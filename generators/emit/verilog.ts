@@ -31,6 +31,17 @@ export function emitVerilog(top: Module): VerilogFile[] {
 const INLINE_ALWAYS = new Set(['slice', 'zext', 'sext', 'cast', 'const']);
 /** Kinds whose Verilog expression is only correct at exactly its own width: they get a wire of their own. */
 const OWN_WIRE = new Set(['mul', 'sra']);
+const BINARY: Readonly<Record<string, string>> = {
+  add: '+',
+  sub: '-',
+  and: '&',
+  or: '|',
+  xor: '^',
+  eq: '==',
+  ne: '!=',
+};
+const RELATIONAL: Readonly<Record<string, string>> = { lt: '<', le: '<=', gt: '>', ge: '>=' };
+
 /** Kinds whose expression needs no parentheses when it is an operand. */
 const ATOMIC = new Set(['slice', 'zext', 'sext', 'concat', 'const', 'reg', 'input', 'instout']);
 /** Kinds whose operand must be a plain name (Verilog-2005 cannot index an expression). */
@@ -257,16 +268,6 @@ class ModuleEmitter {
     const [a, b] = n.args;
     const op = (i: number) => this.operand(n.args[i]!);
     const argType = (i: number) => this.m.nodes[n.args[i]!]!.type;
-    const binary: Record<string, string> = {
-      add: '+',
-      sub: '-',
-      and: '&',
-      or: '|',
-      xor: '^',
-      eq: '==',
-      ne: '!=',
-    };
-    const relational: Record<string, string> = { lt: '<', le: '<=', gt: '>', ge: '>=' };
     if (this.constant[n.id]) return literal(this.folded[n.id]!, n.type.width);
     switch (n.kind) {
       case 'add':
@@ -276,14 +277,14 @@ class ModuleEmitter {
       case 'xor':
       case 'eq':
       case 'ne':
-        return `${op(0)} ${binary[n.kind]} ${op(1)}`;
+        return `${op(0)} ${BINARY[n.kind]} ${op(1)}`;
       case 'lt':
       case 'le':
       case 'gt':
       case 'ge':
         return argType(0).signed
-          ? `$signed(${op(0)}) ${relational[n.kind]} $signed(${op(1)})`
-          : `${op(0)} ${relational[n.kind]} ${op(1)}`;
+          ? `$signed(${op(0)}) ${RELATIONAL[n.kind]} $signed(${op(1)})`
+          : `${op(0)} ${RELATIONAL[n.kind]} ${op(1)}`;
       case 'mul': {
         // Operands extended to the product width: no implicit widening, and $signed lets synthesis
         // see the narrow signed multiplier behind the sign extension.
@@ -330,7 +331,13 @@ class ModuleEmitter {
   private unusedBits(): string[] {
     const used = new Map<number, bigint>();
     const mark = (id: number, bits: bigint) => used.set(id, (used.get(id) ?? 0n) | bits);
-    const all = (id: number) => (1n << BigInt(this.m.nodes[id]!.type.width)) - 1n;
+    const masks = new Map<number, bigint>();
+    const all = (id: number) => {
+      const width = this.m.nodes[id]!.type.width;
+      let mask = masks.get(width);
+      if (mask === undefined) masks.set(width, (mask = (1n << BigInt(width)) - 1n));
+      return mask;
+    };
     const visited = new Set<number>();
     // Walk what the text references: through inlined nodes down to declared names.
     const reference = (id: number, bits: bigint): void => {

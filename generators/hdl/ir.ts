@@ -1,3 +1,4 @@
+import { HdlError } from './errors.ts';
 import type { HdlType } from './types.ts';
 
 /**
@@ -118,12 +119,22 @@ export function isControlPort(name: string): boolean {
   return (CONTROL_PORTS as readonly string[]).includes(name);
 }
 
-/** Every module a design needs, the top last, each once (instances with equal names share one definition). */
+/**
+ * Every module a design needs, the top last, each once: instances of equal modules share one
+ * definition. Two different modules under one name are an error, since names derive from parameters.
+ */
 export function moduleHierarchy(top: Module): Module[] {
   const seen = new Map<string, Module>();
   const visit = (m: Module): void => {
     for (const inst of m.instances) visit(inst.module);
-    if (!seen.has(m.name)) seen.set(m.name, m);
+    const known = seen.get(m.name);
+    if (known === undefined) seen.set(m.name, m);
+    else if (known !== m && JSON.stringify(known.origin) !== JSON.stringify(m.origin)) {
+      throw new HdlError(
+        `two different modules are both named '${m.name}' (from ${m.origin.generator} and ${known.origin.generator}); ` +
+          `module names must derive from every parameter that changes the hardware`,
+      );
+    }
   };
   visit(top);
   return [...seen.values()];
