@@ -23,8 +23,10 @@ export function quantileCodebook(quantile: (p: number) => number): number[] {
 
 /** Inverse of an increasing CDF by bisection, to the last bit of a double. */
 export function invertCdf(cdf: (x: number) => number, p: number): number {
-  let lo = -1e3;
-  let hi = 1e3;
+  let lo = -1;
+  let hi = 1;
+  while (cdf(lo) >= p) lo *= 2;
+  while (cdf(hi) < p) hi *= 2;
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
     if (mid === lo || mid === hi) break;
