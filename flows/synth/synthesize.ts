@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { renderTemplate } from '../../testbenches/sim/render-template.ts';
+import { renderTemplate } from '../../generators/emit/templates.ts';
 import { cellsFromStat, countResources } from './area-report.ts';
 import { synthCommand } from './targets.ts';
 import { SYNTH_ENGINES, SYNTH_TARGETS, type AreaReport, type SynthOptions } from './types.ts';

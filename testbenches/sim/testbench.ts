@@ -1,5 +1,5 @@
 import { packedLayout, type PortField } from './vector-files.ts';
-import { renderTemplate } from './render-template.ts';
+import { renderTemplate } from '../../generators/emit/templates.ts';
 import type { UnitUnderTest } from './types.ts';
 
 export interface TestbenchSettings {
