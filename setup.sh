@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(iverilog verilator nextpnr-ice40 fpga-icestorm)
+# yosys: the native binary the area baselines (ip/baselines.json) are recorded with; chromium: the
+# headless screenshot test of the catalog index page.
+packages=(iverilog verilator nextpnr-ice40 fpga-icestorm yosys chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
