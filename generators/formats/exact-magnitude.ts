@@ -10,13 +10,29 @@ function floorLog2Ratio(num: bigint, den: bigint): number {
   return below ? guess - 1 : guess;
 }
 
-/** The magnitude num/den · 2^exp (num, den > 0). */
+/** The magnitude num/den · 2^exp (num, den > 0); a class for the reason given in number-magnitude.ts. */
+class ExactMagnitude implements Magnitude {
+  readonly log2Floor: number;
+
+  constructor(
+    private readonly num: bigint,
+    private readonly den: bigint,
+    private readonly exp: number,
+  ) {
+    this.log2Floor = floorLog2Ratio(num, den) + exp;
+  }
+
+  roundAt(q: number, rule: MagnitudeRule, moduloBits?: number): RoundedUnits {
+    return roundRatio(this.num, this.den, this.exp - q, rule, moduloBits);
+  }
+
+  compareTo(sig: bigint, sigExp: number): -1 | 0 | 1 {
+    return compareScaled(this.num, this.exp, sig * this.den, sigExp);
+  }
+}
+
 export function exactMagnitude(num: bigint, den: bigint, exp: number): Magnitude {
-  return {
-    log2Floor: floorLog2Ratio(num, den) + exp,
-    roundAt: (q, rule, moduloBits) => roundRatio(num, den, exp - q, rule, moduloBits),
-    compareTo: (sig, sigExp) => compareScaled(num, exp, sig * den, sigExp),
-  };
+  return new ExactMagnitude(num, den, exp);
 }
 
 /** Sign of a · 2^aExp - b · 2^bExp for non-negative a, b. */

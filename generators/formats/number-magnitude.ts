@@ -19,18 +19,30 @@ export function doubleExponent(a: number): number {
   return ((words[HIGH_WORD]! >>> 20) & 0x7ff) - 1023 - 64;
 }
 
-/** The magnitude of a positive finite double. */
+/**
+ * The magnitude of a positive finite double. A class rather than an object of closures: tools that keep
+ * function names (tsx, esbuild --keep-names) would otherwise rename two closures on every encode.
+ */
+class NumberMagnitude implements Magnitude {
+  readonly log2Floor: number;
+
+  constructor(private readonly a: number) {
+    this.log2Floor = doubleExponent(a);
+  }
+
+  roundAt(q: number, rule: MagnitudeRule, moduloBits?: number): RoundedUnits {
+    return roundScaled(this.a, this.log2Floor, q, rule, moduloBits);
+  }
+
+  compareTo(sig: bigint, exp: number): -1 | 0 | 1 {
+    // a = its 53-bit integer significand · 2^(log2Floor - 52), exactly.
+    const aSig = BigInt(scaleByPow2(this.a, 52 - this.log2Floor));
+    return compareScaled(aSig, this.log2Floor - 52, sig, exp);
+  }
+}
+
 export function numberMagnitude(a: number): Magnitude {
-  const log2Floor = doubleExponent(a);
-  return {
-    log2Floor,
-    roundAt: (q, rule, moduloBits) => roundScaled(a, log2Floor, q, rule, moduloBits),
-    compareTo: (sig, exp) => {
-      // a = its 53-bit integer significand · 2^(log2Floor - 52), exactly.
-      const aSig = BigInt(scaleByPow2(a, 52 - log2Floor));
-      return compareScaled(aSig, log2Floor - 52, sig, exp);
-    },
-  };
+  return new NumberMagnitude(a);
 }
 
 function roundScaled(
