@@ -8,7 +8,7 @@ import { dyadicAdd, dyadicMul } from './dyadic.ts';
 import { INVALID_FLAGS, orFlags, type Encoded } from './flags.ts';
 import type { Format } from './format.ts';
 import { resolvePolicy, type Policy } from './policy.ts';
-import { inf, nan, type ExactValue, type Sign } from './value.ts';
+import { inf, isZero, nan, type ExactValue, type Sign } from './value.ts';
 
 /** An exact result, and whether computing it was an invalid operation. */
 export interface ExactResult {
@@ -20,10 +20,6 @@ const QUIET_NAN = nan(0, true);
 
 function isSignalling(v: ExactValue): boolean {
   return v.kind === 'nan' && !v.quiet;
-}
-
-function isZero(v: ExactValue): boolean {
-  return v.kind === 'finite' && v.sig === 0n;
 }
 
 function nanResult(...operands: ExactValue[]): ExactResult {

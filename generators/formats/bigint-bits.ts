@@ -15,6 +15,14 @@ export function bitLength(n: bigint): number {
   return (hex.length - 1) * 4 + numberBitLength(parseInt(hex[0]!, 16));
 }
 
+/** Sign of a · 2^aExp - b · 2^bExp for non-negative a, b. */
+export function compareScaled(a: bigint, aExp: number, b: bigint, bExp: number): -1 | 0 | 1 {
+  const base = Math.min(aExp, bExp);
+  const x = a << BigInt(aExp - base);
+  const y = b << BigInt(bExp - base);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** Number of trailing zero bits of a positive BigInt. */
 export function trailingZeros(n: bigint): number {
   return bitLength(n & -n) - 1;

@@ -1,6 +1,6 @@
 // The reference rounder: a positive rational num/den · 2^exp rounded exactly with BigInt arithmetic.
 
-import { bitLength } from './bigint-bits.ts';
+import { bitLength, compareScaled } from './bigint-bits.ts';
 import { roundsUp, type Magnitude, type MagnitudeRule, type RoundedUnits } from './rounding.ts';
 
 /** floor(log2(num/den)) for positive num, den. */
@@ -33,14 +33,6 @@ class ExactMagnitude implements Magnitude {
 
 export function exactMagnitude(num: bigint, den: bigint, exp: number): Magnitude {
   return new ExactMagnitude(num, den, exp);
-}
-
-/** Sign of a · 2^aExp - b · 2^bExp for non-negative a, b. */
-export function compareScaled(a: bigint, aExp: number, b: bigint, bExp: number): -1 | 0 | 1 {
-  const base = Math.min(aExp, bExp);
-  const x = a << BigInt(aExp - base);
-  const y = b << BigInt(bExp - base);
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** num/den · 2^shift rounded to an integer. */

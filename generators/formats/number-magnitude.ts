@@ -1,7 +1,7 @@
 // The fast rounder: a positive finite double rounded with double arithmetic only. Every step is exact
 // (scaling by a power of two, floor, subtracting the floor), so it decides exactly as exact-magnitude.ts.
 
-import { compareScaled } from './exact-magnitude.ts';
+import { compareScaled } from './bigint-bits.ts';
 import { pow2, scaleByPow2 } from './pow2.ts';
 import { roundsUp, type Magnitude, type MagnitudeRule, type RoundedUnits } from './rounding.ts';
 

@@ -1,7 +1,7 @@
 // Exact values: dyadic rationals (-1)^sign · sig · 2^exp, plus signed infinities and NaN.
 // Finite values are kept normalized (sig odd, or sig = 0n with exp = 0), so equal values are equal records.
 
-import { trailingZeros } from './bigint-bits.ts';
+import { compareScaled, trailingZeros } from './bigint-bits.ts';
 
 export type Sign = 0 | 1;
 
@@ -57,7 +57,7 @@ export function isZero(v: ExactValue): boolean {
   return v.kind === 'finite' && v.sig === 0n;
 }
 
-export function isFinite(v: ExactValue): v is FiniteValue {
+export function isFiniteValue(v: ExactValue): v is FiniteValue {
   return v.kind === 'finite';
 }
 
@@ -86,10 +86,7 @@ export function compareFinite(a: FiniteValue, b: FiniteValue): -1 | 0 | 1 {
 
 /** Compares |a| and |b|. */
 export function compareMagnitudes(a: FiniteValue, b: FiniteValue): -1 | 0 | 1 {
-  const minExp = Math.min(a.exp, b.exp);
-  const x = a.sig << BigInt(a.exp - minExp);
-  const y = b.sig << BigInt(b.exp - minExp);
-  return x < y ? -1 : x > y ? 1 : 0;
+  return compareScaled(a.sig, a.exp, b.sig, b.exp);
 }
 
 /** Readable form for messages and tests, e.g. "-3·2^-2", "+inf", "qnan". */

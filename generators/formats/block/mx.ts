@@ -4,13 +4,13 @@
 
 import { z } from 'zod';
 import { decode, encode } from '../codec.ts';
+import { formatInfo } from '../format-info.ts';
 import { formatBits, type Format } from '../format.ts';
 import { formatByName } from '../presets.ts';
 import { resolvePolicy } from '../policy.ts';
 import { ROUNDING_MODES } from '../rounding.ts';
-import { compareMagnitudes, finite, nan, type ExactValue, type FiniteValue } from '../value.ts';
-import { fromNumber } from '../value-number.ts';
-import { floorLog2, log2OfRatio } from './scale-exponent.ts';
+import { finite, nan, type ExactValue, type FiniteValue } from '../value.ts';
+import { floorLog2, largestMagnitude, log2OfRatio, toExactValues } from './block-math.ts';
 import { packBits, unpackBits } from './packing.ts';
 
 export interface MxFormat {
@@ -65,24 +65,14 @@ export interface MxBlock {
   readonly elementCodes: readonly number[];
 }
 
-function largestFinite(format: Format): FiniteValue {
-  const policy = resolvePolicy(format, { overflow: 'saturate' });
-  const big = encode(format, finite(0, 1n, 4096), policy);
-  return decode(format, big.code) as FiniteValue;
-}
-
 /** emax_elem: the exponent of the element format's largest normal (E4M3 8, E5M2 15, E2M1 2, INT8 0). */
 export function elementEmax(format: MxFormat): number {
-  return floorLog2(largestFinite(format.element));
+  return floorLog2(formatInfo(format.element).max as FiniteValue);
 }
 
 function sharedExponent(format: MxFormat, amax: FiniteValue, rule: (typeof MX_SCALE_RULES)[number]): number {
   if (rule === 'floor') return floorLog2(amax) - elementEmax(format);
-  return log2OfRatio(amax, largestFinite(format.element), rule);
-}
-
-function asExact(v: ExactValue | number): ExactValue {
-  return typeof v === 'number' ? fromNumber(v) : v;
+  return log2OfRatio(amax, formatInfo(format.element).max as FiniteValue, rule);
 }
 
 /** One block: its E8M0 scale code and element codes. NaN or Inf anywhere gives the NaN scale. */
@@ -94,11 +84,11 @@ export function quantizeMxBlock(
   const { scaleRule, rounding } = mxQuantizeOptionsSchema.parse(options);
   if (values.length !== format.blockSize)
     throw new Error(`${format.name} blocks hold ${format.blockSize} values, got ${values.length}`);
-  const exact = values.map(asExact);
+  const exact = toExactValues(values);
   const zeros = exact.map(() => encode(format.element, finite(0, 0n, 0)).code);
   if (exact.some((v) => v.kind !== 'finite')) return { scaleCode: E8M0_NAN, elementCodes: zeros };
   const finiteValues = exact as FiniteValue[];
-  const amax = finiteValues.reduce((m, v) => (compareMagnitudes(v, m) > 0 ? v : m), finite(0, 0n, 0));
+  const amax = largestMagnitude(finiteValues);
   if (amax.sig === 0n) return { scaleCode: 0, elementCodes: zeros };
   const shared = Math.max(sharedExponent(format, amax, scaleRule), -E8M0_BIAS);
   if (shared > E8M0_BIAS) return { scaleCode: E8M0_NAN, elementCodes: zeros };

@@ -8,8 +8,8 @@ import { decode, encode, encodeQuotient } from '../codec.ts';
 import { dyadicMul } from '../dyadic.ts';
 import { formatByName } from '../presets.ts';
 import { ROUNDING_MODES } from '../rounding.ts';
-import { compareMagnitudes, finite, integer, nan, type ExactValue, type FiniteValue } from '../value.ts';
-import { fromNumber } from '../value-number.ts';
+import { finite, integer, nan, type ExactValue, type FiniteValue } from '../value.ts';
+import { largestMagnitude, requireFinite } from './block-math.ts';
 
 export const NVFP4 = Object.freeze({
   kind: 'nvfp4' as const,
@@ -48,19 +48,10 @@ const E4M3_MAX = integer(448);
 const SMALLEST_BLOCK_SCALE_CODE = 0x01; // 2^-9, the smallest e4m3fn subnormal
 const LARGEST_BLOCK_SCALE_CODE = 0x7e; // 448
 
-function amaxOf(values: readonly FiniteValue[]): FiniteValue {
-  return values.reduce((m, v) => (compareMagnitudes(v, m) > 0 ? v : m), finite(0, 0n, 0));
-}
-
 function defaultTensorScaleCode(values: readonly FiniteValue[]): number {
-  const amax = amaxOf(values);
+  const amax = largestMagnitude(values);
   if (amax.sig === 0n) return encode(NVFP4.tensorScale, integer(1)).code;
-  return encodeQuotient(
-    NVFP4.tensorScale,
-    finite(0, amax.sig, amax.exp),
-    dyadicMul(E2M1_MAX, E4M3_MAX),
-    SATURATE_RNE,
-  ).code;
+  return encodeQuotient(NVFP4.tensorScale, amax, dyadicMul(E2M1_MAX, E4M3_MAX), SATURATE_RNE).code;
 }
 
 function quantizeBlock(
@@ -68,13 +59,8 @@ function quantizeBlock(
   tensorScale: FiniteValue,
   rounding: Nvfp4Options['rounding'],
 ): Nvfp4Block {
-  const amax = amaxOf(values);
-  const raw = encodeQuotient(
-    NVFP4.blockScale,
-    finite(0, amax.sig, amax.exp),
-    dyadicMul(tensorScale, E2M1_MAX),
-    SATURATE_RNE,
-  ).code;
+  const amax = largestMagnitude(values);
+  const raw = encodeQuotient(NVFP4.blockScale, amax, dyadicMul(tensorScale, E2M1_MAX), SATURATE_RNE).code;
   // Rounding is monotonic and both clamp bounds are e4m3fn values, so clamping the code equals clamping first.
   const scaleCode = Math.min(Math.max(raw, SMALLEST_BLOCK_SCALE_CODE), LARGEST_BLOCK_SCALE_CODE);
   const step = dyadicMul(tensorScale, decode(NVFP4.blockScale, scaleCode) as FiniteValue);
@@ -88,11 +74,7 @@ export function quantizeNvfp4(
   options: Nvfp4Options = {},
 ): Nvfp4Tensor {
   const { rounding, tensorScaleCode } = nvfp4OptionsSchema.parse(options);
-  const exact = values.map((v) => (typeof v === 'number' ? fromNumber(v) : v));
-  const bad = exact.findIndex((v) => v.kind !== 'finite');
-  if (bad >= 0)
-    throw new Error(`quantizeNvfp4: value ${bad} is not finite (NaN and Inf have no NVFP4 encoding)`);
-  const finiteValues = exact as FiniteValue[];
+  const finiteValues = requireFinite(values, 'quantizeNvfp4');
   const tensorCode = tensorScaleCode ?? defaultTensorScaleCode(finiteValues);
   const tensorScale = decode(NVFP4.tensorScale, tensorCode);
   if (tensorScale.kind !== 'finite' || tensorScale.sig === 0n || tensorScale.sign === 1) {
