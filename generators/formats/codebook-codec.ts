@@ -14,7 +14,7 @@ import {
   type FiniteValue,
   type Sign,
 } from './value.ts';
-import { fromNumber, toNumber } from './value-number.ts';
+import { fromNumber, isExactDouble, toNumber } from './value-number.ts';
 
 interface Entry {
   value: FiniteValue;
@@ -69,12 +69,8 @@ function buildTable(format: CodebookFormat): CodebookTable {
     if (j > 0) points.push(dyadicMidpoint(entries[j - 1]!.value, e.value));
     points.push(e.value);
   });
-  const doubles = points.map(toNumber);
-  const exact = points.every((p, i) => {
-    const back = fromNumber(doubles[i]!) as FiniteValue;
-    return back.sig === p.sig && back.exp === p.exp;
-  });
-  return { values, entries, points, pointDoubles: exact ? Float64Array.from(doubles) : undefined };
+  const exact = points.every(isExactDouble);
+  return { values, entries, points, pointDoubles: exact ? Float64Array.from(points, toNumber) : undefined };
 }
 
 export function decodeCodebook(format: CodebookFormat, code: number): ExactValue {
