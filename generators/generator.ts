@@ -41,7 +41,8 @@ export function parseParams<S extends z.ZodType>(
   const issue = result.error.issues[0]!;
   const key = issue.path.join('.');
   const value = key === '' ? raw : raw[String(issue.path[0])];
-  const where = key === '' ? 'parameters' : `parameter '${key}' = ${JSON.stringify(value)}`;
+  const shown = value === undefined ? '(default)' : JSON.stringify(value);
+  const where = key === '' ? 'parameters' : `parameter '${key}' = ${shown}`;
   throw new ParameterError(`${generator.name}: ${where} is not allowed: ${issue.message}`);
 }
 

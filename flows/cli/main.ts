@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { BITSMITH_VERSION } from '../../generators/emit/version.ts';
 import { registerBuild } from './build.ts';
+import { registerFormatsCommands } from './formats.ts';
 import { registerGen } from './gen.ts';
 import { registerList } from './list.ts';
 import { registerSynth } from './synth.ts';
@@ -19,6 +20,7 @@ registerGen(program);
 registerVerify(program);
 registerSynth(program);
 registerBuild(program);
+registerFormatsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

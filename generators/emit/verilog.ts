@@ -212,8 +212,14 @@ class ModuleEmitter {
     ]);
     for (const n of this.m.nodes) if (n.name !== undefined) taken.add(n.name);
     const needsName = new Set<number>();
+    // A cast is only a new view of its operand's bits: the need for a name passes through it.
+    const requireName = (id: number): void => {
+      const n = this.m.nodes[id]!;
+      if (n.kind === 'cast' && n.name === undefined) requireName(n.args[0]!);
+      else needsName.add(id);
+    };
     for (const n of this.m.nodes) {
-      if (NEEDS_NAMED_OPERAND.has(n.kind)) for (const a of n.args) needsName.add(a);
+      if (NEEDS_NAMED_OPERAND.has(n.kind)) for (const a of n.args) requireName(a);
     }
     for (const n of this.m.nodes) {
       if (n.kind === 'input') {

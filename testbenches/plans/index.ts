@@ -1,8 +1,9 @@
 import { intMacPlan } from './int_mac.ts';
 import { intMulPlan } from './int_mul.ts';
+import { fpMulPlan } from './fp_mul.ts';
 import type { VerificationPlan } from './plan.ts';
 
-const plans: VerificationPlan<never>[] = [intMulPlan, intMacPlan] as VerificationPlan<never>[];
+const plans: VerificationPlan<never>[] = [intMulPlan, intMacPlan, fpMulPlan] as VerificationPlan<never>[];
 
 /** The verification plan of a generator, by the generator's name. */
 export function planFor(generator: string): VerificationPlan<unknown> {

@@ -1,0 +1,15 @@
+// `npm run bench`: every benchmark in turn. They print figures and assert nothing.
+import { benchFormats } from './formats.bench.ts';
+import { benchIr } from './ir.bench.ts';
+import { benchSimulators } from './sim.bench.ts';
+
+const benches: [string, () => Promise<void>][] = [
+  ['IR elaborate and emit', benchIr],
+  ['simulators and synthesis', benchSimulators],
+  ['number-format codecs', benchFormats],
+];
+
+for (const [name, run] of benches) {
+  console.log(`\n== ${name}`);
+  await run();
+}

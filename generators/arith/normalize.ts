@@ -1,0 +1,36 @@
+import { mux } from '../hdl/signal.ts';
+import { leadingZeros } from './lzc.ts';
+import type { NormalizedFloat, RawFloat } from './raw-float.ts';
+
+/**
+ * Shift the significand left until its top bit is set and lower the exponent to match. A value whose
+ * significand has at most one leading zero (a product of normal numbers) needs only a 2:1 mux; any
+ * other takes a leading-zero count and a barrel shifter. A zero significand makes the value zero.
+ */
+export function normalize(raw: RawFloat, prefix: string): NormalizedFloat {
+  const width = raw.sig.width;
+  const maxLz = Math.min(raw.maxLeadingZeros ?? width, width);
+  // One more bit than the input exponent, so that subtracting the shift cannot wrap.
+  const expWidth = Math.max(raw.exp.width, Math.ceil(Math.log2(width + 1)) + 1) + 1;
+  const exp = raw.exp.resize(expWidth);
+  if (maxLz === 0) return { ...raw, exp };
+  if (maxLz === 1) {
+    const top = raw.sig.msb();
+    const sig = mux(top, raw.sig, raw.sig.shl(1)).named(`${prefix}_sig`);
+    const normExp = mux(top, exp, exp.sub(1, { width: expWidth })).named(`${prefix}_exp`);
+    return { ...raw, sig, exp: normExp };
+  }
+  const lz = leadingZeros(raw.sig).named(`${prefix}_lz`);
+  const sig = raw.sig.shl(lz).named(`${prefix}_sig`);
+  const normExp = exp
+    .sub(
+      lz
+        .zext(lz.width + 1)
+        .asSigned()
+        .resize(expWidth),
+      { width: expWidth },
+    )
+    .named(`${prefix}_exp`);
+  const isZero = raw.isZero.or(raw.sig.orR().not().and(raw.isInf.or(raw.isNaN).not()));
+  return { ...raw, sig, exp: normExp, isZero };
+}

@@ -1,0 +1,32 @@
+import type { Signal } from '../hdl/signal.ts';
+
+/**
+ * An exact (or nearly exact) float result before rounding, as arithmetic blocks produce it:
+ * value = (−1)^sign · sig · 2^(exp − (sig.width − 1)), i.e. `exp` is the weight of sig's top bit.
+ * Bits below sig's last one that were already dropped are summarized in `sticky`.
+ */
+export interface RawFloat {
+  sign: Signal;
+  /** Signed exponent of sig's most significant bit position. */
+  exp: Signal;
+  /** Unsigned significand; it may have leading zeros. */
+  sig: Signal;
+  /** High when nonzero bits lie below sig's LSB (the value is not exactly representable in sig). */
+  sticky?: Signal;
+  /** The result is exactly zero, infinite or NaN; these override sig and exp. */
+  isZero: Signal;
+  isInf: Signal;
+  isNaN: Signal;
+  /** Sign a NaN result carries where the policy keeps it ('signed', or 'max' into a format without NaN); default +. */
+  nanSign?: Signal;
+  /** The NaN is a quiet one (only a signalling NaN operand or an invalid operation raises invalid). */
+  invalid?: Signal;
+  /** At most this many leading zeros in sig when the value is finite and nonzero (enables a cheaper normalizer). */
+  maxLeadingZeros?: number;
+}
+
+/** A RawFloat whose sig has its top bit set (or the value is zero/special). */
+export interface NormalizedFloat extends Omit<RawFloat, 'maxLeadingZeros'> {
+  /** Before normalization the exponent may need more bits: this one holds every reachable value. */
+  exp: Signal;
+}

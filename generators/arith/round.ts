@@ -1,0 +1,219 @@
+import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
+import { HdlError } from '../hdl/errors.ts';
+import { cat, mux, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import type { NormalizedFloat } from './raw-float.ts';
+import { signedBits, unsignedBits } from './widths.ts';
+
+export interface RoundedFloat {
+  code: Signal;
+  /** IEEE exception flags of this result. */
+  invalid: Signal;
+  overflow: Signal;
+  underflow: Signal;
+  inexact: Signal;
+}
+
+/**
+ * Round a normalized value once into `format` under `policy` and pack the code: denormalize below
+ * the normal range, round at the format's last mantissa bit, then apply overflow, tininess, flushing
+ * and the special values. The same decisions, in the same order, as the golden model's encoder.
+ */
+export function roundPack(
+  v: NormalizedFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  prefix: string,
+): RoundedFloat {
+  const layout = floatLayout(format);
+  if (!format.subnormals || format.mantBits < 1 || !format.signed) {
+    throw new HdlError(
+      `${format.name} cannot be a rounded output: it needs a sign, mantissa bits and subnormal encodings`,
+    );
+  }
+  const m = v.sign.builder;
+  const M = format.mantBits;
+  const E = format.expBits;
+  const one = (value: boolean) => m.constant(value ? 1 : 0, UInt(1));
+
+  // Work on at least hidden + M + guard bits; missing low bits are exact zeros.
+  const width = Math.max(v.sig.width, M + 2);
+  const sig = width === v.sig.width ? v.sig : cat(v.sig, m.constant(0, UInt(width - v.sig.width)));
+  const expWidth = Math.max(v.exp.width, signedBits(layout.emin - width - 2, layout.expFieldMax + 2)) + 1;
+  const exp = v.exp.resize(expWidth);
+  const sticky = v.sticky ?? one(false);
+
+  // Below the normal range: shift right to the subnormal quantum, keeping what falls out as sticky.
+  const tinyBefore = exp.lt(layout.emin).named(`${prefix}_tiny_before`);
+  const shiftBits = unsignedBits(width + 1);
+  const distance = m.constant(layout.emin, SInt(expWidth)).sub(exp, { width: expWidth + 1 });
+  const clamped = mux(distance.gt(width + 1), m.constant(width + 1, SInt(expWidth + 1)), distance);
+  const shift = mux(tinyBefore, clamped.slice(shiftBits - 1, 0), m.constant(0, UInt(shiftBits))).named(
+    `${prefix}_denorm_shift`,
+  );
+  const sigD = sig.shr(shift).named(`${prefix}_sig_denorm`);
+  const lost = sig.ne(sigD.shl(shift)).named(`${prefix}_denorm_lost`);
+  const expD = mux(tinyBefore, m.constant(layout.emin, SInt(expWidth)), exp);
+
+  // Round at the format's last mantissa bit.
+  const kept = sigD.slice(width - 1, width - 1 - M).named(`${prefix}_kept`);
+  const guard = sigD.bit(width - 2 - M).named(`${prefix}_guard`);
+  const below = width - 3 - M >= 0 ? sigD.slice(width - 3 - M, 0).orR() : one(false);
+  const rest = below.or(lost).or(sticky).named(`${prefix}_sticky`);
+  const inexactRounding = guard.or(rest).named(`${prefix}_inexact_rounding`);
+  const increment = roundIncrement(policy, v.sign, kept.bit(0), guard, rest).named(`${prefix}_round_up`);
+  const rounded = kept.add(increment.zext(M + 1)).named(`${prefix}_rounded`);
+  const carry = rounded.bit(M + 1);
+  const hidden = rounded.bit(M).or(carry);
+  const mant = rounded.slice(M - 1, 0).named(`${prefix}_mant`);
+  const expR = expD.add(carry.zext(2).asSigned().resize(expWidth), { width: expWidth });
+  const expField = mux(
+    hidden,
+    expR.add(layout.bias, { width: expWidth }),
+    m.constant(0, SInt(expWidth)),
+  ).named(`${prefix}_exp_field`);
+
+  // Overflow: the rounded magnitude lies beyond the largest finite code.
+  const magnitude = cat(expField.asUnsigned(), mant);
+  const overflow = magnitude
+    .gt(m.constant(layout.maxCode, UInt(magnitude.width)))
+    .named(`${prefix}_overflow`);
+
+  // Tininess before or after rounding (after: the value rounded with an unbounded exponent is below 2^emin).
+  let tiny = tinyBefore;
+  if (policy.tininess === 'after') {
+    const keptN = sig.slice(width - 1, width - 1 - M);
+    const guardN = sig.bit(width - 2 - M);
+    const restN = (width - 3 - M >= 0 ? sig.slice(width - 3 - M, 0).orR() : one(false)).or(sticky);
+    const reachesNormal = keptN.andR().and(roundIncrement(policy, v.sign, keptN.bit(0), guardN, restN));
+    tiny = tinyBefore
+      .and(
+        exp
+          .eq(layout.emin - 1)
+          .and(reachesNormal)
+          .not(),
+      )
+      .named(`${prefix}_tiny`);
+  }
+  const roundsToZero = hidden.not().and(mant.orR().not());
+  const flushed = policy.subnormals === 'flush' ? tiny.or(roundsToZero) : roundsToZero;
+
+  // Codes of the special outcomes, sign applied where the format has one.
+  const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
+  const zeroCode = layout.hasNegativeZero ? signed(v.sign, 0) : m.constant(0, UInt(1 + E + M));
+  const maxCode = signed(v.sign, layout.maxCode);
+  // Arithmetic NaNs carry no sign (+, as SoftFloat's canonical NaN); conversions pass the input's.
+  const nanSign = v.nanSign ?? one(false);
+  const nanCode = layout.hasNaN
+    ? policy.nan === 'signed' && layout.nanHasSign
+      ? signed(nanSign, layout.canonicalNaNCode!)
+      : m.constant(layout.canonicalNaNCode!, UInt(1 + E + M))
+    : undefined;
+  const infCode = layout.hasInf ? signed(v.sign, layout.infCode!) : undefined;
+  const nanResult = nanOutcome(
+    policy,
+    layout,
+    nanSign,
+    nanCode,
+    signed(nanSign, layout.maxCode),
+    m.constant(0, UInt(1 + E + M)),
+  );
+  const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
+  const overflowResult = overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
+  const packed = cat(v.sign, expField.slice(E - 1, 0), mant);
+
+  const finite = v.isNaN.or(v.isInf).or(v.isZero).not();
+  const code = mux(
+    v.isNaN,
+    nanResult,
+    mux(v.isInf, infResult, mux(v.isZero.or(flushed), zeroCode, mux(overflow, overflowResult, packed))),
+  ).named(`${prefix}_code`);
+
+  const invalidIn = v.invalid ?? one(false);
+  const nanRaises = policy.nan === 'canonical' || policy.nan === 'signed' ? invalidIn : v.isNaN.or(invalidIn);
+  const infRaises = layout.hasInf ? one(false) : v.isInf;
+  const finiteInexact = finite.and(inexactRounding.or(overflow).or(flushed.and(v.isZero.not())));
+  return {
+    code,
+    invalid: nanRaises.or(infRaises).named(`${prefix}_invalid`),
+    overflow: finite.and(overflow).and(flushed.not()).named(`${prefix}_overflow_flag`),
+    underflow: finite
+      .and(flushed.or(tiny.and(inexactRounding)).and(overflow.not()))
+      .named(`${prefix}_underflow_flag`),
+    inexact: finiteInexact.named(`${prefix}_inexact`),
+  };
+}
+
+/** Whether to add one unit in the last place, by rounding mode, from the sign and the dropped bits. */
+function roundIncrement(
+  policy: ResolvedPolicy,
+  sign: Signal,
+  lsb: Signal,
+  guard: Signal,
+  rest: Signal,
+): Signal {
+  const m = sign.builder;
+  switch (policy.rounding) {
+    case 'rne':
+      return guard.and(rest.or(lsb));
+    case 'rna':
+      return guard;
+    case 'rnz':
+      return guard.and(rest);
+    case 'rnd':
+      // Nearest, ties toward −∞: a tie rounds a negative magnitude up.
+      return guard.and(rest.or(sign));
+    case 'rtz':
+      return m.constant(0, UInt(1));
+    case 'rup':
+      return sign.not().and(guard.or(rest));
+    case 'rdown':
+      return sign.and(guard.or(rest));
+  }
+}
+
+function nanOutcome(
+  policy: ResolvedPolicy,
+  layout: ReturnType<typeof floatLayout>,
+  sign: Signal,
+  nanCode: Signal | undefined,
+  maxCode: Signal,
+  zero: Signal,
+): Signal {
+  switch (policy.nan) {
+    case 'canonical':
+    case 'signed':
+      return nanCode!;
+    case 'max':
+      return maxCode;
+    case 'zero':
+      return zero;
+    case 'negative-zero-code':
+      return mux(sign, zero, zero.builder.constant(layout.signWeight, UInt(zero.width)));
+  }
+}
+
+/** What a finite result beyond the largest code becomes. */
+function overflowOutcome(
+  policy: ResolvedPolicy,
+  sign: Signal,
+  maxCode: Signal,
+  infCode: Signal | undefined,
+  nanCode: Signal | undefined,
+): Signal {
+  switch (policy.overflow) {
+    case 'inf':
+      return infCode!;
+    case 'nan':
+      return nanCode!;
+    case 'ieee': {
+      // IEEE 754 §7.4: toward zero gives the largest finite value, away from zero gives Inf.
+      if (policy.rounding === 'rtz') return maxCode;
+      if (policy.rounding === 'rup') return mux(sign, maxCode, infCode!);
+      if (policy.rounding === 'rdown') return mux(sign, infCode!, maxCode);
+      return infCode!;
+    }
+    default:
+      return maxCode;
+  }
+}

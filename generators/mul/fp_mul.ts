@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { normalize } from '../arith/normalize.ts';
+import { roundPack } from '../arith/round.ts';
+import { unpackFloat } from '../arith/unpack.ts';
+import {
+  checkOutputPolicy,
+  floatFormat,
+  floatFormatParam,
+  policyTag,
+  resolvedOutputPolicy,
+  roundingParams,
+  ROUNDED_FORMAT_NAMES,
+} from '../float-params.ts';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { cat } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+import { timingTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+
+export const fpMulParams = z
+  .object({
+    aFormat: floatFormatParam().default('e4m3fn'),
+    bFormat: floatFormatParam().default('e4m3fn'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
+    ...roundingParams,
+    /** keep: subnormal operands count; flush: they read as zero (denormals-are-zero). */
+    inputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
+    /** Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order. */
+    flags: boolParam().default(false),
+    /** Stage cuts, in order of use: after the significand product, after normalization, after unpacking, at the output. */
+    latency: intParam(0, 4).default(0),
+    ready: boolParam().default(false),
+  })
+  .superRefine((p, ctx) => {
+    checkOutputPolicy(p, ctx);
+    if (p.ready && p.latency === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ready'],
+        message: 'valid/ready backpressure needs latency 1 or more',
+      });
+    }
+  });
+
+export type FpMulParams = z.output<typeof fpMulParams>;
+
+/**
+ * Exact floating-point multiplier: the product of two floats is formed exactly, then rounded once
+ * into the output format (a wide enough output, e.g. e4m3fn×e4m3fn→fp32, is exact).
+ */
+export const fpMul: Generator<typeof fpMulParams> = {
+  name: 'fp_mul',
+  family: 'mul',
+  summary:
+    'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..4',
+  params: fpMulParams,
+  build(p) {
+    const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
+    const policy = resolvedOutputPolicy(p);
+    const name =
+      `fp_mul_${p.aFormat}_${p.bFormat}_${p.outFormat}` +
+      policyTag(p) +
+      (p.inputSubnormals === 'flush' ? '_daz' : '') +
+      (p.flags ? '_flags' : '') +
+      `_${timingTag(p.latency, p.ready)}`;
+    const m = new ModuleBuilder(name, { generator: 'fp_mul', params: p }, { ready: p.ready });
+    const cut = pipelineCuts(m, p.latency, ['product', 'normalize', 'unpack', 'output'] as const);
+    const flush = p.inputSubnormals === 'flush';
+
+    const a = unpackFloat(
+      m.input('a', UInt(fa.expBits + fa.mantBits + (fa.signed ? 1 : 0)), `${p.aFormat} code`),
+      fa,
+      'a',
+      flush,
+    );
+    const b = unpackFloat(
+      m.input('b', UInt(fb.expBits + fb.mantBits + (fb.signed ? 1 : 0)), `${p.bFormat} code`),
+      fb,
+      'b',
+      flush,
+    );
+    cut.at('unpack');
+
+    // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
+    const infTimesZero = a.isInf.and(b.isZero).or(a.isZero.and(b.isInf)).named('inf_times_zero');
+    const isNaN = a.isNaN.or(b.isNaN).or(infTimesZero).named('product_is_nan');
+    const isInf = a.isInf.or(b.isInf).and(isNaN.not()).named('product_is_inf');
+    const isZero = a.isZero.or(b.isZero).and(isNaN.not()).named('product_is_zero');
+    const invalid = a.isSignalingNaN.or(b.isSignalingNaN).or(infTimesZero).named('product_invalid');
+    const sign = a.sign.xor(b.sign).named('product_sign');
+    const sig = a.sig.mul(b.sig).named('product_sig');
+    // sig·2^(ea−Ma)·2^(eb−Mb): the product's top bit (of Ma+Mb+2) weighs 2^(ea+eb+1).
+    const exp = a.exp.add(b.exp).add(1).named('product_exp');
+    const subnormalOperands = (fa.subnormals || fb.subnormals) && !flush;
+    cut.at('product');
+
+    const normalized = normalize(
+      { sign, exp, sig, isZero, isInf, isNaN, invalid, maxLeadingZeros: subnormalOperands ? sig.width : 1 },
+      'norm',
+    );
+    cut.at('normalize');
+
+    const result = roundPack(normalized, fo, policy, 'out');
+    cut.at('output');
+    m.output('p', result.code, `${p.outFormat} code of a×b`);
+    if (p.flags) {
+      const zero = m.constant(0, UInt(1));
+      m.output(
+        'flags',
+        cat(result.invalid, zero, result.overflow, result.underflow, result.inexact),
+        'IEEE flags {invalid, 0, overflow, underflow, inexact}',
+      );
+    }
+    return m.build();
+  },
+};

@@ -1,0 +1,14 @@
+import type { ModuleBuilder } from './hdl/module.ts';
+
+/**
+ * Where a generator with `latency` stages cuts its pipeline: the first `latency` of its cut points,
+ * taken in the order that balances timing best (`byPriority`). `at(point)` places a cut there.
+ */
+export function pipelineCuts<T extends string>(m: ModuleBuilder, latency: number, byPriority: readonly T[]) {
+  const chosen = new Set(byPriority.slice(0, latency));
+  return {
+    at(point: T): void {
+      if (chosen.has(point)) m.stage();
+    },
+  };
+}

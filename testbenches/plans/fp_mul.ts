@@ -1,0 +1,144 @@
+import {
+  floatLayout,
+  formatByName,
+  resolvePolicy,
+  type FloatFormat,
+} from '../../generators/formats/index.ts';
+import { outputPolicy } from '../../generators/float-params.ts';
+import type { FpMulParams } from '../../generators/mul/fp_mul.ts';
+import { fpMulGolden, type FpMulSpec } from '../golden/fp_mul.ts';
+import { testFloatCases } from '../vectors/external.ts';
+import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
+import { Random } from '../vectors/random.ts';
+import { describeFlagByte, describeFloatCode } from './float-decode.ts';
+import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
+
+const EXHAUSTIVE_LIMIT = 1 << 20;
+const DEFAULT_RANDOM = 100_000;
+
+/**
+ * fp_mul: every operand pair where there are at most 2^20; otherwise corner pairs, TestFloat's
+ * f16_mul/f32_mul cases (expected values straight from the file) when the unit has TestFloat's
+ * formats and policy, and seeded random pairs steered to the output's overflow and underflow edges.
+ */
+export const fpMulPlan: VerificationPlan<FpMulParams> = {
+  generator: 'fp_mul',
+  vectors(p, request, seed) {
+    const [fa, fb] = [formatByName(p.aFormat) as FloatFormat, formatByName(p.bFormat) as FloatFormat];
+    const pairs = 2 ** (floatLayout(fa).bits + floatLayout(fb).bits);
+    const exhaustive = () => {
+      if (pairs > EXHAUSTIVE_LIMIT)
+        throw new Error(`fp_mul: ${pairs} operand pairs are too many to run exhaustively`);
+      const list: [number, number][] = [];
+      for (let a = 0; a < 2 ** floatLayout(fa).bits; a++)
+        for (let b = 0; b < 2 ** floatLayout(fb).bits; b++) list.push([a, b]);
+      return build(p, list, `${pairs} exhaustive pairs`);
+    };
+    const corner = () => {
+      const list = cornerCodes(fa).flatMap((a) => cornerCodes(fb).map((b): [number, number] => [a, b]));
+      return build(p, list, `${list.length} corner pairs`);
+    };
+    switch (request.kind) {
+      case 'exhaustive':
+        return exhaustive();
+      case 'corner':
+        return corner();
+      case 'random':
+        return build(
+          p,
+          randomPairs(p, fa, fb, request.count, new Random(seed)),
+          `${request.count} random pairs (seed ${seed})`,
+        );
+      case 'default': {
+        if (pairs <= EXHAUSTIVE_LIMIT) return exhaustive();
+        const parts = [corner()];
+        const external = testFloatSet(p);
+        if (external !== undefined) parts.push(external);
+        parts.push(
+          build(
+            p,
+            randomPairs(p, fa, fb, DEFAULT_RANDOM, new Random(seed)),
+            `${DEFAULT_RANDOM} random pairs (seed ${seed})`,
+          ),
+        );
+        return joinVectors(parts);
+      }
+    }
+  },
+  decode(port, bits, p) {
+    if (port === 'flags') return describeFlagByte(bits);
+    return describeFloatCode(port === 'a' ? p.aFormat : port === 'b' ? p.bFormat : p.outFormat, bits);
+  },
+};
+
+function spec(p: FpMulParams): FpMulSpec {
+  return {
+    aFormat: p.aFormat,
+    bFormat: p.bFormat,
+    outFormat: p.outFormat,
+    policy: outputPolicy(p),
+    inputSubnormals: p.inputSubnormals as 'keep' | 'flush',
+  };
+}
+
+function build(p: FpMulParams, pairs: [number, number][], description: string): PlannedVectors {
+  const s = spec(p);
+  return {
+    stimulus: pairs.map(([a, b]) => [BigInt(a), BigInt(b)]),
+    expected: pairs.map(([a, b]) => {
+      const r = fpMulGolden(s, a, b);
+      return p.flags ? [BigInt(r.code), BigInt(r.flags)] : [BigInt(r.code)];
+    }),
+    description,
+  };
+}
+
+/** TestFloat's cases for fp16 or fp32 units configured exactly as TestFloat (RNE, IEEE overflow, subnormals, tininess after). */
+function testFloatSet(p: FpMulParams): PlannedVectors | undefined {
+  const file = { fp16: 'f16_mul', fp32: 'f32_mul' }[p.outFormat];
+  if (
+    file === undefined ||
+    p.aFormat !== p.outFormat ||
+    p.bFormat !== p.outFormat ||
+    p.inputSubnormals !== 'keep'
+  )
+    return undefined;
+  const policy = resolvePolicy(formatByName(p.outFormat), outputPolicy(p));
+  const sameAsTestFloat =
+    policy.rounding === 'rne' &&
+    policy.overflow === 'ieee' &&
+    policy.subnormals === 'keep' &&
+    policy.tininess === 'after' &&
+    policy.nan === 'canonical';
+  if (!sameAsTestFloat) return undefined;
+  const cases = testFloatCases(file);
+  return {
+    stimulus: cases.map((c) => c.operands.map(BigInt)),
+    expected: cases.map((c) => (p.flags ? [BigInt(c.result), BigInt(c.flags)] : [BigInt(c.result)])),
+    description: `${cases.length} TestFloat ${file} cases`,
+  };
+}
+
+/** Half uniform codes, half pairs whose product lands near the output's largest or smallest exponents. */
+function randomPairs(
+  p: FpMulParams,
+  fa: FloatFormat,
+  fb: FloatFormat,
+  count: number,
+  rng: Random,
+): [number, number][] {
+  const out = floatLayout(formatByName(p.outFormat) as FloatFormat);
+  const targets = [out.emin - out.mantBits - 1, out.emin, out.maxQ + out.mantBits, 0];
+  const la = floatLayout(fa);
+  const list: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    if (rng.chance(0.5)) {
+      list.push([randomCode(rng, fa), randomCode(rng, fb)]);
+      continue;
+    }
+    const target = rng.pick(targets);
+    const ea = la.emin + rng.below(la.maxQ + la.mantBits - la.emin + 1);
+    list.push([codeNearExponent(rng, fa, ea, 0), codeNearExponent(rng, fb, target - ea)]);
+  }
+  return list;
+}
