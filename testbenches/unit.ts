@@ -7,5 +7,12 @@ export function unitUnderTest(module: Module, files: string[]): UnitUnderTest {
     module.ports
       .filter((p) => p.direction === direction && !isControlPort(p.name))
       .map((p) => ({ name: p.name, width: p.type.width, signed: p.type.signed }));
-  return { top: module.name, files, inputs: data('input'), outputs: data('output'), timing: module.timing };
+  return {
+    top: module.name,
+    files,
+    inputs: data('input'),
+    outputs: data('output'),
+    timing: module.timing,
+    module,
+  };
 }

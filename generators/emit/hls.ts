@@ -231,8 +231,7 @@ class FunctionEmitter {
   }
 
   bodyLines(): string[] {
-    const lines: string[] = [];
-    lines.push(...this.pragmas());
+    const lines: string[] = [...this.pragmas()];
     const unused = this.m.ports.filter(
       (p) =>
         p.direction === 'input' &&
@@ -247,7 +246,8 @@ class FunctionEmitter {
       for (const r of regs) {
         const name = this.local.get(r.read)!;
         lines.push(`static ${cppType(r.type)} ${name} = ${literal(r.reset ?? 0n, r.type)};`);
-        if (r.reset !== undefined && this.role === 'top') lines.push(`#pragma HLS RESET variable=${name}`);
+        if (r.reset !== undefined && this.role === 'top')
+          lines.push('#ifdef __SYNTHESIS__', `#pragma HLS RESET variable=${name}`, '#endif');
       }
     }
     if (this.wideConstants.length > 0) {
@@ -318,7 +318,12 @@ class FunctionEmitter {
     return lines;
   }
 
+  /** HLS pragmas, seen only by the HLS tool: g++ -Wall would warn about every one of them. */
   private pragmas(): string[] {
+    return ['#ifdef __SYNTHESIS__', ...this.toolPragmas(), '#endif'];
+  }
+
+  private toolPragmas(): string[] {
     if (this.role === 'inline') return ['#pragma HLS INLINE'];
     const t = this.m.timing;
     const lines: string[] = [];

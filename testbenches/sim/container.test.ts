@@ -5,13 +5,18 @@ import { ICARUS_SIMULATOR, registerSimulators, simulatorsFor } from './container
 import type { Simulator } from './types.ts';
 
 describe('simulator container', () => {
-  it('resolves each simulator by name, and both for all', () => {
+  it('resolves each simulator by name, and every one for all', () => {
     const child = container.createChildContainer();
     expect(simulatorsFor('icarus', child).map((simulator) => simulator.name)).toEqual(['icarus']);
     expect(simulatorsFor('verilator', child).map((simulator) => simulator.debianPackage)).toEqual([
       'verilator',
     ]);
-    expect(simulatorsFor('all', child).map((simulator) => simulator.name)).toEqual(['icarus', 'verilator']);
+    expect(simulatorsFor('hls', child).map((simulator) => simulator.debianPackage)).toEqual(['g++']);
+    expect(simulatorsFor('all', child).map((simulator) => simulator.name)).toEqual([
+      'icarus',
+      'verilator',
+      'hls',
+    ]);
   });
 
   it('keeps a simulator registered before it', () => {
@@ -23,6 +28,8 @@ describe('simulator container', () => {
   });
 
   it('rejects an unknown name', () => {
-    expect(() => simulatorsFor('modelsim' as 'icarus')).toThrow('expected one of icarus, verilator, all');
+    expect(() => simulatorsFor('modelsim' as 'icarus')).toThrow(
+      'expected one of icarus, verilator, hls, all',
+    );
   });
 });

@@ -5,24 +5,28 @@ import {
   type DependencyContainer,
   type InjectionToken,
 } from 'tsyringe';
+import { HlsSimulator } from './hls.ts';
 import { IcarusSimulator } from './icarus.ts';
 import type { Simulator } from './types.ts';
 import { VerilatorSimulator } from './verilator.ts';
 
 export const ICARUS_SIMULATOR: InjectionToken<Simulator> = 'Simulator.icarus';
 export const VERILATOR_SIMULATOR: InjectionToken<Simulator> = 'Simulator.verilator';
+export const HLS_SIMULATOR: InjectionToken<Simulator> = 'Simulator.hls';
 
-export const SIMULATOR_NAMES = ['icarus', 'verilator'] as const;
+/** Icarus and Verilator run the Verilog; hls compiles the HLS C++ with g++ (C-simulation). */
+export const SIMULATOR_NAMES = ['icarus', 'verilator', 'hls'] as const;
 export type SimulatorName = (typeof SIMULATOR_NAMES)[number];
 export type SimulatorChoice = SimulatorName | 'all';
 
 const TOKENS: Record<SimulatorName, InjectionToken<Simulator>> = {
   icarus: ICARUS_SIMULATOR,
   verilator: VERILATOR_SIMULATOR,
+  hls: HLS_SIMULATOR,
 };
 
 /**
- * Registers the RTL simulators under their tokens. A token that is already registered is left alone,
+ * Registers the simulators under their tokens. A token that is already registered is left alone,
  * so a caller (or a test) can put its own Simulator there first.
  */
 export function registerSimulators(target: DependencyContainer = rootContainer): DependencyContainer {
@@ -37,10 +41,13 @@ export function registerSimulators(target: DependencyContainer = rootContainer):
       { lifecycle: Lifecycle.Singleton },
     );
   }
+  if (!target.isRegistered(HLS_SIMULATOR)) {
+    target.register(HLS_SIMULATOR, { useClass: HlsSimulator }, { lifecycle: Lifecycle.Singleton });
+  }
   return target;
 }
 
-/** The simulator named, or both for 'all' (Icarus first). */
+/** The simulator named, or every one for 'all' (Icarus, Verilator, then the hls C-simulation). */
 export function simulatorsFor(
   choice: SimulatorChoice,
   from: DependencyContainer = rootContainer,

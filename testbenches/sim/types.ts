@@ -4,6 +4,8 @@
 //   with backpressure also in_ready (output) and out_ready (input). A unit whose out_valid is high
 //   while out_ready is low holds its whole pipeline (a stall freezes every stage).
 
+import type { Module } from '../../generators/hdl/ir.ts';
+
 export interface DataPort {
   name: string;
   width: number;
@@ -22,6 +24,11 @@ export interface UnitUnderTest {
   /** Data outputs in expected column order (control ports excluded). */
   outputs: DataPort[];
   timing: UnitTiming;
+  /**
+   * The IR the files were emitted from, when known. The RTL simulators ignore it; the hls simulator
+   * emits and compiles the unit's HLS C++ from it (a unit without it cannot run there).
+   */
+  module?: Module;
 }
 
 export interface VectorSet {
