@@ -1,7 +1,16 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { emitVerilog } from '../generators/emit/verilog.ts';
+import { emitVerilog, type VerilogFile } from '../generators/emit/verilog.ts';
 import { isControlPort } from '../generators/hdl/ir.ts';
+import { readBaselines } from './ippack/baselines.ts';
+import { renderCoreFile, renderVendorFiles } from './ippack/collateral.ts';
+import { renderReadme, type PackageContents } from './ippack/readme.ts';
+import { mergeResults, readResults, writeAtomically, type IpResults } from './ippack/results.ts';
+import { renderSchematic } from './ippack/schematic.ts';
+import { writeTestbench } from './ippack/testbench-files.ts';
+import { handshakeWave, renderWaveSvg } from './ippack/waveform.ts';
+import type { SynthEngine } from './synth/types.ts';
 import type { Target } from './target.ts';
 
 export interface IpPackage {
@@ -9,29 +18,120 @@ export interface IpPackage {
   rtlFiles: string[];
 }
 
+export interface FullPackage extends IpPackage {
+  contents: PackageContents;
+  /** Parts that were skipped, with the reason (e.g. a missing tool and its Debian package). */
+  notes: Record<string, string>;
+}
+
 /**
- * Write an IP's files into `<outDir>/<ip>/`: rtl/*.v, a file list and ip.json. Everything is written
- * into a temporary folder first and renamed into place, so a failure never leaves half an IP behind.
+ * Make sure `<outDir>/<ip>/` holds the IP's RTL, file list and ip.json, for flows that only need the
+ * Verilog (verify, synth). A package already there with the same Verilog is kept as it is, with its
+ * README, testbench and results; otherwise the folder is replaced. Everything is written into a
+ * temporary folder first and renamed into place, so a failure never leaves half an IP behind.
  */
 export function writePackage(target: Target, outDir: string): IpPackage {
   const dir = resolve(outDir, target.ip);
-  const staging = `${dir}.tmp-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
+  const files = emitVerilog(target.module);
+  const rtlFiles = files.map((f) => join(dir, 'rtl', f.fileName));
+  if (holdsSameRtl(dir, target, files)) return { dir, rtlFiles };
+  const staging = stagingDir(dir);
   try {
-    const files = emitVerilog(target.module);
-    mkdirSync(join(staging, 'rtl'), { recursive: true });
-    for (const f of files) writeFileSync(join(staging, 'rtl', f.fileName), f.text);
-    writeFileSync(join(staging, `${target.ip}.f`), files.map((f) => `rtl/${f.fileName}`).join('\n') + '\n');
-    writeFileSync(join(staging, 'ip.json'), JSON.stringify(describe(target), null, 2) + '\n');
+    writeCore(staging, target, files);
     mkdirSync(dirname(dir), { recursive: true });
     rmSync(dir, { recursive: true, force: true });
     renameSync(staging, dir);
-    return { dir, rtlFiles: files.map((f) => join(dir, 'rtl', f.fileName)) };
+    return { dir, rtlFiles };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
 }
+
+/**
+ * The whole package of an IP in `<outDir>/<ip>/`: rtl/, tb/ (testbench and vectors), the file list,
+ * the FuseSoC core, vendor/ (Vivado and Quartus scripts), doc/ (handshake diagram, schematic), ip.json
+ * and README.md. Built in a temporary folder and renamed into place. Results measured later (verify,
+ * synth, pnr) are added with `recordResults`, which renders the README again.
+ */
+export async function buildPackage(
+  target: Target,
+  outDir: string,
+  options: { engine?: SynthEngine } = {},
+): Promise<FullPackage> {
+  const dir = resolve(outDir, target.ip);
+  const staging = stagingDir(dir);
+  try {
+    const files = emitVerilog(target.module);
+    writeCore(staging, target, files);
+    const rtlFiles = files.map((f) => `rtl/${f.fileName}`);
+    const notes: Record<string, string> = {};
+
+    const tb = await writeTestbench(target, staging);
+    if (tb === undefined) notes.testbench = `no verification plan for generator ${target.generator.name}`;
+
+    await mkdir(join(staging, 'doc'), { recursive: true });
+    const wave = handshakeWave(target.module);
+    await writeFile(join(staging, 'doc', 'handshake.json'), JSON.stringify(wave, null, 2) + '\n');
+    await writeFile(join(staging, 'doc', 'handshake.svg'), renderWaveSvg(wave));
+    const schematic = await renderSchematic(
+      rtlFiles.map((f) => join(staging, f)),
+      target.module.name,
+      options.engine,
+    );
+    if ('svg' in schematic) await writeFile(join(staging, 'doc', 'schematic.svg'), schematic.svg);
+    else notes.schematic = `not drawn: ${schematic.skipped}`;
+
+    await writeFile(join(staging, `${target.ip}.core`), renderCoreFile(target, rtlFiles, tb));
+    await mkdir(join(staging, 'vendor'), { recursive: true });
+    for (const [path, text] of Object.entries(renderVendorFiles(target, rtlFiles))) {
+      await writeFile(join(staging, path), text);
+    }
+
+    const contents: PackageContents = {
+      rtlFiles,
+      ...(tb ? { tb } : {}),
+      hlsFiles: [],
+      waveform: true,
+      schematic: 'svg' in schematic,
+    };
+    const ipJson = { ...describe(target), package: contents };
+    await writeFile(join(staging, 'ip.json'), JSON.stringify(ipJson, null, 2) + '\n');
+    const results: IpResults = Object.keys(notes).length > 0 ? { notes } : {};
+    await writeFile(join(staging, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+    await writeFile(join(staging, 'README.md'), renderReadme(target, contents, results, readBaselines()));
+
+    await mkdir(dirname(dir), { recursive: true });
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir);
+    return { dir, rtlFiles: rtlFiles.map((f) => join(dir, f)), contents, notes };
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Add measured figures to a package's results.json; a full package (one with a README) gets its
+ * README rendered again from all results so far. Returns the merged results.
+ */
+export function recordResults(target: Target, pkgDir: string, patch: IpResults): IpResults {
+  const results = mergeResults(pkgDir, patch);
+  const contents = packageContents(pkgDir);
+  if (contents !== undefined) {
+    writeAtomically(join(pkgDir, 'README.md'), renderReadme(target, contents, results, readBaselines()));
+  }
+  return results;
+}
+
+/** The contents recorded in ip.json by buildPackage, or undefined for an RTL-only package. */
+export function packageContents(pkgDir: string): PackageContents | undefined {
+  const path = join(pkgDir, 'ip.json');
+  if (!existsSync(path)) return undefined;
+  return (JSON.parse(readFileSync(path, 'utf8')) as { package?: PackageContents }).package;
+}
+
+export { readResults };
 
 /** The machine-readable description of an IP: parameters, ports and timing. */
 export function describe(target: Target) {
@@ -52,4 +152,32 @@ export function describe(target: Target) {
       ...(p.doc === undefined ? {} : { doc: p.doc }),
     })),
   };
+}
+
+function stagingDir(dir: string): string {
+  const staging = `${dir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  return staging;
+}
+
+// rtl/*.v, <ip>.f and ip.json.
+function writeCore(staging: string, target: Target, files: VerilogFile[]): void {
+  mkdirSync(join(staging, 'rtl'), { recursive: true });
+  for (const f of files) writeFileSync(join(staging, 'rtl', f.fileName), f.text);
+  writeFileSync(join(staging, `${target.ip}.f`), files.map((f) => `rtl/${f.fileName}`).join('\n') + '\n');
+  writeFileSync(join(staging, 'ip.json'), JSON.stringify(describe(target), null, 2) + '\n');
+}
+
+// A package whose rtl/ holds exactly these files with this text, for this module.
+function holdsSameRtl(dir: string, target: Target, files: VerilogFile[]): boolean {
+  try {
+    const ipJson = JSON.parse(readFileSync(join(dir, 'ip.json'), 'utf8')) as { module?: string; ip?: string };
+    if (ipJson.module !== target.module.name || ipJson.ip !== target.ip) return false;
+    const present = readdirSync(join(dir, 'rtl')).sort();
+    const wanted = files.map((f) => f.fileName).sort();
+    if (present.join('\n') !== wanted.join('\n')) return false;
+    return files.every((f) => readFileSync(join(dir, 'rtl', f.fileName), 'utf8') === f.text);
+  } catch {
+    return false;
+  }
 }

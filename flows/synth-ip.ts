@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { synthesize } from './synth/synthesize.ts';
 import type { AreaReport, SynthEngine, SynthTarget } from './synth/types.ts';
-import { writePackage } from './package.ts';
+import { areaResult } from './ippack/results.ts';
+import { yosysVersion } from './ippack/tool-versions.ts';
+import { recordResults, writePackage } from './package.ts';
 import type { Target } from './target.ts';
 
 /** Generate an IP and synthesize it for one target; the Yosys files land in out/<ip>/synth/<target>/. */
@@ -10,11 +12,15 @@ export async function synthTarget(
   options: { outDir: string; target: SynthTarget; engine: SynthEngine },
 ): Promise<AreaReport> {
   const pkg = writePackage(target, options.outDir);
-  return synthesize({
+  const report = await synthesize({
     files: pkg.rtlFiles,
     top: target.module.name,
     target: options.target,
     engine: options.engine,
     workDir: join(pkg.dir, 'synth', options.target),
   });
+  // The package's results.json (and README, for a full package) show the figures with their Yosys.
+  const yosys = (await yosysVersion(options.engine)) ?? 'unknown';
+  recordResults(target, pkg.dir, { area: { [options.target]: areaResult(report, options.engine, yosys) } });
+  return report;
 }

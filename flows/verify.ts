@@ -4,7 +4,8 @@ import type { VectorKind } from '../testbenches/plans/plan.ts';
 import { runConformance, type ConformanceReport } from '../testbenches/conformance.ts';
 import { simulatorsFor, type SimulatorChoice } from '../testbenches/sim/container.ts';
 import { lintVerilog, type LintResult } from '../testbenches/sim/lint.ts';
-import { writePackage } from './package.ts';
+import { conformanceSummary } from './ippack/results.ts';
+import { recordResults, writePackage } from './package.ts';
 import type { Target } from './target.ts';
 
 export interface VerifyOptions {
@@ -45,5 +46,7 @@ export async function verifyTarget(target: Target, options: VerifyOptions): Prom
     vcd: options.vcd ?? false,
     onSimulator: (name) => options.onStep?.(name),
   });
+  // The package's results.json (and README, for a full package) show the latest run.
+  recordResults(target, pkg.dir, { conformance: conformanceSummary(lint, conformance) });
   return { ip: target.ip, lint, conformance, passed: lint.clean && conformance.passed };
 }

@@ -1,29 +1,21 @@
 import type { Command } from 'commander';
 import { CATALOG } from '../../ip/catalog.ts';
-import { writePackage } from '../package.ts';
-import { synthTarget } from '../synth-ip.ts';
-import type { AreaReport } from '../synth/types.ts';
-import { resolveTarget } from '../target.ts';
-import { verifyTarget, type VerifyResult } from '../verify.ts';
+import { buildCatalog, rowFailed, type BuildRow } from '../ippack/build-ip.ts';
+import { writeIndexPage } from '../ippack/index-page.ts';
 import { emit, table } from './output.ts';
 import { Progress } from './progress.ts';
 import { areaTable, synthOptions } from './synth.ts';
 import { simOptions, type SimOptionValues } from './verify.ts';
 
-interface BuildRow {
-  ip: string;
-  module: string;
-  error?: string;
-  verify?: VerifyResult;
-  area: (AreaReport & { ip: string })[];
-}
-
 export function registerBuild(program: Command): void {
   program
     .command('build')
-    .description('generate every catalog IP into <out>/, optionally verify and synthesize each')
+    .description(
+      'package every catalog IP into <out>/<ip>/ and write <out>/index.html; optionally verify, synthesize and place each',
+    )
     .option('--verify', 'lint and run conformance for every IP')
     .option('--synth <targets>', 'also synthesize for these targets (comma-separated, or all)')
+    .option('--pnr', 'also measure Fmax on iCE40 with nextpnr-ice40 (registered-I/O wrapper)')
     .option('--engine <name>', 'yosys engine: yowasp|native', 'yowasp')
     .option('--sim <name>', 'simulator: icarus|verilator|all', 'all')
     .option('--vectors <kind>', 'default | exhaustive | corner | random:N', 'default')
@@ -35,48 +27,31 @@ export function registerBuild(program: Command): void {
         o: SimOptionValues & {
           verify?: boolean;
           synth?: string;
+          pnr?: boolean;
           engine: string;
           out: string;
           json?: boolean;
         },
       ) => {
         const sim = simOptions(o);
-        const synth = o.synth === undefined ? undefined : synthOptions(o.synth, o.engine);
-        const progress = new Progress(CATALOG.length, 'build', !(o.json ?? false) || true);
-        const rows: BuildRow[] = [];
-        for (const entry of CATALOG) {
-          const row: BuildRow = { ip: entry.name, module: '', area: [] };
-          rows.push(row);
-          try {
-            progress.step(entry.name, 'generate');
-            const target = resolveTarget(entry.name);
-            row.module = target.module.name;
-            writePackage(target, o.out);
-            if (o.verify)
-              row.verify = await verifyTarget(target, {
-                outDir: o.out,
-                ...sim,
-                onStep: (s) => progress.step(entry.name, s),
-              });
-            for (const t of synth?.targets ?? []) {
-              progress.step(entry.name, `synth ${t}`);
-              row.area.push({
-                ip: entry.name,
-                ...(await synthTarget(target, { outDir: o.out, target: t, engine: synth!.engine })),
-              });
-            }
-          } catch (error) {
-            // One broken entry must not stop the others; it fails the build at the end.
-            row.error = error instanceof Error ? error.message : String(error);
-          }
-          progress.tick();
-        }
+        const synth = synthOptions(o.synth ?? 'generic', o.engine);
+        const progress = new Progress(CATALOG.length, 'build', true);
+        const rows = await buildCatalog(CATALOG, {
+          outDir: o.out,
+          ...(o.verify ? { verify: sim } : {}),
+          ...(o.synth === undefined ? {} : { synth }),
+          pnr: o.pnr ?? false,
+          onStep: (ip, step) => progress.step(ip, step),
+          onDone: () => progress.tick(),
+        });
         progress.stop();
-        const failed = rows.filter(
-          (r) => r.error !== undefined || (r.verify !== undefined && !r.verify.passed),
-        );
-        emit(o.json ?? false, rows, () => summary(rows, o.verify ?? false));
-        if (failed.length > 0) process.exitCode = 1;
+        const index = writeIndexPage(o.out, rows);
+        // A skipped optional part (a missing tool) is said once per part, not once per IP.
+        for (const note of new Set(rows.flatMap((r) => Object.values(r.notes)))) {
+          process.stderr.write(`build: ${note}\n`);
+        }
+        emit(o.json ?? false, { rows, index }, () => summary(rows, o.verify ?? false) + `index: ${index}\n`);
+        if (rows.some(rowFailed)) process.exitCode = 1;
       },
     );
 }
@@ -97,10 +72,18 @@ function summary(rows: BuildRow[], verified: boolean): string {
     ]),
   ];
   const area = rows.flatMap((r) => r.area);
-  if (area.length > 0) lines.push('', areaTable(area));
-  const failed = rows.filter(
-    (r) => r.error !== undefined || (r.verify !== undefined && !r.verify.passed),
-  ).length;
+  if (area.length > 0) lines.push('\n', areaTable(area));
+  const fmax = rows.filter((r) => r.fmax !== undefined);
+  if (fmax.length > 0) {
+    lines.push(
+      '\n',
+      table([
+        ['IP', 'FMAX MHZ', 'DEVICE'],
+        ...fmax.map((r) => [r.ip, r.fmax!.mhz.toFixed(2), r.fmax!.device]),
+      ]),
+    );
+  }
+  const failed = rows.filter(rowFailed).length;
   lines.push(
     `\n${rows.length - failed} of ${rows.length} IPs ${verified ? 'passed' : 'built'}${failed > 0 ? `, ${failed} failed` : ''}\n`,
   );

@@ -1,19 +1,22 @@
 import type { Command } from 'commander';
-import { writePackage } from '../package.ts';
+import { buildPackage } from '../package.ts';
 import { parseOverrides, resolveTarget } from '../target.ts';
 import { emit } from './output.ts';
 
 export function registerGen(program: Command): void {
   program
     .command('gen')
-    .description('generate one IP (catalog name) or a generator with parameters into <out>/<ip>/')
+    .description(
+      'generate one IP (catalog name) or a generator with parameters into <out>/<ip>/: RTL, testbench, FuseSoC core, vendor scripts, README',
+    )
     .argument('<ip|generator>', 'catalog IP name or generator name')
     .option('--set <key=value...>', 'override a parameter (repeatable)', [])
     .option('--out <dir>', 'output folder', 'out')
     .option('--json', 'machine-readable output')
-    .action((name: string, options: { set: string[]; out: string; json?: boolean }) => {
+    .action(async (name: string, options: { set: string[]; out: string; json?: boolean }) => {
       const target = resolveTarget(name, parseOverrides(options.set));
-      const pkg = writePackage(target, options.out);
+      const pkg = await buildPackage(target, options.out);
+      for (const note of Object.values(pkg.notes)) process.stderr.write(`${target.ip}: ${note}\n`);
       emit(
         options.json ?? false,
         { ip: target.ip, module: target.module.name, dir: pkg.dir, files: pkg.rtlFiles },

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { BITSMITH_VERSION } from '../../generators/emit/version.ts';
+import { registerBaseline } from './baseline.ts';
 import { registerBuild } from './build.ts';
+import { registerDocs } from './docs.ts';
 import { registerFormatsCommands } from './formats.ts';
 import { registerGen } from './gen.ts';
 import { registerList } from './list.ts';
@@ -20,6 +22,8 @@ registerGen(program);
 registerVerify(program);
 registerSynth(program);
 registerBuild(program);
+registerBaseline(program);
+registerDocs(program);
 registerFormatsCommands(program);
 
 try {

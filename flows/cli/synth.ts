@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SYNTH_ENGINES, SYNTH_TARGETS, type SynthEngine, type SynthTarget } from '../synth/types.ts';
 import type { AreaReport } from '../synth/types.ts';
 import { synthTarget } from '../synth-ip.ts';
+import { runFmax } from './pnr.ts';
 import { parseOverrides, resolveTarget } from '../target.ts';
 import { emit, table } from './output.ts';
 
@@ -47,13 +48,14 @@ export function registerSynth(program: Command): void {
     .argument('<ip|generator>', 'catalog IP name or generator name')
     .option('--target <list>', `${SYNTH_TARGETS.join('|')}|all (comma-separated list allowed)`, 'generic')
     .option('--engine <name>', `${SYNTH_ENGINES.join('|')}`, 'yowasp')
+    .option('--pnr', 'also place and route on iCE40 (nextpnr-ice40) and report the achieved Fmax')
     .option('--set <key=value...>', 'override a parameter (repeatable)', [])
     .option('--out <dir>', 'output folder', 'out')
     .option('--json', 'machine-readable output')
     .action(
       async (
         name: string,
-        o: { target: string; engine: string; set: string[]; out: string; json?: boolean },
+        o: { target: string; engine: string; pnr?: boolean; set: string[]; out: string; json?: boolean },
       ) => {
         const { targets, engine } = synthOptions(o.target, o.engine);
         const target = resolveTarget(name, parseOverrides(o.set));
@@ -64,6 +66,15 @@ export function registerSynth(program: Command): void {
             ip: target.ip,
             ...(await synthTarget(target, { outDir: o.out, target: t, engine })),
           });
+        }
+        if (o.pnr) {
+          const fmax = await runFmax(target, targets, { outDir: o.out, engine });
+          emit(
+            o.json ?? false,
+            { area: reports, fmax },
+            () => areaTable(reports) + fmax.map((f) => f.text).join(''),
+          );
+          return;
         }
         emit(o.json ?? false, reports, () => areaTable(reports));
       },

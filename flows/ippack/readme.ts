@@ -1,0 +1,137 @@
+import { renderTemplate } from '../../generators/emit/templates.ts';
+import { BITSMITH_VERSION } from '../../generators/emit/version.ts';
+import type { Target } from '../target.ts';
+import { BASELINE_TARGETS, readBaselines, type Baselines } from './baselines.ts';
+import { coreVlnv } from './collateral.ts';
+import { portRows, timingText } from './ports.ts';
+import { AREA_RESOURCES, type IpResults } from './results.ts';
+import type { PackagedTestbench } from './testbench-files.ts';
+import { FMAX_DEVICES } from '../pnr/devices.ts';
+
+/** What a package holds besides its RTL, for the README's file table and links. */
+export interface PackageContents {
+  rtlFiles: string[];
+  tb?: PackagedTestbench;
+  hlsFiles: string[];
+  waveform: boolean;
+  schematic: boolean;
+}
+
+const TARGET_NOTES: Record<string, string> = {
+  ice40: 'iCE40, `synth_ice40` (LUT4 + carry, no DSP)',
+  'ice40-dsp': 'iCE40 UltraPlus, `synth_ice40 -dsp` (SB_MAC16 allowed)',
+  xc7: '7-series, `synth_xilinx -family xc7` (DSP48E1 allowed)',
+  'xc7-nodsp': '7-series, `synth_xilinx -family xc7 -nodsp`',
+  generic: 'Yosys generic gates, `synth`',
+};
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The package README: everything an FPGA engineer needs to decide on and integrate the unit. */
+export function renderReadme(
+  target: Target,
+  contents: PackageContents,
+  results: IpResults,
+  baselines: Baselines | undefined = readBaselines(),
+): string {
+  const m = target.module;
+  const timing = timingText(m.timing);
+  const baseline = baselines?.ips[target.ip];
+  const baselineSource = baselines
+    ? `baseline in ip/baselines.json (${baselines.yosys}, ${baselines.engine})`
+    : '';
+
+  // Area: measured figures first, the checked-in baseline for the catalog IPs otherwise.
+  const areaTargets = [
+    ...BASELINE_TARGETS,
+    ...Object.keys(results.area ?? {}).filter((t) => !(BASELINE_TARGETS as readonly string[]).includes(t)),
+  ];
+  const area = areaTargets.flatMap((t) => {
+    const measured = results.area?.[t as keyof typeof results.area];
+    const base = baseline?.area[t as keyof typeof baseline.area];
+    const figures = measured ?? base;
+    if (figures === undefined) return [];
+    return [
+      {
+        target: t,
+        note: TARGET_NOTES[t] ?? t,
+        values: AREA_RESOURCES.map((r) => String(figures[r])),
+        source: measured ? `measured, ${measured.yosys} (${measured.engine})` : baselineSource,
+      },
+    ];
+  });
+
+  let fmax: { text: string } | undefined;
+  if (results.fmax) {
+    const f = results.fmax;
+    fmax = {
+      text: `**${f.mhz.toFixed(2)} MHz** on iCE40 ${f.device} (nextpnr-ice40 ${f.nextpnr}, seed ${f.seed}, ${f.yosys}); the wrapped unit used ${f.logicCells} logic cells.`,
+    };
+  } else if (baseline?.fmaxMhz !== undefined && baselines?.fmax) {
+    const b = baselines.fmax;
+    fmax = {
+      text: `**${baseline.fmaxMhz.toFixed(2)} MHz** on iCE40 ${b.device} (nextpnr-ice40 ${b.nextpnr}, seed ${b.seed}; ${baselineSource}).`,
+    };
+  }
+
+  const conformance = results.conformance;
+  const notes = Object.entries(results.notes ?? {}).map(([part, why]) => ({ part, why: cell(why) }));
+  const files = [
+    ...contents.rtlFiles.map((f) => ({ path: f, what: 'Verilog-2005, one module per file' })),
+    ...contents.hlsFiles.map((f) => ({ path: f, what: 'HLS C++' })),
+    { path: `${target.ip}.f`, what: 'file list (paths relative to this folder)' },
+    {
+      path: `${target.ip}.core`,
+      what: `FuseSoC CAPI2 core \`${coreVlnv(target.ip)}\`: targets default, sim, lint, synth`,
+    },
+    ...(contents.tb
+      ? [
+          { path: contents.tb.testbench, what: 'self-checking vector testbench (module bitsmith_tb)' },
+          { path: contents.tb.icarusTop, what: 'Icarus clock wrapper (top bitsmith_tb_icarus)' },
+          { path: contents.tb.verilatorMain, what: 'Verilator C++ harness' },
+          { path: contents.tb.stimulus, what: `input vectors, ${contents.tb.vectors} lines` },
+          { path: contents.tb.expected, what: 'expected outputs from the golden model' },
+        ]
+      : []),
+    {
+      path: 'vendor/vivado.tcl',
+      what: 'Vivado non-project, out-of-context synthesis with utilization and timing reports',
+    },
+    { path: 'vendor/quartus.tcl', what: 'Quartus synthesis, fit and timing analysis with virtual pins' },
+    { path: 'ip.json', what: 'parameters, ports and timing, machine-readable' },
+    { path: 'results.json', what: 'the measured figures shown here' },
+  ];
+
+  return renderTemplate('ip/README.md.hbs', {
+    ip: target.ip,
+    version: BITSMITH_VERSION,
+    description: target.description,
+    generator: target.generator.name,
+    generatorSummary: target.generator.summary,
+    top: m.name,
+    vlnv: coreVlnv(target.ip),
+    params: Object.entries(target.params).map(([name, value]) => ({
+      name,
+      value: typeof value === 'string' ? value : JSON.stringify(value),
+    })),
+    ports: portRows(m).map((p) => ({ ...p, doc: cell(p.doc) })),
+    timing,
+    clocked: m.timing.kind === 'pipelined',
+    waveform: contents.waveform,
+    schematic: contents.schematic,
+    area,
+    areaNotMeasured: area.length === 0,
+    fmax: fmax ?? false,
+    fmaxDevice: FMAX_DEVICES.ice40!.name,
+    conformance: conformance
+      ? {
+          ...conformance,
+          status: conformance.passed ? 'PASS' : 'FAIL',
+          simulators: conformance.simulators.map((s) => ({ ...s, total: s.passed + s.failed })),
+        }
+      : false,
+    tb: contents.tb ?? false,
+    notes,
+    files,
+  });
+}

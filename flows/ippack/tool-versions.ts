@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { SynthEngine } from '../synth/types.ts';
+import { findTool } from '../tools.ts';
+
+const run = promisify(execFile);
+const cache = new Map<string, Promise<string | undefined>>();
+
+/** 'Yosys 0.23' for the native binary, 'Yosys 0.55 (yowasp 0.55.944)' for the npm build; undefined if missing. */
+export function yosysVersion(engine: SynthEngine): Promise<string | undefined> {
+  return cached(`yosys-${engine}`, async () => {
+    if (engine === 'yowasp') {
+      // The package exports no package.json; it sits beside gen/bundle.js's folder.
+      const url = new URL('../package.json', import.meta.resolve('@yowasp/yosys'));
+      const version = (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+      return `Yosys ${version.split('.').slice(0, 2).join('.')} (yowasp ${version})`;
+    }
+    const yosys = await findTool('yosys');
+    if (yosys === undefined) return undefined;
+    const { stdout } = await run(yosys, ['-V']);
+    return /Yosys \d+\.\d+(\+\d+)?/.exec(stdout)?.[0] ?? stdout.trim();
+  });
+}
+
+/** '0.4-1+b1' for nextpnr-ice40 (the Debian build), or undefined when it is not installed. */
+export function nextpnrVersion(): Promise<string | undefined> {
+  return cached('nextpnr', async () => {
+    const nextpnr = await findTool('nextpnr-ice40');
+    if (nextpnr === undefined) return undefined;
+    const { stdout, stderr } = await run(nextpnr, ['--version']);
+    const text = `${stdout}${stderr}`;
+    return /Version ([^)\s]+)/.exec(text)?.[1] ?? text.trim();
+  });
+}
+
+function cached(key: string, make: () => Promise<string | undefined>): Promise<string | undefined> {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+  }
+  return value;
+}
