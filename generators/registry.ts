@@ -2,9 +2,10 @@ import type { Generator } from './generator.ts';
 import { intMac } from './mac/int_mac.ts';
 import { intMul } from './mul/int_mul.ts';
 import { fpMul } from './mul/fp_mul.ts';
+import { lmul } from './mul/lmul.ts';
 
 /** Every generator bitsmith has, by name. */
-export const GENERATORS: readonly Generator[] = [intMul, intMac, fpMul] as unknown as Generator[];
+export const GENERATORS: readonly Generator[] = [intMul, intMac, fpMul, lmul] as unknown as Generator[];
 
 export function generatorByName(name: string): Generator | undefined {
   return GENERATORS.find((g) => g.name === name);
