@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CATALOG } from '../../ip/catalog.ts';
 import { buildCatalog, rowFailed, type BuildRow } from '../ippack/build-ip.ts';
+import { screenshotPage } from '../ippack/chromium.ts';
 import { writeIndexPage } from '../ippack/index-page.ts';
 import { emit, table } from './output.ts';
 import { Progress } from './progress.ts';
@@ -46,6 +47,9 @@ export function registerBuild(program: Command): void {
         });
         progress.stop();
         const index = writeIndexPage(o.out, rows);
+        // A preview of the index; without chromium only the preview is skipped.
+        const preview = await screenshotPage(index, index.replace(/\.html$/, '.png'));
+        if ('skipped' in preview) process.stderr.write(`build: index.png skipped: ${preview.skipped}\n`);
         // A skipped optional part (a missing tool) is said once per part, not once per IP.
         for (const note of new Set(rows.flatMap((r) => Object.values(r.notes)))) {
           process.stderr.write(`build: ${note}\n`);

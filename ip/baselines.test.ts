@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { limiter, measureArea } from '../flows/ippack/area-baseline.ts';
+import { areaGrowth, BASELINE_TARGETS, describeGrowth, readBaselines } from '../flows/ippack/baselines.ts';
+import { yosysVersion } from '../flows/ippack/tool-versions.ts';
+import { resolveTarget } from '../flows/target.ts';
+import { CATALOG } from './catalog.ts';
+
+// Area guard: every catalog IP is synthesized for each baseline target with the Yosys the baselines
+// were recorded with (native Debian yosys; @yowasp/yosys gives other counts), two runs at a time, one
+// test per IP and target. A resource that grows more than the tolerance fails its test; an IP
+// without a baseline fails too. `bitsmith baseline --update` records new figures deliberately.
+const baselines = readBaselines();
+const workRoot = mkdtempSync(join(tmpdir(), 'bitsmith-baselines-'));
+const twoAtATime = limiter(2);
+
+async function checkEngine(): Promise<void> {
+  const found = await yosysVersion(baselines!.engine);
+  if (found !== baselines!.yosys) {
+    throw new Error(
+      `ip/baselines.json was recorded with ${baselines!.yosys} (${baselines!.engine}); this machine has ` +
+        `${found ?? 'no yosys (Debian package yosys)'}. Area figures differ between Yosys versions: install ` +
+        'that one, or record new baselines with `bitsmith baseline --update`.',
+    );
+  }
+}
+
+describe('area baselines (ip/baselines.json)', () => {
+  it('exist and name the Yosys they were measured with', () => {
+    expect(baselines).toBeDefined();
+    expect(baselines!.yosys).toMatch(/^Yosys \d+\.\d+/);
+    expect(baselines!.tolerance).toBe(0.05);
+  });
+
+  it('hold no IP that left the catalog', () => {
+    const names = CATALOG.map((e) => e.name);
+    expect(Object.keys(baselines!.ips).filter((ip) => !names.includes(ip))).toEqual([]);
+  });
+
+  describe.concurrent.each(CATALOG.flatMap((e) => BASELINE_TARGETS.map((t) => [e.name, t] as const)))(
+    '%s on %s',
+    (ip, target) => {
+      it('is within 5% of its baseline in LUTs, FFs, carries, DSPs and RAMs', async () => {
+        const baseline = baselines?.ips[ip]?.area[target];
+        if (baseline === undefined) {
+          throw new Error(
+            `${ip} has no ${target} baseline in ip/baselines.json: run \`bitsmith baseline --update\``,
+          );
+        }
+        await checkEngine();
+        const measured = await twoAtATime(() =>
+          measureArea(resolveTarget(ip), target, baselines!.engine, join(workRoot, ip, target)),
+        );
+        const growth = areaGrowth(baseline, measured, baselines!.tolerance);
+        expect(growth, describeGrowth(ip, target, growth, baselines!.tolerance)).toEqual([]);
+      });
+    },
+  );
+});
