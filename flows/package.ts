@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { emitHls } from '../generators/emit/hls.ts';
 import { emitVerilog, type VerilogFile } from '../generators/emit/verilog.ts';
 import { isControlPort } from '../generators/hdl/ir.ts';
 import { readBaselines } from './ippack/baselines.ts';
@@ -49,7 +50,7 @@ export function writePackage(target: Target, outDir: string): IpPackage {
 }
 
 /**
- * The whole package of an IP in `<outDir>/<ip>/`: rtl/, tb/ (testbench and vectors), the file list,
+ * The whole package of an IP in `<outDir>/<ip>/`: rtl/, hls/ (HLS C++), tb/ (testbench and vectors), the file list,
  * the FuseSoC core, vendor/ (Vivado and Quartus scripts), doc/ (handshake diagram, schematic), ip.json
  * and README.md. Built in a temporary folder and renamed into place. Results measured later (verify,
  * synth, pnr) are added with `recordResults`, which renders the README again.
@@ -66,6 +67,18 @@ export async function buildPackage(
     writeCore(staging, target, files);
     const rtlFiles = files.map((f) => `rtl/${f.fileName}`);
     const notes: Record<string, string> = {};
+
+    const hlsFiles: string[] = [];
+    try {
+      const hls = emitHls(target.module);
+      await mkdir(join(staging, 'hls'), { recursive: true });
+      for (const f of hls) {
+        await writeFile(join(staging, 'hls', f.fileName), f.text);
+        hlsFiles.push(`hls/${f.fileName}`);
+      }
+    } catch (error) {
+      notes.hls = `no HLS C++: ${error instanceof Error ? error.message : String(error)}`;
+    }
 
     const tb = await writeTestbench(target, staging);
     if (tb === undefined) notes.testbench = `no verification plan for generator ${target.generator.name}`;
@@ -91,7 +104,7 @@ export async function buildPackage(
     const contents: PackageContents = {
       rtlFiles,
       ...(tb ? { tb } : {}),
-      hlsFiles: [],
+      hlsFiles,
       waveform: true,
       schematic: 'svg' in schematic,
     };

@@ -40,6 +40,8 @@ describe('the package of every catalog IP', () => {
         `rtl/${target.module.name}.v`,
         `${ip}.f`,
         `${ip}.core`,
+        'hls/bitsmith_ap.h',
+        `hls/${target.module.name}.cpp`,
         'tb/tb.v',
         'tb/tb_icarus.v',
         'tb/tb_main.cpp',

@@ -78,7 +78,12 @@ export function renderReadme(
   const notes = Object.entries(results.notes ?? {}).map(([part, why]) => ({ part, why: cell(why) }));
   const files = [
     ...contents.rtlFiles.map((f) => ({ path: f, what: 'Verilog-2005, one module per file' })),
-    ...contents.hlsFiles.map((f) => ({ path: f, what: 'HLS C++' })),
+    ...contents.hlsFiles.map((f) => ({
+      path: f,
+      what: f.endsWith('bitsmith_ap.h')
+        ? 'portable arbitrary-precision types (use the vendor ap_int.h under an HLS tool)'
+        : 'HLS C++ (Vitis style), the untimed function with the RTL latency as pragma',
+    })),
     { path: `${target.ip}.f`, what: 'file list (paths relative to this folder)' },
     {
       path: `${target.ip}.core`,
