@@ -41,6 +41,8 @@ interface UntimedNode {
   reg?: number | undefined;
   inst?: number | undefined;
   name?: string | undefined;
+  /** Where the node came from in the IR: the emitted order follows the generator's where it can. */
+  key: number;
 }
 
 class Untimer {
@@ -103,7 +105,14 @@ class Untimer {
       this.nodes.forEach((n, i) => {
         if (alias[i] !== i) return;
         if (isConstant[i] && n.kind !== 'const') {
-          this.nodes[i] = { kind: 'const', type: n.type, args: [], value: values[i]!, name: n.name };
+          this.nodes[i] = {
+            kind: 'const',
+            type: n.type,
+            args: [],
+            value: values[i]!,
+            name: n.name,
+            key: n.key,
+          };
           changed = true;
           return;
         }
@@ -156,15 +165,39 @@ class Untimer {
     });
     for (const i of usedInstances) for (const id of instances[i]!.inputs.values()) mark(id);
 
-    // Renumber: the creation order is already topological (a node is made after its operands).
+    // Renumber in a topological order that follows the IR's order where it can.
     const renumber = new Map<number, number>();
     const kept: number[] = [];
-    this.nodes.forEach((_, i) => {
-      if (live[i] && alias[i] === i) {
-        renumber.set(i, kept.length);
-        kept.push(i);
+    const visited = new Uint8Array(this.nodes.length);
+    const visit = (root: number): void => {
+      const stack: [number, number][] = [[root, 0]];
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        const [id, next] = top;
+        const args = this.nodes[id]!.args;
+        if (next < args.length) {
+          top[1]++;
+          const a = final(args[next]!);
+          if (!visited[a]) {
+            visited[a] = 1;
+            stack.push([a, 0]);
+          }
+          continue;
+        }
+        stack.pop();
+        renumber.set(id, kept.length);
+        kept.push(id);
       }
-    });
+    };
+    const byKey = this.nodes
+      .map((n, i) => ({ i, key: n.key }))
+      .filter(({ i }) => live[i] && alias[i] === i)
+      .sort((x, y) => x.key - y.key || x.i - y.i);
+    for (const { i } of byKey) {
+      if (visited[i]) continue;
+      visited[i] = 1;
+      visit(i);
+    }
     const map = (id: number) => renumber.get(final(id))!;
     const keptInstanceList = [...usedInstances].sort((a, b) => a - b);
     const instanceIndex = new Map(keptInstanceList.map((old, i) => [old, i]));
@@ -284,6 +317,7 @@ class Untimer {
         port: n.port,
         inst: n.inst,
         name: n.name,
+        key: id,
       });
     }
     this.nodeOf.set(id, made);
@@ -294,14 +328,14 @@ class Untimer {
     let id = this.stateOf.get(reg);
     if (id === undefined) {
       const r = this.m.registers[reg]!;
-      id = this.add({ kind: 'reg', type: r.type, args: [], reg, name: r.name });
+      id = this.add({ kind: 'reg', type: r.type, args: [], reg, name: r.name, key: r.read });
       this.stateOf.set(reg, id);
     }
     return id;
   }
 
   private constantOne(): number {
-    this.one ??= this.add({ kind: 'const', type: UInt(1), args: [], value: 1n });
+    this.one ??= this.add({ kind: 'const', type: UInt(1), args: [], value: 1n, key: -1 });
     return this.one;
   }
 

@@ -26,16 +26,18 @@ export const HLS_STREAM_HEADER = 'bitsmith_stream.h';
  */
 export function emitHls(top: Module): HlsFile[] {
   const modules = moduleHierarchy(top);
+  return [hlsTypesHeader(), ...modules.flatMap((m) => emitHlsModuleFiles(m, m === top ? 'top' : 'inline'))];
+}
+
+/**
+ * `<module>.h` and `<module>.cpp` of one module's function. A 'top' function carries the interface,
+ * pipeline and latency pragmas; an 'inline' one (an instance, a kernel of a loop) `#pragma HLS INLINE`.
+ */
+export function emitHlsModuleFiles(m: Module, role: 'top' | 'inline'): HlsFile[] {
+  const untimed = untimedModule(m);
   return [
-    hlsTypesHeader(),
-    ...modules.flatMap((m) => {
-      const role = m === top ? 'top' : 'inline';
-      const untimed = untimedModule(m);
-      return [
-        { fileName: `${m.name}.h`, text: emitHlsHeader(untimed) },
-        { fileName: `${m.name}.cpp`, text: emitHlsSource(untimed, role) },
-      ];
-    }),
+    { fileName: `${m.name}.h`, text: emitHlsHeader(untimed) },
+    { fileName: `${m.name}.cpp`, text: emitHlsSource(untimed, role) },
   ];
 }
 
@@ -220,7 +222,8 @@ class FunctionEmitter {
     this.constant = constantNodes(m.nodes);
     this.folded = foldConstants(m, this.constant);
     this.uses = new Array<number>(m.nodes.length).fill(0);
-    for (const n of m.nodes) for (const a of n.args) this.uses[a]!++;
+    // Uses in the text: a constant's operands are folded into it and never written.
+    for (const n of m.nodes) if (!this.constant[n.id]) for (const a of n.args) this.uses[a]!++;
     for (const r of m.registers) {
       this.uses[r.next]!++;
       if (r.enable !== undefined) this.uses[r.enable]!++;
@@ -311,7 +314,9 @@ class FunctionEmitter {
         const name = this.local.get(r.read)!;
         const value = nextText.get(r.read) ?? this.convert(r.next, r.type);
         lines.push(
-          r.enable === undefined ? `${name} = ${value};` : `if (${this.typed(r.enable)}) ${name} = ${value};`,
+          r.enable === undefined
+            ? `${name} = ${value};`
+            : `if (${unwrap(this.typed(r.enable))}) ${name} = ${value};`,
         );
       }
     }
@@ -375,7 +380,7 @@ class FunctionEmitter {
         this.local.set(n.id, this.names.claim(n.name ?? `reg_${n.id}`));
         continue;
       }
-      const wide = this.constant[n.id] && n.type.width > 64;
+      const wide = this.constant[n.id] && n.type.width > 64 && this.uses[n.id]! > 0;
       if (portNamed.has(n.id) && this.uses[n.id] === 1 && !wide) {
         this.intoPort.set(n.id, portNamed.get(n.id)!);
         continue;
@@ -413,7 +418,7 @@ class FunctionEmitter {
     if (cppType(n.type) === cppType(t)) return this.typed(id);
     if (this.constant[id] && !this.local.has(id))
       return literal(BigInt.asUintN(t.width, fromBits(this.folded[id]!, n.type)), t);
-    return `${cppType(t)}(${this.typed(id)})`;
+    return `${cppType(t)}(${unwrap(this.typed(id))})`;
   }
 
   /**
@@ -457,6 +462,27 @@ class FunctionEmitter {
         return n.type;
       default:
         return undefined;
+    }
+  }
+
+  /**
+   * Where bits hi..lo of node `id` come from: through slices, casts and extensions written inline, down
+   * to a named value, so that a slice of a slice reads `x.range(61, 60)` rather than nested ranges.
+   */
+  private bitSource(id: number, hi: number, lo: number): { id: number; hi: number; lo: number } {
+    for (;;) {
+      const n = this.m.nodes[id]!;
+      if (this.local.has(id) || this.constant[id]) return { id, hi, lo };
+      if (n.kind === 'slice') {
+        hi += n.lo!;
+        lo += n.lo!;
+      } else if (
+        n.kind !== 'cast' &&
+        !((n.kind === 'zext' || n.kind === 'sext') && hi < this.m.nodes[n.args[0]!]!.type.width)
+      ) {
+        return { id, hi, lo };
+      }
+      id = n.args[0]!;
     }
   }
 
@@ -530,19 +556,23 @@ class FunctionEmitter {
           .map((id) => {
             const part = this.m.nodes[id]!.type;
             offset -= part.width;
-            const bits = `ap_uint<${w}>(${this.convert(id, { width: part.width, signed: false })})`;
+            const bits = `ap_uint<${w}>(${unwrap(this.convert(id, { width: part.width, signed: false }))})`;
             return offset === 0 ? bits : `(${bits} << ${offset})`;
           })
           .join(' | ');
       }
-      case 'slice':
-        return n.hi === n.lo ? `${t}(${op(0)}[${n.lo}])` : `${t}(${op(0)}.range(${n.hi}, ${n.lo}))`;
+      case 'slice': {
+        const { id, hi, lo } = this.bitSource(n.args[0]!, n.hi!, n.lo!);
+        const source = this.typed(id);
+        if (lo === 0 && hi === this.m.nodes[id]!.type.width - 1) return `${t}(${unwrap(source)})`;
+        return hi === lo ? `${t}(${source}[${lo}])` : `${t}(${source}.range(${hi}, ${lo}))`;
+      }
       case 'zext':
-        return `${t}(${this.convert(n.args[0]!, { width: arg(0).width, signed: false })})`;
+        return `${t}(${unwrap(this.convert(n.args[0]!, { width: arg(0).width, signed: false }))})`;
       case 'sext':
-        return `${t}(${this.convert(n.args[0]!, { width: arg(0).width, signed: true })})`;
+        return `${t}(${unwrap(this.convert(n.args[0]!, { width: arg(0).width, signed: true }))})`;
       case 'cast':
-        return `${t}(${op(0)})`;
+        return `${t}(${unwrap(op(0))})`;
       case 'andr':
         return `${t}(${op(0)}.and_reduce())`;
       case 'orr':
@@ -558,6 +588,17 @@ class FunctionEmitter {
     }
     throw new Error(`unreachable: ${n.kind}`);
   }
+}
+
+/** An expression without the parentheses around the whole of it, for use as a call argument. */
+function unwrap(text: string): string {
+  if (!text.startsWith('(') || !text.endsWith(')')) return text;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0 && i < text.length - 1) return text;
+  }
+  return text.slice(1, -1);
 }
 
 /** True when a C++ expression needs no parentheses as an operand: a name or one call `f(...)`. */

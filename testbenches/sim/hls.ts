@@ -27,7 +27,8 @@ export class HlsSimulator implements Simulator {
   }
 
   async run(unit: UnitUnderTest, vectors: VectorSet, options: SimOptions): Promise<SimResult> {
-    checkUnitAndVectors(unit, vectors);
+    // The C++ comes from unit.module; Verilog files are not needed.
+    checkUnitAndVectors({ ...unit, files: ['(emitted from unit.module)'] }, vectors);
     checkSimOptions(options);
     const module = unit.module;
     if (module === undefined) {
@@ -77,6 +78,7 @@ export function renderHarness(fn: HlsFunction, unit: UnitUnderTest): string {
   const variable = (port: string) => `port_${port}`;
   const fields = (ports: DataPort[], direction: 'input' | 'output') => {
     let offset = 0;
+    let slot = 0;
     return ports.map((p) => {
       const arg = data.find((a) => a.port === p.name && a.direction === direction);
       if (arg === undefined || arg.type.width !== p.width) {
@@ -86,30 +88,28 @@ export function renderHarness(fn: HlsFunction, unit: UnitUnderTest): string {
         );
       }
       const digits = Math.ceil(p.width / 4);
-      const field = {
-        port: p.name,
-        variable: variable(p.name),
-        offset,
-        digits,
-        words: Math.ceil(p.width / 64),
-      };
+      const words = Math.ceil(p.width / 64);
+      const field = { port: p.name, variable: variable(p.name), offset, digits, words, slot };
       offset += digits;
+      slot += words;
       return field;
     });
   };
   const inputs = fields(unit.inputs, 'input');
   const outputs = fields(unit.outputs, 'output');
-  const digits = (list: { digits: number }[]) => list.reduce((sum, f) => sum + f.digits, 0);
+  const sum = (list: { digits: number; words: number }[], key: 'digits' | 'words') =>
+    list.reduce((total, f) => total + f[key], 0);
   return renderTemplate('hls/csim-main.cpp.hbs', {
     top: fn.name,
     header: fn.header,
     resettable: fn.resettable,
     args: data.map((a) => ({ cppType: a.cppType, variable: variable(a.port) })),
     callArgs: data.map((a) => variable(a.port)).join(', '),
-    words: Math.max(...[...inputs, ...outputs].map((f) => f.words)),
     inputs,
     outputs,
-    inputDigits: digits(inputs),
-    outputDigits: digits(outputs),
+    inputDigits: sum(inputs, 'digits'),
+    outputDigits: sum(outputs, 'digits'),
+    inputWords: sum(inputs, 'words'),
+    outputWords: sum(outputs, 'words'),
   });
 }
