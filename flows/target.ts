@@ -38,17 +38,24 @@ export function resolveTarget(name: string, overrides: Record<string, unknown> =
   };
 }
 
-/** Parse `--set key=value` pairs: numbers, true/false, and otherwise the text itself. */
+/** Parse `--set key=value` pairs: JSON ([7,4], true, 3), comma-separated lists (e4m3fn,e5m2), or plain text. */
 export function parseOverrides(pairs: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0)
       throw new ParameterError(`--set '${pair}' is not allowed: write key=value, e.g. --set accWidth=24`);
-    const key = pair.slice(0, eq);
     const text = pair.slice(eq + 1);
-    out[key] =
-      text === 'true' ? true : text === 'false' ? false : /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+    out[pair.slice(0, eq)] =
+      text.includes(',') && !text.startsWith('[') ? text.split(',').map(scalar) : scalar(text);
   }
   return out;
+}
+
+function scalar(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

@@ -36,7 +36,7 @@ export function parseParams<S extends z.ZodType>(
       }
     }
   }
-  const result = generator.params.safeParse(raw);
+  const result = generator.params.safeParse(shape === undefined ? raw : wrapLists(shape, raw));
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const key = issue.path.join('.');
@@ -44,6 +44,24 @@ export function parseParams<S extends z.ZodType>(
   const shown = value === undefined ? '(default)' : JSON.stringify(value);
   const where = key === '' ? 'parameters' : `parameter '${key}' = ${shown}`;
   throw new ParameterError(`${generator.name}: ${where} is not allowed: ${issue.message}`);
+}
+
+/** A single value given for a list parameter stands for a list of one. */
+function wrapLists(shape: Record<string, z.ZodType>, raw: Record<string, unknown>): Record<string, unknown> {
+  const isList = (schema: z.ZodType | undefined): boolean => {
+    let s: unknown = schema;
+    for (let i = 0; i < 4 && s !== undefined; i++) {
+      if (s instanceof z.ZodArray) return true;
+      s = (s as { def?: { innerType?: unknown } }).def?.innerType;
+    }
+    return false;
+  };
+  return Object.fromEntries(
+    Object.entries(raw).map(([k, v]) => [
+      k,
+      isList(shape[k]) && v !== undefined && !Array.isArray(v) ? [v] : v,
+    ]),
+  );
 }
 
 /** The keys of an object schema, also through refinements and defaults. */

@@ -3,9 +3,18 @@ import { intMac } from './mac/int_mac.ts';
 import { intMul } from './mul/int_mul.ts';
 import { fpMul } from './mul/fp_mul.ts';
 import { lmul } from './mul/lmul.ts';
+import { reconfMul } from './mul/reconf_mul.ts';
+import { multiFpMul } from './mul/multi_fp_mul.ts';
 
 /** Every generator bitsmith has, by name. */
-export const GENERATORS: readonly Generator[] = [intMul, intMac, fpMul, lmul] as unknown as Generator[];
+export const GENERATORS: readonly Generator[] = [
+  intMul,
+  intMac,
+  fpMul,
+  lmul,
+  reconfMul,
+  multiFpMul,
+] as unknown as Generator[];
 
 export function generatorByName(name: string): Generator | undefined {
   return GENERATORS.find((g) => g.name === name);

@@ -44,4 +44,25 @@ describe.each(CATALOG.map((e) => [e.name]))('%s', (name) => {
       expect(vectors.stimulus.length).toBeGreaterThanOrEqual(256);
     });
   }
+
+  const entry = CATALOG.find((e) => e.name === name)!;
+  if (entry.verilatorRandom !== undefined) {
+    it(`passes ${entry.verilatorRandom} seeded random vectors in verilator`, async () => {
+      const plan = planFor(target.generator.name);
+      const vectors = plan.vectors(target.params, { kind: 'random', count: entry.verilatorRandom! }, 2);
+      const report = await runConformance({
+        ip: name,
+        module: target.module,
+        params: target.params,
+        plan,
+        vectors,
+        seed: 2,
+        rtlFiles: pkg.rtlFiles,
+        simulators: simulatorsFor('verilator'),
+        workDir: join(pkg.dir, 'verify-random'),
+      });
+      expect(report.results[0]!.mismatches).toEqual([]);
+      expect(report.results[0]!.passed).toBe(entry.verilatorRandom);
+    });
+  }
 });

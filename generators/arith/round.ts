@@ -44,16 +44,24 @@ export function roundPack(
   const sticky = v.sticky ?? one(false);
 
   // Below the normal range: shift right to the subnormal quantum, keeping what falls out as sticky.
+  // When tiny results are flushed to ±0 anyway, their rounding does not matter: no shifter.
   const tinyBefore = exp.lt(layout.emin).named(`${prefix}_tiny_before`);
-  const shiftBits = unsignedBits(width + 1);
-  const distance = m.constant(layout.emin, SInt(expWidth)).sub(exp, { width: expWidth + 1 });
-  const clamped = mux(distance.gt(width + 1), m.constant(width + 1, SInt(expWidth + 1)), distance);
-  const shift = mux(tinyBefore, clamped.slice(shiftBits - 1, 0), m.constant(0, UInt(shiftBits))).named(
-    `${prefix}_denorm_shift`,
-  );
-  const sigD = sig.shr(shift).named(`${prefix}_sig_denorm`);
-  const lost = sig.ne(sigD.shl(shift)).named(`${prefix}_denorm_lost`);
-  const expD = mux(tinyBefore, m.constant(layout.emin, SInt(expWidth)), exp);
+  let sigD = sig;
+  let lost = one(false);
+  let expD = exp;
+  if (policy.subnormals === 'keep') {
+    const shiftBits = unsignedBits(width + 1);
+    const distance = m.constant(layout.emin, SInt(expWidth)).sub(exp, { width: expWidth + 1 });
+    const clamped = mux(distance.gt(width + 1), m.constant(width + 1, SInt(expWidth + 1)), distance);
+    const shift = mux(tinyBefore, clamped.slice(shiftBits - 1, 0), m.constant(0, UInt(shiftBits))).named(
+      `${prefix}_denorm_shift`,
+    );
+    sigD = sig.shr(shift).named(`${prefix}_sig_denorm`);
+    // The bits shifted out: a mask of the `shift` lowest bits, decoded from the amount (a thermometer code).
+    const below = cat(...Array.from({ length: width }, (_, i) => shift.gt(width - 1 - i)));
+    lost = sig.and(below).orR().named(`${prefix}_denorm_lost`);
+    expD = mux(tinyBefore, m.constant(layout.emin, SInt(expWidth)), exp);
+  }
 
   // Round at the format's last mantissa bit.
   const kept = sigD.slice(width - 1, width - 1 - M).named(`${prefix}_kept`);
@@ -75,9 +83,11 @@ export function roundPack(
 
   // Overflow: the rounded magnitude lies beyond the largest finite code.
   const magnitude = cat(expField.asUnsigned(), mant);
-  const overflow = magnitude
-    .gt(m.constant(layout.maxCode, UInt(magnitude.width)))
-    .named(`${prefix}_overflow`);
+  // (A tiny value that was not denormalized has a negative field: it cannot overflow.)
+  const beyond = magnitude.gt(m.constant(layout.maxCode, UInt(magnitude.width)));
+  const overflow = (policy.subnormals === 'keep' ? beyond : beyond.and(tinyBefore.not())).named(
+    `${prefix}_overflow`,
+  );
 
   // Tininess before or after rounding (after: the value rounded with an unbounded exponent is below 2^emin).
   let tiny = tinyBefore;

@@ -1,19 +1,24 @@
+import { fpMulPlan } from './fp_mul.ts';
 import { intMacPlan } from './int_mac.ts';
 import { intMulPlan } from './int_mul.ts';
-import { fpMulPlan } from './fp_mul.ts';
 import { lmulPlan } from './lmul.ts';
+import { multiFpMulPlan } from './multi_fp_mul.ts';
 import type { VerificationPlan } from './plan.ts';
+import { reconfMulPlan } from './reconf_mul.ts';
 
-const plans: VerificationPlan<never>[] = [
+// One entry per generator; the order does not matter.
+const plans = [
   intMulPlan,
   intMacPlan,
   fpMulPlan,
   lmulPlan,
-] as VerificationPlan<never>[];
+  reconfMulPlan,
+  multiFpMulPlan,
+] as unknown as VerificationPlan<unknown>[];
 
 /** The verification plan of a generator, by the generator's name. */
 export function planFor(generator: string): VerificationPlan<unknown> {
   const plan = plans.find((p) => p.generator === generator);
   if (plan === undefined) throw new Error(`no verification plan for generator '${generator}'`);
-  return plan as VerificationPlan<unknown>;
+  return plan;
 }

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { normalize } from '../arith/normalize.ts';
+import { roundPack } from '../arith/round.ts';
+import { unpackFloat } from '../arith/unpack.ts';
+import { floatLayout, resolvePolicy, ROUNDING_MODES, type Policy } from '../formats/index.ts';
+import { floatFormat, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { cat, select, type Signal } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+import { timingTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+
+export const multiFpMulParams = z
+  .object({
+    /** Formats served, in `fmt` input order; both operands and the result use the selected one. */
+    formats: z
+      .array(choiceParam(ROUNDED_FORMAT_NAMES))
+      .min(2, { error: 'needs at least 2 formats' })
+      .max(4, { error: 'takes at most 4 formats' })
+      .default(['e4m3fn', 'e5m2']),
+    rounding: choiceParam(ROUNDING_MODES).default('rne'),
+    /** Overflow of every format: saturate (default for 8-bit formats) or, where all formats have it, nan / inf. */
+    overflow: choiceParam(['saturate', 'nan', 'inf', 'ieee']).default('saturate'),
+    latency: intParam(0, 3).default(0),
+    ready: boolParam().default(false),
+  })
+  .superRefine((p, ctx) => {
+    if (new Set(p.formats).size !== p.formats.length)
+      ctx.addIssue({ code: 'custom', path: ['formats'], message: 'lists a format twice' });
+    for (const name of p.formats) {
+      try {
+        resolvePolicy(floatFormat(name), { rounding: p.rounding, overflow: p.overflow } as Policy);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['overflow'],
+          message: (error as Error).message.replace(/^policy\.\w+ = '[^']*' is /, 'is '),
+        });
+      }
+    }
+    if (p.ready && p.latency === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ready'],
+        message: 'valid/ready backpressure needs latency 1 or more',
+      });
+  });
+
+export type MultiFpMulParams = z.output<typeof multiFpMulParams>;
+
+/**
+ * A multiplier that serves several float formats through one datapath, chosen per operation by the
+ * `fmt` input: each format is unpacked into a common exponent and a left-aligned significand, one
+ * significand multiplier and normalizer serve all, and the result is rounded into the selected format.
+ * Narrower formats use the low bits of the code ports.
+ */
+export const multiFpMul: Generator<typeof multiFpMulParams> = {
+  name: 'multi_fp_mul',
+  family: 'mul',
+  summary: 'one multiplier datapath for several float formats (e.g. e4m3fn and e5m2), selected per operation',
+  params: multiFpMulParams,
+  build(p) {
+    const formats = p.formats.map(floatFormat);
+    const bits = Math.max(...formats.map((f) => floatLayout(f).bits));
+    const mantMax = Math.max(...formats.map((f) => f.mantBits));
+    const name = `multi_fp_mul_${p.formats.join('_')}${p.rounding !== 'rne' ? `_${p.rounding}` : ''}${p.overflow !== 'saturate' ? `_ovf${p.overflow}` : ''}_${timingTag(p.latency, p.ready)}`;
+    const m = new ModuleBuilder(name, { generator: 'multi_fp_mul', params: p }, { ready: p.ready });
+    const cut = pipelineCuts(m, p.latency, ['product', 'unpack', 'output'] as const);
+    const a = m.input('a', UInt(bits), `code of the selected format (low bits for narrower formats)`);
+    const b = m.input('b', UInt(bits), `code of the selected format`);
+    const fmtBits = Math.max(1, Math.ceil(Math.log2(formats.length)));
+    const fmt = m.input(
+      'fmt',
+      UInt(fmtBits),
+      `format: ${p.formats.map((f, i) => `${i}=${f}`).join(', ')}; higher values act as ${formats.length - 1}`,
+    );
+
+    // Unpack in every format, then keep the selected one: exponent, left-aligned significand, classes.
+    const common = (code: Signal, prefix: string) => {
+      const views = formats.map((f) => {
+        const u = unpackFloat(code.slice(floatLayout(f).bits - 1, 0), f, `${prefix}_${f.name}`);
+        const sig = f.mantBits < mantMax ? cat(u.sig, m.constant(0, UInt(mantMax - f.mantBits))) : u.sig;
+        return { ...u, sig };
+      });
+      const expWidth = Math.max(...views.map((v) => v.exp.width));
+      const pick = (field: (v: (typeof views)[number]) => Signal, name: string) =>
+        select(fmt, views.map(field)).named(`${prefix}_${name}`);
+      return {
+        sign: pick((v) => v.sign, 'sign'),
+        exp: pick((v) => v.exp.resize(expWidth), 'exp'),
+        sig: pick((v) => v.sig, 'sig'),
+        isZero: pick((v) => v.isZero, 'is_zero'),
+        isInf: pick((v) => v.isInf, 'is_inf'),
+        isNaN: pick((v) => v.isNaN, 'is_nan'),
+        isSignalingNaN: pick((v) => v.isSignalingNaN, 'is_snan'),
+      };
+    };
+    const x = common(a, 'a');
+    const y = common(b, 'b');
+    cut.at('unpack');
+
+    const infTimesZero = x.isInf.and(y.isZero).or(x.isZero.and(y.isInf));
+    const isNaN = x.isNaN.or(y.isNaN).or(infTimesZero).named('product_is_nan');
+    const sig = x.sig.mul(y.sig).named('product_sig');
+    const exp = x.exp.add(y.exp).add(1).named('product_exp');
+    const normalized = normalize(
+      {
+        sign: x.sign.xor(y.sign),
+        exp,
+        sig,
+        isZero: x.isZero.or(y.isZero).and(isNaN.not()),
+        isInf: x.isInf.or(y.isInf).and(isNaN.not()),
+        isNaN,
+        invalid: x.isSignalingNaN.or(y.isSignalingNaN).or(infTimesZero),
+      },
+      'norm',
+    );
+    cut.at('product');
+    const codes = formats.map((f) => {
+      const policy = resolvePolicy(f, { rounding: p.rounding, overflow: p.overflow } as Policy);
+      return roundPack(normalized, f, policy, `out_${f.name}`).code.resize(bits);
+    });
+    const result = select(fmt, codes).named('result');
+    cut.at('output');
+    m.output('p', result, 'code of a×b in the selected format');
+    return m.build();
+  },
+};

@@ -1,0 +1,291 @@
+import { z } from 'zod';
+import { normalize } from '../arith/normalize.ts';
+import { roundPack } from '../arith/round.ts';
+import { unpackFloat } from '../arith/unpack.ts';
+import { signedBits } from '../arith/widths.ts';
+import { floatLayout, type FloatFormat } from '../formats/index.ts';
+import {
+  checkOutputPolicy,
+  floatFormat,
+  floatFormatParam,
+  policyTag,
+  resolvedOutputPolicy,
+  roundingParams,
+  ROUNDED_FORMAT_NAMES,
+} from '../float-params.ts';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { cat, mux, select, type Signal } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+import { timingTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+import { lmulOffset } from './lmul-offset.ts';
+
+export const reconfMulParams = z
+  .object({
+    /** Format of both operands and of the datapath. */
+    format: floatFormatParam(ROUNDED_FORMAT_NAMES).default('bf16'),
+    /** Output format of the exact modes (default: the input format); L-Mul modes use the input format. */
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).optional(),
+    /** Mantissa widths selectable at run time, each from 1 to the format's mantissa bits. */
+    widths: z
+      .array(intParam(1, 23), { error: 'must be a list of mantissa widths' })
+      .min(1)
+      .max(8)
+      .default([7, 4, 3]),
+    /** Kinds of product per width: exact (rounded once) and/or L-Mul (integer add). */
+    kinds: z
+      .array(choiceParam(['exact', 'lmul']))
+      .min(1)
+      .max(2)
+      .default(['exact', 'lmul']),
+    /** How operands are reduced to the active width. */
+    operandRounding: choiceParam(['rne', 'truncate']).default('rne'),
+    ...roundingParams,
+    latency: intParam(0, 3).default(0),
+    ready: boolParam().default(false),
+  })
+  .superRefine((p, ctx) => {
+    const f = floatFormat(p.format);
+    for (const w of p.widths) {
+      if (w > f.mantBits) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['widths'],
+          message: `width ${w} does not fit ${p.format}'s ${f.mantBits} mantissa bits`,
+        });
+      }
+    }
+    if (new Set(p.widths).size !== p.widths.length)
+      ctx.addIssue({ code: 'custom', path: ['widths'], message: 'lists a width twice' });
+    if (new Set(p.kinds).size !== p.kinds.length)
+      ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'lists a kind twice' });
+    checkOutputPolicy({ ...p, outFormat: p.outFormat ?? p.format }, ctx);
+    if (p.ready && p.latency === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ready'],
+        message: 'valid/ready backpressure needs latency 1 or more',
+      });
+  });
+
+export type ReconfMulParams = z.output<typeof reconfMulParams>;
+
+/** The run-time modes of a reconf_mul unit, in `mode` input order: each width with each kind. */
+export function reconfModes(
+  p: Pick<ReconfMulParams, 'widths' | 'kinds'>,
+): { m: number; kind: 'exact' | 'lmul' }[] {
+  return p.widths.flatMap((m) => p.kinds.map((kind) => ({ m, kind: kind as 'exact' | 'lmul' })));
+}
+
+/**
+ * Runtime-reconfigurable mantissa multiplier: one unit for the format's full mantissa, whose `mode`
+ * input picks per operation the active mantissa width m and an exact or L-Mul product. Operands are
+ * first reduced to m bits (rounded or truncated); the exact product is rounded once into the output
+ * format, the L-Mul product follows SPEC §1 (integer add, FTZ, saturation).
+ */
+export const reconfMul: Generator<typeof reconfMulParams> = {
+  name: 'reconf_mul',
+  family: 'mul',
+  summary: 'multiplier whose mantissa width (and exact or L-Mul product) is chosen per operation at run time',
+  params: reconfMulParams,
+  build(p) {
+    const f = floatFormat(p.format);
+    const out = floatFormat(p.outFormat ?? p.format);
+    const E = f.expBits;
+    const M = f.mantBits;
+    const modes = reconfModes(p);
+    const name =
+      `reconf_mul_${p.format}_w${p.widths.join('_')}_${p.kinds.join('_')}` +
+      (out.name !== f.name ? `_${out.name}` : '') +
+      (p.operandRounding === 'truncate' ? '_trunc' : '') +
+      policyTag(p) +
+      `_${timingTag(p.latency, p.ready)}`;
+    const mod = new ModuleBuilder(name, { generator: 'reconf_mul', params: p }, { ready: p.ready });
+    const cut = pipelineCuts(mod, p.latency, ['product', 'reduce', 'output'] as const);
+    const bits = E + M + 1;
+    const a = mod.input('a', UInt(bits), `${p.format} code`);
+    const b = mod.input('b', UInt(bits), `${p.format} code`);
+    const modeBits = Math.max(1, Math.ceil(Math.log2(modes.length)));
+    const mode = mod.input(
+      'mode',
+      UInt(modeBits),
+      `operation: ${modes.map((x, i) => `${i}=${x.kind} m=${x.m}`).join(', ')}; higher values act as ${modes.length - 1}`,
+    );
+
+    // Operand classes come from the full codes; reduction only changes finite magnitudes.
+    const ua = unpackFloat(a, f, 'a');
+    const ub = unpackFloat(b, f, 'b');
+    const magA = reduceToWidths(a, f, p.widths, p.operandRounding, mode, modes, 'a');
+    const magB = reduceToWidths(b, f, p.widths, p.operandRounding, mode, modes, 'b');
+    cut.at('reduce');
+
+    const results: Signal[] = [];
+    const exact = p.kinds.includes('exact')
+      ? exactProduct(magA, magB, ua, ub, f, out, resolvedOutputPolicy({ ...p, outFormat: out.name }))
+      : undefined;
+    const lmuls = new Map<number, Signal>();
+    for (const x of modes) {
+      if (x.kind === 'exact') results.push(exact!);
+      else {
+        if (!lmuls.has(x.m)) lmuls.set(x.m, lmulProduct(magA, magB, ua, ub, f, x.m, `lmul_m${x.m}`));
+        results.push(lmuls.get(x.m)!);
+      }
+    }
+    cut.at('product');
+    const result = select(mode, results).named('result');
+    cut.at('output');
+    mod.output('p', result, `${out.name} code (exact modes) or ${p.format} code (L-Mul modes)`);
+    return mod.build();
+  },
+};
+
+/**
+ * The operand's exponent-and-mantissa field rounded at bit M−m for the active width (a carry enters the
+ * exponent and may pass its top: one extra bit), re-expanded to M mantissa bits with zeros.
+ */
+function reduceToWidths(
+  code: Signal,
+  f: FloatFormat,
+  widths: number[],
+  rounding: string,
+  mode: Signal,
+  modes: { m: number }[],
+  prefix: string,
+): Signal {
+  const E = f.expBits;
+  const M = f.mantBits;
+  const full = E + M + 1;
+  const perWidth = new Map<number, Signal>();
+  for (const m of widths) {
+    const top = code.slice(E + M - 1, M - m);
+    let reduced = top.zext(E + m + 1);
+    if (m < M && rounding === 'rne') {
+      const guard = code.bit(M - m - 1);
+      const sticky = M - m - 1 > 0 ? code.slice(M - m - 2, 0).orR() : code.builder.constant(0, UInt(1));
+      const up = guard.and(sticky.or(top.bit(0)));
+      reduced = reduced.add(up.zext(E + m + 1), { width: E + m + 1 });
+    }
+    perWidth.set(
+      m,
+      (m < M ? cat(reduced, code.builder.constant(0, UInt(M - m))) : reduced).named(`${prefix}_mag_m${m}`),
+    );
+  }
+  return select(
+    mode,
+    modes.map((x) => perWidth.get(x.m)!),
+  )
+    .resize(full)
+    .named(`${prefix}_mag`);
+}
+
+interface Classes {
+  sign: Signal;
+  isZero: Signal;
+  isInf: Signal;
+  isNaN: Signal;
+  isSignalingNaN: Signal;
+  isSubnormal: Signal;
+}
+
+/** Exact product of the reduced operands, rounded once into the output format. */
+function exactProduct(
+  magA: Signal,
+  magB: Signal,
+  ua: Classes,
+  ub: Classes,
+  f: FloatFormat,
+  out: FloatFormat,
+  policy: ReturnType<typeof resolvedOutputPolicy>,
+): Signal {
+  const E = f.expBits;
+  const M = f.mantBits;
+  const expWidth = signedBits(-2 * f.bias - 2 * M, 2 ** (E + 2));
+  // A reduced magnitude field: exponent E+1 bits (0 for subnormals, which weigh like field 1), mantissa M bits.
+  const operand = (mag: Signal, prefix: string) => {
+    const field = mag.slice(E + M, M);
+    const nonzeroField = field.orR();
+    const exp = field
+      .or(nonzeroField.not().zext(E + 1))
+      .zext(expWidth)
+      .asSigned()
+      .sub(f.bias, { width: expWidth });
+    return {
+      exp: exp.named(`${prefix}_exact_exp`),
+      sig: cat(nonzeroField, mag.slice(M - 1, 0)).named(`${prefix}_exact_sig`),
+    };
+  };
+  const x = operand(magA, 'a');
+  const y = operand(magB, 'b');
+  // A tiny subnormal may reduce to zero: zero is judged after reduction (NaN and Inf never reduce).
+  const zeroA = magA.orR().not();
+  const zeroB = magB.orR().not();
+  const infTimesZero = ua.isInf.and(zeroB).or(zeroA.and(ub.isInf));
+  const isNaN = ua.isNaN.or(ub.isNaN).or(infTimesZero);
+  const sig = x.sig.mul(y.sig).named('exact_sig');
+  const exp = x.exp.add(y.exp, { width: expWidth }).add(1, { width: expWidth }).named('exact_exp');
+  const normalized = normalize(
+    {
+      sign: ua.sign.xor(ub.sign),
+      exp,
+      sig,
+      isZero: zeroA.or(zeroB).and(isNaN.not()),
+      isInf: ua.isInf.or(ub.isInf).and(isNaN.not()),
+      isNaN,
+      invalid: ua.isSignalingNaN.or(ub.isSignalingNaN).or(infTimesZero),
+    },
+    'exact_norm',
+  );
+  return roundPack(normalized, out, policy, 'exact').code;
+}
+
+/** L-Mul at width m on the reduced magnitudes (SPEC §1.2 and §1.5), in the input format. */
+function lmulProduct(
+  magA: Signal,
+  magB: Signal,
+  ua: Classes,
+  ub: Classes,
+  f: FloatFormat,
+  m: number,
+  prefix: string,
+): Signal {
+  const mod = magA.builder;
+  const E = f.expBits;
+  const M = f.mantBits;
+  const layout = floatLayout(f);
+  const width = E + m + 3;
+  // The reduced field at width m sits in the top E+1+m bits of the expanded magnitude.
+  const fieldA = magA
+    .slice(E + M, M - m)
+    .zext(width)
+    .asSigned();
+  const fieldB = magB
+    .slice(E + M, M - m)
+    .zext(width)
+    .asSigned();
+  const r = fieldA.add(fieldB, { width }).sub(lmulOffset(f.bias, m), { width }).named(`${prefix}_r`);
+  const sign = ua.sign.xor(ub.sign);
+  // Zero and subnormal operands read as zero (SPEC §1.5): judged on the original code, before reduction.
+  const zeroA = ua.isZero.or(ua.isSubnormal);
+  const zeroB = ub.isZero.or(ub.isSubnormal);
+  const isNaN = ua.isNaN.or(ub.isNaN).or(ua.isInf.and(zeroB)).or(ub.isInf.and(zeroA));
+  const isInf = ua.isInf.or(ub.isInf).and(isNaN.not());
+  const isZero = zeroA.or(zeroB);
+  const maxR = layout.maxCode >> (M - m);
+  const signedCode = (magnitude: number) => cat(sign, mod.constant(magnitude, UInt(E + M)));
+  const nanCode = layout.hasNaN
+    ? mod.constant(layout.canonicalNaNCode!, UInt(layout.bits))
+    : signedCode(layout.maxCode);
+  const zeroCode = layout.hasNegativeZero ? signedCode(0) : mod.constant(0, UInt(layout.bits));
+  const infCode = layout.hasInf ? signedCode(layout.infCode!) : signedCode(layout.maxCode);
+  const packed = cat(sign, r.slice(E + m - 1, 0), ...(M > m ? [mod.constant(0, UInt(M - m))] : []));
+  return mux(
+    isNaN,
+    nanCode,
+    mux(
+      isInf,
+      infCode,
+      mux(isZero.or(r.lt(1 << m)), zeroCode, mux(r.gt(maxR), signedCode(layout.maxCode), packed)),
+    ),
+  ).named(`${prefix}_result`);
+}

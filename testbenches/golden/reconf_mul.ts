@@ -1,0 +1,67 @@
+// Golden model of the reconfigurable multiplier: per mode, operands are reduced to m mantissa bits
+// (conversion to an E/m format whose exponent cannot overflow), then multiplied exactly and rounded
+// once (exact modes) or L-Mul'ed (SPEC §1, lmul modes).
+import {
+  decode,
+  encode,
+  formatByName,
+  mul,
+  parseFormat,
+  type ExactValue,
+  type FloatFormat,
+  type Policy,
+} from '../../generators/formats/index.ts';
+import { lmulGolden } from './lmul.ts';
+
+export interface ReconfMulSpec {
+  format: string;
+  outFormat: string;
+  modes: { m: number; kind: 'exact' | 'lmul' }[];
+  operandRounding: 'rne' | 'truncate';
+  policy: Policy;
+}
+
+/** The operand rounded (or truncated) to m mantissa bits, keeping subnormal quanta and an unbounded top. */
+export function reduceOperand(
+  format: FloatFormat,
+  code: number,
+  m: number,
+  rounding: 'rne' | 'truncate',
+): ExactValue {
+  const value = decode(format, code);
+  if (value.kind !== 'finite') return value;
+  const reduced = parseFormat({
+    kind: 'float',
+    name: `${format.name}_m${m}`,
+    expBits: format.expBits + 1,
+    mantBits: m,
+    bias: format.bias,
+    signed: true,
+    subnormals: true,
+    specials: 'none',
+  });
+  const encoded = encode(reduced, value, { rounding: rounding === 'rne' ? 'rne' : 'rtz' });
+  return decode(reduced, encoded.code);
+}
+
+export function reconfMulGolden(spec: ReconfMulSpec, mode: number, a: number, b: number): number {
+  const { m, kind } = spec.modes[Math.min(mode, spec.modes.length - 1)]!;
+  if (kind === 'lmul') {
+    return lmulGolden(
+      {
+        format: spec.format,
+        outFormat: spec.format,
+        m,
+        variant: 'integer-add',
+        operandRounding: spec.operandRounding,
+        overflow: 'saturate',
+      },
+      a,
+      b,
+    );
+  }
+  const format = formatByName(spec.format) as FloatFormat;
+  const x = reduceOperand(format, a, m, spec.operandRounding);
+  const y = reduceOperand(format, b, m, spec.operandRounding);
+  return mul(formatByName(spec.outFormat), x, y, spec.policy).code;
+}
