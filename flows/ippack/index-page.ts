@@ -96,16 +96,18 @@ function indexRow(outDir: string, entry: IndexEntry, baselines: Baselines | unde
   const c = results.conformance;
   const status = c === undefined ? 'not run' : c.passed ? 'PASS' : 'FAIL';
   const contents = info.package;
+  const link = (file: string, label: string) => ({ href: href(file), label: escapeHtml(label), file: false });
   const links = [
-    { href: href('README.md'), label: 'README' },
-    ...(contents?.rtlFiles ?? []).map((f) => ({ href: href(f), label: escapeHtml(f) })),
-    { href: href(`${entry.ip}.core`), label: 'FuseSoC core' },
-    { href: href(`${entry.ip}.f`), label: 'file list' },
-    ...(contents?.tb ? [{ href: href(contents.tb.testbench), label: 'testbench' }] : []),
-    { href: href('vendor/vivado.tcl'), label: 'Vivado TCL' },
-    { href: href('vendor/quartus.tcl'), label: 'Quartus TCL' },
-    ...(contents?.schematic ? [{ href: href('doc/schematic.svg'), label: 'schematic' }] : []),
-    ...(contents?.waveform ? [{ href: href('doc/handshake.svg'), label: 'timing' }] : []),
+    link('README.md', 'README'),
+    ...(contents?.rtlFiles ?? []).map((f) => ({ ...link(f, f), file: true })),
+    ...(contents?.hlsFiles.length ? [link('hls/', 'HLS C++')] : []),
+    link(`${entry.ip}.core`, 'FuseSoC core'),
+    link(`${entry.ip}.f`, 'file list'),
+    ...(contents?.tb ? [link(contents.tb.testbench, 'testbench')] : []),
+    link('vendor/vivado.tcl', 'Vivado TCL'),
+    link('vendor/quartus.tcl', 'Quartus TCL'),
+    ...(contents?.schematic ? [link('doc/schematic.svg', 'schematic')] : []),
+    ...(contents?.waveform ? [link('doc/handshake.svg', 'timing')] : []),
   ];
   return {
     id: ip,
