@@ -7,6 +7,7 @@ import { registerDocs } from './docs.ts';
 import { registerFormatsCommands } from './formats.ts';
 import { registerGen } from './gen.ts';
 import { registerList } from './list.ts';
+import { registerSweep } from './sweep.ts';
 import { registerSynth } from './synth.ts';
 import { registerVerify } from './verify.ts';
 
@@ -21,6 +22,7 @@ registerList(program);
 registerGen(program);
 registerVerify(program);
 registerSynth(program);
+registerSweep(program);
 registerBuild(program);
 registerBaseline(program);
 registerDocs(program);
