@@ -179,6 +179,12 @@ export class ModuleBuilder {
     node.name = name;
   }
 
+  /** The value of a constant node, or undefined when the node is not a constant. */
+  constantValue(id: number): bigint | undefined {
+    const node = this.nodes[id]!;
+    return node.kind === 'const' ? node.value : undefined;
+  }
+
   describe(id: number): string {
     const node = this.nodes[id]!;
     return node.name ?? `${node.kind}#${id}`;

@@ -218,6 +218,20 @@ export class Signal {
         `${kind}: operands must have the same type, but ${this.label} and ${b.label} differ`,
       );
     }
+    // x & 0, x | 1…1 and x with the neutral constant need no gate (keeps the emitted text plain).
+    const ones = (1n << BigInt(this.width)) - 1n;
+    for (const [k, x] of [
+      [this as Signal, b],
+      [b, this as Signal],
+    ] as const) {
+      const value = this.builder.constantValue(k.id);
+      if (value === undefined) continue;
+      if (kind === 'and' && value === 0n) return k;
+      if (kind === 'and' && value === ones) return x;
+      if (kind === 'or' && value === 0n) return x;
+      if (kind === 'or' && value === ones) return k;
+      if (kind === 'xor' && value === 0n) return x;
+    }
     return this.builder.node(kind, this.type, [this.id, b.id]);
   }
 
@@ -260,6 +274,8 @@ export function mux(select: Signal, whenTrue: Operand, whenFalse: Operand): Sign
     throw new HdlError(`mux: arms must agree in signedness, but ${t.label} and ${f.label} differ`);
   }
   const width = Math.max(t.width, f.width);
+  const chosen = builder.constantValue(select.id);
+  if (chosen !== undefined) return (chosen === 1n ? t : f).resize(width);
   return builder.node('mux', { width, signed: t.signed }, [
     select.id,
     t.resize(width).id,
