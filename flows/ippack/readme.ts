@@ -65,7 +65,7 @@ export function renderReadme(
   if (results.fmax) {
     const f = results.fmax;
     fmax = {
-      text: `**${f.mhz.toFixed(2)} MHz** on iCE40 ${f.device} (nextpnr-ice40 ${f.nextpnr}, seed ${f.seed}, ${f.yosys}); the wrapped unit used ${f.logicCells} logic cells.`,
+      text: `**${f.mhz.toFixed(2)} MHz** on iCE40 ${f.device} (nextpnr-ice40 ${f.nextpnr}, seed ${f.seed}, ${f.yosys}); ${f.logicCells} logic cells placed, wrapper included.`,
     };
   } else if (baseline?.fmaxMhz !== undefined && baselines?.fmax) {
     const b = baselines.fmax;
