@@ -22,7 +22,8 @@ import { UInt, type HdlType } from '../hdl/types.ts';
  * their reset values and the remaining load condition (`enable` only where the designer gave `when`).
  * Its ports are the data ports, plus an input `rst` when a register has a reset value. Evaluating it with
  * one clock edge per vector (see runUntimedVectors) gives the same outputs as the pipelined module under
- * the testbench protocol; a clock edge with rst high only resets (the HLS function returns at once).
+ * the testbench protocol. The HLS function takes rst as its first argument: a call with rst = 1 loads
+ * the reset values and returns at once, without taking a vector.
  */
 export function untimedModule(m: Module): Module {
   if (m.timing.kind === 'comb' && m.registers.length === 0) return m;
@@ -389,6 +390,8 @@ function simplify(n: UntimedNode, constant: (id: number) => bigint | undefined):
 /**
  * Outputs of the untimed module for each stimulus row, in order: one reset edge first (when the module
  * has rst), then per vector the outputs and one clock edge. Rows hold data ports in declaration order.
+ * (In this reset edge a register without a reset value loads its next value from all-zero inputs, where
+ * the HLS function's rst call leaves it alone; registers without reset start at 0 in both.)
  */
 export function runUntimedVectors(untimed: Module, stimulus: bigint[][]): bigint[][] {
   const ev = new Evaluator(untimed);

@@ -169,7 +169,7 @@ const CPP_RESERVED = new Set(
     'register reinterpret_cast requires return short signed sizeof static static_assert static_cast struct switch ' +
     'template this thread_local throw true try typedef typeid typename union unsigned using virtual void volatile ' +
     'wchar_t while xor xor_eq main assert std hls ap_int ap_uint ap_int_base ap_range_ref bitsmith_ap ' +
-    'int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t size_t NULL'
+    'int8_t int16_t int32_t int64_t uint8_t uint16_t uint32_t uint64_t size_t NULL errno stdin stdout stderr EOF'
   ).split(' '),
 );
 
@@ -235,11 +235,11 @@ class FunctionEmitter {
 
   bodyLines(): string[] {
     const lines: string[] = [...this.pragmas()];
+    const read = new Set(
+      this.m.nodes.filter((n) => n.kind === 'input' && this.uses[n.id]! > 0).map((n) => n.port),
+    );
     const unused = this.m.ports.filter(
-      (p) =>
-        p.direction === 'input' &&
-        p.name !== 'rst' &&
-        !this.m.nodes.some((n) => n.kind === 'input' && n.port === p.name && this.uses[n.id]! > 0),
+      (p) => p.direction === 'input' && p.name !== 'rst' && !read.has(p.name),
     );
     for (const p of unused) lines.push(`(void)${this.names.port(p.name)};  // not read`);
 
