@@ -1,6 +1,6 @@
 import { foldConstants } from '../hdl/evaluate.ts';
 import { constantNodes, moduleHierarchy, type Module, type Node, type Port } from '../hdl/ir.ts';
-import { fromBits, type HdlType } from '../hdl/types.ts';
+import { fromBits, UInt, type HdlType } from '../hdl/types.ts';
 import { fileHeader } from './header.ts';
 import { untimedModule } from './hls-untimed.ts';
 import { renderTemplate } from './templates.ts';
@@ -299,26 +299,23 @@ class FunctionEmitter {
 
     if (regs.length > 0) {
       lines.push('', '// Registers load for the next call');
-      // A next value that is itself a register's state is copied first, so that every register loads
-      // what the state was at the start of this call.
-      const nextText = new Map<number, string>();
-      for (const r of regs) {
-        const next = this.m.nodes[r.next]!;
-        if (next.kind === 'reg') {
-          const copy = this.names.claim(`${this.local.get(r.read)}_next`);
-          lines.push(`const ${cppType(r.type)} ${copy} = ${this.convert(r.next, r.type)};`);
-          nextText.set(r.read, copy);
-        }
-      }
-      for (const r of regs) {
+      // Every register loads what its next value was at the start of the update: a value that reads a
+      // register's state (directly or inside an expression) is computed into a local first.
+      const stable = (id: number) =>
+        this.constant[id] || (this.local.has(id) && this.m.nodes[id]!.kind !== 'reg');
+      const operand = (id: number, t: HdlType, name: string) => {
+        if (stable(id)) return this.convert(id, t);
+        const copy = this.names.claim(name);
+        lines.push(`const ${cppType(t)} ${copy} = ${unwrap(this.convert(id, t))};`);
+        return copy;
+      };
+      const updates = regs.map((r) => {
         const name = this.local.get(r.read)!;
-        const value = nextText.get(r.read) ?? this.convert(r.next, r.type);
-        lines.push(
-          r.enable === undefined
-            ? `${name} = ${value};`
-            : `if (${unwrap(this.typed(r.enable))}) ${name} = ${value};`,
-        );
-      }
+        const value = operand(r.next, r.type, `${name}_next`);
+        const load = r.enable === undefined ? undefined : operand(r.enable, UInt(1), `${name}_load`);
+        return load === undefined ? `${name} = ${value};` : `if (${unwrap(load)}) ${name} = ${value};`;
+      });
+      lines.push(...updates);
     }
     return lines;
   }

@@ -64,7 +64,7 @@ describe('hls simulator', () => {
     expect(result.cycles).toBe(vectors.stimulus.length + 1);
   });
 
-  it('matches the pipelined IR on registers with load conditions, without reset, and read a stage later', async () => {
+  it('matches the pipelined IR on registers with load conditions, without reset, chained, read a stage later', async () => {
     const b = new ModuleBuilder('hls_state_mix', { generator: 'test', params: {} }, { ready: true });
     const x = b.input('x', SInt(7));
     const take = b.input('take', UInt(1));
@@ -76,10 +76,21 @@ describe('hls simulator', () => {
     best.next(mux(accNext.gt(best), accNext, best), { when: take });
     const count = b.register('count', UInt(3), { reset: 1 });
     count.next(count.add(1, { width: 3 }), { when: take.and(x.lt(0)) });
+    // A chain of registers whose loads read each other's state: each must load what the state was
+    // before this call's loads.
+    const first = b.register('first', SInt(7), { reset: 0 });
+    const second = b.register('second', SInt(7), { reset: 0 });
+    const third = b.register('third', UInt(8));
+    first.next(x);
+    second.next(first, { when: first.bit(0) });
+    third.next(first.asUnsigned().zext(8).add(second.asUnsigned().zext(8), { width: 8 }), {
+      when: second.bit(1),
+    });
     b.stage();
     b.output('sum', accNext);
     b.output('best_seen', best);
     b.output('negatives', count);
+    b.output('chain', third);
     const module = b.build();
     const rng = new Random(9);
     const stimulus = Array.from({ length: 3000 }, () => [rng.bits(7), rng.chance(0.3) ? 1n : 0n]);
