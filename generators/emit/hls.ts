@@ -562,7 +562,10 @@ class FunctionEmitter {
         const { id, hi, lo } = this.bitSource(n.args[0]!, n.hi!, n.lo!);
         const source = this.typed(id);
         if (lo === 0 && hi === this.m.nodes[id]!.type.width - 1) return `${t}(${unwrap(source)})`;
-        return hi === lo ? `${t}(${source}[${lo}])` : `${t}(${source}.range(${hi}, ${lo}))`;
+        // One bit of a name reads x[i]; of an expression, T(y).range(i, i): `T(y)[i]` inside a cast could
+        // parse as a declarator (a function returning an array).
+        if (hi === lo && /^[A-Za-z_]\w*$/.test(source)) return `${t}(${source}[${lo}])`;
+        return `${t}(${source}.range(${hi}, ${lo}))`;
       }
       case 'zext':
         return `${t}(${unwrap(this.convert(n.args[0]!, { width: arg(0).width, signed: false }))})`;
