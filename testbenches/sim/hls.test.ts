@@ -100,6 +100,38 @@ describe('hls simulator', () => {
     expect(result.passed).toBe(3000);
   });
 
+  it('calls instances as functions, in a pipelined parent, with C++ keywords as names', async () => {
+    const child = new ModuleBuilder('hls_child_mix', { generator: 'test', params: {} });
+    const value = child.input('new', UInt(70));
+    const shift = child.input('class', UInt(3));
+    child.output('this', value.shr(shift).xor(value.slice(69, 6).zext(70)));
+    child.output('delete', value.orR());
+    const leaf = child.build();
+    const b = new ModuleBuilder('hls_parent_mix', { generator: 'test', params: {} }, { ready: true });
+    const x = b.input('x', UInt(70));
+    const k = b.input('k', UInt(3));
+    const first = b.instance(leaf, 'u_first', { new: x, class: k });
+    b.stage();
+    const second = b.instance(leaf, 'u_second', { new: first.this!.add(x, { width: 70 }), class: k.not() });
+    const total = b.register('total', UInt(70), { reset: 1 });
+    total.next(total.xor(second.this!), { when: first.delete! });
+    b.stage();
+    b.output('y', second.this!);
+    b.output('any', second.delete!);
+    b.output('total_seen', total);
+    const module = b.build();
+    const rng = new Random(4);
+    const stimulus = Array.from({ length: 1000 }, () => [rng.bits(70) >> BigInt(rng.below(70)), rng.bits(3)]);
+    const expected = runVectors(module, stimulus);
+    const result = await simulator.run(
+      unitUnderTest(module, []),
+      { stimulus, expected },
+      options('instances'),
+    );
+    expect(result.mismatches).toEqual([]);
+    expect(result.passed).toBe(1000);
+  });
+
   it('reports a wrong expected value at its vector and port, and only as many as asked', async () => {
     const module = intMul.build(parseParams(intMul, { aWidth: 8, bWidth: 8, latency: 2 }));
     const vectors = planFor('int_mul').vectors(parseParams(intMul, { latency: 2 }), { kind: 'default' }, 1);
