@@ -1,4 +1,6 @@
+import { dequant } from './dequant/dequant.ts';
 import type { Generator } from './generator.ts';
+import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
 import { intMul } from './mul/int_mul.ts';
 import { fpMul } from './mul/fp_mul.ts';
@@ -14,6 +16,7 @@ export const GENERATORS: readonly Generator[] = [
   lmul,
   reconfMul,
   multiFpMul,
+  fpMac,
 ] as unknown as Generator[];
 
 export function generatorByName(name: string): Generator | undefined {

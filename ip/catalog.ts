@@ -177,6 +177,86 @@ export const CATALOG: readonly CatalogEntry[] = [
     params: { formats: ['e4m3fn', 'e5m2'], latency: 1 },
     description: 'One FP8 multiplier datapath for E4M3 and E5M2, selected per operation',
   },
+  {
+    name: 'mac_e4m3fn_fp32',
+    generator: 'fp_mac',
+    params: {
+      aFormat: 'e4m3fn',
+      bFormat: 'e4m3fn',
+      accumulator: 'float',
+      accFormat: 'fp32',
+      flags: true,
+      latency: 2,
+    },
+    description: 'E4M3 × E4M3 products accumulated in FP32, one fused rounding per step, II = 1',
+  },
+  {
+    name: 'mac_e4m3fn_kulisch32',
+    generator: 'fp_mac',
+    params: {
+      aFormat: 'e4m3fn',
+      bFormat: 'e4m3fn',
+      accumulator: 'kulisch',
+      k: 32,
+      accFormat: 'fp32',
+      latency: 2,
+    },
+    description:
+      'E4M3 products summed exactly in a 42-bit Kulisch accumulator (k = 32), rounded to FP32 when read',
+  },
+  {
+    name: 'mac_e2m1_kulisch32',
+    generator: 'fp_mac',
+    params: {
+      aFormat: 'e2m1fn',
+      bFormat: 'e2m1fn',
+      accumulator: 'kulisch',
+      k: 32,
+      accFormat: 'fp32',
+      latency: 1,
+    },
+    description:
+      'FP4 (E2M1) products summed exactly in a 14-bit Kulisch accumulator (k = 32), rounded to FP32 when read',
+  },
+  {
+    name: 'mac_lmul_bf16_fp32',
+    generator: 'fp_mac',
+    params: {
+      aFormat: 'bf16',
+      bFormat: 'bf16',
+      product: 'lmul',
+      accumulator: 'float',
+      accFormat: 'fp32',
+      latency: 2,
+    },
+    description: 'L-Mul BF16 products (one adder each, SPEC §1) accumulated in FP32',
+  },
+  {
+    name: 'fma_fp16',
+    generator: 'fp_mac',
+    params: {
+      aFormat: 'fp16',
+      bFormat: 'fp16',
+      accFormat: 'fp16',
+      addendInput: true,
+      flags: true,
+      latency: 2,
+    },
+    description: 'FP16 fused multiply-add / accumulator with flags, checked against TestFloat f16_mulAdd',
+  },
+  {
+    name: 'fma_fp32',
+    generator: 'fp_mac',
+    params: {
+      aFormat: 'fp32',
+      bFormat: 'fp32',
+      accFormat: 'fp32',
+      addendInput: true,
+      flags: true,
+      latency: 2,
+    },
+    description: 'FP32 fused multiply-add / accumulator with flags, checked against TestFloat f32_mulAdd',
+  },
 ];
 
 export function catalogEntry(name: string): CatalogEntry | undefined {

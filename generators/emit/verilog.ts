@@ -31,6 +31,9 @@ export function emitVerilog(top: Module): VerilogFile[] {
 const INLINE_ALWAYS = new Set(['slice', 'zext', 'sext', 'cast', 'const']);
 /** Kinds whose Verilog expression is only correct at exactly its own width: they get a wire of their own. */
 const OWN_WIRE = new Set(['mul', 'sra']);
+/** Stands in the body for a named constant's declaration until it is known whether anything uses the name. */
+const CONSTANT_MARK = '\u0000constant:';
+
 const BINARY: Readonly<Record<string, string>> = {
   add: '+',
   sub: '-',
@@ -68,6 +71,7 @@ class ModuleEmitter {
   private readonly uses: number[];
   private readonly wireName = new Map<number, string>();
   private readonly portOfDriver = new Map<number, Port>();
+  private readonly namedConstantsUsed = new Set<number>();
 
   constructor(private readonly m: Module) {
     this.constant = constantNodes(m.nodes);
@@ -127,9 +131,8 @@ class ModuleEmitter {
       const name = this.wireName.get(n.id);
       if (name === undefined || n.kind === 'reg' || n.kind === 'input' || n.kind === 'instout') continue;
       if (this.constant[n.id]) {
-        logic.push(
-          `localparam ${range(n.type.width).padEnd(8)} ${name} = ${literal(this.folded[n.id]!, n.type.width)};`,
-        );
+        // Declared only if some expression refers to it by name (decided once all text is written).
+        logic.push(`${CONSTANT_MARK}${n.id}`);
       } else if (this.portOfDriver.has(n.id)) {
         continue;
       } else {
@@ -169,7 +172,14 @@ class ModuleEmitter {
       lines.push(`wire unused_bits = ^{${unused.join(', ')}};`, '');
     }
     while (lines[lines.length - 1] === '') lines.pop();
-    return lines;
+    return lines.flatMap((line) => {
+      if (!line.startsWith(CONSTANT_MARK)) return [line];
+      const n = this.m.nodes[Number(line.slice(CONSTANT_MARK.length))]!;
+      if (!this.namedConstantsUsed.has(n.id)) return [];
+      return [
+        `localparam ${range(n.type.width).padEnd(8)} ${this.wireName.get(n.id)} = ${literal(this.folded[n.id]!, n.type.width)};`,
+      ];
+    });
   }
 
   /** Registers grouped by reset and load condition, one always block per group. */
@@ -249,8 +259,12 @@ class ModuleEmitter {
   operand(id: number): string {
     const n = this.m.nodes[id]!;
     const name = this.wireName.get(id);
+    if (this.constant[id]) {
+      if (name === undefined) return literal(this.folded[id]!, n.type.width);
+      this.namedConstantsUsed.add(id);
+      return name;
+    }
     if (name !== undefined) return name;
-    if (this.constant[id]) return literal(this.folded[id]!, n.type.width);
     if (n.kind === 'cast') return this.operand(n.args[0]!);
     const text = this.expression(n);
     return ATOMIC.has(n.kind) ? text : `(${text})`;

@@ -117,7 +117,7 @@ export const lmul: Generator<typeof lmulParams> = {
 };
 
 /** The operand's exponent and mantissa fields reduced to m mantissa bits; a rounding carry enters the exponent. */
-function reducedMagnitude(
+export function reducedMagnitude(
   code: Signal,
   f: FloatFormat,
   m: number,
@@ -137,7 +137,7 @@ function reducedMagnitude(
     .named(`${prefix}_mag_rounded`);
 }
 
-interface Specials {
+export interface Specials {
   sign: Signal;
   isNaN: Signal;
   isInf: Signal;
@@ -145,7 +145,7 @@ interface Specials {
 }
 
 /** R = |a| + |b| − OFFSET on the (E+m)-bit magnitude fields: the whole L-Mul datapath (SPEC §1.2). */
-function integerAdd(
+export function integerAdd(
   magA: Signal,
   magB: Signal,
   f: FloatFormat,

@@ -1,3 +1,5 @@
+import { fpMacPlan } from './fp_mac.ts';
+import { dequantPlan } from './dequant.ts';
 import { fpMulPlan } from './fp_mul.ts';
 import { intMacPlan } from './int_mac.ts';
 import { intMulPlan } from './int_mul.ts';
@@ -14,6 +16,8 @@ const plans = [
   lmulPlan,
   reconfMulPlan,
   multiFpMulPlan,
+  dequantPlan,
+  fpMacPlan,
 ] as unknown as VerificationPlan<unknown>[];
 
 /** The verification plan of a generator, by the generator's name. */

@@ -1,0 +1,99 @@
+import { cat, mux, type Signal } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+import type { RawFloat } from './raw-float.ts';
+import { unsignedBits } from './widths.ts';
+
+/**
+ * The sum of two raw floats, exact except for bits far below both (kept as a sticky bit), ready for
+ * one rounding. Both significands are placed by the weight of their top position in a window of
+ * wx + wy + 3 bits (one bit of headroom for the carry); the operand with the smaller exponent is
+ * shifted right, and what falls out of the window is ORed into the window's last bit. Two bits below
+ * every rounding position keep that sticky bit from changing the rounding, for sums and differences
+ * alike. Neither operand needs to be normalized (subnormals may carry leading zeros).
+ *
+ * `zeroSign` is the sign of an exact zero sum of opposite-signed terms: + except when rounding toward −∞.
+ */
+export function addRaw(x: RawFloat, y: RawFloat, zeroSign: 0 | 1, prefix: string): RawFloat {
+  const m = x.sign.builder;
+  const window = x.sig.width + y.sig.width + 3;
+  const expWidth = Math.max(x.exp.width, y.exp.width) + 1;
+  const ex = x.exp.resize(expWidth);
+  const ey = y.exp.resize(expWidth);
+  // Put both significands' top positions at bit window−2 (bit window−1 takes the carry).
+  const place = (sig: Signal) =>
+    cat(m.constant(0, UInt(1)), sig, m.constant(0, UInt(window - 1 - sig.width)));
+  const xw = place(x.sig);
+  const yw = place(y.sig);
+  const xFirst = ex.ge(ey).named(`${prefix}_x_first`);
+  const big = mux(xFirst, xw, yw).named(`${prefix}_big`);
+  const small = mux(xFirst, yw, xw).named(`${prefix}_small`);
+  const bigSign = mux(xFirst, x.sign, y.sign);
+  const smallSign = mux(xFirst, y.sign, x.sign);
+  const bigExp = mux(xFirst, ex, ey);
+  const difference = mux(xFirst, ex.sub(ey, { width: expWidth + 1 }), ey.sub(ex, { width: expWidth + 1 }));
+  // Shift the smaller operand right; beyond the window it only leaves a sticky bit.
+  const shiftBits = unsignedBits(window);
+  const clamped = mux(
+    difference.gt(window),
+    m.constant(window, UInt(shiftBits)),
+    difference
+      .resize(shiftBits + 1)
+      .asUnsigned()
+      .resize(shiftBits),
+  ).named(`${prefix}_align`);
+  const aligned = small.shr(clamped);
+  const below = cat(...Array.from({ length: window }, (_, i) => clamped.gt(window - 1 - i)));
+  const lost = small.and(below).orR();
+  const smallSticky = aligned.or(lost.zext(window)).named(`${prefix}_aligned`);
+  // Add magnitudes for equal signs, subtract otherwise; a negative difference flips the sign.
+  const subtract = bigSign.xor(smallSign).named(`${prefix}_subtract`);
+  const sum = mux(
+    subtract,
+    big.zext(window + 1).sub(smallSticky.zext(window + 1), { width: window + 1 }),
+    big.zext(window + 1).add(smallSticky.zext(window + 1), { width: window + 1 }),
+  ).named(`${prefix}_sum`);
+  const negative = sum.msb();
+  const magnitude = mux(negative, m.constant(0, UInt(window + 1)).sub(sum, { width: window + 1 }), sum)
+    .slice(window - 1, 0)
+    .named(`${prefix}_magnitude`);
+  const exactZero = magnitude.orR().not();
+
+  // Special values, as IEEE addition defines them; an absent-looking zero keeps the other operand's sign.
+  const infs = x.isInf.and(y.isInf);
+  const isNaN = x.isNaN
+    .or(y.isNaN)
+    .or(infs.and(x.sign.xor(y.sign)))
+    .named(`${prefix}_is_nan`);
+  const isInf = x.isInf.or(y.isInf).and(isNaN.not());
+  const bothZero = x.isZero.and(y.isZero);
+  const zeroResultSign = mux(x.sign.eq(y.sign), x.sign, m.constant(zeroSign, UInt(1)));
+  const finiteSign = mux(exactZero, m.constant(zeroSign, UInt(1)), mux(negative, smallSign, bigSign));
+  const sign = mux(
+    x.isInf,
+    x.sign,
+    mux(
+      y.isInf,
+      y.sign,
+      mux(bothZero, zeroResultSign, mux(x.isZero, y.sign, mux(y.isZero, x.sign, finiteSign))),
+    ),
+  ).named(`${prefix}_sign`);
+  // A zero operand contributes nothing: the other one passes through the window unchanged.
+  const onlyX = y.isZero.and(x.isZero.not());
+  const onlyY = x.isZero.and(y.isZero.not());
+  const sig = mux(onlyX, xw.slice(window - 1, 0), mux(onlyY, yw.slice(window - 1, 0), magnitude));
+  const exp = mux(onlyX, ex, mux(onlyY, ey, bigExp))
+    .add(1, { width: expWidth + 1 })
+    .named(`${prefix}_exp`);
+  const zero = bothZero.or(exactZero.and(x.isZero.or(y.isZero).not()));
+  return {
+    sign,
+    exp,
+    sig: sig.named(`${prefix}_sig`),
+    isZero: zero.and(isNaN.not()).and(isInf.not()),
+    isInf,
+    isNaN,
+    invalid: (x.invalid ?? m.constant(0, UInt(1)))
+      .or(y.invalid ?? m.constant(0, UInt(1)))
+      .or(infs.and(x.sign.xor(y.sign))),
+  };
+}

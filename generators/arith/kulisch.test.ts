@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { FloatFormat } from '../formats/index.ts';
+import { formatByName } from '../formats/index.ts';
+import { kulischLayout } from './kulisch.ts';
+
+const f = (name: string) => formatByName(name) as FloatFormat;
+
+describe('Kulisch accumulator widths of SPEC §9.2', () => {
+  it.each([
+    ['e2m1fn', 16, 13],
+    ['e2m1fn', 32, 14],
+    ['e2m1fn', 128, 16],
+    ['e2m3fn', 32, 18],
+    ['e3m2fn', 32, 24],
+    ['e4m3fn', 16, 41],
+    ['e4m3fn', 32, 42],
+    ['e4m3fn', 128, 44],
+    ['e5m2', 32, 70],
+    ['fp16', 32, 86],
+    ['bf16', 128, 530],
+  ])('%s × %s, k = %i: %i bits', (name, k, width) => {
+    expect(kulischLayout(f(name), f(name), k).width).toBe(width);
+  });
+
+  it('puts the LSB at q_A·q_B', () => {
+    expect(kulischLayout(f('e4m3fn'), f('e4m3fn'), 32).lsbExp).toBe(-18);
+    expect(kulischLayout(f('e2m1fn'), f('e4m3fn'), 32).lsbExp).toBe(-10);
+  });
+});

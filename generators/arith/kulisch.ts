@@ -1,0 +1,23 @@
+import { floatLayout, type FloatFormat } from '../formats/index.ts';
+
+export interface KulischLayout {
+  /** Signed accumulator width: bitlen(k·K_A·K_B) + 1 (SPEC §9.2). */
+  width: number;
+  /** Exponent of the accumulator's LSB: q_A·q_B = 2^lsbExp. */
+  lsbExp: number;
+}
+
+/** Every finite value of a float format is an integer multiple of q = 2^(emin − M); K = max/q. */
+function grid(format: FloatFormat): { qExp: number; K: bigint } {
+  const layout = floatLayout(format);
+  const qExp = layout.emin - format.mantBits;
+  // max = maxUnits · 2^maxQ, so K = maxUnits · 2^(maxQ − qExp).
+  return { qExp, K: BigInt(layout.maxUnits) << BigInt(layout.maxQ - qExp) };
+}
+
+/** The exact accumulator for sums of k products of A and B (SPEC §9.2: W_acc = bitlen(k·K_A·K_B) + 1). */
+export function kulischLayout(a: FloatFormat, b: FloatFormat, k: number): KulischLayout {
+  const ga = grid(a);
+  const gb = grid(b);
+  return { width: (BigInt(k) * ga.K * gb.K).toString(2).length + 1, lsbExp: ga.qExp + gb.qExp };
+}

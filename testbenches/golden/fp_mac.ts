@@ -1,0 +1,125 @@
+// Golden model of the float MAC, from the arithmetic: a float accumulator takes one fused
+// multiply-add per step, acc ← round(acc + a·b) (or round(a·b) on clear); a Kulisch accumulator
+// sums the exact products as integers of the LSB weight q_A·q_B (wrapping past its width, SPEC §9.2)
+// and is rounded once when read. Uses the formats library's exact arithmetic only.
+import {
+  add,
+  decode,
+  encode,
+  finite,
+  fma,
+  formatByName,
+  inf,
+  mul,
+  nan,
+  testFloatFlagByte,
+  type ExactValue,
+  type FloatFormat,
+  type Policy,
+} from '../../generators/formats/index.ts';
+import { lmulGolden, type LmulSpec } from './lmul.ts';
+
+export interface FpMacSpec {
+  aFormat: string;
+  bFormat: string;
+  accFormat: string;
+  accumulator: 'float' | 'kulisch';
+  /** Kulisch: accumulator width and LSB exponent (SPEC §9.2). */
+  kulisch?: { width: number; lsbExp: number };
+  /** L-Mul products (SPEC §1) instead of exact ones. */
+  lmul?: { m: number };
+  policy: Policy;
+}
+
+export interface MacStep {
+  a: number;
+  b: number;
+  clear: boolean;
+  /** FMA-style units: the addend replaces the accumulator when given. */
+  c?: number;
+}
+
+export interface MacResult {
+  code: number;
+  flags: number;
+}
+
+/** The exact product a·b, or the L-Mul product read back as a value. */
+function product(spec: FpMacSpec, a: number, b: number): ExactValue {
+  if (spec.lmul === undefined) return mulExact(spec, a, b);
+  const lspec: LmulSpec = {
+    format: spec.aFormat,
+    outFormat: spec.aFormat,
+    m: spec.lmul.m,
+    variant: 'integer-add',
+    operandRounding: 'rne',
+    overflow: 'saturate',
+  };
+  return decode(formatByName(spec.aFormat), lmulGolden(lspec, a, b));
+}
+
+function mulExact(spec: FpMacSpec, a: number, b: number): ExactValue {
+  const x = decode(formatByName(spec.aFormat), a);
+  const y = decode(formatByName(spec.bFormat), b);
+  if (x.kind === 'nan' || y.kind === 'nan') return nan(0);
+  const sign = (x.sign ^ y.sign) as 0 | 1;
+  const zero = (v: ExactValue) => v.kind === 'finite' && v.sig === 0n;
+  if (x.kind === 'inf' || y.kind === 'inf') return zero(x) || zero(y) ? nan(0) : inf(sign);
+  return finite(
+    sign,
+    (x as { sig: bigint }).sig * (y as { sig: bigint }).sig,
+    (x as { exp: number }).exp + (y as { exp: number }).exp,
+  );
+}
+
+export function fpMacGolden(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
+  return spec.accumulator === 'float' ? floatSteps(spec, steps) : kulischSteps(spec, steps);
+}
+
+function floatSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
+  const accFormat = formatByName(spec.accFormat);
+  let acc = 0;
+  return steps.map((s) => {
+    let result;
+    if (spec.lmul === undefined) {
+      const a = decode(formatByName(spec.aFormat), s.a);
+      const b = decode(formatByName(spec.bFormat), s.b);
+      const addend = decode(accFormat, s.c ?? acc);
+      result = s.clear ? mul(accFormat, a, b, spec.policy) : fma(accFormat, a, b, addend, spec.policy);
+    } else {
+      const p = product(spec, s.a, s.b);
+      result = s.clear
+        ? encode(accFormat, p, spec.policy)
+        : add(accFormat, p, decode(accFormat, s.c ?? acc), spec.policy);
+    }
+    acc = result.code;
+    return { code: result.code, flags: testFloatFlagByte(result.flags) };
+  });
+}
+
+function kulischSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
+  const { width, lsbExp } = spec.kulisch!;
+  const out = formatByName(spec.accFormat) as FloatFormat;
+  const modulus = 1n << BigInt(width);
+  let sum = 0n;
+  let isNaN = false;
+  let posInf = false;
+  let negInf = false;
+  return steps.map((s) => {
+    if (s.clear) [sum, isNaN, posInf, negInf] = [0n, false, false, false];
+    const p = product(spec, s.a, s.b);
+    if (p.kind === 'nan') isNaN = true;
+    else if (p.kind === 'inf') p.sign ? (negInf = true) : (posInf = true);
+    else {
+      // An exact multiple of 2^lsbExp (SPEC §9.2); the register wraps at its width.
+      const units = (p.sign ? -p.sig : p.sig) << BigInt(p.exp - lsbExp);
+      sum = BigInt.asIntN(width, sum + units + modulus);
+    }
+    let value: ExactValue;
+    if (isNaN || (posInf && negInf)) value = nan(0);
+    else if (posInf || negInf) value = inf(negInf ? 1 : 0);
+    else value = sum === 0n ? finite(0, 0n, 0) : finite(sum < 0n ? 1 : 0, sum < 0n ? -sum : sum, lsbExp);
+    const result = encode(out, value, spec.policy);
+    return { code: result.code, flags: testFloatFlagByte(result.flags) };
+  });
+}

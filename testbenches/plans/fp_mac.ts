@@ -1,0 +1,146 @@
+import { kulischLayout } from '../../generators/arith/kulisch.ts';
+import {
+  floatLayout,
+  formatByName,
+  resolvePolicy,
+  type FloatFormat,
+} from '../../generators/formats/index.ts';
+import { outputPolicy } from '../../generators/float-params.ts';
+import type { FpMacParams } from '../../generators/mac/fp_mac.ts';
+import { fpMacGolden, type FpMacSpec, type MacStep } from '../golden/fp_mac.ts';
+import { testFloatCases } from '../vectors/external.ts';
+import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
+import { Random } from '../vectors/random.ts';
+import { describeFlagByte, describeFloatCode } from './float-decode.ts';
+import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
+
+const EXHAUSTIVE_LIMIT = 1 << 16;
+const DEFAULT_SEQUENCE = 100_000;
+
+export function fpMacSpec(p: FpMacParams): FpMacSpec {
+  const fa = formatByName(p.aFormat) as FloatFormat;
+  return {
+    aFormat: p.aFormat,
+    bFormat: p.bFormat,
+    accFormat: p.accFormat,
+    accumulator: p.accumulator as 'float' | 'kulisch',
+    ...(p.accumulator === 'kulisch'
+      ? { kulisch: kulischLayout(fa, formatByName(p.bFormat) as FloatFormat, p.k) }
+      : {}),
+    ...(p.product === 'lmul' ? { lmul: { m: p.m ?? fa.mantBits } } : {}),
+    policy: outputPolicy({ ...p }),
+  };
+}
+
+/**
+ * fp_mac: single steps (clear high) over every operand pair of 8-bit formats, seeded random
+ * accumulation sequences with clears (operands mostly finite, so that NaN and Inf do not end every
+ * sum), and for FMA-style units TestFloat's mulAdd cases through the addend input.
+ */
+export const fpMacPlan: VerificationPlan<FpMacParams> = {
+  generator: 'fp_mac',
+  vectors(p, request, seed) {
+    const [fa, fb] = [formatByName(p.aFormat) as FloatFormat, formatByName(p.bFormat) as FloatFormat];
+    const pairs = 2 ** (floatLayout(fa).bits + floatLayout(fb).bits);
+    const singles = (as: number[], bs: number[], what: string) =>
+      build(
+        p,
+        as.flatMap((a) => bs.map((b): MacStep => ({ a, b, clear: true }))),
+        what,
+      );
+    const all = (f: FloatFormat) => Array.from({ length: 2 ** floatLayout(f).bits }, (_, i) => i);
+    const sequence = (count: number) =>
+      build(p, randomSteps(p, fa, fb, count, new Random(seed)), `random sequence (seed ${seed})`);
+    switch (request.kind) {
+      case 'exhaustive':
+        if (pairs > EXHAUSTIVE_LIMIT)
+          throw new Error(`fp_mac: ${pairs} operand pairs are too many to run exhaustively`);
+        return singles(all(fa), all(fb), 'exhaustive single steps');
+      case 'corner':
+        return singles(cornerCodes(fa), cornerCodes(fb), 'corner single steps');
+      case 'random':
+        return sequence(request.count);
+      case 'default': {
+        const parts = [
+          pairs <= EXHAUSTIVE_LIMIT
+            ? singles(all(fa), all(fb), 'exhaustive single steps')
+            : singles(cornerCodes(fa), cornerCodes(fb), 'corner single steps'),
+          sequence(DEFAULT_SEQUENCE),
+        ];
+        const external = testFloatSet(p);
+        if (external !== undefined) parts.push(external);
+        return joinVectors(parts);
+      }
+    }
+  },
+  decode(port, bits, p) {
+    if (port === 'flags') return describeFlagByte(bits);
+    if (port === 'clear' || port === 'use_c') return bits.toString();
+    return describeFloatCode(port === 'a' ? p.aFormat : port === 'b' ? p.bFormat : p.accFormat, bits);
+  },
+};
+
+function build(p: FpMacParams, steps: MacStep[], description: string): PlannedVectors {
+  const results = fpMacGolden(fpMacSpec(p), steps);
+  return {
+    stimulus: steps.map((s) => [
+      BigInt(s.a),
+      BigInt(s.b),
+      s.clear ? 1n : 0n,
+      ...(p.addendInput ? [BigInt(s.c ?? 0), s.c === undefined ? 0n : 1n] : []),
+    ]),
+    expected: results.map((r) => (p.flags ? [BigInt(r.code), BigInt(r.flags)] : [BigInt(r.code)])),
+    description: `${steps.length} ${description}`,
+  };
+}
+
+/** Segments of 1 to 2,000 steps, each started by a clear; 95% of operands finite and near 1 in magnitude. */
+function randomSteps(
+  p: FpMacParams,
+  fa: FloatFormat,
+  fb: FloatFormat,
+  count: number,
+  rng: Random,
+): MacStep[] {
+  const accLayout = floatLayout(formatByName(p.accFormat) as FloatFormat);
+  const operand = (f: FloatFormat) =>
+    rng.chance(0.05) ? randomCode(rng, f) : codeNearExponent(rng, f, 0, 3);
+  const steps: MacStep[] = [];
+  while (steps.length < count) {
+    const length = 1 + rng.below(rng.chance(0.5) ? 16 : 2000);
+    for (let i = 0; i < length && steps.length < count; i++) {
+      const step: MacStep = { a: operand(fa), b: operand(fb), clear: i === 0 };
+      if (p.addendInput && rng.chance(0.2)) step.c = Number(rng.bits(accLayout.bits));
+      steps.push(step);
+    }
+  }
+  return steps;
+}
+
+/** TestFloat's mulAdd cases, through the addend input, for fp16/fp32 FMA units configured as TestFloat. */
+function testFloatSet(p: FpMacParams): PlannedVectors | undefined {
+  const file = { fp16: 'f16_mulAdd', fp32: 'f32_mulAdd' }[p.accFormat];
+  if (file === undefined || !p.addendInput || p.accumulator !== 'float' || p.product !== 'exact')
+    return undefined;
+  if (p.aFormat !== p.accFormat || p.bFormat !== p.accFormat) return undefined;
+  const policy = resolvePolicy(formatByName(p.accFormat), outputPolicy({ ...p }));
+  if (
+    policy.rounding !== 'rne' ||
+    policy.overflow !== 'ieee' ||
+    policy.subnormals !== 'keep' ||
+    policy.tininess !== 'after'
+  )
+    return undefined;
+  const cases = testFloatCases(file);
+  return {
+    stimulus: cases.map((c) => [
+      BigInt(c.operands[0]!),
+      BigInt(c.operands[1]!),
+      0n,
+      BigInt(c.operands[2]!),
+      1n,
+    ]),
+    expected: cases.map((c) => (p.flags ? [BigInt(c.result), BigInt(c.flags)] : [BigInt(c.result)])),
+    description: `${cases.length} TestFloat ${file} cases`,
+  };
+}
