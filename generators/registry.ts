@@ -1,4 +1,3 @@
-import { dequant } from './dequant/dequant.ts';
 import type { Generator } from './generator.ts';
 import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
