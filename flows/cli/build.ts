@@ -18,7 +18,7 @@ export function registerBuild(program: Command): void {
     .option('--synth <targets>', 'also synthesize for these targets (comma-separated, or all)')
     .option('--pnr', 'also measure Fmax on iCE40 with nextpnr-ice40 (registered-I/O wrapper)')
     .option('--engine <name>', 'yosys engine: yowasp|native', 'yowasp')
-    .option('--sim <name>', 'simulator: icarus|verilator|all', 'all')
+    .option('--sim <name>', 'simulator: icarus|verilator|hls|all', 'all')
     .option('--vectors <kind>', 'default | exhaustive | corner | random:N', 'default')
     .option('--seed <n>', 'seed of random vectors and bubbles', '1')
     .option('--out <dir>', 'output folder', 'out')
