@@ -1,3 +1,4 @@
+import { dequant } from './dequant/dequant.ts';
 import type { Generator } from './generator.ts';
 import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
@@ -16,6 +17,7 @@ export const GENERATORS: readonly Generator[] = [
   reconfMul,
   multiFpMul,
   fpMac,
+  dequant,
 ] as unknown as Generator[];
 
 export function generatorByName(name: string): Generator | undefined {

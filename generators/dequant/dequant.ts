@@ -1,0 +1,347 @@
+import { z } from 'zod';
+import { normalize } from '../arith/normalize.ts';
+import type { NormalizedFloat } from '../arith/raw-float.ts';
+import { roundPack } from '../arith/round.ts';
+import {
+  checkOutputPolicy,
+  floatFormat,
+  policyTag,
+  resolvedOutputPolicy,
+  roundingParams,
+} from '../float-params.ts';
+import { formatByName, RAZER_SPECIAL_VALUES, type FloatFormat, type IntFormat } from '../formats/index.ts';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { cat } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+import { timingTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+import {
+  codebookEntries,
+  decodeIntMinusFixed,
+  decodeIntMinusInt,
+  decodeScalar,
+  decodeTable,
+  fixedZeroPoint,
+  type DecodedValue,
+} from './element-decode.ts';
+import {
+  defaultScale,
+  ELEMENT_NAMES,
+  ELEMENTS,
+  elementSpec,
+  SCALE_NAMES,
+  ZERO_POINT_NAMES,
+  type ElementSpec,
+  type ScaleName,
+  type ZeroPointName,
+} from './elements.ts';
+import { exactSum } from './float-add.ts';
+import { laneSlots, PACKINGS, type Packing } from './lane-slots.ts';
+import { exactProduct, negated } from './product.ts';
+
+/**
+ * How a zero point enters (SPEC.md §7.1). sub-mul: (q − z)·s, rounded once (AWQ reference, AutoAWQ
+ * `(iweight − izeros) * scales`). fma: q·s + zs with zs = round(−s·z) and one rounding of the sum
+ * (TinyChat's precomputed scaled zeros and `__hfma2`). mul-add: round(round(q·s) + zs) (no FMA).
+ */
+export const ORDERS = ['sub-mul', 'fma', 'mul-add'] as const;
+export type Order = (typeof ORDERS)[number];
+
+export const OUT_FORMATS = ['fp16', 'bf16', 'fp32'] as const;
+
+export const dequantParams = z
+  .object({
+    /** Element format: a scalar format, a per-group codebook family (razer_*, bitmod_*_mixed) or a block format (mx*, nvfp4). */
+    format: choiceParam(ELEMENT_NAMES).default('int4'),
+    /** Elements per packed word, all converted in one cycle. */
+    lanes: intParam(1, 64).default(8),
+    /** Width of the packed word; default lanes × element bits. Each lane's code sits in the low bits of its slot. */
+    wordBits: intParam(1, 4096).optional(),
+    /** sequential: lane j in slot j (GPTQ, RaZeR, MX, NVFP4). awq: AutoAWQ's interleave within each 32-bit word. */
+    packing: choiceParam(PACKINGS).default('sequential'),
+    /** Per-group scale format; default the block format's own (e8m0fnu for MX, e4m3fn for NVFP4), else fp16. */
+    scale: choiceParam(SCALE_NAMES).optional(),
+    /** NVFP4 only: a second, per-tensor FP32 scale input. */
+    tensorScale: boolParam().default(false),
+    /** Zero point of an asymmetric integer format; 'none' for symmetric quantization. */
+    zeroPoint: choiceParam(ZERO_POINT_NAMES).default('none'),
+    /** Operation order with a zero point (see ORDERS); default (q − z)·s with one rounding. */
+    order: choiceParam(ORDERS).default('sub-mul'),
+    /** RaZeR only: the special value of each `sv` index, in E2M1 units. Default {+5, +8, −5, −8}. */
+    specialValues: z
+      .array(z.number({ error: 'must be a finite number' }))
+      .length(4, { error: 'needs exactly 4 values, one per 2-bit sv index' })
+      .optional(),
+    /** Elements per scale (group or block); lanes must divide it. Default: the block size, else 128. */
+    groupSize: intParam(1, 1 << 20).optional(),
+    outFormat: choiceParam(OUT_FORMATS).default('fp16'),
+    ...roundingParams,
+    /** Stage cuts, in order of use: after the scale product, after decoding, at the output. */
+    latency: intParam(0, 3).default(1),
+    ready: boolParam().default(false),
+  })
+  .superRefine((p, ctx) => {
+    checkOutputPolicy(p, ctx);
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
+    const element = elementSpec(p.format);
+    const scale = p.scale ?? defaultScale(element);
+    if (element.block !== undefined && scale !== element.block.scale) {
+      issue(
+        'scale',
+        `${p.format} blocks carry ${element.block.scale} scales; use scale ${element.block.scale} (or leave it out)`,
+      );
+    }
+    if (p.tensorScale && element.block?.tensorScale !== true) {
+      issue('tensorScale', `only nvfp4 has a per-tensor FP32 scale; ${p.format} has none`);
+    }
+    if (p.zeroPoint !== 'none' && !element.zeroPoint) {
+      const allowed = ELEMENTS.filter((e) => e.zeroPoint).map((e) => e.name);
+      issue(
+        'zeroPoint',
+        `${p.format} is a symmetric format; a zero point applies to the integer formats ${allowed.join(', ')} (or use none)`,
+      );
+    }
+    if (p.order !== 'sub-mul' && (p.zeroPoint === 'none' || scale === 'none')) {
+      issue(
+        'order',
+        `order '${p.order}' adds the scaled zero point −s·z: it needs a zero point and a scale; use sub-mul`,
+      );
+    }
+    if (p.specialValues !== undefined && !element.specialValues) {
+      issue('specialValues', `only razer_ocp and razer_kernel take special values; ${p.format} has none`);
+    }
+    const wordBits = p.wordBits ?? p.lanes * element.bits;
+    if (wordBits % p.lanes !== 0) {
+      const divisors = Array.from({ length: Math.min(64, wordBits) }, (_, i) => i + 1).filter(
+        (d) => wordBits % d === 0,
+      );
+      issue(
+        'lanes',
+        `${p.lanes} lanes do not divide the ${wordBits}-bit packed word (wordBits); allowed: ${divisors.join(', ')}`,
+      );
+    } else if (wordBits / p.lanes < element.bits) {
+      issue(
+        'wordBits',
+        `a ${wordBits}-bit word of ${p.lanes} lanes has ${wordBits / p.lanes}-bit slots, too narrow for ` +
+          `${element.bits}-bit ${p.format} codes; use at least ${p.lanes * element.bits}`,
+      );
+    }
+    if (p.packing === 'awq') {
+      if (element.bits !== 4 || wordBits !== p.lanes * 4) {
+        issue(
+          'packing',
+          `awq interleaves eight 4-bit codes per 32-bit word; ${p.format} slots are not 4 bits`,
+        );
+      } else if (p.lanes % 8 !== 0) {
+        issue('lanes', `packing awq interleaves 8 codes per 32-bit word: lanes must be a multiple of 8`);
+      }
+    }
+    const groupSize = p.groupSize ?? element.block?.size ?? 128;
+    if (element.block !== undefined && groupSize !== element.block.size) {
+      issue('groupSize', `${p.format} blocks hold ${element.block.size} elements`);
+    } else if (groupSize % p.lanes !== 0) {
+      issue(
+        'lanes',
+        `a word's lanes share one scale, so they must lie in one group: ${p.lanes} lanes do not divide ` +
+          `${element.block === undefined ? 'groupSize' : `the ${p.format} block of`} ${groupSize}`,
+      );
+    }
+  });
+
+export type DequantParams = z.output<typeof dequantParams>;
+
+/** Parameters with their format-dependent defaults filled in. */
+export interface ResolvedDequant {
+  element: ElementSpec;
+  scale: ScaleName;
+  zeroPoint: ZeroPointName;
+  order: Order;
+  packing: Packing;
+  wordBits: number;
+  slotBits: number;
+  groupSize: number;
+  specialValues: readonly number[];
+}
+
+export function resolveDequant(p: DequantParams): ResolvedDequant {
+  const element = elementSpec(p.format);
+  const wordBits = p.wordBits ?? p.lanes * element.bits;
+  return {
+    element,
+    scale: p.scale ?? defaultScale(element),
+    zeroPoint: p.zeroPoint,
+    order: p.order,
+    packing: p.packing,
+    wordBits,
+    slotBits: wordBits / p.lanes,
+    groupSize: p.groupSize ?? element.block?.size ?? 128,
+    specialValues: p.specialValues ?? RAZER_SPECIAL_VALUES,
+  };
+}
+
+const SCALE_TAGS: Record<ScaleName, string> = {
+  fp16: 'fp16',
+  bf16: 'bf16',
+  fp32: 'fp32',
+  e8m0fnu: 'e8m0',
+  e4m3fn: 'e4m3',
+  none: 'noscale',
+};
+
+function numberTag(x: number): string {
+  return (
+    (x < 0 ? 'm' : '') +
+    String(Math.abs(x))
+      .replace('.', 'p')
+      .replace(/[^A-Za-z0-9]/g, '_')
+  );
+}
+
+export function dequantModuleName(p: DequantParams): string {
+  const r = resolveDequant(p);
+  const defaultSvs = r.specialValues.every((v, i) => v === RAZER_SPECIAL_VALUES[i]);
+  return (
+    `dequant_${p.format}` +
+    (r.element.specialValues && !defaultSvs ? `_sv${r.specialValues.map(numberTag).join('_')}` : '') +
+    `_${SCALE_TAGS[r.scale]}` +
+    (p.tensorScale ? '_ts' : '') +
+    (r.zeroPoint !== 'none' ? `_z${r.zeroPoint}` : '') +
+    (r.order !== 'sub-mul' ? `_${r.order.replace('-', '')}` : '') +
+    (r.packing === 'awq' ? '_awq' : '') +
+    `_${p.outFormat}_x${p.lanes}` +
+    (r.wordBits !== p.lanes * r.element.bits ? `_w${r.wordBits}` : '') +
+    policyTag(p) +
+    `_${timingTag(p.latency, p.ready)}`
+  );
+}
+
+/**
+ * Lane-parallel dequantizer: one packed word of quantized codes and its group's scale (zero point,
+ * selector, tensor scale) per cycle; every lane decodes its code exactly, multiplies by the scale
+ * exactly and rounds once into the output format (or twice/three times where the operation order
+ * says so). Work that depends on the group alone — scale decoding, the tensor-scale product, the
+ * scaled zero point, a codebook's selected entries — is done once per word and shared by the lanes.
+ */
+export const dequant: Generator<typeof dequantParams> = {
+  name: 'dequant',
+  family: 'dequant',
+  summary:
+    'lane-parallel dequantizer: INT, FP4/6/8, NF4/SF4, RaZeR, BitMoD, MX and NVFP4 codes × group scale → fp16/bf16/fp32, II = 1',
+  params: dequantParams,
+  build(p) {
+    const r = resolveDequant(p);
+    const { element } = r;
+    const out = floatFormat(p.outFormat);
+    const policy = resolvedOutputPolicy(p);
+    const zeroSign = policy.rounding === 'rdown' ? 1 : 0;
+    const m = new ModuleBuilder(
+      dequantModuleName(p),
+      { generator: 'dequant', params: p },
+      { ready: p.ready },
+    );
+    const cut = pipelineCuts(m, p.latency, ['product', 'decode', 'output'] as const);
+    const slots = laneSlots(p.lanes, r.packing);
+
+    // ---- Ports
+    const word = m.input(
+      'q',
+      UInt(r.wordBits),
+      `${p.lanes} ${p.format} codes, ${r.packing} packing: lane j in slot ${r.packing === 'awq' ? 'AWQ_REVERSE_ORDER[j mod 8] + 8·⌊j/8⌋' : 'j'}, slot i at bits [${r.slotBits}·i + ${element.bits - 1} : ${r.slotBits}·i]`,
+    );
+    const scaleInput =
+      r.scale === 'none'
+        ? undefined
+        : m.input('scale', UInt(formatBitsOf(r.scale)), `${r.scale} scale of the word's group`);
+    const tensorInput = p.tensorScale
+      ? m.input('tensor_scale', UInt(32), 'fp32 per-tensor scale')
+      : undefined;
+    const zeroInput =
+      r.zeroPoint === 'none'
+        ? undefined
+        : m.input('zero', UInt(formatBitsOf(r.zeroPoint)), `${r.zeroPoint} zero point of the word's group`);
+    const selector =
+      element.selector === undefined
+        ? undefined
+        : m.input(element.selector.port, UInt(2), element.selector.doc);
+
+    // ---- Per word: the scale (block scale × tensor scale), the codebook's selected entries, the zero point
+    let scale: DecodedValue | undefined =
+      scaleInput === undefined ? undefined : decodeScalar(scaleInput, formatByName(r.scale), 'scale');
+    if (tensorInput !== undefined) {
+      const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor');
+      scale = normalize(exactProduct(scale!, tensor, 'scales'), 'scales_norm');
+    }
+    const table =
+      element.format.kind === 'codebook'
+        ? codebookEntries(
+            m,
+            element.selector?.candidates(r.specialValues) ?? [element.format],
+            selector,
+            element.selector?.port ?? 'cb',
+          )
+        : undefined;
+    const fixedZero =
+      zeroInput !== undefined && r.zeroPoint === 'fp16' && r.order === 'sub-mul'
+        ? fixedZeroPoint(zeroInput, formatByName('fp16') as FloatFormat, 'zero')
+        : undefined;
+    // fma and mul-add: the scaled zero point zs = round(−s·z) in the output format, once per word.
+    let scaledZero: DecodedValue | undefined;
+    if (zeroInput !== undefined && r.order !== 'sub-mul') {
+      const z = decodeScalar(zeroInput, formatByName(r.zeroPoint), 'zero');
+      const zs = roundPack(
+        normalize(exactProduct(scale!, negated(z), 'zs_prod'), 'zs_prod_norm'),
+        out,
+        policy,
+        'zs_round',
+      ).code.named('scaled_zero');
+      scaledZero = decodeScalar(zs, out, 'zs');
+    }
+
+    // ---- Per lane: decode
+    const decoded = slots.map((slot, lane) => {
+      const code = word.slice(slot * r.slotBits + element.bits - 1, slot * r.slotBits).named(`code${lane}`);
+      const prefix = `l${lane}`;
+      if (table !== undefined) return decodeTable(code, table, prefix);
+      if (zeroInput !== undefined && r.order === 'sub-mul') {
+        const q = element.format as IntFormat;
+        return fixedZero !== undefined
+          ? decodeIntMinusFixed(code, q, fixedZero, zeroSign, prefix)
+          : decodeIntMinusInt(code, q, zeroInput, formatByName(r.zeroPoint) as IntFormat, zeroSign, prefix);
+      }
+      return decodeScalar(code, element.format, prefix);
+    });
+    cut.at('decode');
+
+    // ---- Per lane: scale (exact), then round once (or add the scaled zero point first)
+    const products = decoded.map((v, lane) =>
+      scale === undefined ? v : exactProduct(v, scale, `l${lane}_prod`),
+    );
+    cut.at('product');
+    const results = products.map((product, lane) => {
+      const prefix = `l${lane}`;
+      let value: NormalizedFloat = normalize(product, `${prefix}_prod_norm`);
+      if (scaledZero !== undefined) {
+        if (r.order === 'mul-add') {
+          const rounded = roundPack(value, out, policy, `${prefix}_qs_round`).code.named(`${prefix}_qs`);
+          value = decodeScalar(rounded, out, `${prefix}_qs`);
+        }
+        value = normalize(exactSum(value, scaledZero, zeroSign, `${prefix}_sum`), `${prefix}_sum_norm`);
+      }
+      return roundPack(value, out, policy, `${prefix}_out`).code.named(`w${lane}`);
+    });
+    cut.at('output');
+    m.output(
+      'w',
+      cat(...[...results].reverse()),
+      `${p.lanes} ${p.outFormat} values in element order: lane j at bits [${out.expBits + out.mantBits + 1}·j + ${out.expBits + out.mantBits} : ${out.expBits + out.mantBits + 1}·j]`,
+    );
+    return m.build();
+  },
+};
+
+function formatBitsOf(name: string): number {
+  const f = formatByName(name);
+  return f.kind === 'float' ? (f.signed ? 1 : 0) + f.expBits + f.mantBits : f.bits;
+}

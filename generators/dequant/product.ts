@@ -1,0 +1,67 @@
+// The exact product of two decoded values (element × scale, block scale × tensor scale). A factor whose
+// significand is a single bit — an E8M0 scale, a power-of-two element — costs no multiplier: its
+// exponent is added and the other significand passes through. A narrow factor (an E2M1, E2M3 or INT4
+// significand) multiplies by shifts and adds, which synthesis never maps to a DSP block.
+
+import type { NormalizedFloat, RawFloat } from '../arith/raw-float.ts';
+import { mux, type Signal } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+
+/** Significands of at most this many bits multiply by shift-and-add. */
+const SHIFT_ADD_BITS = 4;
+
+/** NaN, Inf and zero of a product: 0 × Inf is NaN, NaN wins, otherwise Inf or zero if a factor is. */
+function productClasses(a: NormalizedFloat, b: NormalizedFloat) {
+  const isNaN = a.isNaN.or(b.isNaN).or(a.isZero.and(b.isInf)).or(a.isInf.and(b.isZero));
+  return {
+    isNaN,
+    isInf: a.isInf.or(b.isInf).and(isNaN.not()),
+    isZero: a.isZero.or(b.isZero).and(isNaN.not()),
+  };
+}
+
+/**
+ * a × b exactly. Both significands are normalized (top bit set when the value is finite and nonzero);
+ * the product has at most one leading zero, which `maxLeadingZeros` tells the normalizer.
+ */
+export function exactProduct(a: NormalizedFloat, b: NormalizedFloat, prefix: string): RawFloat {
+  const sign = a.sign.xor(b.sign).named(`${prefix}_sign`);
+  const classes = productClasses(a, b);
+  const isNaN = classes.isNaN.named(`${prefix}_is_nan`);
+  const isInf = classes.isInf.named(`${prefix}_is_inf`);
+  const isZero = classes.isZero.named(`${prefix}_is_zero`);
+  // A one-bit significand is 1: the product is the other factor, shifted by the exponent sum.
+  if (a.sig.width === 1 || b.sig.width === 1) {
+    const sig = a.sig.width === 1 ? b.sig : a.sig;
+    const exp = a.exp.add(b.exp).named(`${prefix}_exp`);
+    return { sign, exp, sig, isZero, isInf, isNaN, maxLeadingZeros: 0 };
+  }
+  const [narrow, wide] = a.sig.width <= b.sig.width ? [a.sig, b.sig] : [b.sig, a.sig];
+  const sig = (narrow.width <= SHIFT_ADD_BITS ? shiftAddProduct(narrow, wide) : narrow.mul(wide)).named(
+    `${prefix}_sig`,
+  );
+  // sig·2^(ea−wa+1)·2^(eb−wb+1): the product's top bit (of wa+wb) weighs 2^(ea+eb+1).
+  const exp = a.exp.add(b.exp).add(1).named(`${prefix}_exp`);
+  return { sign, exp, sig, isZero, isInf, isNaN, maxLeadingZeros: 1 };
+}
+
+/**
+ * narrow × wide as a sum of shifted copies of `wide`, one per bit of `narrow`. The top bit of a
+ * normalized significand is 1 whenever the product matters, so its copy needs no gate.
+ */
+function shiftAddProduct(narrow: Signal, wide: Signal): Signal {
+  const m = wide.builder;
+  const width = narrow.width + wide.width;
+  const zero = m.constant(0, UInt(width));
+  let sum = wide.zext(width).shl(narrow.width - 1);
+  for (let i = narrow.width - 2; i >= 0; i--) {
+    const term = mux(narrow.bit(i), wide.zext(width).shl(i), zero);
+    sum = sum.add(term, { width });
+  }
+  return sum;
+}
+
+/** The same value with the opposite sign (NaN keeps its own). */
+export function negated(v: NormalizedFloat): NormalizedFloat {
+  return { ...v, sign: v.sign.not() };
+}

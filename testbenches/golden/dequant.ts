@@ -1,0 +1,131 @@
+// Golden model of the dequantizer, from SPEC.md's math with the formats library's exact arithmetic:
+// unpack the word (sequential, or AutoAWQ's order via unpackWord), decode each code in its element
+// format (RaZeR/BitMoD: the group's candidate codebook), then
+//   sub-mul:  round((q − z) · s [· s_tensor])         one rounding of the exact value
+//   fma:      round(q·s + zs),  zs = round(−s·z)      (TinyChat: scaled zeros, __hfma2)
+//   mul-add:  round(round(q·s) + zs)                  (no FMA)
+// MX: x = 2^(X−127) · P (SPEC §5.1), NVFP4: x = e2m1 · s_block · s_tensor (§5.6), W4A16: (q − z)·s
+// (§7.1). Shares no code with the datapath.
+import {
+  AWQ_ORDER,
+  BITMOD_FP3_CANDIDATES,
+  BITMOD_FP4_CANDIDATES,
+  MX_FORMATS,
+  NVFP4,
+  add,
+  decode,
+  encode,
+  exactAdd,
+  exactMul,
+  fma,
+  formatBits,
+  formatByName,
+  mul,
+  negate,
+  razerFormats,
+  resolvePolicy,
+  unpackWord,
+  type ExactValue,
+  type Format,
+  type Policy,
+} from '../../generators/formats/index.ts';
+
+export interface DequantSpec {
+  /** Element format name as the generator's `format` parameter spells it. */
+  format: string;
+  lanes: number;
+  /** Bits per lane slot in the packed word (the code sits in its low bits). */
+  slotBits: number;
+  packing: 'sequential' | 'awq';
+  /** Scale format name, or 'none'. */
+  scale: string;
+  tensorScale: boolean;
+  /** Zero-point format name, or 'none'. */
+  zeroPoint: string;
+  order: 'sub-mul' | 'fma' | 'mul-add';
+  /** RaZeR special values by sv index. */
+  specialValues: readonly number[];
+  outFormat: string;
+  policy: Policy;
+}
+
+/** One vector's inputs; fields a unit does not have are ignored. */
+export interface DequantInputs {
+  word: bigint;
+  scale: number;
+  tensorScale: number;
+  zero: number;
+  /** RaZeR sv / BitMoD dtype index. */
+  select: number;
+}
+
+/** The element format of a group: the candidate its selector picks, or the format itself. */
+export function elementFormat(spec: DequantSpec, select: number): Format {
+  switch (spec.format) {
+    case 'razer_ocp':
+      return razerFormats('ocp', spec.specialValues)[select]!;
+    case 'razer_kernel':
+      return razerFormats('kernel', spec.specialValues)[select]!;
+    case 'bitmod_fp4_mixed':
+      return BITMOD_FP4_CANDIDATES[select]!;
+    case 'bitmod_fp3_mixed':
+      return BITMOD_FP3_CANDIDATES[select]!;
+    case NVFP4.name:
+      return NVFP4.element;
+  }
+  const mx = MX_FORMATS.find((f) => f.name === spec.format);
+  return mx !== undefined ? mx.element : formatByName(spec.format);
+}
+
+/** The codes of a word in element order. */
+export function wordCodes(spec: DequantSpec, word: bigint): number[] {
+  const bits = formatBits(elementFormat(spec, 0));
+  if (spec.packing === 'awq') {
+    return Array.from({ length: spec.lanes / 8 }, (_, k) =>
+      unpackWord(Number(BigInt.asUintN(32, word >> BigInt(32 * k))), 4, AWQ_ORDER),
+    ).flat();
+  }
+  return Array.from({ length: spec.lanes }, (_, j) =>
+    Number(BigInt.asUintN(bits, word >> BigInt(spec.slotBits * j))),
+  );
+}
+
+/** A golden model bound to one unit's parameters: the packed output word of each input vector. */
+export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => bigint {
+  const out = formatByName(spec.outFormat);
+  const outBits = BigInt(formatBits(out));
+  const zeroSign = resolvePolicy(out, spec.policy).rounding === 'rdown' ? 1 : 0;
+  const scaleFormat = spec.scale === 'none' ? undefined : formatByName(spec.scale);
+  const zeroFormat = spec.zeroPoint === 'none' ? undefined : formatByName(spec.zeroPoint);
+  const fp32 = formatByName('fp32');
+  return (inputs) => {
+    const element = elementFormat(spec, inputs.select);
+    const s = scaleFormat === undefined ? undefined : decode(scaleFormat, inputs.scale);
+    const t = spec.tensorScale ? decode(fp32, inputs.tensorScale) : undefined;
+    const z = zeroFormat === undefined ? undefined : decode(zeroFormat, inputs.zero);
+    // zs = round(−s·z) in the output format, for the orders that add a scaled zero point.
+    const zs = spec.order === 'sub-mul' ? undefined : decode(out, mul(out, s!, negate(z!), spec.policy).code);
+    const lane = (code: number): number => {
+      const q = decode(element, code);
+      if (spec.order === 'fma') return fma(out, q, s!, zs!, spec.policy).code;
+      if (spec.order === 'mul-add')
+        return add(out, decode(out, mul(out, q, s!, spec.policy).code), zs!, spec.policy).code;
+      let x: ExactValue = z === undefined ? q : exactAdd(q, negate(z), zeroSign).value;
+      if (s !== undefined) x = exactMul(x, s).value;
+      if (t !== undefined) x = exactMul(x, t).value;
+      return encode(out, x, spec.policy).code;
+    };
+    // Lanes share the group's inputs: each distinct code is computed once per word.
+    const seen = new Map<number, number>();
+    let packed = 0n;
+    wordCodes(spec, inputs.word).forEach((code, j) => {
+      let result = seen.get(code);
+      if (result === undefined) {
+        result = lane(code);
+        seen.set(code, result);
+      }
+      packed |= BigInt(result) << (outBits * BigInt(j));
+    });
+    return packed;
+  };
+}
