@@ -1,5 +1,6 @@
 import { dequant } from './dequant/dequant.ts';
 import type { Generator } from './generator.ts';
+import { dot } from './mac/dot.ts';
 import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
 import { intMul } from './mul/int_mul.ts';
@@ -17,6 +18,7 @@ export const GENERATORS: readonly Generator[] = [
   reconfMul,
   multiFpMul,
   fpMac,
+  dot,
   dequant,
 ] as unknown as Generator[];
 

@@ -1,3 +1,4 @@
+import { dotPlan } from './dot.ts';
 import { fpMacPlan } from './fp_mac.ts';
 import { dequantPlan } from './dequant.ts';
 import { fpMulPlan } from './fp_mul.ts';
@@ -18,6 +19,7 @@ const plans = [
   multiFpMulPlan,
   dequantPlan,
   fpMacPlan,
+  dotPlan,
 ] as unknown as VerificationPlan<unknown>[];
 
 /** The verification plan of a generator, by the generator's name. */

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { addRaw } from '../arith/add.ts';
+import { kulischLayout } from '../arith/kulisch.ts';
+import { normalize } from '../arith/normalize.ts';
+import type { RawFloat } from '../arith/raw-float.ts';
+import { roundPack } from '../arith/round.ts';
+import { unpackFloat } from '../arith/unpack.ts';
+import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
+import {
+  checkOutputPolicy,
+  floatFormat,
+  floatFormatParam,
+  policyTag,
+  resolvedOutputPolicy,
+  roundingParams,
+  ROUNDED_FORMAT_NAMES,
+} from '../float-params.ts';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { mux, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import { timingTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+
+export const dotParams = z
+  .object({
+    aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
+    bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
+    lanes: intParam(1, 64).default(8),
+    /** exact: the products summed exactly, one rounding at the end; tree: products rounded, then a balanced tree of rounded additions. */
+    sum: choiceParam(['exact', 'tree']).default('exact'),
+    /** Format of the result (and, for the tree, of every product and partial sum). */
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
+    ...roundingParams,
+    latency: intParam(0, 4).default(2),
+    ready: boolParam().default(false),
+  })
+  .superRefine((p, ctx) => {
+    checkOutputPolicy(p, ctx);
+    if (p.ready && p.latency === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ready'],
+        message: 'valid/ready backpressure needs latency 1 or more',
+      });
+  });
+
+export type DotParams = z.output<typeof dotParams>;
+
+/**
+ * N-lane dot product y = Σ a_i·b_i of packed operand words (lane i in bits [i·w, (i+1)·w)). By default
+ * every product becomes an exact fixed-point integer (weight q_A·q_B, SPEC §9.2), an integer adder tree
+ * sums them, and the sum is rounded once. The `tree` option rounds each product and each pairwise sum
+ * of a balanced tree (lanes 2i and 2i+1 first), in an order the golden model follows.
+ */
+export const dot: Generator<typeof dotParams> = {
+  name: 'dot',
+  family: 'mac',
+  summary:
+    'N-lane dot product: exact sum with one rounding, or an order-defined tree of rounded float additions',
+  params: dotParams,
+  build(p) {
+    const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
+    const policy = resolvedOutputPolicy(p);
+    const name = `dot${p.lanes}_${p.aFormat}_${p.bFormat}_${p.outFormat}${p.sum === 'tree' ? '_tree' : ''}${policyTag(p)}_${timingTag(p.latency, p.ready)}`;
+    const m = new ModuleBuilder(name, { generator: 'dot', params: p }, { ready: p.ready });
+    const cut = pipelineCuts(m, p.latency, ['sum', 'product', 'output', 'half'] as const);
+    const [wa, wb] = [floatLayout(fa).bits, floatLayout(fb).bits];
+    const a = m.input(
+      'a',
+      UInt(wa * p.lanes),
+      `${p.lanes} ${p.aFormat} codes, lane i in bits [${wa}·i +: ${wa}]`,
+    );
+    const b = m.input(
+      'b',
+      UInt(wb * p.lanes),
+      `${p.lanes} ${p.bFormat} codes, lane i in bits [${wb}·i +: ${wb}]`,
+    );
+    const products = Array.from({ length: p.lanes }, (_, i) =>
+      productRaw(a.slice(wa * (i + 1) - 1, wa * i), b.slice(wb * (i + 1) - 1, wb * i), fa, fb, `l${i}`),
+    );
+    const y =
+      p.sum === 'exact' ? exactSum(products, fa, fb, fo, policy, cut) : treeSum(products, fo, policy, cut);
+    cut.at('output');
+    m.output('y', y, `${p.outFormat} code of Σ a_i·b_i`);
+    return m.build();
+  },
+};
+
+function productRaw(a: Signal, b: Signal, fa: FloatFormat, fb: FloatFormat, prefix: string): RawFloat {
+  const ua = unpackFloat(a, fa, `${prefix}_a`);
+  const ub = unpackFloat(b, fb, `${prefix}_b`);
+  const infTimesZero = ua.isInf.and(ub.isZero).or(ua.isZero.and(ub.isInf));
+  const isNaN = ua.isNaN.or(ub.isNaN).or(infTimesZero);
+  return {
+    sign: ua.sign.xor(ub.sign),
+    exp: ua.exp.add(ub.exp).add(1),
+    sig: ua.sig.mul(ub.sig).named(`${prefix}_product`),
+    isZero: ua.isZero.or(ub.isZero).and(isNaN.not()),
+    isInf: ua.isInf.or(ub.isInf).and(isNaN.not()),
+    isNaN,
+    invalid: ua.isSignalingNaN.or(ub.isSignalingNaN).or(infTimesZero),
+  };
+}
+
+type Cuts = { at(point: 'sum' | 'product' | 'output' | 'half'): void };
+
+/** Products as exact integers of weight q_A·q_B, a balanced integer adder tree, one rounding. */
+function exactSum(
+  products: RawFloat[],
+  fa: FloatFormat,
+  fb: FloatFormat,
+  fo: FloatFormat,
+  policy: ResolvedPolicy,
+  cut: Cuts,
+): Signal {
+  const m = products[0]!.sign.builder;
+  const layout = kulischLayout(fa, fb, products.length);
+  const shiftBits = Math.max(1, Math.ceil(Math.log2(layout.width)));
+  const terms = products.map((pr, i) => {
+    const shift = pr.exp.sub(pr.sig.width - 1 + layout.lsbExp, { width: pr.exp.width + 2 });
+    const magnitude = pr.sig.zext(layout.width).shl(
+      shift
+        .resize(shiftBits + 1)
+        .asUnsigned()
+        .resize(shiftBits),
+    );
+    const special = pr.isZero.or(pr.isNaN).or(pr.isInf);
+    return mux(
+      special,
+      m.constant(0, SInt(layout.width)),
+      mux(pr.sign, magnitude.asSigned().neg().resize(layout.width), magnitude.asSigned()),
+    ).named(`l${i}_term`);
+  });
+  const anyNaN = products.map((pr) => pr.isNaN).reduce((x, y) => x.or(y));
+  const posInf = products.map((pr) => pr.isInf.and(pr.sign.not())).reduce((x, y) => x.or(y));
+  const negInf = products.map((pr) => pr.isInf.and(pr.sign)).reduce((x, y) => x.or(y));
+  const invalid = products.map((pr) => pr.invalid!).reduce((x, y) => x.or(y));
+  cut.at('product');
+  let level = terms;
+  for (let depth = 0; level.length > 1; depth++) {
+    const next: Signal[] = [];
+    for (let i = 0; i < level.length; i += 2)
+      next.push(i + 1 < level.length ? level[i]!.add(level[i + 1]!, { width: layout.width }) : level[i]!);
+    level = next;
+    if (depth === 0) cut.at('half');
+  }
+  const sum = level[0]!.named('exact_sum');
+  cut.at('sum');
+  const negative = sum.msb();
+  const absolute = mux(negative, sum.neg().resize(layout.width + 1), sum.resize(layout.width + 1))
+    .asUnsigned()
+    .slice(layout.width - 1, 0);
+  return roundPack(
+    normalize(
+      {
+        sign: mux(posInf.or(negInf), negInf, negative),
+        exp: m.constant(layout.width - 1 + layout.lsbExp, SInt(24)),
+        sig: absolute.named('sum_magnitude'),
+        isZero: sum.orR().not().and(anyNaN.or(posInf).or(negInf).not()),
+        isInf: posInf.or(negInf).and(anyNaN.not()).and(posInf.and(negInf).not()),
+        isNaN: anyNaN.or(posInf.and(negInf)),
+        invalid: invalid.or(posInf.and(negInf)),
+      },
+      'sum_norm',
+    ),
+    fo,
+    policy,
+    'out',
+  ).code;
+}
+
+/** Each product rounded into the output format, then pairwise rounded additions, level by level. */
+function treeSum(products: RawFloat[], fo: FloatFormat, policy: ResolvedPolicy, cut: Cuts): Signal {
+  const rounded = products.map(
+    (pr, i) =>
+      roundPack(normalize({ ...pr, maxLeadingZeros: pr.sig.width }, `l${i}_norm`), fo, policy, `l${i}_r`)
+        .code,
+  );
+  cut.at('product');
+  let level = rounded;
+  for (let depth = 0; level.length > 1; depth++) {
+    const next: Signal[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      if (i + 1 >= level.length) {
+        next.push(level[i]!);
+        continue;
+      }
+      const prefix = `t${depth}_${i / 2}`;
+      const x = unpackFloat(level[i]!, fo, `${prefix}_x`);
+      const y = unpackFloat(level[i + 1]!, fo, `${prefix}_y`);
+      const raw = (u: typeof x): RawFloat => ({
+        sign: u.sign,
+        exp: u.exp,
+        sig: u.sig,
+        isZero: u.isZero,
+        isInf: u.isInf,
+        isNaN: u.isNaN,
+        invalid: u.isSignalingNaN,
+      });
+      const sum = addRaw(raw(x), raw(y), policy.rounding === 'rdown' ? 1 : 0, `${prefix}_add`);
+      next.push(roundPack(normalize(sum, `${prefix}_norm`), fo, policy, prefix).code);
+    }
+    level = next;
+    if (depth === 0) cut.at('half');
+  }
+  cut.at('sum');
+  return level[0]!;
+}
