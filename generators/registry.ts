@@ -3,6 +3,7 @@ import type { Generator } from './generator.ts';
 import { dot } from './mac/dot.ts';
 import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
+import { mixedMac } from './mac/mixed_mac.ts';
 import { intMul } from './mul/int_mul.ts';
 import { fpMul } from './mul/fp_mul.ts';
 import { lmul } from './mul/lmul.ts';
@@ -19,6 +20,7 @@ export const GENERATORS: readonly Generator[] = [
   multiFpMul,
   fpMac,
   dot,
+  mixedMac,
   dequant,
 ] as unknown as Generator[];
 

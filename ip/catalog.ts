@@ -271,6 +271,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: '32-lane E4M3 dot product (an OCP MX block), summed exactly and rounded once to FP32',
     verilatorRandom: 100_000,
   },
+  {
+    name: 'mac_w4a16_g128',
+    generator: 'mixed_mac',
+    params: { weight: 'uint4', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 2 },
+    description:
+      'W4A16 MAC: asymmetric INT4 weights (AWQ zero point) × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
+  },
 ];
 
 export function catalogEntry(name: string): CatalogEntry | undefined {

@@ -5,6 +5,7 @@ import { fpMulPlan } from './fp_mul.ts';
 import { intMacPlan } from './int_mac.ts';
 import { intMulPlan } from './int_mul.ts';
 import { lmulPlan } from './lmul.ts';
+import { mixedMacPlan } from './mixed_mac.ts';
 import { multiFpMulPlan } from './multi_fp_mul.ts';
 import type { VerificationPlan } from './plan.ts';
 import { reconfMulPlan } from './reconf_mul.ts';
@@ -20,6 +21,7 @@ const plans = [
   dequantPlan,
   fpMacPlan,
   dotPlan,
+  mixedMacPlan,
 ] as unknown as VerificationPlan<unknown>[];
 
 /** The verification plan of a generator, by the generator's name. */

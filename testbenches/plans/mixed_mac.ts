@@ -1,0 +1,75 @@
+import { formatByName, type FloatFormat } from '../../generators/formats/index.ts';
+import { outputPolicy } from '../../generators/float-params.ts';
+import { MIXED_WEIGHTS, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
+import { mixedMacGolden, type MixedMacStep } from '../golden/mixed_mac.ts';
+import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
+import { Random } from '../vectors/random.ts';
+import { describeFloatCode } from './float-decode.ts';
+import type { PlannedVectors, VerificationPlan } from './plan.ts';
+
+const DEFAULT_SEQUENCE = 100_000;
+
+/**
+ * mixed_mac: seeded accumulation sequences over many complete groups, with rare clears (which also
+ * restart the group), every weight code, activations mostly finite and near 1 with corner codes mixed
+ * in, scales near 2^-6 (AWQ scales are small), and random zero points.
+ */
+export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
+  generator: 'mixed_mac',
+  vectors(p, request, seed) {
+    if (request.kind === 'exhaustive')
+      throw new Error('mixed_mac: sequences have no exhaustive set; use default or random:N');
+    const count = request.kind === 'random' ? request.count : DEFAULT_SEQUENCE;
+    const rng = new Random(seed);
+    const fa = formatByName(p.activation) as FloatFormat;
+    const fs = formatByName(p.scale) as FloatFormat;
+    const corners = cornerCodes(fa);
+    const steps: MixedMacStep[] = [];
+    for (let i = 0; i < count; i++) {
+      const pick = rng.float();
+      const a =
+        pick < 0.002
+          ? randomCode(rng, fa)
+          : pick < 0.01
+            ? rng.pick(corners)
+            : codeNearExponent(rng, fa, 0, 4);
+      steps.push({
+        w: rng.below(16),
+        a,
+        clear: i === 0 || rng.chance(0.0005),
+        s: codeNearExponent(rng, fs, -6, 3),
+        z: rng.below(16),
+      });
+    }
+    const zeroPoint = MIXED_WEIGHTS[p.weight as keyof typeof MIXED_WEIGHTS].zeroPoint;
+    const results = mixedMacGolden(
+      {
+        weight: p.weight as 'int4' | 'uint4' | 'e2m1fn',
+        activation: p.activation,
+        scale: p.scale,
+        outFormat: p.outFormat,
+        group: p.group,
+        policy: outputPolicy(p),
+      },
+      steps,
+    );
+    const vectors: PlannedVectors = {
+      stimulus: steps.map((s) => [
+        BigInt(s.w),
+        BigInt(s.a),
+        s.clear ? 1n : 0n,
+        BigInt(s.s),
+        ...(zeroPoint ? [BigInt(s.z)] : []),
+      ]),
+      expected: results.map((code) => [BigInt(code)]),
+      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group})`,
+    };
+    return vectors;
+  },
+  decode(port, bits, p) {
+    if (port === 'a') return describeFloatCode(p.activation, bits);
+    if (port === 's') return describeFloatCode(p.scale, bits);
+    if (port === 'y') return describeFloatCode(p.outFormat, bits);
+    return bits.toString();
+  },
+};
