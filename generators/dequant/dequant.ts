@@ -9,10 +9,21 @@ import {
   resolvedOutputPolicy,
   roundingParams,
 } from '../float-params.ts';
-import { formatByName, RAZER_SPECIAL_VALUES, type FloatFormat, type IntFormat } from '../formats/index.ts';
+import {
+  decode,
+  formatBits,
+  formatByName,
+  negate,
+  RAZER_SPECIAL_VALUES,
+  sameValue,
+  type FloatFormat,
+  type Format,
+  type IntFormat,
+  type ResolvedPolicy,
+} from '../formats/index.ts';
 import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { cat } from '../hdl/signal.ts';
+import { cat, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
@@ -39,6 +50,7 @@ import {
 import { exactSum } from './float-add.ts';
 import { laneSlots, PACKINGS, type Packing } from './lane-slots.ts';
 import { exactProduct, negated } from './product.ts';
+import { sharedExponentLanes, sharedExponentPlan, type SharedExponentPlan } from './shared-exponent.ts';
 
 /**
  * How a zero point enters (SPEC.md §7.1). sub-mul: (q − z)·s, rounded once (AWQ reference, AutoAWQ
@@ -49,6 +61,7 @@ export const ORDERS = ['sub-mul', 'fma', 'mul-add'] as const;
 export type Order = (typeof ORDERS)[number];
 
 export const OUT_FORMATS = ['fp16', 'bf16', 'fp32'] as const;
+export const ARCHITECTURES = ['auto', 'lanes', 'table', 'shared-exponent'] as const;
 
 export const dequantParams = z
   .object({
@@ -75,6 +88,12 @@ export const dequantParams = z
       .optional(),
     /** Elements per scale (group or block); lanes must divide it. Default: the block size, else 128. */
     groupSize: intParam(1, 1 << 20).optional(),
+    /**
+     * lanes: every lane decodes, scales and rounds its own code. table: every possible code is
+     * converted once per word and each lane selects its entry (pays off when codes are few and lanes
+     * many, or the scale is a power of two or absent). auto: the cheaper by a simple rule.
+     */
+    architecture: choiceParam(ARCHITECTURES).default('auto'),
     outFormat: choiceParam(OUT_FORMATS).default('fp16'),
     ...roundingParams,
     /** Stage cuts, in order of use: after the scale product, after decoding, at the output. */
@@ -299,38 +318,86 @@ export const dequant: Generator<typeof dequantParams> = {
       scaledZero = decodeScalar(zs, out, 'zs');
     }
 
-    // ---- Per lane: decode
-    const decoded = slots.map((slot, lane) => {
-      const code = word.slice(slot * r.slotBits + element.bits - 1, slot * r.slotBits).named(`code${lane}`);
-      const prefix = `l${lane}`;
-      if (table !== undefined) return decodeTable(code, table, prefix);
-      if (zeroInput !== undefined && r.order === 'sub-mul') {
-        const q = element.format as IntFormat;
-        return fixedZero !== undefined
-          ? decodeIntMinusFixed(code, q, fixedZero, zeroSign, prefix)
-          : decodeIntMinusInt(code, q, zeroInput, formatByName(r.zeroPoint) as IntFormat, zeroSign, prefix);
-      }
-      return decodeScalar(code, element.format, prefix);
-    });
-    cut.at('decode');
+    // ---- lanes: every lane converts its own code; table: every possible code once per word, and each
+    // lane selects its code's entry.
+    const convertCodes = (plan: Exclude<ArchitecturePlan, { kind: 'shared-exponent' }>): Signal[] => {
+      const items =
+        plan.kind === 'table'
+          ? Array.from({ length: plan.entries }, (_, c) => ({
+              code: m.constant(c, UInt(element.bits)),
+              prefix: `e${c}`,
+            }))
+          : codes.map((code, lane) => ({ code, prefix: `l${lane}` }));
 
-    // ---- Per lane: scale (exact), then round once (or add the scaled zero point first)
-    const products = decoded.map((v, lane) =>
-      scale === undefined ? v : exactProduct(v, scale, `l${lane}_prod`),
-    );
-    cut.at('product');
-    const results = products.map((product, lane) => {
-      const prefix = `l${lane}`;
-      let value: NormalizedFloat = normalize(product, `${prefix}_prod_norm`);
-      if (scaledZero !== undefined) {
-        if (r.order === 'mul-add') {
-          const rounded = roundPack(value, out, policy, `${prefix}_qs_round`).code.named(`${prefix}_qs`);
-          value = decodeScalar(rounded, out, `${prefix}_qs`);
+      const decoded = items.map(({ code, prefix }) => {
+        if (table !== undefined) return decodeTable(code, table, prefix);
+        if (zeroInput !== undefined && r.order === 'sub-mul') {
+          const q = element.format as IntFormat;
+          return fixedZero !== undefined
+            ? decodeIntMinusFixed(code, q, fixedZero, zeroSign, prefix)
+            : decodeIntMinusInt(code, q, zeroInput, formatByName(r.zeroPoint) as IntFormat, zeroSign, prefix);
         }
-        value = normalize(exactSum(value, scaledZero, zeroSign, `${prefix}_sum`), `${prefix}_sum_norm`);
-      }
-      return roundPack(value, out, policy, `${prefix}_out`).code.named(`w${lane}`);
-    });
+        return decodeScalar(code, element.format, prefix);
+      });
+      cut.at('decode');
+
+      // ---- Scale (exact), then round once (or add the scaled zero point first)
+      const products = decoded.map((v, i) =>
+        scale === undefined ? v : exactProduct(v, scale, `${items[i]!.prefix}_prod`),
+      );
+      // (A table's cut goes after its entries, so that the lanes' selects start a stage of their own.)
+      if (plan.kind === 'lanes') cut.at('product');
+      const converted = products.map((product, i) => {
+        const prefix = items[i]!.prefix;
+        let value: NormalizedFloat = normalize(product, `${prefix}_prod_norm`);
+        if (scaledZero !== undefined) {
+          if (r.order === 'mul-add') {
+            const rounded = roundPack(value, out, policy, `${prefix}_qs_round`).code.named(`${prefix}_qs`);
+            value = decodeScalar(rounded, out, `${prefix}_qs`);
+          }
+          value = normalize(exactSum(value, scaledZero, zeroSign, `${prefix}_sum`), `${prefix}_sum_norm`);
+        }
+        const code = roundPack(value, out, policy, `${prefix}_out`).code;
+        return { code: code.named(plan.kind === 'table' ? `${prefix}_w` : `w${i}`), isNaN: value.isNaN };
+      });
+      if (plan.kind === 'table') cut.at('product');
+      // Table: each lane picks its code's entry; sign-symmetric tables hold magnitudes, the code's sign
+      // bit flips the result's (a NaN keeps its canonical sign).
+      return plan.kind === 'lanes'
+        ? converted.map((c) => c.code)
+        : codes.map((code, lane) => {
+            if (!plan.symmetric)
+              return select(
+                code,
+                converted.map((c) => c.code),
+              ).named(`w${lane}`);
+            const index = code.slice(element.bits - 2, 0);
+            const entry = select(
+              index,
+              converted.map((c) => c.code),
+            ).named(`l${lane}_entry`);
+            const isNaN = select(
+              index,
+              converted.map((c) => c.isNaN),
+            );
+            const flip = code.msb().and(isNaN.not());
+            return entry.xor(cat(flip, m.constant(0, UInt(entry.width - 1)))).named(`w${lane}`);
+          });
+    };
+    // ---- The codes to convert: each lane's, or (table) every possible code once per word
+    const codes = slots.map((slot, lane) =>
+      word.slice(slot * r.slotBits + element.bits - 1, slot * r.slotBits).named(`code${lane}`),
+    );
+    const plan = architecturePlan(p, r, policy);
+    let results: Signal[];
+    if (plan.kind === 'shared-exponent') {
+      results = sharedExponentLanes(m, m.name, plan.plan, element.bits, codes, scale!, out, policy, {
+        before: () => cut.at('decode'),
+        after: () => cut.at('product'),
+      });
+    } else {
+      results = convertCodes(plan);
+    }
     cut.at('output');
     m.output(
       'w',
@@ -340,6 +407,62 @@ export const dequant: Generator<typeof dequantParams> = {
     return m.build();
   },
 };
+
+/** How the lanes are built: per lane, from a per-word table of every code's result, or from per-exponent outcomes. */
+export type ArchitecturePlan =
+  | { kind: 'lanes' }
+  | { kind: 'table'; entries: number; symmetric: boolean }
+  | { kind: 'shared-exponent'; plan: SharedExponentPlan };
+
+export function architecturePlan(
+  p: DequantParams,
+  r: ResolvedDequant,
+  policy: ResolvedPolicy,
+): ArchitecturePlan {
+  const candidates = r.element.selector?.candidates(r.specialValues) ?? [r.element.format];
+  // Sign-magnitude codes under a rounding that treats ±x alike: the table holds magnitudes only.
+  const symmetric = ['rne', 'rna', 'rnz', 'rtz'].includes(policy.rounding) && candidates.every(signMagnitude);
+  const entries = 2 ** (r.element.bits - (symmetric ? 1 : 0));
+  const sharedExponent = () => {
+    if (r.scale !== 'e8m0fnu' || r.zeroPoint !== 'none' || p.tensorScale || r.element.selector !== undefined)
+      return undefined;
+    const format = r.element.format;
+    return sharedExponentPlan(
+      r.element.bits,
+      (code) =>
+        format.kind === 'codebook'
+          ? decodeTable(code, codebookEntries(code.builder, [format]), 'x')
+          : decodeScalar(code, format, 'x'),
+      floatFormat(p.outFormat),
+      policy,
+    );
+  };
+  let kind = p.architecture;
+  if (kind === 'shared-exponent' || kind === 'auto') {
+    const plan = sharedExponent();
+    if (plan !== undefined) return { kind: 'shared-exponent', plan };
+  }
+  if (kind === 'auto' || kind === 'shared-exponent') {
+    const cheapEntries = r.scale === 'none' || r.scale === 'e8m0fnu';
+    kind =
+      r.element.bits <= 4 && (entries <= p.lanes || (cheapEntries && entries <= 4 * p.lanes))
+        ? 'table'
+        : 'lanes';
+  }
+  return kind === 'table' ? { kind, entries, symmetric } : { kind: 'lanes' };
+}
+
+/** Whether the top code bit only negates: code c + 2^(n−1) decodes to −value(c), NaN to NaN. */
+function signMagnitude(format: Format): boolean {
+  const half = 2 ** (formatBits(format) - 1);
+  for (let c = 0; c < half; c++) {
+    const [v, w] = [decode(format, c), decode(format, c + half)];
+    if (v.kind === 'nan' || w.kind === 'nan') {
+      if (v.kind !== w.kind) return false;
+    } else if (!sameValue(negate(v), w)) return false;
+  }
+  return true;
+}
 
 function formatBitsOf(name: string): number {
   const f = formatByName(name);

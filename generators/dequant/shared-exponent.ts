@@ -1,0 +1,238 @@
+// Power-of-two scales (E8M0, SPEC §5.3) change only the exponent, so for elements with a few distinct
+// exponents (E2M1: 2^-1..2^2; INT4: 2^0..2^3) every lane's outcome is decided once per word:
+//   per word, for each element exponent t: the output field F_t = t + X − 127 + bias, and a case —
+//     normal (the element's significand fits, nothing rounds), subnormal shift 1..M+2, overflow, NaN;
+//   per lane: the code's sign, exponent index, significand bits and zero flag (a ROM of the code), the
+//     field and case of its exponent (a 4:1 select), and the mantissa from a ROM of (case, significand,
+//     zero[, sign]) that holds roundPack's result for each case.
+// No lane adds, compares or shifts: each output bit is one or two LUT levels.
+
+import type { NormalizedFloat } from '../arith/raw-float.ts';
+import { roundPack } from '../arith/round.ts';
+import { signedBits, unsignedBits } from '../arith/widths.ts';
+import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
+import { Evaluator } from '../hdl/evaluate.ts';
+import type { ModuleBuilder } from '../hdl/module.ts';
+import { ModuleBuilder as Builder } from '../hdl/module.ts';
+import { cat, mux, select, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import type { DecodedValue } from './element-decode.ts';
+import { tabulate, TABULATE_MAX_BITS, type Rom } from './tabulate.ts';
+
+/** Per code of the element: what the decoder makes of it. */
+interface CodeInfo {
+  sign: number;
+  exp: number;
+  /** Significand bits below the leading one. */
+  fraction: bigint;
+  isZero: boolean;
+}
+
+export interface SharedExponentPlan {
+  /** Distinct exponents of the nonzero codes, ascending. */
+  exps: number[];
+  /** Element significand width (leading one included). */
+  width: number;
+  caseBits: number;
+  /** The rounding depends on the sign (directed modes): the sign is a ROM index bit. */
+  signed: boolean;
+  codes: CodeInfo[];
+}
+
+/** Exponents per word: at most this many (a 4:1 select per lane). */
+const MAX_EXPONENTS = 4;
+
+/**
+ * Whether the shared-exponent structure applies: `decode` is the element decoder (evaluated here for
+ * every code), the element has no NaN or Inf, few exponents and a significand no wider than the output's.
+ */
+export function sharedExponentPlan(
+  bits: number,
+  decode: (code: Signal) => DecodedValue,
+  out: FloatFormat,
+  policy: ResolvedPolicy,
+): SharedExponentPlan | undefined {
+  const scratch = new Builder('element_scratch', { generator: 'tabulate', params: {} });
+  const v = decode(scratch.input('code', UInt(bits)));
+  scratch.output('sign', v.sign);
+  scratch.output('exp', v.exp);
+  scratch.output('sig', v.sig);
+  scratch.output('zero', v.isZero);
+  scratch.output('special', v.isNaN.or(v.isInf));
+  const ev = new Evaluator(scratch.build());
+  const width = v.sig.width;
+  const codes: CodeInfo[] = [];
+  for (let c = 0; c < 2 ** bits; c++) {
+    ev.set('code', c);
+    if (ev.get('special') === 1n) return undefined;
+    const isZero = ev.get('zero') === 1n;
+    codes.push({
+      sign: Number(ev.get('sign')),
+      exp: isZero ? 0 : Number(ev.getValue('exp')),
+      fraction: ev.get('sig') & ((1n << BigInt(width - 1)) - 1n),
+      isZero,
+    });
+  }
+  const exps = [...new Set(codes.filter((c) => !c.isZero).map((c) => c.exp))].sort((a, b) => a - b);
+  if (exps.length === 0 || exps.length > MAX_EXPONENTS || width > out.mantBits + 1) return undefined;
+  const caseBits = unsignedBits(out.mantBits + 4);
+  const signed = !['rne', 'rna', 'rnz', 'rtz'].includes(policy.rounding);
+  if (caseBits + width - 1 + 1 + (signed ? 1 : 0) > TABULATE_MAX_BITS) return undefined;
+  return { exps, width, caseBits, signed, codes };
+}
+
+/** Case codes: 0 normal, 1..M+2 subnormal shift, M+3 overflow, M+4 NaN. */
+function caseCodes(out: FloatFormat) {
+  return { normal: 0, maxShift: out.mantBits + 2, overflow: out.mantBits + 3, nan: out.mantBits + 4 };
+}
+
+/** The ROM of the element codes: sign, exponent index, fraction, zero. */
+function elementRom(name: string, plan: SharedExponentPlan, bits: number): Rom {
+  const indexBits = Math.max(1, unsignedBits(plan.exps.length - 1));
+  return tabulate(name, bits, (code) => {
+    const m = code.builder;
+    const pick = (f: (c: CodeInfo) => bigint | number, width: number) =>
+      select(
+        code,
+        plan.codes.map((c) => m.constant(f(c), UInt(width))),
+      );
+    return {
+      sign: pick((c) => c.sign, 1),
+      exp_index: pick((c) => (c.isZero ? 0 : plan.exps.indexOf(c.exp)), indexBits),
+      fraction: pick((c) => c.fraction, Math.max(1, plan.width - 1)),
+      zero: pick((c) => (c.isZero ? 1 : 0), 1),
+    };
+  });
+}
+
+/**
+ * The ROM of the output magnitude for (case, fraction, zero[, sign]): roundPack of the value each case
+ * stands for. For the normal case it gives the mantissa only (the field comes from the word's table).
+ */
+function outcomeRom(name: string, plan: SharedExponentPlan, out: FloatFormat, policy: ResolvedPolicy): Rom {
+  const cases = caseCodes(out);
+  const layout = floatLayout(out);
+  const fractionBits = Math.max(1, plan.width - 1);
+  const indexBits = plan.caseBits + fractionBits + 1 + (plan.signed ? 1 : 0);
+  return tabulate(name, indexBits, (index) => {
+    const m = index.builder;
+    let at = 0;
+    const field = (width: number) => {
+      const f = index.slice(at + width - 1, at);
+      at += width;
+      return f;
+    };
+    const sign = plan.signed ? field(1) : m.constant(0, UInt(1));
+    const zero = field(1);
+    const fraction = field(fractionBits);
+    const kase = field(plan.caseBits);
+    const expWidth = signedBits(layout.emin - cases.maxShift - 1, layout.expFieldMax);
+    const exp = mux(
+      kase.eq(cases.normal),
+      m.constant(layout.emin, SInt(expWidth)),
+      mux(
+        kase.ge(cases.overflow),
+        m.constant(layout.expFieldMax - out.bias, SInt(expWidth)),
+        m.constant(layout.emin, SInt(expWidth)).sub(kase.zext(expWidth).asSigned(), { width: expWidth }),
+      ),
+    );
+    const isNaN = kase.eq(cases.nan);
+    const value: NormalizedFloat = {
+      sign,
+      exp,
+      sig: plan.width === 1 ? m.constant(1, UInt(1)) : cat(m.constant(1, UInt(1)), fraction),
+      isZero: zero.and(isNaN.not()),
+      isInf: m.constant(0, UInt(1)),
+      isNaN,
+    };
+    const code = roundPack(value, out, policy, 'rom').code;
+    const E = out.expBits;
+    const M = out.mantBits;
+    const normal = kase.eq(cases.normal).and(zero.not());
+    return {
+      // A NaN result keeps its canonical sign; any other takes the lane's.
+      keep_sign: isNaN.not(),
+      field: mux(normal, m.constant(0, UInt(E)), code.slice(E + M - 1, M)),
+      mant: code.slice(M - 1, 0),
+      sign: code.msb(),
+    };
+  });
+}
+
+/**
+ * Build the lanes: `codes` are the lanes' element codes, `scale` the decoded E8M0 scale (one-bit
+ * significand). Returns each lane's output code; `cut` places the pipeline cut between the per-word
+ * table and the lanes.
+ */
+export function sharedExponentLanes(
+  m: ModuleBuilder,
+  name: string,
+  plan: SharedExponentPlan,
+  bits: number,
+  codes: readonly Signal[],
+  scale: DecodedValue,
+  out: FloatFormat,
+  policy: ResolvedPolicy,
+  cut: { before(): void; after(): void },
+): Signal[] {
+  const layout = floatLayout(out);
+  const cases = caseCodes(out);
+  const elementTable = elementRom(`${name}_elem_rom`, plan, bits);
+  const outcomeTable = outcomeRom(`${name}_out_rom`, plan, out, policy);
+  const elements = codes.map((code, lane) => m.instance(elementTable.module, `elem${lane}`, { index: code }));
+  cut.before();
+
+  // Per word: each exponent's field and case.
+  const K = scale.exp;
+  const fieldWidth = Math.max(K.width, signedBits(-cases.nan, layout.expFieldMax + 1)) + 2;
+  const perExponent = plan.exps.map((t, i) => {
+    const F = K.resize(fieldWidth)
+      .add(t + out.bias, { width: fieldWidth })
+      .named(`t${i}_field_raw`);
+    const normal = F.ge(1).and(F.le(layout.expFieldMax - 1));
+    const overflow = F.ge(layout.expFieldMax);
+    const shift = m
+      .constant(1, SInt(fieldWidth))
+      .sub(F, { width: fieldWidth })
+      .asUnsigned()
+      .slice(plan.caseBits - 1, 0);
+    const deep = F.le(1 - cases.maxShift);
+    const subCase = mux(deep, m.constant(cases.maxShift, UInt(plan.caseBits)), shift);
+    const kase = mux(
+      scale.isNaN,
+      m.constant(cases.nan, UInt(plan.caseBits)),
+      mux(
+        overflow,
+        m.constant(cases.overflow, UInt(plan.caseBits)),
+        mux(normal, m.constant(cases.normal, UInt(plan.caseBits)), subCase),
+      ),
+    ).named(`t${i}_case`);
+    const field = mux(
+      normal.and(scale.isNaN.not()),
+      F.asUnsigned().slice(out.expBits - 1, 0),
+      m.constant(0, UInt(out.expBits)),
+    ).named(`t${i}_field`);
+    return { kase, field };
+  });
+  cut.after();
+
+  return elements.map((e, lane) => {
+    const index = e.exp_index!;
+    const field = select(
+      index,
+      perExponent.map((x) => x.field),
+    ).named(`l${lane}_field`);
+    const kase = select(
+      index,
+      perExponent.map((x) => x.kase),
+    ).named(`l${lane}_case`);
+    const sign = e.sign!.xor(scale.sign);
+    const romIndex = plan.signed ? cat(kase, e.fraction!, e.zero!, sign) : cat(kase, e.fraction!, e.zero!);
+    const outcome = m.instance(outcomeTable.module, `outcome${lane}`, { index: romIndex });
+    const outSign = plan.signed ? outcome.sign! : sign.and(outcome.keep_sign!);
+    const outField = field
+      .and(cat(...Array.from({ length: out.expBits }, () => e.zero!.not())))
+      .or(outcome.field!);
+    return cat(outSign, outField, outcome.mant!).named(`w${lane}`);
+  });
+}
