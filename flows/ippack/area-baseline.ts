@@ -9,6 +9,7 @@ import type { SynthEngine, SynthTarget } from '../synth/types.ts';
 import { resolveTarget, type Target } from '../target.ts';
 import { AREA_TOLERANCE, BASELINE_TARGETS, type Baselines, type BaselineEntry } from './baselines.ts';
 import { AREA_RESOURCES, type AreaFigures } from './results.ts';
+import { synthesisKey } from './synthesis-key.ts';
 import { nextpnrVersion, yosysVersion } from './tool-versions.ts';
 
 /** Synthesizes a unit for one target in `workDir` and returns its area figures. */
@@ -107,8 +108,10 @@ export async function measureBaselines(
       throw new Error(`${entry.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const workDir = join(options.workRoot, entry.name);
-    if (kind !== 'fmax')
-      return { ip: entry.name, kind, area: await measureArea(target, kind, options.engine, workDir) };
+    if (kind !== 'fmax') {
+      const area = await measureArea(target, kind, options.engine, workDir);
+      return { ip: entry.name, kind, area, key: synthesisKey(target, kind) };
+    }
     const rtl = await writeRtl(target, join(workDir, 'rtl'));
     const outcome = await measureFmax({
       module: target.module,
@@ -123,8 +126,11 @@ export async function measureBaselines(
   const ips: Record<string, BaselineEntry> = {};
   for (const m of measured) {
     const e = (ips[m.ip] ??= { area: {} });
-    if ('area' in m) e.area[m.kind as (typeof BASELINE_TARGETS)[number]] = m.area;
-    else if ('fmax' in m && m.fmax !== undefined) e.fmaxMhz = m.fmax;
+    if ('area' in m) {
+      const t = m.kind as (typeof BASELINE_TARGETS)[number];
+      e.area[t] = m.area;
+      (e.keys ??= {})[t] = m.key;
+    } else if ('fmax' in m && m.fmax !== undefined) e.fmaxMhz = m.fmax;
   }
   const nextpnr = options.fmax ? await nextpnrVersion() : undefined;
   const fmaxMeasured = Object.values(ips).some((e) => e.fmaxMhz !== undefined);

@@ -17,6 +17,8 @@ export interface BaselineEntry {
   area: Partial<Record<BaselineTarget, AreaFigures>>;
   /** Achieved Fmax on the Fmax device, MHz; recorded for the docs, not guarded. */
   fmaxMhz?: number;
+  /** Per target, the synthesis fingerprint the area was measured under (see synthesis-key.ts). */
+  keys?: Partial<Record<BaselineTarget, string>>;
 }
 
 /**
@@ -47,7 +49,17 @@ export function formatBaselines(b: Baselines): string {
         const area = Object.fromEntries(
           BASELINE_TARGETS.filter((t) => e.area[t] !== undefined).map((t) => [t, figures(e.area[t]!)]),
         );
-        return [ip, { area, ...(e.fmaxMhz === undefined ? {} : { fmaxMhz: e.fmaxMhz }) }];
+        const keys = Object.fromEntries(
+          BASELINE_TARGETS.filter((t) => e.keys?.[t] !== undefined).map((t) => [t, e.keys![t]]),
+        );
+        return [
+          ip,
+          {
+            area,
+            ...(e.fmaxMhz === undefined ? {} : { fmaxMhz: e.fmaxMhz }),
+            ...(Object.keys(keys).length === 0 ? {} : { keys }),
+          },
+        ];
       }),
   );
   const ordered = {
