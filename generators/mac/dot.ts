@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
 import { kulischLayout } from '../arith/kulisch.ts';
 import { normalize } from '../arith/normalize.ts';
+import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
@@ -88,19 +89,11 @@ export const dot: Generator<typeof dotParams> = {
 };
 
 function productRaw(a: Signal, b: Signal, fa: FloatFormat, fb: FloatFormat, prefix: string): RawFloat {
-  const ua = unpackFloat(a, fa, `${prefix}_a`);
-  const ub = unpackFloat(b, fb, `${prefix}_b`);
-  const infTimesZero = ua.isInf.and(ub.isZero).or(ua.isZero.and(ub.isInf));
-  const isNaN = ua.isNaN.or(ub.isNaN).or(infTimesZero);
-  return {
-    sign: ua.sign.xor(ub.sign),
-    exp: ua.exp.add(ub.exp).add(1),
-    sig: ua.sig.mul(ub.sig).named(`${prefix}_product`),
-    isZero: ua.isZero.or(ub.isZero).and(isNaN.not()),
-    isInf: ua.isInf.or(ub.isInf).and(isNaN.not()),
-    isNaN,
-    invalid: ua.isSignalingNaN.or(ub.isSignalingNaN).or(infTimesZero),
-  };
+  return exactProduct(
+    unpackFloat(a, fa, `${prefix}_a`),
+    unpackFloat(b, fb, `${prefix}_b`),
+    `${prefix}_product`,
+  );
 }
 
 type Cuts = { at(point: 'sum' | 'product' | 'output' | 'half'): void };

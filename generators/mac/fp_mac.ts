@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
 import { kulischLayout } from '../arith/kulisch.ts';
 import { normalize } from '../arith/normalize.ts';
+import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
@@ -258,16 +259,5 @@ function productRaw(
   const ua = unpackFloat(a, fa, 'a');
   const ub = unpackFloat(b, fb, 'b');
   afterUnpack();
-  const infTimesZero = ua.isInf.and(ub.isZero).or(ua.isZero.and(ub.isInf)).named('inf_times_zero');
-  const isNaN = ua.isNaN.or(ub.isNaN).or(infTimesZero).named('product_is_nan');
-  return {
-    sign: ua.sign.xor(ub.sign).named('product_sign'),
-    // sig·2^(ea−Ma)·2^(eb−Mb): the top bit of the (Ma+Mb+2)-bit product weighs 2^(ea+eb+1).
-    exp: ua.exp.add(ub.exp).add(1).named('product_exp'),
-    sig: ua.sig.mul(ub.sig).named('product_sig'),
-    isZero: ua.isZero.or(ub.isZero).and(isNaN.not()).named('product_is_zero'),
-    isInf: ua.isInf.or(ub.isInf).and(isNaN.not()).named('product_is_inf'),
-    isNaN,
-    invalid: ua.isSignalingNaN.or(ub.isSignalingNaN).or(infTimesZero),
-  };
+  return exactProduct(ua, ub, 'product');
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalize } from '../arith/normalize.ts';
+import { exactProduct } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import {
@@ -83,20 +84,13 @@ export const fpMul: Generator<typeof fpMulParams> = {
     cut.at('unpack');
 
     // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
-    const infTimesZero = a.isInf.and(b.isZero).or(a.isZero.and(b.isInf)).named('inf_times_zero');
-    const isNaN = a.isNaN.or(b.isNaN).or(infTimesZero).named('product_is_nan');
-    const isInf = a.isInf.or(b.isInf).and(isNaN.not()).named('product_is_inf');
-    const isZero = a.isZero.or(b.isZero).and(isNaN.not()).named('product_is_zero');
-    const invalid = a.isSignalingNaN.or(b.isSignalingNaN).or(infTimesZero).named('product_invalid');
-    const sign = a.sign.xor(b.sign).named('product_sign');
-    const sig = a.sig.mul(b.sig).named('product_sig');
-    // sig·2^(ea−Ma)·2^(eb−Mb): the product's top bit (of Ma+Mb+2) weighs 2^(ea+eb+1).
-    const exp = a.exp.add(b.exp).add(1).named('product_exp');
+    const product = exactProduct(a, b, 'product');
+    // Subnormal operands can leave many leading zeros in the product; normal ones at most one.
     const subnormalOperands = (fa.subnormals || fb.subnormals) && !flush;
     cut.at('product');
 
     const normalized = normalize(
-      { sign, exp, sig, isZero, isInf, isNaN, invalid, maxLeadingZeros: subnormalOperands ? sig.width : 1 },
+      { ...product, maxLeadingZeros: subnormalOperands ? product.sig.width : 1 },
       'norm',
     );
     cut.at('normalize');
