@@ -17,5 +17,6 @@ export function exactProduct(a: UnpackedFloat, b: UnpackedFloat, prefix: string)
     isInf: a.isInf.or(b.isInf).and(isNaN.not()).named(`${prefix}_is_inf`),
     isNaN,
     invalid: a.isSignalingNaN.or(b.isSignalingNaN).or(infTimesZero).named(`${prefix}_invalid`),
+    expRange: { min: a.expRange.min + b.expRange.min + 1, max: a.expRange.max + b.expRange.max + 1 },
   };
 }

@@ -21,6 +21,8 @@ export interface RawFloat {
   nanSign?: Signal;
   /** The NaN is a quiet one (only a signalling NaN operand or an invalid operation raises invalid). */
   invalid?: Signal;
+  /** The exponents `exp` can take (when known), so that exponent logic is no wider than it must be. */
+  expRange?: { min: number; max: number };
   /** At most this many leading zeros in sig when the value is finite and nonzero (enables a cheaper normalizer). */
   maxLeadingZeros?: number;
 }

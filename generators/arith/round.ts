@@ -39,7 +39,14 @@ export function roundPack(
   // Work on at least hidden + M + guard bits; missing low bits are exact zeros.
   const width = Math.max(v.sig.width, M + 2);
   const sig = width === v.sig.width ? v.sig : cat(v.sig, m.constant(0, UInt(width - v.sig.width)));
-  const expWidth = Math.max(v.exp.width, signedBits(layout.emin - width - 2, layout.expFieldMax + 2)) + 1;
+  // Wide enough for the exponent, emin − 1 and the rounded field (hi + 1 + bias), and the shift limits.
+  const expWidth =
+    v.expRange === undefined
+      ? Math.max(v.exp.width, signedBits(layout.emin - width - 2, layout.expFieldMax + 2)) + 1
+      : signedBits(
+          Math.min(v.expRange.min, layout.emin - 1),
+          Math.max(v.expRange.max + 1 + format.bias, width + 2, layout.expFieldMax),
+        );
   const exp = v.exp.resize(expWidth);
   const sticky = v.sticky ?? one(false);
 

@@ -18,6 +18,8 @@ export interface UnpackedFloat {
   isSignalingNaN: Signal;
   /** A subnormal operand (before any flushing). */
   isSubnormal: Signal;
+  /** The exponents `exp` can take. */
+  expRange: { min: number; max: number };
 }
 
 /** The exponent range of a format's finite values, for sizing exponent arithmetic. */
@@ -96,5 +98,6 @@ export function unpackFloat(
     isNaN: isNaN === zero ? zero : isNaN.named(`${prefix}_is_nan`),
     isSignalingNaN,
     isSubnormal,
+    expRange: range,
   };
 }
