@@ -102,7 +102,11 @@ export const dequantParams = z
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    let valid = true;
+    const issue = (path: string, message: string) => {
+      valid = false;
+      ctx.addIssue({ code: 'custom', path: [path], message });
+    };
     if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
     const element = elementSpec(p.format);
     const scale = p.scale ?? defaultScale(element);
@@ -167,6 +171,22 @@ export const dequantParams = z
           `${element.block === undefined ? 'groupSize' : `the ${p.format} block of`} ${groupSize}`,
       );
     }
+    if (valid && p.architecture === 'shared-exponent') {
+      let plan: ArchitecturePlan | undefined;
+      try {
+        plan = architecturePlan(p, resolveDequant(p), resolvedOutputPolicy(p));
+      } catch {
+        plan = undefined; // an invalid output policy was reported above
+      }
+      if (plan !== undefined && plan.kind !== 'shared-exponent') {
+        issue(
+          'architecture',
+          'shared-exponent needs an e8m0fnu scale without zero point, tensor scale or selector, an element ' +
+            'without NaN or Inf, at most 4 element exponents and a significand no wider than the output; ' +
+            'use auto, lanes or table',
+        );
+      }
+    }
   });
 
 export type DequantParams = z.output<typeof dequantParams>;
@@ -200,6 +220,13 @@ export function resolveDequant(p: DequantParams): ResolvedDequant {
   };
 }
 
+const ARCHITECTURE_TAGS: Record<(typeof ARCHITECTURES)[number], string> = {
+  auto: '',
+  lanes: 'lanes',
+  table: 'tbl',
+  'shared-exponent': 'sexp',
+};
+
 const SCALE_TAGS: Record<ScaleName, string> = {
   fp16: 'fp16',
   bf16: 'bf16',
@@ -231,6 +258,7 @@ export function dequantModuleName(p: DequantParams): string {
     (r.packing === 'awq' ? '_awq' : '') +
     `_${p.outFormat}_x${p.lanes}` +
     (r.wordBits !== p.lanes * r.element.bits ? `_w${r.wordBits}` : '') +
+    (p.architecture !== 'auto' ? `_${ARCHITECTURE_TAGS[p.architecture]}` : '') +
     policyTag(p) +
     `_${timingTag(p.latency, p.ready)}`
   );
@@ -391,7 +419,7 @@ export const dequant: Generator<typeof dequantParams> = {
     const plan = architecturePlan(p, r, policy);
     let results: Signal[];
     if (plan.kind === 'shared-exponent') {
-      results = sharedExponentLanes(m, m.name, plan.plan, element.bits, codes, scale!, out, policy, {
+      results = sharedExponentLanes(m, plan.plan, element.bits, codes, scale!, out, policy, {
         before: () => cut.at('decode'),
         after: () => cut.at('product'),
       });
@@ -437,17 +465,17 @@ export function architecturePlan(
       policy,
     );
   };
-  let kind = p.architecture;
-  if (kind === 'shared-exponent' || kind === 'auto') {
+  if (p.architecture === 'shared-exponent' || p.architecture === 'auto') {
     const plan = sharedExponent();
     if (plan !== undefined) return { kind: 'shared-exponent', plan };
   }
-  if (kind === 'auto' || kind === 'shared-exponent') {
-    const cheapEntries = r.scale === 'none' || r.scale === 'e8m0fnu';
-    kind =
-      r.element.bits <= 4 && (entries <= p.lanes || (cheapEntries && entries <= 4 * p.lanes))
-        ? 'table'
-        : 'lanes';
+  let kind = p.architecture;
+  if (kind !== 'table' && kind !== 'lanes') {
+    // A table entry costs about what a lane costs; with a constant element (no zero point) it is
+    // cheaper (a multiplication by a constant), without a scale it is a constant.
+    const affordable =
+      r.scale === 'none' ? 2 ** 8 : r.zeroPoint === 'none' ? 2 * p.lanes : Math.floor(p.lanes / 2);
+    kind = r.element.bits <= 4 && entries <= affordable ? 'table' : 'lanes';
   }
   return kind === 'table' ? { kind, entries, symmetric } : { kind: 'lanes' };
 }

@@ -17,7 +17,7 @@ import { ModuleBuilder as Builder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import type { DecodedValue } from './element-decode.ts';
-import { tabulate, TABULATE_MAX_BITS, type Rom } from './tabulate.ts';
+import { lookup, romModule, tabulate, TABULATE_MAX_BITS, type Rom } from './tabulate.ts';
 
 /** Per code of the element: what the decoder makes of it. */
 interface CodeInfo {
@@ -87,9 +87,9 @@ function caseCodes(out: FloatFormat) {
 }
 
 /** The ROM of the element codes: sign, exponent index, fraction, zero. */
-function elementRom(name: string, plan: SharedExponentPlan, bits: number): Rom {
+function elementRom(plan: SharedExponentPlan, bits: number): Rom {
   const indexBits = Math.max(1, unsignedBits(plan.exps.length - 1));
-  return tabulate(name, bits, (code) => {
+  return tabulate(bits, (code) => {
     const m = code.builder;
     const pick = (f: (c: CodeInfo) => bigint | number, width: number) =>
       select(
@@ -109,12 +109,12 @@ function elementRom(name: string, plan: SharedExponentPlan, bits: number): Rom {
  * The ROM of the output magnitude for (case, fraction, zero[, sign]): roundPack of the value each case
  * stands for. For the normal case it gives the mantissa only (the field comes from the word's table).
  */
-function outcomeRom(name: string, plan: SharedExponentPlan, out: FloatFormat, policy: ResolvedPolicy): Rom {
+function outcomeRom(plan: SharedExponentPlan, out: FloatFormat, policy: ResolvedPolicy): Rom {
   const cases = caseCodes(out);
   const layout = floatLayout(out);
   const fractionBits = Math.max(1, plan.width - 1);
   const indexBits = plan.caseBits + fractionBits + 1 + (plan.signed ? 1 : 0);
-  return tabulate(name, indexBits, (index) => {
+  return tabulate(indexBits, (index) => {
     const m = index.builder;
     let at = 0;
     const field = (width: number) => {
@@ -149,13 +149,13 @@ function outcomeRom(name: string, plan: SharedExponentPlan, out: FloatFormat, po
     const E = out.expBits;
     const M = out.mantBits;
     const normal = kase.eq(cases.normal).and(zero.not());
-    return {
-      // A NaN result keeps its canonical sign; any other takes the lane's.
-      keep_sign: isNaN.not(),
+    const magnitude = {
       field: mux(normal, m.constant(0, UInt(E)), code.slice(E + M - 1, M)),
       mant: code.slice(M - 1, 0),
-      sign: code.msb(),
     };
+    // Directed rounding: the ROM gives the sign too. Otherwise a NaN result keeps its canonical sign
+    // and any other takes the lane's.
+    return plan.signed ? { ...magnitude, sign: code.msb() } : { ...magnitude, keep_sign: isNaN.not() };
   });
 }
 
@@ -166,7 +166,6 @@ function outcomeRom(name: string, plan: SharedExponentPlan, out: FloatFormat, po
  */
 export function sharedExponentLanes(
   m: ModuleBuilder,
-  name: string,
   plan: SharedExponentPlan,
   bits: number,
   codes: readonly Signal[],
@@ -177,9 +176,9 @@ export function sharedExponentLanes(
 ): Signal[] {
   const layout = floatLayout(out);
   const cases = caseCodes(out);
-  const elementTable = elementRom(`${name}_elem_rom`, plan, bits);
-  const outcomeTable = outcomeRom(`${name}_out_rom`, plan, out, policy);
-  const elements = codes.map((code, lane) => m.instance(elementTable.module, `elem${lane}`, { index: code }));
+  const elementTable = romModule(elementRom(plan, bits), `${m.name}_elem_rom`);
+  const outcomeTable = romModule(outcomeRom(plan, out, policy), `${m.name}_out_rom`);
+  const elements = codes.map((code, lane) => lookup(m, elementTable, code, `elem${lane}`));
   cut.before();
 
   // Per word: each exponent's field and case.
@@ -228,7 +227,7 @@ export function sharedExponentLanes(
     ).named(`l${lane}_case`);
     const sign = e.sign!.xor(scale.sign);
     const romIndex = plan.signed ? cat(kase, e.fraction!, e.zero!, sign) : cat(kase, e.fraction!, e.zero!);
-    const outcome = m.instance(outcomeTable.module, `outcome${lane}`, { index: romIndex });
+    const outcome = lookup(m, outcomeTable, romIndex, `outcome${lane}`);
     const outSign = plan.signed ? outcome.sign! : sign.and(outcome.keep_sign!);
     const outField = field
       .and(cat(...Array.from({ length: out.expBits }, () => e.zero!.not())))

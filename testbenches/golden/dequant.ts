@@ -98,8 +98,9 @@ export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => big
   const scaleFormat = spec.scale === 'none' ? undefined : formatByName(spec.scale);
   const zeroFormat = spec.zeroPoint === 'none' ? undefined : formatByName(spec.zeroPoint);
   const fp32 = formatByName('fp32');
+  const elements = [0, 1, 2, 3].map((select) => elementFormat(spec, select));
   return (inputs) => {
-    const element = elementFormat(spec, inputs.select);
+    const element = elements[inputs.select]!;
     const s = scaleFormat === undefined ? undefined : decode(scaleFormat, inputs.scale);
     const t = spec.tensorScale ? decode(fp32, inputs.tensorScale) : undefined;
     const z = zeroFormat === undefined ? undefined : decode(zeroFormat, inputs.zero);
