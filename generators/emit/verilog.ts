@@ -284,10 +284,16 @@ class ModuleEmitter {
     return this.wireName.get(id) ?? this.operand(id);
   }
 
+  private arg(n: Node, i: number): string {
+    return this.operand(n.args[i]!);
+  }
+
+  private argType(n: Node, i: number): { width: number; signed: boolean } {
+    return this.m.nodes[n.args[i]!]!.type;
+  }
+
   expression(n: Node): string {
     const [a, b] = n.args;
-    const op = (i: number) => this.operand(n.args[i]!);
-    const argType = (i: number) => this.m.nodes[n.args[i]!]!.type;
     if (this.constant[n.id]) return literal(this.folded[n.id]!, n.type.width);
     switch (n.kind) {
       case 'add':
@@ -297,46 +303,48 @@ class ModuleEmitter {
       case 'xor':
       case 'eq':
       case 'ne':
-        return `${op(0)} ${BINARY[n.kind]} ${op(1)}`;
+        return `${this.arg(n, 0)} ${BINARY[n.kind]} ${this.arg(n, 1)}`;
       case 'lt':
       case 'le':
       case 'gt':
       case 'ge':
-        return argType(0).signed
-          ? `$signed(${op(0)}) ${RELATIONAL[n.kind]} $signed(${op(1)})`
-          : `${op(0)} ${RELATIONAL[n.kind]} ${op(1)}`;
+        return this.argType(n, 0).signed
+          ? `$signed(${this.arg(n, 0)}) ${RELATIONAL[n.kind]} $signed(${this.arg(n, 1)})`
+          : `${this.arg(n, 0)} ${RELATIONAL[n.kind]} ${this.arg(n, 1)}`;
       case 'mul': {
         // Operands extended to the product width: no implicit widening, and $signed lets synthesis
         // see the narrow signed multiplier behind the sign extension.
-        const ext = (i: number) => this.extendedOperand(n.args[i]!, n.type.width);
-        const signed = argType(0).signed || argType(1).signed;
-        return signed ? `$signed(${ext(0)}) * $signed(${ext(1)})` : `${ext(0)} * ${ext(1)}`;
+
+        const signed = this.argType(n, 0).signed || this.argType(n, 1).signed;
+        return signed
+          ? `$signed(${this.extendedOperand(n.args[0]!, n.type.width)}) * $signed(${this.extendedOperand(n.args[1]!, n.type.width)})`
+          : `${this.extendedOperand(n.args[0]!, n.type.width)} * ${this.extendedOperand(n.args[1]!, n.type.width)}`;
       }
       case 'not':
-        return `~${op(0)}`;
+        return `~${this.arg(n, 0)}`;
       case 'shl':
       case 'shr':
-        return `${op(0)} ${n.kind === 'shl' ? '<<' : '>>'} ${n.amount ?? this.operand(b!)}`;
+        return `${this.arg(n, 0)} ${n.kind === 'shl' ? '<<' : '>>'} ${n.amount ?? this.operand(b!)}`;
       case 'sra':
-        return `$signed(${op(0)}) >>> ${n.amount ?? this.operand(b!)}`;
+        return `$signed(${this.arg(n, 0)}) >>> ${n.amount ?? this.operand(b!)}`;
       case 'mux':
-        return `${op(0)} ? ${op(1)} : ${op(2)}`;
+        return `${this.arg(n, 0)} ? ${this.arg(n, 1)} : ${this.arg(n, 2)}`;
       case 'concat':
         return `{${n.args.map((id) => this.operand(id)).join(', ')}}`;
       case 'slice':
         return n.hi === n.lo ? `${this.identifier(a!)}[${n.hi}]` : `${this.identifier(a!)}[${n.hi}:${n.lo}]`;
       case 'zext':
-        return `{${literal(0n, n.type.width - argType(0).width)}, ${op(0)}}`;
+        return `{${literal(0n, n.type.width - this.argType(n, 0).width)}, ${this.arg(n, 0)}}`;
       case 'sext':
-        return extendTo(this.identifier(a!), argType(0), n.type.width);
+        return extendTo(this.identifier(a!), this.argType(n, 0), n.type.width);
       case 'cast':
-        return op(0);
+        return this.arg(n, 0);
       case 'andr':
-        return `&${op(0)}`;
+        return `&${this.arg(n, 0)}`;
       case 'orr':
-        return `|${op(0)}`;
+        return `|${this.arg(n, 0)}`;
       case 'xorr':
-        return `^${op(0)}`;
+        return `^${this.arg(n, 0)}`;
       case 'reg':
       case 'input':
       case 'instout':
@@ -349,34 +357,36 @@ class ModuleEmitter {
 
   /** Bits of declared signals that nothing reads, as Verilog selects. */
   private unusedBits(): string[] {
-    const used = new Map<number, bigint>();
-    const mark = (id: number, bits: bigint) => used.set(id, (used.get(id) ?? 0n) | bits);
-    const masks = new Map<number, bigint>();
-    const all = (id: number) => {
-      const width = this.m.nodes[id]!.type.width;
-      let mask = masks.get(width);
-      if (mask === undefined) masks.set(width, (mask = (1n << BigInt(width)) - 1n));
-      return mask;
-    };
-    const visited = new Set<number>();
+    // Most references use every bit: those only set a flag; slices record bit masks.
+    const fully = new Uint8Array(this.m.nodes.length);
+    const partial = new Map<number, bigint>();
+    const visited = new Uint8Array(this.m.nodes.length);
+    const stack: [number, bigint | undefined][] = [];
     // Walk what the text references: through inlined nodes down to declared names.
-    const reference = (id: number, bits: bigint): void => {
-      const n = this.m.nodes[id]!;
-      if (this.wireName.has(id) || n.kind === 'reg' || this.constant[id]) {
-        mark(id, bits);
-        if (visited.has(id) || this.constant[id]) return;
-        visited.add(id);
+    const reference = (root: number, rootBits: bigint | undefined): void => {
+      stack.push([root, rootBits]);
+      while (stack.length > 0) {
+        const [id, bits] = stack.pop()!;
+        const n = this.m.nodes[id]!;
+        if (this.wireName.has(id) || n.kind === 'reg' || this.constant[id]) {
+          if (bits === undefined) fully[id] = 1;
+          else partial.set(id, (partial.get(id) ?? 0n) | bits);
+          if (visited[id] || this.constant[id]) continue;
+          visited[id] = 1;
+        }
+        if (n.kind === 'slice')
+          stack.push([n.args[0]!, ((1n << BigInt(n.hi! - n.lo! + 1)) - 1n) << BigInt(n.lo!)]);
+        else if (n.kind === 'cast') stack.push([n.args[0]!, bits]);
+        else for (const a of n.args) stack.push([a, undefined]);
       }
-      if (n.kind === 'slice')
-        return reference(n.args[0]!, ((1n << BigInt(n.hi! - n.lo! + 1)) - 1n) << BigInt(n.lo!));
-      if (n.kind === 'cast') return reference(n.args[0]!, bits);
-      for (const a of n.args) reference(a, all(a));
     };
-    for (const p of this.m.ports) if (p.driver !== undefined) reference(p.driver, all(p.driver));
+    for (const p of this.m.ports) if (p.driver !== undefined) reference(p.driver, undefined);
     for (const r of this.m.registers) {
-      reference(r.next, all(r.next));
-      if (r.enable !== undefined) reference(r.enable, all(r.enable));
+      reference(r.next, undefined);
+      if (r.enable !== undefined) reference(r.enable, undefined);
     }
+    const used = (id: number): bigint =>
+      fully[id] ? (1n << BigInt(this.m.nodes[id]!.type.width)) - 1n : (partial.get(id) ?? 0n);
     const unused: string[] = [];
     const describe = (name: string, width: number, usedBits: bigint) => {
       for (let hi = width - 1; hi >= 0; hi--) {
@@ -395,11 +405,11 @@ class ModuleEmitter {
         if (!this.m.registers.some((r) => r.reset !== undefined)) unused.push('rst');
         continue;
       }
-      describe(p.name, p.type.width, node === undefined ? 0n : (used.get(node.id) ?? 0n));
+      describe(p.name, p.type.width, node === undefined ? 0n : used(node.id));
     }
     for (const n of this.m.nodes) {
-      if (n.kind === 'input' || !this.wireName.has(n.id) || this.constant[n.id]) continue;
-      describe(this.wireName.get(n.id)!, n.type.width, used.get(n.id) ?? 0n);
+      if (n.kind === 'input' || !this.wireName.has(n.id) || this.constant[n.id] || fully[n.id]) continue;
+      describe(this.wireName.get(n.id)!, n.type.width, used(n.id));
     }
     return unused;
   }
