@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { dequantPlan } from '../../testbenches/plans/dequant.ts';
+import { projectPath } from '../emit/paths.ts';
+import { parseParams } from '../generator.ts';
+import { runVectors } from '../hdl/evaluate.ts';
+import { architecturePlan, dequant, resolveDequant, type DequantParams } from './dequant.ts';
+import { resolvedOutputPolicy } from '../float-params.ts';
+
+const params = (raw: Record<string, unknown>) => parseParams(dequant, raw) as DequantParams;
+
+/** The unit's outputs in the evaluator against the golden model, on the corner set and random vectors. */
+function mismatches(raw: Record<string, unknown>, random = 400): string[] {
+  const p = params(raw);
+  const module = dequant.build(p);
+  const failures: string[] = [];
+  for (const kind of [{ kind: 'corner' as const }, { kind: 'random' as const, count: random }]) {
+    const vectors = dequantPlan.vectors(p, kind, 7);
+    // Corner sets can be large (8-bit codes × scale × zero classes): every 7th vector is plenty here.
+    const step = kind.kind === 'corner' && vectors.stimulus.length > 3000 ? 7 : 1;
+    const stimulus = vectors.stimulus.filter((_, i) => i % step === 0);
+    const expected = vectors.expected.filter((_, i) => i % step === 0);
+    runVectors(module, stimulus).forEach((row, i) => {
+      if (row[0] !== expected[i]![0] && failures.length < 3) {
+        failures.push(
+          `${module.name} ${kind.kind} vector ${i}: expected ${dequantPlan.decode('w', expected[i]![0]!, p)}, ` +
+            `got ${dequantPlan.decode('w', row[0]!, p)}`,
+        );
+      }
+    });
+  }
+  return failures;
+}
+
+describe('dequant parameters', () => {
+  const error = (raw: Record<string, unknown>) => {
+    try {
+      params(raw);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('names an unknown format and lists the known ones', () => {
+    expect(error({ format: 'fp5' })).toMatch(
+      /dequant: parameter 'format' = "fp5" is not allowed: must be one of .*int4.*mxfp4.*nvfp4/,
+    );
+  });
+
+  it('refuses lanes that do not divide the packed word, listing the divisors', () => {
+    expect(error({ format: 'int4', lanes: 3, wordBits: 32 })).toMatch(
+      /parameter 'lanes' = 3 is not allowed: 3 lanes do not divide the 32-bit packed word \(wordBits\); allowed: 1, 2, 4, 8, 16, 32/,
+    );
+    expect(error({ format: 'int8', lanes: 8, wordBits: 32 })).toMatch(
+      /parameter 'wordBits' = 32 is not allowed: .*4-bit slots, too narrow for 8-bit int8 codes/,
+    );
+    expect(error({ format: 'mxfp4', lanes: 64 })).toMatch(
+      /parameter 'lanes' = 64 is not allowed: .*do not divide the mxfp4 block of 32/,
+    );
+    expect(error({ format: 'int4', lanes: 4, packing: 'awq' })).toMatch(
+      /parameter 'lanes' = 4 is not allowed: packing awq interleaves 8 codes per 32-bit word/,
+    );
+  });
+
+  it('refuses a zero point for a symmetric format, naming the formats that take one', () => {
+    expect(error({ format: 'nf4', zeroPoint: 'uint4' })).toMatch(
+      /parameter 'zeroPoint' = "uint4" is not allowed: nf4 is a symmetric format; a zero point applies to the integer formats .*uint4.*int8/,
+    );
+    expect(error({ format: 'e4m3fn', zeroPoint: 'fp16' })).toMatch(/'zeroPoint' = "fp16" is not allowed/);
+  });
+
+  it('refuses a scale format the element format does not use', () => {
+    expect(error({ format: 'mxfp4', scale: 'fp16' })).toMatch(
+      /parameter 'scale' = "fp16" is not allowed: mxfp4 blocks carry e8m0fnu scales; use scale e8m0fnu/,
+    );
+    expect(error({ format: 'nvfp4', scale: 'e8m0fnu' })).toMatch(/nvfp4 blocks carry e4m3fn scales/);
+    expect(error({ format: 'mxfp4', scale: 'none' })).toMatch(/'scale' = "none" is not allowed/);
+    expect(error({ format: 'e2m1fn', tensorScale: true })).toMatch(
+      /parameter 'tensorScale' = true is not allowed: only nvfp4 has a per-tensor FP32 scale/,
+    );
+    expect(error({ format: 'uint4', order: 'fma' })).toMatch(
+      /parameter 'order' = "fma" is not allowed: .*needs a zero point and a scale/,
+    );
+    expect(error({ format: 'int4', specialValues: [1, 2, 3, 4] })).toMatch(
+      /'specialValues' .* only razer_ocp and razer_kernel take special values/,
+    );
+    expect(error({ format: 'nf4', architecture: 'shared-exponent' })).toMatch(
+      /parameter 'architecture' = "shared-exponent" is not allowed: shared-exponent needs an e8m0fnu scale/,
+    );
+    expect(error({ format: 'mxfp4', groupSize: 16 })).toMatch(/'groupSize' = 16 .* mxfp4 blocks hold 32/);
+    expect(error({ format: 'int4', outFormat: 'e4m3fn' })).toMatch(
+      /'outFormat' = "e4m3fn" .* fp16, bf16, fp32/,
+    );
+  });
+
+  it('writes nothing for a bad parameter on the command line', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bitsmith-dequant-'));
+    const run = promisify(execFile);
+    await expect(
+      run('node', [
+        projectPath('bin/bitsmith.js'),
+        'gen',
+        'dequant',
+        '--set',
+        'format=nf4',
+        '--set',
+        'zeroPoint=int4',
+        '--out',
+        out,
+      ]),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/'zeroPoint' = "int4" is not allowed/) });
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('names modules after every parameter that changes the hardware', () => {
+    const name = (raw: Record<string, unknown>) => dequant.build(params(raw)).name;
+    expect(name({ format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8, latency: 2 })).toBe(
+      'dequant_uint4_fp16_zuint4_awq_fp16_x8_l2',
+    );
+    expect(name({ format: 'nvfp4', tensorScale: true, lanes: 16, ready: true })).toBe(
+      'dequant_nvfp4_e4m3_ts_fp16_x16_l1_rdy',
+    );
+    expect(name({ format: 'razer_ocp', specialValues: [2.5, 8, -5, -8], lanes: 4 })).toBe(
+      'dequant_razer_ocp_sv2p5_8_m5_m8_fp16_fp16_x4_l1',
+    );
+    expect(name({ format: 'mxfp4', lanes: 8, architecture: 'table', rounding: 'rtz' })).toBe(
+      'dequant_mxfp4_e8m0_fp16_x8_tbl_rtz_l1',
+    );
+  });
+});
+
+describe('dequant architectures', () => {
+  const kind = (raw: Record<string, unknown>) => {
+    const p = params(raw);
+    return architecturePlan(p, resolveDequant(p), resolvedOutputPolicy(p)).kind;
+  };
+
+  it('uses exponent outcomes for E8M0 scales, a table for few codes, lanes otherwise', () => {
+    expect(kind({ format: 'mxfp4', lanes: 32 })).toBe('shared-exponent');
+    expect(kind({ format: 'int4', scale: 'none', lanes: 8 })).toBe('table');
+    expect(kind({ format: 'nvfp4', tensorScale: true, lanes: 16 })).toBe('table');
+    expect(kind({ format: 'uint4', zeroPoint: 'uint4', lanes: 8 })).toBe('lanes');
+    expect(kind({ format: 'e4m3fn', scale: 'bf16', lanes: 4 })).toBe('lanes');
+    expect(kind({ format: 'mxint8', lanes: 4 })).toBe('lanes');
+  });
+
+  it.each([
+    { format: 'mxfp4', lanes: 8, outFormat: 'fp16' },
+    { format: 'mxfp4', lanes: 4, outFormat: 'bf16', rounding: 'rup' },
+    { format: 'int4', lanes: 4, scale: 'e8m0fnu', outputSubnormals: 'flush' },
+    { format: 'e2m1fn', lanes: 2, scale: 'e8m0fnu', outFormat: 'fp32', rounding: 'rdown' },
+  ])('gives the same results in every architecture: %o', (raw) => {
+    for (const architecture of ['lanes', 'table', 'shared-exponent'])
+      expect(mismatches({ ...raw, architecture }, 300)).toEqual([]);
+  });
+});
+
+describe('dequant against its golden model (evaluator)', () => {
+  it.each([
+    // W4A16: asymmetric INT4, both packings, every operation order, float zero points
+    { format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8 },
+    { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'fma' },
+    { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'mul-add', outFormat: 'bf16', scale: 'fp32' },
+    { format: 'uint4', zeroPoint: 'fp16', lanes: 2, rounding: 'rdown' },
+    { format: 'int4', zeroPoint: 'fp16', lanes: 2, order: 'fma', scale: 'fp32', rounding: 'rup' },
+    { format: 'int8', zeroPoint: 'int8', lanes: 2, scale: 'bf16', outFormat: 'bf16' },
+    { format: 'uint8', zeroPoint: 'uint8', lanes: 1, scale: 'fp32', outFormat: 'fp32', order: 'fma' },
+    { format: 'int4', lanes: 4, latency: 0 },
+    { format: 'int8', lanes: 2, scale: 'fp32', latency: 3, ready: true },
+    // floats, with every scale format
+    { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16' },
+    { format: 'e5m2', lanes: 2, scale: 'fp16', nan: 'signed' },
+    { format: 'e3m2fn', lanes: 2, scale: 'e4m3fn', wordBits: 16 },
+    { format: 'e2m3fn', lanes: 2, scale: 'e8m0fnu', outFormat: 'fp32' },
+    { format: 'e4m3fnuz', lanes: 1, scale: 'fp16' },
+    { format: 'e2m1fn', lanes: 4, scale: 'fp16', rounding: 'rna' },
+    // codebooks and per-group codebook families
+    { format: 'nf4', lanes: 4 },
+    { format: 'sf4', lanes: 2, scale: 'fp32' },
+    { format: 'fp4_range', lanes: 2 },
+    { format: 'razer_ocp', lanes: 4 },
+    { format: 'razer_kernel', lanes: 4, specialValues: [2.5, 8, -5, -8] },
+    { format: 'bitmod_fp4_mixed', lanes: 4, outFormat: 'bf16', scale: 'bf16' },
+    { format: 'bitmod_fp3_mixed', lanes: 2 },
+    { format: 'bitmod_int4', lanes: 2, scale: 'fp16' },
+    // block formats
+    { format: 'mxfp4', lanes: 8, outFormat: 'bf16' },
+    { format: 'mxfp6_e3m2', lanes: 2, outFormat: 'bf16' },
+    { format: 'mxfp6_e2m3', lanes: 2, outputSubnormals: 'flush' },
+    { format: 'mxfp8_e4m3', lanes: 2 },
+    { format: 'mxfp8_e5m2', lanes: 2, rounding: 'rtz' },
+    { format: 'mxint8', lanes: 2, outFormat: 'fp32' },
+    { format: 'nvfp4', lanes: 4 },
+    { format: 'nvfp4', lanes: 4, tensorScale: true, rounding: 'rnd', tininess: 'before' },
+  ])('%o', (raw) => {
+    expect(mismatches(raw)).toEqual([]);
+  });
+});
