@@ -14,7 +14,9 @@ import {
   NVFP4,
   add,
   decode,
+  decodeNumber,
   encode,
+  encodeNumber,
   exactAdd,
   exactMul,
   fma,
@@ -77,9 +79,15 @@ export function elementFormat(spec: DequantSpec, select: number): Format {
   return mx !== undefined ? mx.element : formatByName(spec.format);
 }
 
+const codeBits = new WeakMap<DequantSpec, number>();
+
 /** The codes of a word in element order. */
 export function wordCodes(spec: DequantSpec, word: bigint): number[] {
-  const bits = formatBits(elementFormat(spec, 0));
+  let bits = codeBits.get(spec);
+  if (bits === undefined) {
+    bits = formatBits(elementFormat(spec, 0));
+    codeBits.set(spec, bits);
+  }
   if (spec.packing === 'awq') {
     return Array.from({ length: spec.lanes / 8 }, (_, k) =>
       unpackWord(Number(BigInt.asUintN(32, word >> BigInt(32 * k))), 4, AWQ_ORDER),
@@ -99,6 +107,17 @@ export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => big
   const zeroFormat = spec.zeroPoint === 'none' ? undefined : formatByName(spec.zeroPoint);
   const fp32 = formatByName('fp32');
   const elements = [0, 1, 2, 3].map((select) => elementFormat(spec, select));
+  // Doubles hold every intermediate exactly when the significands' product fits in 53 bits, and
+  // round-to-nearest gives x − x = +0 as the exact model does unless rounding is toward −∞.
+  const fast =
+    spec.order === 'sub-mul' &&
+    zeroSign === 0 &&
+    (zeroFormat === undefined || zeroFormat.kind === 'int') &&
+    Math.max(...elements.map(significandBits)) +
+      (zeroFormat === undefined ? 0 : 10) +
+      (scaleFormat === undefined ? 0 : significandBits(scaleFormat)) +
+      (spec.tensorScale ? 24 : 0) <=
+      53;
   return (inputs) => {
     const element = elements[inputs.select]!;
     const s = scaleFormat === undefined ? undefined : decode(scaleFormat, inputs.scale);
@@ -107,6 +126,14 @@ export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => big
     // zs = round(−s·z) in the output format, for the orders that add a scaled zero point.
     const zs = spec.order === 'sub-mul' ? undefined : decode(out, mul(out, s!, negate(z!), spec.policy).code);
     const lane = (code: number): number => {
+      if (fast) {
+        // The same arithmetic in doubles, where every product is exact (encodeNumber = encode then).
+        let x = decodeNumber(element, code);
+        if (zeroFormat !== undefined) x -= decodeNumber(zeroFormat, inputs.zero);
+        if (scaleFormat !== undefined) x *= decodeNumber(scaleFormat, inputs.scale);
+        if (spec.tensorScale) x *= decodeNumber(fp32, inputs.tensorScale);
+        return encodeNumber(out, x, spec.policy).code;
+      }
       const q = decode(element, code);
       if (spec.order === 'fma') return fma(out, q, s!, zs!, spec.policy).code;
       if (spec.order === 'mul-add')
@@ -129,4 +156,16 @@ export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => big
     });
     return packed;
   };
+}
+
+/** The widest significand (odd part) of any finite value of the format, in bits. */
+function significandBits(format: Format): number {
+  if (format.kind === 'float') return format.mantBits + 1;
+  if (format.kind === 'int') return format.bits;
+  let bits = 0;
+  for (let c = 0; c < 2 ** formatBits(format); c++) {
+    const v = decode(format, c);
+    if (v.kind === 'finite') bits = Math.max(bits, v.sig.toString(2).length);
+  }
+  return bits;
 }
