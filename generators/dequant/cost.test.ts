@@ -1,6 +1,6 @@
 // The cost targets on xc7 without DSPs (native Yosys, as the area baselines): INT4 → FP16
 // element conversion at most 20 LUTs per lane; MXFP4 with its E8M0 scale → FP16 at most 40 LUTs per
-// lane (a 32-lane block unit, shared per-word logic included).
+// lane (measured on 8 lanes, shared per-word logic included: a 32-lane block unit amortizes it further).
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
