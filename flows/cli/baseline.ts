@@ -42,6 +42,7 @@ export function registerBaseline(program: Command): void {
           workRoot,
           jobs: Number(o.jobs),
           fmax: (o.update ?? false) && o.fmax,
+          ...(old === undefined || old.engine !== engine ? {} : { previous: old }),
           onStep: (ip, step) => process.stderr.write(`baseline: ${ip}: ${step}\n`),
         });
         for (const note of notes) process.stderr.write(`baseline: ${note}\n`);

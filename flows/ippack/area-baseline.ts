@@ -77,6 +77,11 @@ export interface MeasureOptions {
   jobs: number;
   /** Also measure Fmax (skipped with a note when nextpnr-ice40 is missing). */
   fmax: boolean;
+  /**
+   * Figures recorded before, with the same engine and Yosys version: an IP whose synthesis fingerprints
+   * are unchanged keeps its area (and Fmax) instead of being synthesized and placed again.
+   */
+  previous?: Baselines;
   onStep?: (ip: string, step: string) => void;
 }
 
@@ -108,6 +113,24 @@ export async function measureBaselines(
       throw new Error(`${entry.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const workDir = join(options.workRoot, entry.name);
+    const before = options.previous?.yosys === yosys ? options.previous.ips[entry.name] : undefined;
+    const unchanged = (t: (typeof BASELINE_TARGETS)[number]) =>
+      before?.keys?.[t] !== undefined && before.keys[t] === synthesisKey(target, t);
+    if (
+      kind !== 'fmax' &&
+      unchanged(kind as (typeof BASELINE_TARGETS)[number]) &&
+      before?.area[kind as (typeof BASELINE_TARGETS)[number]] !== undefined
+    ) {
+      return {
+        ip: entry.name,
+        kind,
+        area: before.area[kind as (typeof BASELINE_TARGETS)[number]]!,
+        key: before.keys![kind as (typeof BASELINE_TARGETS)[number]]!,
+      };
+    }
+    if (kind === 'fmax' && before?.fmaxMhz !== undefined && BASELINE_TARGETS.every(unchanged)) {
+      return { ip: entry.name, kind, fmax: before.fmaxMhz };
+    }
     if (kind !== 'fmax') {
       const area = await measureArea(target, kind, options.engine, workDir);
       return { ip: entry.name, kind, area, key: synthesisKey(target, kind) };
