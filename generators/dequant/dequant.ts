@@ -48,7 +48,8 @@ import {
   type ZeroPointName,
 } from './elements.ts';
 import { exactSum } from './float-add.ts';
-import { laneSlots, PACKINGS, type Packing } from './lane-slots.ts';
+import { floatFields, fromFields, laneStage, type Fields } from './stage-modules.ts';
+import { laneGroupSize, laneSlots, PACKINGS, type Packing } from './lane-slots.ts';
 import { exactProduct, negated } from './product.ts';
 import { sharedExponentLanes, sharedExponentPlan, type SharedExponentPlan } from './shared-exponent.ts';
 
@@ -320,15 +321,6 @@ export const dequant: Generator<typeof dequantParams> = {
       const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor');
       scale = normalize(exactProduct(scale!, tensor, 'scales'), 'scales_norm');
     }
-    const table =
-      element.format.kind === 'codebook'
-        ? codebookEntries(
-            m,
-            element.selector?.candidates(r.specialValues) ?? [element.format],
-            selector,
-            element.selector?.port ?? 'cb',
-          )
-        : undefined;
     const fixedZero =
       zeroInput !== undefined && r.zeroPoint === 'fp16' && r.order === 'sub-mul'
         ? fixedZeroPoint(zeroInput, formatByName('fp16') as FloatFormat, 'zero')
@@ -347,82 +339,151 @@ export const dequant: Generator<typeof dequantParams> = {
     }
 
     // ---- lanes: every lane converts its own code; table: every possible code once per word, and each
-    // lane selects its code's entry.
+    // lane selects its code's entry. Each step is a module instantiated per lane (or entry).
     const convertCodes = (plan: Exclude<ArchitecturePlan, { kind: 'shared-exponent' }>): Signal[] => {
-      const items =
+      const items: Fields[] =
         plan.kind === 'table'
-          ? Array.from({ length: plan.entries }, (_, c) => ({
-              code: m.constant(c, UInt(element.bits)),
-              prefix: `e${c}`,
-            }))
-          : codes.map((code, lane) => ({ code, prefix: `l${lane}` }));
-
-      const decoded = items.map(({ code, prefix }) => {
-        if (table !== undefined) return decodeTable(code, table, prefix);
-        if (zeroInput !== undefined && r.order === 'sub-mul') {
-          const q = element.format as IntFormat;
-          return fixedZero !== undefined
-            ? decodeIntMinusFixed(code, q, fixedZero, zeroSign, prefix)
-            : decodeIntMinusInt(code, q, zeroInput, formatByName(r.zeroPoint) as IntFormat, zeroSign, prefix);
+          ? Array.from({ length: plan.entries }, (_, c) => ({ code: m.constant(c, UInt(element.bits)) }))
+          : sliceCodes().map((code) => ({ code }));
+      const subtractsZero = zeroInput !== undefined && r.order === 'sub-mul';
+      const decodeShared: Fields = {
+        ...(selector !== undefined ? { sel: selector } : {}),
+        ...(subtractsZero && fixedZero === undefined ? { zero: zeroInput } : {}),
+        ...(fixedZero === undefined
+          ? {}
+          : {
+              zfixed: fixedZero.fixed,
+              znan: fixedZero.isNaN,
+              zinf: fixedZero.isInf,
+              zsign: fixedZero.sign,
+              znegzero: fixedZero.isNegativeZero,
+            }),
+      };
+      const decoded = laneStage(m, 'decode', items, decodeShared, (x) => {
+        const code = x.code!;
+        if (element.format.kind === 'codebook') {
+          const candidates = element.selector?.candidates(r.specialValues) ?? [element.format];
+          return floatFields(
+            '',
+            decodeTable(code, codebookEntries(code.builder, candidates, x.sel, 'cb'), 'd'),
+          );
         }
-        return decodeScalar(code, element.format, prefix);
+        const q = element.format as IntFormat;
+        if (subtractsZero && fixedZero !== undefined) {
+          const zero = { ...fixedZero, fixed: x.zfixed!, isNaN: x.znan!, isInf: x.zinf!, sign: x.zsign! };
+          return floatFields(
+            '',
+            decodeIntMinusFixed(code, q, { ...zero, isNegativeZero: x.znegzero! }, zeroSign, 'd'),
+          );
+        }
+        if (subtractsZero)
+          return floatFields(
+            '',
+            decodeIntMinusInt(code, q, x.zero!, formatByName(r.zeroPoint) as IntFormat, zeroSign, 'd'),
+          );
+        return floatFields('', decodeScalar(code, element.format, 'd'));
       });
       cut.at('decode');
 
       // ---- Scale (exact), then round once (or add the scaled zero point first)
-      const products = decoded.map((v, i) =>
-        scale === undefined ? v : exactProduct(v, scale, `${items[i]!.prefix}_prod`),
-      );
+      let leadingZeros = 0;
+      const products =
+        scale === undefined
+          ? decoded
+          : laneStage(m, 'scale', decoded, floatFields('s_', scale), (x) => {
+              const product = exactProduct(fromFields('', x), fromFields('s_', x), 'p');
+              leadingZeros = product.maxLeadingZeros ?? 0;
+              return floatFields('', product);
+            });
       // (A table's cut goes after its entries, so that the lanes' selects start a stage of their own.)
       if (plan.kind === 'lanes') cut.at('product');
-      const converted = products.map((product, i) => {
-        const prefix = items[i]!.prefix;
-        let value: NormalizedFloat = normalize(product, `${prefix}_prod_norm`);
-        if (scaledZero !== undefined) {
-          if (r.order === 'mul-add') {
-            const rounded = roundPack(value, out, policy, `${prefix}_qs_round`).code.named(`${prefix}_qs`);
-            value = decodeScalar(rounded, out, `${prefix}_qs`);
+      const flips = plan.kind === 'table' && plan.symmetric;
+      const converted = laneStage(
+        m,
+        'round',
+        products,
+        scaledZero === undefined ? {} : floatFields('z_', scaledZero),
+        (x) => {
+          let value: NormalizedFloat = normalize(
+            { ...fromFields('', x), maxLeadingZeros: leadingZeros },
+            'n',
+          );
+          if (scaledZero !== undefined) {
+            if (r.order === 'mul-add')
+              value = decodeScalar(roundPack(value, out, policy, 'qs_round').code.named('qs'), out, 'qs');
+            value = normalize(exactSum(value, fromFields('z_', x), zeroSign, 'sum'), 'sum_norm');
           }
-          value = normalize(exactSum(value, scaledZero, zeroSign, `${prefix}_sum`), `${prefix}_sum_norm`);
-        }
-        const code = roundPack(value, out, policy, `${prefix}_out`).code;
-        return { code: code.named(plan.kind === 'table' ? `${prefix}_w` : `w${i}`), isNaN: value.isNaN };
-      });
-      if (plan.kind === 'table') cut.at('product');
+          const code = roundPack(value, out, policy, 'out').code;
+          const fields: Fields = { code };
+          if (flips) fields.nan = value.isNaN;
+          return fields;
+        },
+      );
+      if (plan.kind === 'lanes') return converted.map((c, lane) => c.code!.named(`w${lane}`));
+      cut.at('product');
       // Table: each lane picks its code's entry; sign-symmetric tables hold magnitudes, the code's sign
       // bit flips the result's (a NaN keeps its canonical sign).
-      return plan.kind === 'lanes'
-        ? converted.map((c) => c.code)
-        : codes.map((code, lane) => {
-            if (!plan.symmetric)
-              return select(
-                code,
-                converted.map((c) => c.code),
-              ).named(`w${lane}`);
-            const index = code.slice(element.bits - 2, 0);
-            const entry = select(
-              index,
-              converted.map((c) => c.code),
-            ).named(`l${lane}_entry`);
-            const isNaN = select(
-              index,
-              converted.map((c) => c.isNaN),
-            );
-            const flip = code.msb().and(isNaN.not());
-            return entry.xor(cat(flip, m.constant(0, UInt(entry.width - 1)))).named(`w${lane}`);
+      const entries: Fields = Object.fromEntries(
+        converted.flatMap((c, i) => [
+          [`e${i}`, c.code!.named(`e${i}_w`)],
+          ...(flips ? [[`e${i}_nan`, c.nan!]] : []),
+        ]),
+      );
+      const group = laneGroupSize(slots);
+      const selectLane = (x: Fields, code: Signal): Signal => {
+        const list = converted.map((_, i) => x[`e${i}`]!);
+        if (!flips) return select(code, list);
+        const index = code.slice(element.bits - 2, 0);
+        const entry = select(index, list);
+        const isNaN = select(
+          index,
+          converted.map((_, i) => x[`e${i}_nan`]!),
+        );
+        const flip = code.msb().and(isNaN.not());
+        return entry.xor(cat(flip, code.builder.constant(0, UInt(entry.width - 1))));
+      };
+      const selected = laneStage(
+        m,
+        `select${group}`,
+        Array.from({ length: p.lanes / group }, (_, g) => ({
+          codes: word.slice(r.slotBits * group * (g + 1) - 1, r.slotBits * group * g),
+        })),
+        entries,
+        (x) => {
+          const ws = Array.from({ length: group }, (_, j) => {
+            const slot = slots[j]! % group;
+            return selectLane(
+              x,
+              x.codes!.slice(r.slotBits * slot + element.bits - 1, r.slotBits * slot),
+            ).named(`w${j}`);
           });
+          return { w: cat(...ws.reverse()) };
+        },
+      );
+      return selected.map((s, g) => s.w!.named(`w_group${g}`));
     };
     // ---- The codes to convert: each lane's, or (table) every possible code once per word
-    const codes = slots.map((slot, lane) =>
-      word.slice(slot * r.slotBits + element.bits - 1, slot * r.slotBits).named(`code${lane}`),
-    );
+    // (Sliced where first used: codes that wait in pipeline registers wait as part of the word.)
+    const sliceCodes = () =>
+      slots.map((slot, lane) =>
+        word.slice(slot * r.slotBits + element.bits - 1, slot * r.slotBits).named(`code${lane}`),
+      );
     const plan = architecturePlan(p, r, policy);
     let results: Signal[];
     if (plan.kind === 'shared-exponent') {
-      results = sharedExponentLanes(m, plan.plan, element.bits, codes, scale!, out, policy, {
-        before: () => cut.at('decode'),
-        after: () => cut.at('product'),
-      });
+      results = sharedExponentLanes(
+        m,
+        plan.plan,
+        element.bits,
+        { word, slots, slotBits: r.slotBits },
+        scale!,
+        out,
+        policy,
+        {
+          before: () => cut.at('decode'),
+          after: () => cut.at('product'),
+        },
+      );
     } else {
       results = convertCodes(plan);
     }

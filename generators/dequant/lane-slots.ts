@@ -14,3 +14,14 @@ export function laneSlots(lanes: number, packing: Packing): number[] {
     packing === 'sequential' ? j : 8 * Math.floor(j / 8) + AWQ_REVERSE_ORDER[j % 8]!,
   );
 }
+
+/**
+ * Lanes are built in groups of consecutive slots, at most 16 groups per word, so that the word's split
+ * and the output's join at the top level stay short. Returns the group size; lane j of a group sits
+ * in the group's slot `slots[j] mod size` (AWQ interleaves within groups of 8).
+ */
+export function laneGroupSize(slots: readonly number[]): number {
+  const sequential = slots.every((slot, j) => slot === j);
+  if (!sequential) return 8;
+  return [1, 2, 4, 8].find((k) => slots.length % k === 0 && slots.length / k <= 16) ?? 8;
+}

@@ -18,6 +18,8 @@ import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import type { DecodedValue } from './element-decode.ts';
 import { lookup, romModule, tabulate, TABULATE_MAX_BITS, type Rom } from './tabulate.ts';
+import { laneGroupSize } from './lane-slots.ts';
+import { laneStage, type Fields } from './stage-modules.ts';
 
 /** Per code of the element: what the decoder makes of it. */
 interface CodeInfo {
@@ -160,15 +162,16 @@ function outcomeRom(plan: SharedExponentPlan, out: FloatFormat, policy: Resolved
 }
 
 /**
- * Build the lanes: `codes` are the lanes' element codes, `scale` the decoded E8M0 scale (one-bit
- * significand). Returns each lane's output code; `cut` places the pipeline cut between the per-word
+ * Build the lanes: `codes` says where the lanes' element codes are, `scale` the decoded E8M0 scale (one-bit
+ * significand). Returns the output codes of the lane groups, lowest lanes first; `cut` places the pipeline cut between the per-word
  * table and the lanes.
  */
 export function sharedExponentLanes(
   m: ModuleBuilder,
   plan: SharedExponentPlan,
   bits: number,
-  codes: readonly Signal[],
+  /** The packed word and each lane's slot (the codes are sliced inside the lane groups). */
+  codes: { word: Signal; slots: readonly number[]; slotBits: number },
   scale: DecodedValue,
   out: FloatFormat,
   policy: ResolvedPolicy,
@@ -178,7 +181,6 @@ export function sharedExponentLanes(
   const cases = caseCodes(out);
   const elementTable = romModule(elementRom(plan, bits), `${m.name}_elem_rom`);
   const outcomeTable = romModule(outcomeRom(plan, out, policy), `${m.name}_out_rom`);
-  const elements = codes.map((code, lane) => lookup(m, elementTable, code, `elem${lane}`));
   cut.before();
 
   // Per word: each exponent's field and case.
@@ -215,23 +217,52 @@ export function sharedExponentLanes(
   });
   cut.after();
 
-  return elements.map((e, lane) => {
+  // Per lane (one module): the exponent's field and case, the mantissa ROM, the sign.
+  const shared: Fields = Object.fromEntries(
+    perExponent.flatMap((x, i) => [
+      [`t${i}_field`, x.field],
+      [`t${i}_case`, x.kase],
+    ]),
+  );
+  if (scale.sign.builder.constantValue(scale.sign.id) === undefined) shared.scale_sign = scale.sign;
+  const lane = (x: Fields, code: Signal, j: number): Signal => {
+    const e = lookup(code.builder, elementTable, code, `elem${j}`);
     const index = e.exp_index!;
     const field = select(
       index,
-      perExponent.map((x) => x.field),
-    ).named(`l${lane}_field`);
+      perExponent.map((_, i) => x[`t${i}_field`]!),
+    ).named(`l${j}_field`);
     const kase = select(
       index,
-      perExponent.map((x) => x.kase),
-    ).named(`l${lane}_case`);
-    const sign = e.sign!.xor(scale.sign);
-    const romIndex = plan.signed ? cat(kase, e.fraction!, e.zero!, sign) : cat(kase, e.fraction!, e.zero!);
-    const outcome = lookup(m, outcomeTable, romIndex, `outcome${lane}`);
+      perExponent.map((_, i) => x[`t${i}_case`]!),
+    ).named(`l${j}_case`);
+    const sign = (x.scale_sign === undefined ? e.sign! : e.sign!.xor(x.scale_sign)).named(`l${j}_sign`);
+    const zero = e.zero!;
+    const romIndex = plan.signed ? cat(kase, e.fraction!, zero, sign) : cat(kase, e.fraction!, zero);
+    const outcome = lookup(code.builder, outcomeTable, romIndex, `outcome${j}`);
     const outSign = plan.signed ? outcome.sign! : sign.and(outcome.keep_sign!);
     const outField = field
-      .and(cat(...Array.from({ length: out.expBits }, () => e.zero!.not())))
+      .and(cat(...Array.from({ length: out.expBits }, () => zero.not())))
       .or(outcome.field!);
-    return cat(outSign, outField, outcome.mant!).named(`w${lane}`);
-  });
+    return cat(outSign, outField, outcome.mant!).named(`w${j}`);
+  };
+  // Lanes in groups of consecutive slots (laneGroupSize), one module per group.
+  const { word, slots, slotBits } = codes;
+  const group = laneGroupSize(slots);
+  const groups = laneStage(
+    m,
+    `lanes${group}`,
+    Array.from({ length: slots.length / group }, (_, g) => ({
+      codes: word.slice(slotBits * group * (g + 1) - 1, slotBits * group * g),
+    })),
+    shared,
+    (x) => {
+      const ws = Array.from({ length: group }, (_, j) => {
+        const slot = slots[j]! % group; // AWQ interleaves within each group of 8 slots
+        return lane(x, x.codes!.slice(slotBits * slot + bits - 1, slotBits * slot), j);
+      });
+      return { w: cat(...ws.reverse()) };
+    },
+  );
+  return groups.map((g, i) => g.w!.named(`w_group${i}`));
 }
