@@ -278,6 +278,93 @@ export const CATALOG: readonly CatalogEntry[] = [
     description:
       'W4A16 MAC: asymmetric INT4 weights (AWQ zero point) × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
   },
+  {
+    name: 'dequant_int4_awq_fp16x8',
+    generator: 'dequant',
+    params: {
+      format: 'uint4',
+      zeroPoint: 'uint4',
+      packing: 'awq',
+      groupSize: 128,
+      lanes: 8,
+      scale: 'fp16',
+      outFormat: 'fp16',
+      latency: 2,
+    },
+    description:
+      'W4A16 dequantizer (AWQ): uint4 codes in AutoAWQ interleaved order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
+    verilatorRandom: 80_000,
+  },
+  {
+    name: 'dequant_int4_gptq_fp16x8',
+    generator: 'dequant',
+    params: {
+      format: 'uint4',
+      zeroPoint: 'uint4',
+      packing: 'sequential',
+      groupSize: 128,
+      lanes: 8,
+      scale: 'fp16',
+      outFormat: 'fp16',
+      latency: 2,
+    },
+    description:
+      'W4A16 dequantizer (GPTQ): uint4 codes in sequential order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
+    verilatorRandom: 80_000,
+  },
+  {
+    name: 'dequant_mxfp4_bf16x32',
+    generator: 'dequant',
+    params: { format: 'mxfp4', lanes: 32, outFormat: 'bf16', latency: 1 },
+    description:
+      'OCP MXFP4 block dequantizer: 32 E2M1 codes × their E8M0 scale → BF16, one block per cycle (exponent add only)',
+    verilatorRandom: 80_000,
+  },
+  {
+    name: 'dequant_nvfp4_fp16x16',
+    generator: 'dequant',
+    params: { format: 'nvfp4', tensorScale: true, lanes: 16, outFormat: 'fp16', latency: 2, ready: true },
+    description:
+      'NVFP4 block dequantizer: 16 E2M1 codes × E4M3 block scale × FP32 tensor scale → FP16 (one rounding), valid/ready',
+    verilatorRandom: 80_000,
+  },
+  {
+    name: 'dequant_razer_fp4_fp16x8',
+    generator: 'dequant',
+    params: {
+      format: 'razer_kernel',
+      groupSize: 128,
+      lanes: 8,
+      scale: 'fp16',
+      outFormat: 'fp16',
+      latency: 1,
+    },
+    description:
+      "RaZeR FP4 (v1 GEMV kernel layout): 8 codes, the group's 2-bit special-value index (±5, ±8) and FP16 scale → FP16",
+    verilatorRandom: 80_000,
+  },
+  {
+    name: 'dequant_nf4_fp16x8',
+    generator: 'dequant',
+    params: { format: 'nf4', groupSize: 64, lanes: 8, scale: 'fp16', outFormat: 'fp16', latency: 2 },
+    description: 'NF4 (QLoRA float32 code table) × FP16 block scale → FP16, one rounding, 8 lanes',
+    verilatorRandom: 80_000,
+  },
+  {
+    name: 'dequant_e4m3fn_bf16x4',
+    generator: 'dequant',
+    params: { format: 'e4m3fn', lanes: 4, scale: 'bf16', outFormat: 'bf16', latency: 2 },
+    description: 'FP8 E4M3 weights × BF16 group scale → BF16, 4 lanes',
+    verilatorRandom: 80_000,
+  },
+  {
+    name: 'dequant_mxint8_fp32x4',
+    generator: 'dequant',
+    params: { format: 'mxint8', lanes: 4, outFormat: 'fp32', latency: 1 },
+    description:
+      'OCP MXINT8 dequantizer: int8·2^-6 codes × E8M0 scale → FP32 (exact unless subnormal), 4 lanes',
+    verilatorRandom: 80_000,
+  },
 ];
 
 export function catalogEntry(name: string): CatalogEntry | undefined {
