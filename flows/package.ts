@@ -85,8 +85,10 @@ export async function buildPackage(
 
     await mkdir(join(staging, 'doc'), { recursive: true });
     const wave = handshakeWave(target.module);
-    await writeFile(join(staging, 'doc', 'handshake.json'), JSON.stringify(wave, null, 2) + '\n');
-    await writeFile(join(staging, 'doc', 'handshake.svg'), renderWaveSvg(wave));
+    if (wave !== undefined) {
+      await writeFile(join(staging, 'doc', 'handshake.json'), JSON.stringify(wave, null, 2) + '\n');
+      await writeFile(join(staging, 'doc', 'handshake.svg'), renderWaveSvg(wave));
+    }
     const schematic = await renderSchematic(
       rtlFiles.map((f) => join(staging, f)),
       target.module.name,

@@ -1,4 +1,5 @@
 import { dequant } from './dequant/dequant.ts';
+import { gemv } from './gemv/gemv.ts';
 import type { Generator } from './generator.ts';
 import { dot } from './mac/dot.ts';
 import { fpMac } from './mac/fp_mac.ts';
@@ -22,6 +23,7 @@ export const GENERATORS: readonly Generator[] = [
   dot,
   mixedMac,
   dequant,
+  gemv,
 ] as unknown as Generator[];
 
 export function generatorByName(name: string): Generator | undefined {

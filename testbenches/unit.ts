@@ -3,6 +3,9 @@ import type { UnitUnderTest } from './sim/types.ts';
 
 /** What a simulator needs to know of a module: its data ports, timing and the files that define it. */
 export function unitUnderTest(module: Module, files: string[]): UnitUnderTest {
+  const timing = module.timing;
+  if (timing.kind === 'sequential')
+    throw new Error(`${module.name} is sequential: it has a stream testbench, not a vector testbench`);
   const data = (direction: 'input' | 'output') =>
     module.ports
       .filter((p) => p.direction === direction && !isControlPort(p.name))
@@ -12,7 +15,7 @@ export function unitUnderTest(module: Module, files: string[]): UnitUnderTest {
     files,
     inputs: data('input'),
     outputs: data('output'),
-    timing: module.timing,
+    timing,
     module,
   };
 }

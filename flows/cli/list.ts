@@ -17,7 +17,7 @@ export function registerList(program: Command): void {
           ip: e.name,
           generator: e.generator,
           module: t.module.name,
-          latency: timing.kind === 'comb' ? 0 : timing.latency,
+          latency: timing.kind === 'pipelined' ? timing.latency : timing.kind === 'comb' ? 0 : null,
           description: e.description,
         };
       });

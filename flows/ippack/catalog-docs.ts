@@ -37,7 +37,9 @@ export function renderCatalogDocs(
       latency:
         m.timing.kind === 'comb'
           ? '0 (comb.)'
-          : `${m.timing.latency}${m.timing.ready ? ', valid/ready' : ''}`,
+          : m.timing.kind === 'sequential'
+            ? 'streams'
+            : `${m.timing.latency}${m.timing.ready ? ', valid/ready' : ''}`,
       ice40: area('ice40'),
       xc7: area('xc7'),
       fmax: base?.fmaxMhz === undefined ? '–' : base.fmaxMhz.toFixed(1),

@@ -55,6 +55,16 @@ export function timingText(timing: Timing): { latency: string; throughput: strin
       handshake: 'None: plain input and output ports.',
     };
   }
+  if (timing.kind === 'sequential') {
+    return {
+      latency:
+        'Data dependent: see the generator README for the cycles from start to the first and last result.',
+      throughput:
+        'Set by the streams: every stream moves one beat per cycle when valid and ready are both high.',
+      handshake:
+        'AXI4-Stream style valid/ready with tlast on every stream, and start/busy/done/error control; no in_valid/out_valid.',
+    };
+  }
   const l = timing.latency;
   const cycles = `${l} clock cycle${l === 1 ? '' : 's'}`;
   return {

@@ -8,11 +8,13 @@ import { isControlPort, type Module, type Timing } from '../../generators/hdl/ir
  * bitsmith's testbenches check: a vector accepted at edge t comes out at edge t + latency, counting
  * only cycles that advance (a cycle with out_valid && !out_ready freezes every stage).
  */
-export function handshakeWave(module: Module): WaveJson {
+export function handshakeWave(module: Module): WaveJson | undefined {
   const inputs = module.ports.filter((p) => p.direction === 'input' && !isControlPort(p.name));
   const outputs = module.ports.filter((p) => p.direction === 'output' && !isControlPort(p.name));
   const timing = module.timing;
   if (timing.kind === 'comb') return combWave(inputs, outputs);
+  // Streams have a wave per stream and job: the generator README shows them.
+  if (timing.kind === 'sequential') return undefined;
   return pipelinedWave(timing, inputs, outputs);
 }
 

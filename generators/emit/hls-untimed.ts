@@ -245,6 +245,7 @@ class Untimer {
     return {
       name: this.m.name,
       origin: this.m.origin,
+      memories: [],
       ports,
       nodes,
       registers: registerList.map((r) => {

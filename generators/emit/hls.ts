@@ -34,6 +34,11 @@ export function emitHls(top: Module): HlsFile[] {
  * pipeline and latency pragmas; an 'inline' one (an instance, a kernel of a loop) `#pragma HLS INLINE`.
  */
 export function emitHlsModuleFiles(m: Module, role: 'top' | 'inline'): HlsFile[] {
+  if (m.timing.kind === 'sequential' || m.memories.length > 0) {
+    throw new Error(
+      `${m.name} is a sequential module with its own stream handshakes: its HLS C++ is a loop-level design (generators/emit/hls-loop.ts)`,
+    );
+  }
   const untimed = untimedModule(m);
   return [
     { fileName: `${m.name}.h`, text: emitHlsHeader(untimed) },
@@ -124,7 +129,7 @@ function emitHlsSource(m: Module, role: 'top' | 'inline'): string {
 
 function functionDoc(m: Module): string[] {
   const t = m.timing;
-  if (t.kind === 'comb') return ['Combinational: one call computes the outputs of one vector.'];
+  if (t.kind !== 'pipelined') return ['Combinational: one call computes the outputs of one vector.'];
   const lines = [
     `Untimed function of a pipelined unit (RTL latency ${t.latency}${t.ready ? ', valid/ready' : ''}): one call takes`,
     'one accepted vector and returns its outputs; the pipeline registers of the RTL are not modelled.',
@@ -327,7 +332,7 @@ class FunctionEmitter {
 
   private toolPragmas(): string[] {
     if (this.role === 'inline') return ['#pragma HLS INLINE'];
-    const t = this.m.timing;
+    const t = this.m.timing.kind === 'pipelined' ? this.m.timing : ({ kind: 'comb' } as const);
     const lines: string[] = [];
     const control = t.kind === 'comb' ? 'ap_ctrl_none' : t.ready ? 'ap_ctrl_chain' : 'ap_ctrl_hs';
     lines.push(`#pragma HLS INTERFACE mode=${control} port=return`);
@@ -585,6 +590,8 @@ class FunctionEmitter {
       case 'input':
       case 'instout':
         return this.local.get(n.id)!;
+      case 'memrd':
+        throw new Error(`${this.m.name}: memories have no untimed HLS form`);
     }
     throw new Error(`unreachable: ${n.kind}`);
   }

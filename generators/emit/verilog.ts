@@ -46,7 +46,7 @@ const BINARY: Readonly<Record<string, string>> = {
 const RELATIONAL: Readonly<Record<string, string>> = { lt: '<', le: '<=', gt: '>', ge: '>=' };
 
 /** Kinds whose expression needs no parentheses when it is an operand. */
-const ATOMIC = new Set(['slice', 'zext', 'sext', 'concat', 'const', 'reg', 'input', 'instout']);
+const ATOMIC = new Set(['slice', 'zext', 'sext', 'concat', 'const', 'reg', 'input', 'instout', 'memrd']);
 /** Kinds whose operand must be a plain name (Verilog-2005 cannot index an expression). */
 const NEEDS_NAMED_OPERAND = new Set(['slice', 'sext', 'mul']);
 
@@ -82,6 +82,7 @@ class ModuleEmitter {
       this.uses[r.next]!++;
       if (r.enable !== undefined) this.uses[r.enable]!++;
     }
+    for (const mem of m.memories) for (const id of Object.values(mem.write)) this.uses[id]!++;
     for (const p of m.ports) if (p.driver !== undefined) this.uses[p.driver]!++;
     for (const p of m.ports) {
       if (p.direction === 'output' && p.driver !== undefined && m.nodes[p.driver]!.name === p.name) {
@@ -121,6 +122,10 @@ class ModuleEmitter {
       for (const n of regs) lines.push(`reg  ${range(n.type.width).padEnd(8)} ${n.name};${signedNote(n)}`);
       lines.push('');
     }
+    for (const mem of this.m.memories) {
+      lines.push(`// Memory: ${mem.depth} words of ${mem.type.width} bits`);
+      lines.push(`reg  ${range(mem.type.width).padEnd(8)} ${mem.name} [0:${mem.depth - 1}];`, '');
+    }
     const instOutputs = this.m.nodes.filter((n) => n.kind === 'instout');
     for (const n of instOutputs)
       lines.push(`wire ${range(n.type.width).padEnd(8)} ${this.wireName.get(n.id)};${signedNote(n)}`);
@@ -155,6 +160,15 @@ class ModuleEmitter {
     }
 
     lines.push(...this.registerBlocks());
+    for (const mem of this.m.memories) {
+      const w = mem.write;
+      lines.push(
+        'always @(posedge clk) begin',
+        `    if (${this.operand(w.enable)}) ${mem.name}[${this.operand(w.address)}] <= ${this.operand(w.data)};`,
+        'end',
+        '',
+      );
+    }
 
     const outputs = this.m.ports.filter((p) => p.direction === 'output');
     const assigns = outputs
@@ -349,6 +363,8 @@ class ModuleEmitter {
       case 'input':
       case 'instout':
         return this.wireName.get(n.id) ?? n.name!;
+      case 'memrd':
+        return `${this.m.memories[n.mem!]!.name}[${this.arg(n, 0)}]`;
       case 'const':
         return literal(n.value!, n.type.width);
     }
@@ -385,6 +401,7 @@ class ModuleEmitter {
       reference(r.next, undefined);
       if (r.enable !== undefined) reference(r.enable, undefined);
     }
+    for (const mem of this.m.memories) for (const id of Object.values(mem.write)) reference(id, undefined);
     const used = (id: number): bigint =>
       fully[id] ? (1n << BigInt(this.m.nodes[id]!.type.width)) - 1n : (partial.get(id) ?? 0n);
     const unused: string[] = [];

@@ -12,6 +12,7 @@ type Compute = (values: bigint[]) => bigint;
 export class Evaluator {
   private readonly values: bigint[];
   private readonly state: bigint[];
+  private readonly memories: bigint[][];
   private readonly computes: (Compute | undefined)[];
   private readonly inputs = new Map<string, bigint>();
   private readonly inputNodes = new Map<string, number[]>();
@@ -22,7 +23,8 @@ export class Evaluator {
   constructor(readonly module: Module) {
     this.values = new Array<bigint>(module.nodes.length).fill(0n);
     this.state = module.registers.map((r) => r.reset ?? 0n);
-    this.computes = module.nodes.map((n) => compileNode(module, n, this.state));
+    this.memories = module.memories.map((mem) => new Array<bigint>(mem.depth).fill(0n));
+    this.computes = module.nodes.map((n) => compileNode(module, n, this.state, this.memories));
     for (const p of module.ports) if (p.direction === 'input') this.inputs.set(p.name, 0n);
     for (const n of module.nodes) {
       if (n.kind === 'input') this.inputNodes.set(n.port!, [...(this.inputNodes.get(n.port!) ?? []), n.id]);
@@ -75,7 +77,17 @@ export class Evaluator {
       if (r.enable !== undefined && this.values[r.enable] !== 1n) return this.state[i]!;
       return this.values[r.next]!;
     });
+    const writes = this.module.memories.map((mem) => {
+      const w = mem.write;
+      return this.values[w.enable] === 1n
+        ? [Number(this.values[w.address]!), this.values[w.data]!]
+        : undefined;
+    });
     next.forEach((v, i) => (this.state[i] = v));
+    writes.forEach((write, i) => {
+      if (write !== undefined && write[0]! < this.memories[i]!.length)
+        this.memories[i]![write[0] as number] = write[1] as bigint;
+    });
     this.cycles++;
     this.dirty = true;
   }
@@ -102,7 +114,7 @@ export class Evaluator {
 export function foldConstants(module: Module, constant: readonly boolean[]): bigint[] {
   const values: bigint[] = [];
   for (const n of module.nodes) {
-    if (constant[n.id]) values[n.id] = compileNode(module, n, [])!(values);
+    if (constant[n.id]) values[n.id] = compileNode(module, n, [], [])!(values);
   }
   return values;
 }
@@ -111,7 +123,7 @@ function mask(width: number): bigint {
   return (1n << BigInt(width)) - 1n;
 }
 
-function compileNode(module: Module, n: Node, state: bigint[]): Compute | undefined {
+function compileNode(module: Module, n: Node, state: bigint[], memories: bigint[][]): Compute | undefined {
   const w = n.type.width;
   const m = mask(w);
   const [a, b, c] = n.args as [number, number, number];
@@ -208,6 +220,10 @@ function compileNode(module: Module, n: Node, state: bigint[]): Compute | undefi
     }
     case 'instout':
       return compileInstanceOutput(module, n);
+    case 'memrd': {
+      const words = memories[n.mem!]!;
+      return (v) => words[Number(v[a]!)] ?? 0n;
+    }
   }
 }
 
@@ -246,6 +262,8 @@ export function runVectors(module: Module, stimulus: bigint[][], options: Vector
       return sample();
     });
   }
+  if (module.timing.kind === 'sequential')
+    throw new HdlError(`'${module.name}' is sequential: drive its streams cycle by cycle with an Evaluator`);
   const hasReady = module.timing.ready;
   if (hasReady) ev.set('out_ready', 1n);
   ev.reset();

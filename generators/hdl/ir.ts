@@ -41,7 +41,8 @@ export type NodeKind =
   | 'orr'
   | 'xorr'
   | 'reg'
-  | 'instout';
+  | 'instout'
+  | 'memrd';
 
 export interface Node {
   readonly id: number;
@@ -56,10 +57,11 @@ export interface Node {
   readonly lo?: number;
   /** shl/shr/sra by a constant amount (a variable amount is args[1]). */
   readonly amount?: number;
-  /** input: port name; reg: register index; instout: instance index and port name. */
+  /** input: port name; reg: register index; instout: instance index and port name; memrd: memory index. */
   readonly port?: string;
   readonly reg?: number;
   readonly inst?: number;
+  readonly mem?: number;
   /** The name this value keeps in every back end, when the designer gave one. */
   name?: string;
   /** Pipeline stage in which the value is computed (0 before any stage cut). */
@@ -89,6 +91,20 @@ export interface Register {
   readonly read: number;
 }
 
+/**
+ * A word-addressed memory with one write port, written at the clock edge, and combinational reads
+ * (memrd nodes, address in args[0]). A read that feeds a register becomes a synchronous read port:
+ * the shape Yosys maps to block RAM. Contents start undefined (0 in the evaluator).
+ */
+export interface Memory {
+  readonly name: string;
+  /** Type of one word. */
+  readonly type: HdlType;
+  readonly depth: number;
+  /** Node ids of the write port: 1-bit enable, address, data. */
+  readonly write: { readonly enable: number; readonly address: number; readonly data: number };
+}
+
 export interface Instance {
   readonly name: string;
   readonly module: Module;
@@ -98,8 +114,12 @@ export interface Instance {
   readonly outputs: ReadonlyMap<string, number>;
 }
 
-/** Timing of a module as seen from its ports. */
-export type Timing = { kind: 'comb' } | { kind: 'pipelined'; latency: number; ready: boolean };
+/**
+ * Timing of a module as seen from its ports. A sequential module has clk and rst only and drives its
+ * own handshakes (streams, start/done); its registers load every cycle unless given a load condition.
+ */
+export type Timing =
+  { kind: 'comb' } | { kind: 'pipelined'; latency: number; ready: boolean } | { kind: 'sequential' };
 
 export interface Module {
   readonly name: string;
@@ -109,6 +129,7 @@ export interface Module {
   readonly nodes: readonly Node[];
   readonly registers: readonly Register[];
   readonly instances: readonly Instance[];
+  readonly memories: readonly Memory[];
   readonly timing: Timing;
 }
 
@@ -147,7 +168,7 @@ export function moduleHierarchy(top: Module): Module[] {
 export function constantNodes(nodes: readonly { kind: NodeKind; args: readonly number[] }[]): boolean[] {
   const constant: boolean[] = [];
   nodes.forEach((n, i) => {
-    const source = n.kind === 'input' || n.kind === 'reg' || n.kind === 'instout';
+    const source = n.kind === 'input' || n.kind === 'reg' || n.kind === 'instout' || n.kind === 'memrd';
     constant[i] = n.kind === 'const' || (!source && n.args.length > 0 && n.args.every((a) => constant[a]));
   });
   return constant;

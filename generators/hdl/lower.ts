@@ -2,6 +2,7 @@ import { HdlError } from './errors.ts';
 import {
   constantNodes,
   type Instance,
+  type Memory,
   type Module,
   type Node,
   type NodeKind,
@@ -23,6 +24,7 @@ export interface DraftNode {
   port?: string | undefined;
   reg?: number | undefined;
   inst?: number | undefined;
+  mem?: number | undefined;
   name?: string | undefined;
   stage: number;
 }
@@ -58,6 +60,7 @@ export function draftNode(
     port: extra.port,
     reg: extra.reg,
     inst: extra.inst,
+    mem: extra.mem,
     name: extra.name,
     stage,
   };
@@ -70,8 +73,11 @@ export interface DraftModule {
   nodes: DraftNode[];
   registers: DraftRegister[];
   instances: { name: string; module: Module; inputPorts: string[]; outputs: Map<string, number> }[];
+  memories: Memory[];
   latency: number;
   ready: boolean;
+  /** clk and rst only: no valid chain; registers load every cycle unless given a condition. */
+  sequential: boolean;
 }
 
 /** A register of the lowered module before renumbering. */
@@ -100,6 +106,9 @@ export function lowerStages(draft: DraftModule): Module {
     ...(r.reset === undefined ? {} : { reset: r.reset }),
   }));
   const latency = draft.latency;
+  if (draft.sequential) return lowerSequential(draft, nodes, registers);
+  if (draft.memories.length > 0)
+    throw new HdlError(`module '${draft.name}': memories need a sequential module (no stage cuts)`);
   const clocked = latency > 0 || draft.registers.length > 0;
   if (draft.ready && !clocked) {
     throw new HdlError(`module '${draft.name}': valid/ready backpressure needs stage cuts or registers`);
@@ -245,19 +254,42 @@ export function lowerStages(draft: DraftModule): Module {
     p.direction === 'output' && p.driver !== undefined ? { ...p, driver: delayed(p.driver, latency) } : p,
   );
 
-  const instanceInputs = draft.instances.map((inst) => {
-    const first = nodes[[...inst.outputs.values()][0]!]!;
-    return new Map(inst.inputPorts.map((port, i) => [port, first.args[i]!]));
-  });
-
   return finish(
     draft,
     nodes,
     registers,
     [...controlPortsIn, ...dataPorts, ...controlPortsOut],
-    instanceInputs,
-    clocked,
+    instanceInputs(draft, nodes),
+    clocked ? { kind: 'pipelined', latency: draft.latency, ready: draft.ready } : { kind: 'comb' },
   );
+}
+
+/** A sequential module: clk and rst, and registers loaded when their condition holds (or always). */
+function lowerSequential(draft: DraftModule, nodes: DraftNode[], registers: LoweredRegister[]): Module {
+  if (draft.latency > 0 || draft.ready) {
+    throw new HdlError(
+      `module '${draft.name}': a sequential module has no stage cuts or pipeline handshake; use registers`,
+    );
+  }
+  for (const r of draft.registers) {
+    const reg = registers[nodes[r.read]!.reg!]!;
+    reg.next = r.next!;
+    if (r.when !== undefined) reg.enable = r.when;
+  }
+  const control: Port[] = [
+    { name: 'clk', direction: 'input', type: UInt(1), doc: 'clock, rising edge' },
+    { name: 'rst', direction: 'input', type: UInt(1), doc: 'synchronous reset, active high' },
+  ];
+  return finish(draft, nodes, registers, [...control, ...draft.ports], instanceInputs(draft, nodes), {
+    kind: 'sequential',
+  });
+}
+
+function instanceInputs(draft: DraftModule, nodes: DraftNode[]): Map<string, number>[] {
+  return draft.instances.map((inst) => {
+    const first = nodes[[...inst.outputs.values()][0]!]!;
+    return new Map(inst.inputPorts.map((port, i) => [port, first.args[i]!]));
+  });
 }
 
 /** Sort nodes topologically, renumber them, check names, and freeze the module. */
@@ -267,7 +299,7 @@ function finish(
   registers: LoweredRegister[],
   ports: Port[],
   instanceInputs: Map<string, number>[],
-  clocked: boolean,
+  timing: Module['timing'],
 ): Module {
   // Keep only what reaches a port or a live register, so unused logic leaves no trace.
   const live = new Uint8Array(nodes.length);
@@ -277,6 +309,8 @@ function finish(
     for (const a of nodes[id]!.args) mark(a);
   };
   for (const p of ports) if (p.driver !== undefined) mark(p.driver);
+  // A memory that some live logic reads keeps its write port alive.
+  const memoryRead = new Uint8Array(draft.memories.length);
   for (let changed = true; changed;) {
     changed = false;
     for (const r of registers) {
@@ -286,6 +320,13 @@ function finish(
           changed = true;
         }
       }
+    }
+    for (const n of nodes) {
+      if (n.kind !== 'memrd' || !live[n.id] || memoryRead[n.mem!]) continue;
+      memoryRead[n.mem!] = 1;
+      const w = draft.memories[n.mem!]!.write;
+      for (const id of [w.enable, w.address, w.data]) mark(id);
+      changed = true;
     }
   }
   // Topological order that follows the order the generator wrote things in, so the emitted text reads the same way.
@@ -331,6 +372,10 @@ function finish(
       [...inst.outputs].filter(([, id]) => renumber.has(id)).map(([port, id]) => [port, map(id)]),
     ),
   }));
+  const memories: Memory[] = draft.memories.map((mem) => ({
+    ...mem,
+    write: { enable: map(mem.write.enable), address: map(mem.write.address), data: map(mem.write.data) },
+  }));
   checkNames(draft.name, finalNodes, finalPorts, instances);
   return {
     name: draft.name,
@@ -339,7 +384,8 @@ function finish(
     nodes: finalNodes,
     registers: finalRegisters,
     instances,
-    timing: clocked ? { kind: 'pipelined', latency: draft.latency, ready: draft.ready } : { kind: 'comb' },
+    memories,
+    timing,
   };
 }
 

@@ -1,5 +1,5 @@
 import { HdlError } from './errors.ts';
-import type { Instance, Module, Node, NodeKind, Port, Register } from './ir.ts';
+import type { Instance, Memory, Module, Node, NodeKind, Port, Register } from './ir.ts';
 import { isControlPort } from './ir.ts';
 import { draftNode, lowerStages, type DraftModule, type DraftNode, type DraftRegister } from './lower.ts';
 import { Signal, constantBits } from './signal.ts';
@@ -8,6 +8,34 @@ import { typeName, type HdlType } from './types.ts';
 export interface ModuleOptions {
   /** Add valid/ready backpressure (in_ready, out_ready); a stall freezes every stage. */
   ready?: boolean;
+  /**
+   * clk and rst only, no valid chain and no stage cuts: registers load every cycle unless given a
+   * condition, and the module drives its own handshakes (streams, start/done). Needed for memories.
+   */
+  sequential?: boolean;
+}
+
+/** A memory being built: combinational reads anywhere, one write port set once. */
+export class MemoryHandle {
+  constructor(
+    private readonly builder: ModuleBuilder,
+    readonly index: number,
+    readonly name: string,
+    readonly type: HdlType,
+    readonly depth: number,
+  ) {}
+
+  /** The word at `address`; register it (load it when needed) to get a block-RAM read port. */
+  read(address: Signal): Signal {
+    this.builder.check(address);
+    this.builder.checkMemoryAddress(this.index, address);
+    return this.builder.node('memrd', this.type, [address.id], { mem: this.index });
+  }
+
+  /** Store `data` at `address` at the clock edge when `enable` is high. */
+  write(address: Signal, data: Signal, enable: Signal): void {
+    this.builder.setMemoryWrite(this.index, address, data, enable);
+  }
 }
 
 export interface RegisterOptions {
@@ -62,6 +90,7 @@ export class ModuleBuilder {
     inputPorts: string[];
     outputs: Map<string, number>;
   }[] = [];
+  private readonly memories: (Omit<Memory, 'write'> & { write?: Memory['write'] })[] = [];
   private readonly names = new Map<string, string>();
   private readonly portNames = new Set<string>();
   private currentStage = 0;
@@ -112,6 +141,45 @@ export class ModuleBuilder {
     const reset = options.reset === undefined ? undefined : constantBits(BigInt(options.reset), type);
     this.registers.push({ name, type, reset, read: id, stage: this.currentStage });
     return new RegisterSignal(this, id, type);
+  }
+
+  /** A memory of `depth` words; the module must be sequential. */
+  memory(name: string, type: HdlType, depth: number): MemoryHandle {
+    this.claimName(name, 'memory');
+    if (!this.options.sequential) {
+      throw new HdlError(`memory '${name}': memories need a sequential module (ModuleOptions.sequential)`);
+    }
+    if (!Number.isSafeInteger(depth) || depth < 2) {
+      throw new HdlError(`memory '${name}': depth ${depth} is not allowed; use an integer of 2 or more`);
+    }
+    this.memories.push({ name, type, depth });
+    return new MemoryHandle(this, this.memories.length - 1, name, type, depth);
+  }
+
+  /** Addresses have exactly the bits the depth needs, so that no simulator sees an index out of range. */
+  checkMemoryAddress(index: number, address: Signal): void {
+    const mem = this.memories[index]!;
+    const bits = Math.max(1, Math.ceil(Math.log2(mem.depth)));
+    if (address.width !== bits) {
+      throw new HdlError(
+        `memory '${mem.name}' of ${mem.depth} words takes ${bits}-bit addresses, but ${address.label} is given`,
+      );
+    }
+  }
+
+  setMemoryWrite(index: number, address: Signal, data: Signal, enable: Signal): void {
+    const mem = this.memories[index]!;
+    if (mem.write !== undefined) throw new HdlError(`memory '${mem.name}' already has its write port`);
+    for (const s of [address, data, enable]) this.check(s);
+    if (enable.width !== 1)
+      throw new HdlError(`memory '${mem.name}': the write enable ${enable.label} must be 1 bit`);
+    if (data.width !== mem.type.width) {
+      throw new HdlError(
+        `memory '${mem.name}' holds ${typeName(mem.type)} words but ${data.label} is written`,
+      );
+    }
+    this.checkMemoryAddress(index, address);
+    mem.write = { enable: enable.id, address: address.id, data: data.id };
   }
 
   /** Instantiate a combinational module; every input port must be connected with its exact type. */
@@ -214,6 +282,11 @@ export class ModuleBuilder {
       if (reg.next === undefined)
         throw new HdlError(`register '${reg.name}' in '${this.name}' never gets a next value`);
     }
+    const memories = this.memories.map((mem) => {
+      if (mem.write === undefined)
+        throw new HdlError(`memory '${mem.name}' in '${this.name}' is never written`);
+      return { ...mem, write: mem.write };
+    });
     this.built = true;
     const draft: DraftModule = {
       name: this.name,
@@ -222,8 +295,10 @@ export class ModuleBuilder {
       nodes: this.nodes,
       registers: this.registers,
       instances: this.instances,
+      memories,
       latency: this.currentStage,
       ready: this.options.ready ?? false,
+      sequential: this.options.sequential ?? false,
     };
     return lowerStages(draft);
   }

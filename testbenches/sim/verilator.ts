@@ -9,8 +9,8 @@ import { collectResult, prepareRun } from './simulation-run.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
 import { restoreRuntimeObjects, runtimeCacheKey, saveRuntimeObjects } from './verilator-runtime-cache.ts';
 
-const OBJ_DIR = 'obj_dir';
-const BINARY = 'Vtb';
+export const OBJ_DIR = 'obj_dir';
+export const BINARY = 'Vtb';
 
 /** Verilator: builds bitsmith_tb + the design + a C++ clock harness into one executable, then runs it. */
 export class VerilatorSimulator implements Simulator {
@@ -31,7 +31,7 @@ export class VerilatorSimulator implements Simulator {
     const sources = [join(dir, 'tb.v'), join(dir, 'tb_main.cpp'), ...unit.files];
     let buildSeconds = 0;
     if (!(await isBuildCurrent(join(dir, OBJ_DIR), BINARY, [...flags, ...MAKE_FLAGS], sources))) {
-      buildSeconds = await build(verilator, dir, flags, unit);
+      buildSeconds = await buildVerilatorModel(verilator, dir, flags, unit);
       await recordBuild(join(dir, OBJ_DIR), [...flags, ...MAKE_FLAGS], sources);
     }
 
@@ -43,7 +43,12 @@ export class VerilatorSimulator implements Simulator {
 }
 
 /** Verilates, then compiles with make; returns the seconds both took. */
-async function build(verilator: string, dir: string, flags: string[], unit: UnitUnderTest): Promise<number> {
+export async function buildVerilatorModel(
+  verilator: string,
+  dir: string,
+  flags: string[],
+  unit: Pick<UnitUnderTest, 'top' | 'files'>,
+): Promise<number> {
   const make = await requireExecutable('make', 'make');
   const compiler = await requireExecutable('g++', 'g++');
   const verilateLog = join(dir, 'verilate.log');
@@ -68,7 +73,7 @@ async function build(verilator: string, dir: string, flags: string[], unit: Unit
   return verilate.seconds + compile.seconds;
 }
 
-function verilateFlags(vcd: boolean): string[] {
+export function verilateFlags(vcd: boolean): string[] {
   return [
     '--cc',
     '--exe',
@@ -96,7 +101,7 @@ function verilateFlags(vcd: boolean): string[] {
 }
 
 // The per-cycle code optimized; run-once code and the run-time library compiled quickly.
-const MAKE_FLAGS = ['OPT_FAST=-O2', 'OPT_SLOW=-O0', 'OPT_GLOBAL=-O1'];
+export const MAKE_FLAGS = ['OPT_FAST=-O2', 'OPT_SLOW=-O0', 'OPT_GLOBAL=-O1'];
 
 let versions: Promise<string> | undefined;
 

@@ -1,0 +1,186 @@
+// One chunk of the GEMV: S activations against S weights of each of P rows, exactly. Activations are
+// decoded once and shared by the rows; each weight code is looked up as an exact integer.
+import { floatToFixed } from '../arith/fixed-point.ts';
+import { unpackFloat } from '../arith/unpack.ts';
+import { signedBits } from '../arith/widths.ts';
+import { decode, floatLayout, type FiniteValue, type Format } from '../formats/index.ts';
+import { floatFormat } from '../float-params.ts';
+import type { Module } from '../hdl/ir.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { mux, select, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from './weights.ts';
+
+export interface ChunkShape {
+  weight: GemvWeightName;
+  activation: string;
+  rows: number;
+  lanes: number;
+  specialValues: readonly number[];
+  /** Lane order inside each 32-bit word of 4-bit codes: 'awq' holds logical 0..7 as 0x75316420. */
+  packing: 'sequential' | 'awq';
+}
+
+/** The exact integers a weight code stands for, in units of 2^exp, per element format (per sv). */
+export interface WeightTable {
+  exp: number;
+  /** values[f][code]; undefined for a NaN code. */
+  values: (bigint | undefined)[][];
+  width: number;
+}
+
+export function weightTable(formats: Format[], bits: number): WeightTable {
+  const decoded = formats.map((f) => Array.from({ length: 2 ** bits }, (_, code) => decode(f, code)));
+  const finite = decoded.flat().filter((v): v is FiniteValue => v.kind === 'finite');
+  const exp = Math.min(0, ...finite.filter((v) => v.sig !== 0n).map((v) => v.exp));
+  const values = decoded.map((codes) =>
+    codes.map((v) => {
+      if (v.kind !== 'finite') return undefined;
+      const n = v.sig << BigInt(v.exp - exp);
+      return v.sign ? -n : n;
+    }),
+  );
+  const all = values.flat().filter((v): v is bigint => v !== undefined);
+  const width = signedBits(
+    all.reduce((a, b) => (b < a ? b : a), 0n),
+    all.reduce((a, b) => (b > a ? b : a), 0n),
+  );
+  return { exp, values, width };
+}
+
+/** Bit widths of the chunk's results. */
+export function chunkWidths(shape: ChunkShape) {
+  const weight = GEMV_WEIGHT_FORMATS[shape.weight];
+  const table = weightTable(weight.formats(shape.specialValues), weight.bits);
+  const fa = floatFormat(shape.activation);
+  const sigBits = fa.mantBits + 1;
+  const aMax = ((1n << BigInt(sigBits)) - 1n) << BigInt(floatLayout(fa).expFieldMax - 1);
+  const wMax = table.values
+    .flat()
+    .filter((v): v is bigint => v !== undefined)
+    .reduce((a, b) => (b < 0n ? (-b > a ? -b : a) : b > a ? b : a), 0n);
+  const sum = (max: bigint, count: number) => signedBits(-max * BigInt(count), max * BigInt(count));
+  return { table, aMax, wMax, dot: sum(aMax * wMax, shape.lanes), act: sum(aMax, shape.lanes) };
+}
+
+/** The logical lane held in physical slot `slot` of a row's codes. */
+function logicalLane(shape: ChunkShape, slot: number): number {
+  if (shape.packing === 'sequential') return slot;
+  const AWQ_ORDER = [0, 2, 4, 6, 1, 3, 5, 7];
+  return Math.floor(slot / 8) * 8 + AWQ_ORDER[slot % 8]!;
+}
+
+export function chunkModuleName(shape: ChunkShape): string {
+  const sv =
+    shape.weight === 'razer'
+      ? `_sv${shape.specialValues.map((v) => String(v).replace('-', 'm').replace('.', 'p')).join('_')}`
+      : '';
+  return `gemv_chunk_${shape.weight}${sv}_${shape.activation}_p${shape.rows}_s${shape.lanes}${shape.packing === 'awq' ? '_awq' : ''}`;
+}
+
+/**
+ * Comb module: inputs x (S activation codes), lanes (how many of them are real), w (P rows of S codes,
+ * row-major), sv (P 2-bit indexes, RaZeR); outputs per row r: dot_r = Σ a·w exactly and bad_r (a NaN
+ * weight or a non-finite activation), and act = Σ a, shared by the rows.
+ */
+export function chunkModule(shape: ChunkShape): Module {
+  const weight = GEMV_WEIGHT_FORMATS[shape.weight];
+  const fa = floatFormat(shape.activation);
+  const widths = chunkWidths(shape);
+  const { table } = widths;
+  const S = shape.lanes;
+  const P = shape.rows;
+  const m = new ModuleBuilder(chunkModuleName(shape), { generator: 'gemv', params: { ...shape } });
+  const ab = floatLayout(fa).bits;
+  const x = m.input('x', UInt(S * ab), `${S} ${shape.activation} activations, lane 0 lowest`);
+  const laneCount = m.input(
+    'lanes',
+    UInt(Math.max(1, Math.ceil(Math.log2(S + 1)))),
+    'lanes that hold an element (1..S)',
+  );
+  const w = m.input('w', UInt(P * S * weight.bits), `${P} rows of ${S} ${shape.weight} codes, row 0 lowest`);
+  const sv =
+    table.values.length > 1
+      ? m.input('sv', UInt(2 * P), 'per row: the group special-value index')
+      : undefined;
+
+  // Activations: exact integers in units of the smallest subnormal, zero in lanes past the end.
+  let anyBad: Signal = m.constant(0, UInt(1));
+  const act: Signal[] = [];
+  for (let i = 0; i < S; i++) {
+    const present = laneCount.gt(i).named(`lane${i}_present`);
+    const u = unpackFloat(x.slice(i * ab + ab - 1, i * ab), fa, `a${i}`);
+    const fixed = floatToFixed(u, fa, `a${i}`).value;
+    act.push(mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`));
+    anyBad = anyBad.or(present.and(u.isNaN.or(u.isInf)));
+  }
+  const actBad = anyBad.named('act_bad');
+  m.output('act', sumTree(act, widths.act, 'act'), 'Σ of the chunk activations, exact');
+
+  for (let r = 0; r < P; r++) {
+    const products: Signal[] = [];
+    let rowBad: Signal = actBad;
+    for (let slot = 0; slot < S; slot++) {
+      const lane = logicalLane(shape, slot);
+      const bitPos = (r * S + slot) * weight.bits;
+      const code = w.slice(bitPos + weight.bits - 1, bitPos).named(`w${r}_${lane}`);
+      const rowSv = sv?.slice(2 * r + 1, 2 * r);
+      const { value, nan } = weightValue(code, table, rowSv, `w${r}_${lane}`);
+      products[lane] = act[lane]!.mul(value).named(`p${r}_${lane}`);
+      if (nan !== undefined) rowBad = rowBad.or(nan.and(laneCount.gt(lane)));
+    }
+    m.output(`dot${r}`, sumTree(products, widths.dot, `dot${r}`), `row ${r}: Σ a·w, exact`);
+    m.output(`bad${r}`, rowBad.named(`bad${r}_any`), `row ${r}: a NaN weight or a non-finite activation`);
+  }
+  return m.build();
+}
+
+/** A weight code as a signed integer (table lookup), and whether it is a NaN code. */
+function weightValue(
+  code: Signal,
+  table: WeightTable,
+  sv: Signal | undefined,
+  prefix: string,
+): { value: Signal; nan?: Signal } {
+  const m = code.builder;
+  const type = SInt(table.width);
+  const base = table.values[0]!;
+  let value = select(
+    code,
+    base.map((v) => m.constant(v ?? 0n, type)),
+  );
+  // Codes whose value depends on the group's special-value index (RaZeR's −0 code).
+  for (let c = 0; c < base.length && sv !== undefined; c++) {
+    const column = table.values.map((f) => f[c] ?? 0n);
+    if (column.every((v) => v === column[0])) continue;
+    value = mux(
+      code.eq(c),
+      select(
+        sv,
+        column.map((v) => m.constant(v, type)),
+      ),
+      value,
+    );
+  }
+  const nanCodes = base.map((v, c) => (v === undefined ? c : -1)).filter((c) => c >= 0);
+  const nan =
+    nanCodes.length === 0
+      ? undefined
+      : nanCodes
+          .map((c) => code.eq(c))
+          .reduce((a, b) => a.or(b))
+          .named(`${prefix}_nan`);
+  return { value: value.named(`${prefix}_value`), ...(nan === undefined ? {} : { nan }) };
+}
+
+/** Balanced adder tree, exact, at `width` bits. */
+function sumTree(terms: Signal[], width: number, name: string): Signal {
+  let level = terms.map((t) => t.resize(width));
+  while (level.length > 1) {
+    const next: Signal[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!, { width }));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0]!.named(`${name}_sum`);
+}

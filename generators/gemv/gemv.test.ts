@@ -1,0 +1,139 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runGemvConformance } from '../../testbenches/gemv-conformance.ts';
+import { gemvGolden } from '../../testbenches/golden/gemv.ts';
+import { gemvBench, gemvCases, gemvSpec, randomJob } from '../../testbenches/plans/gemv.ts';
+import { lintVerilog } from '../../testbenches/sim/lint.ts';
+import { runStreamBench } from '../../testbenches/sim/stream-run.ts';
+import { Random } from '../../testbenches/vectors/random.ts';
+import { emitVerilog } from '../emit/verilog.ts';
+import { ParameterError, parseParams } from '../generator.ts';
+import { gemv, type GemvParams } from './gemv.ts';
+
+const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
+const root = join(tmpdir(), `bitsmith-gemv-${process.pid}`);
+
+function writeRtl(p: GemvParams): { top: string; files: string[]; dir: string } {
+  const module = gemv.build(p);
+  const dir = join(root, module.name);
+  mkdirSync(join(dir, 'rtl'), { recursive: true });
+  const files = emitVerilog(module).map((f) => {
+    writeFileSync(join(dir, 'rtl', f.fileName), f.text);
+    return join(dir, 'rtl', f.fileName);
+  });
+  return { top: module.name, files, dir };
+}
+
+describe('gemv parameters', () => {
+  it.each([
+    [{ activation: 'bf16' }, /activation.*270-bit/],
+    [{ lanes: 6 }, /lanes.*power of two/],
+    [{ lanes: 16, group: 40 }, /group.*multiple of lanes/],
+    [{ weight: 'mxfp4', group: 64 }, /group.*mxfp4 blocks hold 32/],
+    [{ weight: 'nvfp4', scale: 'fp16' }, /scale.*e4m3fn/],
+    [{ weight: 'e4m3fn', packing: 'awq' }, /packing.*4-bit/],
+    [{ weight: 'int4', specialValues: [1, 2, 3, 4] }, /specialValues.*only razer/],
+    [{ weight: 'razer', specialValues: [1.25, 2, 3, 4] }, /specialValues.*multiples of 0.5/],
+    [{ rows: 8, maxN: 4 }, /rows.*at most maxN/],
+  ])('%j is refused with the parameter named', (raw, message) => {
+    expect(() => params(raw)).toThrow(ParameterError);
+    expect(() => params(raw)).toThrow(message);
+  });
+
+  it('derives module names from the parameters, and the same parameters give the same Verilog', () => {
+    const a = emitVerilog(gemv.build(params({ weight: 'razer', specialValues: [2.5, 8, -5, -8] })));
+    const b = emitVerilog(gemv.build(params({ weight: 'razer', specialValues: [2.5, 8, -5, -8] })));
+    expect(a.map((f) => f.text)).toEqual(b.map((f) => f.text));
+    expect(a.at(-1)!.moduleName).toBe('gemv_razer_sv2p5_8_m5_m8_fp16_fp16_g128_p4_s8_k4096_n4096_fp32');
+    // The activation buffer is a memory with a registered read: the shape Yosys maps to block RAM.
+    expect(a.at(-1)!.text).toMatch(/reg +\[127:0\] +x_buffer \[0:511\];/);
+    expect(a.at(-1)!.text).toMatch(/x_buffer_s1 <= x_buffer\[x_address\];/);
+  });
+});
+
+describe('gemv golden model', () => {
+  it('computes y = W·x with the group scale and the zero point (SPEC §7.1) on a hand example', () => {
+    const p = params({ weight: 'uint4', group: 8, lanes: 8, maxK: 64, maxN: 8 });
+    // fp16: 1.0 = 0x3C00, 2.0 = 0x4000, 0.5 = 0x3800; x = [1, 2, 0.5, 1, …]
+    const x = [0x3c00, 0x4000, 0x3800, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x4000];
+    const w = [[3, 1, 4, 1, 5, 9, 2, 6, 5]];
+    // Group 0: s = 0.5, z = 2: Σ (q − 2)·x over 8 elements; group 1: s = 2 (0x4000), z = 1.
+    const job = { k: 9, n: 1, x, w, s: [[0x3800, 0x4000]], z: [[2, 1]], sv: [[0, 0]] };
+    const g0 =
+      0.5 * ((3 - 2) * 1 + (1 - 2) * 2 + (4 - 2) * 0.5 + (1 - 2) + (5 - 2) + (9 - 2) + (2 - 2) + (6 - 2));
+    const g1 = 2 * ((5 - 1) * 2);
+    const [y] = gemvGolden(gemvSpec(p), job);
+    expect(y).toBe(new Uint32Array(new Float32Array([g0 + g1]).buffer)[0]);
+  });
+});
+
+describe('gemv RTL in Icarus and Verilator', () => {
+  const configs: Record<string, unknown>[] = [
+    { weight: 'uint4', maxK: 1024, maxN: 64, outFormat: 'fp16' },
+    { weight: 'razer', specialValues: [2.5, 8, -5, -63.5], maxK: 1024, maxN: 64, packing: 'awq' },
+    { weight: 'nvfp4', lanes: 16, rows: 3, maxK: 1024, maxN: 64, outFormat: 'bf16', rounding: 'rtz' },
+    { weight: 'mxfp4', lanes: 32, rows: 2, maxK: 1024, maxN: 64 },
+    { weight: 'e4m3fn', activation: 'e4m3fn', scale: 'bf16', group: 32, lanes: 4, maxK: 1024, maxN: 64 },
+    { weight: 'nf4', rows: 1, lanes: 1, group: 16, maxK: 1024, maxN: 16 },
+  ];
+  for (const raw of configs) {
+    it(`${JSON.stringify(raw)}: lint clean, 0 failures, ≥ 95% utilization without stalls`, async () => {
+      const p = params(raw);
+      const { top, files, dir } = writeRtl(p);
+      const lint = await lintVerilog(files, top);
+      expect(lint.messages).toEqual([]);
+      const simulators = raw === configs[0] ? (['icarus', 'verilator'] as const) : (['icarus'] as const);
+      const report = await runGemvConformance({
+        ip: top,
+        module: gemv.build(p),
+        params: p,
+        rtlFiles: files,
+        simulators: [...simulators],
+        workDir: join(dir, 'verify'),
+        seed: 7,
+        size: 'quick',
+      });
+      for (const r of report.results) {
+        expect(r.mismatches).toEqual([]);
+        expect(r.passed).toBe(report.vectors);
+      }
+      for (const u of report.utilization) for (const value of u) expect(value).toBeGreaterThanOrEqual(0.95);
+    });
+  }
+
+  it('reports a wrong y element, a wrong status and a stream left untaken', async () => {
+    const p = params({ weight: 'int4', maxK: 256, maxN: 16, lanes: 4, rows: 2, group: 16 });
+    const { top, files, dir } = writeRtl(p);
+    const rng = new Random(3);
+    const bench = {
+      top,
+      files,
+      ...gemvBench(p, [
+        { job: randomJob(p, rng, { k: 40, n: 3 }) },
+        { job: randomJob(p, rng, { k: 0, n: 3 }), fault: { kind: 'bad-k' } },
+      ]),
+      stallPercent: 30,
+      seed: 1,
+    };
+    bench.y[1] = { ...bench.y[1]!, data: bench.y[1]!.data ^ 1n };
+    bench.jobs[1] = { ...bench.jobs[1]!, status: 8 | 2 };
+    bench.streams[0]!.beats.push({ data: 0n, last: true });
+    const r = await runStreamBench('icarus', bench, join(dir, 'broken'));
+    expect(r.failed).toBe(3);
+    expect(r.problems.some((l) => l.startsWith('MISMATCH vector=1 port=y'))).toBe(true);
+    expect(r.problems.some((l) => l.startsWith('STATUS job=1 expected=10 actual=9'))).toBe(true);
+    expect(r.problems.some((l) => l.startsWith('MISSING stream=x'))).toBe(true);
+  });
+
+  it('plans every kind of job: sizes across the range, specials, rejected sizes, tlast faults, calm jobs', () => {
+    const p = params({});
+    const cases = gemvCases(p, 1);
+    expect(Math.min(...cases.map((c) => c.job.k))).toBe(0);
+    expect(Math.max(...cases.map((c) => c.job.k))).toBe(4097);
+    expect(Math.max(...cases.map((c) => c.job.n))).toBe(4097);
+    expect(cases.filter((c) => c.fault !== undefined && 'stream' in c.fault)).toHaveLength(6);
+    expect(cases.filter((c) => c.calm).every((c) => c.job.k >= 1024)).toBe(true);
+  });
+});

@@ -1,0 +1,457 @@
+import { z } from 'zod';
+import { unsignedBits } from '../arith/widths.ts';
+import { floatLayout, resolvePolicy } from '../formats/index.ts';
+import {
+  checkOutputPolicy,
+  floatFormat,
+  outputPolicy,
+  policyTag,
+  resolvedOutputPolicy,
+  roundingParams,
+} from '../float-params.ts';
+import { choiceParam, intParam, type Generator } from '../generator.ts';
+import type { Module } from '../hdl/ir.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { cat, mux, select, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import { chunkModule, chunkModuleName, chunkWidths, type ChunkShape } from './chunk.ts';
+import { closeModule } from './close.ts';
+import { GEMV_STATUS } from './status.ts';
+import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS, RAZER_SPECIAL_VALUES, type GemvWeightName } from './weights.ts';
+
+const SCALES = ['fp16', 'bf16', 'fp32', 'e4m3fn', 'e8m0fnu'] as const;
+const isPowerOfTwo = (n: number) => Number.isInteger(Math.log2(n));
+
+export const gemvParams = z
+  .object({
+    weight: choiceParam(GEMV_WEIGHTS).default('uint4'),
+    /** Activations; exact group sums hold any fp16 or e4m3fn value as an integer. */
+    activation: choiceParam(['fp16', 'e4m3fn', 'bf16']).default('fp16'),
+    /** Output lanes P: rows computed in parallel. */
+    rows: intParam(1, 64).default(4),
+    /** Elements per cycle S (a power of two): each row multiplies S weights per cycle. */
+    lanes: intParam(1, 64).default(8),
+    maxK: intParam(1, 1 << 20).default(4096),
+    maxN: intParam(1, 1 << 20).default(4096),
+    /** Elements per scale along K; a multiple of lanes. Default: the block size (MX 32, NVFP4 16), else 128. */
+    group: intParam(1, 1 << 20).optional(),
+    /** Scale format; block formats fix theirs. Default fp16. */
+    scale: choiceParam(SCALES).optional(),
+    /** RaZeR: the value of each 2-bit sv index, in E2M1 units (multiples of 0.5). */
+    specialValues: z
+      .array(z.number({ error: 'must be a finite number' }))
+      .length(4, { error: 'needs exactly 4 values, one per 2-bit sv index' })
+      .optional(),
+    /** Order of the codes in the weight beat: sequential, or AutoAWQ's interleave in each 32-bit word. */
+    packing: choiceParam(['sequential', 'awq']).default('sequential'),
+    outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
+    ...roundingParams,
+  })
+  .superRefine((p, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const weight = GEMV_WEIGHT_FORMATS[p.weight];
+    checkOutputPolicy(p, ctx);
+    if (p.activation === 'bf16')
+      issue(
+        'activation',
+        'bf16 activations span 2^-133..2^128: an exact group sum would need a 270-bit accumulator; use fp16 or e4m3fn',
+      );
+    if (!isPowerOfTwo(p.lanes)) issue('lanes', 'must be a power of two (1, 2, 4, … 64)');
+    const group = p.group ?? weight.block?.group ?? 128;
+    if (weight.block !== undefined && group !== weight.block.group)
+      issue(
+        'group',
+        `${p.weight} blocks hold ${weight.block.group} elements; leave group unset or use ${weight.block.group}`,
+      );
+    if (group % p.lanes !== 0) issue('group', `must be a multiple of lanes (${p.lanes})`);
+    if (weight.block !== undefined && p.scale !== undefined && p.scale !== weight.block.scale)
+      issue(
+        'scale',
+        `${p.weight} has ${weight.block.scale} scales; leave scale unset or use ${weight.block.scale}`,
+      );
+    if (p.specialValues !== undefined && p.weight !== 'razer')
+      issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
+    if (p.specialValues?.some((v) => !Number.isInteger(v * 2) || Math.abs(v) > 64))
+      issue('specialValues', 'must be multiples of 0.5 from -64 to 64');
+    if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
+    if (p.packing === 'awq' && (weight.bits !== 4 || p.lanes % 8 !== 0))
+      issue(
+        'packing',
+        'awq interleaves 4-bit codes in 32-bit words: it needs 4-bit weights and lanes a multiple of 8',
+      );
+  });
+
+export type GemvParams = z.output<typeof gemvParams>;
+
+/** Parameters with the format-dependent defaults filled in. */
+export function gemvShape(p: GemvParams) {
+  const weight = GEMV_WEIGHT_FORMATS[p.weight as GemvWeightName];
+  return {
+    weight,
+    group: p.group ?? weight.block?.group ?? 128,
+    scale: p.scale ?? weight.block?.scale ?? 'fp16',
+    specialValues: p.specialValues ?? RAZER_SPECIAL_VALUES,
+  };
+}
+
+/** Bits of one row's entry in a scale beat: scale code, then zero point, then sv index. */
+export function metaLayout(p: GemvParams) {
+  const { weight, scale } = gemvShape(p);
+  const scaleBits = floatLayout(floatFormat(scale)).bits;
+  const zeroBits = weight.zeroPoint ? 4 : 0;
+  const svBits = p.weight === 'razer' ? 2 : 0;
+  return { scaleBits, zeroBits, svBits, bits: scaleBits + zeroBits + svBits };
+}
+
+export function gemvModuleName(p: GemvParams): string {
+  const { group, scale, specialValues } = gemvShape(p);
+  const sv =
+    p.weight === 'razer' && p.specialValues !== undefined
+      ? `_sv${specialValues.map((v) => String(v).replace('-', 'm').replace('.', 'p')).join('_')}`
+      : '';
+  const awq = p.packing === 'awq' ? '_awq' : '';
+  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${awq}`;
+}
+
+/**
+ * Streaming GEMV y = W·x with fused dequantization (SPEC §7.1): P rows × S elements per cycle, exact
+ * per group, one fp32 rounding per group. The activation vector streams in once (during the first
+ * block of rows, which computes on it directly) into a block RAM the later blocks read.
+ */
+export const gemv: Generator<typeof gemvParams> = {
+  name: 'gemv',
+  family: 'gemv',
+  summary:
+    'Streaming GEMV with fused dequantization: P rows × S elements per cycle, exact per group, fp32 across groups',
+  params: gemvParams,
+  build(p) {
+    return buildGemv(p);
+  },
+};
+
+function buildGemv(p: GemvParams): Module {
+  const { weight, group, scale, specialValues } = gemvShape(p);
+  const P = p.rows;
+  const S = p.lanes;
+  const fa = floatFormat(p.activation);
+  const fo = floatFormat(p.outFormat);
+  const ab = floatLayout(fa).bits;
+  const meta = metaLayout(p);
+  const shape: ChunkShape = {
+    weight: p.weight as GemvWeightName,
+    activation: p.activation,
+    rows: P,
+    lanes: S,
+    specialValues,
+    packing: p.packing as ChunkShape['packing'],
+  };
+  const widths = chunkWidths(shape);
+  const groupChunks = group / S;
+  const groupDot = widths.dot + unsignedBits(groupChunks);
+  const groupAct = widths.act + unsignedBits(groupChunks);
+  const chunk = chunkModule(shape);
+  const close = closeModule({
+    name: `gemv_close_${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}`,
+    dotWidth: groupDot,
+    actWidth: groupAct,
+    unitExp: floatLayout(fa).emin - fa.mantBits + widths.table.exp,
+    weightExp: widths.table.exp,
+    scale,
+    zeroPoint: weight.zeroPoint,
+    outFormat: p.outFormat,
+    policy: resolvedOutputPolicy(p),
+    accPolicy: resolvePolicy(floatFormat('fp32'), outputPolicy(p)),
+    origin: { chunk: chunkModuleName(shape), group, scale, outFormat: p.outFormat, policy: policyTag(p) },
+  });
+
+  const m = new ModuleBuilder(gemvModuleName(p), { generator: 'gemv', params: p }, { sequential: true });
+  const kBits = unsignedBits(p.maxK) + 1;
+  const nBits = unsignedBits(p.maxN) + 1;
+  const chunkBits = unsignedBits(Math.ceil(p.maxK / S));
+  const laneBits = unsignedBits(S);
+  const rowBits = unsignedBits(p.maxN);
+  const countBits = Math.max(chunkBits, unsignedBits(groupChunks)) + 1;
+
+  // Control interface.
+  const start = m.input('start', UInt(1), 'begin a job with k_len and n_len (taken while busy is low)');
+  const kLen = m.input('k_len', UInt(kBits), `K: elements of x, 1..${p.maxK}`);
+  const nLen = m.input('n_len', UInt(nBits), `N: rows of W and elements of y, 1..${p.maxN}`);
+  // Streams.
+  const xData = m.input(
+    'x_tdata',
+    UInt(S * ab),
+    `${S} ${p.activation} activations, element k at lane k mod ${S}`,
+  );
+  const xValid = m.input('x_tvalid', UInt(1));
+  const xLast = m.input('x_tlast', UInt(1), "on x's last beat");
+  const wData = m.input(
+    'w_tdata',
+    UInt(P * S * weight.bits),
+    `${P} rows × ${S} ${p.weight} codes, row-major`,
+  );
+  const wValid = m.input('w_tvalid', UInt(1));
+  const wLast = m.input('w_tlast', UInt(1), "on the job's last weight beat");
+  const sData = m.input(
+    's_tdata',
+    UInt(P * meta.bits),
+    `${P} rows of {${meta.svBits ? 'sv, ' : ''}${meta.zeroBits ? 'z, ' : ''}${scale} scale}`,
+  );
+  const sValid = m.input('s_tvalid', UInt(1));
+  const sLast = m.input('s_tlast', UInt(1), "on the job's last scale beat");
+  const yReady = m.input('y_tready', UInt(1));
+
+  // Job state.
+  const IDLE = 0;
+  const RUN = 1;
+  const FINISH = 2;
+  const state = m.register('state_q', UInt(2), { reset: IDLE });
+  const idle = state.eq(IDLE).named('idle');
+  const running = state.eq(RUN).named('running');
+  const finishing = state.eq(FINISH).named('finishing');
+  const chunks = m.register('chunks_q', UInt(chunkBits), { reset: 0 });
+  const lastLanes = m.register('last_lanes_q', UInt(laneBits), { reset: 0 });
+  const chunkIndex = m.register('chunk_q', UInt(chunkBits), { reset: 0 });
+  const groupPos = m.register('group_pos_q', UInt(Math.max(1, unsignedBits(groupChunks - 1))), { reset: 0 });
+  const firstBlock = m.register('first_block_q', UInt(1), { reset: 0 });
+  const rowsLeft = m.register('rows_left_q', UInt(rowBits), { reset: 0 });
+  const xEnded = m.register('x_ended_q', UInt(1), { reset: 1 });
+  const wEnded = m.register('w_ended_q', UInt(1), { reset: 1 });
+  const sEnded = m.register('s_ended_q', UInt(1), { reset: 1 });
+  const errorQ = m.register('error_q', UInt(1), { reset: 0 });
+  const status = m.register('status_q', UInt(3), { reset: GEMV_STATUS.ok });
+  const done = m.register('done_q', UInt(1), { reset: 0 });
+
+  // Pipeline: stage 1 holds an issued chunk, stage 2 the group sums (and a closing group).
+  const valid1 = m.register('chunk_valid_s1', UInt(1), { reset: 0 });
+  const closing = m.register('closing_s2', UInt(1), { reset: 0 });
+  const closeLastOfBlock = m.register('block_done_s2', UInt(1), { reset: 0 });
+  const outIndex = m.register('out_index_q', UInt(unsignedBits(P)), { reset: 0 });
+  const outCount = m.register('out_count_q', UInt(unsignedBits(P)), { reset: 0 });
+  const outPending = outIndex.ne(outCount).named('out_pending');
+  const outLastIndex = outIndex.eq(outCount.sub(1, { width: outCount.width })).named('out_last_index');
+  const outFreeing = outPending.and(yReady).and(outLastIndex).named('out_freeing');
+  // A finished block whose results cannot enter the output buffer yet holds the whole pipeline.
+  const advance = closing.and(closeLastOfBlock).and(outPending).and(outFreeing.not()).not().named('advance');
+
+  // Issue: one chunk of P rows × S elements when every stream it needs has a beat.
+  const lastChunk = chunkIndex.eq(chunks.sub(1, { width: chunkBits })).named('last_chunk');
+  const lastBlock = rowsLeft.le(P).named('last_block');
+  const groupFirst = groupPos.eq(0).named('group_first');
+  const groupLast = groupPos
+    .eq(groupChunks - 1)
+    .or(lastChunk)
+    .named('group_last');
+  const streamsReady = wValid
+    .and(groupFirst.not().or(sValid))
+    .and(firstBlock.not().or(xValid))
+    .named('streams_ready');
+  const fire = running.and(advance).and(streamsReady).named('fire');
+  const lastIssue = lastChunk.and(lastBlock).named('last_issue');
+  // The group being opened is the job's last when it reaches the last chunk.
+  const groupEnd = chunkIndex.zext(countBits).add(groupChunks, { width: countBits });
+  const lastGroup = lastBlock.and(groupEnd.ge(chunks.zext(countBits))).named('last_group');
+  const xBad = firstBlock.and(xLast.ne(lastChunk));
+  const wBad = wLast.ne(lastIssue);
+  const sBad = groupFirst.and(sLast.ne(lastGroup));
+  const streamError = fire.and(xBad.or(wBad).or(sBad)).named('stream_error');
+
+  // Stream handshakes: beats are taken on issue, or discarded while draining after an error.
+  const draining = finishing.and(errorQ).named('draining');
+  const xTake = fire.and(firstBlock).or(draining.and(xEnded.not())).named('x_take');
+  const wTake = fire.or(draining.and(wEnded.not())).named('w_take');
+  const sTake = fire.and(groupFirst).or(draining.and(sEnded.not())).named('s_take');
+
+  // Start and finish.
+  const kZero = kLen.eq(0);
+  const badK = kZero.or(kLen.gt(p.maxK)).named('bad_k');
+  const badN = nLen.eq(0).or(nLen.gt(p.maxN)).named('bad_n');
+  const begin = idle.and(start).named('start_taken');
+  const accept = begin.and(badK.not()).and(badN.not()).named('accept');
+  const reject = begin.and(badK.or(badN)).named('reject');
+  const pipelineEmpty = valid1.or(closing).or(outPending).not().named('pipeline_empty');
+  const streamsEnded = xEnded.and(wEnded).and(sEnded);
+  const finished = finishing.and(pipelineEmpty).and(streamsEnded).named('finished');
+
+  const kMinus1 = kLen.sub(1, { width: kBits });
+  const log2S = Math.log2(S);
+  chunks.next(kMinus1.shr(log2S).resize(chunkBits).add(1, { width: chunkBits }), { when: accept });
+  lastLanes.next(
+    (log2S === 0 ? m.constant(0, UInt(laneBits)) : kMinus1.slice(log2S - 1, 0).resize(laneBits)).add(1, {
+      width: laneBits,
+    }),
+    { when: accept },
+  );
+  state.next(
+    mux(
+      accept,
+      m.constant(RUN, UInt(2)),
+      mux(
+        fire.and(lastIssue.or(streamError)),
+        m.constant(FINISH, UInt(2)),
+        mux(finished, m.constant(IDLE, UInt(2)), state),
+      ),
+    ),
+  );
+  chunkIndex.next(
+    mux(accept.or(lastChunk), m.constant(0, UInt(chunkBits)), chunkIndex.add(1, { width: chunkBits })),
+    {
+      when: accept.or(fire),
+    },
+  );
+  groupPos.next(
+    mux(accept.or(groupLast), m.constant(0, groupPos.type), groupPos.add(1, { width: groupPos.width })),
+    {
+      when: accept.or(fire),
+    },
+  );
+  firstBlock.next(accept.or(firstBlock.and(lastChunk.not())), { when: accept.or(fire) });
+  rowsLeft.next(mux(accept, nLen.resize(rowBits), rowsLeft.sub(P, { width: rowBits })), {
+    when: accept.or(fire.and(lastChunk)),
+  });
+  xEnded.next(accept.not().and(xEnded.or(xTake.and(xValid).and(xLast))));
+  wEnded.next(accept.not().and(wEnded.or(wTake.and(wValid).and(wLast))));
+  sEnded.next(accept.not().and(sEnded.or(sTake.and(sValid).and(sLast))));
+  errorQ.next(reject.or(begin.not().and(errorQ.or(streamError))));
+  const code = (c: number) => m.constant(c, UInt(3));
+  status.next(
+    mux(
+      begin,
+      mux(badK, code(GEMV_STATUS.badK), mux(badN, code(GEMV_STATUS.badN), code(GEMV_STATUS.ok))),
+      mux(xBad, code(GEMV_STATUS.xLast), mux(wBad, code(GEMV_STATUS.wLast), code(GEMV_STATUS.sLast))),
+    ),
+    { when: begin.or(streamError) },
+  );
+  done.next(reject.or(finished));
+
+  // Activation buffer: written while the first block streams x in, read by the later blocks.
+  const depth = Math.max(2, Math.ceil(p.maxK / S));
+  const buffer = m.memory('x_buffer', UInt(S * ab), depth);
+  const address = chunkIndex.resize(Math.ceil(Math.log2(depth))).named('x_address');
+  buffer.write(address, xData, fire.and(firstBlock));
+  const bufferWord = m.register('x_buffer_s1', UInt(S * ab));
+  bufferWord.next(buffer.read(address), { when: fire });
+  const xWord = m.register('x_word_s1', UInt(S * ab));
+  xWord.next(xData, { when: fire.and(firstBlock) });
+  const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
+  fromX.next(firstBlock, { when: fire });
+  const wWord = m.register('w_word_s1', UInt(P * S * weight.bits));
+  wWord.next(wData, { when: fire });
+  const metaWord = m.register('meta_s1', UInt(P * meta.bits));
+  metaWord.next(sData, { when: fire.and(groupFirst) });
+  const lanes1 = m.register('lanes_s1', UInt(laneBits));
+  lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))), { when: fire });
+  const firstChunk1 = m.register('group_first_s1', UInt(1));
+  firstChunk1.next(groupFirst, { when: fire });
+  const lastChunk1 = m.register('group_last_s1', UInt(1));
+  lastChunk1.next(groupLast, { when: fire });
+  const firstGroup1 = m.register('block_first_group_s1', UInt(1));
+  firstGroup1.next(chunkIndex.zext(countBits).lt(groupChunks), { when: fire });
+  // The erroneous beat never completes its block: no result of that block is emitted.
+  const blockDone1 = m.register('block_done_s1', UInt(1));
+  blockDone1.next(lastChunk.and(streamError.not()), { when: fire });
+  const jobDone1 = m.register('job_done_s1', UInt(1));
+  jobDone1.next(lastIssue, { when: fire });
+  const rows1 = m.register('rows_s1', UInt(unsignedBits(P)));
+  rows1.next(mux(lastBlock, rowsLeft.resize(unsignedBits(P)), m.constant(P, UInt(unsignedBits(P)))), {
+    when: fire,
+  });
+  valid1.next(fire, { when: advance });
+
+  // Stage 1: the chunk's exact dot products.
+  const fields = chunk.ports.filter((q) => q.direction === 'input').map((q) => q.name);
+  const chunkOut = m.instance(chunk, 'chunk', {
+    x: mux(fromX, xWord, bufferWord).named('x_chunk'),
+    lanes: lanes1.resize(chunk.ports.find((q) => q.name === 'lanes')!.type.width),
+    w: wWord,
+    ...(fields.includes('sv') ? { sv: svBits(metaWord, P, meta) } : {}),
+  });
+
+  // Stage 2: group sums per row, and the group's metadata while it closes.
+  const load2 = valid1.and(advance).named('chunk_load');
+  const groupActQ = m.register('group_act_q', SInt(groupAct));
+  groupActQ.next(
+    mux(firstChunk1, m.constant(0, SInt(groupAct)), groupActQ).add(chunkOut.act!.resize(groupAct), {
+      width: groupAct,
+    }),
+    { when: load2 },
+  );
+  const closeLoad = load2.and(lastChunk1).named('close_load');
+  closing.next(load2.and(lastChunk1), { when: advance });
+  closeLastOfBlock.next(blockDone1, { when: closeLoad });
+  const metaClose = m.register('meta_s2', UInt(P * meta.bits));
+  metaClose.next(metaWord, { when: closeLoad });
+  const firstGroup2 = m.register('block_first_group_s2', UInt(1));
+  firstGroup2.next(firstGroup1, { when: closeLoad });
+  const jobDone2 = m.register('job_done_s2', UInt(1));
+  jobDone2.next(jobDone1, { when: closeLoad });
+  const rows2 = m.register('rows_s2', UInt(unsignedBits(P)));
+  rows2.next(rows1, { when: closeLoad });
+
+  const accumulate = closing.and(advance).named('accumulate');
+  const emit = accumulate.and(closeLastOfBlock).named('emit');
+  const results: Signal[] = [];
+  for (let r = 0; r < P; r++) {
+    const dotQ = m.register(`group_dot${r}_q`, SInt(groupDot));
+    dotQ.next(
+      mux(firstChunk1, m.constant(0, SInt(groupDot)), dotQ).add(chunkOut[`dot${r}`]!.resize(groupDot), {
+        width: groupDot,
+      }),
+      { when: load2 },
+    );
+    const badQ = m.register(`group_bad${r}_q`, UInt(1));
+    badQ.next(firstChunk1.not().and(badQ).or(chunkOut[`bad${r}`]!), { when: load2 });
+    const acc = m.register(`acc${r}_q`, UInt(32));
+    const entry = metaClose.slice((r + 1) * meta.bits - 1, r * meta.bits);
+    const closed = m.instance(close, `close${r}`, {
+      dot: dotQ,
+      act: groupActQ,
+      bad: badQ,
+      s: entry.slice(meta.scaleBits - 1, 0),
+      ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
+      acc,
+      first: firstGroup2,
+    });
+    acc.next(closed.acc_next!, { when: accumulate });
+    const out = m.register(`y${r}_q`, UInt(floatLayout(fo).bits));
+    out.next(closed.y!, { when: emit });
+    results.push(out);
+  }
+
+  // Output stream: the finished block's rows, one per beat.
+  const finalBlock = m.register('out_final_q', UInt(1), { reset: 0 });
+  finalBlock.next(jobDone2, { when: emit });
+  outCount.next(mux(emit, rows2, outCount));
+  outIndex.next(
+    mux(
+      emit,
+      m.constant(0, outIndex.type),
+      mux(outPending.and(yReady), outIndex.add(1, { width: outIndex.width }), outIndex),
+    ),
+  );
+
+  m.output('x_tready', xTake, 'x beat taken');
+  m.output('w_tready', wTake, 'weight beat taken');
+  m.output('s_tready', sTake, 'scale beat taken');
+  m.output('y_tdata', P === 1 ? results[0]! : select(outIndex, results), `${p.outFormat} element of y`);
+  m.output('y_tvalid', outPending);
+  m.output('y_tlast', finalBlock.and(outLastIndex), 'on the last element of y');
+  m.output('busy', idle.not(), 'a job is running');
+  m.output('done', done, 'one cycle at the end of a job (also a rejected one)');
+  m.output('error', errorQ, 'the last job failed: see status (held until the next start)');
+  m.output(
+    'status',
+    status,
+    '0 ok, 1 bad K, 2 bad N, 3 x tlast misplaced, 4 w tlast misplaced, 5 s tlast misplaced',
+  );
+  return m.build();
+}
+
+/** The rows' 2-bit sv indexes from a scale beat. */
+function svBits(metaWord: Signal, rows: number, meta: ReturnType<typeof metaLayout>): Signal {
+  const parts: Signal[] = [];
+  for (let r = rows - 1; r >= 0; r--) {
+    const lo = r * meta.bits + meta.scaleBits + meta.zeroBits;
+    parts.push(metaWord.slice(lo + 1, lo));
+  }
+  return parts.length === 1 ? parts[0]! : cat(...parts);
+}

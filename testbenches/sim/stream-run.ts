@@ -1,0 +1,169 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderTemplate } from '../../generators/emit/templates.ts';
+import { requireExecutable } from './executables.ts';
+import { runProcess, toolError } from './run-process.ts';
+import { mixSeed } from './testbench.ts';
+import { BINARY, OBJ_DIR, buildVerilatorModel, verilateFlags } from './verilator.ts';
+
+export interface Beat {
+  data: bigint;
+  last: boolean;
+}
+
+/** A job-level run of a streaming core (start/k_len/n_len/busy/done/error/status, streams, y). */
+export interface StreamBench {
+  top: string;
+  /** Verilog files (absolute paths) that define `top`. */
+  files: string[];
+  kBits: number;
+  nBits: number;
+  yWidth: number;
+  /** Jobs in order; `status` is the expected {error, status[2:0]}; `calm` jobs run without stalls. */
+  jobs: { k: number; n: number; status: number; calm?: boolean }[];
+  /** Input streams in port order, each with its beats for all jobs in order. */
+  streams: { name: string; width: number; beats: Beat[] }[];
+  /** Every y beat the jobs must produce, in order. */
+  y: Beat[];
+  /** Percentage of cycles on which each stream's valid (and y_tready) drops. */
+  stallPercent: number;
+  seed: number;
+  maxMismatches?: number;
+}
+
+export interface StreamResult {
+  simulator: 'icarus' | 'verilator';
+  passed: number;
+  failed: number;
+  /** The testbench's report lines (MISMATCH, STATUS, MISSING, EXTRA, HANG). */
+  problems: string[];
+  /** Cycles from start to done, per job. */
+  jobCycles: number[];
+  buildSeconds: number;
+  runSeconds: number;
+  logPath: string;
+}
+
+const bitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(Math.max(2, n))));
+
+function hexLines(beats: Beat[], width: number): string {
+  const digits = Math.ceil((width + 1) / 4);
+  return (
+    beats
+      .map((b) => ((b.last ? 1n << BigInt(width) : 0n) | b.data).toString(16).padStart(digits, '0'))
+      .join('\n') + '\n'
+  );
+}
+
+/** Writes the testbench and its beat files, builds it with the simulator, runs it, and reads the report. */
+export async function runStreamBench(
+  simulator: 'icarus' | 'verilator',
+  bench: StreamBench,
+  workDir: string,
+): Promise<StreamResult> {
+  const dir = join(workDir, simulator);
+  await mkdir(dir, { recursive: true });
+  const jobBits = bench.kBits + bench.nBits + 5;
+  const model = {
+    top: bench.top,
+    seed: bench.seed,
+    stallPercent: bench.stallPercent,
+    maxMismatches: bench.maxMismatches ?? 10,
+    jobCount: bench.jobs.length,
+    jobMsb: jobBits - 1,
+    jobDepthLast: Math.max(1, bench.jobs.length) - 1,
+    jobAddressMsb: bitsFor(bench.jobs.length) - 1,
+    kMsb: bench.kBits - 1,
+    nMsb: bench.nBits - 1,
+    nBits: bench.nBits,
+    yBeats: bench.y.length,
+    yMsb: bench.yWidth,
+    yDataMsb: bench.yWidth - 1,
+    yDepthLast: Math.max(1, bench.y.length) - 1,
+    yAddressMsb: bitsFor(bench.y.length) - 1,
+    // Wide enough for any run of stalls the seeded patterns make, short enough to end a hang quickly.
+    idleLimit: 2000,
+    ySeedHex: mixSeed(bench.seed * 7 + 1)
+      .toString(16)
+      .padStart(8, '0'),
+    streams: bench.streams.map((s, i) => ({
+      name: s.name,
+      upper: s.name.toUpperCase(),
+      beats: s.beats.length,
+      msb: s.width,
+      dataMsb: s.width - 1,
+      depthLast: Math.max(1, s.beats.length) - 1,
+      addressMsb: bitsFor(s.beats.length) - 1,
+      seedHex: mixSeed(bench.seed * 7 + 2 + i)
+        .toString(16)
+        .padStart(8, '0'),
+    })),
+  };
+  const jobs = bench.jobs.map((j) =>
+    (
+      (BigInt((j.calm ? 16 : 0) | j.status) << BigInt(bench.kBits + bench.nBits)) |
+      (BigInt(j.n) << BigInt(bench.kBits)) |
+      BigInt(j.k)
+    )
+      .toString(16)
+      .padStart(Math.ceil(jobBits / 4), '0'),
+  );
+  await Promise.all([
+    writeFile(join(dir, 'tb.v'), renderTemplate('tb/stream-testbench.v.hbs', model)),
+    writeFile(join(dir, 'jobs.hex'), jobs.join('\n') + '\n'),
+    writeFile(join(dir, 'y.expected.hex'), hexLines(bench.y, bench.yWidth)),
+    ...bench.streams.map((s) => writeFile(join(dir, `${s.name}.hex`), hexLines(s.beats, s.width))),
+  ]);
+  const { output, buildSeconds, runSeconds, logPath } =
+    simulator === 'icarus' ? await runIcarus(dir, bench) : await runVerilator(dir, bench);
+  const summary = /^(\d+) passed, (\d+) failed$/m.exec(output);
+  if (summary === null)
+    throw new Error(
+      `${simulator}: the stream testbench of ${bench.top} ended without its summary\nFull log: ${logPath}`,
+    );
+  const lines = output.split('\n').map((l) => l.trim());
+  return {
+    simulator,
+    passed: Number(summary[1]),
+    failed: Number(summary[2]),
+    problems: lines.filter((l) => /^(MISMATCH|STATUS|MISSING|EXTRA|HANG)/.test(l)),
+    jobCycles: lines.flatMap((l) => {
+      const m = /^JOB index=\d+ cycles=(\d+)/.exec(l);
+      return m ? [Number(m[1])] : [];
+    }),
+    buildSeconds,
+    runSeconds,
+    logPath,
+  };
+}
+
+async function runIcarus(dir: string, bench: StreamBench) {
+  const iverilog = await requireExecutable('iverilog', 'iverilog');
+  const vvp = await requireExecutable('vvp', 'iverilog');
+  await writeFile(join(dir, 'tb_icarus.v'), renderTemplate('tb/icarus-top.v.hbs', { top: bench.top }));
+  const buildLog = join(dir, 'build.log');
+  const build = await runProcess(
+    iverilog,
+    ['-g2005', '-o', 'sim.vvp', '-s', 'bitsmith_tb_icarus', 'tb_icarus.v', 'tb.v', ...bench.files],
+    { cwd: dir, logPath: buildLog },
+  );
+  if (build.exitCode !== 0)
+    throw toolError(`iverilog (${bench.top} and its stream testbench)`, build, buildLog);
+  const logPath = join(dir, 'sim.log');
+  const sim = await runProcess(vvp, ['-n', 'sim.vvp'], { cwd: dir, logPath });
+  if (sim.exitCode !== 0) throw toolError(`vvp (${bench.top})`, sim, logPath);
+  return { output: sim.output, buildSeconds: build.seconds, runSeconds: sim.seconds, logPath };
+}
+
+async function runVerilator(dir: string, bench: StreamBench) {
+  const verilator = await requireExecutable('verilator', 'verilator');
+  await writeFile(
+    join(dir, 'tb_main.cpp'),
+    renderTemplate('tb/verilator-main.cpp.hbs', { top: bench.top, vcd: false }),
+  );
+  const buildSeconds = await buildVerilatorModel(verilator, dir, verilateFlags(false), bench);
+  const logPath = join(dir, 'sim.log');
+  const sim = await runProcess(join(dir, OBJ_DIR, BINARY), [], { cwd: dir, logPath });
+  if (sim.exitCode !== 0) throw toolError(`the Verilator model of ${bench.top}`, sim, logPath);
+  return { output: sim.output, buildSeconds, runSeconds: sim.seconds, logPath };
+}
