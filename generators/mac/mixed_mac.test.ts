@@ -1,27 +1,230 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { synthesize } from '../../flows/synth/synthesize.ts';
+import { runConformance } from '../../testbenches/conformance.ts';
+import { mixedMacGolden, type MixedMacStep } from '../../testbenches/golden/mixed_mac.ts';
 import { mixedMacPlan } from '../../testbenches/plans/mixed_mac.ts';
+import { simulatorsFor } from '../../testbenches/sim/container.ts';
+import { lintVerilog } from '../../testbenches/sim/lint.ts';
+import { emitVerilog } from '../emit/verilog.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
-import { mixedMac } from './mixed_mac.ts';
+import { mixedMac, type MixedMacParams } from './mixed_mac.ts';
 
-describe('mixed_mac in the IR evaluator matches its golden model (SPEC §7.1)', () => {
+const params = (raw: Record<string, unknown>) => parseParams(mixedMac, raw);
+
+describe('mixed_mac in the IR evaluator matches its golden model (SPEC §7.1, §2)', () => {
   for (const raw of [
     { weight: 'uint4', group: 8, latency: 1 },
     { weight: 'int4', group: 4, latency: 0 },
     { weight: 'e2m1fn', group: 16, outFormat: 'bf16', latency: 2 },
+    { weight: 'razer', group: 8, latency: 1 },
+    { weight: 'razer', group: 5, specialValues: [2.5, -63.5, 0, 63.5], outFormat: 'fp16', latency: 2 },
+    { weight: 'uint4', group: 8, inner: 'fp32', latency: 1 },
+    { weight: 'razer', group: 6, inner: 'fp32', latency: 2 },
+    { weight: 'int4', group: 3, inner: 'fp32', activation: 'bf16', rounding: 'rdown', latency: 0 },
+    { weight: 'e2m1fn', group: 4, inner: 'fp32', outputSubnormals: 'flush', outFormat: 'bf16', latency: 1 },
   ]) {
     it(JSON.stringify(raw), () => {
-      const p = parseParams(mixedMac, raw);
+      const p = params(raw);
       const v = mixedMacPlan.vectors(p, { kind: 'random', count: 3000 }, 5);
       const got = runVectors(mixedMac.build(p), v.stimulus);
       expect(got.findIndex((row, i) => row[0] !== v.expected[i]![0])).toBe(-1);
     });
   }
+});
 
-  it('only has a zero-point input for asymmetric weights', () => {
-    const ports = (weight: string) =>
-      mixedMac.build(parseParams(mixedMac, { weight })).ports.map((p) => p.name);
+// Codes: fp16 1.0 = 0x3C00, 2^15 = 0x7800, 2^-9 = 0x1800, −2^15 = 0xF800; fp32 2^-9 = 0x3B000000.
+const step = (w: number, a: number, more: Partial<MixedMacStep> = {}): MixedMacStep => ({
+  w,
+  a,
+  clear: false,
+  s: 0x3c00,
+  z: 0,
+  sv: 0,
+  ...more,
+});
+
+/** The golden model's and the evaluated unit's outputs for the same steps. */
+function both(p: MixedMacParams, steps: MixedMacStep[]): { golden: number[]; unit: number[] } {
+  const golden = mixedMacGolden(
+    {
+      weight: p.weight,
+      activation: p.activation,
+      scale: p.scale,
+      outFormat: p.outFormat,
+      group: p.group,
+      policy: {},
+      ...(p.specialValues === undefined ? {} : { specialValues: p.specialValues }),
+      inner: p.inner ?? 'exact',
+    },
+    steps,
+  );
+  const withZ = p.weight === 'uint4';
+  const withSv = p.weight === 'razer';
+  const stimulus = steps.map((s) => [
+    BigInt(s.w),
+    BigInt(s.a),
+    s.clear ? 1n : 0n,
+    BigInt(s.s),
+    ...(withZ ? [BigInt(s.z)] : []),
+    ...(withSv ? [BigInt(s.sv ?? 0)] : []),
+  ]);
+  const unit = runVectors(mixedMac.build(p), stimulus).map((row) => Number(row[0]));
+  return { golden, unit };
+}
+
+describe('mixed_mac definitions', () => {
+  it('fp32 inner sums round at every element: 2^15 + 2^-9 − 2^15 gives 0, the exact sum 2^-9', () => {
+    const steps = [step(1, 0x7800, { clear: true }), step(1, 0x1800), step(1, 0xf800)];
+    const exact = both(params({ weight: 'uint4', group: 3, latency: 0 }), steps);
+    const fp32 = both(params({ weight: 'uint4', group: 3, inner: 'fp32', latency: 0 }), steps);
+    expect(exact.golden[2]).toBe(0x3b000000);
+    expect(exact.unit).toEqual(exact.golden);
+    expect(fp32.golden[2]).toBe(0);
+    expect(fp32.unit).toEqual(fp32.golden);
+  });
+
+  it('reads z and sv on the group’s last element with exact sums, on its first with fp32 sums', () => {
+    // RaZeR code 0b1000 = SV[sv]: sv 0 (+5) on the first element, sv 1 (+8) on the last; a = 1.
+    const razer = [step(8, 0x3c00, { clear: true, sv: 0 }), step(8, 0x3c00, { sv: 1 })];
+    const f = (x: number) => Math.fround(x);
+    const fp32Code = (x: number) => new Uint32Array(new Float32Array([x]).buffer)[0]!;
+    const exactRazer = both(params({ weight: 'razer', group: 2, latency: 0 }), razer);
+    const fp32Razer = both(params({ weight: 'razer', group: 2, inner: 'fp32', latency: 0 }), razer);
+    expect(exactRazer.golden[1]).toBe(fp32Code(f(16)));
+    expect(fp32Razer.golden[1]).toBe(fp32Code(f(10)));
+    expect(exactRazer.unit).toEqual(exactRazer.golden);
+    expect(fp32Razer.unit).toEqual(fp32Razer.golden);
+    // uint4 q = 9 twice, a = 1: z = 1 first, z = 4 last.
+    const awq = [step(9, 0x3c00, { clear: true, z: 1 }), step(9, 0x3c00, { z: 4 })];
+    const exactAwq = both(params({ weight: 'uint4', group: 2, latency: 0 }), awq);
+    const fp32Awq = both(params({ weight: 'uint4', group: 2, inner: 'fp32', latency: 0 }), awq);
+    expect(exactAwq.golden[1]).toBe(fp32Code(10));
+    expect(fp32Awq.golden[1]).toBe(fp32Code(16));
+    expect(exactAwq.unit).toEqual(exactAwq.golden);
+    expect(fp32Awq.unit).toEqual(fp32Awq.golden);
+  });
+});
+
+describe('mixed_mac parameters and names', () => {
+  it('only has a zero-point input for asymmetric weights and a special-value index for RaZeR', () => {
+    const ports = (weight: string) => mixedMac.build(params({ weight })).ports.map((p) => p.name);
     expect(ports('uint4')).toContain('z');
     expect(ports('int4')).not.toContain('z');
+    expect(ports('razer')).toContain('sv');
+    expect(ports('razer')).not.toContain('z');
+    expect(ports('uint4')).not.toContain('sv');
+  });
+
+  it('names modules by weight, non-default special values and inner mode', () => {
+    const name = (raw: Record<string, unknown>) => mixedMac.build(params(raw)).name;
+    expect(name({ weight: 'razer', latency: 2 })).toBe('mixed_mac_razer_fp16_g128_fp16_fp32_l2');
+    expect(name({ weight: 'razer', specialValues: [2.5, -5, 8, -8] })).toBe(
+      'mixed_mac_razer_sv2p5_m5_8_m8_fp16_g128_fp16_fp32_l1',
+    );
+    expect(name({ weight: 'uint4', inner: 'fp32', latency: 2 })).toBe(
+      'mixed_mac_uint4_fp16_g128_fp16_fp32_inner_fp32_l2',
+    );
+  });
+
+  it('gives byte-identical Verilog for the same parameters, defaults spelled out or not', () => {
+    const text = (raw: Record<string, unknown>) =>
+      emitVerilog(mixedMac.build(params(raw)))
+        .map((f) => f.text)
+        .join('\n');
+    const razer = text({ weight: 'razer', inner: 'fp32' });
+    expect(text({ weight: 'razer', inner: 'fp32' })).toBe(razer);
+    expect(text({ weight: 'razer', inner: 'fp32', specialValues: [5, 8, -5, -8] })).toBe(razer);
+    expect(text({ weight: 'uint4', inner: 'exact' })).toBe(text({ weight: 'uint4' }));
+    expect(text({ weight: 'uint4' })).not.toMatch(/inner/);
+  });
+
+  it('refuses special values that are not multiples of 0.5, do not fit, or belong to another weight', () => {
+    expect(() => params({ weight: 'razer', specialValues: [5, 8, -5, 5.25] })).toThrow(
+      /parameter 'specialValues' = \[5,8,-5,5.25\] is not allowed: entry 3 \(5.25\) is not a multiple of 0.5/,
+    );
+    expect(() => params({ weight: 'razer', specialValues: [5, 64, -5, -8] })).toThrow(
+      /'specialValues' = \[5,64,-5,-8\] is not allowed: entry 1 \(64\) is outside -64 … 63.5/,
+    );
+    expect(() => params({ weight: 'razer', specialValues: [5, 8, -5] })).toThrow(
+      /'specialValues' = \[5,8,-5\] is not allowed: needs exactly 4 values/,
+    );
+    expect(() => params({ weight: 'uint4', specialValues: [5, 8, -5, -8] })).toThrow(
+      /'specialValues' = \[5,8,-5,-8\] is not allowed: only razer weights take special values; uint4 has none/,
+    );
+    expect(() => params({ inner: 'fp64' })).toThrow(
+      /'inner' = "fp64" is not allowed: must be one of exact, fp32/,
+    );
+  });
+});
+
+// The new configurations in real simulators: lint clean, 0 failures in Icarus and Verilator, Yosys clean.
+describe('mixed_mac RaZeR and fp32 inner sums in the simulators', () => {
+  const root = mkdtempSync(join(tmpdir(), 'bitsmith-mixed-mac-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const write = (p: MixedMacParams) => {
+    const module = mixedMac.build(p);
+    const dir = join(root, module.name, 'rtl');
+    mkdirSync(dir, { recursive: true });
+    const files = emitVerilog(module).map((f) => {
+      writeFileSync(join(dir, f.fileName), f.text);
+      return join(dir, f.fileName);
+    });
+    return { module, files };
+  };
+  const count = 10_000;
+
+  for (const raw of [
+    { weight: 'razer', group: 16, latency: 2 },
+    { weight: 'uint4', group: 32, inner: 'fp32', latency: 2 },
+    {
+      weight: 'razer',
+      group: 8,
+      inner: 'fp32',
+      activation: 'bf16',
+      outFormat: 'bf16',
+      latency: 1,
+      ready: true,
+    },
+  ]) {
+    it(`${JSON.stringify(raw)}: lint clean, ${count} steps with 0 failures in icarus and verilator`, async () => {
+      const p = params(raw);
+      const { module, files } = write(p);
+      const lint = await lintVerilog(files, module.name);
+      expect(lint.messages).toEqual([]);
+      const vectors = mixedMacPlan.vectors(p, { kind: 'random', count }, 7);
+      const report = await runConformance({
+        ip: module.name,
+        module,
+        params: p,
+        plan: mixedMacPlan,
+        vectors,
+        seed: 7,
+        rtlFiles: files,
+        simulators: [...simulatorsFor('icarus'), ...simulatorsFor('verilator')],
+        workDir: join(root, module.name, 'verify'),
+      });
+      for (const result of report.results) {
+        expect(result.mismatches, result.simulator).toEqual([]);
+        expect(result.passed, result.simulator).toBe(count);
+      }
+      expect(report.results.map((r) => r.simulator)).toEqual(['icarus', 'verilator']);
+    });
+  }
+
+  it('synthesizes RaZeR weights with fp32 inner sums in Yosys (check -assert clean)', async () => {
+    const { module, files } = write(params({ weight: 'razer', group: 16, inner: 'fp32', latency: 2 }));
+    const report = await synthesize({
+      files,
+      top: module.name,
+      target: 'generic',
+      engine: 'native',
+      workDir: join(root, module.name, 'synth'),
+    });
+    expect(report.top).toBe(module.name);
+    expect(report.ffs).toBeGreaterThan(32);
   });
 });

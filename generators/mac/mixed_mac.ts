@@ -1,13 +1,25 @@
 import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
 import { normalize } from '../arith/normalize.ts';
+import { exactProduct } from '../arith/product.ts';
+import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
-import { unpackFloat } from '../arith/unpack.ts';
-import { unsignedBits } from '../arith/widths.ts';
-import { floatLayout } from '../formats/index.ts';
+import { unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
+import { signedBits, unsignedBits } from '../arith/widths.ts';
+import {
+  RAZER_SPECIAL_VALUES,
+  decode,
+  floatLayout,
+  formatByName,
+  razerFormats,
+  resolvePolicy,
+  toNumber,
+  type Format,
+} from '../formats/index.ts';
 import {
   checkOutputPolicy,
   floatFormat,
+  outputPolicy,
   policyTag,
   resolvedOutputPolicy,
   roundingParams,
@@ -21,18 +33,43 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
 
 /** Weight formats: the value of a code as an integer multiple of the weight's LSB (2^lsbExp). */
 export const MIXED_WEIGHTS = {
-  int4: { bits: 4, lsbExp: 0, zeroPoint: false },
-  uint4: { bits: 4, lsbExp: 0, zeroPoint: true },
-  e2m1fn: { bits: 4, lsbExp: -1, zeroPoint: false },
+  int4: { bits: 4, lsbExp: 0, zeroPoint: false, specialValues: false },
+  uint4: { bits: 4, lsbExp: 0, zeroPoint: true, specialValues: false },
+  e2m1fn: { bits: 4, lsbExp: -1, zeroPoint: false, specialValues: false },
+  /** RaZeR (SPEC §2.1), OCP E2M1 layout: the -0 code 0b1000 is the group's special value SV[sv]. */
+  razer: { bits: 4, lsbExp: -1, zeroPoint: false, specialValues: true },
 } as const;
+
+export type MixedWeight = keyof typeof MIXED_WEIGHTS;
+
+/** The OCP E2M1 code of −0 (sign in bit 3), which RaZeR remaps to the group's special value. */
+export const RAZER_SPECIAL_CODE = 0b1000;
+
+/** Special values are multiples of 0.5 whose double fits the datapath's 8-bit signed weight: −64 … 63.5. */
+export const SPECIAL_VALUE_RANGE = { min: -64, max: 63.5 } as const;
+
+export const INNER_MODES = ['exact', 'fp32'] as const;
 
 export const mixedMacParams = z
   .object({
-    /** int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights. */
-    weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [keyof typeof MIXED_WEIGHTS]).default('uint4'),
+    /**
+     * int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights;
+     * razer: RaZeR FP4 (OCP E2M1 whose -0 code is a per-group special value picked by a 2-bit `sv` input).
+     */
+    weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight]).default('uint4'),
+    /** razer only: the special value of each `sv` index, in E2M1 units (multiples of 0.5). Default {+5, +8, −5, −8}. */
+    specialValues: z
+      .array(z.number({ error: 'must be a finite number' }))
+      .length(4, { error: 'needs exactly 4 values, one per 2-bit sv index' })
+      .optional(),
     activation: choiceParam(['fp16', 'bf16']).default('fp16'),
-    /** Elements per group: every group's exact partial sum is scaled once, at its last element. */
+    /** Elements per group: every group's partial sum is scaled once, at its last element. */
     group: intParam(1, 4096).default(128),
+    /**
+     * Sum inside a group. exact (the default): Σ a·q exactly, in fixed point. fp32: each exact a·q is
+     * added into an FP32 group accumulator with one rounding per element.
+     */
+    inner: choiceParam(INNER_MODES).optional(),
     /** Format of the per-group scale. */
     scale: choiceParam(['fp16', 'bf16', 'fp32']).default('fp16'),
     /** Format of the outer accumulator (and the output). */
@@ -43,41 +80,138 @@ export const mixedMacParams = z
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
-    if (p.ready && p.latency === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
+    if (p.specialValues !== undefined) {
+      if (!MIXED_WEIGHTS[p.weight].specialValues) {
+        issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
+      } else {
+        const problem = specialValueProblem(p.specialValues);
+        if (problem !== undefined) issue('specialValues', problem);
+      }
+    }
+    if (p.inner === 'fp32') {
+      try {
+        resolvePolicy(floatFormat('fp32'), outputPolicy(p));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        issue('inner', `the fp32 inner accumulator cannot take the rounding parameters: ${message}`);
+      }
+    }
   });
 
 export type MixedMacParams = z.output<typeof mixedMacParams>;
+
+/** Why a list of special values does not fit (SPEC §2.1: multiples of 0.5), or undefined when it does. */
+function specialValueProblem(values: readonly number[]): string | undefined {
+  const { min, max } = SPECIAL_VALUE_RANGE;
+  for (const [i, v] of values.entries()) {
+    if (!Number.isInteger(v * 2)) {
+      return `entry ${i} (${v}) is not a multiple of 0.5: RaZeR special values have one fraction bit (SPEC §2.1)`;
+    }
+    if (v < min || v > max) {
+      return `entry ${i} (${v}) is outside ${min} … ${max}: twice a special value must fit the datapath's 8-bit signed weight`;
+    }
+  }
+  return undefined;
+}
+
+/** The special values in effect (razer weights), in E2M1 units. */
+export function specialValuesOf(p: MixedMacParams): readonly number[] {
+  return p.specialValues ?? RAZER_SPECIAL_VALUES;
+}
+
+function defaultSpecialValues(values: readonly number[]): boolean {
+  return values.every((v, i) => v === RAZER_SPECIAL_VALUES[i]);
+}
+
+function numberTag(x: number): string {
+  return (x < 0 ? 'm' : '') + String(Math.abs(x)).replace('.', 'p');
+}
+
+/**
+ * mixed_mac_<weight>[_sv<values>]_<activation>_g<group>_<scale>_<out>[_inner_fp32][policy]_<timing>;
+ * the special values appear only when they differ from the default {5, 8, −5, −8}.
+ */
+export function mixedMacName(p: MixedMacParams): string {
+  const svs = specialValuesOf(p);
+  const svTag =
+    MIXED_WEIGHTS[p.weight].specialValues && !defaultSpecialValues(svs)
+      ? `_sv${svs.map(numberTag).join('_')}`
+      : '';
+  const innerTag = p.inner === 'fp32' ? '_inner_fp32' : '';
+  return `mixed_mac_${p.weight}${svTag}_${p.activation}_g${p.group}_${p.scale}_${p.outFormat}${innerTag}${policyTag(p)}_${timingTag(p.latency, p.ready)}`;
+}
+
+/** The parameters a file header records: a default spelled out (inner exact, default SVs) reads as left out. */
+function recordedParams(p: MixedMacParams): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(p).filter(
+      ([key, value]) =>
+        !(key === 'inner' && value === 'exact') &&
+        !(key === 'specialValues' && (value === undefined || defaultSpecialValues(value as number[]))),
+    ),
+  );
+}
 
 /** Width of an exact sum of `count` terms, each at most `max` in magnitude, as a signed integer. */
 export function exactSumWidth(max: bigint, count: number): number {
   return (max * BigInt(count)).toString(2).length + 1;
 }
 
+interface Inputs {
+  q: Signal;
+  clear: Signal;
+  s: Signal;
+  /** uint4 zero point. */
+  zp: Signal | undefined;
+  /** RaZeR special-value index. */
+  sv: Signal | undefined;
+  ua: UnpackedFloat;
+}
+
 /**
  * W4A16 multiply-accumulate with the restructuring of SPEC §7.1:
- *   y = Σ_g s_g · ( Σ_{k∈g} a_k·q_k − z_g · Σ_{k∈g} a_k ).
- * Inside a group, a_k·q_k and a_k are summed exactly (fixed point); on the group's last element the
- * exact value s_g·(Σ a·q − z_g·Σ a) is added to the outer accumulator with one rounding. `s` and `z`
- * are read on each group's last element; the output is the outer accumulator after this vector.
+ *   y = Σ_g s_g · ( Σ_{k∈g} a_k·w_k − z_g · Σ_{k∈g} a_k ),
+ * w_k the weight's value: q_k (int4, uint4), E2M1(q_k) (e2m1fn) or RaZeR(q_k; SV[sv_g]) (razer: the OCP
+ * E2M1 value, except that the -0 code 0b1000 is the group's special value SV[sv_g], SPEC §2.1); z_g = 0
+ * except for uint4. The output is the outer accumulator after this vector.
+ *
+ * inner 'exact' (default): a_k·w_k and a_k are summed exactly (fixed point); on the group's last element
+ * the exact value s_g·D_g, D_g = Σ a·w − z·Σ a, is added to the outer accumulator with one rounding.
+ * `s`, `z` and `sv` are read on each group's last element (RaZeR: the group's a_k at code 0b1000 are
+ * summed apart and multiplied by SV[sv] at the group's end).
+ *
+ * inner 'fp32' (the order of a kernel that accumulates in FP32 and scales after the partial dot product,
+ * SPEC §2.4): for the group's elements k = 1 … G,
+ *   acc_0 = +0,   acc_k = round_fp32(acc_{k−1} + a_k·(w_k − z_g))        (a·(w − z) exact, one rounding)
+ *   y ← round_out(y + s_g·acc_G)                                         (s·acc exact: a fused multiply-add)
+ * The zero point and the special value are needed per element, so `z` and `sv` are read on each group's
+ * first element and held for the group; `s` is read on its last. The rounding parameters (mode, overflow,
+ * subnormals, tininess, NaN) govern both roundings, FP32 and output.
+ *
+ * Either way a NaN or infinite activation makes its group's contribution NaN (a policy: W4A16 activations
+ * are finite); each cycle takes one vector (II = 1): the loop-carried additions are combinational.
  */
 export const mixedMac: Generator<typeof mixedMacParams> = {
   name: 'mixed_mac',
   family: 'mac',
+  // (ip/README.md quotes this line: `bitsmith docs` must be rerun when it changes.)
   summary: 'W4A16 MAC: 4-bit weights × fp16/bf16 activations, exact per-group sums, group scale applied once',
   params: mixedMacParams,
   build(p) {
-    const w = MIXED_WEIGHTS[p.weight as keyof typeof MIXED_WEIGHTS];
+    const w = MIXED_WEIGHTS[p.weight];
     const fa = floatFormat(p.activation);
     const fs = floatFormat(p.scale);
     const fo = floatFormat(p.outFormat);
     const policy = resolvedOutputPolicy(p);
-    const name = `mixed_mac_${p.weight}_${p.activation}_g${p.group}_${p.scale}_${p.outFormat}${policyTag(p)}_${timingTag(p.latency, p.ready)}`;
-    const m = new ModuleBuilder(name, { generator: 'mixed_mac', params: p }, { ready: p.ready });
+    const early = p.inner === 'fp32';
+    const svs = specialValuesOf(p);
+    const m = new ModuleBuilder(
+      mixedMacName(p),
+      { generator: 'mixed_mac', params: recordedParams(p) },
+      { ready: p.ready },
+    );
     const cut = pipelineCuts(m, p.latency, ['product', 'output'] as const);
     const q = m.input('w', UInt(w.bits), `${p.weight} weight code`);
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.activation} activation`);
@@ -87,128 +221,334 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       UInt(floatLayout(fs).bits),
       `${p.scale} group scale, read on the group's last element`,
     );
-    const zp = w.zeroPoint
-      ? m.input('z', UInt(4), "uint4 zero point, read on the group's last element")
+    const readOn = early ? "read on the group's first element" : "read on the group's last element";
+    const zp = w.zeroPoint ? m.input('z', UInt(4), `uint4 zero point, ${readOn}`) : undefined;
+    const sv = w.specialValues
+      ? m.input(
+          'sv',
+          UInt(2),
+          `RaZeR special-value index: code 0b1000 is SV[sv] of {${svs.join(', ')}}, ${readOn}`,
+        )
       : undefined;
-
-    // The activation as an exact integer of weight 2^(emin−M): sign, magnitude.
     const ua = unpackFloat(a, fa, 'a');
-    const aUnits = ua.sig
-      .zext(ua.sig.width + floatLayout(fa).expFieldMax)
-      .shl(
-        ua.exp
-          .sub(floatLayout(fa).emin, { width: ua.exp.width + 1 })
-          .resize(unsignedBits(floatLayout(fa).expFieldMax) + 1)
-          .asUnsigned()
-          .resize(unsignedBits(floatLayout(fa).expFieldMax)),
-      )
-      .named('a_units');
-    const aMaxUnits = (1n << BigInt(aUnits.width)) - 1n;
-    const aSigned = mux(
-      ua.sign,
-      aUnits
-        .zext(aUnits.width + 1)
-        .asSigned()
-        .neg()
-        .resize(aUnits.width + 1),
-      aUnits.zext(aUnits.width + 1).asSigned(),
-    ).named('a_signed');
-    // The weight as a signed integer of weight 2^lsbExp.
-    const qValue = weightValue(q, p.weight as keyof typeof MIXED_WEIGHTS);
-    const product = aSigned.mul(qValue).named('aq');
-    cut.at('product');
+    const inputs: Inputs = { q, clear, s, zp, sv, ua };
+    const group = early ? fp32Groups(m, cut, p, inputs) : exactGroups(m, cut, p, inputs);
 
-    // Group position: the vector that completes a group closes it.
-    const countBits = Math.max(1, unsignedBits(p.group - 1));
-    const count = m.register('group_count_q', UInt(countBits), { reset: 0 });
-    const position = mux(clear, m.constant(0, UInt(countBits)), count).named('group_position');
-    const groupEnd = position.eq(p.group - 1).named('group_end');
-    count.next(mux(groupEnd, m.constant(0, UInt(countBits)), position.add(1, { width: countBits })));
-
-    const sumWidth = exactSumWidth(aMaxUnits * 8n * 2n, p.group) + 1;
-    const actWidth = exactSumWidth(aMaxUnits, p.group);
-    const dot = m.register('group_dot_q', SInt(sumWidth), { reset: 0 });
-    const act = m.register('group_act_q', SInt(actWidth), { reset: 0 });
-    const dotSum = mux(
-      position.eq(0),
-      product.resize(sumWidth),
-      dot.add(product.resize(sumWidth), { width: sumWidth }),
-    ).named('group_dot');
-    const actSum = mux(
-      position.eq(0),
-      aSigned.resize(actWidth),
-      act.add(aSigned.resize(actWidth), { width: actWidth }),
-    ).named('group_act');
-    dot.next(dotSum);
-    act.next(actSum);
-    // A NaN or infinite activation makes its group's contribution NaN (a policy: W4A16 activations are finite).
-    const nanQ = m.register('group_nan_q', UInt(1), { reset: 0 });
-    const poisoned = ua.isNaN.or(ua.isInf);
-    const groupNaN = mux(position.eq(0), poisoned, nanQ.or(poisoned)).named('group_nan');
-    nanQ.next(groupNaN);
-
-    // Group close: D = Σ a·q − z·Σ a (exact), then s·D exactly, then one rounding into the outer sum.
-    const zTerm = zp === undefined ? undefined : actSum.mul(zp.zext(5).asSigned()).named('zero_term');
-    const difference = (
-      zTerm === undefined
-        ? dotSum
-        : dotSum
-            .resize(Math.max(sumWidth, zTerm.width) + 1)
-            .sub(zTerm.resize(Math.max(sumWidth, zTerm.width) + 1))
-    ).named('group_difference');
-    const negative = difference.msb();
-    const magnitude = mux(
-      negative,
-      difference.neg().resize(difference.width + 1),
-      difference.resize(difference.width + 1),
-    )
-      .asUnsigned()
-      .slice(difference.width - 1, 0)
-      .named('group_magnitude');
-    const us = unpackFloat(s, fs, 's');
-    const scaled = magnitude.mul(us.sig).named('scaled_sig');
-    // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:
-    const lsb = floatLayout(fa).emin - fa.mantBits + w.lsbExp - fs.mantBits;
-    const scaledExp = us.exp
-      .resize(us.exp.width + 8)
-      .add(scaled.width - 1 + lsb, { width: us.exp.width + 9 })
-      .named('scaled_exp');
-    const groupSpecialNaN = groupNaN.or(us.isNaN).or(us.isInf.and(magnitude.orR().not()));
-    const groupInf = us.isInf.and(groupSpecialNaN.not());
+    // One rounding into the outer sum at the group's end.
     const outer = m.register('outer_q', UInt(floatLayout(fo).bits), { reset: 0 });
     const outerCode = mux(clear, m.constant(0, UInt(floatLayout(fo).bits)), outer);
     const uo = unpackFloat(outerCode, fo, 'outer');
     const sum = addRaw(
-      {
-        sign: negative.xor(us.sign),
-        exp: scaledExp,
-        sig: scaled,
-        isZero: magnitude.orR().not().or(us.isZero).and(groupSpecialNaN.or(groupInf).not()),
-        isInf: groupInf,
-        isNaN: groupSpecialNaN,
-      },
+      group.contribution(),
       { sign: uo.sign, exp: uo.exp, sig: uo.sig, isZero: uo.isZero, isInf: uo.isInf, isNaN: uo.isNaN },
       policy.rounding === 'rdown' ? 1 : 0,
       'outer_add',
     );
     const closed = roundPack(normalize(sum, 'outer_norm'), fo, policy, 'outer_round').code;
-    const outerNext = mux(groupEnd, closed, outerCode).named('outer_next');
+    const outerNext = mux(group.end, closed, outerCode).named('outer_next');
     outer.next(outerNext);
     cut.at('output');
-    m.output('y', outerNext, `${p.outFormat} code: Σ over the completed groups of s·(Σ a·q − z·Σ a)`);
+    const summed = !early ? 's·(Σ a·q − z·Σ a)' : w.zeroPoint ? 's·(fp32 Σ a·(q − z))' : 's·(fp32 Σ a·q)';
+    m.output('y', outerNext, `${p.outFormat} code: Σ over the completed groups of ${summed}`);
     return m.build();
   },
 };
 
-/** The weight code's value as a signed integer multiple of its LSB. */
-function weightValue(q: Signal, weight: keyof typeof MIXED_WEIGHTS): Signal {
+/** A group's close: its end flag and its contribution s_g·(group sum) as a raw float (built on demand). */
+interface GroupClose {
+  end: Signal;
+  contribution(): RawFloat;
+}
+
+/** The position in the group (0 after a clear); the vector at position G − 1 closes the group. */
+function groupPosition(m: ModuleBuilder, clear: Signal, group: number): { position: Signal; end: Signal } {
+  const countBits = Math.max(1, unsignedBits(group - 1));
+  const count = m.register('group_count_q', UInt(countBits), { reset: 0 });
+  const position = mux(clear, m.constant(0, UInt(countBits)), count).named('group_position');
+  const end = position.eq(group - 1).named('group_end');
+  count.next(mux(end, m.constant(0, UInt(countBits)), position.add(1, { width: countBits })));
+  return { position, end };
+}
+
+type Cuts = ReturnType<typeof pipelineCuts<'product' | 'output'>>;
+
+/** Exact group sums (fixed point); s·D enters the outer sum exactly, to be rounded once. */
+function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): GroupClose {
+  const w = MIXED_WEIGHTS[p.weight];
+  const fa = floatFormat(p.activation);
+  const fs = floatFormat(p.scale);
+  const { ua } = x;
+  // The activation as an exact integer of weight 2^(emin−M): sign, magnitude.
+  const aUnits = ua.sig
+    .zext(ua.sig.width + floatLayout(fa).expFieldMax)
+    .shl(
+      ua.exp
+        .sub(floatLayout(fa).emin, { width: ua.exp.width + 1 })
+        .resize(unsignedBits(floatLayout(fa).expFieldMax) + 1)
+        .asUnsigned()
+        .resize(unsignedBits(floatLayout(fa).expFieldMax)),
+    )
+    .named('a_units');
+  const aMaxUnits = (1n << BigInt(aUnits.width)) - 1n;
+  const aSigned = mux(
+    ua.sign,
+    aUnits
+      .zext(aUnits.width + 1)
+      .asSigned()
+      .neg()
+      .resize(aUnits.width + 1),
+    aUnits.zext(aUnits.width + 1).asSigned(),
+  ).named('a_signed');
+  // The weight as a signed integer of weight 2^lsbExp (RaZeR: the -0 code is 0 here, its SV comes later).
+  const qValue = weightValue(x.q, p.weight);
+  const product = aSigned.mul(qValue).named('aq');
+  const isSpecial = x.sv === undefined ? undefined : x.q.eq(RAZER_SPECIAL_CODE).named('w_special');
+  cut.at('product');
+
+  const { position, end } = groupPosition(m, x.clear, p.group);
+  const sumWidth = exactSumWidth(aMaxUnits * 8n * 2n, p.group) + 1;
+  const actWidth = exactSumWidth(aMaxUnits, p.group);
+  const dot = m.register('group_dot_q', SInt(sumWidth), { reset: 0 });
+  const act = m.register('group_act_q', SInt(actWidth), { reset: 0 });
+  const dotSum = mux(
+    position.eq(0),
+    product.resize(sumWidth),
+    dot.add(product.resize(sumWidth), { width: sumWidth }),
+  ).named('group_dot');
+  const actSum = mux(
+    position.eq(0),
+    aSigned.resize(actWidth),
+    act.add(aSigned.resize(actWidth), { width: actWidth }),
+  ).named('group_act');
+  dot.next(dotSum);
+  act.next(actSum);
+  // A NaN or infinite activation makes its group's contribution NaN (a policy: W4A16 activations are finite).
+  const nanQ = m.register('group_nan_q', UInt(1), { reset: 0 });
+  const poisoned = ua.isNaN.or(ua.isInf);
+  const groupNaN = mux(position.eq(0), poisoned, nanQ.or(poisoned)).named('group_nan');
+  nanQ.next(groupNaN);
+
+  // RaZeR: Σ a over the group's -0 codes, times SV[sv] at the group's end (sv read there, like s).
+  let svTerm: Signal | undefined;
+  if (x.sv !== undefined && isSpecial !== undefined) {
+    const special = m.register('group_special_q', SInt(actWidth), { reset: 0 });
+    const term = mux(isSpecial, aSigned, m.constant(0, aSigned.type)).resize(actWidth).named('a_special');
+    const specialSum = mux(position.eq(0), term, special.add(term, { width: actWidth })).named(
+      'group_special',
+    );
+    special.next(specialSum);
+    svTerm = timesSpecialValue(specialSum, x.sv, svUnits(p), 'special');
+  }
+
+  // Group close: D = Σ a·q − z·Σ a (exact), then s·D exactly, then one rounding into the outer sum.
+  const zTerm = x.zp === undefined ? undefined : actSum.mul(x.zp.zext(5).asSigned()).named('zero_term');
+  const combine = (term: Signal | undefined, op: 'add' | 'sub') => {
+    if (term === undefined) return dotSum;
+    const width = Math.max(sumWidth, term.width) + 1;
+    return dotSum.resize(width)[op](term.resize(width));
+  };
+  const difference = (zTerm !== undefined ? combine(zTerm, 'sub') : combine(svTerm, 'add')).named(
+    'group_difference',
+  );
+  const negative = difference.msb();
+  const magnitude = mux(
+    negative,
+    difference.neg().resize(difference.width + 1),
+    difference.resize(difference.width + 1),
+  )
+    .asUnsigned()
+    .slice(difference.width - 1, 0)
+    .named('group_magnitude');
+  const us = unpackFloat(x.s, fs, 's');
+  const scaled = magnitude.mul(us.sig).named('scaled_sig');
+  // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:
+  const lsb = floatLayout(fa).emin - fa.mantBits + w.lsbExp - fs.mantBits;
+  const scaledExp = us.exp
+    .resize(us.exp.width + 8)
+    .add(scaled.width - 1 + lsb, { width: us.exp.width + 9 })
+    .named('scaled_exp');
+  const groupSpecialNaN = groupNaN.or(us.isNaN).or(us.isInf.and(magnitude.orR().not()));
+  const groupInf = us.isInf.and(groupSpecialNaN.not());
+  return {
+    end,
+    contribution: () => ({
+      sign: negative.xor(us.sign),
+      exp: scaledExp,
+      sig: scaled,
+      isZero: magnitude.orR().not().or(us.isZero).and(groupSpecialNaN.or(groupInf).not()),
+      isInf: groupInf,
+      isNaN: groupSpecialNaN,
+    }),
+  };
+}
+
+/** FP32 group sums, one rounding per element; s·acc enters the outer sum exactly, to be rounded once. */
+function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): GroupClose {
+  const w = MIXED_WEIGHTS[p.weight];
+  const f32 = floatFormat('fp32');
+  const innerPolicy = resolvePolicy(f32, outputPolicy(p));
+  const { ua } = x;
+  // The group position comes first: the per-element weight needs the group's z and sv, read on its first element.
+  const { position, end } = groupPosition(m, x.clear, p.group);
+  const first = position.eq(0).named('group_first');
+  const held = (input: Signal | undefined, name: string) => {
+    if (input === undefined) return undefined;
+    const q = m.register(`${name}_q`, input.type, { reset: 0 });
+    const value = mux(first, input, q).named(name);
+    q.next(value);
+    return value;
+  };
+  const z = held(x.zp, 'group_z');
+  const sv = held(x.sv, 'group_sv');
+
+  // w − z as a signed integer of weight 2^lsbExp, then its magnitude: a·(w − z) is exact.
+  const value = weightValue(x.q, p.weight, { z, sv, svUnits: svUnits(p) });
+  const maxAbs = maxWeightUnits(p);
+  const magBits = unsignedBits(maxAbs);
+  const weightNegative = value.msb().named('w_negative');
+  const weightMagnitude = mux(weightNegative, value.neg(), value.resize(value.width + 1))
+    .asUnsigned()
+    .slice(magBits - 1, 0)
+    .named('w_magnitude');
+  // a.sig·2^(ea − M) · |w|·2^lsbExp: the product's top bit weighs 2^(ea + magBits + lsbExp).
+  const offset = magBits + w.lsbExp;
+  const expRange = { min: ua.expRange.min + offset, max: ua.expRange.max + offset };
+  const expWidth = Math.max(ua.exp.width, signedBits(expRange.min, expRange.max));
+  const poisoned = ua.isNaN.or(ua.isInf).named('aq_nan');
+  const product: RawFloat = {
+    sign: ua.sign.xor(weightNegative).named('aq_sign'),
+    exp: ua.exp.resize(expWidth).add(offset, { width: expWidth }).named('aq_exp'),
+    sig: ua.sig.mul(weightMagnitude).named('aq_sig'),
+    isZero: ua.isZero.or(weightMagnitude.orR().not()).and(poisoned.not()).named('aq_zero'),
+    isInf: m.constant(0, UInt(1)),
+    isNaN: poisoned,
+    expRange,
+  };
+  cut.at('product');
+
+  // acc_k = round_fp32(acc_{k−1} + a·w), from +0 on the group's first element.
+  const acc = m.register('inner_acc_q', UInt(32), { reset: 0 });
+  const accIn = mux(first, m.constant(0, UInt(32)), acc).named('inner_acc');
+  const ui = unpackFloat(accIn, f32, 'inner');
+  const innerSum = addRaw(
+    product,
+    { sign: ui.sign, exp: ui.exp, sig: ui.sig, isZero: ui.isZero, isInf: ui.isInf, isNaN: ui.isNaN },
+    innerPolicy.rounding === 'rdown' ? 1 : 0,
+    'inner_add',
+  );
+  const accNext = roundPack(normalize(innerSum, 'inner_norm'), f32, innerPolicy, 'inner_round').code.named(
+    'inner_acc_next',
+  );
+  acc.next(accNext);
+
+  // Group close: s·acc exactly (IEEE special cases), then one rounding into the outer sum.
+  const us = unpackFloat(x.s, floatFormat(p.scale), 's');
+  const groupSum = unpackFloat(accNext, f32, 'group_sum');
+  const scaled = exactProduct(us, groupSum, 'scaled');
+  return { end, contribution: () => scaled };
+}
+
+/** The special values in units of the weight LSB (0.5). */
+function svUnits(p: MixedMacParams): number[] {
+  return specialValuesOf(p).map((v) => v * 2);
+}
+
+/** The largest |w − z| in units of the weight's LSB. */
+function maxWeightUnits(p: MixedMacParams): number {
+  if (p.weight === 'int4') return 8;
+  if (p.weight === 'uint4') return 15;
+  const e2m1 = Math.max(...e2m1Units(weightFormat(p.weight)));
+  return p.weight === 'razer' ? Math.max(e2m1, ...svUnits(p).map(Math.abs)) : e2m1;
+}
+
+/** The FP4 format whose codes 0..7 give the weight's magnitudes (RaZeR: any SV candidate; they differ at 0b1000 only). */
+function weightFormat(weight: 'e2m1fn' | 'razer'): Format {
+  return weight === 'razer' ? razerFormats('ocp')[0]! : formatByName('e2m1fn');
+}
+
+/** Magnitudes of codes 0..7 in units of 0.5, from the format library. */
+function e2m1Units(format: Format): number[] {
+  return Array.from({ length: 8 }, (_, code) => toNumber(decode(format, code)) * 2);
+}
+
+/**
+ * The weight code's value as a signed integer multiple of its LSB. RaZeR's -0 code is 0 unless the
+ * group's special-value index is given (then SV[sv]); with a zero point given, the value is q − z.
+ */
+function weightValue(
+  q: Signal,
+  weight: MixedWeight,
+  group: { z?: Signal | undefined; sv?: Signal | undefined; svUnits?: number[] } = {},
+): Signal {
   const m = q.builder;
   if (weight === 'int4') return q.asSigned();
-  if (weight === 'uint4') return q.zext(5).asSigned();
+  if (weight === 'uint4') {
+    const unsigned = q.zext(5).asSigned();
+    return group.z === undefined
+      ? unsigned
+      : unsigned.sub(group.z.zext(5).asSigned(), { width: 5 }).named('w_value');
+  }
   // E2M1 in units of 0.5: magnitudes 0, 1, 2, 3, 4, 6, 8, 12 for codes 0..7, sign in bit 3.
   const magnitude = select(
     q.slice(2, 0),
-    [0, 1, 2, 3, 4, 6, 8, 12].map((v) => m.constant(v, SInt(5))),
+    e2m1Units(weightFormat(weight)).map((v) => m.constant(v, SInt(5))),
   );
-  return mux(q.bit(3), magnitude.neg().resize(5), magnitude).named('w_value');
+  const e2m1 = mux(q.bit(3), magnitude.neg().resize(5), magnitude);
+  if (group.sv === undefined) return e2m1.named('w_value');
+  const units = group.svUnits!;
+  const width = Math.max(5, signedBits(Math.min(...units), Math.max(...units)));
+  const special = select(
+    group.sv,
+    units.map((u) => m.constant(u, SInt(width))),
+  ).named('w_special_value');
+  return mux(q.eq(RAZER_SPECIAL_CODE), special, e2m1.resize(width)).named('w_value');
+}
+
+/**
+ * x · SV[index] for constant special values (in weight units): one shift-and-add multiple per distinct
+ * magnitude, a select by the index, and a negation for the negative ones.
+ */
+function timesSpecialValue(x: Signal, index: Signal, units: readonly number[], prefix: string): Signal {
+  const maxAbs = Math.max(1, ...units.map(Math.abs));
+  const width = x.width + unsignedBits(maxAbs);
+  const multiples = new Map<number, Signal>();
+  for (const u of units) {
+    const k = Math.abs(u);
+    if (!multiples.has(k)) multiples.set(k, timesConstant(x, k, width).named(`${prefix}_x${k}`));
+  }
+  const magnitude = select(
+    index,
+    units.map((u) => multiples.get(Math.abs(u))!),
+  ).named(`${prefix}_multiple`);
+  const negativeIndexes = units.flatMap((u, i) => (u < 0 ? [i] : []));
+  if (negativeIndexes.length === 0) return magnitude.named(`${prefix}_term`);
+  const negative = negativeIndexes
+    .map((i) => index.eq(i))
+    .reduce((acc, e) => acc.or(e))
+    .named(`sv_negative`);
+  return mux(negative, magnitude.neg(), magnitude.resize(width + 1)).named(`${prefix}_term`);
+}
+
+/** x · k for a constant k ≥ 0 as a sum of shifted copies (canonical signed digits), `width` bits signed. */
+function timesConstant(x: Signal, k: number, width: number): Signal {
+  const m = x.builder;
+  const wide = x.resize(width);
+  let sum: Signal | undefined;
+  let rest = BigInt(k);
+  for (let bit = 0; rest !== 0n; bit++, rest >>= 1n) {
+    if ((rest & 1n) === 0n) continue;
+    // Canonical signed digit: …11 becomes +100…−1.
+    const digit = (rest & 3n) === 3n ? -1 : 1;
+    if (digit === -1) rest += 1n;
+    const term = wide.shl(bit);
+    sum =
+      sum === undefined
+        ? digit === 1
+          ? term
+          : m.constant(0, SInt(width)).sub(term, { width })
+        : digit === 1
+          ? sum.add(term, { width })
+          : sum.sub(term, { width });
+  }
+  return sum ?? m.constant(0, SInt(width));
 }

@@ -1,24 +1,42 @@
-// Golden model of the W4A16 MAC, from SPEC §7.1: y = Σ_g s_g · (Σ_{k∈g} a_k·q_k − z_g·Σ_{k∈g} a_k).
-// Group sums are exact integers; each group's exact value s_g·D_g enters the outer sum with one IEEE
-// addition (one rounding). A NaN or infinite activation makes its group NaN (the generator's policy).
+// Golden model of the W4A16 MAC, from SPEC §7.1: y = Σ_g s_g · (Σ_{k∈g} a_k·w_k − z_g·Σ_{k∈g} a_k), w_k the
+// weight code's value: INT4, UINT4 (with the zero point z_g), E2M1, or RaZeR (SPEC §2.1: OCP E2M1 whose −0
+// code is the group's special value SV[sv_g]), all decoded by the format library.
+//
+// inner 'exact': group sums are exact; each group's exact value s_g·D_g enters the outer sum with one IEEE
+// addition (one rounding). s, z and sv are read on the group's last element.
+// inner 'fp32': acc = +0, then acc = round_fp32(acc + a_k·(w_k − z_g)) for every element (exact product,
+// one rounding), and at the group's end y = round_out(y + s_g·acc) (one rounding, a fused multiply-add).
+// z and sv are read on the group's first element, s on its last.
+// A NaN or infinite activation makes its group NaN (the generator's policy).
 import {
+  RAZER_SPECIAL_VALUES,
   add,
   decode,
+  encode,
   finite,
+  fma,
   formatByName,
-  inf,
+  integer,
   nan,
+  razerFormats,
   type ExactValue,
+  type Format,
   type Policy,
 } from '../../generators/formats/index.ts';
 
+export type MixedMacWeight = 'int4' | 'uint4' | 'e2m1fn' | 'razer';
+
 export interface MixedMacSpec {
-  weight: 'int4' | 'uint4' | 'e2m1fn';
+  weight: MixedMacWeight;
   activation: string;
   scale: string;
   outFormat: string;
   group: number;
   policy: Policy;
+  /** razer: the special value of each sv index, in E2M1 units; default {+5, +8, −5, −8}. */
+  specialValues?: readonly number[];
+  /** Sum inside a group: exact (default) or fp32 with one rounding per element. */
+  inner?: 'exact' | 'fp32';
 }
 
 export interface MixedMacStep {
@@ -27,60 +45,76 @@ export interface MixedMacStep {
   clear: boolean;
   s: number;
   z: number;
+  /** RaZeR special-value index (0..3); ignored by the other weights. */
+  sv?: number;
 }
 
-/** A weight code's value as (integer, exponent): value = integer · 2^exponent. */
-function weightValue(weight: MixedMacSpec['weight'], code: number): { n: bigint; exp: number } {
-  if (weight === 'int4') return { n: BigInt(code >= 8 ? code - 16 : code), exp: 0 };
-  if (weight === 'uint4') return { n: BigInt(code), exp: 0 };
-  const magnitudes = [0, 0.5, 1, 1.5, 2, 3, 4, 6];
-  const v = magnitudes[code & 7]! * (code & 8 ? -1 : 1);
-  return { n: BigInt(v * 2), exp: -1 };
+/** The weight formats by name; RaZeR has one codebook per special-value index. */
+function weightFormats(spec: MixedMacSpec): Format[] {
+  if (spec.weight === 'razer') return razerFormats('ocp', spec.specialValues ?? RAZER_SPECIAL_VALUES);
+  return [formatByName(spec.weight)];
 }
 
 /** value = integer · 2^exp with a common exponent, for exact sums. */
-function asInteger(v: ExactValue & { kind: 'finite' }, exp: number): bigint {
-  const n = v.sig << BigInt(v.exp - exp);
+function asInteger(v: ExactValue, exp: number): bigint {
+  if (v.kind !== 'finite') throw new Error(`mixed_mac golden: ${v.kind} is not a finite value`);
+  if (v.sig !== 0n && v.exp < exp) throw new Error(`mixed_mac golden: a value below 2^${exp}`);
+  const n = v.sig << BigInt(v.sig === 0n ? 0 : v.exp - exp);
   return v.sign ? -n : n;
 }
+
+/** Every weight value (and zero point) is a multiple of 2^-1. */
+const WEIGHT_EXP = -1;
 
 export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[]): number[] {
   const fa = formatByName(spec.activation);
   const fs = formatByName(spec.scale);
   const fo = formatByName(spec.outFormat);
+  const f32 = formatByName('fp32');
+  const formats = weightFormats(spec);
+  const weight = (code: number, sv: number | undefined) => decode(formats[sv ?? 0] ?? formats[0]!, code);
   // Every finite activation is a multiple of its smallest subnormal, code 1: 2^aExp.
   const aExp = (decode(fa, 1) as ExactValue & { kind: 'finite' }).exp;
+  const nanCode = (format: Format) => encode(format, nan(0), spec.policy).code;
+  const fp32Inner = spec.inner === 'fp32';
+
   let outer = 0;
   let count = 0;
-  let dot = 0n;
-  let act = 0n;
-  let poisoned = false;
+  // exact: the group's elements so far; fp32: the group's accumulator and the metadata of its first element.
+  let elements: { a: ExactValue; w: number }[] = [];
+  let acc = 0;
+  let first: MixedMacStep | undefined;
   return steps.map((step) => {
     if (step.clear) [outer, count] = [0, 0];
-    if (count === 0) [dot, act, poisoned] = [0n, 0n, false];
+    if (count === 0) [elements, acc, first] = [[], 0, step];
     const a = decode(fa, step.a);
-    const w = weightValue(spec.weight, step.w);
-    if (a.kind !== 'finite') poisoned = true;
-    else {
-      const units = asInteger(a, aExp);
-      dot += units * w.n;
-      act += units;
-    }
-    if (count === spec.group - 1) {
-      const z = spec.weight === 'uint4' ? BigInt(step.z) : 0n;
-      // D in units of 2^(aExp + wExp); the zero term's units are the same (z is an integer weight).
-      const d = dot - z * act;
-      const s = decode(fs, step.s);
-      let contribution: ExactValue;
-      if (poisoned || s.kind === 'nan' || (s.kind === 'inf' && d === 0n)) contribution = nan(0);
-      else if (s.kind === 'inf') contribution = inf(((d < 0n ? 1 : 0) ^ s.sign) as 0 | 1);
-      else {
-        const sign = ((d < 0n ? 1 : 0) ^ s.sign) as 0 | 1;
-        contribution = finite(sign, (d < 0n ? -d : d) * s.sig, aExp + w.exp + s.exp);
+    const last = count === spec.group - 1;
+    if (fp32Inner) {
+      const w = spec.weight === 'uint4' ? integer(BigInt(step.w - first!.z)) : weight(step.w, first!.sv);
+      acc = a.kind !== 'finite' ? nanCode(f32) : fma(f32, a, w, decode(f32, acc), spec.policy).code;
+      if (last) outer = fma(fo, decode(fs, step.s), decode(f32, acc), decode(fo, outer), spec.policy).code;
+    } else {
+      elements.push({ a, w: step.w });
+      if (last) {
+        // D = Σ a·w − z·Σ a, exactly, in units of 2^(aExp + WEIGHT_EXP); w under the group's sv.
+        const z = spec.weight === 'uint4' ? BigInt(step.z) : 0n;
+        let d = 0n;
+        let poisoned = false;
+        for (const e of elements) {
+          if (e.a.kind !== 'finite') {
+            poisoned = true;
+            continue;
+          }
+          const units = asInteger(e.a, aExp);
+          d += units * (asInteger(weight(e.w, step.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP)));
+        }
+        const dValue = finite(d < 0n ? 1 : 0, d < 0n ? -d : d, aExp + WEIGHT_EXP);
+        outer = poisoned
+          ? add(fo, decode(fo, outer), nan(0), spec.policy).code
+          : fma(fo, decode(fs, step.s), dValue, decode(fo, outer), spec.policy).code;
       }
-      outer = add(fo, decode(fo, outer), contribution, spec.policy).code;
-      count = 0;
-    } else count++;
+    }
+    count = last ? 0 : count + 1;
     return outer;
   });
 }

@@ -1,6 +1,6 @@
-import { formatByName, type FloatFormat } from '../../generators/formats/index.ts';
+import { decode, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
-import { MIXED_WEIGHTS, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
+import { MIXED_WEIGHTS, specialValuesOf, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
 import { mixedMacGolden, type MixedMacStep } from '../golden/mixed_mac.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
@@ -12,7 +12,9 @@ const DEFAULT_SEQUENCE = 100_000;
 /**
  * mixed_mac: seeded accumulation sequences over many complete groups, with rare clears (which also
  * restart the group), every weight code, activations mostly finite and near 1 with corner codes mixed
- * in, scales near 2^-6 (AWQ scales are small), and random zero points.
+ * in (NaN and Inf rarely: each poisons the sum until the next clear), scales near 2^-6 (AWQ scales are small), and random zero points and RaZeR special-value indexes
+ * on every step (so that the step each is read on matters: the last element of a group with exact inner
+ * sums, the first with fp32 ones).
  */
 export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
   generator: 'mixed_mac',
@@ -24,32 +26,39 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     const fa = formatByName(p.activation) as FloatFormat;
     const fs = formatByName(p.scale) as FloatFormat;
     const corners = cornerCodes(fa);
+    const { zeroPoint, specialValues } = MIXED_WEIGHTS[p.weight];
     const steps: MixedMacStep[] = [];
     for (let i = 0; i < count; i++) {
       const pick = rng.float();
-      const a =
+      let a =
         pick < 0.002
           ? randomCode(rng, fa)
           : pick < 0.01
             ? rng.pick(corners)
             : codeNearExponent(rng, fa, 0, 4);
+      // A NaN or Inf activation poisons the sum until the next clear: keep one in 20, so that most of
+      // the sequence checks finite sums.
+      if (decode(fa, a).kind !== 'finite' && !rng.chance(0.05)) a = codeNearExponent(rng, fa, 0, 4);
       steps.push({
         w: rng.below(16),
         a,
         clear: i === 0 || rng.chance(0.0005),
         s: codeNearExponent(rng, fs, -6, 3),
         z: rng.below(16),
+        // Drawn for RaZeR only, so the other weights keep their sequences.
+        sv: specialValues ? rng.below(4) : 0,
       });
     }
-    const zeroPoint = MIXED_WEIGHTS[p.weight as keyof typeof MIXED_WEIGHTS].zeroPoint;
     const results = mixedMacGolden(
       {
-        weight: p.weight as 'int4' | 'uint4' | 'e2m1fn',
+        weight: p.weight,
         activation: p.activation,
         scale: p.scale,
         outFormat: p.outFormat,
         group: p.group,
         policy: outputPolicy(p),
+        specialValues: specialValuesOf(p),
+        inner: p.inner ?? 'exact',
       },
       steps,
     );
@@ -60,9 +69,10 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
         s.clear ? 1n : 0n,
         BigInt(s.s),
         ...(zeroPoint ? [BigInt(s.z)] : []),
+        ...(specialValues ? [BigInt(s.sv ?? 0)] : []),
       ]),
       expected: results.map((code) => [BigInt(code)]),
-      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group})`,
+      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})`,
     };
     return vectors;
   },
@@ -70,6 +80,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     if (port === 'a') return describeFloatCode(p.activation, bits);
     if (port === 's') return describeFloatCode(p.scale, bits);
     if (port === 'y') return describeFloatCode(p.outFormat, bits);
+    if (port === 'sv') return `${bits} (SV ${specialValuesOf(p)[Number(bits)]})`;
     return bits.toString();
   },
 };
