@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { emitHls } from '../generators/emit/hls.ts';
+import { emitHlsLoop } from '../generators/emit/hls-loop.ts';
 import { emitVerilog, type VerilogFile } from '../generators/emit/verilog.ts';
 import { isControlPort } from '../generators/hdl/ir.ts';
 import { readBaselines } from './ippack/baselines.ts';
@@ -70,7 +71,8 @@ export async function buildPackage(
 
     const hlsFiles: string[] = [];
     try {
-      const hls = emitHls(target.module);
+      const loop = target.generator.hls?.(target.params);
+      const hls = loop === undefined ? emitHls(target.module) : emitHlsLoop(loop);
       await mkdir(join(staging, 'hls'), { recursive: true });
       for (const f of hls) {
         await writeFile(join(staging, 'hls', f.fileName), f.text);
@@ -107,7 +109,7 @@ export async function buildPackage(
       rtlFiles,
       ...(tb ? { tb } : {}),
       hlsFiles,
-      waveform: true,
+      waveform: wave !== undefined,
       schematic: 'svg' in schematic,
     };
     const ipJson = { ...describe(target), package: contents };

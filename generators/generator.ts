@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HlsLoopDesign } from './emit/hls-loop.ts';
 import type { Module } from './hdl/ir.ts';
 
 /** A hardware generator: validated parameters in, one IR module (with its sub-modules) out. */
@@ -11,6 +12,8 @@ export interface Generator<S extends z.ZodType = z.ZodType> {
   /** Parameters with their defaults and the rules that relate them. */
   readonly params: S;
   build(params: z.output<S>): Module;
+  /** A loop-level HLS design, for cores whose HLS form is a loop nest over streams rather than the flat IR. */
+  hls?(params: z.output<S>): HlsLoopDesign;
 }
 
 /** A parameter set that a generator refused; the message names parameter, value and what is allowed. */

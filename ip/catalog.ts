@@ -365,6 +365,27 @@ export const CATALOG: readonly CatalogEntry[] = [
       'OCP MXINT8 dequantizer: int8·2^-6 codes × E8M0 scale → FP32 (exact unless subnormal), 4 lanes',
     verilatorRandom: 80_000,
   },
+  {
+    name: 'gemv_w4a16_g128_p4s8',
+    generator: 'gemv',
+    params: { weight: 'uint4', activation: 'fp16', group: 128, rows: 4, lanes: 8, outFormat: 'fp16' },
+    description:
+      'W4A16 GEMV: asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × FP16 x, 4 rows × 8 elements per cycle, K and N up to 4096',
+  },
+  {
+    name: 'gemv_razer_fp16_p4s8',
+    generator: 'gemv',
+    params: { weight: 'razer', activation: 'fp16', group: 128, rows: 4, lanes: 8, outFormat: 'fp16' },
+    description:
+      'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
+  },
+  {
+    name: 'gemv_nvfp4_fp16_p4s16',
+    generator: 'gemv',
+    params: { weight: 'nvfp4', activation: 'fp16', rows: 4, lanes: 16, outFormat: 'fp16' },
+    description:
+      'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle (the FP32 tensor scale is left to the consumer)',
+  },
 ];
 
 export function catalogEntry(name: string): CatalogEntry | undefined {

@@ -1,17 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GemvParams } from '../generators/gemv/gemv.ts';
+import { gemv, type GemvParams } from '../generators/gemv/gemv.ts';
 import type { Module } from '../generators/hdl/ir.ts';
 import { formatReport, type ConformanceReport, type SimulatorReport } from './conformance.ts';
 import { gemvBench, gemvCases, gemvUtilization } from './plans/gemv.ts';
-import { runStreamBench } from './sim/stream-run.ts';
+import { runHlsLoop } from './sim/hls-stream.ts';
+import { runStreamBench, type Beat, type StreamBench, type StreamResult } from './sim/stream-run.ts';
 
 export interface GemvConformanceRequest {
   ip: string;
   module: Module;
   params: GemvParams;
   rtlFiles: string[];
-  simulators: ('icarus' | 'verilator')[];
+  simulators: ('icarus' | 'verilator' | 'hls')[];
   workDir: string;
   seed: number;
   size?: 'default' | 'quick';
@@ -43,7 +44,10 @@ export async function runGemvConformance(request: GemvConformanceRequest): Promi
   const utilization: number[][] = [];
   const jobCycles: number[][] = [];
   for (const simulator of request.simulators) {
-    const r = await runStreamBench(simulator, bench, request.workDir);
+    const r =
+      simulator === 'hls'
+        ? await runGemvCsim(request.params, bench, request.workDir)
+        : await runStreamBench(simulator, bench, request.workDir);
     results.push({
       simulator,
       passed: r.passed,
@@ -61,8 +65,10 @@ export async function runGemvConformance(request: GemvConformanceRequest): Promi
       logPath: r.logPath,
       vectorsPerSecond: r.runSeconds > 0 ? Math.round(checks / r.runSeconds) : 0,
     });
-    utilization.push(gemvUtilization(request.params, cases, r.jobCycles));
-    jobCycles.push(r.jobCycles);
+    if (simulator !== 'hls') {
+      utilization.push(gemvUtilization(request.params, cases, r.jobCycles));
+      jobCycles.push(r.jobCycles);
+    }
   }
   const macs = cases.reduce((sum, c) => sum + (c.fault === undefined ? c.job.k * c.job.n : 0), 0);
   const report: GemvConformanceReport = {
@@ -84,4 +90,41 @@ export async function runGemvConformance(request: GemvConformanceRequest): Promi
   writeFileSync(join(request.workDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
   writeFileSync(join(request.workDir, 'report.txt'), formatReport(report));
   return report;
+}
+
+/**
+ * C-simulation of the loop-level HLS design on the same jobs: one call per job, K and N from the
+ * `job` stream; every y element and every job's status is compared. It has no clock: no cycles.
+ */
+async function runGemvCsim(params: GemvParams, bench: StreamBench, workDir: string): Promise<StreamResult> {
+  const packed = (beats: Beat[], width: number) =>
+    beats.map((b) => (b.last ? 1n << BigInt(width) : 0n) | b.data);
+  const [x, w, s] = bench.streams;
+  const result = await runHlsLoop(
+    gemv.hls!(params),
+    {
+      inputs: {
+        job: bench.jobs.map((j) => (BigInt(j.n) << BigInt(bench.kBits)) | BigInt(j.k)),
+        x: packed(x!.beats, x!.width),
+        w: packed(w!.beats, w!.width),
+        s: packed(s!.beats, s!.width),
+      },
+      expected: { y: packed(bench.y, bench.yWidth), status: bench.jobs.map((j) => BigInt(j.status)) },
+      calls: bench.jobs.length,
+    },
+    { workDir },
+  );
+  return {
+    simulator: 'hls',
+    passed: result.passed,
+    failed: result.failed,
+    problems: result.mismatches.map(
+      (m) =>
+        `MISMATCH vector=${m.index} port=${m.port} expected=${m.expected.toString(16)} actual=${m.actual.toString(16)}`,
+    ),
+    jobCycles: [],
+    buildSeconds: result.buildSeconds,
+    runSeconds: result.runSeconds,
+    logPath: result.logPath,
+  };
 }

@@ -94,8 +94,7 @@ export function renderReadme(
           { path: contents.tb.testbench, what: 'self-checking vector testbench (module bitsmith_tb)' },
           { path: contents.tb.icarusTop, what: 'Icarus clock wrapper (top bitsmith_tb_icarus)' },
           { path: contents.tb.verilatorMain, what: 'Verilator C++ harness' },
-          { path: contents.tb.stimulus, what: `input vectors, ${contents.tb.vectors} lines` },
-          { path: contents.tb.expected, what: 'expected outputs from the golden model' },
+          ...contents.tb.data.map(({ path, what }) => ({ path, what })),
         ]
       : []),
     {

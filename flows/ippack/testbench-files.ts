@@ -6,6 +6,9 @@ import { writeVectorFile } from '../../testbenches/sim/vector-files.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import type { Target } from '../target.ts';
+import type { GemvParams } from '../../generators/gemv/gemv.ts';
+import { gemvBench, gemvCases } from '../../testbenches/plans/gemv.ts';
+import { renderStreamBench } from '../../testbenches/sim/stream-run.ts';
 
 /** The seed of the packaged vectors and bubbles: the one `bitsmith verify` uses by default. */
 export const PACKAGE_SEED = 1;
@@ -16,8 +19,8 @@ export interface PackagedTestbench {
   icarusTop: string;
   verilatorMain: string;
   verilatorShim: string;
-  stimulus: string;
-  expected: string;
+  /** Files the testbench reads with $readmemh, copied into the simulation's working folder. */
+  data: { path: string; copyto: string; what: string }[];
   vectors: number;
   description: string;
 }
@@ -29,6 +32,7 @@ export interface PackagedTestbench {
  * Returns undefined when the generator has no verification plan.
  */
 export async function writeTestbench(target: Target, pkgDir: string): Promise<PackagedTestbench | undefined> {
+  if (target.module.timing.kind === 'sequential') return writeStreamTestbench(target, pkgDir);
   let plan;
   try {
     plan = planFor(target.generator.name);
@@ -60,9 +64,63 @@ export async function writeTestbench(target: Target, pkgDir: string): Promise<Pa
     icarusTop: 'tb/tb_icarus.v',
     verilatorMain: 'tb/tb_main.cpp',
     verilatorShim: 'tb/verilator/Vtb.h',
-    stimulus: 'tb/stimulus.hex',
-    expected: 'tb/expected.hex',
+    data: [
+      {
+        path: 'tb/stimulus.hex',
+        copyto: 'stimulus.hex',
+        what: `input vectors, ${vectors.stimulus.length} lines`,
+      },
+      { path: 'tb/expected.hex', copyto: 'expected.hex', what: 'expected outputs from the golden model' },
+    ],
     vectors: vectors.stimulus.length,
     description: vectors.description,
+  };
+}
+
+/** A streaming core's job testbench (the one `bitsmith verify` runs): tb.v, jobs, stream beats, y. */
+async function writeStreamTestbench(target: Target, pkgDir: string): Promise<PackagedTestbench> {
+  const params = target.params as GemvParams;
+  const cases = gemvCases(params, PACKAGE_SEED);
+  const bench = {
+    top: target.module.name,
+    files: [],
+    ...gemvBench(params, cases),
+    stallPercent: 20,
+    seed: PACKAGE_SEED,
+  };
+  const tb = join(pkgDir, 'tb');
+  await mkdir(join(tb, 'verilator'), { recursive: true });
+  const files = renderStreamBench(bench);
+  await Promise.all([
+    ...Object.entries(files).map(([name, text]) => writeFile(join(tb, name), text)),
+    writeFile(join(tb, 'tb_icarus.v'), renderTemplate('tb/icarus-top.v.hbs', { top: target.module.name })),
+    writeFile(
+      join(tb, 'tb_main.cpp'),
+      renderTemplate('tb/verilator-main.cpp.hbs', { top: target.module.name, vcd: false }),
+    ),
+    writeFile(
+      join(tb, 'verilator', 'Vtb.h'),
+      renderTemplate('fusesoc/Vtb.h.hbs', { top: target.module.name }),
+    ),
+  ]);
+  return {
+    testbench: 'tb/tb.v',
+    icarusTop: 'tb/tb_icarus.v',
+    verilatorMain: 'tb/tb_main.cpp',
+    verilatorShim: 'tb/verilator/Vtb.h',
+    data: Object.keys(files)
+      .filter((name) => name.endsWith('.hex'))
+      .map((name) => ({
+        path: `tb/${name}`,
+        copyto: name,
+        what:
+          name === 'jobs.hex'
+            ? `${bench.jobs.length} jobs: k_len, n_len, expected status`
+            : name === 'y.expected.hex'
+              ? `${bench.y.length} y elements from the golden model`
+              : `the ${name.replace('.hex', '')} stream's beats ({tlast, tdata})`,
+      })),
+    vectors: bench.y.length + bench.jobs.length,
+    description: `${cases.length} jobs with 20% stalls on every stream: ${bench.y.length} y elements and ${bench.jobs.length} job statuses`,
   };
 }

@@ -382,6 +382,8 @@ class FunctionEmitter {
         this.local.set(n.id, this.names.claim(n.name ?? `reg_${n.id}`));
         continue;
       }
+      // A constant that only other constants read is folded into them: naming it would leave it unused.
+      if (this.constant[n.id] && this.uses[n.id] === 0) continue;
       const wide = this.constant[n.id] && n.type.width > 64 && this.uses[n.id]! > 0;
       if (portNamed.has(n.id) && this.uses[n.id] === 1 && !wide) {
         this.intoPort.set(n.id, portNamed.get(n.id)!);

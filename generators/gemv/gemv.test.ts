@@ -69,7 +69,7 @@ describe('gemv golden model', () => {
   });
 });
 
-describe('gemv RTL in Icarus and Verilator', () => {
+describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simulation', () => {
   const configs: Record<string, unknown>[] = [
     { weight: 'uint4', maxK: 1024, maxN: 64, outFormat: 'fp16' },
     { weight: 'razer', specialValues: [2.5, 8, -5, -63.5], maxK: 1024, maxN: 64, packing: 'awq' },
@@ -84,7 +84,8 @@ describe('gemv RTL in Icarus and Verilator', () => {
       const { top, files, dir } = writeRtl(p);
       const lint = await lintVerilog(files, top);
       expect(lint.messages).toEqual([]);
-      const simulators = raw === configs[0] ? (['icarus', 'verilator'] as const) : (['icarus'] as const);
+      const simulators =
+        raw === configs[0] ? (['icarus', 'verilator', 'hls'] as const) : (['icarus', 'hls'] as const);
       const report = await runGemvConformance({
         ip: top,
         module: gemv.build(p),
@@ -132,6 +133,7 @@ describe('gemv RTL in Icarus and Verilator', () => {
     const cases = gemvCases(p, 1);
     expect(Math.min(...cases.map((c) => c.job.k))).toBe(0);
     expect(Math.max(...cases.map((c) => c.job.k))).toBe(4097);
+    expect(cases.some((c) => c.job.n === 256 && c.fault === undefined)).toBe(true);
     expect(Math.max(...cases.map((c) => c.job.n))).toBe(4097);
     expect(cases.filter((c) => c.fault !== undefined && 'stream' in c.fault)).toHaveLength(6);
     expect(cases.filter((c) => c.calm).every((c) => c.job.k >= 1024)).toBe(true);

@@ -16,6 +16,7 @@ import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { chunkModule, chunkModuleName, chunkWidths, type ChunkShape } from './chunk.ts';
 import { closeModule } from './close.ts';
+import { gemvHlsDesign } from './hls.ts';
 import { GEMV_STATUS } from './status.ts';
 import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS, RAZER_SPECIAL_VALUES, type GemvWeightName } from './weights.ts';
 
@@ -127,7 +128,17 @@ export const gemv: Generator<typeof gemvParams> = {
   build(p) {
     return buildGemv(p);
   },
+  hls(p) {
+    return gemvHlsDesign(p);
+  },
 };
+
+/** The top module and the two kernels it instantiates (the HLS loop calls the same kernels). */
+export function gemvParts(p: GemvParams): { top: Module; chunk: Module; close: Module } {
+  const top = buildGemv(p);
+  const instance = (name: string) => top.instances.find((i) => i.name === name)!.module;
+  return { top, chunk: instance('chunk'), close: instance('close0') };
+}
 
 function buildGemv(p: GemvParams): Module {
   const { weight, group, scale, specialValues } = gemvShape(p);

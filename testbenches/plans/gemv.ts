@@ -227,15 +227,15 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
         { job: job(64, 1) },
         { job: job(1000, 13) },
         { job: job(4096, 9) },
-        { job: job(1024 + 5, 256) },
+        { job: job(64, 256) },
         { job: job(2 * group + 1, 3 * p.rows - 1, 0.05) },
         { job: job(777, 50, 0.02) },
       ];
   const calm: GemvCase[] = quick
     ? [{ job: job(1024, 8 * p.rows), calm: true }]
     : [
-        { job: job(1024, 16 * p.rows), calm: true },
-        { job: job(4096, 4 * p.rows), calm: true },
+        { job: job(1024, 8 * p.rows), calm: true },
+        { job: job(4096, p.rows), calm: true },
       ];
   const faulty = (stream: 'x' | 'w' | 's', kind: 'early-tlast' | 'missing-tlast'): GemvCase => {
     const k = group + 2 * p.lanes + 3;

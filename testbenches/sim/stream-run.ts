@@ -32,7 +32,7 @@ export interface StreamBench {
 }
 
 export interface StreamResult {
-  simulator: 'icarus' | 'verilator';
+  simulator: 'icarus' | 'verilator' | 'hls';
   passed: number;
   failed: number;
   /** The testbench's report lines (MISMATCH, STATUS, MISSING, EXTRA, HANG). */
@@ -55,14 +55,8 @@ function hexLines(beats: Beat[], width: number): string {
   );
 }
 
-/** Writes the testbench and its beat files, builds it with the simulator, runs it, and reads the report. */
-export async function runStreamBench(
-  simulator: 'icarus' | 'verilator',
-  bench: StreamBench,
-  workDir: string,
-): Promise<StreamResult> {
-  const dir = join(workDir, simulator);
-  await mkdir(dir, { recursive: true });
+/** The testbench (tb.v) and its data files (jobs.hex, <stream>.hex, y.expected.hex), by file name. */
+export function renderStreamBench(bench: StreamBench): Record<string, string> {
   const jobBits = bench.kBits + bench.nBits + 5;
   const model = {
     top: bench.top,
@@ -108,12 +102,25 @@ export async function runStreamBench(
       .toString(16)
       .padStart(Math.ceil(jobBits / 4), '0'),
   );
-  await Promise.all([
-    writeFile(join(dir, 'tb.v'), renderTemplate('tb/stream-testbench.v.hbs', model)),
-    writeFile(join(dir, 'jobs.hex'), jobs.join('\n') + '\n'),
-    writeFile(join(dir, 'y.expected.hex'), hexLines(bench.y, bench.yWidth)),
-    ...bench.streams.map((s) => writeFile(join(dir, `${s.name}.hex`), hexLines(s.beats, s.width))),
-  ]);
+  return {
+    'tb.v': renderTemplate('tb/stream-testbench.v.hbs', model),
+    'jobs.hex': jobs.join('\n') + '\n',
+    'y.expected.hex': hexLines(bench.y, bench.yWidth),
+    ...Object.fromEntries(bench.streams.map((s) => [`${s.name}.hex`, hexLines(s.beats, s.width)])),
+  };
+}
+
+/** Writes the testbench and its beat files, builds it with the simulator, runs it, and reads the report. */
+export async function runStreamBench(
+  simulator: 'icarus' | 'verilator',
+  bench: StreamBench,
+  workDir: string,
+): Promise<StreamResult> {
+  const dir = join(workDir, simulator);
+  await mkdir(dir, { recursive: true });
+  await Promise.all(
+    Object.entries(renderStreamBench(bench)).map(([name, text]) => writeFile(join(dir, name), text)),
+  );
   const { output, buildSeconds, runSeconds, logPath } =
     simulator === 'icarus' ? await runIcarus(dir, bench) : await runVerilator(dir, bench);
   const summary = /^(\d+) passed, (\d+) failed$/m.exec(output);

@@ -1,0 +1,131 @@
+// The GEMV core as loop-level HLS C++: one job per call, a pipelined loop over chunks (II = 1) inside
+// a loop over blocks of rows, calling the same chunk and group-close kernels as the RTL (their flat HLS
+// functions), so the C-simulation is bit-exact with the RTL and the golden model.
+import { floatLayout } from '../formats/index.ts';
+import { floatFormat } from '../float-params.ts';
+import { cppType } from '../emit/hls.ts';
+import type { HlsLoopDesign } from '../emit/hls-loop.ts';
+import type { Module } from '../hdl/ir.ts';
+import { UInt } from '../hdl/types.ts';
+import { gemvParts, gemvShape, metaLayout, type GemvParams } from './gemv.ts';
+import { GEMV_STATUS } from './status.ts';
+
+export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
+  const { weight, group } = gemvShape(p);
+  const { top, chunk, close } = gemvParts(p);
+  const meta = metaLayout(p);
+  const P = p.rows;
+  const S = p.lanes;
+  const xBits = S * floatLayout(floatFormat(p.activation)).bits;
+  const wBits = P * S * weight.bits;
+  const sBits = P * meta.bits;
+  const yBits = floatLayout(floatFormat(p.outFormat)).bits;
+  const kBits = port(top, 'k_len').width;
+  const nBits = port(top, 'n_len').width;
+  const type = (m: Module, name: string) => cppType(port(m, name));
+  const rows = Array.from({ length: P }, (_, r) => r);
+  const svExpression = rows
+    .map((r) => {
+      const lo = r * meta.bits + meta.scaleBits + meta.zeroBits;
+      return `(ap_uint<${2 * P}>(meta.range(${lo + 1}, ${lo})) << ${2 * r})`;
+    })
+    .join(' | ');
+  const chunkArgs = [
+    'x_word',
+    'lanes',
+    'w_word',
+    ...(meta.svBits ? [`ap_uint<${2 * P}>(${svExpression})`] : []),
+    'chunk_act',
+    ...rows.flatMap((r) => [`chunk_dot${r}`, `chunk_bad${r}`]),
+  ];
+  const closeCalls = rows.map((r) => {
+    const base = r * meta.bits;
+    const args = [
+      `group_dot[${r}]`,
+      'group_act',
+      `ap_uint<1>(group_bad[${r}])`,
+      `${type(close, 's')}(meta.range(${base + meta.scaleBits - 1}, ${base}))`,
+      ...(meta.zeroBits
+        ? [`ap_uint<4>(meta.range(${base + meta.scaleBits + 3}, ${base + meta.scaleBits}))`]
+        : []),
+      `acc[${r}]`,
+      'first',
+      `acc_next${r}`,
+      `y${r}`,
+    ];
+    return { row: r, call: `${close.name}(${args.join(', ')})` };
+  });
+  const stream = (name: string, direction: 'input' | 'output', width: number, doc: string) =>
+    ({ kind: 'stream', name, direction, type: UInt(width), doc }) as const;
+  return {
+    name: top.name,
+    origin: { generator: 'gemv', params: p },
+    timing:
+      'loop-level: one job per call; the chunk loop is pipelined at II=1 (P rows × S elements per iteration)',
+    doc: [
+      `y = W·x with ${p.weight} weights, ${p.activation} activations, exact per group of ${group}, fp32 across`,
+      `groups, ${p.outFormat} out. Streams carry {tlast, tdata}: tlast is the bit above the data. A job's`,
+      'K and N come from `job` ({n_len, k_len}); its {error, status} goes to `status` (as the RTL ports).',
+    ],
+    args: [
+      stream('job', 'input', kBits + nBits, '{n_len, k_len}'),
+      stream('x', 'input', xBits + 1, `{tlast, ${S} activations}`),
+      stream('w', 'input', wBits + 1, `{tlast, ${P}×${S} weight codes}`),
+      stream('s', 'input', sBits + 1, `{tlast, ${P} scale entries}`),
+      stream('y', 'output', yBits + 1, `{tlast, ${p.outFormat}}`),
+      stream('status', 'output', 4, '{error, status}'),
+    ],
+    bodyTemplate: 'hls/gemv.cpp.hbs',
+    kernels: [chunk, close],
+    context: {
+      jobType: `ap_uint<${kBits + nBits}>`,
+      kMsb: kBits - 1,
+      nMsb: kBits + nBits - 1,
+      kBits,
+      maxK: p.maxK,
+      maxN: p.maxN,
+      statusType: 'ap_uint<4>',
+      badK: 8 | GEMV_STATUS.badK,
+      badN: 8 | GEMV_STATUS.badN,
+      xLast: GEMV_STATUS.xLast,
+      wLast: GEMV_STATUS.wLast,
+      sLast: GEMV_STATUS.sLast,
+      xType: `ap_uint<${xBits}>`,
+      xBeatType: `ap_uint<${xBits + 1}>`,
+      xMsb: xBits - 1,
+      xBits,
+      wType: `ap_uint<${wBits}>`,
+      wBeatType: `ap_uint<${wBits + 1}>`,
+      wMsb: wBits - 1,
+      wBits,
+      sBeatType: `ap_uint<${sBits + 1}>`,
+      sMsb: sBits - 1,
+      sBits,
+      metaType: `ap_uint<${sBits}>`,
+      yBeatType: `ap_uint<${yBits + 1}>`,
+      yType: `ap_uint<${yBits}>`,
+      yBits,
+      depth: Math.max(2, Math.ceil(p.maxK / S)),
+      log2Lanes: Math.log2(S),
+      laneMask: S - 1,
+      lanes: S,
+      laneType: type(chunk, 'lanes'),
+      rows: P,
+      rowList: rows,
+      groupChunks: group / S,
+      accType: 'ap_uint<32>',
+      dotType: type(close, 'dot'),
+      actType: type(close, 'act'),
+      dotOutType: type(chunk, 'dot0'),
+      actOutType: type(chunk, 'act'),
+      chunkCall: `${chunk.name}(${chunkArgs.join(', ')})`,
+      closeCalls,
+    },
+  };
+}
+
+function port(m: Module, name: string) {
+  const found = m.ports.find((q) => q.name === name);
+  if (found === undefined) throw new Error(`${m.name} has no port ${name}`);
+  return found.type;
+}
