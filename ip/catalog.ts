@@ -380,6 +380,13 @@ export const CATALOG: readonly CatalogEntry[] = [
       'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
   },
   {
+    name: 'gemv_mxfp4_bf16_p8s32',
+    generator: 'gemv',
+    params: { weight: 'mxfp4', activation: 'bf16', rows: 8, lanes: 32, outFormat: 'bf16' },
+    description:
+      'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 8 rows × 32 elements per cycle',
+  },
+  {
     name: 'gemv_nvfp4_fp16_p4s16',
     generator: 'gemv',
     params: { weight: 'nvfp4', activation: 'fp16', rows: 4, lanes: 16, outFormat: 'fp16' },

@@ -1,9 +1,9 @@
 // One chunk of the GEMV: S activations against S weights of each of P rows, exactly. Activations are
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
 import { floatToFixed } from '../arith/fixed-point.ts';
-import { unpackFloat } from '../arith/unpack.ts';
-import { signedBits } from '../arith/widths.ts';
-import { decode, floatLayout, type FiniteValue, type Format } from '../formats/index.ts';
+import { exponentRange, unpackFloat } from '../arith/unpack.ts';
+import { signedBits, unsignedBits } from '../arith/widths.ts';
+import { decode, floatLayout, type FiniteValue, type FloatFormat, type Format } from '../formats/index.ts';
 import { floatFormat } from '../float-params.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
@@ -19,6 +19,8 @@ export interface ChunkShape {
   specialValues: readonly number[];
   /** Lane order inside each 32-bit word of 4-bit codes: 'awq' holds logical 0..7 as 0x75316420. */
   packing: 'sequential' | 'awq';
+  /** Aligned accumulation: activations on the grid of the chunk's largest exponent, this many bits. */
+  alignBits?: number;
 }
 
 /** The exact integers a weight code stands for, in units of 2^exp, per element format (per sv). */
@@ -54,7 +56,10 @@ export function chunkWidths(shape: ChunkShape) {
   const table = weightTable(weight.formats(shape.specialValues), weight.bits);
   const fa = floatFormat(shape.activation);
   const sigBits = fa.mantBits + 1;
-  const aMax = ((1n << BigInt(sigBits)) - 1n) << BigInt(floatLayout(fa).expFieldMax - 1);
+  const aMax =
+    shape.alignBits === undefined
+      ? ((1n << BigInt(sigBits)) - 1n) << BigInt(floatLayout(fa).expFieldMax - 1)
+      : (1n << BigInt(shape.alignBits)) - 1n;
   const wMax = table.values
     .flat()
     .filter((v): v is bigint => v !== undefined)
@@ -75,7 +80,8 @@ export function chunkModuleName(shape: ChunkShape): string {
     shape.weight === 'razer'
       ? `_sv${shape.specialValues.map((v) => String(v).replace('-', 'm').replace('.', 'p')).join('_')}`
       : '';
-  return `gemv_chunk_${shape.weight}${sv}_${shape.activation}_p${shape.rows}_s${shape.lanes}${shape.packing === 'awq' ? '_awq' : ''}`;
+  const aligned = shape.alignBits === undefined ? '' : `_al${shape.alignBits}`;
+  return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${shape.packing === 'awq' ? '_awq' : ''}`;
 }
 
 /**
@@ -104,17 +110,23 @@ export function chunkModule(shape: ChunkShape): Module {
       ? m.input('sv', UInt(2 * P), 'per row: the group special-value index')
       : undefined;
 
-  // Activations: exact integers in units of the smallest subnormal, zero in lanes past the end.
+  // Activations as integers, zero in lanes past the end: exact, in units of the smallest subnormal;
+  // or aligned, in units of 2^(E − alignBits + 1) for the chunk's largest exponent E (truncated).
   let anyBad: Signal = m.constant(0, UInt(1));
-  const act: Signal[] = [];
-  for (let i = 0; i < S; i++) {
+  const lanes = Array.from({ length: S }, (_, i) => {
     const present = laneCount.gt(i).named(`lane${i}_present`);
     const u = unpackFloat(x.slice(i * ab + ab - 1, i * ab), fa, `a${i}`);
-    const fixed = floatToFixed(u, fa, `a${i}`).value;
-    act.push(mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`));
     anyBad = anyBad.or(present.and(u.isNaN.or(u.isInf)));
-  }
+    return { present, u };
+  });
   const actBad = anyBad.named('act_bad');
+  const act =
+    shape.alignBits === undefined
+      ? lanes.map(({ present, u }, i) => {
+          const fixed = floatToFixed(u, fa, `a${i}`).value;
+          return mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`);
+        })
+      : alignedActivations(lanes, fa, shape.alignBits);
   m.output('act', sumTree(act, widths.act, 'act'), 'Σ of the chunk activations, exact');
 
   for (let r = 0; r < P; r++) {
@@ -133,6 +145,49 @@ export function chunkModule(shape: ChunkShape): Module {
     m.output(`bad${r}`, rowBad.named(`bad${r}_any`), `row ${r}: a NaN weight or a non-finite activation`);
   }
   return m.build();
+}
+
+/**
+ * The chunk's activations on one grid: E = the largest exponent among its finite lanes (at least emin),
+ * each significand placed with its hidden bit at bit alignBits − 1 − (E − e) and truncated. Output `exp` = E.
+ */
+function alignedActivations(
+  lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
+  fa: FloatFormat,
+  alignBits: number,
+): Signal[] {
+  const m = lanes[0]!.present.builder;
+  const emin = floatLayout(fa).emin;
+  const exps = lanes.map(({ present, u }, i) =>
+    mux(present.and(u.isNaN.or(u.isInf).not()), u.exp, m.constant(emin, u.exp.type)).named(
+      `a${i}_finite_exp`,
+    ),
+  );
+  let top = exps;
+  while (top.length > 1) {
+    const next: Signal[] = [];
+    for (let i = 0; i + 1 < top.length; i += 2) next.push(mux(top[i]!.gt(top[i + 1]!), top[i]!, top[i + 1]!));
+    if (top.length % 2 === 1) next.push(top[top.length - 1]!);
+    top = next;
+  }
+  const maxExp = top[0]!.named('block_exp');
+  m.output('exp', maxExp, "the chunk's largest activation exponent E");
+  const sigBits = fa.mantBits + 1;
+  const distanceBits = unsignedBits(exponentRange(fa).max - emin);
+  return lanes.map(({ present, u }, i) => {
+    const placed = u.sig.zext(alignBits).shl(alignBits - sigBits);
+    const distance = maxExp
+      .sub(exps[i]!, { width: maxExp.width + 1 })
+      .asUnsigned()
+      .resize(distanceBits)
+      .named(`a${i}_distance`);
+    const magnitude = placed.shr(distance).named(`a${i}_aligned`);
+    const wide = magnitude.zext(alignBits + 1).asSigned();
+    const finite = present.and(u.isNaN.or(u.isInf).not());
+    return mux(finite, mux(u.sign, wide.neg().resize(alignBits + 1), wide), m.constant(0, wide.type)).named(
+      `a${i}_value`,
+    );
+  });
 }
 
 /** A weight code as a signed integer (table lookup), and whether it is a NaN code. */

@@ -16,8 +16,10 @@ export interface CloseShape {
   /** Widths of the exact group sums Σ a·w and Σ a. */
   dotWidth: number;
   actWidth: number;
-  /** The weight of one unit of Σ a·w: 2^unitExp. */
+  /** The weight of one unit of Σ a·w: 2^unitExp (times 2^exp, the group's block exponent, when aligned). */
   unitExp: number;
+  /** Aligned groups: the width of the signed block-exponent input `exp`. */
+  blockExpWidth?: number;
   /** Σ a is in units of 2^(unitExp − weightExp): the zero point multiplies it shifted by −weightExp. */
   weightExp: number;
   scale: string;
@@ -45,6 +47,10 @@ export function closeModule(shape: CloseShape): Module {
   const z = shape.zeroPoint ? m.input('z', UInt(4), 'uint4 zero point of the group') : undefined;
   const acc = m.input('acc', UInt(32), "fp32 sum of the row's earlier groups");
   const first = m.input('first', UInt(1), "the row's first group: its sum starts at +0");
+  const blockExp =
+    shape.blockExpWidth === undefined
+      ? undefined
+      : m.input('exp', SInt(shape.blockExpWidth), "the group's block exponent E (aligned activations)");
 
   // D = Σ a·w − z·Σ a, exact.
   const shiftedAct = act.resize(act.width - shape.weightExp).shl(-shape.weightExp);
@@ -67,9 +73,12 @@ export function closeModule(shape: CloseShape): Module {
   // s·D exactly: the scale's significand times |D|; the top bit weighs 2^(es + top − Ms + unitExp).
   const us = unpackFloat(s, fs, 's');
   const scaled = magnitude.mul(us.sig).named('scaled_sig');
-  const scaledExp = us.exp
-    .resize(us.exp.width + 8)
-    .add(scaled.width - 1 + shape.unitExp - fs.mantBits, { width: us.exp.width + 9 })
+  const expWidth = Math.max(us.exp.width, blockExp?.width ?? 0) + 10;
+  const scaleExp = us.exp.resize(expWidth);
+  const scaledExp = (
+    blockExp === undefined ? scaleExp : scaleExp.add(blockExp.resize(expWidth), { width: expWidth })
+  )
+    .add(scaled.width - 1 + shape.unitExp - fs.mantBits, { width: expWidth })
     .named('scaled_exp');
   const isNaN = bad.or(us.isNaN).or(us.isInf.and(nonzero.not())).named('group_nan');
   const isInf = us.isInf.and(isNaN.not());

@@ -28,7 +28,9 @@ function writeRtl(p: GemvParams): { top: string; files: string[]; dir: string } 
 
 describe('gemv parameters', () => {
   it.each([
-    [{ activation: 'bf16' }, /activation.*270-bit/],
+    [{ activation: 'bf16', accumulation: 'exact' }, /accumulation.*270-bit/],
+    [{ activation: 'bf16' }, /accumulation.*group = lanes/],
+    [{ activation: 'bf16', group: 8, alignBits: 6 }, /alignBits.*at least 8/],
     [{ lanes: 6 }, /lanes.*power of two/],
     [{ lanes: 16, group: 40 }, /group.*multiple of lanes/],
     [{ weight: 'mxfp4', group: 64 }, /group.*mxfp4 blocks hold 32/],
@@ -54,6 +56,28 @@ describe('gemv parameters', () => {
 });
 
 describe('gemv golden model', () => {
+  it('aligns a group on its largest exponent and truncates toward zero', () => {
+    const p = params({
+      weight: 'int4',
+      activation: 'bf16',
+      group: 2,
+      lanes: 2,
+      alignBits: 8,
+      maxK: 64,
+      maxN: 8,
+    });
+    // bf16: 1.0 = 0x3F80, 2^-8·1.5 = 0x3BC0, −2^-8·1.5 = 0xBBC0. Grid of 1.0 with 8 bits: 2^-7.
+    const job = (x: number[]) => ({ k: 2, n: 1, x, w: [[1, 1]], s: [[0x3c00]], z: [[0]], sv: [[0]] });
+    const f32 = (v: number) => new Uint32Array(new Float32Array([v]).buffer)[0];
+    // 1 + 1.5·2^-8 → 1 + 2^-8 truncated to the 2^-7 grid → 1; exact accumulation keeps it.
+    expect(gemvGolden(gemvSpec(p), job([0x3f80, 0x3bc0]))).toEqual([f32(1)]);
+    expect(gemvGolden({ ...gemvSpec(p), accumulation: 'exact' }, job([0x3f80, 0x3bc0]))).toEqual([
+      f32(1 + 1.5 / 256),
+    ]);
+    // Toward zero: −1.5·2^-8 becomes 0, not −2^-7.
+    expect(gemvGolden(gemvSpec(p), job([0x3f80, 0xbbc0]))).toEqual([f32(1)]);
+  });
+
   it('computes y = W·x with the group scale and the zero point (SPEC §7.1) on a hand example', () => {
     const p = params({ weight: 'uint4', group: 8, lanes: 8, maxK: 64, maxN: 8 });
     // fp16: 1.0 = 0x3C00, 2.0 = 0x4000, 0.5 = 0x3800; x = [1, 2, 0.5, 1, …]
@@ -75,6 +99,9 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     { weight: 'razer', specialValues: [2.5, 8, -5, -63.5], maxK: 1024, maxN: 64, packing: 'awq' },
     { weight: 'nvfp4', lanes: 16, rows: 3, maxK: 1024, maxN: 64, outFormat: 'bf16', rounding: 'rtz' },
     { weight: 'mxfp4', lanes: 32, rows: 2, maxK: 1024, maxN: 64 },
+    { weight: 'mxfp4', activation: 'bf16', lanes: 32, rows: 2, maxK: 1024, maxN: 64 },
+    { weight: 'uint4', activation: 'bf16', alignBits: 9, group: 4, lanes: 4, rows: 3, maxK: 1024, maxN: 64 },
+    { weight: 'e2m1fn', accumulation: 'aligned', alignBits: 12, group: 8, maxK: 1024, maxN: 64 },
     { weight: 'e4m3fn', activation: 'e4m3fn', scale: 'bf16', group: 32, lanes: 4, maxK: 1024, maxN: 64 },
     { weight: 'nf4', rows: 1, lanes: 1, group: 16, maxK: 1024, maxN: 16 },
   ];

@@ -26,8 +26,15 @@ const isPowerOfTwo = (n: number) => Number.isInteger(Math.log2(n));
 export const gemvParams = z
   .object({
     weight: choiceParam(GEMV_WEIGHTS).default('uint4'),
-    /** Activations; exact group sums hold any fp16 or e4m3fn value as an integer. */
+    /** Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'. */
     activation: choiceParam(['fp16', 'e4m3fn', 'bf16']).default('fp16'),
+    /**
+     * Group sums: 'exact' (default for fp16 and e4m3fn), or 'aligned' (default for bf16): the group's
+     * activations on the grid of its largest exponent with alignBits bits, truncated (groups of one chunk).
+     */
+    accumulation: choiceParam(['exact', 'aligned']).optional(),
+    /** Aligned accumulation: bits kept below the group's largest activation exponent. */
+    alignBits: intParam(2, 64).default(24),
     /** Output lanes P: rows computed in parallel. */
     rows: intParam(1, 64).default(4),
     /** Elements per cycle S (a power of two): each row multiplies S weights per cycle. */
@@ -52,11 +59,17 @@ export const gemvParams = z
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const weight = GEMV_WEIGHT_FORMATS[p.weight];
     checkOutputPolicy(p, ctx);
-    if (p.activation === 'bf16')
+    const accumulation = p.accumulation ?? (p.activation === 'bf16' ? 'aligned' : 'exact');
+    if (p.activation === 'bf16' && accumulation === 'exact')
       issue(
-        'activation',
-        'bf16 activations span 2^-133..2^128: an exact group sum would need a 270-bit accumulator; use fp16 or e4m3fn',
+        'accumulation',
+        "bf16 activations span 2^-133..2^128: an exact group sum would need a 270-bit accumulator; use 'aligned'",
       );
+    if (accumulation === 'aligned' && (p.group ?? weight.block?.group ?? 128) !== p.lanes)
+      issue('accumulation', `'aligned' aligns one chunk at a time: it needs group = lanes (${p.lanes})`);
+    const sigBits = floatFormat(p.activation).mantBits + 1;
+    if (accumulation === 'aligned' && p.alignBits < sigBits)
+      issue('alignBits', `must hold a ${p.activation} significand: at least ${sigBits}`);
     if (!isPowerOfTwo(p.lanes)) issue('lanes', 'must be a power of two (1, 2, 4, … 64)');
     const group = p.group ?? weight.block?.group ?? 128;
     if (weight.block !== undefined && group !== weight.block.group)
@@ -92,6 +105,7 @@ export function gemvShape(p: GemvParams) {
     group: p.group ?? weight.block?.group ?? 128,
     scale: p.scale ?? weight.block?.scale ?? 'fp16',
     specialValues: p.specialValues ?? RAZER_SPECIAL_VALUES,
+    accumulation: (p.accumulation ?? (p.activation === 'bf16' ? 'aligned' : 'exact')) as 'exact' | 'aligned',
   };
 }
 
@@ -111,7 +125,8 @@ export function gemvModuleName(p: GemvParams): string {
       ? `_sv${specialValues.map((v) => String(v).replace('-', 'm').replace('.', 'p')).join('_')}`
       : '';
   const awq = p.packing === 'awq' ? '_awq' : '';
-  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${awq}`;
+  const aligned = gemvShape(p).accumulation === 'aligned' ? `_al${p.alignBits}` : '';
+  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${awq}`;
 }
 
 /**
@@ -141,7 +156,8 @@ export function gemvParts(p: GemvParams): { top: Module; chunk: Module; close: M
 }
 
 function buildGemv(p: GemvParams): Module {
-  const { weight, group, scale, specialValues } = gemvShape(p);
+  const { weight, group, scale, specialValues, accumulation } = gemvShape(p);
+  const aligned = accumulation === 'aligned';
   const P = p.rows;
   const S = p.lanes;
   const fa = floatFormat(p.activation);
@@ -155,6 +171,7 @@ function buildGemv(p: GemvParams): Module {
     lanes: S,
     specialValues,
     packing: p.packing as ChunkShape['packing'],
+    ...(aligned ? { alignBits: p.alignBits } : {}),
   };
   const widths = chunkWidths(shape);
   const groupChunks = group / S;
@@ -162,10 +179,13 @@ function buildGemv(p: GemvParams): Module {
   const groupAct = widths.act + unsignedBits(groupChunks);
   const chunk = chunkModule(shape);
   const close = closeModule({
-    name: `gemv_close_${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}`,
+    name: `gemv_close_${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}${aligned ? `_al${p.alignBits}` : ''}`,
     dotWidth: groupDot,
     actWidth: groupAct,
-    unitExp: floatLayout(fa).emin - fa.mantBits + widths.table.exp,
+    unitExp: aligned
+      ? 1 - p.alignBits + widths.table.exp
+      : floatLayout(fa).emin - fa.mantBits + widths.table.exp,
+    ...(aligned ? { blockExpWidth: chunk.ports.find((q) => q.name === 'exp')!.type.width } : {}),
     weightExp: widths.table.exp,
     scale,
     zeroPoint: weight.zeroPoint,
@@ -387,6 +407,9 @@ function buildGemv(p: GemvParams): Module {
     { when: load2 },
   );
   const closeLoad = load2.and(lastChunk1).named('close_load');
+  // Aligned groups are one chunk: the block exponent is the chunk's.
+  const groupExp = aligned ? m.register('group_exp_q', chunkOut.exp!.type) : undefined;
+  groupExp?.next(chunkOut.exp!, { when: load2 });
   closing.next(load2.and(lastChunk1), { when: advance });
   closeLastOfBlock.next(blockDone1, { when: closeLoad });
   const metaClose = m.register('meta_s2', UInt(P * meta.bits));
@@ -421,6 +444,7 @@ function buildGemv(p: GemvParams): Module {
       ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
       acc,
       first: firstGroup2,
+      ...(groupExp === undefined ? {} : { exp: groupExp }),
     });
     acc.next(closed.acc_next!, { when: accumulate });
     const out = m.register(`y${r}_q`, UInt(floatLayout(fo).bits));

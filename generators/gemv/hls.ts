@@ -30,31 +30,35 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
       return `(ap_uint<${2 * P}>(meta.range(${lo + 1}, ${lo})) << ${2 * r})`;
     })
     .join(' | ');
-  const chunkArgs = [
-    'x_word',
-    'lanes',
-    'w_word',
-    ...(meta.svBits ? [`ap_uint<${2 * P}>(${svExpression})`] : []),
-    'chunk_act',
-    ...rows.flatMap((r) => [`chunk_dot${r}`, `chunk_bad${r}`]),
-  ];
+  // Kernel calls pass one expression per port, in port order.
+  const call = (m: Module, value: (port: string) => string) =>
+    `${m.name}(${m.ports.map((q) => value(q.name)).join(', ')})`;
+  const chunkArg: Record<string, string> = {
+    x: 'x_word',
+    lanes: 'lanes',
+    w: 'w_word',
+    sv: `ap_uint<${2 * P}>(${svExpression})`,
+    exp: 'chunk_exp',
+    act: 'chunk_act',
+  };
+  const chunkCall = call(chunk, (name) => chunkArg[name] ?? `chunk_${name}`);
   const closeCalls = rows.map((r) => {
     const base = r * meta.bits;
-    const args = [
-      `group_dot[${r}]`,
-      'group_act',
-      `ap_uint<1>(group_bad[${r}])`,
-      `${type(close, 's')}(meta.range(${base + meta.scaleBits - 1}, ${base}))`,
-      ...(meta.zeroBits
-        ? [`ap_uint<4>(meta.range(${base + meta.scaleBits + 3}, ${base + meta.scaleBits}))`]
-        : []),
-      `acc[${r}]`,
-      'first',
-      `acc_next${r}`,
-      `y${r}`,
-    ];
-    return { row: r, call: `${close.name}(${args.join(', ')})` };
+    const arg: Record<string, string> = {
+      dot: `group_dot[${r}]`,
+      act: 'group_act',
+      bad: `ap_uint<1>(group_bad[${r}])`,
+      s: `${type(close, 's')}(meta.range(${base + meta.scaleBits - 1}, ${base}))`,
+      z: `ap_uint<4>(meta.range(${base + meta.scaleBits + 3}, ${base + meta.scaleBits}))`,
+      acc: `acc[${r}]`,
+      first: 'first',
+      exp: 'group_exp',
+      acc_next: `acc_next${r}`,
+      y: `y${r}`,
+    };
+    return { row: r, call: call(close, (name) => arg[name]!) };
   });
+  const expPort = chunk.ports.find((q) => q.name === 'exp');
   const stream = (name: string, direction: 'input' | 'output', width: number, doc: string) =>
     ({ kind: 'stream', name, direction, type: UInt(width), doc }) as const;
   return {
@@ -63,7 +67,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
     timing:
       'loop-level: one job per call; the chunk loop is pipelined at II=1 (P rows × S elements per iteration)',
     doc: [
-      `y = W·x with ${p.weight} weights, ${p.activation} activations, exact per group of ${group}, fp32 across`,
+      `y = W·x with ${p.weight} weights, ${p.activation} activations, ${gemvShape(p).accumulation} per group of ${group}, fp32 across`,
       `groups, ${p.outFormat} out. Streams carry {tlast, tdata}: tlast is the bit above the data. A job's`,
       'K and N come from `job` ({n_len, k_len}); its {error, status} goes to `status` (as the RTL ports).',
     ],
@@ -118,7 +122,8 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
       actType: type(close, 'act'),
       dotOutType: type(chunk, 'dot0'),
       actOutType: type(chunk, 'act'),
-      chunkCall: `${chunk.name}(${chunkArgs.join(', ')})`,
+      chunkCall,
+      expType: expPort === undefined ? undefined : cppType(expPort.type),
       closeCalls,
     },
   };

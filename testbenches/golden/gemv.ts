@@ -1,7 +1,8 @@
 // Golden model of the GEMV core, from SPEC.md §7.1 (and §2, §5 for the element and scale formats):
 //   y_n = out( Σ_g^fp32 s_{g,n} · ( Σ_{k∈g} a_k·w_{k,n} − z_{g,n}·Σ_{k∈g} a_k ) )
 // Each group's value is exact; the groups enter an fp32 sum one at a time, in order, each with one
-// rounding; the sum is then converted to the output format. A group whose activations hold a NaN or
+// rounding; the sum is then converted to the output format. With 'aligned' accumulation the group's
+// activations are first truncated to the grid of its largest exponent (a shared-exponent block). A group whose activations hold a NaN or
 // an infinity, or whose weights hold a NaN code, contributes NaN (W4A16 activations are finite).
 import {
   add,
@@ -11,8 +12,11 @@ import {
   formatByName,
   inf,
   nan,
+  floatLayout,
   type ExactValue,
   type FiniteValue,
+  type FloatFormat,
+  type Format,
   type Policy,
 } from '../../generators/formats/index.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../../generators/gemv/weights.ts';
@@ -25,6 +29,13 @@ export interface GemvSpec {
   outFormat: string;
   policy: Policy;
   specialValues: readonly number[];
+  /**
+   * 'exact': activations enter the group sums exactly. 'aligned': each group's activations are first
+   * put on the grid of its largest exponent E (that of its largest finite activation, at least the
+   * format's emin) with `alignBits` bits from 2^E down, truncated toward zero.
+   */
+  accumulation: 'exact' | 'aligned';
+  alignBits: number;
 }
 
 /** One matrix-vector product: codes as unsigned integers. */
@@ -39,6 +50,24 @@ export interface GemvJob {
   s: number[][];
   z: number[][];
   sv: number[][];
+}
+
+/** The grid of an aligned group: 2^(E − alignBits + 1), E its largest activation exponent (≥ emin). */
+function alignedExp(group: ExactValue[], format: Format, alignBits: number): number {
+  const emin = floatLayout(format as FloatFormat).emin;
+  let top = emin;
+  for (const v of group) {
+    if (v.kind !== 'finite' || v.sig === 0n) continue;
+    top = Math.max(top, v.exp + v.sig.toString(2).length - 1);
+  }
+  return top - alignBits + 1;
+}
+
+/** A finite value as an integer multiple of 2^exp, truncated toward zero. */
+function truncatedUnits(v: FiniteValue, exp: number): bigint {
+  const shift = v.exp - exp;
+  const n = shift >= 0 ? v.sig << BigInt(shift) : v.sig >> BigInt(-shift);
+  return v.sign ? -n : n;
 }
 
 /** A finite value as an integer multiple of 2^exp (exp at most the value's own exponent). */
@@ -59,7 +88,7 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
   // A common exponent below every finite activation and weight value, for exact integer sums.
   const lowest = (values: ExactValue[]) =>
     Math.min(0, ...values.filter((v): v is FiniteValue => v.kind === 'finite').map((v) => v.exp));
-  const aExp = lowest(activations);
+  const exactExp = lowest(activations);
   return Array.from({ length: job.n }, (_, row) => {
     let acc = 0; // fp32 +0
     for (let g = 0; g < groups; g++) {
@@ -71,6 +100,10 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
       let poisoned = false;
       let dot = 0n;
       let sum = 0n;
+      // The group's activations as integers in units of 2^aExp (aligned: truncated to that grid).
+      const groupActivations = activations.slice(first, last);
+      const aExp =
+        spec.accumulation === 'exact' ? exactExp : alignedExp(groupActivations, fa, spec.alignBits);
       for (let k = first; k < last; k++) {
         const a = activations[k]!;
         const w = weights[k - first]!;
@@ -78,8 +111,9 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
           poisoned = true;
           continue;
         }
-        dot += units(a, aExp) * units(w, wExp);
-        sum += units(a, aExp);
+        const aUnits = truncatedUnits(a, aExp);
+        dot += aUnits * units(w, wExp);
+        sum += aUnits;
       }
       const z = weight.zeroPoint ? BigInt(job.z[row]![g]!) : 0n;
       // Σ a·w − z·Σ a in units of 2^(aExp + wExp); z·Σa is in units of 2^aExp and wExp is 0 for integers.

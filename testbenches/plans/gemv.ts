@@ -20,8 +20,10 @@ export interface GemvCase {
 }
 
 export function gemvSpec(p: GemvParams): GemvSpec {
-  const { group, scale, specialValues } = gemvShape(p);
+  const { group, scale, specialValues, accumulation } = gemvShape(p);
   return {
+    accumulation,
+    alignBits: p.alignBits,
     weight: p.weight as GemvSpec['weight'],
     activation: p.activation,
     scale,
