@@ -237,7 +237,7 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
     ? [{ job: job(1024, 8 * p.rows), calm: true }]
     : [
         { job: job(1024, 8 * p.rows), calm: true },
-        { job: job(4096, p.rows), calm: true },
+        { job: job(4096, 4 * p.rows), calm: true },
       ];
   const faulty = (stream: 'x' | 'w' | 's', kind: 'early-tlast' | 'missing-tlast'): GemvCase => {
     const k = group + 2 * p.lanes + 3;
