@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in turn. They print figures and assert nothing.
 import { benchFormats } from './formats.bench.ts';
+import { benchGemv } from './gemv.bench.ts';
 import { benchHls } from './hls.bench.ts';
 import { benchIr } from './ir.bench.ts';
 import { benchSimulators } from './sim.bench.ts';
@@ -9,9 +10,13 @@ const benches: [string, () => Promise<void>][] = [
   ['simulators and synthesis', benchSimulators],
   ['HLS C-simulation', benchHls],
   ['number-format codecs', benchFormats],
+  ['GEMV kernels on iCE40 (Fmax)', benchGemv],
 ];
 
+// Words given on the command line pick the benchmarks whose name holds one of them.
+const only = process.argv.slice(2).map((word) => word.toLowerCase());
 for (const [name, run] of benches) {
+  if (only.length > 0 && !only.some((word) => name.toLowerCase().includes(word))) continue;
   console.log(`\n== ${name}`);
   await run();
 }

@@ -123,6 +123,7 @@ async function runGemvCsim(params: GemvParams, bench: StreamBench, workDir: stri
         `MISMATCH vector=${m.index} port=${m.port} expected=${m.expected.toString(16)} actual=${m.actual.toString(16)}`,
     ),
     jobCycles: [],
+    firstCycles: {},
     buildSeconds: result.buildSeconds,
     runSeconds: result.runSeconds,
     logPath: result.logPath,

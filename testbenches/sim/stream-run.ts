@@ -39,6 +39,8 @@ export interface StreamResult {
   problems: string[];
   /** Cycles from start to done, per job. */
   jobCycles: number[];
+  /** Cycles from start to the first y beat, per job that has one (by job index). */
+  firstCycles: Record<number, number>;
   buildSeconds: number;
   runSeconds: number;
   logPath: string;
@@ -138,6 +140,12 @@ export async function runStreamBench(
       const m = /^JOB index=\d+ cycles=(\d+)/.exec(l);
       return m ? [Number(m[1])] : [];
     }),
+    firstCycles: Object.fromEntries(
+      lines.flatMap((l) => {
+        const m = /^FIRST job=(\d+) cycles=(\d+)/.exec(l);
+        return m ? [[Number(m[1]), Number(m[2])]] : [];
+      }),
+    ),
     buildSeconds,
     runSeconds,
     logPath,
