@@ -39,6 +39,7 @@ describe('gemv parameters', () => {
     [{ weight: 'int4', specialValues: [1, 2, 3, 4] }, /specialValues.*only razer/],
     [{ weight: 'razer', specialValues: [1.25, 2, 3, 4] }, /specialValues.*multiples of 0.5/],
     [{ rows: 8, maxN: 4 }, /rows.*at most maxN/],
+    [{ rows: 8, group: 16, closeUnits: 3 }, /closeUnits.*from 4/],
   ])('%j is refused with the parameter named', (raw, message) => {
     expect(() => params(raw)).toThrow(ParameterError);
     expect(() => params(raw)).toThrow(message);
@@ -48,7 +49,7 @@ describe('gemv parameters', () => {
     const a = emitVerilog(gemv.build(params({ weight: 'razer', specialValues: [2.5, 8, -5, -8] })));
     const b = emitVerilog(gemv.build(params({ weight: 'razer', specialValues: [2.5, 8, -5, -8] })));
     expect(a.map((f) => f.text)).toEqual(b.map((f) => f.text));
-    expect(a.at(-1)!.moduleName).toBe('gemv_razer_sv2p5_8_m5_m8_fp16_fp16_g128_p4_s8_k4096_n4096_fp32');
+    expect(a.at(-1)!.moduleName).toBe('gemv_razer_sv2p5_8_m5_m8_fp16_fp16_g128_p4_s8_k4096_n4096_fp32_cu1');
     // The activation buffer is a memory with a registered read: the shape Yosys maps to block RAM.
     expect(a.at(-1)!.text).toMatch(/reg +\[127:0\] +x_buffer \[0:511\];/);
     expect(a.at(-1)!.text).toMatch(/x_buffer_s1 <= x_buffer\[x_address\];/);
@@ -104,6 +105,9 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     { weight: 'e2m1fn', accumulation: 'aligned', alignBits: 12, group: 8, maxK: 1024, maxN: 64 },
     { weight: 'e4m3fn', activation: 'e4m3fn', scale: 'bf16', group: 32, lanes: 4, maxK: 1024, maxN: 64 },
     { weight: 'nf4', rows: 1, lanes: 1, group: 16, maxK: 1024, maxN: 16 },
+    // Close units shared by rows: 5 rows on 3 units (2 chunks per group), 7 rows on 3 units.
+    { weight: 'razer', rows: 5, group: 16, maxK: 1024, maxN: 64 },
+    { weight: 'e2m1fn', rows: 7, group: 32, closeUnits: 3, maxK: 1024, maxN: 64 },
   ];
   for (const raw of configs) {
     it(`${JSON.stringify(raw)}: lint clean, 0 failures, ≥ 95% utilization without stalls`, async () => {

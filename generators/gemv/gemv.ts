@@ -50,6 +50,11 @@ export const gemvParams = z
       .array(z.number({ error: 'must be a finite number' }))
       .length(4, { error: 'needs exactly 4 values, one per 2-bit sv index' })
       .optional(),
+    /**
+     * Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits
+     * rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.
+     */
+    closeUnits: intParam(1, 64).optional(),
     /** Order of the codes in the weight beat: sequential, or AutoAWQ's interleave in each 32-bit word. */
     packing: choiceParam(['sequential', 'awq']).default('sequential'),
     outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
@@ -88,6 +93,9 @@ export const gemvParams = z
     if (p.specialValues?.some((v) => !Number.isInteger(v * 2) || Math.abs(v) > 64))
       issue('specialValues', 'must be multiples of 0.5 from -64 to 64');
     if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
+    const fewest = Math.ceil(p.rows / Math.max(1, Math.floor(group / p.lanes)));
+    if (p.closeUnits !== undefined && (p.closeUnits < fewest || p.closeUnits > p.rows))
+      issue('closeUnits', `must be from ${fewest} (rows ÷ chunks per group, rounded up) to rows (${p.rows})`);
     if (p.packing === 'awq' && (weight.bits !== 4 || p.lanes % 8 !== 0))
       issue(
         'packing',
@@ -109,6 +117,12 @@ export function gemvShape(p: GemvParams) {
   };
 }
 
+/** Close units: as given, else the fewest whose rows each close within one group's chunks. */
+export function closeUnits(p: GemvParams): number {
+  const { group } = gemvShape(p);
+  return p.closeUnits ?? Math.ceil(p.rows / (group / p.lanes));
+}
+
 /** Bits of one row's entry in a scale beat: scale code, then zero point, then sv index. */
 export function metaLayout(p: GemvParams) {
   const { weight, scale } = gemvShape(p);
@@ -126,7 +140,9 @@ export function gemvModuleName(p: GemvParams): string {
       : '';
   const awq = p.packing === 'awq' ? '_awq' : '';
   const aligned = gemvShape(p).accumulation === 'aligned' ? `_al${p.alignBits}` : '';
-  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${awq}`;
+  const units = closeUnits(p);
+  const shared = units < p.rows ? `_cu${units}` : '';
+  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}`;
 }
 
 /**
@@ -262,7 +278,19 @@ function buildGemv(p: GemvParams): Module {
   const outLastIndex = outIndex.eq(outCount.sub(1, { width: outCount.width })).named('out_last_index');
   const outFreeing = outPending.and(yReady).and(outLastIndex).named('out_freeing');
   // A finished block whose results cannot enter the output buffer yet holds the whole pipeline.
-  const advance = closing.and(closeLastOfBlock).and(outPending).and(outFreeing.not()).not().named('advance');
+  const closeAdvance = closing
+    .and(closeLastOfBlock)
+    .and(outPending)
+    .and(outFreeing.not())
+    .not()
+    .named('close_advance');
+  // Close units serve several rows in turn: a group that ends before they finish waits in stage 1.
+  const R = Math.ceil(P / closeUnits(p));
+  const step = R > 1 ? m.register('close_step_q', UInt(unsignedBits(R - 1)), { reset: 0 }) : undefined;
+  const lastStep = step === undefined ? m.constant(1, UInt(1)) : step.eq(R - 1).named('close_last_step');
+  const lastChunk1 = m.register('group_last_s1', UInt(1));
+  const closeBusy = closing.and(lastStep.not()).and(valid1).and(lastChunk1).named('close_busy');
+  const advance = closeAdvance.and(closeBusy.not()).named('advance');
 
   // Issue: one chunk of P rows × S elements when every stream it needs has a beat.
   const lastChunk = chunkIndex.eq(chunks.sub(1, { width: chunkBits })).named('last_chunk');
@@ -373,7 +401,6 @@ function buildGemv(p: GemvParams): Module {
   lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))), { when: fire });
   const firstChunk1 = m.register('group_first_s1', UInt(1));
   firstChunk1.next(groupFirst, { when: fire });
-  const lastChunk1 = m.register('group_last_s1', UInt(1));
   lastChunk1.next(groupLast, { when: fire });
   const firstGroup1 = m.register('block_first_group_s1', UInt(1));
   firstGroup1.next(chunkIndex.zext(countBits).lt(groupChunks), { when: fire });
@@ -400,17 +427,14 @@ function buildGemv(p: GemvParams): Module {
   // Stage 2: group sums per row, and the group's metadata while it closes.
   const load2 = valid1.and(advance).named('chunk_load');
   const groupActQ = m.register('group_act_q', SInt(groupAct));
-  groupActQ.next(
-    mux(firstChunk1, m.constant(0, SInt(groupAct)), groupActQ).add(chunkOut.act!.resize(groupAct), {
-      width: groupAct,
-    }),
-    { when: load2 },
-  );
+  const groupActNext = mux(firstChunk1, m.constant(0, SInt(groupAct)), groupActQ)
+    .add(chunkOut.act!.resize(groupAct), { width: groupAct })
+    .named('group_act');
+  groupActQ.next(groupActNext, { when: load2 });
   const closeLoad = load2.and(lastChunk1).named('close_load');
   // Aligned groups are one chunk: the block exponent is the chunk's.
   const groupExp = aligned ? m.register('group_exp_q', chunkOut.exp!.type) : undefined;
   groupExp?.next(chunkOut.exp!, { when: load2 });
-  closing.next(load2.and(lastChunk1), { when: advance });
   closeLastOfBlock.next(blockDone1, { when: closeLoad });
   const metaClose = m.register('meta_s2', UInt(P * meta.bits));
   metaClose.next(metaWord, { when: closeLoad });
@@ -421,35 +445,64 @@ function buildGemv(p: GemvParams): Module {
   const rows2 = m.register('rows_s2', UInt(unsignedBits(P)));
   rows2.next(rows1, { when: closeLoad });
 
-  const accumulate = closing.and(advance).named('accumulate');
-  const emit = accumulate.and(closeLastOfBlock).named('emit');
-  const results: Signal[] = [];
+  // Group close: U close units, each serving R rows one after another (R ≤ chunks per group, so a
+  // group's close ends before the next group's starts). With R > 1 the group sums are copied first.
+  const accumulate = closing.and(closeAdvance).named('accumulate');
+  const emit = accumulate.and(lastStep).and(closeLastOfBlock).named('emit');
+  closing.next(closeLoad.or(closing.and(lastStep.not())), { when: closeAdvance });
+  step?.next(mux(lastStep, m.constant(0, step.type), step.add(1, { width: step.width })), {
+    when: accumulate,
+  });
+  const sums: { dot: Signal; bad: Signal }[] = [];
   for (let r = 0; r < P; r++) {
     const dotQ = m.register(`group_dot${r}_q`, SInt(groupDot));
-    dotQ.next(
-      mux(firstChunk1, m.constant(0, SInt(groupDot)), dotQ).add(chunkOut[`dot${r}`]!.resize(groupDot), {
-        width: groupDot,
-      }),
-      { when: load2 },
-    );
+    const dotNext = mux(firstChunk1, m.constant(0, SInt(groupDot)), dotQ)
+      .add(chunkOut[`dot${r}`]!.resize(groupDot), { width: groupDot })
+      .named(`group_dot${r}`);
+    dotQ.next(dotNext, { when: load2 });
     const badQ = m.register(`group_bad${r}_q`, UInt(1));
-    badQ.next(firstChunk1.not().and(badQ).or(chunkOut[`bad${r}`]!), { when: load2 });
-    const acc = m.register(`acc${r}_q`, UInt(32));
-    const entry = metaClose.slice((r + 1) * meta.bits - 1, r * meta.bits);
-    const closed = m.instance(close, `close${r}`, {
-      dot: dotQ,
-      act: groupActQ,
-      bad: badQ,
+    const badNext = firstChunk1.not().and(badQ).or(chunkOut[`bad${r}`]!).named(`group_bad${r}`);
+    badQ.next(badNext, { when: load2 });
+    if (R === 1) sums.push({ dot: dotQ, bad: badQ });
+    else {
+      const dotCopy = m.register(`close_dot${r}_q`, SInt(groupDot));
+      dotCopy.next(dotNext, { when: closeLoad });
+      const badCopy = m.register(`close_bad${r}_q`, UInt(1));
+      badCopy.next(badNext, { when: closeLoad });
+      sums.push({ dot: dotCopy, bad: badCopy });
+    }
+  }
+  let closeAct: Signal = groupActQ;
+  if (R > 1) {
+    const copy = m.register('close_act_q', SInt(groupAct));
+    copy.next(groupActNext, { when: closeLoad });
+    closeAct = copy;
+  }
+
+  const accs = Array.from({ length: P }, (_, r) => m.register(`acc${r}_q`, UInt(32)));
+  const results = Array.from({ length: P }, (_, r) => m.register(`y${r}_q`, UInt(floatLayout(fo).bits)));
+  const units = Math.ceil(P / R);
+  for (let u = 0; u < units; u++) {
+    const rows = Array.from({ length: R }, (_, j) => u * R + j).filter((r) => r < P);
+    const pick = (values: Signal[]) =>
+      values.length === 1 || step === undefined ? values[0]! : select(step, values);
+    const entries = rows.map((r) => metaClose.slice((r + 1) * meta.bits - 1, r * meta.bits));
+    const entry = pick(entries);
+    const closed = m.instance(close, `close${u}`, {
+      dot: pick(rows.map((r) => sums[r]!.dot)),
+      act: closeAct,
+      bad: pick(rows.map((r) => sums[r]!.bad)),
       s: entry.slice(meta.scaleBits - 1, 0),
       ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
-      acc,
+      acc: pick(rows.map((r) => accs[r]!)),
       first: firstGroup2,
       ...(groupExp === undefined ? {} : { exp: groupExp }),
     });
-    acc.next(closed.acc_next!, { when: accumulate });
-    const out = m.register(`y${r}_q`, UInt(floatLayout(fo).bits));
-    out.next(closed.y!, { when: emit });
-    results.push(out);
+    rows.forEach((r, j) => {
+      const mine = step === undefined ? accumulate : accumulate.and(step.eq(j));
+      accs[r]!.next(closed.acc_next!, { when: mine });
+      results[r]!.next(closed.y!, { when: mine.and(closeLastOfBlock) });
+    });
   }
 
   // Output stream: the finished block's rows, one per beat.
