@@ -13,7 +13,7 @@ import { CATALOG } from './catalog.ts';
 
 // Every catalog IP: lint-clean under verilator -Wall, and bit-exact against its golden model in each
 // simulator on the plan's default vectors (exhaustive single steps where the operands allow, plus
-// seeded random accumulation sequences of 10,000 steps with clears).
+// seeded random accumulation sequences of 100,000 steps with clears).
 const outDir = join(tmpdir(), `bitsmith-catalog-${process.pid}`);
 
 describe.each(CATALOG.map((e) => [e.name]))('%s', (name) => {

@@ -5,7 +5,7 @@ import { Random } from '../vectors/random.ts';
 import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
 
 const EXHAUSTIVE_LIMIT = 1 << 20;
-const DEFAULT_SEQUENCE = 10_000;
+const DEFAULT_SEQUENCE = 100_000;
 
 /**
  * int_mac is checked on single steps (clear high: the output is one product) exhaustively where the
