@@ -71,13 +71,14 @@ export async function runGemvConformance(request: GemvConformanceRequest): Promi
     }
   }
   const macs = cases.reduce((sum, c) => sum + (c.fault === undefined ? c.job.k * c.job.n : 0), 0);
+  const accepted = cases.filter((c) => c.fault === undefined || 'stream' in c.fault).map((c) => c.job);
   const report: GemvConformanceReport = {
     ip: request.ip,
     module: request.module.name,
     vectors: checks,
     description:
-      `${cases.length} jobs (${macs.toLocaleString('en-US')} MACs; K ${Math.min(...cases.map((c) => c.job.k))}..` +
-      `${Math.max(...cases.map((c) => c.job.k))}, N up to ${Math.max(...cases.map((c) => c.job.n))}; ` +
+      `${cases.length} jobs (${macs.toLocaleString('en-US')} MACs; K ${Math.min(...accepted.map((j) => j.k))}..` +
+      `${Math.max(...accepted.map((j) => j.k))}, N ${Math.min(...accepted.map((j) => j.n))}..${Math.max(...accepted.map((j) => j.n))}; ` +
       `rejected sizes, misplaced and missing tlast on every stream), ${bench.y.length} y elements, ` +
       `${request.stallPercent ?? 20}% stalls on every stream`,
     seed: request.seed,
