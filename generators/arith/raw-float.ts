@@ -21,6 +21,13 @@ export interface RawFloat {
   nanSign?: Signal;
   /** The NaN is a quiet one (only a signalling NaN operand or an invalid operation raises invalid). */
   invalid?: Signal;
+  /**
+   * `exp` counts from this bias (the exponent is exp − expBias; expRange counts the same way). A chain
+   * of exponent arithmetic that ends in a format's field can carry that format's bias from its start,
+   * so that no step takes a bias off or puts one on. Default 0; normalize, alignToFormat and
+   * roundPack honour it.
+   */
+  expBias?: number;
   /** The exponents `exp` can take (when known), so that exponent logic is no wider than it must be. */
   expRange?: { min: number; max: number };
   /** At most this many leading zeros in sig when the value is finite and nonzero (enables a cheaper normalizer). */
@@ -31,4 +38,10 @@ export interface RawFloat {
 export interface NormalizedFloat extends Omit<RawFloat, 'maxLeadingZeros'> {
   /** Before normalization the exponent may need more bits: this one holds every reachable value. */
   exp: Signal;
+  /**
+   * Set (to the output format's emin) when the value is already denormalized for that format
+   * (`alignToFormat`): a clear top bit of sig marks a subnormal, whose exp is given as emin − 1, so
+   * that exp plus the format's bias is the exponent field before rounding, whatever the value.
+   */
+  alignedEmin?: number;
 }

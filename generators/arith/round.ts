@@ -36,29 +36,42 @@ export function roundPack(
   const E = format.expBits;
   const one = (value: boolean) => m.constant(value ? 1 : 0, UInt(1));
 
-  // Work on at least hidden + M + guard bits; missing low bits are exact zeros.
-  const width = Math.max(v.sig.width, M + 2);
+  // A value from alignToFormat carries this format's exponent field as its exponent and needs no
+  // shifter here: with subnormals kept it is already denormalized.
+  const aligned = v.alignedEmin !== undefined;
+  const denormalized = aligned && policy.subnormals === 'keep';
+  if (aligned && v.alignedEmin !== layout.emin) {
+    throw new HdlError(
+      `${prefix}: the value was aligned to emin ${v.alignedEmin}, but ${format.name}'s emin is ${layout.emin}`,
+    );
+  }
+  // Work on at least hidden + M + guard bits (and, denormalized, the bit below the guard: tininess
+  // after rounding looks one bit finer); missing low bits are exact zeros.
+  const width = Math.max(v.sig.width, denormalized ? M + 3 : M + 2);
   const sig = width === v.sig.width ? v.sig : cat(v.sig, m.constant(0, UInt(width - v.sig.width)));
+  // `exp` may already carry a bias (v.expBias): emin and the field's bias are counted the same way.
+  const emin = layout.emin + (v.expBias ?? 0);
+  const fieldBias = format.bias - (v.expBias ?? 0);
   // Wide enough for the exponent, emin − 1 and the rounded field (hi + 1 + bias), and the shift limits.
   const expWidth =
     v.expRange === undefined
-      ? Math.max(v.exp.width, signedBits(layout.emin - width - 2, layout.expFieldMax + 2)) + 1
+      ? Math.max(v.exp.width, signedBits(emin - width - 2, layout.expFieldMax + 2 + (v.expBias ?? 0))) + 1
       : signedBits(
-          Math.min(v.expRange.min, layout.emin - 1),
-          Math.max(v.expRange.max + 1 + format.bias, width + 2, layout.expFieldMax),
+          Math.min(v.expRange.min, emin - 1),
+          Math.max(v.expRange.max + 1 + fieldBias, width + 2, layout.expFieldMax),
         );
   const exp = v.exp.resize(expWidth);
   const sticky = v.sticky ?? one(false);
 
   // Below the normal range: shift right to the subnormal quantum, keeping what falls out as sticky.
   // When tiny results are flushed to ±0 anyway, their rounding does not matter: no shifter.
-  const tinyBefore = exp.lt(layout.emin).named(`${prefix}_tiny_before`);
+  const tinyBefore = (denormalized ? sig.msb().not() : exp.lt(emin)).named(`${prefix}_tiny_before`);
   let sigD = sig;
   let lost = one(false);
   let expD = exp;
-  if (policy.subnormals === 'keep') {
+  if (policy.subnormals === 'keep' && !aligned) {
     const shiftBits = unsignedBits(width + 1);
-    const distance = m.constant(layout.emin, SInt(expWidth)).sub(exp, { width: expWidth + 1 });
+    const distance = m.constant(emin, SInt(expWidth)).sub(exp, { width: expWidth + 1 });
     const clamped = mux(distance.gt(width + 1), m.constant(width + 1, SInt(expWidth + 1)), distance);
     const shift = mux(tinyBefore, clamped.slice(shiftBits - 1, 0), m.constant(0, UInt(shiftBits))).named(
       `${prefix}_denorm_shift`,
@@ -67,7 +80,7 @@ export function roundPack(
     // The bits shifted out: a mask of the `shift` lowest bits, decoded from the amount (a thermometer code).
     const below = cat(...Array.from({ length: width }, (_, i) => shift.gt(width - 1 - i)));
     lost = sig.and(below).orR().named(`${prefix}_denorm_lost`);
-    expD = mux(tinyBefore, m.constant(layout.emin, SInt(expWidth)), exp);
+    expD = mux(tinyBefore, m.constant(emin, SInt(expWidth)), exp);
   }
 
   // Round at the format's last mantissa bit.
@@ -77,19 +90,35 @@ export function roundPack(
   const rest = below.or(lost).or(sticky).named(`${prefix}_sticky`);
   const inexactRounding = guard.or(rest).named(`${prefix}_inexact_rounding`);
   const increment = roundIncrement(policy, v.sign, kept.bit(0), guard, rest).named(`${prefix}_round_up`);
-  const rounded = kept.add(increment.zext(M + 1)).named(`${prefix}_rounded`);
-  const carry = rounded.bit(M + 1);
-  const hidden = rounded.bit(M).or(carry);
-  const mant = rounded.slice(M - 1, 0).named(`${prefix}_mant`);
-  const expR = expD.add(carry.zext(2).asSigned().resize(expWidth), { width: expWidth });
-  const expField = mux(
-    hidden,
-    expR.add(layout.bias, { width: expWidth }),
-    m.constant(0, SInt(expWidth)),
-  ).named(`${prefix}_exp_field`);
+  let expField: Signal;
+  let mant: Signal;
+  let magnitude: Signal;
+  let hidden: Signal | undefined;
+  if (aligned) {
+    // The exponent is already the field (0 for a subnormal): round the packed magnitude
+    // {field, mantissa} in one addition, a carry out of the mantissa stepping the field (all ones
+    // become the next binade, a subnormal that rounds up becomes 2^emin).
+    const fieldBefore = (fieldBias === 0 ? expD : expD.add(fieldBias, { width: expWidth })).named(
+      `${prefix}_field_before`,
+    );
+    magnitude = cat(fieldBefore.asUnsigned(), kept.slice(M - 1, 0))
+      .add(increment.zext(expWidth + M), { width: expWidth + M })
+      .named(`${prefix}_rounded`);
+    expField = magnitude.slice(expWidth + M - 1, M).named(`${prefix}_exp_field`);
+    mant = magnitude.slice(M - 1, 0).named(`${prefix}_mant`);
+  } else {
+    const rounded = kept.add(increment.zext(M + 1)).named(`${prefix}_rounded`);
+    const carry = rounded.bit(M + 1);
+    hidden = rounded.bit(M).or(carry);
+    mant = rounded.slice(M - 1, 0).named(`${prefix}_mant`);
+    const expR = expD.add(carry.zext(2).asSigned().resize(expWidth), { width: expWidth });
+    expField = mux(hidden, expR.add(fieldBias, { width: expWidth }), m.constant(0, SInt(expWidth))).named(
+      `${prefix}_exp_field`,
+    );
+    magnitude = cat(expField.asUnsigned(), mant);
+  }
 
   // Overflow: the rounded magnitude lies beyond the largest finite code.
-  const magnitude = cat(expField.asUnsigned(), mant);
   // (A tiny value that was not denormalized has a negative field: it cannot overflow.)
   const beyond = magnitude.gt(m.constant(layout.maxCode, UInt(magnitude.width)));
   const overflow = (policy.subnormals === 'keep' ? beyond : beyond.and(tinyBefore.not())).named(
@@ -98,7 +127,18 @@ export function roundPack(
 
   // Tininess before or after rounding (after: the value rounded with an unbounded exponent is below 2^emin).
   let tiny = tinyBefore;
-  if (policy.tininess === 'after') {
+  if (policy.tininess === 'after' && denormalized) {
+    // Rounded at normal precision (one bit finer than the subnormal quantum here) a tiny value
+    // reaches 2^emin only if its own rounding does (field 1) with the guard set, and the bits below
+    // the guard round it up (every rounding mode is monotone in this way).
+    const guardN = sig.bit(width - 3 - M);
+    const restN = (width - 4 - M >= 0 ? sig.slice(width - 4 - M, 0).orR() : one(false)).or(sticky);
+    const reachesNormal = magnitude
+      .bit(M)
+      .and(guard)
+      .and(roundIncrement(policy, v.sign, one(true), guardN, restN));
+    tiny = tinyBefore.and(reachesNormal.not()).named(`${prefix}_tiny`);
+  } else if (policy.tininess === 'after') {
     const keptN = sig.slice(width - 1, width - 1 - M);
     const guardN = sig.bit(width - 2 - M);
     const restN = (width - 3 - M >= 0 ? sig.slice(width - 3 - M, 0).orR() : one(false)).or(sticky);
@@ -106,13 +146,13 @@ export function roundPack(
     tiny = tinyBefore
       .and(
         exp
-          .eq(layout.emin - 1)
+          .eq(emin - 1)
           .and(reachesNormal)
           .not(),
       )
       .named(`${prefix}_tiny`);
   }
-  const roundsToZero = hidden.not().and(mant.orR().not());
+  const roundsToZero = hidden === undefined ? magnitude.orR().not() : hidden.not().and(mant.orR().not());
   const flushed = policy.subnormals === 'flush' ? tiny.or(roundsToZero) : roundsToZero;
 
   // Codes of the special outcomes, sign applied where the format has one.
@@ -140,15 +180,28 @@ export function roundPack(
   const packed = cat(v.sign, expField.slice(E - 1, 0), mant);
 
   const finite = v.isNaN.or(v.isInf).or(v.isZero).not();
+  // (A denormalized magnitude that rounds to zero packs as ±0 already where the format has −0.)
+  const toZero = denormalized && layout.hasNegativeZero ? v.isZero : v.isZero.or(flushed);
   const code = mux(
     v.isNaN,
     nanResult,
-    mux(v.isInf, infResult, mux(v.isZero.or(flushed), zeroCode, mux(overflow, overflowResult, packed))),
+    mux(v.isInf, infResult, mux(toZero, zeroCode, mux(overflow, overflowResult, packed))),
   ).named(`${prefix}_code`);
 
   const invalidIn = v.invalid ?? one(false);
   const nanRaises = policy.nan === 'canonical' || policy.nan === 'signed' ? invalidIn : v.isNaN.or(invalidIn);
   const infRaises = layout.hasInf ? one(false) : v.isInf;
+  if (denormalized) {
+    // A magnitude that rounds to zero is tiny and inexact anyway, and cannot overflow: the flags need
+    // no test for it.
+    return {
+      code,
+      invalid: nanRaises.or(infRaises).named(`${prefix}_invalid`),
+      overflow: finite.and(overflow).named(`${prefix}_overflow_flag`),
+      underflow: finite.and(tiny.and(inexactRounding)).named(`${prefix}_underflow_flag`),
+      inexact: finite.and(inexactRounding.or(overflow)).named(`${prefix}_inexact`),
+    };
+  }
   const finiteInexact = finite.and(inexactRounding.or(overflow).or(flushed.and(v.isZero.not())));
   return {
     code,

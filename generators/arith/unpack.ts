@@ -1,7 +1,8 @@
 import { floatLayout, type FloatFormat } from '../formats/index.ts';
 import { HdlError } from '../hdl/errors.ts';
-import { cat, type Signal } from '../hdl/signal.ts';
-import { UInt } from '../hdl/types.ts';
+import { cat, select, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import { leadingZeros } from './lzc.ts';
 import { signedBits } from './widths.ts';
 
 /** A float code taken apart: value = (−1)^sign · sig · 2^(exp − mantBits) when finite. */
@@ -20,6 +21,13 @@ export interface UnpackedFloat {
   isSubnormal: Signal;
   /** The exponents `exp` can take. */
   expRange: { min: number; max: number };
+  /**
+   * The exponent with the bias still on (exp = biasedExp − bias): the field itself, or after
+   * normalizeOperand the field less the shift. Arithmetic on several exponents (a product's sum)
+   * adds these and takes all biases off in one constant, instead of one subtraction per operand.
+   */
+  biasedExp?: Signal;
+  bias?: number;
 }
 
 /** The exponent range of a format's finite values, for sizing exponent arithmetic. */
@@ -99,5 +107,58 @@ export function unpackFloat(
     isSignalingNaN,
     isSubnormal,
     expRange: range,
+    biasedExp: effectiveField,
+    bias: format.bias,
   };
+}
+
+/**
+ * The same operand with a normalized significand: a subnormal's mantissa is shifted up until its
+ * leading one sits at the hidden bit, and its exponent lowered to match (below emin). The hidden bit
+ * is then one for every nonzero finite value, so it is a constant: a multiplier of such significands
+ * needs no hidden-bit terms, and their product has at most one leading zero. Zero, Inf and NaN keep
+ * their flags (their significand no longer matters). A format without subnormals, or an operand
+ * unpacked with `flushSubnormals`, only gets the constant hidden bit.
+ */
+export function normalizeOperand(
+  x: UnpackedFloat,
+  format: FloatFormat,
+  prefix: string,
+  flushed = false,
+): UnpackedFloat {
+  const m = x.sig.builder;
+  const M = format.mantBits;
+  const one = m.constant(1, UInt(1));
+  if (!format.subnormals || flushed || M === 0) {
+    const sig = M === 0 ? one : cat(one, x.sig.slice(M - 1, 0));
+    return { ...x, sig: sig.named(`${prefix}_sig_norm`) };
+  }
+  // Leading zeros of the significand with its hidden bit (0 for a normal operand). The last bit
+  // needs no test: with all zeros above it, it is the leading one (or the operand is zero, whose
+  // significand does not matter).
+  const lz = leadingZeros(x.sig.slice(M, 1)).named(`${prefix}_lz`);
+  const shifted = x.sig.shl(lz).named(`${prefix}_sig_shifted`);
+  const sig = cat(one, shifted.slice(M - 1, 0)).named(`${prefix}_sig_norm`);
+  // A subnormal is lz places below emin: one constant per count (no adder for a value with M
+  // possibilities); count 0 keeps the operand's exponent.
+  const emin = floatLayout(format).emin;
+  const expRange = { min: Math.min(x.expRange.min, emin - M), max: x.expRange.max };
+  const expWidth = signedBits(expRange.min, expRange.max);
+  const byCount = (normal: Signal, emin: number) =>
+    select(lz, [
+      normal.resize(expWidth),
+      ...Array.from({ length: M }, (_, i) => m.constant(emin - 1 - i, SInt(expWidth))),
+    ]);
+  const exp = byCount(x.exp, emin).named(`${prefix}_exp_norm`);
+  // Biased, emin is 1 (the field a subnormal reads as).
+  const biased =
+    x.biasedExp === undefined
+      ? {}
+      : { biasedExp: byCount(asSigned(x.biasedExp), 1).named(`${prefix}_biased_exp_norm`) };
+  return { ...x, exp, ...biased, sig, expRange };
+}
+
+/** A signed reading of the same value (one bit wider when it was unsigned). */
+export function asSigned(x: Signal): Signal {
+  return x.signed ? x : x.zext(x.width + 1).asSigned();
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { normalize } from '../arith/normalize.ts';
+import { alignToFormat } from '../arith/align.ts';
 import { exactProduct } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
-import { unpackFloat } from '../arith/unpack.ts';
+import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
+import type { FloatFormat } from '../formats/index.ts';
 import {
   checkOutputPolicy,
   floatFormat,
@@ -14,7 +15,7 @@ import {
 } from '../float-params.ts';
 import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { cat } from '../hdl/signal.ts';
+import { cat, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
@@ -69,30 +70,29 @@ export const fpMul: Generator<typeof fpMulParams> = {
     const cut = pipelineCuts(m, p.latency, ['product', 'normalize', 'unpack', 'output'] as const);
     const flush = p.inputSubnormals === 'flush';
 
-    const a = unpackFloat(
+    // Subnormal operands are normalized first: the significands' hidden bits become constant ones,
+    // and their product has at most one leading zero.
+    const operand = (code: Signal, format: FloatFormat, prefix: string) =>
+      normalizeOperand(unpackFloat(code, format, prefix, flush), format, prefix, flush);
+    const a = operand(
       m.input('a', UInt(fa.expBits + fa.mantBits + (fa.signed ? 1 : 0)), `${p.aFormat} code`),
       fa,
       'a',
-      flush,
     );
-    const b = unpackFloat(
+    const b = operand(
       m.input('b', UInt(fb.expBits + fb.mantBits + (fb.signed ? 1 : 0)), `${p.bFormat} code`),
       fb,
       'b',
-      flush,
     );
     cut.at('unpack');
 
     // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
-    const product = exactProduct(a, b, 'product');
-    // Subnormal operands can leave many leading zeros in the product; normal ones at most one.
-    const subnormalOperands = (fa.subnormals || fb.subnormals) && !flush;
+    const product = { ...exactProduct(a, b, 'product', { keepBiases: true }), maxLeadingZeros: 1 };
     cut.at('product');
 
-    const normalized = normalize(
-      { ...product, maxLeadingZeros: subnormalOperands ? product.sig.width : 1 },
-      'norm',
-    );
+    // The one-bit normalization and (output subnormals kept) the shift to the subnormal quantum in
+    // one step, its amount known from the exponents alone; the exponent becomes the output's field.
+    const normalized = alignToFormat(product, fo, policy.subnormals, 'norm');
     cut.at('normalize');
 
     const result = roundPack(normalized, fo, policy, 'out');

@@ -1,0 +1,120 @@
+import { floatLayout, type FloatFormat } from '../formats/index.ts';
+import { HdlError } from '../hdl/errors.ts';
+import { cat, mux, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import type { NormalizedFloat, RawFloat } from './raw-float.ts';
+import { signedBits, unsignedBits } from './widths.ts';
+
+/**
+ * Normalize and denormalize for `format` in one step, for a value whose significand has at most one
+ * leading zero when it is finite and nonzero (a product of normalized significands; a zero one must
+ * be flagged isZero). Above the bottom of the format's normal range the top bit is brought up with a
+ * 2:1 mux. At or below emin the value is shifted right to the subnormal quantum instead: that
+ * amount depends on the exponent alone, so it is decided while the significand is still being
+ * computed, and no leading-zero count is needed.
+ *
+ * The result is for `roundPack` (NormalizedFloat's alignedEmin): its significand has a clear top bit
+ * only for a subnormal, its exponent is the format's exponent field before rounding (expBias is the
+ * format's bias; a subnormal's field is 0), and the bits shifted out are gathered in `sticky`. When
+ * the output flushes subnormals there is no shift: the value is only normalized, and the field of a
+ * tiny one is 0 or below (roundPack flushes it).
+ */
+export function alignToFormat(
+  raw: RawFloat,
+  format: FloatFormat,
+  subnormals: 'keep' | 'flush',
+  prefix: string,
+): NormalizedFloat {
+  if ((raw.maxLeadingZeros ?? raw.sig.width) > 1) {
+    throw new HdlError(`${prefix}: alignToFormat needs a significand with at most one leading zero`);
+  }
+  const m = raw.sig.builder;
+  const layout = floatLayout(format);
+  const inBias = raw.expBias ?? 0;
+  // emin and the field's bias, counted as the input's exponent is.
+  const emin = layout.emin + inBias;
+  const toField = format.bias - inBias;
+  const range = raw.expRange ?? {
+    min: -(2 ** (raw.exp.width - 1)),
+    max: 2 ** (raw.exp.width - 1) - 1,
+  };
+  const expWidth = signedBits(Math.min(range.min, emin), Math.max(range.max, emin));
+  const exp = raw.exp.resize(expWidth);
+  const top = raw.sig.msb();
+  // Only the kept bits, the guard and the bit below it (the guard after a one-place left shift) are
+  // needed exactly; the bits below those stay below the guard whatever the shift, so they are
+  // OR-ed into one sticky bit first (jammed), and the shifters work on M + 4 bits. A narrower
+  // significand gets zeros below, so that the shift keeps every bit.
+  const exact = format.mantBits + 3;
+  const w = raw.sig.width;
+  const input =
+    w > exact + 1
+      ? cat(raw.sig.slice(w - 1, w - exact), raw.sig.slice(w - exact - 1, 0).orR()).named(
+          `${prefix}_sig_jammed`,
+        )
+      : w < exact + 1
+        ? cat(raw.sig, m.constant(0, UInt(exact + 1 - w)))
+        : raw.sig;
+  // The field once the top bit is set: exp + bias, one lower when the top bit was clear (one
+  // addition, the top bit entering last). Formed in the field's width: values below emin wrap, but
+  // those get field 0.
+  const fieldMax = Math.max(range.max + toField, 1);
+  const fieldMin = subnormals === 'keep' ? 0 : Math.min(range.min + toField - 1, 0);
+  const fieldWidth = signedBits(fieldMin, fieldMax);
+  const start = exp.resize(fieldWidth);
+  const offset = toField - 1;
+  const biased =
+    offset < 0 ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth });
+  const normField = biased.add(top.zext(fieldWidth).asSigned(), { width: fieldWidth });
+  const result = (sig: Signal, field: Signal, sticky: Signal | undefined): NormalizedFloat => ({
+    ...raw,
+    sig: sig.named(`${prefix}_sig`),
+    exp: field.named(`${prefix}_exp_field`),
+    ...(sticky === undefined ? {} : { sticky }),
+    expBias: format.bias,
+    expRange: { min: fieldMin, max: fieldMax },
+    alignedEmin: layout.emin,
+  });
+
+  if (range.min > emin || subnormals === 'flush') {
+    // Never below emin, or flushed there: only the one-bit normalization.
+    return result(mux(top, input, input.shl(1)), normField, raw.sticky);
+  }
+
+  // At emin or below: shift right by emin − exp. From M + 2 places on every bit lies below the
+  // guard bit, so a larger distance saturates (to all ones of the amount's k bits). The amount's
+  // bits are those of emin − exp modulo 2^k: a k-bit subtraction, or just ~exp when emin's low k
+  // bits are all ones (as for a product of IEEE-biased exponents); the limits are comparisons.
+  const low = exp.le(emin).named(`${prefix}_at_emin`);
+  const maxDistance = emin - range.min;
+  let sig = input;
+  let sticky = raw.sticky;
+  if (maxDistance > 0) {
+    const k = unsignedBits(Math.min(maxDistance, format.mantBits + 2));
+    const lowBits = exp.slice(k - 1, 0);
+    const eminLow = ((emin % 2 ** k) + 2 ** k) % 2 ** k;
+    let amount =
+      eminLow === 2 ** k - 1 ? lowBits.not() : m.constant(eminLow, UInt(k)).sub(lowBits, { width: k });
+    if (maxDistance >= 2 ** k) {
+      const saturate = exp.le(emin - 2 ** k).named(`${prefix}_denorm_saturate`);
+      amount = amount.or(cat(...Array.from({ length: k }, () => saturate)));
+    }
+    const shift = amount.and(cat(...Array.from({ length: k }, () => low))).named(`${prefix}_denorm_shift`);
+    // Shifted into a word with room for the bits that fall out: those only count as sticky.
+    const room = 2 ** k - 1;
+    const extended = cat(input, m.constant(0, UInt(room)))
+      .shr(shift)
+      .named(`${prefix}_sig_denorm`);
+    sig = extended.slice(extended.width - 1, room);
+    const lost = extended
+      .slice(room - 1, 0)
+      .orR()
+      .named(`${prefix}_denorm_lost`);
+    sticky = sticky === undefined ? lost : sticky.or(lost);
+  }
+  // Above emin a clear top bit moves up one place. Below emin the field is 0 (at emin it is 1 or 0,
+  // as the top bit says): all known before the shift.
+  const shiftUp = low.not().and(top.not());
+  const field = mux(exp.lt(emin), m.constant(0, SInt(fieldWidth)), normField);
+  return result(mux(shiftUp, input.shl(1), sig), field, sticky);
+}
