@@ -191,6 +191,24 @@ describe('packages', () => {
     expect(sim.output.trim().split('\n').at(-1)).toBe(`${lines} passed, 0 failed`);
   });
 
+  it('hold a job testbench for a streaming core that passes in Icarus on its own', async () => {
+    const pkg = await buildPackage(resolveTarget('gemv_nvfp4_fp16_p4s16'), out);
+    const tb = join(pkg.dir, 'tb');
+    const rtl = readdirSync(join(pkg.dir, 'rtl')).map((f) => join('..', 'rtl', f));
+    const build = await runProcess(
+      'iverilog',
+      ['-g2005', '-s', 'bitsmith_tb_icarus', '-o', 'sim.vvp', 'tb_icarus.v', 'tb.v', ...rtl],
+      { cwd: tb, logPath: join(out, 'iverilog-gemv.log') },
+    );
+    expect(build.output).toBe('');
+    const sim = await runProcess('vvp', ['-n', 'sim.vvp'], { cwd: tb, logPath: join(out, 'vvp-gemv.log') });
+    const count = (file: string) => readFileSync(join(tb, file), 'utf8').trim().split('\n').length;
+    // Every y element and every job's status is one check.
+    expect(sim.output.trim().split('\n').at(-1)).toBe(
+      `${count('y.expected.hex') + count('jobs.hex')} passed, 0 failed`,
+    );
+  });
+
   it('keep their README and results when verify or synth write the same RTL again', async () => {
     const target = resolveTarget('mul_int4_u_comb');
     const pkg = await buildPackage(target, out);
