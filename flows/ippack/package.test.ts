@@ -176,37 +176,37 @@ describe('packages', () => {
     out = scratch();
   });
 
-  it('hold a testbench that passes in Icarus on its own', async () => {
-    const pkg = await buildPackage(resolveTarget('mac_int4_u_acc16'), out);
+  /** Builds a package's testbench with iverilog in its tb/ folder and returns the count of lines of `files` and the last output line. */
+  async function runPackagedTestbench(ip: string, files: string[]): Promise<{ lines: number; last: string }> {
+    const pkg = await buildPackage(resolveTarget(ip), out);
     const tb = join(pkg.dir, 'tb');
     const rtl = readdirSync(join(pkg.dir, 'rtl')).map((f) => join('..', 'rtl', f));
     const build = await runProcess(
       'iverilog',
       ['-g2005', '-s', 'bitsmith_tb_icarus', '-o', 'sim.vvp', 'tb_icarus.v', 'tb.v', ...rtl],
-      { cwd: tb, logPath: join(out, 'iverilog.log') },
+      { cwd: tb, logPath: join(out, `iverilog-${ip}.log`) },
     );
     expect(build.output).toBe('');
-    const sim = await runProcess('vvp', ['-n', 'sim.vvp'], { cwd: tb, logPath: join(out, 'vvp.log') });
-    const lines = readFileSync(join(tb, 'stimulus.hex'), 'utf8').trim().split('\n').length;
-    expect(sim.output.trim().split('\n').at(-1)).toBe(`${lines} passed, 0 failed`);
+    const sim = await runProcess('vvp', ['-n', 'sim.vvp'], { cwd: tb, logPath: join(out, `vvp-${ip}.log`) });
+    const count = (file: string) => readFileSync(join(tb, file), 'utf8').trim().split('\n').length;
+    return {
+      lines: files.reduce((sum, f) => sum + count(f), 0),
+      last: sim.output.trim().split('\n').at(-1)!,
+    };
+  }
+
+  it('hold a testbench that passes in Icarus on its own', async () => {
+    const { lines, last } = await runPackagedTestbench('mac_int4_u_acc16', ['stimulus.hex']);
+    expect(last).toBe(`${lines} passed, 0 failed`);
   });
 
   it('hold a job testbench for a streaming core that passes in Icarus on its own', async () => {
-    const pkg = await buildPackage(resolveTarget('gemv_nvfp4_fp16_p4s16'), out);
-    const tb = join(pkg.dir, 'tb');
-    const rtl = readdirSync(join(pkg.dir, 'rtl')).map((f) => join('..', 'rtl', f));
-    const build = await runProcess(
-      'iverilog',
-      ['-g2005', '-s', 'bitsmith_tb_icarus', '-o', 'sim.vvp', 'tb_icarus.v', 'tb.v', ...rtl],
-      { cwd: tb, logPath: join(out, 'iverilog-gemv.log') },
-    );
-    expect(build.output).toBe('');
-    const sim = await runProcess('vvp', ['-n', 'sim.vvp'], { cwd: tb, logPath: join(out, 'vvp-gemv.log') });
-    const count = (file: string) => readFileSync(join(tb, file), 'utf8').trim().split('\n').length;
     // Every y element and every job's status is one check.
-    expect(sim.output.trim().split('\n').at(-1)).toBe(
-      `${count('y.expected.hex') + count('jobs.hex')} passed, 0 failed`,
-    );
+    const { lines, last } = await runPackagedTestbench('gemv_nvfp4_fp16_p4s16', [
+      'y.expected.hex',
+      'jobs.hex',
+    ]);
+    expect(last).toBe(`${lines} passed, 0 failed`);
   });
 
   it('keep their README and results when verify or synth write the same RTL again', async () => {
