@@ -6,7 +6,7 @@ import { emitVerilog } from '../../generators/emit/verilog.ts';
 import { lintVerilog } from '../../testbenches/sim/lint.ts';
 import { runProcess } from '../../testbenches/sim/run-process.ts';
 import { resolveTarget, type Target } from '../target.ts';
-import { measureFmax, parseNextpnrReport } from './fmax.ts';
+import { logicCellsThatDidNotFit, measureFmax, parseNextpnrReport } from './fmax.ts';
 import { FMAX_TOP, renderFmaxTop } from './fmax-top.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'bitsmith-fmax-'));
@@ -126,5 +126,14 @@ describe('measureFmax', () => {
     });
     expect(parseNextpnrReport(report)).toEqual({ mhz: 100, logicCells: 42 });
     expect(() => parseNextpnrReport('{"fmax":{}}')).toThrow(/no achieved clock frequency/);
+  });
+});
+
+describe('a design that does not fit the part', () => {
+  it("is read from nextpnr's placement failure as the logic cells it needed", () => {
+    const log =
+      'Info: Packing constants..\nERROR: Failed to expand region (0, 0) |_> (33, 33) of 8414 ICESTORM_LCs\n1 warning, 1 error';
+    expect(logicCellsThatDidNotFit(log)).toBe(8414);
+    expect(logicCellsThatDidNotFit('ERROR: net clk has no driver')).toBeUndefined();
   });
 });

@@ -99,6 +99,12 @@ export async function measureFmax(options: FmaxOptions): Promise<FmaxOutcome> {
   await writeFile(join(workDir, 'nextpnr.sh'), `#!/bin/sh\nexec nextpnr-ice40 ${args.join(' ')}\n`);
   const logPath = join(workDir, 'nextpnr.log');
   const pnr = await runProcess(nextpnr, args, { cwd: workDir, logPath });
+  const needed = pnr.exitCode === 0 ? undefined : logicCellsThatDidNotFit(pnr.output);
+  if (needed !== undefined) {
+    return {
+      skipped: `Fmax not measured: packed, the wrapped unit needs ${needed} logic cells, more than the ${device.name}'s ${device.luts}`,
+    };
+  }
   if (pnr.exitCode !== 0) throw toolError(`nextpnr-ice40 (Fmax of ${module.name})`, pnr, logPath);
 
   const reportPath = join(workDir, 'report.json');
@@ -114,6 +120,16 @@ export async function measureFmax(options: FmaxOptions): Promise<FmaxOutcome> {
     },
     reportPath,
   };
+}
+
+/**
+ * The logic cells a design needed when nextpnr could not place it for lack of them. The LUT count
+ * checked before placement can pass while carries and flip-flops that do not pack with a LUT need
+ * more cells than the part has; nextpnr then says e.g. "Failed to expand region ... of 8414 ICESTORM_LCs".
+ */
+export function logicCellsThatDidNotFit(output: string): number | undefined {
+  const match = /Failed to expand region .* of (\d+) ICESTORM_LCs/.exec(output);
+  return match === null ? undefined : Number(match[1]);
 }
 
 interface NextpnrReport {
