@@ -3,6 +3,7 @@
 import { addRaw } from '../arith/add.ts';
 import { normalize } from '../arith/normalize.ts';
 import { roundPack } from '../arith/round.ts';
+import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, type ResolvedPolicy } from '../formats/index.ts';
 import { floatFormat } from '../float-params.ts';
@@ -59,15 +60,9 @@ export function closeModule(shape: CloseShape): Module {
   const difference = (
     zTerm === undefined ? dot : dot.resize(width).sub(zTerm.resize(width), { width })
   ).named('group_value');
-  const negative = difference.msb().named('group_negative');
-  const magnitude = mux(
-    negative,
-    difference.neg().resize(difference.width + 1),
-    difference.resize(difference.width + 1),
-  )
-    .asUnsigned()
-    .slice(difference.width - 1, 0)
-    .named('group_magnitude');
+  const split = signMagnitude(difference);
+  const negative = split.negative.named('group_negative');
+  const magnitude = split.magnitude.named('group_magnitude');
   const nonzero = magnitude.orR().named('group_nonzero');
 
   // s·D exactly: the scale's significand times |D|; the top bit weighs 2^(es + top − Ms + unitExp).

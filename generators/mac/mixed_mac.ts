@@ -1,3 +1,4 @@
+import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
 import { normalize } from '../arith/normalize.ts';
@@ -350,15 +351,8 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const difference = (zTerm !== undefined ? combine(zTerm, 'sub') : combine(svTerm, 'add')).named(
     'group_difference',
   );
-  const negative = difference.msb();
-  const magnitude = mux(
-    negative,
-    difference.neg().resize(difference.width + 1),
-    difference.resize(difference.width + 1),
-  )
-    .asUnsigned()
-    .slice(difference.width - 1, 0)
-    .named('group_magnitude');
+  const { negative, magnitude: groupMagnitude } = signMagnitude(difference);
+  const magnitude = groupMagnitude.named('group_magnitude');
   const us = unpackFloat(x.s, fs, 's');
   const scaled = magnitude.mul(us.sig).named('scaled_sig');
   // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:

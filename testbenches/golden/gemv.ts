@@ -2,8 +2,9 @@
 //   y_n = out( Σ_g^fp32 s_{g,n} · ( Σ_{k∈g} a_k·w_{k,n} − z_{g,n}·Σ_{k∈g} a_k ) )
 // Each group's value is exact; the groups enter an fp32 sum one at a time, in order, each with one
 // rounding; the sum is then converted to the output format. With 'aligned' accumulation the group's
-// activations are first truncated to the grid of its largest exponent (a shared-exponent block). A group whose activations hold a NaN or
-// an infinity, or whose weights hold a NaN code, contributes NaN (W4A16 activations are finite).
+// activations are first truncated to the grid of its largest exponent (a shared-exponent block).
+// A group whose activations hold a NaN or an infinity, or whose weights hold a NaN code, contributes
+// NaN (W4A16 activations are finite).
 import {
   add,
   convert,
