@@ -7,3 +7,13 @@ export function intTag(width: number, signed: boolean): string {
 export function timingTag(latency: number, ready: boolean): string {
   return `l${latency}${ready ? '_rdy' : ''}`;
 }
+
+/** A number in a module name: '2p5' for 2.5, 'm5' for −5 (anything else not a letter or digit becomes '_'). */
+export function numberTag(x: number): string {
+  return (
+    (x < 0 ? 'm' : '') +
+    String(Math.abs(x))
+      .replace('.', 'p')
+      .replace(/[^A-Za-z0-9]/g, '_')
+  );
+}

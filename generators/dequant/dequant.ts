@@ -25,7 +25,7 @@ import { boolParam, choiceParam, intParam, type Generator } from '../generator.t
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
+import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import {
   codebookEntries,
@@ -236,15 +236,6 @@ const SCALE_TAGS: Record<ScaleName, string> = {
   e4m3fn: 'e4m3',
   none: 'noscale',
 };
-
-function numberTag(x: number): string {
-  return (
-    (x < 0 ? 'm' : '') +
-    String(Math.abs(x))
-      .replace('.', 'p')
-      .replace(/[^A-Za-z0-9]/g, '_')
-  );
-}
 
 export function dequantModuleName(p: DequantParams): string {
   const r = resolveDequant(p);

@@ -9,6 +9,7 @@ import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
+import { numberTag } from '../naming.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from './weights.ts';
 
 export interface ChunkShape {
@@ -76,10 +77,7 @@ function logicalLane(shape: ChunkShape, slot: number): number {
 }
 
 export function chunkModuleName(shape: ChunkShape): string {
-  const sv =
-    shape.weight === 'razer'
-      ? `_sv${shape.specialValues.map((v) => String(v).replace('-', 'm').replace('.', 'p')).join('_')}`
-      : '';
+  const sv = shape.weight === 'razer' ? `_sv${shape.specialValues.map(numberTag).join('_')}` : '';
   const aligned = shape.alignBits === undefined ? '' : `_al${shape.alignBits}`;
   return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${shape.packing === 'awq' ? '_awq' : ''}`;
 }

@@ -16,6 +16,7 @@ import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { chunkModule, chunkModuleName, chunkWidths, type ChunkShape } from './chunk.ts';
 import { closeModule } from './close.ts';
+import { numberTag } from '../naming.ts';
 import { gemvHlsDesign } from './hls.ts';
 import { GEMV_STATUS } from './status.ts';
 import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS, RAZER_SPECIAL_VALUES, type GemvWeightName } from './weights.ts';
@@ -136,7 +137,7 @@ export function gemvModuleName(p: GemvParams): string {
   const { group, scale, specialValues } = gemvShape(p);
   const sv =
     p.weight === 'razer' && p.specialValues !== undefined
-      ? `_sv${specialValues.map((v) => String(v).replace('-', 'm').replace('.', 'p')).join('_')}`
+      ? `_sv${specialValues.map(numberTag).join('_')}`
       : '';
   const awq = p.packing === 'awq' ? '_awq' : '';
   const aligned = gemvShape(p).accumulation === 'aligned' ? `_al${p.alignBits}` : '';

@@ -29,7 +29,7 @@ import { boolParam, choiceParam, intParam, type Generator } from '../generator.t
 import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
+import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
 /** Weight formats: the value of a code as an integer multiple of the weight's LSB (2^lsbExp). */
@@ -124,10 +124,6 @@ export function specialValuesOf(p: MixedMacParams): readonly number[] {
 
 function defaultSpecialValues(values: readonly number[]): boolean {
   return values.every((v, i) => v === RAZER_SPECIAL_VALUES[i]);
-}
-
-function numberTag(x: number): string {
-  return (x < 0 ? 'm' : '') + String(Math.abs(x)).replace('.', 'p');
 }
 
 /**
