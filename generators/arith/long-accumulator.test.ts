@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../testbenches/vectors/random.ts';
+import { runVectors } from '../hdl/evaluate.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { UInt } from '../hdl/types.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+import { longAccumulator, type LongAccumulatorCut, type LongAccumulatorLayout } from './long-accumulator.ts';
+
+const CUTS: LongAccumulatorCut[] = [
+  'place',
+  'accumulate',
+  'carry',
+  'resolve',
+  'complement',
+  'magnitude',
+  'window',
+];
+
+/** A unit around the block: one term per vector, the window of the running sum out. */
+function unit(
+  layout: LongAccumulatorLayout,
+  sigBits: number,
+  positionBits: number,
+  precision: number,
+  latency: number,
+) {
+  const m = new ModuleBuilder('long_acc', { generator: 'test', params: {} });
+  const cut = pipelineCuts(m, latency, CUTS);
+  const raw = longAccumulator(
+    {
+      sig: m.input('sig', UInt(sigBits)),
+      position: m.input('position', UInt(positionBits)),
+      negative: m.input('negative', UInt(1)),
+      zero: m.input('zero', UInt(1)),
+    },
+    m.input('clear', UInt(1)),
+    layout,
+    precision,
+    (point) => cut.at(point),
+    'acc',
+  );
+  m.output('sign', raw.sign);
+  m.output('exp', raw.exp.asUnsigned());
+  m.output('window', raw.sig);
+  m.output('sticky', raw.sticky!);
+  m.output('is_zero', raw.isZero);
+  return m.build();
+}
+
+/**
+ * Random terms (long runs of one sign, so carries ripple through many segments, and runs near the top
+ * so the sum wraps), checked against the exact running sum modulo 2^width: the window is |sum|
+ * truncated at its LSB, the sticky bit says whether anything was cut off, and at least `precision`
+ * bits follow the leading one unless the window reaches the accumulator's LSB.
+ */
+function check(
+  layout: LongAccumulatorLayout,
+  sigBits: number,
+  precision: number,
+  latency: number,
+  seed: number,
+) {
+  const positionBits = Math.ceil(Math.log2(layout.width));
+  const module = unit(layout, sigBits, positionBits, precision, latency);
+  const rng = new Random(seed);
+  const rows: bigint[][] = [];
+  const sums: bigint[] = [];
+  let sum = 0n;
+  let runSign = 0n;
+  for (let i = 0; i < 3000; i++) {
+    const clear = i === 0 || rng.chance(0.01);
+    if (rng.chance(0.05)) runSign = 1n - runSign;
+    const sig = rng.chance(0.1) ? (1n << BigInt(sigBits)) - 1n : rng.bits(sigBits);
+    const position = BigInt(
+      rng.chance(0.3) ? layout.width - 1 - rng.below(sigBits + 4) : rng.below(layout.width),
+    );
+    const negative = rng.chance(0.9) ? runSign : 1n - runSign;
+    const zero = rng.chance(0.05) ? 1n : 0n;
+    const term = zero ? 0n : (negative ? -sig : sig) << position;
+    sum = BigInt.asIntN(layout.width, (clear ? 0n : sum) + term);
+    rows.push([sig, BigInt.asUintN(positionBits, position), negative, zero, clear ? 1n : 0n]);
+    sums.push(sum);
+  }
+  const got = runVectors(module, rows);
+  got.forEach(([sign, expBits, window, sticky, isZero], i) => {
+    const s = sums[i]!;
+    const magnitude = s < 0n ? -s : s;
+    const windowBits = module.ports.find((p) => p.name === 'window')!.type.width;
+    const expWidth = module.ports.find((p) => p.name === 'exp')!.type.width;
+    const exp = Number(BigInt.asIntN(expWidth, expBits!)) - layout.lsbExp;
+    const lsb = exp - windowBits + 1;
+    const context = `step ${i}: sum ${s}`;
+    expect(isZero, context).toBe(s === 0n ? 1n : 0n);
+    if (s === 0n) return;
+    expect(sign, context).toBe(s < 0n ? 1n : 0n);
+    expect(window, context).toBe(lsb >= 0 ? magnitude >> BigInt(lsb) : magnitude << BigInt(-lsb));
+    expect(sticky, context).toBe(lsb > 0 && magnitude % (1n << BigInt(lsb)) !== 0n ? 1n : 0n);
+    expect(magnitude < 1n << BigInt(exp + 1), context).toBe(true);
+    if (lsb > 0) expect(window!.toString(2).length, context).toBeGreaterThan(precision);
+  });
+}
+
+describe('long accumulator: carry-save segments, read out as the top window of |sum|', () => {
+  it.each([
+    // width, segment, precision, latency
+    [42, 16, 27, 0],
+    [42, 16, 27, 7],
+    [14, 16, 27, 2],
+    [100, 8, 11, 3],
+    [130, 32, 27, 5],
+    [64, 4, 24, 1],
+  ])('%i bits in %i-bit segments, %i bits of precision, latency %i', (width, segment, precision, latency) => {
+    check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency);
+  });
+
+  it('refuses a width beyond 4,096 bits and a segment that is no power of two', () => {
+    expect(() => unit({ width: 4097, segment: 16, lsbExp: 0 }, 8, 13, 24, 0)).toThrow(
+      /acc: a 4097-bit accumulator exceeds 4096 bits/,
+    );
+    expect(() => unit({ width: 64, segment: 12, lsbExp: 0 }, 8, 6, 24, 0)).toThrow(
+      /acc: segment 12 must be a power of two of 2 or more/,
+    );
+  });
+});

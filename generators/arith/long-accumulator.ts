@@ -1,0 +1,196 @@
+import { HdlError } from '../hdl/errors.ts';
+import { cat, mux, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import type { RawFloat } from './raw-float.ts';
+import { signedBits, unsignedBits } from './widths.ts';
+
+/** Widths beyond this are refused: a sum that needs more is not a sane accumulator. */
+export const MAX_LONG_ACCUMULATOR_WIDTH = 4096;
+
+export interface LongAccumulatorLayout {
+  /** Two's complement width of the sum, in units of 2^lsbExp; the sum wraps past it. */
+  width: number;
+  /** Exponent of the LSB's weight. */
+  lsbExp: number;
+  /** Bits per carry segment (a power of two): the longest carry in the loop. */
+  segment: number;
+}
+
+/** One term: (−1)^negative · sig · 2^(lsbExp + position), or nothing when `zero` is high. */
+export interface LongAddend {
+  sig: Signal;
+  /** Unsigned: sig's LSB lies this many places above the accumulator's LSB; bits past the top are lost. */
+  position: Signal;
+  negative: Signal;
+  zero: Signal;
+}
+
+/**
+ * Where the accumulator's pipeline may be cut, in data order: after the fine shift ('place'), after
+ * the loop ('accumulate'), in the carry resolution ('carry', 'resolve'), in the absolute value
+ * ('complement', 'magnitude') and after the top segments are picked ('window').
+ */
+export type LongAccumulatorCut =
+  'place' | 'accumulate' | 'carry' | 'resolve' | 'complement' | 'magnitude' | 'window';
+
+/**
+ * A long fixed-point accumulator at II = 1 (the architecture of Kulisch's exact accumulator and of
+ * FloPoCo's FPLargeAcc): the sum is kept in carry-save form, segments of `segment` bits each with
+ * the carry it produced pending beside it, so the loop holds one segment-wide addition and no carry
+ * crosses the whole width. A negative term enters as its one's complement with the +1 as the
+ * carry into segment 0. Reading the sum (after the loop, any number of stages) resolves the pending
+ * carries, takes the absolute value, and returns the top segments holding its leading one — at
+ * least `precision` bits below it — with everything lower ORed into a sticky bit: a raw float ready
+ * for normalize and roundPack. `cut(point)` is called at each point where a pipeline stage may go.
+ */
+export function longAccumulator(
+  addend: LongAddend,
+  clear: Signal,
+  layout: LongAccumulatorLayout,
+  precision: number,
+  cut: (point: LongAccumulatorCut) => void,
+  prefix: string,
+): RawFloat {
+  const m = clear.builder;
+  const { width, segment: W } = layout;
+  if (width > MAX_LONG_ACCUMULATOR_WIDTH)
+    throw new HdlError(`${prefix}: a ${width}-bit accumulator exceeds ${MAX_LONG_ACCUMULATOR_WIDTH} bits`);
+  if (!Number.isInteger(Math.log2(W)) || W < 2)
+    throw new HdlError(`${prefix}: segment ${W} must be a power of two of 2 or more`);
+  const n = Math.ceil(width / W);
+  const bits = (i: number) => Math.min(W, width - i * W);
+  const zeroBits = (w: number) => m.constant(0, UInt(w));
+  const segmentsOf = (x: Signal) => Array.from({ length: n }, (_, i) => x.slice(i * W + bits(i) - 1, i * W));
+  const join = (segments: Signal[], name: string) => cat(...[...segments].reverse()).named(name);
+
+  // Fine shift by position mod W, then whole segments: each takes one chunk of the fine value, chosen
+  // by the segment index (a decoder, no wide barrel shifter).
+  const fineBits = unsignedBits(W - 1);
+  const chunks = Math.ceil((addend.sig.width + W - 1) / W);
+  const sig = mux(addend.zero, zeroBits(addend.sig.width), addend.sig);
+  const fine = sig
+    .zext(chunks * W)
+    .shl(addend.position.slice(Math.min(fineBits, addend.position.width) - 1, 0))
+    .named(`${prefix}_fine`);
+  const coarse =
+    addend.position.width > fineBits
+      ? addend.position.slice(addend.position.width - 1, fineBits).named(`${prefix}_segment_index`)
+      : zeroBits(1);
+  const negative = addend.negative.and(addend.zero.not()).named(`${prefix}_negative`);
+  cut('place');
+  const at = Array.from({ length: n }, (_, i) => (i < 2 ** coarse.width ? coarse.eq(i) : zeroBits(1)));
+  const placed = Array.from({ length: n }, (_, i) => {
+    let word = zeroBits(bits(i));
+    for (let k = 0; k < chunks && k <= i; k++) {
+      const chunk = fine.slice(k * W + bits(i) - 1, k * W);
+      word = word.or(mux(at[i - k]!, chunk, zeroBits(bits(i))));
+    }
+    return word.xor(cat(...Array.from({ length: bits(i) }, () => negative)));
+  });
+
+  // The loop: segment i adds its part of the term and the carry segment i − 1 left pending. A low
+  // bit of 1 on one side and the carry on the other makes that carry the adder's own carry-in.
+  const sumQ = m.register(`${prefix}_sum_q`, UInt(width), { reset: 0 });
+  const carryQ = n > 1 ? m.register(`${prefix}_carry_q`, UInt(n - 1), { reset: 0 }) : undefined;
+  const keep = clear.not();
+  const sums: Signal[] = [];
+  const carries: Signal[] = [];
+  segmentsOf(sumQ).forEach((s, i) => {
+    const carryIn = i === 0 ? negative : carryQ!.bit(i - 1).and(keep);
+    const held = s.and(cat(...Array.from({ length: bits(i) }, () => keep)));
+    const total = cat(held, m.constant(1, UInt(1)))
+      .add(cat(placed[i]!, carryIn), { width: bits(i) + 2 })
+      .named(`${prefix}_seg${i}_add`);
+    sums.push(total.slice(bits(i), 1));
+    carries.push(total.bit(bits(i) + 1));
+  });
+  const sumNext = join(sums, `${prefix}_sum_next`);
+  sumQ.next(sumNext);
+  if (carryQ !== undefined) carryQ.next(join(carries.slice(0, n - 1), `${prefix}_carry_next`));
+  cut('accumulate');
+
+  // Resolve the pending carries: t_i = s_i + c_(i−1) generates a carry (g) or passes one on when all
+  // ones (p); the carries into the segments are those of the n-bit addition (g|p) + g.
+  let value: Signal[];
+  if (n === 1) value = [sumNext];
+  else {
+    const pending = segmentsOf(sumNext).map((s, i) =>
+      i === 0 ? s.zext(bits(0) + 1) : s.add(carries[i - 1]!.zext(bits(i)), { width: bits(i) + 1 }),
+    );
+    const t = pending.map((x, i) => x.slice(bits(i) - 1, 0));
+    const g = cat(...pending.map((x, i) => x.bit(bits(i))).reverse());
+    const p = cat(...t.map((x) => x.andR()).reverse());
+    const x = g.or(p);
+    const into = x.add(g, { width: n }).xor(x).xor(g).named(`${prefix}_segment_carries`);
+    const tJoined = join(t, `${prefix}_pending_sum`);
+    cut('carry');
+    value = segmentsOf(tJoined).map((s, i) => s.add(into.bit(i).zext(bits(i)), { width: bits(i) }));
+  }
+  const resolved = join(value, `${prefix}_resolved`);
+  cut('resolve');
+
+  // |sum| = (sum XOR sign) + sign, the +1 reaching segment i when every segment below is all ones.
+  const sign = resolved.msb().named(`${prefix}_sign`);
+  const flipped = join(
+    segmentsOf(resolved).map((s, i) => s.xor(cat(...Array.from({ length: bits(i) }, () => sign)))),
+    `${prefix}_ones_complement`,
+  );
+  const allOnes = cat(
+    ...segmentsOf(flipped)
+      .map((s) => s.andR())
+      .reverse(),
+  );
+  const increments = allOnes.add(sign.zext(n), { width: n }).xor(allOnes).named(`${prefix}_increments`);
+  cut('complement');
+  const magnitude = join(
+    segmentsOf(flipped).map((s, i) => s.add(increments.bit(i).zext(bits(i)), { width: bits(i) })),
+    `${prefix}_magnitude`,
+  );
+  cut('magnitude');
+
+  // The segment holding the leading one and enough below it for `precision` bits, the rest sticky.
+  const count = n === 1 ? 1 : Math.min(n, 1 + Math.ceil(precision / W));
+  const segs = segmentsOf(magnitude).map((s) => s.zext(W));
+  const nonzero = segs.map((s) => s.orR());
+  const anyFrom: Signal[] = [];
+  for (let i = n - 1; i >= 0; i--) anyFrom[i] = i === n - 1 ? nonzero[i]! : nonzero[i]!.or(anyFrom[i + 1]!);
+  const top = nonzero.map((nz, i) => (i === n - 1 ? nz : nz.and(anyFrom[i + 1]!.not())));
+  const windowOf = (i: number) =>
+    cat(...Array.from({ length: count }, (_, k) => (i - k >= 0 ? segs[i - k]! : zeroBits(W))));
+  const expWidth = signedBits(layout.lsbExp, layout.lsbExp + n * W);
+  const expOf = (i: number) => m.constant(layout.lsbExp + (i + 1) * W - 1, SInt(expWidth));
+  // One-hot selects as AND-OR trees: the depth grows with log n, not n.
+  const lowest = count - 1;
+  const notAbove = anyFrom[count]?.not() ?? m.constant(1, UInt(1));
+  const choices = Array.from({ length: n - lowest }, (_, j) => j + lowest);
+  const pick = (value: (i: number) => Signal) =>
+    anyOf(
+      choices.map((i) =>
+        mux(i === lowest ? notAbove : top[i]!, value(i), value(i).builder.constant(0, value(i).type)),
+      ),
+    );
+  let sticky = m.constant(0, UInt(1));
+  for (let k = 0; k + count < n; k++) sticky = sticky.or(nonzero[k]!.and(anyFrom[k + count]!));
+  const zero = anyFrom[0]!.not();
+  return {
+    sign,
+    exp: pick(expOf).named(`${prefix}_window_exp`),
+    sig: pick(windowOf).named(`${prefix}_window`),
+    sticky: sticky.named(`${prefix}_sticky`),
+    isZero: zero.named(`${prefix}_is_zero`),
+    isInf: zeroBits(1),
+    isNaN: zeroBits(1),
+  };
+}
+
+/** The OR of equally typed values, as a balanced tree. */
+function anyOf(values: Signal[]): Signal {
+  let level = values;
+  while (level.length > 1) {
+    const next: Signal[] = [];
+    for (let i = 0; i < level.length; i += 2)
+      next.push(i + 1 < level.length ? level[i]!.or(level[i + 1]!) : level[i]!);
+    level = next;
+  }
+  return level[0]!;
+}
