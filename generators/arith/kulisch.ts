@@ -21,3 +21,9 @@ export function kulischLayout(a: FloatFormat, b: FloatFormat, k: number): Kulisc
   const gb = grid(b);
   return { width: (BigInt(k) * ga.K * gb.K).toString(2).length + 1, lsbExp: ga.qExp + gb.qExp };
 }
+
+/** The exact accumulator for sums of k values of one format (products already rounded to it, as L-Mul's). */
+export function kulischSumLayout(format: FloatFormat, k: number): KulischLayout {
+  const g = grid(format);
+  return { width: (BigInt(k) * g.K).toString(2).length + 1, lsbExp: g.qExp };
+}

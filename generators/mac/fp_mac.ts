@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
-import { kulischLayout } from '../arith/kulisch.ts';
+import { kulischLayout, kulischSumLayout, type KulischLayout } from '../arith/kulisch.ts';
+import { longAccumulator, MAX_LONG_ACCUMULATOR_WIDTH } from '../arith/long-accumulator.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
-import { roundPack } from '../arith/round.ts';
+import { roundPack, type RoundedFloat } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
-import { floatLayout, type FloatFormat } from '../formats/index.ts';
+import { signedBits, unsignedBits } from '../arith/widths.ts';
+import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
 import {
   checkOutputPolicy,
   floatFormat,
@@ -21,19 +23,32 @@ import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { integerAdd, reducedMagnitude } from '../mul/lmul.ts';
-import { timingTag } from '../naming.ts';
+import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
 export const fpMacParams = z
   .object({
     aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
     bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
-    /** float: acc ← round(acc + a·b) every step (fused multiply-add); kulisch: exact fixed-point sum, rounded when read. */
-    accumulator: choiceParam(['float', 'kulisch']).default('float'),
-    /** Format of the float accumulator, or of the rounded Kulisch output. */
+    /**
+     * kulisch: the exact sum in a long fixed-point accumulator, rounded once when read (SPEC §9.2);
+     * float: acc ← round(acc + a·b) every step (fused multiply-add); none: no accumulator, the
+     * output is round(a·b + c) (a pipelined FMA).
+     */
+    accumulator: choiceParam(['kulisch', 'float', 'none']).default('kulisch'),
+    /** Format of the float accumulator, of the rounded Kulisch output, or of the FMA's addend and result. */
     accFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
-    /** Kulisch: the number of products the accumulator sums exactly (its width follows SPEC §9.2). */
-    k: intParam(1, 1 << 20).default(32),
+    /** Kulisch: the number of products the accumulator sums exactly (its width follows SPEC §9.2); default 32. */
+    k: intParam(1, 1 << 20).optional(),
+    /**
+     * Kulisch, instead of k: a window of the accumulator, as FloPoCo's FPLargeAcc has — its top bit
+     * weighs −2^msb and its last 2^lsb; each product is truncated toward zero at 2^lsb, and one of
+     * magnitude 2^msb or more is left out and raises the `overflow` output.
+     */
+    msb: intParam(-4096, 4096).optional(),
+    lsb: intParam(-4096, 4096).optional(),
+    /** Kulisch: bits per carry segment of the accumulator, the longest carry on its loop. */
+    segment: choiceParam(['4', '8', '16', '32', '64']).default('16'),
     /** exact: the exact product a·b; lmul: the L-Mul product (SPEC §1; a and b of one format). */
     product: choiceParam(['exact', 'lmul']).default('exact'),
     /** L-Mul products: mantissa bits of the operands (default: all of the format's). */
@@ -41,63 +56,119 @@ export const fpMacParams = z
     ...roundingParams,
     /** Float accumulator: add inputs `c` and `use_c`; with use_c high the addend is c instead of the accumulator (an FMA). */
     addendInput: boolParam().default(false),
-    /** Float accumulator: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}. */
+    /** Float accumulator or FMA: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}. */
     flags: boolParam().default(false),
-    latency: intParam(0, 3).default(1),
+    latency: intParam(0, 12).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     checkOutputPolicy({ ...p, outFormat: p.accFormat }, ctx);
-    if (p.product === 'lmul' && p.aFormat !== p.bFormat) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['bFormat'],
-        message: `must equal aFormat (${p.aFormat}) for L-Mul products`,
-      });
-    }
+    if (p.product === 'lmul' && p.aFormat !== p.bFormat)
+      issue('bFormat', `must equal aFormat (${p.aFormat}) for L-Mul products`);
     const mant = floatFormat(p.aFormat).mantBits;
-    if (p.m !== undefined && (p.product !== 'lmul' || p.m > mant)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['m'],
-        message: p.product !== 'lmul' ? 'applies to L-Mul products only' : `must be at most ${mant}`,
-      });
+    if (p.m !== undefined && (p.product !== 'lmul' || p.m > mant))
+      issue('m', p.product !== 'lmul' ? 'applies to L-Mul products only' : `must be at most ${mant}`);
+    const kulisch = p.accumulator === 'kulisch';
+    if (kulisch && (p.addendInput || p.flags))
+      issue(p.addendInput ? 'addendInput' : 'flags', 'applies to the float accumulator and the FMA only');
+    if (p.accumulator === 'none' && p.addendInput)
+      issue('addendInput', 'applies to the float accumulator only (without one, c is always an input)');
+    if (p.k !== undefined && (!kulisch || p.msb !== undefined || p.lsb !== undefined))
+      issue(
+        'k',
+        kulisch ? 'applies without an msb/lsb window only' : 'applies to the kulisch accumulator only',
+      );
+    for (const key of ['msb', 'lsb'] as const) {
+      if (p[key] !== undefined && !kulisch) issue(key, 'applies to the kulisch accumulator only');
     }
-    if (p.accumulator === 'kulisch' && (p.addendInput || p.flags)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [p.addendInput ? 'addendInput' : 'flags'],
-        message: 'applies to the float accumulator only',
-      });
+    if (kulisch && (p.msb === undefined) !== (p.lsb === undefined))
+      issue(p.msb === undefined ? 'msb' : 'lsb', 'msb and lsb set a window together: give both');
+    if (p.msb !== undefined && p.lsb !== undefined && p.msb <= p.lsb)
+      issue('msb', `must be above lsb (${p.lsb})`);
+    const maxLatency = kulisch
+      ? LONG_CUTS.length
+      : p.accumulator === 'none'
+        ? FMA_CUTS.length
+        : FLOAT_CUTS.length;
+    if (p.latency > maxLatency)
+      issue('latency', `must be at most ${maxLatency} for the ${p.accumulator} accumulator`);
+    if (kulisch) {
+      const { width } = accumulatorLayout(p);
+      if (width > MAX_LONG_ACCUMULATOR_WIDTH)
+        issue(
+          p.msb === undefined ? 'k' : 'msb',
+          `the accumulator for ${accumulatorWhat(p)} would be ${width} bits wide; at most ${MAX_LONG_ACCUMULATOR_WIDTH} are allowed`,
+        );
     }
-    if (p.ready && p.latency === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
+    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
   });
 
 export type FpMacParams = z.output<typeof fpMacParams>;
 
+/** The float accumulator's cut points, by priority: product and unpack stay off the loop. */
+const FLOAT_CUTS = ['output', 'product', 'unpack'] as const;
+/** The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut). */
+const FMA_CUTS = ['product', 'normalize', 'add', 'unpack', 'round'] as const;
+/** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
+const LONG_CUTS = [
+  'accumulate',
+  'product',
+  'window',
+  'normalize',
+  'resolve',
+  'magnitude',
+  'place',
+  'carry',
+  'complement',
+  'round',
+] as const;
+
+/** Kulisch: the accumulator's width and LSB, from k (SPEC §9.2) or from the msb/lsb window. */
+export function accumulatorLayout(p: FpMacParams): KulischLayout {
+  if (p.msb !== undefined && p.lsb !== undefined) return { width: p.msb - p.lsb + 1, lsbExp: p.lsb };
+  const fa = floatFormat(p.aFormat);
+  const k = p.k ?? 32;
+  return p.product === 'lmul' ? kulischSumLayout(fa, k) : kulischLayout(fa, floatFormat(p.bFormat), k);
+}
+
+/** What the accumulator sums, for messages: 'k = 32 e4m3fn × e4m3fn products'. */
+function accumulatorWhat(p: FpMacParams): string {
+  const products = `${p.aFormat} × ${p.bFormat}${p.product === 'lmul' ? ' L-Mul' : ''} products`;
+  return p.msb === undefined
+    ? `k = ${p.k ?? 32} ${products}`
+    : `${products} in the window msb = ${p.msb}, lsb = ${p.lsb}`;
+}
+
 /**
- * Floating-point multiply-accumulate, one accumulation per cycle. With a float accumulator every step
- * is a fused multiply-add (one rounding); the loop-carried add-normalize-round is one combinational
- * stage on the accumulator's feedback path, so II = 1 holds at any latency (the cost is Fmax; the
- * product side is pipelined freely). With a Kulisch accumulator the sum is exact for k products (SPEC
- * §9.2) and rounded once when read, after the register.
+ * Floating-point multiply-accumulate at II = 1, three ways. Kulisch (the default): the exact products
+ * enter a long fixed-point accumulator whose loop holds one carry-save segment add (SPEC §9.2 widths,
+ * or an msb/lsb window); the carries, absolute value, normalization and the one rounding are
+ * pipelined behind the loop. Float: every step is a fused multiply-add (one rounding per step); its
+ * add-normalize-round sits on the accumulator's feedback path, which bounds its clock (the product
+ * side is pipelined freely). None: a feed-forward FMA, round(a·b + c), pipelined throughout.
  */
 export const fpMac: Generator<typeof fpMacParams> = {
   name: 'fp_mac',
   family: 'mac',
   summary:
-    'float multiply-accumulate: fused float accumulator or exact Kulisch accumulator, exact or L-Mul products, II = 1',
+    'float multiply-accumulate: exact long (Kulisch) accumulator, per-step fused float accumulator or pipelined FMA, exact or L-Mul products, II = 1',
   params: fpMacParams,
   build(p) {
     const [fa, fb, facc] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.accFormat)];
+    const kind =
+      p.accumulator === 'kulisch'
+        ? p.msb === undefined
+          ? `kulisch${p.k ?? 32}`
+          : `acc_m${numberTag(p.msb)}_l${numberTag(p.lsb!)}`
+        : p.accumulator === 'none'
+          ? 'fma'
+          : '';
     const name =
       `fp_mac_${p.aFormat}_${p.bFormat}_` +
-      (p.accumulator === 'kulisch' ? `kulisch${p.k}_${p.accFormat}` : p.accFormat) +
+      (kind === '' ? '' : `${kind}_`) +
+      p.accFormat +
+      (p.accumulator === 'kulisch' && p.segment !== '16' ? `_seg${p.segment}` : '') +
       (p.product === 'lmul' ? `_lmul${p.m ?? fa.mantBits}` : '') +
       policyTag(p) +
       (p.addendInput ? '_c' : '') +
@@ -106,113 +177,190 @@ export const fpMac: Generator<typeof fpMacParams> = {
     const m = new ModuleBuilder(name, { generator: 'fp_mac', params: p }, { ready: p.ready });
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.aFormat} code`);
     const b = m.input('b', UInt(floatLayout(fb).bits), `${p.bFormat} code`);
-    const clear = m.input('clear', UInt(1), 'start a new sum with this product');
-    const addend = p.addendInput
-      ? {
-          c: m.input('c', UInt(floatLayout(facc).bits), `${p.accFormat} addend`),
-          useC: m.input('use_c', UInt(1), 'add c instead of the accumulator'),
-        }
-      : undefined;
     const policy = resolvedOutputPolicy({ ...p, outFormat: p.accFormat });
-
-    if (p.accumulator === 'float') {
-      const cut = pipelineCuts(m, p.latency, ['output', 'product', 'unpack'] as const);
-      const product = productRaw(a, b, fa, fb, p, () => cut.at('unpack'));
+    if (p.accumulator === 'none') {
+      const c = m.input('c', UInt(floatLayout(facc).bits), `${p.accFormat} addend`);
+      const cut = pipelineCuts(m, p.latency, FMA_CUTS);
+      const product = productRaw(a, b, fa, fb, p, () => undefined);
+      const u = unpackFloat(c, facc, 'c');
+      cut.at('unpack');
+      const addend: RawFloat = { ...u, invalid: u.isSignalingNaN };
       cut.at('product');
-      const acc = m.register('acc_q', UInt(floatLayout(facc).bits), { reset: 0 });
-      const addendCode = addend === undefined ? acc : mux(addend.useC, addend.c, acc).named('addend_code');
-      const u = unpackFloat(addendCode, facc, 'acc');
-      // Clear: the addend is a zero of the product's sign, so the step returns round(a·b) exactly.
-      const addendRaw: RawFloat = {
-        sign: mux(clear, product.sign, u.sign),
-        exp: u.exp,
-        sig: u.sig,
-        isZero: u.isZero.or(clear),
-        isInf: u.isInf.and(clear.not()),
-        isNaN: u.isNaN.and(clear.not()),
-        invalid: u.isSignalingNaN.and(clear.not()),
-      };
-      const sum = addRaw(product, addendRaw, policy.rounding === 'rdown' ? 1 : 0, 'sum');
-      const rounded = roundPack(normalize(sum, 'sum_norm'), facc, policy, 'step');
-      const accNext = rounded.code.named('acc_next');
-      acc.next(accNext);
-      const zero = m.constant(0, UInt(1));
-      const flags = cat(rounded.invalid, zero, rounded.overflow, rounded.underflow, rounded.inexact).named(
-        'step_flags',
-      );
-      cut.at('output');
-      m.output('acc', accNext, `${p.accFormat} code of the accumulator after this vector`);
+      const sum = addRaw(product, addend, policy.rounding === 'rdown' ? 1 : 0, 'sum');
+      cut.at('add');
+      const normalized = normalize(sum, 'sum_norm');
+      cut.at('normalize');
+      const rounded = roundPack(normalized, facc, policy, 'out');
+      cut.at('round');
+      m.output('y', rounded.code.named('y'), `${p.accFormat} code of round(a·b + c)`);
       if (p.flags)
-        m.output('flags', flags, 'IEEE flags of this step {invalid, 0, overflow, underflow, inexact}');
+        m.output('flags', flagsOf(rounded), 'IEEE flags {invalid, 0, overflow, underflow, inexact}');
       return m.build();
     }
-
-    const cut = pipelineCuts(m, p.latency, ['accumulate', 'product', 'round'] as const);
-    const product = productRaw(a, b, fa, fb, p, () => undefined);
-    const layout = kulischLayout(fa, fb, p.k);
-    // The product as an integer multiple of the accumulator's LSB weight 2^lsbExp.
-    const shiftAmount = product.exp.sub(product.sig.width - 1 + layout.lsbExp, {
-      width: product.exp.width + 2,
-    });
-    const shiftBits = Math.max(1, Math.ceil(Math.log2(layout.width)));
-    const magnitude = product.sig
-      .zext(layout.width)
-      .shl(
-        shiftAmount
-          .resize(shiftBits + 1)
-          .asUnsigned()
-          .resize(shiftBits),
-      )
-      .named('product_fixed');
-    const productZero = product.isZero.or(product.isNaN).or(product.isInf);
-    const signedProduct = mux(
-      productZero,
-      m.constant(0, SInt(layout.width)),
-      mux(product.sign, magnitude.asSigned().neg().resize(layout.width), magnitude.asSigned()),
-    ).named('product_signed');
-    cut.at('product');
-    const acc = m.register('acc_q', SInt(layout.width), { reset: 0 });
-    const nanQ = m.register('acc_nan_q', UInt(1), { reset: 0 });
-    const posInfQ = m.register('acc_pinf_q', UInt(1), { reset: 0 });
-    const negInfQ = m.register('acc_ninf_q', UInt(1), { reset: 0 });
-    const accNext = mux(clear, signedProduct, acc.add(signedProduct, { width: layout.width })).named(
-      'acc_next',
-    );
-    const keep = (q: Signal) => q.and(clear.not());
-    const nanNext = keep(nanQ).or(product.isNaN).named('acc_nan');
-    const posInfNext = keep(posInfQ).or(product.isInf.and(product.sign.not())).named('acc_pinf');
-    const negInfNext = keep(negInfQ).or(product.isInf.and(product.sign)).named('acc_ninf');
-    acc.next(accNext);
-    nanQ.next(nanNext);
-    posInfQ.next(posInfNext);
-    negInfQ.next(negInfNext);
-    cut.at('accumulate');
-    // Read out: |acc| with the weight of its top bit, rounded once into the output format.
-    const negative = accNext.msb();
-    const absolute = mux(negative, accNext.neg().resize(layout.width + 1), accNext.resize(layout.width + 1))
-      .asUnsigned()
-      .slice(layout.width - 1, 0);
-    const out = roundPack(
-      normalize(
-        {
-          sign: mux(posInfNext.or(negInfNext), negInfNext, negative),
-          exp: m.constant(layout.width - 1 + layout.lsbExp, SInt(24)),
-          sig: absolute.named('acc_magnitude'),
-          isZero: accNext.orR().not().and(nanNext.or(posInfNext).or(negInfNext).not()),
-          isInf: posInfNext.or(negInfNext).and(nanNext.not()).and(posInfNext.and(negInfNext).not()),
-          isNaN: nanNext.or(posInfNext.and(negInfNext)),
-        },
-        'acc_norm',
-      ),
-      facc,
-      policy,
-      'out',
-    );
-    cut.at('round');
-    m.output('acc', out.code, `the exact accumulator rounded to ${p.accFormat}`);
-    return m.build();
+    const clear = m.input('clear', UInt(1), 'start a new sum with this product');
+    return p.accumulator === 'float'
+      ? floatAccumulator(m, a, b, clear, fa, fb, facc, p, policy)
+      : longAccumulatorMac(m, a, b, clear, fa, fb, facc, p, policy);
   },
 };
+
+/** The IEEE flags of a rounding as one 5-bit value {invalid, 0, overflow, underflow, inexact}. */
+function flagsOf(rounded: RoundedFloat): Signal {
+  const zero = rounded.code.builder.constant(0, UInt(1));
+  return cat(rounded.invalid, zero, rounded.overflow, rounded.underflow, rounded.inexact).named('step_flags');
+}
+
+/** acc ← round(acc + a·b) every step: the add-normalize-round is on the loop. */
+function floatAccumulator(
+  m: ModuleBuilder,
+  a: Signal,
+  b: Signal,
+  clear: Signal,
+  fa: FloatFormat,
+  fb: FloatFormat,
+  facc: FloatFormat,
+  p: FpMacParams,
+  policy: ResolvedPolicy,
+) {
+  const addend = p.addendInput
+    ? {
+        c: m.input('c', UInt(floatLayout(facc).bits), `${p.accFormat} addend`),
+        useC: m.input('use_c', UInt(1), 'add c instead of the accumulator'),
+      }
+    : undefined;
+  const cut = pipelineCuts(m, p.latency, FLOAT_CUTS);
+  const product = productRaw(a, b, fa, fb, p, () => cut.at('unpack'));
+  cut.at('product');
+  const acc = m.register('acc_q', UInt(floatLayout(facc).bits), { reset: 0 });
+  const addendCode = addend === undefined ? acc : mux(addend.useC, addend.c, acc).named('addend_code');
+  const u = unpackFloat(addendCode, facc, 'acc');
+  // Clear: the addend is a zero of the product's sign, so the step returns round(a·b) exactly.
+  const addendRaw: RawFloat = {
+    sign: mux(clear, product.sign, u.sign),
+    exp: u.exp,
+    sig: u.sig,
+    isZero: u.isZero.or(clear),
+    isInf: u.isInf.and(clear.not()),
+    isNaN: u.isNaN.and(clear.not()),
+    invalid: u.isSignalingNaN.and(clear.not()),
+  };
+  const sum = addRaw(product, addendRaw, policy.rounding === 'rdown' ? 1 : 0, 'sum');
+  const rounded = roundPack(normalize(sum, 'sum_norm'), facc, policy, 'step');
+  const accNext = rounded.code.named('acc_next');
+  acc.next(accNext);
+  const flags = flagsOf(rounded);
+  cut.at('output');
+  m.output('acc', accNext, `${p.accFormat} code of the accumulator after this vector`);
+  if (p.flags) m.output('flags', flags, 'IEEE flags of this step {invalid, 0, overflow, underflow, inexact}');
+  return m.build();
+}
+
+/**
+ * The exact products into a long accumulator (generators/arith/long-accumulator.ts), whose loop is one
+ * segment-wide integer add; Inf and NaN products are tracked beside it. The sum after every step is
+ * read out, normalized and rounded once, in pipeline stages behind the loop.
+ */
+function longAccumulatorMac(
+  m: ModuleBuilder,
+  a: Signal,
+  b: Signal,
+  clear: Signal,
+  fa: FloatFormat,
+  fb: FloatFormat,
+  facc: FloatFormat,
+  p: FpMacParams,
+  policy: ResolvedPolicy,
+) {
+  const cut = pipelineCuts(m, p.latency, LONG_CUTS);
+  const layout = { ...accumulatorLayout(p), segment: Number(p.segment) };
+  const windowed = p.msb !== undefined;
+  const raw = productRaw(a, b, fa, fb, p, () => undefined);
+  // In a window every product is normalized, so that its exponent alone says whether it fits.
+  const product = windowed ? normalize(raw, 'product_norm') : raw;
+  const sigBits = product.sig.width;
+  // Where the product's LSB lies above the accumulator's: exp − (sigBits − 1) − lsbExp.
+  const bias = sigBits - 1 + layout.lsbExp;
+  const w = Math.max(product.exp.width, signedBits(-Math.abs(bias), Math.abs(bias))) + 1;
+  const position = product.exp.resize(w).sub(bias, { width: w }).named('product_position');
+  const special = product.isZero.or(product.isNaN).or(product.isInf);
+  let sig = product.sig;
+  let placeAt = position;
+  let tooLarge = m.constant(0, UInt(1));
+  if (windowed) {
+    // Bits below 2^lsb are cut off the magnitude (truncation toward zero); 2^msb or more does not fit.
+    const below = position.lt(0).named('product_below_lsb');
+    const dropBits = unsignedBits(sigBits);
+    const drop = m.constant(0, SInt(w)).sub(position, { width: w }).asUnsigned();
+    const amount = mux(
+      below,
+      mux(drop.gt(sigBits), m.constant(sigBits, UInt(w)), drop),
+      m.constant(0, UInt(w)),
+    )
+      .resize(dropBits)
+      .named('product_truncation');
+    sig = product.sig.shr(amount).named('product_sig_truncated');
+    placeAt = mux(below, m.constant(0, SInt(w)), position);
+    tooLarge = product.exp
+      .resize(w)
+      .ge(m.constant(p.msb!, SInt(w)))
+      .and(special.not())
+      .named('product_overflow');
+  }
+  const positionBits = Math.min(unsignedBits(layout.width - 1), w - 1);
+  cut.at('product');
+  // The stage of the loop is current when the block reaches its 'accumulate' point: the flags of
+  // Inf and NaN products (and of products beyond the window) are kept there, beside the sum.
+  let sticky: { nan: Signal; posInf: Signal; negInf: Signal; overflow: Signal } | undefined;
+  const sum = longAccumulator(
+    {
+      sig,
+      position: placeAt.asUnsigned().slice(positionBits - 1, 0),
+      negative: product.sign,
+      zero: special.or(tooLarge).named('product_skipped'),
+    },
+    clear,
+    layout,
+    facc.mantBits + 3,
+    (point) => {
+      if (point === 'accumulate') {
+        const keep = (name: string, set: Signal) => {
+          const q = m.register(`${name}_q`, UInt(1), { reset: 0 });
+          const next = q.and(clear.not()).or(set).named(name);
+          q.next(next);
+          return next;
+        };
+        sticky = {
+          nan: keep('acc_nan', product.isNaN),
+          posInf: keep('acc_pinf', product.isInf.and(product.sign.not())),
+          negInf: keep('acc_ninf', product.isInf.and(product.sign)),
+          overflow: windowed ? keep('acc_overflow', tooLarge) : tooLarge,
+        };
+      }
+      cut.at(point);
+    },
+    'acc',
+  );
+  const { nan, posInf, negInf, overflow } = sticky!;
+  const isNaN = nan.or(posInf.and(negInf));
+  const isInf = posInf.or(negInf).and(isNaN.not());
+  const normalized = normalize(
+    {
+      ...sum,
+      sign: mux(isInf, negInf, sum.sign),
+      isZero: sum.isZero.and(isNaN.or(isInf).not()),
+      isInf,
+      isNaN,
+    },
+    'acc_norm',
+  );
+  cut.at('normalize');
+  const out = roundPack(normalized, facc, policy, 'out');
+  cut.at('round');
+  m.output('acc', out.code.named('acc'), `the exact accumulator rounded to ${p.accFormat}`);
+  if (windowed)
+    m.output('overflow', overflow, 'a product of magnitude 2^msb or more was left out since the last clear');
+  return m.build();
+}
 
 /** The product a·b as a raw float: exact (unpack, significand product) or the L-Mul product (SPEC §1). */
 function productRaw(

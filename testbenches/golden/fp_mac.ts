@@ -1,7 +1,9 @@
 // Golden model of the float MAC, from the arithmetic: a float accumulator takes one fused
 // multiply-add per step, acc ← round(acc + a·b) (or round(a·b) on clear); a Kulisch accumulator
-// sums the exact products as integers of the LSB weight q_A·q_B (wrapping past its width, SPEC §9.2)
-// and is rounded once when read. Uses the formats library's exact arithmetic only.
+// sums the exact products as integers of its LSB weight (wrapping past its width, SPEC §9.2) and is
+// rounded once when read; in an msb/lsb window each product is first truncated toward zero at 2^lsb,
+// and one of magnitude 2^msb or more is left out and flagged; without an accumulator each step is
+// round(a·b + c). Uses the formats library's exact arithmetic only.
 import {
   add,
   decode,
@@ -23,9 +25,9 @@ export interface FpMacSpec {
   aFormat: string;
   bFormat: string;
   accFormat: string;
-  accumulator: 'float' | 'kulisch';
-  /** Kulisch: accumulator width and LSB exponent (SPEC §9.2). */
-  kulisch?: { width: number; lsbExp: number };
+  accumulator: 'float' | 'kulisch' | 'none';
+  /** Kulisch: accumulator width and LSB exponent (SPEC §9.2); `window`: truncate at the LSB, leave out what reaches the top. */
+  kulisch?: { width: number; lsbExp: number; window?: boolean };
   /** L-Mul products (SPEC §1) instead of exact ones. */
   lmul?: { m: number };
   policy: Policy;
@@ -42,6 +44,8 @@ export interface MacStep {
 export interface MacResult {
   code: number;
   flags: number;
+  /** Windowed Kulisch: a product too large for the window was left out since the last clear. */
+  overflow?: boolean;
 }
 
 /** The exact product a·b, or the L-Mul product read back as a value. */
@@ -73,7 +77,7 @@ function mulExact(spec: FpMacSpec, a: number, b: number): ExactValue {
 }
 
 export function fpMacGolden(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
-  return spec.accumulator === 'float' ? floatSteps(spec, steps) : kulischSteps(spec, steps);
+  return spec.accumulator === 'kulisch' ? kulischSteps(spec, steps) : floatSteps(spec, steps);
 }
 
 function floatSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
@@ -85,12 +89,16 @@ function floatSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
       const a = decode(formatByName(spec.aFormat), s.a);
       const b = decode(formatByName(spec.bFormat), s.b);
       const addend = decode(accFormat, s.c ?? acc);
-      result = s.clear ? mul(accFormat, a, b, spec.policy) : fma(accFormat, a, b, addend, spec.policy);
+      result =
+        s.clear && s.c === undefined
+          ? mul(accFormat, a, b, spec.policy)
+          : fma(accFormat, a, b, addend, spec.policy);
     } else {
       const p = product(spec, s.a, s.b);
-      result = s.clear
-        ? encode(accFormat, p, spec.policy)
-        : add(accFormat, p, decode(accFormat, s.c ?? acc), spec.policy);
+      result =
+        s.clear && s.c === undefined
+          ? encode(accFormat, p, spec.policy)
+          : add(accFormat, p, decode(accFormat, s.c ?? acc), spec.policy);
     }
     acc = result.code;
     return { code: result.code, flags: testFloatFlagByte(result.flags) };
@@ -98,28 +106,32 @@ function floatSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
 }
 
 function kulischSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
-  const { width, lsbExp } = spec.kulisch!;
+  const { width, lsbExp, window = false } = spec.kulisch!;
+  const msb = lsbExp + width - 1;
   const out = formatByName(spec.accFormat) as FloatFormat;
   const modulus = 1n << BigInt(width);
   let sum = 0n;
   let isNaN = false;
   let posInf = false;
   let negInf = false;
+  let overflow = false;
   return steps.map((s) => {
-    if (s.clear) [sum, isNaN, posInf, negInf] = [0n, false, false, false];
+    if (s.clear) [sum, isNaN, posInf, negInf, overflow] = [0n, false, false, false, false];
     const p = product(spec, s.a, s.b);
     if (p.kind === 'nan') isNaN = true;
     else if (p.kind === 'inf') p.sign ? (negInf = true) : (posInf = true);
+    else if (window && p.sig !== 0n && p.sig.toString(2).length + p.exp - 1 >= msb) overflow = true;
     else {
-      // An exact multiple of 2^lsbExp (SPEC §9.2); the register wraps at its width.
-      const units = (p.sign ? -p.sig : p.sig) << BigInt(p.exp - lsbExp);
-      sum = BigInt.asIntN(width, sum + units + modulus);
+      // A multiple of 2^lsbExp (exactly so without a window, SPEC §9.2); the register wraps at its width.
+      const shift = p.exp - lsbExp;
+      const units = shift >= 0 ? p.sig << BigInt(shift) : p.sig >> BigInt(-shift);
+      sum = BigInt.asIntN(width, sum + (p.sign ? -units : units) + modulus);
     }
     let value: ExactValue;
     if (isNaN || (posInf && negInf)) value = nan(0);
     else if (posInf || negInf) value = inf(negInf ? 1 : 0);
     else value = sum === 0n ? finite(0, 0n, 0) : finite(sum < 0n ? 1 : 0, sum < 0n ? -sum : sum, lsbExp);
     const result = encode(out, value, spec.policy);
-    return { code: result.code, flags: testFloatFlagByte(result.flags) };
+    return { code: result.code, flags: testFloatFlagByte(result.flags), ...(window ? { overflow } : {}) };
   });
 }

@@ -1,4 +1,3 @@
-import { kulischLayout } from '../../generators/arith/kulisch.ts';
 import {
   floatLayout,
   formatByName,
@@ -6,7 +5,7 @@ import {
   type FloatFormat,
 } from '../../generators/formats/index.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
-import type { FpMacParams } from '../../generators/mac/fp_mac.ts';
+import { accumulatorLayout, type FpMacParams } from '../../generators/mac/fp_mac.ts';
 import { fpMacGolden, type FpMacSpec, type MacStep } from '../golden/fp_mac.ts';
 import { testFloatCases } from '../vectors/external.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
@@ -23,9 +22,9 @@ export function fpMacSpec(p: FpMacParams): FpMacSpec {
     aFormat: p.aFormat,
     bFormat: p.bFormat,
     accFormat: p.accFormat,
-    accumulator: p.accumulator as 'float' | 'kulisch',
+    accumulator: p.accumulator as FpMacSpec['accumulator'],
     ...(p.accumulator === 'kulisch'
-      ? { kulisch: kulischLayout(fa, formatByName(p.bFormat) as FloatFormat, p.k) }
+      ? { kulisch: { ...accumulatorLayout(p), window: p.msb !== undefined } }
       : {}),
     ...(p.product === 'lmul' ? { lmul: { m: p.m ?? fa.mantBits } } : {}),
     policy: outputPolicy({ ...p }),
@@ -35,7 +34,8 @@ export function fpMacSpec(p: FpMacParams): FpMacSpec {
 /**
  * fp_mac: single steps (clear high) over every operand pair of 8-bit formats, seeded random
  * accumulation sequences with clears (operands mostly finite, so that NaN and Inf do not end every
- * sum), and for FMA-style units TestFloat's mulAdd cases through the addend input.
+ * sum), and for FMA-style units TestFloat's mulAdd cases through the addend input. Without an
+ * accumulator a "step" is one FMA with its own addend.
  */
 export const fpMacPlan: VerificationPlan<FpMacParams> = {
   generator: 'fp_mac',
@@ -45,7 +45,7 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
     const singles = (as: number[], bs: number[], what: string) =>
       build(
         p,
-        as.flatMap((a) => bs.map((b): MacStep => ({ a, b, clear: true }))),
+        as.flatMap((a) => bs.map((b): MacStep => ({ a, b, clear: true, ...fmaAddend(p) }))),
         what,
       );
     const all = (f: FloatFormat) => Array.from({ length: 2 ** floatLayout(f).bits }, (_, i) => i);
@@ -75,7 +75,7 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
   },
   decode(port, bits, p) {
     if (port === 'flags') return describeFlagByte(bits);
-    if (port === 'clear' || port === 'use_c') return bits.toString();
+    if (port === 'clear' || port === 'use_c' || port === 'overflow') return bits.toString();
     return describeFloatCode(port === 'a' ? p.aFormat : port === 'b' ? p.bFormat : p.accFormat, bits);
   },
 };
@@ -83,13 +83,21 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
 function build(p: FpMacParams, steps: MacStep[], description: string): PlannedVectors {
   const results = fpMacGolden(fpMacSpec(p), steps);
   return {
-    stimulus: steps.map((s) => [
-      BigInt(s.a),
-      BigInt(s.b),
-      s.clear ? 1n : 0n,
-      ...(p.addendInput ? [BigInt(s.c ?? 0), s.c === undefined ? 0n : 1n] : []),
+    stimulus: steps.map((s) =>
+      p.accumulator === 'none'
+        ? [BigInt(s.a), BigInt(s.b), BigInt(s.c!)]
+        : [
+            BigInt(s.a),
+            BigInt(s.b),
+            s.clear ? 1n : 0n,
+            ...(p.addendInput ? [BigInt(s.c ?? 0), s.c === undefined ? 0n : 1n] : []),
+          ],
+    ),
+    expected: results.map((r) => [
+      BigInt(r.code),
+      ...(p.flags ? [BigInt(r.flags)] : []),
+      ...(r.overflow === undefined ? [] : [r.overflow ? 1n : 0n]),
     ]),
-    expected: results.map((r) => (p.flags ? [BigInt(r.code), BigInt(r.flags)] : [BigInt(r.code)])),
     description: `${steps.length} ${description}`,
   };
 }
@@ -102,7 +110,8 @@ function randomSteps(
   count: number,
   rng: Random,
 ): MacStep[] {
-  const accLayout = floatLayout(formatByName(p.accFormat) as FloatFormat);
+  const accFormat = formatByName(p.accFormat) as FloatFormat;
+  const accLayout = floatLayout(accFormat);
   const operand = (f: FloatFormat) =>
     rng.chance(0.05) ? randomCode(rng, f) : codeNearExponent(rng, f, 0, 3);
   const steps: MacStep[] = [];
@@ -110,7 +119,10 @@ function randomSteps(
     const length = 1 + rng.below(rng.chance(0.5) ? 16 : 2000);
     for (let i = 0; i < length && steps.length < count; i++) {
       const step: MacStep = { a: operand(fa), b: operand(fb), clear: i === 0 };
-      if (p.addendInput && rng.chance(0.2)) step.c = Number(rng.bits(accLayout.bits));
+      // An FMA's addend is mostly near the product's magnitude, so that sums cancel.
+      if (p.accumulator === 'none')
+        step.c = rng.chance(0.3) ? Number(rng.bits(accLayout.bits)) : codeNearExponent(rng, accFormat, 0, 6);
+      else if (p.addendInput && rng.chance(0.2)) step.c = Number(rng.bits(accLayout.bits));
       steps.push(step);
     }
   }
@@ -120,8 +132,8 @@ function randomSteps(
 /** TestFloat's mulAdd cases, through the addend input, for fp16/fp32 FMA units configured as TestFloat. */
 function testFloatSet(p: FpMacParams): PlannedVectors | undefined {
   const file = { fp16: 'f16_mulAdd', fp32: 'f32_mulAdd' }[p.accFormat];
-  if (file === undefined || !p.addendInput || p.accumulator !== 'float' || p.product !== 'exact')
-    return undefined;
+  const fma = p.accumulator === 'none' || (p.accumulator === 'float' && p.addendInput);
+  if (file === undefined || !fma || p.product !== 'exact') return undefined;
   if (p.aFormat !== p.accFormat || p.bFormat !== p.accFormat) return undefined;
   const policy = resolvePolicy(formatByName(p.accFormat), outputPolicy({ ...p }));
   if (
@@ -133,14 +145,17 @@ function testFloatSet(p: FpMacParams): PlannedVectors | undefined {
     return undefined;
   const cases = testFloatCases(file);
   return {
-    stimulus: cases.map((c) => [
-      BigInt(c.operands[0]!),
-      BigInt(c.operands[1]!),
-      0n,
-      BigInt(c.operands[2]!),
-      1n,
-    ]),
+    stimulus: cases.map((c) =>
+      p.accumulator === 'none'
+        ? [BigInt(c.operands[0]!), BigInt(c.operands[1]!), BigInt(c.operands[2]!)]
+        : [BigInt(c.operands[0]!), BigInt(c.operands[1]!), 0n, BigInt(c.operands[2]!), 1n],
+    ),
     expected: cases.map((c) => (p.flags ? [BigInt(c.result), BigInt(c.flags)] : [BigInt(c.result)])),
     description: `${cases.length} TestFloat ${file} cases`,
   };
+}
+
+/** Corner and exhaustive single steps of an FMA add +0: the product alone, rounded once. */
+function fmaAddend(p: FpMacParams): Partial<MacStep> {
+  return p.accumulator === 'none' ? { c: 0 } : {};
 }
