@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { runProcess } from '../../testbenches/sim/run-process.ts';
 import { findExecutable } from '../../testbenches/sim/executables.ts';
+import { makeScratchFolder } from '../../testbenches/sim/stale-folders.ts';
 
 /** Debian's headless-capable browser, used to check that the catalog index renders. */
 export const CHROMIUM_PACKAGE = 'chromium';
@@ -53,7 +53,7 @@ async function runChromium(
 ): Promise<{ output: string } | { skipped: string }> {
   const chromium = await findChromium();
   if (chromium === undefined) return { skipped: missingChromiumMessage() };
-  const profile = await mkdtemp(join(tmpdir(), 'bitsmith-chromium-'));
+  const profile = await makeScratchFolder('chromium');
   try {
     const url = pathToFileURL(htmlPath).href;
     const run = await runProcess(chromium, [...baseFlags(profile, size.width, size.height), ...args, url], {

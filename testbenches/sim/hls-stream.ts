@@ -7,6 +7,7 @@ import { buildCsim } from './hls-build.ts';
 import { parseTestbenchOutput } from './parse-output.ts';
 import { runProcess, toolError } from './run-process.ts';
 import { DEFAULT_MAX_MISMATCHES } from './simulation-run.ts';
+import { timeLimit } from './time-limit.ts';
 import type { SimResult } from './types.ts';
 import { writeVectorFile } from './vector-files.ts';
 
@@ -94,7 +95,12 @@ export async function runHlsLoop(
   );
   const logPath = join(dir, 'sim.log');
   const max = options.maxMismatches ?? DEFAULT_MAX_MISMATCHES;
-  const sim = await runProcess(build.binary, [String(max), String(calls)], { cwd: dir, logPath });
+  const elements = Object.values(vectors.inputs).reduce((total, list) => total + list.length, 0);
+  const sim = await runProcess(build.binary, [String(max), String(calls)], {
+    cwd: dir,
+    logPath,
+    timeLimit: timeLimit({ simulate: elements }),
+  });
   if (sim.exitCode !== 0) throw toolError(`the C-simulation of ${design.name}`, sim, logPath);
   const parsed = parseTestbenchOutput(sim.output);
   if (parsed === undefined)

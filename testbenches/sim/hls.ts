@@ -8,6 +8,7 @@ import { buildCsim } from './hls-build.ts';
 import { parseTestbenchOutput } from './parse-output.ts';
 import { runProcess, toolError } from './run-process.ts';
 import { DEFAULT_MAX_MISMATCHES } from './simulation-run.ts';
+import { timeLimit } from './time-limit.ts';
 import type { DataPort, SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
 import { writeVectorFile } from './vector-files.ts';
 
@@ -50,7 +51,11 @@ export class HlsSimulator implements Simulator {
 
     const logPath = join(dir, 'sim.log');
     const max = options.maxMismatches ?? DEFAULT_MAX_MISMATCHES;
-    const sim = await runProcess(build.binary, [String(max)], { cwd: dir, logPath });
+    const sim = await runProcess(build.binary, [String(max)], {
+      cwd: dir,
+      logPath,
+      timeLimit: timeLimit({ simulate: vectors.stimulus.length }),
+    });
     if (sim.exitCode !== 0) throw toolError(`the C-simulation of ${unit.top}`, sim, logPath);
     const parsed = parseTestbenchOutput(sim.output);
     if (parsed === undefined) {

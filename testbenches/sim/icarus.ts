@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { findExecutable, requireExecutable } from './executables.ts';
 import { runProcess, toolError } from './run-process.ts';
 import { collectResult, prepareRun } from './simulation-run.ts';
+import { timeLimit } from './time-limit.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
 
 /** Icarus Verilog: iverilog -g2005 compiles bitsmith_tb_icarus (clock) + bitsmith_tb + the design, vvp runs it. */
@@ -36,7 +37,11 @@ export class IcarusSimulator implements Simulator {
 
     const simLog = join(dir, 'sim.log');
     // -n: a $stop ends the run instead of waiting for interactive input.
-    const sim = await runProcess(vvp, ['-n', 'sim.vvp'], { cwd: dir, logPath: simLog });
+    const sim = await runProcess(vvp, ['-n', 'sim.vvp'], {
+      cwd: dir,
+      logPath: simLog,
+      timeLimit: timeLimit({ simulate: vectors.stimulus.length }),
+    });
     if (sim.exitCode !== 0) throw toolError(`vvp (simulating ${unit.top})`, sim, simLog);
     return collectResult(this.name, prepared, sim.output, simLog, {
       buildSeconds: build.seconds,

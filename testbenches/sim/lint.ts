@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireExecutable } from './executables.ts';
 import { runProcess } from './run-process.ts';
+import { makeScratchFolder } from './stale-folders.ts';
 
 export interface LintResult {
   clean: boolean;
@@ -13,7 +13,7 @@ export interface LintResult {
 /** `verilator --lint-only -Wall`: a generated design must pass with no warning and nothing suppressed. */
 export async function lintVerilog(files: string[], top: string): Promise<LintResult> {
   const verilator = await requireExecutable('verilator', 'verilator');
-  const scratch = await mkdtemp(join(tmpdir(), 'bitsmith-lint-'));
+  const scratch = await makeScratchFolder('lint');
   try {
     const result = await runProcess(verilator, ['--lint-only', '-Wall', '--top-module', top, ...files], {
       cwd: scratch,

@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,14 +6,24 @@ import { join } from 'node:path';
 // Folders and files that a run names after its process id (`<prefix><pid>` or `<prefix><pid>-...`)
 // are its own; a run killed with -9 leaves them behind, and the next run removes them.
 
-/** True while a process with this id exists (EPERM: it exists, and belongs to another user). */
+/** True while a process with this id runs (EPERM: it runs, and belongs to another user). */
 export function processIsAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+// A process that has ended but that its parent has not yet reaped still answers signals (Linux only).
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] === 'Z';
+  } catch {
+    return false;
   }
 }
 

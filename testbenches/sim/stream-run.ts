@@ -4,6 +4,7 @@ import { renderTemplate } from '../../generators/emit/templates.ts';
 import { requireExecutable } from './executables.ts';
 import { runProcess, toolError } from './run-process.ts';
 import { mixSeed } from './testbench.ts';
+import { timeLimit } from './time-limit.ts';
 import { BINARY, OBJ_DIR, buildVerilatorModel, verilateFlags } from './verilator.ts';
 
 export interface Beat {
@@ -165,7 +166,11 @@ async function runIcarus(dir: string, bench: StreamBench) {
   if (build.exitCode !== 0)
     throw toolError(`iverilog (${bench.top} and its stream testbench)`, build, buildLog);
   const logPath = join(dir, 'sim.log');
-  const sim = await runProcess(vvp, ['-n', 'sim.vvp'], { cwd: dir, logPath });
+  const sim = await runProcess(vvp, ['-n', 'sim.vvp'], {
+    cwd: dir,
+    logPath,
+    timeLimit: simulationLimit(bench),
+  });
   if (sim.exitCode !== 0) throw toolError(`vvp (${bench.top})`, sim, logPath);
   return { output: sim.output, buildSeconds: build.seconds, runSeconds: sim.seconds, logPath };
 }
@@ -178,7 +183,17 @@ async function runVerilator(dir: string, bench: StreamBench) {
   );
   const buildSeconds = await buildVerilatorModel(verilator, dir, verilateFlags(false), bench);
   const logPath = join(dir, 'sim.log');
-  const sim = await runProcess(join(dir, OBJ_DIR, BINARY), [], { cwd: dir, logPath });
+  const sim = await runProcess(join(dir, OBJ_DIR, BINARY), [], {
+    cwd: dir,
+    logPath,
+    timeLimit: simulationLimit(bench),
+  });
   if (sim.exitCode !== 0) throw toolError(`the Verilator model of ${bench.top}`, sim, logPath);
   return { output: sim.output, buildSeconds, runSeconds: sim.seconds, logPath };
+}
+
+// The run takes a cycle or more per beat of every stream.
+function simulationLimit(bench: StreamBench): number {
+  const beats = bench.streams.reduce((total, s) => total + s.beats.length, bench.y.length);
+  return timeLimit({ simulate: beats });
 }

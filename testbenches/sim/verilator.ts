@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { isBuildCurrent, recordBuild } from './build-stamp.ts';
 import { findExecutable, requireExecutable } from './executables.ts';
-import { runProcess, toolError } from './run-process.ts';
+import { queryTool, runProcess, toolError } from './run-process.ts';
 import { collectResult, prepareRun } from './simulation-run.ts';
+import { timeLimit } from './time-limit.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
 import { restoreRuntimeObjects, runtimeCacheKey, saveRuntimeObjects } from './verilator-runtime-cache.ts';
 
@@ -36,7 +35,11 @@ export class VerilatorSimulator implements Simulator {
     }
 
     const simLog = join(dir, 'sim.log');
-    const sim = await runProcess(join(dir, OBJ_DIR, BINARY), [], { cwd: dir, logPath: simLog });
+    const sim = await runProcess(join(dir, OBJ_DIR, BINARY), [], {
+      cwd: dir,
+      logPath: simLog,
+      timeLimit: timeLimit({ simulate: vectors.stimulus.length }),
+    });
     if (sim.exitCode !== 0) throw toolError(`the Verilator model of ${unit.top}`, sim, simLog);
     return collectResult(this.name, prepared, sim.output, simLog, { buildSeconds, runSeconds: sim.seconds });
   }
@@ -107,9 +110,8 @@ let versions: Promise<string> | undefined;
 
 // The cached run-time objects are only valid for the Verilator and g++ that built them.
 function toolVersions(verilator: string, compiler: string): Promise<string> {
-  const run = promisify(execFile);
-  versions ??= Promise.all([run(verilator, ['--version']), run(compiler, ['--version'])]).then((outputs) =>
-    outputs.map((output) => output.stdout.trim()).join('\n'),
+  versions ??= Promise.all([queryTool(verilator, ['--version']), queryTool(compiler, ['--version'])]).then(
+    (outputs) => outputs.map((output) => output.trim()).join('\n'),
   );
   return versions;
 }
