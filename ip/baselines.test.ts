@@ -1,11 +1,22 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { emitVerilog } from '../generators/emit/verilog.ts';
 import { limiter, measureArea } from '../flows/ippack/area-baseline.ts';
-import { areaGrowth, BASELINE_TARGETS, describeGrowth, readBaselines } from '../flows/ippack/baselines.ts';
-import { synthesisKey } from '../flows/ippack/synthesis-key.ts';
-import { yosysVersion } from '../flows/ippack/tool-versions.ts';
+import {
+  areaGrowth,
+  BASELINE_TARGETS,
+  describeFmaxDrop,
+  describeGrowth,
+  FMAX_BASELINE_TARGETS,
+  fmaxDropped,
+  readBaselines,
+} from '../flows/ippack/baselines.ts';
+import { fmaxKey, synthesisKey } from '../flows/ippack/synthesis-key.ts';
+import { nextpnrVersion, yosysVersion } from '../flows/ippack/tool-versions.ts';
+import { FMAX_DEVICES } from '../flows/pnr/devices.ts';
+import { measureFmax } from '../flows/pnr/fmax.ts';
 import { resolveTarget } from '../flows/target.ts';
 import { CATALOG } from './catalog.ts';
 
@@ -25,6 +36,20 @@ async function checkEngine(): Promise<void> {
       `ip/baselines.json was recorded with ${baselines!.yosys} (${baselines!.engine}); this machine has ` +
         `${found ?? 'no yosys (Debian package yosys)'}. Area figures differ between Yosys versions: install ` +
         'that one, or record new baselines with `bitsmith baseline --update`.',
+    );
+  }
+}
+
+async function checkNextpnr(target: (typeof FMAX_BASELINE_TARGETS)[number]): Promise<void> {
+  const recorded = baselines!.fmax?.[target];
+  if (recorded === undefined)
+    throw new Error(`ip/baselines.json has no ${target} Fmax: run \`bitsmith baseline --update\``);
+  const tool = FMAX_DEVICES[target].pnr;
+  const found = await nextpnrVersion(tool);
+  if (found !== recorded.nextpnr) {
+    throw new Error(
+      `the ${target} Fmax baselines were recorded with ${tool} ${recorded.nextpnr}; this machine has ` +
+        `${found ?? 'none (run ./setup.sh)'}: install that one, or record new baselines with \`bitsmith baseline --update\`.`,
     );
   }
 }
@@ -60,6 +85,51 @@ describe('area baselines (ip/baselines.json)', () => {
         );
         const growth = areaGrowth(baseline, measured, baselines!.tolerance);
         expect(growth, describeGrowth(ip, target, growth, baselines!.tolerance)).toEqual([]);
+      });
+    },
+  );
+
+  // Fmax guard: a unit whose Verilog, wrapper and P&R settings are the ones its baseline was placed
+  // with keeps its figure (nextpnr is deterministic for a fixed seed); any other is placed again.
+  describe.concurrent.each(CATALOG.flatMap((e) => FMAX_BASELINE_TARGETS.map((t) => [e.name, t] as const)))(
+    '%s on %s',
+    (ip, device) => {
+      it('keeps at least 90% of its Fmax baseline', async () => {
+        const entry = baselines?.ips[ip];
+        const mhz = entry?.fmax?.[device];
+        const skipped = entry?.fmaxSkipped?.[device];
+        if (mhz === undefined && skipped === undefined) {
+          throw new Error(
+            `${ip} has no ${device} Fmax baseline in ip/baselines.json: run \`bitsmith baseline --update\``,
+          );
+        }
+        await checkNextpnr(device);
+        const target_ = resolveTarget(ip);
+        if (entry!.fmaxKeys?.[device] === fmaxKey(target_, device)) return;
+        const dir = join(workRoot, ip, `fmax-${device}`);
+        const outcome = await twoAtATime(async () => {
+          const rtl = emitVerilog(target_.module).map((f) => {
+            mkdirSync(dir, { recursive: true });
+            writeFileSync(join(dir, f.fileName), f.text);
+            return join(dir, f.fileName);
+          });
+          return measureFmax({
+            module: target_.module,
+            rtlFiles: rtl,
+            target: device,
+            engine: baselines!.engine,
+            workDir: join(dir, 'pnr'),
+          });
+        });
+        if ('skipped' in outcome) {
+          expect(mhz, `${ip} on ${device}: ${outcome.skipped}`).toBeUndefined();
+          return;
+        }
+        if (mhz === undefined) return; // it did not fit before and fits now
+        expect(
+          fmaxDropped(mhz, outcome.fmax.mhz, baselines!.fmaxTolerance),
+          describeFmaxDrop(ip, device, mhz, outcome.fmax.mhz, baselines!.fmaxTolerance),
+        ).toBe(false);
       });
     },
   );

@@ -1,6 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CATALOG } from '../../ip/catalog.ts';
 import { measureBaselines } from '../ippack/area-baseline.ts';
@@ -9,11 +7,14 @@ import {
   BASELINE_TARGETS,
   BASELINES_PATH,
   describeGrowth,
+  FMAX_BASELINE_TARGETS,
   formatBaselines,
   readBaselines,
+  type Baselines,
 } from '../ippack/baselines.ts';
 import { CATALOG_DOCS_PATH, renderCatalogDocs } from '../ippack/catalog-docs.ts';
 import { SYNTH_ENGINES, type SynthEngine } from '../synth/types.ts';
+import { makeScratchFolder } from '../../testbenches/sim/stale-folders.ts';
 import { emit, table } from './output.ts';
 
 export function registerBaseline(program: Command): void {
@@ -26,82 +27,115 @@ export function registerBaseline(program: Command): void {
     .option('--engine <name>', `yosys engine: ${SYNTH_ENGINES.join('|')}`, 'native')
     .option('--jobs <n>', 'Yosys runs at a time', '2')
     .option('--no-fmax', 'with --update: keep the recorded Fmax instead of measuring it again')
+    .option(
+      '--only <ips>',
+      'with --update: measure only these IPs (comma-separated); the others keep their figures',
+    )
     .option('--json', 'machine-readable output')
-    .action(async (o: { update?: boolean; engine: string; jobs: string; fmax: boolean; json?: boolean }) => {
-      if (!(SYNTH_ENGINES as readonly string[]).includes(o.engine)) {
-        throw new Error(`--engine '${o.engine}' is not allowed: use ${SYNTH_ENGINES.join(', ')}`);
-      }
-      if (!/^[1-9]\d*$/.test(o.jobs))
-        throw new Error(`--jobs '${o.jobs}' is not allowed: use a positive integer`);
-      const engine = o.engine as SynthEngine;
-      const old = readBaselines();
-      const workRoot = await mkdtemp(join(tmpdir(), 'bitsmith-baseline-'));
-      try {
-        const { baselines, notes } = await measureBaselines(CATALOG, {
-          engine,
-          workRoot,
-          jobs: Number(o.jobs),
-          fmax: (o.update ?? false) && o.fmax,
-          ...(old === undefined || old.engine !== engine ? {} : { previous: old }),
-          onStep: (ip, step) => process.stderr.write(`baseline: ${ip}: ${step}\n`),
-        });
-        for (const note of notes) process.stderr.write(`baseline: ${note}\n`);
-        // Fmax not measured this time (--no-fmax, or nextpnr missing): keep what was recorded.
-        if (baselines.fmax === undefined && old?.fmax !== undefined) {
-          baselines.fmax = old.fmax;
-          for (const [ip, e] of Object.entries(baselines.ips)) {
-            const fmax = old.ips[ip]?.fmaxMhz;
-            if (fmax !== undefined) e.fmaxMhz = fmax;
-          }
+    .action(
+      async (o: {
+        update?: boolean;
+        engine: string;
+        jobs: string;
+        fmax: boolean;
+        only?: string;
+        json?: boolean;
+      }) => {
+        if (!(SYNTH_ENGINES as readonly string[]).includes(o.engine)) {
+          throw new Error(`--engine '${o.engine}' is not allowed: use ${SYNTH_ENGINES.join(', ')}`);
         }
-        const rows = Object.entries(baselines.ips).flatMap(([ip, e]) =>
-          BASELINE_TARGETS.map((t) => {
-            const now = e.area[t]!;
-            const before = old?.ips[ip]?.area[t];
-            const growth = before ? areaGrowth(before, now, old!.tolerance) : [];
-            return { ip, target: t, now, before, growth };
-          }),
-        );
-        const comparable = old !== undefined && old.engine === engine && old.yosys === baselines.yosys;
-        if (o.update) {
-          await writeFile(BASELINES_PATH, formatBaselines(baselines));
-          await writeFile(CATALOG_DOCS_PATH, renderCatalogDocs(CATALOG, baselines));
-        }
-        const failures = comparable ? rows.filter((r) => r.growth.length > 0 || r.before === undefined) : [];
-        emit(o.json ?? false, { baselines, rows, comparable }, () => {
-          const lines = [
-            table([
-              ['IP', 'TARGET', 'LUTS', 'FFS', 'CARRY', 'DSP', 'BASELINE LUTS', 'STATUS'],
-              ...rows.map((r) => [
-                r.ip,
-                r.target,
-                String(r.now.luts),
-                String(r.now.ffs),
-                String(r.now.carries),
-                String(r.now.dsps),
-                r.before === undefined ? '-' : String(r.before.luts),
-                r.before === undefined ? 'no baseline' : r.growth.length > 0 ? 'GREW' : 'ok',
-              ]),
-            ]),
-          ];
-          if (!comparable && old !== undefined) {
-            lines.push(
-              `\nThe baselines were recorded with ${old.yosys} (${old.engine}); these figures come from ${baselines.yosys} (${engine}), so they are not compared.\n`,
-            );
-          }
-          for (const r of rows.filter((r) => r.growth.length > 0)) {
-            lines.push(`\n${describeGrowth(r.ip, r.target, r.growth, old!.tolerance)}\n`);
-          }
-          lines.push(
-            o.update
-              ? `\nwrote ${BASELINES_PATH} and ${CATALOG_DOCS_PATH}\n`
-              : `\n${rows.length - failures.length} of ${rows.length} within the baselines\n`,
+        if (!/^[1-9]\d*$/.test(o.jobs))
+          throw new Error(`--jobs '${o.jobs}' is not allowed: use a positive integer`);
+        const engine = o.engine as SynthEngine;
+        const old = readBaselines();
+        const workRoot = await makeScratchFolder('baseline');
+        try {
+          const { baselines, notes } = await measureBaselines(CATALOG, {
+            engine,
+            workRoot,
+            jobs: Number(o.jobs),
+            fmax: (o.update ?? false) && o.fmax,
+            ...(o.only === undefined ? {} : { only: checkedIpList(o.only) }),
+            ...(old === undefined || old.engine !== engine ? {} : { previous: old }),
+            onStep: (ip, step) => process.stderr.write(`baseline: ${ip}: ${step}\n`),
+          });
+          for (const note of notes) process.stderr.write(`baseline: ${note}\n`);
+          keepUnmeasuredFmax(baselines, old);
+          const rows = Object.entries(baselines.ips).flatMap(([ip, e]) =>
+            BASELINE_TARGETS.map((t) => {
+              const now = e.area[t]!;
+              const before = old?.ips[ip]?.area[t];
+              const growth = before ? areaGrowth(before, now, old!.tolerance) : [];
+              return { ip, target: t, now, before, growth };
+            }),
           );
-          return lines.join('');
-        });
-        if (!o.update && (failures.length > 0 || !comparable)) process.exitCode = 1;
-      } finally {
-        await rm(workRoot, { recursive: true, force: true });
-      }
-    });
+          const comparable = old !== undefined && old.engine === engine && old.yosys === baselines.yosys;
+          if (o.update) {
+            await writeFile(BASELINES_PATH, formatBaselines(baselines));
+            await writeFile(CATALOG_DOCS_PATH, renderCatalogDocs(CATALOG, baselines));
+          }
+          const failures = comparable
+            ? rows.filter((r) => r.growth.length > 0 || r.before === undefined)
+            : [];
+          emit(o.json ?? false, { baselines, rows, comparable }, () => {
+            const lines = [
+              table([
+                ['IP', 'TARGET', 'LUTS', 'FFS', 'CARRY', 'DSP', 'BASELINE LUTS', 'STATUS'],
+                ...rows.map((r) => [
+                  r.ip,
+                  r.target,
+                  String(r.now.luts),
+                  String(r.now.ffs),
+                  String(r.now.carries),
+                  String(r.now.dsps),
+                  r.before === undefined ? '-' : String(r.before.luts),
+                  r.before === undefined ? 'no baseline' : r.growth.length > 0 ? 'GREW' : 'ok',
+                ]),
+              ]),
+            ];
+            if (!comparable && old !== undefined) {
+              lines.push(
+                `\nThe baselines were recorded with ${old.yosys} (${old.engine}); these figures come from ${baselines.yosys} (${engine}), so they are not compared.\n`,
+              );
+            }
+            for (const r of rows.filter((r) => r.growth.length > 0)) {
+              lines.push(`\n${describeGrowth(r.ip, r.target, r.growth, old!.tolerance)}\n`);
+            }
+            lines.push(
+              o.update
+                ? `\nwrote ${BASELINES_PATH} and ${CATALOG_DOCS_PATH}\n`
+                : `\n${rows.length - failures.length} of ${rows.length} within the baselines\n`,
+            );
+            return lines.join('');
+          });
+          if (!o.update && (failures.length > 0 || !comparable)) process.exitCode = 1;
+        } finally {
+          await rm(workRoot, { recursive: true, force: true });
+        }
+      },
+    );
+}
+
+/** The IP names of --only, each checked against the catalog. */
+function checkedIpList(text: string): string[] {
+  const names = text.split(',').filter((n) => n !== '');
+  for (const name of names) {
+    if (!CATALOG.some((e) => e.name === name))
+      throw new Error(`--only: '${name}' is not a catalog IP (see \`bitsmith list\`)`);
+  }
+  return names;
+}
+
+/** Devices whose Fmax was not measured this time (--no-fmax, or a missing nextpnr) keep what was recorded. */
+function keepUnmeasuredFmax(baselines: Baselines, old: Baselines | undefined): void {
+  for (const t of FMAX_BASELINE_TARGETS) {
+    if (baselines.fmax?.[t] !== undefined || old?.fmax?.[t] === undefined) continue;
+    (baselines.fmax ??= {})[t] = old.fmax[t];
+    for (const [ip, e] of Object.entries(baselines.ips)) {
+      const before = old.ips[ip];
+      if (before?.fmax?.[t] !== undefined) (e.fmax ??= {})[t] = before.fmax[t];
+      if (before?.fmaxSkipped?.[t] !== undefined) (e.fmaxSkipped ??= {})[t] = before.fmaxSkipped[t];
+      if (before?.fmaxKeys?.[t] !== undefined) (e.fmaxKeys ??= {})[t] = before.fmaxKeys[t];
+    }
+  }
 }

@@ -7,9 +7,18 @@ import { FMAX_DEVICES, FMAX_SEED } from '../pnr/devices.ts';
 import { synthesize } from '../synth/synthesize.ts';
 import type { SynthEngine, SynthTarget } from '../synth/types.ts';
 import { resolveTarget, type Target } from '../target.ts';
-import { AREA_TOLERANCE, BASELINE_TARGETS, type Baselines, type BaselineEntry } from './baselines.ts';
+import {
+  AREA_TOLERANCE,
+  BASELINE_TARGETS,
+  FMAX_BASELINE_TARGETS,
+  FMAX_TOLERANCE,
+  type BaselineEntry,
+  type Baselines,
+  type BaselineTarget,
+  type FmaxBaselineTarget,
+} from './baselines.ts';
 import { AREA_RESOURCES, type AreaFigures } from './results.ts';
-import { synthesisKey } from './synthesis-key.ts';
+import { fmaxKey, synthesisKey } from './synthesis-key.ts';
 import { nextpnrVersion, yosysVersion } from './tool-versions.ts';
 
 /** Synthesizes a unit for one target in `workDir` and returns its area figures. */
@@ -75,19 +84,30 @@ export interface MeasureOptions {
   engine: SynthEngine;
   workRoot: string;
   jobs: number;
-  /** Also measure Fmax (skipped with a note when nextpnr-ice40 is missing). */
+  /** Also measure Fmax on every baseline device (skipped with a note when its nextpnr is missing). */
   fmax: boolean;
   /**
    * Figures recorded before, with the same engine and Yosys version: an IP whose synthesis fingerprints
    * are unchanged keeps its area (and Fmax) instead of being synthesized and placed again.
    */
   previous?: Baselines;
+  /** Measure only these IPs; every other catalog IP keeps its previous figures. */
+  only?: readonly string[];
   onStep?: (ip: string, step: string) => void;
 }
 
+type Job =
+  | { entry: CatalogEntry; kind: 'area'; target: BaselineTarget }
+  | { entry: CatalogEntry; kind: 'fmax'; target: FmaxBaselineTarget };
+
+type Measured =
+  | { ip: string; kind: 'area'; target: BaselineTarget; area: AreaFigures; key: string }
+  | { ip: string; kind: 'fmax'; target: FmaxBaselineTarget; key: string; mhz?: number; skipped?: string };
+
 /**
- * Measure every catalog entry on the baseline targets (and its Fmax), `jobs` Yosys runs at a time.
- * The result is a complete baseline file; an entry that fails to build is an Error naming it.
+ * Measure every catalog entry on the baseline targets (and its Fmax on the baseline devices), `jobs`
+ * tool runs at a time. The result is a complete baseline file; an entry that fails to build is an
+ * Error naming it.
  */
 export async function measureBaselines(
   entries: readonly CatalogEntry[],
@@ -100,73 +120,105 @@ export async function measureBaselines(
     );
   }
   const notes: string[] = [];
-  const jobs = entries.flatMap((entry) => [
-    ...BASELINE_TARGETS.map((t) => ({ entry, kind: t as SynthTarget | 'fmax' })),
-    ...(options.fmax ? [{ entry, kind: 'fmax' as const }] : []),
+  const previous = options.previous?.yosys === yosys ? options.previous : undefined;
+  const nextpnr = Object.fromEntries(
+    await Promise.all(
+      FMAX_BASELINE_TARGETS.map(async (t) => [t, await nextpnrVersion(FMAX_DEVICES[t].pnr)] as const),
+    ),
+  ) as Record<FmaxBaselineTarget, string | undefined>;
+  const jobs: Job[] = entries.flatMap((entry) => [
+    ...BASELINE_TARGETS.map((target) => ({ entry, kind: 'area' as const, target })),
+    ...(options.fmax
+      ? FMAX_BASELINE_TARGETS.map((target) => ({ entry, kind: 'fmax' as const, target }))
+      : []),
   ]);
-  const measured = await mapLimit(jobs, options.jobs, async ({ entry, kind }) => {
-    options.onStep?.(entry.name, kind === 'fmax' ? 'fmax' : `synth ${kind}`);
+  const measured = await mapLimit(jobs, options.jobs, async (job): Promise<Measured | undefined> => {
+    const { entry } = job;
     let target: Target;
     try {
       target = resolveTarget(entry.name);
     } catch (error) {
       throw new Error(`${entry.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
+    const before = previous?.ips[entry.name];
+    const skip = options.only !== undefined && !options.only.includes(entry.name);
     const workDir = join(options.workRoot, entry.name);
-    const before = options.previous?.yosys === yosys ? options.previous.ips[entry.name] : undefined;
-    const unchanged = (t: (typeof BASELINE_TARGETS)[number]) =>
-      before?.keys?.[t] !== undefined && before.keys[t] === synthesisKey(target, t);
-    if (
-      kind !== 'fmax' &&
-      unchanged(kind as (typeof BASELINE_TARGETS)[number]) &&
-      before?.area[kind as (typeof BASELINE_TARGETS)[number]] !== undefined
-    ) {
-      return {
-        ip: entry.name,
-        kind,
-        area: before.area[kind as (typeof BASELINE_TARGETS)[number]]!,
-        key: before.keys![kind as (typeof BASELINE_TARGETS)[number]]!,
-      };
+    if (job.kind === 'area') {
+      const key = synthesisKey(target, job.target);
+      const recorded = before?.area[job.target];
+      if (recorded !== undefined && (skip || before?.keys?.[job.target] === key)) {
+        return {
+          ip: entry.name,
+          kind: 'area',
+          target: job.target,
+          area: recorded,
+          key: before!.keys?.[job.target] ?? key,
+        };
+      }
+      options.onStep?.(entry.name, `synth ${job.target}`);
+      const area = await measureArea(target, job.target, options.engine, workDir);
+      return { ip: entry.name, kind: 'area', target: job.target, area, key };
     }
-    if (kind === 'fmax' && before?.fmaxMhz !== undefined && BASELINE_TARGETS.every(unchanged)) {
-      return { ip: entry.name, kind, fmax: before.fmaxMhz };
+    const key = fmaxKey(target, job.target);
+    const sameTools = previous?.fmax?.[job.target]?.nextpnr === nextpnr[job.target];
+    if (sameTools && (skip || before?.fmaxKeys?.[job.target] === key)) {
+      const mhz = before?.fmax?.[job.target];
+      const skipped = before?.fmaxSkipped?.[job.target];
+      if (mhz !== undefined || skipped !== undefined) {
+        return {
+          ip: entry.name,
+          kind: 'fmax',
+          target: job.target,
+          key: before!.fmaxKeys?.[job.target] ?? key,
+          mhz,
+          skipped,
+        };
+      }
     }
-    if (kind !== 'fmax') {
-      const area = await measureArea(target, kind, options.engine, workDir);
-      return { ip: entry.name, kind, area, key: synthesisKey(target, kind) };
-    }
-    const rtl = await writeRtl(target, join(workDir, 'rtl'));
+    if (skip) return undefined;
+    options.onStep?.(entry.name, `fmax ${job.target}`);
+    const rtl = await writeRtl(target, join(workDir, `rtl-${job.target}`));
     const outcome = await measureFmax({
       module: target.module,
       rtlFiles: rtl,
-      target: 'ice40',
+      target: job.target,
       engine: options.engine,
-      workDir: join(workDir, 'pnr'),
+      workDir: join(workDir, 'pnr', job.target),
     });
-    if ('skipped' in outcome) notes.push(`${entry.name}: ${outcome.skipped}`);
-    return { ip: entry.name, kind, fmax: 'fmax' in outcome ? outcome.fmax.mhz : undefined };
+    if ('skipped' in outcome) notes.push(`${entry.name} on ${job.target}: ${outcome.skipped}`);
+    return 'fmax' in outcome
+      ? { ip: entry.name, kind: 'fmax', target: job.target, key, mhz: outcome.fmax.mhz }
+      : { ip: entry.name, kind: 'fmax', target: job.target, key, skipped: outcome.skipped };
   });
   const ips: Record<string, BaselineEntry> = {};
   for (const m of measured) {
+    if (m === undefined) continue;
     const e = (ips[m.ip] ??= { area: {} });
-    if ('area' in m) {
-      const t = m.kind as (typeof BASELINE_TARGETS)[number];
-      e.area[t] = m.area;
-      (e.keys ??= {})[t] = m.key;
-    } else if ('fmax' in m && m.fmax !== undefined) e.fmaxMhz = m.fmax;
+    if (m.kind === 'area') {
+      e.area[m.target] = m.area;
+      (e.keys ??= {})[m.target] = m.key;
+      continue;
+    }
+    // A tool that is missing measures nothing: no figure, no fingerprint.
+    if (m.skipped?.includes('is not installed')) continue;
+    if (m.mhz !== undefined) (e.fmax ??= {})[m.target] = m.mhz;
+    if (m.skipped !== undefined) (e.fmaxSkipped ??= {})[m.target] = m.skipped;
+    (e.fmaxKeys ??= {})[m.target] = m.key;
   }
-  const nextpnr = options.fmax ? await nextpnrVersion() : undefined;
-  const fmaxMeasured = Object.values(ips).some((e) => e.fmaxMhz !== undefined);
+  const fmax = Object.fromEntries(
+    FMAX_BASELINE_TARGETS.filter(
+      (t) => nextpnr[t] !== undefined && Object.values(ips).some((e) => e.fmaxKeys?.[t] !== undefined),
+    ).map((t) => [t, { device: FMAX_DEVICES[t].name, nextpnr: nextpnr[t]!, seed: FMAX_SEED }]),
+  );
   return {
     baselines: {
       engine: options.engine,
       yosys,
       tolerance: AREA_TOLERANCE,
-      ...(fmaxMeasured && nextpnr !== undefined
-        ? { fmax: { device: FMAX_DEVICES.ice40!.name, nextpnr, seed: FMAX_SEED } }
-        : {}),
+      fmaxTolerance: FMAX_TOLERANCE,
+      ...(Object.keys(fmax).length > 0 ? { fmax } : {}),
       ips,
     },
-    notes: [...new Set(notes.map((n) => n.replace(/^[^:]+: /, '')))],
+    notes: [...new Set(notes)],
   };
 }

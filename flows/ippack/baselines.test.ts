@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { areaGrowth, describeGrowth, formatBaselines, type Baselines } from './baselines.ts';
+import {
+  areaGrowth,
+  describeFmaxDrop,
+  describeGrowth,
+  fmaxDropped,
+  formatBaselines,
+  type Baselines,
+} from './baselines.ts';
 import type { AreaFigures } from './results.ts';
 
 const area = (luts: number, extra: Partial<AreaFigures> = {}): AreaFigures => ({
@@ -39,12 +46,28 @@ describe('areaGrowth', () => {
   });
 });
 
+describe('fmaxDropped', () => {
+  it('allows a drop of up to 10% and any rise', () => {
+    expect(fmaxDropped(100, 90)).toBe(false);
+    expect(fmaxDropped(100, 250)).toBe(false);
+    expect(fmaxDropped(100, 89.9)).toBe(true);
+    expect(fmaxDropped(200, 179)).toBe(true);
+  });
+
+  it('says what dropped and how to record it deliberately', () => {
+    expect(describeFmaxDrop('mac_x', 'ecp5', 150, 120)).toBe(
+      'mac_x on ecp5 lost more than 10% of its Fmax baseline: 150.00 -> 120.00 MHz (-20.0%). ' +
+        'If the drop is intended, run `bitsmith baseline --update` and commit ip/baselines.json.',
+    );
+  });
+});
+
 describe('formatBaselines', () => {
   it('sorts IPs and fixes the key order, so equal figures give equal files', () => {
     const b: Baselines = {
       ips: {
         zeta: { area: { xc7: area(3), ice40: { rams: 0, dsps: 0, carries: 1, ffs: 2, luts: 5 } } },
-        alpha: { fmaxMhz: 100.5, area: { ice40: area(7) } },
+        alpha: { fmax: { ecp5: 180.25, ice40: 100.5 }, area: { ice40: area(7) } },
       },
       yosys: 'Yosys 0.23',
       tolerance: 0.05,

@@ -3,7 +3,8 @@ import { projectPath } from '../../generators/emit/paths.ts';
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import type { CatalogEntry } from '../../ip/catalog.ts';
 import { resolveTarget } from '../target.ts';
-import type { Baselines } from './baselines.ts';
+import { FMAX_DEVICES } from '../pnr/devices.ts';
+import { FMAX_BASELINE_TARGETS, FMAX_TOLERANCE, type BaselineTarget, type Baselines } from './baselines.ts';
 import { portRows } from './ports.ts';
 
 /** The generated catalog documentation, checked in and compared in CI. */
@@ -23,7 +24,7 @@ export function renderCatalogDocs(
     const target = resolveTarget(entry.name);
     const m = target.module;
     const base = baselines?.ips[entry.name];
-    const area = (t: 'ice40' | 'xc7') => {
+    const area = (t: BaselineTarget) => {
       const a = base?.area[t];
       return a === undefined ? { luts: '–', ffs: '–', carries: '–', dsps: '–' } : a;
     };
@@ -41,8 +42,14 @@ export function renderCatalogDocs(
             ? 'streams'
             : `${m.timing.latency}${m.timing.ready ? ', valid/ready' : ''}`,
       ice40: area('ice40'),
+      ecp5: area('ecp5'),
       xc7: area('xc7'),
-      fmax: base?.fmaxMhz === undefined ? '–' : base.fmaxMhz.toFixed(1),
+      fmax: Object.fromEntries(
+        FMAX_BASELINE_TARGETS.map((t) => {
+          const mhz = base?.fmax?.[t];
+          return [t.replace('-', ''), mhz === undefined ? '–' : mhz.toFixed(1)];
+        }),
+      ),
       params: Object.entries(target.params).map(([name, value]) => ({
         name,
         value: typeof value === 'string' ? value : JSON.stringify(value),
@@ -64,7 +71,12 @@ export function renderCatalogDocs(
           yosys: baselines.yosys,
           engine: baselines.engine,
           tolerance: Math.round(baselines.tolerance * 100),
-          fmax: baselines.fmax ?? false,
+          fmaxTolerance: Math.round((baselines.fmaxTolerance ?? FMAX_TOLERANCE) * 100),
+          fmax: FMAX_BASELINE_TARGETS.flatMap((t) => {
+            const setup = baselines.fmax?.[t];
+            const device = FMAX_DEVICES[t];
+            return setup === undefined ? [] : [{ ...setup, family: device.family, pnr: device.pnr }];
+          }),
         }
       : false,
   });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import { BITSMITH_VERSION } from '../../generators/emit/version.ts';
-import { readBaselines, type Baselines } from './baselines.ts';
+import { readBaselines, type Baselines, type FmaxBaselineTarget } from './baselines.ts';
 import type { PackageContents } from './readme.ts';
 import { readResults, writeAtomically, type AreaFigures, type IpResults } from './results.ts';
 
@@ -92,7 +92,13 @@ function indexRow(outDir: string, entry: IndexEntry, baselines: Baselines | unde
       source: measured ? '' : 'baseline',
     };
   };
-  const fmaxMhz = results.fmax?.mhz ?? base?.fmaxMhz;
+  const fmax = (t: FmaxBaselineTarget) => {
+    const mhz = results.fmax?.[t]?.mhz ?? base?.fmax?.[t];
+    return {
+      text: mhz === undefined ? '–' : mhz.toFixed(1),
+      source: results.fmax?.[t] !== undefined || mhz === undefined ? '' : 'baseline',
+    };
+  };
   const c = results.conformance;
   const status = c === undefined ? 'not run' : c.passed ? 'PASS' : 'FAIL';
   const contents = info.package;
@@ -122,8 +128,8 @@ function indexRow(outDir: string, entry: IndexEntry, baselines: Baselines | unde
     ),
     ice40: area('ice40'),
     xc7: area('xc7'),
-    fmax: fmaxMhz === undefined ? '–' : fmaxMhz.toFixed(1),
-    fmaxSource: results.fmax ? '' : fmaxMhz === undefined ? '' : 'baseline',
+    fmaxIce40: fmax('ice40'),
+    fmaxEcp5: fmax('ecp5'),
     statusClass: c === undefined ? 'none' : c.passed ? 'pass' : 'fail',
     status,
     statusDetail:

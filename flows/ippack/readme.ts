@@ -1,12 +1,12 @@
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import { BITSMITH_VERSION } from '../../generators/emit/version.ts';
 import type { Target } from '../target.ts';
-import { BASELINE_TARGETS, readBaselines, type Baselines } from './baselines.ts';
+import { BASELINE_TARGETS, readBaselines, type Baselines, type FmaxBaselineTarget } from './baselines.ts';
 import { coreVlnv } from './collateral.ts';
 import { portRows, timingText } from './ports.ts';
 import { AREA_RESOURCES, type IpResults } from './results.ts';
 import type { PackagedTestbench } from './testbench-files.ts';
-import { FMAX_DEVICES } from '../pnr/devices.ts';
+import { FMAX_DEVICES, FMAX_TARGETS } from '../pnr/devices.ts';
 
 /** What a package holds besides its RTL, for the README's file table and links. */
 export interface PackageContents {
@@ -20,6 +20,7 @@ export interface PackageContents {
 const TARGET_NOTES: Record<string, string> = {
   ice40: 'iCE40, `synth_ice40` (LUT4 + carry, no DSP)',
   'ice40-dsp': 'iCE40 UltraPlus, `synth_ice40 -dsp` (SB_MAC16 allowed)',
+  ecp5: 'ECP5, `synth_ecp5` (LUT4 + CCU2C carry, MULT18X18D, DP16KD)',
   xc7: '7-series, `synth_xilinx -family xc7` (DSP48E1 allowed)',
   'xc7-nodsp': '7-series, `synth_xilinx -family xc7 -nodsp`',
   generic: 'Yosys generic gates, `synth`',
@@ -61,18 +62,22 @@ export function renderReadme(
     ];
   });
 
-  let fmax: { text: string } | undefined;
-  if (results.fmax) {
-    const f = results.fmax;
-    fmax = {
-      text: `**${f.mhz.toFixed(2)} MHz** on iCE40 ${f.device} (nextpnr-ice40 ${f.nextpnr}, seed ${f.seed}, ${f.yosys}); ${f.logicCells} logic cells placed, wrapper included.`,
-    };
-  } else if (baseline?.fmaxMhz !== undefined && baselines?.fmax) {
-    const b = baselines.fmax;
-    fmax = {
-      text: `**${baseline.fmaxMhz.toFixed(2)} MHz** on iCE40 ${b.device} (nextpnr-ice40 ${b.nextpnr}, seed ${b.seed}; ${baselineSource}).`,
-    };
-  }
+  // Fmax per device: measured first, the checked-in baseline for the catalog IPs otherwise.
+  const fmax = FMAX_TARGETS.flatMap((t) => {
+    const device = FMAX_DEVICES[t];
+    const f = results.fmax?.[t];
+    if (f !== undefined) {
+      return [
+        `- **${f.mhz.toFixed(2)} MHz** on ${device.family} (${f.device}; ${device.pnr} ${f.nextpnr}, seed ${f.seed}, ${f.yosys}); ${f.logicCells} logic cells placed, wrapper included.`,
+      ];
+    }
+    const mhz = baseline?.fmax?.[t as FmaxBaselineTarget];
+    const setup = baselines?.fmax?.[t as FmaxBaselineTarget];
+    if (mhz === undefined || setup === undefined) return [];
+    return [
+      `- **${mhz.toFixed(2)} MHz** on ${device.family} (${setup.device}; ${device.pnr} ${setup.nextpnr}, seed ${setup.seed}; ${baselineSource}).`,
+    ];
+  });
 
   const conformance = results.conformance;
   const notes = Object.entries(results.notes ?? {}).map(([part, why]) => ({ part, why: cell(why) }));
@@ -125,7 +130,7 @@ export function renderReadme(
     schematic: contents.schematic,
     area,
     areaNotMeasured: area.length === 0,
-    fmax: fmax ?? false,
+    fmax: fmax.length > 0 ? { text: fmax.join('\n') } : false,
     fmaxDevice: FMAX_DEVICES.ice40!.name,
     conformance: conformance
       ? {

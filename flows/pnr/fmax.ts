@@ -8,11 +8,11 @@ import { nextpnrVersion, yosysVersion } from '../ippack/tool-versions.ts';
 import { cellsFromStat } from '../synth/area-report.ts';
 import type { SynthEngine } from '../synth/types.ts';
 import { runYosysScript } from '../synth/yosys-runner.ts';
-import { debianPackageOf, findTool } from '../tools.ts';
-import { FMAX_DEVICES, FMAX_SEED, FMAX_TARGET_MHZ } from './devices.ts';
+import { findTool, installHint } from '../tools.ts';
+import { FMAX_DEVICES, FMAX_SEED, FMAX_TARGETS, type FmaxTarget } from './devices.ts';
 import { FMAX_TOP, renderFmaxTop } from './fmax-top.ts';
 
-export type FmaxTarget = 'ice40' | 'ice40-dsp';
+export type { FmaxTarget } from './devices.ts';
 
 export interface FmaxOptions {
   module: Module;
@@ -26,24 +26,24 @@ export interface FmaxOptions {
 
 export type FmaxOutcome = { fmax: FmaxResult; reportPath: string } | { skipped: string };
 
-/** What to say when nextpnr-ice40 is missing: Fmax is skipped, nothing else. */
-export function missingNextpnrMessage(): string {
-  const pkg = debianPackageOf('nextpnr-ice40');
-  return `Fmax not measured: nextpnr-ice40 is not installed (Debian package ${pkg}: apt-get install ${pkg})`;
+/** What to say when the target's nextpnr is missing: Fmax is skipped, nothing else. */
+export function missingNextpnrMessage(target: FmaxTarget = 'ice40'): string {
+  const tool = FMAX_DEVICES[target].pnr;
+  return `Fmax not measured: ${tool} is not installed (${installHint(tool)})`;
 }
 
 /**
- * Fmax of a unit on an iCE40: the unit wrapped with registered I/O (bitsmith_fmax_top), synthesized
- * with synth_ice40, placed and routed by nextpnr-ice40 with a fixed seed; the figure is the achieved
- * frequency of the clock from nextpnr's --report JSON. Combinational units get a clock too: the
- * wrapper's registers around them.
+ * Fmax of a unit on an FPGA: the unit wrapped with registered I/O (bitsmith_fmax_top), synthesized for
+ * the device, placed and routed by nextpnr with a fixed seed; the figure is the achieved frequency of
+ * the clock from nextpnr's --report JSON. Combinational units get a clock too: the wrapper's registers
+ * around them. A design too large for the device is skipped with the resource and the count it needed.
  */
 export async function measureFmax(options: FmaxOptions): Promise<FmaxOutcome> {
-  const nextpnr = await findTool('nextpnr-ice40');
-  if (nextpnr === undefined) return { skipped: missingNextpnrMessage() };
   const device = FMAX_DEVICES[options.target];
   if (device === undefined)
-    throw new Error(`Fmax: target '${options.target}' is not allowed: use ice40 or ice40-dsp`);
+    throw new Error(`Fmax: target '${options.target}' is not allowed: use ${FMAX_TARGETS.join(', ')}`);
+  const nextpnr = await findTool(device.pnr);
+  if (nextpnr === undefined) return { skipped: missingNextpnrMessage(options.target) };
   const { workDir, module } = options;
 
   await mkdir(join(workDir, 'src'), { recursive: true });
@@ -52,13 +52,13 @@ export async function measureFmax(options: FmaxOptions): Promise<FmaxOutcome> {
   await Promise.all(options.rtlFiles.map((f, i) => copyFile(f, join(workDir, sources[i]!))));
   await writeFile(join(workDir, 'src', `${FMAX_TOP}.v`), renderFmaxTop(module));
   sources.push(`src/${FMAX_TOP}.v`);
-  const synthCommand = `synth_ice40${options.target === 'ice40-dsp' ? ' -dsp' : ''} -top ${FMAX_TOP} -json fmax.json`;
   await writeFile(
     join(workDir, 'fmax.ys'),
     renderTemplate('pnr/fmax.ys.hbs', {
       top: module.name,
+      pnr: device.pnr,
       files: sources,
-      synthCommand,
+      synthCommand: fmaxSynthCommand(options.target),
       statFile: 'stat.json',
     }),
   );
@@ -72,48 +72,34 @@ export async function measureFmax(options: FmaxOptions): Promise<FmaxOutcome> {
     throw new Error(`Yosys failed on the Fmax wrapper of ${module.name}; log: ${synth.logPath}`);
   }
   const cells = cellsFromStat(await readFile(join(workDir, 'stat.json'), 'utf8'));
-  const luts = cells.SB_LUT4 ?? 0;
+  const luts = cells[device.lutCell] ?? 0;
   if (luts > device.luts) {
     return {
       skipped: `Fmax not measured: the wrapped unit needs ${luts} LUTs, more than the ${device.name}'s ${device.luts}`,
     };
   }
 
-  const args = [
-    device.flag,
-    '--package',
-    device.package,
-    '--json',
-    'fmax.json',
-    '--asc',
-    'fmax.asc',
-    '--report',
-    'report.json',
-    '--freq',
-    String(FMAX_TARGET_MHZ),
-    '--seed',
-    String(FMAX_SEED),
-    // Missing the target clock is a measurement, not an error.
-    '--timing-allow-fail',
-  ];
-  await writeFile(join(workDir, 'nextpnr.sh'), `#!/bin/sh\nexec nextpnr-ice40 ${args.join(' ')}\n`);
+  const args = fmaxPnrArgs(options.target);
+  await writeFile(join(workDir, 'nextpnr.sh'), `#!/bin/sh\nexec ${device.pnr} ${args.join(' ')}\n`);
   const logPath = join(workDir, 'nextpnr.log');
   const pnr = await runProcess(nextpnr, args, { cwd: workDir, logPath });
-  const needed = pnr.exitCode === 0 ? undefined : logicCellsThatDidNotFit(pnr.output);
-  if (needed !== undefined) {
-    return {
-      skipped: `Fmax not measured: packed, the wrapped unit needs ${needed} logic cells, more than the ${device.name}'s ${device.luts}`,
-    };
+  if (pnr.exitCode !== 0) {
+    const short = resourceShortfall(pnr.output);
+    if (short !== undefined) {
+      return {
+        skipped: `Fmax not measured: placed on the ${device.name}, the wrapped unit needs ${short.needed} ${short.resource}, more than its ${short.available}`,
+      };
+    }
+    throw toolError(`${device.pnr} (Fmax of ${module.name})`, pnr, logPath);
   }
-  if (pnr.exitCode !== 0) throw toolError(`nextpnr-ice40 (Fmax of ${module.name})`, pnr, logPath);
 
   const reportPath = join(workDir, 'report.json');
-  const report = parseNextpnrReport(await readFile(reportPath, 'utf8'));
+  const report = parseNextpnrReport(await readFile(reportPath, 'utf8'), device.logicCell);
   return {
     fmax: {
       mhz: report.mhz,
       device: device.name,
-      nextpnr: (await nextpnrVersion()) ?? 'unknown',
+      nextpnr: (await nextpnrVersion(device.pnr)) ?? 'unknown',
       yosys: (await yosysVersion(options.engine)) ?? 'unknown',
       seed: FMAX_SEED,
       logicCells: report.logicCells,
@@ -122,14 +108,47 @@ export async function measureFmax(options: FmaxOptions): Promise<FmaxOutcome> {
   };
 }
 
+/** The Yosys command that maps the Fmax wrapper for a target. */
+export function fmaxSynthCommand(target: FmaxTarget): string {
+  return `${FMAX_DEVICES[target].synth} -top ${FMAX_TOP} -json fmax.json`;
+}
+
+/** nextpnr's arguments for a target: device, fixed seed, the clock aimed at, the report. */
+export function fmaxPnrArgs(target: FmaxTarget): string[] {
+  const device = FMAX_DEVICES[target];
+  return [
+    ...device.deviceArgs,
+    '--json',
+    'fmax.json',
+    '--report',
+    'report.json',
+    '--freq',
+    String(device.aimMhz),
+    '--seed',
+    String(FMAX_SEED),
+    // Missing the aimed-at clock is a measurement, not an error.
+    '--timing-allow-fail',
+  ];
+}
+
 /**
- * The logic cells a design needed when nextpnr could not place it for lack of them. The LUT count
- * checked before placement can pass while carries and flip-flops that do not pack with a LUT need
- * more cells than the part has; nextpnr then says e.g. "Failed to expand region ... of 8414 ICESTORM_LCs".
+ * The resource a design ran out of, from nextpnr's output when it could not place it: a utilization
+ * line whose use exceeds what the part has ("MULT18X18D:   200/   156   128%"), or iCE40's "Failed to
+ * expand region ... of 8414 ICESTORM_LCs" (carries and flip-flops that do not pack with a LUT can
+ * need more cells than the LUT count checked before placement).
  */
-export function logicCellsThatDidNotFit(output: string): number | undefined {
-  const match = /Failed to expand region .* of (\d+) ICESTORM_LCs/.exec(output);
-  return match === null ? undefined : Number(match[1]);
+export function resourceShortfall(
+  output: string,
+): { resource: string; needed: number; available: number } | undefined {
+  for (const match of output.matchAll(/^Info:\s+(\w+):\s+(\d+)\/\s*(\d+)\s+\d+%/gm)) {
+    const [needed, available] = [Number(match[2]), Number(match[3])];
+    if (needed > available) return { resource: match[1]!, needed, available };
+  }
+  const region = /Failed to expand region .* of (\d+) ICESTORM_LCs/.exec(output);
+  if (region !== null) {
+    return { resource: 'ICESTORM_LCs', needed: Number(region[1]), available: FMAX_DEVICES.ice40.luts };
+  }
+  return undefined;
 }
 
 interface NextpnrReport {
@@ -138,7 +157,10 @@ interface NextpnrReport {
 }
 
 /** The achieved Fmax of the clock (MHz, two decimals) and the logic cells used, from nextpnr --report. */
-export function parseNextpnrReport(text: string): { mhz: number; logicCells: number } {
+export function parseNextpnrReport(
+  text: string,
+  logicCell = 'ICESTORM_LC',
+): { mhz: number; logicCells: number } {
   const report = JSON.parse(text) as NextpnrReport;
   const clocks = Object.entries(report.fmax ?? {}).filter(([, v]) => typeof v.achieved === 'number');
   if (clocks.length === 0)
@@ -147,6 +169,6 @@ export function parseNextpnrReport(text: string): { mhz: number; logicCells: num
   const mhz = Math.min(...clocks.map(([, v]) => v.achieved!));
   return {
     mhz: Math.round(mhz * 100) / 100,
-    logicCells: report.utilization?.ICESTORM_LC?.used ?? 0,
+    logicCells: report.utilization?.[logicCell]?.used ?? 0,
   };
 }

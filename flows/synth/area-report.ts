@@ -1,12 +1,12 @@
 // Sorts the cells of a tech-mapped netlist into LUTs, flip-flops, carry cells, DSPs and RAMs.
 
-/** Cell types per resource; the names of iCE40, Xilinx 7-series and Yosys' generic gate library. */
+/** Cell types per resource; the names of iCE40, ECP5, Xilinx 7-series and Yosys' generic gate library. */
 const RESOURCE_CELLS = {
   luts: /^(SB_LUT4|LUT[1-6]|\$lut)$/,
-  ffs: /^(SB_DFF\w*|FD[RSCP]E(_1)?|\$_(DFF|SDFF|DFFSR|ALDFF)\w*)$/,
-  carries: /^(SB_CARRY|CARRY4|CARRY8)$/,
-  dsps: /^(SB_MAC16|DSP48\w*|DSP58\w*)$/,
-  rams: /^(SB_RAM40_4K\w*|SB_SPRAM256KA|RAMB\w+|RAM(16|32|64|128|256)\w+|\$mem\w*)$/,
+  ffs: /^(SB_DFF\w*|TRELLIS_FF|FD[RSCP]E(_1)?|\$_(DFF|SDFF|DFFSR|ALDFF)\w*)$/,
+  carries: /^(SB_CARRY|CCU2C|CARRY4|CARRY8)$/,
+  dsps: /^(SB_MAC16|MULT18X18D|ALU54B|DSP48\w*|DSP58\w*)$/,
+  rams: /^(SB_RAM40_4K\w*|SB_SPRAM256KA|DP16KD|PDPW16KD|TRELLIS_DPR16X4|RAMB\w+|RAM(16|32|64|128|256)\w+|\$mem\w*)$/,
 } as const;
 
 export type ResourceCounts = Record<keyof typeof RESOURCE_CELLS, number>;

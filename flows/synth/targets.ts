@@ -12,6 +12,8 @@ export function synthCommand(target: SynthTarget, top: string): string {
       return `synth_ice40 -top ${top}`;
     case 'ice40-dsp':
       return `synth_ice40 -dsp -top ${top}`;
+    case 'ecp5':
+      return `synth_ecp5 -top ${top}`;
     case 'xc7':
       return `synth_xilinx -family xc7 -flatten -noiopad -noclkbuf -top ${top}`;
     case 'xc7-nodsp':

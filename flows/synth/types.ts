@@ -1,4 +1,4 @@
-export const SYNTH_TARGETS = ['generic', 'ice40', 'ice40-dsp', 'xc7', 'xc7-nodsp'] as const;
+export const SYNTH_TARGETS = ['generic', 'ice40', 'ice40-dsp', 'ecp5', 'xc7', 'xc7-nodsp'] as const;
 export type SynthTarget = (typeof SYNTH_TARGETS)[number];
 
 /** 'yowasp': Yosys compiled to WebAssembly from npm, runs inside Node; 'native': the yosys binary. */
