@@ -4,6 +4,7 @@ import { benchGemv } from './gemv.bench.ts';
 import { benchHls } from './hls.bench.ts';
 import { benchIr } from './ir.bench.ts';
 import { benchSimulators } from './sim.bench.ts';
+import { benchTiming } from './timing.bench.ts';
 
 const benches: [string, () => Promise<void>][] = [
   ['IR elaborate and emit', benchIr],
@@ -11,6 +12,7 @@ const benches: [string, () => Promise<void>][] = [
   ['HLS C-simulation', benchHls],
   ['number-format codecs', benchFormats],
   ['GEMV kernels on iCE40 (Fmax)', benchGemv],
+  ['timing: latency and Fmax of every catalog IP on iCE40 and ECP5', benchTiming],
 ];
 
 // Words given on the command line pick the benchmarks whose name holds one of them.
