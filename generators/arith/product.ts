@@ -11,12 +11,14 @@ import { signedBits } from './widths.ts';
  * With `keepBiases` the exponent is the plain sum of the operands' biased exponents (`biasedExp`),
  * with no constant: it counts from expBias = biasA + biasB − 1 (RawFloat.expBias), and whatever
  * consumes it folds that bias into the constants it has anyway (emin, the output's bias).
+ * `multiply` forms the significand product (default one multiplier; e.g. `splitProduct` for one
+ * with a pipeline cut inside).
  */
 export function exactProduct(
   a: UnpackedFloat,
   b: UnpackedFloat,
   prefix: string,
-  options: { keepBiases?: boolean } = {},
+  options: { keepBiases?: boolean; multiply?: (a: Signal, b: Signal) => Signal } = {},
 ): RawFloat {
   const infTimesZero = a.isInf.and(b.isZero).or(a.isZero.and(b.isInf)).named(`${prefix}_inf_times_zero`);
   const isNaN = a.isNaN.or(b.isNaN).or(infTimesZero).named(`${prefix}_is_nan`);
@@ -43,7 +45,7 @@ export function exactProduct(
   return {
     sign,
     exp: exp.named(`${prefix}_exp`),
-    sig: a.sig.mul(b.sig).named(`${prefix}_sig`),
+    sig: (options.multiply ?? ((x, y) => x.mul(y)))(a.sig, b.sig).named(`${prefix}_sig`),
     isZero: a.isZero.or(b.isZero).and(isNaN.not()).named(`${prefix}_is_zero`),
     isInf: a.isInf.or(b.isInf).and(isNaN.not()).named(`${prefix}_is_inf`),
     isNaN,

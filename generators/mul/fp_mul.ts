@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alignToFormat } from '../arith/align.ts';
 import { exactProduct } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
+import { splitProduct } from '../arith/split-product.ts';
 import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
 import {
@@ -30,8 +31,11 @@ export const fpMulParams = z
     inputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
     /** Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order. */
     flags: boolParam().default(false),
-    /** Stage cuts, in order of use: after the significand product, after normalization, after unpacking, at the output. */
-    latency: intParam(0, 4).default(0),
+    /**
+     * Stage cuts, in order of use: after the significand product, after normalization, after
+     * unpacking, inside the significand product (partial products, then their sum), at the output.
+     */
+    latency: intParam(0, 5).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -55,7 +59,7 @@ export const fpMul: Generator<typeof fpMulParams> = {
   name: 'fp_mul',
   family: 'mul',
   summary:
-    'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..4',
+    'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..5',
   params: fpMulParams,
   build(p) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
@@ -67,7 +71,7 @@ export const fpMul: Generator<typeof fpMulParams> = {
       (p.flags ? '_flags' : '') +
       `_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'fp_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(m, p.latency, ['product', 'normalize', 'unpack', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, ['product', 'normalize', 'unpack', 'partial', 'output'] as const);
     const flush = p.inputSubnormals === 'flush';
 
     // Subnormal operands are normalized first: the significands' hidden bits become constant ones,
@@ -87,7 +91,13 @@ export const fpMul: Generator<typeof fpMulParams> = {
     cut.at('unpack');
 
     // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
-    const product = { ...exactProduct(a, b, 'product', { keepBiases: true }), maxLeadingZeros: 1 };
+    const multiply = cut.has('partial')
+      ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
+      : undefined;
+    const product = {
+      ...exactProduct(a, b, 'product', { keepBiases: true, multiply }),
+      maxLeadingZeros: 1,
+    };
     cut.at('product');
 
     // The one-bit normalization and (output subnormals kept) the shift to the subnormal quantum in

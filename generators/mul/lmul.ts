@@ -25,7 +25,8 @@ export const lmulParams = z
     operandRounding: choiceParam(['rne', 'truncate']).default('rne'),
     /** Results beyond the largest finite value: saturate (SPEC §1.5), or Inf / NaN where the format has them. */
     overflow: choiceParam(['saturate', 'inf', 'nan']).default('saturate'),
-    latency: intParam(0, 2).default(0),
+    /** Stage cuts, in order of use: after the integer sum R, after the operand reduction, at the output. */
+    latency: intParam(0, 3).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -89,7 +90,7 @@ export const lmul: Generator<typeof lmulParams> = {
       (p.overflow !== 'saturate' ? `_ovf${p.overflow}` : '') +
       `_${timingTag(p.latency, p.ready)}`;
     const mod = new ModuleBuilder(name, { generator: 'lmul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(mod, p.latency, ['add', 'operands'] as const);
+    const cut = pipelineCuts(mod, p.latency, ['sum', 'operands', 'output'] as const);
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
     const b = mod.input('b', UInt(bits), `${p.format} code`);
@@ -108,9 +109,9 @@ export const lmul: Generator<typeof lmulParams> = {
     const specials = { sign, isNaN, isInf, isZero };
     const code =
       p.variant === 'integer-add'
-        ? integerAdd(magA, magB, f, out, m, p.overflow, specials)
-        : formula(magA, magB, f, out, m, p.overflow, specials);
-    cut.at('add');
+        ? integerAdd(magA, magB, f, out, m, p.overflow, specials, () => cut.at('sum'))
+        : formula(magA, magB, f, out, m, p.overflow, specials, () => cut.at('sum'));
+    cut.at('output');
     mod.output('p', code, `${out.name} code of L-Mul(a, b)`);
     return mod.build();
   },
@@ -144,7 +145,10 @@ export interface Specials {
   isZero: Signal;
 }
 
-/** R = |a| + |b| − OFFSET on the (E+m)-bit magnitude fields: the whole L-Mul datapath (SPEC §1.2). */
+/**
+ * R = |a| + |b| − OFFSET on the (E+m)-bit magnitude fields: the whole L-Mul datapath (SPEC §1.2).
+ * `cut` (if given) places a pipeline cut between R and the range checks that pick the code.
+ */
 export function integerAdd(
   magA: Signal,
   magB: Signal,
@@ -153,6 +157,7 @@ export function integerAdd(
   m: number,
   overflowMode: string,
   s: Specials,
+  cut?: () => void,
 ): Signal {
   const mod = magA.builder;
   const E = f.expBits;
@@ -160,6 +165,7 @@ export function integerAdd(
   const offset = lmulOffset(f.bias, m);
   const sum = magA.zext(width).asSigned().add(magB.zext(width).asSigned(), { width });
   const r = sum.sub(offset, { width }).named('r');
+  cut?.();
   const layout = floatLayout(out);
   // The largest R on the m-bit grid whose value does not exceed the output's largest finite value.
   const maxR = layout.maxCode >> (out.mantBits - m);
@@ -186,7 +192,10 @@ export function integerAdd(
   ).named('result');
 }
 
-/** The formula variant: (1 + xm + ym + 2^-l)·2^(xe+ye) formed exactly, then one rounding (RNE, flush, saturate). */
+/**
+ * The formula variant: (1 + xm + ym + 2^-l)·2^(xe+ye) formed exactly, then one rounding (RNE, flush,
+ * saturate); `cut` between the exact value and its normalization.
+ */
 function formula(
   magA: Signal,
   magB: Signal,
@@ -195,6 +204,7 @@ function formula(
   m: number,
   overflowMode: string,
   s: Specials,
+  cut: () => void,
 ): Signal {
   const E = f.expBits;
   const l = lmulL(m);
@@ -220,6 +230,7 @@ function formula(
     subnormals: 'flush',
     tininess: 'before',
   });
+  cut();
   const normalized = normalize({ ...s, exp, sig, maxLeadingZeros: 1 }, 'norm');
   return roundPack(normalized, out, policy, 'out').code;
 }

@@ -22,7 +22,8 @@ export const multiFpMulParams = z
     rounding: choiceParam(ROUNDING_MODES).default('rne'),
     /** Overflow of every format: saturate (default for 8-bit formats) or, where all formats have it, nan / inf. */
     overflow: choiceParam(['saturate', 'nan', 'inf', 'ieee']).default('saturate'),
-    latency: intParam(0, 3).default(0),
+    /** Stage cuts, in order of use: after normalization, between the significand product and normalization, after unpacking, at the output. */
+    latency: intParam(0, 4).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -66,7 +67,7 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
     const mantMax = Math.max(...formats.map((f) => f.mantBits));
     const name = `multi_fp_mul_${p.formats.join('_')}${p.rounding !== 'rne' ? `_${p.rounding}` : ''}${p.overflow !== 'saturate' ? `_ovf${p.overflow}` : ''}_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'multi_fp_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(m, p.latency, ['product', 'unpack', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, ['product', 'multiply', 'unpack', 'output'] as const);
     const a = m.input('a', UInt(bits), `code of the selected format (low bits for narrower formats)`);
     const b = m.input('b', UInt(bits), `code of the selected format`);
     const fmtBits = Math.max(1, Math.ceil(Math.log2(formats.length)));
@@ -104,6 +105,7 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
     const isNaN = x.isNaN.or(y.isNaN).or(infTimesZero).named('product_is_nan');
     const sig = x.sig.mul(y.sig).named('product_sig');
     const exp = x.exp.add(y.exp).add(1).named('product_exp');
+    cut.at('multiply');
     const normalized = normalize(
       {
         sign: x.sign.xor(y.sign),

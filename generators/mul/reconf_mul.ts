@@ -42,7 +42,11 @@ export const reconfMulParams = z
     /** How operands are reduced to the active width. */
     operandRounding: choiceParam(['rne', 'truncate']).default('rne'),
     ...roundingParams,
-    latency: intParam(0, 3).default(0),
+    /**
+     * Stage cuts, in order of use: after the products are rounded, after the operand reduction,
+     * after the exact significand product, after its normalization, at the output.
+     */
+    latency: intParam(0, 5).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -102,7 +106,13 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
       policyTag(p) +
       `_${timingTag(p.latency, p.ready)}`;
     const mod = new ModuleBuilder(name, { generator: 'reconf_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(mod, p.latency, ['product', 'reduce', 'output'] as const);
+    const cut = pipelineCuts(mod, p.latency, [
+      'product',
+      'reduce',
+      'multiply',
+      'normalize',
+      'output',
+    ] as const);
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
     const b = mod.input('b', UInt(bits), `${p.format} code`);
@@ -122,7 +132,10 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
 
     const results: Signal[] = [];
     const exact = p.kinds.includes('exact')
-      ? exactProduct(magA, magB, ua, ub, f, out, resolvedOutputPolicy({ ...p, outFormat: out.name }))
+      ? exactProduct(magA, magB, ua, ub, f, out, resolvedOutputPolicy({ ...p, outFormat: out.name }), {
+          multiplied: () => cut.at('multiply'),
+          normalized: () => cut.at('normalize'),
+        })
       : undefined;
     const lmuls = new Map<number, Signal>();
     for (const x of modes) {
@@ -188,7 +201,10 @@ interface Classes {
   isSubnormal: Signal;
 }
 
-/** Exact product of the reduced operands, rounded once into the output format. */
+/**
+ * Exact product of the reduced operands, rounded once into the output format; `cuts` places pipeline
+ * cuts after the significand product and after its normalization.
+ */
 function exactProduct(
   magA: Signal,
   magB: Signal,
@@ -197,6 +213,7 @@ function exactProduct(
   f: FloatFormat,
   out: FloatFormat,
   policy: ReturnType<typeof resolvedOutputPolicy>,
+  cuts: { multiplied: () => void; normalized: () => void },
 ): Signal {
   const E = f.expBits;
   const M = f.mantBits;
@@ -224,6 +241,7 @@ function exactProduct(
   const isNaN = ua.isNaN.or(ub.isNaN).or(infTimesZero);
   const sig = x.sig.mul(y.sig).named('exact_sig');
   const exp = x.exp.add(y.exp, { width: expWidth }).add(1, { width: expWidth }).named('exact_exp');
+  cuts.multiplied();
   const normalized = normalize(
     {
       sign: ua.sign.xor(ub.sign),
@@ -236,6 +254,7 @@ function exactProduct(
     },
     'exact_norm',
   );
+  cuts.normalized();
   return roundPack(normalized, out, policy, 'exact').code;
 }
 
