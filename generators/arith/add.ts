@@ -12,8 +12,16 @@ import { unsignedBits } from './widths.ts';
  * alike. Neither operand needs to be normalized (subnormals may carry leading zeros).
  *
  * `zeroSign` is the sign of an exact zero sum of opposite-signed terms: + except when rounding toward −∞.
+ * `cut(point)` is called where a pipeline stage may go: after the alignment ('aligned') and after the
+ * wide addition, before its absolute value ('summed').
  */
-export function addRaw(x: RawFloat, y: RawFloat, zeroSign: 0 | 1, prefix: string): RawFloat {
+export function addRaw(
+  x: RawFloat,
+  y: RawFloat,
+  zeroSign: 0 | 1,
+  prefix: string,
+  cut: (point: 'aligned' | 'summed') => void = () => {},
+): RawFloat {
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
   const expWidth = Math.max(x.exp.width, y.exp.width) + 1;
@@ -45,6 +53,7 @@ export function addRaw(x: RawFloat, y: RawFloat, zeroSign: 0 | 1, prefix: string
   const below = cat(...Array.from({ length: window }, (_, i) => clamped.gt(window - 1 - i)));
   const lost = small.and(below).orR();
   const smallSticky = aligned.or(lost.zext(window)).named(`${prefix}_aligned`);
+  cut('aligned');
   // Add magnitudes for equal signs, subtract otherwise; a negative difference flips the sign.
   const subtract = bigSign.xor(smallSign).named(`${prefix}_subtract`);
   const sum = mux(
@@ -52,6 +61,7 @@ export function addRaw(x: RawFloat, y: RawFloat, zeroSign: 0 | 1, prefix: string
     big.zext(window + 1).sub(smallSticky.zext(window + 1), { width: window + 1 }),
     big.zext(window + 1).add(smallSticky.zext(window + 1), { width: window + 1 }),
   ).named(`${prefix}_sum`);
+  cut('summed');
   const negative = sum.msb();
   const magnitude = mux(negative, m.constant(0, UInt(window + 1)).sub(sum, { width: window + 1 }), sum)
     .slice(window - 1, 0)

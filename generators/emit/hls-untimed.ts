@@ -72,7 +72,9 @@ class Untimer {
       .map((r, index) => ({ r, index }))
       .filter(({ index }) => this.designer[index])
       .map(({ r, index }) => {
-        const stage = this.m.nodes[r.read]!.stage;
+        // It loads in the stage of its load condition, which may follow the stage it is read in (a loop
+        // spread over stages: `next(…, { fromLaterStage })`).
+        const stage = Math.max(this.m.nodes[r.read]!.stage, this.m.nodes[r.enable!]!.stage);
         return {
           index,
           register: r,

@@ -37,6 +37,8 @@ export interface DraftRegister {
   when?: number;
   read: number;
   stage: number;
+  /** The stage it loads in, when later than the one it is read in (`next(…, { fromLaterStage })`). */
+  loadStage?: number;
 }
 
 /** A node with every field present, so that all nodes share one object shape (much faster in V8). */
@@ -242,10 +244,11 @@ export function lowerStages(draft: DraftModule): Module {
   }
 
   for (const r of draft.registers) {
-    const next = delayed(r.next!, r.stage);
-    let enable = fire(r.stage);
+    const stage = r.loadStage ?? r.stage;
+    const next = delayed(r.next!, stage);
+    let enable = fire(stage);
     if (r.when !== undefined)
-      enable = add('and', UInt(1), [enable, delayed(r.when, r.stage)], r.stage, { name: `${r.name}_load` });
+      enable = add('and', UInt(1), [enable, delayed(r.when, stage)], stage, { name: `${r.name}_load` });
     const reg = registers[nodes[r.read]!.reg!]!;
     reg.next = next;
     reg.enable = enable;

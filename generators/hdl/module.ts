@@ -48,9 +48,12 @@ export class RegisterSignal extends Signal {
   /**
    * Load `value` when a valid input passes this register's stage (and `when` is high, if given).
    * Without `when`, the register also serves as the value's copy in the next stage.
+   * With `fromLaterStage`, it loads when the vector passes the stage `value` and `when` are computed
+   * in, which may follow the stage it is read in: a loop spread over several stages. The designer
+   * makes sure that no vector reads it while a load is still on its way (loads far enough apart).
    */
-  next(value: Signal, options: { when?: Signal } = {}): void {
-    this.builder.setRegisterNext(this.id, value, options.when);
+  next(value: Signal, options: { when?: Signal; fromLaterStage?: boolean } = {}): void {
+    this.builder.setRegisterNext(this.id, value, options.when, options.fromLaterStage ?? false);
   }
 }
 
@@ -258,7 +261,7 @@ export class ModuleBuilder {
     return node.name ?? `${node.kind}#${id}`;
   }
 
-  setRegisterNext(readId: number, value: Signal, when?: Signal): void {
+  setRegisterNext(readId: number, value: Signal, when?: Signal, fromLaterStage = false): void {
     const reg = this.registers[this.nodes[readId]!.reg!]!;
     if (reg.next !== undefined) throw new HdlError(`register '${reg.name}' already has its next value`);
     this.check(value);
@@ -272,6 +275,13 @@ export class ModuleBuilder {
     }
     reg.next = value.id;
     if (when !== undefined) reg.when = when.id;
+    if (fromLaterStage) {
+      reg.loadStage = Math.max(
+        reg.stage,
+        this.nodes[value.id]!.stage,
+        this.nodes[when?.id ?? value.id]!.stage,
+      );
+    }
   }
 
   build(): Module {
