@@ -166,7 +166,44 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     expect(Math.max(...cases.map((c) => c.job.k))).toBe(4097);
     expect(cases.some((c) => c.job.n === 256 && c.fault === undefined)).toBe(true);
     expect(Math.max(...cases.map((c) => c.job.n))).toBe(4097);
-    expect(cases.filter((c) => c.fault !== undefined && 'stream' in c.fault)).toHaveLength(6);
+    // Every stream's early and missing tlast in a later block, w and s in the first block and in a
+    // single-block job, two double faults, and a fault with x sent first.
+    expect(cases.filter((c) => c.fault !== undefined && 'stream' in c.fault)).toHaveLength(13);
+    expect(
+      cases.filter((c) => c.fault !== undefined && 'stream' in c.fault && c.job.n <= p.rows),
+    ).toHaveLength(2);
     expect(cases.filter((c) => c.calm).every((c) => c.job.k >= 1024)).toBe(true);
+    expect(cases.some((c) => c.order === 'lead-first' && c.job.n > p.rows)).toBe(true);
+    expect(cases.some((c) => c.order === 'lead-late')).toBe(true);
+  });
+
+  it('expects the lowest status of two faults on one chunk: w over s, x over w', () => {
+    const p = params({ weight: 'int4', maxK: 256, maxN: 16, lanes: 4, rows: 2, group: 16 });
+    const doubles = gemvCases(p, 1).filter((c) => c.fault !== undefined && 'also' in c.fault && c.fault.also);
+    const bench = gemvBench(p, doubles);
+    expect(bench.jobs.map((j) => j.status)).toEqual([8 | 4, 8 | 3]);
+  });
+
+  it('takes all of x before any weight, or x after the weights wait, in Icarus and Verilator', async () => {
+    // Before x had its own handshake, the first block took x only with w: x sent first hung.
+    const p = params({ weight: 'uint4', maxK: 512, maxN: 32, lanes: 8, rows: 4, group: 32 });
+    const { top, files, dir } = writeRtl(p);
+    const rng = new Random(11);
+    const job = (k: number, n: number) => randomJob(p, rng, { k, n });
+    const cases = [
+      { job: job(512, 9), order: 'lead-first' as const },
+      { job: job(100, 4), order: 'lead-first' as const },
+      { job: job(300, 13), order: 'lead-late' as const },
+      { job: job(512, 8), order: 'lead-first' as const, calm: true },
+      { job: job(200, 5) },
+    ];
+    const bench = { top, files, ...gemvBench(p, cases), stallPercent: 20, seed: 5 };
+    for (const simulator of ['icarus', 'verilator'] as const) {
+      const r = await runStreamBench(simulator, bench, join(dir, 'orders'));
+      expect(r.problems).toEqual([]);
+      expect(r.passed).toBe(bench.y.length + bench.jobs.length);
+      // Without stalls, x first: K/S cycles of x alone, then the block's chunks at one per cycle.
+      expect(r.jobCycles[3]).toBeLessThanOrEqual(512 / 8 + (512 / 8) * 2 + 16);
+    }
   });
 });

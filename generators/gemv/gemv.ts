@@ -262,6 +262,8 @@ function buildGemv(p: GemvParams): Module {
   const groupPos = m.register('group_pos_q', UInt(Math.max(1, unsignedBits(groupChunks - 1))), { reset: 0 });
   const firstBlock = m.register('first_block_q', UInt(1), { reset: 0 });
   const rowsLeft = m.register('rows_left_q', UInt(rowBits), { reset: 0 });
+  // x beats taken so far: x runs ahead of w into the buffer, by up to the whole vector.
+  const xCount = m.register('x_count_q', UInt(chunkBits), { reset: 0 });
   const xEnded = m.register('x_ended_q', UInt(1), { reset: 1 });
   const wEnded = m.register('w_ended_q', UInt(1), { reset: 1 });
   const sEnded = m.register('s_ended_q', UInt(1), { reset: 1 });
@@ -301,23 +303,29 @@ function buildGemv(p: GemvParams): Module {
     .eq(groupChunks - 1)
     .or(lastChunk)
     .named('group_last');
+  // In the first block a chunk's x word is in the buffer already, or arrives now (taken straight).
+  const xDirect = firstBlock.and(xCount.eq(chunkIndex)).named('x_direct');
   const streamsReady = wValid
     .and(groupFirst.not().or(sValid))
-    .and(firstBlock.not().or(xValid))
+    .and(xDirect.not().or(xValid))
     .named('streams_ready');
   const fire = running.and(advance).and(streamsReady).named('fire');
   const lastIssue = lastChunk.and(lastBlock).named('last_issue');
   // The group being opened is the job's last when it reaches the last chunk.
   const groupEnd = chunkIndex.zext(countBits).add(groupChunks, { width: countBits });
   const lastGroup = lastBlock.and(groupEnd.ge(chunks.zext(countBits))).named('last_group');
-  const xBad = firstBlock.and(xLast.ne(lastChunk));
+  // An x beat is checked when it is taken, w and s beats when their chunk issues.
+  const xBeat = running.and(xValid).and(xEnded.not()).named('x_beat');
+  const xLastExpected = xCount.eq(chunks.sub(1, { width: chunkBits }));
+  const xError = xBeat.and(xLast.ne(xLastExpected)).named('x_error');
   const wBad = wLast.ne(lastIssue);
   const sBad = groupFirst.and(sLast.ne(lastGroup));
-  const streamError = fire.and(xBad.or(wBad).or(sBad)).named('stream_error');
+  const streamError = xError.or(fire.and(wBad.or(sBad))).named('stream_error');
 
-  // Stream handshakes: beats are taken on issue, or discarded while draining after an error.
+  // Stream handshakes: x whenever the job still needs x, w and s on issue; after an error every
+  // stream is discarded up to its tlast.
   const draining = finishing.and(errorQ).named('draining');
-  const xTake = fire.and(firstBlock).or(draining.and(xEnded.not())).named('x_take');
+  const xTake = running.or(draining).and(xEnded.not()).named('x_take');
   const wTake = fire.or(draining.and(wEnded.not())).named('w_take');
   const sTake = fire.and(groupFirst).or(draining.and(sEnded.not())).named('s_take');
 
@@ -346,7 +354,7 @@ function buildGemv(p: GemvParams): Module {
       accept,
       m.constant(RUN, UInt(2)),
       mux(
-        fire.and(lastIssue.or(streamError)),
+        fire.and(lastIssue).or(streamError),
         m.constant(FINISH, UInt(2)),
         mux(finished, m.constant(IDLE, UInt(2)), state),
       ),
@@ -368,6 +376,9 @@ function buildGemv(p: GemvParams): Module {
   rowsLeft.next(mux(accept, nLen.resize(rowBits), rowsLeft.sub(P, { width: rowBits })), {
     when: accept.or(fire.and(lastChunk)),
   });
+  xCount.next(mux(accept, m.constant(0, UInt(chunkBits)), xCount.add(1, { width: chunkBits })), {
+    when: accept.or(xBeat),
+  });
   xEnded.next(accept.not().and(xEnded.or(xTake.and(xValid).and(xLast))));
   wEnded.next(accept.not().and(wEnded.or(wTake.and(wValid).and(wLast))));
   sEnded.next(accept.not().and(sEnded.or(sTake.and(sValid).and(sLast))));
@@ -377,23 +388,26 @@ function buildGemv(p: GemvParams): Module {
     mux(
       begin,
       mux(badK, code(GEMV_STATUS.badK), mux(badN, code(GEMV_STATUS.badN), code(GEMV_STATUS.ok))),
-      mux(xBad, code(GEMV_STATUS.xLast), mux(wBad, code(GEMV_STATUS.wLast), code(GEMV_STATUS.sLast))),
+      // Faults found in the same cycle: x before w before s.
+      mux(xError, code(GEMV_STATUS.xLast), mux(wBad, code(GEMV_STATUS.wLast), code(GEMV_STATUS.sLast))),
     ),
     { when: begin.or(streamError) },
   );
   done.next(reject.or(finished));
 
-  // Activation buffer: written while the first block streams x in, read by the later blocks.
+  // Activation buffer: every x beat is stored as it is taken; a chunk reads its word back, unless
+  // its beat arrives in the cycle it issues (the lock-step path takes it straight from x_tdata).
   const depth = Math.max(2, Math.ceil(p.maxK / S));
+  const addressBits = Math.ceil(Math.log2(depth));
   const buffer = m.memory('x_buffer', UInt(S * ab), depth);
-  const address = chunkIndex.resize(Math.ceil(Math.log2(depth))).named('x_address');
-  buffer.write(address, xData, fire.and(firstBlock));
+  buffer.write(xCount.resize(addressBits).named('x_write_address'), xData, xBeat);
+  const address = chunkIndex.resize(addressBits).named('x_address');
   const bufferWord = m.register('x_buffer_s1', UInt(S * ab));
   bufferWord.next(buffer.read(address), { when: fire });
   const xWord = m.register('x_word_s1', UInt(S * ab));
-  xWord.next(xData, { when: fire.and(firstBlock) });
+  xWord.next(xData, { when: fire.and(xDirect) });
   const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
-  fromX.next(firstBlock, { when: fire });
+  fromX.next(xDirect, { when: fire });
   const wWord = m.register('w_word_s1', UInt(P * S * weight.bits));
   wWord.next(wData, { when: fire });
   const metaWord = m.register('meta_s1', UInt(P * meta.bits));

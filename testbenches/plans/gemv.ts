@@ -5,19 +5,31 @@ import { floatFormat, outputPolicy } from '../../generators/float-params.ts';
 import { gemvShape, metaLayout, type GemvParams } from '../../generators/gemv/gemv.ts';
 import { GEMV_STATUS } from '../../generators/gemv/status.ts';
 import { gemvGolden, type GemvJob, type GemvSpec } from '../golden/gemv.ts';
-import type { Beat, StreamBench } from '../sim/stream-run.ts';
+import type { Beat, SourceOrder, StreamBench } from '../sim/stream-run.ts';
 import { codeNearExponent } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
+
+type GemvStream = 'x' | 'w' | 's';
 
 /** A job of the plan: its data, and how its streams or sizes are broken on purpose. */
 export interface GemvCase {
   job: GemvJob;
   /** Run without stalls on any stream: the job's cycles measure throughput. */
   calm?: boolean;
+  /** How the sources offer the streams (x is the lead): on their own, x first, or x late. */
+  order?: SourceOrder;
   fault?:
     | { kind: 'bad-k' | 'bad-n' }
-    | { kind: 'early-tlast' | 'missing-tlast'; stream: 'x' | 'w' | 's'; beat: number };
+    | {
+        kind: 'early-tlast' | 'missing-tlast';
+        stream: GemvStream;
+        beat: number;
+        /** A second fault: an early tlast on another stream, on a beat of the same chunk. */
+        also?: { stream: GemvStream; beat: number };
+      };
 }
+
+const TLAST_STATUS = { x: GEMV_STATUS.xLast, w: GEMV_STATUS.wLast, s: GEMV_STATUS.sLast };
 
 export function gemvSpec(p: GemvParams): GemvSpec {
   const { group, scale, specialValues, accumulation } = gemvShape(p);
@@ -118,6 +130,7 @@ export function gemvBench(
         k: job.k,
         n: job.n,
         status: 8 | (fault.kind === 'bad-k' ? GEMV_STATUS.badK : GEMV_STATUS.badN),
+        prompt: true,
       });
       continue;
     }
@@ -168,19 +181,25 @@ export function gemvBench(
     let completeBlocks = blocks;
     let status = 0;
     if (fault !== undefined && 'stream' in fault) {
-      const stream = { x: jx, w: jw, s: js }[fault.stream];
-      const blockOf = { x: jx.map(() => 0), w: wBlockOf, s: sBlockOf }[fault.stream];
-      const beat = Math.min(fault.beat, stream.length - 1);
-      if (fault.kind === 'early-tlast') {
-        if (beat === stream.length - 1) throw new Error('early-tlast needs a beat before the last');
-        stream.splice(beat + 1);
-        stream[beat] = { ...stream[beat]!, last: true };
-      } else {
-        stream[stream.length - 1] = { ...stream[stream.length - 1]!, last: false };
-        stream.push({ data: 0n, last: true });
+      // Faults found on the same chunk: the lowest status wins (x, then w, then s).
+      const breaks = [fault, ...(fault.also ? [{ ...fault.also, kind: 'early-tlast' as const }] : [])];
+      completeBlocks = Infinity;
+      status = 8 | 7;
+      for (const b of breaks) {
+        const stream = { x: jx, w: jw, s: js }[b.stream];
+        const blockOf = { x: jx.map(() => 0), w: wBlockOf, s: sBlockOf }[b.stream];
+        const beat = Math.min(b.beat, stream.length - 1);
+        if (b.kind === 'early-tlast') {
+          if (beat === stream.length - 1) throw new Error('early-tlast needs a beat before the last');
+          stream.splice(beat + 1);
+          stream[beat] = { ...stream[beat]!, last: true };
+        } else {
+          stream[stream.length - 1] = { ...stream[stream.length - 1]!, last: false };
+          stream.push({ data: 0n, last: true });
+        }
+        completeBlocks = Math.min(completeBlocks, blockOf[beat]!);
+        status = Math.min(status, 8 | TLAST_STATUS[b.stream]);
       }
-      completeBlocks = blockOf[beat]!;
-      status = 8 | { x: GEMV_STATUS.xLast, w: GEMV_STATUS.wLast, s: GEMV_STATUS.sLast }[fault.stream];
     }
     x.push(...jx);
     w.push(...jw);
@@ -189,7 +208,13 @@ export function gemvBench(
     const rows = fault === undefined ? job.n : Math.min(job.n, completeBlocks * P);
     for (let r = 0; r < rows; r++)
       y.push({ data: BigInt(results[r]!), last: fault === undefined && r === job.n - 1 });
-    jobs.push({ k: job.k, n: job.n, status, ...(c.calm ? { calm: true } : {}) });
+    jobs.push({
+      k: job.k,
+      n: job.n,
+      status,
+      ...(c.calm ? { calm: true } : {}),
+      ...(c.order ? { order: c.order } : {}),
+    });
   }
   return {
     jobs,
@@ -213,9 +238,10 @@ function awqSlot(lane: number): number {
 
 /**
  * The plan's jobs: sizes from K = 64 to 4096 and N = 1 to 256 (K not a multiple of S·P, a partial last
- * group, N not a multiple of P), special activations and scales, two stall-free jobs with K ≥ 1024 for
- * utilization, sizes the core must reject, and a misplaced or missing tlast on each stream.
- * 'quick' keeps every kind of job with smaller sizes.
+ * group, N not a multiple of P), special activations and scales, all of x sent before any weight or
+ * held back behind them, two stall-free jobs with K ≥ 1024 for utilization, sizes the core must
+ * reject, a misplaced or missing tlast on each stream (in the first block, a later block and a
+ * single-block job), and two faults on one chunk. 'quick' keeps every kind of job with smaller sizes.
  */
 export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick' = 'default'): GemvCase[] {
   const rng = new Random(seed);
@@ -224,13 +250,18 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
   const quick = size === 'quick';
   const { group } = gemvShape(p);
   const sized: GemvCase[] = quick
-    ? [{ job: job(64, 1) }, { job: job(group + 3 * p.lanes + 1, 2 * p.rows + 1) }, { job: job(200, 7, 0.05) }]
+    ? [
+        { job: job(64, 1) },
+        { job: job(group + 3 * p.lanes + 1, 2 * p.rows + 1), order: 'lead-first' },
+        { job: job(200, 7, 0.05) },
+        { job: job(group + p.lanes + 1, p.rows + 1), order: 'lead-late' },
+      ]
     : [
         { job: job(64, 1) },
-        { job: job(1000, 13) },
+        { job: job(1000, 13), order: 'lead-first' },
         { job: job(4096, 9) },
-        { job: job(64, 256) },
-        { job: job(2 * group + 1, 3 * p.rows - 1, 0.05) },
+        { job: job(64, 256), order: 'lead-late' },
+        { job: job(2 * group + 1, 3 * p.rows - 1, 0.05), order: 'lead-first' },
         { job: job(777, 50, 0.02) },
       ];
   const calm: GemvCase[] = quick
@@ -239,27 +270,54 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
         { job: job(1024, 8 * p.rows), calm: true },
         { job: job(4096, 4 * p.rows), calm: true },
       ];
-  const faulty = (stream: 'x' | 'w' | 's', kind: 'early-tlast' | 'missing-tlast'): GemvCase => {
-    const k = group + 2 * p.lanes + 3;
-    const j = job(k, 2 * p.rows + 1);
-    const chunks = Math.ceil(j.k / p.lanes);
+  // Fault jobs: two groups per block, three blocks (or one).
+  const faultJob = (blocks: number) => job(group + 2 * p.lanes + 3, blocks === 1 ? p.rows : 2 * p.rows + 1);
+  const chunks = Math.ceil(Math.min(group + 2 * p.lanes + 3, p.maxK) / p.lanes);
+  const groupChunks = group / p.lanes;
+  const faulty = (stream: GemvStream, kind: 'early-tlast' | 'missing-tlast'): GemvCase => {
     // An early tlast in the second block where the stream has one (x has a single block).
-    const beat = { x: chunks - 2, w: chunks + 1, s: Math.ceil(j.k / group) }[stream];
+    const beat = { x: chunks - 2, w: chunks + 1, s: Math.ceil(chunks / groupChunks) }[stream];
     return {
-      job: j,
+      job: faultJob(3),
       fault: kind === 'early-tlast' ? { kind, stream, beat } : { kind, stream, beat: 1 << 30 },
     };
   };
+  const early = (blocks: number, stream: GemvStream, beat: number, also?: GemvCase['fault']): GemvCase => ({
+    job: faultJob(blocks),
+    fault: { kind: 'early-tlast', stream, beat, ...(also && 'stream' in also ? { also } : {}) },
+  });
+  const firstBlockFaults: GemvCase[] = [
+    early(3, 'w', 1),
+    early(3, 's', 0),
+    // A single-block job: the early tlast is also the job's only block.
+    early(1, 'w', chunks - 2),
+    early(1, 's', 0),
+  ];
+  const doubleFaults: GemvCase[] = [
+    // w and s on the first chunk of the second block's second group: w wins.
+    early(3, 'w', chunks + groupChunks, {
+      kind: 'early-tlast',
+      stream: 's',
+      beat: Math.ceil(chunks / groupChunks) + 1,
+    }),
+    // x and w on the first block's second chunk: x wins.
+    early(3, 'x', 1, { kind: 'early-tlast', stream: 'w', beat: 1 }),
+  ];
   const rejected: GemvCase[] = [
     { job: job(0, 1), fault: { kind: 'bad-k' } },
     { job: { ...job(8, 1), k: p.maxK + 1 }, fault: { kind: 'bad-k' } },
     { job: { ...job(8, 1), n: 0 }, fault: { kind: 'bad-n' } },
     { job: { ...job(8, 1), n: p.maxN + 1 }, fault: { kind: 'bad-n' } },
   ];
-  const faults = (['x', 'w', 's'] as const).flatMap((stream) => [
-    faulty(stream, 'early-tlast'),
-    faulty(stream, 'missing-tlast'),
-  ]);
+  const faults = [
+    ...(['x', 'w', 's'] as const).flatMap((stream) => [
+      faulty(stream, 'early-tlast'),
+      faulty(stream, 'missing-tlast'),
+    ]),
+    ...firstBlockFaults,
+    ...doubleFaults,
+    { ...faulty('w', 'early-tlast'), order: 'lead-first' as const },
+  ];
   // A good job after every fault shows the core back in order.
   return [
     ...sized,

@@ -20,9 +20,9 @@ export interface StreamBench {
   kBits: number;
   nBits: number;
   yWidth: number;
-  /** Jobs in order; `status` is the expected {error, status[2:0]}; `calm` jobs run without stalls. */
-  jobs: { k: number; n: number; status: number; calm?: boolean }[];
-  /** Input streams in port order, each with its beats for all jobs in order. */
+  /** Jobs in order; `status` is the expected {error, status[2:0]}. */
+  jobs: StreamJob[];
+  /** Input streams in port order, each with its beats for all jobs in order; the first is the lead. */
   streams: { name: string; width: number; beats: Beat[] }[];
   /** Every y beat the jobs must produce, in order. */
   y: Beat[];
@@ -30,6 +30,27 @@ export interface StreamBench {
   stallPercent: number;
   seed: number;
   maxMismatches?: number;
+}
+
+/**
+ * The order in which a job's sources offer their beats: 'interleaved' (each stream on its own),
+ * 'lead-first' (the other streams wait until the lead stream's tlast beat is taken, as a DMA that sends
+ * all of x before any weight), 'lead-late' (the lead held back for the first LEAD_HOLD cycles).
+ */
+export type SourceOrder = 'interleaved' | 'lead-first' | 'lead-late';
+const ORDER_CODE: Record<SourceOrder, number> = { interleaved: 0, 'lead-first': 1, 'lead-late': 2 };
+/** Cycles a 'lead-late' job holds its lead stream back. */
+export const LEAD_HOLD = 40;
+
+export interface StreamJob {
+  k: number;
+  n: number;
+  status: number;
+  /** Run without stalls on any stream: the job's cycles measure throughput. */
+  calm?: boolean;
+  /** A rejected size: done must come the cycle after start, with no beat taken. */
+  prompt?: boolean;
+  order?: SourceOrder;
 }
 
 export interface StreamResult {
@@ -60,7 +81,9 @@ function hexLines(beats: Beat[], width: number): string {
 
 /** The testbench (tb.v) and its data files (jobs.hex, <stream>.hex, y.expected.hex), by file name. */
 export function renderStreamBench(bench: StreamBench): Record<string, string> {
-  const jobBits = bench.kBits + bench.nBits + 5;
+  // Job word, low to high: k_len, n_len, expected status (4 bits), calm, prompt, order (2 bits).
+  const statusLsb = bench.kBits + bench.nBits;
+  const jobBits = statusLsb + 8;
   const model = {
     top: bench.top,
     seed: bench.seed,
@@ -68,6 +91,12 @@ export function renderStreamBench(bench: StreamBench): Record<string, string> {
     maxMismatches: bench.maxMismatches ?? 10,
     jobCount: bench.jobs.length,
     jobMsb: jobBits - 1,
+    statusLsb,
+    calmBit: statusLsb + 4,
+    promptBit: statusLsb + 5,
+    orderLsb: statusLsb + 6,
+    leadName: bench.streams[0]!.name,
+    leadHold: LEAD_HOLD,
     jobDepthLast: Math.max(1, bench.jobs.length) - 1,
     jobAddressMsb: bitsFor(bench.jobs.length) - 1,
     kMsb: bench.kBits - 1,
@@ -83,8 +112,12 @@ export function renderStreamBench(bench: StreamBench): Record<string, string> {
     ySeedHex: mixSeed(bench.seed * 7 + 1)
       .toString(16)
       .padStart(8, '0'),
+    gapSeedHex: mixSeed(bench.seed * 7 + 2 + bench.streams.length)
+      .toString(16)
+      .padStart(8, '0'),
     streams: bench.streams.map((s, i) => ({
       name: s.name,
+      lead: i === 0,
       upper: s.name.toUpperCase(),
       beats: s.beats.length,
       msb: s.width,
@@ -98,7 +131,10 @@ export function renderStreamBench(bench: StreamBench): Record<string, string> {
   };
   const jobs = bench.jobs.map((j) =>
     (
-      (BigInt((j.calm ? 16 : 0) | j.status) << BigInt(bench.kBits + bench.nBits)) |
+      (BigInt(
+        (ORDER_CODE[j.order ?? 'interleaved'] << 6) | (j.prompt ? 32 : 0) | (j.calm ? 16 : 0) | j.status,
+      ) <<
+        BigInt(statusLsb)) |
       (BigInt(j.n) << BigInt(bench.kBits)) |
       BigInt(j.k)
     )
@@ -136,7 +172,7 @@ export async function runStreamBench(
     simulator,
     passed: Number(summary[1]),
     failed: Number(summary[2]),
-    problems: lines.filter((l) => /^(MISMATCH|STATUS|MISSING|EXTRA|HANG)/.test(l)),
+    problems: lines.filter((l) => /^(MISMATCH|STATUS|LATE|TOUCHED|HELD|MISSING|EXTRA|HANG)/.test(l)),
     jobCycles: lines.flatMap((l) => {
       const m = /^JOB index=\d+ cycles=(\d+)/.exec(l);
       return m ? [Number(m[1])] : [];
