@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { emitHls } from '../generators/emit/hls.ts';
 import { emitHlsLoop } from '../generators/emit/hls-loop.ts';
 import { emitVerilog, type VerilogFile } from '../generators/emit/verilog.ts';
@@ -12,6 +12,9 @@ import { mergeResults, readResults, writeAtomically, type IpResults } from './ip
 import { renderSchematic } from './ippack/schematic.ts';
 import { writeTestbench } from './ippack/testbench-files.ts';
 import { handshakeWave, renderWaveSvg } from './ippack/waveform.ts';
+import { makeFolders, replaceFolder } from './folders.ts';
+import { withPackageLock } from './lock.ts';
+import { removeStaleFolders } from '../testbenches/sim/stale-folders.ts';
 import type { SynthEngine } from './synth/types.ts';
 import type { Target } from './target.ts';
 
@@ -33,16 +36,14 @@ export interface FullPackage extends IpPackage {
  * temporary folder first and renamed into place, so a failure never leaves half an IP behind.
  */
 export function writePackage(target: Target, outDir: string): IpPackage {
-  const dir = resolve(outDir, target.ip);
+  const dir = packageDir(outDir, target.ip);
   const files = emitVerilog(target.module);
   const rtlFiles = files.map((f) => join(dir, 'rtl', f.fileName));
   if (holdsSameRtl(dir, target, files)) return { dir, rtlFiles };
   const staging = stagingDir(dir);
   try {
     writeCore(staging, target, files);
-    mkdirSync(dirname(dir), { recursive: true });
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(staging, dir);
+    replaceFolder(staging, dir);
     return { dir, rtlFiles };
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
@@ -53,15 +54,23 @@ export function writePackage(target: Target, outDir: string): IpPackage {
 /**
  * The whole package of an IP in `<outDir>/<ip>/`: rtl/, hls/ (HLS C++), tb/ (testbench and vectors), the file list,
  * the FuseSoC core, vendor/ (Vivado and Quartus scripts), doc/ (handshake diagram, schematic), ip.json
- * and README.md. Built in a temporary folder and renamed into place. Results measured later (verify,
- * synth, pnr) are added with `recordResults`, which renders the README again.
+ * and README.md. Built in a temporary folder and renamed into place, holding the package's lock. Results
+ * measured later (verify, synth, pnr) are added with `recordResults`, which renders the README again.
  */
-export async function buildPackage(
+export function buildPackage(
   target: Target,
   outDir: string,
   options: { engine?: SynthEngine } = {},
 ): Promise<FullPackage> {
-  const dir = resolve(outDir, target.ip);
+  const dir = packageDir(outDir, target.ip);
+  return withPackageLock(dir, () => buildInto(dir, target, options));
+}
+
+async function buildInto(
+  dir: string,
+  target: Target,
+  options: { engine?: SynthEngine },
+): Promise<FullPackage> {
   const staging = stagingDir(dir);
   try {
     const files = emitVerilog(target.module);
@@ -118,9 +127,7 @@ export async function buildPackage(
     await writeFile(join(staging, 'results.json'), JSON.stringify(results, null, 2) + '\n');
     await writeFile(join(staging, 'README.md'), renderReadme(target, contents, results, readBaselines()));
 
-    await mkdir(dirname(dir), { recursive: true });
-    await rm(dir, { recursive: true, force: true });
-    await rename(staging, dir);
+    replaceFolder(staging, dir);
     return { dir, rtlFiles: rtlFiles.map((f) => join(dir, f)), contents, notes };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -171,9 +178,19 @@ export function describe(target: Target) {
   };
 }
 
+/** The folder `<outDir>/<ip>/` of an IP's package. */
+export function packageDir(outDir: string, ip: string): string {
+  return resolve(outDir, ip);
+}
+
+// A new, empty `<ip>.tmp-<pid>` beside the package. The staging and set-aside folders of runs that
+// were killed (their process has ended) are removed first.
 function stagingDir(dir: string): string {
+  makeFolders(dirname(dir));
+  for (const kind of ['tmp', 'old']) removeStaleFolders(dirname(dir), `${basename(dir)}.${kind}-`);
   const staging = `${dir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging);
   return staging;
 }
 

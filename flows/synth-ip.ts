@@ -3,14 +3,22 @@ import { synthesize } from './synth/synthesize.ts';
 import type { AreaReport, SynthEngine, SynthTarget } from './synth/types.ts';
 import { areaResult } from './ippack/results.ts';
 import { yosysVersion } from './ippack/tool-versions.ts';
-import { recordResults, writePackage } from './package.ts';
+import { withPackageLock } from './lock.ts';
+import { packageDir, recordResults, writePackage } from './package.ts';
 import type { Target } from './target.ts';
 
 /** Generate an IP and synthesize it for one target; the Yosys files land in out/<ip>/synth/<target>/. */
-export async function synthTarget(
-  target: Target,
-  options: { outDir: string; target: SynthTarget; engine: SynthEngine },
-): Promise<AreaReport> {
+export function synthTarget(target: Target, options: SynthOptions): Promise<AreaReport> {
+  return withPackageLock(packageDir(options.outDir, target.ip), () => synthLocked(target, options));
+}
+
+interface SynthOptions {
+  outDir: string;
+  target: SynthTarget;
+  engine: SynthEngine;
+}
+
+async function synthLocked(target: Target, options: SynthOptions): Promise<AreaReport> {
   const pkg = writePackage(target, options.outDir);
   const report = await synthesize({
     files: pkg.rtlFiles,

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { planFor } from '../testbenches/plans/index.ts';
 import type { VectorKind } from '../testbenches/plans/plan.ts';
@@ -7,7 +8,8 @@ import type { GemvParams } from '../generators/gemv/gemv.ts';
 import { simulatorsFor, type SimulatorChoice } from '../testbenches/sim/container.ts';
 import { lintVerilog, type LintResult } from '../testbenches/sim/lint.ts';
 import { conformanceSummary } from './ippack/results.ts';
-import { recordResults, writePackage } from './package.ts';
+import { withPackageLock } from './lock.ts';
+import { packageDir, recordResults, writePackage } from './package.ts';
 import type { Target } from './target.ts';
 
 export interface VerifyOptions {
@@ -28,8 +30,13 @@ export interface VerifyResult {
 }
 
 /** Generate an IP, lint it with verilator -Wall, and run its conformance vectors in the simulators asked for. */
-export async function verifyTarget(target: Target, options: VerifyOptions): Promise<VerifyResult> {
+export function verifyTarget(target: Target, options: VerifyOptions): Promise<VerifyResult> {
+  return withPackageLock(packageDir(options.outDir, target.ip), () => verifyLocked(target, options));
+}
+
+async function verifyLocked(target: Target, options: VerifyOptions): Promise<VerifyResult> {
   const pkg = writePackage(target, options.outDir);
+  markRunning(target, pkg.dir);
   options.onStep?.('lint');
   const lint = await lintVerilog(pkg.rtlFiles, target.module.name);
   if (target.module.timing.kind === 'sequential') {
@@ -50,7 +57,10 @@ export async function verifyTarget(target: Target, options: VerifyOptions): Prom
       seed: options.seed,
       size: options.vectors.kind === 'default' ? 'default' : 'quick',
     });
-    recordResults(target, pkg.dir, { conformance: conformanceSummary(lint, conformance) });
+    recordResults(target, pkg.dir, {
+      conformance: conformanceSummary(lint, conformance),
+      inProgress: undefined,
+    });
     return { ip: target.ip, lint, conformance, passed: lint.clean && conformance.passed };
   }
   options.onStep?.('vectors');
@@ -70,6 +80,16 @@ export async function verifyTarget(target: Target, options: VerifyOptions): Prom
     onSimulator: (name) => options.onStep?.(name),
   });
   // The package's results.json (and README, for a full package) show the latest run.
-  recordResults(target, pkg.dir, { conformance: conformanceSummary(lint, conformance) });
+  recordResults(target, pkg.dir, {
+    conformance: conformanceSummary(lint, conformance),
+    inProgress: undefined,
+  });
   return { ip: target.ip, lint, conformance, passed: lint.clean && conformance.passed };
+}
+
+// Until this run writes its results (last), neither results.json nor verify/report.* describe an
+// earlier run: a run that is killed leaves no PASS over a folder it has half rewritten.
+function markRunning(target: Target, pkgDir: string): void {
+  for (const report of ['report.json', 'report.txt']) rmSync(join(pkgDir, 'verify', report), { force: true });
+  recordResults(target, pkgDir, { conformance: undefined, inProgress: `verify, process ${process.pid}` });
 }

@@ -3,14 +3,14 @@ import { CATALOG } from '../../ip/catalog.ts';
 import { buildCatalog, rowFailed, type BuildRow } from '../ippack/build-ip.ts';
 import { screenshotPage } from '../ippack/chromium.ts';
 import { writeIndexPage } from '../ippack/index-page.ts';
-import { emit, table } from './output.ts';
+import { emit, outputFolder, simulationFolder, table } from './output.ts';
 import { Progress } from './progress.ts';
 import { areaTable, synthOptions } from './synth.ts';
+import { withTimeoutOption } from './timeout.ts';
 import { simOptions, type SimOptionValues } from './verify.ts';
 
 export function registerBuild(program: Command): void {
-  program
-    .command('build')
+  withTimeoutOption(program.command('build'))
     .description(
       'package every catalog IP into <out>/<ip>/ and write <out>/index.html; optionally verify, synthesize and place each',
     )
@@ -36,9 +36,10 @@ export function registerBuild(program: Command): void {
       ) => {
         const sim = simOptions(o);
         const synth = synthOptions(o.synth ?? 'generic', o.engine);
+        const outDir = o.verify ? simulationFolder(o.out) : outputFolder(o.out);
         const progress = new Progress(CATALOG.length, 'build', true);
         const rows = await buildCatalog(CATALOG, {
-          outDir: o.out,
+          outDir,
           ...(o.verify ? { verify: sim } : {}),
           ...(o.synth === undefined ? {} : { synth }),
           pnr: o.pnr ?? false,
@@ -46,7 +47,7 @@ export function registerBuild(program: Command): void {
           onDone: () => progress.tick(),
         });
         progress.stop();
-        const index = writeIndexPage(o.out, rows);
+        const index = writeIndexPage(outDir, rows);
         // A preview of the index; without chromium only the preview is skipped.
         const preview = await screenshotPage(index, index.replace(/\.html$/, '.png'));
         if ('skipped' in preview) process.stderr.write(`build: index.png skipped: ${preview.skipped}\n`);

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { buildPackage } from '../package.ts';
 import { parseOverrides, resolveTarget } from '../target.ts';
-import { emit } from './output.ts';
+import { emit, outputFolder } from './output.ts';
+import { withTimeoutOption } from './timeout.ts';
 
 export function registerGen(program: Command): void {
-  program
-    .command('gen')
+  withTimeoutOption(program.command('gen'))
     .description(
       'generate one IP (catalog name) or a generator with parameters into <out>/<ip>/: RTL, testbench, FuseSoC core, vendor scripts, README',
     )
@@ -15,7 +15,7 @@ export function registerGen(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (name: string, options: { set: string[]; out: string; json?: boolean }) => {
       const target = resolveTarget(name, parseOverrides(options.set));
-      const pkg = await buildPackage(target, options.out);
+      const pkg = await buildPackage(target, outputFolder(options.out));
       for (const note of Object.values(pkg.notes)) process.stderr.write(`${target.ip}: ${note}\n`);
       emit(
         options.json ?? false,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runSweep } from '../sweep.ts';
-import { emit, table } from './output.ts';
+import { emit, outputFolder, table } from './output.ts';
 import { synthOptions } from './synth.ts';
 
 export function registerSweep(program: Command): void {
@@ -32,7 +32,7 @@ export function registerSweep(program: Command): void {
         if (!/^\d+$/.test(o.seed))
           throw new Error(`--seed '${o.seed}' is not allowed: use a non-negative integer`);
         const result = await runSweep({
-          outDir: o.out,
+          outDir: outputFolder(o.out),
           samples: Number(o.samples),
           seed: Number(o.seed),
           target: targets[0]!,

@@ -4,7 +4,8 @@ import type { AreaReport } from '../synth/types.ts';
 import { synthTarget } from '../synth-ip.ts';
 import { runFmax } from './pnr.ts';
 import { parseOverrides, resolveTarget } from '../target.ts';
-import { emit, table } from './output.ts';
+import { emit, outputFolder, table } from './output.ts';
+import { withTimeoutOption } from './timeout.ts';
 
 /** Check --target (a list, or 'all') and --engine, naming the bad value. */
 export function synthOptions(
@@ -42,8 +43,7 @@ export function areaTable(reports: (AreaReport & { ip: string })[]): string {
 }
 
 export function registerSynth(program: Command): void {
-  program
-    .command('synth')
+  withTimeoutOption(program.command('synth'))
     .description('synthesize an IP with Yosys and report its area')
     .argument('<ip|generator>', 'catalog IP name or generator name')
     .option('--target <list>', `${SYNTH_TARGETS.join('|')}|all (comma-separated list allowed)`, 'generic')
@@ -59,16 +59,17 @@ export function registerSynth(program: Command): void {
       ) => {
         const { targets, engine } = synthOptions(o.target, o.engine);
         const target = resolveTarget(name, parseOverrides(o.set));
+        const outDir = outputFolder(o.out);
         const reports: (AreaReport & { ip: string })[] = [];
         for (const t of targets) {
           process.stderr.write(`${target.ip}: synth ${t} (${engine})\n`);
           reports.push({
             ip: target.ip,
-            ...(await synthTarget(target, { outDir: o.out, target: t, engine })),
+            ...(await synthTarget(target, { outDir, target: t, engine })),
           });
         }
         if (o.pnr) {
-          const fmax = await runFmax(target, targets, { outDir: o.out, engine });
+          const fmax = await runFmax(target, targets, { outDir, engine });
           emit(
             o.json ?? false,
             { area: reports, fmax },

@@ -4,7 +4,8 @@ import { parseVectorKind } from '../../testbenches/plans/plan.ts';
 import { SIMULATOR_NAMES, type SimulatorChoice } from '../../testbenches/sim/container.ts';
 import { parseOverrides, resolveTarget } from '../target.ts';
 import { verifyTarget, type VerifyResult } from '../verify.ts';
-import { emit } from './output.ts';
+import { emit, simulationFolder } from './output.ts';
+import { withTimeoutOption } from './timeout.ts';
 
 export interface SimOptionValues {
   sim: string;
@@ -33,8 +34,7 @@ export function lintText(result: VerifyResult): string {
 }
 
 export function registerVerify(program: Command): void {
-  program
-    .command('verify')
+  withTimeoutOption(program.command('verify'))
     .description('generate an IP, lint it and check it against its golden model in the simulators')
     .argument('<ip|generator>', 'catalog IP name or generator name')
     .option('--sim <name>', `simulator: ${[...SIMULATOR_NAMES, 'all'].join('|')}`, 'all')
@@ -48,7 +48,7 @@ export function registerVerify(program: Command): void {
       const sim = simOptions(o);
       const target = resolveTarget(name, parseOverrides(o.set));
       const result = await verifyTarget(target, {
-        outDir: o.out,
+        outDir: simulationFolder(o.out),
         ...sim,
         onStep: (step) => process.stderr.write(`${target.ip}: ${step}\n`),
       });

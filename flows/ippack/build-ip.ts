@@ -1,5 +1,6 @@
 import type { CatalogEntry } from '../../ip/catalog.ts';
-import { buildPackage, recordResults } from '../package.ts';
+import { withPackageLock } from '../lock.ts';
+import { buildPackage, packageDir, recordResults } from '../package.ts';
 import { measureFmax } from '../pnr/fmax.ts';
 import { synthTarget } from '../synth-ip.ts';
 import type { AreaReport, SynthEngine, SynthTarget } from '../synth/types.ts';
@@ -33,7 +34,11 @@ export interface BuildRow {
 }
 
 /** Build one IP's full package, then verify, synthesize and place it as asked; results land in its README. */
-export async function buildIp(target: Target, options: BuildIpOptions): Promise<BuildRow> {
+export function buildIp(target: Target, options: BuildIpOptions): Promise<BuildRow> {
+  return withPackageLock(packageDir(options.outDir, target.ip), () => buildLocked(target, options));
+}
+
+async function buildLocked(target: Target, options: BuildIpOptions): Promise<BuildRow> {
   const step = options.onStep ?? (() => {});
   step('package');
   const engine = options.synth?.engine ?? (await preferredEngine());
@@ -60,10 +65,10 @@ export async function buildIp(target: Target, options: BuildIpOptions): Promise<
     });
     if ('fmax' in outcome) {
       row.fmax = outcome.fmax;
-      recordResults(target, pkg.dir, { fmax: outcome.fmax });
+      recordResults(target, pkg.dir, { fmax: { ice40: outcome.fmax } });
     } else {
-      row.notes.fmax = outcome.skipped;
-      recordResults(target, pkg.dir, { notes: { fmax: outcome.skipped } });
+      row.notes['fmax ice40'] = outcome.skipped;
+      recordResults(target, pkg.dir, { notes: { 'fmax ice40': outcome.skipped } });
     }
   }
   return row;

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ConformanceReport } from '../../testbenches/conformance.ts';
 import type { LintResult } from '../../testbenches/sim/lint.ts';
+import { removeStaleFolders } from '../../testbenches/sim/stale-folders.ts';
+import type { FmaxTarget } from '../pnr/devices.ts';
 import type { AreaReport, SynthEngine, SynthTarget } from '../synth/types.ts';
 
 /** The resources a baseline guards and a README shows. */
@@ -43,9 +45,12 @@ export interface FmaxResult {
 export interface IpResults {
   conformance?: ConformanceSummary;
   area?: Partial<Record<SynthTarget, AreaResult>>;
-  fmax?: FmaxResult;
+  /** Per device (ice40, ecp5 speed 6, ecp5-8 speed 8, ...). */
+  fmax?: Partial<Record<FmaxTarget, FmaxResult>>;
   /** Parts that were skipped, each with its reason (a missing tool names its Debian package). */
   notes?: Record<string, string>;
+  /** Set while a verify runs, which removes the conformance it replaces; a run that was killed leaves it. */
+  inProgress?: string;
 }
 
 export const RESULTS_FILE = 'results.json';
@@ -55,13 +60,14 @@ export function readResults(pkgDir: string): IpResults {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as IpResults) : {};
 }
 
-/** Merge `patch` into the package's results (per area target, per note) and write them back. */
+/** Merge `patch` into the package's results (per area target, Fmax device and note) and write them back. */
 export function mergeResults(pkgDir: string, patch: IpResults): IpResults {
   const old = readResults(pkgDir);
   const merged: IpResults = {
     ...old,
     ...patch,
     ...(old.area || patch.area ? { area: sortKeys({ ...old.area, ...patch.area }) } : {}),
+    ...(old.fmax || patch.fmax ? { fmax: sortKeys({ ...old.fmax, ...patch.fmax }) } : {}),
     ...(old.notes || patch.notes ? { notes: sortKeys({ ...old.notes, ...patch.notes }) } : {}),
   };
   writeAtomically(join(pkgDir, RESULTS_FILE), JSON.stringify(merged, null, 2) + '\n');
@@ -93,6 +99,7 @@ export function areaResult(report: AreaReport, engine: SynthEngine, yosys: strin
 
 /** Write a file so that readers see the old or the new content, never half of one. */
 export function writeAtomically(path: string, text: string): void {
+  removeStaleFolders(dirname(path), `${basename(path)}.tmp-`);
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, text);
   renameSync(temp, path);

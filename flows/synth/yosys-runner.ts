@@ -30,8 +30,18 @@ export function runYosysScript(engine: SynthEngine, job: YosysJob): Promise<Yosy
 async function runNative(job: YosysJob): Promise<YosysRun> {
   const yosys = await requireTool('yosys');
   const logPath = join(job.workDir, 'yosys.log');
-  const result = await runProcess(yosys, ['-s', job.script], { cwd: job.workDir, logPath });
+  const result = await runProcess(yosys, ['-s', job.script], {
+    cwd: job.workDir,
+    logPath,
+    env: withoutHome(),
+  });
   return { exitCode: result.exitCode, log: result.output, logPath, seconds: result.seconds };
+}
+
+// Yosys rewrites ~/.yosys_history on every run, even from a script; without HOME it has no history file.
+function withoutHome(): NodeJS.ProcessEnv {
+  const { HOME: _home, ...env } = process.env;
+  return env;
 }
 
 type Tree = { [name: string]: Tree | string | Uint8Array };
