@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeAtomically } from './ippack/results.ts';
 import { renderTemplate } from '../generators/emit/templates.ts';
 import {
   exactMultiplier,
@@ -95,13 +96,6 @@ export async function runSweep(
   writeAtomically(csvPath, toCsv(points, options));
   writeAtomically(svgPath, plot(points, options));
   return { points, csv: csvPath, svg: svgPath };
-}
-
-function writeAtomically(path: string, text: string): void {
-  const staging = `${path}.tmp-${process.pid}`;
-  rmSync(staging, { force: true });
-  writeFileSync(staging, text);
-  renameSync(staging, path);
 }
 
 function toCsv(points: SweepPoint[], o: SweepOptions): string {

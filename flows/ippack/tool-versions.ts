@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { queryTool } from '../../testbenches/sim/run-process.ts';
 import type { SynthEngine } from '../synth/types.ts';
 import { findTool } from '../tools.ts';
 
-const run = promisify(execFile);
 const cache = new Map<string, Promise<string | undefined>>();
 
 /** 'Yosys 0.23' for the native binary, 'Yosys 0.55 (yowasp 0.55.944)' for the npm build; undefined if missing. */
@@ -18,8 +16,8 @@ export function yosysVersion(engine: SynthEngine): Promise<string | undefined> {
     }
     const yosys = await findTool('yosys');
     if (yosys === undefined) return undefined;
-    const { stdout } = await run(yosys, ['-V']);
-    return /Yosys \d+\.\d+(\+\d+)?/.exec(stdout)?.[0] ?? stdout.trim();
+    const text = await queryTool(yosys, ['-V']);
+    return /Yosys \d+\.\d+(\+\d+)?/.exec(text)?.[0] ?? text.trim();
   });
 }
 
@@ -33,8 +31,7 @@ export function nextpnrVersion(
   return cached(tool, async () => {
     const nextpnr = await findTool(tool);
     if (nextpnr === undefined) return undefined;
-    const { stdout, stderr } = await run(nextpnr, ['--version']);
-    const text = `${stdout}${stderr}`;
+    const text = await queryTool(nextpnr, ['--version']);
     return /Version ([^)\s]+)/.exec(text)?.[1] ?? text.trim();
   });
 }
