@@ -260,14 +260,14 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dot8_e4m3fn_fp32',
     generator: 'dot',
-    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', lanes: 8, sum: 'exact', outFormat: 'fp32', latency: 2 },
+    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', lanes: 8, sum: 'exact', outFormat: 'fp32', latency: 5 },
     description: '8-lane E4M3 dot product, summed exactly and rounded once to FP32',
     verilatorRandom: 100_000,
   },
   {
     name: 'dot32_e4m3fn_fp32',
     generator: 'dot',
-    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', lanes: 32, sum: 'exact', outFormat: 'fp32', latency: 3 },
+    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', lanes: 32, sum: 'exact', outFormat: 'fp32', latency: 6 },
     description: '32-lane E4M3 dot product (an OCP MX block), summed exactly and rounded once to FP32',
     verilatorRandom: 100_000,
   },

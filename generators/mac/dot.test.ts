@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dotPlan } from '../../testbenches/plans/dot.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
-import { dot } from './dot.ts';
+import { dot, dotCutPoints } from './dot.ts';
 
 describe('dot in the IR evaluator matches its golden model', () => {
   for (const raw of [
@@ -17,6 +17,36 @@ describe('dot in the IR evaluator matches its golden model', () => {
       expect(got.findIndex((row, i) => row[0] !== v.expected[i]![0])).toBe(-1);
     });
   }
+
+  // Every latency places a different set of cuts (dotCutPoints): each must leave the sum unchanged,
+  // with idle input cycles in between.
+  for (const raw of [
+    { lanes: 8, sum: 'exact' },
+    { lanes: 5, sum: 'tree', outFormat: 'bf16' },
+  ] as const) {
+    const points = dotCutPoints(raw.lanes, raw.sum).length;
+    it(`${JSON.stringify(raw)} at every latency from 0 to ${points}`, () => {
+      for (let latency = 0; latency <= points; latency++) {
+        const p = parseParams(dot, { ...raw, latency });
+        const v = dotPlan.vectors(p, { kind: 'random', count: 400 }, latency);
+        const module = dot.build(p);
+        expect(module.timing.kind === 'pipelined' ? module.timing.latency : 0).toBe(latency);
+        const got = runVectors(module, v.stimulus, { idle: (c) => c % 4 === 1 });
+        expect(
+          got.findIndex((row, i) => row[0] !== v.expected[i]![0]),
+          `latency ${latency}`,
+        ).toBe(-1);
+      }
+    });
+  }
+
+  it('refuses a latency beyond its cut points', () => {
+    expect(dotCutPoints(8, 'exact')).toHaveLength(8);
+    expect(() => parseParams(dot, { lanes: 8, latency: 9 })).toThrow(
+      /'latency' = 9 is not allowed: must be at most 8 for 8 lanes with the exact sum: it has 8 cut points/,
+    );
+    expect(dotCutPoints(2, 'tree')).toHaveLength(6);
+  });
 
   it('names its lanes and refuses out-of-range lane counts', () => {
     expect(dot.build(parseParams(dot, { lanes: 8 })).name).toBe('dot8_e4m3fn_e4m3fn_fp32_l2');

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
+import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout } from '../arith/kulisch.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { unpackFloat } from '../arith/unpack.ts';
+import { signedBits } from '../arith/widths.ts';
 import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
 import {
   checkOutputPolicy,
@@ -33,7 +36,8 @@ export const dotParams = z
     /** Format of the result (and, for the tree, of every product and partial sum). */
     outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
     ...roundingParams,
-    latency: intParam(0, 4).default(2),
+    /** Pipeline stages; the cut points, most useful first, are listed by `dotCutPoints`. */
+    latency: intParam(0, 16).default(2),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -43,6 +47,13 @@ export const dotParams = z
         code: 'custom',
         path: ['ready'],
         message: 'valid/ready backpressure needs latency 1 or more',
+      });
+    const points = dotCutPoints(p.lanes, p.sum).length;
+    if (p.latency > points)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['latency'],
+        message: `must be at most ${points} for ${p.lanes} lanes with the ${p.sum} sum: it has ${points} cut points`,
       });
   });
 
@@ -65,7 +76,7 @@ export const dot: Generator<typeof dotParams> = {
     const policy = resolvedOutputPolicy(p);
     const name = `dot${p.lanes}_${p.aFormat}_${p.bFormat}_${p.outFormat}${p.sum === 'tree' ? '_tree' : ''}${policyTag(p)}_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'dot', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(m, p.latency, ['sum', 'product', 'output', 'half'] as const);
+    const cut = pipelineCuts(m, p.latency, dotCutPoints(p.lanes, p.sum));
     const [wa, wb] = [floatLayout(fa).bits, floatLayout(fb).bits];
     const a = m.input(
       'a',
@@ -80,6 +91,7 @@ export const dot: Generator<typeof dotParams> = {
     const products = Array.from({ length: p.lanes }, (_, i) =>
       productRaw(a.slice(wa * (i + 1) - 1, wa * i), b.slice(wb * (i + 1) - 1, wb * i), fa, fb, `l${i}`),
     );
+    cut.at('product');
     const y =
       p.sum === 'exact' ? exactSum(products, fa, fb, fo, policy, cut) : treeSum(products, fo, policy, cut);
     cut.at('output');
@@ -96,7 +108,35 @@ function productRaw(a: Signal, b: Signal, fa: FloatFormat, fb: FloatFormat, pref
   );
 }
 
-type Cuts = { at(point: 'sum' | 'product' | 'output' | 'half'): void };
+type Cuts = { at(point: string): void };
+
+/** Levels of the balanced pairwise tree over `lanes` terms. */
+function treeDepth(lanes: number): number {
+  return Math.ceil(Math.log2(lanes));
+}
+
+/**
+ * Where a dot product can be cut, most useful first: `latency` stages take the first `latency` points.
+ * exact: the round, the normalization, the placing of the products as exact integers, the magnitude,
+ * every second tree level, the product, then the remaining levels: no stage holds more than two of
+ * the tree's carry chains (the magnitude's negation counts as one). tree: every rounded addition splits into align-add | normalize | round.
+ */
+export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
+  const depth = treeDepth(lanes);
+  const levels = Array.from({ length: depth }, (_, i) => `level${i + 1}`);
+  if (sum === 'exact') {
+    const even = levels.filter((_, i) => i % 2 === 1);
+    const odd = levels.filter((_, i) => i % 2 === 0);
+    return ['output', 'normalized', 'terms', 'magnitude', ...even, 'product', ...odd];
+  }
+  return [
+    'output',
+    ...levels.flatMap((level) => [`${level}_added`, `${level}_normalized`]),
+    'rounded',
+    'product',
+    ...levels,
+  ];
+}
 
 /** Products as exact integers of weight q_A·q_B, a balanced integer adder tree, one rounding. */
 function exactSum(
@@ -111,56 +151,54 @@ function exactSum(
   const layout = kulischLayout(fa, fb, products.length);
   const shiftBits = Math.max(1, Math.ceil(Math.log2(layout.width)));
   const terms = products.map((pr, i) => {
-    const shift = pr.exp.sub(pr.sig.width - 1 + layout.lsbExp, { width: pr.exp.width + 2 });
-    const magnitude = pr.sig.zext(layout.width).shl(
-      shift
-        .resize(shiftBits + 1)
-        .asUnsigned()
-        .resize(shiftBits),
-    );
+    // Signed before it is placed: the negation spans the product's few bits, not the accumulator.
     const special = pr.isZero.or(pr.isNaN).or(pr.isInf);
-    return mux(
+    const sig = pr.sig.zext(pr.sig.width + 1).asSigned();
+    const signed = mux(
       special,
-      m.constant(0, SInt(layout.width)),
-      mux(pr.sign, magnitude.asSigned().neg().resize(layout.width), magnitude.asSigned()),
-    ).named(`l${i}_term`);
+      m.constant(0, sig.type),
+      mux(pr.sign, sig.neg().resize(sig.width), sig),
+    ).named(`l${i}_signed`);
+    const shift = pr.exp.sub(pr.sig.width - 1 + layout.lsbExp, { width: pr.exp.width + 2 });
+    const amount = shift
+      .resize(shiftBits + 1)
+      .asUnsigned()
+      .resize(shiftBits);
+    return signed.resize(layout.width).shl(amount).named(`l${i}_term`);
   });
   const anyNaN = products.map((pr) => pr.isNaN).reduce((x, y) => x.or(y));
   const posInf = products.map((pr) => pr.isInf.and(pr.sign.not())).reduce((x, y) => x.or(y));
   const negInf = products.map((pr) => pr.isInf.and(pr.sign)).reduce((x, y) => x.or(y));
   const invalid = products.map((pr) => pr.invalid!).reduce((x, y) => x.or(y));
-  cut.at('product');
+  cut.at('terms');
   let level = terms;
-  for (let depth = 0; level.length > 1; depth++) {
+  for (let depth = 1; level.length > 1; depth++) {
     const next: Signal[] = [];
     for (let i = 0; i < level.length; i += 2)
       next.push(i + 1 < level.length ? level[i]!.add(level[i + 1]!, { width: layout.width }) : level[i]!);
     level = next;
-    if (depth === 0) cut.at('half');
+    cut.at(`level${depth}`);
   }
   const sum = level[0]!.named('exact_sum');
-  cut.at('sum');
-  const negative = sum.msb();
-  const absolute = mux(negative, sum.neg().resize(layout.width + 1), sum.resize(layout.width + 1))
-    .asUnsigned()
-    .slice(layout.width - 1, 0);
-  return roundPack(
-    normalize(
-      {
-        sign: mux(posInf.or(negInf), negInf, negative),
-        exp: m.constant(layout.width - 1 + layout.lsbExp, SInt(24)),
-        sig: absolute.named('sum_magnitude'),
-        isZero: sum.orR().not().and(anyNaN.or(posInf).or(negInf).not()),
-        isInf: posInf.or(negInf).and(anyNaN.not()).and(posInf.and(negInf).not()),
-        isNaN: anyNaN.or(posInf.and(negInf)),
-        invalid: invalid.or(posInf.and(negInf)),
-      },
-      'sum_norm',
-    ),
-    fo,
-    policy,
-    'out',
-  ).code;
+  const { negative, magnitude } = signMagnitude(sum);
+  const topExp = layout.width - 1 + layout.lsbExp;
+  const raw: RawFloat = {
+    sign: mux(posInf.or(negInf), negInf, negative),
+    exp: m.constant(topExp, SInt(signedBits(topExp, topExp))),
+    sig: magnitude.named('sum_magnitude'),
+    isZero: sum.orR().not().and(anyNaN.or(posInf).or(negInf).not()),
+    isInf: posInf.or(negInf).and(anyNaN.not()).and(posInf.and(negInf).not()),
+    isNaN: anyNaN.or(posInf.and(negInf)),
+    invalid: invalid.or(posInf.and(negInf)),
+    expRange: { min: topExp, max: topExp },
+  };
+  cut.at('magnitude');
+  const normalized = normalize(raw, 'sum_norm');
+  cut.at('normalized');
+  // Normalized, the significand has no leading zero: alignToFormat only denormalizes (when the sum can
+  // be tiny in the output format) and jams the bits below the guard into one sticky bit.
+  const aligned = alignToFormat({ ...normalized, maxLeadingZeros: 0 }, fo, policy.subnormals, 'sum_align');
+  return roundPack(aligned, fo, policy, 'out').code;
 }
 
 /** Each product rounded into the output format, then pairwise rounded additions, level by level. */
@@ -170,16 +208,12 @@ function treeSum(products: RawFloat[], fo: FloatFormat, policy: ResolvedPolicy, 
       roundPack(normalize({ ...pr, maxLeadingZeros: pr.sig.width }, `l${i}_norm`), fo, policy, `l${i}_r`)
         .code,
   );
-  cut.at('product');
+  cut.at('rounded');
   let level = rounded;
-  for (let depth = 0; level.length > 1; depth++) {
-    const next: Signal[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      if (i + 1 >= level.length) {
-        next.push(level[i]!);
-        continue;
-      }
-      const prefix = `t${depth}_${i / 2}`;
+  for (let depth = 1; level.length > 1; depth++) {
+    const sums: RawFloat[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) {
+      const prefix = `t${depth - 1}_${i / 2}`;
       const x = unpackFloat(level[i]!, fo, `${prefix}_x`);
       const y = unpackFloat(level[i + 1]!, fo, `${prefix}_y`);
       const raw = (u: typeof x): RawFloat => ({
@@ -191,12 +225,15 @@ function treeSum(products: RawFloat[], fo: FloatFormat, policy: ResolvedPolicy, 
         isNaN: u.isNaN,
         invalid: u.isSignalingNaN,
       });
-      const sum = addRaw(raw(x), raw(y), policy.rounding === 'rdown' ? 1 : 0, `${prefix}_add`);
-      next.push(roundPack(normalize(sum, `${prefix}_norm`), fo, policy, prefix).code);
+      sums.push(addRaw(raw(x), raw(y), policy.rounding === 'rdown' ? 1 : 0, `${prefix}_add`));
     }
-    level = next;
-    if (depth === 0) cut.at('half');
+    cut.at(`level${depth}_added`);
+    const normalized = sums.map((sum, j) => normalize(sum, `t${depth - 1}_${j}_norm`));
+    cut.at(`level${depth}_normalized`);
+    const codes = normalized.map((v, j) => roundPack(v, fo, policy, `t${depth - 1}_${j}`).code);
+    // An odd level passes its last value on unchanged.
+    level = level.length % 2 === 1 ? [...codes, level[level.length - 1]!] : codes;
+    cut.at(`level${depth}`);
   }
-  cut.at('sum');
   return level[0]!;
 }
