@@ -49,9 +49,9 @@ function unit(
 
 /**
  * Random terms (long runs of one sign, so carries ripple through many segments, and runs near the top
- * so the sum wraps), checked against the exact running sum modulo 2^width: the window is |sum|
- * truncated at its LSB, the sticky bit says whether anything was cut off, and at least `precision`
- * bits follow the leading one unless the window reaches the accumulator's LSB.
+ * so the sum wraps), checked against the exact running sum modulo 2^width: the window holds |sum|
+ * truncated at a segment boundary at least `precision` bits below its leading one, leading one on
+ * top; the sticky bit says whether anything was cut off.
  */
 function check(
   layout: LongAccumulatorLayout,
@@ -87,16 +87,20 @@ function check(
     const magnitude = s < 0n ? -s : s;
     const windowBits = module.ports.find((p) => p.name === 'window')!.type.width;
     const expWidth = module.ports.find((p) => p.name === 'exp')!.type.width;
-    const exp = Number(BigInt.asIntN(expWidth, expBits!)) - layout.lsbExp;
-    const lsb = exp - windowBits + 1;
     const context = `step ${i}: sum ${s}`;
     expect(isZero, context).toBe(s === 0n ? 1n : 0n);
     if (s === 0n) return;
     expect(sign, context).toBe(s < 0n ? 1n : 0n);
-    expect(window, context).toBe(lsb >= 0 ? magnitude >> BigInt(lsb) : magnitude << BigInt(-lsb));
-    expect(sticky, context).toBe(lsb > 0 && magnitude % (1n << BigInt(lsb)) !== 0n ? 1n : 0n);
-    expect(magnitude < 1n << BigInt(exp + 1), context).toBe(true);
-    if (lsb > 0) expect(window!.toString(2).length, context).toBeGreaterThan(precision);
+    // The exponent is that of the leading one; the bits kept end at a segment boundary, `precision`
+    // bits or more below the leading one (or at the LSB); the window holds them, leading one on top.
+    const top = magnitude.toString(2).length - 1;
+    expect(Number(BigInt.asIntN(expWidth, expBits!)), context).toBe(top + layout.lsbExp);
+    const segment = layout.segment;
+    const cutAt = Math.max(0, (Math.floor(top / segment) - Math.ceil(precision / segment)) * segment);
+    const kept = magnitude >> BigInt(cutAt);
+    expect(window, context).toBe(kept << BigInt(windowBits - kept.toString(2).length));
+    expect(sticky, context).toBe(magnitude % (1n << BigInt(cutAt)) !== 0n ? 1n : 0n);
+    expect(top - cutAt >= precision || cutAt === 0, context).toBe(true);
   });
 }
 

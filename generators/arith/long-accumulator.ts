@@ -2,6 +2,7 @@ import { HdlError } from '../hdl/errors.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import type { RawFloat } from './raw-float.ts';
+import { leadingZeros } from './lzc.ts';
 import { signedBits, unsignedBits } from './widths.ts';
 
 /** Widths beyond this are refused: a sum that needs more is not a sane accumulator. */
@@ -40,8 +41,9 @@ export type LongAccumulatorCut =
  * crosses the whole width. A negative term enters as its one's complement with the +1 as the
  * carry into segment 0. Reading the sum (after the loop, any number of stages) resolves the pending
  * carries, takes the absolute value, and returns the top segments holding its leading one — at
- * least `precision` bits below it — with everything lower ORed into a sticky bit: a raw float ready
- * for normalize and roundPack. `cut(point)` is called at each point where a pipeline stage may go.
+ * least `precision` bits below it, shifted up to it — with everything lower ORed into a sticky bit:
+ * a normalized raw float, ready for alignToFormat and roundPack. `cut(point)` is called at each
+ * point where a pipeline stage may go.
  */
 export function longAccumulator(
   addend: LongAddend,
@@ -106,7 +108,9 @@ export function longAccumulator(
   });
   const sumNext = join(sums, `${prefix}_sum_next`);
   sumQ.next(sumNext);
-  if (carryQ !== undefined) carryQ.next(join(carries.slice(0, n - 1), `${prefix}_carry_next`));
+  // Read back through the registers' next values, so that after a cut the registers themselves serve.
+  const carryNext = carryQ === undefined ? undefined : join(carries.slice(0, n - 1), `${prefix}_carry_next`);
+  if (carryQ !== undefined) carryQ.next(carryNext!);
   cut('accumulate');
 
   // Resolve the pending carries: t_i = s_i + c_(i−1) generates a carry (g) or passes one on when all
@@ -115,11 +119,11 @@ export function longAccumulator(
   if (n === 1) value = [sumNext];
   else {
     const pending = segmentsOf(sumNext).map((s, i) =>
-      i === 0 ? s.zext(bits(0) + 1) : s.add(carries[i - 1]!.zext(bits(i)), { width: bits(i) + 1 }),
+      i === 0 ? s.zext(bits(0) + 1) : s.add(carryNext!.bit(i - 1).zext(bits(i)), { width: bits(i) + 1 }),
     );
     const t = pending.map((x, i) => x.slice(bits(i) - 1, 0));
-    const g = cat(...pending.map((x, i) => x.bit(bits(i))).reverse());
-    const p = cat(...t.map((x) => x.andR()).reverse());
+    const g = cat(...pending.map((x, i) => x.bit(bits(i))).reverse()).named(`${prefix}_generate`);
+    const p = cat(...t.map((x) => x.andR()).reverse()).named(`${prefix}_propagate`);
     const x = g.or(p);
     const into = x.add(g, { width: n }).xor(x).xor(g).named(`${prefix}_segment_carries`);
     const tJoined = join(t, `${prefix}_pending_sum`);
@@ -148,38 +152,41 @@ export function longAccumulator(
   );
   cut('magnitude');
 
-  // The segment holding the leading one and enough below it for `precision` bits, the rest sticky.
-  const count = n === 1 ? 1 : Math.min(n, 1 + Math.ceil(precision / W));
+  // The segment holding the leading one and enough below it for `precision` bits (zeros below the
+  // LSB where the sum is small), the rest sticky; one-hot selects as AND-OR trees, log n deep.
+  const count = Math.min(n, 1 + Math.ceil(precision / W));
   const segs = segmentsOf(magnitude).map((s) => s.zext(W));
-  const nonzero = segs.map((s) => s.orR());
+  const nonzero = segs.map((s, i) => s.orR().named(`${prefix}_nonzero${i}`));
   const anyFrom: Signal[] = [];
   for (let i = n - 1; i >= 0; i--) anyFrom[i] = i === n - 1 ? nonzero[i]! : nonzero[i]!.or(anyFrom[i + 1]!);
-  const top = nonzero.map((nz, i) => (i === n - 1 ? nz : nz.and(anyFrom[i + 1]!.not())));
+  const top = nonzero.map((nz, i) =>
+    (i === n - 1 ? nz : nz.and(anyFrom[i + 1]!.not())).named(`${prefix}_top${i}`),
+  );
+  const pick = (value: (i: number) => Signal) =>
+    anyOf(top.map((t, i) => mux(t, value(i), value(i).builder.constant(0, value(i).type))));
   const windowOf = (i: number) =>
     cat(...Array.from({ length: count }, (_, k) => (i - k >= 0 ? segs[i - k]! : zeroBits(W))));
-  const expWidth = signedBits(layout.lsbExp, layout.lsbExp + n * W);
-  const expOf = (i: number) => m.constant(layout.lsbExp + (i + 1) * W - 1, SInt(expWidth));
-  // One-hot selects as AND-OR trees: the depth grows with log n, not n.
-  const lowest = count - 1;
-  const notAbove = anyFrom[count]?.not() ?? m.constant(1, UInt(1));
-  const choices = Array.from({ length: n - lowest }, (_, j) => j + lowest);
-  const pick = (value: (i: number) => Signal) =>
-    anyOf(
-      choices.map((i) =>
-        mux(i === lowest ? notAbove : top[i]!, value(i), value(i).builder.constant(0, value(i).type)),
-      ),
-    );
+  const expWidth = signedBits(layout.lsbExp - W, layout.lsbExp + n * W);
+  const window = pick(windowOf).named(`${prefix}_window`);
+  const windowExp = pick((i) => m.constant(layout.lsbExp + (i + 1) * W - 1, SInt(expWidth))).named(
+    `${prefix}_window_exp`,
+  );
+  // The leading one lies in the window's top segment: fewer than W places to shift.
+  const shift = leadingZeros(pick((i) => segs[i]!)).named(`${prefix}_window_lz`);
   let sticky = m.constant(0, UInt(1));
   for (let k = 0; k + count < n; k++) sticky = sticky.or(nonzero[k]!.and(anyFrom[k + count]!));
-  const zero = anyFrom[0]!.not();
+  const zero = anyFrom[0]!.not().named(`${prefix}_is_zero`);
+  cut('window');
   return {
     sign,
-    exp: pick(expOf).named(`${prefix}_window_exp`),
-    sig: pick(windowOf).named(`${prefix}_window`),
+    exp: windowExp.sub(shift.zext(expWidth).asSigned(), { width: expWidth }).named(`${prefix}_exp`),
+    sig: window.shl(shift).named(`${prefix}_sig`),
     sticky: sticky.named(`${prefix}_sticky`),
-    isZero: zero.named(`${prefix}_is_zero`),
+    isZero: zero,
     isInf: zeroBits(1),
     isNaN: zeroBits(1),
+    maxLeadingZeros: 0,
+    expRange: { min: layout.lsbExp - W, max: layout.lsbExp + n * W - 1 },
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
+import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout, kulischSumLayout, type KulischLayout } from '../arith/kulisch.ts';
 import { longAccumulator, MAX_LONG_ACCUMULATOR_WIDTH } from '../arith/long-accumulator.ts';
 import { normalize } from '../arith/normalize.ts';
@@ -115,7 +116,7 @@ const LONG_CUTS = [
   'accumulate',
   'product',
   'window',
-  'normalize',
+  'align',
   'resolve',
   'magnitude',
   'place',
@@ -341,20 +342,24 @@ function longAccumulatorMac(
     'acc',
   );
   const { nan, posInf, negInf, overflow } = sticky!;
-  const isNaN = nan.or(posInf.and(negInf));
-  const isInf = posInf.or(negInf).and(isNaN.not());
-  const normalized = normalize(
+  const isNaN = nan.or(posInf.and(negInf)).named('sum_is_nan');
+  const isInf = posInf.or(negInf).and(isNaN.not()).named('sum_is_inf');
+  // Denormalized for the output where the sum can be tiny there (decided from the exponent alone),
+  // so that the rounding is one addition on the packed field and mantissa.
+  const aligned = alignToFormat(
     {
       ...sum,
-      sign: mux(isInf, negInf, sum.sign),
-      isZero: sum.isZero.and(isNaN.or(isInf).not()),
+      sign: mux(isInf, negInf, sum.sign).named('sum_sign'),
+      isZero: sum.isZero.and(isNaN.or(isInf).not()).named('sum_is_zero'),
       isInf,
       isNaN,
     },
-    'acc_norm',
+    facc,
+    policy.subnormals,
+    'acc_align',
   );
-  cut.at('normalize');
-  const out = roundPack(normalized, facc, policy, 'out');
+  cut.at('align');
+  const out = roundPack(aligned, facc, policy, 'out');
   cut.at('round');
   m.output('acc', out.code.named('acc'), `the exact accumulator rounded to ${p.accFormat}`);
   if (windowed)
