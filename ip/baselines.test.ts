@@ -10,6 +10,7 @@ import {
   describeFmaxDrop,
   describeGrowth,
   FMAX_BASELINE_TARGETS,
+  fmaxDevicesOf,
   fmaxDropped,
   readBaselines,
 } from '../flows/ippack/baselines.ts';
@@ -91,7 +92,7 @@ describe('area baselines (ip/baselines.json)', () => {
 
   // Fmax guard: a unit whose Verilog, wrapper and P&R settings are the ones its baseline was placed
   // with keeps its figure (nextpnr is deterministic for a fixed seed); any other is placed again.
-  describe.concurrent.each(CATALOG.flatMap((e) => FMAX_BASELINE_TARGETS.map((t) => [e.name, t] as const)))(
+  describe.concurrent.each(CATALOG.flatMap((e) => fmaxDevicesOf(e).map((t) => [e.name, t] as const)))(
     '%s on %s',
     (ip, device) => {
       it('keeps at least 90% of its Fmax baseline', async () => {

@@ -10,7 +10,15 @@ export interface CatalogEntry {
   description: string;
   /** Extra seeded random vectors run in Verilator only (issue: ≥ 1,000,000 for 16- and 32-bit float units). */
   verilatorRandom?: number;
+  /** The devices whose Fmax the baselines record (default: iCE40 HX8K and ECP5-85 at speed 6 and 8). */
+  fmaxDevices?: readonly ('ice40' | 'ecp5' | 'ecp5-8')[];
 }
+
+/**
+ * The GEMV cores are larger than any iCE40; on the ECP5-85 one place-and-route takes minutes, so the
+ * baselines hold speed grade 6, the grade their target is set for (`synth --target ecp5 --pnr` adds 8).
+ */
+const GEMV_FMAX_DEVICES = ['ecp5'] as const;
 
 export const CATALOG: readonly CatalogEntry[] = [
   {
@@ -368,6 +376,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'gemv_w4a16_g128_p4s8',
     generator: 'gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
     params: { weight: 'uint4', activation: 'fp16', group: 128, rows: 4, lanes: 8, outFormat: 'fp16' },
     description:
       'W4A16 GEMV: asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × FP16 x, 4 rows × 8 elements per cycle, K and N up to 4096',
@@ -375,6 +384,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'gemv_razer_fp16_p4s8',
     generator: 'gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
     params: { weight: 'razer', activation: 'fp16', group: 128, rows: 4, lanes: 8, outFormat: 'fp16' },
     description:
       'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
@@ -382,6 +392,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'gemv_mxfp4_bf16_p8s32',
     generator: 'gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
     params: { weight: 'mxfp4', activation: 'bf16', rows: 8, lanes: 32, outFormat: 'bf16' },
     description:
       'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 8 rows × 32 elements per cycle',
@@ -389,6 +400,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'gemv_nvfp4_fp16_p4s16',
     generator: 'gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
     params: { weight: 'nvfp4', activation: 'fp16', rows: 4, lanes: 16, outFormat: 'fp16' },
     description:
       'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle (the FP32 tensor scale is left to the consumer)',

@@ -12,6 +12,7 @@ import {
   BASELINE_TARGETS,
   FMAX_BASELINE_TARGETS,
   FMAX_TOLERANCE,
+  fmaxDevicesOf,
   type BaselineEntry,
   type Baselines,
   type BaselineTarget,
@@ -128,9 +129,7 @@ export async function measureBaselines(
   ) as Record<FmaxBaselineTarget, string | undefined>;
   const jobs: Job[] = entries.flatMap((entry) => [
     ...BASELINE_TARGETS.map((target) => ({ entry, kind: 'area' as const, target })),
-    ...(options.fmax
-      ? FMAX_BASELINE_TARGETS.map((target) => ({ entry, kind: 'fmax' as const, target }))
-      : []),
+    ...(options.fmax ? fmaxDevicesOf(entry).map((target) => ({ entry, kind: 'fmax' as const, target })) : []),
   ]);
   const measured = await mapLimit(jobs, options.jobs, async (job): Promise<Measured | undefined> => {
     const { entry } = job;

@@ -15,6 +15,13 @@ export type BaselineTarget = (typeof BASELINE_TARGETS)[number];
 export const FMAX_BASELINE_TARGETS = ['ice40', 'ecp5', 'ecp5-8'] as const satisfies readonly FmaxTarget[];
 export type FmaxBaselineTarget = (typeof FMAX_BASELINE_TARGETS)[number];
 
+/** The devices whose Fmax the baselines record for a catalog entry. */
+export function fmaxDevicesOf(entry: {
+  fmaxDevices?: readonly FmaxBaselineTarget[];
+}): readonly FmaxBaselineTarget[] {
+  return entry.fmaxDevices ?? FMAX_BASELINE_TARGETS;
+}
+
 /** An IP may grow by this fraction of its baseline in any resource before the area test fails. */
 export const AREA_TOLERANCE = 0.05;
 
