@@ -1,7 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runProcess } from '../../testbenches/sim/run-process.ts';
+import { timeLimit } from '../../testbenches/sim/time-limit.ts';
 import { requireTool } from '../tools.ts';
+import { runYowaspThread, type Tree } from './yowasp-thread.ts';
 import type { SynthEngine } from './types.ts';
 
 export interface YosysRun {
@@ -44,45 +46,24 @@ function withoutHome(): NodeJS.ProcessEnv {
   return env;
 }
 
-type Tree = { [name: string]: Tree | string | Uint8Array };
-
 // @yowasp/yosys runs in a virtual file system: the inputs go in as a tree, written files come back as one.
 async function runYowasp(job: YosysJob): Promise<YosysRun> {
-  const { runYosys } = await import('@yowasp/yosys');
   const tree: Tree = {};
   for (const file of [job.script, ...job.inputs])
     putFile(tree, file, await readFile(join(job.workDir, file)));
-  let log = '';
-  const decoder = new TextDecoder();
-  const collect = (bytes: Uint8Array | null) => {
-    if (bytes) log += decoder.decode(bytes, { stream: true });
-  };
   const started = performance.now();
-  let exitCode = 0;
-  let written: Tree = {};
-  try {
-    written = ((await runYosys(['-s', job.script], tree, { stdout: collect, stderr: collect })) ??
-      {}) as Tree;
-  } catch (error) {
-    if (!isExit(error)) throw error;
-    exitCode = error.code;
-    written = error.files as Tree;
-  }
+  const run = await runYowaspThread(['-s', job.script], tree, timeLimit('build'));
   const seconds = (performance.now() - started) / 1000;
   for (const file of job.outputs) {
-    const content = getFile(written, file);
+    const content = getFile(run.files, file);
     if (content !== undefined) {
       await mkdir(dirname(join(job.workDir, file)), { recursive: true });
       await writeFile(join(job.workDir, file), content);
     }
   }
   const logPath = join(job.workDir, 'yosys.log');
-  await writeFile(logPath, log);
-  return { exitCode, log, logPath, seconds };
-}
-
-function isExit(error: unknown): error is { code: number; files: unknown } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'number';
+  await writeFile(logPath, run.log);
+  return { exitCode: run.exitCode, log: run.log, logPath, seconds };
 }
 
 function putFile(tree: Tree, path: string, content: Uint8Array): void {

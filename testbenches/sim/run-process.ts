@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { timeLimit } from './time-limit.ts';
+import { timeLimit, timeLimitError } from './time-limit.ts';
 
 export interface ProcessResult {
   exitCode: number;
@@ -48,11 +48,8 @@ export async function queryTool(command: string, args: string[]): Promise<string
   return run.output;
 }
 
-function timedOut(command: string, limit: number, where: string): Error {
-  return new Error(
-    `${basename(command)} timed out after ${limit} s and was stopped with its process group ` +
-      `(raise the limit with --timeout <seconds> or BITSMITH_TIMEOUT). ${where}`,
-  );
+function timedOut(command: string, limit: number, detail: string): Error {
+  return timeLimitError(basename(command), limit, 'with its process group', detail);
 }
 
 async function runLimited(

@@ -23,6 +23,14 @@ export function timeLimit(work: ToolWork): number {
   return Math.min(MAX_SECONDS, Math.ceil(SIMULATION_SECONDS + SECONDS_PER_STEP * work.simulate));
 }
 
+/** The error for a run past its limit: the tool, the limit, how it was stopped, and how to raise the limit. */
+export function timeLimitError(tool: string, seconds: number, stoppedWith: string, detail: string): Error {
+  return new Error(
+    `${tool} timed out after ${seconds} s and was stopped ${stoppedWith} ` +
+      `(raise the limit with --timeout <seconds> or ${TIMEOUT_VARIABLE}).${detail ? ` ${detail}` : ''}`,
+  );
+}
+
 /** A time limit given by the user; an Error names `what` (the option or variable), the value and what is allowed. */
 export function parseSeconds(text: string, what: string): number {
   const seconds = Number(text);
