@@ -62,7 +62,7 @@ export function registerBaseline(program: Command): void {
           for (const note of notes) process.stderr.write(`baseline: ${note}\n`);
           keepUnmeasuredFmax(baselines, old);
           const rows = Object.entries(baselines.ips).flatMap(([ip, e]) =>
-            BASELINE_TARGETS.map((t) => {
+            BASELINE_TARGETS.filter((t) => e.area[t] !== undefined).map((t) => {
               const now = e.area[t]!;
               const before = old?.ips[ip]?.area[t];
               const growth = before ? areaGrowth(before, now, old!.tolerance) : [];

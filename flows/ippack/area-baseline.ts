@@ -154,6 +154,7 @@ export async function measureBaselines(
           key: before!.keys?.[job.target] ?? key,
         };
       }
+      if (skip) return undefined;
       options.onStep?.(entry.name, `synth ${job.target}`);
       const area = await measureArea(target, job.target, options.engine, workDir);
       return { ip: entry.name, kind: 'area', target: job.target, area, key };
