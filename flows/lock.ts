@@ -1,7 +1,7 @@
 import { linkSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, dirname } from 'node:path';
-import { processIsAlive } from '../testbenches/sim/stale-folders.ts';
+import { processIsAlive, removeStaleFolders } from '../testbenches/sim/stale-folders.ts';
 import { makeFolders } from './folders.ts';
 
 export const LOCK_WAIT_VARIABLE = 'BITSMITH_LOCK_WAIT';
@@ -64,6 +64,7 @@ async function acquire(lock: string, pkg: string): Promise<void> {
 // written to a file of our own first and linked in, so the lock never exists half written.
 function tryCreate(lock: string): number | undefined {
   makeFolders(dirname(lock));
+  removeStaleFolders(dirname(lock), `${basename(lock)}.`);
   const mine = `${lock}.${process.pid}`;
   writeFileSync(mine, `${process.pid}\n`);
   try {

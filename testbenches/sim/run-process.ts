@@ -95,7 +95,7 @@ async function runLimited(
 }
 
 const runningGroups = new Set<number>();
-let stopping = false;
+let exitHandlersInstalled = false;
 
 function killGroup(group: number): void {
   try {
@@ -108,8 +108,8 @@ function killGroup(group: number): void {
 // The tools run in their own process groups, so a Ctrl-C at the terminal no longer reaches them: pass
 // it on, then end as the signal would have.
 function stopGroupsOnExit(): void {
-  if (stopping) return;
-  stopping = true;
+  if (exitHandlersInstalled) return;
+  exitHandlersInstalled = true;
   process.on('exit', () => runningGroups.forEach(killGroup));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
