@@ -68,7 +68,7 @@ describe('output folders', () => {
       const r = await run(['gen', ip, '--out', '/proc']);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/--out '\/proc' is not allowed: bitsmith cannot create folders in \/proc/);
-      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(Date.now() - started).toBeLessThan(60_000); // node starting on a busy machine; it used to loop forever
     },
   );
 
