@@ -131,51 +131,42 @@ export async function measureBaselines(
     ...BASELINE_TARGETS.map((target) => ({ entry, kind: 'area' as const, target })),
     ...(options.fmax ? fmaxDevicesOf(entry).map((target) => ({ entry, kind: 'fmax' as const, target })) : []),
   ]);
+  /** The figure recorded before for a job, with the fingerprint it was measured under. */
+  const kept = (job: Job): Measured | undefined => {
+    const before = previous?.ips[job.entry.name];
+    const ip = job.entry.name;
+    if (job.kind === 'area') {
+      const [area, key] = [before?.area[job.target], before?.keys?.[job.target]];
+      return area === undefined || key === undefined
+        ? undefined
+        : { ip, kind: 'area', target: job.target, area, key };
+    }
+    const key = before?.fmaxKeys?.[job.target];
+    const [mhz, skipped] = [before?.fmax?.[job.target], before?.fmaxSkipped?.[job.target]];
+    const sameTools = previous?.fmax?.[job.target]?.nextpnr === nextpnr[job.target];
+    if (!sameTools || key === undefined || (mhz === undefined && skipped === undefined)) return undefined;
+    return { ip, kind: 'fmax', target: job.target, key, mhz, skipped };
+  };
   const measured = await mapLimit(jobs, options.jobs, async (job): Promise<Measured | undefined> => {
     const { entry } = job;
+    const before = kept(job);
+    if (options.only !== undefined && !options.only.includes(entry.name)) return before;
     let target: Target;
     try {
       target = resolveTarget(entry.name);
     } catch (error) {
       throw new Error(`${entry.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const before = previous?.ips[entry.name];
-    const skip = options.only !== undefined && !options.only.includes(entry.name);
     const workDir = join(options.workRoot, entry.name);
     if (job.kind === 'area') {
       const key = synthesisKey(target, job.target);
-      const recorded = before?.area[job.target];
-      if (recorded !== undefined && (skip || before?.keys?.[job.target] === key)) {
-        return {
-          ip: entry.name,
-          kind: 'area',
-          target: job.target,
-          area: recorded,
-          key: before!.keys?.[job.target] ?? key,
-        };
-      }
-      if (skip) return undefined;
+      if (before?.key === key) return before;
       options.onStep?.(entry.name, `synth ${job.target}`);
       const area = await measureArea(target, job.target, options.engine, workDir);
       return { ip: entry.name, kind: 'area', target: job.target, area, key };
     }
     const key = fmaxKey(target, job.target);
-    const sameTools = previous?.fmax?.[job.target]?.nextpnr === nextpnr[job.target];
-    if (sameTools && (skip || before?.fmaxKeys?.[job.target] === key)) {
-      const mhz = before?.fmax?.[job.target];
-      const skipped = before?.fmaxSkipped?.[job.target];
-      if (mhz !== undefined || skipped !== undefined) {
-        return {
-          ip: entry.name,
-          kind: 'fmax',
-          target: job.target,
-          key: before!.fmaxKeys?.[job.target] ?? key,
-          mhz,
-          skipped,
-        };
-      }
-    }
-    if (skip) return undefined;
+    if (before?.key === key) return before;
     options.onStep?.(entry.name, `fmax ${job.target}`);
     const rtl = await writeRtl(target, join(workDir, `rtl-${job.target}`));
     const outcome = await measureFmax({
