@@ -5,6 +5,7 @@ import { kulischLayout, kulischSumLayout, type KulischLayout } from '../arith/ku
 import { longAccumulator, MAX_LONG_ACCUMULATOR_WIDTH } from '../arith/long-accumulator.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
+import { splitProduct } from '../arith/split-product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack, type RoundedFloat } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
@@ -110,13 +111,25 @@ export type FpMacParams = z.output<typeof fpMacParams>;
 /** The float accumulator's cut points, by priority: product and unpack stay off the loop. */
 const FLOAT_CUTS = ['output', 'product', 'unpack'] as const;
 /** The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut). */
-const FMA_CUTS = ['product', 'normalize', 'add', 'unpack', 'round'] as const;
+const FMA_CUTS = [
+  'product',
+  'summed',
+  'normalize',
+  'counted',
+  'aligned',
+  'partial',
+  'unpack',
+  'exponents',
+  'round',
+] as const;
 /** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
 const LONG_CUTS = [
   'accumulate',
   'product',
   'window',
   'align',
+  'unpack',
+  'normalize',
   'resolve',
   'magnitude',
   'place',
@@ -182,14 +195,17 @@ export const fpMac: Generator<typeof fpMacParams> = {
     if (p.accumulator === 'none') {
       const c = m.input('c', UInt(floatLayout(facc).bits), `${p.accFormat} addend`);
       const cut = pipelineCuts(m, p.latency, FMA_CUTS);
-      const product = productRaw(a, b, fa, fb, p, () => undefined);
+      const multiply = cut.has('partial')
+        ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
+        : undefined;
+      const product = productRaw(a, b, fa, fb, p, () => cut.at('unpack'), multiply);
       const u = unpackFloat(c, facc, 'c');
-      cut.at('unpack');
-      const addend: RawFloat = { ...u, invalid: u.isSignalingNaN };
       cut.at('product');
-      const sum = addRaw(product, addend, policy.rounding === 'rdown' ? 1 : 0, 'sum');
-      cut.at('add');
-      const normalized = normalize(sum, 'sum_norm');
+      const addend: RawFloat = { ...u, invalid: u.isSignalingNaN };
+      const sum = addRaw(product, addend, policy.rounding === 'rdown' ? 1 : 0, 'sum', (point) =>
+        cut.at(point),
+      );
+      const normalized = normalize(sum, 'sum_norm', (point) => cut.at(point));
       cut.at('normalize');
       const rounded = roundPack(normalized, facc, policy, 'out');
       cut.at('round');
@@ -275,7 +291,7 @@ function longAccumulatorMac(
   const cut = pipelineCuts(m, p.latency, LONG_CUTS);
   const layout = { ...accumulatorLayout(p), segment: Number(p.segment) };
   const windowed = p.msb !== undefined;
-  const raw = productRaw(a, b, fa, fb, p, () => undefined);
+  const raw = productRaw(a, b, fa, fb, p, () => cut.at('unpack'));
   // In a window every product is normalized, so that its exponent alone says whether it fits.
   const product = windowed ? normalize(raw, 'product_norm') : raw;
   const sigBits = product.sig.width;
@@ -341,6 +357,7 @@ function longAccumulatorMac(
     },
     'acc',
   );
+  cut.at('normalize');
   const { nan, posInf, negInf, overflow } = sticky!;
   const isNaN = nan.or(posInf.and(negInf)).named('sum_is_nan');
   const isInf = posInf.or(negInf).and(isNaN.not()).named('sum_is_inf');
@@ -375,6 +392,7 @@ function productRaw(
   fb: FloatFormat,
   p: FpMacParams,
   afterUnpack: () => void,
+  multiply?: (x: Signal, y: Signal) => Signal,
 ): RawFloat {
   if (p.product === 'lmul') {
     const mBits = p.m ?? fa.mantBits;
@@ -412,5 +430,5 @@ function productRaw(
   const ua = unpackFloat(a, fa, 'a');
   const ub = unpackFloat(b, fb, 'b');
   afterUnpack();
-  return exactProduct(ua, ub, 'product');
+  return exactProduct(ua, ub, 'product', multiply === undefined ? {} : { multiply });
 }
