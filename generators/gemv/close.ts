@@ -1,7 +1,11 @@
 // Closing a group of one row: its exact value s·(Σ a·w − z·Σ a) enters the row's fp32 sum with one
-// rounding (SPEC §7.1 restructuring: the scale and the zero point are applied once per group).
+// rounding (SPEC §7.1 restructuring: the scale and the zero point are applied once per group). The close
+// is four kernels with registers between them in the core: the scale product; the fp32 accumulation in
+// two parts, the aligned addition and the normalization with its rounding (the only loop: the row's sum
+// comes back as the addition's input); and the output conversion.
 import { addRaw } from '../arith/add.ts';
 import { normalize } from '../arith/normalize.ts';
+import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
 import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { unpackFloat } from '../arith/unpack.ts';
@@ -9,11 +13,12 @@ import { floatLayout, type ResolvedPolicy } from '../formats/index.ts';
 import { floatFormat } from '../float-params.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { mux } from '../hdl/signal.ts';
+import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 
 export interface CloseShape {
-  name: string;
+  /** Name suffix shared by the kernels: gemv_scale_<tag>, gemv_accumulate_<tag>, … */
+  tag: string;
   /** Widths of the exact group sums Σ a·w and Σ a. */
   dotWidth: number;
   actWidth: number;
@@ -32,22 +37,35 @@ export interface CloseShape {
   origin: Record<string, unknown>;
 }
 
-/**
- * Comb module: inputs dot, act, bad, s, z (zero point), acc (the row's fp32 sum so far), first (the
- * row's first group: the sum starts at +0); outputs acc_next (fp32) and y (acc_next in the output format).
- */
-export function closeModule(shape: CloseShape): Module {
+export interface CloseKernels {
+  /** dot, act, bad, s, z, exp → the exact product s·D as a raw float (product_*). */
+  scale: Module;
+  /** product_*, acc, first → the sum s·D + acc before rounding, as a raw float (sum_*). */
+  add: Module;
+  /** sum_* → acc_next: the row's fp32 sum including this group, rounded once. */
+  round: Module;
+  /** acc → y in the output format; absent for fp32 output. */
+  convert?: Module;
+  /** All of them in one combinational module (ports dot … exp, acc, first → acc_next, y), for HLS. */
+  close: Module;
+}
+
+export function closeKernels(shape: CloseShape): CloseKernels {
+  const scale = scaleKernel(shape);
+  const { add, round } = accumulateKernels(shape, scale);
+  const convert = shape.outFormat === 'fp32' ? undefined : convertKernel(shape);
+  const close = closeChain(shape, [scale, add, round], convert);
+  return { scale, add, round, ...(convert ? { convert } : {}), close };
+}
+
+function scaleKernel(shape: CloseShape): Module {
   const fs = floatFormat(shape.scale);
-  const fp32 = floatFormat('fp32');
-  const fo = floatFormat(shape.outFormat);
-  const m = new ModuleBuilder(shape.name, { generator: 'gemv', params: shape.origin });
+  const m = new ModuleBuilder(`gemv_scale_${shape.tag}`, { generator: 'gemv', params: shape.origin });
   const dot = m.input('dot', SInt(shape.dotWidth), 'Σ a·w of the group, exact');
   const act = m.input('act', SInt(shape.actWidth), 'Σ a of the group, exact');
   const bad = m.input('bad', UInt(1), 'the group holds a NaN weight or a non-finite activation');
   const s = m.input('s', UInt(floatLayout(fs).bits), `${shape.scale} group scale`);
   const z = shape.zeroPoint ? m.input('z', UInt(4), 'uint4 zero point of the group') : undefined;
-  const acc = m.input('acc', UInt(32), "fp32 sum of the row's earlier groups");
-  const first = m.input('first', UInt(1), "the row's first group: its sum starts at +0");
   const blockExp =
     shape.blockExpWidth === undefined
       ? undefined
@@ -76,34 +94,107 @@ export function closeModule(shape: CloseShape): Module {
     .add(scaled.width - 1 + shape.unitExp - fs.mantBits, { width: expWidth })
     .named('scaled_exp');
   const isNaN = bad.or(us.isNaN).or(us.isInf.and(nonzero.not())).named('group_nan');
-  const isInf = us.isInf.and(isNaN.not());
-  const uo = unpackFloat(mux(first, m.constant(0, UInt(32)), acc), fp32, 'acc');
+  const isInf = us.isInf.and(isNaN.not()).named('group_inf');
+  const product = {
+    sign: negative.xor(us.sign),
+    exp: scaledExp,
+    sig: scaled,
+    isZero: nonzero.not().or(us.isZero).and(isNaN.or(isInf).not()),
+    isInf,
+    isNaN,
+  };
+  rawOutputs(m, product, 'product', 's·D, exact');
+  return m.build();
+}
+
+function accumulateKernels(shape: CloseShape, scale: Module): { add: Module; round: Module } {
+  const fp32 = floatFormat('fp32');
+  const origin = { generator: 'gemv', params: shape.origin };
+  const a = new ModuleBuilder(`gemv_add_${shape.tag}`, origin);
+  const product = rawInputs(a, scale, 'product');
+  const acc = a.input('acc', UInt(32), "fp32 sum of the row's earlier groups");
+  const first = a.input('first', UInt(1), "the row's first group: its sum starts at +0");
+  const uo = unpackFloat(mux(first, a.constant(0, UInt(32)), acc), fp32, 'acc');
   const sum = addRaw(
-    {
-      sign: negative.xor(us.sign),
-      exp: scaledExp,
-      sig: scaled,
-      isZero: nonzero.not().or(us.isZero).and(isNaN.or(isInf).not()),
-      isInf,
-      isNaN,
-    },
+    product,
     { sign: uo.sign, exp: uo.exp, sig: uo.sig, isZero: uo.isZero, isInf: uo.isInf, isNaN: uo.isNaN },
     shape.accPolicy.rounding === 'rdown' ? 1 : 0,
     'sum',
   );
-  const next = roundPack(normalize(sum, 'sum_norm'), fp32, shape.accPolicy, 'sum_round').code.named(
-    'acc_sum',
+  rawOutputs(a, sum, 'sum', 's·D + acc before rounding');
+  const add = a.build();
+
+  const r = new ModuleBuilder(`gemv_round_${shape.tag}`, origin);
+  const rounded = roundPack(
+    normalize(rawInputs(r, add, 'sum'), 'sum_norm'),
+    fp32,
+    shape.accPolicy,
+    'sum_round',
   );
-  m.output('acc_next', next, 'fp32 sum including this group');
-  if (shape.outFormat === 'fp32') m.output('y', next, 'the sum in the output format');
-  else {
-    const u = unpackFloat(next, fp32, 'y_in');
-    const raw = { sign: u.sign, exp: u.exp, sig: u.sig, isZero: u.isZero, isInf: u.isInf, isNaN: u.isNaN };
-    m.output(
-      'y',
-      roundPack(normalize(raw, 'y_norm'), fo, shape.policy, 'y_round').code,
-      `the sum as ${shape.outFormat}`,
-    );
-  }
+  r.output('acc_next', rounded.code.named('acc_sum'), 'fp32 sum including this group');
+  return { add, round: r.build() };
+}
+
+function convertKernel(shape: CloseShape): Module {
+  const fp32 = floatFormat('fp32');
+  const fo = floatFormat(shape.outFormat);
+  const m = new ModuleBuilder(`gemv_convert_${shape.tag}`, { generator: 'gemv', params: shape.origin });
+  const acc = m.input('acc', UInt(32), "the row's fp32 sum");
+  const u = unpackFloat(acc, fp32, 'y_in');
+  const raw = { sign: u.sign, exp: u.exp, sig: u.sig, isZero: u.isZero, isInf: u.isInf, isNaN: u.isNaN };
+  m.output(
+    'y',
+    roundPack(normalize(raw, 'y_norm'), fo, shape.policy, 'y_round').code,
+    `the sum as ${shape.outFormat}`,
+  );
+  return m.build();
+}
+
+const RAW_PORTS = {
+  sign: 'sign',
+  exp: 'exp',
+  sig: 'sig',
+  isZero: 'zero',
+  isInf: 'inf',
+  isNaN: 'nan',
+} as const;
+
+/** A raw float's value fields as outputs <prefix>_sign, _exp, _sig, _zero, _inf, _nan. */
+function rawOutputs(m: ModuleBuilder, value: RawFloat, prefix: string, what: string): void {
+  for (const [field, suffix] of Object.entries(RAW_PORTS))
+    m.output(`${prefix}_${suffix}`, value[field as keyof typeof RAW_PORTS], `${what}: ${field}`);
+}
+
+/** Another kernel's raw-float outputs (rawOutputs) as inputs of this module, read back as a raw float. */
+function rawInputs(m: ModuleBuilder, from: Module, prefix: string): RawFloat {
+  const input = (suffix: string): Signal => {
+    const p = from.ports.find((q) => q.name === `${prefix}_${suffix}`)!;
+    return m.input(p.name, p.type, p.doc);
+  };
+  return {
+    sign: input(RAW_PORTS.sign),
+    exp: input(RAW_PORTS.exp),
+    sig: input(RAW_PORTS.sig),
+    isZero: input(RAW_PORTS.isZero),
+    isInf: input(RAW_PORTS.isInf),
+    isNaN: input(RAW_PORTS.isNaN),
+  };
+}
+
+/** The kernels chained without registers: what one close computes, as the HLS loop calls it. */
+function closeChain(shape: CloseShape, kernels: Module[], convert?: Module): Module {
+  const m = new ModuleBuilder(`gemv_close_${shape.tag}`, { generator: 'gemv', params: shape.origin });
+  // A kernel's input is the earlier kernels' output of the same name, else an input of the chain.
+  const values: Record<string, Signal> = {};
+  kernels.forEach((kernel, i) => {
+    const inputs: Record<string, Signal> = {};
+    for (const p of kernel.ports.filter((q) => q.direction === 'input'))
+      inputs[p.name] = values[p.name] ?? (values[p.name] = m.input(p.name, p.type, p.doc));
+    Object.assign(values, m.instance(kernel, `step${i}`, inputs));
+  });
+  const accNext = values.acc_next!;
+  m.output('acc_next', accNext, 'fp32 sum including this group');
+  const y = convert === undefined ? accNext : m.instance(convert, 'convert', { acc: accNext }).y!;
+  m.output('y', y, `the sum as ${shape.outFormat}`);
   return m.build();
 }

@@ -13,9 +13,10 @@ import { choiceParam, intParam, type Generator } from '../generator.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
-import { SInt, UInt } from '../hdl/types.ts';
+import { MAX_WIDTH, SInt, UInt } from '../hdl/types.ts';
+import { specialValuesParam } from '../special-values-param.ts';
 import { chunkModule, chunkModuleName, chunkWidths, type ChunkShape } from './chunk.ts';
-import { closeModule } from './close.ts';
+import { closeKernels, type CloseKernels } from './close.ts';
 import { numberTag } from '../naming.ts';
 import { gemvHlsDesign } from './hls.ts';
 import { GEMV_STATUS } from './status.ts';
@@ -23,6 +24,7 @@ import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS, RAZER_SPECIAL_VALUES, type GemvWeigh
 
 const SCALES = ['fp16', 'bf16', 'fp32', 'e4m3fn', 'e8m0fnu'] as const;
 const isPowerOfTwo = (n: number) => Number.isInteger(Math.log2(n));
+const DEFAULT_ALIGN_BITS = 24;
 
 export const gemvParams = z
   .object({
@@ -35,7 +37,7 @@ export const gemvParams = z
      */
     accumulation: choiceParam(['exact', 'aligned']).optional(),
     /** Aligned accumulation: bits kept below the group's largest activation exponent. */
-    alignBits: intParam(2, 64).default(24),
+    alignBits: intParam(2, 64).default(DEFAULT_ALIGN_BITS),
     /** Output lanes P: rows computed in parallel. */
     rows: intParam(1, 64).default(4),
     /** Elements per cycle S (a power of two): each row multiplies S weights per cycle. */
@@ -47,10 +49,7 @@ export const gemvParams = z
     /** Scale format; block formats fix theirs. Default fp16. */
     scale: choiceParam(SCALES).optional(),
     /** RaZeR: the value of each 2-bit sv index, in E2M1 units (multiples of 0.5). */
-    specialValues: z
-      .array(z.number({ error: 'must be a finite number' }))
-      .length(4, { error: 'needs exactly 4 values, one per 2-bit sv index' })
-      .optional(),
+    specialValues: specialValuesParam().optional(),
     /**
      * Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits
      * rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.
@@ -76,6 +75,15 @@ export const gemvParams = z
     const sigBits = floatFormat(p.activation).mantBits + 1;
     if (accumulation === 'aligned' && p.alignBits < sigBits)
       issue('alignBits', `must hold a ${p.activation} significand: at least ${sigBits}`);
+    if (accumulation === 'exact' && p.alignBits !== DEFAULT_ALIGN_BITS)
+      issue('alignBits', "applies to 'aligned' accumulation only; an exact group sum keeps every bit");
+    const beatBits = p.rows * p.lanes * weight.bits;
+    if (beatBits > MAX_WIDTH)
+      issue(
+        'lanes',
+        `rows (${p.rows}) × lanes (${p.lanes}) × ${weight.bits}-bit ${p.weight} codes make a ${beatBits}-bit weight beat; ` +
+          `a port holds at most ${MAX_WIDTH} bits: use fewer rows or lanes`,
+      );
     if (!isPowerOfTwo(p.lanes)) issue('lanes', 'must be a power of two (1, 2, 4, … 64)');
     const group = p.group ?? weight.block?.group ?? 128;
     if (weight.block !== undefined && group !== weight.block.group)
@@ -91,8 +99,6 @@ export const gemvParams = z
       );
     if (p.specialValues !== undefined && p.weight !== 'razer')
       issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
-    if (p.specialValues?.some((v) => !Number.isInteger(v * 2) || Math.abs(v) > 64))
-      issue('specialValues', 'must be multiples of 0.5 from -64 to 64');
     if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
     const fewest = Math.ceil(p.rows / Math.max(1, Math.floor(group / p.lanes)));
     if (p.closeUnits !== undefined && (p.closeUnits < fewest || p.closeUnits > p.rows))
@@ -165,26 +171,21 @@ export const gemv: Generator<typeof gemvParams> = {
   },
 };
 
-/** The top module and the two kernels it instantiates (the HLS loop calls the same kernels). */
-export function gemvParts(p: GemvParams): { top: Module; chunk: Module; close: Module } {
-  const top = buildGemv(p);
-  const instance = (name: string) => top.instances.find((i) => i.name === name)!.module;
-  return { top, chunk: instance('chunk'), close: instance('close0') };
+/** The top module and its kernels (the HLS loop calls the chunk and the chained close). */
+export function gemvParts(p: GemvParams): { top: Module; chunk: Module } & CloseKernels {
+  return { top: buildGemv(p), ...gemvKernels(p) };
 }
 
-function buildGemv(p: GemvParams): Module {
+/** The chunk kernel and the group-close kernels of a core. */
+function gemvKernels(p: GemvParams): { chunk: Module; groupDot: number; groupAct: number } & CloseKernels {
   const { weight, group, scale, specialValues, accumulation } = gemvShape(p);
   const aligned = accumulation === 'aligned';
-  const P = p.rows;
   const S = p.lanes;
   const fa = floatFormat(p.activation);
-  const fo = floatFormat(p.outFormat);
-  const ab = floatLayout(fa).bits;
-  const meta = metaLayout(p);
   const shape: ChunkShape = {
     weight: p.weight as GemvWeightName,
     activation: p.activation,
-    rows: P,
+    rows: p.rows,
     lanes: S,
     specialValues,
     packing: p.packing as ChunkShape['packing'],
@@ -195,8 +196,8 @@ function buildGemv(p: GemvParams): Module {
   const groupDot = widths.dot + unsignedBits(groupChunks);
   const groupAct = widths.act + unsignedBits(groupChunks);
   const chunk = chunkModule(shape);
-  const close = closeModule({
-    name: `gemv_close_${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}${aligned ? `_al${p.alignBits}` : ''}`,
+  const close = closeKernels({
+    tag: `${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}${aligned ? `_al${p.alignBits}` : ''}`,
     dotWidth: groupDot,
     actWidth: groupAct,
     unitExp: aligned
@@ -211,6 +212,19 @@ function buildGemv(p: GemvParams): Module {
     accPolicy: resolvePolicy(floatFormat('fp32'), outputPolicy(p)),
     origin: { chunk: chunkModuleName(shape), group, scale, outFormat: p.outFormat, policy: policyTag(p) },
   });
+  return { chunk, groupDot, groupAct, ...close };
+}
+
+function buildGemv(p: GemvParams): Module {
+  const { weight, group, scale, accumulation } = gemvShape(p);
+  const aligned = accumulation === 'aligned';
+  const P = p.rows;
+  const S = p.lanes;
+  const fa = floatFormat(p.activation);
+  const ab = floatLayout(fa).bits;
+  const meta = metaLayout(p);
+  const groupChunks = group / S;
+  const { chunk, groupDot, groupAct, ...close } = gemvKernels(p);
 
   const m = new ModuleBuilder(gemvModuleName(p), { generator: 'gemv', params: p }, { sequential: true });
   const kBits = unsignedBits(p.maxK) + 1;
@@ -280,17 +294,35 @@ function buildGemv(p: GemvParams): Module {
   const outPending = outIndex.ne(outCount).named('out_pending');
   const outLastIndex = outIndex.eq(outCount.sub(1, { width: outCount.width })).named('out_last_index');
   const outFreeing = outPending.and(yReady).and(outLastIndex).named('out_freeing');
-  // A finished block whose results cannot enter the output buffer yet holds the whole pipeline.
-  const closeAdvance = closing
-    .and(closeLastOfBlock)
-    .and(outPending)
-    .and(outFreeing.not())
-    .not()
-    .named('close_advance');
   // Close units serve several rows in turn: a group that ends before they finish waits in stage 1.
   const R = Math.ceil(P / closeUnits(p));
   const step = R > 1 ? m.register('close_step_q', UInt(unsignedBits(R - 1)), { reset: 0 }) : undefined;
   const lastStep = step === undefined ? m.constant(1, UInt(1)) : step.eq(R - 1).named('close_last_step');
+  const firstStep = step === undefined ? m.constant(1, UInt(1)) : step.eq(0).named('close_first_step');
+  // After stage 2 the close runs on without stalls: c1 holds the scale products, from which the
+  // fp32 sums are added (and a block's last sums go to the output buffer).
+  const closeValid1 = m.register('close_valid_c1', UInt(1), { reset: 0 });
+  const closeFinal1 = m.register('close_final_c1', UInt(1), { reset: 0 });
+  // When a row's closes are at least two cycles apart (R ≥ 2), the fp32 sum takes two: the addition
+  // in c1, its normalization and rounding in c2, and the loop runs through both.
+  const split = R >= 2;
+  const closeValid2 = split ? m.register('close_valid_c2', UInt(1), { reset: 0 }) : undefined;
+  const closeFinal2 = split ? m.register('close_final_c2', UInt(1), { reset: 0 }) : undefined;
+  const roundValid = closeValid2 ?? closeValid1;
+  const roundFinal = closeFinal2 ?? closeFinal1;
+  // A block's last close starts only when the output buffer will be free when its results arrive:
+  // the previous block's results have left or are leaving, and none are on their way.
+  const outputBusy = outPending
+    .and(outFreeing.not())
+    .or(closeValid1.and(closeFinal1))
+    .or(roundValid.and(roundFinal))
+    .named('output_busy');
+  const closeAdvance = closing
+    .and(closeLastOfBlock)
+    .and(firstStep)
+    .and(outputBusy)
+    .not()
+    .named('close_advance');
   const lastChunk1 = m.register('group_last_s1', UInt(1));
   const closeBusy = closing.and(lastStep.not()).and(valid1).and(lastChunk1).named('close_busy');
   const advance = closeAdvance.and(closeBusy.not()).named('advance');
@@ -336,7 +368,14 @@ function buildGemv(p: GemvParams): Module {
   const begin = idle.and(start).named('start_taken');
   const accept = begin.and(badK.not()).and(badN.not()).named('accept');
   const reject = begin.and(badK.or(badN)).named('reject');
-  const pipelineEmpty = valid1.or(closing).or(outPending).not().named('pipeline_empty');
+  // The job is done in the cycle its last y beat leaves.
+  const pipelineEmpty = valid1
+    .or(closing)
+    .or(closeValid1)
+    .or(roundValid)
+    .or(outPending.and(outFreeing.not()))
+    .not()
+    .named('pipeline_empty');
   const streamsEnded = xEnded.and(wEnded).and(sEnded);
   const finished = finishing.and(pipelineEmpty).and(streamsEnded).named('finished');
 
@@ -462,11 +501,12 @@ function buildGemv(p: GemvParams): Module {
 
   // Group close: U close units, each serving R rows one after another (R ≤ chunks per group, so a
   // group's close ends before the next group's starts). With R > 1 the group sums are copied first.
-  const accumulate = closing.and(closeAdvance).named('accumulate');
-  const emit = accumulate.and(lastStep).and(closeLastOfBlock).named('emit');
+  // Each step enters the close pipeline: the scale product now, the fp32 sum in c1 (the row's sum
+  // is the loop: it is read and written there); the output conversion sits after the output buffer.
+  const closeStep = closing.and(closeAdvance).named('close_step');
   closing.next(closeLoad.or(closing.and(lastStep.not())), { when: closeAdvance });
   step?.next(mux(lastStep, m.constant(0, step.type), step.add(1, { width: step.width })), {
-    when: accumulate,
+    when: closeStep,
   });
   const sums: { dot: Signal; bad: Signal }[] = [];
   for (let r = 0; r < P; r++) {
@@ -494,36 +534,91 @@ function buildGemv(p: GemvParams): Module {
     closeAct = copy;
   }
 
+  // What the later close stages need of the step: its row, the row's first group, the block's end.
+  closeValid1.next(closeStep);
+  closeFinal1.next(closeLastOfBlock, { when: closeStep });
+  closeValid2?.next(closeValid1);
+  closeFinal2?.next(closeFinal1, { when: closeValid1 });
+  // A value of the step in c1, and in the round stage.
+  const carried = (name: string, value: Signal) => {
+    const c1 = m.register(`${name}_c1`, value.type);
+    c1.next(value, { when: closeStep });
+    if (!split) return { c1, round: c1 };
+    const c2 = m.register(`${name}_c2`, value.type);
+    c2.next(c1, { when: closeValid1 });
+    return { c1, round: c2 };
+  };
+  const firstGroupC1 = m.register('close_first_c1', UInt(1));
+  firstGroupC1.next(firstGroup2, { when: closeStep });
+  const rowsC = carried('close_rows', rows2);
+  const jobDoneC = carried('close_job_done', jobDone2);
+  const stepC = step === undefined ? undefined : carried('close_step', step);
+  const lastStepRound =
+    stepC === undefined ? m.constant(1, UInt(1)) : stepC.round.eq(R - 1).named('round_last_step');
+  const resultLoad = roundValid.and(roundFinal).named('result_load');
+  const emit = resultLoad.and(lastStepRound).named('emit');
+
+  // The row sums, and the output buffer: a finished block's sums, in fp32 until they leave.
   const accs = Array.from({ length: P }, (_, r) => m.register(`acc${r}_q`, UInt(32)));
-  const results = Array.from({ length: P }, (_, r) => m.register(`y${r}_q`, UInt(floatLayout(fo).bits)));
+  const results = Array.from({ length: P }, (_, r) => m.register(`y${r}_q`, UInt(32)));
   const units = Math.ceil(P / R);
   for (let u = 0; u < units; u++) {
     const rows = Array.from({ length: R }, (_, j) => u * R + j).filter((r) => r < P);
-    const pick = (values: Signal[]) =>
-      values.length === 1 || step === undefined ? values[0]! : select(step, values);
-    const entries = rows.map((r) => metaClose.slice((r + 1) * meta.bits - 1, r * meta.bits));
-    const entry = pick(entries);
-    const closed = m.instance(close, `close${u}`, {
-      dot: pick(rows.map((r) => sums[r]!.dot)),
+    const pick = (values: Signal[], by: Signal | undefined) =>
+      values.length === 1 || by === undefined ? values[0]! : select(by, values);
+    const entry = pick(
+      rows.map((r) => metaClose.slice((r + 1) * meta.bits - 1, r * meta.bits)),
+      step,
+    );
+    const product = m.instance(close.scale, `scale${u}`, {
+      dot: pick(
+        rows.map((r) => sums[r]!.dot),
+        step,
+      ),
       act: closeAct,
-      bad: pick(rows.map((r) => sums[r]!.bad)),
+      bad: pick(
+        rows.map((r) => sums[r]!.bad),
+        step,
+      ),
       s: entry.slice(meta.scaleBits - 1, 0),
       ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
-      acc: pick(rows.map((r) => accs[r]!)),
-      first: firstGroup2,
       ...(groupExp === undefined ? {} : { exp: groupExp }),
     });
+    const productC1: Record<string, Signal> = {};
+    for (const [port, value] of Object.entries(product)) {
+      const held = m.register(`${port.replace('product_', `product${u}_`)}_c1`, value.type);
+      held.next(value, { when: closeStep });
+      productC1[port] = held;
+    }
+    const sum = m.instance(close.add, `add${u}`, {
+      ...productC1,
+      acc: pick(
+        rows.map((r) => accs[r]!),
+        stepC?.c1,
+      ),
+      first: firstGroupC1,
+    });
+    const sumRound: Record<string, Signal> = {};
+    for (const [port, value] of Object.entries(sum)) {
+      if (!split) sumRound[port] = value;
+      else {
+        const held = m.register(`${port.replace('sum_', `sum${u}_`)}_c2`, value.type);
+        held.next(value, { when: closeValid1 });
+        sumRound[port] = held;
+      }
+    }
+    const { acc_next: accNext } = m.instance(close.round, `round${u}`, sumRound);
     rows.forEach((r, j) => {
-      const mine = step === undefined ? accumulate : accumulate.and(step.eq(j));
-      accs[r]!.next(closed.acc_next!, { when: mine });
-      results[r]!.next(closed.y!, { when: mine.and(closeLastOfBlock) });
+      const mine = (valid: Signal) => (stepC === undefined ? valid : valid.and(stepC.round.eq(j)));
+      accs[r]!.next(accNext!, { when: mine(roundValid) });
+      results[r]!.next(accNext!, { when: mine(resultLoad) });
     });
   }
 
-  // Output stream: the finished block's rows, one per beat.
+  // Output stream: the finished block's rows, one per beat, converted to the output format.
   const finalBlock = m.register('out_final_q', UInt(1), { reset: 0 });
-  finalBlock.next(jobDone2, { when: emit });
-  outCount.next(mux(emit, rows2, outCount));
+  finalBlock.next(jobDoneC.round, { when: emit });
+  outCount.next(mux(emit, rowsC.round, outCount));
   outIndex.next(
     mux(
       emit,
@@ -535,7 +630,10 @@ function buildGemv(p: GemvParams): Module {
   m.output('x_tready', xTake, 'x beat taken');
   m.output('w_tready', wTake, 'weight beat taken');
   m.output('s_tready', sTake, 'scale beat taken');
-  m.output('y_tdata', P === 1 ? results[0]! : select(outIndex, results), `${p.outFormat} element of y`);
+  const outSum = (P === 1 ? results[0]! : select(outIndex, results)).named('out_sum');
+  const yData =
+    close.convert === undefined ? outSum : m.instance(close.convert, 'convert', { acc: outSum }).y!;
+  m.output('y_tdata', yData, `${p.outFormat} element of y`);
   m.output('y_tvalid', outPending);
   m.output('y_tlast', finalBlock.and(outLastIndex), 'on the last element of y');
   m.output('busy', idle.not(), 'a job is running');
