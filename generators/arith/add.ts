@@ -12,15 +12,16 @@ import { unsignedBits } from './widths.ts';
  * alike. Neither operand needs to be normalized (subnormals may carry leading zeros).
  *
  * `zeroSign` is the sign of an exact zero sum of opposite-signed terms: + except when rounding toward −∞.
- * `cut(point)` is called where a pipeline stage may go: after the alignment ('aligned') and after the
- * wide addition, before its absolute value ('summed').
+ * `cut(point)` is called where a pipeline stage may go: after the exponent comparison ('exponents'),
+ * after the alignment ('aligned'), after the wide addition ('summed') and after its absolute value
+ * ('complemented').
  */
 export function addRaw(
   x: RawFloat,
   y: RawFloat,
   zeroSign: 0 | 1,
   prefix: string,
-  cut: (point: 'aligned' | 'summed') => void = () => {},
+  cut: (point: 'exponents' | 'aligned' | 'summed' | 'complemented') => void = () => {},
 ): RawFloat {
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
@@ -49,6 +50,7 @@ export function addRaw(
       .asUnsigned()
       .resize(shiftBits),
   ).named(`${prefix}_align`);
+  cut('exponents');
   const aligned = small.shr(clamped);
   const below = cat(...Array.from({ length: window }, (_, i) => clamped.gt(window - 1 - i)));
   const lost = small.and(below).orR();
@@ -66,6 +68,7 @@ export function addRaw(
   const magnitude = mux(negative, m.constant(0, UInt(window + 1)).sub(sum, { width: window + 1 }), sum)
     .slice(window - 1, 0)
     .named(`${prefix}_magnitude`);
+  cut('complemented');
   const exactZero = magnitude.orR().not();
 
   // Special values, as IEEE addition defines them; an absent-looking zero keeps the other operand's sign.
