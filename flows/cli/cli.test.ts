@@ -56,8 +56,8 @@ describe('bitsmith CLI', () => {
     expect((await run('verify', 'mul_int8_s', '--vectors', 'lots')).stderr).toMatch(
       /--vectors 'lots' is not allowed/,
     );
-    expect((await run('synth', 'mul_int8_s', '--target', 'ecp5')).stderr).toMatch(
-      /--target 'ecp5' is not allowed: use generic, ice40/,
+    expect((await run('synth', 'mul_int8_s', '--target', 'ecp6')).stderr).toMatch(
+      /--target 'ecp6' is not allowed: use generic, ice40, ice40-dsp, ecp5/,
     );
   });
 

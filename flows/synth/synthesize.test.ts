@@ -48,6 +48,13 @@ describe('synthesize', () => {
     expect(report.dsps).toBe(1);
   });
 
+  it('maps it to one ECP5 MULT18X18D and counts TRELLIS_FF flip-flops', async () => {
+    const report = await synthMul8('ecp5', 'native');
+    expect(report.cells.MULT18X18D).toBe(1);
+    expect(report).toMatchObject({ target: 'ecp5', ffs: 16, dsps: 1, rams: 0 });
+    expect(report.cells.TRELLIS_FF).toBe(16);
+  });
+
   it('gives the same cells with the native yosys binary', async () => {
     const report = await synthMul8('ice40-dsp', 'native');
     expect(report.cells).toEqual({ SB_MAC16: 1 });
@@ -70,11 +77,11 @@ describe('synthesize', () => {
     const synth = synthesize({
       files: MUL8,
       top: 'mul8',
-      target: 'ecp5' as SynthTarget,
+      target: 'gowin' as SynthTarget,
       workDir: join(workRoot, 'x'),
     });
     await expect(synth).rejects.toThrow(
-      'target = "ecp5": Invalid option: expected one of "generic"|"ice40"|"ice40-dsp"|"xc7"|"xc7-nodsp"',
+      'target = "gowin": Invalid option: expected one of "generic"|"ice40"|"ice40-dsp"|"ecp5"|"xc7"|"xc7-nodsp"',
     );
   });
 });
