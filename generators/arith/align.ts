@@ -17,13 +17,15 @@ import { signedBits, unsignedBits } from './widths.ts';
  * only for a subnormal, its exponent is the format's exponent field before rounding (expBias is the
  * format's bias; a subnormal's field is 0), and the bits shifted out are gathered in `sticky`. When
  * the output flushes subnormals there is no shift: the value is only normalized, and the field of a
- * tiny one is 0 or below (roundPack flushes it).
+ * tiny one is 0 or below (roundPack flushes it). `cut` (if given) places a pipeline cut between
+ * the decisions taken from the exponent and the significand's shift.
  */
 export function alignToFormat(
   raw: RawFloat,
   format: FloatFormat,
   subnormals: 'keep' | 'flush',
   prefix: string,
+  cut?: () => void,
 ): NormalizedFloat {
   if ((raw.maxLeadingZeros ?? raw.sig.width) > 1) {
     throw new HdlError(`${prefix}: alignToFormat needs a significand with at most one leading zero`);
@@ -40,6 +42,43 @@ export function alignToFormat(
   };
   const expWidth = signedBits(Math.min(range.min, emin), Math.max(range.max, emin));
   const exp = raw.exp.resize(expWidth);
+
+  // ---- From the exponent alone (before `cut`, if given: it often arrives before the significand)
+  // The field once the top bit is set: exp + bias, one lower when the top bit was clear (one
+  // addition, the top bit entering last). Formed in the field's width: values below emin wrap, but
+  // those get field 0.
+  const fieldMax = Math.max(range.max + toField, 1);
+  const fieldMin = subnormals === 'keep' ? 0 : Math.min(range.min + toField - 1, 0);
+  const fieldWidth = signedBits(fieldMin, fieldMax);
+  const start = exp.resize(fieldWidth);
+  const offset = toField - 1;
+  const biased =
+    offset < 0 ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth });
+  // Never below emin, or flushed there: only the one-bit normalization follows.
+  const normalizeOnly = range.min > emin || subnormals === 'flush';
+  // At emin or below: shift right by emin − exp. From M + 2 places on every bit lies below the
+  // guard bit, so a larger distance saturates (to all ones of the amount's k bits). The amount's
+  // bits are those of emin − exp modulo 2^k: a k-bit subtraction, or just ~exp when emin's low k
+  // bits are all ones (as for a product of IEEE-biased exponents); the limits are comparisons.
+  const low = normalizeOnly ? undefined : exp.le(emin).named(`${prefix}_at_emin`);
+  const belowEmin = normalizeOnly ? undefined : exp.lt(emin);
+  const maxDistance = emin - range.min;
+  let shift: Signal | undefined;
+  if (low !== undefined && maxDistance > 0) {
+    const k = unsignedBits(Math.min(maxDistance, format.mantBits + 2));
+    const lowBits = exp.slice(k - 1, 0);
+    const eminLow = ((emin % 2 ** k) + 2 ** k) % 2 ** k;
+    let amount =
+      eminLow === 2 ** k - 1 ? lowBits.not() : m.constant(eminLow, UInt(k)).sub(lowBits, { width: k });
+    if (maxDistance >= 2 ** k) {
+      const saturate = exp.le(emin - 2 ** k).named(`${prefix}_denorm_saturate`);
+      amount = amount.or(cat(...Array.from({ length: k }, () => saturate)));
+    }
+    shift = amount.and(cat(...Array.from({ length: k }, () => low))).named(`${prefix}_denorm_shift`);
+  }
+  cut?.();
+
+  // ---- The significand
   const top = raw.sig.msb();
   // Only the kept bits, the guard and the bit below it (the guard after a one-place left shift) are
   // needed exactly; the bits below those stay below the guard whatever the shift, so they are
@@ -55,16 +94,6 @@ export function alignToFormat(
       : w < exact + 1
         ? cat(raw.sig, m.constant(0, UInt(exact + 1 - w)))
         : raw.sig;
-  // The field once the top bit is set: exp + bias, one lower when the top bit was clear (one
-  // addition, the top bit entering last). Formed in the field's width: values below emin wrap, but
-  // those get field 0.
-  const fieldMax = Math.max(range.max + toField, 1);
-  const fieldMin = subnormals === 'keep' ? 0 : Math.min(range.min + toField - 1, 0);
-  const fieldWidth = signedBits(fieldMin, fieldMax);
-  const start = exp.resize(fieldWidth);
-  const offset = toField - 1;
-  const biased =
-    offset < 0 ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth });
   const normField = biased.add(top.zext(fieldWidth).asSigned(), { width: fieldWidth });
   const result = (sig: Signal, field: Signal, sticky: Signal | undefined): NormalizedFloat => ({
     ...raw,
@@ -75,33 +104,15 @@ export function alignToFormat(
     expRange: { min: fieldMin, max: fieldMax },
     alignedEmin: layout.emin,
   });
-
-  if (range.min > emin || subnormals === 'flush') {
-    // Never below emin, or flushed there: only the one-bit normalization.
+  if (low === undefined || belowEmin === undefined) {
     return result(mux(top, input, input.shl(1)), normField, raw.sticky);
   }
 
-  // At emin or below: shift right by emin − exp. From M + 2 places on every bit lies below the
-  // guard bit, so a larger distance saturates (to all ones of the amount's k bits). The amount's
-  // bits are those of emin − exp modulo 2^k: a k-bit subtraction, or just ~exp when emin's low k
-  // bits are all ones (as for a product of IEEE-biased exponents); the limits are comparisons.
-  const low = exp.le(emin).named(`${prefix}_at_emin`);
-  const maxDistance = emin - range.min;
   let sig = input;
   let sticky = raw.sticky;
-  if (maxDistance > 0) {
-    const k = unsignedBits(Math.min(maxDistance, format.mantBits + 2));
-    const lowBits = exp.slice(k - 1, 0);
-    const eminLow = ((emin % 2 ** k) + 2 ** k) % 2 ** k;
-    let amount =
-      eminLow === 2 ** k - 1 ? lowBits.not() : m.constant(eminLow, UInt(k)).sub(lowBits, { width: k });
-    if (maxDistance >= 2 ** k) {
-      const saturate = exp.le(emin - 2 ** k).named(`${prefix}_denorm_saturate`);
-      amount = amount.or(cat(...Array.from({ length: k }, () => saturate)));
-    }
-    const shift = amount.and(cat(...Array.from({ length: k }, () => low))).named(`${prefix}_denorm_shift`);
+  if (shift !== undefined) {
     // Shifted into a word with room for the bits that fall out: those only count as sticky.
-    const room = 2 ** k - 1;
+    const room = 2 ** shift.width - 1;
     const extended = cat(input, m.constant(0, UInt(room)))
       .shr(shift)
       .named(`${prefix}_sig_denorm`);
@@ -115,6 +126,6 @@ export function alignToFormat(
   // Above emin a clear top bit moves up one place. Below emin the field is 0 (at emin it is 1 or 0,
   // as the top bit says): all known before the shift.
   const shiftUp = low.not().and(top.not());
-  const field = mux(exp.lt(emin), m.constant(0, SInt(fieldWidth)), normField);
+  const field = mux(belowEmin, m.constant(0, SInt(fieldWidth)), normField);
   return result(mux(shiftUp, input.shl(1), sig), field, sticky);
 }

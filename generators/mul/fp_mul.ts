@@ -51,6 +51,9 @@ export const fpMulParams = z
 
 export type FpMulParams = z.output<typeof fpMulParams>;
 
+/** A split significand product multiplies by slices of at most this many bits (about 10 ns on iCE40). */
+const PARTIAL_PRODUCT_BITS = 8;
+
 /**
  * Exact floating-point multiplier: the product of two floats is formed exactly, then rounded once
  * into the output format (a wide enough output, e.g. e4m3fn×e4m3fn→fp32, is exact).
@@ -76,8 +79,11 @@ export const fpMul: Generator<typeof fpMulParams> = {
 
     // Subnormal operands are normalized first: the significands' hidden bits become constant ones,
     // and their product has at most one leading zero.
-    const operand = (code: Signal, format: FloatFormat, prefix: string) =>
-      normalizeOperand(unpackFloat(code, format, prefix, flush), format, prefix, flush);
+    const operand = (code: Signal, format: FloatFormat, prefix: string) => {
+      const x = normalizeOperand(unpackFloat(code, format, prefix, flush), format, prefix, flush);
+      x.isSignalingNaN.named(`${prefix}_is_snan`);
+      return x;
+    };
     const a = operand(
       m.input('a', UInt(fa.expBits + fa.mantBits + (fa.signed ? 1 : 0)), `${p.aFormat} code`),
       fa,
@@ -92,17 +98,18 @@ export const fpMul: Generator<typeof fpMulParams> = {
 
     // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
     const multiply = cut.has('partial')
-      ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
+      ? (x: Signal, y: Signal) =>
+          splitProduct(x, y, Math.ceil(y.width / PARTIAL_PRODUCT_BITS), () => cut.at('partial'), 'product')
       : undefined;
     const product = {
       ...exactProduct(a, b, 'product', { keepBiases: true, multiply }),
       maxLeadingZeros: 1,
     };
-    cut.at('product');
 
     // The one-bit normalization and (output subnormals kept) the shift to the subnormal quantum in
-    // one step, its amount known from the exponents alone; the exponent becomes the output's field.
-    const normalized = alignToFormat(product, fo, policy.subnormals, 'norm');
+    // one step, its amount known from the exponents alone (decided before the 'product' cut, beside
+    // the multiplier); the exponent becomes the output's field.
+    const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'));
     cut.at('normalize');
 
     const result = roundPack(normalized, fo, policy, 'out');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { normalize } from '../arith/normalize.ts';
+import { alignToFormat } from '../arith/align.ts';
+import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
-import { unpackFloat } from '../arith/unpack.ts';
+import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, resolvePolicy, ROUNDING_MODES, type Policy } from '../formats/index.ts';
 import { floatFormat, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
 import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
@@ -22,7 +23,10 @@ export const multiFpMulParams = z
     rounding: choiceParam(ROUNDING_MODES).default('rne'),
     /** Overflow of every format: saturate (default for 8-bit formats) or, where all formats have it, nan / inf. */
     overflow: choiceParam(['saturate', 'nan', 'inf', 'ieee']).default('saturate'),
-    /** Stage cuts, in order of use: after normalization, between the significand product and normalization, after unpacking, at the output. */
+    /**
+     * Stage cuts, in order of use: after the significand product, after the alignment to each
+     * format, after unpacking, at the output.
+     */
     latency: intParam(0, 4).default(0),
     ready: boolParam().default(false),
   })
@@ -52,8 +56,9 @@ export type MultiFpMulParams = z.output<typeof multiFpMulParams>;
 
 /**
  * A multiplier that serves several float formats through one datapath, chosen per operation by the
- * `fmt` input: each format is unpacked into a common exponent and a left-aligned significand, one
- * significand multiplier and normalizer serve all, and the result is rounded into the selected format.
+ * `fmt` input: each format is unpacked into a common exponent and a left-aligned, normalized
+ * significand, one significand multiplier serves all, and the product is aligned to and rounded into
+ * every format, the selected one kept.
  * Narrower formats use the low bits of the code ports.
  */
 export const multiFpMul: Generator<typeof multiFpMulParams> = {
@@ -67,7 +72,7 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
     const mantMax = Math.max(...formats.map((f) => f.mantBits));
     const name = `multi_fp_mul_${p.formats.join('_')}${p.rounding !== 'rne' ? `_${p.rounding}` : ''}${p.overflow !== 'saturate' ? `_ovf${p.overflow}` : ''}_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'multi_fp_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(m, p.latency, ['product', 'multiply', 'unpack', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, ['multiply', 'align', 'unpack', 'output'] as const);
     const a = m.input('a', UInt(bits), `code of the selected format (low bits for narrower formats)`);
     const b = m.input('b', UInt(bits), `code of the selected format`);
     const fmtBits = Math.max(1, Math.ceil(Math.log2(formats.length)));
@@ -78,9 +83,12 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
     );
 
     // Unpack in every format, then keep the selected one: exponent, left-aligned significand, classes.
+    // Subnormal operands are normalized first (as in fp_mul): the hidden bits are constant ones and
+    // the product has at most one leading zero, so no leading-zero count follows the multiplier.
     const common = (code: Signal, prefix: string) => {
       const views = formats.map((f) => {
-        const u = unpackFloat(code.slice(floatLayout(f).bits - 1, 0), f, `${prefix}_${f.name}`);
+        const name = `${prefix}_${f.name}`;
+        const u = normalizeOperand(unpackFloat(code.slice(floatLayout(f).bits - 1, 0), f, name), f, name);
         const sig = f.mantBits < mantMax ? cat(u.sig, m.constant(0, UInt(mantMax - f.mantBits))) : u.sig;
         return { ...u, sig };
       });
@@ -95,6 +103,10 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
         isInf: pick((v) => v.isInf, 'is_inf'),
         isNaN: pick((v) => v.isNaN, 'is_nan'),
         isSignalingNaN: pick((v) => v.isSignalingNaN, 'is_snan'),
+        expRange: {
+          min: Math.min(...views.map((v) => v.expRange.min)),
+          max: Math.max(...views.map((v) => v.expRange.max)),
+        },
       };
     };
     const x = common(a, 'a');
@@ -103,26 +115,29 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
 
     const infTimesZero = x.isInf.and(y.isZero).or(x.isZero.and(y.isInf));
     const isNaN = x.isNaN.or(y.isNaN).or(infTimesZero).named('product_is_nan');
-    const sig = x.sig.mul(y.sig).named('product_sig');
-    const exp = x.exp.add(y.exp).add(1).named('product_exp');
+    const product: RawFloat = {
+      sign: x.sign.xor(y.sign).named('product_sign'),
+      exp: x.exp.add(y.exp).add(1).named('product_exp'),
+      sig: x.sig.mul(y.sig).named('product_sig'),
+      isZero: x.isZero.or(y.isZero).and(isNaN.not()).named('product_is_zero'),
+      isInf: x.isInf.or(y.isInf).and(isNaN.not()).named('product_is_inf'),
+      isNaN,
+      invalid: x.isSignalingNaN.or(y.isSignalingNaN).or(infTimesZero).named('product_invalid'),
+      expRange: { min: x.expRange.min + y.expRange.min + 1, max: x.expRange.max + y.expRange.max + 1 },
+      maxLeadingZeros: 1,
+    };
     cut.at('multiply');
-    const normalized = normalize(
-      {
-        sign: x.sign.xor(y.sign),
-        exp,
-        sig,
-        isZero: x.isZero.or(y.isZero).and(isNaN.not()),
-        isInf: x.isInf.or(y.isInf).and(isNaN.not()),
-        isNaN,
-        invalid: x.isSignalingNaN.or(y.isSignalingNaN).or(infTimesZero),
-      },
-      'norm',
+    // Each format normalizes and denormalizes in one step (its shift decided from the exponent alone).
+    const policies = formats.map((f) =>
+      resolvePolicy(f, { rounding: p.rounding, overflow: p.overflow } as Policy),
     );
-    cut.at('product');
-    const codes = formats.map((f) => {
-      const policy = resolvePolicy(f, { rounding: p.rounding, overflow: p.overflow } as Policy);
-      return roundPack(normalized, f, policy, `out_${f.name}`).code.resize(bits);
-    });
+    const aligned = formats.map((f, i) =>
+      alignToFormat(product, f, policies[i]!.subnormals, `norm_${f.name}`),
+    );
+    cut.at('align');
+    const codes = formats.map((f, i) =>
+      roundPack(aligned[i]!, f, policies[i]!, `out_${f.name}`).code.resize(bits),
+    );
     const result = select(fmt, codes).named('result');
     cut.at('output');
     m.output('p', result, 'code of a×b in the selected format');

@@ -36,7 +36,14 @@ const units: [string, Record<string, unknown>, number][] = [
   ['lmul', { format: 'bf16', m: 4 }, 3],
   ['lmul', { format: 'fp16', variant: 'formula' }, 3],
   ['reconf_mul', { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'] }, 5],
+  [
+    'reconf_mul',
+    { format: 'fp16', widths: [10, 6, 2], kinds: ['exact'], outFormat: 'bf16', rounding: 'rtz' },
+    5,
+  ],
+  ['reconf_mul', { format: 'e4m3fn', widths: [3, 1], operandRounding: 'truncate' }, 5],
   ['multi_fp_mul', { formats: ['e4m3fn', 'e5m2'] }, 4],
+  ['multi_fp_mul', { formats: ['fp16', 'bf16', 'e5m2'], rounding: 'rtz', overflow: 'inf' }, 4],
 ];
 
 describe('multipliers at every latency (IR evaluator, golden model)', () => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { normalize } from '../arith/normalize.ts';
+import { alignToFormat } from '../arith/align.ts';
+import { exactProduct as exactProductOf } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
-import { unpackFloat } from '../arith/unpack.ts';
+import { normalizeOperand, unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
 import { signedBits } from '../arith/widths.ts';
 import { floatLayout, type FloatFormat } from '../formats/index.ts';
 import {
@@ -44,7 +45,7 @@ export const reconfMulParams = z
     ...roundingParams,
     /**
      * Stage cuts, in order of use: after the products are rounded, after the operand reduction,
-     * after the exact significand product, after its normalization, at the output.
+     * beside the exact significand product, after its alignment to the output format, at the output.
      */
     latency: intParam(0, 5).default(0),
     ready: boolParam().default(false),
@@ -106,13 +107,7 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
       policyTag(p) +
       `_${timingTag(p.latency, p.ready)}`;
     const mod = new ModuleBuilder(name, { generator: 'reconf_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(mod, p.latency, [
-      'product',
-      'reduce',
-      'multiply',
-      'normalize',
-      'output',
-    ] as const);
+    const cut = pipelineCuts(mod, p.latency, ['product', 'reduce', 'multiply', 'align', 'output'] as const);
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
     const b = mod.input('b', UInt(bits), `${p.format} code`);
@@ -134,7 +129,7 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
     const exact = p.kinds.includes('exact')
       ? exactProduct(magA, magB, ua, ub, f, out, resolvedOutputPolicy({ ...p, outFormat: out.name }), {
           multiplied: () => cut.at('multiply'),
-          normalized: () => cut.at('normalize'),
+          aligned: () => cut.at('align'),
         })
       : undefined;
     const lmuls = new Map<number, Signal>();
@@ -192,18 +187,14 @@ function reduceToWidths(
     .named(`${prefix}_mag`);
 }
 
-interface Classes {
-  sign: Signal;
-  isZero: Signal;
-  isInf: Signal;
-  isNaN: Signal;
-  isSignalingNaN: Signal;
-  isSubnormal: Signal;
-}
+type Classes = Pick<UnpackedFloat, 'sign' | 'isZero' | 'isInf' | 'isNaN' | 'isSignalingNaN' | 'isSubnormal'>;
 
 /**
- * Exact product of the reduced operands, rounded once into the output format; `cuts` places pipeline
- * cuts after the significand product and after its normalization.
+ * Exact product of the reduced operands, rounded once into the output format. As in fp_mul, the
+ * operands are normalized first (constant hidden bits; a subnormal's mantissa shifted up), so the
+ * product has at most one leading zero and is aligned to the output format without a leading-zero
+ * count. `cuts` places pipeline cuts beside the multiplier (after the exponent's alignment
+ * decisions) and after the alignment.
  */
 function exactProduct(
   magA: Signal,
@@ -213,49 +204,46 @@ function exactProduct(
   f: FloatFormat,
   out: FloatFormat,
   policy: ReturnType<typeof resolvedOutputPolicy>,
-  cuts: { multiplied: () => void; normalized: () => void },
+  cuts: { multiplied: () => void; aligned: () => void },
 ): Signal {
   const E = f.expBits;
   const M = f.mantBits;
-  const expWidth = signedBits(-2 * f.bias - 2 * M, 2 ** (E + 2));
+  // A rounding carry may step the field past its largest value (one extra bit): fields 0 .. 2^E.
+  const expRange = { min: 1 - f.bias, max: 2 ** E - f.bias };
+  const expWidth = signedBits(expRange.min, expRange.max);
   // A reduced magnitude field: exponent E+1 bits (0 for subnormals, which weigh like field 1), mantissa M bits.
-  const operand = (mag: Signal, prefix: string) => {
+  const operand = (mag: Signal, u: Classes, prefix: string): UnpackedFloat => {
     const field = mag.slice(E + M, M);
-    const nonzeroField = field.orR();
-    const exp = field
-      .or(nonzeroField.not().zext(E + 1))
-      .zext(expWidth)
+    const nonzeroField = field.or(
+      field
+        .orR()
+        .not()
+        .zext(E + 1),
+    );
+    const exp = nonzeroField
+      .zext(expWidth + 1)
       .asSigned()
       .sub(f.bias, { width: expWidth });
-    return {
+    const x: UnpackedFloat = {
+      ...u,
       exp: exp.named(`${prefix}_exact_exp`),
-      sig: cat(nonzeroField, mag.slice(M - 1, 0)).named(`${prefix}_exact_sig`),
+      sig: cat(field.orR(), mag.slice(M - 1, 0)).named(`${prefix}_exact_sig`),
+      // A tiny subnormal may reduce to zero: zero is judged after reduction (NaN and Inf never reduce).
+      isZero: mag.orR().not().named(`${prefix}_reduced_is_zero`),
+      expRange,
     };
+    return normalizeOperand(x, f, `${prefix}_exact`);
   };
-  const x = operand(magA, 'a');
-  const y = operand(magB, 'b');
-  // A tiny subnormal may reduce to zero: zero is judged after reduction (NaN and Inf never reduce).
-  const zeroA = magA.orR().not();
-  const zeroB = magB.orR().not();
-  const infTimesZero = ua.isInf.and(zeroB).or(zeroA.and(ub.isInf));
-  const isNaN = ua.isNaN.or(ub.isNaN).or(infTimesZero);
-  const sig = x.sig.mul(y.sig).named('exact_sig');
-  const exp = x.exp.add(y.exp, { width: expWidth }).add(1, { width: expWidth }).named('exact_exp');
-  cuts.multiplied();
-  const normalized = normalize(
-    {
-      sign: ua.sign.xor(ub.sign),
-      exp,
-      sig,
-      isZero: zeroA.or(zeroB).and(isNaN.not()),
-      isInf: ua.isInf.or(ub.isInf).and(isNaN.not()),
-      isNaN,
-      invalid: ua.isSignalingNaN.or(ub.isSignalingNaN).or(infTimesZero),
-    },
+  const product = exactProductOf(operand(magA, ua, 'a'), operand(magB, ub, 'b'), 'exact');
+  const aligned = alignToFormat(
+    { ...product, maxLeadingZeros: 1 },
+    out,
+    policy.subnormals,
     'exact_norm',
+    cuts.multiplied,
   );
-  cuts.normalized();
-  return roundPack(normalized, out, policy, 'exact').code;
+  cuts.aligned();
+  return roundPack(aligned, out, policy, 'exact').code;
 }
 
 /** L-Mul at width m on the reduced magnitudes (SPEC §1.2 and §1.5), in the input format. */
@@ -285,8 +273,8 @@ function lmulProduct(
   const r = fieldA.add(fieldB, { width }).sub(lmulOffset(f.bias, m), { width }).named(`${prefix}_r`);
   const sign = ua.sign.xor(ub.sign);
   // Zero and subnormal operands read as zero (SPEC §1.5): judged on the original code, before reduction.
-  const zeroA = ua.isZero.or(ua.isSubnormal);
-  const zeroB = ub.isZero.or(ub.isSubnormal);
+  const zeroA = ua.isZero.or(ua.isSubnormal.named('a_is_subnormal'));
+  const zeroB = ub.isZero.or(ub.isSubnormal.named('b_is_subnormal'));
   const isNaN = ua.isNaN.or(ub.isNaN).or(ua.isInf.and(zeroB)).or(ub.isInf.and(zeroA));
   const isInf = ua.isInf.or(ub.isInf).and(isNaN.not());
   const isZero = zeroA.or(zeroB);
