@@ -11,7 +11,7 @@ import { lintVerilog } from '../../testbenches/sim/lint.ts';
 import { emitVerilog } from '../emit/verilog.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
-import { mixedMac, type MixedMacParams } from './mixed_mac.ts';
+import { mixedMac, mixedMacCutPoints, outerLoopStages, type MixedMacParams } from './mixed_mac.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(mixedMac, raw);
 
@@ -34,6 +34,44 @@ describe('mixed_mac in the IR evaluator matches its golden model (SPEC §7.1, §
       expect(got.findIndex((row, i) => row[0] !== v.expected[i]![0])).toBe(-1);
     });
   }
+});
+
+// Every cut point taken, the outer addition spans nine stages (outerLoopStages): groups of nine are the
+// smallest that keep one group's close from reading the sum before the previous close has written it.
+describe('mixed_mac with the group close pipelined over every cut point, idle cycles in between', () => {
+  const all = mixedMacCutPoints('exact').length;
+  const fp32All = mixedMacCutPoints('fp32').length;
+  const shortest = outerLoopStages(all, 'exact');
+  it('takes nine cycles for the outer addition with every cut point', () => {
+    expect([all, fp32All, shortest, outerLoopStages(fp32All, 'fp32')]).toEqual([16, 13, 9, 9]);
+  });
+  for (const raw of [
+    { weight: 'uint4', group: shortest, latency: all },
+    { weight: 'razer', group: shortest + 1, latency: all, ready: true },
+    { weight: 'int4', group: shortest, latency: 9, outFormat: 'bf16', rounding: 'rdown' },
+    { weight: 'e2m1fn', group: shortest, inner: 'fp32', latency: fp32All },
+  ]) {
+    it(JSON.stringify(raw), () => {
+      const p = params(raw);
+      const v = mixedMacPlan.vectors(p, { kind: 'random', count: 3000 }, 11);
+      const got = runVectors(mixedMac.build(p), v.stimulus, { idle: (c) => c % 5 === 3 });
+      expect(got.findIndex((row, i) => row[0] !== v.expected[i]![0])).toBe(-1);
+    });
+  }
+
+  it('refuses a group shorter than the outer addition, and a latency beyond the cut points', () => {
+    expect(() => params({ group: shortest - 1, latency: all })).toThrow(
+      new RegExp(
+        `'group' = ${shortest - 1} is not allowed: must be at least ${shortest} with latency ${all}: ` +
+          `the outer addition of a group's close takes ${shortest} cycles`,
+      ),
+    );
+    expect(() => params({ inner: 'fp32', latency: fp32All + 1 })).toThrow(
+      new RegExp(
+        `'latency' = ${fp32All + 1} is not allowed: must be at most ${fp32All} with fp32 inner sums`,
+      ),
+    );
+  });
 });
 
 // Codes: fp16 1.0 = 0x3C00, 2^15 = 0x7800, 2^-9 = 0x1800, −2^15 = 0xF800; fp32 2^-9 = 0x3B000000.

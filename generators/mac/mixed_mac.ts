@@ -1,10 +1,12 @@
 import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
+import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { splitProduct } from '../arith/split-product.ts';
 import { unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import {
@@ -31,6 +33,7 @@ import { mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+import { specialValuesParam } from '../special-values-param.ts';
 
 /** Weight formats: the value of a code as an integer multiple of the weight's LSB (2^lsbExp). */
 export const MIXED_WEIGHTS = {
@@ -46,10 +49,72 @@ export type MixedWeight = keyof typeof MIXED_WEIGHTS;
 /** The OCP E2M1 code of −0 (sign in bit 3), which RaZeR remaps to the group's special value. */
 export const RAZER_SPECIAL_CODE = 0b1000;
 
-/** Special values are multiples of 0.5 whose double fits the datapath's 8-bit signed weight: −64 … 63.5. */
-export const SPECIAL_VALUE_RANGE = { min: -64, max: 63.5 } as const;
-
 export const INNER_MODES = ['exact', 'fp32'] as const;
+
+/**
+ * Where the unit can be cut, most useful first: `latency` stages take the first `latency` points.
+ * In data order: the element's product ('product'); the group sums, loop-carried integer adds (exact),
+ * or the fp32 group accumulator ('accumulated'); for exact sums the group's difference D
+ * ('difference') and its magnitude ('magnitude'); the scale product in two halves ('partials',
+ * 'scaled'); then the outer addition of the group's close: the exponent comparison ('exponents'),
+ * the alignment ('aligned'), the wide add ('summed') and its magnitude ('added'), the leading-zero
+ * count ('counted'), the normalizing shift ('normalized') and the rounding ('output').
+ */
+export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
+  const close: CutPoint[] =
+    inner === 'exact' ? ['difference', 'magnitude', 'terms', 'partials'] : ['partials'];
+  return [
+    'product',
+    'output',
+    'scaled',
+    'accumulated',
+    'exponents',
+    'aligned',
+    'summed',
+    'complemented',
+    'counted',
+    'normalized',
+    'denormalized',
+    'added',
+    ...close,
+  ];
+}
+
+type CutPoint =
+  | 'product'
+  | 'accumulated'
+  | 'terms'
+  | 'difference'
+  | 'magnitude'
+  | 'partials'
+  | 'scaled'
+  | 'exponents'
+  | 'aligned'
+  | 'summed'
+  | 'complemented'
+  | 'added'
+  | 'counted'
+  | 'normalized'
+  | 'denormalized'
+  | 'output';
+
+/** The outer addition's cut points: a group's close spends one cycle more than those chosen in the outer loop. */
+const OUTER_LOOP_POINTS: readonly CutPoint[] = [
+  'exponents',
+  'aligned',
+  'summed',
+  'complemented',
+  'added',
+  'counted',
+  'normalized',
+  'denormalized',
+];
+
+/** Cycles from reading the outer sum to writing it back. */
+export function outerLoopStages(latency: number, inner: 'exact' | 'fp32'): number {
+  const chosen = mixedMacCutPoints(inner).slice(0, latency);
+  return 1 + chosen.filter((point) => OUTER_LOOP_POINTS.includes(point)).length;
+}
 
 export const mixedMacParams = z
   .object({
@@ -59,10 +124,7 @@ export const mixedMacParams = z
      */
     weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight]).default('uint4'),
     /** razer only: the special value of each `sv` index, in E2M1 units (multiples of 0.5). Default {+5, +8, −5, −8}. */
-    specialValues: z
-      .array(z.number({ error: 'must be a finite number' }))
-      .length(4, { error: 'needs exactly 4 values, one per 2-bit sv index' })
-      .optional(),
+    specialValues: specialValuesParam().optional(),
     activation: choiceParam(['fp16', 'bf16']).default('fp16'),
     /** Elements per group: every group's partial sum is scaled once, at its last element. */
     group: intParam(1, 4096).default(128),
@@ -76,21 +138,30 @@ export const mixedMacParams = z
     /** Format of the outer accumulator (and the output). */
     outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
     ...roundingParams,
-    latency: intParam(0, 2).default(1),
+    /** Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`. */
+    latency: intParam(0, 16).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
-    if (p.specialValues !== undefined) {
-      if (!MIXED_WEIGHTS[p.weight].specialValues) {
-        issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
-      } else {
-        const problem = specialValueProblem(p.specialValues);
-        if (problem !== undefined) issue('specialValues', problem);
-      }
+    if (p.specialValues !== undefined && !MIXED_WEIGHTS[p.weight].specialValues) {
+      issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
     }
+    const points = mixedMacCutPoints(p.inner ?? 'exact').length;
+    if (p.latency > points)
+      issue(
+        'latency',
+        `must be at most ${points} with ${p.inner ?? 'exact'} inner sums: that is how many cut points there are`,
+      );
+    const closeCycles = outerLoopStages(p.latency, p.inner ?? 'exact');
+    if (p.group < closeCycles)
+      issue(
+        'group',
+        `must be at least ${closeCycles} with latency ${p.latency}: the outer addition of a group's close takes ` +
+          `${closeCycles} cycles, and the next group's close may only read the sum once it is written`,
+      );
     if (p.inner === 'fp32') {
       try {
         resolvePolicy(floatFormat('fp32'), outputPolicy(p));
@@ -102,20 +173,6 @@ export const mixedMacParams = z
   });
 
 export type MixedMacParams = z.output<typeof mixedMacParams>;
-
-/** Why a list of special values does not fit (SPEC §2.1: multiples of 0.5), or undefined when it does. */
-function specialValueProblem(values: readonly number[]): string | undefined {
-  const { min, max } = SPECIAL_VALUE_RANGE;
-  for (const [i, v] of values.entries()) {
-    if (!Number.isInteger(v * 2)) {
-      return `entry ${i} (${v}) is not a multiple of 0.5: RaZeR special values have one fraction bit (SPEC §2.1)`;
-    }
-    if (v < min || v > max) {
-      return `entry ${i} (${v}) is outside ${min} … ${max}: twice a special value must fit the datapath's 8-bit signed weight`;
-    }
-  }
-  return undefined;
-}
 
 /** The special values in effect (razer weights), in E2M1 units. */
 export function specialValuesOf(p: MixedMacParams): readonly number[] {
@@ -188,7 +245,11 @@ interface Inputs {
  * subnormals, tininess, NaN) govern both roundings, FP32 and output.
  *
  * Either way a NaN or infinite activation makes its group's contribution NaN (a policy: W4A16 activations
- * are finite); each cycle takes one vector (II = 1): the loop-carried additions are combinational.
+ * are finite). Each cycle takes one vector (II = 1). With exact sums only integer additions are carried
+ * from one element to the next; the group's close (D, s·D, the outer addition and its rounding) runs
+ * once per group and is pipelined behind them. The outer addition is the one loop across groups: it
+ * reads the outer sum where it starts and writes it back where its rounding ends, so a group must
+ * have at least as many elements as the addition takes cycles (`outerLoopStages`).
  */
 export const mixedMac: Generator<typeof mixedMacParams> = {
   name: 'mixed_mac',
@@ -209,7 +270,7 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       { generator: 'mixed_mac', params: recordedParams(p) },
       { ready: p.ready },
     );
-    const cut = pipelineCuts(m, p.latency, ['product', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, mixedMacCutPoints(p.inner ?? 'exact'));
     const q = m.input('w', UInt(w.bits), `${p.weight} weight code`);
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.activation} activation`);
     const clear = m.input('clear', UInt(1), 'start a new sum (and a new first group) with this vector');
@@ -231,19 +292,39 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     const inputs: Inputs = { q, clear, s, zp, sv, ua };
     const group = early ? fp32Groups(m, cut, p, inputs) : exactGroups(m, cut, p, inputs);
 
-    // One rounding into the outer sum at the group's end.
-    const outer = m.register('outer_q', UInt(floatLayout(fo).bits), { reset: 0 });
-    const outerCode = mux(clear, m.constant(0, UInt(floatLayout(fo).bits)), outer);
-    const uo = unpackFloat(outerCode, fo, 'outer');
+    // One rounding into the outer sum at the group's end, over as many stages as the cuts give: the
+    // sum is read where the addition starts and written back where the rounding ends (outer_q), and
+    // the next close comes `group` vectors later (the parameters make sure it is not sooner).
+    const bits = floatLayout(fo).bits;
+    const outer = m.register('outer_q', UInt(bits), { reset: 0 });
+    const uo = unpackFloat(mux(group.cleared, m.constant(0, UInt(bits)), outer), fo, 'outer');
     const sum = addRaw(
-      group.contribution(),
+      group.contribution,
       { sign: uo.sign, exp: uo.exp, sig: uo.sig, isZero: uo.isZero, isInf: uo.isInf, isNaN: uo.isNaN },
       policy.rounding === 'rdown' ? 1 : 0,
       'outer_add',
+      (point) => cut.at(point),
     );
-    const closed = roundPack(normalize(sum, 'outer_norm'), fo, policy, 'outer_round').code;
-    const outerNext = mux(group.end, closed, outerCode).named('outer_next');
-    outer.next(outerNext);
+    cut.at('added');
+    const normalized = normalize(sum, 'outer_norm', (point) => cut.at(point));
+    cut.at('normalized');
+    // Normalized, the significand has no leading zero: alignToFormat only denormalizes a tiny sum and
+    // jams the bits below the guard into one sticky bit.
+    const aligned = alignToFormat(
+      { ...normalized, maxLeadingZeros: 0 },
+      fo,
+      policy.subnormals,
+      'outer_align',
+    );
+    cut.at('denormalized');
+    const closed = roundPack(aligned, fo, policy, 'outer_round').code;
+    // The sum after this vector, kept where it is made (y_q) for the vectors between closes.
+    const held = m.register('y_q', UInt(bits), { reset: 0 });
+    const outerNext = mux(group.end, closed, mux(group.clear, m.constant(0, UInt(bits)), held)).named(
+      'outer_next',
+    );
+    held.next(outerNext);
+    outer.next(outerNext, { fromLaterStage: true });
     cut.at('output');
     const summed = !early ? 's·(Σ a·q − z·Σ a)' : w.zeroPoint ? 's·(fp32 Σ a·(q − z))' : 's·(fp32 Σ a·q)';
     m.output('y', outerNext, `${p.outFormat} code: Σ over the completed groups of ${summed}`);
@@ -251,23 +332,38 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
   },
 };
 
-/** A group's close: its end flag and its contribution s_g·(group sum) as a raw float (built on demand). */
+/**
+ * A group's close: its end flag, the vector's clear, whether the group began with a clear (so that the
+ * outer sum it adds to is +0), and its contribution s_g·(group sum) as a raw float.
+ */
 interface GroupClose {
   end: Signal;
-  contribution(): RawFloat;
+  clear: Signal;
+  cleared: Signal;
+  contribution: RawFloat;
 }
 
-/** The position in the group (0 after a clear); the vector at position G − 1 closes the group. */
-function groupPosition(m: ModuleBuilder, clear: Signal, group: number): { position: Signal; end: Signal } {
+/**
+ * The position in the group (0 after a clear); the vector at position G − 1 closes the group. `cleared`:
+ * the group began with a clear (a clear always starts a group).
+ */
+function groupPosition(
+  m: ModuleBuilder,
+  clear: Signal,
+  group: number,
+): { position: Signal; end: Signal; cleared: Signal } {
   const countBits = Math.max(1, unsignedBits(group - 1));
   const count = m.register('group_count_q', UInt(countBits), { reset: 0 });
   const position = mux(clear, m.constant(0, UInt(countBits)), count).named('group_position');
   const end = position.eq(group - 1).named('group_end');
   count.next(mux(end, m.constant(0, UInt(countBits)), position.add(1, { width: countBits })));
-  return { position, end };
+  const clearedQ = m.register('group_cleared_q', UInt(1), { reset: 0 });
+  const cleared = mux(position.eq(0), clear, clearedQ).named('group_cleared');
+  clearedQ.next(cleared);
+  return { position, end, cleared };
 }
 
-type Cuts = ReturnType<typeof pipelineCuts<'product' | 'output'>>;
+type Cuts = ReturnType<typeof pipelineCuts<CutPoint>>;
 
 /** Exact group sums (fixed point); s·D enters the outer sum exactly, to be rounded once. */
 function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): GroupClose {
@@ -275,34 +371,32 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const fa = floatFormat(p.activation);
   const fs = floatFormat(p.scale);
   const { ua } = x;
-  // The activation as an exact integer of weight 2^(emin−M): sign, magnitude.
-  const aUnits = ua.sig
-    .zext(ua.sig.width + floatLayout(fa).expFieldMax)
-    .shl(
-      ua.exp
-        .sub(floatLayout(fa).emin, { width: ua.exp.width + 1 })
-        .resize(unsignedBits(floatLayout(fa).expFieldMax) + 1)
-        .asUnsigned()
-        .resize(unsignedBits(floatLayout(fa).expFieldMax)),
-    )
-    .named('a_units');
-  const aMaxUnits = (1n << BigInt(aUnits.width)) - 1n;
-  const aSigned = mux(
-    ua.sign,
-    aUnits
-      .zext(aUnits.width + 1)
-      .asSigned()
-      .neg()
-      .resize(aUnits.width + 1),
-    aUnits.zext(aUnits.width + 1).asSigned(),
-  ).named('a_signed');
+  // The activation as an exact signed integer of weight 2^(emin−M): its signed significand placed by
+  // its exponent. The weight multiplies the few significand bits before the placing shift.
+  const layout = floatLayout(fa);
+  const shiftBits = unsignedBits(layout.expFieldMax);
+  const placement = ua.exp
+    .sub(layout.emin, { width: ua.exp.width + 1 })
+    .resize(shiftBits + 1)
+    .asUnsigned()
+    .resize(shiftBits)
+    .named('a_place');
+  const sig = ua.sig.zext(ua.sig.width + 1).asSigned();
+  const sigSigned = mux(ua.sign, sig.neg().resize(sig.width), sig).named('a_sig_signed');
+  const aMaxUnits = (1n << BigInt(ua.sig.width + layout.expFieldMax)) - 1n;
+  const aWidth = ua.sig.width + layout.expFieldMax + 1;
+  const aSigned = sigSigned.resize(aWidth).shl(placement).named('a_signed');
   // The weight as a signed integer of weight 2^lsbExp (RaZeR: the -0 code is 0 here, its SV comes later).
   const qValue = weightValue(x.q, p.weight);
-  const product = aSigned.mul(qValue).named('aq');
+  const sigTimesQ = sigSigned.mul(qValue).named('a_sig_q');
+  const product = sigTimesQ
+    .resize(aWidth + qValue.width)
+    .shl(placement)
+    .named('aq');
   const isSpecial = x.sv === undefined ? undefined : x.q.eq(RAZER_SPECIAL_CODE).named('w_special');
   cut.at('product');
 
-  const { position, end } = groupPosition(m, x.clear, p.group);
+  const { position, end, cleared } = groupPosition(m, x.clear, p.group);
   const sumWidth = exactSumWidth(aMaxUnits * 8n * 2n, p.group) + 1;
   const actWidth = exactSumWidth(aMaxUnits, p.group);
   const dot = m.register('group_dot_q', SInt(sumWidth), { reset: 0 });
@@ -326,19 +420,22 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   nanQ.next(groupNaN);
 
   // RaZeR: Σ a over the group's -0 codes, times SV[sv] at the group's end (sv read there, like s).
-  let svTerm: Signal | undefined;
-  if (x.sv !== undefined && isSpecial !== undefined) {
+  let specialSum: Signal | undefined;
+  if (isSpecial !== undefined) {
     const special = m.register('group_special_q', SInt(actWidth), { reset: 0 });
     const term = mux(isSpecial, aSigned, m.constant(0, aSigned.type)).resize(actWidth).named('a_special');
-    const specialSum = mux(position.eq(0), term, special.add(term, { width: actWidth })).named(
-      'group_special',
-    );
+    specialSum = mux(position.eq(0), term, special.add(term, { width: actWidth })).named('group_special');
     special.next(specialSum);
-    svTerm = timesSpecialValue(specialSum, x.sv, svUnits(p), 'special');
   }
+  cut.at('accumulated');
 
   // Group close: D = Σ a·q − z·Σ a (exact), then s·D exactly, then one rounding into the outer sum.
+  const svTerm =
+    specialSum === undefined || x.sv === undefined
+      ? undefined
+      : timesSpecialValue(specialSum, x.sv, svUnits(p), 'special');
   const zTerm = x.zp === undefined ? undefined : actSum.mul(x.zp.zext(5).asSigned()).named('zero_term');
+  cut.at('terms');
   const combine = (term: Signal | undefined, op: 'add' | 'sub') => {
     if (term === undefined) return dotSum;
     const width = Math.max(sumWidth, term.width) + 1;
@@ -347,29 +444,31 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const difference = (zTerm !== undefined ? combine(zTerm, 'sub') : combine(svTerm, 'add')).named(
     'group_difference',
   );
+  cut.at('difference');
   const { negative, magnitude: groupMagnitude } = signMagnitude(difference);
   const magnitude = groupMagnitude.named('group_magnitude');
+  const empty = magnitude.orR().not().named('group_zero');
+  cut.at('magnitude');
   const us = unpackFloat(x.s, fs, 's');
-  const scaled = magnitude.mul(us.sig).named('scaled_sig');
+  const scaled = timesScale(magnitude, us.sig, cut, 'scaled').named('scaled_sig');
   // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:
-  const lsb = floatLayout(fa).emin - fa.mantBits + w.lsbExp - fs.mantBits;
+  const lsb = layout.emin - fa.mantBits + w.lsbExp - fs.mantBits;
   const scaledExp = us.exp
     .resize(us.exp.width + 8)
     .add(scaled.width - 1 + lsb, { width: us.exp.width + 9 })
     .named('scaled_exp');
-  const groupSpecialNaN = groupNaN.or(us.isNaN).or(us.isInf.and(magnitude.orR().not()));
+  const groupSpecialNaN = groupNaN.or(us.isNaN).or(us.isInf.and(empty));
   const groupInf = us.isInf.and(groupSpecialNaN.not());
-  return {
-    end,
-    contribution: () => ({
-      sign: negative.xor(us.sign),
-      exp: scaledExp,
-      sig: scaled,
-      isZero: magnitude.orR().not().or(us.isZero).and(groupSpecialNaN.or(groupInf).not()),
-      isInf: groupInf,
-      isNaN: groupSpecialNaN,
-    }),
+  const contribution: RawFloat = {
+    sign: negative.xor(us.sign),
+    exp: scaledExp,
+    sig: scaled,
+    isZero: empty.or(us.isZero).and(groupSpecialNaN.or(groupInf).not()),
+    isInf: groupInf,
+    isNaN: groupSpecialNaN,
   };
+  cut.at('scaled');
+  return { end, clear: x.clear, cleared, contribution };
 }
 
 /** FP32 group sums, one rounding per element; s·acc enters the outer sum exactly, to be rounded once. */
@@ -379,7 +478,7 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
   const innerPolicy = resolvePolicy(f32, outputPolicy(p));
   const { ua } = x;
   // The group position comes first: the per-element weight needs the group's z and sv, read on its first element.
-  const { position, end } = groupPosition(m, x.clear, p.group);
+  const { position, end, cleared } = groupPosition(m, x.clear, p.group);
   const first = position.eq(0).named('group_first');
   const held = (input: Signal | undefined, name: string) => {
     if (input === undefined) return undefined;
@@ -430,12 +529,23 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
     'inner_acc_next',
   );
   acc.next(accNext);
+  cut.at('accumulated');
 
   // Group close: s·acc exactly (IEEE special cases), then one rounding into the outer sum.
   const us = unpackFloat(x.s, floatFormat(p.scale), 's');
   const groupSum = unpackFloat(accNext, f32, 'group_sum');
-  const scaled = exactProduct(us, groupSum, 'scaled');
-  return { end, contribution: () => scaled };
+  const scaled = exactProduct(us, groupSum, 'scaled', {
+    multiply: (a, b) => timesScale(b, a, cut, 'scaled'),
+  });
+  cut.at('scaled');
+  return { end, clear: x.clear, cleared, contribution: scaled };
+}
+
+/** x times the scale's significand: one multiplier, or two halves with the 'partials' cut between. */
+function timesScale(x: Signal, scaleSig: Signal, cut: Cuts, prefix: string): Signal {
+  return cut.has('partials')
+    ? splitProduct(x, scaleSig, 2, () => cut.at('partials'), prefix)
+    : x.mul(scaleSig);
 }
 
 /** The special values in units of the weight LSB (0.5). */
