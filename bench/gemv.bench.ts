@@ -1,7 +1,8 @@
 // GEMV speed: Fmax of each catalog core's kernels on an iCE40 HX8K (the cores themselves are larger
 // than the largest iCE40). Every register-to-register path of the core starts and ends in a pipeline
-// register around one kernel (chunk: stage 1 → group sums; close: group sums → fp32 sums) or lies in
-// the small control logic, so the slower kernel, wrapped with registered I/O, bounds the core's Fmax.
+// register around one kernel (chunk: s1 → group sums; scale: group sums → c1; add and round: the row
+// sum's loop, one cycle each when it spans two, else together; convert: output buffer → y) or lies in
+// the small control logic, so the slowest kernel, wrapped with registered I/O, bounds the core's Fmax.
 // Throughput = P·S MACs per cycle × utilization × that Fmax. `npm run bench -- gemv` runs only this.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { measureFmax } from '../flows/pnr/fmax.ts';
 import { resolveTarget } from '../flows/target.ts';
 import { emitVerilog } from '../generators/emit/verilog.ts';
-import { gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
+import { closeUnits, gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
 import type { Module } from '../generators/hdl/ir.ts';
 import { CATALOG } from '../ip/catalog.ts';
 
@@ -35,13 +36,29 @@ export async function benchGemv(): Promise<void> {
   for (const entry of CATALOG.filter((e) => e.generator === 'gemv')) {
     const target = resolveTarget(entry.name);
     const p = target.params as GemvParams;
-    const { chunk, close } = gemvParts(p);
+    const parts = gemvParts(p);
+    // With one close step per group (R = 1) the addition and the rounding share the loop's one cycle.
+    const loopSplit = Math.ceil(p.rows / closeUnits(p)) >= 2;
+    const kernels: [string, Module | undefined][] = [
+      ['chunk', parts.chunk],
+      ['scale', parts.scale],
+      ...(loopSplit
+        ? ([
+            ['add', parts.add],
+            ['round', parts.round],
+          ] as [string, Module][])
+        : ([['add+round', parts.loop]] as [string, Module][])),
+      ['convert', parts.convert],
+    ];
     const started = Date.now();
-    const chunkFmax = await kernelFmax(chunk, join(root, entry.name, 'chunk'));
-    const closeFmax = await kernelFmax(close, join(root, entry.name, 'close'));
+    const figures: string[] = [];
+    for (const [name, module] of kernels) {
+      if (module === undefined) continue;
+      figures.push(`${name} ${await kernelFmax(module, join(root, entry.name, name))}`);
+    }
     console.log(
       `${entry.name.padEnd(24)} P×S = ${String(p.rows * p.lanes).padStart(3)} MACs/cycle; ` +
-        `chunk kernel ${chunkFmax}; close kernel ${closeFmax} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+        `${figures.join('; ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
 }

@@ -46,6 +46,8 @@ export interface CloseKernels {
   round: Module;
   /** acc → y in the output format; absent for fp32 output. */
   convert?: Module;
+  /** The addition and the rounding in one combinational module: the row sum's loop in one cycle. */
+  loop: Module;
   /** All of them in one combinational module (ports dot … exp, acc, first → acc_next, y), for HLS. */
   close: Module;
 }
@@ -54,8 +56,9 @@ export function closeKernels(shape: CloseShape): CloseKernels {
   const scale = scaleKernel(shape);
   const { add, round } = accumulateKernels(shape, scale);
   const convert = shape.outFormat === 'fp32' ? undefined : convertKernel(shape);
-  const close = closeChain(shape, [scale, add, round], convert);
-  return { scale, add, round, ...(convert ? { convert } : {}), close };
+  const loop = chain(`gemv_loop_${shape.tag}`, shape, [add, round]);
+  const close = chain(`gemv_close_${shape.tag}`, shape, [scale, add, round], convert ?? 'fp32');
+  return { scale, add, round, ...(convert ? { convert } : {}), loop, close };
 }
 
 function scaleKernel(shape: CloseShape): Module {
@@ -181,9 +184,12 @@ function rawInputs(m: ModuleBuilder, from: Module, prefix: string): RawFloat {
   };
 }
 
-/** The kernels chained without registers: what one close computes, as the HLS loop calls it. */
-function closeChain(shape: CloseShape, kernels: Module[], convert?: Module): Module {
-  const m = new ModuleBuilder(`gemv_close_${shape.tag}`, { generator: 'gemv', params: shape.origin });
+/**
+ * Kernels chained without registers into one combinational module, output acc_next (and y: through
+ * `convert`, or acc_next itself for 'fp32'): a close as the HLS loop calls it, or the one-cycle loop.
+ */
+function chain(name: string, shape: CloseShape, kernels: Module[], convert?: Module | 'fp32'): Module {
+  const m = new ModuleBuilder(name, { generator: 'gemv', params: shape.origin });
   // A kernel's input is the earlier kernels' output of the same name, else an input of the chain.
   const values: Record<string, Signal> = {};
   kernels.forEach((kernel, i) => {
@@ -194,7 +200,9 @@ function closeChain(shape: CloseShape, kernels: Module[], convert?: Module): Mod
   });
   const accNext = values.acc_next!;
   m.output('acc_next', accNext, 'fp32 sum including this group');
-  const y = convert === undefined ? accNext : m.instance(convert, 'convert', { acc: accNext }).y!;
-  m.output('y', y, `the sum as ${shape.outFormat}`);
+  if (convert !== undefined) {
+    const y = convert === 'fp32' ? accNext : m.instance(convert, 'convert', { acc: accNext }).y!;
+    m.output('y', y, `the sum as ${shape.outFormat}`);
+  }
   return m.build();
 }

@@ -177,6 +177,38 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     expect(cases.some((c) => c.order === 'lead-late')).toBe(true);
   });
 
+  it.each([
+    // R = 2 close steps per group: the fp32 sum's loop spans two cycles (A = 2).
+    [{ weight: 'int4', maxK: 256, maxN: 16, lanes: 4, rows: 2, group: 16 }, 2, 2],
+    // R = 1 (one close unit per row, a group per chunk): a one-cycle loop (A = 1).
+    [{ weight: 'mxfp4', maxK: 1024, maxN: 64, lanes: 32, rows: 2 }, 1, 1],
+  ])(
+    '%j without stalls: ⌈N/P⌉·⌈K/S⌉ + r + R + A + 3 cycles, first y after ⌈K/S⌉ + R + A + 3',
+    async (raw, R, A) => {
+      // The README's timing: the issue of every chunk, the pipeline, the close steps, the last block's r beats.
+      const p = params(raw);
+      const { top, files, dir } = writeRtl(p);
+      const rng = new Random(2);
+      const sizes = [
+        [256, 16],
+        [200, 5],
+      ] as const;
+      const cases = sizes.map(([k, n]) => ({ job: randomJob(p, rng, { k, n }), calm: true }));
+      const r = await runStreamBench(
+        'icarus',
+        { top, files, ...gemvBench(p, cases), stallPercent: 20, seed: 3 },
+        dir,
+      );
+      expect(r.problems).toEqual([]);
+      sizes.forEach(([k, n], i) => {
+        const chunks = Math.ceil(k / p.lanes);
+        const last = n - p.rows * (Math.ceil(n / p.rows) - 1);
+        expect(r.jobCycles[i]).toBe(Math.ceil(n / p.rows) * chunks + last + R + A + 3);
+        expect(r.firstCycles[i]).toBe(chunks + R + A + 3);
+      });
+    },
+  );
+
   it('expects the lowest status of two faults on one chunk: w over s, x over w', () => {
     const p = params({ weight: 'int4', maxK: 256, maxN: 16, lanes: 4, rows: 2, group: 16 });
     const doubles = gemvCases(p, 1).filter((c) => c.fault !== undefined && 'also' in c.fault && c.fault.also);
