@@ -33,7 +33,7 @@ export const fpMacParams = z
     aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
     bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
     /**
-     * kulisch: the exact sum in a long fixed-point accumulator, rounded once when read (SPEC §9.2);
+     * kulisch: the exact sum in a long fixed-point accumulator (Kulisch's exact accumulation), rounded once when read;
      * float: acc ← round(acc + a·b) every step (fused multiply-add); none: no accumulator, the
      * output is round(a·b + c) (a pipelined FMA).
      */
@@ -132,13 +132,13 @@ const LONG_CUTS = [
   'normalize',
   'resolve',
   'magnitude',
-  'place',
   'carry',
   'complement',
+  'place',
   'round',
 ] as const;
 
-/** Kulisch: the accumulator's width and LSB, from k (SPEC §9.2) or from the msb/lsb window. */
+/** Kulisch: the accumulator's width and LSB, from k (exact for k products, generators/arith/kulisch.ts) or from the msb/lsb window. */
 export function accumulatorLayout(p: FpMacParams): KulischLayout {
   if (p.msb !== undefined && p.lsb !== undefined) return { width: p.msb - p.lsb + 1, lsbExp: p.lsb };
   const fa = floatFormat(p.aFormat);
@@ -156,9 +156,10 @@ function accumulatorWhat(p: FpMacParams): string {
 
 /**
  * Floating-point multiply-accumulate at II = 1, three ways. Kulisch (the default): the exact products
- * enter a long fixed-point accumulator whose loop holds one carry-save segment add (SPEC §9.2 widths,
- * or an msb/lsb window); the carries, absolute value, normalization and the one rounding are
- * pipelined behind the loop. Float: every step is a fused multiply-add (one rounding per step); its
+ * enter a long fixed-point accumulator whose loop holds one carry-save segment add (as wide as
+ * Kulisch's exact accumulator for k products, or an msb/lsb window as in FloPoCo's FPLargeAcc: de
+ * Dinechin, Pasca, Creţ, Tudoran, FPT 2008); the carries, absolute value, normalization and the one
+ * rounding are pipelined behind the loop. Float: every step is a fused multiply-add (one rounding per step); its
  * add-normalize-round sits on the accumulator's feedback path, which bounds its clock (the product
  * side is pipelined freely). None: a feed-forward FMA, round(a·b + c), pipelined throughout.
  */

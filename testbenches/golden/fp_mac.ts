@@ -122,7 +122,7 @@ function kulischSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
     else if (p.kind === 'inf') p.sign ? (negInf = true) : (posInf = true);
     else if (window && p.sig !== 0n && p.sig.toString(2).length + p.exp - 1 >= msb) overflow = true;
     else {
-      // A multiple of 2^lsbExp (exactly so without a window, SPEC §9.2); the register wraps at its width.
+      // A multiple of 2^lsbExp (exactly so without a window); the register wraps at its width.
       const shift = p.exp - lsbExp;
       const units = shift >= 0 ? p.sig << BigInt(shift) : p.sig >> BigInt(-shift);
       sum = BigInt.asIntN(width, sum + (p.sign ? -units : units) + modulus);
