@@ -100,6 +100,8 @@ export const gemvParams = z
     if (p.specialValues !== undefined && p.weight !== 'razer')
       issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
     if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
+    if (p.maxK < p.lanes)
+      issue('maxK', `must be at least lanes (${p.lanes}): one x beat carries ${p.lanes} elements`);
     const fewest = Math.ceil(p.rows / Math.max(1, Math.floor(group / p.lanes)));
     if (p.closeUnits !== undefined && (p.closeUnits < fewest || p.closeUnits > p.rows))
       issue('closeUnits', `must be from ${fewest} (rows ÷ chunks per group, rounded up) to rows (${p.rows})`);
@@ -351,7 +353,7 @@ function buildGemv(p: GemvParams): Module {
   const xLastExpected = xCount.eq(chunks.sub(1, { width: chunkBits }));
   const xError = xBeat.and(xLast.ne(xLastExpected)).named('x_error');
   const wBad = wLast.ne(lastIssue);
-  const sBad = groupFirst.and(sLast.ne(lastGroup));
+  const sBad = groupFirst.and(firstBlock.not()).and(sLast.ne(lastGroup));
   const streamError = xError.or(fire.and(wBad.or(sBad))).named('stream_error');
 
   // Stream handshakes: x whenever the job still needs x, w and s on issue; after an error every

@@ -20,9 +20,12 @@ export function typeName(t: HdlType): string {
   return `${t.signed ? 'SInt' : 'UInt'}(${t.width})`;
 }
 
+/** The widest signal (and port) the IR holds. */
+export const MAX_WIDTH = 4096;
+
 function checkWidth(width: number): void {
-  if (!Number.isInteger(width) || width < 1 || width > 4096) {
-    throw new HdlError(`width ${width} is not allowed: a width is an integer from 1 to 4096`);
+  if (!Number.isInteger(width) || width < 1 || width > MAX_WIDTH) {
+    throw new HdlError(`width ${width} is not allowed: a width is an integer from 1 to ${MAX_WIDTH}`);
   }
 }
 
