@@ -40,7 +40,8 @@ export function resolveTarget(name: string, overrides: Record<string, unknown> =
 
 /** Parse `--set key=value` pairs: JSON ([7,4], true, 3), comma-separated lists (e4m3fn,e5m2), or plain text. */
 export function parseOverrides(pairs: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: '__proto__' stays a key (and is refused as unknown) instead of being swallowed.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0)

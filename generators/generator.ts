@@ -32,7 +32,8 @@ export function parseParams<S extends z.ZodType>(
   const shape = objectShape(generator.params);
   if (shape !== undefined) {
     for (const key of Object.keys(raw)) {
-      if (!(key in shape)) {
+      // Own keys only: 'constructor', 'toString' or '__proto__' are in every object's prototype chain.
+      if (!Object.hasOwn(shape, key)) {
         throw new ParameterError(
           `${generator.name}: unknown parameter '${key}'; parameters are ${Object.keys(shape).join(', ')}`,
         );

@@ -6,7 +6,7 @@ import { floatFormat } from '../float-params.ts';
 import { cppType } from '../emit/hls.ts';
 import type { HlsLoopDesign } from '../emit/hls-loop.ts';
 import type { Module } from '../hdl/ir.ts';
-import { UInt } from '../hdl/types.ts';
+import { MAX_WIDTH, UInt } from '../hdl/types.ts';
 import { gemvParts, gemvShape, metaLayout, type GemvParams } from './gemv.ts';
 import { GEMV_STATUS } from './status.ts';
 
@@ -59,8 +59,13 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
     return { row: r, call: call(close, (name) => arg[name]!) };
   });
   const expPort = chunk.ports.find((q) => q.name === 'exp');
-  const stream = (name: string, direction: 'input' | 'output', width: number, doc: string) =>
-    ({ kind: 'stream', name, direction, type: UInt(width), doc }) as const;
+  const stream = (name: string, direction: 'input' | 'output', width: number, doc: string) => {
+    if (width > MAX_WIDTH)
+      throw new Error(
+        `the HLS stream '${name}' would carry {tlast, data} in ${width} bits; an ap_uint holds at most ${MAX_WIDTH}: use fewer rows or lanes for HLS`,
+      );
+    return { kind: 'stream', name, direction, type: UInt(width), doc } as const;
+  };
   return {
     name: top.name,
     origin: { generator: 'gemv', params: p },
