@@ -27,6 +27,7 @@ import { cat, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+import { specialValuesParam } from '../special-values-param.ts';
 import {
   codebookEntries,
   decodeIntMinusFixed,
@@ -83,10 +84,7 @@ export const dequantParams = z
     /** Operation order with a zero point (see ORDERS); default (q − z)·s with one rounding. */
     order: choiceParam(ORDERS).default('sub-mul'),
     /** RaZeR only: the special value of each `sv` index, in E2M1 units. Default {+5, +8, −5, −8}. */
-    specialValues: z
-      .array(z.number({ error: 'must be a finite number' }))
-      .length(4, { error: 'needs exactly 4 values, one per 2-bit sv index' })
-      .optional(),
+    specialValues: specialValuesParam().optional(),
     /** Elements per scale (group or block); lanes must divide it. Default: the block size, else 128. */
     groupSize: intParam(1, 1 << 20).optional(),
     /**
