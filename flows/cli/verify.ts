@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatReport } from '../../testbenches/conformance.ts';
 import { parseVectorKind } from '../../testbenches/plans/plan.ts';
 import { SIMULATOR_NAMES, type SimulatorChoice } from '../../testbenches/sim/container.ts';
-import { parseOverrides, resolveTarget } from '../target.ts';
+import { parseOverrides, resolveTarget, type Target } from '../target.ts';
 import { verifyTarget, type VerifyResult } from '../verify.ts';
 import { emit, simulationFolder } from './output.ts';
 import { withTimeoutOption } from './timeout.ts';
@@ -18,13 +18,32 @@ export interface SimOptionValues {
 export function simOptions(o: SimOptionValues) {
   const choices = [...SIMULATOR_NAMES, 'all'];
   if (!choices.includes(o.sim)) throw new Error(`--sim '${o.sim}' is not allowed: use ${choices.join(', ')}`);
-  if (!/^\d+$/.test(o.seed)) throw new Error(`--seed '${o.seed}' is not allowed: use a non-negative integer`);
+  // Above 2^53 a seed would be rounded (and then misquoted): refuse it as typed.
+  if (!/^\d+$/.test(o.seed) || !Number.isSafeInteger(Number(o.seed)))
+    throw new Error(`--seed '${o.seed}' is not allowed: use an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
   return {
     sim: o.sim as SimulatorChoice,
     vectors: parseVectorKind(o.vectors),
     seed: Number(o.seed),
     vcd: o.vcd ?? false,
   };
+}
+
+/**
+ * A streaming core (GEMV) runs its plan's jobs, not vectors, and its job testbench writes no
+ * waveform: refuse --vectors other than default and --vcd rather than ignore them.
+ */
+export function checkStreamingOptions(target: Target, o: SimOptionValues): void {
+  if (target.module.timing.kind !== 'sequential') return;
+  if (o.vectors !== 'default')
+    throw new Error(
+      `--vectors '${o.vectors}' is not allowed for ${target.ip}: a streaming core runs its plan's jobs ` +
+        `(--vectors default); vary the data and stalls with --seed`,
+    );
+  if (o.vcd === true)
+    throw new Error(
+      `--vcd is not allowed for ${target.ip}: the job testbench of a streaming core writes no waveform`,
+    );
 }
 
 export function lintText(result: VerifyResult): string {
@@ -47,6 +66,7 @@ export function registerVerify(program: Command): void {
     .action(async (name: string, o: SimOptionValues & { set: string[]; out: string; json?: boolean }) => {
       const sim = simOptions(o);
       const target = resolveTarget(name, parseOverrides(o.set));
+      checkStreamingOptions(target, o);
       const result = await verifyTarget(target, {
         outDir: simulationFolder(o.out),
         ...sim,

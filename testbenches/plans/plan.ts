@@ -20,13 +20,18 @@ export interface VerificationPlan<P> {
   decode(port: string, bits: bigint, params: P): string;
 }
 
+/** The most random vectors one run holds in memory (about 0.5 GB at a million); more seeds check more. */
+export const MAX_RANDOM_VECTORS = 1_000_000;
+
 /** Parse '--vectors' text: exhaustive | corner | default | random:N. */
 export function parseVectorKind(text: string): VectorKind {
   if (text === 'exhaustive' || text === 'corner' || text === 'default') return { kind: text };
   const random = /^random:(\d+)$/.exec(text);
-  if (random !== null && Number(random[1]) > 0) return { kind: 'random', count: Number(random[1]) };
+  const count = Number(random?.[1]);
+  if (count > 0 && count <= MAX_RANDOM_VECTORS) return { kind: 'random', count };
   throw new Error(
-    `--vectors '${text}' is not allowed: use exhaustive, corner, default or random:N with N > 0`,
+    `--vectors '${text}' is not allowed: use exhaustive, corner, default or random:N with N from 1 to ${MAX_RANDOM_VECTORS} ` +
+      `(for more, run again with other --seed values)`,
   );
 }
 
