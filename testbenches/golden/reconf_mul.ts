@@ -29,7 +29,9 @@ export function reduceOperand(
   rounding: 'rne' | 'truncate',
 ): ExactValue {
   const value = decode(format, code);
-  if (value.kind !== 'finite') return value;
+  // With m at least the format's own mantissa bits every value is already on the reduced grid (same
+  // subnormal quantum or finer, wider exponent): nothing to round, and no 33-bit fp32 variant to build.
+  if (value.kind !== 'finite' || m >= format.mantBits) return value;
   const reduced = parseFormat({
     kind: 'float',
     name: `${format.name}_m${m}`,
