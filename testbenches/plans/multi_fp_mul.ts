@@ -34,7 +34,11 @@ export const multiFpMulPlan: VerificationPlan<MultiFpMulParams> = {
       return codes.flatMap((a) => codes.map((b): Case => [fmt, a, b]));
     };
     const random = (fmt: number, count: number): Case[] =>
-      Array.from({ length: count }, () => [fmt, randomCode(rng, formats[fmt]!), randomCode(rng, formats[fmt]!)]);
+      Array.from({ length: count }, () => [
+        fmt,
+        randomCode(rng, formats[fmt]!),
+        randomCode(rng, formats[fmt]!),
+      ]);
 
     const every = formats.map((_, fmt) => fmt);
     let cases: Case[];
@@ -67,7 +71,10 @@ export const multiFpMulPlan: VerificationPlan<MultiFpMulParams> = {
         const parts = every.map((fmt) =>
           pairs(formats[fmt]!) <= EXHAUSTIVE_PAIRS
             ? { cases: exhaustive(fmt), text: `${p.formats[fmt]} exhaustive` }
-            : { cases: [...corner(fmt), ...random(fmt, DEFAULT_RANDOM)], text: `${p.formats[fmt]} corner + random` },
+            : {
+                cases: [...corner(fmt), ...random(fmt, DEFAULT_RANDOM)],
+                text: `${p.formats[fmt]} corner + random`,
+              },
         );
         cases = parts.flatMap((part) => part.cases);
         description = `${cases.length} cases (${parts.map((part) => part.text).join(', ')}; seed ${seed})`;
