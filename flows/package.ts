@@ -102,7 +102,7 @@ async function buildInto(
     }
     const schematic = await renderSchematic(
       rtlFiles.map((f) => join(staging, f)),
-      target.module.name,
+      target.module,
       options.engine,
     );
     if ('svg' in schematic) await writeFile(join(staging, 'doc', 'schematic.svg'), schematic.svg);
@@ -121,7 +121,12 @@ async function buildInto(
       waveform: wave !== undefined,
       schematic: 'svg' in schematic,
     };
-    const ipJson = { ...describe(target), package: contents };
+    // Skipped parts (no HLS C++, no schematic) are named in ip.json as well as on the command line.
+    const ipJson = {
+      ...describe(target),
+      package: contents,
+      ...(Object.keys(notes).length > 0 ? { notes } : {}),
+    };
     await writeFile(join(staging, 'ip.json'), JSON.stringify(ipJson, null, 2) + '\n');
     const results: IpResults = Object.keys(notes).length > 0 ? { notes } : {};
     await writeFile(join(staging, 'results.json'), JSON.stringify(results, null, 2) + '\n');
