@@ -353,7 +353,7 @@ function buildGemv(p: GemvParams): Module {
   const xLastExpected = xCount.eq(chunks.sub(1, { width: chunkBits }));
   const xError = xBeat.and(xLast.ne(xLastExpected)).named('x_error');
   const wBad = wLast.ne(lastIssue);
-  const sBad = groupFirst.and(firstBlock.not()).and(sLast.ne(lastGroup));
+  const sBad = groupFirst.and(sLast.ne(lastGroup));
   const streamError = xError.or(fire.and(wBad.or(sBad))).named('stream_error');
 
   // Stream handshakes: x whenever the job still needs x, w and s on issue; after an error every
