@@ -43,9 +43,9 @@ export const CATALOG: readonly CatalogEntry[] = [
       bSigned: true,
       accWidth: 16,
       overflow: 'wrap',
-      latency: 1,
+      latency: 2,
     },
-    description: 'INT4×INT4 signed multiply-accumulate into a 16-bit accumulator',
+    description: 'INT4×INT4 signed multiply-accumulate into a 16-bit accumulator, product registered',
   },
   {
     name: 'mac_int4_u_acc16',
@@ -57,9 +57,9 @@ export const CATALOG: readonly CatalogEntry[] = [
       bSigned: false,
       accWidth: 16,
       overflow: 'wrap',
-      latency: 1,
+      latency: 2,
     },
-    description: 'UINT4×UINT4 multiply-accumulate into a 16-bit accumulator',
+    description: 'UINT4×UINT4 multiply-accumulate into a 16-bit accumulator, product registered',
   },
   {
     name: 'mac_int8_s_acc32',
@@ -108,13 +108,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_mul_e4m3fn',
     generator: 'fp_mul',
-    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', flags: true, latency: 1 },
+    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', flags: true, latency: 2 },
     description: 'OCP FP8 E4M3 multiplier, subnormals kept, RNE, saturating, IEEE flags',
   },
   {
     name: 'fp_mul_e5m2',
     generator: 'fp_mul',
-    params: { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', flags: true, latency: 1 },
+    params: { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', flags: true, latency: 2 },
     description: 'OCP FP8 E5M2 multiplier, subnormals kept, RNE, saturating, IEEE flags',
   },
   {
@@ -126,21 +126,21 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_mul_fp16',
     generator: 'fp_mul',
-    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 2 },
+    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 3 },
     description: 'IEEE binary16 multiplier with flags, checked against TestFloat f16_mul',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_mul_bf16',
     generator: 'fp_mul',
-    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 2 },
+    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 3 },
     description: 'bfloat16 multiplier with subnormals and IEEE flags',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_mul_fp32',
     generator: 'fp_mul',
-    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 3 },
+    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 4 },
     description: 'IEEE binary32 multiplier with flags, checked against TestFloat f32_mul',
     verilatorRandom: 1_000_000,
   },
@@ -174,7 +174,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'reconf_mul_bf16',
     generator: 'reconf_mul',
-    params: { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'], latency: 2 },
+    params: { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'], latency: 3 },
     description:
       'BF16 multiplier whose mantissa width (7, 4 or 3) and exact or L-Mul product are chosen per operation',
     verilatorRandom: 1_000_000,
@@ -182,7 +182,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp8_mul_multi',
     generator: 'multi_fp_mul',
-    params: { formats: ['e4m3fn', 'e5m2'], latency: 1 },
+    params: { formats: ['e4m3fn', 'e5m2'], latency: 2 },
     description: 'One FP8 multiplier datapath for E4M3 and E5M2, selected per operation',
   },
   {
@@ -191,12 +191,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     params: {
       aFormat: 'e4m3fn',
       bFormat: 'e4m3fn',
-      accumulator: 'float',
+      accumulator: 'kulisch',
+      k: 4096,
       accFormat: 'fp32',
-      flags: true,
-      latency: 2,
+      latency: 6,
     },
-    description: 'E4M3 × E4M3 products accumulated in FP32, one fused rounding per step, II = 1',
+    description:
+      'E4M3 × E4M3 products summed exactly (up to 4,096 of them: a 49-bit long accumulator in 16-bit carry-save segments) and rounded once to FP32 when read, II = 1',
   },
   {
     name: 'mac_e4m3fn_kulisch32',
@@ -207,10 +208,10 @@ export const CATALOG: readonly CatalogEntry[] = [
       accumulator: 'kulisch',
       k: 32,
       accFormat: 'fp32',
-      latency: 2,
+      latency: 6,
     },
     description:
-      'E4M3 products summed exactly in a 42-bit Kulisch accumulator (k = 32), rounded to FP32 when read',
+      'E4M3 products summed exactly in a 42-bit Kulisch accumulator (k = 32, 16-bit carry-save segments), rounded to FP32 when read',
   },
   {
     name: 'mac_e2m1_kulisch32',
@@ -221,7 +222,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accumulator: 'kulisch',
       k: 32,
       accFormat: 'fp32',
-      latency: 1,
+      latency: 4,
     },
     description:
       'FP4 (E2M1) products summed exactly in a 14-bit Kulisch accumulator (k = 32), rounded to FP32 when read',
@@ -233,11 +234,13 @@ export const CATALOG: readonly CatalogEntry[] = [
       aFormat: 'bf16',
       bFormat: 'bf16',
       product: 'lmul',
-      accumulator: 'float',
+      accumulator: 'kulisch',
+      k: 32,
       accFormat: 'fp32',
-      latency: 2,
+      latency: 10,
     },
-    description: 'L-Mul BF16 products (one adder each, SPEC §1) accumulated in FP32',
+    description:
+      'L-Mul BF16 products (one adder each) summed exactly (up to 32 of them: a 267-bit long accumulator in 16-bit carry-save segments) and rounded once to FP32 when read, II = 1',
   },
   {
     name: 'fma_fp16',
@@ -246,11 +249,12 @@ export const CATALOG: readonly CatalogEntry[] = [
       aFormat: 'fp16',
       bFormat: 'fp16',
       accFormat: 'fp16',
-      addendInput: true,
+      accumulator: 'none',
       flags: true,
-      latency: 2,
+      latency: 6,
     },
-    description: 'FP16 fused multiply-add / accumulator with flags, checked against TestFloat f16_mulAdd',
+    description:
+      'FP16 fused multiply-add round(a·b + c) with flags, fully pipelined, checked against TestFloat f16_mulAdd',
   },
   {
     name: 'fma_fp32',
@@ -259,11 +263,12 @@ export const CATALOG: readonly CatalogEntry[] = [
       aFormat: 'fp32',
       bFormat: 'fp32',
       accFormat: 'fp32',
-      addendInput: true,
+      accumulator: 'none',
       flags: true,
-      latency: 2,
+      latency: 9,
     },
-    description: 'FP32 fused multiply-add / accumulator with flags, checked against TestFloat f32_mulAdd',
+    description:
+      'FP32 fused multiply-add round(a·b + c) with flags, fully pipelined, checked against TestFloat f32_mulAdd',
   },
   {
     name: 'dot8_e4m3fn_fp32',

@@ -157,8 +157,7 @@ export function longAccumulator(
   const count = Math.min(n, 1 + Math.ceil(precision / W));
   const segs = segmentsOf(magnitude).map((s) => s.zext(W));
   const nonzero = segs.map((s, i) => s.orR().named(`${prefix}_nonzero${i}`));
-  const anyFrom: Signal[] = [];
-  for (let i = n - 1; i >= 0; i--) anyFrom[i] = i === n - 1 ? nonzero[i]! : nonzero[i]!.or(anyFrom[i + 1]!);
+  const anyFrom = suffixOr(nonzero);
   const top = nonzero.map((nz, i) =>
     (i === n - 1 ? nz : nz.and(anyFrom[i + 1]!.not())).named(`${prefix}_top${i}`),
   );
@@ -171,10 +170,13 @@ export function longAccumulator(
   const windowExp = pick((i) => m.constant(layout.lsbExp + (i + 1) * W - 1, SInt(expWidth))).named(
     `${prefix}_window_exp`,
   );
-  // The leading one lies in the window's top segment: fewer than W places to shift.
-  const shift = leadingZeros(pick((i) => segs[i]!)).named(`${prefix}_window_lz`);
-  let sticky = m.constant(0, UInt(1));
-  for (let k = 0; k + count < n; k++) sticky = sticky.or(nonzero[k]!.and(anyFrom[k + count]!));
+  // The leading one lies in the window's top segment: fewer than W places to shift. Every segment's
+  // count is formed beside its nonzero test, and the top one's picked with the window.
+  const shift = pick((i) => leadingZeros(segs[i]!)).named(`${prefix}_window_lz`);
+  const sticky = anyOf(
+    Array.from({ length: Math.max(0, n - count) }, (_, k) => nonzero[k]!.and(anyFrom[k + count]!)),
+    m.constant(0, UInt(1)),
+  );
   const zero = anyFrom[0]!.not().named(`${prefix}_is_zero`);
   cut('window');
   return {
@@ -190,8 +192,9 @@ export function longAccumulator(
   };
 }
 
-/** The OR of equally typed values, as a balanced tree. */
-function anyOf(values: Signal[]): Signal {
+/** The OR of equally typed values (`none` when there are none), as a balanced tree. */
+function anyOf(values: Signal[], none?: Signal): Signal {
+  if (values.length === 0) return none!;
   let level = values;
   while (level.length > 1) {
     const next: Signal[] = [];
@@ -200,4 +203,13 @@ function anyOf(values: Signal[]): Signal {
     level = next;
   }
   return level[0]!;
+}
+
+/** For each i, the OR of xs[i..]: a log-depth prefix network (Sklansky), not a chain. */
+function suffixOr(xs: Signal[]): Signal[] {
+  if (xs.length === 1) return xs;
+  const half = Math.ceil(xs.length / 2);
+  const high = suffixOr(xs.slice(half));
+  const low = suffixOr(xs.slice(0, half));
+  return [...low.map((x) => x.or(high[0]!)), ...high];
 }

@@ -120,6 +120,7 @@ const FMA_CUTS = [
   'partial',
   'unpack',
   'exponents',
+  'complemented',
   'round',
 ] as const;
 /** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
