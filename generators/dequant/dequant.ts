@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { NormalizedFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
@@ -95,8 +96,11 @@ export const dequantParams = z
     architecture: choiceParam(ARCHITECTURES).default('auto'),
     outFormat: choiceParam(OUT_FORMATS).default('fp16'),
     ...roundingParams,
-    /** Stage cuts, in order of use: after the scale product, after decoding, at the output. */
-    latency: intParam(0, 3).default(1),
+    /**
+     * Stage cuts, in order of use: after the scale product (a table: after its entries' rounding),
+     * after decoding, before the rounding, at the output.
+     */
+    latency: intParam(0, 4).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -278,7 +282,7 @@ export const dequant: Generator<typeof dequantParams> = {
       { generator: 'dequant', params: p },
       { ready: p.ready },
     );
-    const cut = pipelineCuts(m, p.latency, ['product', 'decode', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, ['product', 'decode', 'round', 'output'] as const);
     const slots = laneSlots(p.lanes, r.packing);
 
     // ---- Ports
@@ -387,27 +391,45 @@ export const dequant: Generator<typeof dequantParams> = {
       // (A table's cut goes after its entries, so that the lanes' selects start a stage of their own.)
       if (plan.kind === 'lanes') cut.at('product');
       const flips = plan.kind === 'table' && plan.symmetric;
-      const converted = laneStage(
+      // The value before its one rounding: a product (at most one leading zero) aligned to the output
+      // format, its subnormal shift decided from the exponent; or the sum with the scaled zero point.
+      // The rounding follows in a stage of its own ('round' cut).
+      let aligned: Pick<NormalizedFloat, 'expBias' | 'expRange' | 'alignedEmin'> = {};
+      const values = laneStage(
         m,
-        'round',
+        'align',
         products,
         scaledZero === undefined ? {} : floatFields('z_', scaledZero),
         (x) => {
-          let value: NormalizedFloat = normalize(
-            { ...fromFields('', x), maxLeadingZeros: leadingZeros },
-            'n',
-          );
-          if (scaledZero !== undefined) {
+          let value: NormalizedFloat;
+          if (scaledZero === undefined) {
+            const product = { ...fromFields('', x), maxLeadingZeros: leadingZeros };
+            value = alignToFormat(product, out, policy.subnormals, 'n');
+          } else {
+            value = normalize({ ...fromFields('', x), maxLeadingZeros: leadingZeros }, 'n');
             if (r.order === 'mul-add')
               value = decodeScalar(roundPack(value, out, policy, 'qs_round').code.named('qs'), out, 'qs');
             value = normalize(exactSum(value, fromFields('z_', x), zeroSign, 'sum'), 'sum_norm');
           }
-          const code = roundPack(value, out, policy, 'out').code;
-          const fields: Fields = { code };
-          if (flips) fields.nan = value.isNaN;
-          return fields;
+          aligned = { expBias: value.expBias, expRange: value.expRange, alignedEmin: value.alignedEmin };
+          return {
+            ...floatFields('', value),
+            ...(value.sticky === undefined ? {} : { sticky: value.sticky }),
+          };
         },
       );
+      cut.at('round');
+      const converted = laneStage(m, 'round', values, {}, (x) => {
+        const value: NormalizedFloat = {
+          ...fromFields('', x),
+          ...(x.sticky === undefined ? {} : { sticky: x.sticky }),
+          ...aligned,
+        };
+        const code = roundPack(value, out, policy, 'out').code;
+        const fields: Fields = { code };
+        if (flips) fields.nan = value.isNaN;
+        return fields;
+      });
       if (plan.kind === 'lanes') return converted.map((c, lane) => c.code!.named(`w${lane}`));
       cut.at('product');
       // Table: each lane picks its code's entry; sign-symmetric tables hold magnitudes, the code's sign
@@ -473,6 +495,7 @@ export const dequant: Generator<typeof dequantParams> = {
           after: () => cut.at('product'),
         },
       );
+      cut.at('round'); // (no rounding step of its own: one more register before the output)
     } else {
       results = convertCodes(plan);
     }

@@ -51,8 +51,8 @@ export const fpMulParams = z
 
 export type FpMulParams = z.output<typeof fpMulParams>;
 
-/** A split significand product multiplies by slices of at most this many bits (about 10 ns on iCE40). */
-const PARTIAL_PRODUCT_BITS = 8;
+/** A split significand product multiplies by slices of at most this many bits (under 10 ns on iCE40). */
+const PARTIAL_PRODUCT_BITS = 6;
 
 /**
  * Exact floating-point multiplier: the product of two floats is formed exactly, then rounded once
