@@ -43,9 +43,9 @@ export const CATALOG: readonly CatalogEntry[] = [
       bSigned: true,
       accWidth: 16,
       overflow: 'wrap',
-      latency: 1,
+      latency: 2,
     },
-    description: 'INT4×INT4 signed multiply-accumulate into a 16-bit accumulator',
+    description: 'INT4×INT4 signed multiply-accumulate into a 16-bit accumulator, product registered',
   },
   {
     name: 'mac_int4_u_acc16',
@@ -57,9 +57,9 @@ export const CATALOG: readonly CatalogEntry[] = [
       bSigned: false,
       accWidth: 16,
       overflow: 'wrap',
-      latency: 1,
+      latency: 2,
     },
-    description: 'UINT4×UINT4 multiply-accumulate into a 16-bit accumulator',
+    description: 'UINT4×UINT4 multiply-accumulate into a 16-bit accumulator, product registered',
   },
   {
     name: 'mac_int8_s_acc32',
@@ -108,13 +108,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_mul_e4m3fn',
     generator: 'fp_mul',
-    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', flags: true, latency: 1 },
+    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', flags: true, latency: 2 },
     description: 'OCP FP8 E4M3 multiplier, subnormals kept, RNE, saturating, IEEE flags',
   },
   {
     name: 'fp_mul_e5m2',
     generator: 'fp_mul',
-    params: { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', flags: true, latency: 1 },
+    params: { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', flags: true, latency: 2 },
     description: 'OCP FP8 E5M2 multiplier, subnormals kept, RNE, saturating, IEEE flags',
   },
   {
@@ -126,21 +126,21 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_mul_fp16',
     generator: 'fp_mul',
-    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 2 },
+    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 3 },
     description: 'IEEE binary16 multiplier with flags, checked against TestFloat f16_mul',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_mul_bf16',
     generator: 'fp_mul',
-    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 2 },
+    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 3 },
     description: 'bfloat16 multiplier with subnormals and IEEE flags',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_mul_fp32',
     generator: 'fp_mul',
-    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 3 },
+    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 4 },
     description: 'IEEE binary32 multiplier with flags, checked against TestFloat f32_mul',
     verilatorRandom: 1_000_000,
   },
@@ -174,7 +174,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'reconf_mul_bf16',
     generator: 'reconf_mul',
-    params: { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'], latency: 2 },
+    params: { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'], latency: 3 },
     description:
       'BF16 multiplier whose mantissa width (7, 4 or 3) and exact or L-Mul product are chosen per operation',
     verilatorRandom: 1_000_000,
@@ -182,7 +182,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp8_mul_multi',
     generator: 'multi_fp_mul',
-    params: { formats: ['e4m3fn', 'e5m2'], latency: 1 },
+    params: { formats: ['e4m3fn', 'e5m2'], latency: 2 },
     description: 'One FP8 multiplier datapath for E4M3 and E5M2, selected per operation',
   },
   {
