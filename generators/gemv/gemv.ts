@@ -178,8 +178,20 @@ export function gemvParts(p: GemvParams): { top: Module; chunk: Module } & Close
   return { top: buildGemv(p), ...gemvKernels(p) };
 }
 
+// A package builds the core and then its HLS form from the same parameters: both reuse one
+// elaboration (a 16×32 chunk kernel alone is 400,000 IR nodes). Modules are never changed once built.
+const builtCores = new WeakMap<GemvParams, Module>();
+const builtKernels = new WeakMap<GemvParams, ReturnType<typeof elaborateKernels>>();
+
 /** The chunk kernel and the group-close kernels of a core. */
-function gemvKernels(p: GemvParams): { chunk: Module; groupDot: number; groupAct: number } & CloseKernels {
+function gemvKernels(p: GemvParams): ReturnType<typeof elaborateKernels> {
+  if (!builtKernels.has(p)) builtKernels.set(p, elaborateKernels(p));
+  return builtKernels.get(p)!;
+}
+
+function elaborateKernels(
+  p: GemvParams,
+): { chunk: Module; groupDot: number; groupAct: number } & CloseKernels {
   const { weight, group, scale, specialValues, accumulation } = gemvShape(p);
   const aligned = accumulation === 'aligned';
   const S = p.lanes;
@@ -218,6 +230,11 @@ function gemvKernels(p: GemvParams): { chunk: Module; groupDot: number; groupAct
 }
 
 function buildGemv(p: GemvParams): Module {
+  if (!builtCores.has(p)) builtCores.set(p, elaborateCore(p));
+  return builtCores.get(p)!;
+}
+
+function elaborateCore(p: GemvParams): Module {
   const { weight, group, scale, accumulation } = gemvShape(p);
   const aligned = accumulation === 'aligned';
   const P = p.rows;
