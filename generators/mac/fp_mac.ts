@@ -114,6 +114,7 @@ const FLOAT_CUTS = ['output', 'product', 'unpack'] as const;
 const FMA_CUTS = [
   'product',
   'summed',
+  'align',
   'normalize',
   'counted',
   'aligned',
@@ -129,10 +130,10 @@ const LONG_CUTS = [
   'product',
   'window',
   'align',
-  'unpack',
-  'normalize',
   'resolve',
   'magnitude',
+  'normalize',
+  'unpack',
   'carry',
   'complement',
   'place',
@@ -209,7 +210,15 @@ export const fpMac: Generator<typeof fpMacParams> = {
       );
       const normalized = normalize(sum, 'sum_norm', (point) => cut.at(point));
       cut.at('normalize');
-      const rounded = roundPack(normalized, facc, policy, 'out');
+      // Denormalized for the output from the exponent alone; the rounding is then one addition.
+      const aligned = alignToFormat(
+        { ...normalized, maxLeadingZeros: 0 },
+        facc,
+        policy.subnormals,
+        'sum_align',
+      );
+      cut.at('align');
+      const rounded = roundPack(aligned, facc, policy, 'out');
       cut.at('round');
       m.output('y', rounded.code.named('y'), `${p.accFormat} code of round(a·b + c)`);
       if (p.flags)
