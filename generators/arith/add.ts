@@ -14,7 +14,8 @@ import { unsignedBits } from './widths.ts';
  * `zeroSign` is the sign of an exact zero sum of opposite-signed terms: + except when rounding toward −∞.
  * `cut(point)` is called where a pipeline stage may go: after the exponent comparison ('exponents'),
  * after the alignment ('aligned'), after the wide addition ('summed') and after its absolute value
- * ('complemented').
+ * ('complemented'). `wideAdd(a, b, carryIn, which)`, when given, forms the two window-wide additions,
+ * the sum and its complement, as a + b + carryIn (e.g. `splitSum`, with a cut in the carry chain).
  */
 export function addRaw(
   x: RawFloat,
@@ -22,6 +23,7 @@ export function addRaw(
   zeroSign: 0 | 1,
   prefix: string,
   cut: (point: 'exponents' | 'aligned' | 'summed' | 'complemented') => void = () => {},
+  wideAdd?: (a: Signal, b: Signal, carryIn: Signal, which: 'sum' | 'complement') => Signal,
 ): RawFloat {
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
@@ -58,14 +60,24 @@ export function addRaw(
   cut('aligned');
   // Add magnitudes for equal signs, subtract otherwise; a negative difference flips the sign.
   const subtract = bigSign.xor(smallSign).named(`${prefix}_subtract`);
-  const sum = mux(
-    subtract,
-    big.zext(window + 1).sub(smallSticky.zext(window + 1), { width: window + 1 }),
-    big.zext(window + 1).add(smallSticky.zext(window + 1), { width: window + 1 }),
+  const wide = (value: Signal) => value.zext(window + 1);
+  // big − small is big + ~small + 1, and −sum is ~sum + 1: the same adder with a carry-in.
+  const sum = (
+    wideAdd === undefined
+      ? mux(
+          subtract,
+          wide(big).sub(wide(smallSticky), { width: window + 1 }),
+          wide(big).add(wide(smallSticky), { width: window + 1 }),
+        )
+      : wideAdd(wide(big), mux(subtract, wide(smallSticky).not(), wide(smallSticky)), subtract, 'sum')
   ).named(`${prefix}_sum`);
   cut('summed');
   const negative = sum.msb();
-  const magnitude = mux(negative, m.constant(0, UInt(window + 1)).sub(sum, { width: window + 1 }), sum)
+  const negated =
+    wideAdd === undefined
+      ? m.constant(0, UInt(window + 1)).sub(sum, { width: window + 1 })
+      : wideAdd(sum.not(), m.constant(0, UInt(window + 1)), m.constant(1, UInt(1)), 'complement');
+  const magnitude = mux(negative, negated, sum)
     .slice(window - 1, 0)
     .named(`${prefix}_magnitude`);
   cut('complemented');
