@@ -46,3 +46,21 @@ describe('fp_mac in the IR evaluator matches its golden model', () => {
     });
   }
 });
+
+describe('fp_mac latency', () => {
+  it.each([
+    ['kulisch', 12],
+    ['float', 3],
+    ['none', 11],
+  ])('the %s accumulator takes every cut point: latency up to %i, each one a stage', (accumulator, max) => {
+    for (let latency = 0; latency <= max; latency++) {
+      const unit = fpMac.build(parseParams(fpMac, { accumulator, latency }));
+      expect(unit.timing.kind === 'comb' ? 0 : (unit.timing as { latency: number }).latency).toBe(latency);
+    }
+    expect(() => parseParams(fpMac, { accumulator, latency: max + 1 })).toThrow(
+      new RegExp(
+        `'latency' = ${max + 1} is not allowed: must be at most ${max} for the ${accumulator} accumulator`,
+      ),
+    );
+  });
+});

@@ -60,7 +60,7 @@ export const fpMacParams = z
     addendInput: boolParam().default(false),
     /** Float accumulator or FMA: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}. */
     flags: boolParam().default(false),
-    latency: intParam(0, 12).default(1),
+    latency: intParam(0, 16).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -118,9 +118,9 @@ const FMA_CUTS = [
   'normalize',
   'counted',
   'aligned',
+  'exponents',
   'partial',
   'unpack',
-  'exponents',
   'complemented',
   'round',
 ] as const;
@@ -177,7 +177,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
       p.accumulator === 'kulisch'
         ? p.msb === undefined
           ? `kulisch${p.k ?? 32}`
-          : `acc_m${numberTag(p.msb)}_l${numberTag(p.lsb!)}`
+          : `window${numberTag(p.msb)}_${numberTag(p.lsb!)}`
         : p.accumulator === 'none'
           ? 'fma'
           : '';
