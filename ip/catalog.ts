@@ -174,7 +174,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'reconf_mul_bf16',
     generator: 'reconf_mul',
-    params: { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'], latency: 3 },
+    params: { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'], latency: 5 },
     description:
       'BF16 multiplier whose mantissa width (7, 4 or 3) and exact or L-Mul product are chosen per operation',
     verilatorRandom: 1_000_000,
@@ -302,7 +302,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 2,
+      latency: 3,
     },
     description:
       'W4A16 dequantizer (AWQ): uint4 codes in AutoAWQ interleaved order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
@@ -319,7 +319,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 2,
+      latency: 3,
     },
     description:
       'W4A16 dequantizer (GPTQ): uint4 codes in sequential order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
@@ -336,7 +336,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_nvfp4_fp16x16',
     generator: 'dequant',
-    params: { format: 'nvfp4', tensorScale: true, lanes: 16, outFormat: 'fp16', latency: 2, ready: true },
+    params: { format: 'nvfp4', tensorScale: true, lanes: 16, outFormat: 'fp16', latency: 4, ready: true },
     description:
       'NVFP4 block dequantizer: 16 E2M1 codes × E4M3 block scale × FP32 tensor scale → FP16 (one rounding), valid/ready',
     verilatorRandom: 80_000,
@@ -350,7 +350,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 1,
+      latency: 3,
     },
     description:
       "RaZeR FP4 (v1 GEMV kernel layout): 8 codes, the group's 2-bit special-value index (±5, ±8) and FP16 scale → FP16",
@@ -359,14 +359,14 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_nf4_fp16x8',
     generator: 'dequant',
-    params: { format: 'nf4', groupSize: 64, lanes: 8, scale: 'fp16', outFormat: 'fp16', latency: 2 },
+    params: { format: 'nf4', groupSize: 64, lanes: 8, scale: 'fp16', outFormat: 'fp16', latency: 3 },
     description: 'NF4 (QLoRA float32 code table) × FP16 block scale → FP16, one rounding, 8 lanes',
     verilatorRandom: 80_000,
   },
   {
     name: 'dequant_e4m3fn_bf16x4',
     generator: 'dequant',
-    params: { format: 'e4m3fn', lanes: 4, scale: 'bf16', outFormat: 'bf16', latency: 2 },
+    params: { format: 'e4m3fn', lanes: 4, scale: 'bf16', outFormat: 'bf16', latency: 3 },
     description: 'FP8 E4M3 weights × BF16 group scale → BF16, 4 lanes',
     verilatorRandom: 80_000,
   },

@@ -52,8 +52,9 @@ export function alignToFormat(
   const fieldWidth = signedBits(fieldMin, fieldMax);
   const start = exp.resize(fieldWidth);
   const offset = toField - 1;
-  const biased =
-    offset < 0 ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth });
+  const biased = (
+    offset < 0 ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth })
+  ).named(`${prefix}_field_base`);
   // Never below emin, or flushed there: only the one-bit normalization follows.
   const normalizeOnly = range.min > emin || subnormals === 'flush';
   // At emin or below: shift right by emin − exp. From M + 2 places on every bit lies below the
@@ -61,7 +62,7 @@ export function alignToFormat(
   // bits are those of emin − exp modulo 2^k: a k-bit subtraction, or just ~exp when emin's low k
   // bits are all ones (as for a product of IEEE-biased exponents); the limits are comparisons.
   const low = normalizeOnly ? undefined : exp.le(emin).named(`${prefix}_at_emin`);
-  const belowEmin = normalizeOnly ? undefined : exp.lt(emin);
+  const belowEmin = normalizeOnly ? undefined : exp.lt(emin).named(`${prefix}_below_emin`);
   const maxDistance = emin - range.min;
   let shift: Signal | undefined;
   if (low !== undefined && maxDistance > 0) {

@@ -98,9 +98,10 @@ export const dequantParams = z
     ...roundingParams,
     /**
      * Stage cuts, in order of use: after the scale product (a table: after its entries' rounding),
-     * after decoding, before the rounding, at the output.
+     * after decoding, before the rounding, after the block scale × tensor scale product (before
+     * any other work where there is none), at the output.
      */
-    latency: intParam(0, 4).default(1),
+    latency: intParam(0, 5).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -282,7 +283,7 @@ export const dequant: Generator<typeof dequantParams> = {
       { generator: 'dequant', params: p },
       { ready: p.ready },
     );
-    const cut = pipelineCuts(m, p.latency, ['product', 'decode', 'round', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, ['product', 'decode', 'round', 'scale', 'output'] as const);
     const slots = laneSlots(p.lanes, r.packing);
 
     // ---- Ports
@@ -312,8 +313,10 @@ export const dequant: Generator<typeof dequantParams> = {
       scaleInput === undefined ? undefined : decodeScalar(scaleInput, formatByName(r.scale), 'scale');
     if (tensorInput !== undefined) {
       const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor');
-      scale = normalize(exactProduct(scale!, tensor, 'scales'), 'scales_norm');
-    }
+      const product = exactProduct(scale!, tensor, 'scales');
+      cut.at('scale');
+      scale = normalize(product, 'scales_norm');
+    } else cut.at('scale');
     const fixedZero =
       zeroInput !== undefined && r.zeroPoint === 'fp16' && r.order === 'sub-mul'
         ? fixedZeroPoint(zeroInput, formatByName('fp16') as FloatFormat, 'zero')

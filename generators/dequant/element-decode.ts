@@ -64,7 +64,9 @@ function decodeFloat(code: Signal, format: FloatFormat, prefix: string): Decoded
     isNaN: u.isNaN,
     maxLeadingZeros: format.subnormals ? u.sig.width : 0,
   };
-  return normalize(raw, `${prefix}_norm`);
+  const value = normalize(raw, `${prefix}_norm`);
+  value.isZero.named(`${prefix}_norm_is_zero`);
+  return value;
 }
 
 function decodeInt(code: Signal, format: IntFormat, prefix: string): DecodedValue {

@@ -24,7 +24,13 @@ export function laneStage(
   const module = stageModule(`${m.name}_${name}`, { ...items[0]!, ...shared }, build);
   return items.map((item, i) => {
     const outputs = m.instance(module, `${name}${i}`, { ...item, ...shared });
-    return Object.fromEntries(Object.entries(outputs).map(([port, s]) => [port.slice(OUT.length), s]));
+    // Named after the instance, so that pipeline registers carrying them read e.g. `scale0_sig_s2`.
+    return Object.fromEntries(
+      Object.entries(outputs).map(([port, s]) => {
+        const field = port.slice(OUT.length);
+        return [field, s.named(`${name}${i}_${field}`)];
+      }),
+    );
   });
 }
 

@@ -102,8 +102,9 @@ export const lmul: Generator<typeof lmulParams> = {
     const isNaN = ua.isNaN.or(ub.isNaN).or(infTimesZero).named('result_is_nan');
     const isInf = ua.isInf.or(ub.isInf).and(isNaN.not()).named('result_is_inf');
     const isZero = ua.isZero.or(ub.isZero).and(isNaN.not()).named('result_is_zero');
-    const magA = reducedMagnitude(a, f, m, p.operandRounding, 'a');
-    const magB = reducedMagnitude(b, f, m, p.operandRounding, 'b');
+    // (Named where they cross the 'operands' cut; a rounded one keeps its own name.)
+    const magA = reducedMagnitude(a, f, m, p.operandRounding, 'a').named('a_mag_reduced');
+    const magB = reducedMagnitude(b, f, m, p.operandRounding, 'b').named('b_mag_reduced');
     cut.at('operands');
 
     const specials = { sign, isNaN, isInf, isZero };

@@ -35,13 +35,13 @@ const units: [string, Record<string, unknown>, number][] = [
   ['fp_mul', { aFormat: 'e5m2', bFormat: 'e4m3fn', outFormat: 'bf16' }, 5],
   ['lmul', { format: 'bf16', m: 4 }, 3],
   ['lmul', { format: 'fp16', variant: 'formula' }, 3],
-  ['reconf_mul', { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'] }, 5],
+  ['reconf_mul', { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'] }, 6],
   [
     'reconf_mul',
     { format: 'fp16', widths: [10, 6, 2], kinds: ['exact'], outFormat: 'bf16', rounding: 'rtz' },
-    5,
+    6,
   ],
-  ['reconf_mul', { format: 'e4m3fn', widths: [3, 1], operandRounding: 'truncate' }, 5],
+  ['reconf_mul', { format: 'e4m3fn', widths: [3, 1], operandRounding: 'truncate' }, 6],
   ['multi_fp_mul', { formats: ['e4m3fn', 'e5m2'] }, 4],
   ['multi_fp_mul', { formats: ['fp16', 'bf16', 'e5m2'], rounding: 'rtz', overflow: 'inf' }, 4],
 ];

@@ -45,9 +45,10 @@ export const reconfMulParams = z
     ...roundingParams,
     /**
      * Stage cuts, in order of use: after the products are rounded, after the operand reduction,
-     * beside the exact significand product, after its alignment to the output format, at the output.
+     * beside the exact significand product, after its alignment to the output format, after the
+     * exact product's operands are normalized, at the output.
      */
-    latency: intParam(0, 5).default(0),
+    latency: intParam(0, 6).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -107,7 +108,14 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
       policyTag(p) +
       `_${timingTag(p.latency, p.ready)}`;
     const mod = new ModuleBuilder(name, { generator: 'reconf_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(mod, p.latency, ['product', 'reduce', 'multiply', 'align', 'output'] as const);
+    const cut = pipelineCuts(mod, p.latency, [
+      'product',
+      'reduce',
+      'multiply',
+      'align',
+      'operands',
+      'output',
+    ] as const);
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
     const b = mod.input('b', UInt(bits), `${p.format} code`);
@@ -128,6 +136,7 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
     const results: Signal[] = [];
     const exact = p.kinds.includes('exact')
       ? exactProduct(magA, magB, ua, ub, f, out, resolvedOutputPolicy({ ...p, outFormat: out.name }), {
+          operands: () => cut.at('operands'),
           multiplied: () => cut.at('multiply'),
           aligned: () => cut.at('align'),
         })
@@ -193,8 +202,8 @@ type Classes = Pick<UnpackedFloat, 'sign' | 'isZero' | 'isInf' | 'isNaN' | 'isSi
  * Exact product of the reduced operands, rounded once into the output format. As in fp_mul, the
  * operands are normalized first (constant hidden bits; a subnormal's mantissa shifted up), so the
  * product has at most one leading zero and is aligned to the output format without a leading-zero
- * count. `cuts` places pipeline cuts beside the multiplier (after the exponent's alignment
- * decisions) and after the alignment.
+ * count. `cuts` places pipeline cuts after the operands' normalization, beside the multiplier
+ * (after the exponent's alignment decisions) and after the alignment.
  */
 function exactProduct(
   magA: Signal,
@@ -204,7 +213,7 @@ function exactProduct(
   f: FloatFormat,
   out: FloatFormat,
   policy: ReturnType<typeof resolvedOutputPolicy>,
-  cuts: { multiplied: () => void; aligned: () => void },
+  cuts: { operands: () => void; multiplied: () => void; aligned: () => void },
 ): Signal {
   const E = f.expBits;
   const M = f.mantBits;
@@ -234,7 +243,9 @@ function exactProduct(
     };
     return normalizeOperand(x, f, `${prefix}_exact`);
   };
-  const product = exactProductOf(operand(magA, ua, 'a'), operand(magB, ub, 'b'), 'exact');
+  const [x, y] = [operand(magA, ua, 'a'), operand(magB, ub, 'b')];
+  cuts.operands();
+  const product = exactProductOf(x, y, 'exact');
   const aligned = alignToFormat(
     { ...product, maxLeadingZeros: 1 },
     out,
