@@ -265,7 +265,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accFormat: 'fp32',
       accumulator: 'none',
       flags: true,
-      latency: 9,
+      latency: 11,
     },
     description:
       'FP32 fused multiply-add round(a·b + c) with flags, fully pipelined, checked against TestFloat f32_mulAdd',
