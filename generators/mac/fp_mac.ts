@@ -138,6 +138,7 @@ const LONG_CUTS = [
   'complement',
   'place',
   'round',
+  'partial',
 ] as const;
 
 /** Kulisch: the accumulator's width and LSB, from k (exact for k products, generators/arith/kulisch.ts) or from the msb/lsb window. */
@@ -302,7 +303,10 @@ function longAccumulatorMac(
   const cut = pipelineCuts(m, p.latency, LONG_CUTS);
   const layout = { ...accumulatorLayout(p), segment: Number(p.segment) };
   const windowed = p.msb !== undefined;
-  const raw = productRaw(a, b, fa, fb, p, () => cut.at('unpack'));
+  const multiply = cut.has('partial')
+    ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
+    : undefined;
+  const raw = productRaw(a, b, fa, fb, p, () => cut.at('unpack'), multiply);
   // In a window every product is normalized, so that its exponent alone says whether it fits.
   const product = windowed ? normalize(raw, 'product_norm') : raw;
   const sigBits = product.sig.width;
