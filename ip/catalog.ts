@@ -251,7 +251,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accFormat: 'fp16',
       accumulator: 'none',
       flags: true,
-      latency: 6,
+      latency: 11,
     },
     description:
       'FP16 fused multiply-add round(a·b + c) with flags, fully pipelined, checked against TestFloat f16_mulAdd',
