@@ -97,8 +97,7 @@ export const dequantParams = z
     outFormat: choiceParam(OUT_FORMATS).default('fp16'),
     ...roundingParams,
     /**
-     * Stage cuts, in order of use: after the scale product (a table: after its entries' rounding),
-     * after decoding, before the rounding, after the block scale × tensor scale product (before
+     * Stage cuts, in order of use: after the scale product, after decoding, before the rounding, after the block scale × tensor scale product (before
      * any other work where there is none), at the output.
      */
     latency: intParam(0, 5).default(1),
@@ -391,8 +390,7 @@ export const dequant: Generator<typeof dequantParams> = {
               leadingZeros = product.maxLeadingZeros ?? 0;
               return floatFields('', product);
             });
-      // (A table's cut goes after its entries, so that the lanes' selects start a stage of their own.)
-      if (plan.kind === 'lanes') cut.at('product');
+      cut.at('product');
       const flips = plan.kind === 'table' && plan.symmetric;
       // The value before its one rounding: a product (at most one leading zero) aligned to the output
       // format, its subnormal shift decided from the exponent; or the sum with the scaled zero point.
@@ -434,7 +432,6 @@ export const dequant: Generator<typeof dequantParams> = {
         return fields;
       });
       if (plan.kind === 'lanes') return converted.map((c, lane) => c.code!.named(`w${lane}`));
-      cut.at('product');
       // Table: each lane picks its code's entry; sign-symmetric tables hold magnitudes, the code's sign
       // bit flips the result's (a NaN keeps its canonical sign).
       const entries: Fields = Object.fromEntries(

@@ -133,6 +133,14 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
     const magB = reduceToWidths(b, f, p.widths, p.operandRounding, mode, modes, 'b');
     cut.at('reduce');
 
+    // L-Mul's sums R first: beside the exact product's first stage, so that only its range checks
+    // remain for the last stage.
+    const lmulSums = new Map(
+      [...new Set(modes.filter((x) => x.kind === 'lmul').map((x) => x.m))].map((m) => [
+        m,
+        lmulSum(magA, magB, f, m, `lmul_m${m}`),
+      ]),
+    );
     const results: Signal[] = [];
     const exact = p.kinds.includes('exact')
       ? exactProduct(magA, magB, ua, ub, f, out, resolvedOutputPolicy({ ...p, outFormat: out.name }), {
@@ -145,7 +153,7 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
     for (const x of modes) {
       if (x.kind === 'exact') results.push(exact!);
       else {
-        if (!lmuls.has(x.m)) lmuls.set(x.m, lmulProduct(magA, magB, ua, ub, f, x.m, `lmul_m${x.m}`));
+        if (!lmuls.has(x.m)) lmuls.set(x.m, lmulProduct(lmulSums.get(x.m)!, ua, ub, f, x.m, `lmul_m${x.m}`));
         results.push(lmuls.get(x.m)!);
       }
     }
@@ -257,20 +265,10 @@ function exactProduct(
   return roundPack(aligned, out, policy, 'exact').code;
 }
 
-/** L-Mul at width m on the reduced magnitudes (SPEC §1.2 and §1.5), in the input format. */
-function lmulProduct(
-  magA: Signal,
-  magB: Signal,
-  ua: Classes,
-  ub: Classes,
-  f: FloatFormat,
-  m: number,
-  prefix: string,
-): Signal {
-  const mod = magA.builder;
+/** L-Mul's R = |a| + |b| − OFFSET on the reduced fields at width m (SPEC §1.2). */
+function lmulSum(magA: Signal, magB: Signal, f: FloatFormat, m: number, prefix: string): Signal {
   const E = f.expBits;
   const M = f.mantBits;
-  const layout = floatLayout(f);
   const width = E + m + 3;
   // The reduced field at width m sits in the top E+1+m bits of the expanded magnitude.
   const fieldA = magA
@@ -281,7 +279,15 @@ function lmulProduct(
     .slice(E + M, M - m)
     .zext(width)
     .asSigned();
-  const r = fieldA.add(fieldB, { width }).sub(lmulOffset(f.bias, m), { width }).named(`${prefix}_r`);
+  return fieldA.add(fieldB, { width }).sub(lmulOffset(f.bias, m), { width }).named(`${prefix}_r`);
+}
+
+/** The L-Mul code from its sum R: zero, overflow and special operands (SPEC §1.5), in the input format. */
+function lmulProduct(r: Signal, ua: Classes, ub: Classes, f: FloatFormat, m: number, prefix: string): Signal {
+  const mod = r.builder;
+  const E = f.expBits;
+  const M = f.mantBits;
+  const layout = floatLayout(f);
   const sign = ua.sign.xor(ub.sign);
   // Zero and subnormal operands read as zero (SPEC §1.5): judged on the original code, before reduction.
   const zeroA = ua.isZero.or(ua.isSubnormal.named('a_is_subnormal'));
