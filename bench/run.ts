@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in turn. They print figures and assert nothing.
 import { benchFormats } from './formats.bench.ts';
+import { benchGen } from './gen.bench.ts';
 import { benchGemv } from './gemv.bench.ts';
 import { benchHls } from './hls.bench.ts';
 import { benchIr } from './ir.bench.ts';
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<void>][] = [
   ['HLS C-simulation', benchHls],
   ['number-format codecs', benchFormats],
   ['GEMV kernels on iCE40 (Fmax)', benchGemv],
+  ['gen: time and peak memory against RTL size', benchGen],
   ['timing: latency and Fmax of every catalog IP on iCE40 and ECP5', benchTiming],
 ];
 
