@@ -287,7 +287,14 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'mac_w4a16_g128',
     generator: 'mixed_mac',
-    params: { weight: 'uint4', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 2 },
+    params: {
+      weight: 'uint4',
+      activation: 'fp16',
+      group: 128,
+      scale: 'fp16',
+      outFormat: 'fp32',
+      latency: 20,
+    },
     description:
       'W4A16 MAC: asymmetric INT4 weights (AWQ zero point) × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
   },

@@ -7,6 +7,7 @@ import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
 import { splitProduct } from '../arith/split-product.ts';
+import { splitSum } from '../arith/split-sum.ts';
 import { unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import {
@@ -53,24 +54,30 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
 
 /**
  * Where the unit can be cut, most useful first: `latency` stages take the first `latency` points.
- * In data order: the element's product ('product'); the group sums, loop-carried integer adds (exact),
- * or the fp32 group accumulator ('accumulated'); for exact sums the group's difference D
- * ('difference') and its magnitude ('magnitude'); the scale product in two halves ('partials',
- * 'scaled'); then the outer addition of the group's close: the exponent comparison ('exponents'),
- * the alignment ('aligned'), the wide add ('summed') and its magnitude ('added'), the leading-zero
- * count ('counted'), the normalizing shift ('normalized') and the rounding ('output').
+ * In data order: the element's product before and after its placing shift ('multiplied', exact sums
+ * only, and 'product'); the group sums, loop-carried integer adds (exact), or the fp32 group
+ * accumulator ('accumulated'); for exact sums the zero-point or special-value term ('terms'), the
+ * group's difference D ('difference') and its magnitude ('magnitude'); the scale product in two
+ * halves ('partials', 'scaled'); then the outer addition of the group's close: the outer sum unpacked
+ * ('unpacked'), the exponents compared ('exponents'), the smaller operand aligned ('aligned'), the
+ * wide add ('summed') and its absolute value ('complemented'), each with a cut in its carry chain
+ * ('half_summed', 'half_complemented'), the flags ('added'), the leading-zero count ('counted'), the
+ * normalizing shift ('normalized'), the subnormal shift ('denormalized') and the rounding ('output').
  */
 export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
   const close: CutPoint[] =
-    inner === 'exact' ? ['difference', 'magnitude', 'terms', 'partials'] : ['partials'];
+    inner === 'exact' ? ['difference', 'magnitude', 'terms', 'partials', 'multiplied'] : ['partials'];
   return [
     'product',
     'output',
     'scaled',
     'accumulated',
+    'unpacked',
     'exponents',
     'aligned',
+    'half_summed',
     'summed',
+    'half_complemented',
     'complemented',
     'counted',
     'normalized',
@@ -81,6 +88,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
 }
 
 type CutPoint =
+  | 'multiplied'
   | 'product'
   | 'accumulated'
   | 'terms'
@@ -88,9 +96,12 @@ type CutPoint =
   | 'magnitude'
   | 'partials'
   | 'scaled'
+  | 'unpacked'
   | 'exponents'
   | 'aligned'
+  | 'half_summed'
   | 'summed'
+  | 'half_complemented'
   | 'complemented'
   | 'added'
   | 'counted'
@@ -100,9 +111,12 @@ type CutPoint =
 
 /** The outer addition's cut points: a group's close spends one cycle more than those chosen in the outer loop. */
 const OUTER_LOOP_POINTS: readonly CutPoint[] = [
+  'unpacked',
   'exponents',
   'aligned',
+  'half_summed',
   'summed',
+  'half_complemented',
   'complemented',
   'added',
   'counted',
@@ -139,7 +153,7 @@ export const mixedMacParams = z
     outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
     ...roundingParams,
     /** Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`. */
-    latency: intParam(0, 16).default(1),
+    latency: intParam(0, 20).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -298,12 +312,23 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     const bits = floatLayout(fo).bits;
     const outer = m.register('outer_q', UInt(bits), { reset: 0 });
     const uo = unpackFloat(mux(group.cleared, m.constant(0, UInt(bits)), outer), fo, 'outer');
+    cut.at('unpacked');
     const sum = addRaw(
       group.contribution,
       { sign: uo.sign, exp: uo.exp, sig: uo.sig, isZero: uo.isZero, isInf: uo.isInf, isNaN: uo.isNaN },
       policy.rounding === 'rdown' ? 1 : 0,
       'outer_add',
       (point) => cut.at(point),
+      cut.has('half_summed')
+        ? (a, b, carryIn, which) =>
+            splitSum(
+              a,
+              b,
+              carryIn,
+              () => cut.at(which === 'sum' ? 'half_summed' : 'half_complemented'),
+              `outer_${which}`,
+            )
+        : undefined,
     );
     cut.at('added');
     const normalized = normalize(sum, 'outer_norm', (point) => cut.at(point));
@@ -389,6 +414,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   // The weight as a signed integer of weight 2^lsbExp (RaZeR: the -0 code is 0 here, its SV comes later).
   const qValue = weightValue(x.q, p.weight);
   const sigTimesQ = sigSigned.mul(qValue).named('a_sig_q');
+  cut.at('multiplied');
   const product = sigTimesQ
     .resize(aWidth + qValue.width)
     .shl(placement)
