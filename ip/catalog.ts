@@ -343,7 +343,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_nvfp4_fp16x16',
     generator: 'dequant',
-    params: { format: 'nvfp4', tensorScale: true, lanes: 16, outFormat: 'fp16', latency: 4, ready: true },
+    params: { format: 'nvfp4', tensorScale: true, lanes: 16, outFormat: 'fp16', latency: 3, ready: true },
     description:
       'NVFP4 block dequantizer: 16 E2M1 codes × E4M3 block scale × FP32 tensor scale → FP16 (one rounding), valid/ready',
     verilatorRandom: 80_000,
