@@ -108,13 +108,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_mul_e4m3fn',
     generator: 'fp_mul',
-    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', flags: true, latency: 2 },
+    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', flags: true, latency: 1 },
     description: 'OCP FP8 E4M3 multiplier, subnormals kept, RNE, saturating, IEEE flags',
   },
   {
     name: 'fp_mul_e5m2',
     generator: 'fp_mul',
-    params: { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', flags: true, latency: 2 },
+    params: { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', flags: true, latency: 1 },
     description: 'OCP FP8 E5M2 multiplier, subnormals kept, RNE, saturating, IEEE flags',
   },
   {
