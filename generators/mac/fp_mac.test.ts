@@ -16,7 +16,7 @@ describe('fp_mac in the IR evaluator matches its golden model', () => {
   for (const raw of [
     { accumulator: 'kulisch', k: 32, latency: 0 },
     { accumulator: 'kulisch', k: 32, latency: 10 },
-    { aFormat: 'fp16', bFormat: 'fp16', accumulator: 'kulisch', msb: 20, lsb: -20, latency: 13 },
+    { aFormat: 'fp16', bFormat: 'fp16', accumulator: 'kulisch', msb: 20, lsb: -20, latency: 15 },
     { accumulator: 'kulisch', k: 4096, segment: '8', latency: 4, ready: true },
     { aFormat: 'e2m1fn', bFormat: 'e2m1fn', accumulator: 'kulisch', k: 32, latency: 3 },
     {
@@ -50,18 +50,22 @@ describe('fp_mac in the IR evaluator matches its golden model', () => {
 
 describe('fp_mac latency', () => {
   it.each([
-    ['kulisch', 13],
-    ['float', 3],
-    ['none', 11],
-  ])('the %s accumulator takes every cut point: latency up to %i, each one a stage', (accumulator, max) => {
-    for (let latency = 0; latency <= max; latency++) {
-      const unit = fpMac.build(parseParams(fpMac, { accumulator, latency }));
-      expect(unit.timing.kind === 'comb' ? 0 : (unit.timing as { latency: number }).latency).toBe(latency);
-    }
-    expect(() => parseParams(fpMac, { accumulator, latency: max + 1 })).toThrow(
-      new RegExp(
-        `'latency' = ${max + 1} is not allowed: must be at most ${max} for the ${accumulator} accumulator`,
-      ),
-    );
-  });
+    ['kulisch', 13, {}],
+    ['kulisch', 15, { msb: 20, lsb: -20 }],
+    ['float', 3, {}],
+    ['none', 11, {}],
+  ])(
+    'the %s accumulator takes every cut point: latency up to %i, each one a stage',
+    (accumulator, max, more) => {
+      for (let latency = 0; latency <= max; latency++) {
+        const unit = fpMac.build(parseParams(fpMac, { accumulator, latency, ...more }));
+        expect(unit.timing.kind === 'comb' ? 0 : (unit.timing as { latency: number }).latency).toBe(latency);
+      }
+      expect(() => parseParams(fpMac, { accumulator, latency: max + 1, ...more })).toThrow(
+        new RegExp(
+          `'latency' = ${max + 1} is not allowed: must be at most ${max} for the ${accumulator} accumulator`,
+        ),
+      );
+    },
+  );
 });

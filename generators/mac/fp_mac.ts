@@ -89,7 +89,7 @@ export const fpMacParams = z
     if (p.msb !== undefined && p.lsb !== undefined && p.msb <= p.lsb)
       issue('msb', `must be above lsb (${p.lsb})`);
     const maxLatency = kulisch
-      ? LONG_CUTS.length
+      ? (p.msb === undefined ? LONG_CUTS : WINDOW_CUTS).length
       : p.accumulator === 'none'
         ? FMA_CUTS.length
         : FLOAT_CUTS.length;
@@ -140,6 +140,8 @@ const LONG_CUTS = [
   'round',
   'partial',
 ] as const;
+/** In an msb/lsb window the product is normalized too: cuts in and after its normalization. */
+const WINDOW_CUTS = [...LONG_CUTS, 'counted', 'normalized'] as const;
 
 /** Kulisch: the accumulator's width and LSB, from k (exact for k products, generators/arith/kulisch.ts) or from the msb/lsb window. */
 export function accumulatorLayout(p: FpMacParams): KulischLayout {
@@ -300,7 +302,7 @@ function longAccumulatorMac(
   p: FpMacParams,
   policy: ResolvedPolicy,
 ) {
-  const cut = pipelineCuts(m, p.latency, LONG_CUTS);
+  const cut = pipelineCuts(m, p.latency, WINDOW_CUTS);
   const layout = { ...accumulatorLayout(p), segment: Number(p.segment) };
   const windowed = p.msb !== undefined;
   const multiply = cut.has('partial')
@@ -308,7 +310,8 @@ function longAccumulatorMac(
     : undefined;
   const raw = productRaw(a, b, fa, fb, p, () => cut.at('unpack'), multiply);
   // In a window every product is normalized, so that its exponent alone says whether it fits.
-  const product = windowed ? normalize(raw, 'product_norm') : raw;
+  const product = windowed ? normalize(raw, 'product_norm', (point) => cut.at(point)) : raw;
+  if (windowed) cut.at('normalized');
   const sigBits = product.sig.width;
   // Where the product's LSB lies above the accumulator's: exp − (sigBits − 1) − lsbExp.
   const bias = sigBits - 1 + layout.lsbExp;
