@@ -230,7 +230,8 @@ export function exactSumWidth(max: bigint, count: number): number {
 interface Inputs {
   q: Signal;
   clear: Signal;
-  s: Signal;
+  /** The group scale, unpacked where it enters: its fields, not its decoding, travel to the close. */
+  us: UnpackedFloat;
   /** uint4 zero point. */
   zp: Signal | undefined;
   /** RaZeR special-value index. */
@@ -303,7 +304,8 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
         )
       : undefined;
     const ua = unpackFloat(a, fa, 'a');
-    const inputs: Inputs = { q, clear, s, zp, sv, ua };
+    const us = unpackFloat(s, fs, 's');
+    const inputs: Inputs = { q, clear, us, zp, sv, ua };
     const group = early ? fp32Groups(m, cut, p, inputs) : exactGroups(m, cut, p, inputs);
 
     // One rounding into the outer sum at the group's end, over as many stages as the cuts give: the
@@ -475,7 +477,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const magnitude = groupMagnitude.named('group_magnitude');
   const empty = magnitude.orR().not().named('group_zero');
   cut.at('magnitude');
-  const us = unpackFloat(x.s, fs, 's');
+  const { us } = x;
   const scaled = timesScale(magnitude, us.sig, cut, 'scaled').named('scaled_sig');
   // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:
   const lsb = layout.emin - fa.mantBits + w.lsbExp - fs.mantBits;
@@ -558,7 +560,7 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
   cut.at('accumulated');
 
   // Group close: s·acc exactly (IEEE special cases), then one rounding into the outer sum.
-  const us = unpackFloat(x.s, floatFormat(p.scale), 's');
+  const { us } = x;
   const groupSum = unpackFloat(accNext, f32, 'group_sum');
   const scaled = exactProduct(us, groupSum, 'scaled', {
     multiply: (a, b) => timesScale(b, a, cut, 'scaled'),
