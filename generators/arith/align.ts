@@ -51,7 +51,9 @@ export function alignToFormat(
   const fieldMin = subnormals === 'keep' ? 0 : Math.min(range.min + toField - 1, 0);
   const fieldWidth = signedBits(fieldMin, fieldMax);
   const start = exp.resize(fieldWidth);
-  const offset = toField - 1;
+  // The addition wraps in the field's width, so the offset counts modulo 2^fieldWidth (an offset
+  // wider than the field, as between formats of very different biases, would not fit as a constant).
+  const offset = wrapSigned(toField - 1, fieldWidth);
   const biased = (
     offset < 0 ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth })
   ).named(`${prefix}_field_base`);
@@ -129,4 +131,11 @@ export function alignToFormat(
   const shiftUp = low.not().and(top.not());
   const field = mux(belowEmin, m.constant(0, SInt(fieldWidth)), normField);
   return result(mux(shiftUp, input.shl(1), sig), field, sticky);
+}
+
+/** value modulo 2^width, as the signed number of that width with the same low bits. */
+function wrapSigned(value: number, width: number): number {
+  const modulus = 2 ** width;
+  const low = ((value % modulus) + modulus) % modulus;
+  return low >= modulus / 2 ? low - modulus : low;
 }

@@ -253,7 +253,7 @@ function exactProduct(
   };
   const [x, y] = [operand(magA, ua, 'a'), operand(magB, ub, 'b')];
   cuts.operands();
-  const product = exactProductOf(x, y, 'exact');
+  const product = exactProductOf(x, y, 'exact_product');
   const aligned = alignToFormat(
     { ...product, maxLeadingZeros: 1 },
     out,
