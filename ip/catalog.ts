@@ -15,10 +15,11 @@ export interface CatalogEntry {
 }
 
 /**
- * The GEMV cores are larger than any iCE40; on the ECP5-85 one place-and-route takes minutes, so the
- * baselines hold speed grade 6, the grade their target is set for (`synth --target ecp5 --pnr` adds 8).
+ * The GEMV cores are larger than any iCE40, and one ECP5-85 place and route of a whole core takes more
+ * than half an hour on a 2-core machine: their Fmax is not in the baselines yet (`bitsmith synth <ip>
+ * --target ecp5 --pnr` measures it; the close kernels are in `npm run bench -- gemv`).
  */
-const GEMV_FMAX_DEVICES = ['ecp5'] as const;
+const GEMV_FMAX_DEVICES = [] as const;
 
 export const CATALOG: readonly CatalogEntry[] = [
   {
