@@ -235,13 +235,13 @@ describe('packages', () => {
     process.env.PATH = empty; // no yosys (the WebAssembly build draws the schematic), no nextpnr
     try {
       const row = await buildIp(resolveTarget('mul_int4_u_comb'), { outDir: out, pnr: true });
-      expect(row.notes.fmax).toBe(
+      expect(row.notes['fmax ice40']).toBe(
         'Fmax not measured: nextpnr-ice40 is not installed (Debian package nextpnr-ice40: apt-get install nextpnr-ice40)',
       );
       const dir = join(out, 'mul_int4_u_comb');
       expect(existsSync(join(dir, 'doc', 'schematic.svg'))).toBe(true);
       expect(readFileSync(join(dir, 'README.md'), 'utf8')).toContain(
-        '- fmax: Fmax not measured: nextpnr-ice40 is not installed (Debian package nextpnr-ice40',
+        '- fmax ice40: Fmax not measured: nextpnr-ice40 is not installed (Debian package nextpnr-ice40',
       );
     } finally {
       process.env.PATH = path;
