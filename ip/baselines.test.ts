@@ -6,7 +6,7 @@ import { emitVerilog } from '../generators/emit/verilog.ts';
 import { limiter, measureArea } from '../flows/ippack/area-baseline.ts';
 import {
   areaGrowth,
-  BASELINE_TARGETS,
+  areaTargetsOf,
   describeFmaxDrop,
   describeGrowth,
   FMAX_BASELINE_TARGETS,
@@ -67,7 +67,7 @@ describe('area baselines (ip/baselines.json)', () => {
     expect(Object.keys(baselines!.ips).filter((ip) => !names.includes(ip))).toEqual([]);
   });
 
-  describe.concurrent.each(CATALOG.flatMap((e) => BASELINE_TARGETS.map((t) => [e.name, t] as const)))(
+  describe.concurrent.each(CATALOG.flatMap((e) => areaTargetsOf(e).map((t) => [e.name, t] as const)))(
     '%s on %s',
     (ip, target) => {
       it('is within 5% of its baseline in LUTs, FFs, carries, DSPs and RAMs', async () => {

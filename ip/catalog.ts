@@ -12,6 +12,8 @@ export interface CatalogEntry {
   verilatorRandom?: number;
   /** The devices whose Fmax the baselines record (default: iCE40 HX8K and ECP5-85 at speed 6 and 8). */
   fmaxDevices?: readonly ('ice40' | 'ecp5' | 'ecp5-8')[];
+  /** The targets whose area the baselines record (default: ice40, ecp5 and xc7). */
+  areaTargets?: readonly ('ice40' | 'ecp5' | 'xc7')[];
 }
 
 /**
@@ -20,6 +22,13 @@ export interface CatalogEntry {
  * --target ecp5 --pnr` measures it; the close kernels are in `npm run bench -- gemv`).
  */
 const GEMV_FMAX_DEVICES = [] as const;
+
+/**
+ * The two largest GEMV cores take over 10 minutes of Yosys per target here; their area after the
+ * group-close pipelining was not re-recorded on these targets yet (issue #13), so no baseline guards it.
+ */
+const GEMV_MXFP4_AREA_TARGETS = ['ecp5'] as const;
+const GEMV_NVFP4_AREA_TARGETS = [] as const;
 
 export const CATALOG: readonly CatalogEntry[] = [
   {
@@ -406,6 +415,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_mxfp4_bf16_p8s32',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
+    areaTargets: GEMV_MXFP4_AREA_TARGETS,
     params: { weight: 'mxfp4', activation: 'bf16', rows: 8, lanes: 32, outFormat: 'bf16' },
     description:
       'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 8 rows × 32 elements per cycle',
@@ -414,6 +424,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_nvfp4_fp16_p4s16',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
+    areaTargets: GEMV_NVFP4_AREA_TARGETS,
     params: { weight: 'nvfp4', activation: 'fp16', rows: 4, lanes: 16, outFormat: 'fp16' },
     description:
       'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle (the FP32 tensor scale is left to the consumer)',

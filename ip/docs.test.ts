@@ -18,7 +18,7 @@ describe('ip/README.md', () => {
       expect(text).toContain(`## ${entry.name}\n`);
       expect(text).toMatch(
         new RegExp(
-          `^\\| \\[\`${entry.name}\`\\]\\(#${entry.name}\\) \\| \`${entry.generator}\` \\| [^|]+ \\| ${base.area.ice40!.luts} \\|`,
+          `^\\| \\[\`${entry.name}\`\\]\\(#${entry.name}\\) \\| \`${entry.generator}\` \\| [^|]+ \\| ${base.area.ice40?.luts ?? '–'} \\|`,
           'm',
         ),
       );

@@ -9,10 +9,10 @@ import type { SynthEngine, SynthTarget } from '../synth/types.ts';
 import { resolveTarget, type Target } from '../target.ts';
 import {
   AREA_TOLERANCE,
-  BASELINE_TARGETS,
   FMAX_BASELINE_TARGETS,
   FMAX_TOLERANCE,
   fmaxDevicesOf,
+  areaTargetsOf,
   type BaselineEntry,
   type Baselines,
   type BaselineTarget,
@@ -128,7 +128,7 @@ export async function measureBaselines(
     ),
   ) as Record<FmaxBaselineTarget, string | undefined>;
   const jobs: Job[] = entries.flatMap((entry) => [
-    ...BASELINE_TARGETS.map((target) => ({ entry, kind: 'area' as const, target })),
+    ...areaTargetsOf(entry).map((target) => ({ entry, kind: 'area' as const, target })),
     ...(options.fmax ? fmaxDevicesOf(entry).map((target) => ({ entry, kind: 'fmax' as const, target })) : []),
   ]);
   /** The figure recorded before for a job, with the fingerprint it was measured under. */

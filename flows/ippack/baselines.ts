@@ -22,6 +22,11 @@ export function fmaxDevicesOf(entry: {
   return entry.fmaxDevices ?? FMAX_BASELINE_TARGETS;
 }
 
+/** The targets whose area the baselines record for a catalog entry. */
+export function areaTargetsOf(entry: { areaTargets?: readonly BaselineTarget[] }): readonly BaselineTarget[] {
+  return entry.areaTargets ?? BASELINE_TARGETS;
+}
+
 /** An IP may grow by this fraction of its baseline in any resource before the area test fails. */
 export const AREA_TOLERANCE = 0.05;
 
