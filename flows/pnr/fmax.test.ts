@@ -11,11 +11,16 @@ import { FMAX_TOP, renderFmaxTop } from './fmax-top.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'bitsmith-fmax-'));
 
-function writeDesign(target: Target, dir: string): string[] {
-  const files = emitVerilog(target.module).map((f) => {
+/** The unit's Verilog files written into dir. */
+function writeRtl(target: Target, dir: string): string[] {
+  return emitVerilog(target.module).map((f) => {
     writeFileSync(join(dir, f.fileName), f.text);
     return join(dir, f.fileName);
   });
+}
+
+function writeDesign(target: Target, dir: string): string[] {
+  const files = writeRtl(target, dir);
   writeFileSync(join(dir, `${FMAX_TOP}.v`), renderFmaxTop(target.module));
   return [...files, join(dir, `${FMAX_TOP}.v`)];
 }
@@ -96,10 +101,7 @@ describe('measureFmax', () => {
   it('places and routes the wrapped unit on the HX8K and reads the achieved Fmax', async () => {
     const target = resolveTarget('mac_int4_s_acc16');
     const dir = scratch();
-    const rtl = emitVerilog(target.module).map((f) => {
-      writeFileSync(join(dir, f.fileName), f.text);
-      return join(dir, f.fileName);
-    });
+    const rtl = writeRtl(target, dir);
     const outcome = await measureFmax({
       module: target.module,
       rtlFiles: rtl,
@@ -153,10 +155,7 @@ describe('ECP5', () => {
   it('places and routes the wrapped unit on the LFE5U-85F at speed grades 6 and 8, 8 being faster', async () => {
     const target = resolveTarget('mac_int4_s_acc16');
     const dir = scratch();
-    const rtl = emitVerilog(target.module).map((f) => {
-      writeFileSync(join(dir, f.fileName), f.text);
-      return join(dir, f.fileName);
-    });
+    const rtl = writeRtl(target, dir);
     const measure = async (t: 'ecp5' | 'ecp5-8') => {
       const outcome = await measureFmax({
         module: target.module,
