@@ -38,7 +38,7 @@ describe('bitsmith synth --pnr, gen, docs', () => {
     expect(fmax[0].target).toBe('ice40');
     expect(fmax[0].fmax.mhz).toBeGreaterThan(50);
     const readme = readFileSync(join(out, 'mul_int4_u_comb', 'README.md'), 'utf8');
-    expect(readme).toContain(`**${fmax[0].fmax.mhz.toFixed(2)} MHz** on iCE40 hx8k-ct256`);
+    expect(readme).toContain(`**${fmax[0].fmax.mhz.toFixed(2)} MHz** on iCE40 HX8K (hx8k-ct256;`);
     expect(readme).toContain(`| ${area[0].luts} | 0 | ${area[0].carries} | 0 | 0 | measured, Yosys`);
   });
 
