@@ -1,7 +1,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CATALOG } from '../../ip/catalog.ts';
-import { measureBaselines } from '../ippack/area-baseline.ts';
+import { measureBaselines, recordFigure, type Measured } from '../ippack/area-baseline.ts';
+import { writeAtomically } from '../ippack/results.ts';
 import {
   areaGrowth,
   BASELINE_TARGETS,
@@ -49,6 +50,7 @@ export function registerBaseline(program: Command): void {
         const engine = o.engine as SynthEngine;
         const old = readBaselines();
         const workRoot = await makeScratchFolder('baseline');
+        const saveAsMeasured = o.update === true ? savingEachFigure(old, engine) : undefined;
         try {
           const { baselines, notes } = await measureBaselines(CATALOG, {
             engine,
@@ -58,6 +60,7 @@ export function registerBaseline(program: Command): void {
             ...(o.only === undefined ? {} : { only: checkedIpList(o.only) }),
             ...(old === undefined || old.engine !== engine ? {} : { previous: old }),
             onStep: (ip, step) => process.stderr.write(`baseline: ${ip}: ${step}\n`),
+            ...(saveAsMeasured === undefined ? {} : { onMeasured: saveAsMeasured }),
           });
           for (const note of notes) process.stderr.write(`baseline: ${note}\n`);
           keepUnmeasuredFmax(baselines, old);
@@ -124,6 +127,21 @@ function checkedIpList(text: string): string[] {
       throw new Error(`--only: '${name}' is not a catalog IP (see \`bitsmith list\`)`);
   }
   return names;
+}
+
+/**
+ * With --update, each new figure goes into ip/baselines.json as soon as it is measured, with its
+ * fingerprint, so that an interrupted update keeps what it measured and a rerun measures only the rest.
+ * Only when the file was recorded with the same engine (the Yosys version is checked by the measurement,
+ * which then keeps nothing of the old file): figures of another engine are not mixed into it.
+ */
+function savingEachFigure(old: Baselines | undefined, engine: SynthEngine) {
+  if (old === undefined || old.engine !== engine) return undefined;
+  const working = structuredClone(old);
+  return (figure: Measured): void => {
+    recordFigure(working.ips, figure);
+    writeAtomically(BASELINES_PATH, formatBaselines(working));
+  };
 }
 
 /** Devices whose Fmax was not measured this time (--no-fmax, or a missing nextpnr) keep what was recorded. */

@@ -48,7 +48,10 @@ export function registerSynth(program: Command): void {
     .argument('<ip|generator>', 'catalog IP name or generator name')
     .option('--target <list>', `${SYNTH_TARGETS.join('|')}|all (comma-separated list allowed)`, 'generic')
     .option('--engine <name>', `${SYNTH_ENGINES.join('|')}`, 'yowasp')
-    .option('--pnr', 'also place and route on iCE40 (nextpnr-ice40) and report the achieved Fmax')
+    .option(
+      '--pnr',
+      'also place and route and report the achieved Fmax: iCE40 HX8K (nextpnr-ice40), or ECP5-85 speed 6 and 8 (nextpnr-ecp5) for --target ecp5',
+    )
     .option('--set <key=value...>', 'override a parameter (repeatable)', [])
     .option('--out <dir>', 'output folder', 'out')
     .option('--json', 'machine-readable output')

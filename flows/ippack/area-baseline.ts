@@ -95,13 +95,15 @@ export interface MeasureOptions {
   /** Measure only these IPs; every other catalog IP keeps its previous figures. */
   only?: readonly string[];
   onStep?: (ip: string, step: string) => void;
+  /** Each figure as soon as it is measured (not the ones kept from `previous`), e.g. to save it at once. */
+  onMeasured?: (figure: Measured) => void;
 }
 
 type Job =
   | { entry: CatalogEntry; kind: 'area'; target: BaselineTarget }
   | { entry: CatalogEntry; kind: 'fmax'; target: FmaxBaselineTarget };
 
-type Measured =
+export type Measured =
   | { ip: string; kind: 'area'; target: BaselineTarget; area: AreaFigures; key: string }
   | { ip: string; kind: 'fmax'; target: FmaxBaselineTarget; key: string; mhz?: number; skipped?: string };
 
@@ -147,6 +149,10 @@ export async function measureBaselines(
     if (!sameTools || key === undefined || (mhz === undefined && skipped === undefined)) return undefined;
     return { ip, kind: 'fmax', target: job.target, key, mhz, skipped };
   };
+  const measuredNow = (figure: Measured): Measured => {
+    options.onMeasured?.(figure);
+    return figure;
+  };
   const measured = await mapLimit(jobs, options.jobs, async (job): Promise<Measured | undefined> => {
     const { entry } = job;
     const before = kept(job);
@@ -163,7 +169,7 @@ export async function measureBaselines(
       if (before?.key === key) return before;
       options.onStep?.(entry.name, `synth ${job.target}`);
       const area = await measureArea(target, job.target, options.engine, workDir);
-      return { ip: entry.name, kind: 'area', target: job.target, area, key };
+      return measuredNow({ ip: entry.name, kind: 'area', target: job.target, area, key });
     }
     const key = fmaxKey(target, job.target);
     if (before?.key === key) return before;
@@ -177,25 +183,14 @@ export async function measureBaselines(
       workDir: join(workDir, 'pnr', job.target),
     });
     if ('skipped' in outcome) notes.push(`${entry.name} on ${job.target}: ${outcome.skipped}`);
-    return 'fmax' in outcome
-      ? { ip: entry.name, kind: 'fmax', target: job.target, key, mhz: outcome.fmax.mhz }
-      : { ip: entry.name, kind: 'fmax', target: job.target, key, skipped: outcome.skipped };
+    return measuredNow(
+      'fmax' in outcome
+        ? { ip: entry.name, kind: 'fmax', target: job.target, key, mhz: outcome.fmax.mhz }
+        : { ip: entry.name, kind: 'fmax', target: job.target, key, skipped: outcome.skipped },
+    );
   });
   const ips: Record<string, BaselineEntry> = {};
-  for (const m of measured) {
-    if (m === undefined) continue;
-    const e = (ips[m.ip] ??= { area: {} });
-    if (m.kind === 'area') {
-      e.area[m.target] = m.area;
-      (e.keys ??= {})[m.target] = m.key;
-      continue;
-    }
-    // A tool that is missing measures nothing: no figure, no fingerprint.
-    if (m.skipped?.includes('is not installed')) continue;
-    if (m.mhz !== undefined) (e.fmax ??= {})[m.target] = m.mhz;
-    if (m.skipped !== undefined) (e.fmaxSkipped ??= {})[m.target] = m.skipped;
-    (e.fmaxKeys ??= {})[m.target] = m.key;
-  }
+  for (const m of measured) if (m !== undefined) recordFigure(ips, m);
   const fmax = Object.fromEntries(
     FMAX_BASELINE_TARGETS.filter(
       (t) => nextpnr[t] !== undefined && Object.values(ips).some((e) => e.fmaxKeys?.[t] !== undefined),
@@ -212,4 +207,21 @@ export async function measureBaselines(
     },
     notes: [...new Set(notes)],
   };
+}
+
+/** Put one figure, with the fingerprint it was measured under, into a baseline's IP entries. */
+export function recordFigure(ips: Record<string, BaselineEntry>, m: Measured): void {
+  const e = (ips[m.ip] ??= { area: {} });
+  if (m.kind === 'area') {
+    e.area[m.target] = m.area;
+    (e.keys ??= {})[m.target] = m.key;
+    return;
+  }
+  // A tool that is missing measures nothing: no figure, no fingerprint.
+  if (m.skipped?.includes('is not installed')) return;
+  delete e.fmax?.[m.target];
+  delete e.fmaxSkipped?.[m.target];
+  if (m.mhz !== undefined) (e.fmax ??= {})[m.target] = m.mhz;
+  if (m.skipped !== undefined) (e.fmaxSkipped ??= {})[m.target] = m.skipped;
+  (e.fmaxKeys ??= {})[m.target] = m.key;
 }
