@@ -6,12 +6,23 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const results = '.vitest-results.json';
+// Time limits: a hung step fails with a message instead of holding CI until its own limit.
+const MINUTE = 60_000;
+const STEP_LIMIT = 10 * MINUTE;
+const VITEST_LIMIT = 60 * MINUTE;
+
+/** Says so when a step was stopped by its time limit. */
+function reportTimeout(name, r, limit) {
+  if (r.error?.code === 'ETIMEDOUT')
+    process.stdout.write(`== ${name} stopped after its ${limit / MINUTE}-minute time limit\n`);
+}
 let passed = 0;
 let failed = 0;
 
 function check(name, command, args) {
   process.stdout.write(`\n== ${name}: ${command} ${args.join(' ')}\n`);
-  const r = spawnSync(command, args, { stdio: 'inherit' });
+  const r = spawnSync(command, args, { stdio: 'inherit', timeout: STEP_LIMIT });
+  reportTimeout(name, r, STEP_LIMIT);
   if (r.status === 0) passed++;
   else {
     failed++;
@@ -28,10 +39,9 @@ const extra = process.argv.slice(2);
 const vitest = spawnSync(
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}`, ...extra],
-  {
-    stdio: 'inherit',
-  },
+  { stdio: 'inherit', timeout: VITEST_LIMIT },
 );
+reportTimeout('vitest', vitest, VITEST_LIMIT);
 try {
   const report = JSON.parse(readFileSync(results, 'utf8'));
   passed += report.numPassedTests;
