@@ -115,7 +115,7 @@ async function writeStreamTestbench(target: Target, pkgDir: string): Promise<Pac
         copyto: name,
         what:
           name === 'jobs.hex'
-            ? `${bench.jobs.length} jobs: k_len, n_len, expected status`
+            ? `${bench.jobs.length} jobs: k_len, n_len, expected status, and how the bench drives each (stream order, a prompt job, calm or stalling streams)`
             : name === 'y.expected.hex'
               ? `${bench.y.length} y elements from the golden model`
               : `the ${name.replace('.hex', '')} stream's beats ({tlast, tdata})`,
