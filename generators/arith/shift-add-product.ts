@@ -1,0 +1,35 @@
+import { mux, type Signal } from '../hdl/signal.ts';
+
+/**
+ * The exact product wide × narrow from adders instead of a multiplier: one copy of the wide operand per
+ * bit of the narrow one, shifted to that bit's weight and gated by it, summed in a balanced tree. A signed
+ * narrow operand's top bit weighs −2^(n−1) (two's complement), so its copy is subtracted. The result has
+ * the type `wide.mul(narrow)` would have: wide.width + narrow.width bits, signed if either operand is.
+ * Meant for a narrow operand of a few bits (a 4-bit weight, a 4-bit significand), where n − 1 adders in
+ * LUTs cost less than a DSP block and are not slower than one.
+ */
+export function shiftAddProduct(wide: Signal, narrow: Signal, prefix: string): Signal {
+  const m = wide.builder;
+  const width = wide.width + narrow.width;
+  const signed = wide.signed || narrow.signed;
+  // The wide operand at the product's width and signedness (an unsigned one is zero-extended first).
+  const base = signed ? (wide.signed ? wide.sext(width) : wide.zext(width).asSigned()) : wide.zext(width);
+  const zero = m.constant(0, base.type);
+  const top = narrow.width - 1;
+  const added: Signal[] = [];
+  let subtracted: Signal | undefined;
+  for (let bit = 0; bit <= top; bit++) {
+    const copy = mux(narrow.bit(bit), base.shl(bit), zero).named(`${prefix}_pp${bit}`);
+    if (bit === top && narrow.signed) subtracted = copy;
+    else added.push(copy);
+  }
+  let level = added;
+  while (level.length > 1) {
+    const next: Signal[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!, { width }));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  const sum = level[0] ?? zero;
+  return (subtracted === undefined ? sum : sum.sub(subtracted, { width })).named(`${prefix}_product`);
+}
