@@ -51,7 +51,7 @@ export async function runConformance<P>(request: ConformanceRequest<P>): Promise
   for (const simulator of request.simulators) {
     request.onSimulator?.(simulator.name);
     const result = await simulator.run(unit, request.vectors, {
-      workDir: join(request.workDir, simulator.name),
+      workDir: request.workDir, // each simulator works in its own sub-folder of it
       seed: request.seed,
       bubbles: request.bubbles ?? true,
       vcd: request.vcd ?? false,
