@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fpMacPlan } from '../../testbenches/plans/fp_mac.ts';
+import { fpMacGolden } from '../../testbenches/golden/fp_mac.ts';
+import { fpMacPlan, fpMacSpec } from '../../testbenches/plans/fp_mac.ts';
+import { add, decode, formatByName } from '../formats/index.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import { fpMac } from './fp_mac.ts';
@@ -39,6 +41,11 @@ describe('fp_mac in the IR evaluator matches its golden model', () => {
     { accumulator: 'kulisch', msb: 8, lsb: -4, latency: 5 },
     { aFormat: 'fp16', bFormat: 'fp16', accumulator: 'kulisch', msb: 15, lsb: -16, segment: '8', latency: 7 },
     { accumulator: 'float', latency: 2 },
+    { accumulator: 'float', latency: 0 },
+    { accumulator: 'float', partialSums: 2, latency: 4 },
+    { accumulator: 'float', partialSums: 4, latency: 6 },
+    { accumulator: 'float', partialSums: 4, latency: 30 },
+    { accumulator: 'float', partialSums: 3, accFormat: 'bf16', latency: 5, ready: true },
     { accumulator: 'none', aFormat: 'fp16', bFormat: 'fp16', accFormat: 'fp16', flags: true, latency: 11 },
     { accumulator: 'none', aFormat: 'bf16', bFormat: 'bf16', product: 'lmul', accFormat: 'fp32', latency: 2 },
   ]) {
@@ -53,6 +60,7 @@ describe('fp_mac latency', () => {
     ['kulisch', 13, {}],
     ['kulisch', 15, { msb: 20, lsb: -20 }],
     ['float', 3, {}],
+    ['float', 30, { partialSums: 4 }],
     ['none', 11, {}],
   ])(
     'the %s accumulator takes every cut point: latency up to %i, each one a stage',
@@ -68,4 +76,43 @@ describe('fp_mac latency', () => {
       );
     },
   );
+});
+
+describe('fp_mac partial sums', () => {
+  // e4m3fn 1·1 = 1 and 2^-4 · 2^-4 = 2^-8, half an ulp of 1 in bf16: (1 + 2^-8) + 2^-8 ties to 1
+  // twice, 1 + (2^-8 + 2^-8) = 1 + 2^-7 is exact.
+  const p = parseParams(fpMac, { accumulator: 'float', accFormat: 'bf16', partialSums: 3, latency: 4 });
+  const [one, sixteenth] = [0x38, 0x18];
+  const steps = [
+    { a: one, b: one, clear: true },
+    { a: sixteenth, b: sixteenth, clear: false },
+    { a: sixteenth, b: sixteenth, clear: false },
+  ];
+  const golden = fpMacGolden(fpMacSpec(p), steps).map((r) => r.code);
+
+  it('combine in index order, each addition rounded: ((s0 + s1) + s2), not s0 + (s1 + s2)', () => {
+    const bf16 = formatByName('bf16');
+    const [s0, s1] = [decode(bf16, 0x3f80), decode(bf16, 0x3b80)];
+    const otherOrder = add(bf16, s0, decode(bf16, add(bf16, s1, s1).code)).code;
+    expect(golden).toEqual([0x3f80, 0x3f80, 0x3f80]);
+    expect(otherOrder).toBe(0x3f81);
+    const got = runVectors(
+      fpMac.build(p),
+      steps.map((s) => [BigInt(s.a), BigInt(s.b), s.clear ? 1n : 0n]),
+    );
+    expect(got.map((row) => Number(row[0]))).toEqual(golden);
+  });
+
+  it('refuses partial sums beyond the bound, off the float accumulator, or with flags', () => {
+    expect(() => parseParams(fpMac, { accumulator: 'float', partialSums: 9 })).toThrow(
+      /'partialSums' = 9 is not allowed: must be an integer from 1 to 8/,
+    );
+    expect(() => parseParams(fpMac, { accumulator: 'float', partialSums: 0 })).toThrow(/'partialSums'/);
+    expect(() => parseParams(fpMac, { accumulator: 'kulisch', partialSums: 2 })).toThrow(
+      /'partialSums' = 2 is not allowed: applies to the float accumulator only/,
+    );
+    expect(() => parseParams(fpMac, { accumulator: 'float', partialSums: 2, flags: true })).toThrow(
+      /'partialSums' = 2 is not allowed: must be 1 with flags/,
+    );
+  });
 });

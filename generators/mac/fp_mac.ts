@@ -22,11 +22,14 @@ import {
 } from '../float-params.ts';
 import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { cat, mux, type Signal } from '../hdl/signal.ts';
+import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { integerAdd, reducedMagnitude } from '../mul/lmul.ts';
 import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+
+/** Partial sums of the float accumulator: at most this many. */
+export const MAX_PARTIAL_SUMS = 8;
 
 export const fpMacParams = z
   .object({
@@ -60,7 +63,13 @@ export const fpMacParams = z
     addendInput: boolParam().default(false),
     /** Float accumulator or FMA: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}. */
     flags: boolParam().default(false),
-    latency: intParam(0, 16).default(1),
+    /**
+     * Float accumulator: L partial sums used round-robin (the i-th product since a clear goes to sum
+     * i mod L, so each one's loop has L cycles), combined when read as ((s0 + s1) + s2) + …, every
+     * addition rounded (docs/fp_mac.md).
+     */
+    partialSums: intParam(1, MAX_PARTIAL_SUMS).default(1),
+    latency: intParam(0, 128).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -74,6 +83,13 @@ export const fpMacParams = z
     const kulisch = p.accumulator === 'kulisch';
     if (kulisch && (p.addendInput || p.flags))
       issue(p.addendInput ? 'addendInput' : 'flags', 'applies to the float accumulator and the FMA only');
+    if (p.partialSums > 1 && (p.accumulator !== 'float' || p.addendInput || p.flags))
+      issue(
+        'partialSums',
+        p.accumulator !== 'float'
+          ? 'applies to the float accumulator only (1 elsewhere)'
+          : `must be 1 with ${p.addendInput ? 'addendInput' : 'flags'} (one accumulator per step's addend and flags)`,
+      );
     if (p.accumulator === 'none' && p.addendInput)
       issue('addendInput', 'applies to the float accumulator only (without one, c is always an input)');
     if (p.k !== undefined && (!kulisch || p.msb !== undefined || p.lsb !== undefined))
@@ -92,7 +108,7 @@ export const fpMacParams = z
       ? (p.msb === undefined ? LONG_CUTS : WINDOW_CUTS).length
       : p.accumulator === 'none'
         ? FMA_CUTS.length
-        : FLOAT_CUTS.length;
+        : floatCuts(p.partialSums).length;
     if (p.latency > maxLatency)
       issue('latency', `must be at most ${maxLatency} for the ${p.accumulator} accumulator`);
     if (kulisch) {
@@ -108,8 +124,41 @@ export const fpMacParams = z
 
 export type FpMacParams = z.output<typeof fpMacParams>;
 
-/** The float accumulator's cut points, by priority: product and unpack stay off the loop. */
-const FLOAT_CUTS = ['output', 'product', 'unpack'] as const;
+/** Points in a float addition (addRaw, normalize, alignToFormat, roundPack) where a cut may go. */
+type AddPoint = 'exponents' | 'aligned' | 'summed' | 'complemented' | 'counted' | 'normalize' | 'align';
+/** The loop's own cut points, by priority: with L partial sums the loop may take L − 1 of them. */
+const LOOP_CUTS = [
+  'complemented',
+  'counted',
+  'aligned',
+  'align',
+  'summed',
+  'normalize',
+  'exponents',
+] as const;
+/** The cut points of each addition that combines the partial sums, by priority ('merged': after its rounding). */
+const MERGE_CUTS = [
+  'merged',
+  'summed',
+  'align',
+  'normalize',
+  'counted',
+  'aligned',
+  'exponents',
+  'complemented',
+] as const;
+/**
+ * The float accumulator's cut points, by priority: product and unpack stay off the loop; with L
+ * partial sums the loop spreads over up to L − 1 cuts, and each of the L − 1 additions that combine
+ * them gets its own.
+ */
+function floatCuts(partialSums: number): string[] {
+  const loop = LOOP_CUTS.slice(0, partialSums - 1).map((c) => `loop_${c}`);
+  const merges = MERGE_CUTS.flatMap((c) =>
+    Array.from({ length: partialSums - 1 }, (_, k) => `merge${k + 1}_${c}`),
+  );
+  return ['output', 'product', 'unpack', ...loop, ...merges];
+}
 /** The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut). */
 const FMA_CUTS = [
   'product',
@@ -193,6 +242,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
       policyTag(p) +
       (p.addendInput ? '_c' : '') +
       (p.flags ? '_flags' : '') +
+      (p.partialSums > 1 ? `_ps${p.partialSums}` : '') +
       `_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'fp_mac', params: p }, { ready: p.ready });
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.aFormat} code`);
@@ -241,7 +291,14 @@ function flagsOf(rounded: RoundedFloat): Signal {
   return cat(rounded.invalid, zero, rounded.overflow, rounded.underflow, rounded.inexact).named('step_flags');
 }
 
-/** acc ← round(acc + a·b) every step: the add-normalize-round is on the loop. */
+/**
+ * acc ← round(acc + a·b) every step: the loop holds the addition (exponent compare, alignment, add,
+ * normalization) and the rounding; the product, its unpacking and the output sit outside it. With L
+ * partial sums, product i since the clear adds to sum i mod L (the first L start from round(a·b)),
+ * so that a sum is read again only L steps after it was written: the loop may spread over L cycles
+ * (registers read at its start and loaded at its end). The output after each step combines the
+ * sums as they stand, ((s0 + s1) + s2) + …, every addition rounded, sums not yet started left out.
+ */
 function floatAccumulator(
   m: ModuleBuilder,
   a: Signal,
@@ -259,31 +316,104 @@ function floatAccumulator(
         useC: m.input('use_c', UInt(1), 'add c instead of the accumulator'),
       }
     : undefined;
-  const cut = pipelineCuts(m, p.latency, FLOAT_CUTS);
+  const L = p.partialSums;
+  const bits = floatLayout(facc).bits;
+  const cut = pipelineCuts(m, p.latency, floatCuts(L));
   const product = productRaw(a, b, fa, fb, p, () => cut.at('unpack'));
   cut.at('product');
-  const acc = m.register('acc_q', UInt(floatLayout(facc).bits), { reset: 0 });
-  const addendCode = addend === undefined ? acc : mux(addend.useC, addend.c, acc).named('addend_code');
+  // The round-robin slot of this product and whether its sum is still to start (fresh).
+  let slot: Signal | undefined;
+  let fresh = clear;
+  let full: Signal | undefined;
+  const accs = Array.from({ length: L }, (_, j) =>
+    m.register(L === 1 ? 'acc_q' : `acc${j}_q`, UInt(bits), { reset: 0 }),
+  );
+  let accRead: Signal = accs[0]!;
+  if (L > 1) {
+    const slotBits = unsignedBits(L - 1);
+    const slotQ = m.register('slot_q', UInt(slotBits), { reset: 0 });
+    // After reset every sum is +0 and started (as the one accumulator of L = 1 is).
+    const fullQ = m.register('started_q', UInt(1), { reset: 1 });
+    slot = mux(clear, m.constant(0, UInt(slotBits)), slotQ).named('slot');
+    full = fullQ.and(clear.not()).named('started');
+    fresh = full.not().named('fresh');
+    const last = slot.eq(L - 1);
+    slotQ.next(mux(last, m.constant(0, UInt(slotBits)), slot.add(1, { width: slotBits })).named('slot_next'));
+    fullQ.next(full.or(last).named('started_next'));
+    accRead = select(slot, accs).named('acc_read');
+  }
+  const addendCode =
+    addend === undefined ? accRead : mux(addend.useC, addend.c, accRead).named('addend_code');
   const u = unpackFloat(addendCode, facc, 'acc');
-  // Clear: the addend is a zero of the product's sign, so the step returns round(a·b) exactly.
+  // A fresh sum: the addend is a zero of the product's sign, so the step returns round(a·b) exactly.
   const addendRaw: RawFloat = {
-    sign: mux(clear, product.sign, u.sign),
+    sign: mux(fresh, product.sign, u.sign),
     exp: u.exp,
     sig: u.sig,
-    isZero: u.isZero.or(clear),
-    isInf: u.isInf.and(clear.not()),
-    isNaN: u.isNaN.and(clear.not()),
-    invalid: u.isSignalingNaN.and(clear.not()),
+    isZero: u.isZero.or(fresh),
+    isInf: u.isInf.and(fresh.not()),
+    isNaN: u.isNaN.and(fresh.not()),
+    invalid: u.isSignalingNaN.and(fresh.not()),
   };
-  const sum = addRaw(product, addendRaw, policy.rounding === 'rdown' ? 1 : 0, 'sum');
-  const rounded = roundPack(normalize(sum, 'sum_norm'), facc, policy, 'step');
+  const loopCut = (point: AddPoint) => cut.at(`loop_${point}`);
+  const rounded = roundedSum(product, addendRaw, facc, policy, 'sum', 'step', loopCut);
   const accNext = rounded.code.named('acc_next');
-  acc.next(accNext);
+  if (L === 1) accs[0]!.next(accNext);
+  else accs.forEach((acc, j) => acc.next(accNext, { when: slot!.eq(j), fromLaterStage: true }));
   const flags = flagsOf(rounded);
   cut.at('output');
-  m.output('acc', accNext, `${p.accFormat} code of the accumulator after this vector`);
-  if (p.flags) m.output('flags', flags, 'IEEE flags of this step {invalid, 0, overflow, underflow, inexact}');
+  if (L === 1) {
+    m.output('acc', accNext, `${p.accFormat} code of the accumulator after this vector`);
+    if (p.flags)
+      m.output('flags', flags, 'IEEE flags of this step {invalid, 0, overflow, underflow, inexact}');
+    return m.build();
+  }
+  // The sums after this step, where the loop ends: a copy of each, and this step's new one.
+  const current = Array.from({ length: L }, (_, j) => {
+    const here = slot!.eq(j);
+    const part = m.register(`part${j}_q`, UInt(bits), { reset: 0 });
+    part.next(accNext, { when: here });
+    return {
+      code: mux(here, accNext, part).named(`part${j}`),
+      started: j === 0 ? m.constant(1, UInt(1)) : full!.or(slot!.ge(j)).named(`part${j}_started`),
+    };
+  });
+  let total = current[0]!.code;
+  for (let j = 1; j < L; j++) {
+    const prefix = `merge${j}`;
+    const x = unpackFloat(total, facc, `${prefix}_x`);
+    const y = unpackFloat(current[j]!.code, facc, `${prefix}_y`);
+    const sum = roundedSum(x, y, facc, policy, prefix, `${prefix}_round`, (point) =>
+      cut.at(`${prefix}_${point}`),
+    ).code;
+    total = mux(current[j]!.started, sum, total).named(`${prefix}_total`);
+    cut.at(`${prefix}_merged`);
+  }
+  m.output('acc', total, `${p.accFormat} code of ((s0 + s1) + …) after this vector, every addition rounded`);
   return m.build();
+}
+
+/** round(x + y) into `format`: addRaw, normalize, alignToFormat, roundPack, with `cut` at their points. */
+function roundedSum(
+  x: RawFloat,
+  y: RawFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  prefix: string,
+  roundPrefix: string,
+  cut: (point: AddPoint) => void,
+): RoundedFloat {
+  const sum = addRaw(x, y, policy.rounding === 'rdown' ? 1 : 0, prefix, cut);
+  const normalized = normalize(sum, `${prefix}_norm`, cut);
+  cut('normalize');
+  const aligned = alignToFormat(
+    { ...normalized, maxLeadingZeros: 0 },
+    format,
+    policy.subnormals,
+    `${prefix}_align`,
+  );
+  cut('align');
+  return roundPack(aligned, format, policy, roundPrefix);
 }
 
 /**

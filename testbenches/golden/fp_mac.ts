@@ -1,5 +1,6 @@
 // Golden model of the float MAC, from the arithmetic: a float accumulator takes one fused
-// multiply-add per step, acc ← round(acc + a·b) (or round(a·b) on clear); a Kulisch accumulator
+// multiply-add per step, acc ← round(acc + a·b) (or round(a·b) on clear), optionally into L
+// partial sums taken round-robin and combined in index order, every addition rounded; a Kulisch accumulator
 // sums the exact products as integers of its LSB weight (wrapping past its width, SPEC §9.2) and is
 // rounded once when read; in an msb/lsb window each product is first truncated toward zero at 2^lsb,
 // and one of magnitude 2^msb or more is left out and flagged; without an accumulator each step is
@@ -30,6 +31,8 @@ export interface FpMacSpec {
   kulisch?: { width: number; lsbExp: number; window?: boolean };
   /** L-Mul products (SPEC §1) instead of exact ones. */
   lmul?: { m: number };
+  /** Float accumulator: this many partial sums, used round-robin and combined in index order (default 1). */
+  partialSums?: number;
   policy: Policy;
 }
 
@@ -80,28 +83,41 @@ export function fpMacGolden(spec: FpMacSpec, steps: readonly MacStep[]): MacResu
   return spec.accumulator === 'kulisch' ? kulischSteps(spec, steps) : floatSteps(spec, steps);
 }
 
+/**
+ * Per-step rounding into L partial sums (docs/fp_mac.md): the n-th step since a clear is the fused
+ * step of sum n mod L — round(a·b) while n < L (the sum starts there), round(s + a·b) after — and
+ * the result of a step is ((s0 + s1) + s2) + … over the sums started so far, every addition
+ * rounded. After reset every sum is +0 and started. With an addend c the step adds to c instead.
+ */
 function floatSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
   const accFormat = formatByName(spec.accFormat);
-  let acc = 0;
+  const L = spec.partialSums ?? 1;
+  const sums: number[] = Array.from({ length: L }, () => 0);
+  // Steps since the clear (after reset: as if L steps had started every sum at +0).
+  let n = L;
   return steps.map((s) => {
+    if (s.clear) n = 0;
+    const slot = n % L;
+    const fresh = n < L && s.c === undefined;
     let result;
     if (spec.lmul === undefined) {
       const a = decode(formatByName(spec.aFormat), s.a);
       const b = decode(formatByName(spec.bFormat), s.b);
-      const addend = decode(accFormat, s.c ?? acc);
-      result =
-        s.clear && s.c === undefined
-          ? mul(accFormat, a, b, spec.policy)
-          : fma(accFormat, a, b, addend, spec.policy);
+      const addend = decode(accFormat, s.c ?? sums[slot]!);
+      result = fresh ? mul(accFormat, a, b, spec.policy) : fma(accFormat, a, b, addend, spec.policy);
     } else {
       const p = product(spec, s.a, s.b);
-      result =
-        s.clear && s.c === undefined
-          ? encode(accFormat, p, spec.policy)
-          : add(accFormat, p, decode(accFormat, s.c ?? acc), spec.policy);
+      result = fresh
+        ? encode(accFormat, p, spec.policy)
+        : add(accFormat, p, decode(accFormat, s.c ?? sums[slot]!), spec.policy);
     }
-    acc = result.code;
-    return { code: result.code, flags: testFloatFlagByte(result.flags) };
+    sums[slot] = result.code;
+    n += 1;
+    if (L === 1) return { code: result.code, flags: testFloatFlagByte(result.flags) };
+    let total = sums[0]!;
+    for (let j = 1; j < Math.min(n, L); j++)
+      total = add(accFormat, decode(accFormat, total), decode(accFormat, sums[j]!), spec.policy).code;
+    return { code: total, flags: 0 };
   });
 }
 

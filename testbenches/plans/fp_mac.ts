@@ -27,6 +27,7 @@ export function fpMacSpec(p: FpMacParams): FpMacSpec {
       ? { kulisch: { ...accumulatorLayout(p), window: p.msb !== undefined } }
       : {}),
     ...(p.product === 'lmul' ? { lmul: { m: p.m ?? fa.mantBits } } : {}),
+    ...(p.partialSums > 1 ? { partialSums: p.partialSums } : {}),
     policy: outputPolicy({ ...p }),
   };
 }
