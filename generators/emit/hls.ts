@@ -3,8 +3,7 @@ import { constantNodes, moduleHierarchy, type Module, type Node, type Port } fro
 import { fromBits, UInt, type HdlType } from '../hdl/types.ts';
 import { fileHeader } from './header.ts';
 import { untimedModule } from './hls-untimed.ts';
-import { renderTemplate } from './templates.ts';
-import { BITSMITH_VERSION } from './version.ts';
+import { versionedText } from './templates.ts';
 
 /** One generated HLS file: a .cpp, a .h, or a portable header. */
 export interface HlsFile {
@@ -50,7 +49,7 @@ export function emitHlsModuleFiles(m: Module, role: 'top' | 'inline'): HlsFile[]
 export function hlsTypesHeader(): HlsFile {
   return {
     fileName: HLS_TYPES_HEADER,
-    text: renderTemplate('hls/bitsmith_ap.h.hbs', { version: BITSMITH_VERSION }),
+    text: versionedText('hls/bitsmith_ap.h.hbs'),
   };
 }
 
@@ -58,7 +57,7 @@ export function hlsTypesHeader(): HlsFile {
 export function hlsStreamHeader(): HlsFile {
   return {
     fileName: HLS_STREAM_HEADER,
-    text: renderTemplate('hls/bitsmith_stream.h.hbs', { version: BITSMITH_VERSION }),
+    text: versionedText('hls/bitsmith_stream.h.hbs'),
   };
 }
 
@@ -107,24 +106,35 @@ export function cppType(t: HdlType): string {
 
 function emitHlsHeader(m: Module): string {
   const names = new CppNames(m);
-  return renderTemplate('hls/module.h.hbs', {
-    header: fileHeader(m, '//'),
-    guard: `BITSMITH_HLS_${m.name.toUpperCase()}_H`,
-    typesHeader: HLS_TYPES_HEADER,
-    doc: functionDoc(m),
-    signature: signatureLines(m, names, ';'),
-  });
+  const guard = `BITSMITH_HLS_${m.name.toUpperCase()}_H`;
+  return [
+    ...fileHeader(m, '//'),
+    `#ifndef ${guard}`,
+    `#define ${guard}`,
+    '',
+    `#include "${HLS_TYPES_HEADER}"`,
+    '',
+    ...functionDoc(m).map((line) => `// ${line}`),
+    ...signatureLines(m, names, ';'),
+    '',
+    `#endif  // ${guard}`,
+    '',
+  ].join('\n');
 }
 
 function emitHlsSource(m: Module, role: 'top' | 'inline'): string {
   const e = new FunctionEmitter(m, role);
-  return renderTemplate('hls/module.cpp.hbs', {
-    header: fileHeader(m, '//'),
-    includes: [`${m.name}.h`, ...new Set(m.instances.map((i) => `${i.module.name}.h`))],
-    doc: functionDoc(m),
-    signature: signatureLines(m, e.names, ' {'),
-    body: e.bodyLines(),
-  });
+  const includes = [`${m.name}.h`, ...new Set(m.instances.map((i) => `${i.module.name}.h`))];
+  return [
+    ...fileHeader(m, '//'),
+    ...includes.map((file) => `#include "${file}"`),
+    '',
+    ...functionDoc(m).map((line) => `// ${line}`),
+    ...signatureLines(m, e.names, ' {'),
+    ...e.bodyLines().map((line) => (line === '' ? '' : `    ${line}`)),
+    '}',
+    '',
+  ].join('\n');
 }
 
 function functionDoc(m: Module): string[] {

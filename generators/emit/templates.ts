@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type Handlebars from 'handlebars';
 import { projectPath } from './paths.ts';
+import { BITSMITH_VERSION } from './version.ts';
 
-// An own instance, so that helpers or partials registered elsewhere cannot change the output.
-const handlebars = Handlebars.create();
+// Loaded on the first render only: the DSL and the Verilog and HLS emitters of a module do not use
+// it, so a program that imports bitsmith as a library does not load it (package tools, test benches
+// and loop-level HLS designs do).
+let handlebars: typeof Handlebars | undefined;
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 /**
@@ -13,6 +17,8 @@ const compiled = new Map<string, Handlebars.TemplateDelegate>();
 export function renderTemplate(name: string, context: object): string {
   let template = compiled.get(name);
   if (template === undefined) {
+    // An own instance, so that helpers or partials registered elsewhere cannot change the output.
+    handlebars ??= (createRequire(import.meta.url)('handlebars') as typeof Handlebars).create();
     template = handlebars.compile(readFileSync(projectPath('templates', name), 'utf8'), {
       noEscape: true,
       strict: true,
@@ -20,4 +26,9 @@ export function renderTemplate(name: string, context: object): string {
     compiled.set(name, template);
   }
   return template(context);
+}
+
+/** A fixed file of `templates/` whose one variable is bitsmith's version (`{{version}}`). */
+export function versionedText(name: string): string {
+  return readFileSync(projectPath('templates', name), 'utf8').replaceAll('{{version}}', BITSMITH_VERSION);
 }

@@ -9,7 +9,6 @@ import {
   type Register,
 } from '../hdl/ir.ts';
 import { fileHeader } from './header.ts';
-import { renderTemplate } from './templates.ts';
 
 export interface VerilogFile {
   /** `<module>.v` */
@@ -57,12 +56,20 @@ const NEEDS_NAMED_OPERAND = new Set(['slice', 'sext', 'mul']);
  */
 export function emitModule(module: Module): string {
   const e = new ModuleEmitter(module);
-  return renderTemplate('verilog/module.v.hbs', {
-    header: fileHeader(module, '//'),
-    name: module.name,
-    ports: e.portLines(),
-    body: e.bodyLines(),
-  });
+  return [
+    ...fileHeader(module, '//'),
+    '`default_nettype none',
+    '',
+    `module ${module.name} (`,
+    ...e.portLines().map((line) => `    ${line}`),
+    ');',
+    '',
+    ...e.bodyLines().map((line) => (line === '' ? '' : `    ${line}`)),
+    'endmodule',
+    '',
+    '`default_nettype wire',
+    '',
+  ].join('\n');
 }
 
 class ModuleEmitter {
