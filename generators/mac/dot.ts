@@ -6,6 +6,7 @@ import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import { signedBits } from '../arith/widths.ts';
@@ -37,7 +38,7 @@ export const dotParams = z
     outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
     ...roundingParams,
     /** Pipeline stages; the cut points, most useful first, are listed by `dotCutPoints`. */
-    latency: intParam(0, 16).default(2),
+    latency: intParam(0, 24).default(2),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -100,12 +101,18 @@ export const dot: Generator<typeof dotParams> = {
   },
 };
 
+/** Significands of at most this many bits are multiplied in LUTs (shift-add), not in a DSP block. */
+const LUT_PRODUCT_BITS = 4;
+
 function productRaw(a: Signal, b: Signal, fa: FloatFormat, fb: FloatFormat, prefix: string): RawFloat {
-  return exactProduct(
-    unpackFloat(a, fa, `${prefix}_a`),
-    unpackFloat(b, fb, `${prefix}_b`),
-    `${prefix}_product`,
-  );
+  const ua = unpackFloat(a, fa, `${prefix}_a`);
+  const ub = unpackFloat(b, fb, `${prefix}_b`);
+  // A 4×4-bit significand product is two levels of small adders: faster and smaller than a MULT18X18D.
+  const [wide, narrow] = ua.sig.width >= ub.sig.width ? [ua, ub] : [ub, ua];
+  const lut = narrow.sig.width <= LUT_PRODUCT_BITS;
+  return exactProduct(ua, ub, `${prefix}_product`, {
+    ...(lut ? { multiply: () => shiftAddProduct(wide.sig, narrow.sig, `${prefix}_sig`) } : {}),
+  });
 }
 
 type Cuts = { at(point: string): void };
@@ -118,8 +125,10 @@ function treeDepth(lanes: number): number {
 /**
  * Where a dot product can be cut, most useful first: `latency` stages take the first `latency` points.
  * exact: the round, the normalization, the placing of the products as exact integers, the magnitude,
- * every second tree level, the product, then the remaining levels: no stage holds more than two of
- * the tree's carry chains (the magnitude's negation counts as one). tree: every rounded addition splits into align-add | normalize | round.
+ * every second tree level, the product, the remaining levels (then no stage holds more than one of
+ * the tree's carry chains; the magnitude's negation counts as one), the leading-zero count before
+ * the normalizing shift, and the alignment before the rounding. tree: every rounded addition splits
+ * into align-add | normalize | round.
  */
 export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
   const depth = treeDepth(lanes);
@@ -127,7 +136,7 @@ export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
   if (sum === 'exact') {
     const even = levels.filter((_, i) => i % 2 === 1);
     const odd = levels.filter((_, i) => i % 2 === 0);
-    return ['output', 'normalized', 'terms', 'magnitude', ...even, 'product', ...odd];
+    return ['output', 'normalized', 'terms', 'magnitude', ...even, 'product', ...odd, 'counted', 'aligned'];
   }
   return [
     'output',
@@ -193,11 +202,12 @@ function exactSum(
     expRange: { min: topExp, max: topExp },
   };
   cut.at('magnitude');
-  const normalized = normalize(raw, 'sum_norm');
+  const normalized = normalize(raw, 'sum_norm', (point) => cut.at(point));
   cut.at('normalized');
   // Normalized, the significand has no leading zero: alignToFormat only denormalizes (when the sum can
   // be tiny in the output format) and jams the bits below the guard into one sticky bit.
   const aligned = alignToFormat({ ...normalized, maxLeadingZeros: 0 }, fo, policy.subnormals, 'sum_align');
+  cut.at('aligned');
   return roundPack(aligned, fo, policy, 'out').code;
 }
 
