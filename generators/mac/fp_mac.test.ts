@@ -57,11 +57,12 @@ describe('fp_mac in the IR evaluator matches its golden model', () => {
 
 describe('fp_mac latency', () => {
   it.each([
-    ['kulisch', 13, {}],
-    ['kulisch', 15, { msb: 20, lsb: -20 }],
+    ['kulisch', 14, {}],
+    ['kulisch', 16, { msb: 20, lsb: -20 }],
+    ['kulisch', 13, { aFormat: 'bf16', bFormat: 'bf16', product: 'lmul' }],
     ['float', 3, {}],
     ['float', 30, { partialSums: 4 }],
-    ['none', 11, {}],
+    ['none', 12, {}],
   ])(
     'the %s accumulator takes every cut point: latency up to %i, each one a stage',
     (accumulator, max, more) => {

@@ -105,9 +105,9 @@ export const fpMacParams = z
     if (p.msb !== undefined && p.lsb !== undefined && p.msb <= p.lsb)
       issue('msb', `must be above lsb (${p.lsb})`);
     const maxLatency = kulisch
-      ? (p.msb === undefined ? LONG_CUTS : WINDOW_CUTS).length
+      ? longCuts(p).length
       : p.accumulator === 'none'
-        ? FMA_CUTS.length
+        ? withoutPartial(p, FMA_CUTS).length
         : floatCuts(p.partialSums).length;
     if (p.latency > maxLatency)
       issue('latency', `must be at most ${maxLatency} for the ${p.accumulator} accumulator`);
@@ -172,6 +172,7 @@ const FMA_CUTS = [
   'unpack',
   'complemented',
   'round',
+  'denorm',
 ] as const;
 /** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
 const LONG_CUTS = [
@@ -189,8 +190,24 @@ const LONG_CUTS = [
   'round',
   'partial',
 ] as const;
-/** In an msb/lsb window the product is normalized too: cuts in and after its normalization. */
-const WINDOW_CUTS = [...LONG_CUTS, 'counted', 'normalized'] as const;
+/**
+ * The long accumulator's cut points for these parameters: in an msb/lsb window the product is
+ * normalized too (cuts in and after its normalization); where the sum can be subnormal in the
+ * output format, its shift to the subnormal quantum gets a cut of its own ('denorm') right after
+ * the alignment's ('align'), otherwise that cut comes last (it splits nothing).
+ */
+function longCuts(p: FpMacParams): string[] {
+  const subnormal = accumulatorLayout(p).lsbExp < floatLayout(floatFormat(p.accFormat)).emin;
+  const cuts: string[] = [...LONG_CUTS, ...(p.msb === undefined ? [] : ['counted', 'normalized'])];
+  if (subnormal) cuts.splice(cuts.indexOf('align') + 1, 0, 'denorm');
+  else cuts.push('denorm');
+  return withoutPartial(p, cuts);
+}
+
+/** An L-Mul product has no multiplier to split: no 'partial' cut. */
+function withoutPartial(p: FpMacParams, cuts: readonly string[]): string[] {
+  return cuts.filter((c) => c !== 'partial' || p.product !== 'lmul');
+}
 
 /** Kulisch: the accumulator's width and LSB, from k (exact for k products, generators/arith/kulisch.ts) or from the msb/lsb window. */
 export function accumulatorLayout(p: FpMacParams): KulischLayout {
@@ -250,7 +267,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
     const policy = resolvedOutputPolicy({ ...p, outFormat: p.accFormat });
     if (p.accumulator === 'none') {
       const c = m.input('c', UInt(floatLayout(facc).bits), `${p.accFormat} addend`);
-      const cut = pipelineCuts(m, p.latency, FMA_CUTS);
+      const cut = pipelineCuts(m, p.latency, withoutPartial(p, FMA_CUTS));
       const multiply = cut.has('partial')
         ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
         : undefined;
@@ -269,6 +286,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
         facc,
         policy.subnormals,
         'sum_align',
+        () => cut.at('denorm'),
       );
       cut.at('align');
       const rounded = roundPack(aligned, facc, policy, 'out');
@@ -432,7 +450,7 @@ function longAccumulatorMac(
   p: FpMacParams,
   policy: ResolvedPolicy,
 ) {
-  const cut = pipelineCuts(m, p.latency, WINDOW_CUTS);
+  const cut = pipelineCuts(m, p.latency, longCuts(p));
   const layout = { ...accumulatorLayout(p), segment: Number(p.segment) };
   const windowed = p.msb !== undefined;
   const multiply = cut.has('partial')
@@ -522,6 +540,7 @@ function longAccumulatorMac(
     facc,
     policy.subnormals,
     'acc_align',
+    () => cut.at('denorm'),
   );
   cut.at('align');
   const out = roundPack(aligned, facc, policy, 'out');

@@ -31,6 +31,16 @@ describe('fp_mac plans tell the semantics apart', () => {
     expect(got.findIndex((row, i) => row[0] !== exact.expected[i]![0])).toBeGreaterThan(-1);
   });
 
+  it('partial sums (combined in index order) differ from one accumulator, and a unit with one fails their plan', () => {
+    const one = vectors({ accumulator: 'float', accFormat: 'bf16' });
+    const four = vectors({ accumulator: 'float', accFormat: 'bf16', partialSums: 4 });
+    expect(four.stimulus).toEqual(one.stimulus);
+    expect(differing(one.expected, four.expected)).toBeGreaterThan(50);
+    const mutant = fpMac.build(parseParams(fpMac, { accumulator: 'float', accFormat: 'bf16', latency: 1 }));
+    const got = runVectors(mutant, four.stimulus);
+    expect(got.findIndex((row, i) => row[0] !== four.expected[i]![0])).toBeGreaterThan(-1);
+  });
+
   it('a window truncates products and flags those beyond its top', () => {
     const exact = vectors({ accumulator: 'kulisch', k: 32 });
     const window = vectors({ accumulator: 'kulisch', msb: 8, lsb: -4 });
