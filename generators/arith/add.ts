@@ -16,6 +16,8 @@ import { unsignedBits } from './widths.ts';
  * after the alignment ('aligned'), after the wide addition ('summed') and after its absolute value
  * ('complemented'). `wideAdd(a, b, carryIn, which)`, when given, forms the two window-wide additions,
  * the sum and its complement, as a + b + carryIn (e.g. `splitSum`, with a cut in the carry chain).
+ * `cutDifference`, when given, places a cut between the exponents' difference and its clamp to the
+ * window (two carry chains in a row otherwise).
  */
 export function addRaw(
   x: RawFloat,
@@ -24,6 +26,7 @@ export function addRaw(
   prefix: string,
   cut: (point: 'exponents' | 'aligned' | 'summed' | 'complemented') => void = () => {},
   wideAdd?: (a: Signal, b: Signal, carryIn: Signal, which: 'sum' | 'complement') => Signal,
+  cutDifference?: () => void,
 ): RawFloat {
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
@@ -41,7 +44,11 @@ export function addRaw(
   const bigSign = mux(xFirst, x.sign, y.sign);
   const smallSign = mux(xFirst, y.sign, x.sign);
   const bigExp = mux(xFirst, ex, ey);
-  const difference = mux(xFirst, ex.sub(ey, { width: expWidth + 1 }), ey.sub(ex, { width: expWidth + 1 }));
+  let difference = mux(xFirst, ex.sub(ey, { width: expWidth + 1 }), ey.sub(ex, { width: expWidth + 1 }));
+  if (cutDifference !== undefined) {
+    difference = difference.named(`${prefix}_exp_difference`);
+    cutDifference();
+  }
   // Shift the smaller operand right; beyond the window it only leaves a sticky bit.
   const shiftBits = unsignedBits(window);
   const clamped = mux(

@@ -62,7 +62,7 @@ describe('fp_mac latency', () => {
     ['kulisch', 13, { aFormat: 'bf16', bFormat: 'bf16', product: 'lmul' }],
     ['float', 3, {}],
     ['float', 30, { partialSums: 4 }],
-    ['none', 12, {}],
+    ['none', 13, {}],
   ])(
     'the %s accumulator takes every cut point: latency up to %i, each one a stage',
     (accumulator, max, more) => {

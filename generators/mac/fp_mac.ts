@@ -173,6 +173,7 @@ const FMA_CUTS = [
   'complemented',
   'round',
   'denorm',
+  'difference',
 ] as const;
 /** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
 const LONG_CUTS = [
@@ -275,8 +276,14 @@ export const fpMac: Generator<typeof fpMacParams> = {
       const u = unpackFloat(c, facc, 'c');
       cut.at('product');
       const addend: RawFloat = { ...u, invalid: u.isSignalingNaN };
-      const sum = addRaw(product, addend, policy.rounding === 'rdown' ? 1 : 0, 'sum', (point) =>
-        cut.at(point),
+      const sum = addRaw(
+        product,
+        addend,
+        policy.rounding === 'rdown' ? 1 : 0,
+        'sum',
+        (point) => cut.at(point),
+        undefined,
+        () => cut.at('difference'),
       );
       const normalized = normalize(sum, 'sum_norm', (point) => cut.at(point));
       cut.at('normalize');
