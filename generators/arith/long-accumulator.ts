@@ -29,10 +29,11 @@ export interface LongAddend {
 /**
  * Where the accumulator's pipeline may be cut, in data order: after the fine shift ('place'), after
  * the loop ('accumulate'), in the carry resolution ('carry', 'resolve'), in the absolute value
- * ('complement', 'magnitude') and after the top segments are picked ('window').
+ * ('complement', 'magnitude'), once the segment holding the leading one is known ('top') and after
+ * the top segments are picked ('window').
  */
 export type LongAccumulatorCut =
-  'place' | 'accumulate' | 'carry' | 'resolve' | 'complement' | 'magnitude' | 'window';
+  'place' | 'accumulate' | 'carry' | 'resolve' | 'complement' | 'magnitude' | 'top' | 'window';
 
 /**
  * A long fixed-point accumulator at II = 1 (the architecture of Kulisch's exact accumulator and of
@@ -161,6 +162,15 @@ export function longAccumulator(
   const top = nonzero.map((nz, i) =>
     (i === n - 1 ? nz : nz.and(anyFrom[i + 1]!.not())).named(`${prefix}_top${i}`),
   );
+  // The leading one lies in the window's top segment: fewer than W places to shift. Every segment's
+  // count is formed beside its nonzero test, and the top one's picked with the window.
+  const counts = segs.map((s) => leadingZeros(s));
+  const sticky = anyOf(
+    Array.from({ length: Math.max(0, n - count) }, (_, k) => nonzero[k]!.and(anyFrom[k + count]!)),
+    m.constant(0, UInt(1)),
+  ).named(`${prefix}_sticky`);
+  const zero = anyFrom[0]!.not().named(`${prefix}_is_zero`);
+  cut('top');
   const pick = (value: (i: number) => Signal) =>
     anyOf(top.map((t, i) => mux(t, value(i), value(i).builder.constant(0, value(i).type))));
   const windowOf = (i: number) =>
@@ -170,20 +180,13 @@ export function longAccumulator(
   const windowExp = pick((i) => m.constant(layout.lsbExp + (i + 1) * W - 1, SInt(expWidth))).named(
     `${prefix}_window_exp`,
   );
-  // The leading one lies in the window's top segment: fewer than W places to shift. Every segment's
-  // count is formed beside its nonzero test, and the top one's picked with the window.
-  const shift = pick((i) => leadingZeros(segs[i]!)).named(`${prefix}_window_lz`);
-  const sticky = anyOf(
-    Array.from({ length: Math.max(0, n - count) }, (_, k) => nonzero[k]!.and(anyFrom[k + count]!)),
-    m.constant(0, UInt(1)),
-  );
-  const zero = anyFrom[0]!.not().named(`${prefix}_is_zero`);
+  const shift = pick((i) => counts[i]!).named(`${prefix}_window_lz`);
   cut('window');
   return {
     sign,
     exp: windowExp.sub(shift.zext(expWidth).asSigned(), { width: expWidth }).named(`${prefix}_exp`),
     sig: window.shl(shift).named(`${prefix}_sig`),
-    sticky: sticky.named(`${prefix}_sticky`),
+    sticky,
     isZero: zero,
     isInf: zeroBits(1),
     isNaN: zeroBits(1),

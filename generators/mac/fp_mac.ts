@@ -190,6 +190,7 @@ const LONG_CUTS = [
   'place',
   'round',
   'partial',
+  'top',
 ] as const;
 /**
  * The long accumulator's cut points for these parameters: in an msb/lsb window the product is
