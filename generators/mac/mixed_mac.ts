@@ -6,6 +6,7 @@ import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { splitProduct } from '../arith/split-product.ts';
 import { splitSum } from '../arith/split-sum.ts';
 import { unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
@@ -59,7 +60,8 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * accumulator ('accumulated'); for exact sums the zero-point or special-value term ('terms'), the
  * group's difference D ('difference') and its magnitude ('magnitude'); the scale product in two
  * halves ('partials', 'scaled'); then the outer addition of the group's close: the outer sum unpacked
- * ('unpacked'), the exponents compared ('exponents'), the smaller operand aligned ('aligned'), the
+ * ('unpacked'), the exponents' difference ('exp_difference') and its clamp to the window
+ * ('exponents'), the smaller operand aligned ('aligned'), the
  * wide add ('summed') and its absolute value ('complemented'), each with a cut in its carry chain
  * ('half_summed', 'half_complemented'), the flags ('added'), the leading-zero count ('counted'), the
  * normalizing shift ('normalized'), the subnormal shift ('denormalized') and the rounding ('output').
@@ -74,6 +76,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
     'accumulated',
     'unpacked',
     'exponents',
+    'exp_difference',
     'aligned',
     'half_summed',
     'summed',
@@ -98,6 +101,7 @@ type CutPoint =
   | 'scaled'
   | 'unpacked'
   | 'exponents'
+  | 'exp_difference'
   | 'aligned'
   | 'half_summed'
   | 'summed'
@@ -112,6 +116,7 @@ type CutPoint =
 /** The outer addition's cut points: a group's close spends one cycle more than those chosen in the outer loop. */
 const OUTER_LOOP_POINTS: readonly CutPoint[] = [
   'unpacked',
+  'exp_difference',
   'exponents',
   'aligned',
   'half_summed',
@@ -153,7 +158,7 @@ export const mixedMacParams = z
     outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
     ...roundingParams,
     /** Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`. */
-    latency: intParam(0, 20).default(1),
+    latency: intParam(0, 24).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -331,6 +336,7 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
               `outer_${which}`,
             )
         : undefined,
+      cut.has('exp_difference') ? () => cut.at('exp_difference') : undefined,
     );
     cut.at('added');
     const normalized = normalize(sum, 'outer_norm', (point) => cut.at(point));
@@ -415,7 +421,8 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const aSigned = sigSigned.resize(aWidth).shl(placement).named('a_signed');
   // The weight as a signed integer of weight 2^lsbExp (RaZeR: the -0 code is 0 here, its SV comes later).
   const qValue = weightValue(x.q, p.weight);
-  const sigTimesQ = sigSigned.mul(qValue).named('a_sig_q');
+  // A 5-bit weight multiplies in LUTs (four shifted, gated copies), not in a DSP block.
+  const sigTimesQ = shiftAddProduct(sigSigned, qValue, 'a_sig_q');
   cut.at('multiplied');
   const product = sigTimesQ
     .resize(aWidth + qValue.width)
@@ -462,7 +469,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
     specialSum === undefined || x.sv === undefined
       ? undefined
       : timesSpecialValue(specialSum, x.sv, svUnits(p), 'special');
-  const zTerm = x.zp === undefined ? undefined : actSum.mul(x.zp.zext(5).asSigned()).named('zero_term');
+  const zTerm = x.zp === undefined ? undefined : shiftAddProduct(actSum, x.zp, 'zero_term');
   cut.at('terms');
   const combine = (term: Signal | undefined, op: 'add' | 'sub') => {
     if (term === undefined) return dotSum;
@@ -481,10 +488,11 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const scaled = timesScale(magnitude, us.sig, cut, 'scaled').named('scaled_sig');
   // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:
   const lsb = layout.emin - fa.mantBits + w.lsbExp - fs.mantBits;
-  const scaledExp = us.exp
-    .resize(us.exp.width + 8)
-    .add(scaled.width - 1 + lsb, { width: us.exp.width + 9 })
-    .named('scaled_exp');
+  const offset = scaled.width - 1 + lsb;
+  const expRange = { min: us.expRange.min + offset, max: us.expRange.max + offset };
+  // Sized to its range: the outer addition's exponent comparison is no wider than it must be.
+  const expWidth = Math.max(us.exp.width, signedBits(expRange.min, expRange.max)) + 1;
+  const scaledExp = us.exp.resize(expWidth).add(offset, { width: expWidth }).named('scaled_exp');
   const groupSpecialNaN = groupNaN.or(us.isNaN).or(us.isInf.and(empty));
   const groupInf = us.isInf.and(groupSpecialNaN.not());
   const contribution: RawFloat = {
@@ -494,6 +502,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
     isZero: empty.or(us.isZero).and(groupSpecialNaN.or(groupInf).not()),
     isInf: groupInf,
     isNaN: groupSpecialNaN,
+    expRange,
   };
   cut.at('scaled');
   return { end, clear: x.clear, cleared, contribution };
