@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { exactMultiplier, lmulMultiplier, meanRelativeError } from './accuracy.ts';
 
-// SPEC §1.6 gives mean relative errors over x, y ~ N(0, 1) from an independent exact model (400k
-// samples). The golden models must reproduce them; 100k samples keep the sampling noise near 0.02 points.
-describe('golden multipliers reproduce the error statistics of SPEC §1.6', () => {
+// docs/lmul.md#error-statistics gives mean relative errors over x, y ~ N(0, 1) from an independent exact
+// model (400k samples). The golden models must reproduce them; 100k samples keep the sampling noise near
+// 0.02 points.
+describe('golden multipliers reproduce the error statistics of docs/lmul.md#error-statistics', () => {
   const cases: [string, () => ReturnType<typeof exactMultiplier>, number][] = [
     ['fp8 e4m3 multiply', () => exactMultiplier('e4m3fn'), 4.51],
     ['fp8 e5m2 multiply', () => exactMultiplier('e5m2'), 7.18],

@@ -19,7 +19,7 @@ function normalPairs(count: number, seed: number): Float64Array {
   return out;
 }
 
-/** Mean |approx − x·y| / |x·y| over x, y ~ N(0, 1), as SPEC §1.6 measures it. */
+/** Mean |approx − x·y| / |x·y| over x, y ~ N(0, 1), as docs/lmul.md#error-statistics measures it. */
 export function meanRelativeError(multiply: RealMultiplier, count: number, seed: number): number {
   const samples = normalPairs(count, seed);
   let sum = 0;
@@ -46,7 +46,7 @@ export function exactMultiplier(formatName: string): RealMultiplier {
   return (x, y) => decodeNumber(format, fpMulGolden(spec, toCode(x), toCode(y)).code);
 }
 
-/** L-Mul on a base format with operands reduced to m bits (golden model of SPEC §1). */
+/** L-Mul on a base format with operands reduced to m bits (golden model of docs/lmul.md). */
 export function lmulMultiplier(
   formatName: string,
   m: number,

@@ -56,8 +56,8 @@ import { exactProduct, negated } from './product.ts';
 import { sharedExponentLanes, sharedExponentPlan, type SharedExponentPlan } from './shared-exponent.ts';
 
 /**
- * How a zero point enters (SPEC.md §7.1). sub-mul: (q − z)·s, rounded once (AWQ reference, AutoAWQ
- * `(iweight − izeros) * scales`). fma: q·s + zs with zs = round(−s·z) and one rounding of the sum
+ * How a zero point enters (docs/w4a16.md#zero-point). sub-mul: (q − z)·s, rounded once (AWQ reference,
+ * AutoAWQ `(iweight − izeros) * scales`). fma: q·s + zs with zs = round(−s·z) and one rounding of the sum
  * (TinyChat's precomputed scaled zeros and `__hfma2`). mul-add: round(round(q·s) + zs) (no FMA).
  */
 export const ORDERS = ['sub-mul', 'fma', 'mul-add'] as const;

@@ -1,4 +1,4 @@
-// The element formats a dequantizer takes (SPEC.md §2–§7), by the name the `format` parameter uses:
+// The element formats a dequantizer takes (docs/README.md), by the name the `format` parameter uses:
 // every scalar code format of at most 8 bits in the formats library, the per-group selectable codebook
 // families (RaZeR's special value, BitMoD's data type) and the block formats (MX, NVFP4), which fix
 // their scale format.

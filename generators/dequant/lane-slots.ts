@@ -1,4 +1,4 @@
-// Where each lane's code sits in the packed word (SPEC.md §7.2). Sequential (GPTQ, RaZeR's GEMV
+// Where each lane's code sits in the packed word (docs/w4a16.md#packing). Sequential (GPTQ, RaZeR's GEMV
 // kernel, MX and NVFP4 storage): lane j is slot j, slot j at bits [s·j + s−1 : s·j]. AWQ: within each
 // 32-bit word of eight 4-bit slots, logical element j is in slot AWQ_REVERSE_ORDER[j] (0x75316420 holds
 // 0..7).

@@ -1,5 +1,5 @@
-// Power-of-two scales (E8M0, SPEC §5.3) change only the exponent, so for elements with a few distinct
-// exponents (E2M1: 2^-1..2^2; INT4: 2^0..2^3) every lane's outcome is decided once per word:
+// Power-of-two scales (E8M0, docs/mx-nvfp4.md#e8m0-scale) change only the exponent, so for elements with a
+// few distinct exponents (E2M1: 2^-1..2^2; INT4: 2^0..2^3) every lane's outcome is decided once per word:
 //   per word, for each element exponent t: the output field F_t = t + X − 127 + bias, and a case —
 //     normal (the element's significand fits, nothing rounds), subnormal shift 1..M+2, overflow, NaN;
 //   per lane: the code's sign, exponent index, significand bits and zero flag (a ROM of the code), the

@@ -27,7 +27,7 @@ describe('codebook presets', () => {
     });
   });
 
-  it('supernormal E2M1 variants put their extra value on the -0 code 0x8 (SPEC.md §4.3)', () => {
+  it('supernormal E2M1 variants put their extra value on the -0 code 0x8 (docs/codebooks.md#supernormal-e2m1)', () => {
     const e2m1 = values('e2m1fn');
     for (const [name, extra] of [
       ['fp4_range', 8],
@@ -40,7 +40,7 @@ describe('codebook presets', () => {
     }
   });
 
-  it('BitMoD types are SPEC.md §3.1 value sets in integer units', () => {
+  it('BitMoD types are the value sets of docs/bitmod.md#data-types in integer units', () => {
     const set = (name: string) =>
       [...new Set(values(name).map((v) => (Object.is(v, -0) ? 0 : v)))].sort((a, b) => a - b);
     const fp4 = [-12, -8, -6, -4, -3, -2, -1, 0, 1, 2, 3, 4, 6, 8, 12];

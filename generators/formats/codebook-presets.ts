@@ -1,4 +1,5 @@
-// Codebook formats of SPEC.md §4 (NF4, SF4, E2M1 with a "supernormal" value), §2 (RaZeR) and §3 (BitMoD).
+// Codebook formats: NF4, SF4, E2M1 with a "supernormal" value (docs/codebooks.md), RaZeR (docs/razer.md)
+// and BitMoD (docs/bitmod.md).
 // Values are exact: the float32 constants the reference code holds, or their fp16 rounding where the
 // hardware uses an fp16 table.
 
@@ -37,7 +38,7 @@ export const SF4_VALUES: readonly number[] = [
 /** SF4 re-derived in double precision: the NF4 construction with Student-t(5) quantiles. */
 export const SF4_EXACT_VALUES: readonly number[] = quantileCodebook((p) => invertCdf(studentT5Cdf, p));
 
-/** Standard E2M1 magnitudes of codes 0..7 (SPEC.md §5.2). */
+/** Standard E2M1 magnitudes of codes 0..7 (docs/mx-nvfp4.md#element-formats). */
 export const E2M1_MAGNITUDES: readonly number[] = [0, 0.5, 1, 1.5, 2, 3, 4, 6];
 
 /** OCP E2M1 code layout (S EE M) with the -0 code 0b1000 given a value of its own. */

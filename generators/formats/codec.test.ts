@@ -1,4 +1,5 @@
-// Properties of the exact codec over every preset of 16 bits or fewer, and anchors from SPEC.md.
+// Properties of the exact codec over every preset of 16 bits or fewer, and anchors from
+// docs/ieee-and-fp8.md and docs/mx-nvfp4.md.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -91,13 +92,13 @@ describe('monotonic and nearest', () => {
   });
 });
 
-describe('SPEC.md anchors', () => {
+describe('anchors of docs/ieee-and-fp8.md and docs/mx-nvfp4.md', () => {
   const e4m3fn = formatByName('e4m3fn');
   const e5m2 = formatByName('e5m2');
   const e4m3fnuz = formatByName('e4m3fnuz');
   const e2m1 = formatByName('e2m1fn');
 
-  it('rounds to nearest before testing overflow (§6, ml_dtypes)', () => {
+  it('rounds to nearest before testing overflow (docs/ieee-and-fp8.md#conversion, ml_dtypes)', () => {
     expect(encode(e4m3fn, integer(464), { overflow: 'nan' }).code).toBe(0x7e);
     expect(encode(e4m3fn, fromNumber(464.0000001), { overflow: 'nan' }).code).toBe(0x7f);
     expect(encode(e4m3fn, integer(-480), { overflow: 'nan', nan: 'signed' }).code).toBe(0xff);

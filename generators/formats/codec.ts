@@ -129,7 +129,7 @@ function encodeSpecial(
   }
 }
 
-/** Encodes an exact value with one rounding, as the policy says (defaults: SPEC.md POLICY for the format). */
+/** Encodes an exact value with one rounding, as the policy says (defaults: docs/ieee-and-fp8.md#policy). */
 export function encode(format: Format, value: ExactValue, policy?: Policy): Encoded {
   const p = resolvePolicy(format, policy);
   if (value.kind !== 'finite') return encodeSpecial(format, value, p);

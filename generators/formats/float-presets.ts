@@ -1,4 +1,5 @@
-// The named IEEE, OCP FP8/FP6/FP4 and ml_dtypes float formats (SPEC.md §5.2, §5.3, §6).
+// The named IEEE, OCP FP8/FP6/FP4 and ml_dtypes float formats (docs/ieee-and-fp8.md#formats,
+// docs/mx-nvfp4.md#element-formats, docs/mx-nvfp4.md#e8m0-scale).
 
 import { parseFormat, type FloatFormat, type FloatSpecials } from './format.ts';
 

@@ -1,4 +1,5 @@
-// Named integer formats, including the MXINT8 element (SPEC.md §5.2) and BitMoD's symmetric INT (§3.1).
+// Named integer formats, including the MXINT8 element (docs/mx-nvfp4.md#element-formats) and BitMoD's
+// symmetric INT (docs/bitmod.md#data-types).
 
 import { parseFormat, type IntFormat } from './format.ts';
 

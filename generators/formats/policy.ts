@@ -1,6 +1,6 @@
 // Encoding policy: rounding, overflow, subnormals, tininess and what NaN and Inf inputs become.
-// Every field is optional; resolvePolicy() fills the SPEC.md defaults for the target format and
-// rejects a choice the format cannot honour, naming the parameter, the value and what is allowed.
+// Every field is optional; resolvePolicy() fills the defaults of docs/ieee-and-fp8.md#policy for the target
+// format and rejects a choice the format cannot honour, naming the parameter, the value and what is allowed.
 
 import { z } from 'zod';
 import { floatLayout } from './float-layout.ts';

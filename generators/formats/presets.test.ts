@@ -44,7 +44,7 @@ describe('presets', () => {
     expect(() => parseFormat({ kind: 'int', name: 'x', bits: 40, signed: true })).toThrow(/bits/);
   });
 
-  it('limits agree with SPEC.md §6', () => {
+  it('limits agree with docs/ieee-and-fp8.md#formats', () => {
     const rows: [string, string, string, string][] = [
       [
         'fp32',

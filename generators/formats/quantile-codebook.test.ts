@@ -1,4 +1,5 @@
-// The NF4 and SF4 tables against their construction (SPEC.md §4): an independent check of the constants.
+// The NF4 and SF4 tables against their construction (docs/codebooks.md#construction): an independent
+// check of the constants.
 
 import { describe, expect, it } from 'vitest';
 import { NF4_VALUES, SF4_EXACT_VALUES, SF4_VALUES } from './codebook-presets.ts';

@@ -1,5 +1,5 @@
-// The NF4/SF4 construction (SPEC.md §4.1, §4.2): quantiles of a symmetric distribution at evenly spaced
-// probabilities, 8 positive and 7 negative, plus zero, sorted and divided by the largest.
+// The NF4/SF4 construction (docs/codebooks.md#construction): quantiles of a symmetric distribution at
+// evenly spaced probabilities, 8 positive and 7 negative, plus zero, sorted and divided by the largest.
 
 /** bitsandbytes' offset: the top probability, chosen so the extreme quantile is not infinite. */
 export const QUANTILE_OFFSET = 0.9677083;

@@ -1,4 +1,5 @@
-// RaZeR layouts against SPEC.md §2.4: the decode table and the kernel's fp42float_v4 bit trick.
+// RaZeR layouts against docs/razer.md#kernel-layout: the decode table and the kernel's fp42float_v4
+// bit trick.
 
 import { describe, expect, it } from 'vitest';
 import { decode, encodeNumber } from './codec.ts';
@@ -10,7 +11,7 @@ const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 const SV_FP32 = [0x40a00000, 0x41000000, 0xc0a00000, 0xc1000000];
 
-/** The v1 kernel's conversion, transcribed from SPEC.md §2.4 (FP32 bit patterns). */
+/** The v1 kernel's conversion, transcribed from docs/razer.md#kernel-layout (FP32 bit patterns). */
 function fp42float(x: number, mod: number): number {
   const sign = (x << 31) >>> 0;
   const em = x & 0xe;
@@ -22,7 +23,7 @@ function fp42float(x: number, mod: number): number {
 }
 
 describe('RaZeR', () => {
-  it('kernel layout decodes as SPEC.md §2.4 tabulates it', () => {
+  it('kernel layout decodes as docs/razer.md#kernel-layout tabulates it', () => {
     const table = [0.5, -0.5, 0, 'SV', 1, -1, 1.5, -1.5, 2, -2, 3, -3, 4, -4, 6, -6];
     razerFormats('kernel').forEach((format, mod) => {
       const decoded = Array.from({ length: 16 }, (_, c) => toNumber(decode(format, c)));

@@ -1,6 +1,7 @@
-// RaZeR (SPEC.md §2): E2M1 whose redundant -0 code stands for a per-group special value (SV), picked by
+// RaZeR (docs/razer.md): E2M1 whose redundant -0 code stands for a per-group special value (SV), picked by
 // a 2-bit group index from a small set. Two code layouts: the OCP one (the -0 code 0x8 holds the SV) and
-// the v1 GEMV kernel's own (§2.4: bit 0 = sign, bits 3:1 = magnitude index; 0x2 = +0, 0x3 = the SV).
+// the v1 GEMV kernel's own (docs/razer.md#kernel-layout: bit 0 = sign, bits 3:1 = magnitude index;
+// 0x2 = +0, 0x3 = the SV).
 
 import { parseFormat, type CodebookFormat } from './format.ts';
 import { e2m1WithNegativeZeroAs } from './codebook-presets.ts';

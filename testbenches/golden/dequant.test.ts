@@ -1,5 +1,6 @@
-// The golden model on SPEC.md's anchors: AWQ's packed order (§7.2), the RaZeR GEMV kernel's decode
-// table (§2.4), MX and NVFP4 scaling (§5), and the W4A16 operation orders that are not bit-identical (§7.1).
+// The golden model on the anchors of docs/: AWQ's packed order (w4a16.md#packing), the RaZeR GEMV kernel's
+// decode table (razer.md#kernel-layout), MX and NVFP4 scaling (mx-nvfp4.md), and the W4A16 operation
+// orders that are not bit-identical (w4a16.md#zero-point).
 
 import { describe, expect, it } from 'vitest';
 import { dequantGolden, wordCodes, type DequantSpec } from './dequant.ts';
@@ -30,7 +31,7 @@ describe('dequant golden model', () => {
     ]);
   });
 
-  it('decodes the RaZeR kernel layout as SPEC §2.4 tabulates it (FP16 analogue: 0x4500 = +5, …)', () => {
+  it('decodes the RaZeR kernel layout as docs/razer.md#kernel-layout tabulates it (FP16 analogue: 0x4500 = +5, …)', () => {
     const spec: DequantSpec = { ...base, format: 'razer_kernel', lanes: 16 };
     const golden = dequantGolden(spec);
     const word = 0xfedcba9876543210n; // codes 0..15 in lanes 0..15
@@ -63,7 +64,7 @@ describe('dequant golden model', () => {
     expect(out).toEqual([0xc800, 0xc700, 0xc600, 0xc500, 0xc400, 0xc200, 0xc000, 0xbc00]); // -8..-1
   });
 
-  it('rounds q·s + round(−s·z) differently from (q − z)·s for some groups (SPEC §7.1)', () => {
+  it('rounds q·s + round(−s·z) differently from (q − z)·s for some groups (docs/w4a16.md#zero-point)', () => {
     const orders = (['sub-mul', 'fma', 'mul-add'] as const).map((order) =>
       dequantGolden({ ...base, zeroPoint: 'uint4', order }),
     );

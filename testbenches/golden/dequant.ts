@@ -1,11 +1,12 @@
-// Golden model of the dequantizer, from SPEC.md's math with the formats library's exact arithmetic:
-// unpack the word (sequential, or AutoAWQ's order via unpackWord), decode each code in its element
-// format (RaZeR/BitMoD: the group's candidate codebook), then
+// Golden model of the dequantizer, from the math of docs/ (w4a16.md, mx-nvfp4.md, razer.md) with the
+// formats library's exact arithmetic: unpack the word (sequential, or AutoAWQ's order via unpackWord),
+// decode each code in its element format (RaZeR/BitMoD: the group's candidate codebook), then
 //   sub-mul:  round((q − z) · s [· s_tensor])         one rounding of the exact value
 //   fma:      round(q·s + zs),  zs = round(−s·z)      (TinyChat: scaled zeros, __hfma2)
 //   mul-add:  round(round(q·s) + zs)                  (no FMA)
-// MX: x = 2^(X−127) · P (SPEC §5.1), NVFP4: x = e2m1 · s_block · s_tensor (§5.6), W4A16: (q − z)·s
-// (§7.1). Shares no code with the datapath.
+// MX: x = 2^(X−127) · P (docs/mx-nvfp4.md#mx-block), NVFP4: x = e2m1 · s_block · s_tensor
+// (docs/mx-nvfp4.md#nvfp4), W4A16: (q − z)·s (docs/w4a16.md#zero-point). Shares no code with the
+// datapath.
 import {
   AWQ_ORDER,
   BITMOD_FP3_CANDIDATES,

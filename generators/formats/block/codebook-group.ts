@@ -1,4 +1,5 @@
-// Per-group choice among codebooks (RaZeR's special value, SPEC.md §2.3; BitMoD's data type, §3.2):
+// Per-group choice among codebooks (RaZeR's special value, docs/razer.md#choosing-the-special-value;
+// BitMoD's data type, docs/bitmod.md#per-group-selection):
 // for each candidate, scale = fp16(absmax / max|candidate|), quantize, and keep the candidate with the
 // smallest squared error (exact; ties go to the lower index). The index is the group's metadata.
 

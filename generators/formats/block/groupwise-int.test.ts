@@ -7,7 +7,7 @@ import { dequantizeIntGroup, quantizeGroupwiseInt } from './groupwise-int.ts';
 
 const fp16 = formatByName('fp16');
 
-describe('group-wise INT4 with FP16 scale and zero point (SPEC.md §7.1)', () => {
+describe('group-wise INT4 with FP16 scale and zero point (docs/w4a16.md#asymmetric-quantization)', () => {
   it('follows the AWQ formulas on a worked example', () => {
     const [group] = quantizeGroupwiseInt([-1, 2, 0, 0.5], { groupSize: 4 });
     expect(group!.scaleCode).toBe(0x3266); // fp16(3/15) = 0.199951171875

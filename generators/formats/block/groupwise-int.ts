@@ -1,5 +1,5 @@
-// Asymmetric group-wise INT-n with an FP16 scale and an integer zero point (SPEC.md §7.1, AWQ/GPTQ):
-// per group of G consecutive values,
+// Asymmetric group-wise INT-n with an FP16 scale and an integer zero point (AWQ/GPTQ,
+// docs/w4a16.md#asymmetric-quantization): per group of G consecutive values,
 //   s = fp16(max(max_w - min_w, 1e-5) / (2^n - 1)),  z = clamp(-round(min_w / s), 0, 2^n - 1),
 //   q = clamp(round(w / s) + z, 0, 2^n - 1),          ŵ = (q - z) · s.
 // Divisions are exact and rounded once (round = RNE, as torch.round); the reference code computes them

@@ -24,7 +24,7 @@ function block(first: number[]): number[] {
   return [...first, ...Array<number>(32 - first.length).fill(0)];
 }
 
-describe('MX quantization (SPEC.md §5.4)', () => {
+describe('MX quantization (docs/mx-nvfp4.md#conversion-to-mx)', () => {
   it('knows emax of every element format', () => {
     expect(MX_FORMATS.map((f) => [f.name, elementEmax(f)])).toEqual([
       ['mxfp8_e4m3', 8],

@@ -1,6 +1,7 @@
-// OCP Microscaling (SPEC.md §5): blocks of 32 elements sharing an E8M0 power-of-two scale.
-// Quantization follows OCP Algorithm 1: shared exponent floor(log2 amax) - emax_elem, elements rounded
-// (RNE by default) and clamped to ±max. The scale rule is a parameter.
+// OCP Microscaling (docs/mx-nvfp4.md#mx-block): blocks of 32 elements sharing an E8M0 power-of-two scale.
+// Quantization follows OCP Algorithm 1 (docs/mx-nvfp4.md#conversion-to-mx): shared exponent
+// floor(log2 amax) - emax_elem, elements rounded (RNE by default) and clamped to ±max. The scale rule is a
+// parameter.
 
 import { z } from 'zod';
 import { decode, encode } from '../codec.ts';

@@ -10,7 +10,7 @@ function blocks(...firsts: number[][]): number[] {
   return firsts.flatMap((f) => [...f, ...Array<number>(16 - f.length).fill(0)]);
 }
 
-describe('NVFP4 (SPEC.md §5.6)', () => {
+describe('NVFP4 (docs/mx-nvfp4.md#nvfp4)', () => {
   // Tensor amax 2688 = 6·448 gives s_tensor = 1.
   const values = blocks([2688, -896], [3, 1.75, -0.75], []);
 

@@ -1,4 +1,4 @@
-// NVFP4 (SPEC.md §5.6): E2M1 elements in blocks of 16, an E4M3 (e4m3fn) scale per block and an FP32
+// NVFP4 (docs/mx-nvfp4.md#nvfp4): E2M1 elements in blocks of 16, an E4M3 (e4m3fn) scale per block and an FP32
 // scale per tensor; x = e2m1(code) · e4m3(s_block) · fp32(s_tensor). The quantizer is the reference one
 // ("following FourOverSix"), computed exactly: s_tensor = amax/(6·448) rounded to fp32,
 // s_block = e4m3_RNE(clamp(amax_block / s_tensor / 6, 2^-9, 448)), elements = round(w / (s_tensor·s_block)).

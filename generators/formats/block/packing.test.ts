@@ -16,7 +16,7 @@ import {
 
 const LOGICAL = [0, 1, 2, 3, 4, 5, 6, 7];
 
-describe('INT4 packing (SPEC.md §7.2)', () => {
+describe('INT4 packing (docs/w4a16.md#packing)', () => {
   it('GPTQ packs sequentially: 0..7 -> 0x76543210', () => {
     expect(packWord(LOGICAL, 4)).toBe(0x76543210);
     expect(unpackWord(0x76543210, 4)).toEqual(LOGICAL);

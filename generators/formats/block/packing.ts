@@ -1,4 +1,4 @@
-// Packing small codes into words (SPEC.md §7.2): 8 INT4 values per 32-bit word, in GPTQ's sequential
+// Packing small codes into words (docs/w4a16.md#packing): 8 INT4 values per 32-bit word, in GPTQ's sequential
 // order or AutoAWQ's interleaved order, and little-endian bit streams for MX blocks.
 
 /** Slot i of a word holds logical value i. GPTQ/AutoGPTQ and the RaZeR GEMV kernel: 0..7 → 0x76543210. */

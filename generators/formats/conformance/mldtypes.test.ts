@@ -135,7 +135,10 @@ describe('ml_dtypes code points', () => {
   });
 });
 
-/** e8m0fnu rows where ml_dtypes rounds f32 subnormals in (2^-127, 1.5·2^-127) up to 2^-126 (SPEC.md). */
+/**
+ * e8m0fnu rows where ml_dtypes rounds f32 subnormals in (2^-127, 1.5·2^-127) up to 2^-126
+ * (docs/conformance-vectors.md#e8m0fnu-quirk).
+ */
 function isE8m0SubnormalQuirk(file: string, inF32: string): boolean {
   const bits = parseHex(inF32);
   return file === 'float8_e8m0fnu' && bits > 0x00400000 && bits < 0x00600000;

@@ -12,7 +12,7 @@ import { hex, parseHex, readVectorLines } from './fixtures.ts';
 const FORMATS = { f16: formatByName('fp16'), f32: formatByName('fp32'), bf16: formatByName('bf16') };
 type Name = keyof typeof FORMATS;
 
-/** File, expected line count (SPEC.md's table), and the operation a line's operands feed. */
+/** File, expected line count (docs/conformance-vectors.md#testfloat), and the operation its operands feed. */
 const FILES: [string, number, (codes: number[]) => Encoded][] = [
   ['f16_mul', 46_464, ([a, b]) => mulCodes(FORMATS.f16, a!, b!, TESTFLOAT_POLICY)],
   ['f16_add', 46_464, ([a, b]) => addCodes(FORMATS.f16, a!, b!, TESTFLOAT_POLICY)],
