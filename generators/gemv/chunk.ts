@@ -1,6 +1,7 @@
 // One chunk of the GEMV: S activations against S weights of each of P rows, exactly. Activations are
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
 import { floatToFixed } from '../arith/fixed-point.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { exponentRange, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import { decode, floatLayout, type FiniteValue, type FloatFormat, type Format } from '../formats/index.ts';
@@ -8,7 +9,7 @@ import { floatFormat } from '../float-params.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, select, type Signal } from '../hdl/signal.ts';
-import { SInt, UInt } from '../hdl/types.ts';
+import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { numberTag } from '../naming.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from './weights.ts';
 
@@ -127,6 +128,12 @@ export function chunkModule(shape: ChunkShape): Module {
       : alignedActivations(lanes, fa, shape.alignBits);
   m.output('act', sumTree(act, widths.act, 'act'), 'Σ of the chunk activations, exact');
 
+  // Narrow weights multiply by shifts and adds in LUTs (a DSP block per product would run out):
+  // the activation, negated for a negative weight (once per lane, shared by the rows), times |w|.
+  const shiftAdd = unsignedBits(magnitudeMax(table)) <= SHIFT_ADD_MAX_BITS;
+  const signedWeights = table.values.flat().some((v) => v !== undefined && v < 0n);
+  const negated =
+    shiftAdd && signedWeights ? act.map((a, i) => a.neg().resize(a.width).named(`a${i}_negated`)) : undefined;
   for (let r = 0; r < P; r++) {
     const products: Signal[] = [];
     let rowBad: Signal = actBad;
@@ -135,8 +142,17 @@ export function chunkModule(shape: ChunkShape): Module {
       const bitPos = (r * S + slot) * weight.bits;
       const code = w.slice(bitPos + weight.bits - 1, bitPos).named(`w${r}_${lane}`);
       const rowSv = sv?.slice(2 * r + 1, 2 * r);
-      const { value, nan } = weightValue(code, table, rowSv, `w${r}_${lane}`);
-      products[lane] = act[lane]!.mul(value).named(`p${r}_${lane}`);
+      const prefix = `w${r}_${lane}`;
+      const nan = weightNan(code, table, prefix);
+      if (!shiftAdd)
+        products[lane] = act[lane]!.mul(weightValue(code, table, rowSv, prefix)).named(`p${r}_${lane}`);
+      else {
+        const magnitude = weightMagnitude(code, table, rowSv, prefix);
+        const base = negated
+          ? mux(magnitude.negative, negated[lane]!, act[lane]!).named(`p${r}_${lane}_base`)
+          : act[lane]!;
+        products[lane] = shiftAddProduct(base, magnitude.value, `p${r}_${lane}`);
+      }
       if (nan !== undefined) rowBad = rowBad.or(nan.and(laneCount.gt(lane)));
     }
     m.output(`dot${r}`, sumTree(products, widths.dot, `dot${r}`), `row ${r}: Σ a·w, exact`);
@@ -188,23 +204,28 @@ function alignedActivations(
   });
 }
 
-/** A weight code as a signed integer (table lookup), and whether it is a NaN code. */
-function weightValue(
+/** Weights whose magnitude has at most this many bits multiply by shifts and adds (shiftAddProduct). */
+const SHIFT_ADD_MAX_BITS = 4;
+
+/**
+ * A table lookup of a weight code: f of each code's value, as constants of `type`; codes whose value
+ * depends on the group's special-value index (RaZeR's −0 code) select by `sv`.
+ */
+function lookup(
   code: Signal,
   table: WeightTable,
   sv: Signal | undefined,
-  prefix: string,
-): { value: Signal; nan?: Signal } {
+  f: (v: bigint | undefined) => bigint,
+  type: HdlType,
+): Signal {
   const m = code.builder;
-  const type = SInt(table.width);
   const base = table.values[0]!;
   let value = select(
     code,
-    base.map((v) => m.constant(v ?? 0n, type)),
+    base.map((v) => m.constant(f(v), type)),
   );
-  // Codes whose value depends on the group's special-value index (RaZeR's −0 code).
   for (let c = 0; c < base.length && sv !== undefined; c++) {
-    const column = table.values.map((f) => f[c] ?? 0n);
+    const column = table.values.map((values) => f(values[c]));
     if (column.every((v) => v === column[0])) continue;
     value = mux(
       code.eq(c),
@@ -215,15 +236,44 @@ function weightValue(
       value,
     );
   }
-  const nanCodes = base.map((v, c) => (v === undefined ? c : -1)).filter((c) => c >= 0);
-  const nan =
-    nanCodes.length === 0
-      ? undefined
-      : nanCodes
-          .map((c) => code.eq(c))
-          .reduce((a, b) => a.or(b))
-          .named(`${prefix}_nan`);
-  return { value: value.named(`${prefix}_value`), ...(nan === undefined ? {} : { nan }) };
+  return value;
+}
+
+/** A weight code as a signed integer. */
+function weightValue(code: Signal, table: WeightTable, sv: Signal | undefined, prefix: string): Signal {
+  return lookup(code, table, sv, (v) => v ?? 0n, SInt(table.width)).named(`${prefix}_value`);
+}
+
+/** A weight code's |value| (unsigned, as few bits as the table needs) and whether the value is negative. */
+function weightMagnitude(
+  code: Signal,
+  table: WeightTable,
+  sv: Signal | undefined,
+  prefix: string,
+): { value: Signal; negative: Signal } {
+  const abs = (v: bigint | undefined) => (v === undefined ? 0n : v < 0n ? -v : v);
+  const type = UInt(unsignedBits(magnitudeMax(table)));
+  return {
+    value: lookup(code, table, sv, abs, type).named(`${prefix}_magnitude`),
+    negative: lookup(code, table, sv, (v) => (v !== undefined && v < 0n ? 1n : 0n), UInt(1)).named(
+      `${prefix}_negative`,
+    ),
+  };
+}
+
+function magnitudeMax(table: WeightTable): bigint {
+  const abs = (v: bigint | undefined) => (v === undefined ? 0n : v < 0n ? -v : v);
+  return table.values.flat().reduce<bigint>((a, v) => (abs(v) > a ? abs(v) : a), 0n);
+}
+
+/** Whether a weight code is a NaN code; undefined when the format has none. */
+function weightNan(code: Signal, table: WeightTable, prefix: string): Signal | undefined {
+  const nanCodes = table.values[0]!.map((v, c) => (v === undefined ? c : -1)).filter((c) => c >= 0);
+  if (nanCodes.length === 0) return undefined;
+  return nanCodes
+    .map((c) => code.eq(c))
+    .reduce((a, b) => a.or(b))
+    .named(`${prefix}_nan`);
 }
 
 /** Balanced adder tree, exact, at `width` bits. */
