@@ -84,7 +84,7 @@ export function fpMacGolden(spec: FpMacSpec, steps: readonly MacStep[]): MacResu
 }
 
 /**
- * Per-step rounding into L partial sums (docs/fp_mac.md): the n-th step since a clear is the fused
+ * Per-step rounding into L partial sums (docs/fp_mac.md#interleaved-partial-sums): the n-th step since a clear is the fused
  * step of sum n mod L — round(a·b) while n < L (the sum starts there), round(s + a·b) after — and
  * the result of a step is ((s0 + s1) + s2) + … over the sums started so far, every addition
  * rounded. After reset every sum is +0 and started. With an addend c the step adds to c instead.
