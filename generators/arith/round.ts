@@ -18,12 +18,16 @@ export interface RoundedFloat {
  * Round a normalized value once into `format` under `policy` and pack the code: denormalize below
  * the normal range, round at the format's last mantissa bit, then apply overflow, tininess, flushing
  * and the special values. The same decisions, in the same order, as the golden model's encoder.
+ * With `cut` (opt-in) a pipeline cut may follow once the rounding increment is decided
+ * (`cut('increment')`), before the addition that applies it; an aligned value's overflow is then
+ * decided from the unrounded magnitude beside that addition rather than after it.
  */
 export function roundPack(
   v: NormalizedFloat,
   format: FloatFormat,
   policy: ResolvedPolicy,
   prefix: string,
+  cut?: (point: 'increment') => void,
 ): RoundedFloat {
   const layout = floatLayout(format);
   if (!format.subnormals || format.mantBits < 1 || !format.signed) {
@@ -90,10 +94,12 @@ export function roundPack(
   const rest = below.or(lost).or(sticky).named(`${prefix}_sticky`);
   const inexactRounding = guard.or(rest).named(`${prefix}_inexact_rounding`);
   const increment = roundIncrement(policy, v.sign, kept.bit(0), guard, rest).named(`${prefix}_round_up`);
+  cut?.('increment');
   let expField: Signal;
   let mant: Signal;
   let magnitude: Signal;
   let hidden: Signal | undefined;
+  let beyond: Signal | undefined;
   if (aligned) {
     // The exponent is already the field (0 for a subnormal): round the packed magnitude
     // {field, mantissa} in one addition, a carry out of the mantissa stepping the field (all ones
@@ -101,7 +107,14 @@ export function roundPack(
     const fieldBefore = (fieldBias === 0 ? expD : expD.add(fieldBias, { width: expWidth })).named(
       `${prefix}_field_before`,
     );
-    magnitude = cat(fieldBefore.asUnsigned(), kept.slice(M - 1, 0))
+    const unrounded = cat(fieldBefore.asUnsigned(), kept.slice(M - 1, 0));
+    if (cut !== undefined) {
+      // Beyond the largest code after rounding: beyond it already, or at it and rounded up. (A field
+      // below 0 is tiny and flushed, never an overflow: it is not told apart here.)
+      const maxCode = m.constant(layout.maxCode, UInt(unrounded.width));
+      beyond = unrounded.gt(maxCode).or(unrounded.eq(maxCode).and(increment)).named(`${prefix}_beyond`);
+    }
+    magnitude = unrounded
       .add(increment.zext(expWidth + M), { width: expWidth + M })
       .named(`${prefix}_rounded`);
     expField = magnitude.slice(expWidth + M - 1, M).named(`${prefix}_exp_field`);
@@ -120,7 +133,7 @@ export function roundPack(
 
   // Overflow: the rounded magnitude lies beyond the largest finite code.
   // (A tiny value that was not denormalized has a negative field: it cannot overflow.)
-  const beyond = magnitude.gt(m.constant(layout.maxCode, UInt(magnitude.width)));
+  beyond ??= magnitude.gt(m.constant(layout.maxCode, UInt(magnitude.width)));
   const overflow = (policy.subnormals === 'keep' ? beyond : beyond.and(tinyBefore.not())).named(
     `${prefix}_overflow`,
   );
