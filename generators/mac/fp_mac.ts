@@ -66,7 +66,7 @@ export const fpMacParams = z
     /**
      * Float accumulator: L partial sums used round-robin (the i-th product since a clear goes to sum
      * i mod L, so each one's loop has L cycles), combined when read as ((s0 + s1) + s2) + …, every
-     * addition rounded (docs/fp_mac.md).
+     * addition rounded (docs/fp_mac.md#interleaved-partial-sums).
      */
     partialSums: intParam(1, MAX_PARTIAL_SUMS).default(1),
     latency: intParam(0, 128).default(1),
@@ -125,7 +125,8 @@ export const fpMacParams = z
 export type FpMacParams = z.output<typeof fpMacParams>;
 
 /** Points in a float addition (addRaw, normalize, alignToFormat, roundPack) where a cut may go. */
-type AddPoint = 'exponents' | 'aligned' | 'summed' | 'complemented' | 'counted' | 'normalize' | 'align';
+type AddPoint =
+  'exponents' | 'aligned' | 'summed' | 'complemented' | 'counted' | 'normalize' | 'align' | 'increment';
 /** The loop's own cut points, by priority: with L partial sums the loop may take L − 1 of them. */
 const LOOP_CUTS = [
   'complemented',
@@ -135,6 +136,7 @@ const LOOP_CUTS = [
   'summed',
   'normalize',
   'exponents',
+  'increment',
 ] as const;
 /** The cut points of each addition that combines the partial sums, by priority ('merged': after its rounding). */
 const MERGE_CUTS = [
@@ -146,6 +148,7 @@ const MERGE_CUTS = [
   'aligned',
   'exponents',
   'complemented',
+  'increment',
 ] as const;
 /**
  * The float accumulator's cut points, by priority: product and unpack stay off the loop; with L
@@ -174,6 +177,7 @@ const FMA_CUTS = [
   'round',
   'denorm',
   'difference',
+  'increment',
 ] as const;
 /** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
 const LONG_CUTS = [
@@ -181,6 +185,7 @@ const LONG_CUTS = [
   'product',
   'window',
   'align',
+  'increment',
   'resolve',
   'magnitude',
   'normalize',
@@ -201,7 +206,7 @@ const LONG_CUTS = [
 function longCuts(p: FpMacParams): string[] {
   const subnormal = accumulatorLayout(p).lsbExp < floatLayout(floatFormat(p.accFormat)).emin;
   const cuts: string[] = [...LONG_CUTS, ...(p.msb === undefined ? [] : ['counted', 'normalized'])];
-  if (subnormal) cuts.splice(cuts.indexOf('align') + 1, 0, 'denorm');
+  if (subnormal) cuts.splice(cuts.indexOf('increment'), 0, 'denorm');
   else cuts.push('denorm');
   return withoutPartial(p, cuts);
 }
@@ -297,7 +302,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
         () => cut.at('denorm'),
       );
       cut.at('align');
-      const rounded = roundPack(aligned, facc, policy, 'out');
+      const rounded = roundPack(aligned, facc, policy, 'out', () => cut.at('increment'));
       cut.at('round');
       m.output('y', rounded.code.named('y'), `${p.accFormat} code of round(a·b + c)`);
       if (p.flags)
@@ -439,7 +444,7 @@ function roundedSum(
     `${prefix}_align`,
   );
   cut('align');
-  return roundPack(aligned, format, policy, roundPrefix);
+  return roundPack(aligned, format, policy, roundPrefix, () => cut('increment'));
 }
 
 /**
@@ -551,7 +556,7 @@ function longAccumulatorMac(
     () => cut.at('denorm'),
   );
   cut.at('align');
-  const out = roundPack(aligned, facc, policy, 'out');
+  const out = roundPack(aligned, facc, policy, 'out', () => cut.at('increment'));
   cut.at('round');
   m.output('acc', out.code.named('acc'), `the exact accumulator rounded to ${p.accFormat}`);
   if (windowed)
