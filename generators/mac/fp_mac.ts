@@ -208,12 +208,13 @@ function longCuts(p: FpMacParams): string[] {
   const cuts: string[] = [...LONG_CUTS, ...(p.msb === undefined ? [] : ['counted', 'normalized'])];
   if (subnormal) cuts.splice(cuts.indexOf('increment'), 0, 'denorm');
   else cuts.push('denorm');
+  if (p.product === 'lmul') cuts.splice(cuts.indexOf('align') + 1, 0, 'lmul_sum');
   return withoutPartial(p, cuts);
 }
 
-/** An L-Mul product has no multiplier to split: no 'partial' cut. */
+/** An L-Mul product has no multiplier to split ('partial'), but its integer sum may be cut ('lmul_sum'). */
 function withoutPartial(p: FpMacParams, cuts: readonly string[]): string[] {
-  return cuts.filter((c) => c !== 'partial' || p.product !== 'lmul');
+  return cuts.filter((c) => (p.product === 'lmul' ? c !== 'partial' : c !== 'lmul_sum'));
 }
 
 /** Kulisch: the accumulator's width and LSB, from k (exact for k products, generators/arith/kulisch.ts) or from the msb/lsb window. */
@@ -469,7 +470,16 @@ function longAccumulatorMac(
   const multiply = cut.has('partial')
     ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
     : undefined;
-  const raw = productRaw(a, b, fa, fb, p, () => cut.at('unpack'), multiply);
+  const raw = productRaw(
+    a,
+    b,
+    fa,
+    fb,
+    p,
+    () => cut.at('unpack'),
+    multiply,
+    () => cut.at('lmul_sum'),
+  );
   // In a window every product is normalized, so that its exponent alone says whether it fits.
   const product = windowed ? normalize(raw, 'product_norm', (point) => cut.at(point)) : raw;
   if (windowed) cut.at('normalized');
@@ -573,6 +583,7 @@ function productRaw(
   p: FpMacParams,
   afterUnpack: () => void,
   multiply?: (x: Signal, y: Signal) => Signal,
+  cutSum: () => void = () => {},
 ): RawFloat {
   if (p.product === 'lmul') {
     const mBits = p.m ?? fa.mantBits;
@@ -593,6 +604,10 @@ function productRaw(
         isNaN,
         isInf: ua.isInf.or(ub.isInf).and(isNaN.not()),
         isZero: ua.isZero.or(ub.isZero).and(isNaN.not()),
+      },
+      // A cut after the integer sum (before its range checks, where they compare the sum itself).
+      (point?: string) => {
+        if (point !== 'range') cutSum();
       },
     ).named('lmul_code');
     afterUnpack();
