@@ -1,34 +1,61 @@
-// GEMV speed: Fmax of each catalog core's kernels on an iCE40 HX8K (the cores themselves are larger
-// than the largest iCE40). Every register-to-register path of the core starts and ends in a pipeline
-// register around one kernel (chunk: s1 → group sums; scale: group sums → c1; add and round: the row
-// sum's loop, one cycle each when it spans two, else together; convert: output buffer → y) or lies in
-// the small control logic, so the slowest kernel, wrapped with registered I/O, bounds the core's Fmax.
-// Throughput = P·S MACs per cycle × utilization × that Fmax. `npm run bench -- gemv` runs only this.
+// GEMV speed: Fmax of each catalog core's kernels on an iCE40 HX8K and on the ECP5-85 at speed 6 and 8
+// (whole cores take over half an hour of place and route). Every register-to-register path of the core
+// starts and ends in a pipeline register around one kernel (chunk: s1 → group sums; scale: group sums
+// → c1; add and round: the row sum's loop, one cycle each when it spans two, else together; convert:
+// output buffer → y) or lies in the small control logic, so the slowest kernel, wrapped with
+// registered I/O, bounds the core's Fmax on each device. Throughput = P·S MACs per cycle ×
+// utilization × that Fmax, the utilization measured as the conformance run measures it
+// (gemvUtilization): one stall-free job in Icarus. `npm run bench -- gemv` runs only this.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measureFmax } from '../flows/pnr/fmax.ts';
+import { measureFmax, type FmaxTarget } from '../flows/pnr/fmax.ts';
 import { resolveTarget } from '../flows/target.ts';
 import { emitVerilog } from '../generators/emit/verilog.ts';
-import { closeUnits, gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
+import { closeUnits, gemv, gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
 import type { Module } from '../generators/hdl/ir.ts';
 import { CATALOG } from '../ip/catalog.ts';
+import { gemvBench, gemvUtilization, randomJob } from '../testbenches/plans/gemv.ts';
+import { runStreamBench } from '../testbenches/sim/stream-run.ts';
+import { Random } from '../testbenches/vectors/random.ts';
 
-async function kernelFmax(module: Module, dir: string): Promise<string> {
+const DEVICES: FmaxTarget[] = ['ice40', 'ecp5', 'ecp5-8'];
+
+function writeRtl(module: Module, dir: string): string[] {
   mkdirSync(join(dir, 'rtl'), { recursive: true });
-  const files = emitVerilog(module).map((f) => {
+  return emitVerilog(module).map((f) => {
     const path = join(dir, 'rtl', f.fileName);
     writeFileSync(path, f.text);
     return path;
   });
+}
+
+/** The kernel's Fmax in MHz, or why it was not measured. */
+async function kernelFmax(module: Module, target: FmaxTarget, dir: string): Promise<number | string> {
   const outcome = await measureFmax({
     module,
-    rtlFiles: files,
-    target: 'ice40',
+    rtlFiles: writeRtl(module, dir),
+    target,
     engine: 'native',
-    workDir: dir,
+    workDir: join(dir, target),
   });
-  return 'skipped' in outcome ? outcome.skipped : `${outcome.fmax.mhz.toFixed(1)} MHz`;
+  return 'skipped' in outcome ? outcome.skipped : outcome.fmax.mhz;
+}
+
+/** Utilization of one stall-free job of K = min(maxK, 1024) and N = min(maxN, 16·P) in Icarus. */
+async function utilization(p: GemvParams, dir: string): Promise<{ value: number; k: number; n: number }> {
+  const module = gemv.build(p);
+  const files = writeRtl(module, dir);
+  const k = Math.min(p.maxK, 1024);
+  const n = Math.min(p.maxN, 16 * p.rows);
+  const cases = [{ job: randomJob(p, new Random(1), { k, n }), calm: true }];
+  const run = await runStreamBench(
+    'icarus',
+    { top: module.name, files, ...gemvBench(p, cases), stallPercent: 0, seed: 1 },
+    join(dir, 'sim'),
+  );
+  if (run.problems.length > 0) throw new Error(`${module.name}: ${run.problems.join('; ')}`);
+  return { value: gemvUtilization(p, cases, run.jobCycles)[0]!, k, n };
 }
 
 export async function benchGemv(): Promise<void> {
@@ -51,14 +78,35 @@ export async function benchGemv(): Promise<void> {
       ['convert', parts.convert],
     ];
     const started = Date.now();
-    const figures: string[] = [];
-    for (const [name, module] of kernels) {
-      if (module === undefined) continue;
-      figures.push(`${name} ${await kernelFmax(module, join(root, entry.name, name))}`);
-    }
+    const macsPerCycle = p.rows * p.lanes;
+    const use = await utilization(p, join(root, entry.name, 'core'));
     console.log(
-      `${entry.name.padEnd(24)} P×S = ${String(p.rows * p.lanes).padStart(3)} MACs/cycle; ` +
-        `${figures.join('; ')} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+      `${entry.name}: P×S = ${macsPerCycle} MACs/cycle, utilization ${(use.value * 100).toFixed(1)}% ` +
+        `(one stall-free job, K = ${use.k}, N = ${use.n})`,
     );
+    for (const device of DEVICES) {
+      const figures: string[] = [];
+      let slowest: { name: string; mhz: number } | undefined;
+      const unmeasured: string[] = [];
+      for (const [name, module] of kernels) {
+        if (module === undefined) continue;
+        const mhz = await kernelFmax(module, device, join(root, entry.name, name));
+        if (typeof mhz === 'string') {
+          figures.push(`${name} —`);
+          unmeasured.push(`${name}: ${mhz}`);
+          continue;
+        }
+        figures.push(`${name} ${mhz.toFixed(1)}`);
+        if (slowest === undefined || mhz < slowest.mhz) slowest = { name, mhz };
+      }
+      const throughput =
+        slowest === undefined
+          ? 'no kernel measured'
+          : `slowest ${slowest.name} ${slowest.mhz.toFixed(1)} MHz → ` +
+            `${((macsPerCycle * use.value * slowest.mhz) / 1000).toFixed(2)} GMAC/s`;
+      console.log(`  ${device.padEnd(7)} MHz: ${figures.join('; ')}; ${throughput}`);
+      for (const line of unmeasured) console.log(`          (${line})`);
+    }
+    console.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
 }
