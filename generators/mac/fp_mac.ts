@@ -5,6 +5,7 @@ import { kulischLayout, kulischSumLayout, type KulischLayout } from '../arith/ku
 import { longAccumulator, MAX_LONG_ACCUMULATOR_WIDTH } from '../arith/long-accumulator.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { splitProduct } from '../arith/split-product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack, type RoundedFloat } from '../arith/round.ts';
@@ -27,6 +28,9 @@ import { SInt, UInt } from '../hdl/types.ts';
 import { integerAdd, reducedMagnitude } from '../mul/lmul.ts';
 import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+
+/** Exact products of significands this wide or narrower are built of LUT adders (shiftAddProduct). */
+const LUT_PRODUCT_BITS = 4;
 
 /** Partial sums of the float accumulator: at most this many. */
 export const MAX_PARTIAL_SUMS = 8;
@@ -625,5 +629,9 @@ function productRaw(
   const ua = unpackFloat(a, fa, 'a');
   const ub = unpackFloat(b, fb, 'b');
   afterUnpack();
-  return exactProduct(ua, ub, 'product', multiply === undefined ? {} : { multiply });
+  // Significands of 4 bits or fewer (FP8, FP4) multiply in a few LUT adders, faster than a DSP block.
+  const lut = Math.max(ua.sig.width, ub.sig.width) <= LUT_PRODUCT_BITS;
+  const product =
+    multiply ?? (lut ? (x: Signal, y: Signal) => shiftAddProduct(x, y, 'product_sig') : undefined);
+  return exactProduct(ua, ub, 'product', product === undefined ? {} : { multiply: product });
 }
