@@ -41,9 +41,9 @@ describe('dot in the IR evaluator matches its golden model', () => {
   }
 
   it('refuses a latency beyond its cut points', () => {
-    expect(dotCutPoints(8, 'exact')).toHaveLength(10);
-    expect(() => parseParams(dot, { lanes: 8, latency: 11 })).toThrow(
-      /'latency' = 11 is not allowed: must be at most 10 for 8 lanes with the exact sum: it has 10 cut points/,
+    expect(dotCutPoints(8, 'exact')).toHaveLength(12);
+    expect(() => parseParams(dot, { lanes: 8, latency: 13 })).toThrow(
+      /'latency' = 13 is not allowed: must be at most 12 for 8 lanes with the exact sum: it has 12 cut points/,
     );
     expect(dotCutPoints(2, 'tree')).toHaveLength(6);
   });

@@ -125,10 +125,12 @@ function treeDepth(lanes: number): number {
 /**
  * Where a dot product can be cut, most useful first: `latency` stages take the first `latency` points.
  * exact: the round, the normalization, the placing of the products as exact integers, the magnitude,
- * every second tree level, the product, the remaining levels (then no stage holds more than one of
- * the tree's carry chains; the magnitude's negation counts as one), the leading-zero count before
- * the normalizing shift, and the alignment before the rounding. tree: every rounded addition splits
- * into align-add | normalize | round.
+ * every second tree level (no stage holds more than two of the tree's carry chains; the magnitude's
+ * negation counts as one), the product, the leading-zero count before the normalizing shift, the
+ * rounding increment before its addition, the products' signs applied before their placing shift,
+ * the alignment before the rounding, then the remaining
+ * levels (one carry chain per stage). tree: every
+ * rounded addition splits into align-add | normalize | round.
  */
 export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
   const depth = treeDepth(lanes);
@@ -136,7 +138,19 @@ export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
   if (sum === 'exact') {
     const even = levels.filter((_, i) => i % 2 === 1);
     const odd = levels.filter((_, i) => i % 2 === 0);
-    return ['output', 'normalized', 'terms', 'magnitude', ...even, 'product', ...odd, 'counted', 'aligned'];
+    return [
+      'output',
+      'normalized',
+      'terms',
+      'magnitude',
+      ...even,
+      'product',
+      'counted',
+      'increment',
+      'signed',
+      'aligned',
+      ...odd,
+    ];
   }
   return [
     'output',
@@ -159,8 +173,8 @@ function exactSum(
   const m = products[0]!.sign.builder;
   const layout = kulischLayout(fa, fb, products.length);
   const shiftBits = Math.max(1, Math.ceil(Math.log2(layout.width)));
-  const terms = products.map((pr, i) => {
-    // Signed before it is placed: the negation spans the product's few bits, not the accumulator.
+  // Signed before it is placed: the negation spans the product's few bits, not the accumulator.
+  const signedProducts = products.map((pr, i) => {
     const special = pr.isZero.or(pr.isNaN).or(pr.isInf);
     const sig = pr.sig.zext(pr.sig.width + 1).asSigned();
     const signed = mux(
@@ -172,9 +186,14 @@ function exactSum(
     const amount = shift
       .resize(shiftBits + 1)
       .asUnsigned()
-      .resize(shiftBits);
-    return signed.resize(layout.width).shl(amount).named(`l${i}_term`);
+      .resize(shiftBits)
+      .named(`l${i}_place`);
+    return { signed, amount };
   });
+  cut.at('signed');
+  const terms = signedProducts.map(({ signed, amount }, i) =>
+    signed.resize(layout.width).shl(amount).named(`l${i}_term`),
+  );
   const anyNaN = products.map((pr) => pr.isNaN).reduce((x, y) => x.or(y));
   const posInf = products.map((pr) => pr.isInf.and(pr.sign.not())).reduce((x, y) => x.or(y));
   const negInf = products.map((pr) => pr.isInf.and(pr.sign)).reduce((x, y) => x.or(y));
@@ -208,7 +227,8 @@ function exactSum(
   // be tiny in the output format) and jams the bits below the guard into one sticky bit.
   const aligned = alignToFormat({ ...normalized, maxLeadingZeros: 0 }, fo, policy.subnormals, 'sum_align');
   cut.at('aligned');
-  return roundPack(aligned, fo, policy, 'out').code;
+  // With the overflow decided beside the rounding addition, and a cut before that addition.
+  return roundPack(aligned, fo, policy, 'out', (point) => cut.at(point)).code;
 }
 
 /** Each product rounded into the output format, then pairwise rounded additions, level by level. */
