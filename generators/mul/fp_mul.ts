@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alignToFormat } from '../arith/align.ts';
 import { exactProduct } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { splitProduct } from '../arith/split-product.ts';
 import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
@@ -32,10 +33,12 @@ export const fpMulParams = z
     /** Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order. */
     flags: boolParam().default(false),
     /**
-     * Stage cuts, in order of use: after the significand product, after normalization, after
-     * unpacking, inside the significand product (partial products, then their sum), at the output.
+     * Stage cuts, in order of use: after unpacking, after the significand product (the alignment's
+     * decisions from the exponent before it, its shift after), once the rounding increment is decided
+     * (before its addition), inside the significand product (partial products, then their sum),
+     * after the exponent sum (before the alignment's decisions), after normalization, at the output.
      */
-    latency: intParam(0, 5).default(0),
+    latency: intParam(0, 7).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -53,6 +56,13 @@ export type FpMulParams = z.output<typeof fpMulParams>;
 
 /** A split significand product multiplies by slices of at most this many bits (under 10 ns on iCE40). */
 const PARTIAL_PRODUCT_BITS = 6;
+/**
+ * Significands of at most this many bits (FP8's to FP16's) are multiplied in LUTs, by gated, shifted
+ * copies added (on ECP5 a MULT18X18D alone between registers takes about 7 ns; split in slices of
+ * LUT_SLICE_BITS around the 'partial' cut, adders take less).
+ */
+const LUT_PRODUCT_BITS = 11;
+const LUT_SLICE_BITS = 4;
 
 /**
  * Exact floating-point multiplier: the product of two floats is formed exactly, then rounded once
@@ -62,7 +72,7 @@ export const fpMul: Generator<typeof fpMulParams> = {
   name: 'fp_mul',
   family: 'mul',
   summary:
-    'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..5',
+    'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..7',
   params: fpMulParams,
   build(p) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
@@ -74,7 +84,15 @@ export const fpMul: Generator<typeof fpMulParams> = {
       (p.flags ? '_flags' : '') +
       `_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'fp_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(m, p.latency, ['product', 'normalize', 'unpack', 'partial', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, [
+      'unpack',
+      'product',
+      'increment',
+      'partial',
+      'exponent',
+      'normalize',
+      'output',
+    ] as const);
     const flush = p.inputSubnormals === 'flush';
 
     // Subnormal operands are normalized first: the significands' hidden bits become constant ones,
@@ -96,15 +114,33 @@ export const fpMul: Generator<typeof fpMulParams> = {
     );
     cut.at('unpack');
 
-    // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
+    const inLuts = Math.min(a.sig.width, b.sig.width) <= LUT_PRODUCT_BITS;
+    let lutProducts = 0;
+    const lutProduct = (x: Signal, y: Signal) => {
+      const prefix = `product_lut${lutProducts++}`;
+      return x.width >= y.width ? shiftAddProduct(x, y, prefix) : shiftAddProduct(y, x, prefix);
+    };
     const multiply = cut.has('partial')
       ? (x: Signal, y: Signal) =>
-          splitProduct(x, y, Math.ceil(y.width / PARTIAL_PRODUCT_BITS), () => cut.at('partial'), 'product')
-      : undefined;
+          splitProduct(
+            x,
+            y,
+            Math.ceil(
+              y.width / (inLuts ? Math.min(LUT_SLICE_BITS, Math.ceil(y.width / 2)) : PARTIAL_PRODUCT_BITS),
+            ),
+            () => cut.at('partial'),
+            'product',
+            inLuts ? lutProduct : undefined,
+          )
+      : inLuts
+        ? lutProduct
+        : undefined;
+    // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
     const product = {
       ...exactProduct(a, b, 'product', { keepBiases: true, multiply }),
       maxLeadingZeros: 1,
     };
+    cut.at('exponent');
 
     // The one-bit normalization and (output subnormals kept) the shift to the subnormal quantum in
     // one step, its amount known from the exponents alone (decided before the 'product' cut, beside
@@ -112,7 +148,13 @@ export const fpMul: Generator<typeof fpMulParams> = {
     const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'));
     cut.at('normalize');
 
-    const result = roundPack(normalized, fo, policy, 'out');
+    const result = roundPack(
+      normalized,
+      fo,
+      policy,
+      'out',
+      cut.has('increment') ? (point) => cut.at(point) : undefined,
+    );
     cut.at('output');
     m.output('p', result.code, `${p.outFormat} code of a×b`);
     if (p.flags) {

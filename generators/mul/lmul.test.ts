@@ -14,7 +14,7 @@ describe('lmul', () => {
     const out = mkdtempSync(join(tmpdir(), 'bitsmith-lmul-'));
     const lmulArea = await synthTarget(target, { outDir: out, target: 'xc7', engine: 'native' });
     const exactArea = await synthTarget(
-      resolveTarget('fp_mul', { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16' }),
+      resolveTarget('fp_mul', { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32' }),
       {
         outDir: out,
         target: 'xc7',

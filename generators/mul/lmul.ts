@@ -25,8 +25,11 @@ export const lmulParams = z
     operandRounding: choiceParam(['rne', 'truncate']).default('rne'),
     /** Results beyond the largest finite value: saturate (SPEC §1.5), or Inf / NaN where the format has them. */
     overflow: choiceParam(['saturate', 'inf', 'nan']).default('saturate'),
-    /** Stage cuts, in order of use: after the integer sum R, after the operand reduction, at the output. */
-    latency: intParam(0, 3).default(0),
+    /**
+     * Stage cuts, in order of use: after the integer sum (before the offset and the range checks),
+     * after the operand reduction, after the range checks (the formula variant: once the rounding increment is decided), at the output.
+     */
+    latency: intParam(0, 4).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -90,7 +93,7 @@ export const lmul: Generator<typeof lmulParams> = {
       (p.overflow !== 'saturate' ? `_ovf${p.overflow}` : '') +
       `_${timingTag(p.latency, p.ready)}`;
     const mod = new ModuleBuilder(name, { generator: 'lmul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(mod, p.latency, ['sum', 'operands', 'output'] as const);
+    const cut = pipelineCuts(mod, p.latency, ['sum', 'operands', 'range', 'output'] as const);
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
     const b = mod.input('b', UInt(bits), `${p.format} code`);
@@ -110,8 +113,8 @@ export const lmul: Generator<typeof lmulParams> = {
     const specials = { sign, isNaN, isInf, isZero };
     const code =
       p.variant === 'integer-add'
-        ? integerAdd(magA, magB, f, out, m, p.overflow, specials, () => cut.at('sum'))
-        : formula(magA, magB, f, out, m, p.overflow, specials, () => cut.at('sum'));
+        ? integerAdd(magA, magB, f, out, m, p.overflow, specials, (point) => cut.at(point))
+        : formula(magA, magB, f, out, m, p.overflow, specials, (point) => cut.at(point));
     cut.at('output');
     mod.output('p', code, `${out.name} code of L-Mul(a, b)`);
     return mod.build();
@@ -148,7 +151,9 @@ export interface Specials {
 
 /**
  * R = |a| + |b| − OFFSET on the (E+m)-bit magnitude fields: the whole L-Mul datapath (SPEC §1.2).
- * `cut` (if given) places a pipeline cut between R and the range checks that pick the code.
+ * With `cut` (opt-in) the range checks compare |a| + |b| itself (against the limits plus OFFSET),
+ * beside the subtraction rather than after it; `cut('sum')` may follow the sum, `cut('range')` the
+ * checks, before the choice of the code.
  */
 export function integerAdd(
   magA: Signal,
@@ -158,20 +163,31 @@ export function integerAdd(
   m: number,
   overflowMode: string,
   s: Specials,
-  cut?: () => void,
+  cut?: (point: 'sum' | 'range') => void,
 ): Signal {
   const mod = magA.builder;
   const E = f.expBits;
   const width = E + m + 3;
   const offset = lmulOffset(f.bias, m);
   const sum = magA.zext(width).asSigned().add(magB.zext(width).asSigned(), { width });
-  const r = sum.sub(offset, { width }).named('r');
-  cut?.();
   const layout = floatLayout(out);
   // The largest R on the m-bit grid whose value does not exceed the output's largest finite value.
   const maxR = layout.maxCode >> (out.mantBits - m);
-  const underflow = r.lt(1 << m).named('underflow');
-  const overflow = r.gt(maxR).named('overflow');
+  let r: Signal;
+  let underflow: Signal;
+  let overflow: Signal;
+  if (cut === undefined) {
+    r = sum.sub(offset, { width }).named('r');
+    underflow = r.lt(1 << m).named('underflow');
+    overflow = r.gt(maxR).named('overflow');
+  } else {
+    sum.named('sum');
+    cut('sum');
+    r = sum.sub(offset, { width }).named('r');
+    underflow = sum.lt((1 << m) + offset).named('underflow');
+    overflow = sum.gt(maxR + offset).named('overflow');
+    cut('range');
+  }
   const pad = out.mantBits - m;
   const packed = cat(s.sign, r.slice(E + m - 1, 0), ...(pad > 0 ? [mod.constant(0, UInt(pad))] : []));
   const signedCode = (magnitude: number) => cat(s.sign, mod.constant(magnitude, UInt(E + out.mantBits)));
@@ -195,7 +211,8 @@ export function integerAdd(
 
 /**
  * The formula variant: (1 + xm + ym + 2^-l)·2^(xe+ye) formed exactly, then one rounding (RNE, flush,
- * saturate); `cut` between the exact value and its normalization.
+ * saturate); `cut('sum')` between the exact value and its normalization, `cut('range')` once the
+ * rounding increment is decided.
  */
 function formula(
   magA: Signal,
@@ -205,7 +222,7 @@ function formula(
   m: number,
   overflowMode: string,
   s: Specials,
-  cut: () => void,
+  cut: (point: 'sum' | 'range') => void,
 ): Signal {
   const E = f.expBits;
   const l = lmulL(m);
@@ -231,7 +248,7 @@ function formula(
     subnormals: 'flush',
     tininess: 'before',
   });
-  cut();
+  cut('sum');
   const normalized = normalize({ ...s, exp, sig, maxLeadingZeros: 1 }, 'norm');
-  return roundPack(normalized, out, policy, 'out').code;
+  return roundPack(normalized, out, policy, 'out', () => cut('range')).code;
 }

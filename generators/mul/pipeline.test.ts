@@ -15,7 +15,7 @@ function check(generator: string, raw: Record<string, unknown>, latency: number)
   const gen = generatorByName(generator)!;
   const p = parseParams(gen, { ...raw, latency, ready: latency === 1 }) as never;
   const module = gen.build(p);
-  expect(module.timing).toMatchObject({ kind: latency === 0 ? 'comb' : 'pipelined' });
+  expect(module.timing).toMatchObject(latency === 0 ? { kind: 'comb' } : { kind: 'pipelined', latency });
   const plan = planFor(generator);
   const v = joinVectors([
     plan.vectors(p, { kind: 'corner' }, 1),
@@ -31,17 +31,19 @@ function check(generator: string, raw: Record<string, unknown>, latency: number)
 }
 
 const units: [string, Record<string, unknown>, number][] = [
-  ['fp_mul', { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true }, 5],
-  ['fp_mul', { aFormat: 'e5m2', bFormat: 'e4m3fn', outFormat: 'bf16' }, 5],
-  ['lmul', { format: 'bf16', m: 4 }, 3],
-  ['lmul', { format: 'fp16', variant: 'formula' }, 3],
-  ['reconf_mul', { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'] }, 6],
+  ['fp_mul', { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true }, 7],
+  ['fp_mul', { aFormat: 'e5m2', bFormat: 'e4m3fn', outFormat: 'bf16' }, 7],
+  ['fp_mul', { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', rounding: 'rtz' }, 7],
+  ['lmul', { format: 'bf16', m: 4 }, 4],
+  ['lmul', { format: 'fp16', variant: 'formula' }, 4],
+  ['lmul', { format: 'e4m3fn' }, 4],
+  ['reconf_mul', { format: 'bf16', widths: [7, 4, 3], kinds: ['exact', 'lmul'] }, 8],
   [
     'reconf_mul',
     { format: 'fp16', widths: [10, 6, 2], kinds: ['exact'], outFormat: 'bf16', rounding: 'rtz' },
-    6,
+    8,
   ],
-  ['reconf_mul', { format: 'e4m3fn', widths: [3, 1], operandRounding: 'truncate' }, 6],
+  ['reconf_mul', { format: 'e4m3fn', widths: [3, 1], operandRounding: 'truncate' }, 8],
   ['multi_fp_mul', { formats: ['e4m3fn', 'e5m2'] }, 4],
   ['multi_fp_mul', { formats: ['fp16', 'bf16', 'e5m2'], rounding: 'rtz', overflow: 'inf' }, 4],
 ];

@@ -46,9 +46,10 @@ export const reconfMulParams = z
     /**
      * Stage cuts, in order of use: after the products are rounded, after the operand reduction,
      * beside the exact significand product, after its alignment to the output format, after the
-     * exact product's operands are normalized, at the output.
+     * exact product's operands are normalized, at the output, after the exact product's exponent sum
+     * (before the alignment's decisions), once its rounding increment is decided.
      */
-    latency: intParam(0, 6).default(0),
+    latency: intParam(0, 8).default(0),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -115,6 +116,8 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
       'align',
       'operands',
       'output',
+      'exponent',
+      'increment',
     ] as const);
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
@@ -147,6 +150,8 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
           operands: () => cut.at('operands'),
           multiplied: () => cut.at('multiply'),
           aligned: () => cut.at('align'),
+          exponent: () => cut.at('exponent'),
+          increment: () => cut.at('increment'),
         })
       : undefined;
     const lmuls = new Map<number, Signal>();
@@ -210,8 +215,9 @@ type Classes = Pick<UnpackedFloat, 'sign' | 'isZero' | 'isInf' | 'isNaN' | 'isSi
  * Exact product of the reduced operands, rounded once into the output format. As in fp_mul, the
  * operands are normalized first (constant hidden bits; a subnormal's mantissa shifted up), so the
  * product has at most one leading zero and is aligned to the output format without a leading-zero
- * count. `cuts` places pipeline cuts after the operands' normalization, beside the multiplier
- * (after the exponent's alignment decisions) and after the alignment.
+ * count. `cuts` places pipeline cuts after the operands' normalization, after the exponent sum,
+ * beside the multiplier (after the exponent's alignment decisions), after the alignment and once the
+ * rounding increment is decided.
  */
 function exactProduct(
   magA: Signal,
@@ -221,7 +227,13 @@ function exactProduct(
   f: FloatFormat,
   out: FloatFormat,
   policy: ReturnType<typeof resolvedOutputPolicy>,
-  cuts: { operands: () => void; multiplied: () => void; aligned: () => void },
+  cuts: {
+    operands: () => void;
+    multiplied: () => void;
+    aligned: () => void;
+    exponent: () => void;
+    increment: () => void;
+  },
 ): Signal {
   const E = f.expBits;
   const M = f.mantBits;
@@ -254,6 +266,7 @@ function exactProduct(
   const [x, y] = [operand(magA, ua, 'a'), operand(magB, ub, 'b')];
   cuts.operands();
   const product = exactProductOf(x, y, 'exact_product');
+  cuts.exponent();
   const aligned = alignToFormat(
     { ...product, maxLeadingZeros: 1 },
     out,
@@ -262,7 +275,7 @@ function exactProduct(
     cuts.multiplied,
   );
   cuts.aligned();
-  return roundPack(aligned, out, policy, 'exact').code;
+  return roundPack(aligned, out, policy, 'exact', cuts.increment).code;
 }
 
 /** L-Mul's R = |a| + |b| − OFFSET on the reduced fields at width m (SPEC §1.2). */
