@@ -64,7 +64,8 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * ('exponents'), the smaller operand aligned ('aligned'), the
  * wide add ('summed') and its absolute value ('complemented'), each with a cut in its carry chain
  * ('half_summed', 'half_complemented'), the flags ('added'), the leading-zero count ('counted'), the
- * normalizing shift ('normalized'), the subnormal shift ('denormalized') and the rounding ('output').
+ * normalizing shift ('normalized'), the subnormal shift ('denormalized'), the rounding increment
+ * ('increment', before the addition that applies it) and the rounding ('output').
  */
 export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
   const close: CutPoint[] =
@@ -77,6 +78,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
     'unpacked',
     'exponents',
     'exp_difference',
+    'increment',
     'aligned',
     'half_summed',
     'summed',
@@ -102,6 +104,7 @@ type CutPoint =
   | 'unpacked'
   | 'exponents'
   | 'exp_difference'
+  | 'increment'
   | 'aligned'
   | 'half_summed'
   | 'summed'
@@ -118,6 +121,7 @@ const OUTER_LOOP_POINTS: readonly CutPoint[] = [
   'unpacked',
   'exp_difference',
   'exponents',
+  'increment',
   'aligned',
   'half_summed',
   'summed',
@@ -158,7 +162,7 @@ export const mixedMacParams = z
     outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
     ...roundingParams,
     /** Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`. */
-    latency: intParam(0, 24).default(1),
+    latency: intParam(0, 26).default(1),
     ready: boolParam().default(false),
   })
   .superRefine((p, ctx) => {
@@ -350,7 +354,7 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       'outer_align',
     );
     cut.at('denormalized');
-    const closed = roundPack(aligned, fo, policy, 'outer_round').code;
+    const closed = roundPack(aligned, fo, policy, 'outer_round', (point) => cut.at(point)).code;
     // The sum after this vector, kept where it is made (y_q) for the vectors between closes.
     const held = m.register('y_q', UInt(bits), { reset: 0 });
     const outerNext = mux(group.end, closed, mux(group.clear, m.constant(0, UInt(bits)), held)).named(
