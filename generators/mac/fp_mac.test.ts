@@ -42,6 +42,7 @@ describe('fp_mac in the IR evaluator matches its golden model', () => {
     { aFormat: 'fp16', bFormat: 'fp16', accumulator: 'kulisch', msb: 15, lsb: -16, segment: '8', latency: 7 },
     { accumulator: 'float', latency: 2 },
     { accumulator: 'float', latency: 0 },
+    { accumulator: 'float', addendInput: true, flags: true, latency: 2 },
     { accumulator: 'float', partialSums: 2, latency: 4 },
     { accumulator: 'float', partialSums: 4, latency: 6 },
     { accumulator: 'float', partialSums: 4, latency: 33 },

@@ -380,6 +380,8 @@ function floatAccumulator(
   }
   const addendCode =
     addend === undefined ? accRead : mux(addend.useC, addend.c, accRead).named('addend_code');
+  // With use_c the addend is c, on a clear too.
+  if (addend !== undefined) fresh = fresh.and(addend.useC.not()).named('fresh_sum');
   const u = unpackFloat(addendCode, facc, 'acc');
   // A fresh sum: the addend is a zero of the product's sign, so the step returns round(a·b) exactly.
   const addendRaw: RawFloat = {
