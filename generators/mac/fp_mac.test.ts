@@ -61,6 +61,7 @@ describe('fp_mac latency', () => {
     ['kulisch', 16, {}],
     ['kulisch', 18, { msb: 20, lsb: -20 }],
     ['kulisch', 16, { aFormat: 'bf16', bFormat: 'bf16', product: 'lmul' }],
+    ['kulisch', 15, { aFormat: 'e2m1fn', bFormat: 'e2m1fn' }],
     ['float', 3, {}],
     ['float', 33, { partialSums: 4 }],
     ['none', 14, {}],

@@ -213,6 +213,11 @@ function longCuts(p: FpMacParams): string[] {
   if (subnormal) cuts.splice(cuts.indexOf('increment'), 0, 'denorm');
   else cuts.push('denorm');
   if (p.product === 'lmul') cuts.splice(cuts.indexOf('align') + 1, 0, 'lmul_sum');
+  // One segment has no pending carries to resolve: no 'carry' cut, and 'resolve' splits nothing.
+  if (accumulatorLayout(p).width <= Number(p.segment)) {
+    cuts.splice(cuts.indexOf('carry'), 1);
+    cuts.push(...cuts.splice(cuts.indexOf('resolve'), 1));
+  }
   return withoutPartial(p, cuts);
 }
 
