@@ -190,13 +190,13 @@ const LONG_CUTS = [
   'window',
   'align',
   'increment',
+  'place',
   'resolve',
   'magnitude',
   'normalize',
   'unpack',
   'carry',
   'complement',
-  'place',
   'round',
   'partial',
   'top',
@@ -213,10 +213,13 @@ function longCuts(p: FpMacParams): string[] {
   if (subnormal) cuts.splice(cuts.indexOf('increment'), 0, 'denorm');
   else cuts.push('denorm');
   if (p.product === 'lmul') cuts.splice(cuts.indexOf('align') + 1, 0, 'lmul_sum');
-  // One segment has no pending carries to resolve: no 'carry' cut, and 'resolve' splits nothing.
+  // One segment has no pending carries to resolve: no 'carry' cut, and 'resolve' splits nothing;
+  // its short loop needs the absolute value cut off the read-out ('magnitude') before 'place'.
   if (accumulatorLayout(p).width <= Number(p.segment)) {
     cuts.splice(cuts.indexOf('carry'), 1);
     cuts.push(...cuts.splice(cuts.indexOf('resolve'), 1));
+    const [place] = cuts.splice(cuts.indexOf('place'), 1);
+    cuts.splice(cuts.indexOf('magnitude') + 1, 0, place!);
   }
   return withoutPartial(p, cuts);
 }
