@@ -128,9 +128,12 @@ export function chunkModule(shape: ChunkShape): Module {
       : alignedActivations(lanes, fa, shape.alignBits);
   m.output('act', sumTree(act, widths.act, 'act'), 'Σ of the chunk activations, exact');
 
-  // Narrow weights multiply by shifts and adds in LUTs (a DSP block per product would run out):
-  // the activation, negated for a negative weight (once per lane, shared by the rows), times |w|.
-  const shiftAdd = unsignedBits(magnitudeMax(table)) <= SHIFT_ADD_MAX_BITS;
+  // Narrow weights multiply by shifts and adds in LUTs when the chunk's multipliers would not fit in
+  // the DSP blocks of a mid-size FPGA: the activation, negated for a negative weight (once per lane,
+  // shared by the rows), times |w|.
+  const blocksPerProduct = Math.ceil(act[0]!.width / 18) * Math.ceil(table.width / 18);
+  const shiftAdd =
+    unsignedBits(magnitudeMax(table)) <= SHIFT_ADD_MAX_BITS && P * S * blocksPerProduct > DSP_BLOCKS;
   const signedWeights = table.values.flat().some((v) => v !== undefined && v < 0n);
   const negated =
     shiftAdd && signedWeights ? act.map((a, i) => a.neg().resize(a.width).named(`a${i}_negated`)) : undefined;
@@ -204,8 +207,19 @@ function alignedActivations(
   });
 }
 
-/** Weights whose magnitude has at most this many bits multiply by shifts and adds (shiftAddProduct). */
+/**
+ * Weights whose magnitude has at most this many bits may multiply by shifts and adds (shiftAddProduct):
+ * four shifted copies of the activation and three adders, about 6 LUT4 per product bit on an ECP5.
+ */
 const SHIFT_ADD_MAX_BITS = 4;
+
+/**
+ * 18×18 multiplier blocks the chunk may take (Yosys maps an a × w product to ⌈a/18⌉·⌈w/18⌉ of them):
+ * the ECP5-85 has 156, and the group close needs some. Beyond this, narrow weights use LUTs: the
+ * W4A16 core's 32 products of a 42-bit fp16 value take 96 blocks (in LUTs they would take about
+ * 17,000 LUT4), MXFP4's 256 products of a 25-bit aligned value 512 and NVFP4's 64 of a 42-bit value 192.
+ */
+const DSP_BLOCKS = 128;
 
 /**
  * A table lookup of a weight code: f of each code's value, as constants of `type`; codes whose value
