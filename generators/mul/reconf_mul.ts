@@ -278,8 +278,18 @@ function exactProduct(
   return roundPack(aligned, out, policy, 'exact', cuts.increment).code;
 }
 
-/** L-Mul's R = |a| + |b| − OFFSET on the reduced fields at width m (SPEC §1.2). */
-function lmulSum(magA: Signal, magB: Signal, f: FloatFormat, m: number, prefix: string): Signal {
+interface LmulSum {
+  r: Signal;
+  /** R below the normal range (the result is ±0) or beyond the largest code (it saturates). */
+  underflow: Signal;
+  overflow: Signal;
+}
+
+/**
+ * L-Mul's R = |a| + |b| − OFFSET on the reduced fields at width m (SPEC §1.2), and its range checks,
+ * which compare |a| + |b| itself (against the limits plus OFFSET), beside the subtraction.
+ */
+function lmulSum(magA: Signal, magB: Signal, f: FloatFormat, m: number, prefix: string): LmulSum {
   const E = f.expBits;
   const M = f.mantBits;
   const width = E + m + 3;
@@ -292,11 +302,25 @@ function lmulSum(magA: Signal, magB: Signal, f: FloatFormat, m: number, prefix: 
     .slice(E + M, M - m)
     .zext(width)
     .asSigned();
-  return fieldA.add(fieldB, { width }).sub(lmulOffset(f.bias, m), { width }).named(`${prefix}_r`);
+  const offset = lmulOffset(f.bias, m);
+  const sum = fieldA.add(fieldB, { width }).named(`${prefix}_sum`);
+  const maxR = floatLayout(f).maxCode >> (M - m);
+  return {
+    r: sum.sub(offset, { width }).named(`${prefix}_r`),
+    underflow: sum.lt((1 << m) + offset).named(`${prefix}_underflow`),
+    overflow: sum.gt(maxR + offset).named(`${prefix}_overflow`),
+  };
 }
 
 /** The L-Mul code from its sum R: zero, overflow and special operands (SPEC §1.5), in the input format. */
-function lmulProduct(r: Signal, ua: Classes, ub: Classes, f: FloatFormat, m: number, prefix: string): Signal {
+function lmulProduct(
+  { r, underflow, overflow }: LmulSum,
+  ua: Classes,
+  ub: Classes,
+  f: FloatFormat,
+  m: number,
+  prefix: string,
+): Signal {
   const mod = r.builder;
   const E = f.expBits;
   const M = f.mantBits;
@@ -308,7 +332,6 @@ function lmulProduct(r: Signal, ua: Classes, ub: Classes, f: FloatFormat, m: num
   const isNaN = ua.isNaN.or(ub.isNaN).or(ua.isInf.and(zeroB)).or(ub.isInf.and(zeroA));
   const isInf = ua.isInf.or(ub.isInf).and(isNaN.not());
   const isZero = zeroA.or(zeroB);
-  const maxR = layout.maxCode >> (M - m);
   const signedCode = (magnitude: number) => cat(sign, mod.constant(magnitude, UInt(E + M)));
   const nanCode = layout.hasNaN
     ? mod.constant(layout.canonicalNaNCode!, UInt(layout.bits))
@@ -322,7 +345,7 @@ function lmulProduct(r: Signal, ua: Classes, ub: Classes, f: FloatFormat, m: num
     mux(
       isInf,
       infCode,
-      mux(isZero.or(r.lt(1 << m)), zeroCode, mux(r.gt(maxR), signedCode(layout.maxCode), packed)),
+      mux(isZero.or(underflow), zeroCode, mux(overflow, signedCode(layout.maxCode), packed)),
     ),
   ).named(`${prefix}_result`);
 }
