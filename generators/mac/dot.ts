@@ -128,9 +128,9 @@ function treeDepth(lanes: number): number {
  * every second tree level (no stage holds more than two of the tree's carry chains; the magnitude's
  * negation counts as one), the product, the leading-zero count before the normalizing shift, the
  * rounding increment before its addition, the products' signs applied before their placing shift,
- * the alignment before the rounding, then the remaining
- * levels (one carry chain per stage). tree: every
- * rounded addition splits into align-add | normalize | round.
+ * the remaining levels, last first (the last shares its stage with the magnitude's negation; then
+ * every stage holds one carry chain), and the alignment before the rounding. tree: every rounded
+ * addition splits into align-add | normalize | round.
  */
 export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
   const depth = treeDepth(lanes);
@@ -148,8 +148,8 @@ export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
       'counted',
       'increment',
       'signed',
+      ...odd.reverse(),
       'aligned',
-      ...odd,
     ];
   }
   return [
