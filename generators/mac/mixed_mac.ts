@@ -64,7 +64,8 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * ('exponents'), the smaller operand aligned ('aligned'), the
  * wide add ('summed') and its absolute value ('complemented'), each with a cut in its carry chain
  * ('half_summed', 'half_complemented'), the flags ('added'), the leading-zero count ('counted'), the
- * normalizing shift ('normalized'), the subnormal shift ('denormalized'), the rounding increment
+ * normalizing shift ('normalized'), the subnormal shift's amount ('denorm_amount') and the shift
+ * ('denormalized'), the rounding increment
  * ('increment', before the addition that applies it) and the rounding ('output').
  */
 export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
@@ -79,6 +80,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
     'exponents',
     'exp_difference',
     'increment',
+    'denorm_amount',
     'aligned',
     'half_summed',
     'summed',
@@ -105,6 +107,7 @@ type CutPoint =
   | 'exponents'
   | 'exp_difference'
   | 'increment'
+  | 'denorm_amount'
   | 'aligned'
   | 'half_summed'
   | 'summed'
@@ -122,6 +125,7 @@ const OUTER_LOOP_POINTS: readonly CutPoint[] = [
   'exp_difference',
   'exponents',
   'increment',
+  'denorm_amount',
   'aligned',
   'half_summed',
   'summed',
@@ -352,6 +356,7 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       fo,
       policy.subnormals,
       'outer_align',
+      () => cut.at('denorm_amount'),
     );
     cut.at('denormalized');
     const closed = roundPack(aligned, fo, policy, 'outer_round', (point) => cut.at(point)).code;
