@@ -17,7 +17,8 @@ import { unsignedBits } from './widths.ts';
  * ('complemented'). `wideAdd(a, b, carryIn, which)`, when given, forms the two window-wide additions,
  * the sum and its complement, as a + b + carryIn (e.g. `splitSum`, with a cut in the carry chain).
  * `cutDifference`, when given, places a cut between the exponents' difference and its clamp to the
- * window (two carry chains in a row otherwise).
+ * window (two carry chains in a row otherwise); with `swapAfterDifference` the significands' swap (a
+ * window-wide mux of the comparison) follows that cut too.
  */
 export function addRaw(
   x: RawFloat,
@@ -27,6 +28,7 @@ export function addRaw(
   cut: (point: 'exponents' | 'aligned' | 'summed' | 'complemented') => void = () => {},
   wideAdd?: (a: Signal, b: Signal, carryIn: Signal, which: 'sum' | 'complement') => Signal,
   cutDifference?: () => void,
+  swapAfterDifference = false,
 ): RawFloat {
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
@@ -39,8 +41,11 @@ export function addRaw(
   const xw = place(x.sig);
   const yw = place(y.sig);
   const xFirst = ex.ge(ey).named(`${prefix}_x_first`);
-  const big = mux(xFirst, xw, yw).named(`${prefix}_big`);
-  const small = mux(xFirst, yw, xw).named(`${prefix}_small`);
+  const swap = () => ({
+    big: mux(xFirst, xw, yw).named(`${prefix}_big`),
+    small: mux(xFirst, yw, xw).named(`${prefix}_small`),
+  });
+  let swapped = cutDifference !== undefined && swapAfterDifference ? undefined : swap();
   const bigSign = mux(xFirst, x.sign, y.sign);
   const smallSign = mux(xFirst, y.sign, x.sign);
   const bigExp = mux(xFirst, ex, ey);
@@ -49,6 +54,8 @@ export function addRaw(
     difference = difference.named(`${prefix}_exp_difference`);
     cutDifference();
   }
+  swapped ??= swap();
+  const { big, small } = swapped;
   // Shift the smaller operand right; beyond the window it only leaves a sticky bit.
   const shiftBits = unsignedBits(window);
   const clamped = mux(

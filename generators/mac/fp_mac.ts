@@ -303,6 +303,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
         (point) => cut.at(point),
         undefined,
         () => cut.at('difference'),
+        true,
       );
       const normalized = normalize(sum, 'sum_norm', (point) => cut.at(point));
       cut.at('normalize');
