@@ -12,7 +12,7 @@ const benches: [string, () => Promise<void>][] = [
   ['simulators and synthesis', benchSimulators],
   ['HLS C-simulation', benchHls],
   ['number-format codecs', benchFormats],
-  ['GEMV kernels on iCE40 (Fmax)', benchGemv],
+  ['GEMV kernels on iCE40 and ECP5 (Fmax, MAC/s)', benchGemv],
   ['gen: time and peak memory against RTL size', benchGen],
   ['timing: latency and Fmax of every catalog IP on iCE40 and ECP5', benchTiming],
 ];
