@@ -31,7 +31,7 @@ export function floatFormat(name: string): FloatFormat {
   return formatByName(name) as FloatFormat;
 }
 
-/** The rounding policy parameters every rounding datapath shares, with SPEC.md's defaults. */
+/** The rounding policy parameters every rounding datapath shares, with the defaults of docs/ieee-and-fp8.md#policy. */
 export const roundingParams = {
   rounding: choiceParam(ROUNDING_MODES).default('rne'),
   /** Default: saturate for 8-bit-or-narrower outputs and formats without Inf, IEEE (±Inf) otherwise. */

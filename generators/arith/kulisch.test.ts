@@ -5,7 +5,7 @@ import { kulischLayout, kulischSumLayout } from './kulisch.ts';
 
 const f = (name: string) => formatByName(name) as FloatFormat;
 
-describe('Kulisch accumulator widths of SPEC §9.2', () => {
+describe('Kulisch accumulator widths of docs/kulisch.md#width', () => {
   it.each([
     ['e2m1fn', 16, 13],
     ['e2m1fn', 32, 14],

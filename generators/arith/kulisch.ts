@@ -1,7 +1,7 @@
 import { floatLayout, type FloatFormat } from '../formats/index.ts';
 
 export interface KulischLayout {
-  /** Signed accumulator width: bitlen(k·K_A·K_B) + 1 (SPEC §9.2). */
+  /** Signed accumulator width: bitlen(k·K_A·K_B) + 1 (docs/kulisch.md#width). */
   width: number;
   /** Exponent of the accumulator's LSB: q_A·q_B = 2^lsbExp. */
   lsbExp: number;
@@ -15,7 +15,7 @@ function grid(format: FloatFormat): { qExp: number; K: bigint } {
   return { qExp, K: BigInt(layout.maxUnits) << BigInt(layout.maxQ - qExp) };
 }
 
-/** The exact accumulator for sums of k products of A and B (SPEC §9.2: W_acc = bitlen(k·K_A·K_B) + 1). */
+/** The exact accumulator for sums of k products of A and B (docs/kulisch.md#width: W_acc = bitlen(k·K_A·K_B) + 1). */
 export function kulischLayout(a: FloatFormat, b: FloatFormat, k: number): KulischLayout {
   const ga = grid(a);
   const gb = grid(b);

@@ -1,5 +1,5 @@
 // Closing a group of one row: its exact value s·(Σ a·w − z·Σ a) enters the row's fp32 sum with one
-// rounding (SPEC §7.1 restructuring: the scale and the zero point are applied once per group). The close
+// rounding (docs/w4a16.md#restructured-gemv: the scale and the zero point are applied once per group). The close
 // is four kernels with registers between them in the core: the scale product; the fp32 accumulation in
 // two parts, the aligned addition and the normalization with its rounding (the only loop: the row's sum
 // comes back as the addition's input); and the output conversion.

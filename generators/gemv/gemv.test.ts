@@ -79,7 +79,7 @@ describe('gemv golden model', () => {
     expect(gemvGolden(gemvSpec(p), job([0x3f80, 0xbbc0]))).toEqual([f32(1)]);
   });
 
-  it('computes y = W·x with the group scale and the zero point (SPEC §7.1) on a hand example', () => {
+  it('computes y = W·x with the group scale and the zero point (docs/w4a16.md#zero-point) on a hand example', () => {
     const p = params({ weight: 'uint4', group: 8, lanes: 8, maxK: 64, maxN: 8 });
     // fp16: 1.0 = 0x3C00, 2.0 = 0x4000, 0.5 = 0x3800; x = [1, 2, 0.5, 1, …]
     const x = [0x3c00, 0x4000, 0x3800, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x4000];

@@ -155,7 +155,7 @@ export function gemvModuleName(p: GemvParams): string {
 }
 
 /**
- * Streaming GEMV y = W·x with fused dequantization (SPEC §7.1): P rows × S elements per cycle, exact
+ * Streaming GEMV y = W·x with fused dequantization (docs/w4a16.md#restructured-gemv): P rows × S elements per cycle, exact
  * per group, one fp32 rounding per group. The activation vector streams in once (during the first
  * block of rows, which computes on it directly) into a block RAM the later blocks read.
  */

@@ -1,4 +1,4 @@
-// The weight formats a GEMV core takes (SPEC.md §2, §4, §5, §7), by the name of its `weight` parameter:
+// The weight formats a GEMV core takes (docs/razer.md, docs/codebooks.md, docs/mx-nvfp4.md, docs/w4a16.md), by the name of its `weight` parameter:
 // the element formats each code is decoded with (one per value of the group's `sv` index for RaZeR),
 // and what the format fixes about scales and groups.
 
@@ -11,7 +11,7 @@ export interface GemvWeight {
   bits: number;
   /** Element formats, indexed by the group's 2-bit `sv` input for RaZeR; one format otherwise. */
   formats(specialValues: readonly number[]): Format[];
-  /** Asymmetric integer codes: a per-group zero point z enters as −z·Σa (SPEC §7.1). */
+  /** Asymmetric integer codes: a per-group zero point z enters as −z·Σa (docs/w4a16.md#restructured-gemv). */
   zeroPoint: boolean;
   /** Block formats fix the scale format and the group size. */
   block?: { scale: string; group: number };

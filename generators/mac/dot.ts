@@ -62,7 +62,7 @@ export type DotParams = z.output<typeof dotParams>;
 
 /**
  * N-lane dot product y = Σ a_i·b_i of packed operand words (lane i in bits [i·w, (i+1)·w)). By default
- * every product becomes an exact fixed-point integer (weight q_A·q_B, SPEC §9.2), an integer adder tree
+ * every product becomes an exact fixed-point integer (weight q_A·q_B, docs/kulisch.md#width), an integer adder tree
  * sums them, and the sum is rounded once. The `tree` option rounds each product and each pairwise sum
  * of a balanced tree (lanes 2i and 2i+1 first), in an order the golden model follows.
  */

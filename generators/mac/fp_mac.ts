@@ -47,7 +47,7 @@ export const fpMacParams = z
     accumulator: choiceParam(['kulisch', 'float', 'none']).default('kulisch'),
     /** Format of the float accumulator, of the rounded Kulisch output, or of the FMA's addend and result. */
     accFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
-    /** Kulisch: the number of products the accumulator sums exactly (its width follows SPEC §9.2); default 32. */
+    /** Kulisch: the number of products the accumulator sums exactly (its width follows docs/kulisch.md#width); default 32. */
     k: intParam(1, 1 << 20).optional(),
     /**
      * Kulisch, instead of k: a window of the accumulator, as FloPoCo's FPLargeAcc has — its top bit
@@ -58,7 +58,7 @@ export const fpMacParams = z
     lsb: intParam(-4096, 4096).optional(),
     /** Kulisch: bits per carry segment of the accumulator, the longest carry on its loop. */
     segment: choiceParam(['4', '8', '16', '32', '64']).default('16'),
-    /** exact: the exact product a·b; lmul: the L-Mul product (SPEC §1; a and b of one format). */
+    /** exact: the exact product a·b; lmul: the L-Mul product (docs/lmul.md; a and b of one format). */
     product: choiceParam(['exact', 'lmul']).default('exact'),
     /** L-Mul products: mantissa bits of the operands (default: all of the format's). */
     m: intParam(1, 23).optional(),
@@ -589,7 +589,7 @@ function longAccumulatorMac(
   return m.build();
 }
 
-/** The product a·b as a raw float: exact (unpack, significand product) or the L-Mul product (SPEC §1). */
+/** The product a·b as a raw float: exact (unpack, significand product) or the L-Mul product (docs/lmul.md). */
 function productRaw(
   a: Signal,
   b: Signal,

@@ -15,7 +15,7 @@ import { mixedMac, mixedMacCutPoints, outerLoopStages, type MixedMacParams } fro
 
 const params = (raw: Record<string, unknown>) => parseParams(mixedMac, raw);
 
-describe('mixed_mac in the IR evaluator matches its golden model (SPEC §7.1, §2)', () => {
+describe('mixed_mac in the IR evaluator matches its golden model (docs/w4a16.md#restructured-gemv, docs/razer.md)', () => {
   for (const raw of [
     { weight: 'uint4', group: 8, latency: 1 },
     { weight: 'int4', group: 4, latency: 0 },

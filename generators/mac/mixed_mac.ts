@@ -42,7 +42,7 @@ export const MIXED_WEIGHTS = {
   int4: { bits: 4, lsbExp: 0, zeroPoint: false, specialValues: false },
   uint4: { bits: 4, lsbExp: 0, zeroPoint: true, specialValues: false },
   e2m1fn: { bits: 4, lsbExp: -1, zeroPoint: false, specialValues: false },
-  /** RaZeR (SPEC §2.1), OCP E2M1 layout: the -0 code 0b1000 is the group's special value SV[sv]. */
+  /** RaZeR (docs/razer.md#idea), OCP E2M1 layout: the -0 code 0b1000 is the group's special value SV[sv]. */
   razer: { bits: 4, lsbExp: -1, zeroPoint: false, specialValues: true },
 } as const;
 
@@ -253,10 +253,10 @@ interface Inputs {
 }
 
 /**
- * W4A16 multiply-accumulate with the restructuring of SPEC §7.1:
+ * W4A16 multiply-accumulate with the restructuring of docs/w4a16.md#restructured-gemv:
  *   y = Σ_g s_g · ( Σ_{k∈g} a_k·w_k − z_g · Σ_{k∈g} a_k ),
  * w_k the weight's value: q_k (int4, uint4), E2M1(q_k) (e2m1fn) or RaZeR(q_k; SV[sv_g]) (razer: the OCP
- * E2M1 value, except that the -0 code 0b1000 is the group's special value SV[sv_g], SPEC §2.1); z_g = 0
+ * E2M1 value, except that the -0 code 0b1000 is the group's special value SV[sv_g], docs/razer.md#idea); z_g = 0
  * except for uint4. The output is the outer accumulator after this vector.
  *
  * inner 'exact' (default): a_k·w_k and a_k are summed exactly (fixed point); on the group's last element
@@ -265,7 +265,7 @@ interface Inputs {
  * summed apart and multiplied by SV[sv] at the group's end).
  *
  * inner 'fp32' (the order of a kernel that accumulates in FP32 and scales after the partial dot product,
- * SPEC §2.4): for the group's elements k = 1 … G,
+ * docs/razer.md#data-layout): for the group's elements k = 1 … G,
  *   acc_0 = +0,   acc_k = round_fp32(acc_{k−1} + a_k·(w_k − z_g))        (a·(w − z) exact, one rounding)
  *   y ← round_out(y + s_g·acc_G)                                         (s·acc exact: a fused multiply-add)
  * The zero point and the special value are needed per element, so `z` and `sv` are read on each group's

@@ -19,11 +19,11 @@ export const lmulParams = z
     outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).optional(),
     /** Mantissa bits of the operands (1 .. the format's); operands with more are reduced first. Default: all of them. */
     m: intParam(1, 23).optional(),
-    /** integer-add: one adder, the carry goes into the exponent (SPEC §1.2); formula: (1+xm+ym+2^-l)·2^(xe+ye), rounded. */
+    /** integer-add: one adder, the carry goes into the exponent (docs/lmul.md#one-adder-form); formula: (1+xm+ym+2^-l)·2^(xe+ye), rounded. */
     variant: choiceParam(['integer-add', 'formula']).default('integer-add'),
     /** How operands with more than m mantissa bits are reduced. */
     operandRounding: choiceParam(['rne', 'truncate']).default('rne'),
-    /** Results beyond the largest finite value: saturate (SPEC §1.5), or Inf / NaN where the format has them. */
+    /** Results beyond the largest finite value: saturate (docs/lmul.md#policy), or Inf / NaN where the format has them. */
     overflow: choiceParam(['saturate', 'inf', 'nan']).default('saturate'),
     /**
      * Stage cuts, in order of use: after the integer sum (before the offset and the range checks),
@@ -69,15 +69,15 @@ export const lmulParams = z
 export type LmulParams = z.output<typeof lmulParams>;
 
 /**
- * L-Mul (Luo & Sun, SPEC §1): the mantissa product xm·ym is replaced by the constant 2^-l(m). The
+ * L-Mul (Luo & Sun, arXiv 2410.00907; docs/lmul.md): the mantissa product xm·ym is replaced by the constant 2^-l(m). The
  * integer-add variant is one (E+m)-bit addition of the operands' magnitude fields with a constant;
  * it has no multiplier. Zero and subnormal operands give ±0, results below the normal range ±0,
- * results beyond it saturate (SPEC §1.5).
+ * results beyond it saturate (docs/lmul.md#policy).
  */
 export const lmul: Generator<typeof lmulParams> = {
   name: 'lmul',
   family: 'mul',
-  summary: 'L-Mul approximate multiplier: one integer adder replaces the mantissa product (SPEC §1)',
+  summary: 'L-Mul approximate multiplier: one integer adder replaces the mantissa product (docs/lmul.md)',
   params: lmulParams,
   build(p) {
     const f = floatFormat(p.format);
@@ -97,7 +97,7 @@ export const lmul: Generator<typeof lmulParams> = {
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
     const b = mod.input('b', UInt(bits), `${p.format} code`);
-    // Zero and subnormal operands read as zero (SPEC §1.5 rule 4).
+    // Zero and subnormal operands read as zero (docs/lmul.md#policy, rule 4).
     const ua = unpackFloat(a, f, 'a', true);
     const ub = unpackFloat(b, f, 'b', true);
     const sign = ua.sign.xor(ub.sign).named('sign');
@@ -150,7 +150,7 @@ export interface Specials {
 }
 
 /**
- * R = |a| + |b| − OFFSET on the (E+m)-bit magnitude fields: the whole L-Mul datapath (SPEC §1.2).
+ * R = |a| + |b| − OFFSET on the (E+m)-bit magnitude fields: the whole L-Mul datapath (docs/lmul.md#one-adder-form).
  * With `cut` (opt-in) the range checks compare |a| + |b| itself (against the limits plus OFFSET),
  * beside the subtraction rather than after it; `cut('sum')` may follow the sum, `cut('range')` the
  * checks, before the choice of the code.

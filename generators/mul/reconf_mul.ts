@@ -89,7 +89,7 @@ export function reconfModes(
  * Runtime-reconfigurable mantissa multiplier: one unit for the format's full mantissa, whose `mode`
  * input picks per operation the active mantissa width m and an exact or L-Mul product. Operands are
  * first reduced to m bits (rounded or truncated); the exact product is rounded once into the output
- * format, the L-Mul product follows SPEC §1 (integer add, FTZ, saturation).
+ * format, the L-Mul product follows docs/lmul.md#policy (integer add, FTZ, saturation).
  */
 export const reconfMul: Generator<typeof reconfMulParams> = {
   name: 'reconf_mul',
@@ -286,7 +286,7 @@ interface LmulSum {
 }
 
 /**
- * L-Mul's R = |a| + |b| − OFFSET on the reduced fields at width m (SPEC §1.2), and its range checks,
+ * L-Mul's R = |a| + |b| − OFFSET on the reduced fields at width m (docs/lmul.md#one-adder-form), and its range checks,
  * which compare |a| + |b| itself (against the limits plus OFFSET), beside the subtraction.
  */
 function lmulSum(magA: Signal, magB: Signal, f: FloatFormat, m: number, prefix: string): LmulSum {
@@ -312,7 +312,7 @@ function lmulSum(magA: Signal, magB: Signal, f: FloatFormat, m: number, prefix: 
   };
 }
 
-/** The L-Mul code from its sum R: zero, overflow and special operands (SPEC §1.5), in the input format. */
+/** The L-Mul code from its sum R: zero, overflow and special operands (docs/lmul.md#policy), in the input format. */
 function lmulProduct(
   { r, underflow, overflow }: LmulSum,
   ua: Classes,
@@ -326,7 +326,7 @@ function lmulProduct(
   const M = f.mantBits;
   const layout = floatLayout(f);
   const sign = ua.sign.xor(ub.sign);
-  // Zero and subnormal operands read as zero (SPEC §1.5): judged on the original code, before reduction.
+  // Zero and subnormal operands read as zero (docs/lmul.md#policy): judged on the original code, before reduction.
   const zeroA = ua.isZero.or(ua.isSubnormal.named('a_is_subnormal'));
   const zeroB = ub.isZero.or(ub.isSubnormal.named('b_is_subnormal'));
   const isNaN = ua.isNaN.or(ub.isNaN).or(ua.isInf.and(zeroB)).or(ub.isInf.and(zeroA));

@@ -1,7 +1,7 @@
 // Golden model of the float MAC, from the arithmetic: a float accumulator takes one fused
 // multiply-add per step, acc ← round(acc + a·b) (or round(a·b) on clear), optionally into L
 // partial sums taken round-robin and combined in index order, every addition rounded; a Kulisch accumulator
-// sums the exact products as integers of its LSB weight (wrapping past its width, SPEC §9.2) and is
+// sums the exact products as integers of its LSB weight (wrapping past its width, docs/kulisch.md#width) and is
 // rounded once when read; in an msb/lsb window each product is first truncated toward zero at 2^lsb,
 // and one of magnitude 2^msb or more is left out and flagged; without an accumulator each step is
 // round(a·b + c). Uses the formats library's exact arithmetic only.
@@ -27,9 +27,9 @@ export interface FpMacSpec {
   bFormat: string;
   accFormat: string;
   accumulator: 'float' | 'kulisch' | 'none';
-  /** Kulisch: accumulator width and LSB exponent (SPEC §9.2); `window`: truncate at the LSB, leave out what reaches the top. */
+  /** Kulisch: accumulator width and LSB exponent (docs/kulisch.md#width); `window`: truncate at the LSB, leave out what reaches the top. */
   kulisch?: { width: number; lsbExp: number; window?: boolean };
-  /** L-Mul products (SPEC §1) instead of exact ones. */
+  /** L-Mul products (docs/lmul.md) instead of exact ones. */
   lmul?: { m: number };
   /** Float accumulator: this many partial sums, used round-robin and combined in index order (default 1). */
   partialSums?: number;

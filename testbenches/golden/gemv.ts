@@ -1,4 +1,4 @@
-// Golden model of the GEMV core, from SPEC.md §7.1 (and §2, §5 for the element and scale formats):
+// Golden model of the GEMV core, from docs/w4a16.md#restructured-gemv (and docs/razer.md, docs/mx-nvfp4.md for the element and scale formats):
 //   y_n = out( Σ_g^fp32 s_{g,n} · ( Σ_{k∈g} a_k·w_{k,n} − z_{g,n}·Σ_{k∈g} a_k ) )
 // Each group's value is exact; the groups enter an fp32 sum one at a time, in order, each with one
 // rounding; the sum is then converted to the output format. With 'aligned' accumulation the group's

@@ -11,7 +11,7 @@ const e4m3 = (overrides: Partial<LmulSpec> = {}): LmulSpec => ({
   ...overrides,
 });
 
-describe('L-Mul golden model against SPEC §1', () => {
+describe('L-Mul golden model against docs/lmul.md', () => {
   it('reproduces the test anchors of §1.2 and §1.5', () => {
     expect(lmulGolden(e4m3(), 0x38, 0x38)).toBe(0x39); // 1 × 1 = 1.125
     expect(lmulGolden(e4m3(), 0x3c, 0x3c)).toBe(0x41); // 1.5 × 1.5 = 2.25

@@ -1,6 +1,6 @@
-// Golden model of L-Mul (SPEC §1), written from the value definitions:
+// Golden model of L-Mul (docs/lmul.md), written from the value definitions:
 //   integer-add variant (§1.2): the fraction sum T = xm + ym + 2^-l (in units of 2^-m) carries
-//     k = floor(T) times into the exponent: (1 + frac(T))·2^(xe+ye+k). k = 0 and 1 are SPEC's two cases
+//     k = floor(T) times into the exponent: (1 + frac(T))·2^(xe+ye+k). k = 0 and 1 are the two cases of docs/lmul.md#carries
 //     ((1+s)·2^(xe+ye) and the Mitchell form s·2^(xe+ye+1)); k = 2 happens when 2^-l ≥ 2^(1-m), i.e.
 //     m ≥ 5 (bf16, fp16, fp32), where xm + ym + 2^-l can reach 2.
 //   formula variant (§1.1): (1 + xm + ym + 2^-l)·2^(xe+ye), rounded once into the output.
@@ -29,7 +29,7 @@ export interface LmulSpec {
   overflow: 'saturate' | 'inf' | 'nan';
 }
 
-/** l(m) of SPEC §1.1: the offset 2^-l(m) that replaces xm·ym. */
+/** l(m) of docs/lmul.md#definition: the offset 2^-l(m) that replaces xm·ym. */
 export function lmulOffsetExponent(m: number): number {
   return m <= 3 ? m : m === 4 ? 3 : 4;
 }

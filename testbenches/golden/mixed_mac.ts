@@ -1,5 +1,5 @@
-// Golden model of the W4A16 MAC, from SPEC §7.1: y = Σ_g s_g · (Σ_{k∈g} a_k·w_k − z_g·Σ_{k∈g} a_k), w_k the
-// weight code's value: INT4, UINT4 (with the zero point z_g), E2M1, or RaZeR (SPEC §2.1: OCP E2M1 whose −0
+// Golden model of the W4A16 MAC, from docs/w4a16.md#restructured-gemv: y = Σ_g s_g · (Σ_{k∈g} a_k·w_k − z_g·Σ_{k∈g} a_k), w_k the
+// weight code's value: INT4, UINT4 (with the zero point z_g), E2M1, or RaZeR (docs/razer.md#idea: OCP E2M1 whose −0
 // code is the group's special value SV[sv_g]), all decoded by the format library.
 //
 // inner 'exact': group sums are exact; each group's exact value s_g·D_g enters the outer sum with one IEEE

@@ -1,6 +1,6 @@
 // Golden model of the reconfigurable multiplier: per mode, operands are reduced to m mantissa bits
 // (conversion to an E/m format whose exponent cannot overflow), then multiplied exactly and rounded
-// once (exact modes) or L-Mul'ed (SPEC §1, lmul modes).
+// once (exact modes) or L-Mul'ed (docs/lmul.md, lmul modes).
 import {
   decode,
   encode,
