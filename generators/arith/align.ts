@@ -54,8 +54,10 @@ export function alignToFormat(
   // The addition wraps in the field's width, so the offset counts modulo 2^fieldWidth (an offset
   // wider than the field, as between formats of very different biases, would not fit as a constant).
   const offset = wrapSigned(toField - 1, fieldWidth);
+  // Subtract a negative offset, unless it is the field's most negative value (its negation does not fit).
+  const subtract = offset < 0 && -offset < 2 ** (fieldWidth - 1);
   const biased = (
-    offset < 0 ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth })
+    subtract ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth })
   ).named(`${prefix}_field_base`);
   // Never below emin, or flushed there: only the one-bit normalization follows.
   const normalizeOnly = range.min > emin || subnormals === 'flush';
