@@ -142,18 +142,10 @@ const LOOP_CUTS = [
   'exponents',
   'increment',
 ] as const;
+/** A float addition's main cut points, by the priority every feed-forward addition here gives them. */
+const ADDITION_CUTS = ['summed', 'align', 'normalize', 'counted', 'aligned', 'exponents'] as const;
 /** The cut points of each addition that combines the partial sums, by priority ('merged': after its rounding). */
-const MERGE_CUTS = [
-  'merged',
-  'summed',
-  'align',
-  'normalize',
-  'counted',
-  'aligned',
-  'exponents',
-  'complemented',
-  'increment',
-] as const;
+const MERGE_CUTS = ['merged', ...ADDITION_CUTS, 'complemented', 'increment'] as const;
 /**
  * The float accumulator's cut points, by priority: product and unpack stay off the loop; with L
  * partial sums the loop spreads over up to L − 1 cuts, and each of the L − 1 additions that combine
@@ -169,12 +161,7 @@ function floatCuts(partialSums: number): string[] {
 /** The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut). */
 const FMA_CUTS = [
   'product',
-  'summed',
-  'align',
-  'normalize',
-  'counted',
-  'aligned',
-  'exponents',
+  ...ADDITION_CUTS,
   'partial',
   'unpack',
   'complemented',
