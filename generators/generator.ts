@@ -6,7 +6,7 @@ import type { Module } from './hdl/ir.ts';
 export interface Generator<S extends z.ZodType = z.ZodType> {
   /** Name used on the command line and in the catalog, e.g. 'int_mac'. */
   readonly name: string;
-  readonly family: 'mul' | 'mac' | 'dequant' | 'gemv';
+  readonly family: 'mul' | 'mac' | 'float' | 'dequant' | 'gemv';
   /** One sentence for `bitsmith list` and the generated README. */
   readonly summary: string;
   /** Parameters with their defaults and the rules that relate them. */

@@ -1,6 +1,7 @@
 import { dequant } from './dequant/dequant.ts';
 import { gemv } from './gemv/gemv.ts';
 import type { Generator } from './generator.ts';
+import { fpAdd } from './float/fp_add.ts';
 import { dot } from './mac/dot.ts';
 import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
@@ -20,6 +21,7 @@ export const GENERATORS: readonly Generator[] = [
   reconfMul,
   multiFpMul,
   fpMac,
+  fpAdd,
   dot,
   mixedMac,
   dequant,

@@ -1,0 +1,213 @@
+// fp_add's datapath in the IR evaluator against the golden model (exact sum, one rounding): every
+// rounding mode, both tininess rules and kept or flushed output subnormals on every pair of a 6-bit
+// format; flushed input subnormals, subtraction (fixed and per vector), mixed formats whose
+// exponent ranges differ (the window padding, docs/fp_add.md#window), outputs wider and narrower
+// than the operands, and seeded random fp16/bf16/fp32 pairs steered to cancellation and far
+// alignment. The simulators run the catalog configurations (ip/catalog.test.ts).
+import { describe, expect, it } from 'vitest';
+import { resolveTarget } from '../../flows/target.ts';
+import { fpAddGolden } from '../../testbenches/golden/fp_add.ts';
+import { floatLayout, formatByName, ROUNDING_MODES } from '../formats/index.ts';
+import { outputPolicy } from '../float-params.ts';
+import { runVectors } from '../hdl/evaluate.ts';
+import { parseParams } from '../generator.ts';
+import { fpAdd, type FpAddParams } from './fp_add.ts';
+
+type Params = Record<string, unknown>;
+type Triple = [number, number, number];
+
+/** Mismatches of fp_add (with flags) against the golden model on [a, b, sub] triples, at most five. */
+function mismatches(params: Params, list: Triple[]): string[] {
+  const target = resolveTarget('fp_add', { ...params, flags: true });
+  const p = target.params as FpAddParams;
+  const spec = {
+    aFormat: p.aFormat,
+    bFormat: p.bFormat,
+    outFormat: p.outFormat,
+    policy: outputPolicy(p),
+    inputSubnormals: p.inputSubnormals as 'keep' | 'flush',
+  };
+  const perVector = p.operation === 'input';
+  const got = runVectors(
+    target.module,
+    list.map(([a, b, s]) => (perVector ? [BigInt(a), BigInt(b), BigInt(s)] : [BigInt(a), BigInt(b)])),
+  );
+  const wrong: string[] = [];
+  list.forEach(([a, b, s], i) => {
+    const subtract = perVector ? s === 1 : p.operation === 'subtract';
+    const want = fpAddGolden(spec, a, b, subtract);
+    const [code, flags] = got[i]!.map(Number);
+    if (code !== want.code || flags !== want.flags) {
+      wrong.push(
+        `a=${a.toString(16)} b=${b.toString(16)}${subtract ? ' (a−b)' : ''}: got ${code!.toString(16)}/${flags}, want ${want.code.toString(16)}/${want.flags}`,
+      );
+    }
+  });
+  return wrong.slice(0, 5);
+}
+
+const codes = (format: string) => 2 ** floatLayout(formatByName(format) as never).bits;
+
+function allPairs(aFormat: string, bFormat: string): Triple[] {
+  const list: Triple[] = [];
+  for (let a = 0; a < codes(aFormat); a++)
+    for (let b = 0; b < codes(bFormat); b++) list.push([a, b, (a ^ b) & 1]);
+  return list;
+}
+
+/**
+ * Seeded pairs: a third uniform codes, a third with b's exponent field within 2 of a's (cancellation,
+ * close alignment), a third with a's sign flipped and mantissa nearly equal (massive cancellation).
+ */
+function randomPairs(aFormat: string, bFormat: string, count: number, seed: number): Triple[] {
+  let s = seed;
+  const next = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s;
+  };
+  const [na, nb] = [codes(aFormat), codes(bFormat)];
+  const fb = formatByName(bFormat) as never as { mantBits: number };
+  return Array.from({ length: count }, (_, i): Triple => {
+    const a = (next() * 65536 + next()) % na;
+    let b = (next() * 65536 + next()) % nb;
+    if (aFormat === bFormat && i % 3 === 1)
+      b = (a + ((next() % 5) - 2) * 2 ** fb.mantBits + (next() % 7)) % nb;
+    if (aFormat === bFormat && i % 3 === 2) b = (a ^ (na >>> 1) ^ (next() % 4)) >>> 0;
+    return [a, (b + nb) % nb, next() & 1];
+  });
+}
+
+describe('fp_add in the IR evaluator', () => {
+  const pairs = allPairs('e3m2fn', 'e3m2fn');
+  for (const rounding of ROUNDING_MODES) {
+    for (const tininess of ['after', 'before']) {
+      for (const outputSubnormals of ['keep', 'flush']) {
+        it(`e3m2fn, every pair: ${rounding}, tininess ${tininess}, subnormals ${outputSubnormals}`, () => {
+          const params = {
+            aFormat: 'e3m2fn',
+            bFormat: 'e3m2fn',
+            outFormat: 'e3m2fn',
+            rounding,
+            tininess,
+            outputSubnormals,
+          };
+          expect(mismatches(params, pairs)).toEqual([]);
+        });
+      }
+    }
+  }
+
+  const cases: [string, Params, Triple[]][] = [
+    [
+      'e4m3fn, every pair, subnormal operands flushed',
+      { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', inputSubnormals: 'flush' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    [
+      'e4m3fn − e4m3fn → fp32 (exact: the window padded to fp32), every pair',
+      { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'fp32', operation: 'subtract' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    [
+      'e5m2 ± e4m3fn → fp16, sub input, every pair, rounding down (−0 for x − x)',
+      { aFormat: 'e5m2', bFormat: 'e4m3fn', outFormat: 'fp16', operation: 'input', rounding: 'rdown' },
+      allPairs('e5m2', 'e4m3fn'),
+    ],
+    [
+      'e5m2 + e4m3 → e4m3b11fnuz (bias 11, no −0, Inf in without Inf out), every pair, rounding up',
+      { aFormat: 'e5m2', bFormat: 'e4m3', outFormat: 'e4m3b11fnuz', rounding: 'rup' },
+      allPairs('e5m2', 'e4m3'),
+    ],
+    [
+      'e2m1fn + e2m1fn → e2m1fn, every pair, toward zero',
+      { aFormat: 'e2m1fn', bFormat: 'e2m1fn', outFormat: 'e2m1fn', rounding: 'rtz' },
+      allPairs('e2m1fn', 'e2m1fn'),
+    ],
+    [
+      'e8m0fnu + e4m3fn → bf16, every pair',
+      { aFormat: 'e8m0fnu', bFormat: 'e4m3fn', outFormat: 'bf16' },
+      allPairs('e8m0fnu', 'e4m3fn'),
+    ],
+    [
+      'fp16 + fp16, random pairs, RNE',
+      { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16' },
+      randomPairs('fp16', 'fp16', 20_000, 1),
+    ],
+    [
+      'fp16 + fp16 → e4m3fn, random pairs, tininess before, subnormals flushed',
+      {
+        aFormat: 'fp16',
+        bFormat: 'fp16',
+        outFormat: 'e4m3fn',
+        tininess: 'before',
+        outputSubnormals: 'flush',
+      },
+      randomPairs('fp16', 'fp16', 20_000, 2),
+    ],
+    [
+      'fp16 + bf16 → fp32 (exact unless far apart), random pairs',
+      { aFormat: 'fp16', bFormat: 'bf16', outFormat: 'fp32' },
+      randomPairs('fp16', 'bf16', 20_000, 3),
+    ],
+    [
+      'e4m3fn + fp32 → fp16, random pairs, nearest ties away',
+      { aFormat: 'e4m3fn', bFormat: 'fp32', outFormat: 'fp16', rounding: 'rna' },
+      randomPairs('e4m3fn', 'fp32', 20_000, 4),
+    ],
+    [
+      'bf16 − bf16, random pairs, rounding down, DAZ and FTZ',
+      {
+        aFormat: 'bf16',
+        bFormat: 'bf16',
+        outFormat: 'bf16',
+        operation: 'subtract',
+        rounding: 'rdown',
+        inputSubnormals: 'flush',
+        outputSubnormals: 'flush',
+      },
+      randomPairs('bf16', 'bf16', 20_000, 5),
+    ],
+    [
+      'fp32 + fp32, random pairs, rounding up, tininess before',
+      { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', rounding: 'rup', tininess: 'before' },
+      randomPairs('fp32', 'fp32', 20_000, 6),
+    ],
+    [
+      'fp32 + fp32 → bf16, random pairs, saturating',
+      { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'bf16', overflow: 'saturate' },
+      randomPairs('fp32', 'fp32', 20_000, 7),
+    ],
+  ];
+  for (const [name, params, list] of cases) {
+    it(name, () => {
+      expect(mismatches(params, list)).toEqual([]);
+    });
+  }
+
+  it('every latency 0..12 of e4m3fn + e4m3fn computes the same sums', () => {
+    for (let latency = 0; latency <= 12; latency += 3) {
+      expect(
+        mismatches(
+          { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', latency },
+          allPairs('e4m3fn', 'e4m3fn').filter((_, i) => i % 7 === 0),
+        ),
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('fp_add parameters', () => {
+  it('refuses an overflow to Inf into a format without Inf, naming the parameter', () => {
+    expect(() => parseParams(fpAdd, { outFormat: 'e4m3fn', overflow: 'inf' })).toThrow(
+      /'overflow' = "inf".*no Inf/,
+    );
+  });
+  it('refuses a latency beyond its cut points', () => {
+    expect(() => parseParams(fpAdd, { latency: 13 })).toThrow(/'latency' = 13.*0 to 12/);
+  });
+  it('the same parameters give the same module name', () => {
+    expect(resolveTarget('fp_add', { rounding: 'rtz', operation: 'input', latency: 2 }).module.name).toBe(
+      'fp_add_fp32_fp32_fp32_addsub_rtz_l2',
+    );
+  });
+});

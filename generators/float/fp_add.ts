@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { addRaw } from '../arith/add.ts';
+import { alignToFormat } from '../arith/align.ts';
+import { normalize } from '../arith/normalize.ts';
+import type { RawFloat } from '../arith/raw-float.ts';
+import { roundPack } from '../arith/round.ts';
+import { unpackFloat } from '../arith/unpack.ts';
+import type { FloatFormat } from '../formats/index.ts';
+import {
+  checkOutputPolicy,
+  floatFormat,
+  floatFormatParam,
+  policyTag,
+  resolvedOutputPolicy,
+  roundingParams,
+  ROUNDED_FORMAT_NAMES,
+} from '../float-params.ts';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { cat, type Signal } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+import { timingTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+
+/**
+ * The adder's cut points, by priority (the first `latency` are cut): the wide addition's result
+ * ('summed'), the value aligned to the output format ('align'), the normalized sum ('normalize'), the
+ * leading-zero count ('counted'), the aligned smaller operand ('aligned'), the exponent comparison
+ * ('exponents'), the unpacked operands ('unpack'), the absolute value ('complemented'), the output,
+ * the subnormal shift's amount ('denorm'), the exponents' difference ('difference') and the rounding
+ * increment ('increment'). docs/fp_add.md#pipeline.
+ */
+export const ADD_CUTS = [
+  'summed',
+  'align',
+  'normalize',
+  'counted',
+  'aligned',
+  'exponents',
+  'unpack',
+  'complemented',
+  'output',
+  'denorm',
+  'difference',
+  'increment',
+] as const;
+
+export const fpAddParams = z
+  .object({
+    aFormat: floatFormatParam().default('fp32'),
+    bFormat: floatFormatParam().default('fp32'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
+    /** add: a + b; subtract: a − b; input: a 1-bit `sub` input chooses per vector (1: a − b). */
+    operation: choiceParam(['add', 'subtract', 'input']).default('add'),
+    ...roundingParams,
+    /** keep: subnormal operands count; flush: they read as zero of their sign (denormals-are-zero). */
+    inputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
+    /** Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order. */
+    flags: boolParam().default(false),
+    /** Pipeline stages, cut where ADD_CUTS says (docs/fp_add.md#pipeline). */
+    latency: intParam(0, ADD_CUTS.length).default(0),
+    ready: boolParam().default(false),
+  })
+  .superRefine((p, ctx) => {
+    checkOutputPolicy(p, ctx);
+    if (p.ready && p.latency === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ready'],
+        message: 'valid/ready backpressure needs latency 1 or more',
+      });
+    }
+  });
+
+export type FpAddParams = z.output<typeof fpAddParams>;
+
+/**
+ * Zero bits appended below each significand so that addRaw's window keeps every bit the rounding into
+ * `out` looks at (docs/fp_add.md#window). The window holds both significands and 3 bits; what is
+ * shifted out of it becomes a sticky bit in its last place. That bit must lie below the output's guard
+ * bit and the bit under it, counted from the larger operand's leading one: Mout + 7 bits plus that
+ * operand's leading zeros. Of two operands of one format the larger one has none unless both sit at
+ * emin (then nothing is shifted); of two formats the larger may be a subnormal of the other's range.
+ */
+export function windowPadding(fa: FloatFormat, fb: FloatFormat, out: FloatFormat): number {
+  const leadingZeros = fa.name === fb.name ? 0 : Math.max(fa.mantBits, fb.mantBits);
+  const window = fa.mantBits + 1 + fb.mantBits + 1 + 3;
+  return Math.max(0, out.mantBits + 7 + leadingZeros - window);
+}
+
+/**
+ * Floating-point adder: a ± b formed exactly in one window (addRaw), normalized, aligned to the output
+ * format and rounded once (docs/fp_add.md). Any two float formats in, any rounded float format out.
+ */
+export const fpAdd: Generator<typeof fpAddParams> = {
+  name: 'fp_add',
+  family: 'float',
+  summary: `floating-point adder/subtractor for any two float formats into any float format, one rounding, latency 0..${ADD_CUTS.length}`,
+  params: fpAddParams,
+  build(p) {
+    const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
+    const policy = resolvedOutputPolicy(p);
+    const name =
+      `fp_add_${p.aFormat}_${p.bFormat}_${p.outFormat}` +
+      (p.operation === 'subtract' ? '_sub' : p.operation === 'input' ? '_addsub' : '') +
+      policyTag(p) +
+      (p.inputSubnormals === 'flush' ? '_daz' : '') +
+      (p.flags ? '_flags' : '') +
+      `_${timingTag(p.latency, p.ready)}`;
+    const m = new ModuleBuilder(name, { generator: 'fp_add', params: p }, { ready: p.ready });
+    const cut = pipelineCuts(m, p.latency, ADD_CUTS);
+    const flush = p.inputSubnormals === 'flush';
+    const bits = (f: FloatFormat) => f.expBits + f.mantBits + (f.signed ? 1 : 0);
+    const aCode = m.input('a', UInt(bits(fa)), `${p.aFormat} code`);
+    const bCode = m.input('b', UInt(bits(fb)), `${p.bFormat} code`);
+    const sub =
+      p.operation === 'input'
+        ? m.input('sub', UInt(1), '1: a − b, 0: a + b')
+        : m.constant(p.operation === 'subtract' ? 1 : 0, UInt(1));
+
+    // Each operand as a raw float (a signalling NaN raises invalid; b's sign flips for a
+    // subtraction); the narrower significand is padded below so that the window is wide enough.
+    const pad = windowPadding(fa, fb, fo);
+    const padB = fb.mantBits <= fa.mantBits;
+    const operand = (
+      code: Signal,
+      format: FloatFormat,
+      prefix: string,
+      zeros: number,
+      flip?: Signal,
+    ): RawFloat => {
+      const u = unpackFloat(code, format, prefix, flush);
+      const sig = zeros === 0 ? u.sig : cat(u.sig, m.constant(0, UInt(zeros))).named(`${prefix}_sig_window`);
+      const sign = flip === undefined ? u.sign : u.sign.xor(flip).named(`${prefix}_sign_effective`);
+      return {
+        sign,
+        exp: u.exp,
+        sig,
+        isZero: u.isZero,
+        isInf: u.isInf,
+        isNaN: u.isNaN,
+        invalid: u.isSignalingNaN,
+      };
+    };
+    const a = operand(aCode, fa, 'a', padB ? 0 : pad);
+    const b = operand(bCode, fb, 'b', padB ? pad : 0, p.operation === 'add' ? undefined : sub);
+    cut.at('unpack');
+
+    const sum = addRaw(
+      a,
+      b,
+      policy.rounding === 'rdown' ? 1 : 0,
+      'sum',
+      (point) => cut.at(point),
+      undefined,
+      () => cut.at('difference'),
+      true,
+    );
+    const normalized = normalize(sum, 'sum_norm', (point) => cut.at(point));
+    cut.at('normalize');
+    // Denormalized for the output from the exponent alone; the rounding is then one addition.
+    const aligned = alignToFormat(
+      { ...normalized, maxLeadingZeros: 0 },
+      fo,
+      policy.subnormals,
+      'sum_align',
+      () => cut.at('denorm'),
+    );
+    cut.at('align');
+    const result = roundPack(aligned, fo, policy, 'out', () => cut.at('increment'));
+    cut.at('output');
+    const what = p.operation === 'add' ? 'a+b' : p.operation === 'subtract' ? 'a−b' : 'a±b';
+    m.output('y', result.code.named('y'), `${p.outFormat} code of ${what}`);
+    if (p.flags) {
+      const zero = m.constant(0, UInt(1));
+      m.output(
+        'flags',
+        cat(result.invalid, zero, result.overflow, result.underflow, result.inexact).named('y_flags'),
+        'IEEE flags {invalid, 0, overflow, underflow, inexact}',
+      );
+    }
+    return m.build();
+  },
+};
