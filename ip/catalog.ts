@@ -431,6 +431,27 @@ export const CATALOG: readonly CatalogEntry[] = [
     description:
       'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle (the FP32 tensor scale is left to the consumer)',
   },
+  {
+    name: 'fp_add_fp16',
+    generator: 'fp_add',
+    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 3 },
+    description: 'IEEE binary16 adder with flags, checked against TestFloat f16_add',
+    verilatorRandom: 1_000_000,
+  },
+  {
+    name: 'fp_add_bf16',
+    generator: 'fp_add',
+    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 3 },
+    description: 'bfloat16 adder with subnormals and IEEE flags, checked against the format library',
+    verilatorRandom: 1_000_000,
+  },
+  {
+    name: 'fp_add_fp32',
+    generator: 'fp_add',
+    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 4 },
+    description: 'IEEE binary32 adder with flags, checked against TestFloat f32_add',
+    verilatorRandom: 1_000_000,
+  },
 ];
 
 export function catalogEntry(name: string): CatalogEntry | undefined {

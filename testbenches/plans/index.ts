@@ -1,4 +1,5 @@
 import { dotPlan } from './dot.ts';
+import { fpAddPlan } from './fp_add.ts';
 import { fpMacPlan } from './fp_mac.ts';
 import { dequantPlan } from './dequant.ts';
 import { fpMulPlan } from './fp_mul.ts';
@@ -22,6 +23,7 @@ const plans = [
   fpMacPlan,
   dotPlan,
   mixedMacPlan,
+  fpAddPlan,
 ] as unknown as VerificationPlan<unknown>[];
 
 /** The verification plan of a generator, by the generator's name. */
