@@ -127,7 +127,8 @@ describe('HLS C++ emitter', () => {
     expect(cpp).toContain('#include "swap_halves.h"');
     expect(cpp).toContain('    ap_uint<80> class_,');
     expect(cpp).toContain('    ap_uint<3> delete_,');
-    expect(cpp).toContain('    static const ap_uint<80> const_');
+    // Named after the instance input it feeds, not after a node number.
+    expect(cpp).toContain('    static const ap_uint<80> u_second_new_const = ');
     expect(cpp).toContain('("80000000000000000001", 16);');
     expect(cpp).toMatch(
       /ap_uint<80> u_first_y;\n\s+swap_halves\(class_, u_first_y\); {2}\/\/ instance u_first/,

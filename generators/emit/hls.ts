@@ -1,3 +1,4 @@
+import { moduleNamingGraph, ValueNames } from '../hdl/value-names.ts';
 import { foldConstants } from '../hdl/evaluate.ts';
 import { constantNodes, moduleHierarchy, type Module, type Node, type Port } from '../hdl/ir.ts';
 import { fromBits, UInt, type HdlType } from '../hdl/types.ts';
@@ -228,12 +229,14 @@ class FunctionEmitter {
   /** Nodes written straight into the output port of the same name. */
   private readonly intoPort = new Map<number, Port>();
   private readonly wideConstants: number[] = [];
+  private readonly valueNames: ValueNames;
 
   constructor(
     private readonly m: Module,
     private readonly role: 'top' | 'inline',
   ) {
     this.names = new CppNames(m);
+    this.valueNames = new ValueNames(moduleNamingGraph(m), new Set(m.nodes.flatMap((n) => n.name ?? [])));
     this.constant = constantNodes(m.nodes);
     this.folded = foldConstants(m, this.constant);
     this.uses = new Array<number>(m.nodes.length).fill(0);
@@ -389,7 +392,7 @@ class FunctionEmitter {
         continue;
       }
       if (n.kind === 'reg') {
-        this.local.set(n.id, this.names.claim(n.name ?? `reg_${n.id}`));
+        this.local.set(n.id, this.names.claim(n.name!));
         continue;
       }
       // A constant that only other constants read is folded into them: naming it would leave it unused.
@@ -405,10 +408,7 @@ class FunctionEmitter {
         n.kind === 'instout' ||
         (this.uses[n.id]! > 1 && !INLINE_ALWAYS.has(n.kind) && !this.constant[n.id]);
       if (!own) continue;
-      const base =
-        n.name ??
-        (n.kind === 'instout' ? `${this.m.instances[n.inst!]!.name}_${n.port}` : `${n.kind}_${n.id}`);
-      this.local.set(n.id, this.names.claim(base));
+      this.local.set(n.id, this.names.claim(n.name ?? this.valueNames.claim(n.id)));
       if (wide) this.wideConstants.push(n.id);
     }
   }

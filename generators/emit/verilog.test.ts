@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { intMac } from '../mac/int_mac.ts';
 import { parseParams } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { UInt } from '../hdl/types.ts';
-import { emitVerilog } from './verilog.ts';
+import { cat } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import { emitVerilog, wrapLine } from './verilog.ts';
 
 const mac = (raw: Record<string, unknown>) => intMac.build(parseParams(intMac, raw));
 
@@ -49,6 +50,74 @@ describe('Verilog emitter', () => {
     expect(files[1]!.text).toMatch(
       /inverter4 u_second \(\n\s+\.x\(u_first_y\),\n\s+\.y\(u_second_y\)\n\s+\);/,
     );
+  });
+});
+
+describe('names and layout of the text', () => {
+  const build = (make: (m: ModuleBuilder) => void, latency = 0) => {
+    const m = new ModuleBuilder('naming', { generator: 'test', params: {} });
+    make(m);
+    for (let s = 0; s < latency; s++) m.stage();
+    return emitVerilog(m.build()).at(-1)!.text;
+  };
+
+  it('names an unnamed value after the value it feeds, never after a node number', () => {
+    const text = build((m) => {
+      const a = m.input('a', UInt(8));
+      const b = m.input('b', UInt(8));
+      const wide = a.zext(9).add(b.zext(9));
+      m.stage();
+      m.output('sum', wide.add(a.zext(9)).named('sum'));
+    });
+    expect(text).toMatch(/reg  \[9:0\]\s+sum_add_s1;/);
+    expect(text).toMatch(/wire \[9:0\]\s+sum_add = /);
+    expect(text).not.toMatch(/\b(t|add|zext|concat)_?\d+\b/);
+  });
+
+  it('names a staged instance output <instance>_<port>_s<k>', () => {
+    const child = new ModuleBuilder('inverter8', { generator: 'test', params: {} });
+    child.output('y', child.input('x', UInt(8)).not());
+    const inv = child.build();
+    const text = build((m) => {
+      const { y } = m.instance(inv, 'u_inv', { x: m.input('a', UInt(8)) });
+      m.stage();
+      m.output('z', y!);
+    });
+    expect(text).toMatch(/reg  \[7:0\]\s+u_inv_y_s1;/);
+  });
+
+  it('writes negative constants of signed values with their sign', () => {
+    const text = build((m) => {
+      const e = m.input('e', SInt(6));
+      m.output('low', e.le(m.constant(-1, SInt(6))).named('low'));
+      m.output('high', e.gt(m.constant(5, SInt(6))).named('high'));
+    });
+    expect(text).toContain("low = $signed(e) <= -6'sd1;");
+    expect(text).toContain("high = $signed(e) > 6'sd5;");
+  });
+
+  it('breaks long expressions into named wires and replicates repeated bits', () => {
+    const text = build((m) => {
+      const bits = Array.from({ length: 24 }, (_, i) => m.input(`in${i}`, UInt(1)));
+      const any = bits.reduce((acc, b) => acc.or(b));
+      const x = m.input('x', UInt(1));
+      m.output('y', any.named('any'));
+      m.output('mask', cat(...Array.from({ length: 16 }, () => x), any).named('mask'));
+    });
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(160);
+    const expression = /wire\s+any = (.*);/.exec(text)![1]!;
+    expect(expression.length).toBeLessThanOrEqual(120);
+    expect(text).toContain('{{16{x}}, any}');
+  });
+
+  it('wraps a line longer than 160 characters at spaces, comments as comments', () => {
+    const code = `    wire [99:0] w = {${Array.from({ length: 40 }, (_, i) => `name${i}`).join(', ')}}; // signed`;
+    const wrapped = wrapLine(code);
+    expect(wrapped.length).toBeGreaterThan(1);
+    expect(wrapped.join(' ').replace(/\s+/g, ' ')).toBe(code.replace(/\s+/g, ' '));
+    for (const line of wrapped) expect(line.length).toBeLessThanOrEqual(160);
+    const comment = `// parameters: ${'a=1, '.repeat(50)}`;
+    expect(wrapLine(comment).every((line) => line.startsWith('//'))).toBe(true);
   });
 });
 

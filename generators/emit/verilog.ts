@@ -8,6 +8,7 @@ import {
   type Port,
   type Register,
 } from '../hdl/ir.ts';
+import { moduleNamingGraph, ValueNames } from '../hdl/value-names.ts';
 import { fileHeader } from './header.ts';
 
 export interface VerilogFile {
@@ -30,6 +31,8 @@ export function emitVerilog(top: Module): VerilogFile[] {
 const INLINE_ALWAYS = new Set(['slice', 'zext', 'sext', 'cast', 'const']);
 /** Kinds whose Verilog expression is only correct at exactly its own width: they get a wire of their own. */
 const OWN_WIRE = new Set(['mul', 'sra']);
+/** Expressions longer than this are broken into named wires (lines are wrapped at LINE_LIMIT). */
+const EXPRESSION_LIMIT = 120;
 /** Stands in the body for a named constant's declaration until it is known whether anything uses the name. */
 const CONSTANT_MARK = '\u0000constant:';
 
@@ -69,7 +72,36 @@ export function emitModule(module: Module): string {
     '',
     '`default_nettype wire',
     '',
-  ].join('\n');
+  ]
+    .flatMap(wrapLine)
+    .join('\n');
+}
+
+/** The longest line the Verilog has; a longer one is wrapped at spaces into lines of WRAP_WIDTH. */
+const LINE_LIMIT = 160;
+const WRAP_WIDTH = 120;
+
+/**
+ * A line longer than LINE_LIMIT as several lines, broken at spaces (no Verilog token holds one); the
+ * continuation is indented, and a comment's continuation stays a comment.
+ */
+export function wrapLine(line: string): string[] {
+  if (line.length <= LINE_LIMIT) return [line];
+  const indent = /^ */.exec(line)![0];
+  const comment = line.indexOf('//');
+  const isComment = comment === indent.length;
+  const next = isComment ? `${indent}//     ` : `${indent}        `;
+  const lines: string[] = [];
+  let rest = line;
+  while (rest.length > WRAP_WIDTH) {
+    const inComment = !isComment && comment >= 0 && line.length - rest.length + WRAP_WIDTH > comment;
+    const at = rest.lastIndexOf(' ', WRAP_WIDTH);
+    if (inComment || at <= next.length) break;
+    lines.push(rest.slice(0, at));
+    rest = next + rest.slice(at + 1);
+  }
+  lines.push(rest);
+  return lines;
 }
 
 class ModuleEmitter {
@@ -198,7 +230,7 @@ class ModuleEmitter {
       const n = this.m.nodes[Number(line.slice(CONSTANT_MARK.length))]!;
       if (!this.namedConstantsUsed.has(n.id)) return [];
       return [
-        `localparam ${range(n.type.width).padEnd(8)} ${this.wireName.get(n.id)} = ${literal(this.folded[n.id]!, n.type.width)};`,
+        `localparam ${range(n.type.width).padEnd(8)} ${this.wireName.get(n.id)} = ${typedLiteral(this.folded[n.id]!, n.type)};`,
       ];
     });
   }
@@ -222,7 +254,7 @@ class ModuleEmitter {
       if (first.reset !== undefined) {
         lines.push('    if (rst) begin');
         for (const r of regs)
-          lines.push(`        ${this.m.nodes[r.read]!.name} <= ${literal(r.reset!, r.type.width)};`);
+          lines.push(`        ${this.m.nodes[r.read]!.name} <= ${typedLiteral(r.reset!, r.type)};`);
         lines.push(enable === undefined ? '    end else begin' : `    end else if (${enable}) begin`);
         lines.push(...loads.map((l) => `        ${l}`), '    end');
       } else if (enable !== undefined) {
@@ -242,6 +274,7 @@ class ModuleEmitter {
       ...this.m.instances.map((i) => i.name),
     ]);
     for (const n of this.m.nodes) if (n.name !== undefined) taken.add(n.name);
+    const valueNames = new ValueNames(moduleNamingGraph(this.m), taken);
     const needsName = new Set<number>();
     // A cast is only a new view of its operand's bits: the need for a name passes through it.
     const requireName = (id: number): void => {
@@ -265,14 +298,29 @@ class ModuleEmitter {
         (needsName.has(n.id) && !this.constant[n.id] && !cast) ||
         (this.uses[n.id]! > 1 && !INLINE_ALWAYS.has(n.kind) && !this.constant[n.id]);
       if (!own) continue;
-      let name =
-        n.name ??
-        (n.kind === 'instout' ? `${this.m.instances[n.inst!]!.name}_${n.port}` : `${n.kind}_${n.id}`);
-      if (n.name === undefined) {
-        while (taken.has(name)) name = `${name}_`;
-        taken.add(name);
+      this.wireName.set(n.id, n.name ?? valueNames.claim(n.id));
+    }
+    this.breakLongExpressions(valueNames);
+  }
+
+  /**
+   * Give a wire of its own to the longest inline operand of every expression longer than
+   * EXPRESSION_LIMIT characters, until it fits: bottom-up, so every operand has been shortened first.
+   */
+  private breakLongExpressions(valueNames: ValueNames): void {
+    const inlineOperands = (n: Node): number[] =>
+      n.args.filter((a) => !this.wireName.has(a) && !this.constant[a] && this.m.nodes[a]!.kind !== 'input');
+    for (const n of this.m.nodes) {
+      if (this.constant[n.id] || n.kind === 'input' || n.kind === 'reg' || n.kind === 'instout') continue;
+      let text = this.expression(n);
+      while (text.length > EXPRESSION_LIMIT) {
+        const candidates = inlineOperands(n);
+        if (candidates.length === 0) break;
+        const lengths = candidates.map((a) => this.operand(a).length);
+        const longest = candidates[lengths.indexOf(Math.max(...lengths))]!;
+        this.wireName.set(longest, valueNames.claim(longest));
+        text = this.expression(n);
       }
-      this.wireName.set(n.id, name);
     }
   }
 
@@ -281,7 +329,7 @@ class ModuleEmitter {
     const n = this.m.nodes[id]!;
     const name = this.wireName.get(id);
     if (this.constant[id]) {
-      if (name === undefined) return literal(this.folded[id]!, n.type.width);
+      if (name === undefined) return typedLiteral(this.folded[id]!, n.type);
       this.namedConstantsUsed.add(id);
       return name;
     }
@@ -305,6 +353,34 @@ class ModuleEmitter {
     return this.wireName.get(id) ?? this.operand(id);
   }
 
+  /** An operand of a signed comparison: `$signed(x)`, or a constant written as a signed literal. */
+  private signedOperand(id: number): string {
+    const n = this.m.nodes[id]!;
+    if (this.constant[id] && !this.wireName.has(id)) return signedLiteral(this.folded[id]!, n.type.width);
+    return `$signed(${this.operand(id)})`;
+  }
+
+  /**
+   * The parts of a concatenation: runs of one operand become a replication (`{16{x}}`), and constants
+   * are bit patterns, since a negative literal is an expression that a concatenation should not hold.
+   */
+  private concatParts(args: readonly number[]): string[] {
+    const parts: string[] = [];
+    for (let i = 0; i < args.length; ) {
+      let run = 1;
+      while (i + run < args.length && args[i + run] === args[i]) run++;
+      const id = args[i]!;
+      const n = this.m.nodes[id]!;
+      const text =
+        this.constant[id] && !this.wireName.has(id)
+          ? literal(this.folded[id]!, n.type.width)
+          : this.operand(id);
+      parts.push(run === 1 ? text : `{${run}{${text}}}`);
+      i += run;
+    }
+    return parts;
+  }
+
   private arg(n: Node, i: number): string {
     return this.operand(n.args[i]!);
   }
@@ -315,7 +391,7 @@ class ModuleEmitter {
 
   expression(n: Node): string {
     const [a, b] = n.args;
-    if (this.constant[n.id]) return literal(this.folded[n.id]!, n.type.width);
+    if (this.constant[n.id]) return typedLiteral(this.folded[n.id]!, n.type);
     switch (n.kind) {
       case 'add':
       case 'sub':
@@ -330,7 +406,7 @@ class ModuleEmitter {
       case 'gt':
       case 'ge':
         return this.argType(n, 0).signed
-          ? `$signed(${this.arg(n, 0)}) ${RELATIONAL[n.kind]} $signed(${this.arg(n, 1)})`
+          ? `${this.signedOperand(n.args[0]!)} ${RELATIONAL[n.kind]} ${this.signedOperand(n.args[1]!)}`
           : `${this.arg(n, 0)} ${RELATIONAL[n.kind]} ${this.arg(n, 1)}`;
       case 'mul': {
         // Operands extended to the product width: no implicit widening, and $signed lets synthesis
@@ -351,7 +427,7 @@ class ModuleEmitter {
       case 'mux':
         return `${this.arg(n, 0)} ? ${this.arg(n, 1)} : ${this.arg(n, 2)}`;
       case 'concat':
-        return `{${n.args.map((id) => this.operand(id)).join(', ')}}`;
+        return `{${this.concatParts(n.args).join(', ')}}`;
       case 'slice':
         return n.hi === n.lo ? `${this.identifier(a!)}[${n.hi}]` : `${this.identifier(a!)}[${n.hi}:${n.lo}]`;
       case 'zext':
@@ -451,6 +527,21 @@ function signedNote(n: Node): string {
 export function literal(value: bigint, width: number): string {
   if (width === 1) return `1'b${value}`;
   return value < 1024n ? `${width}'d${value}` : `${width}'h${value.toString(16)}`;
+}
+
+/** A literal of a node's type: a negative value of a signed type is written with its sign (`-6'sd1`). */
+function typedLiteral(value: bigint, type: { width: number; signed: boolean }): string {
+  const negative = type.signed && type.width > 1 && (value >> BigInt(type.width - 1)) & 1n;
+  return negative ? signedLiteral(value, type.width) : literal(value, type.width);
+}
+
+/** A signed literal of a `width`-bit pattern: `6'sd5`, `-6'sd1`; the most negative value stays a pattern. */
+function signedLiteral(value: bigint, width: number): string {
+  const negative = width > 1 && (value >> BigInt(width - 1)) & 1n;
+  if (!negative) return width === 1 ? `1'sb${value}` : `${width}'sd${value}`;
+  const magnitude = (1n << BigInt(width)) - value;
+  if (magnitude === 1n << BigInt(width - 1)) return `$signed(${literal(value, width)})`;
+  return `-${width}'sd${magnitude}`;
 }
 
 /** `name` extended to `width` bits by its type's signedness. */

@@ -10,6 +10,7 @@ import {
   type Register,
 } from './ir.ts';
 import { UInt, type HdlType } from './types.ts';
+import { ValueNames, type NamingGraph } from './value-names.ts';
 
 /** A node while its module is being built (args and name still change). */
 export interface DraftNode {
@@ -212,6 +213,9 @@ export function lowerStages(draft: DraftModule): Module {
       loadedBy.set(r.next!, r.read);
   }
 
+  const valueNames = new ValueNames(namingGraph(draft), takenNames(draft));
+  // A value carried across a stage is declared under a name in every stage: `<name>_s<stage>`.
+  const stagedName = (id: number): string => (nodes[id]!.name ??= valueNames.claim(id));
   const delays = new Map<string, number>();
   const delayed = (id: number, stage: number): number => {
     if (isConstant(id) || nodes[id]!.stage >= stage) return id;
@@ -221,8 +225,7 @@ export function lowerStages(draft: DraftModule): Module {
     const previous = delayed(id, stage - 1);
     let result = loadedBy.get(previous);
     if (result === undefined || nodes[result]!.stage !== stage - 1) {
-      const base = nodes[id]!.name ?? `t${id}`;
-      result = addRegister(`${base}_s${stage}`, nodes[id]!.type, stage);
+      result = addRegister(`${stagedName(id)}_s${stage}`, nodes[id]!.type, stage);
       const reg = registers[registers.length - 1]!;
       reg.next = previous;
       if (advance !== undefined) reg.enable = advance;
@@ -286,6 +289,30 @@ function lowerSequential(draft: DraftModule, nodes: DraftNode[], registers: Lowe
   return finish(draft, nodes, registers, [...control, ...draft.ports], instanceInputs(draft, nodes), {
     kind: 'sequential',
   });
+}
+
+/** The draft's values and where they leave the logic, for naming the values the generator left unnamed. */
+function namingGraph(draft: DraftModule): NamingGraph {
+  const sinks: [number, string][] = [];
+  for (const r of draft.registers) {
+    if (r.next !== undefined) sinks.push([r.next, r.name]);
+    if (r.when !== undefined) sinks.push([r.when, `${r.name}_load`]);
+  }
+  for (const p of draft.ports) if (p.driver !== undefined) sinks.push([p.driver, p.name]);
+  for (const mem of draft.memories) {
+    sinks.push([mem.write.data, `${mem.name}_wdata`], [mem.write.address, `${mem.name}_waddr`]);
+    sinks.push([mem.write.enable, `${mem.name}_we`]);
+  }
+  return { nodes: draft.nodes, sinks, instances: draft.instances };
+}
+
+function takenNames(draft: DraftModule): Set<string> {
+  return new Set([
+    ...draft.nodes.flatMap((n) => n.name ?? []),
+    ...draft.ports.map((p) => p.name),
+    ...draft.instances.map((i) => i.name),
+    ...draft.memories.map((m) => m.name),
+  ]);
 }
 
 function instanceInputs(draft: DraftModule, nodes: DraftNode[]): Map<string, number>[] {
