@@ -26,8 +26,18 @@ import { UInt, type HdlType } from '../hdl/types.ts';
  * the reset values and returns at once, without taking a vector.
  */
 export function untimedModule(m: Module): Module {
-  if (m.timing.kind === 'comb' && m.registers.length === 0) return m;
-  return new Untimer(m).build();
+  if ((m.timing.kind === 'comb' && m.registers.length === 0) || untimedModules.has(m)) return m;
+  const untimed = new Untimer(m).build();
+  untimedModules.add(untimed);
+  return untimed;
+}
+
+/** Results of untimedModule, which are their own untimed view. */
+const untimedModules = new WeakSet<Module>();
+
+/** How many stages after its inputs an instance's outputs come (0 for combinational modules). */
+function instanceLatency(inst: Instance): number {
+  return inst.module.timing.kind === 'pipelined' ? inst.module.timing.latency : 0;
 }
 
 interface UntimedNode {
@@ -59,7 +69,9 @@ class Untimer {
 
   constructor(private readonly m: Module) {
     this.constant = constantNodes(m.nodes);
-    this.advance = m.ports.find((p) => p.name === 'in_ready')?.driver;
+    this.advance =
+      m.ports.find((p) => p.name === 'in_ready')?.driver ??
+      m.nodes.find((n) => n.kind === 'input' && n.port === 'advance')?.id;
     this.designer = m.registers.map((r) => r.enable !== undefined && r.enable !== this.advance);
   }
 
@@ -82,16 +94,27 @@ class Untimer {
           enable: this.resolve(r.enable!, stage),
         };
       });
-    const instances = this.m.instances.map((inst) => ({
-      inst,
-      inputs: new Map(
-        [...inst.inputs].map(([port, id]) => {
-          const reader = inst.outputs.values().next().value;
-          const stage = reader === undefined ? 0 : this.m.nodes[reader]!.stage;
-          return [port, this.resolve(id, stage)] as const;
-        }),
-      ),
-    }));
+    // Instances become calls of their untimed functions, which take the data inputs only.
+    const instances = this.m.instances.map((inst) => {
+      const module = untimedModule(inst.module);
+      const ports = new Set(module.ports.filter((p) => p.direction === 'input').map((p) => p.name));
+      if (ports.has('rst')) {
+        throw new HdlError(
+          `instance '${inst.name}' of '${inst.module.name}' keeps state between vectors; the untimed (HLS) ` +
+            `function of a module has no form for a stateful instance`,
+        );
+      }
+      const reader = inst.outputs.values().next().value;
+      const stage = reader === undefined ? 0 : this.m.nodes[reader]!.stage - instanceLatency(inst);
+      return {
+        inst: { ...inst, module },
+        inputs: new Map(
+          [...inst.inputs]
+            .filter(([port]) => ports.has(port))
+            .map(([port, id]) => [port, this.resolve(id, stage)] as const),
+        ),
+      };
+    });
 
     // Fold what the control inputs being 1 made constant, and drop logic gated by constants.
     const alias: number[] = this.nodes.map((_, i) => i);
@@ -274,6 +297,11 @@ class Untimer {
     };
   }
 
+  /** An instance output's args are its inputs in port order, the handshake ones (in_valid, advance) last. */
+  private untimedInputCount(inst: Instance): number {
+    return [...inst.inputs.keys()].filter((port) => !isControlPort(port)).length;
+  }
+
   /** The untimed node for IR node `id` as the logic of stage `stage` reads it. */
   private resolve(id: number, stage: number): number {
     const n = this.m.nodes[id]!;
@@ -309,7 +337,11 @@ class Untimer {
     if (n.kind === 'input' && (n.port === 'in_valid' || n.port === 'out_ready')) {
       made = this.constantOne();
     } else {
-      const args = n.args.map((a) => this.resolve(a, n.stage));
+      const inst = n.kind === 'instout' ? this.m.instances[n.inst!]! : undefined;
+      const stage = inst === undefined ? n.stage : n.stage - instanceLatency(inst);
+      const args = n.args
+        .slice(0, inst === undefined ? n.args.length : this.untimedInputCount(inst))
+        .map((a) => this.resolve(a, stage));
       made = this.add({
         kind: n.kind,
         type: n.type,

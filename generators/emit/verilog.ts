@@ -111,6 +111,8 @@ class ModuleEmitter {
   private readonly wireName = new Map<number, string>();
   private readonly portOfDriver = new Map<number, Port>();
   private readonly namedConstantsUsed = new Set<number>();
+  /** Wires of instance outputs that nothing reads (e.g. out_valid), by `<instance>.<port>`. */
+  private readonly unreadOutputs = new Map<string, { name: string; width: number }>();
 
   constructor(private readonly m: Module) {
     this.constant = constantNodes(m.nodes);
@@ -168,7 +170,9 @@ class ModuleEmitter {
     const instOutputs = this.m.nodes.filter((n) => n.kind === 'instout');
     for (const n of instOutputs)
       lines.push(`wire ${range(n.type.width).padEnd(8)} ${this.wireName.get(n.id)};${signedNote(n)}`);
-    if (instOutputs.length > 0) lines.push('');
+    for (const { name, width } of this.unreadOutputs.values())
+      lines.push(`wire ${range(width).padEnd(8)} ${name};  // not read`);
+    if (instOutputs.length + this.unreadOutputs.size > 0) lines.push('');
 
     const logic: string[] = [];
     for (const n of this.m.nodes) {
@@ -186,9 +190,13 @@ class ModuleEmitter {
     if (logic.length > 0) lines.push('// Logic', ...logic, '');
 
     for (const [i, inst] of this.m.instances.entries()) {
+      const clock = inst.module.ports.filter((p) => p.name === 'clk' || p.name === 'rst');
       const conns = [
+        ...clock.map((p) => `.${p.name}(${p.name})`),
         ...[...inst.inputs].map(([port, id]) => `.${port}(${this.operand(id)})`),
-        ...[...inst.outputs].map(([port, id]) => `.${port}(${this.wireName.get(id)})`),
+        ...inst.module.ports
+          .filter((p) => p.direction === 'output')
+          .map((p) => `.${p.name}(${this.instanceOutputWire(inst, p.name)})`),
       ];
       lines.push(
         `${inst.module.name} ${inst.name} (`,
@@ -233,6 +241,12 @@ class ModuleEmitter {
         `localparam ${range(n.type.width).padEnd(8)} ${this.wireName.get(n.id)} = ${typedLiteral(this.folded[n.id]!, n.type)};`,
       ];
     });
+  }
+
+  /** The wire an instance output drives: its value's, or one that only lint reads (e.g. out_valid). */
+  private instanceOutputWire(inst: Module['instances'][number], port: string): string {
+    const id = inst.outputs.get(port);
+    return id === undefined ? this.unreadOutputs.get(`${inst.name}.${port}`)!.name : this.wireName.get(id)!;
   }
 
   /** Registers grouped by reset and load condition, one always block per group. */
@@ -301,6 +315,15 @@ class ModuleEmitter {
       this.wireName.set(n.id, n.name ?? valueNames.claim(n.id));
     }
     this.breakLongExpressions(valueNames);
+    for (const inst of this.m.instances) {
+      for (const p of inst.module.ports) {
+        if (p.direction !== 'output' || inst.outputs.has(p.name)) continue;
+        let name = `${inst.name}_${p.name}`;
+        while (taken.has(name)) name = `${name}_`;
+        taken.add(name);
+        this.unreadOutputs.set(`${inst.name}.${p.name}`, { name, width: p.type.width });
+      }
+    }
   }
 
   /**
@@ -366,7 +389,7 @@ class ModuleEmitter {
    */
   private concatParts(args: readonly number[]): string[] {
     const parts: string[] = [];
-    for (let i = 0; i < args.length; ) {
+    for (let i = 0; i < args.length;) {
       let run = 1;
       while (i + run < args.length && args[i + run] === args[i]) run++;
       const id = args[i]!;
@@ -511,6 +534,7 @@ class ModuleEmitter {
       if (n.kind === 'input' || !this.wireName.has(n.id) || this.constant[n.id] || fully[n.id]) continue;
       describe(this.wireName.get(n.id)!, n.type.width, used(n.id));
     }
+    for (const { name, width } of this.unreadOutputs.values()) describe(name, width, 0n);
     return unused;
   }
 }

@@ -16,6 +16,8 @@ export class Evaluator {
   private readonly computes: (Compute | undefined)[];
   private readonly inputs = new Map<string, bigint>();
   private readonly inputNodes = new Map<string, number[]>();
+  /** One evaluator per instance: clocked ones keep their state and tick with this module. */
+  private readonly children: Evaluator[];
   private dirty = true;
   /** Clock edges seen since construction. */
   cycles = 0;
@@ -24,7 +26,8 @@ export class Evaluator {
     this.values = new Array<bigint>(module.nodes.length).fill(0n);
     this.state = module.registers.map((r) => r.reset ?? 0n);
     this.memories = module.memories.map((mem) => new Array<bigint>(mem.depth).fill(0n));
-    this.computes = module.nodes.map((n) => compileNode(module, n, this.state, this.memories));
+    this.children = module.instances.map((inst) => new Evaluator(inst.module));
+    this.computes = module.nodes.map((n) => compileNode(module, n, this.state, this.memories, this.children));
     for (const p of module.ports) if (p.direction === 'input') this.inputs.set(p.name, 0n);
     for (const n of module.nodes) {
       if (n.kind === 'input') this.inputNodes.set(n.port!, [...(this.inputNodes.get(n.port!) ?? []), n.id]);
@@ -83,6 +86,12 @@ export class Evaluator {
         ? [Number(this.values[w.address]!), this.values[w.data]!]
         : undefined;
     });
+    // The children's inputs were set when this module settled: they tick on the same edge.
+    for (const child of this.children) {
+      if (child.module.timing.kind === 'comb') continue;
+      if (child.inputs.has('rst')) child.set('rst', rst ? 1n : 0n);
+      child.tick();
+    }
     next.forEach((v, i) => (this.state[i] = v));
     writes.forEach((write, i) => {
       if (write !== undefined && write[0]! < this.memories[i]!.length)
@@ -123,7 +132,13 @@ function mask(width: number): bigint {
   return (1n << BigInt(width)) - 1n;
 }
 
-function compileNode(module: Module, n: Node, state: bigint[], memories: bigint[][]): Compute | undefined {
+function compileNode(
+  module: Module,
+  n: Node,
+  state: bigint[],
+  memories: bigint[][],
+  children: Evaluator[] = [],
+): Compute | undefined {
   const w = n.type.width;
   const m = mask(w);
   const [a, b, c] = n.args as [number, number, number];
@@ -219,7 +234,7 @@ function compileNode(module: Module, n: Node, state: bigint[], memories: bigint[
       return () => state[index]!;
     }
     case 'instout':
-      return compileInstanceOutput(module, n);
+      return compileInstanceOutput(module, n, children[n.inst!]!);
     case 'memrd': {
       const words = memories[n.mem!]!;
       return (v) => words[Number(v[a]!)] ?? 0n;
@@ -227,10 +242,9 @@ function compileNode(module: Module, n: Node, state: bigint[], memories: bigint[
   }
 }
 
-/** An instance output: evaluate the (combinational) child module on the connected values. */
-function compileInstanceOutput(module: Module, n: Node): Compute {
+/** An instance output: the child module's output for the connected values (and its state). */
+function compileInstanceOutput(module: Module, n: Node, child: Evaluator): Compute {
   const inst = module.instances[n.inst!]!;
-  const child = new Evaluator(inst.module);
   const connections = [...inst.inputs];
   return (v) => {
     for (const [port, id] of connections) child.set(port, v[id]!);

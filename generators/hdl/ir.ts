@@ -134,7 +134,15 @@ export interface Module {
 }
 
 /** Names of the control ports of clocked modules. */
-export const CONTROL_PORTS = ['clk', 'rst', 'in_valid', 'in_ready', 'out_valid', 'out_ready'] as const;
+export const CONTROL_PORTS = [
+  'clk',
+  'rst',
+  'in_valid',
+  'in_ready',
+  'out_valid',
+  'out_ready',
+  'advance',
+] as const;
 
 export function isControlPort(name: string): boolean {
   return (CONTROL_PORTS as readonly string[]).includes(name);

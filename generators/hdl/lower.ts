@@ -75,10 +75,20 @@ export interface DraftModule {
   ports: Port[];
   nodes: DraftNode[];
   registers: DraftRegister[];
-  instances: { name: string; module: Module; inputPorts: string[]; outputs: Map<string, number> }[];
+  instances: {
+    name: string;
+    module: Module;
+    inputPorts: string[];
+    outputs: Map<string, number>;
+    /** The stage the inputs are taken in; the outputs come `latency` stages later. */
+    inputStage: number;
+    latency: number;
+  }[];
   memories: Memory[];
   latency: number;
   ready: boolean;
+  /** An `advance` input freezes every stage (the module sits inside a parent with backpressure). */
+  enable: boolean;
   /** clk and rst only: no valid chain; registers load every cycle unless given a condition. */
   sequential: boolean;
 }
@@ -112,7 +122,16 @@ export function lowerStages(draft: DraftModule): Module {
   if (draft.sequential) return lowerSequential(draft, nodes, registers);
   if (draft.memories.length > 0)
     throw new HdlError(`module '${draft.name}': memories need a sequential module (no stage cuts)`);
-  const clocked = latency > 0 || draft.registers.length > 0;
+  const clocked =
+    latency > 0 ||
+    draft.registers.length > 0 ||
+    draft.enable ||
+    draft.instances.some((i) => i.module.timing.kind !== 'comb');
+  if (draft.ready && draft.enable) {
+    throw new HdlError(
+      `module '${draft.name}': choose valid/ready backpressure ('ready') or an advance input ('enable'), not both`,
+    );
+  }
   if (draft.ready && !clocked) {
     throw new HdlError(`module '${draft.name}': valid/ready backpressure needs stage cuts or registers`);
   }
@@ -160,6 +179,15 @@ export function lowerStages(draft: DraftModule): Module {
     valid.push(add('input', UInt(1), [], 0, { port: 'in_valid', name: 'in_valid' }));
     for (let s = 1; s <= latency; s++) valid.push(addRegister(`valid_s${s}`, UInt(1), s, 0n));
     const outValid = valid[latency]!;
+    if (draft.enable) {
+      advance = add('input', UInt(1), [], 0, { port: 'advance', name: 'advance' });
+      controlPortsIn.push({
+        name: 'advance',
+        direction: 'input',
+        type: UInt(1),
+        doc: 'every stage moves this cycle; low holds the pipeline',
+      });
+    }
     if (draft.ready) {
       const outReady = add('input', UInt(1), [], latency, { port: 'out_ready', name: 'out_ready' });
       const notValid = add('not', UInt(1), [outValid], latency);
@@ -236,15 +264,26 @@ export function lowerStages(draft: DraftModule): Module {
 
   for (const n of draft.nodes) {
     const node = nodes[n.id]!;
+    // An instance takes its inputs in its input stage, whatever stage its outputs come in.
+    const stage = node.kind === 'instout' ? draft.instances[node.inst!]!.inputStage : node.stage;
     node.args = node.args.map((a) => {
-      if (nodes[a]!.stage > node.stage && !isConstant(a)) {
-        throw new HdlError(
-          `'${node.name ?? node.kind}' in stage ${node.stage} uses a value from a later stage`,
-        );
+      if (nodes[a]!.stage > stage && !isConstant(a)) {
+        throw new HdlError(`'${node.name ?? node.kind}' in stage ${stage} uses a value from a later stage`);
       }
-      return delayed(a, node.stage);
+      return delayed(a, stage);
     });
   }
+  // A pipelined instance's valid chain starts from the parent's in its input stage and moves with it.
+  const one = (): number => add('const', UInt(1), [], 0, { value: 1n });
+  const instancePorts = draft.instances.map((inst) => {
+    const control: [string, number][] = [];
+    if (inst.module.timing.kind === 'pipelined') {
+      control.push(['in_valid', valid[inst.inputStage]!]);
+      if (inst.module.ports.some((p) => p.name === 'advance')) control.push(['advance', advance ?? one()]);
+    }
+    for (const id of inst.outputs.values()) nodes[id]!.args.push(...control.map(([, driver]) => driver));
+    return [...inst.inputPorts, ...control.map(([port]) => port)];
+  });
 
   for (const r of draft.registers) {
     const stage = r.loadStage ?? r.stage;
@@ -265,7 +304,7 @@ export function lowerStages(draft: DraftModule): Module {
     nodes,
     registers,
     [...controlPortsIn, ...dataPorts, ...controlPortsOut],
-    instanceInputs(draft, nodes),
+    instanceInputs(draft, nodes, instancePorts),
     clocked ? { kind: 'pipelined', latency: draft.latency, ready: draft.ready } : { kind: 'comb' },
   );
 }
@@ -315,10 +354,15 @@ function takenNames(draft: DraftModule): Set<string> {
   ]);
 }
 
-function instanceInputs(draft: DraftModule, nodes: DraftNode[]): Map<string, number>[] {
-  return draft.instances.map((inst) => {
+/** Each instance's input port -> driver, read from the args of its output nodes (`ports`: in arg order). */
+function instanceInputs(
+  draft: DraftModule,
+  nodes: DraftNode[],
+  ports: string[][] = draft.instances.map((i) => i.inputPorts),
+): Map<string, number>[] {
+  return draft.instances.map((inst, k) => {
     const first = nodes[[...inst.outputs.values()][0]!]!;
-    return new Map(inst.inputPorts.map((port, i) => [port, first.args[i]!]));
+    return new Map(ports[k]!.map((port, i) => [port, first.args[i]!]));
   });
 }
 

@@ -13,6 +13,11 @@ export interface ModuleOptions {
    * condition, and the module drives its own handshakes (streams, start/done). Needed for memories.
    */
   sequential?: boolean;
+  /**
+   * An `advance` input that freezes every stage while low, so that the module can be instanced inside
+   * a parent with valid/ready backpressure: the parent drives it with its own stall.
+   */
+  enable?: boolean;
 }
 
 /** A memory being built: combinational reads anywhere, one write port set once. */
@@ -87,12 +92,7 @@ export class ModuleBuilder {
   private readonly nodes: DraftNode[] = [];
   private readonly ports: Port[] = [];
   private readonly registers: DraftRegister[] = [];
-  private readonly instances: {
-    name: string;
-    module: Module;
-    inputPorts: string[];
-    outputs: Map<string, number>;
-  }[] = [];
+  private readonly instances: DraftModule['instances'] = [];
   private readonly memories: (Omit<Memory, 'write'> & { write?: Memory['write'] })[] = [];
   private readonly names = new Map<string, string>();
   private readonly portNames = new Set<string>();
@@ -185,16 +185,35 @@ export class ModuleBuilder {
     mem.write = { enable: enable.id, address: address.id, data: data.id };
   }
 
-  /** Instantiate a combinational module; every input port must be connected with its exact type. */
+  /**
+   * Instantiate a module; every data input must be connected with its exact type.
+   * - A combinational module computes its outputs in the current stage.
+   * - A pipelined module (without valid/ready ports) inside a pipelined parent takes its inputs in the
+   *   current stage and gives its outputs `latency` stages later: read them after as many `stage()`
+   *   calls. Its valid chain follows the parent's, and a parent with backpressure freezes it through
+   *   its `advance` input (build the child with `enable`).
+   * - Inside a sequential parent, any clocked module is a block whose handshake ports (in_valid,
+   *   out_valid, advance, …) the designer connects and reads like data; clk and rst are connected.
+   */
   instance(module: Module, name: string, inputs: Record<string, Signal>): Record<string, Signal> {
     this.claimName(name, 'instance');
-    if (module.timing.kind !== 'comb') {
+    const timing = module.timing;
+    const inPipeline = !(this.options.sequential ?? false) && timing.kind !== 'comb';
+    if (inPipeline && (timing.kind === 'sequential' || timing.ready)) {
       throw new HdlError(
-        `instance '${name}' of '${module.name}': only combinational modules can be instantiated; ` +
-          `put the stage cuts in the parent module instead`,
+        `instance '${name}' of '${module.name}': a ${timing.kind === 'sequential' ? 'sequential module' : 'module with valid/ready ports'} ` +
+          `cannot sit inside a pipeline; build it pipelined without 'ready' (with 'enable' under a parent with backpressure), ` +
+          `or instance it in a sequential module`,
       );
     }
-    const inputPorts = module.ports.filter((p) => p.direction === 'input');
+    const automatic = new Set(['clk', 'rst', ...(inPipeline ? ['in_valid', 'advance', 'out_valid'] : [])]);
+    if (inPipeline && this.options.ready && !module.ports.some((p) => p.name === 'advance')) {
+      throw new HdlError(
+        `instance '${name}' of '${module.name}': '${this.name}' has valid/ready backpressure, so its stalls must ` +
+          `freeze the instance: build '${module.name}' with the 'enable' option`,
+      );
+    }
+    const inputPorts = module.ports.filter((p) => p.direction === 'input' && !automatic.has(p.name));
     for (const key of Object.keys(inputs)) {
       if (!inputPorts.some((p) => p.name === key)) {
         throw new HdlError(
@@ -214,15 +233,29 @@ export class ModuleBuilder {
       }
       return driver.id;
     });
+    const latency = inPipeline && timing.kind === 'pipelined' ? timing.latency : 0;
     const index = this.instances.length;
     const outputs = new Map<string, number>();
     const result: Record<string, Signal> = {};
-    for (const p of module.ports.filter((q) => q.direction === 'output')) {
-      const signal = this.node('instout', p.type, args, { inst: index, port: p.name });
-      outputs.set(p.name, signal.id);
-      result[p.name] = signal;
+    for (const p of module.ports.filter((q) => q.direction === 'output' && !automatic.has(q.name))) {
+      const id = this.nodes.length;
+      this.nodes.push(
+        draftNode(id, 'instout', p.type, [...args], this.currentStage + latency, {
+          inst: index,
+          port: p.name,
+        }),
+      );
+      outputs.set(p.name, id);
+      result[p.name] = new Signal(this, id, p.type);
     }
-    this.instances.push({ name, module, inputPorts: inputPorts.map((p) => p.name), outputs });
+    this.instances.push({
+      name,
+      module,
+      inputPorts: inputPorts.map((p) => p.name),
+      outputs,
+      inputStage: this.currentStage,
+      latency,
+    });
     return result;
   }
 
@@ -297,6 +330,14 @@ export class ModuleBuilder {
         throw new HdlError(`memory '${mem.name}' in '${this.name}' is never written`);
       return { ...mem, write: mem.write };
     });
+    for (const inst of this.instances) {
+      if (inst.inputStage + inst.latency > this.currentStage) {
+        throw new HdlError(
+          `instance '${inst.name}' in '${this.name}': its outputs come ${inst.latency} stages after stage ` +
+            `${inst.inputStage}, after the module's last stage ${this.currentStage}; add stage cuts`,
+        );
+      }
+    }
     this.built = true;
     const draft: DraftModule = {
       name: this.name,
@@ -308,6 +349,7 @@ export class ModuleBuilder {
       memories,
       latency: this.currentStage,
       ready: this.options.ready ?? false,
+      enable: this.options.enable ?? false,
       sequential: this.options.sequential ?? false,
     };
     return lowerStages(draft);
