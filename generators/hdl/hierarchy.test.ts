@@ -6,7 +6,7 @@ import { simulatorsFor } from '../../testbenches/sim/container.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
 import { Random } from '../../testbenches/vectors/random.ts';
 import { emitVerilog } from '../emit/verilog.ts';
-import { runVectors } from './evaluate.ts';
+import { Evaluator, runVectors } from './evaluate.ts';
 import { ModuleBuilder, type ModuleOptions } from './module.ts';
 import type { Module } from './ir.ts';
 import { UInt } from './types.ts';
@@ -116,5 +116,35 @@ describe('instances that cannot be placed', () => {
     const built = child.build();
     const m = new ModuleBuilder('outer', origin('outer'));
     expect(() => m.instance(built, 'u', { x: m.input('x', UInt(4)) })).toThrow(/cannot sit inside a pipeline/);
+  });
+});
+
+describe('a pipelined module inside a sequential parent', () => {
+  it('is a block whose in_valid and out_valid the designer connects and reads', () => {
+    const m = new ModuleBuilder('seq_parent', origin('seq_parent'), { sequential: true });
+    const go = m.input('go', UInt(1));
+    const a = m.input('a', UInt(8));
+    const { s, out_valid } = m.instance(multiplyAdd({}), 'u_mac', {
+      in_valid: go,
+      a,
+      b: a,
+      c: m.constant(1, UInt(16)),
+    });
+    m.output('square_plus_one', s!);
+    m.output('ready', out_valid!);
+    const module = m.build();
+    expect(emitVerilog(module).at(-1)!.text).toMatch(/\.in_valid\(go\)/);
+    const ev = new Evaluator(module);
+    ev.reset();
+    ev.set('go', 1n);
+    ev.set('a', 12n);
+    ev.tick();
+    ev.set('go', 0n);
+    ev.set('a', 0n);
+    expect(ev.get('ready')).toBe(0n);
+    ev.tick();
+    expect([ev.get('ready'), ev.get('square_plus_one')]).toEqual([1n, 145n]);
+    ev.tick();
+    expect(ev.get('ready')).toBe(0n);
   });
 });
