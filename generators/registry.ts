@@ -2,6 +2,7 @@ import { dequant } from './dequant/dequant.ts';
 import { gemv } from './gemv/gemv.ts';
 import type { Generator } from './generator.ts';
 import { fpAdd } from './float/fp_add.ts';
+import { fpConvert } from './float/fp_convert.ts';
 import { dot } from './mac/dot.ts';
 import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
@@ -22,6 +23,7 @@ export const GENERATORS: readonly Generator[] = [
   multiFpMul,
   fpMac,
   fpAdd,
+  fpConvert,
   dot,
   mixedMac,
   dequant,

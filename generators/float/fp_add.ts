@@ -23,26 +23,27 @@ import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
 /**
- * The adder's cut points, by priority (the first `latency` are cut): the wide addition's result
- * ('summed'), the value aligned to the output format ('align'), the normalized sum ('normalize'), the
- * leading-zero count ('counted'), the aligned smaller operand ('aligned'), the exponent comparison
- * ('exponents'), the unpacked operands ('unpack'), the absolute value ('complemented'), the output,
- * the subnormal shift's amount ('denorm'), the exponents' difference ('difference') and the rounding
- * increment ('increment'). docs/fp_add.md#pipeline.
+ * The adder's cut points, by priority (the first `latency` are cut, docs/fp_add.md#pipeline): after
+ * the smaller operand's alignment shift ('aligned'), after the wide addition ('summed'), after the
+ * alignment to the output format ('align'), after the exponent comparison and shift amount
+ * ('exponents'), after the normalizing shift ('normalize'), after the leading-zero count
+ * ('counted'), after the exponents' difference ('difference'), after the absolute value
+ * ('complemented'), before the rounding addition ('increment'), before the subnormal shift
+ * ('denorm'), after unpacking, and at the output.
  */
 export const ADD_CUTS = [
+  'aligned',
   'summed',
   'align',
+  'exponents',
   'normalize',
   'counted',
-  'aligned',
-  'exponents',
-  'unpack',
-  'complemented',
-  'output',
-  'denorm',
   'difference',
+  'complemented',
   'increment',
+  'denorm',
+  'unpack',
+  'output',
 ] as const;
 
 export const fpAddParams = z

@@ -1,0 +1,187 @@
+// fp_convert's datapath in the IR evaluator against the golden model: every code of 8-bit (and
+// narrower) float sources into wider, narrower and exotic formats under every rounding mode, both
+// tininess rules, kept and flushed subnormals and saturate-to-finite; fp16/bf16 sources exhaustively;
+// integers of 1..64 bits into floats; floats into integers with every rounding mode, saturation and
+// both NaN rules; several lanes at once.
+import { describe, expect, it } from 'vitest';
+import { resolveTarget } from '../../flows/target.ts';
+import { fpConvertGolden } from '../../testbenches/golden/fp_convert.ts';
+import { outputPolicy } from '../float-params.ts';
+import { ROUNDING_MODES } from '../formats/index.ts';
+import { parseParams } from '../generator.ts';
+import { runVectors } from '../hdl/evaluate.ts';
+import { codeBits, fpConvert, isInt, type FpConvertParams } from './fp_convert.ts';
+
+type Params = Record<string, unknown>;
+
+/** Mismatches (with flags) against the golden model, codes given per lane; at most five. */
+function mismatches(params: Params, codes: bigint[]): string[] {
+  const target = resolveTarget('fp_convert', { ...params, flags: true });
+  const p = target.params as FpConvertParams;
+  const spec = {
+    inFormat: p.inFormat,
+    inWidth: p.inWidth ?? 8,
+    outFormat: p.outFormat,
+    outWidth: p.outWidth ?? 8,
+    policy: isInt(p.outFormat) ? { rounding: p.rounding as never } : outputPolicy(p),
+    inputSubnormals: p.inputSubnormals as 'keep' | 'flush',
+    nanToInt: p.nanToInt as 'zero' | 'min',
+  };
+  const inBits = BigInt(codeBits(p.inFormat, p.inWidth));
+  const outBits = BigInt(codeBits(p.outFormat, p.outWidth));
+  const L = p.lanes;
+  const words: bigint[][] = [];
+  for (let i = 0; i < codes.length; i += L) {
+    let word = 0n;
+    for (let j = 0; j < L; j++) word |= codes[(i + j) % codes.length]! << (inBits * BigInt(j));
+    words.push([word]);
+  }
+  const got = runVectors(target.module, words);
+  const wrong: string[] = [];
+  words.forEach(([word], i) => {
+    for (let j = 0; j < L; j++) {
+      const code = (word! >> (inBits * BigInt(j))) & ((1n << inBits) - 1n);
+      const want = fpConvertGolden(spec, code);
+      const y = (got[i]![0]! >> (outBits * BigInt(j))) & ((1n << outBits) - 1n);
+      const flags = Number((got[i]![1]! >> BigInt(5 * j)) & 31n);
+      if (y !== want.code || flags !== want.flags)
+        wrong.push(
+          `lane ${j} ${code.toString(16)}: got ${y.toString(16)}/${flags}, want ${want.code.toString(16)}/${want.flags}`,
+        );
+    }
+  });
+  return wrong.slice(0, 5);
+}
+
+const all = (bits: number) => Array.from({ length: 2 ** bits }, (_, i) => BigInt(i));
+
+function random(bits: number, count: number, seed: number): bigint[] {
+  let s = BigInt(seed);
+  return Array.from({ length: count }, () => {
+    s = (s * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
+    // Mix magnitudes: shift a random word right by a random amount so that small values are common.
+    const shift = (s >> 58n) % BigInt(bits);
+    return (s >> shift) & ((1n << BigInt(bits)) - 1n);
+  });
+}
+
+describe('fp_convert in the IR evaluator: float → float', () => {
+  for (const rounding of ROUNDING_MODES) {
+    for (const tininess of ['after', 'before']) {
+      for (const outputSubnormals of ['keep', 'flush']) {
+        it(`fp16 → e4m3fn, every code: ${rounding}, tininess ${tininess}, subnormals ${outputSubnormals}`, () => {
+          expect(
+            mismatches(
+              { inFormat: 'fp16', outFormat: 'e4m3fn', rounding, tininess, outputSubnormals, lanes: 4 },
+              all(16),
+            ),
+          ).toEqual([]);
+        });
+      }
+    }
+  }
+  const cases: [string, Params, bigint[]][] = [
+    ['e4m3fn → fp16 (widening, exact), every code', { inFormat: 'e4m3fn', outFormat: 'fp16' }, all(8)],
+    [
+      'e5m2 → e4m3fn saturating, every code, DAZ',
+      { inFormat: 'e5m2', outFormat: 'e4m3fn', overflow: 'saturate', inputSubnormals: 'flush' },
+      all(8),
+    ],
+    [
+      'e4m3fnuz → e2m1fn, every code, rounding up',
+      { inFormat: 'e4m3fnuz', outFormat: 'e2m1fn', rounding: 'rup' },
+      all(8),
+    ],
+    ['e8m0fnu → bf16, every code', { inFormat: 'e8m0fnu', outFormat: 'bf16' }, all(8)],
+    ['bf16 → fp16, every code, 8 lanes', { inFormat: 'bf16', outFormat: 'fp16', lanes: 8 }, all(16)],
+    ['fp16 → bf16, every code, NaN signed', { inFormat: 'fp16', outFormat: 'bf16', nan: 'signed' }, all(16)],
+    [
+      'fp32 → e4m3fn satfinite, random codes, 8 lanes',
+      { inFormat: 'fp32', outFormat: 'e4m3fn', overflow: 'saturate', lanes: 8 },
+      random(32, 40_000, 1),
+    ],
+    [
+      'fp32 → fp16, random codes, toward zero',
+      { inFormat: 'fp32', outFormat: 'fp16', rounding: 'rtz' },
+      random(32, 40_000, 2),
+    ],
+    ['fp16 → fp32, every code', { inFormat: 'fp16', outFormat: 'fp32' }, all(16)],
+  ];
+  for (const [name, params, codes] of cases) it(name, () => expect(mismatches(params, codes)).toEqual([]));
+});
+
+describe('fp_convert in the IR evaluator: integers', () => {
+  const cases: [string, Params, bigint[]][] = [
+    [
+      'int8 → fp16, every code, 8 lanes',
+      { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8 },
+      all(8),
+    ],
+    [
+      'uint8 → e4m3fn, every code, rounding down',
+      { inFormat: 'uint', inWidth: 8, outFormat: 'e4m3fn', rounding: 'rdown' },
+      all(8),
+    ],
+    ['int1 and uint1 → e2m1fn', { inFormat: 'int', inWidth: 1, outFormat: 'e2m1fn' }, all(1)],
+    ['uint1 → e2m1fn', { inFormat: 'uint', inWidth: 1, outFormat: 'e2m1fn' }, all(1)],
+    [
+      'int16 → bf16, every code, nearest ties away',
+      { inFormat: 'int', inWidth: 16, outFormat: 'bf16', rounding: 'rna' },
+      all(16),
+    ],
+    ['int64 → fp32, random', { inFormat: 'int', inWidth: 64, outFormat: 'fp32' }, random(64, 20_000, 3)],
+    [
+      'uint64 → fp16 (overflow to Inf), random, rounding up',
+      { inFormat: 'uint', inWidth: 64, outFormat: 'fp16', rounding: 'rup' },
+      random(64, 20_000, 4),
+    ],
+    ['e4m3fn → int8, every code', { inFormat: 'e4m3fn', outFormat: 'int', outWidth: 8 }, all(8)],
+    [
+      'e5m2 → uint4, every code, NaN to min',
+      { inFormat: 'e5m2', outFormat: 'uint', outWidth: 4, nanToInt: 'min' },
+      all(8),
+    ],
+    ['fp16 → int1, every code', { inFormat: 'fp16', outFormat: 'int', outWidth: 1 }, all(16)],
+    [
+      'fp32 → int64, random, NaN to min',
+      { inFormat: 'fp32', outFormat: 'int', outWidth: 64, nanToInt: 'min' },
+      random(32, 20_000, 5),
+    ],
+    [
+      'fp32 → uint32, random, toward zero',
+      { inFormat: 'fp32', outFormat: 'uint', outWidth: 32, rounding: 'rtz' },
+      random(32, 20_000, 6),
+    ],
+  ];
+  for (const [name, params, codes] of cases) it(name, () => expect(mismatches(params, codes)).toEqual([]));
+  for (const rounding of ROUNDING_MODES) {
+    it(`fp16 → int8, every code, ${rounding}, DAZ`, () => {
+      expect(
+        mismatches(
+          { inFormat: 'fp16', outFormat: 'int', outWidth: 8, rounding, inputSubnormals: 'flush', lanes: 2 },
+          all(16),
+        ),
+      ).toEqual([]);
+    });
+  }
+});
+
+describe('fp_convert parameters', () => {
+  it('refuses ±Inf on overflow into a format without Inf, naming the parameter', () => {
+    expect(() => parseParams(fpConvert, { outFormat: 'e4m3fn', overflow: 'inf' })).toThrow(
+      /'overflow' = "inf".*no Inf/,
+    );
+  });
+  it('refuses integer widths outside 1..64', () => {
+    expect(() => parseParams(fpConvert, { inFormat: 'int', inWidth: 65 })).toThrow(/'inWidth' = 65.*1 to 64/);
+    expect(() => parseParams(fpConvert, { outFormat: 'uint', outWidth: 0 })).toThrow(
+      /'outWidth' = 0.*1 to 64/,
+    );
+  });
+  it('refuses a width for a float and an integer-to-integer conversion', () => {
+    expect(() => parseParams(fpConvert, { inWidth: 8 })).toThrow(/'inWidth'.*int and uint sources only/);
+    expect(() => parseParams(fpConvert, { inFormat: 'int', outFormat: 'uint' })).toThrow(
+      /'outFormat'.*float format/,
+    );
+  });
+});

@@ -1,0 +1,292 @@
+import { z } from 'zod';
+import { alignToFormat } from '../arith/align.ts';
+import { normalize } from '../arith/normalize.ts';
+import type { NormalizedFloat, RawFloat } from '../arith/raw-float.ts';
+import { roundPack, type RoundedFloat } from '../arith/round.ts';
+import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
+import { signedBits, unsignedBits } from '../arith/widths.ts';
+import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
+import {
+  checkOutputPolicy,
+  FLOAT_FORMAT_NAMES,
+  floatFormat,
+  policyTag,
+  resolvedOutputPolicy,
+  roundingParams,
+  ROUNDED_FORMAT_NAMES,
+} from '../float-params.ts';
+import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import { cat, mux, type Signal } from '../hdl/signal.ts';
+import { SInt, UInt } from '../hdl/types.ts';
+import { timingTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+import { intRoundUp } from './int-round.ts';
+
+const INT_KINDS = ['int', 'uint'] as const;
+
+/**
+ * The converter's cut points, by priority (docs/fp_convert.md#pipeline): after the value is aligned
+ * to the output ('align'), after the source is normalized or unpacked ('normalize'), at the output.
+ */
+export const CONVERT_CUTS = ['align', 'normalize', 'output'] as const;
+
+export const fpConvertParams = z
+  .object({
+    /** Source: a float format, or a two's complement ('int') or unsigned ('uint') integer of inWidth bits. */
+    inFormat: choiceParam([...FLOAT_FORMAT_NAMES, ...INT_KINDS] as [string, ...string[]]).default('fp32'),
+    inWidth: intParam(1, 64).optional(),
+    /** Result: a rounded float format, or an integer of outWidth bits (rounded by `rounding`, saturated). */
+    outFormat: choiceParam([...ROUNDED_FORMAT_NAMES, ...INT_KINDS] as [string, ...string[]]).default('fp16'),
+    outWidth: intParam(1, 64).optional(),
+    ...roundingParams,
+    /** keep: subnormal sources count; flush: they read as zero of their sign (denormals-are-zero). */
+    inputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
+    /** Float → integer: what a NaN becomes, 0 or the most negative integer (0 for uint). */
+    nanToInt: choiceParam(['zero', 'min']).default('zero'),
+    /** Independent conversions side by side, one code per lane in a packed word (lane 0 in the low bits). */
+    lanes: intParam(1, 64).default(1),
+    /** Add a `flags` output, 5 bits per lane: {invalid, 0, overflow, underflow, inexact}. */
+    flags: boolParam().default(false),
+    latency: intParam(0, CONVERT_CUTS.length).default(0),
+    ready: boolParam().default(false),
+  })
+  .superRefine((p, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const intIn = isInt(p.inFormat);
+    const intOut = isInt(p.outFormat);
+    if (intIn && intOut) issue('outFormat', `must be a float format when inFormat is ${p.inFormat}`);
+    if (p.inWidth !== undefined && !intIn) issue('inWidth', 'applies to int and uint sources only');
+    if (p.outWidth !== undefined && !intOut) issue('outWidth', 'applies to int and uint results only');
+    if (intOut) {
+      if (p.overflow !== undefined && p.overflow !== 'saturate')
+        issue('overflow', 'must be saturate for an integer result (it saturates to its range)');
+      if (p.nan !== undefined) issue('nan', 'applies to float results; use nanToInt for an integer result');
+      if (p.outputSubnormals !== 'keep' || p.tininess !== 'after')
+        issue(
+          p.outputSubnormals !== 'keep' ? 'outputSubnormals' : 'tininess',
+          'applies to float results only',
+        );
+    } else {
+      checkOutputPolicy(p, ctx);
+      if (p.nanToInt !== 'zero') issue('nanToInt', 'applies to integer results only');
+    }
+    if (intIn && p.inputSubnormals !== 'keep') issue('inputSubnormals', 'applies to float sources only');
+    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
+  });
+
+export type FpConvertParams = z.output<typeof fpConvertParams>;
+
+export function isInt(format: string): boolean {
+  return (INT_KINDS as readonly string[]).includes(format);
+}
+
+/** Bits of one lane's source and result code. */
+export function codeBits(format: string, width: number | undefined): number {
+  return isInt(format) ? (width ?? 8) : floatLayout(floatFormat(format)).bits;
+}
+
+/** Module-name tag of a format: 'fp16', 's8', 'u32'. */
+function formatTag(format: string, width: number | undefined): string {
+  return isInt(format) ? `${format === 'int' ? 's' : 'u'}${width ?? 8}` : format;
+}
+
+/**
+ * Format conversion, lane-parallel at II = 1 (docs/fp_convert.md): float → float (exact when widening,
+ * otherwise rounded once under the policy, saturate-to-finite included), integer → float (rounded
+ * once), float → integer (rounded by the rounding mode, saturated, NaN to 0 or the minimum).
+ */
+export const fpConvert: Generator<typeof fpConvertParams> = {
+  name: 'fp_convert',
+  family: 'float',
+  summary:
+    'format converter: float → float, int → float and float → int (1..64 bits), every rounding policy, 1..64 lanes, II = 1',
+  params: fpConvertParams,
+  build(p) {
+    const inBits = codeBits(p.inFormat, p.inWidth);
+    const intOut = isInt(p.outFormat);
+    const policyName = intOut
+      ? (p.rounding === 'rne' ? '' : `_${p.rounding}`) + (p.nanToInt === 'min' ? '_nanmin' : '')
+      : policyTag(p);
+    const name =
+      `fp_convert_${formatTag(p.inFormat, p.inWidth)}_${formatTag(p.outFormat, p.outWidth)}` +
+      policyName +
+      (p.inputSubnormals === 'flush' ? '_daz' : '') +
+      (p.flags ? '_flags' : '') +
+      `_x${p.lanes}_${timingTag(p.latency, p.ready)}`;
+    const m = new ModuleBuilder(name, { generator: 'fp_convert', params: p }, { ready: p.ready });
+    const cut = pipelineCuts(m, p.latency, CONVERT_CUTS);
+    const a = m.input(
+      'a',
+      UInt(inBits * p.lanes),
+      `${p.lanes} ${formatTag(p.inFormat, p.inWidth)} codes, lane 0 lowest`,
+    );
+    const lanes = Array.from({ length: p.lanes }, (_, j) => ({
+      code: a.slice(inBits * (j + 1) - 1, inBits * j).named(`a${j}`),
+      prefix: `l${j}`,
+    }));
+
+    let results: RoundedFloat[];
+    if (intOut) {
+      const fi = floatFormat(p.inFormat);
+      const unpacked = lanes.map((l) =>
+        unpackFloat(l.code, fi, `${l.prefix}_a`, p.inputSubnormals === 'flush'),
+      );
+      cut.at('normalize');
+      const fixed = unpacked.map((u, j) => toFixed(u, fi, p.outWidth ?? 8, lanes[j]!.prefix));
+      cut.at('align');
+      results = fixed.map((f, j) => roundToInt(f, p, lanes[j]!.prefix));
+    } else {
+      const fo = floatFormat(p.outFormat);
+      const policy = resolvedOutputPolicy(p);
+      const raws = lanes.map((l) => sourceRaw(l.code, p, l.prefix));
+      cut.at('normalize');
+      const aligned = raws.map((r, j) =>
+        alignToFormat({ ...r, maxLeadingZeros: 0 }, fo, policy.subnormals, `${lanes[j]!.prefix}_align`),
+      );
+      cut.at('align');
+      results = aligned.map((v, j) => roundPack(v, fo, policy as ResolvedPolicy, `${lanes[j]!.prefix}_out`));
+    }
+    cut.at('output');
+    const outTag = formatTag(p.outFormat, p.outWidth);
+    m.output(
+      'y',
+      cat(...results.map((r) => r.code).reverse()).named('y'),
+      `${p.lanes} ${outTag} codes, lane 0 lowest`,
+    );
+    if (p.flags) {
+      const zero = m.constant(0, UInt(1));
+      const flags = results.map((r) => cat(r.invalid, zero, r.overflow, r.underflow, r.inexact));
+      m.output(
+        'flags',
+        cat(...flags.reverse()).named('y_flags'),
+        'per lane (lane 0 lowest) IEEE flags {invalid, 0, overflow, underflow, inexact}',
+      );
+    }
+    return m.build();
+  },
+};
+
+/** A float or integer source as a normalized raw float (top bit of sig set when finite and nonzero). */
+function sourceRaw(code: Signal, p: FpConvertParams, prefix: string): NormalizedFloat {
+  const m = code.builder;
+  if (!isInt(p.inFormat)) {
+    const fi = floatFormat(p.inFormat);
+    const flush = p.inputSubnormals === 'flush';
+    const x = normalizeOperand(unpackFloat(code, fi, `${prefix}_a`, flush), fi, `${prefix}_a`, flush);
+    // A NaN keeps its sign where the policy passes it ('signed'); a signalling one raises invalid.
+    return {
+      sign: x.sign,
+      exp: x.exp,
+      sig: x.sig,
+      isZero: x.isZero,
+      isInf: x.isInf,
+      isNaN: x.isNaN,
+      nanSign: x.sign,
+      invalid: x.isSignalingNaN,
+      expRange: x.expRange,
+    };
+  }
+  // An integer is its magnitude with the top bit's weight 2^(w−1), normalized by a leading-zero count.
+  const w = code.width;
+  const zero = m.constant(0, UInt(1));
+  const sign = p.inFormat === 'int' ? code.msb().named(`${prefix}_sign`) : zero;
+  const magnitude =
+    p.inFormat === 'int'
+      ? mux(sign, m.constant(0, UInt(w)).sub(code, { width: w }), code).named(`${prefix}_magnitude`)
+      : code;
+  const raw: RawFloat = {
+    sign,
+    exp: m.constant(w - 1, SInt(signedBits(-w - 1, w))),
+    sig: magnitude,
+    isZero: magnitude.orR().not().named(`${prefix}_is_zero`),
+    isInf: zero,
+    isNaN: zero,
+    expRange: { min: w - 1, max: w - 1 },
+  };
+  return normalize(raw, `${prefix}_norm`);
+}
+
+/** A float's magnitude as a fixed-point number: integer bits (weights n..0), guard bit and sticky bit. */
+interface FixedMagnitude {
+  sign: Signal;
+  integer: Signal;
+  guard: Signal;
+  sticky: Signal;
+  /** |x| ≥ 2^(n+1): beyond any n-bit integer whatever the rounding. */
+  huge: Signal;
+  isNaN: Signal;
+  isInf: Signal;
+  isSignalingNaN: Signal;
+}
+
+/**
+ * Shift a float's significand to the integer grid: its top bit, of weight 2^exp, is placed at bit n
+ * of the integer part (exp = n) and moved right by n − exp; what falls below the guard bit is sticky.
+ */
+function toFixed(
+  u: ReturnType<typeof unpackFloat>,
+  format: FloatFormat,
+  n: number,
+  prefix: string,
+): FixedMagnitude {
+  const m = u.sig.builder;
+  const M = format.mantBits;
+  const width = M + 1 + n + 2;
+  const shiftBits = unsignedBits(width);
+  const ew = Math.max(u.exp.width, signedBits(0, n)) + 2;
+  const distance = m.constant(n, SInt(ew)).sub(u.exp.resize(ew), { width: ew }).named(`${prefix}_distance`);
+  const huge = distance.lt(0).and(u.isZero.not()).named(`${prefix}_huge`);
+  const amount = mux(
+    distance.lt(0),
+    m.constant(0, UInt(shiftBits)),
+    mux(distance.gt(width), m.constant(width, UInt(shiftBits)), distance.asUnsigned().resize(shiftBits)),
+  ).named(`${prefix}_shift`);
+  // A zero (a flushed subnormal too) has no bits to round.
+  const sig = mux(u.isZero, m.constant(0, UInt(M + 1)), u.sig);
+  const placed = cat(sig, m.constant(0, UInt(n + 2)));
+  const shifted = placed.shr(amount).named(`${prefix}_fixed`);
+  const below = cat(...Array.from({ length: width }, (_, i) => amount.gt(width - 1 - i)));
+  const lost = placed.and(below).orR();
+  return {
+    sign: u.sign,
+    integer: shifted.slice(width - 1, M + 2).named(`${prefix}_integer`),
+    guard: shifted.bit(M + 1),
+    sticky: (M >= 1 ? shifted.slice(M, 0).orR() : shifted.bit(0)).or(lost).named(`${prefix}_sticky`),
+    huge,
+    isNaN: u.isNaN,
+    isInf: u.isInf,
+    isSignalingNaN: u.isSignalingNaN,
+  };
+}
+
+/** Round the fixed-point magnitude to an integer and saturate it to the result's range. */
+function roundToInt(f: FixedMagnitude, p: FpConvertParams, prefix: string): RoundedFloat {
+  const m = f.sign.builder;
+  const n = p.outWidth ?? 8;
+  const signed = p.outFormat === 'int';
+  const up = intRoundUp(p.rounding, f.sign, f.integer.bit(0), f.guard, f.sticky).named(`${prefix}_round_up`);
+  const magnitude = f.integer.add(up.zext(n + 1), { width: n + 2 }).named(`${prefix}_rounded`);
+  const big = (v: bigint) => m.constant(v, UInt(n + 2));
+  // The largest magnitude of each sign: 2^(n−1) − 1 and 2^(n−1) signed; 2^n − 1 and 0 unsigned.
+  const maxPositive = signed ? (1n << BigInt(n - 1)) - 1n : (1n << BigInt(n)) - 1n;
+  const maxNegative = signed ? 1n << BigInt(n - 1) : 0n;
+  const beyond = mux(f.sign, magnitude.gt(big(maxNegative)), magnitude.gt(big(maxPositive)));
+  const overflow = f.huge.or(f.isInf).or(beyond).and(f.isNaN.not()).named(`${prefix}_out_of_range`);
+  const low = magnitude.slice(n - 1, 0);
+  const value = mux(f.sign, m.constant(0, UInt(n)).sub(low, { width: n }), low);
+  const minCode = m.constant(signed ? 1n << BigInt(n - 1) : 0n, UInt(n));
+  const maxCode = m.constant(maxPositive, UInt(n));
+  const saturated = mux(f.sign, minCode, maxCode);
+  const nanCode = p.nanToInt === 'min' ? minCode : m.constant(0, UInt(n));
+  const code = mux(f.isNaN, nanCode, mux(overflow, saturated, value)).named(`${prefix}_out_code`);
+  const invalid = f.isNaN.or(overflow).named(`${prefix}_out_invalid`);
+  const zero = m.constant(0, UInt(1));
+  return {
+    code,
+    invalid,
+    overflow: zero,
+    underflow: zero,
+    inexact: f.guard.or(f.sticky).and(invalid.not()).named(`${prefix}_out_inexact`),
+  };
+}
