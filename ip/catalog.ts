@@ -452,6 +452,26 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'IEEE binary32 adder with flags, checked against TestFloat f32_add',
     verilatorRandom: 1_000_000,
   },
+  {
+    name: 'cvt_fp32_e4m3fn_x8',
+    generator: 'fp_convert',
+    params: { inFormat: 'fp32', outFormat: 'e4m3fn', overflow: 'saturate', lanes: 8, latency: 1 },
+    description:
+      'FP32 → OCP FP8 E4M3 cast, 8 lanes, RNE, saturate-to-finite (satfinite), checked against ml_dtypes',
+    verilatorRandom: 1_000_000,
+  },
+  {
+    name: 'cvt_bf16_fp16_x8',
+    generator: 'fp_convert',
+    params: { inFormat: 'bf16', outFormat: 'fp16', lanes: 8, latency: 1 },
+    description: 'BF16 → FP16 cast, 8 lanes, RNE, IEEE overflow to ±Inf, every code in every lane',
+  },
+  {
+    name: 'cvt_int8_fp16_x8',
+    generator: 'fp_convert',
+    params: { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 1 },
+    description: 'INT8 → FP16 (exact), 8 lanes, every code in every lane',
+  },
 ];
 
 export function catalogEntry(name: string): CatalogEntry | undefined {

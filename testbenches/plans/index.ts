@@ -1,5 +1,6 @@
 import { dotPlan } from './dot.ts';
 import { fpAddPlan } from './fp_add.ts';
+import { fpConvertPlan } from './fp_convert.ts';
 import { fpMacPlan } from './fp_mac.ts';
 import { dequantPlan } from './dequant.ts';
 import { fpMulPlan } from './fp_mul.ts';
@@ -24,6 +25,7 @@ const plans = [
   dotPlan,
   mixedMacPlan,
   fpAddPlan,
+  fpConvertPlan,
 ] as unknown as VerificationPlan<unknown>[];
 
 /** The verification plan of a generator, by the generator's name. */
