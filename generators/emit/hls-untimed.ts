@@ -6,7 +6,7 @@ import { UInt, type HdlType } from '../hdl/types.ts';
 /**
  * The untimed view of a module: what one call of its HLS function computes for one accepted vector.
  *
- * A lowered module holds three kinds of registers, told apart by their load condition:
+ * A lowered module holds three kinds of registers, told apart by their role (see RegisterRole):
  * - pipeline registers (`<value>_s<k>`) and the valid chain load on every advancing cycle (no enable,
  *   or `advance`). They are timing, not function: the vector now in stage k reads what it computed in
  *   stage k-1, so in the untimed function a read of `x_s<k>` is simply `x`.
@@ -72,7 +72,7 @@ class Untimer {
     this.advance =
       m.ports.find((p) => p.name === 'in_ready')?.driver ??
       m.nodes.find((n) => n.kind === 'input' && n.port === 'advance')?.id;
-    this.designer = m.registers.map((r) => r.enable !== undefined && r.enable !== this.advance);
+    this.designer = m.registers.map((r) => r.role === 'state');
   }
 
   build(): Module {
@@ -277,6 +277,7 @@ class Untimer {
         const enable = this.nodes[final(r.enable)]!;
         return {
           name: r.register.name,
+          role: r.register.role,
           type: r.register.type,
           read: map(this.stateOf.get(r.index)!),
           next: map(r.next),

@@ -78,8 +78,16 @@ export interface Port {
   readonly driver?: number;
 }
 
+/**
+ * What a register is for: `state` is the designer's (declared with `m.register`, it carries a value from
+ * one vector or cycle to the next), `pipeline` a stage copy of a value (`<value>_s<k>`), `valid` the
+ * valid bit that travels beside a vector. Back ends that drop timing (the untimed HLS view) keep only state.
+ */
+export type RegisterRole = 'state' | 'pipeline' | 'valid';
+
 export interface Register {
   readonly name: string;
+  readonly role: RegisterRole;
   readonly type: HdlType;
   /** Value loaded while rst is high; undefined for registers that need no reset (pipeline data). */
   readonly reset?: bigint;

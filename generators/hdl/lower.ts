@@ -8,6 +8,7 @@ import {
   type NodeKind,
   type Port,
   type Register,
+  type RegisterRole,
 } from './ir.ts';
 import { UInt, type HdlType } from './types.ts';
 import { ValueNames, type NamingGraph } from './value-names.ts';
@@ -96,6 +97,7 @@ export interface DraftModule {
 /** A register of the lowered module before renumbering. */
 interface LoweredRegister {
   name: string;
+  role: RegisterRole;
   type: HdlType;
   read: number;
   next: number;
@@ -113,6 +115,7 @@ export function lowerStages(draft: DraftModule): Module {
   // Designer registers keep their indexes; control and pipeline registers follow them.
   const registers: LoweredRegister[] = draft.registers.map((r) => ({
     name: r.name,
+    role: 'state' as const,
     type: r.type,
     read: r.read,
     next: -1,
@@ -147,9 +150,9 @@ export function lowerStages(draft: DraftModule): Module {
     nodes.push(draftNode(id, kind, type, args, stage, extra));
     return id;
   };
-  const addRegister = (name: string, type: HdlType, stage: number, reset?: bigint): number => {
+  const addRegister = (name: string, type: HdlType, stage: number, role: RegisterRole, reset?: bigint): number => {
     const read = add('reg', type, [], stage, { reg: registers.length, name });
-    registers.push({ name, type, read, next: -1, ...(reset === undefined ? {} : { reset }) });
+    registers.push({ name, role, type, read, next: -1, ...(reset === undefined ? {} : { reset }) });
     return read;
   };
 
@@ -177,7 +180,7 @@ export function lowerStages(draft: DraftModule): Module {
       doc: 'the inputs hold a vector',
     });
     valid.push(add('input', UInt(1), [], 0, { port: 'in_valid', name: 'in_valid' }));
-    for (let s = 1; s <= latency; s++) valid.push(addRegister(`valid_s${s}`, UInt(1), s, 0n));
+    for (let s = 1; s <= latency; s++) valid.push(addRegister(`valid_s${s}`, UInt(1), s, 'valid', 0n));
     const outValid = valid[latency]!;
     if (draft.enable) {
       advance = add('input', UInt(1), [], 0, { port: 'advance', name: 'advance' });
@@ -253,7 +256,7 @@ export function lowerStages(draft: DraftModule): Module {
     const previous = delayed(id, stage - 1);
     let result = loadedBy.get(previous);
     if (result === undefined || nodes[result]!.stage !== stage - 1) {
-      result = addRegister(`${stagedName(id)}_s${stage}`, nodes[id]!.type, stage);
+      result = addRegister(`${stagedName(id)}_s${stage}`, nodes[id]!.type, stage, 'pipeline');
       const reg = registers[registers.length - 1]!;
       reg.next = previous;
       if (advance !== undefined) reg.enable = advance;
@@ -431,6 +434,7 @@ function finish(
   });
   const finalRegisters: Register[] = keptRegisters.map((r) => ({
     name: r.name,
+    role: r.role,
     type: r.type,
     read: map(r.read),
     next: map(r.next),

@@ -2,7 +2,8 @@ import { HdlError } from './errors.ts';
 import type { Instance, Memory, Module, Node, NodeKind, Port, Register } from './ir.ts';
 import { isControlPort } from './ir.ts';
 import { draftNode, lowerStages, type DraftModule, type DraftNode, type DraftRegister } from './lower.ts';
-import { Signal, constantBits } from './signal.ts';
+import { Conditions, EnumType, StateMachine, SwitchChain, WhenChain } from './control.ts';
+import { Signal, constantBits, type Operand } from './signal.ts';
 import { typeName, type HdlType } from './types.ts';
 
 export interface ModuleOptions {
@@ -60,6 +61,14 @@ export class RegisterSignal extends Signal {
   next(value: Signal, options: { when?: Signal; fromLaterStage?: boolean } = {}): void {
     this.builder.setRegisterNext(this.id, value, options.when, options.fromLaterStage ?? false);
   }
+
+  /**
+   * Assign `value` under the enclosing `m.when` / `m.switch` conditions; the last assignment that
+   * happens in a cycle wins, and without one the register keeps its value. Use either set or next.
+   */
+  set(value: Operand): void {
+    this.builder.assignRegister(this, value);
+  }
 }
 
 const VERILOG_KEYWORDS = new Set(
@@ -95,6 +104,7 @@ export class ModuleBuilder {
   private readonly instances: DraftModule['instances'] = [];
   private readonly memories: (Omit<Memory, 'write'> & { write?: Memory['write'] })[] = [];
   private readonly names = new Map<string, string>();
+  private readonly conditions = new Conditions(this);
   private readonly portNames = new Set<string>();
   private currentStage = 0;
   private built = false;
@@ -133,7 +143,61 @@ export class ModuleBuilder {
 
   /** Cut the pipeline here: values made before this call reach later logic through registers. */
   stage(): void {
+    if (this.conditions.depth > 0) throw new HdlError(`module '${this.name}': no stage cut inside a when or switch`);
     this.currentStage++;
+  }
+
+  /** Run `body` when `condition` holds: register assignments in it (`reg.set`) happen only then. */
+  when(condition: Signal, body: () => void): WhenChain {
+    this.check(condition);
+    this.conditions.within(condition, body);
+    return new WhenChain(this.conditions, condition);
+  }
+
+  /** Cases on the value of `subject`: `.is(v, body)`, `.default(body)`; the first match runs. */
+  switch(subject: Signal): SwitchChain {
+    return new SwitchChain(this.conditions, this.check(subject));
+  }
+
+  /** Named codes (`localparam`s in Verilog), e.g. `m.enum('mode', ['read', 'write'])`. */
+  enum<M extends string>(name: string, members: readonly M[]): EnumType<M> {
+    return new EnumType(this, name, members);
+  }
+
+  /** A state machine with named states: a register `name`, reset to `options.reset` (the first state). */
+  fsm<S extends string>(name: string, states: readonly S[], options: { reset?: S } = {}): StateMachine<S> {
+    return new StateMachine(this, name, states, options.reset ?? states[0]!);
+  }
+
+  /** Internal: the pipeline stage a signal is computed in. */
+  stageOf(signal: Signal): number {
+    return this.nodes[this.check(signal).id]!.stage;
+  }
+
+  /** Internal: build logic in an earlier stage (control constructs resolved at build time). */
+  inStage<T>(stage: number, build: () => T): T {
+    const current = this.currentStage;
+    this.currentStage = stage;
+    try {
+      return build();
+    } finally {
+      this.currentStage = current;
+    }
+  }
+
+  /** Internal: a conditional assignment (RegisterSignal.set). */
+  assignRegister(register: RegisterSignal, value: Operand): void {
+    const v = register.operand(value);
+    if (v.width !== register.width || v.signed !== register.signed) {
+      throw new HdlError(
+        `register '${this.describe(register.id)}' is ${typeName(register.type)} but ${v.label} is assigned to it`,
+      );
+    }
+    const reg = this.registers[this.nodes[register.id]!.reg!]!;
+    if (reg.next !== undefined) {
+      throw new HdlError(`register '${reg.name}' already has its next value; use either next or set`);
+    }
+    this.conditions.assign(register, v);
   }
 
   register(name: string, type: HdlType, options: RegisterOptions = {}): RegisterSignal {
@@ -297,6 +361,9 @@ export class ModuleBuilder {
   setRegisterNext(readId: number, value: Signal, when?: Signal, fromLaterStage = false): void {
     const reg = this.registers[this.nodes[readId]!.reg!]!;
     if (reg.next !== undefined) throw new HdlError(`register '${reg.name}' already has its next value`);
+    if (this.conditions.hasAssignments(readId)) {
+      throw new HdlError(`register '${reg.name}' is assigned with set; use either next or set`);
+    }
     this.check(value);
     if (value.width !== reg.type.width || value.signed !== reg.type.signed) {
       throw new HdlError(
@@ -321,6 +388,7 @@ export class ModuleBuilder {
     if (this.built) throw new HdlError(`module '${this.name}' is already built`);
     const outputs = this.ports.filter((p) => p.direction === 'output');
     if (outputs.length === 0) throw new HdlError(`module '${this.name}' has no output`);
+    this.conditions.resolve();
     for (const reg of this.registers) {
       if (reg.next === undefined)
         throw new HdlError(`register '${reg.name}' in '${this.name}' never gets a next value`);
