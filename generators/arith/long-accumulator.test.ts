@@ -4,7 +4,12 @@ import { runVectors } from '../hdl/evaluate.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { UInt } from '../hdl/types.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
-import { longAccumulator, type LongAccumulatorCut, type LongAccumulatorLayout } from './long-accumulator.ts';
+import {
+  longAccumulator,
+  type LongAccumulatorCut,
+  type LongAccumulatorLayout,
+  type LongAccumulatorOptions,
+} from './long-accumulator.ts';
 
 const CUTS: LongAccumulatorCut[] = [
   'place',
@@ -24,6 +29,7 @@ function unit(
   positionBits: number,
   precision: number,
   latency: number,
+  options: LongAccumulatorOptions = {},
 ) {
   const m = new ModuleBuilder('long_acc', { generator: 'test', params: {} });
   const cut = pipelineCuts(m, latency, CUTS);
@@ -39,6 +45,7 @@ function unit(
     precision,
     (point) => cut.at(point),
     'acc',
+    options,
   );
   m.output('sign', raw.sign);
   m.output('exp', raw.exp.asUnsigned());
@@ -60,9 +67,10 @@ function check(
   precision: number,
   latency: number,
   seed: number,
+  options: LongAccumulatorOptions = {},
 ) {
   const positionBits = Math.ceil(Math.log2(layout.width));
-  const module = unit(layout, sigBits, positionBits, precision, latency);
+  const module = unit(layout, sigBits, positionBits, precision, latency, options);
   const rng = new Random(seed);
   const rows: bigint[][] = [];
   const sums: bigint[] = [];
@@ -117,6 +125,21 @@ describe('long accumulator: carry-save segments, read out as the top window of |
   ])('%i bits in %i-bit segments, %i bits of precision, latency %i', (width, segment, precision, latency) => {
     check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency);
   });
+
+  // The carries' flags from the segments directly: a last segment of 1 bit and of 10, every cut.
+  it.each([
+    [97, 8, 11, 0],
+    [97, 8, 11, 8],
+    [42, 16, 27, 3],
+    [130, 32, 27, 8],
+  ])(
+    'flagsFromSegments: %i bits in %i-bit segments, %i bits of precision, latency %i',
+    (width, segment, precision, latency) => {
+      check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency, {
+        flagsFromSegments: true,
+      });
+    },
+  );
 
   it('refuses a width beyond 4,096 bits and a segment that is no power of two', () => {
     expect(() => unit({ width: 4097, segment: 16, lsbExp: 0 }, 8, 13, 24, 0)).toThrow(

@@ -35,6 +35,16 @@ export interface LongAddend {
 export type LongAccumulatorCut =
   'place' | 'accumulate' | 'carry' | 'resolve' | 'complement' | 'magnitude' | 'top' | 'window';
 
+export interface LongAccumulatorOptions {
+  /**
+   * Decide the segments' flags from the segments directly: each one's generate and propagate flags
+   * from its sum and pending carry (AND trees beside the adds that apply the carries, not behind
+   * them), and whether its one's complement is all ones from the segment and the sign (no XOR of
+   * the whole width in front of the AND trees). Default false.
+   */
+  flagsFromSegments?: boolean;
+}
+
 /**
  * A long fixed-point accumulator at II = 1 (the architecture of Kulisch's exact accumulator and of
  * FloPoCo's FPLargeAcc): the sum is kept in carry-save form, segments of `segment` bits each with
@@ -53,6 +63,7 @@ export function longAccumulator(
   precision: number,
   cut: (point: LongAccumulatorCut) => void,
   prefix: string,
+  options: LongAccumulatorOptions = {},
 ): RawFloat {
   const m = clear.builder;
   const { width, segment: W } = layout;
@@ -123,8 +134,22 @@ export function longAccumulator(
       i === 0 ? s.zext(bits(0) + 1) : s.add(carryNext!.bit(i - 1).zext(bits(i)), { width: bits(i) + 1 }),
     );
     const t = pending.map((x, i) => x.slice(bits(i) - 1, 0));
-    const g = cat(...pending.map((x, i) => x.bit(bits(i))).reverse()).named(`${prefix}_generate`);
-    const p = cat(...t.map((x) => x.andR()).reverse()).named(`${prefix}_propagate`);
+    let g: Signal;
+    let p: Signal;
+    if (options.flagsFromSegments === true) {
+      // s + c is all ones when the bits above the LSB are and the LSB differs from c; it carries
+      // out when s is all ones and c is set: AND trees beside the adds, not behind them.
+      const flags = segmentsOf(sumNext).map((s, i) => {
+        const c = i === 0 ? zeroBits(1) : carryNext!.bit(i - 1);
+        const above = bits(i) > 1 ? s.slice(bits(i) - 1, 1).andR() : m.constant(1, UInt(1));
+        return { g: above.and(s.bit(0)).and(c), p: above.and(s.bit(0).xor(c)) };
+      });
+      g = cat(...flags.map((f) => f.g).reverse()).named(`${prefix}_generate`);
+      p = cat(...flags.map((f) => f.p).reverse()).named(`${prefix}_propagate`);
+    } else {
+      g = cat(...pending.map((x, i) => x.bit(bits(i))).reverse()).named(`${prefix}_generate`);
+      p = cat(...t.map((x) => x.andR()).reverse()).named(`${prefix}_propagate`);
+    }
     const x = g.or(p);
     const into = x.add(g, { width: n }).xor(x).xor(g).named(`${prefix}_segment_carries`);
     const tJoined = join(t, `${prefix}_pending_sum`);
@@ -140,11 +165,19 @@ export function longAccumulator(
     segmentsOf(resolved).map((s, i) => s.xor(cat(...Array.from({ length: bits(i) }, () => sign)))),
     `${prefix}_ones_complement`,
   );
-  const allOnes = cat(
-    ...segmentsOf(flipped)
-      .map((s) => s.andR())
-      .reverse(),
-  );
+  // A flipped segment is all ones where the segment is all zeros (negative) or all ones (positive).
+  const allOnes =
+    options.flagsFromSegments === true
+      ? cat(
+          ...segmentsOf(resolved)
+            .map((s) => mux(sign, s.orR().not(), s.andR()))
+            .reverse(),
+        )
+      : cat(
+          ...segmentsOf(flipped)
+            .map((s) => s.andR())
+            .reverse(),
+        );
   const increments = allOnes.add(sign.zext(n), { width: n }).xor(allOnes).named(`${prefix}_increments`);
   cut('complement');
   const magnitude = join(

@@ -7,12 +7,14 @@ import type { NormalizedFloat, RawFloat } from './raw-float.ts';
  * Shift the significand left until its top bit is set and lower the exponent to match. A value whose
  * significand has at most one leading zero (a product of normal numbers) needs only a 2:1 mux; any
  * other takes a leading-zero count and a barrel shifter, between which `cut('counted')` may place a
- * pipeline stage. A zero significand makes the value zero.
+ * pipeline stage; `cutCount`, when given, places one inside the count (leadingZeros' split). A zero
+ * significand makes the value zero.
  */
 export function normalize(
   raw: RawFloat,
   prefix: string,
   cut: (point: 'counted') => void = () => {},
+  cutCount?: () => void,
 ): NormalizedFloat {
   const width = raw.sig.width;
   const maxLz = Math.min(raw.maxLeadingZeros ?? width, width);
@@ -32,7 +34,7 @@ export function normalize(
     const normExp = mux(top, exp, exp.sub(1, { width: expWidth })).named(`${prefix}_exp`);
     return { ...raw, sig, exp: normExp, ...(expRange === undefined ? {} : { expRange }) };
   }
-  const lz = leadingZeros(raw.sig).named(`${prefix}_lz`);
+  const lz = leadingZeros(raw.sig, cutCount).named(`${prefix}_lz`);
   cut('counted');
   const sig = raw.sig.shl(lz).named(`${prefix}_sig`);
   const normExp = exp

@@ -28,6 +28,7 @@ import { SInt, UInt } from '../hdl/types.ts';
 import { integerAdd, reducedMagnitude } from '../mul/lmul.ts';
 import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+import { DSP_TILE_BITS, tiledProduct } from './tiled-product.ts';
 
 /** Exact products of significands this wide or narrower are built of LUT adders (shiftAddProduct). */
 const LUT_PRODUCT_BITS = 4;
@@ -158,7 +159,7 @@ function floatCuts(partialSums: number): string[] {
   );
   return ['output', 'product', 'unpack', ...loop, ...merges];
 }
-/** The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut). */
+/** The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut; 'count' splits the sum's leading-zero count). */
 const FMA_CUTS = [
   'product',
   ...ADDITION_CUTS,
@@ -169,6 +170,7 @@ const FMA_CUTS = [
   'denorm',
   'difference',
   'increment',
+  'count',
 ] as const;
 /** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
 const LONG_CUTS = [
@@ -275,9 +277,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
     if (p.accumulator === 'none') {
       const c = m.input('c', UInt(floatLayout(facc).bits), `${p.accFormat} addend`);
       const cut = pipelineCuts(m, p.latency, withoutPartial(p, FMA_CUTS));
-      const multiply = cut.has('partial')
-        ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
-        : undefined;
+      const multiply = cut.has('partial') ? productWithCut(() => cut.at('partial')) : undefined;
       const product = productRaw(a, b, fa, fb, p, () => cut.at('unpack'), multiply);
       const u = unpackFloat(c, facc, 'c');
       cut.at('product');
@@ -292,7 +292,12 @@ export const fpMac: Generator<typeof fpMacParams> = {
         () => cut.at('difference'),
         true,
       );
-      const normalized = normalize(sum, 'sum_norm', (point) => cut.at(point));
+      const normalized = normalize(
+        sum,
+        'sum_norm',
+        (point) => cut.at(point),
+        cut.has('count') ? () => cut.at('count') : undefined,
+      );
       cut.at('normalize');
       // Denormalized for the output from the exponent alone; the rounding is then one addition.
       const aligned = alignToFormat(
@@ -469,9 +474,7 @@ function longAccumulatorMac(
   const cut = pipelineCuts(m, p.latency, longCuts(p));
   const layout = { ...accumulatorLayout(p), segment: Number(p.segment) };
   const windowed = p.msb !== undefined;
-  const multiply = cut.has('partial')
-    ? (x: Signal, y: Signal) => splitProduct(x, y, 2, () => cut.at('partial'), 'product')
-    : undefined;
+  const multiply = cut.has('partial') ? productWithCut(() => cut.at('partial')) : undefined;
   const raw = productRaw(
     a,
     b,
@@ -547,6 +550,9 @@ function longAccumulatorMac(
       cut.at(point);
     },
     'acc',
+    // With a 'carry' cut the stage behind the loop ends at the segment carries: their flags come
+    // from the segments directly, beside the adds of the pending carries.
+    { flagsFromSegments: cut.has('carry') },
   );
   cut.at('normalize');
   const { nan, posInf, negInf, overflow } = sticky!;
@@ -574,6 +580,18 @@ function longAccumulatorMac(
   if (windowed)
     m.output('overflow', overflow, 'a product of magnitude 2^msb or more was left out since the last clear');
   return m.build();
+}
+
+/**
+ * A significand product with a pipeline cut inside: in DSP-sized tiles, each one's output registered
+ * before the tiles are summed, where a significand is wider than a DSP block's operand (fp32's 24
+ * bits: four 12×12 tiles); otherwise in two halves of the narrower operand.
+ */
+function productWithCut(cut: () => void) {
+  return (x: Signal, y: Signal): Signal =>
+    Math.max(x.width, y.width) > DSP_TILE_BITS
+      ? tiledProduct(x, y, DSP_TILE_BITS, cut, 'product')
+      : splitProduct(x, y, 2, cut, 'product');
 }
 
 /** The product a·b as a raw float: exact (unpack, significand product) or the L-Mul product (docs/lmul.md). */

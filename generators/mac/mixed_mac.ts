@@ -36,6 +36,7 @@ import { SInt, UInt } from '../hdl/types.ts';
 import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { specialValuesParam } from '../special-values-param.ts';
+import { DSP_TILE_BITS, tiledProduct } from './tiled-product.ts';
 
 /** Weight formats: the value of a code as an integer multiple of the weight's LSB (2^lsbExp). */
 export const MIXED_WEIGHTS = {
@@ -349,10 +350,25 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     cut.at('added');
     const normalized = normalize(sum, 'outer_norm', (point) => cut.at(point));
     cut.at('normalized');
-    // Normalized, the significand has no leading zero: alignToFormat only denormalizes a tiny sum and
-    // jams the bits below the guard into one sticky bit.
+    // Normalized, the significand has no leading zero: alignToFormat only denormalizes a tiny sum.
+    // The bits below the guard's neighbour count only as sticky: ORed here, beside the subnormal
+    // shift's amount, so that the shift works on M + 4 bits and no wide OR lies in series with it.
+    const keep = fo.mantBits + 4;
+    const wide = normalized.sig.width;
+    const jammed =
+      wide <= keep
+        ? normalized
+        : {
+            ...normalized,
+            sig: normalized.sig.slice(wide - 1, wide - keep).named('outer_norm_kept'),
+            sticky: normalized.sig
+              .slice(wide - keep - 1, 0)
+              .orR()
+              .or(normalized.sticky ?? m.constant(0, UInt(1)))
+              .named('outer_norm_sticky'),
+          };
     const aligned = alignToFormat(
-      { ...normalized, maxLeadingZeros: 0 },
+      { ...jammed, maxLeadingZeros: 0 },
       fo,
       policy.subnormals,
       'outer_align',
@@ -587,11 +603,16 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
   return { end, clear: x.clear, cleared, contribution: scaled };
 }
 
-/** x times the scale's significand: one multiplier, or two halves with the 'partials' cut between. */
+/**
+ * x times the scale's significand: one multiplier, or with the 'partials' cut inside: DSP-sized tiles
+ * summed after it where x is wider than a DSP block's operand (the exact group sum), otherwise two
+ * halves of the significand.
+ */
 function timesScale(x: Signal, scaleSig: Signal, cut: Cuts, prefix: string): Signal {
-  return cut.has('partials')
-    ? splitProduct(x, scaleSig, 2, () => cut.at('partials'), prefix)
-    : x.mul(scaleSig);
+  if (!cut.has('partials')) return x.mul(scaleSig);
+  return Math.max(x.width, scaleSig.width) > DSP_TILE_BITS
+    ? tiledProduct(x, scaleSig, DSP_TILE_BITS, () => cut.at('partials'), prefix)
+    : splitProduct(x, scaleSig, 2, () => cut.at('partials'), prefix);
 }
 
 /** The special values in units of the weight LSB (0.5). */
