@@ -33,14 +33,27 @@ export function floatFormat(name: string): FloatFormat {
 
 /** The rounding policy parameters every rounding datapath shares, with the defaults of docs/ieee-and-fp8.md#policy. */
 export const roundingParams = {
-  rounding: choiceParam(ROUNDING_MODES).default('rne'),
-  /** Default: saturate for 8-bit-or-narrower outputs and formats without Inf, IEEE (±Inf) otherwise. */
-  overflow: choiceParam(OVERFLOW_MODES.filter((o) => o !== 'wrap') as [string, ...string[]]).optional(),
-  /** keep: gradual underflow; flush: tiny results become ±0. */
-  outputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
-  tininess: choiceParam(['after', 'before']).default('after'),
-  /** NaN results: canonical quiet NaN (default where the format has NaN), or for formats without NaN max (default) or zero. */
-  nan: choiceParam(NAN_MODES).optional(),
+  rounding: choiceParam(ROUNDING_MODES)
+    .default('rne')
+    .describe(
+      'rounding mode: rne nearest-even, rna nearest-away, rnz nearest toward zero, rnd nearest down, rtz toward zero, rup toward +∞, rdown toward −∞',
+    ),
+  overflow: choiceParam(OVERFLOW_MODES.filter((o) => o !== 'wrap') as [string, ...string[]])
+    .optional()
+    .describe(
+      'results beyond the largest finite value: saturate, inf, ieee (±Inf, or saturate when rounding toward zero) or nan; default saturate for 8-bit-or-narrower outputs and formats without Inf, ieee otherwise',
+    ),
+  outputSubnormals: choiceParam(['keep', 'flush'])
+    .default('keep')
+    .describe('keep: gradual underflow; flush: tiny results become ±0.'),
+  tininess: choiceParam(['after', 'before'])
+    .default('after')
+    .describe('underflow is detected after rounding (IEEE 754 default, as x86 and Arm) or before it'),
+  nan: choiceParam(NAN_MODES)
+    .optional()
+    .describe(
+      'NaN results: canonical quiet NaN (default where the format has NaN), or for formats without NaN max (default) or zero.',
+    ),
 };
 
 export interface RoundingParams {

@@ -7,6 +7,7 @@ import { registerDocs } from './docs.ts';
 import { registerFormatsCommands } from './formats.ts';
 import { registerGen } from './gen.ts';
 import { registerList } from './list.ts';
+import { registerParams } from './params.ts';
 import { registerSweep } from './sweep.ts';
 import { registerSynth } from './synth.ts';
 import { registerVerify } from './verify.ts';
@@ -19,6 +20,7 @@ const program = new Command('bitsmith')
   .exitOverride();
 
 registerList(program);
+registerParams(program);
 registerGen(program);
 registerVerify(program);
 registerSynth(program);

@@ -68,40 +68,59 @@ export const ARCHITECTURES = ['auto', 'lanes', 'table', 'shared-exponent'] as co
 
 export const dequantParams = z
   .object({
-    /** Element format: a scalar format, a per-group codebook family (razer_*, bitmod_*_mixed) or a block format (mx*, nvfp4). */
-    format: choiceParam(ELEMENT_NAMES).default('int4'),
-    /** Elements per packed word, all converted in one cycle. */
-    lanes: intParam(1, 64).default(8),
-    /** Width of the packed word; default lanes × element bits. Each lane's code sits in the low bits of its slot. */
-    wordBits: intParam(1, 4096).optional(),
-    /** sequential: lane j in slot j (GPTQ, RaZeR, MX, NVFP4). awq: AutoAWQ's interleave within each 32-bit word. */
-    packing: choiceParam(PACKINGS).default('sequential'),
-    /** Per-group scale format; default the block format's own (e8m0fnu for MX, e4m3fn for NVFP4), else fp16. */
-    scale: choiceParam(SCALE_NAMES).optional(),
-    /** NVFP4 only: a second, per-tensor FP32 scale input. */
-    tensorScale: boolParam().default(false),
-    /** Zero point of an asymmetric integer format; 'none' for symmetric quantization. */
-    zeroPoint: choiceParam(ZERO_POINT_NAMES).default('none'),
-    /** Operation order with a zero point (see ORDERS); default (q − z)·s with one rounding. */
-    order: choiceParam(ORDERS).default('sub-mul'),
-    /** RaZeR only: the special value of each `sv` index, in E2M1 units. Default {+5, +8, −5, −8}. */
-    specialValues: specialValuesParam().optional(),
-    /** Elements per scale (group or block); lanes must divide it. Default: the block size, else 128. */
-    groupSize: intParam(1, 1 << 20).optional(),
-    /**
-     * lanes: every lane decodes, scales and rounds its own code. table: every possible code is
-     * converted once per word and each lane selects its entry (pays off when codes are few and lanes
-     * many, or the scale is a power of two or absent). auto: the cheaper by a simple rule.
-     */
-    architecture: choiceParam(ARCHITECTURES).default('auto'),
-    outFormat: choiceParam(OUT_FORMATS).default('fp16'),
+    format: choiceParam(ELEMENT_NAMES)
+      .default('int4')
+      .describe(
+        'Element format: a scalar format, a per-group codebook family (razer_*, bitmod_*_mixed) or a block format (mx*, nvfp4).',
+      ),
+    lanes: intParam(1, 64).default(8).describe('Elements per packed word, all converted in one cycle.'),
+    wordBits: intParam(1, 4096)
+      .optional()
+      .describe(
+        "Width of the packed word; default lanes × element bits. Each lane's code sits in the low bits of its slot.",
+      ),
+    packing: choiceParam(PACKINGS)
+      .default('sequential')
+      .describe(
+        "sequential: lane j in slot j (GPTQ, RaZeR, MX, NVFP4). awq: AutoAWQ's interleave within each 32-bit word.",
+      ),
+    scale: choiceParam(SCALE_NAMES)
+      .optional()
+      .describe(
+        "Per-group scale format; default the block format's own (e8m0fnu for MX, e4m3fn for NVFP4), else fp16.",
+      ),
+    tensorScale: boolParam().default(false).describe('NVFP4 only: a second, per-tensor FP32 scale input.'),
+    zeroPoint: choiceParam(ZERO_POINT_NAMES)
+      .default('none')
+      .describe("Zero point of an asymmetric integer format; 'none' for symmetric quantization."),
+    order: choiceParam(ORDERS)
+      .default('sub-mul')
+      .describe('Operation order with a zero point (see ORDERS); default (q − z)·s with one rounding.'),
+    specialValues: specialValuesParam()
+      .optional()
+      .describe('RaZeR only: the special value of each `sv` index, in E2M1 units. Default {+5, +8, −5, −8}.'),
+    groupSize: intParam(1, 1 << 20)
+      .optional()
+      .describe(
+        'Elements per scale (group or block); lanes must divide it. Default: the block size, else 128.',
+      ),
+    architecture: choiceParam(ARCHITECTURES)
+      .default('auto')
+      .describe(
+        'lanes: every lane decodes, scales and rounds its own code. table: every possible code is converted once per word and each lane selects its entry (pays off when codes are few and lanes many, or the scale is a power of two or absent). auto: the cheaper by a simple rule.',
+      ),
+    outFormat: choiceParam(OUT_FORMATS).default('fp16').describe('format of the dequantized values'),
     ...roundingParams,
-    /**
-     * Stage cuts, in order of use: after the scale product, after decoding, before the rounding, after the block scale × tensor scale product (before
-     * any other work where there is none), at the output.
-     */
-    latency: intParam(0, 5).default(1),
-    ready: boolParam().default(false),
+    latency: intParam(0, 5)
+      .default(1)
+      .describe(
+        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, after the block scale × tensor scale product (before any other work where there is none), at the output.',
+      ),
+    ready: boolParam()
+      .default(false)
+      .describe(
+        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
+      ),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);

@@ -28,36 +28,54 @@ const DEFAULT_ALIGN_BITS = 24;
 
 export const gemvParams = z
   .object({
-    weight: choiceParam(GEMV_WEIGHTS).default('uint4'),
-    /** Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'. */
-    activation: choiceParam(['fp16', 'e4m3fn', 'bf16']).default('fp16'),
-    /**
-     * Group sums: 'exact' (default for fp16 and e4m3fn), or 'aligned' (default for bf16): the group's
-     * activations on the grid of its largest exponent with alignBits bits, truncated (groups of one chunk).
-     */
-    accumulation: choiceParam(['exact', 'aligned']).optional(),
-    /** Aligned accumulation: bits kept below the group's largest activation exponent. */
-    alignBits: intParam(2, 64).default(DEFAULT_ALIGN_BITS),
-    /** Output lanes P: rows computed in parallel. */
-    rows: intParam(1, 64).default(4),
-    /** Elements per cycle S (a power of two): each row multiplies S weights per cycle. */
-    lanes: intParam(1, 64).default(8),
-    maxK: intParam(1, 1 << 20).default(4096),
-    maxN: intParam(1, 1 << 20).default(4096),
-    /** Elements per scale along K; a multiple of lanes. Default: the block size (MX 32, NVFP4 16), else 128. */
-    group: intParam(1, 1 << 20).optional(),
-    /** Scale format; block formats fix theirs. Default fp16. */
-    scale: choiceParam(SCALES).optional(),
-    /** RaZeR: the value of each 2-bit sv index, in E2M1 units (multiples of 0.5). */
-    specialValues: specialValuesParam().optional(),
-    /**
-     * Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits
-     * rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.
-     */
-    closeUnits: intParam(1, 64).optional(),
-    /** Order of the codes in the weight beat: sequential, or AutoAWQ's interleave in each 32-bit word. */
-    packing: choiceParam(['sequential', 'awq']).default('sequential'),
-    outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
+    weight: choiceParam(GEMV_WEIGHTS)
+      .default('uint4')
+      .describe('weight format (uint4 has a zero point per group; mxfp4 and nvfp4 fix group and scale)'),
+    activation: choiceParam(['fp16', 'e4m3fn', 'bf16'])
+      .default('fp16')
+      .describe(
+        "Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'.",
+      ),
+    accumulation: choiceParam(['exact', 'aligned'])
+      .optional()
+      .describe(
+        "Group sums: 'exact' (default for fp16 and e4m3fn), or 'aligned' (default for bf16): the group's activations on the grid of its largest exponent with alignBits bits, truncated (groups of one chunk).",
+      ),
+    alignBits: intParam(2, 64)
+      .default(DEFAULT_ALIGN_BITS)
+      .describe("Aligned accumulation: bits kept below the group's largest activation exponent."),
+    rows: intParam(1, 64).default(4).describe('Output lanes P: rows computed in parallel.'),
+    lanes: intParam(1, 64)
+      .default(8)
+      .describe('Elements per cycle S (a power of two): each row multiplies S weights per cycle.'),
+    maxK: intParam(1, 1 << 20)
+      .default(4096)
+      .describe('largest K a job may ask for; the x buffer holds ⌈maxK/lanes⌉ words'),
+    maxN: intParam(1, 1 << 20)
+      .default(4096)
+      .describe('largest N (rows of W) a job may ask for'),
+    group: intParam(1, 1 << 20)
+      .optional()
+      .describe(
+        'Elements per scale along K; a multiple of lanes. Default: the block size (MX 32, NVFP4 16), else 128.',
+      ),
+    scale: choiceParam(SCALES).optional().describe('Scale format; block formats fix theirs. Default fp16.'),
+    specialValues: specialValuesParam()
+      .optional()
+      .describe('RaZeR: the value of each 2-bit sv index, in E2M1 units (multiples of 0.5).'),
+    closeUnits: intParam(1, 64)
+      .optional()
+      .describe(
+        'Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.',
+      ),
+    packing: choiceParam(['sequential', 'awq'])
+      .default('sequential')
+      .describe(
+        "Order of the codes in the weight beat: sequential, or AutoAWQ's interleave in each 32-bit word.",
+      ),
+    outFormat: choiceParam(['fp32', 'fp16', 'bf16'])
+      .default('fp32')
+      .describe('format of y: the fp32 row sums, converted with the rounding policy'),
     ...roundingParams,
   })
   .superRefine((p, ctx) => {

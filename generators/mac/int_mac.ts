@@ -7,17 +7,28 @@ import { intTag, timingTag } from '../naming.ts';
 
 export const intMacParams = z
   .object({
-    aWidth: intParam(1, 64).default(8),
-    bWidth: intParam(1, 64).default(8),
-    aSigned: boolParam().default(true),
-    bSigned: boolParam().default(true),
-    /** Accumulator width; signed when either operand is signed. */
-    accWidth: intParam(2, 256).default(32),
-    /** What a sum beyond the accumulator's range becomes: the low bits (wrap) or the nearest bound (saturate). */
-    overflow: choiceParam(['wrap', 'saturate']).default('wrap'),
-    /** 0: the output is the new sum, combinationally; 1: the accumulator register; 2: the product is registered first; 3: the inputs too. */
-    latency: intParam(0, 3).default(1),
-    ready: boolParam().default(false),
+    aWidth: intParam(1, 64).default(8).describe('bits of operand a'),
+    bWidth: intParam(1, 64).default(8).describe('bits of operand b'),
+    aSigned: boolParam().default(true).describe("a is two's complement (else unsigned)"),
+    bSigned: boolParam().default(true).describe("b is two's complement (else unsigned)"),
+    accWidth: intParam(2, 256)
+      .default(32)
+      .describe('Accumulator width; signed when either operand is signed.'),
+    overflow: choiceParam(['wrap', 'saturate'])
+      .default('wrap')
+      .describe(
+        "What a sum beyond the accumulator's range becomes: the low bits (wrap) or the nearest bound (saturate).",
+      ),
+    latency: intParam(0, 3)
+      .default(1)
+      .describe(
+        '0: the output is the new sum, combinationally; 1: the accumulator register; 2: the product is registered first; 3: the inputs too.',
+      ),
+    ready: boolParam()
+      .default(false)
+      .describe(
+        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
+      ),
   })
   .refine((p) => p.accWidth >= p.aWidth + p.bWidth, {
     path: ['accWidth'],

@@ -6,13 +6,20 @@ import { intTag, timingTag } from '../naming.ts';
 
 export const intMulParams = z
   .object({
-    aWidth: intParam(1, 64).default(8),
-    bWidth: intParam(1, 64).default(8),
-    aSigned: boolParam().default(true),
-    bSigned: boolParam().default(true),
-    /** Register stages: 0 combinational; 1 registers the product; 2 also the inputs; 3 adds one more stage for retiming. */
-    latency: intParam(0, 3).default(0),
-    ready: boolParam().default(false),
+    aWidth: intParam(1, 64).default(8).describe('bits of operand a'),
+    bWidth: intParam(1, 64).default(8).describe('bits of operand b'),
+    aSigned: boolParam().default(true).describe("a is two's complement (else unsigned)"),
+    bSigned: boolParam().default(true).describe("b is two's complement (else unsigned)"),
+    latency: intParam(0, 3)
+      .default(0)
+      .describe(
+        'Register stages: 0 combinational; 1 registers the product; 2 also the inputs; 3 adds one more stage for retiming.',
+      ),
+    ready: boolParam()
+      .default(false)
+      .describe(
+        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
+      ),
   })
   .refine((p) => !(p.ready && p.latency === 0), {
     path: ['ready'],

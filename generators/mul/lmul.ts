@@ -14,23 +14,40 @@ import { lmulL, lmulOffset } from './lmul-offset.ts';
 
 export const lmulParams = z
   .object({
-    format: floatFormatParam(ROUNDED_FORMAT_NAMES).default('bf16'),
-    /** Output format: the input's exponent field (same width and bias) with at least m mantissa bits; default the input format. */
-    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).optional(),
-    /** Mantissa bits of the operands (1 .. the format's); operands with more are reduced first. Default: all of them. */
-    m: intParam(1, 23).optional(),
-    /** integer-add: one adder, the carry goes into the exponent (docs/lmul.md#one-adder-form); formula: (1+xm+ym+2^-l)·2^(xe+ye), rounded. */
-    variant: choiceParam(['integer-add', 'formula']).default('integer-add'),
-    /** How operands with more than m mantissa bits are reduced. */
-    operandRounding: choiceParam(['rne', 'truncate']).default('rne'),
-    /** Results beyond the largest finite value: saturate (docs/lmul.md#policy), or Inf / NaN where the format has them. */
-    overflow: choiceParam(['saturate', 'inf', 'nan']).default('saturate'),
-    /**
-     * Stage cuts, in order of use: after the integer sum (before the offset and the range checks),
-     * after the operand reduction, after the range checks (the formula variant: once the rounding increment is decided), at the output.
-     */
-    latency: intParam(0, 4).default(0),
-    ready: boolParam().default(false),
+    format: floatFormatParam(ROUNDED_FORMAT_NAMES).default('bf16').describe('format of both operands'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .optional()
+      .describe(
+        "Output format: the input's exponent field (same width and bias) with at least m mantissa bits; default the input format.",
+      ),
+    m: intParam(1, 23)
+      .optional()
+      .describe(
+        "Mantissa bits of the operands (1 .. the format's); operands with more are reduced first. Default: all of them.",
+      ),
+    variant: choiceParam(['integer-add', 'formula'])
+      .default('integer-add')
+      .describe(
+        'integer-add: one adder, the carry goes into the exponent (docs/lmul.md#one-adder-form); formula: (1+xm+ym+2^-l)·2^(xe+ye), rounded.',
+      ),
+    operandRounding: choiceParam(['rne', 'truncate'])
+      .default('rne')
+      .describe('How operands with more than m mantissa bits are reduced.'),
+    overflow: choiceParam(['saturate', 'inf', 'nan'])
+      .default('saturate')
+      .describe(
+        'Results beyond the largest finite value: saturate (docs/lmul.md#policy), or Inf / NaN where the format has them.',
+      ),
+    latency: intParam(0, 4)
+      .default(0)
+      .describe(
+        'Stage cuts, in order of use: after the integer sum (before the offset and the range checks), after the operand reduction, after the range checks (the formula variant: once the rounding increment is decided), at the output.',
+      ),
+    ready: boolParam()
+      .default(false)
+      .describe(
+        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
+      ),
   })
   .superRefine((p, ctx) => {
     const f = floatFormat(p.format);
