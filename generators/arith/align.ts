@@ -5,6 +5,11 @@ import { SInt, UInt } from '../hdl/types.ts';
 import type { NormalizedFloat, RawFloat } from './raw-float.ts';
 import { signedBits, unsignedBits } from './widths.ts';
 
+export interface AlignOptions {
+  /** Compare the exponent with emin in LUT logic rather than through carry chains (faster on ECP5). */
+  comparesInLuts?: boolean;
+}
+
 /**
  * Normalize and denormalize for `format` in one step, for a value whose significand has at most one
  * leading zero when it is finite and nonzero (a product of normalized significands; a zero one must
@@ -26,7 +31,41 @@ export function alignToFormat(
   subnormals: 'keep' | 'flush',
   prefix: string,
   cut?: () => void,
+  options: AlignOptions = {},
 ): NormalizedFloat {
+  const decided = alignDecisions(raw, format, subnormals, prefix, options);
+  cut?.();
+  return alignSignificand(decided);
+}
+
+/** alignToFormat's decisions, taken from the exponent alone, for `alignSignificand` to apply. */
+export interface AlignDecisions {
+  raw: RawFloat;
+  format: FloatFormat;
+  prefix: string;
+  fieldMin: number;
+  fieldMax: number;
+  fieldWidth: number;
+  /** The field once the top bit is set, less one. */
+  biased: Signal;
+  /** At emin or below, and strictly below (absent when the value is only normalized). */
+  low?: Signal;
+  belowEmin?: Signal;
+  /** The right shift to the subnormal quantum. */
+  shift?: Signal;
+}
+
+/**
+ * The first half of alignToFormat: everything it decides from the exponent. Several formats'
+ * decisions can so be taken before one pipeline cut and their shifts after it (alignSignificand).
+ */
+export function alignDecisions(
+  raw: RawFloat,
+  format: FloatFormat,
+  subnormals: 'keep' | 'flush',
+  prefix: string,
+  options: AlignOptions = {},
+): AlignDecisions {
   if ((raw.maxLeadingZeros ?? raw.sig.width) > 1) {
     throw new HdlError(`${prefix}: alignToFormat needs a significand with at most one leading zero`);
   }
@@ -65,8 +104,11 @@ export function alignToFormat(
   // guard bit, so a larger distance saturates (to all ones of the amount's k bits). The amount's
   // bits are those of emin − exp modulo 2^k: a k-bit subtraction, or just ~exp when emin's low k
   // bits are all ones (as for a product of IEEE-biased exponents); the limits are comparisons.
-  const low = normalizeOnly ? undefined : exp.le(emin).named(`${prefix}_at_emin`);
-  const belowEmin = normalizeOnly ? undefined : exp.lt(emin).named(`${prefix}_below_emin`);
+  const atMost = (c: number) => (options.comparesInLuts ? atMostConstant(exp, c) : exp.le(c));
+  const low = normalizeOnly ? undefined : atMost(emin).named(`${prefix}_at_emin`);
+  const belowEmin = normalizeOnly
+    ? undefined
+    : (options.comparesInLuts ? atMost(emin - 1) : exp.lt(emin)).named(`${prefix}_below_emin`);
   const maxDistance = emin - range.min;
   let shift: Signal | undefined;
   if (low !== undefined && maxDistance > 0) {
@@ -76,13 +118,19 @@ export function alignToFormat(
     let amount =
       eminLow === 2 ** k - 1 ? lowBits.not() : m.constant(eminLow, UInt(k)).sub(lowBits, { width: k });
     if (maxDistance >= 2 ** k) {
-      const saturate = exp.le(emin - 2 ** k).named(`${prefix}_denorm_saturate`);
+      const saturate = atMost(emin - 2 ** k).named(`${prefix}_denorm_saturate`);
       amount = amount.or(cat(...Array.from({ length: k }, () => saturate)));
     }
     shift = amount.and(cat(...Array.from({ length: k }, () => low))).named(`${prefix}_denorm_shift`);
   }
-  cut?.();
+  return { raw, format, prefix, fieldMin, fieldMax, fieldWidth, biased, low, belowEmin, shift };
+}
 
+/** The second half of alignToFormat: the significand's shift and the exponent field, as decided. */
+export function alignSignificand(d: AlignDecisions): NormalizedFloat {
+  const { raw, format, prefix, fieldMin, fieldMax, fieldWidth, biased, low, belowEmin, shift } = d;
+  const m = raw.sig.builder;
+  const layout = floatLayout(format);
   // ---- The significand
   const top = raw.sig.msb();
   // Only the kept bits, the guard and the bit below it (the guard after a one-place left shift) are
@@ -133,6 +181,34 @@ export function alignToFormat(
   const shiftUp = low.not().and(top.not());
   const field = mux(belowEmin, m.constant(0, SInt(fieldWidth)), normField);
   return result(mux(shiftUp, input.shl(1), sig), field, sticky);
+}
+
+/**
+ * x ≤ c for a constant c as logic on x's bits instead of a subtraction: x exceeds c where, at the
+ * highest bit in which they differ, x has a one. Synthesis maps it to a small LUT tree, where a
+ * comparison through an adder's carry chain costs the chain's entry and exit on ECP5.
+ */
+export function atMostConstant(x: Signal, c: number): Signal {
+  const m = x.builder;
+  const w = x.width;
+  const [min, max] = x.signed ? [-(2 ** (w - 1)), 2 ** (w - 1) - 1] : [0, 2 ** w - 1];
+  if (c >= max) return m.constant(1, UInt(1));
+  if (c < min) return m.constant(0, UInt(1));
+  // Offset binary: a signed x's sign bit flipped compares as unsigned with c + 2^(w−1).
+  const bound = x.signed ? c + 2 ** (w - 1) : c;
+  let above: Signal | undefined;
+  let equal: Signal | undefined;
+  for (let i = w - 1; i >= 0; i--) {
+    const bit = x.signed && i === w - 1 ? x.bit(i).not() : x.bit(i);
+    if (Math.floor(bound / 2 ** i) % 2 === 0) {
+      const here = equal === undefined ? bit : equal.and(bit);
+      above = above === undefined ? here : above.or(here);
+      equal = equal === undefined ? bit.not() : equal.and(bit.not());
+    } else {
+      equal = equal === undefined ? bit : equal.and(bit);
+    }
+  }
+  return above === undefined ? m.constant(1, UInt(1)) : above.not();
 }
 
 /** value modulo 2^width, as the signed number of that width with the same low bits. */

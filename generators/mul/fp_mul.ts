@@ -62,7 +62,7 @@ const PARTIAL_PRODUCT_BITS = 6;
  * LUT_SLICE_BITS around the 'partial' cut, adders take less).
  */
 const LUT_PRODUCT_BITS = 11;
-const LUT_SLICE_BITS = 4;
+const LUT_SLICE_BITS = 3;
 
 /**
  * Exact floating-point multiplier: the product of two floats is formed exactly, then rounded once
@@ -145,7 +145,11 @@ export const fpMul: Generator<typeof fpMulParams> = {
     // The one-bit normalization and (output subnormals kept) the shift to the subnormal quantum in
     // one step, its amount known from the exponents alone (decided before the 'product' cut, beside
     // the multiplier); the exponent becomes the output's field.
-    const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'));
+    // With the exponent sum registered ('exponent' cut), its comparisons with emin in LUTs are faster
+    // than through carry chains (ECP5); beside the sum, the chains are as fast (FP8 at latency 3).
+    const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'), {
+      comparesInLuts: cut.has('exponent'),
+    });
     cut.at('normalize');
 
     const result = roundPack(

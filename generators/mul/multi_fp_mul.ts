@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { alignToFormat } from '../arith/align.ts';
+import { alignDecisions, alignSignificand } from '../arith/align.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, resolvePolicy, ROUNDING_MODES, type Policy } from '../formats/index.ts';
 import { floatFormat, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
@@ -53,6 +54,9 @@ export const multiFpMulParams = z
   });
 
 export type MultiFpMulParams = z.output<typeof multiFpMulParams>;
+
+/** Significands of at most this many bits (FP8's) are multiplied in LUTs rather than a DSP block. */
+const LUT_PRODUCT_BITS = 4;
 
 /**
  * A multiplier that serves several float formats through one datapath, chosen per operation by the
@@ -118,7 +122,11 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
     const product: RawFloat = {
       sign: x.sign.xor(y.sign).named('product_sign'),
       exp: x.exp.add(y.exp).add(1).named('product_exp'),
-      sig: x.sig.mul(y.sig).named('product_sig'),
+      // Significands of a few bits (FP8's) multiply in LUTs, by shifted copies added; wider ones in a multiplier.
+      sig: (x.sig.width <= LUT_PRODUCT_BITS
+        ? shiftAddProduct(x.sig, y.sig, 'product_lut')
+        : x.sig.mul(y.sig)
+      ).named('product_sig'),
       isZero: x.isZero.or(y.isZero).and(isNaN.not()).named('product_is_zero'),
       isInf: x.isInf.or(y.isInf).and(isNaN.not()).named('product_is_inf'),
       isNaN,
@@ -126,17 +134,20 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
       expRange: { min: x.expRange.min + y.expRange.min + 1, max: x.expRange.max + y.expRange.max + 1 },
       maxLeadingZeros: 1,
     };
-    cut.at('multiply');
-    // Each format normalizes and denormalizes in one step (its shift decided from the exponent alone).
+    // Each format normalizes and denormalizes in one step, its shift decided from the exponent alone:
+    // the decisions beside the multiplier, before the 'multiply' cut, the shifts after it.
     const policies = formats.map((f) =>
       resolvePolicy(f, { rounding: p.rounding, overflow: p.overflow } as Policy),
     );
-    const aligned = formats.map((f, i) =>
-      alignToFormat(product, f, policies[i]!.subnormals, `norm_${f.name}`),
+    const decided = formats.map((f, i) =>
+      alignDecisions(product, f, policies[i]!.subnormals, `norm_${f.name}`, { comparesInLuts: true }),
     );
+    cut.at('multiply');
+    const aligned = decided.map(alignSignificand);
     cut.at('align');
     const codes = formats.map((f, i) =>
-      roundPack(aligned[i]!, f, policies[i]!, `out_${f.name}`).code.resize(bits),
+      // With a cut callback (placing none) roundPack decides overflow beside the rounding addition.
+      roundPack(aligned[i]!, f, policies[i]!, `out_${f.name}`, () => {}).code.resize(bits),
     );
     const result = select(fmt, codes).named('result');
     cut.at('output');

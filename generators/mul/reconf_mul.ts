@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { alignToFormat } from '../arith/align.ts';
+import { alignToFormat, atMostConstant } from '../arith/align.ts';
 import { exactProduct as exactProductOf } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
 import { normalizeOperand, unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
+import { splitProduct } from '../arith/split-product.ts';
 import { signedBits } from '../arith/widths.ts';
 import { floatLayout, type FloatFormat } from '../formats/index.ts';
 import {
@@ -77,6 +79,9 @@ export const reconfMulParams = z
   });
 
 export type ReconfMulParams = z.output<typeof reconfMulParams>;
+
+/** Significands of at most this many bits (BF16's, FP16's) are multiplied in LUTs, by shifted copies added. */
+const LUT_PRODUCT_BITS = 11;
 
 /** The run-time modes of a reconf_mul unit, in `mode` input order: each width with each kind. */
 export function reconfModes(
@@ -260,19 +265,38 @@ function exactProduct(
       // A tiny subnormal may reduce to zero: zero is judged after reduction (NaN and Inf never reduce).
       isZero: mag.orR().not().named(`${prefix}_reduced_is_zero`),
       expRange,
+      // The product sums the fields with their biases on (no subtraction per operand).
+      biasedExp: nonzeroField,
+      bias: f.bias,
     };
     return normalizeOperand(x, f, `${prefix}_exact`);
   };
   const [x, y] = [operand(magA, ua, 'a'), operand(magB, ub, 'b')];
   cuts.operands();
-  const product = exactProductOf(x, y, 'exact_product');
-  cuts.exponent();
+  // Significands of up to LUT_PRODUCT_BITS are multiplied in LUTs, in two halves of the narrower
+  // operand: the halves' products before the 'exponent' cut, their sum after it (beside the
+  // alignment's decisions). Wider ones take a multiplier, the cut after it.
+  const inLuts = x.sig.width <= LUT_PRODUCT_BITS;
+  let halves = 0;
+  const product = exactProductOf(x, y, 'exact_product', {
+    keepBiases: true,
+    ...(inLuts
+      ? {
+          multiply: (a: Signal, b: Signal) =>
+            splitProduct(a, b, Math.ceil(b.width / 3), cuts.exponent, 'exact_product', (wide, slice) =>
+              shiftAddProduct(wide, slice, `exact_product_lut${halves++}`),
+            ),
+        }
+      : {}),
+  });
+  if (!inLuts) cuts.exponent();
   const aligned = alignToFormat(
     { ...product, maxLeadingZeros: 1 },
     out,
     policy.subnormals,
     'exact_norm',
     cuts.multiplied,
+    { comparesInLuts: true },
   );
   cuts.aligned();
   return roundPack(aligned, out, policy, 'exact', cuts.increment).code;
@@ -307,8 +331,10 @@ function lmulSum(magA: Signal, magB: Signal, f: FloatFormat, m: number, prefix: 
   const maxR = floatLayout(f).maxCode >> (M - m);
   return {
     r: sum.sub(offset, { width }).named(`${prefix}_r`),
-    underflow: sum.lt((1 << m) + offset).named(`${prefix}_underflow`),
-    overflow: sum.gt(maxR + offset).named(`${prefix}_overflow`),
+    underflow: atMostConstant(sum, (1 << m) + offset - 1).named(`${prefix}_underflow`),
+    overflow: atMostConstant(sum, maxR + offset)
+      .not()
+      .named(`${prefix}_overflow`),
   };
 }
 
