@@ -4,6 +4,7 @@ import { benchGen } from './gen.bench.ts';
 import { benchGemv } from './gemv.bench.ts';
 import { benchHls } from './hls.bench.ts';
 import { benchIr } from './ir.bench.ts';
+import { benchMutation } from './mutation.bench.ts';
 import { benchSimulators } from './sim.bench.ts';
 import { benchTiming } from './timing.bench.ts';
 
@@ -15,6 +16,7 @@ const benches: [string, () => Promise<void>][] = [
   ['GEMV kernels on iCE40 and ECP5 (Fmax, MAC/s)', benchGemv],
   ['gen: time and peak memory against RTL size', benchGen],
   ['timing: latency and Fmax of every catalog IP on iCE40 and ECP5', benchTiming],
+  ['mutation: variants, killed, survived per generator', benchMutation],
 ];
 
 // Words given on the command line pick the benchmarks whose name holds one of them.

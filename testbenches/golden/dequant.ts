@@ -20,6 +20,7 @@ import {
   encodeNumber,
   exactAdd,
   exactMul,
+  finite,
   fma,
   formatBits,
   formatByName,
@@ -29,9 +30,11 @@ import {
   resolvePolicy,
   unpackWord,
   type ExactValue,
+  type FloatFormat,
   type Format,
   type Policy,
 } from '../../generators/formats/index.ts';
+import { variantIs, variantPolicy, variantTagged } from './variant.ts';
 
 export interface DequantSpec {
   /** Element format name as the generator's `format` parameter spells it. */
@@ -101,6 +104,14 @@ export function wordCodes(spec: DequantSpec, word: bigint): number[] {
 
 /** A golden model bound to one unit's parameters: the packed output word of each input vector. */
 export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => bigint {
+  // Mutations: 'dequant.packing' reads the word in the other order (sequential ↔ AutoAWQ), 'dequant.order'
+  // uses the next order (sub-mul → fma → mul-add → sub-mul), 'dequant.no-zero-point' drops the zero point.
+  spec = {
+    ...spec,
+    policy: variantPolicy(spec.policy),
+    ...(variantIs('dequant.packing') ? { packing: spec.packing === 'awq' ? 'sequential' : 'awq' } : {}),
+    ...(variantIs('dequant.order') ? { order: NEXT_ORDER[spec.order] } : {}),
+  };
   const out = formatByName(spec.outFormat);
   const outBits = BigInt(formatBits(out));
   const zeroSign = resolvePolicy(out, spec.policy).rounding === 'rdown' ? 1 : 0;
@@ -111,6 +122,7 @@ export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => big
   // Doubles hold every intermediate exactly when the significands' product fits in 53 bits, and
   // round-to-nearest gives x − x = +0 as the exact model does unless rounding is toward −∞.
   const fast =
+    !variantTagged() &&
     spec.order === 'sub-mul' &&
     zeroSign === 0 &&
     (zeroFormat === undefined || zeroFormat.kind === 'int') &&
@@ -121,9 +133,15 @@ export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => big
       53;
   return (inputs) => {
     const element = elements[inputs.select]!;
-    const s = scaleFormat === undefined ? undefined : decode(scaleFormat, inputs.scale);
-    const t = spec.tensorScale ? decode(fp32, inputs.tensorScale) : undefined;
-    const z = zeroFormat === undefined ? undefined : decode(zeroFormat, inputs.zero);
+    const s = scaleFormat === undefined ? undefined : scaleValue(scaleFormat, inputs.scale);
+    const t =
+      spec.tensorScale && !variantIs('dequant.no-tensor-scale')
+        ? decode(fp32, inputs.tensorScale)
+        : undefined;
+    const z =
+      zeroFormat === undefined || variantIs('dequant.no-zero-point')
+        ? undefined
+        : decode(zeroFormat, inputs.zero);
     // zs = round(−s·z) in the output format, for the orders that add a scaled zero point.
     const zs = spec.order === 'sub-mul' ? undefined : decode(out, mul(out, s!, negate(z!), spec.policy).code);
     const lane = (code: number): number => {
@@ -157,6 +175,26 @@ export function dequantGolden(spec: DequantSpec): (inputs: DequantInputs) => big
     });
     return packed;
   };
+}
+
+const NEXT_ORDER = { 'sub-mul': 'fma', fma: 'mul-add', 'mul-add': 'sub-mul' } as const;
+
+/**
+ * A scale code's value. Mutations: 'dequant.scale-exponent' doubles every finite scale (an exponent off
+ * by one), 'dequant.nan-scale' reads a NaN scale as the value its code would have without the NaN rule.
+ */
+function scaleValue(format: Format, code: number): ExactValue {
+  const s = decode(format, code);
+  if (variantIs('dequant.scale-exponent') && s.kind === 'finite') return { ...s, exp: s.exp + 1 };
+  if (variantIs('dequant.nan-scale') && s.kind === 'nan' && format.kind === 'float') {
+    // The code read as an ordinary number: sign, biased exponent, fraction.
+    const f = format as FloatFormat;
+    const sign = f.signed ? (((code >> (f.expBits + f.mantBits)) & 1) as 0 | 1) : 0;
+    const e = (code >> f.mantBits) & ((1 << f.expBits) - 1);
+    const m = code & ((1 << f.mantBits) - 1);
+    return finite(sign, BigInt((1 << f.mantBits) + m), e - f.bias - f.mantBits);
+  }
+  return s;
 }
 
 /** The widest significand (odd part) of any finite value of the format, in bits. */

@@ -16,6 +16,7 @@ import {
   type ExactValue,
   type Policy,
 } from '../../generators/formats/index.ts';
+import { variantIs, variantPolicy } from './variant.ts';
 
 export interface DotSpec {
   aFormat: string;
@@ -29,14 +30,16 @@ export function dotGolden(spec: DotSpec, a: readonly number[], b: readonly numbe
   const fa = formatByName(spec.aFormat);
   const fb = formatByName(spec.bFormat);
   const out = formatByName(spec.outFormat);
-  if (spec.sum === 'tree') {
-    let level = a.map((x, i) => mul(out, decode(fa, x), decode(fb, b[i]!), spec.policy).code);
+  const policy = variantPolicy(spec.policy);
+  // Mutation 'dot.other-sum': the tree of rounded additions for the exact sum, and the other way round.
+  if ((spec.sum === 'tree') !== variantIs('dot.other-sum')) {
+    let level = a.map((x, i) => mul(out, decode(fa, x), decode(fb, b[i]!), policy).code);
     while (level.length > 1) {
       const next: number[] = [];
       for (let i = 0; i < level.length; i += 2) {
         next.push(
           i + 1 < level.length
-            ? add(out, decode(out, level[i]!), decode(out, level[i + 1]!), spec.policy).code
+            ? add(out, decode(out, level[i]!), decode(out, level[i + 1]!), policy).code
             : level[i]!,
         );
       }
@@ -63,5 +66,5 @@ export function dotGolden(spec: DotSpec, a: readonly number[], b: readonly numbe
     const sum = terms.reduce((s, t) => s + (t.units << BigInt(t.exp - lowest)), 0n);
     value = sum === 0n ? finite(0, 0n, 0) : finite(sum < 0n ? 1 : 0, sum < 0n ? -sum : sum, lowest);
   }
-  return encode(out, value, spec.policy).code;
+  return encode(out, value, policy).code;
 }

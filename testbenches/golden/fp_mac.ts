@@ -9,6 +9,8 @@ import {
   add,
   decode,
   encode,
+  exactFma,
+  exactMul,
   finite,
   fma,
   formatByName,
@@ -20,6 +22,7 @@ import {
   type FloatFormat,
   type Policy,
 } from '../../generators/formats/index.ts';
+import { variantIs, variantPolicy } from './variant.ts';
 import { lmulGolden, type LmulSpec } from './lmul.ts';
 
 export interface FpMacSpec {
@@ -92,6 +95,10 @@ export function fpMacGolden(spec: FpMacSpec, steps: readonly MacStep[]): MacResu
 function floatSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
   const accFormat = formatByName(spec.accFormat);
   const L = spec.partialSums ?? 1;
+  const policy = variantPolicy(spec.policy);
+  // Mutation 'fp_mac.final-rounding': each sum kept exact, rounded only where it is output.
+  const exact = variantIs('fp_mac.final-rounding');
+  const exactSums: ExactValue[] = Array.from({ length: L }, () => finite(0, 0n, 0));
   const sums: number[] = Array.from({ length: L }, () => 0);
   // Steps since the clear (after reset: as if L steps had started every sum at +0).
   let n = L;
@@ -103,20 +110,31 @@ function floatSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
     if (spec.lmul === undefined) {
       const a = decode(formatByName(spec.aFormat), s.a);
       const b = decode(formatByName(spec.bFormat), s.b);
-      const addend = decode(accFormat, s.c ?? sums[slot]!);
-      result = fresh ? mul(accFormat, a, b, spec.policy) : fma(accFormat, a, b, addend, spec.policy);
+      const addend = exact && s.c === undefined ? exactSums[slot]! : decode(accFormat, s.c ?? sums[slot]!);
+      if (exact) {
+        exactSums[slot] = fresh ? exactMul(a, b).value : exactFma(a, b, addend).value;
+        result = encode(accFormat, exactSums[slot]!, policy);
+      } else if (variantIs('fp_mac.unfused'))
+        // Mutation 'fp_mac.unfused': the product rounded to the accumulator format, then added.
+        result = fresh
+          ? mul(accFormat, a, b, policy)
+          : add(accFormat, decode(accFormat, mul(accFormat, a, b, policy).code), addend, policy);
+      else result = fresh ? mul(accFormat, a, b, policy) : fma(accFormat, a, b, addend, policy);
     } else {
       const p = product(spec, s.a, s.b);
       result = fresh
-        ? encode(accFormat, p, spec.policy)
-        : add(accFormat, p, decode(accFormat, s.c ?? sums[slot]!), spec.policy);
+        ? encode(accFormat, p, policy)
+        : add(accFormat, p, decode(accFormat, s.c ?? sums[slot]!), policy);
     }
     sums[slot] = result.code;
     n += 1;
     if (L === 1) return { code: result.code, flags: testFloatFlagByte(result.flags) };
-    let total = sums[0]!;
-    for (let j = 1; j < Math.min(n, L); j++)
-      total = add(accFormat, decode(accFormat, total), decode(accFormat, sums[j]!), spec.policy).code;
+    // Mutation 'fp_mac.partial-order': the partial sums combined from the last one down.
+    const order = Array.from({ length: Math.min(n, L) }, (_, j) => j);
+    if (variantIs('fp_mac.partial-order')) order.reverse();
+    let total = sums[order[0]!]!;
+    for (const j of order.slice(1))
+      total = add(accFormat, decode(accFormat, total), decode(accFormat, sums[j]!), policy).code;
     return { code: total, flags: 0 };
   });
 }
@@ -141,13 +159,16 @@ function kulischSteps(spec: FpMacSpec, steps: readonly MacStep[]): MacResult[] {
       // A multiple of 2^lsbExp (exactly so without a window); the register wraps at its width.
       const shift = p.exp - lsbExp;
       const units = shift >= 0 ? p.sig << BigInt(shift) : p.sig >> BigInt(-shift);
-      sum = BigInt.asIntN(width, sum + (p.sign ? -units : units) + modulus);
+      // Mutation 'fp_mac.kulisch-no-wrap': the register holds any sum (no wrap at its width).
+      sum = variantIs('fp_mac.kulisch-no-wrap')
+        ? sum + (p.sign ? -units : units)
+        : BigInt.asIntN(width, sum + (p.sign ? -units : units) + modulus);
     }
     let value: ExactValue;
     if (isNaN || (posInf && negInf)) value = nan(0);
     else if (posInf || negInf) value = inf(negInf ? 1 : 0);
     else value = sum === 0n ? finite(0, 0n, 0) : finite(sum < 0n ? 1 : 0, sum < 0n ? -sum : sum, lsbExp);
-    const result = encode(out, value, spec.policy);
+    const result = encode(out, value, variantPolicy(spec.policy));
     return { code: result.code, flags: testFloatFlagByte(result.flags), ...(window ? { overflow } : {}) };
   });
 }

@@ -9,6 +9,9 @@ import {
   add,
   convert,
   decode,
+  encode,
+  exactAdd,
+  exactMul,
   finite,
   formatByName,
   inf,
@@ -21,6 +24,7 @@ import {
   type Policy,
 } from '../../generators/formats/index.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../../generators/gemv/weights.ts';
+import { variantIs, variantPolicy } from './variant.ts';
 
 export interface GemvSpec {
   weight: GemvWeightName;
@@ -61,7 +65,8 @@ function alignedExp(group: ExactValue[], format: Format, alignBits: number): num
     if (v.kind !== 'finite' || v.sig === 0n) continue;
     top = Math.max(top, v.exp + v.sig.toString(2).length - 1);
   }
-  return top - alignBits + 1;
+  // Mutation 'gemv.grid-below-top': alignBits bits below 2^E (one more than from 2^E down).
+  return top - alignBits + (variantIs('gemv.grid-below-top') ? 0 : 1);
 }
 
 /** A finite value as an integer multiple of 2^exp, truncated toward zero. */
@@ -77,7 +82,15 @@ function units(v: FiniteValue, exp: number): bigint {
   return v.sign ? -n : n;
 }
 
+/** Where group g starts (mutation 'gemv.group-boundary': one element early). */
+function groupStart(g: number, group: number, k: number): number {
+  return g === 0 ? 0 : Math.min(k, g * group - (variantIs('gemv.group-boundary') ? 1 : 0));
+}
+
 export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
+  const policy = variantPolicy(spec.policy);
+  // Mutation 'gemv.reads-past-k': the don't-care lanes of the last chunk (the stimulus's padding) count.
+  if (variantIs('gemv.reads-past-k')) job = { ...job, k: job.x.length };
   const fa = formatByName(spec.activation);
   const fs = formatByName(spec.scale);
   const fp32 = formatByName('fp32');
@@ -92,9 +105,10 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
   const exactExp = lowest(activations);
   return Array.from({ length: job.n }, (_, row) => {
     let acc = 0; // fp32 +0
+    let exactTotal: ExactValue = finite(0, 0n, 0);
     for (let g = 0; g < groups; g++) {
-      const first = g * spec.group;
-      const last = Math.min(job.k, first + spec.group);
+      const first = groupStart(g, spec.group, job.k);
+      const last = groupStart(g + 1, spec.group, job.k);
       const elements = elementFormats[job.sv[row]?.[g] ?? 0] ?? elementFormats[0]!;
       const weights = job.w[row]!.slice(first, last).map((code) => decode(elements, code));
       const wExp = lowest(weights);
@@ -109,14 +123,14 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
         const a = activations[k]!;
         const w = weights[k - first]!;
         if (a.kind !== 'finite' || w.kind !== 'finite') {
-          poisoned = true;
+          poisoned ||= !variantIs('gemv.specials-ignored');
           continue;
         }
         const aUnits = truncatedUnits(a, aExp);
         dot += aUnits * units(w, wExp);
         sum += aUnits;
       }
-      const z = weight.zeroPoint ? BigInt(job.z[row]![g]!) : 0n;
+      const z = weight.zeroPoint && !variantIs('gemv.no-zero-point') ? BigInt(job.z[row]![g]!) : 0n;
       // Σ a·w − z·Σ a in units of 2^(aExp + wExp); z·Σa is in units of 2^aExp and wExp is 0 for integers.
       const d = dot - z * (sum << BigInt(-wExp));
       const s = decode(fs, job.s[row]![g]!);
@@ -125,8 +139,19 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
       if (poisoned || s.kind === 'nan' || (s.kind === 'inf' && d === 0n)) contribution = nan(0);
       else if (s.kind === 'inf') contribution = inf(sign);
       else contribution = finite(sign, (d < 0n ? -d : d) * s.sig, aExp + wExp + s.exp);
-      acc = add(fp32, decode(fp32, acc), contribution, spec.policy).code;
+      if (variantIs('gemv.final-rounding')) exactTotal = exactAdd(exactTotal, contribution).value;
+      else if (variantIs('gemv.scale-per-element') && !poisoned && s.kind === 'finite') {
+        // Each element's scaled product a·(w − z)·s enters the fp32 sum with its own rounding.
+        for (let k = first; k < last; k++) {
+          const a = activations[k]! as FiniteValue;
+          const w = weights[k - first]! as FiniteValue;
+          const n = truncatedUnits(a, aExp) * (units(w, wExp) - (z << BigInt(-wExp)));
+          const value = exactMul(finite(n < 0n ? 1 : 0, n < 0n ? -n : n, aExp + wExp), s).value;
+          acc = add(fp32, decode(fp32, acc), value, policy).code;
+        }
+      } else acc = add(fp32, decode(fp32, acc), contribution, policy).code;
     }
-    return spec.outFormat === 'fp32' ? acc : convert(fp32, fo, acc, spec.policy).code;
+    if (variantIs('gemv.final-rounding')) acc = encode(fp32, exactTotal, policy).code;
+    return spec.outFormat === 'fp32' ? acc : convert(fp32, fo, acc, policy).code;
   });
 }

@@ -1,5 +1,6 @@
 // Golden model of integer multiply-accumulate, from the arithmetic alone: exact integer products,
 // exact sums, then the accumulator's overflow rule. Shares no code with the generator.
+import { variantIs } from './variant.ts';
 
 export interface IntMacSpec {
   aSigned: boolean;
@@ -22,7 +23,8 @@ export function intMacGolden(spec: IntMacSpec, steps: readonly IntMacStep[]): bi
   const max = signed ? 2n ** (w - 1n) - 1n : 2n ** w - 1n;
   const modulus = 2n ** w;
   const fit = (v: bigint): bigint => {
-    if (spec.overflow === 'saturate') return v < min ? min : v > max ? max : v;
+    // Mutation 'int_mac.overflow': the other overflow rule (wrap ↔ saturate).
+    if ((spec.overflow === 'saturate') !== variantIs('int_mac.overflow')) return v < min ? min : v > max ? max : v;
     let r = ((v % modulus) + modulus) % modulus;
     if (signed && r > max) r -= modulus;
     return r;
@@ -30,7 +32,8 @@ export function intMacGolden(spec: IntMacSpec, steps: readonly IntMacStep[]): bi
   let acc = 0n;
   return steps.map(({ a, b, clear }) => {
     const product = a * b;
-    acc = fit(clear ? product : acc + product);
+    // Mutation 'int_mac.clear-late': a clear zeroes the sum after the step instead of starting it.
+    acc = variantIs('int_mac.clear-late') && clear ? 0n : fit(clear ? product : acc + product);
     return acc;
   });
 }

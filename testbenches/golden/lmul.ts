@@ -17,7 +17,9 @@ import {
   nan,
   type ExactValue,
   type FloatFormat,
+  type Policy,
 } from '../../generators/formats/index.ts';
+import { variantIs, variantPolicy } from './variant.ts';
 
 export interface LmulSpec {
   format: string;
@@ -64,16 +66,19 @@ function reduce(
   return units === 2n * one ? { sign: value.sign, e: e + 1, X: 0n } : { sign: value.sign, e, X: units - one };
 }
 
+/** The §1.5 output policy for each overflow rule (one object each, so that resolvePolicy caches it). */
+const LMUL_POLICIES = Object.fromEntries(
+  (['saturate', 'inf', 'nan'] as const).map((overflow) => [
+    overflow,
+    { rounding: 'rne', overflow, subnormals: 'flush', tininess: 'before' } as const,
+  ]),
+) as Record<LmulSpec['overflow'], Policy>;
+
 export function lmulGolden(spec: LmulSpec, a: number, b: number): number {
   const format = formatByName(spec.format) as FloatFormat;
   const out = formatByName(spec.outFormat) as FloatFormat;
   const outLayout = floatLayout(out);
-  const policy = {
-    rounding: 'rne',
-    overflow: spec.overflow,
-    subnormals: 'flush',
-    tininess: 'before',
-  } as const;
+  const policy = variantPolicy(LMUL_POLICIES[spec.overflow]);
   const read = (code: number): ExactValue => {
     const v = decode(format, code);
     // §1.5 rule 4: an exponent field of 0 (zero or subnormal) reads as ±0.
@@ -91,10 +96,17 @@ export function lmulGolden(spec: LmulSpec, a: number, b: number): number {
 
   const m = spec.m;
   const l = lmulOffsetExponent(m);
-  const p = reduce(x as ExactValue & { kind: 'finite' }, m, spec.operandRounding);
-  const q = reduce(y as ExactValue & { kind: 'finite' }, m, spec.operandRounding);
+  // Mutation 'lmul.operand-rounding': the other reduction of the operands (RNE ↔ truncation).
+  const rounding = variantIs('lmul.operand-rounding')
+    ? spec.operandRounding === 'rne'
+      ? 'truncate'
+      : 'rne'
+    : spec.operandRounding;
+  const p = reduce(x as ExactValue & { kind: 'finite' }, m, rounding);
+  const q = reduce(y as ExactValue & { kind: 'finite' }, m, rounding);
   let value: ExactValue;
-  if (spec.variant === 'formula') {
+  // Mutation 'lmul.other-variant': the formula variant for integer-add, and the other way round.
+  if ((spec.variant === 'formula') !== variantIs('lmul.other-variant')) {
     // In units of 2^-(m+l): 1 + xm + ym + 2^-l.
     const units = (1n << BigInt(m + l)) + ((p.X + q.X) << BigInt(l)) + (1n << BigInt(m));
     value = finite(sign, units, p.e + q.e - (m + l));

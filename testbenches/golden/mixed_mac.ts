@@ -16,13 +16,16 @@ import {
   finite,
   fma,
   formatByName,
+  exactFma,
   integer,
+  mul,
   nan,
   razerFormats,
   type ExactValue,
   type Format,
   type Policy,
 } from '../../generators/formats/index.ts';
+import { variantIs, variantPolicy } from './variant.ts';
 
 export type MixedMacWeight = 'int4' | 'uint4' | 'e2m1fn' | 'razer';
 
@@ -75,43 +78,54 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
   const weight = (code: number, sv: number | undefined) => decode(formats[sv ?? 0] ?? formats[0]!, code);
   // Every finite activation is a multiple of its smallest subnormal, code 1: 2^aExp.
   const aExp = (decode(fa, 1) as ExactValue & { kind: 'finite' }).exp;
-  const nanCode = (format: Format) => encode(format, nan(0), spec.policy).code;
+  const policy = variantPolicy(spec.policy);
+  const nanCode = (format: Format) => encode(format, nan(0), policy).code;
   const fp32Inner = spec.inner === 'fp32';
 
   let outer = 0;
+  // Mutation 'mixed_mac.final-rounding': the outer sum kept exact, rounded only where it is output.
+  let exactOuter: ExactValue = finite(0, 0n, 0);
   let count = 0;
   // exact: the group's elements so far; fp32: the group's accumulator and the metadata of its first element.
   let elements: { a: ExactValue; w: number }[] = [];
   let acc = 0;
   let first: MixedMacStep | undefined;
   return steps.map((step) => {
-    if (step.clear) [outer, count] = [0, 0];
+    if (step.clear) [outer, exactOuter, count] = [0, finite(0, 0n, 0), 0];
     if (count === 0) [elements, acc, first] = [[], 0, step];
     const a = decode(fa, step.a);
     const last = count === spec.group - 1;
     if (fp32Inner) {
       const w = spec.weight === 'uint4' ? integer(BigInt(step.w - first!.z)) : weight(step.w, first!.sv);
-      acc = a.kind !== 'finite' ? nanCode(f32) : fma(f32, a, w, decode(f32, acc), spec.policy).code;
-      if (last) outer = fma(fo, decode(fs, step.s), decode(f32, acc), decode(fo, outer), spec.policy).code;
+      acc = a.kind !== 'finite' ? nanCode(f32) : fma(f32, a, w, decode(f32, acc), policy).code;
+      if (last) outer = fma(fo, decode(fs, step.s), decode(f32, acc), decode(fo, outer), policy).code;
     } else {
       elements.push({ a, w: step.w });
       if (last) {
+        // Mutation 'mixed_mac.metadata-first': s, z and sv read on the group's first element.
+        const meta = variantIs('mixed_mac.metadata-first') ? first! : step;
         // D = Σ a·w − z·Σ a, exactly, in units of 2^(aExp + WEIGHT_EXP); w under the group's sv.
-        const z = spec.weight === 'uint4' ? BigInt(step.z) : 0n;
+        const z = spec.weight === 'uint4' && !variantIs('mixed_mac.no-zero-point') ? BigInt(meta.z) : 0n;
         let d = 0n;
         let poisoned = false;
         for (const e of elements) {
           if (e.a.kind !== 'finite') {
-            poisoned = true;
+            poisoned ||= !variantIs('mixed_mac.specials-ignored');
             continue;
           }
           const units = asInteger(e.a, aExp);
-          d += units * (asInteger(weight(e.w, step.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP)));
+          d += units * (asInteger(weight(e.w, meta.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP)));
         }
         const dValue = finite(d < 0n ? 1 : 0, d < 0n ? -d : d, aExp + WEIGHT_EXP);
-        outer = poisoned
-          ? add(fo, decode(fo, outer), nan(0), spec.policy).code
-          : fma(fo, decode(fs, step.s), dValue, decode(fo, outer), spec.policy).code;
+        const scale = decode(fs, meta.s);
+        if (variantIs('mixed_mac.final-rounding')) {
+          exactOuter = poisoned ? nan(0) : exactFma(scale, dValue, exactOuter).value;
+          outer = encode(fo, exactOuter, policy).code;
+        } else if (poisoned) outer = add(fo, decode(fo, outer), nan(0), policy).code;
+        // Mutation 'mixed_mac.unfused-scale': s·D rounded to the output format, then added (two roundings).
+        else if (variantIs('mixed_mac.unfused-scale'))
+          outer = add(fo, decode(fo, outer), decode(fo, mul(fo, scale, dValue, policy).code), policy).code;
+        else outer = fma(fo, scale, dValue, decode(fo, outer), policy).code;
       }
     }
     count = last ? 0 : count + 1;

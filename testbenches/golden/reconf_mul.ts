@@ -11,6 +11,7 @@ import {
   type FloatFormat,
   type Policy,
 } from '../../generators/formats/index.ts';
+import { variantIs, variantPolicy } from './variant.ts';
 import { lmulGolden } from './lmul.ts';
 
 export interface ReconfMulSpec {
@@ -48,14 +49,21 @@ export function reduceOperand(
 
 export function reconfMulGolden(spec: ReconfMulSpec, mode: number, a: number, b: number): number {
   const { m, kind } = spec.modes[Math.min(mode, spec.modes.length - 1)]!;
-  if (kind === 'lmul') {
+  // Mutation 'reconf_mul.operand-rounding': the other reduction of the operands (RNE ↔ truncation).
+  const operandRounding = variantIs('reconf_mul.operand-rounding')
+    ? spec.operandRounding === 'rne'
+      ? 'truncate'
+      : 'rne'
+    : spec.operandRounding;
+  // Mutation 'reconf_mul.lmul-exact': L-Mul modes multiply exactly.
+  if (kind === 'lmul' && !variantIs('reconf_mul.lmul-exact')) {
     return lmulGolden(
       {
         format: spec.format,
         outFormat: spec.format,
         m,
         variant: 'integer-add',
-        operandRounding: spec.operandRounding,
+        operandRounding,
         overflow: 'saturate',
       },
       a,
@@ -63,7 +71,7 @@ export function reconfMulGolden(spec: ReconfMulSpec, mode: number, a: number, b:
     );
   }
   const format = formatByName(spec.format) as FloatFormat;
-  const x = reduceOperand(format, a, m, spec.operandRounding);
-  const y = reduceOperand(format, b, m, spec.operandRounding);
-  return mul(formatByName(spec.outFormat), x, y, spec.policy).code;
+  const x = reduceOperand(format, a, m, operandRounding);
+  const y = reduceOperand(format, b, m, operandRounding);
+  return mul(formatByName(spec.outFormat), x, y, variantPolicy(spec.policy)).code;
 }

@@ -46,7 +46,9 @@ export function dequantSpec(p: DequantParams): DequantSpec {
 }
 
 /** The unit's data inputs in port order, as (name, width). */
-function inputPorts(p: DequantParams): { name: keyof DequantInputs | 'q'; port: string; bits: number }[] {
+export function inputPorts(
+  p: DequantParams,
+): { name: keyof DequantInputs | 'q'; port: string; bits: number }[] {
   const r = resolveDequant(p);
   const ports: { name: keyof DequantInputs | 'q'; port: string; bits: number }[] = [
     { name: 'q', port: 'q', bits: r.wordBits },

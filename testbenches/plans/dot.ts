@@ -63,14 +63,18 @@ export const dotPlan: VerificationPlan<DotParams> = {
   },
 };
 
-function build(p: DotParams, vectors: { a: number[]; b: number[] }[], description: string): PlannedVectors {
-  const spec: DotSpec = {
+export function dotSpec(p: DotParams): DotSpec {
+  return {
     aFormat: p.aFormat,
     bFormat: p.bFormat,
     outFormat: p.outFormat,
     sum: p.sum as 'exact' | 'tree',
     policy: outputPolicy(p),
   };
+}
+
+function build(p: DotParams, vectors: { a: number[]; b: number[] }[], description: string): PlannedVectors {
+  const spec = dotSpec(p);
   const [wa, wb] = [
     floatLayout(formatByName(p.aFormat) as FloatFormat).bits,
     floatLayout(formatByName(p.bFormat) as FloatFormat).bits,

@@ -68,6 +68,8 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
             : singles(cornerCodes(fa), cornerCodes(fb), 'corner single steps'),
           sequence(DEFAULT_SEQUENCE),
         ];
+        const wrap = wrapRuns(p, fa, fb);
+        if (wrap.length > 0) parts.push(build(p, wrap, 'steps of the largest products, past the register'));
         const external = testFloatSet(p);
         if (external !== undefined) parts.push(external);
         return joinVectors(parts);
@@ -82,25 +84,34 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
 };
 
 function build(p: FpMacParams, steps: MacStep[], description: string): PlannedVectors {
-  const results = fpMacGolden(fpMacSpec(p), steps);
   return {
-    stimulus: steps.map((s) =>
-      p.accumulator === 'none'
-        ? [BigInt(s.a), BigInt(s.b), BigInt(s.c!)]
-        : [
-            BigInt(s.a),
-            BigInt(s.b),
-            s.clear ? 1n : 0n,
-            ...(p.addendInput ? [BigInt(s.c ?? 0), s.c === undefined ? 0n : 1n] : []),
-          ],
-    ),
-    expected: results.map((r) => [
-      BigInt(r.code),
-      ...(p.flags ? [BigInt(r.flags)] : []),
-      ...(r.overflow === undefined ? [] : [r.overflow ? 1n : 0n]),
-    ]),
+    stimulus: fpMacStimulus(p, steps),
+    expected: fpMacExpected(p, steps),
     description: `${steps.length} ${description}`,
   };
+}
+
+/** The input rows of steps. */
+export function fpMacStimulus(p: FpMacParams, steps: readonly MacStep[]): bigint[][] {
+  return steps.map((s) =>
+    p.accumulator === 'none'
+      ? [BigInt(s.a), BigInt(s.b), BigInt(s.c!)]
+      : [
+          BigInt(s.a),
+          BigInt(s.b),
+          s.clear ? 1n : 0n,
+          ...(p.addendInput ? [BigInt(s.c ?? 0), s.c === undefined ? 0n : 1n] : []),
+        ],
+  );
+}
+
+/** The expected output rows of steps. */
+export function fpMacExpected(p: FpMacParams, steps: readonly MacStep[]): bigint[][] {
+  return fpMacGolden(fpMacSpec(p), steps).map((r) => [
+    BigInt(r.code),
+    ...(p.flags ? [BigInt(r.flags)] : []),
+    ...(r.overflow === undefined ? [] : [r.overflow ? 1n : 0n]),
+  ]);
 }
 
 /** Segments of 1 to 2,000 steps, each started by a clear; 95% of operands finite and near 1 in magnitude. */
@@ -128,6 +139,31 @@ function randomSteps(
     }
   }
   return steps;
+}
+
+/** Runs longest of wrapRuns: the register must wrap within this many steps to be checked. */
+const WRAP_STEPS = 20_000;
+
+/**
+ * Kulisch: after a clear, the largest positive product again and again until the register wraps
+ * (docs/kulisch.md#width), and the same with the largest negative one, so that a register that
+ * saturated or grew instead would be seen.
+ */
+function wrapRuns(p: FpMacParams, fa: FloatFormat, fb: FloatFormat): MacStep[] {
+  if (p.accumulator !== 'kulisch') return [];
+  const { width, lsbExp } = accumulatorLayout(p);
+  const [la, lb] = [floatLayout(fa), floatLayout(fb)];
+  // The product's value in LSB units (below the window's top: a larger one would be left out).
+  const exp = la.maxQ + lb.maxQ - lsbExp;
+  const msb = p.msb === undefined ? Infinity : p.msb - lsbExp;
+  if (exp < 0 || exp + Math.log2(la.maxUnits * lb.maxUnits) >= msb) return [];
+  const units = BigInt(la.maxUnits * lb.maxUnits) << BigInt(exp);
+  // A quarter more than the exact products need: an L-Mul product is a little smaller.
+  const steps = Math.ceil(Number((1n << BigInt(width - 1)) / units) * 1.25) + 2;
+  if (steps > WRAP_STEPS) return [];
+  const run = (a: number): MacStep[] =>
+    Array.from({ length: steps }, (_, i) => ({ a, b: lb.maxCode, clear: i === 0 }));
+  return [...run(la.maxCode), ...run(la.maxCode + la.signWeight)];
 }
 
 /** TestFloat's mulAdd cases, through the addend input, for fp16/fp32 FMA units configured as TestFloat. */

@@ -71,7 +71,7 @@ export const fpMulPlan: VerificationPlan<FpMulParams> = {
   },
 };
 
-function spec(p: FpMulParams): FpMulSpec {
+export function fpMulSpec(p: FpMulParams): FpMulSpec {
   return {
     aFormat: p.aFormat,
     bFormat: p.bFormat,
@@ -82,7 +82,7 @@ function spec(p: FpMulParams): FpMulSpec {
 }
 
 function build(p: FpMulParams, pairs: [number, number][], description: string): PlannedVectors {
-  const s = spec(p);
+  const s = fpMulSpec(p);
   return {
     stimulus: pairs.map(([a, b]) => [BigInt(a), BigInt(b)]),
     expected: pairs.map(([a, b]) => {

@@ -1,13 +1,26 @@
 import { decode, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
 import { MIXED_WEIGHTS, specialValuesOf, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
-import { mixedMacGolden, type MixedMacStep } from '../golden/mixed_mac.ts';
+import { mixedMacGolden, type MixedMacSpec, type MixedMacStep } from '../golden/mixed_mac.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFloatCode } from './float-decode.ts';
 import type { PlannedVectors, VerificationPlan } from './plan.ts';
 
 const DEFAULT_SEQUENCE = 100_000;
+
+export function mixedMacSpec(p: MixedMacParams): MixedMacSpec {
+  return {
+    weight: p.weight,
+    activation: p.activation,
+    scale: p.scale,
+    outFormat: p.outFormat,
+    group: p.group,
+    policy: outputPolicy(p),
+    specialValues: specialValuesOf(p),
+    inner: p.inner ?? 'exact',
+  };
+}
 
 /**
  * mixed_mac: seeded accumulation sequences over many complete groups, with rare clears (which also
@@ -49,19 +62,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
         sv: specialValues ? rng.below(4) : 0,
       });
     }
-    const results = mixedMacGolden(
-      {
-        weight: p.weight,
-        activation: p.activation,
-        scale: p.scale,
-        outFormat: p.outFormat,
-        group: p.group,
-        policy: outputPolicy(p),
-        specialValues: specialValuesOf(p),
-        inner: p.inner ?? 'exact',
-      },
-      steps,
-    );
+    const results = mixedMacGolden(mixedMacSpec(p), steps);
     const vectors: PlannedVectors = {
       stimulus: steps.map((s) => [
         BigInt(s.w),

@@ -1,4 +1,4 @@
-import { floatLayout, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
+import { floatLayout, formatByName, type FloatFormat, type Policy } from '../../generators/formats/index.ts';
 import type { MultiFpMulParams } from '../../generators/mul/multi_fp_mul.ts';
 import { fpMulGolden } from '../golden/fp_mul.ts';
 import { cornerCodes, randomCode } from '../vectors/floats.ts';
@@ -12,6 +12,19 @@ export const EXHAUSTIVE_PAIRS = 1 << 17;
 const DEFAULT_RANDOM = 50_000;
 
 type Case = [fmt: number, a: number, b: number];
+
+/** The expected product code of a case: the served format's own multiplication. */
+export function multiFpMulGolden(p: MultiFpMulParams): (fmt: number, a: number, b: number) => number {
+  const policy = { rounding: p.rounding, overflow: p.overflow } as Policy;
+  return (fmt, a, b) => {
+    const format = p.formats[fmt]!;
+    return fpMulGolden(
+      { aFormat: format, bFormat: format, outFormat: format, policy, inputSubnormals: 'keep' },
+      a,
+      b,
+    ).code;
+  };
+}
 
 /**
  * multi_fp_mul: per served format, every operand pair when the format is small (FP8, FP4), else its
@@ -81,20 +94,7 @@ export const multiFpMulPlan: VerificationPlan<MultiFpMulParams> = {
         break;
       }
     }
-    const golden = (fmt: number, a: number, b: number) => {
-      const format = p.formats[fmt]!;
-      return fpMulGolden(
-        {
-          aFormat: format,
-          bFormat: format,
-          outFormat: format,
-          policy: { rounding: p.rounding, overflow: p.overflow } as never,
-          inputSubnormals: 'keep',
-        },
-        a,
-        b,
-      ).code;
-    };
+    const golden = multiFpMulGolden(p);
     return {
       stimulus: cases.map(([fmt, a, b]) => [BigInt(a), BigInt(b), BigInt(fmt)]),
       expected: cases.map(([fmt, a, b]) => [BigInt(golden(fmt, a, b))]),

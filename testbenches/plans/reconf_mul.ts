@@ -12,6 +12,16 @@ const DEFAULT_RANDOM = 100_000;
 
 type Case = [mode: number, a: number, b: number];
 
+export function reconfMulSpec(p: ReconfMulParams): ReconfMulSpec {
+  return {
+    format: p.format,
+    outFormat: p.outFormat ?? p.format,
+    modes: reconfModes(p),
+    operandRounding: p.operandRounding as 'rne' | 'truncate',
+    policy: outputPolicy(p),
+  };
+}
+
 /** reconf_mul: every operand pair in every mode for 8-bit formats; corner pairs per mode and random (pair, mode) otherwise. */
 export const reconfMulPlan: VerificationPlan<ReconfMulParams> = {
   generator: 'reconf_mul',
@@ -20,13 +30,7 @@ export const reconfMulPlan: VerificationPlan<ReconfMulParams> = {
     const bits = floatLayout(format).bits;
     const modes = reconfModes(p).length;
     const build = (cases: Case[], description: string): PlannedVectors => {
-      const spec: ReconfMulSpec = {
-        format: p.format,
-        outFormat: p.outFormat ?? p.format,
-        modes: reconfModes(p),
-        operandRounding: p.operandRounding as 'rne' | 'truncate',
-        policy: outputPolicy(p),
-      };
+      const spec = reconfMulSpec(p);
       return {
         stimulus: cases.map(([mode, a, b]) => [BigInt(a), BigInt(b), BigInt(mode)]),
         expected: cases.map(([mode, a, b]) => [BigInt(reconfMulGolden(spec, mode, a, b))]),

@@ -1,0 +1,311 @@
+// The wrong variants each generator's default plan must expose, one table per generator. A variant is a
+// policy field replaced by another value, or a structural change the golden model knows by its tag
+// (testbenches/golden/variant.ts). A new generator adds its table here (and its plan to PLANS below);
+// a new structural variant adds a `variantIs('<generator>.<name>')` branch to its golden model.
+import { resolveDequant, type DequantParams } from '../../generators/dequant/dequant.ts';
+import { accumulatorLayout, type FpMacParams } from '../../generators/mac/fp_mac.ts';
+import { gemvShape, type GemvParams } from '../../generators/gemv/gemv.ts';
+import { floatFormat, resolvedOutputPolicy, type RoundingParams } from '../../generators/float-params.ts';
+import {
+  NAN_MODES,
+  OVERFLOW_MODES,
+  ROUNDING_MODES,
+  floatLayout,
+  resolvePolicy,
+  type FloatLayout,
+  type Policy,
+  type ResolvedPolicy,
+} from '../../generators/formats/index.ts';
+import type { GoldenVariant } from '../golden/variant.ts';
+import { dequantPlan } from '../plans/dequant.ts';
+import { dotPlan } from '../plans/dot.ts';
+import { fpMacPlan } from '../plans/fp_mac.ts';
+import { fpMulPlan } from '../plans/fp_mul.ts';
+import { intMacPlan } from '../plans/int_mac.ts';
+import { intMulPlan } from '../plans/int_mul.ts';
+import { lmulPlan } from '../plans/lmul.ts';
+import { mixedMacPlan } from '../plans/mixed_mac.ts';
+import { multiFpMulPlan } from '../plans/multi_fp_mul.ts';
+import type { VerificationPlan } from '../plans/plan.ts';
+import { reconfMulPlan } from '../plans/reconf_mul.ts';
+
+type Params = Record<string, unknown>;
+
+export interface Variant {
+  name: string;
+  change: GoldenVariant;
+  /** true when the variant is a different model for this unit; false or a reason when it is not. */
+  appliesTo?: (p: Params) => boolean | string;
+}
+
+export interface MutationTable {
+  generator: string;
+  /** undefined for GEMV, whose jobs come from testbenches/plans/gemv.ts. */
+  plan: VerificationPlan<never> | undefined;
+  variants: Variant[];
+}
+
+/** What a unit's golden model applies: its output policy, and whether flags show underflow. */
+interface PolicyView {
+  policy: ResolvedPolicy;
+  flags: boolean;
+  /** Where every result is a product (or a sum of `terms` products) of two formats: which policies it can meet. */
+  range?: ProductRange;
+}
+
+interface ProductRange {
+  inexact: boolean;
+  overflows: boolean;
+  tiny: boolean;
+  /** Whether a NaN can arise (a NaN or Inf input); default true. */
+  nan?: boolean;
+}
+
+/** A Kulisch accumulator's read-out: its register's width and LSB decide which policies it can meet. */
+function kulischRange(p: Params): ProductRange {
+  const { width, lsbExp } = accumulatorLayout(p as unknown as FpMacParams);
+  const out = floatLayout(floatFormat(p.accFormat as string));
+  const specials = [p.aFormat, p.bFormat].some((f) => {
+    const l = floatLayout(floatFormat(f as string));
+    return l.hasNaN || l.hasInf;
+  });
+  return {
+    inexact: width - 1 > out.mantBits + 1,
+    overflows: lsbExp + width - 1 > out.maxQ + out.mantBits,
+    tiny: lsbExp < out.emin,
+    nan: specials,
+  };
+}
+
+/** Whether a sum of `terms` products of a and b can be inexact, overflow or fall below the output's normal range. */
+function productRange(a: string, b: string, out: string, terms = 1): ProductRange {
+  const [la, lb, lo] = [a, b, out].map((f) => floatLayout(floatFormat(f)));
+  const max = (l: FloatLayout) => l.maxUnits * 2 ** l.maxQ;
+  const min = (f: string, l: FloatLayout) => 2 ** (l.emin - (floatFormat(f).subnormals ? l.mantBits : 0));
+  const tiny = min(a, la!) * min(b, lb!) < 2 ** lo!.emin;
+  return {
+    inexact: terms > 1 || tiny || la!.mantBits + lb!.mantBits + 2 > lo!.mantBits + 1,
+    overflows: max(la!) * max(lb!) * terms >= max(lo!),
+    tiny,
+  };
+}
+
+/**
+ * Every policy field replaced by each other value the output format allows. Equivalent models are not
+ * variants: tininess matters only to the underflow flag and to flushing, IEEE overflow differs from
+ * Inf only under a directed rounding, and a NaN rule only where the format has NaN inputs to pass on.
+ */
+function policyVariants(view: (p: Params) => PolicyView): Variant[] {
+  const variant = (
+    field: keyof Policy,
+    value: string,
+    when?: (v: PolicyView) => boolean | string,
+  ): Variant => ({
+    name: `${field} ${value}`,
+    change: { policy: { [field]: value } },
+    appliesTo: (p) => {
+      const v = view(p);
+      if (v.policy[field] === value) return false;
+      return when?.(v) ?? true;
+    },
+  });
+  const directed = (v: PolicyView) => ['rtz', 'rup', 'rdown'].includes(v.policy.rounding);
+  const exact = (v: PolicyView) => v.range?.inexact !== false || 'every result is exact';
+  const tiny = (v: PolicyView) => v.range?.tiny !== false || 'no result falls below the normal range';
+  return [
+    ...ROUNDING_MODES.map((mode) => variant('rounding', mode, exact)),
+    ...OVERFLOW_MODES.filter((o) => o !== 'wrap').map((o) =>
+      variant('overflow', o, (v) => {
+        if (v.range?.overflows === false) return 'no result overflows';
+        return ['inf', 'ieee'].includes(o) && ['inf', 'ieee'].includes(v.policy.overflow) && !directed(v)
+          ? 'IEEE overflow is Inf under round-to-nearest'
+          : true;
+      }),
+    ),
+    variant('subnormals', 'keep', tiny),
+    variant('subnormals', 'flush', tiny),
+    ...(['before', 'after'] as const).map((t) =>
+      variant('tininess', t, (v) =>
+        v.flags || v.policy.subnormals === 'flush' ? tiny(v) : 'no underflow flag, subnormals kept',
+      ),
+    ),
+    // 'signed' is left out: an operation's NaN result is the quiet NaN of no sign (docs/ieee-and-fp8.md#policy),
+    // so only conversions of a NaN could keep one, and no golden model converts a NaN input.
+    ...NAN_MODES.filter((mode) => mode !== 'signed').map((mode) =>
+      variant('nan', mode, (v) => v.range?.nan !== false || 'no NaN can arise'),
+    ),
+  ];
+}
+
+/** The policy of a unit with the shared rounding parameters and an output format. */
+const outputView =
+  (
+    flags = (p: Params) => p.flags === true,
+    format = (p: Params) => p.outFormat as string,
+    range?: (p: Params) => ProductRange,
+  ) =>
+  (p: Params): PolicyView => ({
+    policy: resolvedOutputPolicy({ ...(p as unknown as RoundingParams), outFormat: format(p) }),
+    flags: flags(p),
+    ...(range ? { range: range(p) } : {}),
+  });
+
+const tagged = (name: string, appliesTo?: Variant['appliesTo']): Variant => ({
+  name,
+  change: { tag: name },
+  ...(appliesTo ? { appliesTo } : {}),
+});
+
+const hasZeroPoint = (p: Params) =>
+  resolveDequant(p as unknown as DequantParams).zeroPoint !== 'none' || 'no zero point';
+
+export const MUTATION_TABLES: MutationTable[] = [
+  // Integer multipliers: every operand pair of both catalog units; any wrong model differs somewhere.
+  { generator: 'int_mul', plan: intMulPlan, variants: [] },
+  {
+    generator: 'int_mac',
+    plan: intMacPlan,
+    variants: [tagged('int_mac.overflow'), tagged('int_mac.clear-late')],
+  },
+  {
+    generator: 'fp_mul',
+    plan: fpMulPlan,
+    variants: [
+      ...policyVariants(
+        outputView(undefined, undefined, (p) =>
+          productRange(p.aFormat as string, p.bFormat as string, p.outFormat as string),
+        ),
+      ),
+      tagged('fp_mul.input-subnormals'),
+    ],
+  },
+  {
+    generator: 'lmul',
+    plan: lmulPlan,
+    variants: [
+      // docs/lmul.md#policy: RNE, flush and tininess before, the output's overflow a parameter. The
+      // integer-add result has m ≤ the format's mantissa bits and is set to ±0 below the normal range
+      // itself: no rounding, flushing or tininess rule can change it (the formula variant rounds).
+      ...policyVariants((p) => ({
+        policy: resolvePolicy(floatFormat((p.outFormat ?? p.format) as string), {
+          rounding: 'rne',
+          overflow: p.overflow as Policy['overflow'],
+          subnormals: 'flush',
+          tininess: 'before',
+        }),
+        flags: false,
+        range: { inexact: p.variant === 'formula', overflows: true, tiny: false },
+      })),
+      tagged('lmul.other-variant'),
+      tagged('lmul.operand-rounding', (p) =>
+        ((p.m as number | undefined) ?? floatFormat(p.format as string).mantBits) <
+        floatFormat(p.format as string).mantBits
+          ? true
+          : 'operands keep every mantissa bit',
+      ),
+    ],
+  },
+  {
+    generator: 'reconf_mul',
+    plan: reconfMulPlan,
+    variants: [
+      ...policyVariants(
+        outputView(
+          () => false,
+          (p) => (p.outFormat ?? p.format) as string,
+        ),
+      ),
+      tagged('reconf_mul.operand-rounding'),
+      tagged('reconf_mul.lmul-exact'),
+    ],
+  },
+  {
+    generator: 'multi_fp_mul',
+    plan: multiFpMulPlan,
+    variants: policyVariants((p) => ({
+      policy: resolvePolicy(floatFormat((p.formats as string[])[0]!), {
+        rounding: p.rounding,
+        overflow: p.overflow,
+      } as Policy),
+      flags: false,
+    })).filter((v) => v.name.startsWith('rounding') || v.name.startsWith('overflow')),
+  },
+  {
+    generator: 'dequant',
+    plan: dequantPlan,
+    variants: [
+      ...policyVariants(outputView(() => false)),
+      tagged('dequant.packing', (p) => (p.lanes as number) % 8 === 0 || 'fewer than 8 lanes'),
+      tagged('dequant.order', hasZeroPoint),
+      tagged('dequant.no-zero-point', hasZeroPoint),
+      tagged('dequant.scale-exponent'),
+      tagged('dequant.nan-scale'),
+      tagged('dequant.no-tensor-scale', (p) => p.tensorScale === true || 'no tensor scale'),
+    ],
+  },
+  {
+    generator: 'fp_mac',
+    plan: fpMacPlan,
+    variants: [
+      ...policyVariants(
+        outputView(
+          undefined,
+          (p) => p.accFormat as string,
+          (p) =>
+            p.accumulator === 'kulisch' ? kulischRange(p) : { inexact: true, overflows: true, tiny: true },
+        ),
+      ),
+      tagged('fp_mac.final-rounding', (p) => p.accumulator === 'float' || 'rounds once already'),
+      tagged(
+        'fp_mac.unfused',
+        (p) => (p.accumulator !== 'kulisch' && p.product !== 'lmul') || 'no fused step',
+      ),
+      tagged('fp_mac.partial-order', (p) => (p.partialSums as number) > 2 || 'at most two partial sums'),
+      tagged('fp_mac.kulisch-no-wrap', (p) => p.accumulator === 'kulisch' || 'no Kulisch accumulator'),
+    ],
+  },
+  {
+    generator: 'dot',
+    plan: dotPlan,
+    variants: [
+      ...policyVariants(
+        outputView(
+          () => false,
+          undefined,
+          (p) =>
+            productRange(p.aFormat as string, p.bFormat as string, p.outFormat as string, p.lanes as number),
+        ),
+      ),
+      tagged('dot.other-sum'),
+    ],
+  },
+  {
+    generator: 'mixed_mac',
+    plan: mixedMacPlan,
+    variants: [
+      ...policyVariants(outputView(() => false)),
+      tagged('mixed_mac.final-rounding'),
+      tagged('mixed_mac.unfused-scale', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
+      tagged('mixed_mac.no-zero-point', (p) => p.weight === 'uint4' || 'no zero point'),
+      tagged('mixed_mac.metadata-first', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
+      tagged('mixed_mac.specials-ignored'),
+    ],
+  },
+  {
+    generator: 'gemv',
+    plan: undefined,
+    variants: [
+      ...policyVariants(outputView(() => false)),
+      tagged('gemv.final-rounding'),
+      tagged('gemv.scale-per-element'),
+      tagged('gemv.no-zero-point', (p) => p.weight === 'uint4' || 'no zero point'),
+      tagged('gemv.group-boundary'),
+      tagged('gemv.reads-past-k'),
+      tagged('gemv.specials-ignored'),
+      tagged(
+        'gemv.grid-below-top',
+        (p) => gemvShape(p as unknown as GemvParams).accumulation === 'aligned' || 'exact accumulation',
+      ),
+    ],
+  },
+];
