@@ -173,7 +173,16 @@ function sourceRaw(code: Signal, p: FpConvertParams, prefix: string): Normalized
   if (!isInt(p.inFormat)) {
     const fi = floatFormat(p.inFormat);
     const flush = p.inputSubnormals === 'flush';
-    const x = normalizeOperand(unpackFloat(code, fi, `${prefix}_a`, flush), fi, `${prefix}_a`, flush);
+    // A source subnormal that lies far below the result's smallest subnormal (fp32 → e4m3fn, bf16 →
+    // fp16) rounds as any value that far below does: its significand needs no normalization, the
+    // hidden bit may read as one (docs/fp_convert.md#float-to-float).
+    const farBelow = fi.subnormals && farBelowResult(fi, floatFormat(p.outFormat));
+    const x = normalizeOperand(
+      unpackFloat(code, fi, `${prefix}_a`, flush),
+      fi,
+      `${prefix}_a`,
+      flush || farBelow,
+    );
     // A NaN keeps its sign where the policy passes it ('signed'); a signalling one raises invalid.
     return {
       sign: x.sign,
@@ -205,6 +214,14 @@ function sourceRaw(code: Signal, p: FpConvertParams, prefix: string): Normalized
     expRange: { min: w - 1, max: w - 1 },
   };
   return normalize(raw, `${prefix}_norm`);
+}
+
+/**
+ * Whether every subnormal of `source` (and twice its largest) lies below half the smallest subnormal
+ * of `result`, so that each rounds, flushes and raises flags as any other value that far below.
+ */
+export function farBelowResult(source: FloatFormat, result: FloatFormat): boolean {
+  return floatLayout(source).emin + 1 < floatLayout(result).emin - result.mantBits - 1;
 }
 
 /** A float's magnitude as a fixed-point number: integer bits (weights n..0), guard bit and sticky bit. */
