@@ -46,8 +46,13 @@ export const fpConvertPlan: VerificationPlan<FpConvertParams> = {
       const codes = cornerSource(p);
       return build(p, codes, `${codes.length} corner codes`);
     };
+    // `count` vectors, each of `lanes` random codes.
     const random = (count: number) =>
-      build(p, randomSource(p, count, new Random(seed)), `${count} random codes (seed ${seed})`);
+      build(
+        p,
+        randomSource(p, count * p.lanes, new Random(seed)),
+        `${count} random vectors of ${p.lanes} codes (seed ${seed})`,
+      );
     switch (request.kind) {
       case 'exhaustive':
         return exhaustive();
