@@ -28,8 +28,8 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
  * alignment to the output format ('align'), after the exponent comparison and shift amount
  * ('exponents'), after the normalizing shift ('normalize'), after the leading-zero count
  * ('counted'), after the exponents' difference ('difference'), after the absolute value
- * ('complemented'), before the rounding addition ('increment'), before the subnormal shift
- * ('denorm'), after unpacking, and at the output.
+ * ('complemented'), before the subnormal shift ('denorm'), before the rounding addition
+ * ('increment'), after unpacking, and at the output.
  */
 export const ADD_CUTS = [
   'aligned',
@@ -40,8 +40,8 @@ export const ADD_CUTS = [
   'counted',
   'difference',
   'complemented',
-  'increment',
   'denorm',
+  'increment',
   'unpack',
   'output',
 ] as const;
@@ -76,7 +76,7 @@ export const fpAddParams = z
 export type FpAddParams = z.output<typeof fpAddParams>;
 
 /**
- * Zero bits appended below each significand so that addRaw's window keeps every bit the rounding into
+ * Zero bits appended below the narrower significand so that addRaw's window keeps every bit the rounding into
  * `out` looks at (docs/fp_add.md#window). The window holds both significands and 3 bits; what is
  * shifted out of it becomes a sticky bit in its last place. That bit must lie below the output's guard
  * bit and the bit under it, counted from the larger operand's leading one: Mout + 7 bits plus that
