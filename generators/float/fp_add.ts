@@ -76,8 +76,8 @@ export const fpAddParams = z
 export type FpAddParams = z.output<typeof fpAddParams>;
 
 /**
- * Zero bits appended below the narrower significand so that addRaw's window keeps every bit the rounding into
- * `out` looks at (docs/fp_add.md#window). The window holds both significands and 3 bits; what is
+ * Zero bits appended below the narrower significand so that addRaw's window keeps every bit the
+ * rounding into `out` looks at (docs/fp_add.md#window). The window holds both significands and 3 bits; what is
  * shifted out of it becomes a sticky bit in its last place. That bit must lie below the output's guard
  * bit and the bit under it, counted from the larger operand's leading one: Mout + 7 bits plus that
  * operand's leading zeros. Of two operands of one format the larger one has none unless both sit at
