@@ -1,5 +1,6 @@
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
+import { leadingZeros } from './lzc.ts';
 import type { RawFloat } from './raw-float.ts';
 import { unsignedBits } from './widths.ts';
 
@@ -18,7 +19,10 @@ import { unsignedBits } from './widths.ts';
  * the sum and its complement, as a + b + carryIn (e.g. `splitSum`, with a cut in the carry chain).
  * `cutDifference`, when given, places a cut between the exponents' difference and its clamp to the
  * window (two carry chains in a row otherwise); with `swapAfterDifference` the significands' swap (a
- * window-wide mux of the comparison) follows that cut too.
+ * window-wide mux of the comparison) follows that cut too. With `lostFromTrailingZeros` whether the
+ * alignment shifts out a one is decided by comparing the shift with the smaller operand's trailing
+ * zeros (counted beside the exponent comparison), not by a window-wide mask and OR behind the shift.
+ * `cutShift`, when given, places a cut inside the alignment shift (after its coarse half).
  */
 export function addRaw(
   x: RawFloat,
@@ -29,6 +33,8 @@ export function addRaw(
   wideAdd?: (a: Signal, b: Signal, carryIn: Signal, which: 'sum' | 'complement') => Signal,
   cutDifference?: () => void,
   swapAfterDifference = false,
+  lostFromTrailingZeros = false,
+  cutShift?: () => void,
 ): RawFloat {
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
@@ -41,6 +47,14 @@ export function addRaw(
   const xw = place(x.sig);
   const yw = place(y.sig);
   const xFirst = ex.ge(ey).named(`${prefix}_x_first`);
+  // Each operand's trailing zeros in the window, counted beside the exponent comparison.
+  const trailing = lostFromTrailingZeros
+    ? [xw, yw].map((w, i) =>
+        leadingZeros(cat(...Array.from({ length: window }, (_, k) => w.bit(k)))).named(
+          `${prefix}_${i === 0 ? 'x' : 'y'}_trailing_zeros`,
+        ),
+      )
+    : undefined;
   const swap = () => ({
     big: mux(xFirst, xw, yw).named(`${prefix}_big`),
     small: mux(xFirst, yw, xw).named(`${prefix}_small`),
@@ -67,9 +81,23 @@ export function addRaw(
       .resize(shiftBits),
   ).named(`${prefix}_align`);
   cut('exponents');
-  const aligned = small.shr(clamped);
-  const below = cat(...Array.from({ length: window }, (_, i) => clamped.gt(window - 1 - i)));
-  const lost = small.and(below).orR();
+  // With `cutShift`: by the amount's high bits (whole multiples of 2^low), a cut, then its low bits.
+  const low = Math.ceil(shiftBits / 2);
+  const coarse =
+    cutShift === undefined
+      ? small
+      : small
+          .shr(cat(clamped.slice(shiftBits - 1, low), m.constant(0, UInt(low))))
+          .named(`${prefix}_coarse_aligned`);
+  cutShift?.();
+  const aligned =
+    cutShift === undefined ? small.shr(clamped) : coarse.shr(clamped.slice(low - 1, 0).zext(shiftBits));
+  // A one falls out when the shift exceeds the smaller operand's trailing zeros (a comparison of two
+  // counts), or else where the shift's thermometer mask meets a one.
+  const lost =
+    trailing === undefined
+      ? small.and(cat(...Array.from({ length: window }, (_, i) => clamped.gt(window - 1 - i)))).orR()
+      : clamped.gt(mux(xFirst, trailing[1]!, trailing[0]!).named(`${prefix}_small_trailing_zeros`));
   const smallSticky = aligned.or(lost.zext(window)).named(`${prefix}_aligned`);
   cut('aligned');
   // Add magnitudes for equal signs, subtract otherwise; a negative difference flips the sign.

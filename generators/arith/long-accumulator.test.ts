@@ -126,17 +126,18 @@ describe('long accumulator: carry-save segments, read out as the top window of |
     check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency);
   });
 
-  // The carries' flags from the segments directly: a last segment of 1 bit and of 10, every cut.
+  // The segments' flags from the segments directly and the sticky bit after 'top': a last segment of 1 bit and of 10, every cut.
   it.each([
     [97, 8, 11, 0],
     [97, 8, 11, 8],
     [42, 16, 27, 3],
     [130, 32, 27, 8],
   ])(
-    'flagsFromSegments: %i bits in %i-bit segments, %i bits of precision, latency %i',
+    'flagsFromSegments, stickyAfterTop: %i bits in %i-bit segments, %i bits of precision, latency %i',
     (width, segment, precision, latency) => {
       check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency, {
         flagsFromSegments: true,
+        stickyAfterTop: true,
       });
     },
   );

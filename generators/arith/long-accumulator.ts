@@ -43,6 +43,8 @@ export interface LongAccumulatorOptions {
    * the whole width in front of the AND trees). Default false.
    */
   flagsFromSegments?: boolean;
+  /** Form the sticky bit after the 'top' cut (from the segments' flags), beside the window's pick. Default false. */
+  stickyAfterTop?: boolean;
 }
 
 /**
@@ -198,12 +200,15 @@ export function longAccumulator(
   // The leading one lies in the window's top segment: fewer than W places to shift. Every segment's
   // count is formed beside its nonzero test, and the top one's picked with the window.
   const counts = segs.map((s) => leadingZeros(s));
-  const sticky = anyOf(
-    Array.from({ length: Math.max(0, n - count) }, (_, k) => nonzero[k]!.and(anyFrom[k + count]!)),
-    m.constant(0, UInt(1)),
-  ).named(`${prefix}_sticky`);
+  const stickyOf = () =>
+    anyOf(
+      Array.from({ length: Math.max(0, n - count) }, (_, k) => nonzero[k]!.and(anyFrom[k + count]!)),
+      m.constant(0, UInt(1)),
+    ).named(`${prefix}_sticky`);
+  let sticky = options.stickyAfterTop === true ? undefined : stickyOf();
   const zero = anyFrom[0]!.not().named(`${prefix}_is_zero`);
   cut('top');
+  sticky ??= stickyOf();
   const pick = (value: (i: number) => Signal) =>
     anyOf(top.map((t, i) => mux(t, value(i), value(i).builder.constant(0, value(i).type))));
   const windowOf = (i: number) =>

@@ -159,7 +159,10 @@ function floatCuts(partialSums: number): string[] {
   );
   return ['output', 'product', 'unpack', ...loop, ...merges];
 }
-/** The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut; 'count' splits the sum's leading-zero count). */
+/**
+ * The FMA's cut points, by priority (a feed-forward pipeline: any of them may be cut; 'count' splits
+ * the sum's leading-zero count, 'shift' the alignment shift).
+ */
 const FMA_CUTS = [
   'product',
   ...ADDITION_CUTS,
@@ -171,6 +174,7 @@ const FMA_CUTS = [
   'difference',
   'increment',
   'count',
+  'shift',
 ] as const;
 /** The long accumulator's cut points, by priority: the loop alone in its stage first, then the read-out. */
 const LONG_CUTS = [
@@ -291,6 +295,9 @@ export const fpMac: Generator<typeof fpMacParams> = {
         undefined,
         () => cut.at('difference'),
         true,
+        // The deepest pipelines (the 'count' cut) also count trailing zeros for the alignment's sticky bit.
+        cut.has('count'),
+        cut.has('shift') ? () => cut.at('shift') : undefined,
       );
       const normalized = normalize(
         sum,
@@ -552,7 +559,8 @@ function longAccumulatorMac(
     'acc',
     // With a 'carry' cut the stage behind the loop ends at the segment carries: their flags come
     // from the segments directly, beside the adds of the pending carries.
-    { flagsFromSegments: cut.has('carry') },
+    // With a 'top' cut the sticky bit is formed after it, beside the window's pick.
+    { flagsFromSegments: cut.has('carry'), stickyAfterTop: cut.has('top') },
   );
   cut.at('normalize');
   const { nan, posInf, negInf, overflow } = sticky!;

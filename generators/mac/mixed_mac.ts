@@ -346,6 +346,8 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
             )
         : undefined,
       cut.has('exp_difference') ? () => cut.at('exp_difference') : undefined,
+      // The significands' swap (a window-wide mux of the exponent comparison) after that cut too.
+      cut.has('exp_difference'),
     );
     cut.at('added');
     const normalized = normalize(sum, 'outer_norm', (point) => cut.at(point));
