@@ -72,13 +72,12 @@ function runsOf(table: MutationTable, params: Record<string, unknown>): Runs {
   const replayer = REPLAYERS[table.generator];
   if (replayer === undefined) return { replay: () => vectors.expected, expected: [vectors.expected] };
   const runs = cuts(vectors.stimulus, replayer.independent);
-  let replay: Replay | undefined;
   return {
     replay: (run) => {
-      // Bound inside the variant: a golden model may read its policy when it is bound.
-      if (run === 0) replay = (replayer.replay as (p: unknown) => Replay)(params);
+      // Bound for each run, in or out of a variant: a golden model may read its policy when bound.
+      const replay = (replayer.replay as (p: unknown) => Replay)(params);
       const [from, to] = runs[run]!;
-      return replay!(vectors.stimulus.slice(from, to));
+      return replay(vectors.stimulus.slice(from, to));
     },
     expected: runs.map(([from, to]) => vectors.expected.slice(from, to)),
   };
@@ -119,7 +118,11 @@ function outcomeOf(
   if (skip !== undefined && skip !== true) return { outcome: 'n/a', why: skip === false ? undefined : skip };
   let killed: boolean;
   try {
-    killed = withVariant(variant.change, () => anyRunDiffers(runs) !== undefined);
+    const run = withVariant(variant.change, () => anyRunDiffers(runs));
+    // The correct models must give back that run's expected rows, or the replay misreads the plan.
+    if (run !== undefined && differs(runs.replay(run), runs.expected[run]!))
+      throw new Error(`mutation: the correct golden model's replay of run ${run} differs from the plan`);
+    killed = run !== undefined;
   } catch (error) {
     // A policy the output format cannot honour (e.g. Inf on overflow for e4m3fn) is no variant of it.
     const message = error instanceof Error ? error.message : String(error);
@@ -135,12 +138,6 @@ export function scoreGenerator(table: MutationTable): GeneratorScore {
   const results: VariantResult[] = table.variants.map((v) => ({ variant: v.name, outcomes: [] }));
   for (const { entry, params } of units) {
     const runs = runsOf(table, params);
-    // The correct models must give back every expected row of the plan, or the replay misreads it.
-    const wrong = anyRunDiffers(runs);
-    if (wrong !== undefined)
-      throw new Error(
-        `mutation: ${entry.name}: the correct golden model's replay differs from the plan in run ${wrong}`,
-      );
     table.variants.forEach((variant, i) => {
       results[i]!.outcomes.push({ ip: entry.name, ...outcomeOf(variant, params, runs) });
     });

@@ -1,6 +1,14 @@
 // GEMV conformance: random jobs (matrices, vectors, scales with special values, jobs with misplaced
 // tlast and rejected sizes) turned into the beats of the core's streams, with the golden y.
-import { classify, floatLayout, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
+import {
+  classify,
+  decode,
+  encode,
+  finite,
+  floatLayout,
+  formatByName,
+  type FloatFormat,
+} from '../../generators/formats/index.ts';
 import { floatFormat, outputPolicy } from '../../generators/float-params.ts';
 import { gemvShape, metaLayout, type GemvParams } from '../../generators/gemv/gemv.ts';
 import { GEMV_STATUS } from '../../generators/gemv/status.ts';
@@ -53,32 +61,188 @@ export interface JobOptions {
   specials?: number;
 }
 
-/** A random job: activations mostly near 1 (with every exponent now and then), random weight codes. */
+/**
+ * A random job: activations mostly near 1 (with every exponent now and then), random weight codes,
+ * and each row's scales near its own exponent, drawn so that the rows' results spread over the output's
+ * normal range (a few overflow, a few fall below it). Lanes past K and rows past N hold random codes
+ * too: the core must leave them out.
+ */
 export function randomJob(p: GemvParams, rng: Random, options: JobOptions): GemvJob {
   const fa = floatFormat(p.activation);
-  const { weight, group, scale } = gemvShape(p);
+  const { weight, scale } = gemvShape(p);
   const fs = formatByName(scale) as FloatFormat;
   const specials = options.specials ?? 0;
-  const groups = Math.ceil(options.k / group);
+  const { k, n, rows, lanes, groups } = paddedSize(p, options.k, options.n);
+  // The job's activations near 2^center; a group's value is then about 2^(center + 10) (128 products of
+  // about 2^4 each), and each row's scale moves its result to a binade of its own, from below the
+  // output's normal range to past its largest value.
+  const center = rng.pick([0, 0, -8, 6]);
   const activation = () =>
     specialOr(rng, fa, specials, () =>
-      rng.chance(0.1) ? finiteCode(rng, fa) : codeNearExponent(rng, fa, 0, 4),
+      rng.chance(0.01) ? finiteCode(rng, fa) : codeNearExponent(rng, fa, center, 4),
     );
-  const scaleCode = () =>
+  const out = floatLayout(floatFormat(p.outFormat));
+  const [low, high] = [out.emin - 4 - center, out.maxQ + out.mantBits + 2 - center];
+  const rowScale = (exp: number) => () =>
     specialOr(rng, fs, specials, () =>
-      fs.name === 'e8m0fnu' ? 127 + rng.below(21) - 10 : codeNearExponent(rng, fs, -4, 3),
+      fs.name === 'e8m0fnu'
+        ? Math.min(254, Math.max(0, 127 + exp + rng.below(3) - 1))
+        : codeNearExponent(rng, fs, exp, 1),
     );
   return {
-    k: options.k,
-    n: options.n,
-    x: Array.from({ length: options.k }, activation),
-    w: Array.from({ length: options.n }, () =>
-      Array.from({ length: options.k }, () => Number(rng.bits(weight.bits))),
+    k,
+    n,
+    x: Array.from({ length: lanes }, activation),
+    w: Array.from({ length: rows }, () => Array.from({ length: lanes }, () => Number(rng.bits(weight.bits)))),
+    s: Array.from({ length: rows }, () =>
+      Array.from({ length: groups }, rowScale(low + rng.below(high - low + 1) - 10)),
     ),
-    s: Array.from({ length: options.n }, () => Array.from({ length: groups }, scaleCode)),
-    z: Array.from({ length: options.n }, () => Array.from({ length: groups }, () => rng.below(16))),
-    sv: Array.from({ length: options.n }, () => Array.from({ length: groups }, () => rng.below(4))),
+    z: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(16))),
+    sv: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(4))),
   };
+}
+
+/** A job's K and N, and the lanes, rows and groups its streams carry (whole chunks and blocks). */
+function paddedSize(p: GemvParams, k: number, n: number) {
+  const lanes = Math.max(1, Math.ceil(k / p.lanes)) * p.lanes;
+  return {
+    k,
+    n,
+    lanes,
+    rows: Math.max(1, Math.ceil(n / p.rows)) * p.rows,
+    groups: Math.ceil(lanes / gemvShape(p).group),
+  };
+}
+
+/** An activation term of a designed job: ±2^exp in a group, multiplied by a weight of value ±1 (or ±1.5). */
+type Term = [exp: number, sign: 0 | 1, weight?: 1 | 1.5];
+
+/** The code of ±2^exp in a float format, if it holds that value. */
+function powerCode(f: FloatFormat, exp: number, sign: 0 | 1 = 0): number | undefined {
+  const code = encode(f, finite(sign, 1n, exp), { rounding: 'rtz' }).code;
+  const v = decode(f, code);
+  return v.kind === 'finite' && v.sig === 1n && v.exp === exp ? code : undefined;
+}
+
+/**
+ * A job built from terms, one list per group, each group's terms in lanes of their own (zero
+ * activations elsewhere, random weights under them). Even rows multiply by +1, odd rows by −1 (the
+ * same sum negated); each group's scale is a power of two chosen so that its activations fit the
+ * activation format. undefined when the formats cannot hold the values.
+ */
+function designedJob(p: GemvParams, rng: Random, groupsTerms: Term[][]): GemvJob | undefined {
+  const fa = floatFormat(p.activation);
+  const { group, scale } = gemvShape(p);
+  const fs = formatByName(scale) as FloatFormat;
+  const job = randomJob(p, rng, { k: groupsTerms.length * group, n: p.rows });
+  job.x = job.x.map((_, i) => (i < job.k ? 0 : job.x[i]!));
+  for (const [g, terms] of groupsTerms.entries()) {
+    // The scale 2^e nearest the terms' middle exponent for which every term is an activation code.
+    const middle = terms.reduce((sum, [exp]) => sum + exp, 0) / Math.max(1, terms.length);
+    const fits = (e: number) => terms.every(([exp, sign]) => powerCode(fa, exp - e, sign) !== undefined);
+    const candidates = Array.from({ length: 81 }, (_, i) => i - 40)
+      .filter((e) => powerCode(fs, e) !== undefined && fits(e))
+      .sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
+    const e = candidates[0];
+    if (e === undefined) return undefined;
+    // Distinct lanes in increasing order: the terms meet a per-product model in the order given.
+    const lanes = shuffled(rng, group)
+      .slice(0, terms.length)
+      .sort((a, b) => a - b);
+    for (const [t, [exp, sign, magnitude = 1]] of terms.entries()) {
+      const lane = g * group + lanes[t]!;
+      job.x[lane] = powerCode(fa, exp - e, sign)!;
+      for (let row = 0; row < job.n; row++) {
+        const unit = unitWeight(p, row % 2 === 1 ? 1 : 0, magnitude, job.z[row]![g]!, job.sv[row]![g]!);
+        if (unit === undefined) return undefined;
+        job.w[row]![lane] = unit.w;
+        job.z[row]![g] = unit.z;
+      }
+    }
+    for (let row = 0; row < job.n; row++) job.s[row]![g] = powerCode(fs, e)!;
+  }
+  return job;
+}
+
+/** 0..n−1 in a seeded random order. */
+function shuffled(rng: Random, n: number): number[] {
+  const list = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.below(i + 1);
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
+}
+
+/** A weight code of value ±magnitude under the group's zero point (moved when needed) and sv. */
+function unitWeight(
+  p: GemvParams,
+  sign: 0 | 1,
+  magnitude: 1 | 1.5,
+  z: number,
+  sv: number,
+): { w: number; z: number } | undefined {
+  const { weight, specialValues } = gemvShape(p);
+  const [sig, exp] = magnitude === 1 ? [1n, 0] : [3n, -1];
+  if (weight.zeroPoint) {
+    if (magnitude !== 1) return undefined;
+    const zero = Math.min(14, Math.max(1, z));
+    return { w: zero + (sign ? -1 : 1), z: zero };
+  }
+  const format = weight.formats(specialValues)[sv] ?? weight.formats(specialValues)[0]!;
+  for (let code = 0; code < 2 ** weight.bits; code++) {
+    const v = decode(format, code);
+    if (v.kind === 'finite' && v.sig === sig && v.exp === exp && v.sign === sign) return { w: code, z };
+  }
+  return undefined;
+}
+
+/**
+ * Jobs whose results the right arithmetic and its nearest wrong variants tell apart, for an output of
+ * m mantissa bits: ties in the output conversion (to even down and up), a tie in the fp32 sum, results
+ * that only an fp32 sum rounded once per group gives (cancellation across groups, and inside a group
+ * for a model that rounds each product), a subnormal and a zero result, and every special input class.
+ */
+export function designedCases(p: GemvParams, rng: Random): GemvCase[] {
+  const m = floatLayout(floatFormat(p.outFormat)).mantBits;
+  const emin = floatLayout(floatFormat(p.outFormat)).emin;
+  const plus = (exp: number): Term => [exp, 0];
+  const minus = (exp: number): Term => [exp, 1];
+  const designs: Term[][][] = [
+    // 1 + half an ulp: ties to even go down, ties away up.
+    [[plus(0)], [plus(-m - 1)]],
+    // 1 + an ulp and a half: ties to even go up, ties toward zero down.
+    [[plus(0)], [plus(-m)], [plus(-m - 1)]],
+    // The fp32 sum holds 1 + half an output ulp + half an fp32 ulp: the sum's tie decides the output.
+    [[plus(0)], [plus(-m - 1)], [plus(-24)]],
+    // Cancellation across groups: per-group fp32 rounding loses 2^-20 (the exact total keeps it).
+    [[plus(6)], [plus(-20)], [minus(6)]],
+    // Cancellation inside a group: exact, while rounding each scaled product would lose 2^-20 (with
+    // weights of 1.5, 1.5·2^-17 too: a product of 25 bits, below an aligned group's 24-bit grid).
+    [[plus(6), plus(-20), minus(6)]],
+    [
+      [
+        [6, 0, 1.5],
+        [-17, 0, 1.5],
+        [6, 1, 1.5],
+      ],
+    ],
+    // 2^-24 on the grid of 25 bits from 2^0 down, not on that of 24 (aligned accumulation truncates
+    // it); −1 first, so that the fp32 sum keeps what the group brings.
+    [[minus(0)], [plus(0), plus(-24)]],
+    // A result below the normal range, and an exact zero.
+    [[plus(emin - 2), plus(emin - 3)]],
+    [[plus(3)], [minus(3)]],
+  ];
+  const cases: GemvCase[] = [];
+  for (const design of designs) {
+    const job = designedJob(p, rng, design);
+    if (job !== undefined) cases.push({ job });
+  }
+  // Every special class in activations and scales, often enough that each row meets one.
+  // (short groups' worth of lanes, so that most rows keep a finite result beside the special ones).
+  cases.push({ job: randomJob(p, rng, { k: 2 * p.lanes, n: 2 * p.rows + 1, specials: 0.25 }) });
+  return cases;
 }
 
 /** A uniformly random finite code: every exponent of the format. */
@@ -100,7 +264,14 @@ function specialOr(rng: Random, f: FloatFormat, p: number, make: () => number): 
     const valid = codes.filter((c): c is number => c !== undefined && c >= 0 && classify(f, c) !== undefined);
     return valid.length === 0 ? make() : valid[rng.below(valid.length)]!;
   };
-  if (rng.chance(p / 16)) return pick([layout.infCode, layout.canonicalNaNCode]);
+  const negative = (code: number | undefined) => (code === undefined ? undefined : code + layout.signWeight);
+  if (rng.chance(p / 16))
+    return pick([
+      layout.infCode,
+      negative(layout.infCode),
+      layout.canonicalNaNCode,
+      negative(layout.canonicalNaNCode),
+    ]);
   if (rng.chance(p))
     return pick([0, layout.signWeight, f.subnormals ? 1 + rng.below(layout.hidden - 1) : undefined]);
   return make();
@@ -154,7 +325,7 @@ export function gemvBench(
           const g = (ch * S) / group;
           for (let r = 0; r < P; r++) {
             const row = b * P + r;
-            if (row >= job.n) continue;
+            if (job.s[row]?.[g] === undefined) continue;
             const entry =
               BigInt(job.s[row]![g]!) |
               (BigInt(weight.zeroPoint ? job.z[row]![g]! : 0) << BigInt(meta.scaleBits)) |
@@ -165,13 +336,13 @@ export function gemvBench(
           sBlockOf.push(b);
         }
         let data = 0n;
+        // Rows past N and lanes past K carry whatever the job holds there (don't-care codes).
         for (let r = 0; r < P; r++) {
           const row = b * P + r;
-          if (row >= job.n) continue;
           for (let lane = 0; lane < S; lane++) {
-            const k = ch * S + lane;
-            if (k >= job.k) continue;
-            data |= BigInt(job.w[row]![k]!) << BigInt((r * S + slotOf(lane)) * weight.bits);
+            const code = job.w[row]?.[ch * S + lane];
+            if (code === undefined) continue;
+            data |= BigInt(code) << BigInt((r * S + slotOf(lane)) * weight.bits);
           }
         }
         jw.push({ data, last: b === blocks - 1 && ch === chunks - 1 });
@@ -321,6 +492,7 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
   // A good job after every fault shows the core back in order.
   return [
     ...sized,
+    ...designedCases(p, rng),
     ...rejected.slice(0, 2),
     ...faults.flatMap((f) => [f, { job: job(100, p.rows) }]),
     ...rejected.slice(2),
