@@ -4,7 +4,7 @@ import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
-import { unpackFloat } from '../arith/unpack.ts';
+import { asSigned, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
 import {
   checkOutputPolicy,
@@ -123,6 +123,7 @@ export const fpAdd: Generator<typeof fpAddParams> = {
     // subtraction); the narrower significand is padded below so that the window is wide enough.
     const pad = windowPadding(fa, fb, fo);
     const padB = fb.mantBits <= fa.mantBits;
+    const sameBias = fa.bias === fb.bias;
     const operand = (
       code: Signal,
       format: FloatFormat,
@@ -135,7 +136,8 @@ export const fpAdd: Generator<typeof fpAddParams> = {
       const sign = flip === undefined ? u.sign : u.sign.xor(flip).named(`${prefix}_sign_effective`);
       return {
         sign,
-        exp: u.exp,
+        // Of one bias, the exponents are compared and subtracted as their fields (no bias taken off).
+        exp: sameBias ? asSigned(u.biasedExp!) : u.exp,
         sig,
         isZero: u.isZero,
         isInf: u.isInf,
@@ -157,7 +159,9 @@ export const fpAdd: Generator<typeof fpAddParams> = {
       () => cut.at('difference'),
       true,
     );
-    const normalized = normalize(sum, 'sum_norm', (point) => cut.at(point));
+    const normalized = normalize(sameBias ? { ...sum, expBias: fa.bias } : sum, 'sum_norm', (point) =>
+      cut.at(point),
+    );
     cut.at('normalize');
     // Denormalized for the output from the exponent alone; the rounding is then one addition.
     const aligned = alignToFormat(
