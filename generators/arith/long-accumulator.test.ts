@@ -20,6 +20,7 @@ const CUTS: LongAccumulatorCut[] = [
   'magnitude',
   'top',
   'window',
+  'flags',
 ];
 
 /** A unit around the block: one term per vector, the window of the running sum out. */
@@ -131,7 +132,7 @@ describe('long accumulator: carry-save segments, read out as the top window of |
     [97, 8, 11, 0],
     [97, 8, 11, 8],
     [42, 16, 27, 3],
-    [130, 32, 27, 8],
+    [130, 32, 27, 9],
   ])(
     'flagsFromSegments, stickyAfterTop: %i bits in %i-bit segments, %i bits of precision, latency %i',
     (width, segment, precision, latency) => {

@@ -28,12 +28,13 @@ export interface LongAddend {
 
 /**
  * Where the accumulator's pipeline may be cut, in data order: after the fine shift ('place'), after
- * the loop ('accumulate'), in the carry resolution ('carry', 'resolve'), in the absolute value
+ * the loop ('accumulate'), in the carry resolution ('flags', after the segments' generate and
+ * propagate flags; 'carry'; 'resolve'), in the absolute value
  * ('complement', 'magnitude'), once the segment holding the leading one is known ('top') and after
  * the top segments are picked ('window').
  */
 export type LongAccumulatorCut =
-  'place' | 'accumulate' | 'carry' | 'resolve' | 'complement' | 'magnitude' | 'top' | 'window';
+  'place' | 'accumulate' | 'flags' | 'carry' | 'resolve' | 'complement' | 'magnitude' | 'top' | 'window';
 
 export interface LongAccumulatorOptions {
   /**
@@ -152,6 +153,7 @@ export function longAccumulator(
       g = cat(...pending.map((x, i) => x.bit(bits(i))).reverse()).named(`${prefix}_generate`);
       p = cat(...t.map((x) => x.andR()).reverse()).named(`${prefix}_propagate`);
     }
+    cut('flags');
     const x = g.or(p);
     const into = x.add(g, { width: n }).xor(x).xor(g).named(`${prefix}_segment_carries`);
     const tJoined = join(t, `${prefix}_pending_sum`);

@@ -193,6 +193,7 @@ const LONG_CUTS = [
   'round',
   'partial',
   'top',
+  'flags',
 ] as const;
 /**
  * The long accumulator's cut points for these parameters: in an msb/lsb window the product is
@@ -206,10 +207,11 @@ function longCuts(p: FpMacParams): string[] {
   if (subnormal) cuts.splice(cuts.indexOf('increment'), 0, 'denorm');
   else cuts.push('denorm');
   if (p.product === 'lmul') cuts.splice(cuts.indexOf('align') + 1, 0, 'lmul_sum');
-  // One segment has no pending carries to resolve: no 'carry' cut, and 'resolve' splits nothing;
+  // One segment has no pending carries to resolve: no 'carry' or 'flags' cut, and 'resolve' splits nothing;
   // its short loop needs the absolute value cut off the read-out ('magnitude') before 'place'.
   if (accumulatorLayout(p).width <= Number(p.segment)) {
     cuts.splice(cuts.indexOf('carry'), 1);
+    cuts.splice(cuts.indexOf('flags'), 1);
     cuts.push(...cuts.splice(cuts.indexOf('resolve'), 1));
     const [place] = cuts.splice(cuts.indexOf('place'), 1);
     cuts.splice(cuts.indexOf('magnitude') + 1, 0, place!);
@@ -313,6 +315,8 @@ export const fpMac: Generator<typeof fpMacParams> = {
         policy.subnormals,
         'sum_align',
         () => cut.at('denorm'),
+        // The deepest pipeline ('shift') compares the registered exponent with emin in LUTs.
+        { comparesInLuts: cut.has('shift') },
       );
       cut.at('align');
       const rounded = roundPack(aligned, facc, policy, 'out', () => cut.at('increment'));
@@ -557,10 +561,10 @@ function longAccumulatorMac(
       cut.at(point);
     },
     'acc',
-    // With a 'carry' cut the stage behind the loop ends at the segment carries: their flags come
-    // from the segments directly, beside the adds of the pending carries.
+    // With a 'carry' or 'flags' cut the stage behind the loop ends at the segment carries or their
+    // flags: those come from the segments directly, beside the adds of the pending carries.
     // With a 'top' cut the sticky bit is formed after it, beside the window's pick.
-    { flagsFromSegments: cut.has('carry'), stickyAfterTop: cut.has('top') },
+    { flagsFromSegments: cut.has('carry') || cut.has('flags'), stickyAfterTop: cut.has('top') },
   );
   cut.at('normalize');
   const { nan, posInf, negInf, overflow } = sticky!;
