@@ -8,6 +8,11 @@ import { signedBits, unsignedBits } from './widths.ts';
 export interface AlignOptions {
   /** Compare the exponent with emin in LUT logic rather than through carry chains (faster on ECP5). */
   comparesInLuts?: boolean;
+  /**
+   * Gather the bits the subnormal shift drops from the unshifted significand and a mask decoded from
+   * the amount, beside the shifter rather than behind it.
+   */
+  lostFromMask?: boolean;
 }
 
 /**
@@ -53,6 +58,7 @@ export interface AlignDecisions {
   belowEmin?: Signal;
   /** The right shift to the subnormal quantum. */
   shift?: Signal;
+  lostFromMask: boolean;
 }
 
 /**
@@ -123,12 +129,25 @@ export function alignDecisions(
     }
     shift = amount.and(cat(...Array.from({ length: k }, () => low))).named(`${prefix}_denorm_shift`);
   }
-  return { raw, format, prefix, fieldMin, fieldMax, fieldWidth, biased, low, belowEmin, shift };
+  return {
+    raw,
+    format,
+    prefix,
+    fieldMin,
+    fieldMax,
+    fieldWidth,
+    biased,
+    low,
+    belowEmin,
+    shift,
+    lostFromMask: options.lostFromMask === true,
+  };
 }
 
 /** The second half of alignToFormat: the significand's shift and the exponent field, as decided. */
 export function alignSignificand(d: AlignDecisions): NormalizedFloat {
-  const { raw, format, prefix, fieldMin, fieldMax, fieldWidth, biased, low, belowEmin, shift } = d;
+  const { raw, format, prefix, fieldMin, fieldMax, fieldWidth, biased, low, belowEmin, shift, lostFromMask } =
+    d;
   const m = raw.sig.builder;
   const layout = floatLayout(format);
   // ---- The significand
@@ -170,10 +189,9 @@ export function alignSignificand(d: AlignDecisions): NormalizedFloat {
       .shr(shift)
       .named(`${prefix}_sig_denorm`);
     sig = extended.slice(extended.width - 1, room);
-    const lost = extended
-      .slice(room - 1, 0)
-      .orR()
-      .named(`${prefix}_denorm_lost`);
+    const lost = (lostFromMask ? lostBelow(input, shift, room) : extended.slice(room - 1, 0).orR()).named(
+      `${prefix}_denorm_lost`,
+    );
     sticky = sticky === undefined ? lost : sticky.or(lost);
   }
   // Above emin a clear top bit moves up one place. Below emin the field is 0 (at emin it is 1 or 0,
@@ -181,6 +199,16 @@ export function alignSignificand(d: AlignDecisions): NormalizedFloat {
   const shiftUp = low.not().and(top.not());
   const field = mux(belowEmin, m.constant(0, SInt(fieldWidth)), normField);
   return result(mux(shiftUp, input.shl(1), sig), field, sticky);
+}
+
+/** Whether a right shift of `sig` by `shift` (at most `room` places) drops a one: bit i goes when shift > i. */
+function lostBelow(sig: Signal, shift: Signal, room: number): Signal {
+  const n = Math.min(sig.width, room);
+  const mask = cat(...Array.from({ length: n }, (_, i) => atMostConstant(shift, n - 1 - i).not()));
+  return sig
+    .slice(n - 1, 0)
+    .and(mask)
+    .orR();
 }
 
 /**

@@ -54,15 +54,21 @@ export const fpMulParams = z
 
 export type FpMulParams = z.output<typeof fpMulParams>;
 
+/**
+ * Significands of at most this many bits (FP8's to FP16's) are multiplied in LUTs, by gated, shifted
+ * copies added (on ECP5 a MULT18X18D alone between registers takes about 7 ns; split around the
+ * 'partial' cut, adders take less).
+ */
+const LUT_PRODUCT_BITS = 11;
 /** A split significand product multiplies by slices of at most this many bits (under 10 ns on iCE40). */
 const PARTIAL_PRODUCT_BITS = 6;
 /**
- * Significands of at most this many bits (FP8's to FP16's) are multiplied in LUTs, by gated, shifted
- * copies added (on ECP5 a MULT18X18D alone between registers takes about 7 ns; split in slices of
- * LUT_SLICE_BITS around the 'partial' cut, adders take less).
+ * Split in LUTs, the narrower operand goes in slices of at least this many bits, and at most three
+ * of them: a few additions on either side of the cut (BF16's 8 bits: 3 + 3 + 2; FP16's 11: 4 + 4 + 3).
  */
-const LUT_PRODUCT_BITS = 11;
 const LUT_SLICE_BITS = 3;
+const lutSliceBits = (width: number) =>
+  Math.min(Math.ceil(width / 2), Math.max(LUT_SLICE_BITS, Math.ceil(width / 3)));
 
 /**
  * Exact floating-point multiplier: the product of two floats is formed exactly, then rounded once
@@ -120,14 +126,14 @@ export const fpMul: Generator<typeof fpMulParams> = {
       const prefix = `product_lut${lutProducts++}`;
       return x.width >= y.width ? shiftAddProduct(x, y, prefix) : shiftAddProduct(y, x, prefix);
     };
+    // Split around the 'partial' cut: b in slices (of 6 bits for multiplier
+    // blocks: under 10 ns on iCE40, whose multipliers are LUTs).
     const multiply = cut.has('partial')
       ? (x: Signal, y: Signal) =>
           splitProduct(
             x,
             y,
-            Math.ceil(
-              y.width / (inLuts ? Math.min(LUT_SLICE_BITS, Math.ceil(y.width / 2)) : PARTIAL_PRODUCT_BITS),
-            ),
+            Math.ceil(y.width / (inLuts ? lutSliceBits(y.width) : PARTIAL_PRODUCT_BITS)),
             () => cut.at('partial'),
             'product',
             inLuts ? lutProduct : undefined,
@@ -147,8 +153,10 @@ export const fpMul: Generator<typeof fpMulParams> = {
     // the multiplier); the exponent becomes the output's field.
     // With the exponent sum registered ('exponent' cut), its comparisons with emin in LUTs are faster
     // than through carry chains (ECP5); beside the sum, the chains are as fast (FP8 at latency 3).
+    // (The same for the bits the subnormal shift drops: from a mask decoded from its amount.)
     const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'), {
       comparesInLuts: cut.has('exponent'),
+      lostFromMask: cut.has('exponent'),
     });
     cut.at('normalize');
 
