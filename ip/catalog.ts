@@ -434,14 +434,14 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_add_fp16',
     generator: 'fp_add',
-    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 3 },
+    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 8 },
     description: 'IEEE binary16 adder with flags, checked against TestFloat f16_add',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_add_bf16',
     generator: 'fp_add',
-    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 3 },
+    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 8 },
     description: 'bfloat16 adder with subnormals and IEEE flags, checked against the format library',
     verilatorRandom: 1_000_000,
   },
