@@ -3,11 +3,17 @@
 // (testbenches/golden/variant.ts). A new generator adds its table here (and its plan to PLANS below);
 // a new structural variant adds a `variantIs('<generator>.<name>')` branch to its golden model.
 import { resolveDequant, type DequantParams } from '../../generators/dequant/dequant.ts';
+import { elementFormat } from '../golden/dequant.ts';
+import { dequantSpec } from '../plans/dequant.ts';
 import { accumulatorLayout, type FpMacParams } from '../../generators/mac/fp_mac.ts';
 import { gemvShape, type GemvParams } from '../../generators/gemv/gemv.ts';
 import { floatFormat, resolvedOutputPolicy, type RoundingParams } from '../../generators/float-params.ts';
 import {
   NAN_MODES,
+  decodeNumber,
+  encodeNumber,
+  formatBits,
+  formatByName,
   OVERFLOW_MODES,
   ROUNDING_MODES,
   floatLayout,
@@ -51,6 +57,8 @@ interface PolicyView {
   flags: boolean;
   /** Where every result is a product (or a sum of `terms` products) of two formats: which policies it can meet. */
   range?: ProductRange;
+  /** Every value the unit rounds, where there are few enough to try each: a variant that rounds them all alike is none. */
+  values?: number[];
 }
 
 interface ProductRange {
@@ -106,6 +114,13 @@ function policyVariants(view: (p: Params) => PolicyView): Variant[] {
     appliesTo: (p) => {
       const v = view(p);
       if (v.policy[field] === value) return false;
+      const values = v.values;
+      if (values !== undefined) {
+        const out = floatFormat(p.outFormat as string);
+        const mutated = { ...v.policy, [field]: value } as Policy;
+        if (values.every((x) => encodeNumber(out, x, v.policy).code === encodeNumber(out, x, mutated).code))
+          return `every one of the ${values.length} values the unit rounds rounds alike`;
+      }
       return when?.(v) ?? true;
     },
   });
@@ -155,6 +170,48 @@ const tagged = (name: string, appliesTo?: Variant['appliesTo']): Variant => ({
   change: { tag: name },
   ...(appliesTo ? { appliesTo } : {}),
 });
+
+/** Dequantizers without zero point or tensor scale round element × scale: every such product, when there are at most 2^16. */
+const dequantValues = new Map<string, number[] | undefined>();
+function dequantProducts(p: Params): number[] | undefined {
+  const key = JSON.stringify(p);
+  if (!dequantValues.has(key)) {
+    const spec = dequantSpec(p as unknown as DequantParams);
+    let values: number[] | undefined;
+    if (spec.zeroPoint === 'none' && !spec.tensorScale) {
+      const elements = new Set<number>();
+      for (let select = 0; select < 4; select++) {
+        const f = elementFormat(spec, select);
+        for (let c = 0; c < 2 ** formatBits(f); c++) elements.add(decodeNumber(f, c));
+      }
+      const scales =
+        spec.scale === 'none'
+          ? [1]
+          : Array.from({ length: 2 ** formatBits(formatByName(spec.scale)) }, (_, c) =>
+              decodeNumber(formatByName(spec.scale), c),
+            );
+      if (elements.size * scales.length <= 1 << 16)
+        values = [...elements].flatMap((e) => scales.map((x) => e * x));
+    }
+    dequantValues.set(key, values);
+  }
+  return dequantValues.get(key);
+}
+
+/**
+ * mixed_mac: a nonzero result is at least the smallest activation × the smallest scale × 1/2 (a weight's
+ * grid), and at most the largest of each × 16 × group per group for 2^32 groups.
+ */
+function mixedRange(p: Params): ProductRange {
+  const [a, s, out] = [p.activation, p.scale, p.outFormat].map((f) => floatLayout(floatFormat(f as string)));
+  const max = (l: FloatLayout) => Math.log2(l.maxUnits) + l.maxQ;
+  const minExp = (l: FloatLayout) => l.emin - l.mantBits;
+  return {
+    inexact: true,
+    overflows: max(a!) + max(s!) + 4 + Math.log2(p.group as number) + 32 >= max(out!),
+    tiny: minExp(a!) + minExp(s!) - 1 < out!.emin,
+  };
+}
 
 const hasZeroPoint = (p: Params) =>
   resolveDequant(p as unknown as DequantParams).zeroPoint !== 'none' || 'no zero point';
@@ -234,7 +291,7 @@ export const MUTATION_TABLES: MutationTable[] = [
     generator: 'dequant',
     plan: dequantPlan,
     variants: [
-      ...policyVariants(outputView(() => false)),
+      ...policyVariants((p) => ({ ...outputView(() => false)(p), values: dequantProducts(p) })),
       tagged('dequant.packing', (p) => (p.lanes as number) % 8 === 0 || 'fewer than 8 lanes'),
       tagged('dequant.order', hasZeroPoint),
       tagged('dequant.no-zero-point', hasZeroPoint),
@@ -283,7 +340,7 @@ export const MUTATION_TABLES: MutationTable[] = [
     generator: 'mixed_mac',
     plan: mixedMacPlan,
     variants: [
-      ...policyVariants(outputView(() => false)),
+      ...policyVariants(outputView(() => false, undefined, mixedRange)),
       tagged('mixed_mac.final-rounding'),
       tagged('mixed_mac.unfused-scale', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
       tagged('mixed_mac.no-zero-point', (p) => p.weight === 'uint4' || 'no zero point'),

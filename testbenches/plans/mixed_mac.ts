@@ -25,7 +25,8 @@ export function mixedMacSpec(p: MixedMacParams): MixedMacSpec {
 /**
  * mixed_mac: seeded accumulation sequences over many complete groups, with rare clears (which also
  * restart the group), every weight code, activations mostly finite and near 1 with corner codes mixed
- * in (NaN and Inf rarely: each poisons the sum until the next clear), scales near 2^-6 (AWQ scales are small), and random zero points and RaZeR special-value indexes
+ * in (NaN and Inf rarely: each poisons the sum until the next clear), scales near an exponent drawn per
+ * segment (AWQ scales are small; the sums span the output's range), and random zero points and RaZeR special-value indexes
  * on every step (so that the step each is read on matters: the last element of a group with exact inner
  * sums, the first with fp32 ones).
  */
@@ -41,7 +42,12 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     const corners = cornerCodes(fa);
     const { zeroPoint, specialValues } = MIXED_WEIGHTS[p.weight];
     const steps: MixedMacStep[] = [];
+    // Each segment (from a clear) scales near an exponent of its own, so that its sums reach from below
+    // the output's normal range to past its largest value.
+    let center = -6;
     for (let i = 0; i < count; i++) {
+      const clear = i === 0 || rng.chance(0.0005);
+      if (clear) center = -28 + rng.below(35);
       const pick = rng.float();
       let a =
         pick < 0.002
@@ -55,8 +61,8 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
       steps.push({
         w: rng.below(16),
         a,
-        clear: i === 0 || rng.chance(0.0005),
-        s: codeNearExponent(rng, fs, -6, 3),
+        clear,
+        s: codeNearExponent(rng, fs, center, 3),
         z: rng.below(16),
         // Drawn for RaZeR only, so the other weights keep their sequences.
         sv: specialValues ? rng.below(4) : 0,
