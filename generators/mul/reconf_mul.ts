@@ -273,18 +273,18 @@ function exactProduct(
   };
   const [x, y] = [operand(magA, ua, 'a'), operand(magB, ub, 'b')];
   cuts.operands();
-  // Significands of up to LUT_PRODUCT_BITS are multiplied in LUTs, in two halves of the narrower
-  // operand: the halves' products before the 'exponent' cut, their sum after it (beside the
-  // alignment's decisions). Wider ones take a multiplier, the cut after it.
+  // Significands of up to LUT_PRODUCT_BITS are multiplied in LUTs, b in slices of 3 bits: the
+  // slices' products before the 'exponent' cut, their sum after it (beside the alignment's
+  // decisions). Wider ones take a multiplier, the cut after it.
   const inLuts = x.sig.width <= LUT_PRODUCT_BITS;
-  let halves = 0;
+  let slices = 0;
   const product = exactProductOf(x, y, 'exact_product', {
     keepBiases: true,
     ...(inLuts
       ? {
           multiply: (a: Signal, b: Signal) =>
             splitProduct(a, b, Math.ceil(b.width / 3), cuts.exponent, 'exact_product', (wide, slice) =>
-              shiftAddProduct(wide, slice, `exact_product_lut${halves++}`),
+              shiftAddProduct(wide, slice, `exact_product_lut${slices++}`),
             ),
         }
       : {}),
