@@ -24,7 +24,8 @@ export function intMacGolden(spec: IntMacSpec, steps: readonly IntMacStep[]): bi
   const modulus = 2n ** w;
   const fit = (v: bigint): bigint => {
     // Mutation 'int_mac.overflow': the other overflow rule (wrap ↔ saturate).
-    if ((spec.overflow === 'saturate') !== variantIs('int_mac.overflow')) return v < min ? min : v > max ? max : v;
+    if ((spec.overflow === 'saturate') !== variantIs('int_mac.overflow'))
+      return v < min ? min : v > max ? max : v;
     let r = ((v % modulus) + modulus) % modulus;
     if (signed && r > max) r -= modulus;
     return r;
