@@ -315,8 +315,9 @@ export const fpMac: Generator<typeof fpMacParams> = {
         policy.subnormals,
         'sum_align',
         () => cut.at('denorm'),
-        // The deepest pipeline ('shift') compares the registered exponent with emin in LUTs.
-        { comparesInLuts: cut.has('shift') },
+        // The deepest pipeline ('shift') compares the registered exponent with emin in LUTs and
+        // gathers the bits the subnormal shift drops beside the shifter.
+        { comparesInLuts: cut.has('shift'), lostFromMask: cut.has('shift') },
       );
       cut.at('align');
       const rounded = roundPack(aligned, facc, policy, 'out', () => cut.at('increment'));
