@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { planFor } from '../testbenches/plans/index.ts';
 import type { VectorKind } from '../testbenches/plans/plan.ts';
 import { runConformance, type ConformanceReport } from '../testbenches/conformance.ts';
-import { runGemvConformance } from '../testbenches/gemv-conformance.ts';
-import type { GemvParams } from '../generators/gemv/gemv.ts';
+import { streamingPlanFor } from '../testbenches/streaming-plans.ts';
 import { simulatorsFor, type SimulatorChoice } from '../testbenches/sim/container.ts';
 import { lintVerilog, type LintResult } from '../testbenches/sim/lint.ts';
 import { conformanceSummary } from './ippack/results.ts';
@@ -39,7 +38,8 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
   markRunning(target, pkg.dir);
   options.onStep?.('lint');
   const lint = await lintVerilog(pkg.rtlFiles, target.module.name);
-  if (target.module.timing.kind === 'sequential') {
+  const streaming = streamingPlanFor(target.generator.name);
+  if (streaming !== undefined) {
     // Streaming cores run jobs with stalls on every stream; the C-simulation runs the loop-level design.
     const simulators = simulatorsFor(options.sim)
       .map((s) => s.name)
@@ -47,10 +47,10 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
         ['icarus', 'verilator', 'hls'].includes(name),
       );
     options.onStep?.('jobs');
-    const conformance = await runGemvConformance({
+    const conformance = await streaming.run({
       ip: target.ip,
       module: target.module,
-      params: target.params as GemvParams,
+      params: target.params,
       rtlFiles: pkg.rtlFiles,
       simulators,
       workDir: join(pkg.dir, 'verify'),
@@ -62,6 +62,11 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
       inProgress: undefined,
     });
     return { ip: target.ip, lint, conformance, passed: lint.clean && conformance.passed };
+  }
+  if (target.module.timing.kind === 'sequential') {
+    throw new Error(
+      `${target.generator.name} is a streaming generator without a job-level plan (testbenches/streaming-plans.ts)`,
+    );
   }
   options.onStep?.('vectors');
   const plan = planFor(target.generator.name);

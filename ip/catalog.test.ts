@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../flows/target.ts';
 import { writePackage } from '../flows/package.ts';
 import { runConformance } from '../testbenches/conformance.ts';
-import { runGemvConformance } from '../testbenches/gemv-conformance.ts';
-import type { GemvParams } from '../generators/gemv/gemv.ts';
+import { streamingPlanFor } from '../testbenches/streaming-plans.ts';
 import { planFor } from '../testbenches/plans/index.ts';
 import { simulatorsFor } from '../testbenches/sim/container.ts';
 import { lintVerilog } from '../testbenches/sim/lint.ts';
@@ -27,13 +26,13 @@ describe.each(CATALOG.map((e) => [e.name]))('%s', (name) => {
   });
 
   // Streaming cores run jobs, not vectors: every y element and every job's status is checked.
-  const streaming = target.module.timing.kind === 'sequential';
-  for (const simulator of streaming ? (['icarus', 'verilator', 'hls'] as const) : []) {
+  const streaming = streamingPlanFor(target.generator.name);
+  for (const simulator of streaming !== undefined ? (['icarus', 'verilator', 'hls'] as const) : []) {
     it(`passes its jobs in ${simulator}${simulator === 'hls' ? '' : ' with stalls on every stream, and ≥ 95% utilization without'}`, async () => {
-      const report = await runGemvConformance({
+      const report = await streaming!.run({
         ip: name,
         module: target.module,
-        params: target.params as GemvParams,
+        params: target.params,
         rtlFiles: pkg.rtlFiles,
         simulators: [simulator],
         workDir: join(pkg.dir, 'verify'),
@@ -47,7 +46,7 @@ describe.each(CATALOG.map((e) => [e.name]))('%s', (name) => {
     });
   }
 
-  for (const simulator of streaming ? [] : simulatorsFor('all')) {
+  for (const simulator of streaming !== undefined ? [] : simulatorsFor('all')) {
     it(`passes conformance in ${simulator.name}`, async () => {
       const plan = planFor(target.generator.name);
       const vectors = plan.vectors(target.params, { kind: 'default' }, 1);

@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gemv, type GemvParams } from '../generators/gemv/gemv.ts';
 import type { Module } from '../generators/hdl/ir.ts';
-import { formatReport, type ConformanceReport, type SimulatorReport } from './conformance.ts';
+import { formatReport, type SimulatorReport } from './conformance.ts';
 import { gemvBench, gemvCases, gemvUtilization } from './plans/gemv.ts';
 import { runHlsLoop } from './sim/hls-stream.ts';
 import { runStreamBench, type Beat, type StreamBench, type StreamResult } from './sim/stream-run.ts';
+import type { StreamingPlan, StreamingReport } from './streaming-plan.ts';
 
 export interface GemvConformanceRequest {
   ip: string;
@@ -20,11 +21,21 @@ export interface GemvConformanceRequest {
   stallPercent?: number;
 }
 
-export interface GemvConformanceReport extends ConformanceReport {
+export interface GemvConformanceReport extends StreamingReport {
   /** Utilization of the stall-free jobs (K ≥ 1024), per simulator in order. */
   utilization: number[][];
   jobCycles: number[][];
 }
+
+/** GEMV's job-level plan: the jobs of testbenches/plans/gemv.ts, with 20% stalls on every stream. */
+export const gemvStreamingPlan: StreamingPlan = {
+  generator: 'gemv',
+  run: (request) => runGemvConformance({ ...request, params: request.params as GemvParams }),
+  bench: (params, module, seed) => {
+    const p = params as GemvParams;
+    return { top: module.name, files: [], ...gemvBench(p, gemvCases(p, seed)), stallPercent: 20, seed };
+  },
+};
 
 /**
  * The GEMV plan's jobs in each simulator: every y element and every job's done/error/status is a

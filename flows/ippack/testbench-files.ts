@@ -6,9 +6,8 @@ import { writeVectorFile } from '../../testbenches/sim/vector-files.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import type { Target } from '../target.ts';
-import type { GemvParams } from '../../generators/gemv/gemv.ts';
-import { gemvBench, gemvCases } from '../../testbenches/plans/gemv.ts';
-import { renderStreamBench } from '../../testbenches/sim/stream-run.ts';
+import { renderStreamBench, type StreamBench } from '../../testbenches/sim/stream-run.ts';
+import { streamingPlanFor } from '../../testbenches/streaming-plans.ts';
 
 /** The seed of the packaged vectors and bubbles: the one `bitsmith verify` uses by default. */
 export const PACKAGE_SEED = 1;
@@ -32,7 +31,9 @@ export interface PackagedTestbench {
  * Returns undefined when the generator has no verification plan.
  */
 export async function writeTestbench(target: Target, pkgDir: string): Promise<PackagedTestbench | undefined> {
-  if (target.module.timing.kind === 'sequential') return writeStreamTestbench(target, pkgDir);
+  const streaming = streamingPlanFor(target.generator.name);
+  if (streaming !== undefined)
+    return writeStreamTestbench(streaming.bench(target.params, target.module, PACKAGE_SEED), pkgDir);
   let plan;
   try {
     plan = planFor(target.generator.name);
@@ -78,30 +79,18 @@ export async function writeTestbench(target: Target, pkgDir: string): Promise<Pa
 }
 
 /** A streaming core's job testbench (the one `bitsmith verify` runs): tb.v, jobs, stream beats, y. */
-async function writeStreamTestbench(target: Target, pkgDir: string): Promise<PackagedTestbench> {
-  const params = target.params as GemvParams;
-  const cases = gemvCases(params, PACKAGE_SEED);
-  const bench = {
-    top: target.module.name,
-    files: [],
-    ...gemvBench(params, cases),
-    stallPercent: 20,
-    seed: PACKAGE_SEED,
-  };
+async function writeStreamTestbench(bench: StreamBench, pkgDir: string): Promise<PackagedTestbench> {
   const tb = join(pkgDir, 'tb');
   await mkdir(join(tb, 'verilator'), { recursive: true });
   const files = renderStreamBench(bench);
   await Promise.all([
     ...Object.entries(files).map(([name, text]) => writeFile(join(tb, name), text)),
-    writeFile(join(tb, 'tb_icarus.v'), renderTemplate('tb/icarus-top.v.hbs', { top: target.module.name })),
+    writeFile(join(tb, 'tb_icarus.v'), renderTemplate('tb/icarus-top.v.hbs', { top: bench.top })),
     writeFile(
       join(tb, 'tb_main.cpp'),
-      renderTemplate('tb/verilator-main.cpp.hbs', { top: target.module.name, vcd: false }),
+      renderTemplate('tb/verilator-main.cpp.hbs', { top: bench.top, vcd: false }),
     ),
-    writeFile(
-      join(tb, 'verilator', 'Vtb.h'),
-      renderTemplate('fusesoc/Vtb.h.hbs', { top: target.module.name }),
-    ),
+    writeFile(join(tb, 'verilator', 'Vtb.h'), renderTemplate('fusesoc/Vtb.h.hbs', { top: bench.top })),
   ]);
   return {
     testbench: 'tb/tb.v',
@@ -121,6 +110,6 @@ async function writeStreamTestbench(target: Target, pkgDir: string): Promise<Pac
               : `the ${name.replace('.hex', '')} stream's beats ({tlast, tdata})`,
       })),
     vectors: bench.y.length + bench.jobs.length,
-    description: `${cases.length} jobs with 20% stalls on every stream: ${bench.y.length} y elements and ${bench.jobs.length} job statuses`,
+    description: `${bench.jobs.length} jobs with ${bench.stallPercent}% stalls on every stream: ${bench.y.length} y elements and ${bench.jobs.length} job statuses`,
   };
 }
