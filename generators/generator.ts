@@ -96,3 +96,12 @@ export function choiceParam<const T extends readonly [string, ...string[]]>(valu
 export function boolParam() {
   return z.boolean({ error: 'must be true or false' });
 }
+
+/** The `ready` parameter every pipelined generator shares. */
+export function readyParam() {
+  return boolParam()
+    .default(false)
+    .describe(
+      'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
+    );
+}

@@ -22,7 +22,7 @@ import {
   type IntFormat,
   type ResolvedPolicy,
 } from '../formats/index.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
@@ -116,11 +116,7 @@ export const dequantParams = z
       .describe(
         'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, after the block scale × tensor scale product (before any other work where there is none), at the output.',
       ),
-    ready: boolParam()
-      .default(false)
-      .describe(
-        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
-      ),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);

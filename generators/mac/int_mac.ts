@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, typeRange } from '../hdl/types.ts';
@@ -24,11 +24,7 @@ export const intMacParams = z
       .describe(
         '0: the output is the new sum, combinationally; 1: the accumulator register; 2: the product is registered first; 3: the inputs too.',
       ),
-    ready: boolParam()
-      .default(false)
-      .describe(
-        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
-      ),
+    ready: readyParam(),
   })
   .refine((p) => p.accWidth >= p.aWidth + p.bWidth, {
     path: ['accWidth'],

@@ -15,7 +15,7 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
@@ -24,22 +24,24 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
 
 export const fpMulParams = z
   .object({
-    aFormat: floatFormatParam().default('e4m3fn'),
-    bFormat: floatFormatParam().default('e4m3fn'),
-    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
+    aFormat: floatFormatParam().default('e4m3fn').describe('format of operand a'),
+    bFormat: floatFormatParam().default('e4m3fn').describe('format of operand b'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('e4m3fn')
+      .describe('format of the product, rounded once with the rounding policy'),
     ...roundingParams,
-    /** keep: subnormal operands count; flush: they read as zero (denormals-are-zero). */
-    inputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
-    /** Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order. */
-    flags: boolParam().default(false),
-    /**
-     * Stage cuts, in order of use: after unpacking, after the significand product (the alignment's
-     * decisions from the exponent before it, its shift after), once the rounding increment is decided
-     * (before its addition), inside the significand product (partial products, then their sum),
-     * after the exponent sum (before the alignment's decisions), after normalization, at the output.
-     */
-    latency: intParam(0, 7).default(0),
-    ready: boolParam().default(false),
+    inputSubnormals: choiceParam(['keep', 'flush'])
+      .default('keep')
+      .describe('keep: subnormal operands count; flush: they read as zero (denormals-are-zero).'),
+    flags: boolParam()
+      .default(false)
+      .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
+    latency: intParam(0, 7)
+      .default(0)
+      .describe(
+        "Stage cuts, in order of use: after unpacking, after the significand product (the alignment's decisions from the exponent before it, its shift after), once the rounding increment is decided (before its addition), inside the significand product (partial products, then their sum), after the exponent sum (before the alignment's decisions), after normalization, at the output.",
+      ),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);

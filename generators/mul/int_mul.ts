@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolParam, intParam, type Generator } from '../generator.ts';
+import { boolParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { intTag, timingTag } from '../naming.ts';
@@ -15,11 +15,7 @@ export const intMulParams = z
       .describe(
         'Register stages: 0 combinational; 1 registers the product; 2 also the inputs; 3 adds one more stage for retiming.',
       ),
-    ready: boolParam()
-      .default(false)
-      .describe(
-        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
-      ),
+    ready: readyParam(),
   })
   .refine((p) => !(p.ready && p.latency === 0), {
     path: ['ready'],

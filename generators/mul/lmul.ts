@@ -4,7 +4,7 @@ import { roundPack } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, resolvePolicy, type FloatFormat } from '../formats/index.ts';
 import { floatFormat, floatFormatParam, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
@@ -43,11 +43,7 @@ export const lmulParams = z
       .describe(
         'Stage cuts, in order of use: after the integer sum (before the offset and the range checks), after the operand reduction, after the range checks (the formula variant: once the rounding increment is decided), at the output.',
       ),
-    ready: boolParam()
-      .default(false)
-      .describe(
-        'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
-      ),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     const f = floatFormat(p.format);

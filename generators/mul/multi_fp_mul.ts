@@ -6,7 +6,7 @@ import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, resolvePolicy, ROUNDING_MODES, type Policy } from '../formats/index.ts';
 import { floatFormat, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
@@ -21,15 +21,20 @@ export const multiFpMulParams = z
       .min(2, { error: 'needs at least 2 formats' })
       .max(4, { error: 'takes at most 4 formats' })
       .default(['e4m3fn', 'e5m2']),
-    rounding: choiceParam(ROUNDING_MODES).default('rne'),
-    /** Overflow of every format: saturate (default for 8-bit formats) or, where all formats have it, nan / inf. */
-    overflow: choiceParam(['saturate', 'nan', 'inf', 'ieee']).default('saturate'),
-    /**
-     * Stage cuts, in order of use: after the significand product, after the alignment to each
-     * format, after unpacking, at the output.
-     */
-    latency: intParam(0, 4).default(0),
-    ready: boolParam().default(false),
+    rounding: choiceParam(ROUNDING_MODES)
+      .default('rne')
+      .describe('rounding mode of every format (rne, rna, rnz, rnd, rtz, rup, rdown)'),
+    overflow: choiceParam(['saturate', 'nan', 'inf', 'ieee'])
+      .default('saturate')
+      .describe(
+        'Overflow of every format: saturate (default for 8-bit formats) or, where all formats have it, nan / inf.',
+      ),
+    latency: intParam(0, 4)
+      .default(0)
+      .describe(
+        'Stage cuts, in order of use: after the significand product, after the alignment to each format, after unpacking, at the output.',
+      ),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     if (new Set(p.formats).size !== p.formats.length)

@@ -16,7 +16,7 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
@@ -26,10 +26,14 @@ import { lmulOffset } from './lmul-offset.ts';
 
 export const reconfMulParams = z
   .object({
-    /** Format of both operands and of the datapath. */
-    format: floatFormatParam(ROUNDED_FORMAT_NAMES).default('bf16'),
-    /** Output format of the exact modes (default: the input format); L-Mul modes use the input format. */
-    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).optional(),
+    format: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('bf16')
+      .describe('Format of both operands and of the datapath.'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .optional()
+      .describe(
+        'Output format of the exact modes (default: the input format); L-Mul modes use the input format.',
+      ),
     /** Mantissa widths selectable at run time, each from 1 to the format's mantissa bits. */
     widths: z
       .array(intParam(1, 23), { error: 'must be a list of mantissa widths' })
@@ -42,17 +46,16 @@ export const reconfMulParams = z
       .min(1)
       .max(2)
       .default(['exact', 'lmul']),
-    /** How operands are reduced to the active width. */
-    operandRounding: choiceParam(['rne', 'truncate']).default('rne'),
+    operandRounding: choiceParam(['rne', 'truncate'])
+      .default('rne')
+      .describe('How operands are reduced to the active width.'),
     ...roundingParams,
-    /**
-     * Stage cuts, in order of use: after the products are rounded, after the operand reduction,
-     * beside the exact significand product, after its alignment to the output format, after the
-     * exact product's operands are normalized, at the output, after the exact product's exponent sum
-     * (before the alignment's decisions), once its rounding increment is decided.
-     */
-    latency: intParam(0, 8).default(0),
-    ready: boolParam().default(false),
+    latency: intParam(0, 8)
+      .default(0)
+      .describe(
+        "Stage cuts, in order of use: after the products are rounded, after the operand reduction, beside the exact significand product, after its alignment to the output format, after the exact product's operands are normalized, at the output, after the exact product's exponent sum (before the alignment's decisions), once its rounding increment is decided.",
+      ),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     const f = floatFormat(p.format);
