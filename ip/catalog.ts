@@ -448,7 +448,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_add_fp32',
     generator: 'fp_add',
-    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 10 },
+    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 9 },
     description: 'IEEE binary32 adder with flags, checked against TestFloat f32_add',
     verilatorRandom: 1_000_000,
   },
