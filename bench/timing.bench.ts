@@ -20,6 +20,8 @@ function targetOf(entry: CatalogEntry): { ice40?: number; ecp5?: number } {
   if (['fp_mul', 'lmul', 'reconf_mul', 'multi_fp_mul'].includes(entry.generator))
     return { ice40: 80, ecp5: 150 };
   if (['fp_mac', 'dot', 'mixed_mac', 'int_mac'].includes(entry.generator)) return { ice40: 60, ecp5: 125 };
+  // Issue #22: the adder at FloPoCo's iCE40 speed (FPAdd: 82 MHz with 8 stages).
+  if (entry.generator === 'fp_add') return { ice40: 80 };
   return {};
 }
 
