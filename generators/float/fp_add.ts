@@ -15,7 +15,7 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
@@ -48,19 +48,27 @@ export const ADD_CUTS = [
 
 export const fpAddParams = z
   .object({
-    aFormat: floatFormatParam().default('fp32'),
-    bFormat: floatFormatParam().default('fp32'),
-    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
-    /** add: a + b; subtract: a − b; input: a 1-bit `sub` input chooses per vector (1: a − b). */
-    operation: choiceParam(['add', 'subtract', 'input']).default('add'),
+    aFormat: floatFormatParam().default('fp32').describe('format of operand a'),
+    bFormat: floatFormatParam().default('fp32').describe('format of operand b'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('fp32')
+      .describe('format of the sum, rounded once with the rounding policy'),
+    operation: choiceParam(['add', 'subtract', 'input'])
+      .default('add')
+      .describe('add: a + b; subtract: a − b; input: a 1-bit `sub` input chooses per vector (1: a − b).'),
     ...roundingParams,
-    /** keep: subnormal operands count; flush: they read as zero of their sign (denormals-are-zero). */
-    inputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
-    /** Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order. */
-    flags: boolParam().default(false),
-    /** Pipeline stages, cut where ADD_CUTS says (docs/fp_add.md#pipeline). */
-    latency: intParam(0, ADD_CUTS.length).default(0),
-    ready: boolParam().default(false),
+    inputSubnormals: choiceParam(['keep', 'flush'])
+      .default('keep')
+      .describe(
+        'keep: subnormal operands count; flush: they read as zero of their sign (denormals-are-zero).',
+      ),
+    flags: boolParam()
+      .default(false)
+      .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
+    latency: intParam(0, ADD_CUTS.length)
+      .default(0)
+      .describe('Pipeline stages, cut where ADD_CUTS says (docs/fp_add.md#pipeline).'),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);

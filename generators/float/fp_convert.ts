@@ -15,7 +15,7 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
@@ -33,23 +33,39 @@ export const CONVERT_CUTS = ['align', 'normalize', 'output'] as const;
 
 export const fpConvertParams = z
   .object({
-    /** Source: a float format, or a two's complement ('int') or unsigned ('uint') integer of inWidth bits. */
-    inFormat: choiceParam([...FLOAT_FORMAT_NAMES, ...INT_KINDS] as [string, ...string[]]).default('fp32'),
-    inWidth: intParam(1, 64).optional(),
-    /** Result: a rounded float format, or an integer of outWidth bits (rounded by `rounding`, saturated). */
-    outFormat: choiceParam([...ROUNDED_FORMAT_NAMES, ...INT_KINDS] as [string, ...string[]]).default('fp16'),
-    outWidth: intParam(1, 64).optional(),
+    inFormat: choiceParam([...FLOAT_FORMAT_NAMES, ...INT_KINDS] as [string, ...string[]])
+      .default('fp32')
+      .describe(
+        "Source: a float format, or a two's complement ('int') or unsigned ('uint') integer of inWidth bits.",
+      ),
+    inWidth: intParam(1, 64).optional().describe('bits of an integer source (int or uint inFormat only)'),
+    outFormat: choiceParam([...ROUNDED_FORMAT_NAMES, ...INT_KINDS] as [string, ...string[]])
+      .default('fp16')
+      .describe(
+        'Result: a rounded float format, or an integer of outWidth bits (rounded by `rounding`, saturated).',
+      ),
+    outWidth: intParam(1, 64).optional().describe('bits of an integer result (int or uint outFormat only)'),
     ...roundingParams,
-    /** keep: subnormal sources count; flush: they read as zero of their sign (denormals-are-zero). */
-    inputSubnormals: choiceParam(['keep', 'flush']).default('keep'),
-    /** Float → integer: what a NaN becomes, 0 or the most negative integer (0 for uint). */
-    nanToInt: choiceParam(['zero', 'min']).default('zero'),
-    /** Independent conversions side by side, one code per lane in a packed word (lane 0 in the low bits). */
-    lanes: intParam(1, 64).default(1),
-    /** Add a `flags` output, 5 bits per lane: {invalid, 0, overflow, underflow, inexact}. */
-    flags: boolParam().default(false),
-    latency: intParam(0, CONVERT_CUTS.length).default(0),
-    ready: boolParam().default(false),
+    inputSubnormals: choiceParam(['keep', 'flush'])
+      .default('keep')
+      .describe(
+        'keep: subnormal sources count; flush: they read as zero of their sign (denormals-are-zero).',
+      ),
+    nanToInt: choiceParam(['zero', 'min'])
+      .default('zero')
+      .describe('Float → integer: what a NaN becomes, 0 or the most negative integer (0 for uint).'),
+    lanes: intParam(1, 64)
+      .default(1)
+      .describe(
+        'Independent conversions side by side, one code per lane in a packed word (lane 0 in the low bits).',
+      ),
+    flags: boolParam()
+      .default(false)
+      .describe('Add a `flags` output, 5 bits per lane: {invalid, 0, overflow, underflow, inexact}.'),
+    latency: intParam(0, CONVERT_CUTS.length)
+      .default(0)
+      .describe('pipeline stages (0 combinational), cut where CONVERT_CUTS says (docs/fp_convert.md#pipeline)'),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
