@@ -249,7 +249,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accumulator: 'kulisch',
       k: 32,
       accFormat: 'fp32',
-      latency: 14,
+      latency: 16,
     },
     description:
       'L-Mul BF16 products (one adder each) summed exactly (up to 32 of them: a 267-bit long accumulator in 16-bit carry-save segments) and rounded once to FP32 when read, II = 1',
@@ -277,7 +277,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accFormat: 'fp32',
       accumulator: 'none',
       flags: true,
-      latency: 14,
+      latency: 16,
     },
     description:
       'FP32 fused multiply-add round(a·b + c) with flags, fully pipelined, checked against TestFloat f32_mulAdd',
@@ -292,7 +292,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dot32_e4m3fn_fp32',
     generator: 'dot',
-    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', lanes: 32, sum: 'exact', outFormat: 'fp32', latency: 10 },
+    params: { aFormat: 'e4m3fn', bFormat: 'e4m3fn', lanes: 32, sum: 'exact', outFormat: 'fp32', latency: 11 },
     description: '32-lane E4M3 dot product (an OCP MX block), summed exactly and rounded once to FP32',
     verilatorRandom: 100_000,
   },

@@ -20,7 +20,7 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
@@ -29,17 +29,22 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
 
 export const dotParams = z
   .object({
-    aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
-    bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
-    lanes: intParam(1, 64).default(8),
-    /** exact: the products summed exactly, one rounding at the end; tree: products rounded, then a balanced tree of rounded additions. */
-    sum: choiceParam(['exact', 'tree']).default('exact'),
-    /** Format of the result (and, for the tree, of every product and partial sum). */
-    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
+    aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of the a elements'),
+    bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of the b elements'),
+    lanes: intParam(1, 64).default(8).describe("elements of a and b per vector: the dot product's length"),
+    sum: choiceParam(['exact', 'tree'])
+      .default('exact')
+      .describe(
+        'exact: the products summed exactly, one rounding at the end; tree: products rounded, then a balanced tree of rounded additions.',
+      ),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('fp32')
+      .describe('Format of the result (and, for the tree, of every product and partial sum).'),
     ...roundingParams,
-    /** Pipeline stages; the cut points, most useful first, are listed by `dotCutPoints`. */
-    latency: intParam(0, 24).default(2),
-    ready: boolParam().default(false),
+    latency: intParam(0, 24)
+      .default(2)
+      .describe('Pipeline stages; the cut points, most useful first, are listed by `dotCutPoints`.'),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);

@@ -21,7 +21,7 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
@@ -38,44 +38,64 @@ export const MAX_PARTIAL_SUMS = 8;
 
 export const fpMacParams = z
   .object({
-    aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
-    bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn'),
-    /**
-     * kulisch: the exact sum in a long fixed-point accumulator (Kulisch's exact accumulation), rounded once when read;
-     * float: acc ← round(acc + a·b) every step (fused multiply-add); none: no accumulator, the
-     * output is round(a·b + c) (a pipelined FMA).
-     */
-    accumulator: choiceParam(['kulisch', 'float', 'none']).default('kulisch'),
-    /** Format of the float accumulator, of the rounded Kulisch output, or of the FMA's addend and result. */
-    accFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('fp32'),
-    /** Kulisch: the number of products the accumulator sums exactly (its width follows docs/kulisch.md#width); default 32. */
-    k: intParam(1, 1 << 20).optional(),
-    /**
-     * Kulisch, instead of k: a window of the accumulator, as FloPoCo's FPLargeAcc has — its top bit
-     * weighs −2^msb and its last 2^lsb; each product is truncated toward zero at 2^lsb, and one of
-     * magnitude 2^msb or more is left out and raises the `overflow` output.
-     */
-    msb: intParam(-4096, 4096).optional(),
-    lsb: intParam(-4096, 4096).optional(),
-    /** Kulisch: bits per carry segment of the accumulator, the longest carry on its loop. */
-    segment: choiceParam(['4', '8', '16', '32', '64']).default('16'),
-    /** exact: the exact product a·b; lmul: the L-Mul product (docs/lmul.md; a and b of one format). */
-    product: choiceParam(['exact', 'lmul']).default('exact'),
-    /** L-Mul products: mantissa bits of the operands (default: all of the format's). */
-    m: intParam(1, 23).optional(),
+    aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of operand a'),
+    bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of operand b'),
+    accumulator: choiceParam(['kulisch', 'float', 'none'])
+      .default('kulisch')
+      .describe(
+        "kulisch: the exact sum in a long fixed-point accumulator (Kulisch's exact accumulation), rounded once when read; float: acc ← round(acc + a·b) every step (fused multiply-add); none: no accumulator, the output is round(a·b + c) (a pipelined FMA).",
+      ),
+    accFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('fp32')
+      .describe(
+        "Format of the float accumulator, of the rounded Kulisch output, or of the FMA's addend and result.",
+      ),
+    k: intParam(1, 1 << 20)
+      .optional()
+      .describe(
+        'Kulisch: the number of products the accumulator sums exactly (its width follows docs/kulisch.md#width); default 32.',
+      ),
+    msb: intParam(-4096, 4096)
+      .optional()
+      .describe(
+        "Kulisch, instead of k: a window of the accumulator, as FloPoCo's FPLargeAcc has — its top bit weighs −2^msb and its last 2^lsb; each product is truncated toward zero at 2^lsb, and one of magnitude 2^msb or more is left out and raises the `overflow` output.",
+      ),
+    lsb: intParam(-4096, 4096)
+      .optional()
+      .describe("Kulisch window, with msb: the weight 2^lsb of the accumulator's last bit"),
+    segment: choiceParam(['4', '8', '16', '32', '64'])
+      .default('16')
+      .describe('Kulisch: bits per carry segment of the accumulator, the longest carry on its loop.'),
+    product: choiceParam(['exact', 'lmul'])
+      .default('exact')
+      .describe(
+        'exact: the exact product a·b; lmul: the L-Mul product (docs/lmul.md; a and b of one format).',
+      ),
+    m: intParam(1, 23)
+      .optional()
+      .describe("L-Mul products: mantissa bits of the operands (default: all of the format's)."),
     ...roundingParams,
-    /** Float accumulator: add inputs `c` and `use_c`; with use_c high the addend is c instead of the accumulator (an FMA). */
-    addendInput: boolParam().default(false),
-    /** Float accumulator or FMA: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}. */
-    flags: boolParam().default(false),
-    /**
-     * Float accumulator: L partial sums used round-robin (the i-th product since a clear goes to sum
-     * i mod L, so each one's loop has L cycles), combined when read as ((s0 + s1) + s2) + …, every
-     * addition rounded (docs/fp_mac.md#interleaved-partial-sums).
-     */
-    partialSums: intParam(1, MAX_PARTIAL_SUMS).default(1),
-    latency: intParam(0, 128).default(1),
-    ready: boolParam().default(false),
+    addendInput: boolParam()
+      .default(false)
+      .describe(
+        'Float accumulator: add inputs `c` and `use_c`; with use_c high the addend is c instead of the accumulator (an FMA).',
+      ),
+    flags: boolParam()
+      .default(false)
+      .describe(
+        'Float accumulator or FMA: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}.',
+      ),
+    partialSums: intParam(1, MAX_PARTIAL_SUMS)
+      .default(1)
+      .describe(
+        "Float accumulator: L partial sums used round-robin (the i-th product since a clear goes to sum i mod L, so each one's loop has L cycles), combined when read as ((s0 + s1) + s2) + …, every addition rounded (docs/fp_mac.md#interleaved-partial-sums).",
+      ),
+    latency: intParam(0, 128)
+      .default(1)
+      .describe(
+        'pipeline stages (the accumulation loop itself is one cycle); the cut points, most useful first, are in docs/fp_mac.md',
+      ),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });

@@ -29,7 +29,7 @@ import {
   resolvedOutputPolicy,
   roundingParams,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, type Generator } from '../generator.ts';
+import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
@@ -146,29 +146,34 @@ export function outerLoopStages(latency: number, inner: 'exact' | 'fp32'): numbe
 
 export const mixedMacParams = z
   .object({
-    /**
-     * int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights;
-     * razer: RaZeR FP4 (OCP E2M1 whose -0 code is a per-group special value picked by a 2-bit `sv` input).
-     */
-    weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight]).default('uint4'),
-    /** razer only: the special value of each `sv` index, in E2M1 units (multiples of 0.5). Default {+5, +8, −5, −8}. */
-    specialValues: specialValuesParam().optional(),
-    activation: choiceParam(['fp16', 'bf16']).default('fp16'),
-    /** Elements per group: every group's partial sum is scaled once, at its last element. */
-    group: intParam(1, 4096).default(128),
-    /**
-     * Sum inside a group. exact (the default): Σ a·q exactly, in fixed point. fp32: each exact a·q is
-     * added into an FP32 group accumulator with one rounding per element.
-     */
-    inner: choiceParam(INNER_MODES).optional(),
-    /** Format of the per-group scale. */
-    scale: choiceParam(['fp16', 'bf16', 'fp32']).default('fp16'),
-    /** Format of the outer accumulator (and the output). */
-    outFormat: choiceParam(['fp32', 'fp16', 'bf16']).default('fp32'),
+    weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight])
+      .default('uint4')
+      .describe(
+        'int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights; razer: RaZeR FP4 (OCP E2M1 whose -0 code is a per-group special value picked by a 2-bit `sv` input).',
+      ),
+    specialValues: specialValuesParam()
+      .optional()
+      .describe(
+        'razer only: the special value of each `sv` index, in E2M1 units (multiples of 0.5). Default {+5, +8, −5, −8}.',
+      ),
+    activation: choiceParam(['fp16', 'bf16']).default('fp16').describe('format of the activations'),
+    group: intParam(1, 4096)
+      .default(128)
+      .describe("Elements per group: every group's partial sum is scaled once, at its last element."),
+    inner: choiceParam(INNER_MODES)
+      .optional()
+      .describe(
+        'Sum inside a group. exact (the default): Σ a·q exactly, in fixed point. fp32: each exact a·q is added into an FP32 group accumulator with one rounding per element.',
+      ),
+    scale: choiceParam(['fp16', 'bf16', 'fp32']).default('fp16').describe('Format of the per-group scale.'),
+    outFormat: choiceParam(['fp32', 'fp16', 'bf16'])
+      .default('fp32')
+      .describe('Format of the outer accumulator (and the output).'),
     ...roundingParams,
-    /** Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`. */
-    latency: intParam(0, 26).default(1),
-    ready: boolParam().default(false),
+    latency: intParam(0, 26)
+      .default(1)
+      .describe('Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`.'),
+    ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);

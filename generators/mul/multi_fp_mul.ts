@@ -15,12 +15,12 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
 
 export const multiFpMulParams = z
   .object({
-    /** Formats served, in `fmt` input order; both operands and the result use the selected one. */
     formats: z
       .array(choiceParam(ROUNDED_FORMAT_NAMES))
       .min(2, { error: 'needs at least 2 formats' })
       .max(4, { error: 'takes at most 4 formats' })
-      .default(['e4m3fn', 'e5m2']),
+      .default(['e4m3fn', 'e5m2'])
+      .describe('Formats served, in `fmt` input order; both operands and the result use the selected one.'),
     rounding: choiceParam(ROUNDING_MODES)
       .default('rne')
       .describe('rounding mode of every format (rne, rna, rnz, rnd, rtz, rup, rdown)'),

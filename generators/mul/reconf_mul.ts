@@ -34,18 +34,18 @@ export const reconfMulParams = z
       .describe(
         'Output format of the exact modes (default: the input format); L-Mul modes use the input format.',
       ),
-    /** Mantissa widths selectable at run time, each from 1 to the format's mantissa bits. */
     widths: z
       .array(intParam(1, 23), { error: 'must be a list of mantissa widths' })
       .min(1)
       .max(8)
-      .default([7, 4, 3]),
-    /** Kinds of product per width: exact (rounded once) and/or L-Mul (integer add). */
+      .default([7, 4, 3])
+      .describe("Mantissa widths selectable at run time, each from 1 to the format's mantissa bits."),
     kinds: z
       .array(choiceParam(['exact', 'lmul']))
       .min(1)
       .max(2)
-      .default(['exact', 'lmul']),
+      .default(['exact', 'lmul'])
+      .describe('Kinds of product per width: exact (rounded once) and/or L-Mul (integer add).'),
     operandRounding: choiceParam(['rne', 'truncate'])
       .default('rne')
       .describe('How operands are reduced to the active width.'),
