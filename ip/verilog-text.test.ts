@@ -16,7 +16,9 @@ describe('the Verilog text of every catalog IP', () => {
         const lines = file.text.split('\n');
         const long = lines.find((line) => line.length > 160);
         expect(long, `${file.fileName}: a line of ${long?.length} characters`).toBeUndefined();
-        const numbered = lines.find((line) => !line.trimStart().startsWith('//') && NODE_NUMBER_NAME.test(line));
+        const numbered = lines.find(
+          (line) => !line.trimStart().startsWith('//') && NODE_NUMBER_NAME.test(line),
+        );
         expect(numbered, `${file.fileName}: an identifier made from a node number`).toBeUndefined();
       }
     });

@@ -64,7 +64,9 @@ export const fpConvertParams = z
       .describe('Add a `flags` output, 5 bits per lane: {invalid, 0, overflow, underflow, inexact}.'),
     latency: intParam(0, CONVERT_CUTS.length)
       .default(0)
-      .describe('pipeline stages (0 combinational), cut where CONVERT_CUTS says (docs/fp_convert.md#pipeline)'),
+      .describe(
+        'pipeline stages (0 combinational), cut where CONVERT_CUTS says (docs/fp_convert.md#pipeline)',
+      ),
     ready: readyParam(),
   })
   .superRefine((p, ctx) => {

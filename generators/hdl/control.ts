@@ -26,7 +26,8 @@ export class Conditions {
 
   /** Run `body` with `condition` added to the enclosing ones. */
   within(condition: Signal, body: () => void): void {
-    if (condition.width !== 1) throw new HdlError(`when: the condition ${condition.label} must be 1 bit wide`);
+    if (condition.width !== 1)
+      throw new HdlError(`when: the condition ${condition.label} must be 1 bit wide`);
     const outer = this.current;
     this.stack.push(outer === undefined ? condition : outer.and(condition));
     try {
@@ -57,9 +58,9 @@ export class Conditions {
     for (const { register, list } of all) {
       // The chain is built in the register's stage, where its next value must be known.
       const stage = this.builder.stageOf(register);
-      const late = list.flatMap((a) => [a.value, ...(a.when === undefined ? [] : [a.when])]).find(
-        (s) => this.builder.stageOf(s) > stage && this.builder.constantValue(s.id) === undefined,
-      );
+      const late = list
+        .flatMap((a) => [a.value, ...(a.when === undefined ? [] : [a.when])])
+        .find((s) => this.builder.stageOf(s) > stage && this.builder.constantValue(s.id) === undefined);
       if (late !== undefined) {
         throw new HdlError(
           `register '${this.builder.describe(register.id)}' of stage ${stage} is assigned ${late.label} of a later stage; ` +
@@ -113,7 +114,8 @@ export class SwitchChain {
 
   is(values: Operand | readonly Operand[], body: () => void): this {
     const list = Array.isArray(values) ? values : [values as Operand];
-    if (list.length === 0) throw new HdlError(`switch on ${this.subject.label}: a case needs at least one value`);
+    if (list.length === 0)
+      throw new HdlError(`switch on ${this.subject.label}: a case needs at least one value`);
     const hit = list.map((v) => this.subject.eq(v)).reduce((x, y) => x.or(y));
     const branch = this.matched === undefined ? hit : this.matched.not().and(hit);
     this.conditions.within(branch, body);
@@ -122,7 +124,8 @@ export class SwitchChain {
   }
 
   default(body: () => void): void {
-    if (this.matched === undefined) throw new HdlError(`switch on ${this.subject.label}: default before any case`);
+    if (this.matched === undefined)
+      throw new HdlError(`switch on ${this.subject.label}: default before any case`);
     this.conditions.within(this.matched.not(), body);
   }
 }
@@ -152,7 +155,9 @@ export class EnumType<M extends string> {
   value(member: M): Signal {
     const code = this.codes.get(member);
     if (code === undefined) {
-      throw new HdlError(`enum '${this.name}' has no member '${member}' (members: ${this.members.join(', ')})`);
+      throw new HdlError(
+        `enum '${this.name}' has no member '${member}' (members: ${this.members.join(', ')})`,
+      );
     }
     return code;
   }

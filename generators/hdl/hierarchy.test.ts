@@ -16,7 +16,10 @@ const origin = (name: string) => ({ generator: 'test', params: { name } });
 /** a·b + c over two stages: the product, then the sum. */
 function multiplyAdd(options: ModuleOptions): Module {
   const m = new ModuleBuilder(`multiply_add${options.enable ? '_en' : ''}`, origin('multiply_add'), options);
-  const product = m.input('a', UInt(8)).mul(m.input('b', UInt(8))).named('product');
+  const product = m
+    .input('a', UInt(8))
+    .mul(m.input('b', UInt(8)))
+    .named('product');
   const c = m.input('c', UInt(16));
   m.stage();
   const sum = product.add(c).named('sum');
@@ -43,7 +46,7 @@ function parent(options: ModuleOptions, child: Module): Module {
   return m.build();
 }
 
-const expectedY = ([x, w, z, d]: bigint[]) => [(((x! ^ w!) * w! + z!) + d!) & ((1n << 18n) - 1n)];
+const expectedY = ([x, w, z, d]: bigint[]) => [((x! ^ w!) * w! + z! + d!) & ((1n << 18n) - 1n)];
 
 describe('a pipelined module instanced inside a pipelined parent', () => {
   const rng = new Random(7);
@@ -52,7 +55,10 @@ describe('a pipelined module instanced inside a pipelined parent', () => {
   );
   const expected = stimulus.map(expectedY);
   const designs = {
-    'with backpressure (the child frozen through advance)': parent({ ready: true }, multiplyAdd({ enable: true })),
+    'with backpressure (the child frozen through advance)': parent(
+      { ready: true },
+      multiplyAdd({ enable: true }),
+    ),
     'without backpressure': parent({}, multiplyAdd({})),
   };
 
@@ -106,7 +112,9 @@ describe('instances that cannot be placed', () => {
   it('refuses a child that a parent with backpressure could not freeze', () => {
     const m = new ModuleBuilder('stalling', origin('stalling'), { ready: true });
     const inputs = { a: m.input('a', UInt(8)), b: m.input('b', UInt(8)), c: m.input('c', UInt(16)) };
-    expect(() => m.instance(multiplyAdd({}), 'u_mac', inputs)).toThrow(/build 'multiply_add' with the 'enable' option/);
+    expect(() => m.instance(multiplyAdd({}), 'u_mac', inputs)).toThrow(
+      /build 'multiply_add' with the 'enable' option/,
+    );
   });
 
   it('refuses a child with its own valid/ready ports inside a pipeline', () => {
@@ -115,7 +123,9 @@ describe('instances that cannot be placed', () => {
     child.stage();
     const built = child.build();
     const m = new ModuleBuilder('outer', origin('outer'));
-    expect(() => m.instance(built, 'u', { x: m.input('x', UInt(4)) })).toThrow(/cannot sit inside a pipeline/);
+    expect(() => m.instance(built, 'u', { x: m.input('x', UInt(4)) })).toThrow(
+      /cannot sit inside a pipeline/,
+    );
   });
 });
 

@@ -150,7 +150,13 @@ export function lowerStages(draft: DraftModule): Module {
     nodes.push(draftNode(id, kind, type, args, stage, extra));
     return id;
   };
-  const addRegister = (name: string, type: HdlType, stage: number, role: RegisterRole, reset?: bigint): number => {
+  const addRegister = (
+    name: string,
+    type: HdlType,
+    stage: number,
+    role: RegisterRole,
+    reset?: bigint,
+  ): number => {
     const read = add('reg', type, [], stage, { reg: registers.length, name });
     registers.push({ name, role, type, read, next: -1, ...(reset === undefined ? {} : { reset }) });
     return read;

@@ -143,7 +143,8 @@ export class ModuleBuilder {
 
   /** Cut the pipeline here: values made before this call reach later logic through registers. */
   stage(): void {
-    if (this.conditions.depth > 0) throw new HdlError(`module '${this.name}': no stage cut inside a when or switch`);
+    if (this.conditions.depth > 0)
+      throw new HdlError(`module '${this.name}': no stage cut inside a when or switch`);
     this.currentStage++;
   }
 
