@@ -1,24 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gemv, type GemvParams } from '../generators/gemv/gemv.ts';
-import type { Module } from '../generators/hdl/ir.ts';
 import { formatReport, type SimulatorReport } from './conformance.ts';
 import { gemvBench, gemvCases, gemvUtilization } from './plans/gemv.ts';
 import { runHlsLoop } from './sim/hls-stream.ts';
 import { runStreamBench, type Beat, type StreamBench, type StreamResult } from './sim/stream-run.ts';
-import type { StreamingPlan, StreamingReport } from './streaming-plan.ts';
+import type { StreamingPlan, StreamingReport, StreamingRunRequest } from './streaming-plan.ts';
 
-export interface GemvConformanceRequest {
-  ip: string;
-  module: Module;
+export interface GemvConformanceRequest extends StreamingRunRequest {
   params: GemvParams;
-  rtlFiles: string[];
-  simulators: ('icarus' | 'verilator' | 'hls')[];
-  workDir: string;
-  seed: number;
-  size?: 'default' | 'quick';
-  /** Percentage of cycles each stream stalls on (valid low, y_tready low); default 20. */
-  stallPercent?: number;
 }
 
 export interface GemvConformanceReport extends StreamingReport {

@@ -6,7 +6,7 @@ import type { StreamBench } from './sim/stream-run.ts';
 export interface StreamingRunRequest {
   ip: string;
   module: Module;
-  params: Record<string, unknown>;
+  params: object;
   rtlFiles: string[];
   simulators: ('icarus' | 'verilator' | 'hls')[];
   workDir: string;

@@ -11,7 +11,7 @@ import { testFloatCases } from '../vectors/external.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
-import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
+import { floatDefault, vectorsOfKind, type PlannedVectors, type VerificationPlan } from './plan.ts';
 
 const EXHAUSTIVE_LIMIT = 1 << 20;
 const DEFAULT_RANDOM = 100_000;
@@ -47,32 +47,13 @@ export const fpAddPlan: VerificationPlan<FpAddParams> = {
       );
       return build(p, list, `${list.length} corner pairs`);
     };
-    switch (request.kind) {
-      case 'exhaustive':
-        return exhaustive();
-      case 'corner':
-        return corner();
-      case 'random':
-        return build(
-          p,
-          randomCases(p, fa, fb, request.count, new Random(seed)),
-          `${request.count} random pairs (seed ${seed})`,
-        );
-      case 'default': {
-        if (cases <= EXHAUSTIVE_LIMIT) return exhaustive();
-        const parts = [corner()];
-        const external = testFloatSet(p);
-        if (external !== undefined) parts.push(external);
-        parts.push(
-          build(
-            p,
-            randomCases(p, fa, fb, DEFAULT_RANDOM, new Random(seed)),
-            `${DEFAULT_RANDOM} random pairs (seed ${seed})`,
-          ),
-        );
-        return joinVectors(parts);
-      }
-    }
+    const random = (count: number) =>
+      build(p, randomCases(p, fa, fb, count, new Random(seed)), `${count} random pairs (seed ${seed})`);
+    const sets = { exhaustive, corner, random };
+    return vectorsOfKind(request, {
+      ...sets,
+      default: () => floatDefault(cases, EXHAUSTIVE_LIMIT, sets, testFloatSet(p), DEFAULT_RANDOM),
+    });
   },
   decode(port, bits, p) {
     if (port === 'flags') return describeFlagByte(bits);

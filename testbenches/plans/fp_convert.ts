@@ -16,7 +16,7 @@ import { testFloatCases } from '../vectors/external.ts';
 import { cornerCodes } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
-import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
+import { joinVectors, vectorsOfKind, type PlannedVectors, type VerificationPlan } from './plan.ts';
 
 /** Sources of at most this many bits are run exhaustively (every code in every lane). */
 const EXHAUSTIVE_BITS = 16;
@@ -53,19 +53,16 @@ export const fpConvertPlan: VerificationPlan<FpConvertParams> = {
         randomSource(p, count * p.lanes, new Random(seed)),
         `${count} random vectors of ${p.lanes} codes (seed ${seed})`,
       );
-    switch (request.kind) {
-      case 'exhaustive':
-        return exhaustive();
-      case 'corner':
-        return corner();
-      case 'random':
-        return random(request.count);
-      case 'default': {
+    return vectorsOfKind(request, {
+      exhaustive,
+      corner,
+      random,
+      default: () => {
         const external = [...testFloatSets(p), ...mlDtypesSets(p)];
         if (bits <= EXHAUSTIVE_BITS) return joinVectors([exhaustive(), ...external]);
         return joinVectors([corner(), ...external, random(DEFAULT_RANDOM)]);
-      }
-    }
+      },
+    });
   },
   decode(port, bits, p) {
     if (port === 'flags') return describeFlagByte(bits & 31n) + (p.lanes > 1 ? ' (lane 0)' : '');

@@ -4,7 +4,7 @@ import { lmulGolden, type LmulSpec } from '../golden/lmul.ts';
 import { cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFloatCode } from './float-decode.ts';
-import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
+import { floatDefault, vectorsOfKind, type PlannedVectors, type VerificationPlan } from './plan.ts';
 
 const EXHAUSTIVE_LIMIT = 1 << 20;
 const DEFAULT_RANDOM = 100_000;
@@ -54,16 +54,11 @@ export const lmulPlan: VerificationPlan<LmulParams> = {
       for (let i = 0; i < count; i++) list.push([randomCode(rng, format), randomCode(rng, format)]);
       return build(list, `${count} random pairs (seed ${seed})`);
     };
-    switch (request.kind) {
-      case 'exhaustive':
-        return exhaustive();
-      case 'corner':
-        return corner();
-      case 'random':
-        return random(request.count);
-      case 'default':
-        return pairs <= EXHAUSTIVE_LIMIT ? exhaustive() : joinVectors([corner(), random(DEFAULT_RANDOM)]);
-    }
+    const sets = { exhaustive, corner, random };
+    return vectorsOfKind(request, {
+      ...sets,
+      default: () => floatDefault(pairs, EXHAUSTIVE_LIMIT, sets, undefined, DEFAULT_RANDOM),
+    });
   },
   decode(port, bits, p) {
     return describeFloatCode(port === 'p' ? (p.outFormat ?? p.format) : p.format, bits);

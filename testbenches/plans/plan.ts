@@ -35,6 +35,43 @@ export function parseVectorKind(text: string): VectorKind {
   );
 }
 
+/** The sets a plan draws its vectors from; `default` is the plan's own choice among them. */
+export interface VectorSets {
+  exhaustive: () => PlannedVectors;
+  corner: () => PlannedVectors;
+  random: (count: number) => PlannedVectors;
+  default: () => PlannedVectors;
+}
+
+/** The set a request asks for. */
+export function vectorsOfKind(request: VectorKind, sets: VectorSets): PlannedVectors {
+  switch (request.kind) {
+    case 'exhaustive':
+      return sets.exhaustive();
+    case 'corner':
+      return sets.corner();
+    case 'random':
+      return sets.random(request.count);
+    case 'default':
+      return sets.default();
+  }
+}
+
+/**
+ * A float unit's default: every input when there are at most `limit` cases, else the corner cases,
+ * the TestFloat set where one applies, and `count` seeded random vectors.
+ */
+export function floatDefault(
+  cases: number,
+  limit: number,
+  sets: Omit<VectorSets, 'default'>,
+  external: PlannedVectors | undefined,
+  count: number,
+): PlannedVectors {
+  if (cases <= limit) return sets.exhaustive();
+  return joinVectors([sets.corner(), ...(external === undefined ? [] : [external]), sets.random(count)]);
+}
+
 /** Join vector sets into one run. */
 export function joinVectors(parts: PlannedVectors[]): PlannedVectors {
   return {

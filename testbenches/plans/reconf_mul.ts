@@ -5,7 +5,7 @@ import { reconfMulGolden, type ReconfMulSpec } from '../golden/reconf_mul.ts';
 import { cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFloatCode } from './float-decode.ts';
-import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
+import { floatDefault, vectorsOfKind, type PlannedVectors, type VerificationPlan } from './plan.ts';
 
 const EXHAUSTIVE_LIMIT = 1 << 20;
 const DEFAULT_RANDOM = 100_000;
@@ -61,18 +61,11 @@ export const reconfMulPlan: VerificationPlan<ReconfMulParams> = {
         cases.push([rng.below(modes), randomCode(rng, format), randomCode(rng, format)]);
       return build(cases, `${count} random cases (seed ${seed})`);
     };
-    switch (request.kind) {
-      case 'exhaustive':
-        return exhaustive();
-      case 'corner':
-        return corner();
-      case 'random':
-        return random(request.count);
-      case 'default':
-        return modes * 2 ** (2 * bits) <= EXHAUSTIVE_LIMIT
-          ? exhaustive()
-          : joinVectors([corner(), random(DEFAULT_RANDOM)]);
-    }
+    const sets = { exhaustive, corner, random };
+    return vectorsOfKind(request, {
+      ...sets,
+      default: () => floatDefault(modes * 2 ** (2 * bits), EXHAUSTIVE_LIMIT, sets, undefined, DEFAULT_RANDOM),
+    });
   },
   decode(port, bits, p) {
     if (port === 'mode') {
