@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOverrides, resolveTarget } from '../flows/target.ts';
-import { parseParams } from './generator.ts';
+import { objectShape, parseParams } from './generator.ts';
+import { GENERATORS } from './registry.ts';
 import { intMac } from './mac/int_mac.ts';
 
 describe('the unknown-parameter check', () => {
@@ -17,6 +18,28 @@ describe('the unknown-parameter check', () => {
       expect(() => resolveTarget('int_mac', parseOverrides([`${key}=1`]))).toThrow(
         `unknown parameter '${key}'`,
       );
+    });
+  }
+});
+
+describe('the rule every pipelined generator shares', () => {
+  const pipelined = GENERATORS.filter((g) => {
+    const shape = objectShape(g.params) ?? {};
+    return 'latency' in shape && 'ready' in shape;
+  });
+
+  it('applies to the pipelined generators', () => {
+    expect(pipelined.map((g) => g.name)).toEqual(
+      expect.arrayContaining(['int_mul', 'fp_mul', 'fp_mac', 'dequant']),
+    );
+  });
+
+  for (const generator of pipelined) {
+    it(`${generator.name}: refuses backpressure without a stage, and takes it with one`, () => {
+      expect(() => parseParams(generator, { ready: true, latency: 0 })).toThrow(
+        `${generator.name}: parameter 'ready' = true is not allowed: valid/ready backpressure needs latency 1 or more`,
+      );
+      expect(parseParams(generator, { ready: true, latency: 1 })).toMatchObject({ ready: true, latency: 1 });
     });
   }
 });

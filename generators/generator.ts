@@ -41,13 +41,30 @@ export function parseParams<S extends z.ZodType>(
     }
   }
   const result = generator.params.safeParse(shape === undefined ? raw : wrapLists(shape, raw));
-  if (result.success) return result.data;
+  if (result.success) {
+    checkPipelineParams(generator.name, result.data as PipelineParams);
+    return result.data;
+  }
   const issue = result.error.issues[0]!;
   const key = issue.path.join('.');
   const value = key === '' ? raw : raw[String(issue.path[0])];
   const shown = value === undefined ? '(default)' : JSON.stringify(value);
   const where = key === '' ? 'parameters' : `parameter '${key}' = ${shown}`;
   throw new ParameterError(`${generator.name}: ${where} is not allowed: ${issue.message}`);
+}
+
+interface PipelineParams {
+  latency?: unknown;
+  ready?: unknown;
+}
+
+/** The rule every pipelined generator shares: backpressure needs a stage to hold a stalled result. */
+function checkPipelineParams(generator: string, p: PipelineParams): void {
+  if (p.ready === true && p.latency === 0) {
+    throw new ParameterError(
+      `${generator}: parameter 'ready' = true is not allowed: valid/ready backpressure needs latency 1 or more`,
+    );
+  }
 }
 
 /** A single value given for a list parameter stands for a list of one. */

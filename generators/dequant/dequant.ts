@@ -125,7 +125,6 @@ export const dequantParams = z
       valid = false;
       ctx.addIssue({ code: 'custom', path: [path], message });
     };
-    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
     const element = elementSpec(p.format);
     const scale = p.scale ?? defaultScale(element);
     if (element.block !== undefined && scale !== element.block.scale) {

@@ -72,13 +72,6 @@ export const fpAddParams = z
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
-    if (p.ready && p.latency === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
-    }
   });
 
 export type FpAddParams = z.output<typeof fpAddParams>;

@@ -90,7 +90,6 @@ export const fpConvertParams = z
       if (p.nanToInt !== 'zero') issue('nanToInt', 'applies to integer results only');
     }
     if (intIn && p.inputSubnormals !== 'keep') issue('inputSubnormals', 'applies to float sources only');
-    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
   });
 
 export type FpConvertParams = z.output<typeof fpConvertParams>;

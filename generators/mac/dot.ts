@@ -48,12 +48,6 @@ export const dotParams = z
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
-    if (p.ready && p.latency === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
     const points = dotCutPoints(p.lanes, p.sum).length;
     if (p.latency > points)
       ctx.addIssue({

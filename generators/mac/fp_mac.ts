@@ -144,7 +144,6 @@ export const fpMacParams = z
           `the accumulator for ${accumulatorWhat(p)} would be ${width} bits wide; at most ${MAX_LONG_ACCUMULATOR_WIDTH} are allowed`,
         );
     }
-    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
   });
 
 export type FpMacParams = z.output<typeof fpMacParams>;

@@ -178,7 +178,6 @@ export const mixedMacParams = z
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (p.ready && p.latency === 0) issue('ready', 'valid/ready backpressure needs latency 1 or more');
     if (p.specialValues !== undefined && !MIXED_WEIGHTS[p.weight].specialValues) {
       issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
     }

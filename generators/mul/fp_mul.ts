@@ -45,13 +45,6 @@ export const fpMulParams = z
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
-    if (p.ready && p.latency === 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
-    }
   });
 
 export type FpMulParams = z.output<typeof fpMulParams>;

@@ -4,23 +4,18 @@ import { ModuleBuilder } from '../hdl/module.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { intTag, timingTag } from '../naming.ts';
 
-export const intMulParams = z
-  .object({
-    aWidth: intParam(1, 64).default(8).describe('bits of operand a'),
-    bWidth: intParam(1, 64).default(8).describe('bits of operand b'),
-    aSigned: boolParam().default(true).describe("a is two's complement (else unsigned)"),
-    bSigned: boolParam().default(true).describe("b is two's complement (else unsigned)"),
-    latency: intParam(0, 3)
-      .default(0)
-      .describe(
-        'Register stages: 0 combinational; 1 registers the product; 2 also the inputs; 3 adds one more stage for retiming.',
-      ),
-    ready: readyParam(),
-  })
-  .refine((p) => !(p.ready && p.latency === 0), {
-    path: ['ready'],
-    error: 'valid/ready backpressure needs latency 1 or more',
-  });
+export const intMulParams = z.object({
+  aWidth: intParam(1, 64).default(8).describe('bits of operand a'),
+  bWidth: intParam(1, 64).default(8).describe('bits of operand b'),
+  aSigned: boolParam().default(true).describe("a is two's complement (else unsigned)"),
+  bSigned: boolParam().default(true).describe("b is two's complement (else unsigned)"),
+  latency: intParam(0, 3)
+    .default(0)
+    .describe(
+      'Register stages: 0 combinational; 1 registers the product; 2 also the inputs; 3 adds one more stage for retiming.',
+    ),
+  ready: readyParam(),
+});
 
 export type IntMulParams = z.output<typeof intMulParams>;
 

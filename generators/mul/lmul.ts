@@ -71,12 +71,6 @@ export const lmulParams = z
         message: `${out.name} has no ${p.overflow === 'inf' ? 'Inf' : 'NaN'}; allowed: saturate${layout.hasNaN ? ', nan' : ''}`,
       });
     }
-    if (p.ready && p.latency === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
   });
 
 export type LmulParams = z.output<typeof lmulParams>;

@@ -50,12 +50,6 @@ export const multiFpMulParams = z
         });
       }
     }
-    if (p.ready && p.latency === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
   });
 
 export type MultiFpMulParams = z.output<typeof multiFpMulParams>;

@@ -73,12 +73,6 @@ export const reconfMulParams = z
     if (new Set(p.kinds).size !== p.kinds.length)
       ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'lists a kind twice' });
     checkOutputPolicy({ ...p, outFormat: p.outFormat ?? p.format }, ctx);
-    if (p.ready && p.latency === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ready'],
-        message: 'valid/ready backpressure needs latency 1 or more',
-      });
   });
 
 export type ReconfMulParams = z.output<typeof reconfMulParams>;
