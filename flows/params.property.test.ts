@@ -124,7 +124,7 @@ function parameterSets(generator: Generator) {
 const RUNS = 2000;
 const LINTED = 5;
 /** Sampled units with more Verilog than this are skipped for the lint: too slow for the suite. */
-const LINT_MAX_CHARS = 100_000;
+const LINT_MAX_CHARS = 150_000;
 
 /** Validate and build; the module, or the error. */
 function elaborate(

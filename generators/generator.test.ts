@@ -25,7 +25,11 @@ describe('the unknown-parameter check', () => {
 describe('the rule every pipelined generator shares', () => {
   const pipelined = GENERATORS.filter((g) => {
     const shape = objectShape(g.params) ?? {};
-    return 'latency' in shape && 'ready' in shape;
+    return 'latency' in shape && 'ready' in shape && g.readyAtLatency0 !== true;
+  });
+
+  it('leaves units with state at latency 0 alone: an accumulator holds a stalled result', () => {
+    expect(parseParams(intMac, { ready: true, latency: 0 })).toMatchObject({ ready: true, latency: 0 });
   });
 
   it('applies to the pipelined generators', () => {

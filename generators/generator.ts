@@ -12,6 +12,11 @@ export interface Generator<S extends z.ZodType = z.ZodType> {
   /** Parameters with their defaults and the rules that relate them. */
   readonly params: S;
   build(params: z.output<S>): Module;
+  /**
+   * True when the unit holds state at latency 0 (an accumulator register), so valid/ready backpressure
+   * works without a stage; otherwise `ready` needs latency 1 or more.
+   */
+  readonly readyAtLatency0?: boolean;
   /** A loop-level HLS design, for cores whose HLS form is a loop nest over streams rather than the flat IR. */
   hls?(params: z.output<S>): HlsLoopDesign;
 }
@@ -42,7 +47,8 @@ export function parseParams<S extends z.ZodType>(
   }
   const result = generator.params.safeParse(shape === undefined ? raw : wrapLists(shape, raw));
   if (result.success) {
-    checkPipelineParams(generator.name, result.data as PipelineParams);
+    if (generator.readyAtLatency0 !== true)
+      checkPipelineParams(generator.name, result.data as PipelineParams);
     return result.data;
   }
   const issue = result.error.issues[0]!;

@@ -42,6 +42,7 @@ export const intMac: Generator<typeof intMacParams> = {
   family: 'mac',
   summary: 'integer multiply-accumulate with clear, wrap or saturate, latency 0..3',
   params: intMacParams,
+  readyAtLatency0: true,
   build(p) {
     const name = [
       'int_mac',
