@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { alignToFormat, atMostConstant } from '../arith/align.ts';
+import { alignToFormat } from '../arith/align.ts';
+import { atMostConstant } from '../arith/compare-constant.ts';
 import { exactProduct as exactProductOf } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
 import { normalizeOperand, unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
