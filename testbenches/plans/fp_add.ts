@@ -1,13 +1,9 @@
-import {
-  floatLayout,
-  formatByName,
-  resolvePolicy,
-  type FloatFormat,
-} from '../../generators/formats/index.ts';
+import { floatLayout, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
 import type { FpAddParams } from '../../generators/float/fp_add.ts';
 import { fpAddGolden, type FpAddSpec } from '../golden/fp_add.ts';
 import { testFloatCases } from '../vectors/external.ts';
+import { testFloatFileFor } from './testfloat-match.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
@@ -90,22 +86,8 @@ function build(p: FpAddParams, list: Case[], description: string): PlannedVector
 
 /** TestFloat's f16_add/f32_add cases for units configured exactly as TestFloat (RNE, IEEE overflow, subnormals, tininess after). */
 function testFloatSet(p: FpAddParams): PlannedVectors | undefined {
-  const file = { fp16: 'f16_add', fp32: 'f32_add' }[p.outFormat];
-  if (
-    file === undefined ||
-    p.aFormat !== p.outFormat ||
-    p.bFormat !== p.outFormat ||
-    p.inputSubnormals !== 'keep'
-  )
-    return undefined;
-  const policy = resolvePolicy(formatByName(p.outFormat), outputPolicy(p));
-  const sameAsTestFloat =
-    policy.rounding === 'rne' &&
-    policy.overflow === 'ieee' &&
-    policy.subnormals === 'keep' &&
-    policy.tininess === 'after' &&
-    policy.nan === 'canonical';
-  if (!sameAsTestFloat) return undefined;
+  const file = testFloatFileFor(p, 'add');
+  if (file === undefined) return undefined;
   const signBit = floatLayout(formatByName(p.outFormat) as FloatFormat).signWeight;
   const cases = testFloatCases(file);
   // A subtraction gets −b, so that the file's a + b is still the expected value.

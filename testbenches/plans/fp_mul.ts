@@ -1,13 +1,9 @@
-import {
-  floatLayout,
-  formatByName,
-  resolvePolicy,
-  type FloatFormat,
-} from '../../generators/formats/index.ts';
+import { floatLayout, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
 import type { FpMulParams } from '../../generators/mul/fp_mul.ts';
 import { fpMulGolden, type FpMulSpec } from '../golden/fp_mul.ts';
 import { testFloatCases } from '../vectors/external.ts';
+import { testFloatFileFor } from './testfloat-match.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
@@ -76,22 +72,8 @@ function build(p: FpMulParams, pairs: [number, number][], description: string): 
 
 /** TestFloat's cases for fp16 or fp32 units configured exactly as TestFloat (RNE, IEEE overflow, subnormals, tininess after). */
 function testFloatSet(p: FpMulParams): PlannedVectors | undefined {
-  const file = { fp16: 'f16_mul', fp32: 'f32_mul' }[p.outFormat];
-  if (
-    file === undefined ||
-    p.aFormat !== p.outFormat ||
-    p.bFormat !== p.outFormat ||
-    p.inputSubnormals !== 'keep'
-  )
-    return undefined;
-  const policy = resolvePolicy(formatByName(p.outFormat), outputPolicy(p));
-  const sameAsTestFloat =
-    policy.rounding === 'rne' &&
-    policy.overflow === 'ieee' &&
-    policy.subnormals === 'keep' &&
-    policy.tininess === 'after' &&
-    policy.nan === 'canonical';
-  if (!sameAsTestFloat) return undefined;
+  const file = testFloatFileFor(p, 'mul');
+  if (file === undefined) return undefined;
   const cases = testFloatCases(file);
   return {
     stimulus: cases.map((c) => c.operands.map(BigInt)),
