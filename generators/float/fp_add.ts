@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { addRaw } from '../arith/add.ts';
-import { alignToFormat } from '../arith/align.ts';
-import { normalize } from '../arith/normalize.ts';
+import { ADD_ROUND_CUTS, addRound } from '../arith/add-round.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
-import { roundPack } from '../arith/round.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
 import {
@@ -31,20 +28,7 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
  * ('complemented'), before the subnormal shift ('denorm'), before the rounding addition
  * ('increment'), after unpacking, and at the output.
  */
-export const ADD_CUTS = [
-  'aligned',
-  'summed',
-  'align',
-  'exponents',
-  'normalize',
-  'counted',
-  'difference',
-  'complemented',
-  'denorm',
-  'increment',
-  'unpack',
-  'output',
-] as const;
+export const ADD_CUTS = [...ADD_ROUND_CUTS, 'unpack', 'output'] as const;
 
 export const fpAddParams = z
   .object({
@@ -150,30 +134,7 @@ export const fpAdd: Generator<typeof fpAddParams> = {
     const b = operand(bCode, fb, 'b', padB ? pad : 0, p.operation === 'add' ? undefined : sub);
     cut.at('unpack');
 
-    const sum = addRaw(
-      a,
-      b,
-      policy.rounding === 'rdown' ? 1 : 0,
-      'sum',
-      (point) => cut.at(point),
-      undefined,
-      () => cut.at('difference'),
-      true,
-    );
-    const normalized = normalize(sameBias ? { ...sum, expBias: fa.bias } : sum, 'sum_norm', (point) =>
-      cut.at(point),
-    );
-    cut.at('normalize');
-    // Denormalized for the output from the exponent alone; the rounding is then one addition.
-    const aligned = alignToFormat(
-      { ...normalized, maxLeadingZeros: 0 },
-      fo,
-      policy.subnormals,
-      'sum_align',
-      () => cut.at('denorm'),
-    );
-    cut.at('align');
-    const result = roundPack(aligned, fo, policy, 'out', () => cut.at('increment'));
+    const result = addRound(a, b, fo, policy, (point) => cut.at(point), sameBias ? fa.bias : undefined);
     cut.at('output');
     const what = p.operation === 'add' ? 'a+b' : p.operation === 'subtract' ? 'a−b' : 'a±b';
     m.output('y', result.code.named('y'), `${p.outFormat} code of ${what}`);
