@@ -23,6 +23,9 @@ import { unsignedBits } from './widths.ts';
  * alignment shifts out a one is decided by comparing the shift with the smaller operand's trailing
  * zeros (counted beside the exponent comparison), not by a window-wide mask and OR behind the shift.
  * `cutShift`, when given, places a cut inside the alignment shift (after its coarse half).
+ * `compared`, when given, is `compareExponents(x, y)` formed earlier (from the exponents alone, e.g.
+ * beside a multiplier that is still forming x's significand): only the pick of the difference is
+ * left here.
  */
 export function addRaw(
   x: RawFloat,
@@ -35,6 +38,7 @@ export function addRaw(
   swapAfterDifference = false,
   lostFromTrailingZeros = false,
   cutShift?: () => void,
+  compared?: ExponentComparison,
 ): RawFloat {
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
@@ -46,7 +50,7 @@ export function addRaw(
     cat(m.constant(0, UInt(1)), sig, m.constant(0, UInt(window - 1 - sig.width)));
   const xw = place(x.sig);
   const yw = place(y.sig);
-  const xFirst = ex.ge(ey).named(`${prefix}_x_first`);
+  const xFirst = compared?.xFirst ?? ex.ge(ey).named(`${prefix}_x_first`);
   // Each operand's trailing zeros in the window, counted beside the exponent comparison.
   const trailing = lostFromTrailingZeros
     ? [xw, yw].map((w, i) =>
@@ -63,7 +67,10 @@ export function addRaw(
   const bigSign = mux(xFirst, x.sign, y.sign);
   const smallSign = mux(xFirst, y.sign, x.sign);
   const bigExp = mux(xFirst, ex, ey);
-  let difference = mux(xFirst, ex.sub(ey, { width: expWidth + 1 }), ey.sub(ex, { width: expWidth + 1 }));
+  let difference =
+    compared === undefined
+      ? mux(xFirst, ex.sub(ey, { width: expWidth + 1 }), ey.sub(ex, { width: expWidth + 1 }))
+      : mux(xFirst, compared.xMinusY, compared.yMinusX);
   if (cutDifference !== undefined) {
     difference = difference.named(`${prefix}_exp_difference`);
     cutDifference();
@@ -162,5 +169,24 @@ export function addRaw(
     invalid: (x.invalid ?? m.constant(0, UInt(1)))
       .or(y.invalid ?? m.constant(0, UInt(1)))
       .or(infs.and(x.sign.xor(y.sign))),
+  };
+}
+
+/** addRaw's exponent comparison, formed apart from it: which operand is larger, and both differences. */
+export interface ExponentComparison {
+  xFirst: Signal;
+  xMinusY: Signal;
+  yMinusX: Signal;
+}
+
+/** The comparison addRaw makes of x's and y's exponents, to form before the significands are ready. */
+export function compareExponents(x: RawFloat, y: RawFloat, prefix: string): ExponentComparison {
+  const expWidth = Math.max(x.exp.width, y.exp.width) + 1;
+  const ex = x.exp.resize(expWidth);
+  const ey = y.exp.resize(expWidth);
+  return {
+    xFirst: ex.ge(ey).named(`${prefix}_x_first`),
+    xMinusY: ex.sub(ey, { width: expWidth + 1 }).named(`${prefix}_x_minus_y`),
+    yMinusX: ey.sub(ex, { width: expWidth + 1 }).named(`${prefix}_y_minus_x`),
   };
 }

@@ -143,6 +143,25 @@ describe('long accumulator: carry-save segments, read out as the top window of |
     },
   );
 
+  // The segments' nonzero flags beside the absolute value's additions (from the one's complement and
+  // its increment), with either way of deciding the all-ones segments: a last segment of 1 bit and of 10.
+  it.each([
+    [97, 8, 11, 0, false],
+    [97, 8, 11, 9, true],
+    [42, 16, 27, 8, false],
+    [267, 16, 27, 9, true],
+    [130, 32, 27, 7, true],
+  ])(
+    'nonzeroBesideMagnitude: %i bits in %i-bit segments, %i bits of precision, latency %i, flagsFromSegments %s',
+    (width, segment, precision, latency, flagsFromSegments) => {
+      check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency, {
+        flagsFromSegments,
+        stickyAfterTop: true,
+        nonzeroBesideMagnitude: true,
+      });
+    },
+  );
+
   it('refuses a width beyond 4,096 bits and a segment that is no power of two', () => {
     expect(() => unit({ width: 4097, segment: 16, lsbExp: 0 }, 8, 13, 24, 0)).toThrow(
       /acc: a 4097-bit accumulator exceeds 4096 bits/,

@@ -46,6 +46,12 @@ export interface LongAccumulatorOptions {
   flagsFromSegments?: boolean;
   /** Form the sticky bit after the 'top' cut (from the segments' flags), beside the window's pick. Default false. */
   stickyAfterTop?: boolean;
+  /**
+   * Decide whether each segment of the absolute value is nonzero beside the additions that form it
+   * (from the one's complement segment and the increment it gets), not behind them: only the
+   * search for the top segment stays between the 'magnitude' cut and the 'top' cut. Default false.
+   */
+  nonzeroBesideMagnitude?: boolean;
 }
 
 /**
@@ -188,13 +194,21 @@ export function longAccumulator(
     segmentsOf(flipped).map((s, i) => s.add(increments.bit(i).zext(bits(i)), { width: bits(i) })),
     `${prefix}_magnitude`,
   );
+  // A segment of flipped + increment is zero where flipped is zero and gets no increment, or is
+  // all ones and gets one.
+  const nonzeroEarly =
+    options.nonzeroBesideMagnitude === true
+      ? segmentsOf(flipped).map((s, i) =>
+          mux(increments.bit(i), allOnes.bit(i).not(), s.orR()).named(`${prefix}_nonzero${i}`),
+        )
+      : undefined;
   cut('magnitude');
 
   // The segment holding the leading one and enough below it for `precision` bits (zeros below the
   // LSB where the sum is small), the rest sticky; one-hot selects as AND-OR trees, log n deep.
   const count = Math.min(n, 1 + Math.ceil(precision / W));
   const segs = segmentsOf(magnitude).map((s) => s.zext(W));
-  const nonzero = segs.map((s, i) => s.orR().named(`${prefix}_nonzero${i}`));
+  const nonzero = nonzeroEarly ?? segs.map((s, i) => s.orR().named(`${prefix}_nonzero${i}`));
   const anyFrom = suffixOr(nonzero);
   const top = nonzero.map((nz, i) =>
     (i === n - 1 ? nz : nz.and(anyFrom[i + 1]!.not())).named(`${prefix}_top${i}`),

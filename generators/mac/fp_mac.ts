@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addRaw } from '../arith/add.ts';
+import { addRaw, compareExponents } from '../arith/add.ts';
 import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout, kulischSumLayout, type KulischLayout } from '../arith/kulisch.ts';
 import { longAccumulator, MAX_LONG_ACCUMULATOR_WIDTH } from '../arith/long-accumulator.ts';
@@ -302,11 +302,14 @@ export const fpMac: Generator<typeof fpMacParams> = {
     if (p.accumulator === 'none') {
       const c = m.input('c', UInt(floatLayout(facc).bits), `${p.accFormat} addend`);
       const cut = pipelineCuts(m, p.latency, withoutPartial(p, FMA_CUTS));
+      // The addend is unpacked beside a and b, and its exponent compared with the product's while
+      // the significands multiply: the addition starts from the pick of the difference.
+      const u = unpackFloat(c, facc, 'c');
+      const addend: RawFloat = { ...u, invalid: u.isSignalingNaN };
       const multiply = cut.has('partial') ? productWithCut(() => cut.at('partial')) : undefined;
       const product = productRaw(a, b, fa, fb, p, () => cut.at('unpack'), multiply);
-      const u = unpackFloat(c, facc, 'c');
+      const compared = compareExponents(product, addend, 'sum');
       cut.at('product');
-      const addend: RawFloat = { ...u, invalid: u.isSignalingNaN };
       const sum = addRaw(
         product,
         addend,
@@ -319,6 +322,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
         // The deepest pipelines (the 'count' cut) also count trailing zeros for the alignment's sticky bit.
         cut.has('count'),
         cut.has('shift') ? () => cut.at('shift') : undefined,
+        compared,
       );
       const normalized = normalize(
         sum,
@@ -583,8 +587,13 @@ function longAccumulatorMac(
     'acc',
     // With a 'carry' or 'flags' cut the stage behind the loop ends at the segment carries or their
     // flags: those come from the segments directly, beside the adds of the pending carries.
-    // With a 'top' cut the sticky bit is formed after it, beside the window's pick.
-    { flagsFromSegments: cut.has('carry') || cut.has('flags'), stickyAfterTop: cut.has('top') },
+    // With a 'top' cut the sticky bit is formed after it, beside the window's pick, and the segments'
+    // nonzero flags before the 'magnitude' cut, beside the additions of the absolute value.
+    {
+      flagsFromSegments: cut.has('carry') || cut.has('flags'),
+      stickyAfterTop: cut.has('top'),
+      nonzeroBesideMagnitude: cut.has('top'),
+    },
   );
   cut.at('normalize');
   const { nan, posInf, negInf, overflow } = sticky!;
