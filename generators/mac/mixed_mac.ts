@@ -449,12 +449,19 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const sigSigned = mux(ua.sign, sig.neg().resize(sig.width), sig).named('a_sig_signed');
   const aMaxUnits = (1n << BigInt(ua.sig.width + layout.expFieldMax)) - 1n;
   const aWidth = ua.sig.width + layout.expFieldMax + 1;
-  const aSigned = sigSigned.resize(aWidth).shl(placement).named('a_signed');
   // The weight as a signed integer of weight 2^lsbExp (RaZeR: the -0 code is 0 here, its SV comes later).
   const qValue = weightValue(x.q, p.weight);
+  // The activation's sign goes on the weight (a few bits, negated beside the unpacking), so that the
+  // product's adders take the significand as it is unpacked: (−1)^s·sig·q = sig·((−1)^s·q), and
+  // (−1)^s·q fits in as many bits as the largest |q| needs (5 for every weight format here).
+  const qWidth = signedBits(-maxCodeUnits(p.weight), maxCodeUnits(p.weight));
+  const qWide = qValue.resize(qWidth);
+  const qSigned = mux(ua.sign, qWide.neg().resize(qWidth), qWide).named('w_signed');
   // A 5-bit weight multiplies in LUTs (four shifted, gated copies), not in a DSP block.
-  const sigTimesQ = shiftAddProduct(sigSigned, qValue, 'a_sig_q');
+  const sigTimesQ = shiftAddProduct(ua.sig, qSigned, 'a_sig_q');
   cut.at('multiplied');
+  // The signed activation is placed after that cut, beside the product.
+  const aSigned = sigSigned.resize(aWidth).shl(placement).named('a_signed');
   const product = sigTimesQ
     .resize(aWidth + qValue.width)
     .shl(placement)
@@ -624,6 +631,13 @@ function timesScale(x: Signal, scaleSig: Signal, cut: Cuts, prefix: string): Sig
 /** The special values in units of the weight LSB (0.5). */
 function svUnits(p: MixedMacParams): number[] {
   return specialValuesOf(p).map((v) => v * 2);
+}
+
+/** The largest |q| of a weight code's value in units of its LSB, before any zero point or special value. */
+function maxCodeUnits(weight: MixedWeight): number {
+  if (weight === 'int4') return 8;
+  if (weight === 'uint4') return 15;
+  return Math.max(...e2m1Units(weightFormat(weight)));
 }
 
 /** The largest |w − z| in units of the weight's LSB. */
