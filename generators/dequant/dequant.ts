@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alignToFormat } from '../arith/align.ts';
+import { alignDecisions, alignSignificand, type AlignDecisions, type AlignOptions } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { NormalizedFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
@@ -63,6 +63,26 @@ import { sharedExponentLanes, sharedExponentPlan, type SharedExponentPlan } from
 export const ORDERS = ['sub-mul', 'fma', 'mul-add'] as const;
 export type Order = (typeof ORDERS)[number];
 
+/**
+ * The dequantizer's cut points, by priority (generators/dequant/README.md#pipeline): after the scale
+ * product, after decoding, before the rounding, between the alignment's exponent decisions and its
+ * significand shift, between the rounding increment and its addition, halfway through the scale
+ * product, after the block × tensor scale product, at the output.
+ */
+export const DEQUANT_CUTS = [
+  'product',
+  'decode',
+  'round',
+  'denorm',
+  'increment',
+  'partial',
+  'scale',
+  'output',
+] as const;
+
+/** The alignment's exponent comparisons in LUTs and its lost bits from a mask (shorter paths on ECP5). */
+const ALIGN_OPTIONS: AlignOptions = { comparesInLuts: true, lostFromMask: true };
+
 export const OUT_FORMATS = ['fp16', 'bf16', 'fp32'] as const;
 export const ARCHITECTURES = ['auto', 'lanes', 'table', 'shared-exponent'] as const;
 
@@ -111,10 +131,10 @@ export const dequantParams = z
       ),
     outFormat: choiceParam(OUT_FORMATS).default('fp16').describe('format of the dequantized values'),
     ...roundingParams,
-    latency: intParam(0, 5)
+    latency: intParam(0, DEQUANT_CUTS.length)
       .default(1)
       .describe(
-        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, after the block scale × tensor scale product (before any other work where there is none), at the output.',
+        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, between the alignment to the output format and its subnormal shift, between the rounding increment and its addition, halfway through the scale product, after the block scale × tensor scale product (before any other work where there is none), at the output.',
       ),
     ready: readyParam(),
   })
@@ -296,7 +316,7 @@ export const dequant: Generator<typeof dequantParams> = {
       { generator: 'dequant', params: p },
       { ready: p.ready },
     );
-    const cut = pipelineCuts(m, p.latency, ['product', 'decode', 'round', 'scale', 'output'] as const);
+    const cut = pipelineCuts(m, p.latency, DEQUANT_CUTS);
     const slots = laneSlots(p.lanes, r.packing);
 
     // ---- Ports
@@ -396,55 +416,102 @@ export const dequant: Generator<typeof dequantParams> = {
 
       // ---- Scale (exact), then round once (or add the scaled zero point first)
       let leadingZeros = 0;
+      // With the 'partial' cut the scale module is pipelined halfway through its product.
+      const partialCut = cut.has('partial') && scale !== undefined;
       const products =
         scale === undefined
           ? decoded
-          : laneStage(m, 'scale', decoded, floatFields('s_', scale), (x) => {
-              const product = exactProduct(fromFields('', x), fromFields('s_', x), 'p');
-              leadingZeros = product.maxLeadingZeros ?? 0;
-              return floatFields('', product);
-            });
+          : laneStage(
+              m,
+              'scale',
+              decoded,
+              floatFields('s_', scale),
+              (x) => {
+                const product = exactProduct(fromFields('', x), fromFields('s_', x), 'p', () => {
+                  if (partialCut) x.sign!.builder.stage();
+                });
+                leadingZeros = product.maxLeadingZeros ?? 0;
+                return floatFields('', product);
+              },
+              partialCut ? { enable: p.ready } : undefined,
+            );
+      cut.at('partial');
       cut.at('product');
       const flips = plan.kind === 'table' && plan.symmetric;
       // The value before its one rounding: a product (at most one leading zero) aligned to the output
       // format, its subnormal shift decided from the exponent; or the sum with the scaled zero point.
       // The rounding follows in a stage of its own ('round' cut).
       let aligned: Pick<NormalizedFloat, 'expBias' | 'expRange' | 'alignedEmin'> = {};
-      const values = laneStage(
-        m,
-        'align',
-        products,
-        scaledZero === undefined ? {} : floatFields('z_', scaledZero),
-        (x) => {
-          let value: NormalizedFloat;
-          if (scaledZero === undefined) {
-            const product = { ...fromFields('', x), maxLeadingZeros: leadingZeros };
-            value = alignToFormat(product, out, policy.subnormals, 'n');
-          } else {
-            value = normalize({ ...fromFields('', x), maxLeadingZeros: leadingZeros }, 'n');
-            if (r.order === 'mul-add')
-              value = decodeScalar(roundPack(value, out, policy, 'qs_round').code.named('qs'), out, 'qs');
-            value = normalize(exactSum(value, fromFields('z_', x), zeroSign, 'sum'), 'sum_norm');
-          }
-          aligned = { expBias: value.expBias, expRange: value.expRange, alignedEmin: value.alignedEmin };
+      const alignedFields = (value: NormalizedFloat): Fields => {
+        aligned = { expBias: value.expBias, expRange: value.expRange, alignedEmin: value.alignedEmin };
+        return { ...floatFields('', value), ...(value.sticky === undefined ? {} : { sticky: value.sticky }) };
+      };
+      let values: Fields[];
+      if (scaledZero === undefined) {
+        // A product: what the exponent decides (field, subnormal shift) first, the significand's shift
+        // after the 'denorm' cut.
+        let decided: AlignDecisions | undefined;
+        const decisions = laneStage(m, 'align', products, {}, (x) => {
+          const product = { ...fromFields('', x), maxLeadingZeros: leadingZeros };
+          decided = alignDecisions(product, out, policy.subnormals, 'n', ALIGN_OPTIONS);
           return {
-            ...floatFields('', value),
-            ...(value.sticky === undefined ? {} : { sticky: value.sticky }),
+            ...x,
+            base: decided.biased,
+            ...(decided.low === undefined ? {} : { low: decided.low }),
+            ...(decided.belowEmin === undefined ? {} : { below: decided.belowEmin }),
+            ...(decided.shift === undefined ? {} : { shift: decided.shift }),
           };
-        },
-      );
+        });
+        cut.at('denorm');
+        values = laneStage(m, 'denorm', decisions, {}, (x) => {
+          const raw = { ...fromFields('', x), maxLeadingZeros: leadingZeros };
+          return alignedFields(
+            alignSignificand({
+              ...decided!,
+              raw,
+              biased: x.base!,
+              ...(x.low === undefined ? {} : { low: x.low }),
+              ...(x.below === undefined ? {} : { belowEmin: x.below }),
+              ...(x.shift === undefined ? {} : { shift: x.shift }),
+            }),
+          );
+        });
+      } else {
+        // The sum with the scaled zero point (its own normalization); the 'denorm' cut follows it.
+        values = laneStage(m, 'align', products, floatFields('z_', scaledZero), (x) => {
+          let value = normalize({ ...fromFields('', x), maxLeadingZeros: leadingZeros }, 'n');
+          if (r.order === 'mul-add')
+            value = decodeScalar(roundPack(value, out, policy, 'qs_round').code.named('qs'), out, 'qs');
+          value = normalize(exactSum(value, fromFields('z_', x), zeroSign, 'sum'), 'sum_norm');
+          return alignedFields(value);
+        });
+        cut.at('denorm');
+      }
       cut.at('round');
-      const converted = laneStage(m, 'round', values, {}, (x) => {
-        const value: NormalizedFloat = {
-          ...fromFields('', x),
-          ...(x.sticky === undefined ? {} : { sticky: x.sticky }),
-          ...aligned,
-        };
-        const code = roundPack(value, out, policy, 'out').code;
-        const fields: Fields = { code };
-        if (flips) fields.nan = value.isNaN;
-        return fields;
-      });
+      // With the 'increment' cut the rounding module is pipelined: the increment is decided (and the
+      // overflow, from the unrounded magnitude) before the cut, the addition that applies it after.
+      const incrementCut = cut.has('increment');
+      const converted = laneStage(
+        m,
+        'round',
+        values,
+        {},
+        (x) => {
+          const value: NormalizedFloat = {
+            ...fromFields('', x),
+            ...(x.sticky === undefined ? {} : { sticky: x.sticky }),
+            ...aligned,
+          };
+          const code = roundPack(value, out, policy, 'out', () => {
+            if (incrementCut) value.sign.builder.stage();
+          }).code;
+          const fields: Fields = { code };
+          if (flips) fields.nan = value.isNaN;
+          return fields;
+        },
+        incrementCut ? { enable: p.ready } : undefined,
+      );
+      cut.at('increment');
       if (plan.kind === 'lanes') return converted.map((c, lane) => c.code!.named(`w${lane}`));
       // Table: each lane picks its code's entry; sign-symmetric tables hold magnitudes, the code's sign
       // bit flips the result's (a NaN keeps its canonical sign).
@@ -509,7 +576,10 @@ export const dequant: Generator<typeof dequantParams> = {
           after: () => cut.at('product'),
         },
       );
-      cut.at('round'); // (no rounding step of its own: one more register before the output)
+      cut.at('denorm'); // (no alignment or rounding step of its own: more registers before the output)
+      cut.at('round');
+      cut.at('increment');
+      cut.at('partial');
     } else {
       results = convertCodes(plan);
     }

@@ -22,9 +22,16 @@ function productClasses(a: NormalizedFloat, b: NormalizedFloat) {
 
 /**
  * a × b exactly. Both significands are normalized (top bit set when the value is finite and nonzero);
- * the product has at most one leading zero, which `maxLeadingZeros` tells the normalizer.
+ * the product has at most one leading zero, which `maxLeadingZeros` tells the normalizer. `cut` (if
+ * given) is called once: halfway through a shift-and-add tree of partial products, else after the
+ * product.
  */
-export function exactProduct(a: NormalizedFloat, b: NormalizedFloat, prefix: string): RawFloat {
+export function exactProduct(
+  a: NormalizedFloat,
+  b: NormalizedFloat,
+  prefix: string,
+  cut?: () => void,
+): RawFloat {
   const sign = a.sign.xor(b.sign).named(`${prefix}_sign`);
   const classes = productClasses(a, b);
   const isNaN = classes.isNaN.named(`${prefix}_is_nan`);
@@ -34,31 +41,46 @@ export function exactProduct(a: NormalizedFloat, b: NormalizedFloat, prefix: str
   if (a.sig.width === 1 || b.sig.width === 1) {
     const sig = a.sig.width === 1 ? b.sig : a.sig;
     const exp = a.exp.add(b.exp).named(`${prefix}_exp`);
+    cut?.();
     return { sign, exp, sig, isZero, isInf, isNaN, maxLeadingZeros: 0 };
   }
   const [narrow, wide] = a.sig.width <= b.sig.width ? [a.sig, b.sig] : [b.sig, a.sig];
-  const sig = (narrow.width <= SHIFT_ADD_BITS ? shiftAddProduct(narrow, wide) : narrow.mul(wide)).named(
-    `${prefix}_sig`,
-  );
   // sig·2^(ea−wa+1)·2^(eb−wb+1): the product's top bit (of wa+wb) weighs 2^(ea+eb+1).
   const exp = a.exp.add(b.exp).add(1).named(`${prefix}_exp`);
-  return { sign, exp, sig, isZero, isInf, isNaN, maxLeadingZeros: 1 };
+  let sig: Signal;
+  if (narrow.width <= SHIFT_ADD_BITS) sig = shiftAddProduct(narrow, wide, prefix, cut);
+  else {
+    sig = narrow.mul(wide);
+    cut?.();
+  }
+  return { sign, exp, sig: sig.named(`${prefix}_sig`), isZero, isInf, isNaN, maxLeadingZeros: 1 };
 }
 
 /**
- * narrow × wide as a sum of shifted copies of `wide`, one per bit of `narrow`. The top bit of a
- * normalized significand is 1 whenever the product matters, so its copy needs no gate.
+ * narrow × wide as a sum of shifted copies of `wide`, one per bit of `narrow`, added in a balanced
+ * tree (`cut`, if given, after half its levels). The top bit of a normalized significand is 1
+ * whenever the product matters, so its copy needs no gate.
  */
-function shiftAddProduct(narrow: Signal, wide: Signal): Signal {
+function shiftAddProduct(narrow: Signal, wide: Signal, prefix: string, cut?: () => void): Signal {
   const m = wide.builder;
   const width = narrow.width + wide.width;
   const zero = m.constant(0, UInt(width));
-  let sum = wide.zext(width).shl(narrow.width - 1);
-  for (let i = narrow.width - 2; i >= 0; i--) {
-    const term = mux(narrow.bit(i), wide.zext(width).shl(i), zero);
-    sum = sum.add(term, { width });
+  let terms = [wide.zext(width).shl(narrow.width - 1)];
+  for (let i = narrow.width - 2; i >= 0; i--) terms.push(mux(narrow.bit(i), wide.zext(width).shl(i), zero));
+  const half = Math.ceil(Math.ceil(Math.log2(terms.length)) / 2);
+  let cutDone = false;
+  for (let level = 0; terms.length > 1; level++) {
+    if (level === half && cut !== undefined) {
+      terms = terms.map((t, i) => t.named(`${prefix}_partial${i}`));
+      cut();
+      cutDone = true;
+    }
+    terms = Array.from({ length: Math.ceil(terms.length / 2) }, (_, i) =>
+      i * 2 + 1 < terms.length ? terms[2 * i]!.add(terms[2 * i + 1]!, { width }) : terms[2 * i]!,
+    );
   }
-  return sum;
+  if (!cutDone) cut?.();
+  return terms[0]!;
 }
 
 /** The same value with the opposite sign (NaN keeps its own). */

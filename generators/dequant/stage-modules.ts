@@ -13,6 +13,9 @@ export type Fields = Record<string, Signal>;
 /**
  * A combinational module `name` whose inputs are the fields of `sample` and of `shared` and whose
  * outputs are what `build` returns; then one instance per item. Returns each instance's outputs.
+ * With `pipelined`, `build` may place stage cuts in the module (`stage()` of its inputs' builder):
+ * the outputs then come that many stages later, and the caller places as many cuts after the call.
+ * `enable` builds such a module with its `advance` input, for a parent with valid/ready backpressure.
  */
 export function laneStage(
   m: ModuleBuilder,
@@ -20,8 +23,9 @@ export function laneStage(
   items: readonly Fields[],
   shared: Fields,
   build: (inputs: Fields) => Fields,
+  pipelined?: { enable: boolean },
 ): Fields[] {
-  const module = stageModule(`${m.name}_${name}`, { ...items[0]!, ...shared }, build);
+  const module = stageModule(`${m.name}_${name}`, { ...items[0]!, ...shared }, build, pipelined);
   return items.map((item, i) => {
     const outputs = m.instance(module, `${name}${i}`, { ...item, ...shared });
     // Named after the instance, so that pipeline registers carrying them read e.g. `scale0_sig_s2`.
@@ -37,8 +41,17 @@ export function laneStage(
 /** Output ports are the fields' names after this prefix (an output may carry an input's name). */
 const OUT = 'o_';
 
-function stageModule(name: string, ports: Fields, build: (inputs: Fields) => Fields): Module {
-  const b = new ModuleBuilder(name, { generator: 'dequant', params: { stage: name } });
+function stageModule(
+  name: string,
+  ports: Fields,
+  build: (inputs: Fields) => Fields,
+  pipelined?: { enable: boolean },
+): Module {
+  const b = new ModuleBuilder(
+    name,
+    { generator: 'dequant', params: { stage: name } },
+    pipelined?.enable ? { enable: true } : {},
+  );
   const inputs = Object.fromEntries(Object.entries(ports).map(([k, s]) => [k, b.input(k, s.type)]));
   for (const [k, s] of Object.entries(build(inputs))) b.output(`${OUT}${k}`, s);
   return b.build();
