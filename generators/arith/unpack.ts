@@ -118,13 +118,15 @@ export function unpackFloat(
  * is then one for every nonzero finite value, so it is a constant: a multiplier of such significands
  * needs no hidden-bit terms, and their product has at most one leading zero. Zero, Inf and NaN keep
  * their flags (their significand no longer matters). A format without subnormals, or an operand
- * unpacked with `flushSubnormals`, only gets the constant hidden bit.
+ * unpacked with `flushSubnormals`, only gets the constant hidden bit. `leadingZerosOfSig` is the
+ * shift from operandLeadingZeros when it was computed apart (before a pipeline cut).
  */
 export function normalizeOperand(
   x: UnpackedFloat,
   format: FloatFormat,
   prefix: string,
   flushed = false,
+  leadingZerosOfSig?: Signal,
 ): UnpackedFloat {
   const m = x.sig.builder;
   const M = format.mantBits;
@@ -133,10 +135,7 @@ export function normalizeOperand(
     const sig = M === 0 ? one : cat(one, x.sig.slice(M - 1, 0));
     return { ...x, sig: sig.named(`${prefix}_sig_norm`) };
   }
-  // Leading zeros of the significand with its hidden bit (0 for a normal operand). The last bit
-  // needs no test: with all zeros above it, it is the leading one (or the operand is zero, whose
-  // significand does not matter).
-  const lz = leadingZeros(x.sig.slice(M, 1)).named(`${prefix}_lz`);
+  const lz = leadingZerosOfSig ?? operandLeadingZeros(x, format, prefix);
   const shifted = x.sig.shl(lz).named(`${prefix}_sig_shifted`);
   const sig = cat(one, shifted.slice(M - 1, 0)).named(`${prefix}_sig_norm`);
   // A subnormal is lz places below emin: one constant per count (no adder for a value with M
@@ -156,6 +155,17 @@ export function normalizeOperand(
       ? {}
       : { biasedExp: byCount(asSigned(x.biasedExp), 1).named(`${prefix}_biased_exp_norm`) };
   return { ...x, exp, ...biased, sig, expRange };
+}
+
+/**
+ * The left shift that normalizes an operand's significand (normalizeOperand's): the leading zeros of
+ * the significand with its hidden bit, 0 for a normal operand. The last bit needs no test: with all
+ * zeros above it, it is the leading one (or the operand is zero, whose significand does not matter).
+ * Computed apart, it can sit before a pipeline cut and the shift after it (normalizeOperand's
+ * `leadingZerosOfSig`).
+ */
+export function operandLeadingZeros(x: UnpackedFloat, format: FloatFormat, prefix: string): Signal {
+  return leadingZeros(x.sig.slice(format.mantBits, 1)).named(`${prefix}_lz`);
 }
 
 /** A signed reading of the same value (one bit wider when it was unsigned). */

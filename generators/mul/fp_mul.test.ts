@@ -13,6 +13,7 @@ import { resolveTarget } from '../../flows/target.ts';
 import { fpMulGolden } from '../../testbenches/golden/fp_mul.ts';
 import { floatLayout, formatByName, ROUNDING_MODES } from '../formats/index.ts';
 import { outputPolicy } from '../float-params.ts';
+import { emitVerilog } from '../emit/verilog.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 
 type Params = Record<string, unknown>;
@@ -114,6 +115,51 @@ describe('fp_mul in the IR evaluator', () => {
       expect(mismatches(params, list)).toEqual([]);
     });
   }
+});
+
+/** Random fp32 codes, a quarter of them subnormal (exponent field 0, nonzero mantissa). */
+function fp32Pairs(count: number, seed: number): [number, number][] {
+  let s = seed;
+  const next = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s;
+  };
+  const code = () => {
+    const bits = (next() ^ (next() << 16)) >>> 0;
+    return next() % 4 === 0 ? (bits & 0x807fffff) >>> 0 || 1 : bits;
+  };
+  return Array.from({ length: count }, () => [code(), code()]);
+}
+
+describe('fp_mul fp32 with the product in a tree of LUT adders', () => {
+  for (const [latency, rounding] of [
+    [5, 'rne'],
+    [8, 'rne'],
+    [8, 'rdown'],
+    [10, 'rna'],
+  ] as const) {
+    it(`latency ${latency}, ${rounding}: random pairs with subnormal operands`, () => {
+      const params = { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', rounding, latency };
+      expect(mismatches(params, fp32Pairs(3000, latency))).toEqual([]);
+    });
+  }
+
+  it('uses no multiplier from latency 5 on (no MULT18X18D: one alone caps ECP5 near 140 MHz)', () => {
+    const text = (latency: number) =>
+      emitVerilog(resolveTarget('fp_mul_fp32', { latency }).module)
+        .map((f) => f.text)
+        .join('\n');
+    expect(text(4)).toMatch(/ \* /);
+    expect(text(5)).not.toMatch(/ \* /);
+    expect(text(8)).not.toMatch(/ \* /);
+  });
+
+  it('rejects a latency beyond the cuts of the operands', () => {
+    expect(() => resolveTarget('fp_mul', { aFormat: 'fp16', bFormat: 'fp32', latency: 9 })).toThrow(
+      /fp16 × fp32 multiplier has 8 stage cuts \(latency 0 to 8\), not 9/,
+    );
+    expect(() => resolveTarget('fp_mul', { aFormat: 'fp32', bFormat: 'fp32', latency: 10 })).not.toThrow();
+  });
 });
 
 describe('fp_mul area', () => {

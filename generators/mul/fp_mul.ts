@@ -4,7 +4,7 @@ import { exactProduct } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { splitProduct } from '../arith/split-product.ts';
-import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
+import { normalizeOperand, operandLeadingZeros, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
 import {
   checkOutputPolicy,
@@ -17,10 +17,41 @@ import {
 } from '../float-params.ts';
 import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { cat, type Signal } from '../hdl/signal.ts';
+import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+
+/** Stage cuts, in order of priority, for narrow significands (products in LUTs or one DSP block). */
+const CUTS = ['unpack', 'product', 'increment', 'partial', 'exponent', 'normalize', 'output', 'lzc'] as const;
+/**
+ * For significands wider than LUT_PRODUCT_BITS (fp32): up to four cuts as for narrow ones (the product
+ * in MULT18X18D blocks), and from 'tree' on the product in LUTs instead: on ECP5 a MULT18X18D alone
+ * between fabric registers takes about 7 ns, while a LUT adder tree can be cut as finely as needed.
+ */
+const WIDE_CUTS = [
+  'unpack',
+  'product',
+  'increment',
+  'partial',
+  'tree',
+  'lzc',
+  'tree2',
+  'normalize',
+  'output',
+  'exponent',
+] as const;
+type Cut = (typeof WIDE_CUTS)[number];
+const MAX_LATENCY = WIDE_CUTS.length;
+
+function wideSignificands(aFormat: string, bFormat: string): boolean {
+  const [fa, fb] = [floatFormat(aFormat as never), floatFormat(bFormat as never)];
+  return Math.min(fa.mantBits, fb.mantBits) + 1 > LUT_PRODUCT_BITS;
+}
+
+function cutOrder(aFormat: string, bFormat: string): readonly Cut[] {
+  return wideSignificands(aFormat, bFormat) ? WIDE_CUTS : CUTS;
+}
 
 export const fpMulParams = z
   .object({
@@ -36,15 +67,23 @@ export const fpMulParams = z
     flags: boolParam()
       .default(false)
       .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
-    latency: intParam(0, 7)
+    latency: intParam(0, MAX_LATENCY)
       .default(0)
       .describe(
-        "Stage cuts, in order of use: after unpacking, after the significand product (the alignment's decisions from the exponent before it, its shift after), once the rounding increment is decided (before its addition), inside the significand product (partial products, then their sum), after the exponent sum (before the alignment's decisions), after normalization, at the output.",
+        "Stage cuts, in order of use: after unpacking, after the significand product (the alignment's decisions from the exponent before it, its shift after), once the rounding increment is decided (before its addition), inside the significand product (partial products, then their sum), after the exponent sum (before the alignment's decisions), after normalization, at the output, then between a subnormal operand's leading-zero count and its shift (8 at most). Significands wider than 11 bits (fp32) take up to 10: the first four the same, then from the fifth on the product is a tree of LUT adders instead of multiplier blocks, cut inside (twice, then three times from the seventh), then between the leading-zero count and the shift (sixth), after normalization, at the output, after the exponent sum.",
       ),
     ready: readyParam(),
   })
   .superRefine((p, ctx) => {
     checkOutputPolicy(p, ctx);
+    const order = cutOrder(p.aFormat, p.bFormat);
+    if (p.latency > order.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['latency'],
+        message: `a ${p.aFormat} × ${p.bFormat} multiplier has ${order.length} stage cuts (latency 0 to ${order.length}), not ${p.latency}`,
+      });
+    }
   });
 
 export type FpMulParams = z.output<typeof fpMulParams>;
@@ -85,34 +124,42 @@ export const fpMul: Generator<typeof fpMulParams> = {
       (p.flags ? '_flags' : '') +
       `_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'fp_mul', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(m, p.latency, [
-      'unpack',
-      'product',
-      'increment',
-      'partial',
-      'exponent',
-      'normalize',
-      'output',
-    ] as const);
+    const cut = pipelineCuts(m, p.latency, cutOrder(p.aFormat, p.bFormat));
     const flush = p.inputSubnormals === 'flush';
 
     // Subnormal operands are normalized first: the significands' hidden bits become constant ones,
-    // and their product has at most one leading zero.
+    // and their product has at most one leading zero. With the 'lzc' cut, both operands' leading
+    // zeros are counted before it and their significands shifted after it.
     const operand = (code: Signal, format: FloatFormat, prefix: string) => {
-      const x = normalizeOperand(unpackFloat(code, format, prefix, flush), format, prefix, flush);
-      x.isSignalingNaN.named(`${prefix}_is_snan`);
-      return x;
+      const x = unpackFloat(code, format, prefix, flush);
+      const normalize = (lz?: Signal) => {
+        const n = normalizeOperand(x, format, prefix, flush, lz);
+        n.isSignalingNaN.named(`${prefix}_is_snan`);
+        return n;
+      };
+      if (!cut.has('lzc')) {
+        const n = normalize();
+        return () => n;
+      }
+      const lz =
+        format.subnormals && !flush && format.mantBits > 0
+          ? operandLeadingZeros(x, format, prefix)
+          : undefined;
+      return () => normalize(lz);
     };
-    const a = operand(
+    const aRaw = operand(
       m.input('a', UInt(fa.expBits + fa.mantBits + (fa.signed ? 1 : 0)), `${p.aFormat} code`),
       fa,
       'a',
     );
-    const b = operand(
+    const bRaw = operand(
       m.input('b', UInt(fb.expBits + fb.mantBits + (fb.signed ? 1 : 0)), `${p.bFormat} code`),
       fb,
       'b',
     );
+    cut.at('lzc');
+    const a = aRaw();
+    const b = bRaw();
     cut.at('unpack');
 
     const inLuts = Math.min(a.sig.width, b.sig.width) <= LUT_PRODUCT_BITS;
@@ -121,21 +168,33 @@ export const fpMul: Generator<typeof fpMulParams> = {
       const prefix = `product_lut${lutProducts++}`;
       return x.width >= y.width ? shiftAddProduct(x, y, prefix) : shiftAddProduct(y, x, prefix);
     };
-    // Split around the 'partial' cut: b in slices (of 6 bits for multiplier
+    // From the 'tree' cut on (wide significands), the product is a tree of LUT adders, cut after
+    // the levels below (24 bits: five levels; each stage holds at most two of them, about 6 ns on
+    // ECP5 speed 6 with the routing between them).
+    const treeCuts: Partial<Record<number, Cut>> = cut.has('tree2')
+      ? { 1: 'tree2', 3: 'partial', 4: 'tree' }
+      : { 2: 'partial', 4: 'tree' };
+    // Otherwise split around the 'partial' cut: b in slices (of 6 bits for multiplier
     // blocks: under 10 ns on iCE40, whose multipliers are LUTs).
-    const multiply = cut.has('partial')
+    const multiply = cut.has('tree')
       ? (x: Signal, y: Signal) =>
-          splitProduct(
-            x,
-            y,
-            Math.ceil(y.width / (inLuts ? lutSliceBits(y.width) : PARTIAL_PRODUCT_BITS)),
-            () => cut.at('partial'),
-            'product',
-            inLuts ? lutProduct : undefined,
-          )
-      : inLuts
-        ? lutProduct
-        : undefined;
+          lutTreeProduct(x, y, 'product', (level) => {
+            const at = treeCuts[level];
+            if (at !== undefined) cut.at(at);
+          })
+      : cut.has('partial')
+        ? (x: Signal, y: Signal) =>
+            splitProduct(
+              x,
+              y,
+              Math.ceil(y.width / (inLuts ? lutSliceBits(y.width) : PARTIAL_PRODUCT_BITS)),
+              () => cut.at('partial'),
+              'product',
+              inLuts ? lutProduct : undefined,
+            )
+        : inLuts
+          ? lutProduct
+          : undefined;
     // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
     const product = {
       ...exactProduct(a, b, 'product', { keepBiases: true, multiply }),
@@ -150,8 +209,8 @@ export const fpMul: Generator<typeof fpMulParams> = {
     // than through carry chains (ECP5); beside the sum, the chains are as fast (FP8 at latency 3).
     // (The same for the bits the subnormal shift drops: from a mask decoded from its amount.)
     const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'), {
-      comparesInLuts: cut.has('exponent'),
-      lostFromMask: cut.has('exponent'),
+      comparesInLuts: cut.has('exponent') || cut.has('tree'),
+      lostFromMask: cut.has('exponent') || cut.has('tree'),
     });
     cut.at('normalize');
 
@@ -175,3 +234,56 @@ export const fpMul: Generator<typeof fpMulParams> = {
     return m.build();
   },
 };
+
+/** Bits lsb .. lsb + value.width − 1 of a sum, whose largest possible value is `max` (in units of 2^lsb). */
+interface Word {
+  lsb: number;
+  max: bigint;
+  value: Signal;
+}
+
+/**
+ * The unsigned product a×b in LUTs: one copy of a per bit of b, gated by that bit and weighted by
+ * its place, added pairwise in a balanced tree (levels of additions). Each addition covers only the
+ * bits where both words have some (the lower word's bits below the other's pass by), and its width
+ * is that of the largest sum it can hold. `afterLevel(k)` is called once level k is built, where a
+ * pipeline cut can go.
+ */
+function lutTreeProduct(a: Signal, b: Signal, prefix: string, afterLevel: (level: number) => void): Signal {
+  const m = a.builder;
+  const zero = m.constant(0, UInt(a.width));
+  const aMax = (1n << BigInt(a.width)) - 1n;
+  let words: Word[] = Array.from({ length: b.width }, (_, k) => ({
+    lsb: k,
+    max: aMax,
+    value: mux(b.bit(k), a, zero).named(`${prefix}_pp${k}`),
+  }));
+  for (let level = 1; words.length > 1; level++) {
+    const next: Word[] = [];
+    for (let i = 0; i + 1 < words.length; i += 2) {
+      next.push(addWords(words[i]!, words[i + 1]!, `${prefix}_sum${level}_${i / 2}`));
+    }
+    if (words.length % 2 === 1) next.push(words[words.length - 1]!);
+    words = next;
+    afterLevel(level);
+  }
+  const sum = words[0]!;
+  const value = sum.lsb > 0 ? cat(sum.value, m.constant(0, UInt(sum.lsb))) : sum.value;
+  return value.resize(a.width + b.width);
+}
+
+/** low + high, with low.lsb < high.lsb: the bits of low below high's lsb need no adder. */
+function addWords(low: Word, high: Word, name: string): Word {
+  const gap = high.lsb - low.lsb;
+  const max = low.max + (high.max << BigInt(gap));
+  const width = max.toString(2).length;
+  const upper = width - gap;
+  const lowUpper =
+    low.value.width > gap ? low.value.slice(low.value.width - 1, gap).resize(upper) : undefined;
+  const sum =
+    lowUpper === undefined
+      ? high.value.resize(upper)
+      : lowUpper.add(high.value.resize(upper), { width: upper });
+  const below = low.value.width >= gap ? low.value.slice(gap - 1, 0) : low.value.resize(gap);
+  return { lsb: low.lsb, max, value: cat(sum, below).named(name) };
+}

@@ -33,7 +33,8 @@ function check(generator: string, raw: Record<string, unknown>, latency: number)
 const units: [string, Record<string, unknown>, number][] = [
   ['fp_mul', { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true }, 7],
   ['fp_mul', { aFormat: 'e5m2', bFormat: 'e4m3fn', outFormat: 'bf16' }, 7],
-  ['fp_mul', { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', rounding: 'rtz' }, 7],
+  ['fp_mul', { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', rounding: 'rtz' }, 10],
+  ['fp_mul', { aFormat: 'e4m3fn', bFormat: 'e5m2', outFormat: 'fp16', rounding: 'rup' }, 8],
   ['lmul', { format: 'bf16', m: 4 }, 4],
   ['lmul', { format: 'fp16', variant: 'formula' }, 4],
   ['lmul', { format: 'e4m3fn' }, 4],
