@@ -162,6 +162,24 @@ describe('long accumulator: carry-save segments, read out as the top window of |
     },
   );
 
+  // The absolute value's increments from the segments' zero flags, the sign applied last.
+  it.each([
+    [97, 8, 11, 0, false],
+    [97, 8, 11, 9, true],
+    [42, 16, 27, 5, false],
+    [267, 16, 27, 9, true],
+  ])(
+    'incrementsFromZeros: %i bits in %i-bit segments, %i bits of precision, latency %i, nonzeroBesideMagnitude %s',
+    (width, segment, precision, latency, nonzeroBesideMagnitude) => {
+      check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency, {
+        flagsFromSegments: nonzeroBesideMagnitude,
+        stickyAfterTop: true,
+        nonzeroBesideMagnitude,
+        incrementsFromZeros: true,
+      });
+    },
+  );
+
   it('refuses a width beyond 4,096 bits and a segment that is no power of two', () => {
     expect(() => unit({ width: 4097, segment: 16, lsbExp: 0 }, 8, 13, 24, 0)).toThrow(
       /acc: a 4097-bit accumulator exceeds 4096 bits/,

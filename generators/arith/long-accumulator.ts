@@ -52,6 +52,12 @@ export interface LongAccumulatorOptions {
    * search for the top segment stays between the 'magnitude' cut and the 'top' cut. Default false.
    */
   nonzeroBesideMagnitude?: boolean;
+  /**
+   * Form the absolute value's increments from the segments' zero flags alone, the sign applied last
+   * (one AND per segment behind the carry chain, not a mux per segment in front of it): the sign's
+   * fan-out across the whole width stays off the chain. Default false.
+   */
+  incrementsFromZeros?: boolean;
 }
 
 /**
@@ -176,7 +182,7 @@ export function longAccumulator(
     `${prefix}_ones_complement`,
   );
   // A flipped segment is all ones where the segment is all zeros (negative) or all ones (positive).
-  const allOnes =
+  const allOnes = (): Signal =>
     options.flagsFromSegments === true
       ? cat(
           ...segmentsOf(resolved)
@@ -188,7 +194,25 @@ export function longAccumulator(
             .map((s) => s.andR())
             .reverse(),
         );
-  const increments = allOnes.add(sign.zext(n), { width: n }).xor(allOnes).named(`${prefix}_increments`);
+  // Negative, the +1 reaches segment i where every segment below is zero: the carries into the bits
+  // of (zero flags + 1), where only the sign is then needed.
+  const zeros =
+    options.incrementsFromZeros === true
+      ? cat(
+          ...segmentsOf(resolved)
+            .map((s) => s.orR().not())
+            .reverse(),
+        ).named(`${prefix}_zero_segments`)
+      : undefined;
+  const ones = zeros ?? allOnes();
+  const increments = (
+    zeros !== undefined
+      ? zeros
+          .add(1, { width: n })
+          .xor(zeros)
+          .and(cat(...Array.from({ length: n }, () => sign)))
+      : ones.add(sign.zext(n), { width: n }).xor(ones)
+  ).named(`${prefix}_increments`);
   cut('complement');
   const magnitude = join(
     segmentsOf(flipped).map((s, i) => s.add(increments.bit(i).zext(bits(i)), { width: bits(i) })),
@@ -199,7 +223,7 @@ export function longAccumulator(
   const nonzeroEarly =
     options.nonzeroBesideMagnitude === true
       ? segmentsOf(flipped).map((s, i) =>
-          mux(increments.bit(i), allOnes.bit(i).not(), s.orR()).named(`${prefix}_nonzero${i}`),
+          mux(increments.bit(i), ones.bit(i).not(), s.orR()).named(`${prefix}_nonzero${i}`),
         )
       : undefined;
   cut('magnitude');
