@@ -1,6 +1,6 @@
 import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { z } from 'zod';
-import { addRaw } from '../arith/add.ts';
+import { addRaw, type ExponentComparison } from '../arith/add.ts';
 import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
@@ -325,6 +325,16 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     const us = unpackFloat(s, fs, 's');
     const inputs: Inputs = { q, clear, us, zp, sv, ua };
     const group = early ? fp32Groups(m, cut, p, inputs) : exactGroups(m, cut, p, inputs);
+    // With the 'exp_difference' cut the outer addition's exponents are compared where the outer sum is
+    // unpacked, before the 'unpacked' cut (the difference's pick after it): the contribution's exponent
+    // gets the outer format's bias here, so that it meets the outer sum's exponent field as it stands,
+    // with no subtraction of the bias in series with the comparison.
+    const x = group.contribution;
+    const fieldWidth = Math.max(x.exp.width, fo.expBits + 1) + 3;
+    const xField = cut.has('exp_difference')
+      ? x.exp.resize(fieldWidth).add(fo.bias, { width: fieldWidth }).named('outer_add_x_field')
+      : undefined;
+    cut.at('scaled');
 
     // One rounding into the outer sum at the group's end, over as many stages as the cuts give: the
     // sum is read where the addition starts and written back where the rounding ends (outer_q), and
@@ -332,6 +342,23 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     const bits = floatLayout(fo).bits;
     const outer = m.register('outer_q', UInt(bits), { reset: 0 });
     const uo = unpackFloat(mux(group.cleared, m.constant(0, UInt(bits)), outer), fo, 'outer');
+    // x.exp − uo.exp = (x.exp + bias) − field, in the width addRaw gives the difference.
+    let compared: ExponentComparison | undefined;
+    if (xField !== undefined) {
+      const differenceWidth = Math.max(x.exp.width, uo.exp.width) + 2;
+      const yField = uo.biasedExp!.zext(fieldWidth).asSigned();
+      compared = {
+        xFirst: xField.ge(yField).named('outer_add_x_first'),
+        xMinusY: xField
+          .sub(yField, { width: fieldWidth })
+          .resize(differenceWidth)
+          .named('outer_add_x_minus_y'),
+        yMinusX: yField
+          .sub(xField, { width: fieldWidth })
+          .resize(differenceWidth)
+          .named('outer_add_y_minus_x'),
+      };
+    }
     cut.at('unpacked');
     const sum = addRaw(
       group.contribution,
@@ -352,6 +379,9 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       cut.has('exp_difference') ? () => cut.at('exp_difference') : undefined,
       // The significands' swap (a window-wide mux of the exponent comparison) after that cut too.
       cut.has('exp_difference'),
+      false,
+      undefined,
+      compared,
     );
     cut.at('added');
     const normalized = normalize(sum, 'outer_norm', (point) => cut.at(point));
@@ -542,7 +572,6 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
     isNaN: groupSpecialNaN,
     expRange,
   };
-  cut.at('scaled');
   return { end, clear: x.clear, cleared, contribution };
 }
 
@@ -612,7 +641,6 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
   const scaled = exactProduct(us, groupSum, 'scaled', {
     multiply: (a, b) => timesScale(b, a, cut, 'scaled'),
   });
-  cut.at('scaled');
   return { end, clear: x.clear, cleared, contribution: scaled };
 }
 
