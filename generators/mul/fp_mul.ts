@@ -112,7 +112,7 @@ export const fpMul: Generator<typeof fpMulParams> = {
   name: 'fp_mul',
   family: 'mul',
   summary:
-    'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..7',
+    'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..10 (0..8 for significands of 11 bits or fewer)',
   params: fpMulParams,
   build(p) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
