@@ -162,20 +162,24 @@ describe('long accumulator: carry-save segments, read out as the top window of |
     },
   );
 
-  // The absolute value's increments from the segments' zero flags, the sign applied last.
+  // The absolute value's increments from the segments' zero flags, the sign applied last; the zero
+  // flags from the resolved sum or beside the additions of the pending carries.
   it.each([
-    [97, 8, 11, 0, false],
-    [97, 8, 11, 9, true],
-    [42, 16, 27, 5, false],
-    [267, 16, 27, 9, true],
+    [97, 8, 11, 0, false, false],
+    [97, 8, 11, 9, true, true],
+    [42, 16, 27, 5, false, true],
+    [267, 16, 27, 9, true, false],
+    [267, 16, 27, 8, true, true],
+    [130, 32, 27, 4, false, true],
   ])(
-    'incrementsFromZeros: %i bits in %i-bit segments, %i bits of precision, latency %i, nonzeroBesideMagnitude %s',
-    (width, segment, precision, latency, nonzeroBesideMagnitude) => {
+    'incrementsFromZeros: %i bits in %i-bit segments, %i bits of precision, latency %i, nonzeroBesideMagnitude %s, zerosBesideCarries %s',
+    (width, segment, precision, latency, nonzeroBesideMagnitude, zerosBesideCarries) => {
       check({ width, segment, lsbExp: -7 }, 8, precision, latency, width + latency, {
         flagsFromSegments: nonzeroBesideMagnitude,
         stickyAfterTop: true,
         nonzeroBesideMagnitude,
         incrementsFromZeros: true,
+        zerosBesideCarries,
       });
     },
   );

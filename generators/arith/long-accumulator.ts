@@ -58,6 +58,12 @@ export interface LongAccumulatorOptions {
    * fan-out across the whole width stays off the chain. Default false.
    */
   incrementsFromZeros?: boolean;
+  /**
+   * With incrementsFromZeros: decide whether each segment of the resolved sum is zero beside the
+   * additions that apply the pending carries (from the segment and the carry it gets), not behind
+   * them. Default false.
+   */
+  zerosBesideCarries?: boolean;
 }
 
 /**
@@ -143,6 +149,7 @@ export function longAccumulator(
   // Resolve the pending carries: t_i = s_i + c_(i−1) generates a carry (g) or passes one on when all
   // ones (p); the carries into the segments are those of the n-bit addition (g|p) + g.
   let value: Signal[];
+  let zerosEarly: Signal | undefined;
   if (n === 1) value = [sumNext];
   else {
     const pending = segmentsOf(sumNext).map((s, i) =>
@@ -171,6 +178,13 @@ export function longAccumulator(
     const tJoined = join(t, `${prefix}_pending_sum`);
     cut('carry');
     value = segmentsOf(tJoined).map((s, i) => s.add(into.bit(i).zext(bits(i)), { width: bits(i) }));
+    // t + carry is zero where t is zero and gets no carry, or is all ones and gets one.
+    if (options.incrementsFromZeros === true && options.zerosBesideCarries === true)
+      zerosEarly = cat(
+        ...segmentsOf(tJoined)
+          .map((s, i) => mux(into.bit(i), s.andR(), s.orR().not()))
+          .reverse(),
+      );
   }
   const resolved = join(value, `${prefix}_resolved`);
   cut('resolve');
@@ -198,11 +212,12 @@ export function longAccumulator(
   // of (zero flags + 1), where only the sign is then needed.
   const zeros =
     options.incrementsFromZeros === true
-      ? cat(
+      ? (zerosEarly?.named(`${prefix}_zero_segments`) ??
+        cat(
           ...segmentsOf(resolved)
             .map((s) => s.orR().not())
             .reverse(),
-        ).named(`${prefix}_zero_segments`)
+        ).named(`${prefix}_zero_segments`))
       : undefined;
   const ones = zeros ?? allOnes();
   const increments = (

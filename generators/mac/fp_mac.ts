@@ -589,12 +589,14 @@ function longAccumulatorMac(
     // flags: those come from the segments directly, beside the adds of the pending carries.
     // With a 'top' cut the sticky bit is formed after it, beside the window's pick, and the segments'
     // nonzero flags before the 'magnitude' cut, beside the additions of the absolute value, whose
-    // increments come from the segments' zero flags with the sign applied last.
+    // increments come from the segments' zero flags (decided beside the carries' additions) with the
+    // sign applied last.
     {
       flagsFromSegments: cut.has('carry') || cut.has('flags'),
       stickyAfterTop: cut.has('top'),
       nonzeroBesideMagnitude: cut.has('top'),
       incrementsFromZeros: cut.has('top'),
+      zerosBesideCarries: cut.has('top'),
     },
   );
   cut.at('normalize');
