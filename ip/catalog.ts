@@ -151,7 +151,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_mul_fp32',
     generator: 'fp_mul',
-    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 4 },
+    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 8 },
     description: 'IEEE binary32 multiplier with flags, checked against TestFloat f32_mul',
     verilatorRandom: 1_000_000,
   },
