@@ -163,7 +163,8 @@ describe('long accumulator: carry-save segments, read out as the top window of |
   );
 
   // The absolute value's increments from the segments' zero flags, the sign applied last; the zero
-  // flags from the resolved sum or beside the additions of the pending carries.
+  // flags from the resolved sum or beside the additions of the pending carries (and then the segment
+  // index decoded before the 'place' cut).
   it.each([
     [97, 8, 11, 0, false, false],
     [97, 8, 11, 9, true, true],
@@ -180,6 +181,7 @@ describe('long accumulator: carry-save segments, read out as the top window of |
         nonzeroBesideMagnitude,
         incrementsFromZeros: true,
         zerosBesideCarries,
+        decodeBeforePlace: zerosBesideCarries,
       });
     },
   );

@@ -64,6 +64,11 @@ export interface LongAccumulatorOptions {
    * them. Default false.
    */
   zerosBesideCarries?: boolean;
+  /**
+   * Decode the term's segment index (one flag per segment) before the 'place' cut, beside the fine
+   * shift, so that the loop's stage starts from the flags. Default false.
+   */
+  decodeBeforePlace?: boolean;
 }
 
 /**
@@ -112,8 +117,11 @@ export function longAccumulator(
       ? addend.position.slice(addend.position.width - 1, fineBits).named(`${prefix}_segment_index`)
       : zeroBits(1);
   const negative = addend.negative.and(addend.zero.not()).named(`${prefix}_negative`);
+  const decode = () =>
+    Array.from({ length: n }, (_, i) => (i < 2 ** coarse.width ? coarse.eq(i) : zeroBits(1)));
+  const early = options.decodeBeforePlace === true ? decode() : undefined;
   cut('place');
-  const at = Array.from({ length: n }, (_, i) => (i < 2 ** coarse.width ? coarse.eq(i) : zeroBits(1)));
+  const at = early ?? decode();
   const placed = Array.from({ length: n }, (_, i) => {
     let word = zeroBits(bits(i));
     for (let k = 0; k < chunks && k <= i; k++) {

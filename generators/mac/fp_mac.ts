@@ -597,6 +597,7 @@ function longAccumulatorMac(
       nonzeroBesideMagnitude: cut.has('top'),
       incrementsFromZeros: cut.has('top'),
       zerosBesideCarries: cut.has('top'),
+      decodeBeforePlace: cut.has('top'),
     },
   );
   cut.at('normalize');
