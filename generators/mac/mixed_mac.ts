@@ -342,24 +342,30 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     const bits = floatLayout(fo).bits;
     const outer = m.register('outer_q', UInt(bits), { reset: 0 });
     const uo = unpackFloat(mux(group.cleared, m.constant(0, UInt(bits)), outer), fo, 'outer');
-    // x.exp − uo.exp = (x.exp + bias) − field, in the width addRaw gives the difference.
-    let compared: ExponentComparison | undefined;
-    if (xField !== undefined) {
-      const differenceWidth = Math.max(x.exp.width, uo.exp.width) + 2;
-      const yField = uo.biasedExp!.zext(fieldWidth).asSigned();
-      compared = {
-        xFirst: xField.ge(yField).named('outer_add_x_first'),
-        xMinusY: xField
-          .sub(yField, { width: fieldWidth })
-          .resize(differenceWidth)
-          .named('outer_add_x_minus_y'),
-        yMinusX: yField
-          .sub(xField, { width: fieldWidth })
-          .resize(differenceWidth)
-          .named('outer_add_y_minus_x'),
-      };
-    }
+    // x.exp − uo.exp = (x.exp + bias) − field, both ways, in the width addRaw gives the difference;
+    // which one is x's lead is the sign of the first, read after the cut (no comparator in series).
+    const differences =
+      xField === undefined
+        ? undefined
+        : (() => {
+            const differenceWidth = Math.max(x.exp.width, uo.exp.width) + 2;
+            const yField = uo.biasedExp!.zext(fieldWidth).asSigned();
+            return {
+              xMinusY: xField
+                .sub(yField, { width: fieldWidth })
+                .resize(differenceWidth)
+                .named('outer_add_x_minus_y'),
+              yMinusX: yField
+                .sub(xField, { width: fieldWidth })
+                .resize(differenceWidth)
+                .named('outer_add_y_minus_x'),
+            };
+          })();
     cut.at('unpacked');
+    const compared: ExponentComparison | undefined =
+      differences === undefined
+        ? undefined
+        : { ...differences, xFirst: differences.xMinusY.msb().not().named('outer_add_x_first') };
     const sum = addRaw(
       group.contribution,
       { sign: uo.sign, exp: uo.exp, sig: uo.sig, isZero: uo.isZero, isInf: uo.isInf, isNaN: uo.isNaN },
