@@ -1,9 +1,9 @@
 // GEMV speed: Fmax of each catalog core's kernels on an iCE40 HX8K and on the ECP5-85 at speed 6 and 8
 // (whole cores take over half an hour of place and route). Every register-to-register path of the core
 // starts and ends in a pipeline register around one kernel (chunk: s1 → group sums; scale: group sums
-// → c1; add and round: the row sum's loop, one cycle each when it spans two, else together; convert:
-// output buffer → y) or lies in the small control logic, so the slowest kernel, wrapped with
-// registered I/O, bounds the core's Fmax on each device. Throughput = P·S MACs per cycle ×
+// → product registers; sum: the row sum's loop; convert: a final sum → the output buffer), each
+// pipelined to its own latency, or lies in the small control logic, so the slowest kernel, wrapped
+// with registered I/O, bounds the core's Fmax on each device. Throughput = P·S MACs per cycle ×
 // utilization × that Fmax, the utilization measured as the conformance run measures it
 // (gemvUtilization): one stall-free job in Icarus. `npm run bench -- gemv` runs only this.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { measureFmax, type FmaxTarget } from '../flows/pnr/fmax.ts';
 import { resolveTarget } from '../flows/target.ts';
 import { emitVerilog } from '../generators/emit/verilog.ts';
-import { closeUnits, gemv, gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
+import { gemv, gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
 import type { Module } from '../generators/hdl/ir.ts';
 import { CATALOG } from '../ip/catalog.ts';
 import { gemvBench, gemvUtilization, randomJob } from '../testbenches/plans/gemv.ts';
@@ -64,17 +64,10 @@ export async function benchGemv(): Promise<void> {
     const target = resolveTarget(entry.name);
     const p = target.params as GemvParams;
     const parts = gemvParts(p);
-    // With one close step per group (R = 1) the addition and the rounding share the loop's one cycle.
-    const loopSplit = Math.ceil(p.rows / closeUnits(p)) >= 2;
     const kernels: [string, Module | undefined][] = [
       ['chunk', parts.chunk],
       ['scale', parts.scale],
-      ...(loopSplit
-        ? ([
-            ['add', parts.add],
-            ['round', parts.round],
-          ] as [string, Module][])
-        : ([['add+round', parts.loop]] as [string, Module][])),
+      ['sum', parts.sum],
       ['convert', parts.convert],
     ];
     const started = Date.now();

@@ -5,13 +5,13 @@ import { BITSMITH_VERSION } from '../../generators/emit/version.ts';
 /** Name of the generated wrapper module. */
 export const FMAX_TOP = 'bitsmith_fmax_top';
 
-const CONTROL_IN = ['rst', 'in_valid', 'out_ready'];
+const CONTROL_IN = ['rst', 'in_valid', 'out_ready', 'advance'];
 const CONTROL_OUT = ['in_ready', 'out_valid'];
 
 /**
  * Verilog of the Fmax wrapper: the unit with a flip-flop on every data and control port. Data bits
  * reach the unit through a serial-in shift chain and leave through registered outputs and a
- * parallel-load shift register, so the wrapper needs 4 pins plus one per control port (at most 9)
+ * parallel-load shift register, so the wrapper needs 4 pins plus one per control port (at most 10)
  * whatever the unit's width, and the extra logic on any path is at most one LUT between flip-flops.
  */
 export function renderFmaxTop(module: Module): string {

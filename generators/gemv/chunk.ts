@@ -11,6 +11,7 @@ import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { numberTag } from '../naming.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from './weights.ts';
 
 export interface ChunkShape {
@@ -77,25 +78,39 @@ function logicalLane(shape: ChunkShape, slot: number): number {
   return Math.floor(slot / 8) * 8 + AWQ_ORDER[slot % 8]!;
 }
 
-export function chunkModuleName(shape: ChunkShape): string {
+/**
+ * The chunk kernel's cut points, by priority: after the products ('products'), after the activations
+ * are decoded to integers and the weight codes looked up ('decoded'), half-way down the adder trees
+ * ('tree').
+ */
+export const CHUNK_CUTS = ['products', 'decoded', 'tree'] as const;
+
+export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const sv = shape.weight === 'razer' ? `_sv${shape.specialValues.map(numberTag).join('_')}` : '';
   const aligned = shape.alignBits === undefined ? '' : `_al${shape.alignBits}`;
-  return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${shape.packing === 'awq' ? '_awq' : ''}`;
+  const awq = shape.packing === 'awq' ? '_awq' : '';
+  return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${awq}${latency > 0 ? `_l${latency}` : ''}`;
 }
 
 /**
- * Comb module: inputs x (S activation codes), lanes (how many of them are real), w (P rows of S codes,
- * row-major), sv (P 2-bit indexes, RaZeR); outputs per row r: dot_r = Σ a·w exactly and bad_r (a NaN
- * weight or a non-finite activation), and act = Σ a, shared by the rows.
+ * Inputs x (S activation codes), lanes (how many of them are real), w (P rows of S codes, row-major),
+ * sv (P 2-bit indexes, RaZeR); outputs per row r: dot_r = Σ a·w exactly and bad_r (a NaN weight or a
+ * non-finite activation), and act = Σ a, shared by the rows. Combinational, or pipelined to `latency`
+ * stages (CHUNK_CUTS) with an `advance` input that freezes it.
  */
-export function chunkModule(shape: ChunkShape): Module {
+export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const weight = GEMV_WEIGHT_FORMATS[shape.weight];
   const fa = floatFormat(shape.activation);
   const widths = chunkWidths(shape);
   const { table } = widths;
   const S = shape.lanes;
   const P = shape.rows;
-  const m = new ModuleBuilder(chunkModuleName(shape), { generator: 'gemv', params: { ...shape } });
+  const m = new ModuleBuilder(
+    chunkModuleName(shape, latency),
+    { generator: 'gemv', params: { ...shape, latency } },
+    { enable: latency > 0 },
+  );
+  const cut = pipelineCuts(m, latency, CHUNK_CUTS);
   const ab = floatLayout(fa).bits;
   const x = m.input('x', UInt(S * ab), `${S} ${shape.activation} activations, lane 0 lowest`);
   const laneCount = m.input(
@@ -126,7 +141,6 @@ export function chunkModule(shape: ChunkShape): Module {
           return mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`);
         })
       : alignedActivations(lanes, fa, shape.alignBits);
-  m.output('act', sumTree(act, widths.act, 'act'), 'Σ of the chunk activations, exact');
 
   // Narrow weights multiply by shifts and adds in LUTs when the chunk's multipliers would not fit in
   // the DSP blocks of a mid-size FPGA: the activation, negated for a negative weight (once per lane,
@@ -137,30 +151,55 @@ export function chunkModule(shape: ChunkShape): Module {
   const signedWeights = table.values.flat().some((v) => v !== undefined && v < 0n);
   const negated =
     shiftAdd && signedWeights ? act.map((a, i) => a.neg().resize(a.width).named(`a${i}_negated`)) : undefined;
-  for (let r = 0; r < P; r++) {
-    const products: Signal[] = [];
-    let rowBad: Signal = actBad;
-    for (let slot = 0; slot < S; slot++) {
+  // Each weight code as the multiplier's operand: its value, or its magnitude and sign for shifts and adds.
+  const weights = Array.from({ length: P }, (_, r) =>
+    Array.from({ length: S }, (_, slot) => {
       const lane = logicalLane(shape, slot);
       const bitPos = (r * S + slot) * weight.bits;
       const code = w.slice(bitPos + weight.bits - 1, bitPos).named(`w${r}_${lane}`);
       const rowSv = sv?.slice(2 * r + 1, 2 * r);
       const prefix = `w${r}_${lane}`;
       const nan = weightNan(code, table, prefix);
-      if (!shiftAdd)
-        products[lane] = act[lane]!.mul(weightValue(code, table, rowSv, prefix)).named(`p${r}_${lane}`);
+      return {
+        lane,
+        nan: nan === undefined ? undefined : nan.and(laneCount.gt(lane)).named(`${prefix}_nan_present`),
+        magnitude: shiftAdd ? weightMagnitude(code, table, rowSv, prefix) : undefined,
+        value: shiftAdd ? undefined : weightValue(code, table, rowSv, prefix),
+      };
+    }),
+  );
+  const bad = weights.map((row, r) =>
+    row
+      .reduce<Signal>((any, { nan }) => (nan === undefined ? any : any.or(nan)), actBad)
+      .named(`bad${r}_any`),
+  );
+  cut.at('decoded');
+  const dots = weights.map((row, r) => {
+    const products: Signal[] = [];
+    for (const { lane, magnitude, value } of row) {
+      if (magnitude === undefined) products[lane] = act[lane]!.mul(value!).named(`p${r}_${lane}`);
       else {
-        const magnitude = weightMagnitude(code, table, rowSv, prefix);
         const base = negated
           ? mux(magnitude.negative, negated[lane]!, act[lane]!).named(`p${r}_${lane}_base`)
           : act[lane]!;
         products[lane] = shiftAddProduct(base, magnitude.value, `p${r}_${lane}`);
       }
-      if (nan !== undefined) rowBad = rowBad.or(nan.and(laneCount.gt(lane)));
     }
-    m.output(`dot${r}`, sumTree(products, widths.dot, `dot${r}`), `row ${r}: Σ a·w, exact`);
-    m.output(`bad${r}`, rowBad.named(`bad${r}_any`), `row ${r}: a NaN weight or a non-finite activation`);
-  }
+    return products;
+  });
+  cut.at('products');
+  const [actSum, ...dotSums] = sumTrees(
+    [
+      { terms: act, width: widths.act, name: 'act' },
+      ...dots.map((terms, r) => ({ terms, width: widths.dot, name: `dot${r}` })),
+    ],
+    () => cut.at('tree'),
+  );
+  dotSums.forEach((sum, r) => {
+    m.output(`dot${r}`, sum!, `row ${r}: Σ a·w, exact`);
+    m.output(`bad${r}`, bad[r]!, `row ${r}: a NaN weight or a non-finite activation`);
+  });
+  m.output('act', actSum!, 'Σ of the chunk activations, exact');
   return m.build();
 }
 
@@ -290,14 +329,24 @@ function weightNan(code: Signal, table: WeightTable, prefix: string): Signal | u
     .named(`${prefix}_nan`);
 }
 
-/** Balanced adder tree, exact, at `width` bits. */
-function sumTree(terms: Signal[], width: number, name: string): Signal {
-  let level = terms.map((t) => t.resize(width));
-  while (level.length > 1) {
-    const next: Signal[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!, { width }));
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
+/**
+ * Balanced adder trees, exact, each at its own width, built level by level together so that `cut`,
+ * called once half-way down (after ⌈levels/2⌉ levels), cuts all of them in one stage.
+ */
+function sumTrees(trees: { terms: Signal[]; width: number; name: string }[], cut: () => void): Signal[] {
+  let levels = trees.map((t) => t.terms.map((term) => term.resize(t.width)));
+  const depth = Math.max(...levels.map((level) => Math.ceil(Math.log2(Math.max(1, level.length)))));
+  const half = Math.ceil(depth / 2);
+  for (let d = 0; d < depth; d++) {
+    if (d === half) cut();
+    levels = levels.map((level, i) => {
+      const next: Signal[] = [];
+      for (let j = 0; j + 1 < level.length; j += 2)
+        next.push(level[j]!.add(level[j + 1]!, { width: trees[i]!.width }));
+      if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+      return next;
+    });
   }
-  return level[0]!.named(`${name}_sum`);
+  if (half >= depth) cut();
+  return levels.map((level, i) => level[0]!.named(`${trees[i]!.name}_sum`));
 }

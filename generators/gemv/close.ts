@@ -1,13 +1,17 @@
 // Closing a group of one row: its exact value s·(Σ a·w − z·Σ a) enters the row's fp32 sum with one
 // rounding (docs/w4a16.md#restructured-gemv: the scale and the zero point are applied once per group). The close
-// is four kernels with registers between them in the core: the scale product; the fp32 accumulation in
-// two parts, the aligned addition and the normalization with its rounding (the only loop: the row's sum
-// comes back as the addition's input); and the output conversion.
-import { addRaw } from '../arith/add.ts';
+// is three kernels, each pipelined to its own latency, with registers between them in the core: the
+// scale product; the row's fp32 sum, the aligned addition with its normalization and rounding (the
+// only loop: the row's sum comes back as its input `latency.sum + 1` cycles later); and the output
+// conversion of a block's final sums.
+import { ADD_ROUND_CUTS, addRound } from '../arith/add-round.ts';
+import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { signMagnitude } from '../arith/sign-magnitude.ts';
+import { splitProduct } from '../arith/split-product.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, type ResolvedPolicy } from '../formats/index.ts';
 import { floatFormat } from '../float-params.ts';
@@ -15,6 +19,30 @@ import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
+import { pipelineCuts } from '../pipeline-cuts.ts';
+
+/**
+ * The scale product's cut points, by priority: after the zero point's term z·Σ a ('zero'), before the
+ * product s·|D| ('magnitude', after the group value's absolute value), inside it ('partial': the
+ * partial products of 18-bit slices of |D| by the scale's significand, added after the cut), and after
+ * the group value D ('difference'). The core registers the kernel's outputs.
+ */
+export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference'] as const;
+/** The row sum's cut points: those of the adder (arith/add-round.ts), then after unpacking the sum. */
+export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack'] as const;
+/**
+ * The output conversion's cut points, by priority: after the alignment to the output format, after
+ * the normalizing shift, before the rounding's addition, after the subnormal shift's amount, after
+ * the leading-zero count (as in the adder, arith/add-round.ts).
+ */
+export const CONVERT_CUTS = ['align', 'normalize', 'increment', 'denorm', 'counted'] as const;
+
+/** Pipeline stages inside each close kernel (0: combinational). */
+export interface CloseLatency {
+  scale: number;
+  sum: number;
+  convert: number;
+}
 
 export interface CloseShape {
   /** Name suffix shared by the kernels: gemv_scale_<tag>, gemv_accumulate_<tag>, … */
@@ -40,30 +68,38 @@ export interface CloseShape {
 export interface CloseKernels {
   /** dot, act, bad, s, z, exp → the exact product s·D as a raw float (product_*). */
   scale: Module;
-  /** product_*, acc, first → the sum s·D + acc before rounding, as a raw float (sum_*). */
-  add: Module;
-  /** sum_* → acc_next: the row's fp32 sum including this group, rounded once. */
-  round: Module;
+  /** product_*, acc, first → acc_next: the row's fp32 sum including this group, rounded once. */
+  sum: Module;
   /** acc → y in the output format; absent for fp32 output. */
   convert?: Module;
-  /** The addition and the rounding in one combinational module: the row sum's loop in one cycle. */
-  loop: Module;
-  /** All of them in one combinational module (ports dot … exp, acc, first → acc_next, y), for HLS. */
+  /** All of them combinational in one module (ports dot … exp, acc, first → acc_next, y), for HLS. */
   close: Module;
 }
 
-export function closeKernels(shape: CloseShape): CloseKernels {
-  const scale = scaleKernel(shape);
-  const { add, round } = accumulateKernels(shape, scale);
-  const convert = shape.outFormat === 'fp32' ? undefined : convertKernel(shape);
-  const loop = chain(`gemv_loop_${shape.tag}`, shape, [add, round]);
-  const close = chain(`gemv_close_${shape.tag}`, shape, [scale, add, round], convert ?? 'fp32');
-  return { scale, add, round, ...(convert ? { convert } : {}), loop, close };
+export function closeKernels(shape: CloseShape, latency: CloseLatency): CloseKernels {
+  const scale = scaleKernel(shape, latency.scale);
+  const sum = sumKernel(shape, scale, latency.sum);
+  const convert = shape.outFormat === 'fp32' ? undefined : convertKernel(shape, latency.convert);
+  const untimed = (module: Module, make: () => Module) => (module.timing.kind === 'comb' ? module : make());
+  const scale0 = untimed(scale, () => scaleKernel(shape, 0));
+  const sum0 = untimed(sum, () => sumKernel(shape, scale0, 0));
+  const convert0 = convert && untimed(convert, () => convertKernel(shape, 0));
+  const close = chain(`gemv_close_${shape.tag}`, shape, [scale0, sum0], convert0 ?? 'fp32');
+  return { scale, sum, ...(convert ? { convert } : {}), close };
 }
 
-function scaleKernel(shape: CloseShape): Module {
+/** A kernel's name: the latency is part of it when the kernel is pipelined. */
+function kernelName(kind: string, shape: CloseShape, latency: number): string {
+  return `gemv_${kind}_${shape.tag}${latency > 0 ? `_l${latency}` : ''}`;
+}
+
+function scaleKernel(shape: CloseShape, latency: number): Module {
   const fs = floatFormat(shape.scale);
-  const m = new ModuleBuilder(`gemv_scale_${shape.tag}`, { generator: 'gemv', params: shape.origin });
+  const m = new ModuleBuilder(kernelName('scale', shape, latency), {
+    generator: 'gemv',
+    params: shape.origin,
+  });
+  const cut = pipelineCuts(m, latency, SCALE_CUTS);
   const dot = m.input('dot', SInt(shape.dotWidth), 'Σ a·w of the group, exact');
   const act = m.input('act', SInt(shape.actWidth), 'Σ a of the group, exact');
   const bad = m.input('bad', UInt(1), 'the group holds a NaN weight or a non-finite activation');
@@ -76,80 +112,97 @@ function scaleKernel(shape: CloseShape): Module {
 
   // D = Σ a·w − z·Σ a, exact.
   const shiftedAct = act.resize(act.width - shape.weightExp).shl(-shape.weightExp);
-  const zTerm = z === undefined ? undefined : shiftedAct.mul(z.zext(5).asSigned()).named('zero_term');
+  // z·Σ a by shifts and adds: four gated copies of Σ a (a 4-bit multiplier needs no DSP block).
+  const zTerm = z === undefined ? undefined : shiftAddProduct(shiftedAct, z, 'zero_term');
   const width = Math.max(dot.width, zTerm?.width ?? 0) + 1;
   const difference = (
     zTerm === undefined ? dot : dot.resize(width).sub(zTerm.resize(width), { width })
   ).named('group_value');
-  const split = signMagnitude(difference);
-  const negative = split.negative.named('group_negative');
-  const magnitude = split.magnitude.named('group_magnitude');
-  const nonzero = magnitude.orR().named('group_nonzero');
-
-  // s·D exactly: the scale's significand times |D|; the top bit weighs 2^(es + top − Ms + unitExp).
+  cut.at('zero');
   const us = unpackFloat(s, fs, 's');
-  const scaled = magnitude.mul(us.sig).named('scaled_sig');
+  // The scale's exponent with the block's and the product's place: the top bit of s·|D| weighs
+  // 2^(es + top − Ms + unitExp).
+  const productWidth = difference.width + us.sig.width;
   const expWidth = Math.max(us.exp.width, blockExp?.width ?? 0) + 10;
   const scaleExp = us.exp.resize(expWidth);
   const scaledExp = (
     blockExp === undefined ? scaleExp : scaleExp.add(blockExp.resize(expWidth), { width: expWidth })
   )
-    .add(scaled.width - 1 + shape.unitExp - fs.mantBits, { width: expWidth })
+    .add(productWidth - 1 + shape.unitExp - fs.mantBits, { width: expWidth })
     .named('scaled_exp');
-  const isNaN = bad.or(us.isNaN).or(us.isInf.and(nonzero.not())).named('group_nan');
-  const isInf = us.isInf.and(isNaN.not()).named('group_inf');
-  const product = {
-    sign: negative.xor(us.sign),
-    exp: scaledExp,
-    sig: scaled,
-    isZero: nonzero.not().or(us.isZero).and(isNaN.or(isInf).not()),
-    isInf,
-    isNaN,
-  };
-  rawOutputs(m, product, 'product', 's·D, exact');
+  const scaleNaN = us.isNaN.named('s_nan');
+  const scaleInf = us.isInf.named('s_inf');
+  const scaleZero = us.isZero.named('s_zero');
+  cut.at('difference');
+  const split = signMagnitude(difference);
+  const negative = split.negative.xor(us.sign).named('product_negative');
+  const magnitude = split.magnitude.named('group_magnitude');
+  const nonzero = magnitude.orR().named('group_nonzero');
+  const isNaN = bad.or(scaleNaN).or(scaleInf.and(nonzero.not())).named('group_nan');
+  const isInf = scaleInf.and(isNaN.not()).named('group_inf');
+  const isZero = nonzero.not().or(scaleZero).and(isNaN.or(isInf).not()).named('group_zero');
+  cut.at('magnitude');
+
+  // s·|D| exactly: |D| times the scale's significand; a cut multiplier adds its partial products of
+  // 18-bit slices of |D| (one 18×18 block each) after the cut.
+  const scaled = (
+    cut.has('partial')
+      ? splitProduct(us.sig, magnitude, Math.ceil(magnitude.width / 18), () => cut.at('partial'), 'scaled')
+      : magnitude.mul(us.sig)
+  ).named('scaled_sig');
+  rawOutputs(
+    m,
+    { sign: negative, exp: scaledExp, sig: scaled, isZero, isInf, isNaN },
+    'product',
+    's·D, exact',
+  );
   return m.build();
 }
 
-function accumulateKernels(shape: CloseShape, scale: Module): { add: Module; round: Module } {
+function sumKernel(shape: CloseShape, scale: Module, latency: number): Module {
   const fp32 = floatFormat('fp32');
-  const origin = { generator: 'gemv', params: shape.origin };
-  const a = new ModuleBuilder(`gemv_add_${shape.tag}`, origin);
-  const product = rawInputs(a, scale, 'product');
-  const acc = a.input('acc', UInt(32), "fp32 sum of the row's earlier groups");
-  const first = a.input('first', UInt(1), "the row's first group: its sum starts at +0");
-  const uo = unpackFloat(mux(first, a.constant(0, UInt(32)), acc), fp32, 'acc');
-  const sum = addRaw(
-    product,
-    { sign: uo.sign, exp: uo.exp, sig: uo.sig, isZero: uo.isZero, isInf: uo.isInf, isNaN: uo.isNaN },
-    shape.accPolicy.rounding === 'rdown' ? 1 : 0,
-    'sum',
-  );
-  rawOutputs(a, sum, 'sum', 's·D + acc before rounding');
-  const add = a.build();
-
-  const r = new ModuleBuilder(`gemv_round_${shape.tag}`, origin);
-  const rounded = roundPack(
-    normalize(rawInputs(r, add, 'sum'), 'sum_norm'),
-    fp32,
-    shape.accPolicy,
-    'sum_round',
-  );
-  r.output('acc_next', rounded.code.named('acc_sum'), 'fp32 sum including this group');
-  return { add, round: r.build() };
+  const m = new ModuleBuilder(kernelName('sum', shape, latency), { generator: 'gemv', params: shape.origin });
+  const cut = pipelineCuts(m, latency, SUM_CUTS);
+  const product = rawInputs(m, scale, 'product');
+  const acc = m.input('acc', UInt(32), "fp32 sum of the row's earlier groups");
+  const first = m.input('first', UInt(1), "the row's first group: its sum starts at +0");
+  const uo = unpackFloat(mux(first, m.constant(0, UInt(32)), acc), fp32, 'acc');
+  const accRaw = {
+    sign: uo.sign,
+    exp: uo.exp,
+    sig: uo.sig,
+    isZero: uo.isZero,
+    isInf: uo.isInf,
+    isNaN: uo.isNaN,
+  };
+  cut.at('unpack');
+  const rounded = addRound(product, accRaw, fp32, shape.accPolicy, (point) => cut.at(point));
+  m.output('acc_next', rounded.code.named('acc_sum'), 'fp32 sum including this group');
+  return m.build();
 }
 
-function convertKernel(shape: CloseShape): Module {
+function convertKernel(shape: CloseShape, latency: number): Module {
   const fp32 = floatFormat('fp32');
   const fo = floatFormat(shape.outFormat);
-  const m = new ModuleBuilder(`gemv_convert_${shape.tag}`, { generator: 'gemv', params: shape.origin });
+  const m = new ModuleBuilder(kernelName('convert', shape, latency), {
+    generator: 'gemv',
+    params: shape.origin,
+  });
+  const cut = pipelineCuts(m, latency, CONVERT_CUTS);
   const acc = m.input('acc', UInt(32), "the row's fp32 sum");
   const u = unpackFloat(acc, fp32, 'y_in');
   const raw = { sign: u.sign, exp: u.exp, sig: u.sig, isZero: u.isZero, isInf: u.isInf, isNaN: u.isNaN };
-  m.output(
-    'y',
-    roundPack(normalize(raw, 'y_norm'), fo, shape.policy, 'y_round').code,
-    `the sum as ${shape.outFormat}`,
+  const normalized = normalize(raw, 'y_norm');
+  cut.at('normalize');
+  const aligned = alignToFormat(
+    { ...normalized, maxLeadingZeros: 0 },
+    fo,
+    shape.policy.subnormals,
+    'y_align',
   );
+  cut.at('align');
+  const rounded = roundPack(aligned, fo, shape.policy, 'y_round', () => cut.at('increment'));
+  m.output('y', rounded.code, `the sum as ${shape.outFormat}`);
   return m.build();
 }
 
@@ -185,8 +238,8 @@ function rawInputs(m: ModuleBuilder, from: Module, prefix: string): RawFloat {
 }
 
 /**
- * Kernels chained without registers into one combinational module, output acc_next (and y: through
- * `convert`, or acc_next itself for 'fp32'): a close as the HLS loop calls it, or the one-cycle loop.
+ * Combinational kernels chained into one module, output acc_next (and y: through `convert`, or
+ * acc_next itself for 'fp32'): a close as the HLS loop calls it.
  */
 function chain(name: string, shape: CloseShape, kernels: Module[], convert?: Module | 'fp32'): Module {
   const m = new ModuleBuilder(name, { generator: 'gemv', params: shape.origin });

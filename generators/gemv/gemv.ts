@@ -13,10 +13,17 @@ import { choiceParam, intParam, type Generator } from '../generator.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
-import { MAX_WIDTH, SInt, UInt } from '../hdl/types.ts';
+import { MAX_WIDTH, SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { specialValuesParam } from '../special-values-param.ts';
-import { chunkModule, chunkModuleName, chunkWidths, type ChunkShape } from './chunk.ts';
-import { closeKernels, type CloseKernels } from './close.ts';
+import { CHUNK_CUTS, chunkModule, chunkModuleName, chunkWidths, type ChunkShape } from './chunk.ts';
+import {
+  CONVERT_CUTS,
+  SCALE_CUTS,
+  SUM_CUTS,
+  closeKernels,
+  type CloseKernels,
+  type CloseLatency,
+} from './close.ts';
 import { numberTag } from '../naming.ts';
 import { gemvHlsDesign } from './hls.ts';
 import { GEMV_STATUS } from './status.ts';
@@ -68,6 +75,24 @@ export const gemvParams = z
       .describe(
         'Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.',
       ),
+    chunkLatency: intParam(0, CHUNK_CUTS.length)
+      .default(0)
+      .describe(
+        'Pipeline stages inside the chunk kernel (the exact dot products), cut after the products, the decoding, half-way down the adder trees.',
+      ),
+    scaleLatency: intParam(0, SCALE_CUTS.length)
+      .default(0)
+      .describe(
+        "Pipeline stages inside the group close's scale product s·D, cut before, inside, after the multiplier.",
+      ),
+    sumLatency: intParam(0, SUM_CUTS.length)
+      .optional()
+      .describe(
+        "Pipeline stages inside the row's fp32 sum (the loop: a row's next group enters sumLatency + 1 cycles after the last); a unit starts a close every max(rows per unit, sumLatency + 1) cycles. Default: 1 when a unit serves two rows or more, else 0.",
+      ),
+    convertLatency: intParam(0, CONVERT_CUTS.length)
+      .default(0)
+      .describe('Pipeline stages inside the output conversion (outFormat other than fp32).'),
     packing: choiceParam(['sequential', 'awq'])
       .default('sequential')
       .describe(
@@ -150,6 +175,21 @@ export function closeUnits(p: GemvParams): number {
   return p.closeUnits ?? Math.ceil(p.rows / (group / p.lanes));
 }
 
+/** Close steps per unit (rows each close unit serves in turn). */
+export function closeSteps(p: GemvParams): number {
+  return Math.ceil(p.rows / closeUnits(p));
+}
+
+/** Pipeline stages of each kernel, with the row sum's default filled in. */
+export function gemvLatency(p: GemvParams): CloseLatency & { chunk: number } {
+  return {
+    chunk: p.chunkLatency,
+    scale: p.scaleLatency,
+    sum: p.sumLatency ?? (closeSteps(p) >= 2 ? 1 : 0),
+    convert: p.convertLatency,
+  };
+}
+
 /** Bits of one row's entry in a scale beat: scale code, then zero point, then sv index. */
 export function metaLayout(p: GemvParams) {
   const { weight, scale } = gemvShape(p);
@@ -169,7 +209,14 @@ export function gemvModuleName(p: GemvParams): string {
   const aligned = gemvShape(p).accumulation === 'aligned' ? `_al${p.alignBits}` : '';
   const units = closeUnits(p);
   const shared = units < p.rows ? `_cu${units}` : '';
-  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}`;
+  const lat = gemvLatency(p);
+  const defaultSum = closeSteps(p) >= 2 ? 1 : 0;
+  const timing =
+    (lat.chunk > 0 ? `_lc${lat.chunk}` : '') +
+    (lat.scale > 0 ? `_ls${lat.scale}` : '') +
+    (lat.sum !== defaultSum ? `_la${lat.sum}` : '') +
+    (lat.convert > 0 && p.outFormat !== 'fp32' ? `_lo${lat.convert}` : '');
+  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${timing}`;
 }
 
 /**
@@ -191,8 +238,11 @@ export const gemv: Generator<typeof gemvParams> = {
   },
 };
 
-/** The top module and its kernels (the HLS loop calls the chunk and the chained close). */
-export function gemvParts(p: GemvParams): { top: Module; chunk: Module } & CloseKernels {
+/**
+ * The top module and its kernels (the HLS loop calls `chunkCall`, the chunk kernel combinational, and
+ * the chained close).
+ */
+export function gemvParts(p: GemvParams): { top: Module; chunk: Module; chunkCall: Module } & CloseKernels {
   return { top: buildGemv(p), ...gemvKernels(p) };
 }
 
@@ -209,7 +259,7 @@ function gemvKernels(p: GemvParams): ReturnType<typeof elaborateKernels> {
 
 function elaborateKernels(
   p: GemvParams,
-): { chunk: Module; groupDot: number; groupAct: number } & CloseKernels {
+): { chunk: Module; chunkCall: Module; groupDot: number; groupAct: number } & CloseKernels {
   const { weight, group, scale, specialValues, accumulation } = gemvShape(p);
   const aligned = accumulation === 'aligned';
   const S = p.lanes;
@@ -227,24 +277,29 @@ function elaborateKernels(
   const groupChunks = group / S;
   const groupDot = widths.dot + unsignedBits(groupChunks);
   const groupAct = widths.act + unsignedBits(groupChunks);
-  const chunk = chunkModule(shape);
-  const close = closeKernels({
-    tag: `${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}${aligned ? `_al${p.alignBits}` : ''}`,
-    dotWidth: groupDot,
-    actWidth: groupAct,
-    unitExp: aligned
-      ? 1 - p.alignBits + widths.table.exp
-      : floatLayout(fa).emin - fa.mantBits + widths.table.exp,
-    ...(aligned ? { blockExpWidth: chunk.ports.find((q) => q.name === 'exp')!.type.width } : {}),
-    weightExp: widths.table.exp,
-    scale,
-    zeroPoint: weight.zeroPoint,
-    outFormat: p.outFormat,
-    policy: resolvedOutputPolicy(p),
-    accPolicy: resolvePolicy(floatFormat('fp32'), outputPolicy(p)),
-    origin: { chunk: chunkModuleName(shape), group, scale, outFormat: p.outFormat, policy: policyTag(p) },
-  });
-  return { chunk, groupDot, groupAct, ...close };
+  const latency = gemvLatency(p);
+  const chunk = chunkModule(shape, latency.chunk);
+  const close = closeKernels(
+    {
+      tag: `${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}${aligned ? `_al${p.alignBits}` : ''}`,
+      dotWidth: groupDot,
+      actWidth: groupAct,
+      unitExp: aligned
+        ? 1 - p.alignBits + widths.table.exp
+        : floatLayout(fa).emin - fa.mantBits + widths.table.exp,
+      ...(aligned ? { blockExpWidth: chunk.ports.find((q) => q.name === 'exp')!.type.width } : {}),
+      weightExp: widths.table.exp,
+      scale,
+      zeroPoint: weight.zeroPoint,
+      outFormat: p.outFormat,
+      policy: resolvedOutputPolicy(p),
+      accPolicy: resolvePolicy(floatFormat('fp32'), outputPolicy(p)),
+      origin: { chunk: chunkModuleName(shape), group, scale, outFormat: p.outFormat, policy: policyTag(p) },
+    },
+    latency,
+  );
+  const chunkCall = latency.chunk === 0 ? chunk : chunkModule(shape, 0);
+  return { chunk, chunkCall, groupDot, groupAct, ...close };
 }
 
 function buildGemv(p: GemvParams): Module {
@@ -322,8 +377,17 @@ function elaborateCore(p: GemvParams): Module {
   const status = m.register('status_q', UInt(3), { reset: GEMV_STATUS.ok });
   const done = m.register('done_q', UInt(1), { reset: 0 });
 
-  // Pipeline: stage 1 holds an issued chunk, stage 2 the group sums (and a closing group).
+  // Pipeline: stage 1 holds an issued chunk, the chunk kernel's L = chunkLatency stages its dot
+  // products (frozen with the issue when the core stalls), stage 2 the group sums (and a closing group).
+  const lat = gemvLatency(p);
   const valid1 = m.register('chunk_valid_s1', UInt(1), { reset: 0 });
+  const chunkLine = (name: string, type: HdlType, reset?: number) =>
+    Array.from({ length: lat.chunk }, (_, j) =>
+      m.register(`${name}_k${j + 1}`, type, reset === undefined ? {} : { reset }),
+    );
+  // The chunk's valid bit through the kernel's stages (the kernel's own valid chain, which the core
+  // needs before the kernel is connected: its stall depends on the chunk leaving the kernel).
+  const chunkValids = chunkLine('chunk_valid', UInt(1), 0);
   const closing = m.register('closing_s2', UInt(1), { reset: 0 });
   const closeLastOfBlock = m.register('block_done_s2', UInt(1), { reset: 0 });
   const outIndex = m.register('out_index_q', UInt(unsignedBits(P)), { reset: 0 });
@@ -331,28 +395,34 @@ function elaborateCore(p: GemvParams): Module {
   const outPending = outIndex.ne(outCount).named('out_pending');
   const outLastIndex = outIndex.eq(outCount.sub(1, { width: outCount.width })).named('out_last_index');
   const outFreeing = outPending.and(yReady).and(outLastIndex).named('out_freeing');
-  // Close units serve several rows in turn: a group that ends before they finish waits in stage 1.
-  const R = Math.ceil(P / closeUnits(p));
-  const step = R > 1 ? m.register('close_step_q', UInt(unsignedBits(R - 1)), { reset: 0 }) : undefined;
-  const lastStep = step === undefined ? m.constant(1, UInt(1)) : step.eq(R - 1).named('close_last_step');
-  const firstStep = step === undefined ? m.constant(1, UInt(1)) : step.eq(0).named('close_first_step');
-  // After stage 2 the close runs on without stalls: c1 holds the scale products, from which the
-  // fp32 sums are added (and a block's last sums go to the output buffer).
-  const closeValid1 = m.register('close_valid_c1', UInt(1), { reset: 0 });
-  const closeFinal1 = m.register('close_final_c1', UInt(1), { reset: 0 });
-  // When a row's closes are at least two cycles apart (R ≥ 2), the fp32 sum takes two: the addition
-  // in c1, its normalization and rounding in c2, and the loop runs through both.
-  const split = R >= 2;
-  const closeValid2 = split ? m.register('close_valid_c2', UInt(1), { reset: 0 }) : undefined;
-  const closeFinal2 = split ? m.register('close_final_c2', UInt(1), { reset: 0 }) : undefined;
-  const roundValid = closeValid2 ?? closeValid1;
-  const roundFinal = closeFinal2 ?? closeFinal1;
+  // Close units serve R rows in turn, one close step per row. A row's sum comes back to the sum kernel
+  // A = sumLatency + 1 cycles after it entered, so a unit starts a group's close at most every
+  // T = max(R, A) cycles (steps R … T − 1 issue nothing); a group that ends sooner waits at stage 2.
+  const R = closeSteps(p);
+  const T = Math.max(R, lat.sum + 1);
+  const step = T > 1 ? m.register('close_step_q', UInt(unsignedBits(T - 1)), { reset: 0 }) : undefined;
+  const one = m.constant(1, UInt(1));
+  const lastStep = step === undefined ? one : step.eq(T - 1).named('close_last_step');
+  const firstStep = step === undefined ? one : step.eq(0).named('close_first_step');
+  const rowStep = step === undefined || T === R ? one : step.lt(R).named('close_row_step');
+  const stepRow = R > 1 ? step!.resize(unsignedBits(R - 1)).named('close_row') : undefined;
+  // After stage 2 the close runs on without stalls, a step through the cycles of the close pipeline:
+  // the scale product (scaleLatency + 1 cycles), the row sum (sumLatency), and for a block's last
+  // group the output conversion (a register and convertLatency) into the output buffer.
+  const sumAt = lat.scale + 1;
+  const writeAt = sumAt + lat.sum;
+  const resultAt = writeAt + (p.outFormat === 'fp32' ? 0 : 1 + lat.convert);
+  const closeLine = (name: string, type: HdlType, reset?: number) =>
+    Array.from({ length: resultAt }, (_, k) =>
+      m.register(`${name}_c${k + 1}`, type, reset === undefined ? {} : { reset }),
+    );
+  const closeValids = closeLine('close_valid', UInt(1), 0);
+  const closeFinals = closeLine('close_final', UInt(1), 0);
   // A block's last close starts only when the output buffer will be free when its results arrive:
   // the previous block's results have left or are leaving, and none are on their way.
-  const outputBusy = outPending
-    .and(outFreeing.not())
-    .or(closeValid1.and(closeFinal1))
-    .or(roundValid.and(roundFinal))
+  const outputBusy = closeValids
+    .map((v, k) => v.and(closeFinals[k]!))
+    .reduce((busy, v) => busy.or(v), outPending.and(outFreeing.not()))
     .named('output_busy');
   const closeAdvance = closing
     .and(closeLastOfBlock)
@@ -361,7 +431,10 @@ function elaborateCore(p: GemvParams): Module {
     .not()
     .named('close_advance');
   const lastChunk1 = m.register('group_last_s1', UInt(1));
-  const closeBusy = closing.and(lastStep.not()).and(valid1).and(lastChunk1).named('close_busy');
+  const lastChunks = chunkLine('group_last', UInt(1));
+  const lastChunkK = lastChunks.at(-1) ?? lastChunk1;
+  const validK = chunkValids.at(-1) ?? valid1;
+  const closeBusy = closing.and(lastStep.not()).and(validK).and(lastChunkK).named('close_busy');
   const advance = closeAdvance.and(closeBusy.not()).named('advance');
 
   // Issue: one chunk of P rows × S elements when every stream it needs has a beat.
@@ -406,11 +479,8 @@ function elaborateCore(p: GemvParams): Module {
   const accept = begin.and(badK.not()).and(badN.not()).named('accept');
   const reject = begin.and(badK.or(badN)).named('reject');
   // The job is done in the cycle its last y beat leaves.
-  const pipelineEmpty = valid1
-    .or(closing)
-    .or(closeValid1)
-    .or(roundValid)
-    .or(outPending.and(outFreeing.not()))
+  const pipelineEmpty = [valid1, ...chunkValids, closing, ...closeValids, outPending.and(outFreeing.not())]
+    .reduce((any, v) => any.or(v))
     .not()
     .named('pipeline_empty');
   const streamsEnded = xEnded.and(wEnded).and(sEnded);
@@ -506,54 +576,78 @@ function elaborateCore(p: GemvParams): Module {
   });
   valid1.next(fire, { when: advance });
 
-  // Stage 1: the chunk's exact dot products.
+  // Stage 1: the chunk's exact dot products, through the kernel's stages; what the later stages need
+  // of the chunk travels beside it, frozen with it.
   const fields = chunk.ports.filter((q) => q.direction === 'input').map((q) => q.name);
-  const chunkOut = m.instance(chunk, 'chunk', {
+  const chunkInputs = {
     x: mux(fromX, xWord, bufferWord).named('x_chunk'),
     lanes: lanes1.resize(chunk.ports.find((q) => q.name === 'lanes')!.type.width),
     w: wWord,
     ...(fields.includes('sv') ? { sv: svBits(metaWord, P, meta) } : {}),
-  });
+  };
+  const chunkOut = m.instance(
+    chunk,
+    'chunk',
+    lat.chunk === 0 ? chunkInputs : { ...chunkInputs, in_valid: valid1, advance },
+  );
+  const feed = (line: Signal[], value: Signal) =>
+    line.forEach((r, j) =>
+      (r as ReturnType<typeof m.register>).next(j === 0 ? value : line[j - 1]!, { when: advance }),
+    );
+  feed(chunkValids, valid1);
+  feed(lastChunks, lastChunk1);
+  const alongChunk = (name: string, value: Signal) => {
+    const line = chunkLine(name, value.type);
+    feed(line, value);
+    return line.at(-1) ?? value;
+  };
+  const firstChunkK = alongChunk('group_first', firstChunk1);
+  const firstGroupK = alongChunk('block_first_group', firstGroup1);
+  const blockDoneK = alongChunk('block_done', blockDone1);
+  const jobDoneK = alongChunk('job_done', jobDone1);
+  const rowsK = alongChunk('rows', rows1);
+  const metaK = alongChunk('meta', metaWord);
 
   // Stage 2: group sums per row, and the group's metadata while it closes.
-  const load2 = valid1.and(advance).named('chunk_load');
+  const load2 = validK.and(advance).named('chunk_load');
   const groupActQ = m.register('group_act_q', SInt(groupAct));
-  const groupActNext = mux(firstChunk1, m.constant(0, SInt(groupAct)), groupActQ)
+  const groupActNext = mux(firstChunkK, m.constant(0, SInt(groupAct)), groupActQ)
     .add(chunkOut.act!.resize(groupAct), { width: groupAct })
     .named('group_act');
   groupActQ.next(groupActNext, { when: load2 });
-  const closeLoad = load2.and(lastChunk1).named('close_load');
+  const closeLoad = load2.and(lastChunkK).named('close_load');
   // Aligned groups are one chunk: the block exponent is the chunk's.
   const groupExp = aligned ? m.register('group_exp_q', chunkOut.exp!.type) : undefined;
   groupExp?.next(chunkOut.exp!, { when: load2 });
-  closeLastOfBlock.next(blockDone1, { when: closeLoad });
+  closeLastOfBlock.next(blockDoneK, { when: closeLoad });
   const metaClose = m.register('meta_s2', UInt(P * meta.bits));
-  metaClose.next(metaWord, { when: closeLoad });
+  metaClose.next(metaK, { when: closeLoad });
   const firstGroup2 = m.register('block_first_group_s2', UInt(1));
-  firstGroup2.next(firstGroup1, { when: closeLoad });
+  firstGroup2.next(firstGroupK, { when: closeLoad });
   const jobDone2 = m.register('job_done_s2', UInt(1));
-  jobDone2.next(jobDone1, { when: closeLoad });
+  jobDone2.next(jobDoneK, { when: closeLoad });
   const rows2 = m.register('rows_s2', UInt(unsignedBits(P)));
-  rows2.next(rows1, { when: closeLoad });
+  rows2.next(rowsK, { when: closeLoad });
 
-  // Group close: U close units, each serving R rows one after another (R ≤ chunks per group, so a
-  // group's close ends before the next group's starts). With R > 1 the group sums are copied first.
-  // Each step enters the close pipeline: the scale product now, the fp32 sum in c1 (the row's sum
-  // is the loop: it is read and written there); the output conversion sits after the output buffer.
-  const closeStep = closing.and(closeAdvance).named('close_step');
+  // Group close: U close units, each serving R rows one after another, a close at most every T cycles
+  // (T ≤ chunks per group keeps up with the chunks). With R > 1 the group sums are copied first.
+  // Each step enters the close pipeline: the scale product, then the row's fp32 sum (the loop: the
+  // row's sum is read as it enters the sum kernel and written as it leaves), then for a block's last
+  // group the output conversion into the output buffer.
+  const closeStep = closing.and(closeAdvance).and(rowStep).named('close_step');
   closing.next(closeLoad.or(closing.and(lastStep.not())), { when: closeAdvance });
   step?.next(mux(lastStep, m.constant(0, step.type), step.add(1, { width: step.width })), {
-    when: closeStep,
+    when: closing.and(closeAdvance),
   });
   const sums: { dot: Signal; bad: Signal }[] = [];
   for (let r = 0; r < P; r++) {
     const dotQ = m.register(`group_dot${r}_q`, SInt(groupDot));
-    const dotNext = mux(firstChunk1, m.constant(0, SInt(groupDot)), dotQ)
+    const dotNext = mux(firstChunkK, m.constant(0, SInt(groupDot)), dotQ)
       .add(chunkOut[`dot${r}`]!.resize(groupDot), { width: groupDot })
       .named(`group_dot${r}`);
     dotQ.next(dotNext, { when: load2 });
     const badQ = m.register(`group_bad${r}_q`, UInt(1));
-    const badNext = firstChunk1.not().and(badQ).or(chunkOut[`bad${r}`]!).named(`group_bad${r}`);
+    const badNext = firstChunkK.not().and(badQ).or(chunkOut[`bad${r}`]!).named(`group_bad${r}`);
     badQ.next(badNext, { when: load2 });
     if (R === 1) sums.push({ dot: dotQ, bad: badQ });
     else {
@@ -571,33 +665,35 @@ function elaborateCore(p: GemvParams): Module {
     closeAct = copy;
   }
 
-  // What the later close stages need of the step: its row, the row's first group, the block's end.
-  closeValid1.next(closeStep);
-  closeFinal1.next(closeLastOfBlock, { when: closeStep });
-  closeValid2?.next(closeValid1);
-  closeFinal2?.next(closeFinal1, { when: closeValid1 });
-  // A value of the step in c1, and in the round stage.
-  const carried = (name: string, value: Signal) => {
-    const c1 = m.register(`${name}_c1`, value.type);
-    c1.next(value, { when: closeStep });
-    if (!split) return { c1, round: c1 };
-    const c2 = m.register(`${name}_c2`, value.type);
-    c2.next(c1, { when: closeValid1 });
-    return { c1, round: c2 };
+  // What the later close cycles need of the step (tap k: k cycles after it entered): whether it is
+  // valid, its block's last group, its row, the row's first group, the block's rows and end.
+  const alongClose = (line: Signal[], value: Signal) => {
+    line.forEach((r, k) => (r as ReturnType<typeof m.register>).next(k === 0 ? value : line[k - 1]!));
+    return (k: number) => (k === 0 ? value : line[k - 1]!);
   };
-  const firstGroupC1 = m.register('close_first_c1', UInt(1));
-  firstGroupC1.next(firstGroup2, { when: closeStep });
-  const rowsC = carried('close_rows', rows2);
-  const jobDoneC = carried('close_job_done', jobDone2);
-  const stepC = step === undefined ? undefined : carried('close_step', step);
-  const lastStepRound =
-    stepC === undefined ? m.constant(1, UInt(1)) : stepC.round.eq(R - 1).named('round_last_step');
-  const resultLoad = roundValid.and(roundFinal).named('result_load');
-  const emit = resultLoad.and(lastStepRound).named('emit');
+  const validAt = alongClose(closeValids, closeStep);
+  const finalAt = alongClose(closeFinals, closeLastOfBlock);
+  const tapped = (name: string, value: Signal) => alongClose(closeLine(name, value.type), value);
+  const rowAt = stepRow === undefined ? undefined : tapped('close_row', stepRow);
+  const firstAt = tapped('close_first', firstGroup2);
+  const rowsAt = tapped('close_rows', rows2);
+  const jobDoneAt = tapped('close_job_done', jobDone2);
+  const mine = (k: number, j: number) => (rowAt === undefined ? one : rowAt(k).eq(j));
+  const resultLoad = validAt(resultAt).and(finalAt(resultAt)).named('result_load');
+  const emit = resultLoad.and(mine(resultAt, R - 1)).named('emit');
 
-  // The row sums, and the output buffer: a finished block's sums, in fp32 until they leave.
+  // A close kernel's outputs, and `valid` delayed by its latency (its out_valid when pipelined).
+  const kernel = (module: Module, name: string, inputs: Record<string, Signal>, valid: Signal) => {
+    if (module.timing.kind === 'comb') return { out: m.instance(module, name, inputs), valid };
+    const out = m.instance(module, name, { ...inputs, in_valid: valid });
+    return { out, valid: out.out_valid! };
+  };
+
+  // The row sums, and the output buffer: a finished block's results, in the output format until they leave.
   const accs = Array.from({ length: P }, (_, r) => m.register(`acc${r}_q`, UInt(32)));
-  const results = Array.from({ length: P }, (_, r) => m.register(`y${r}_q`, UInt(32)));
+  const yBits =
+    close.convert === undefined ? 32 : close.convert.ports.find((q) => q.name === 'y')!.type.width;
+  const results = Array.from({ length: P }, (_, r) => m.register(`y${r}_q`, UInt(yBits)));
   const units = Math.ceil(P / R);
   for (let u = 0; u < units; u++) {
     const rows = Array.from({ length: R }, (_, j) => u * R + j).filter((r) => r < P);
@@ -605,57 +701,69 @@ function elaborateCore(p: GemvParams): Module {
       values.length === 1 || by === undefined ? values[0]! : select(by, values);
     const entry = pick(
       rows.map((r) => metaClose.slice((r + 1) * meta.bits - 1, r * meta.bits)),
-      step,
+      stepRow,
     );
-    const product = m.instance(close.scale, `scale${u}`, {
-      dot: pick(
-        rows.map((r) => sums[r]!.dot),
-        step,
-      ),
-      act: closeAct,
-      bad: pick(
-        rows.map((r) => sums[r]!.bad),
-        step,
-      ),
-      s: entry.slice(meta.scaleBits - 1, 0),
-      ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
-      ...(groupExp === undefined ? {} : { exp: groupExp }),
-    });
-    const productC1: Record<string, Signal> = {};
-    for (const [port, value] of Object.entries(product)) {
-      const held = m.register(`${port.replace('product_', `product${u}_`)}_c1`, value.type);
-      held.next(value, { when: closeStep });
-      productC1[port] = held;
+    const scaled = kernel(
+      close.scale,
+      `scale${u}`,
+      {
+        dot: pick(
+          rows.map((r) => sums[r]!.dot),
+          stepRow,
+        ),
+        act: closeAct,
+        bad: pick(
+          rows.map((r) => sums[r]!.bad),
+          stepRow,
+        ),
+        s: entry.slice(meta.scaleBits - 1, 0),
+        ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
+        ...(groupExp === undefined ? {} : { exp: groupExp }),
+      },
+      closeStep,
+    );
+    const product: Record<string, Signal> = {};
+    for (const [port, value] of Object.entries(scaled.out)) {
+      if (port === 'out_valid') continue;
+      const held = m.register(`${port.replace('product_', `product${u}_`)}_c${sumAt}`, value.type);
+      held.next(value, { when: scaled.valid });
+      product[port] = held;
     }
-    const sum = m.instance(close.add, `add${u}`, {
-      ...productC1,
-      acc: pick(
-        rows.map((r) => accs[r]!),
-        stepC?.c1,
-      ),
-      first: firstGroupC1,
-    });
-    const sumRound: Record<string, Signal> = {};
-    for (const [port, value] of Object.entries(sum)) {
-      if (!split) sumRound[port] = value;
-      else {
-        const held = m.register(`${port.replace('sum_', `sum${u}_`)}_c2`, value.type);
-        held.next(value, { when: closeValid1 });
-        sumRound[port] = held;
-      }
+    const summed = kernel(
+      close.sum,
+      `sum${u}`,
+      {
+        ...product,
+        acc: pick(
+          rows.map((r) => accs[r]!),
+          rowAt?.(sumAt),
+        ),
+        first: firstAt(sumAt),
+      },
+      validAt(sumAt),
+    );
+    const accNext = summed.out.acc_next!;
+    rows.forEach((r, j) => accs[r]!.next(accNext, { when: summed.valid.and(mine(writeAt, j)) }));
+    if (close.convert === undefined) {
+      rows.forEach((r, j) => results[r]!.next(accNext, { when: resultLoad.and(mine(resultAt, j)) }));
+      continue;
     }
-    const { acc_next: accNext } = m.instance(close.round, `round${u}`, sumRound);
-    rows.forEach((r, j) => {
-      const mine = (valid: Signal) => (stepC === undefined ? valid : valid.and(stepC.round.eq(j)));
-      accs[r]!.next(accNext!, { when: mine(roundValid) });
-      results[r]!.next(accNext!, { when: mine(resultLoad) });
-    });
+    // A block's final sums go on to the output conversion, one row per cycle.
+    const finalSum = m.register(`final${u}_c${writeAt + 1}`, UInt(32));
+    finalSum.next(accNext, { when: summed.valid.and(finalAt(writeAt)) });
+    const converted = kernel(
+      close.convert,
+      `convert${u}`,
+      { acc: finalSum },
+      validAt(writeAt + 1).and(finalAt(writeAt + 1)),
+    );
+    rows.forEach((r, j) => results[r]!.next(converted.out.y!, { when: resultLoad.and(mine(resultAt, j)) }));
   }
 
-  // Output stream: the finished block's rows, one per beat, converted to the output format.
+  // Output stream: the finished block's rows, one per beat.
   const finalBlock = m.register('out_final_q', UInt(1), { reset: 0 });
-  finalBlock.next(jobDoneC.round, { when: emit });
-  outCount.next(mux(emit, rowsC.round, outCount));
+  finalBlock.next(jobDoneAt(resultAt), { when: emit });
+  outCount.next(mux(emit, rowsAt(resultAt), outCount));
   outIndex.next(
     mux(
       emit,
@@ -667,9 +775,7 @@ function elaborateCore(p: GemvParams): Module {
   m.output('x_tready', xTake, 'x beat taken');
   m.output('w_tready', wTake, 'weight beat taken');
   m.output('s_tready', sTake, 'scale beat taken');
-  const outSum = (P === 1 ? results[0]! : select(outIndex, results)).named('out_sum');
-  const yData =
-    close.convert === undefined ? outSum : m.instance(close.convert, 'convert', { acc: outSum }).y!;
+  const yData = (P === 1 ? results[0]! : select(outIndex, results)).named('y_element');
   m.output('y_tdata', yData, `${p.outFormat} element of y`);
   m.output('y_tvalid', outPending);
   m.output('y_tlast', finalBlock.and(outLastIndex), 'on the last element of y');

@@ -12,7 +12,7 @@ import { GEMV_STATUS } from './status.ts';
 
 export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
   const { weight, group } = gemvShape(p);
-  const { top, chunk, close } = gemvParts(p);
+  const { top, chunkCall: chunk, close } = gemvParts(p);
   const meta = metaLayout(p);
   const P = p.rows;
   const S = p.lanes;
