@@ -62,7 +62,8 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * group's difference D ('difference') and its magnitude ('magnitude'); the scale product in two
  * halves ('partials', 'scaled'); then the outer addition of the group's close: the outer sum unpacked
  * ('unpacked'), the exponents' difference ('exp_difference') and its clamp to the window
- * ('exponents'), the smaller operand aligned ('aligned'), the
+ * ('exponents'), the smaller operand aligned ('aligned'; last of all a cut inside that shift,
+ * 'half_aligned', with the bits it shifts out told from the operand's trailing zeros), the
  * wide add ('summed') and its absolute value ('complemented'), each with a cut in its carry chain
  * ('half_summed', 'half_complemented'), the flags ('added'), the leading-zero count ('counted'), the
  * normalizing shift ('normalized'), the subnormal shift's amount ('denorm_amount') and the shift
@@ -92,6 +93,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
     'denormalized',
     'added',
     ...close,
+    'half_aligned',
   ];
 }
 
@@ -110,6 +112,7 @@ type CutPoint =
   | 'increment'
   | 'denorm_amount'
   | 'aligned'
+  | 'half_aligned'
   | 'half_summed'
   | 'summed'
   | 'half_complemented'
@@ -128,6 +131,7 @@ const OUTER_LOOP_POINTS: readonly CutPoint[] = [
   'increment',
   'denorm_amount',
   'aligned',
+  'half_aligned',
   'half_summed',
   'summed',
   'half_complemented',
@@ -385,8 +389,10 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       cut.has('exp_difference') ? () => cut.at('exp_difference') : undefined,
       // The significands' swap (a window-wide mux of the exponent comparison) after that cut too.
       cut.has('exp_difference'),
-      false,
-      undefined,
+      // With a cut inside the alignment shift, whether it shifts out a one is told from the smaller
+      // operand's trailing zeros (counted beside the exponents' difference), not from a mask behind it.
+      cut.has('half_aligned'),
+      cut.has('half_aligned') ? () => cut.at('half_aligned') : undefined,
       compared,
     );
     cut.at('added');
