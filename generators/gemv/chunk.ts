@@ -22,6 +22,12 @@ export interface ChunkShape {
   specialValues: readonly number[];
   /** Lane order inside each 32-bit word of 4-bit codes: 'awq' holds logical 0..7 as 0x75316420. */
   packing: 'sequential' | 'awq';
+  /**
+   * How the products are built: 'dsp' multipliers (DSP blocks), 'luts' shifts and adds (any weight
+   * width), or 'auto': shifts and adds for weights of at most 4 magnitude bits when the multipliers
+   * would take more than 128 DSP blocks.
+   */
+  multipliers?: 'auto' | 'dsp' | 'luts';
   /** Aligned accumulation: activations on the grid of the chunk's largest exponent, this many bits. */
   alignBits?: number;
 }
@@ -89,7 +95,8 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const sv = shape.weight === 'razer' ? `_sv${shape.specialValues.map(numberTag).join('_')}` : '';
   const aligned = shape.alignBits === undefined ? '' : `_al${shape.alignBits}`;
   const awq = shape.packing === 'awq' ? '_awq' : '';
-  return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${awq}${latency > 0 ? `_l${latency}` : ''}`;
+  const products = (shape.multipliers ?? 'auto') === 'auto' ? '' : `_${shape.multipliers}`;
+  return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${awq}${products}${latency > 0 ? `_l${latency}` : ''}`;
 }
 
 /**
@@ -146,8 +153,12 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   // the DSP blocks of a mid-size FPGA: the activation, negated for a negative weight (once per lane,
   // shared by the rows), times |w|.
   const blocksPerProduct = Math.ceil(act[0]!.width / 18) * Math.ceil(table.width / 18);
+  const multipliers = shape.multipliers ?? 'auto';
   const shiftAdd =
-    unsignedBits(magnitudeMax(table)) <= SHIFT_ADD_MAX_BITS && P * S * blocksPerProduct > DSP_BLOCKS;
+    multipliers === 'luts' ||
+    (multipliers === 'auto' &&
+      unsignedBits(magnitudeMax(table)) <= SHIFT_ADD_MAX_BITS &&
+      P * S * blocksPerProduct > DSP_BLOCKS);
   const signedWeights = table.values.flat().some((v) => v !== undefined && v < 0n);
   const negated =
     shiftAdd && signedWeights ? act.map((a, i) => a.neg().resize(a.width).named(`a${i}_negated`)) : undefined;

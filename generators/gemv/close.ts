@@ -192,13 +192,14 @@ function convertKernel(shape: CloseShape, latency: number): Module {
   const acc = m.input('acc', UInt(32), "the row's fp32 sum");
   const u = unpackFloat(acc, fp32, 'y_in');
   const raw = { sign: u.sign, exp: u.exp, sig: u.sig, isZero: u.isZero, isInf: u.isInf, isNaN: u.isNaN };
-  const normalized = normalize(raw, 'y_norm');
+  const normalized = normalize(raw, 'y_norm', (point) => cut.at(point));
   cut.at('normalize');
   const aligned = alignToFormat(
     { ...normalized, maxLeadingZeros: 0 },
     fo,
     shape.policy.subnormals,
     'y_align',
+    () => cut.at('denorm'),
   );
   cut.at('align');
   const rounded = roundPack(aligned, fo, shape.policy, 'y_round', () => cut.at('increment'));

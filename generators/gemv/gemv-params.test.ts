@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../flows/target.ts';
 import { emitHlsLoop } from '../emit/hls-loop.ts';
-import { gemv, type GemvParams } from './gemv.ts';
+import { emitVerilog } from '../emit/verilog.ts';
+import { gemv, gemvParts, type GemvParams } from './gemv.ts';
 
 describe('gemv parameters', () => {
   it('refuses a weight beat wider than a port, naming rows and lanes', () => {
@@ -30,5 +31,65 @@ describe('gemv parameters', () => {
     expect(() => resolveTarget('gemv', { maxK: 1 })).toThrow(
       /parameter 'maxK' = 1 is not allowed: must be at least lanes \(8\)/,
     );
+  });
+
+  it('names each kernel latency in the module names, and refuses one past its cut points', () => {
+    const target = resolveTarget('gemv', {
+      maxK: 256,
+      maxN: 16,
+      outFormat: 'fp16',
+      chunkLatency: 2,
+      scaleLatency: 3,
+      sumLatency: 5,
+      convertLatency: 1,
+    });
+    expect(target.module.name).toMatch(/_lc2_ls3_la5_lo1$/);
+    const kernels = target.module.instances.map((i) => i.module.name);
+    expect(kernels).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^gemv_chunk_.*_l2$/),
+        expect.stringMatching(/^gemv_scale_.*_l3$/),
+        expect.stringMatching(/^gemv_sum_.*_l5$/),
+        expect.stringMatching(/^gemv_convert_.*_l1$/),
+      ]),
+    );
+    // The default row-sum latency (1 for a unit serving 4 rows) is not named.
+    expect(resolveTarget('gemv', { maxK: 256, maxN: 16, sumLatency: 1 }).module.name).not.toMatch(/_la/);
+    expect(() => resolveTarget('gemv', { sumLatency: 12 })).toThrow(/parameter 'sumLatency' = 12/);
+    expect(() => resolveTarget('gemv', { chunkLatency: 4 })).toThrow(/parameter 'chunkLatency' = 4/);
+  });
+
+  it('builds the products from multipliers or from shifts and adds, as asked', () => {
+    const chunkText = (multipliers: string) => {
+      const target = resolveTarget('gemv', { weight: 'razer', maxK: 256, maxN: 16, multipliers });
+      const files = emitVerilog(target.module);
+      return files.find((f) => f.fileName.startsWith('gemv_chunk_'))!.text;
+    };
+    // RaZeR's special values need 5 magnitude bits: 'auto' keeps the multipliers.
+    expect(chunkText('auto')).toMatch(/ \* /);
+    expect(chunkText('dsp')).toMatch(/ \* /);
+    expect(chunkText('luts')).not.toMatch(/ \* /);
+  });
+
+  it('builds each kernel with exactly the stages asked for, at every latency', () => {
+    // A cut point the kernel never reaches would leave it shorter than its parameter says.
+    const stages = (kernel: { timing: { kind: string; latency?: number } } | undefined) =>
+      kernel?.timing.kind === 'pipelined' ? kernel.timing.latency : 0;
+    const base = { maxK: 256, maxN: 16, outFormat: 'fp16' } as const;
+    const cases: [string, number, string][] = [
+      ['chunkLatency', 3, 'chunk'],
+      ['scaleLatency', 4, 'scale'],
+      ['sumLatency', 11, 'sum'],
+      ['convertLatency', 5, 'convert'],
+    ];
+    for (const [param, most, kernel] of cases)
+      for (let latency = 0; latency <= most; latency++) {
+        const p = resolveTarget('gemv', { ...base, [param]: latency }).params as GemvParams;
+        const parts = gemvParts(p) as unknown as Record<
+          string,
+          { timing: { kind: string; latency?: number } }
+        >;
+        expect([param, stages(parts[kernel])]).toEqual([param, latency]);
+      }
   });
 });

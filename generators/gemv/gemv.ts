@@ -93,6 +93,11 @@ export const gemvParams = z
     convertLatency: intParam(0, CONVERT_CUTS.length)
       .default(0)
       .describe('Pipeline stages inside the output conversion (outFormat other than fp32).'),
+    multipliers: choiceParam(['auto', 'dsp', 'luts'])
+      .default('auto')
+      .describe(
+        "The chunk's products: 'dsp' multipliers, 'luts' shifts and adds (one gated copy of the activation per weight bit), 'auto' LUTs for weights of at most 4 magnitude bits when the multipliers would take more than 128 DSP blocks.",
+      ),
     packing: choiceParam(['sequential', 'awq'])
       .default('sequential')
       .describe(
@@ -206,6 +211,7 @@ export function gemvModuleName(p: GemvParams): string {
       ? `_sv${specialValues.map(numberTag).join('_')}`
       : '';
   const awq = p.packing === 'awq' ? '_awq' : '';
+  const products = p.multipliers === 'auto' ? '' : `_${p.multipliers}`;
   const aligned = gemvShape(p).accumulation === 'aligned' ? `_al${p.alignBits}` : '';
   const units = closeUnits(p);
   const shared = units < p.rows ? `_cu${units}` : '';
@@ -216,7 +222,7 @@ export function gemvModuleName(p: GemvParams): string {
     (lat.scale > 0 ? `_ls${lat.scale}` : '') +
     (lat.sum !== defaultSum ? `_la${lat.sum}` : '') +
     (lat.convert > 0 && p.outFormat !== 'fp32' ? `_lo${lat.convert}` : '');
-  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${timing}`;
+  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${products}${timing}`;
 }
 
 /**
@@ -271,6 +277,7 @@ function elaborateKernels(
     lanes: S,
     specialValues,
     packing: p.packing as ChunkShape['packing'],
+    multipliers: p.multipliers as ChunkShape['multipliers'],
     ...(aligned ? { alignBits: p.alignBits } : {}),
   };
   const widths = chunkWidths(shape);
@@ -379,7 +386,15 @@ function elaborateCore(p: GemvParams): Module {
 
   // Pipeline: stage 1 holds an issued chunk, the chunk kernel's L = chunkLatency stages its dot
   // products (frozen with the issue when the core stalls), stage 2 the group sums (and a closing group).
-  const lat = gemvLatency(p);
+  // Each kernel's stages as built (the parameters ask for them; the kernels say what they hold).
+  const stages = (kernel: Module | undefined) =>
+    kernel?.timing.kind === 'pipelined' ? kernel.timing.latency : 0;
+  const lat = {
+    chunk: stages(chunk),
+    scale: stages(close.scale),
+    sum: stages(close.sum),
+    convert: stages(close.convert),
+  };
   const valid1 = m.register('chunk_valid_s1', UInt(1), { reset: 0 });
   const chunkLine = (name: string, type: HdlType, reset?: number) =>
     Array.from({ length: lat.chunk }, (_, j) =>
