@@ -16,6 +16,13 @@ function positiveInteger(option: string, value: string): number {
   return Number(value);
 }
 
+/** 16M doubles, 128 MB: a synthetic tensor beyond that is a typo more often than a plan. */
+const MAX_SIZE = 1 << 24;
+
+/** JSON has no Infinity: an exact quantization's SQNR is the string "inf", as in results.json. */
+const finiteOrText = (v: number) =>
+  Number.isFinite(v) ? v : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+
 const fixed = (v: number | undefined, digits: number) => (v === undefined ? '-' : v.toFixed(digits));
 
 export function registerExplore(program: Command): void {
@@ -58,6 +65,8 @@ export function registerExplore(program: Command): void {
         json?: boolean;
       }) => {
         const size = positiveInteger('--size', o.size);
+        if (size > MAX_SIZE)
+          throw new Error(`--size '${o.size}' is not allowed: use at most ${MAX_SIZE} elements`);
         if (!/^\d+$/.test(o.seed) || !Number.isSafeInteger(Number(o.seed)))
           throw new Error(`--seed '${o.seed}' is not allowed: use a non-negative integer`);
         const group = o.group === undefined ? undefined : positiveInteger('--group', o.group);
@@ -84,7 +93,7 @@ export function registerExplore(program: Command): void {
         progress.stop();
         emit(
           o.json ?? false,
-          result,
+          { ...result, rows: result.rows.map((r) => ({ ...r, sqnrDb: finiteOrText(r.sqnrDb) })) },
           () =>
             `${result.data} (${result.elements} elements), costs on ${result.target}\n` +
             table([

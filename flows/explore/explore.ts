@@ -264,7 +264,7 @@ function toCsv(rows: ExploreRow[], target: ExploreTarget): string {
       r.group,
       r.bitsPerElement,
       g(r.mse),
-      r.sqnrDb.toFixed(3),
+      Number.isFinite(r.sqnrDb) ? r.sqnrDb.toFixed(3) : 'inf',
       g(r.maxError),
       g(r.kl),
       target,

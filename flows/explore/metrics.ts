@@ -7,14 +7,15 @@ export interface Accuracy {
   sqnrDb: number;
   /** max |x - x̂| */
   maxError: number;
-  /** KL(P ‖ Q) in nats between the histograms of x (P) and x̂ (Q), KL_BINS bins over [-max|x|, max|x|], Q smoothed. */
+  /** KL(P ‖ Q) in nats between the histograms of x (P) and x̂ (Q), KL_BINS bins over [-max|x|, max|x|], both smoothed. */
   kl: number;
 }
 
 export const KL_BINS = 256;
 /**
- * One pseudo-count added to every bin of Q (Laplace smoothing): x̂ takes only the format's grid values, so
- * bins between grid points are empty and an unsmoothed KL(P ‖ Q) would be infinite for every coarse format.
+ * One pseudo-count added to every bin of both P and Q (Laplace smoothing): x̂ takes only the format's grid
+ * values, so bins between grid points are empty and an unsmoothed KL(P ‖ Q) would be infinite for every
+ * coarse format; smoothing both sides keeps KL = 0 when the histograms agree.
  */
 export const KL_PSEUDO_COUNT = 1;
 
@@ -33,12 +34,11 @@ export function klDivergence(x: Float64Array, xq: Float64Array): number {
   if (amax === 0) return 0;
   const p = histogram(x, amax);
   const q = histogram(xq, amax);
-  let qTotal = 0;
-  for (let b = 0; b < KL_BINS; b++) qTotal += q[b]! + KL_PSEUDO_COUNT;
+  const pTotal = x.length + KL_BINS * KL_PSEUDO_COUNT;
+  const qTotal = xq.length + KL_BINS * KL_PSEUDO_COUNT;
   let kl = 0;
   for (let b = 0; b < KL_BINS; b++) {
-    if (p[b] === 0) continue;
-    const pb = p[b]! / x.length;
+    const pb = (p[b]! + KL_PSEUDO_COUNT) / pTotal;
     kl += pb * Math.log(pb / ((q[b]! + KL_PSEUDO_COUNT) / qTotal));
   }
   return kl;

@@ -70,6 +70,21 @@ describe('explore accuracy core', () => {
     expect(err.sqnrDb).toBeGreaterThan(15);
   });
 
+  it('KL is 0 for an exact quantization and grows as the grid coarsens', () => {
+    const x = sample({ kind: 'gaussian' }, 1 << 14, 4);
+    // Multiples of 1/16 below 8: MXINT8 holds them exactly (step X/64 with X <= 4).
+    const grid = Float64Array.from(x, (v) => Math.round(v * 16) / 16);
+    const onGrid = accuracy(grid, quantizeDequantize(parseWeightFormat('mxint8'), grid));
+    expect(onGrid.sqnrDb).toBe(Infinity);
+    expect(onGrid.kl).toBe(0);
+    const exact = accuracy(x, x);
+    expect(exact.kl).toBe(0);
+    expect(exact.sqnrDb).toBe(Infinity);
+    const kl = (f: string) => accuracy(x, quantizeDequantize(parseWeightFormat(f), x)).kl;
+    expect(kl('int8:g64')).toBeLessThan(kl('int4:g64'));
+    expect(kl('int4:g64')).toBeLessThan(kl('int2:g64'));
+  });
+
   it('bits per element count the scales', () => {
     expect(bitsPerElement(parseWeightFormat('nvfp4'))).toBe(4.5);
     expect(bitsPerElement(parseWeightFormat('mxfp4'))).toBe(4.25);
