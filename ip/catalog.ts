@@ -24,6 +24,24 @@ export interface CatalogEntry {
 const GEMV_FMAX_DEVICES = [] as const;
 
 /**
+ * The GEMV kernels' pipelines: the chunk's products in LUTs (shifts and adds: a DSP block between
+ * fabric registers caps an ECP5 near 120 MHz) in 3 stages, the scale product in 4, the row sum in 11
+ * (its loop spans 12 cycles, within a 128-element group's 16 chunks) and the conversion in 5.
+ */
+const GEMV_PIPELINE = {
+  multipliers: 'luts',
+  chunkLatency: 3,
+  scaleLatency: 4,
+  sumLatency: 11,
+  convertLatency: 5,
+} as const;
+/**
+ * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: the row sum's loop
+ * stays one cycle (a deeper one would issue a chunk every sumLatency + 1 cycles); the rest is pipelined.
+ */
+const GEMV_PIPELINE_R1 = { chunkLatency: 3, scaleLatency: 4, convertLatency: 5 } as const;
+
+/**
  * The two largest GEMV cores: with shift-and-add products (no DSP blocks) the MXFP4 core's Yosys run
  * passes 30 minutes per target here, and it needs more LUT4s than the ECP5-85 has; neither core's
  * area is recorded yet (issue #13), so no baseline guards it.
@@ -401,7 +419,15 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_w4a16_g128_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: { weight: 'uint4', activation: 'fp16', group: 128, rows: 4, lanes: 8, outFormat: 'fp16' },
+    params: {
+      weight: 'uint4',
+      activation: 'fp16',
+      group: 128,
+      rows: 4,
+      lanes: 8,
+      outFormat: 'fp16',
+      ...GEMV_PIPELINE,
+    },
     description:
       'W4A16 GEMV: asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × FP16 x, 4 rows × 8 elements per cycle, K and N up to 4096',
   },
@@ -409,7 +435,15 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_razer_fp16_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: { weight: 'razer', activation: 'fp16', group: 128, rows: 4, lanes: 8, outFormat: 'fp16' },
+    params: {
+      weight: 'razer',
+      activation: 'fp16',
+      group: 128,
+      rows: 4,
+      lanes: 8,
+      outFormat: 'fp16',
+      ...GEMV_PIPELINE,
+    },
     description:
       'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
   },
@@ -418,7 +452,14 @@ export const CATALOG: readonly CatalogEntry[] = [
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
     areaTargets: GEMV_MXFP4_AREA_TARGETS,
-    params: { weight: 'mxfp4', activation: 'bf16', rows: 8, lanes: 32, outFormat: 'bf16' },
+    params: {
+      weight: 'mxfp4',
+      activation: 'bf16',
+      rows: 8,
+      lanes: 32,
+      outFormat: 'bf16',
+      ...GEMV_PIPELINE_R1,
+    },
     description:
       'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 8 rows × 32 elements per cycle',
   },
@@ -427,7 +468,14 @@ export const CATALOG: readonly CatalogEntry[] = [
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
     areaTargets: GEMV_NVFP4_AREA_TARGETS,
-    params: { weight: 'nvfp4', activation: 'fp16', rows: 4, lanes: 16, outFormat: 'fp16' },
+    params: {
+      weight: 'nvfp4',
+      activation: 'fp16',
+      rows: 4,
+      lanes: 16,
+      outFormat: 'fp16',
+      ...GEMV_PIPELINE_R1,
+    },
     description:
       'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle (the FP32 tensor scale is left to the consumer)',
   },
