@@ -117,7 +117,7 @@ export function registerExplore(program: Command): void {
                 r.kl.toPrecision(3),
                 fixed(r.dequant?.lutsPerUnit, 1),
                 fixed(r.mac?.lutsPerUnit, 1),
-                r.mac?.ip ?? '-',
+                fixed(r.gemv?.lutsPerUnit, 1),
               ]),
             ]) +
             result.notes.map((n) => `note: ${n}\n`).join('') +

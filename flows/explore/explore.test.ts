@@ -57,13 +57,13 @@ describe('explore run', () => {
       .split('\n');
     expect(csv).toHaveLength(4);
     expect(csv[0]).toMatch(/^format,kind,group,bits_per_element,mse,sqnr_db,max_error,kl,target,dequant_ip/);
-    expect(csv[1]).toMatch(/^nf4:g64,scalar,64,4\.25,.*,ecp5,dequant_nf4_fp16x8,100,0\.5,90,,,,$/);
+    expect(csv[1]).toMatch(/^nf4:g64,scalar,64,4\.25,.*,ecp5,dequant_nf4_fp16x8,100,0\.5,90,,,,,,,,$/);
     // The asymmetric INT4: a dequantizer per lane (400/8) and the GEMV per MAC (3200 / (4 rows · 8 lanes)).
     expect(csv[2]).toMatch(
-      /^int4_asym:g128,int-asym,128,4\.15625,.*,dequant_int4_awq_fp16x8,50,0,,gemv_w4a16_g128_p4s8,100,2,$/,
+      /^int4_asym:g128,int-asym,128,4\.15625,.*,dequant_int4_awq_fp16x8,50,0,,,,,,gemv_w4a16_g128_p4s8,100,2,$/,
     );
     // The MXFP4 dequantizer exists in the catalog but has no figures in these baselines: blank.
-    expect(csv[3]).toMatch(/^mxfp4,mx,32,4\.25,.*,ecp5,,,,,,,,$/);
+    expect(csv[3]).toMatch(/^mxfp4,mx,32,4\.25,.*,ecp5,,,,,,,,,,,,$/);
     const json = JSON.parse(readFileSync(join(out, 'explore', 'small', 'results.json'), 'utf8'));
     expect(json.elements).toBe(4096);
     expect(json.rows.map((x: { format: string }) => x.format)).toEqual([

@@ -80,7 +80,10 @@ export interface ExploreRow extends Accuracy {
   group: number;
   bitsPerElement: number;
   dequant?: UnitCost;
+  /** A mixed_mac IP: one MAC. */
   mac?: UnitCost;
+  /** A GEMV core, per MAC (rows × lanes). */
+  gemv?: UnitCost;
   seconds: number;
 }
 
@@ -144,20 +147,21 @@ function unitCost(entry: CatalogEntry, baselines: Baselines, target: ExploreTarg
   };
 }
 
-/** The recorded cost of the first matching dequantizer, and of the first matching mixed_mac (else gemv). */
+/** The recorded cost of the first matching dequantizer, mixed_mac and gemv IP. */
 export function hardwareCost(
   w: WeightFormat,
   target: ExploreTarget,
   baselines: Baselines | undefined,
-): { dequant?: UnitCost; mac?: UnitCost } {
+): { dequant?: UnitCost; mac?: UnitCost; gemv?: UnitCost } {
   if (!baselines) return {};
   const cost = (generator: string) =>
     CATALOG.filter((e) => e.generator === generator && matches(e, w))
       .map((e) => unitCost(e, baselines, target))
       .find((c) => c !== undefined);
   const dequant = cost('dequant');
-  const mac = cost('mixed_mac') ?? cost('gemv');
-  return { ...(dequant ? { dequant } : {}), ...(mac ? { mac } : {}) };
+  const mac = cost('mixed_mac');
+  const gemv = cost('gemv');
+  return { ...(dequant ? { dequant } : {}), ...(mac ? { mac } : {}), ...(gemv ? { gemv } : {}) };
 }
 
 export interface ExploreOptions {
@@ -171,7 +175,7 @@ export interface ExploreOptions {
 }
 
 const COST_NOTE =
-  'Hardware cost columns come from ip/baselines.json for a catalog IP of the same weight format, group size and scale (dequantizer: per lane; mixed_mac or gemv: per MAC); blank where the catalog has no such IP (this slice synthesizes nothing).';
+  'Hardware cost columns come from ip/baselines.json for a catalog IP of the same weight format, group size and scale (dequantizer: per lane; mixed_mac: one MAC; gemv: per MAC of its rows × lanes); blank where the catalog has no such IP (this slice synthesizes nothing).';
 
 export function runExplore(o: ExploreOptions): ExploreResult {
   const x = loadData(o.data);
@@ -249,6 +253,10 @@ export const CSV_HEADER = [
   'mac_luts_per_mac',
   'mac_dsps_per_mac',
   'mac_fmax_mhz',
+  'gemv_ip',
+  'gemv_luts_per_mac',
+  'gemv_dsps_per_mac',
+  'gemv_fmax_mhz',
 ];
 
 const g = (v: number) =>
@@ -276,6 +284,10 @@ function toCsv(rows: ExploreRow[], target: ExploreTarget): string {
       opt(r.mac?.lutsPerUnit),
       opt(r.mac?.dspsPerUnit, 3),
       opt(r.mac?.fmaxMhz, 2),
+      r.gemv?.ip ?? '',
+      opt(r.gemv?.lutsPerUnit),
+      opt(r.gemv?.dspsPerUnit, 3),
+      opt(r.gemv?.fmaxMhz, 2),
     ].join(','),
   );
   return [CSV_HEADER.join(','), ...lines].join('\n') + '\n';
