@@ -3,6 +3,7 @@ import { formatReport } from '../../testbenches/conformance.ts';
 import { parseVectorKind } from '../../testbenches/plans/plan.ts';
 import { SIMULATOR_NAMES, type SimulatorChoice } from '../../testbenches/sim/container.ts';
 import { parseOverrides, resolveTarget, type Target } from '../target.ts';
+import { verifyVendor } from '../sim/verify-vendor.ts';
 import { verifyTarget, type VerifyResult } from '../verify.ts';
 import { emit, simulationFolder } from './output.ts';
 import { withTimeoutOption } from './timeout.ts';
@@ -12,6 +13,21 @@ export interface SimOptionValues {
   vectors: string;
   seed: string;
   vcd?: boolean;
+}
+
+/**
+ * The g++ C-simulation against the vendor's ap_types (hls4ml's copy in .venv, flows/sim/hls-vendor.ts).
+ * Not part of 'all': it needs the Python environment, and 'all' keeps to the Debian tools.
+ */
+export const VENDOR_SIMULATOR = 'hls-vendor';
+const VERIFY_SIM_CHOICES = [...SIMULATOR_NAMES, VENDOR_SIMULATOR, 'all'];
+
+/** Check verify's --sim (which also takes hls-vendor), --vectors and --seed, naming the bad one. */
+export function verifySimOptions(o: SimOptionValues) {
+  if (!VERIFY_SIM_CHOICES.includes(o.sim))
+    throw new Error(`--sim '${o.sim}' is not allowed: use ${VERIFY_SIM_CHOICES.join(', ')}`);
+  const vendor = o.sim === VENDOR_SIMULATOR;
+  return { ...simOptions({ ...o, sim: vendor ? 'hls' : o.sim }), vendor };
 }
 
 /** Check --sim, --vectors and --seed, naming the bad one. */
@@ -56,7 +72,7 @@ export function registerVerify(program: Command): void {
   withTimeoutOption(program.command('verify'))
     .description('generate an IP, lint it and check it against its golden model in the simulators')
     .argument('<ip|generator>', 'catalog IP name or generator name')
-    .option('--sim <name>', `simulator: ${[...SIMULATOR_NAMES, 'all'].join('|')}`, 'all')
+    .option('--sim <name>', `simulator: ${VERIFY_SIM_CHOICES.join('|')}`, 'all')
     .option('--vectors <kind>', 'default | exhaustive | corner | random:N', 'default')
     .option('--seed <n>', 'seed of random vectors and bubbles', '1')
     .option('--vcd', 'dump a waveform')
@@ -64,14 +80,14 @@ export function registerVerify(program: Command): void {
     .option('--out <dir>', 'output folder', 'out')
     .option('--json', 'machine-readable output')
     .action(async (name: string, o: SimOptionValues & { set: string[]; out: string; json?: boolean }) => {
-      const sim = simOptions(o);
+      const { vendor, ...sim } = verifySimOptions(o);
       const target = resolveTarget(name, parseOverrides(o.set));
       checkStreamingOptions(target, o);
-      const result = await verifyTarget(target, {
-        outDir: simulationFolder(o.out),
-        ...sim,
-        onStep: (step) => process.stderr.write(`${target.ip}: ${step}\n`),
-      });
+      const onStep = (step: string) => process.stderr.write(`${target.ip}: ${step}\n`);
+      const outDir = simulationFolder(o.out);
+      const result = vendor
+        ? await verifyVendor(target, { outDir, vectors: sim.vectors, seed: sim.seed, onStep })
+        : await verifyTarget(target, { outDir, ...sim, onStep });
       emit(o.json ?? false, result, () => lintText(result) + formatReport(result.conformance));
       if (!result.passed) process.exitCode = 1;
     });
