@@ -562,7 +562,8 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   cut.at('difference');
   const { negative, magnitude: groupMagnitude } = signMagnitude(difference);
   const magnitude = groupMagnitude.named('group_magnitude');
-  const empty = magnitude.orR().not().named('group_zero');
+  // Zero where D is: told from D itself, beside its negation, not behind it.
+  const empty = difference.orR().not().named('group_zero');
   cut.at('magnitude');
   const { us } = x;
   const scaled = timesScale(magnitude, us.sig, cut, 'scaled').named('scaled_sig');
