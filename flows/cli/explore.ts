@@ -105,8 +105,8 @@ export function registerExplore(program: Command): void {
                 'MAX ERR',
                 'KL',
                 'DEQUANT LUT/LANE',
-                'MAC LUT/MAC',
-                'MAC IP',
+                'MIXED_MAC LUT',
+                'GEMV LUT/MAC',
               ],
               ...result.rows.map((r) => [
                 r.format,
