@@ -8,7 +8,7 @@ import { dequantPlan } from '../../testbenches/plans/dequant.ts';
 import { projectPath } from '../emit/paths.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
-import { architecturePlan, dequant, resolveDequant, type DequantParams } from './dequant.ts';
+import { architecturePlan, DEQUANT_CUTS, dequant, resolveDequant, type DequantParams } from './dequant.ts';
 import { resolvedOutputPolicy } from '../float-params.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(dequant, raw) as DequantParams;
@@ -166,7 +166,7 @@ describe('dequant latency', () => {
     { format: 'nvfp4', lanes: 4, tensorScale: true }, // table
     { format: 'mxfp4', lanes: 4 }, // shared exponent
   ])('every architecture has as many stages as asked for: %o', (raw) => {
-    for (let latency = 0; latency <= 5; latency++) {
+    for (let latency = 0; latency <= DEQUANT_CUTS.length; latency++) {
       const timing = dequant.build(params({ ...raw, latency })).timing;
       expect(timing.kind === 'pipelined' ? timing.latency : 0).toBe(latency);
     }
@@ -216,6 +216,13 @@ describe('dequant against its golden model (evaluator)', () => {
     { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 5, ready: true },
     { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 5 },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'fma', latency: 3 },
+    // every cut, the pipelined rounding and product modules included (with and without backpressure)
+    { format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8, latency: 7 },
+    { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 11, ready: true },
+    { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16', latency: 10 },
+    { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 10 },
+    { format: 'mxint8', lanes: 2, outFormat: 'fp32', latency: 10, ready: true },
+    { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'mul-add', latency: 10 },
   ])('%o', (raw) => {
     expect(mismatches(raw)).toEqual([]);
   });

@@ -67,7 +67,10 @@ export type Order = (typeof ORDERS)[number];
  * The dequantizer's cut points, by priority (generators/dequant/README.md#pipeline): after the scale
  * product, after decoding, before the rounding, between the alignment's exponent decisions and its
  * significand shift, between the rounding increment and its addition, halfway through the scale
- * product, after the block × tensor scale product, at the output.
+ * product, after the block × tensor scale product, inside the tensor scale's decoding (between a
+ * subnormal's leading-zero count and its shift), between a table's entries and the lanes' selection,
+ * halfway through the block × tensor scale product, at the output. Scale cuts without a tensor scale
+ * sit before any other work.
  */
 export const DEQUANT_CUTS = [
   'product',
@@ -77,6 +80,9 @@ export const DEQUANT_CUTS = [
   'increment',
   'partial',
   'scale',
+  'tensor',
+  'select',
+  'scales',
   'output',
 ] as const;
 
@@ -134,7 +140,7 @@ export const dequantParams = z
     latency: intParam(0, DEQUANT_CUTS.length)
       .default(1)
       .describe(
-        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, between the alignment to the output format and its subnormal shift, between the rounding increment and its addition, halfway through the scale product, after the block scale × tensor scale product (before any other work where there is none), at the output.',
+        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, between the alignment to the output format and its subnormal shift, between the rounding increment and its addition, halfway through the scale product, after the block scale × tensor scale product, inside the tensor scale decoding (both before any other work where there is no tensor scale), between the table entries and the lane selection, halfway through the block scale × tensor scale product, at the output.',
       ),
     ready: readyParam(),
   })
@@ -345,11 +351,15 @@ export const dequant: Generator<typeof dequantParams> = {
     let scale: DecodedValue | undefined =
       scaleInput === undefined ? undefined : decodeScalar(scaleInput, formatByName(r.scale), 'scale');
     if (tensorInput !== undefined) {
-      const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor');
-      const product = exactProduct(scale!, tensor, 'scales');
+      const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor', () => cut.at('tensor'));
+      const product = exactProduct(scale!, tensor, 'scales', () => cut.at('scales'));
       cut.at('scale');
       scale = normalize(product, 'scales_norm');
-    } else cut.at('scale');
+    } else {
+      cut.at('scale');
+      cut.at('tensor');
+      cut.at('scales');
+    }
     const fixedZero =
       zeroInput !== undefined && r.zeroPoint === 'fp16' && r.order === 'sub-mul'
         ? fixedZeroPoint(zeroInput, formatByName('fp16') as FloatFormat, 'zero')
@@ -512,6 +522,7 @@ export const dequant: Generator<typeof dequantParams> = {
         incrementCut ? { enable: p.ready } : undefined,
       );
       cut.at('increment');
+      cut.at('select');
       if (plan.kind === 'lanes') return converted.map((c, lane) => c.code!.named(`w${lane}`));
       // Table: each lane picks its code's entry; sign-symmetric tables hold magnitudes, the code's sign
       // bit flips the result's (a NaN keeps its canonical sign).
@@ -580,6 +591,7 @@ export const dequant: Generator<typeof dequantParams> = {
       cut.at('round');
       cut.at('increment');
       cut.at('partial');
+      cut.at('select');
     } else {
       results = convertCodes(plan);
     }

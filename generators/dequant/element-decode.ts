@@ -42,18 +42,25 @@ function signMagnitude(d: Signal, bits: number): { sign: Signal; mag: Signal } {
 }
 
 /** Any scalar float or integer code, decoded and normalized. */
-export function decodeScalar(code: Signal, format: Format, prefix: string): DecodedValue {
+export function decodeScalar(code: Signal, format: Format, prefix: string, cut?: () => void): DecodedValue {
   switch (format.kind) {
     case 'float':
-      return decodeFloat(code, format, prefix);
-    case 'int':
-      return decodeInt(code, format, prefix);
-    case 'codebook':
-      return decodeTable(code, codebookEntries(code.builder, [format]), prefix);
+      return decodeFloat(code, format, prefix, cut);
+    case 'int': {
+      const value = decodeInt(code, format, prefix);
+      cut?.();
+      return value;
+    }
+    case 'codebook': {
+      const value = decodeTable(code, codebookEntries(code.builder, [format]), prefix);
+      cut?.();
+      return value;
+    }
   }
 }
 
-function decodeFloat(code: Signal, format: FloatFormat, prefix: string): DecodedValue {
+/** `cut` (if given) is called once: between a subnormal's leading-zero count and its shift, else at the end. */
+function decodeFloat(code: Signal, format: FloatFormat, prefix: string, cut?: () => void): DecodedValue {
   const u = unpackFloat(code, format, prefix);
   const raw: RawFloat = {
     sign: u.sign,
@@ -64,8 +71,13 @@ function decodeFloat(code: Signal, format: FloatFormat, prefix: string): Decoded
     isNaN: u.isNaN,
     maxLeadingZeros: format.subnormals ? u.sig.width : 0,
   };
-  const value = normalize(raw, `${prefix}_norm`);
+  let counted = false;
+  const value = normalize(raw, `${prefix}_norm`, () => {
+    counted = true;
+    cut?.();
+  });
   value.isZero.named(`${prefix}_norm_is_zero`);
+  if (!counted) cut?.();
   return value;
 }
 

@@ -10,7 +10,7 @@ import { outputPolicy } from '../float-params.ts';
 import { ROUNDING_MODES } from '../formats/index.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
-import { codeBits, fpConvert, isInt, type FpConvertParams } from './fp_convert.ts';
+import { codeBits, CONVERT_CUTS, fpConvert, isInt, type FpConvertParams } from './fp_convert.ts';
 
 type Params = Record<string, unknown>;
 
@@ -106,6 +106,29 @@ describe('fp_convert in the IR evaluator: float → float', () => {
       random(32, 40_000, 2),
     ],
     ['fp16 → fp32, every code', { inFormat: 'fp16', outFormat: 'fp32' }, all(16)],
+    // every cut: the alignment split, the rounding modules pipelined (with and without backpressure)
+    [
+      'bf16 → fp16, every code, 8 lanes, every cut',
+      { inFormat: 'bf16', outFormat: 'fp16', lanes: 8, latency: CONVERT_CUTS.length },
+      all(16),
+    ],
+    [
+      'fp32 → e4m3fn satfinite, random codes, 8 lanes, every cut, valid/ready',
+      { inFormat: 'fp32', outFormat: 'e4m3fn', overflow: 'saturate', lanes: 8, latency: 4, ready: true },
+      random(32, 40_000, 7),
+    ],
+    [
+      'fp16 → e4m3fn, every code, rounding down, flushed subnormals, alignment split only',
+      {
+        inFormat: 'fp16',
+        outFormat: 'e4m3fn',
+        rounding: 'rdown',
+        outputSubnormals: 'flush',
+        lanes: 2,
+        latency: 3,
+      },
+      all(16),
+    ],
   ];
   for (const [name, params, codes] of cases) it(name, () => expect(mismatches(params, codes)).toEqual([]));
 });
@@ -152,6 +175,16 @@ describe('fp_convert in the IR evaluator: integers', () => {
       { inFormat: 'fp32', outFormat: 'uint', outWidth: 32, rounding: 'rtz' },
       random(32, 20_000, 6),
     ],
+    [
+      'int8 → fp16, every code, 8 lanes, every cut',
+      { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: CONVERT_CUTS.length },
+      all(8),
+    ],
+    [
+      'fp16 → int8, every code, every cut',
+      { inFormat: 'fp16', outFormat: 'int', outWidth: 8, latency: CONVERT_CUTS.length },
+      all(16),
+    ],
   ];
   for (const [name, params, codes] of cases) it(name, () => expect(mismatches(params, codes)).toEqual([]));
   for (const rounding of ROUNDING_MODES) {
@@ -164,6 +197,19 @@ describe('fp_convert in the IR evaluator: integers', () => {
       ).toEqual([]);
     });
   }
+});
+
+describe('fp_convert latency', () => {
+  it.each([
+    { inFormat: 'bf16', outFormat: 'fp16', lanes: 2 },
+    { inFormat: 'int', inWidth: 8, outFormat: 'fp16' },
+    { inFormat: 'fp16', outFormat: 'int', outWidth: 8 },
+  ])('every kind of conversion has as many stages as asked for: %o', (raw) => {
+    for (let latency = 0; latency <= CONVERT_CUTS.length; latency++) {
+      const timing = fpConvert.build(parseParams(fpConvert, { ...raw, latency }) as FpConvertParams).timing;
+      expect(timing.kind === 'pipelined' ? timing.latency : 0).toBe(latency);
+    }
+  });
 });
 
 describe('fp_convert parameters', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alignToFormat } from '../arith/align.ts';
+import { alignDecisions, alignSignificand, alignToFormat, type AlignOptions } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { NormalizedFloat, RawFloat } from '../arith/raw-float.ts';
 import { roundPack, type RoundedFloat } from '../arith/round.ts';
@@ -16,6 +16,7 @@ import {
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
 import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
+import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
@@ -27,9 +28,14 @@ const INT_KINDS = ['int', 'uint'] as const;
 
 /**
  * The converter's cut points, by priority (docs/fp_convert.md#pipeline): after the value is aligned
- * to the output ('align'), after the source is normalized or unpacked ('normalize'), at the output.
+ * to the output ('align'), after the source is normalized or unpacked ('normalize'), between the
+ * alignment's exponent decisions and its significand shift ('denorm'), between the rounding
+ * increment and its addition ('increment'), at the output.
  */
-export const CONVERT_CUTS = ['align', 'normalize', 'output'] as const;
+export const CONVERT_CUTS = ['align', 'normalize', 'denorm', 'increment', 'output'] as const;
+
+/** With the 'denorm' cut: the alignment's comparisons in LUTs and its lost bits from a mask. */
+const SPLIT_ALIGN_OPTIONS: AlignOptions = { comparesInLuts: true, lostFromMask: true };
 
 export const fpConvertParams = z
   .object({
@@ -153,16 +159,42 @@ export const fpConvert: Generator<typeof fpConvertParams> = {
       const fixed = unpacked.map((u, j) => toFixed(u, fi, p.outWidth ?? 8, lanes[j]!.prefix));
       cut.at('align');
       results = fixed.map((f, j) => roundToInt(f, p, lanes[j]!.prefix));
+      // (No alignment to a float format and no rounding increment of its own: registers before the output.)
+      cut.at('denorm');
+      cut.at('increment');
     } else {
       const fo = floatFormat(p.outFormat);
-      const policy = resolvedOutputPolicy(p);
+      const policy = resolvedOutputPolicy(p) as ResolvedPolicy;
       const raws = lanes.map((l) => sourceRaw(l.code, p, l.prefix));
       cut.at('normalize');
-      const aligned = raws.map((r, j) =>
-        alignToFormat({ ...r, maxLeadingZeros: 0 }, fo, policy.subnormals, `${lanes[j]!.prefix}_align`),
-      );
+      let aligned: NormalizedFloat[];
+      if (cut.has('denorm')) {
+        // Every lane's exponent decisions, the cut, then every lane's significand shift.
+        const decided = raws.map((r, j) =>
+          alignDecisions(
+            { ...r, maxLeadingZeros: 0 },
+            fo,
+            policy.subnormals,
+            `${lanes[j]!.prefix}_align`,
+            SPLIT_ALIGN_OPTIONS,
+          ),
+        );
+        cut.at('denorm');
+        aligned = decided.map((d) => alignSignificand(d));
+      } else {
+        aligned = raws.map((r, j) =>
+          alignToFormat({ ...r, maxLeadingZeros: 0 }, fo, policy.subnormals, `${lanes[j]!.prefix}_align`),
+        );
+      }
       cut.at('align');
-      results = aligned.map((v, j) => roundPack(v, fo, policy as ResolvedPolicy, `${lanes[j]!.prefix}_out`));
+      if (cut.has('increment')) {
+        // A rounding module per lane, pipelined between the increment and the addition that applies it.
+        const rounder = roundingModule(`${name}_round`, aligned[0]!, fo, policy, p.flags, p.ready);
+        results = aligned.map((v, j) => roundInstance(m, rounder, v, lanes[j]!.prefix));
+        cut.at('increment');
+      } else {
+        results = aligned.map((v, j) => roundPack(v, fo, policy, `${lanes[j]!.prefix}_out`));
+      }
     }
     cut.at('output');
     const outTag = formatTag(p.outFormat, p.outWidth);
@@ -322,5 +354,94 @@ function roundToInt(f: FixedMagnitude, p: FpConvertParams, prefix: string): Roun
     overflow: zero,
     underflow: zero,
     inexact: f.guard.or(f.sticky).and(invalid.not()).named(`${prefix}_out_inexact`),
+  };
+}
+
+/** The fields of an aligned value that are signals (the rounding module's inputs). */
+const ROUND_INPUTS = [
+  'sign',
+  'exp',
+  'sig',
+  'sticky',
+  'isZero',
+  'isInf',
+  'isNaN',
+  'nanSign',
+  'invalid',
+] as const;
+
+function roundInputs(v: NormalizedFloat): Record<string, Signal> {
+  const names: Record<(typeof ROUND_INPUTS)[number], string> = {
+    sign: 'sign',
+    exp: 'exp',
+    sig: 'sig',
+    sticky: 'sticky',
+    isZero: 'zero',
+    isInf: 'inf',
+    isNaN: 'nan',
+    nanSign: 'nan_sign',
+    invalid: 'invalid',
+  };
+  const inputs: Record<string, Signal> = {};
+  for (const key of ROUND_INPUTS) {
+    const s = v[key];
+    if (s !== undefined) inputs[names[key]] = s;
+  }
+  return inputs;
+}
+
+/**
+ * One lane's rounding (roundPack) as a module with a pipeline cut between the rounding increment and
+ * its addition; built from a sample aligned value (every lane's has the same widths and ranges).
+ * `enable` for a parent with valid/ready backpressure.
+ */
+function roundingModule(
+  name: string,
+  sample: NormalizedFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  flags: boolean,
+  enable: boolean,
+): Module {
+  const b = new ModuleBuilder(
+    name,
+    { generator: 'fp_convert', params: { stage: 'round' } },
+    enable ? { enable } : {},
+  );
+  const x = Object.fromEntries(Object.entries(roundInputs(sample)).map(([k, s]) => [k, b.input(k, s.type)]));
+  const v: NormalizedFloat = {
+    sign: x.sign!,
+    exp: x.exp!,
+    sig: x.sig!,
+    isZero: x.zero!,
+    isInf: x.inf!,
+    isNaN: x.nan!,
+    ...(x.sticky === undefined ? {} : { sticky: x.sticky }),
+    ...(x.nan_sign === undefined ? {} : { nanSign: x.nan_sign }),
+    ...(x.invalid === undefined ? {} : { invalid: x.invalid }),
+    ...(sample.expBias === undefined ? {} : { expBias: sample.expBias }),
+    ...(sample.expRange === undefined ? {} : { expRange: sample.expRange }),
+    ...(sample.alignedEmin === undefined ? {} : { alignedEmin: sample.alignedEmin }),
+  };
+  const r = roundPack(v, format, policy, 'out', () => b.stage());
+  b.output('code', r.code);
+  if (flags) {
+    b.output('flag_invalid', r.invalid);
+    b.output('flag_overflow', r.overflow);
+    b.output('flag_underflow', r.underflow);
+    b.output('flag_inexact', r.inexact);
+  }
+  return b.build();
+}
+
+function roundInstance(m: ModuleBuilder, rounder: Module, v: NormalizedFloat, prefix: string): RoundedFloat {
+  const o = m.instance(rounder, `${prefix}_round`, roundInputs(v));
+  const zero = m.constant(0, UInt(1));
+  return {
+    code: o.code!.named(`${prefix}_out_code`),
+    invalid: o.flag_invalid ?? zero,
+    overflow: o.flag_overflow ?? zero,
+    underflow: o.flag_underflow ?? zero,
+    inexact: o.flag_inexact ?? zero,
   };
 }
