@@ -5,7 +5,9 @@
 // pipelined to its own latency, or lies in the small control logic, so the slowest kernel, wrapped
 // with registered I/O, bounds the core's Fmax on each device. Throughput = P·S MACs per cycle ×
 // utilization × that Fmax, the utilization measured as the conformance run measures it
-// (gemvUtilization): one stall-free job in Icarus. `npm run bench -- gemv` runs only this.
+// (gemvUtilization): one stall-free job in Icarus. `npm run bench -- gemv` runs only this; with
+// BITSMITH_GEMV_WHOLE=1 it also places and routes each whole core on the ECP5-85 at speed 6 (half an
+// hour or more per core on 2 cores).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +101,22 @@ export async function benchGemv(): Promise<void> {
             `${((macsPerCycle * use.value * slowest.mhz) / 1000).toFixed(2)} GMAC/s`;
       console.log(`  ${device.padEnd(7)} MHz: ${figures.join('; ')}; ${throughput}`);
       for (const line of unmeasured) console.log(`          (${line})`);
+    }
+    if (process.env.BITSMITH_GEMV_WHOLE === '1') {
+      const dir = join(root, entry.name, 'whole');
+      const outcome = await measureFmax({
+        module: parts.top,
+        rtlFiles: writeRtl(parts.top, dir),
+        target: 'ecp5',
+        engine: 'native',
+        workDir: join(dir, 'ecp5'),
+      });
+      console.log(
+        'skipped' in outcome
+          ? `  whole core on ecp5: ${outcome.skipped}`
+          : `  whole core on ecp5: ${outcome.fmax.mhz.toFixed(1)} MHz, ${outcome.fmax.logicCells} logic cells → ` +
+              `${((macsPerCycle * use.value * outcome.fmax.mhz) / 1000).toFixed(2)} GMAC/s`,
+      );
     }
     console.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }

@@ -25,12 +25,12 @@ const GEMV_FMAX_DEVICES = [] as const;
 
 /**
  * The GEMV kernels' pipelines: the chunk's products in LUTs (shifts and adds: a DSP block between
- * fabric registers caps an ECP5 near 120 MHz) in 3 stages, the scale product in 4, the row sum in 11
+ * fabric registers caps an ECP5 near 120 MHz) in 4 stages, the scale product in 4, the row sum in 11
  * (its loop spans 12 cycles, within a 128-element group's 16 chunks) and the conversion in 5.
  */
 const GEMV_PIPELINE = {
   multipliers: 'luts',
-  chunkLatency: 3,
+  chunkLatency: 4,
   scaleLatency: 4,
   sumLatency: 11,
   convertLatency: 5,
@@ -39,7 +39,7 @@ const GEMV_PIPELINE = {
  * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: the row sum's loop
  * stays one cycle (a deeper one would issue a chunk every sumLatency + 1 cycles); the rest is pipelined.
  */
-const GEMV_PIPELINE_R1 = { chunkLatency: 3, scaleLatency: 4, convertLatency: 5 } as const;
+const GEMV_PIPELINE_R1 = { chunkLatency: 4, scaleLatency: 4, convertLatency: 5 } as const;
 
 /**
  * The two largest GEMV cores: with shift-and-add products (no DSP blocks) the MXFP4 core's Yosys run

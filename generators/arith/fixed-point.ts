@@ -16,9 +16,14 @@ export interface FixedPointValue {
  * flags separately). For fp16 this is 41 bits with the sign; for e4m3fn 18.
  */
 export function floatToFixed(u: UnpackedFloat, format: FloatFormat, prefix: string): FixedPointValue {
+  return signedFixed(u, fixedMagnitude(u, format, prefix), format, prefix);
+}
+
+/** floatToFixed's first half: the magnitude, the significand shifted to its place (a pipeline may cut after it). */
+export function fixedMagnitude(u: UnpackedFloat, format: FloatFormat, prefix: string): Signal {
   const layout = floatLayout(format);
   const shiftBits = unsignedBits(layout.expFieldMax);
-  const magnitude = u.sig
+  return u.sig
     .zext(u.sig.width + layout.expFieldMax)
     .shl(
       u.exp
@@ -28,6 +33,16 @@ export function floatToFixed(u: UnpackedFloat, format: FloatFormat, prefix: stri
         .resize(shiftBits),
     )
     .named(`${prefix}_units`);
+}
+
+/** floatToFixed's second half: the sign applied to the magnitude, zero for Inf and NaN. */
+export function signedFixed(
+  u: UnpackedFloat,
+  magnitude: Signal,
+  format: FloatFormat,
+  prefix: string,
+): FixedPointValue {
+  const layout = floatLayout(format);
   const finite = u.isNaN.or(u.isInf).not();
   const wide = magnitude.zext(magnitude.width + 1).asSigned();
   const value = mux(

@@ -1,6 +1,6 @@
 // One chunk of the GEMV: S activations against S weights of each of P rows, exactly. Activations are
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
-import { floatToFixed } from '../arith/fixed-point.ts';
+import { fixedMagnitude, signedFixed } from '../arith/fixed-point.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { exponentRange, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
@@ -87,9 +87,10 @@ function logicalLane(shape: ChunkShape, slot: number): number {
 /**
  * The chunk kernel's cut points, by priority: after the products ('products'), after the activations
  * are decoded to integers and the weight codes looked up ('decoded'), half-way down the adder trees
- * ('tree').
+ * ('tree'), and inside the decoding: after the activations' shift to their place, before their sign
+ * ('shifted').
  */
-export const CHUNK_CUTS = ['products', 'decoded', 'tree'] as const;
+export const CHUNK_CUTS = ['products', 'decoded', 'tree', 'shifted'] as const;
 
 export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const sv = shape.weight === 'razer' ? `_sv${shape.specialValues.map(numberTag).join('_')}` : '';
@@ -143,11 +144,8 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const actBad = anyBad.named('act_bad');
   const act =
     shape.alignBits === undefined
-      ? lanes.map(({ present, u }, i) => {
-          const fixed = floatToFixed(u, fa, `a${i}`).value;
-          return mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`);
-        })
-      : alignedActivations(lanes, fa, shape.alignBits);
+      ? exactActivations(lanes, fa, () => cut.at('shifted'))
+      : alignedActivations(lanes, fa, shape.alignBits, () => cut.at('shifted'));
 
   // Narrow weights multiply by shifts and adds in LUTs when the chunk's multipliers would not fit in
   // the DSP blocks of a mid-size FPGA: the activation, negated for a negative weight (once per lane,
@@ -214,6 +212,21 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   return m.build();
 }
 
+/** The chunk's activations as exact integers (floatToFixed), zero in lanes past the end; `cut` between the shifts and the signs. */
+function exactActivations(
+  lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
+  fa: FloatFormat,
+  cut: () => void,
+): Signal[] {
+  const m = lanes[0]!.present.builder;
+  const magnitudes = lanes.map(({ u }, i) => fixedMagnitude(u, fa, `a${i}`));
+  cut();
+  return lanes.map(({ present, u }, i) => {
+    const fixed = signedFixed(u, magnitudes[i]!, fa, `a${i}`).value;
+    return mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`);
+  });
+}
+
 /**
  * The chunk's activations on one grid: E = the largest exponent among its finite lanes (at least emin),
  * each significand placed with its hidden bit at bit alignBits − 1 − (E − e) and truncated. Output `exp` = E.
@@ -222,6 +235,7 @@ function alignedActivations(
   lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
   fa: FloatFormat,
   alignBits: number,
+  cut: () => void,
 ): Signal[] {
   const m = lanes[0]!.present.builder;
   const emin = floatLayout(fa).emin;
@@ -241,15 +255,18 @@ function alignedActivations(
   m.output('exp', maxExp, "the chunk's largest activation exponent E");
   const sigBits = fa.mantBits + 1;
   const distanceBits = unsignedBits(exponentRange(fa).max - emin);
-  return lanes.map(({ present, u }, i) => {
+  const magnitudes = lanes.map(({ u }, i) => {
     const placed = u.sig.zext(alignBits).shl(alignBits - sigBits);
     const distance = maxExp
       .sub(exps[i]!, { width: maxExp.width + 1 })
       .asUnsigned()
       .resize(distanceBits)
       .named(`a${i}_distance`);
-    const magnitude = placed.shr(distance).named(`a${i}_aligned`);
-    const wide = magnitude.zext(alignBits + 1).asSigned();
+    return placed.shr(distance).named(`a${i}_aligned`);
+  });
+  cut();
+  return lanes.map(({ present, u }, i) => {
+    const wide = magnitudes[i]!.zext(alignBits + 1).asSigned();
     const finite = present.and(u.isNaN.or(u.isInf).not());
     return mux(finite, mux(u.sign, wide.neg().resize(alignBits + 1), wide), m.constant(0, wide.type)).named(
       `a${i}_value`,
