@@ -17,7 +17,8 @@ const REFERENCE = 'mac_int8_s_acc32';
 /** The issue's Fmax targets (MHz) per kind of unit: iCE40 HX8K, ECP5 speed 6. */
 function targetOf(entry: CatalogEntry): { ice40?: number; ecp5?: number } {
   if (entry.generator === 'gemv') return { ecp5: 100 };
-  if (['fp_mul', 'lmul', 'reconf_mul', 'multi_fp_mul'].includes(entry.generator))
+  // The dequantizers and format converters (issue #13, deliverable 3): the multipliers' target.
+  if (['fp_mul', 'lmul', 'reconf_mul', 'multi_fp_mul', 'dequant', 'fp_convert'].includes(entry.generator))
     return { ice40: 80, ecp5: 150 };
   if (['fp_mac', 'dot', 'mixed_mac', 'int_mac'].includes(entry.generator)) return { ice40: 60, ecp5: 125 };
   // Issue #22: the adder at FloPoCo's iCE40 speed (FPAdd: 82 MHz with 8 stages).
