@@ -12,7 +12,7 @@ import { mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
-import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from './weights.ts';
+import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../formats/gemv-weights.ts';
 
 export interface ChunkShape {
   weight: GemvWeightName;

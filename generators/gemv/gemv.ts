@@ -27,7 +27,12 @@ import {
 import { numberTag } from '../naming.ts';
 import { gemvHlsDesign } from './hls.ts';
 import { GEMV_STATUS } from './status.ts';
-import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS, RAZER_SPECIAL_VALUES, type GemvWeightName } from './weights.ts';
+import {
+  GEMV_WEIGHTS,
+  GEMV_WEIGHT_FORMATS,
+  RAZER_SPECIAL_VALUES,
+  type GemvWeightName,
+} from '../formats/gemv-weights.ts';
 
 const SCALES = ['fp16', 'bf16', 'fp32', 'e4m3fn', 'e8m0fnu'] as const;
 const isPowerOfTwo = (n: number) => Number.isInteger(Math.log2(n));

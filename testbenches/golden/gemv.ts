@@ -23,7 +23,7 @@ import {
   type Format,
   type Policy,
 } from '../../generators/formats/index.ts';
-import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../../generators/gemv/weights.ts';
+import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../../generators/formats/gemv-weights.ts';
 import { variantIs, variantPolicy } from './variant.ts';
 
 export interface GemvSpec {

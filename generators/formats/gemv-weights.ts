@@ -1,8 +1,11 @@
-// The weight formats a GEMV core takes (docs/razer.md, docs/codebooks.md, docs/mx-nvfp4.md, docs/w4a16.md), by the name of its `weight` parameter:
-// the element formats each code is decoded with (one per value of the group's `sv` index for RaZeR),
-// and what the format fixes about scales and groups.
+// The weight formats a GEMV core takes, by the name of its `weight` parameter (docs/razer.md,
+// docs/codebooks.md, docs/mx-nvfp4.md, docs/w4a16.md): the element formats each code is decoded with
+// (one per value of the group's `sv` index for RaZeR), and what the format fixes about scales and
+// groups. It lives in the formats library so that the golden model reads it without the generator.
 
-import { RAZER_SPECIAL_VALUES, formatByName, razerFormats, type Format } from '../formats/index.ts';
+import type { Format } from './format.ts';
+import { formatByName } from './presets.ts';
+import { RAZER_SPECIAL_VALUES, razerFormats } from './razer.ts';
 
 export const GEMV_WEIGHTS = ['uint4', 'int4', 'e2m1fn', 'razer', 'nf4', 'mxfp4', 'nvfp4', 'e4m3fn'] as const;
 export type GemvWeightName = (typeof GEMV_WEIGHTS)[number];
