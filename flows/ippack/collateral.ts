@@ -39,7 +39,8 @@ export function renderCoreFile(
     parameters: Object.entries(target.params).map(([name, value]) => ({
       name,
       datatype: capiDatatype(value),
-      valueYaml: yamlScalar(value),
+      // FuseSoC (CAPI2) takes a scalar default only: a list or record is given as its JSON text.
+      valueYaml: yamlScalar(typeof value === 'object' && value !== null ? JSON.stringify(value) : value),
       descriptionYaml: yamlScalar(
         `${target.generator.name} parameter ${name} = ${typeof value === 'string' ? value : JSON.stringify(value)}, fixed in this RTL`,
       ),
