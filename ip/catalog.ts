@@ -35,6 +35,15 @@ const GEMV_PIPELINE = {
   sumLatency: 11,
   convertLatency: 5,
 } as const;
+/** The shape of the W4A16 and RaZeR cores: fp16 activations, groups of 128, 4 rows × 8 elements. */
+const GEMV_FP16_G128_P4S8 = {
+  activation: 'fp16',
+  group: 128,
+  rows: 4,
+  lanes: 8,
+  outFormat: 'fp16',
+  ...GEMV_PIPELINE,
+} as const;
 /**
  * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: the row sum's loop
  * stays one cycle (a deeper one would issue a chunk every sumLatency + 1 cycles); the rest is pipelined.
@@ -419,15 +428,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_w4a16_g128_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: {
-      weight: 'uint4',
-      activation: 'fp16',
-      group: 128,
-      rows: 4,
-      lanes: 8,
-      outFormat: 'fp16',
-      ...GEMV_PIPELINE,
-    },
+    params: { weight: 'uint4', ...GEMV_FP16_G128_P4S8 },
     description:
       'W4A16 GEMV: asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × FP16 x, 4 rows × 8 elements per cycle, K and N up to 4096',
   },
@@ -435,15 +436,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_razer_fp16_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: {
-      weight: 'razer',
-      activation: 'fp16',
-      group: 128,
-      rows: 4,
-      lanes: 8,
-      outFormat: 'fp16',
-      ...GEMV_PIPELINE,
-    },
+    params: { weight: 'razer', ...GEMV_FP16_G128_P4S8 },
     description:
       'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
   },
