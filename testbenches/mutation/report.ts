@@ -22,6 +22,10 @@ export function scoreTable(s: GeneratorScore): string {
     lines.push(
       `  ${r.variant.padEnd(30)} ${verdict}${killed.length > 0 && na.length > 0 ? ` (n/a: ${na.length})` : ''}`,
     );
+    // An equivalent model proved so by trying every result: say where and why.
+    for (const o of r.outcomes)
+      if (o.outcome === 'n/a' && o.why !== undefined && / tried|each of /.test(o.why))
+        lines.push(`    not applicable to ${o.ip}: ${o.why}`);
   }
   return lines.join('\n');
 }

@@ -67,6 +67,10 @@ interface ProductRange {
   tiny: boolean;
   /** Whether a NaN can arise (a NaN or Inf input); default true. */
   nan?: boolean;
+  /** Whether a result can be a tie of the output's rounding (half-way between two neighbours); default true. */
+  ties?: boolean;
+  /** How the range was established, where every result was tried. */
+  tried?: string;
 }
 
 /** A Kulisch accumulator's read-out: its register's width and LSB decide which policies it can meet. */
@@ -125,13 +129,24 @@ function policyVariants(view: (p: Params) => PolicyView): Variant[] {
     },
   });
   const directed = (v: PolicyView) => ['rtz', 'rup', 'rdown'].includes(v.policy.rounding);
-  const exact = (v: PolicyView) => v.range?.inexact !== false || 'every result is exact';
+  const nearest = (mode: string) => ['rne', 'rna', 'rnz', 'rnd'].includes(mode);
+  // Two round-to-nearest modes differ only on a tie.
+  const rounding = (mode: string) => (v: PolicyView) => {
+    if (v.range?.inexact === false) return 'every result is exact';
+    return (
+      !nearest(mode) ||
+      !nearest(v.policy.rounding) ||
+      v.range?.ties !== false ||
+      `no result is a tie of the output rounding${v.range?.tried ? ` (${v.range.tried})` : ''}`
+    );
+  };
   const tiny = (v: PolicyView) => v.range?.tiny !== false || 'no result falls below the normal range';
   return [
-    ...ROUNDING_MODES.map((mode) => variant('rounding', mode, exact)),
+    ...ROUNDING_MODES.map((mode) => variant('rounding', mode, rounding(mode))),
     ...OVERFLOW_MODES.filter((o) => o !== 'wrap').map((o) =>
       variant('overflow', o, (v) => {
-        if (v.range?.overflows === false) return 'no result overflows';
+        if (v.range?.overflows === false)
+          return `no result overflows${v.range.tried ? ` (${v.range.tried})` : ''}`;
         return ['inf', 'ieee'].includes(o) && ['inf', 'ieee'].includes(v.policy.overflow) && !directed(v)
           ? 'IEEE overflow is Inf under round-to-nearest'
           : true;
@@ -196,6 +211,70 @@ function dequantProducts(p: Params): number[] | undefined {
     dequantValues.set(key, values);
   }
   return dequantValues.get(key);
+}
+
+/** The number of significant bits of a finite number (0 for zero). */
+function significantBits(x: number): number {
+  if (x === 0) return 0;
+  let y = Math.abs(x);
+  while (!Number.isInteger(y)) y *= 2;
+  while (y % 2 === 0) y /= 2;
+  return y.toString(2).length;
+}
+
+/**
+ * Dequantizers without zero point or tensor scale round element × scale: every product of a finite
+ * element and a finite scale is tried (2^20 for 16 codes × an fp16 scale; at most 2^22), exactly in binary64 when the
+ * two have at most 53 significant bits together, and the range says whether any of them is inexact, a
+ * tie of the output's rounding, above the output's largest finite value or below its normal range.
+ */
+const dequantRanges = new Map<string, ProductRange | undefined>();
+function dequantRange(p: Params): ProductRange | undefined {
+  const key = JSON.stringify(p);
+  if (!dequantRanges.has(key)) dequantRanges.set(key, productsRange(p));
+  return dequantRanges.get(key);
+}
+
+function productsRange(p: Params): ProductRange | undefined {
+  const spec = dequantSpec(p as unknown as DequantParams);
+  if (spec.zeroPoint !== 'none' || spec.tensorScale) return undefined;
+  const elements = new Set<number>();
+  for (let select = 0; select < 4; select++) {
+    const f = elementFormat(spec, select);
+    for (let c = 0; c < 2 ** formatBits(f); c++) elements.add(decodeNumber(f, c));
+  }
+  const scaleFormat = spec.scale === 'none' ? undefined : formatByName(spec.scale);
+  const scales =
+    scaleFormat === undefined
+      ? [1]
+      : Array.from({ length: 2 ** formatBits(scaleFormat) }, (_, c) => decodeNumber(scaleFormat, c));
+  const [es, ss] = [[...elements], scales].map((xs) => xs.filter((x) => Number.isFinite(x) && x !== 0));
+  const bits = (xs: number[]) => Math.max(0, ...xs.map(significantBits));
+  if (bits(es!) + bits(ss!) > 53 || es!.length * ss!.length > 1 << 22) return undefined;
+  const out = floatLayout(floatFormat(p.outFormat as string));
+  const max = out.maxUnits * 2 ** out.maxQ;
+  const range: ProductRange = {
+    inexact: false,
+    overflows: false,
+    tiny: false,
+    nan: true,
+    ties: false,
+    tried: `each of the ${es!.length * ss!.length} products of a finite nonzero element and scale tried; largest |product| ${Math.max(...es!.map(Math.abs)) * Math.max(...ss!.map(Math.abs))}, ${p.outFormat as string} max ${max}`,
+  };
+  for (const e of es!)
+    for (const s of ss!) {
+      const x = Math.abs(e * s);
+      if (x > max) range.overflows = true;
+      if (x < 2 ** out.emin) range.tiny = true;
+      let exp = Math.floor(Math.log2(x));
+      if (2 ** exp > x) exp--;
+      if (2 ** (exp + 1) <= x) exp++;
+      const units = x / 2 ** (Math.max(exp, out.emin) - out.mantBits);
+      const fraction = units - Math.floor(units);
+      if (fraction !== 0) range.inexact = true;
+      if (fraction === 0.5) range.ties = true;
+    }
+  return range;
 }
 
 /**
@@ -291,7 +370,10 @@ export const MUTATION_TABLES: MutationTable[] = [
     generator: 'dequant',
     plan: dequantPlan,
     variants: [
-      ...policyVariants((p) => ({ ...outputView(() => false)(p), values: dequantProducts(p) })),
+      ...policyVariants((p) => {
+        const range = dequantRange(p);
+        return { ...outputView(() => false)(p), values: dequantProducts(p), ...(range ? { range } : {}) };
+      }),
       tagged('dequant.packing', (p) => (p.lanes as number) % 8 === 0 || 'fewer than 8 lanes'),
       tagged('dequant.order', hasZeroPoint),
       tagged('dequant.no-zero-point', hasZeroPoint),

@@ -1,5 +1,7 @@
 import {
   decode,
+  decodeNumber,
+  encodeNumber,
   floatLayout,
   formatBits,
   formatByName,
@@ -225,6 +227,71 @@ function cornerCases(ctx: Context, rng: Random): DequantInputs[] {
   return cases;
 }
 
+/**
+ * Ties of the output rounding: element × scale (× tensor scale) half-way between two neighbours of the
+ * output format, for each sign and each parity of the lower neighbour (ties to even, away, toward zero
+ * and toward −∞ each pick differently on one of them), in the normal and in the subnormal range. Found
+ * by trying the code × scale space in exact arithmetic (binary64 products of at most 53 significant
+ * bits); the tensor scale (NVFP4) is tried among values that are ties themselves. Units with a zero
+ * point round (q − z)·s, left to the corner and random sets.
+ */
+export function tieCases(p: DequantParams): DequantInputs[] {
+  const ctx = context(p);
+  if (ctx.zero !== undefined) return [];
+  const out = floatLayout(formatByName(ctx.p.outFormat) as FloatFormat);
+  const fp32 = formatByName('fp32') as FloatFormat;
+  const finite = (f: Format, c: number) => {
+    const x = decodeNumber(f, c);
+    return Number.isFinite(x) && x !== 0 ? x : undefined;
+  };
+  const tensors: [number, number][] = ctx.p.tensorScale
+    ? [1, 2, 3, 4].flatMap((k): [number, number][] =>
+        [out.emin, 0].map((e): [number, number] => {
+          // In [1, 2): 1 + (k + ½)·2^−m; below the normal range: (k + ½)·2^(emin − m).
+          const t = (e === 0 ? 2 ** out.mantBits + k + 0.5 : k + 0.5) * 2 ** (e - out.mantBits);
+          return [encodeNumber(fp32, t, { rounding: 'rtz' }).code, t];
+        }),
+      )
+    : [[0, 1]];
+  const scales: [number, number][] =
+    ctx.scale === undefined
+      ? [[0, 1]]
+      : Array.from({ length: 2 ** formatBits(ctx.scale) }, (_, c): [number, number] => [
+          c,
+          finite(ctx.scale!, c) ?? 0,
+        ]).filter(([, x]) => x !== 0);
+  const found = new Map<string, DequantInputs>();
+  // Eight classes: sign × parity × normal or subnormal.
+  for (let select = 0; select < ctx.selects && found.size < 8; select++) {
+    const f = elementFormat(ctx.spec, select);
+    for (let code = 0; code < 2 ** ctx.elementBits; code++) {
+      const e = finite(f, code);
+      if (e === undefined) continue;
+      for (const [scale, s] of scales)
+        for (const [tensorScale, t] of tensors) {
+          if (found.size === 8) return [...found.values()];
+          const x = e * s * t;
+          const magnitude = Math.abs(x);
+          if (magnitude >= out.maxUnits * 2 ** out.maxQ) continue;
+          let exp = Math.floor(Math.log2(magnitude));
+          if (2 ** exp > magnitude) exp--;
+          if (2 ** (exp + 1) <= magnitude) exp++;
+          const units = magnitude / 2 ** (Math.max(exp, out.emin) - out.mantBits);
+          if (units - Math.floor(units) !== 0.5) continue;
+          const key = `${x < 0}|${Math.floor(units) % 2}|${exp < out.emin}`;
+          if (!found.has(key)) {
+            const word = packCodes(
+              ctx,
+              Array.from({ length: ctx.p.lanes }, () => code),
+            );
+            found.set(key, { word, scale, tensorScale, zero: 0, select });
+          }
+        }
+    }
+  }
+  return [...found.values()];
+}
+
 /** NVFP4: a normal block scale near 1, and a tensor scale that puts the products at an output edge. */
 function steeredScalePair(ctx: Context, rng: Random): [number, number] {
   const blockExp = rng.below(16) - 9;
@@ -306,7 +373,7 @@ function planVectors(p: DequantParams, request: VectorKind, seed: number): Plann
       return build(ctx, cases, `${cases.length} exhaustive vectors`);
     }
     case 'corner': {
-      const cases = cornerCases(ctx, rng);
+      const cases = [...cornerCases(ctx, rng), ...tieCases(p)];
       return build(ctx, cases, `${cases.length} corner vectors (every code × scale class)`);
     }
     case 'random':
@@ -316,7 +383,7 @@ function planVectors(p: DequantParams, request: VectorKind, seed: number): Plann
         `${request.count} random vectors (seed ${seed})`,
       );
     case 'default': {
-      const corner = cornerCases(ctx, rng);
+      const corner = [...cornerCases(ctx, rng), ...tieCases(p)];
       const fill = Math.max(0, DEQUANT_DEFAULT_VECTORS - corner.length);
       return joinVectors([
         build(ctx, corner, `${corner.length} corner vectors (every code × scale class)`),
@@ -329,7 +396,7 @@ function planVectors(p: DequantParams, request: VectorKind, seed: number): Plann
 /**
  * dequant: every element code in every lane crossed with every scale class (zeros, subnormal and
  * normal extremes, one, max, Inf, NaN, both signs, and scales that put the products at the output's
- * underflow and overflow edges), every zero point (4-bit) or its corners, and every selector value;
+ * underflow and overflow edges), products that are ties of the output rounding (tieCases), every zero point (4-bit) or its corners, and every selector value;
  * then seeded random words and groups, half of the scales steered to the edges. Exhaustive when the
  * inputs have at most 20 bits.
  */
