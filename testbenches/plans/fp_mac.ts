@@ -1,4 +1,6 @@
 import {
+  decodeNumber,
+  encodeNumber,
   floatLayout,
   formatByName,
   resolvePolicy,
@@ -68,6 +70,11 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
             : singles(cornerCodes(fa), cornerCodes(fb), 'corner single steps'),
           sequence(DEFAULT_SEQUENCE),
         ];
+        if (p.product === 'lmul' && p.accumulator === 'kulisch') {
+          const rounding = lmulRoundingRuns(p, fa, fb);
+          if (rounding.length > 0)
+            parts.push(build(p, rounding, 'steps of L-Mul products summing to ties and subnormals'));
+        }
         const wrap = wrapRuns(p, fa, fb);
         if (wrap.length > 0) parts.push(build(p, wrap, 'steps of the largest products, past the register'));
         const external = testFloatSet(p);
@@ -157,6 +164,9 @@ function wrapRuns(p: FpMacParams, fa: FloatFormat, fb: FloatFormat): MacStep[] {
   const exp = la.maxQ + lb.maxQ - lsbExp;
   const msb = p.msb === undefined ? Infinity : p.msb - lsbExp;
   if (exp < 0 || exp + Math.log2(la.maxUnits * lb.maxUnits) >= msb) return [];
+  // L-Mul products are values of the operand format (docs/lmul.md): the largest fits the register
+  // many times over, so the run repeats a large product found among the unit's own products.
+  if (p.product === 'lmul') return lmulWrapRun(p, fa, fb, width, lsbExp);
   const units = BigInt(la.maxUnits * lb.maxUnits) << BigInt(exp);
   // A quarter more than the exact products need: an L-Mul product is a little smaller.
   const steps = Math.ceil(Number((1n << BigInt(width - 1)) / units) * 1.25) + 2;
@@ -195,4 +205,92 @@ function testFloatSet(p: FpMacParams): PlannedVectors | undefined {
 /** Corner and exhaustive single steps of an FMA add +0: the product alone, rounded once. */
 function fmaAddend(p: FpMacParams): Partial<MacStep> {
   return p.accumulator === 'none' ? { c: 0 } : {};
+}
+
+/** The L-Mul product of each finite positive a with b = 1, read from the golden model's single steps (value → a). */
+function lmulProducts(p: FpMacParams, fa: FloatFormat, fb: FloatFormat): Map<number, number> {
+  const la = floatLayout(fa);
+  const acc = formatByName(p.accFormat);
+  const one = encodeNumber(fb, 1).code;
+  const as = Array.from({ length: la.signWeight }, (_, a) => a).filter((a) =>
+    Number.isFinite(decodeNumber(fa, a)),
+  );
+  const results = fpMacGolden(
+    fpMacSpec(p),
+    as.map((a): MacStep => ({ a, b: one, clear: true })),
+  );
+  const products = new Map<number, number>();
+  results.forEach((r, i) => {
+    const v = decodeNumber(acc, r.code);
+    if (Number.isFinite(v) && v > 0 && !products.has(v)) products.set(v, as[i]!);
+  });
+  return products;
+}
+
+/**
+ * L-Mul Kulisch units: products are values of the operand format, so sums of a few of them are ties
+ * of the output rounding only by design. From the unit's own products (a × 1): v + ulp/2 (a tie whose
+ * lower neighbour is even) and v + ulp + ulp/2 (odd), for each sign, with v, ulp and ulp/2 all
+ * products; and two neighbouring products near the bottom of the normal range minus one another, a
+ * sum below the output's normal range (positive and negative).
+ */
+function lmulRoundingRuns(p: FpMacParams, fa: FloatFormat, fb: FloatFormat): MacStep[] {
+  const products = lmulProducts(p, fa, fb);
+  const out = floatLayout(formatByName(p.accFormat) as FloatFormat);
+  const one = encodeNumber(fb, 1).code;
+  const sign = floatLayout(fa).signWeight;
+  const step = (v: number, negative: boolean, clear: boolean): MacStep => ({
+    a: products.get(v)! + (negative ? sign : 0),
+    b: one,
+    clear,
+  });
+  const steps: MacStep[] = [];
+  const values = [...products.keys()].sort((x, y) => x - y);
+  // Ties: the first v (largest first) whose ulp and half ulp are products too.
+  for (const v of [...values].reverse()) {
+    const exp = Math.floor(Math.log2(v));
+    if (exp - out.mantBits - 1 < out.emin) continue;
+    const [ulp, half] = [2 ** (exp - out.mantBits), 2 ** (exp - out.mantBits - 1)];
+    if (!products.has(ulp) || !products.has(half) || 2 ** exp > v) continue;
+    for (const negative of [false, true])
+      steps.push(
+        step(v, negative, true),
+        step(half, negative, false),
+        step(v, negative, true),
+        step(ulp, negative, false),
+        step(half, negative, false),
+      );
+    break;
+  }
+  // Below the normal range: the smallest two products above 2^emin whose difference is below it.
+  const bottom = values.filter((v) => v >= 2 ** out.emin);
+  for (let i = 1; i < bottom.length; i++) {
+    const [q, r] = [bottom[i - 1]!, bottom[i]!];
+    if (r - q > 0 && r - q < 2 ** out.emin) {
+      steps.push(step(r, false, true), step(q, true, false), step(r, true, true), step(q, false, false));
+      break;
+    }
+  }
+  return steps;
+}
+
+/** An L-Mul Kulisch register wrapped by design: the largest product at least 2^6 times below its top, repeated. */
+function lmulWrapRun(
+  p: FpMacParams,
+  fa: FloatFormat,
+  fb: FloatFormat,
+  width: number,
+  lsbExp: number,
+): MacStep[] {
+  const top = 2 ** (lsbExp + width - 1);
+  const products = lmulProducts(p, fa, fb);
+  const v = Math.max(...[...products.keys()].filter((x) => x <= top / 64));
+  const steps = Math.ceil((top / v) * 1.25) + 2;
+  if (!Number.isFinite(v) || steps > WRAP_STEPS) return [];
+  const one = encodeNumber(fb, 1).code;
+  const a = products.get(v)!;
+  const sign = floatLayout(fa).signWeight;
+  const run = (code: number): MacStep[] =>
+    Array.from({ length: steps }, (_, i) => ({ a: code, b: one, clear: i === 0 }));
+  return [...run(a), ...run(a + sign)];
 }
