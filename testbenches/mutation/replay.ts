@@ -28,6 +28,13 @@ import { mixedMacSpec } from '../plans/mixed_mac.ts';
 import { multiFpMulGolden } from '../plans/multi_fp_mul.ts';
 import { reconfMulSpec } from '../plans/reconf_mul.ts';
 import { pattern } from '../vectors/integers.ts';
+import type { FpAddParams } from '../../generators/float/fp_add.ts';
+import { codeBits, type FpConvertParams } from '../../generators/float/fp_convert.ts';
+import { fpAddGolden } from '../golden/fp_add.ts';
+import { fpConvertGolden } from '../golden/fp_convert.ts';
+import { variantIs, variantPolicy } from '../golden/variant.ts';
+import { fpAddSpec } from '../plans/fp_add.ts';
+import { fpConvertSpec } from '../plans/fp_convert.ts';
 
 /** The expected rows of a run of consecutive stimulus rows. */
 export type Replay = (rows: readonly bigint[][]) => bigint[][];
@@ -47,7 +54,53 @@ const perRow =
   (rows) =>
     rows.map(f);
 
+/** The other input-subnormal rule, under the variant that swaps it. */
+const inputSubnormals = (tag: string, rule: 'keep' | 'flush') =>
+  variantIs(tag) ? (rule === 'keep' ? 'flush' : 'keep') : rule;
+
 export const REPLAYERS: Record<string, Replayer> = {
+  // fp_add and fp_convert: their golden models take the policy and the input rule from the spec, so the
+  // replay applies the variant to the spec (every row is recomputed, TestFloat's and ml_dtypes' too).
+  fp_add: {
+    independent: 'rows',
+    replay: (p: FpAddParams) => {
+      const base = fpAddSpec(p);
+      const spec = {
+        ...base,
+        policy: variantPolicy(base.policy),
+        inputSubnormals: inputSubnormals('fp_add.input-subnormals', base.inputSubnormals),
+      };
+      const swapped = variantIs('fp_add.operation-swapped');
+      return perRow(([a, b, sub]) => {
+        const subtract = p.operation === 'input' ? sub === 1n : p.operation === 'subtract';
+        const r = fpAddGolden(spec, n(a), n(b), subtract !== swapped);
+        return p.flags ? [BigInt(r.code), BigInt(r.flags)] : [BigInt(r.code)];
+      });
+    },
+  },
+  fp_convert: {
+    independent: 'rows',
+    replay: (p: FpConvertParams) => {
+      const base = fpConvertSpec(p);
+      const spec = {
+        ...base,
+        policy: variantPolicy(base.policy),
+        inputSubnormals: inputSubnormals('fp_convert.input-subnormals', base.inputSubnormals),
+      };
+      const inBits = BigInt(codeBits(p.inFormat, p.inWidth));
+      const outBits = BigInt(codeBits(p.outFormat, p.outWidth));
+      return perRow(([word]) => {
+        let [y, flags] = [0n, 0n];
+        for (let j = 0; j < p.lanes; j++) {
+          const code = (word! >> (inBits * BigInt(j))) & ((1n << inBits) - 1n);
+          const r = fpConvertGolden(spec, code);
+          y |= r.code << (outBits * BigInt(j));
+          flags |= BigInt(r.flags) << BigInt(5 * j);
+        }
+        return p.flags ? [y, flags] : [y];
+      });
+    },
+  },
   fp_mul: {
     independent: 'rows',
     replay: (p: FpMulParams) => {

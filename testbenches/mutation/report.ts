@@ -24,7 +24,7 @@ export function scoreTable(s: GeneratorScore): string {
     );
     // An equivalent model proved so by trying every result: say where and why.
     for (const o of r.outcomes)
-      if (o.outcome === 'n/a' && o.why !== undefined && / tried|each of /.test(o.why))
+      if (o.outcome === 'n/a' && o.why !== undefined && /tried|exact \(|either way|alike/.test(o.why))
         lines.push(`    not applicable to ${o.ip}: ${o.why}`);
   }
   return lines.join('\n');

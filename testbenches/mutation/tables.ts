@@ -34,6 +34,9 @@ import { mixedMacPlan } from '../plans/mixed_mac.ts';
 import { multiFpMulPlan } from '../plans/multi_fp_mul.ts';
 import type { VerificationPlan } from '../plans/plan.ts';
 import { reconfMulPlan } from '../plans/reconf_mul.ts';
+import { fpAddPlan } from '../plans/fp_add.ts';
+import { fpConvertPlan } from '../plans/fp_convert.ts';
+import { isInt } from '../../generators/float/fp_convert.ts';
 
 type Params = Record<string, unknown>;
 
@@ -69,6 +72,8 @@ interface ProductRange {
   nan?: boolean;
   /** Whether a result can be a tie of the output's rounding (half-way between two neighbours); default true. */
   ties?: boolean;
+  /** Whether every result below the output's normal range is exact (the operands lie on its subnormal grid). */
+  tinyExact?: boolean;
   /** How the range was established, where every result was tried. */
   tried?: string;
 }
@@ -155,9 +160,13 @@ function policyVariants(view: (p: Params) => PolicyView): Variant[] {
     variant('subnormals', 'keep', tiny),
     variant('subnormals', 'flush', tiny),
     ...(['before', 'after'] as const).map((t) =>
-      variant('tininess', t, (v) =>
-        v.flags || v.policy.subnormals === 'flush' ? tiny(v) : 'no underflow flag, subnormals kept',
-      ),
+      variant('tininess', t, (v) => {
+        if (!v.flags && v.policy.subnormals !== 'flush') return 'no underflow flag, subnormals kept';
+        // Tininess decides the underflow flag of an inexact tiny result, and flushing before or after rounding.
+        if (v.range?.tinyExact === true && v.policy.subnormals === 'keep')
+          return 'every result below the normal range is exact (the operands lie on its subnormal grid)';
+        return tiny(v);
+      }),
     ),
     // 'signed' is left out: an operation's NaN result is the quiet NaN of no sign (docs/ieee-and-fp8.md#policy),
     // so only conversions of a NaN could keep one, and no golden model converts a NaN input.
@@ -211,6 +220,46 @@ function dequantProducts(p: Params): number[] | undefined {
     dequantValues.set(key, values);
   }
   return dequantValues.get(key);
+}
+
+/**
+ * fp_add: a sum or difference below the output's normal range is a multiple of the smaller operand grid;
+ * when that grid is no finer than the output's subnormal one, every such result is exact.
+ */
+function addRange(p: Params): ProductRange {
+  const [la, lb, lo] = [p.aFormat, p.bFormat, p.outFormat].map((f) => floatLayout(floatFormat(f as string)));
+  const lsb = (l: FloatLayout) => l.emin - l.mantBits;
+  return { inexact: true, overflows: true, tiny: true, tinyExact: Math.min(lsb(la!), lsb(lb!)) >= lsb(lo!) };
+}
+
+/**
+ * fp_convert: flushing a subnormal source to zero changes nothing when every subnormal source is below
+ * half the output's smallest subnormal under a round-to-nearest mode without flags (both give ±0).
+ */
+function convertSubnormalsMatter(p: Params): boolean | string {
+  if (isInt(p.inFormat as string)) return 'an integer source';
+  const [li, lo] = [p.inFormat, p.outFormat].map((f) => floatLayout(floatFormat(f as string)));
+  const policy = resolvedOutputPolicy({
+    ...(p as unknown as RoundingParams),
+    outFormat: p.outFormat as string,
+  });
+  const nearest = ['rne', 'rna', 'rnz', 'rnd'].includes(policy.rounding);
+  if (p.flags !== true && nearest && 2 ** li!.emin <= 2 ** (lo!.emin - lo!.mantBits - 1))
+    return `every ${p.inFormat as string} subnormal is below half the smallest ${p.outFormat as string} subnormal: rounds to ±0 either way`;
+  return true;
+}
+
+/** Every finite value of a source of at most 16 bits (integers: every value of the width). */
+function convertSources(p: Params): number[] | undefined {
+  if (isInt(p.inFormat as string)) {
+    const w = (p.inWidth as number | undefined) ?? 8;
+    if (w > 16) return undefined;
+    const signed = p.inFormat === 'int';
+    return Array.from({ length: 2 ** w }, (_, c) => (signed && c >= 2 ** (w - 1) ? c - 2 ** w : c));
+  }
+  const f = formatByName(p.inFormat as string);
+  if (formatBits(f) > 16) return undefined;
+  return Array.from({ length: 2 ** formatBits(f) }, (_, c) => decodeNumber(f, c)).filter(Number.isFinite);
 }
 
 /** The number of significant bits of a finite number (0 for zero). */
@@ -365,6 +414,25 @@ export const MUTATION_TABLES: MutationTable[] = [
       } as Policy),
       flags: false,
     })).filter((v) => v.name.startsWith('rounding') || v.name.startsWith('overflow')),
+  },
+  {
+    generator: 'fp_add',
+    plan: fpAddPlan,
+    variants: [
+      ...policyVariants(outputView(undefined, undefined, addRange)),
+      tagged('fp_add.input-subnormals'),
+      tagged('fp_add.operation-swapped'),
+    ],
+  },
+  {
+    generator: 'fp_convert',
+    plan: fpConvertPlan,
+    variants: [
+      // Every source value, where a 16-bit or narrower source allows trying each: a policy that rounds
+      // them all alike (an exact conversion) is no variant.
+      ...policyVariants((p) => ({ ...outputView()(p), values: convertSources(p) })),
+      tagged('fp_convert.input-subnormals', convertSubnormalsMatter),
+    ],
   },
   {
     generator: 'dequant',

@@ -58,7 +58,8 @@ export const fpAddPlan: VerificationPlan<FpAddParams> = {
   },
 };
 
-function spec(p: FpAddParams): FpAddSpec {
+/** The golden model's view of a unit's parameters. */
+export function fpAddSpec(p: FpAddParams): FpAddSpec {
   return {
     aFormat: p.aFormat,
     bFormat: p.bFormat,
@@ -73,7 +74,7 @@ function stimulus(p: FpAddParams, [a, b, s]: Case): bigint[] {
 }
 
 function build(p: FpAddParams, list: Case[], description: string): PlannedVectors {
-  const sp = spec(p);
+  const sp = fpAddSpec(p);
   return {
     stimulus: list.map((c) => stimulus(p, c)),
     expected: list.map(([a, b, s]) => {

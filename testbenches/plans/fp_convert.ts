@@ -72,7 +72,8 @@ export const fpConvertPlan: VerificationPlan<FpConvertParams> = {
   },
 };
 
-function spec(p: FpConvertParams): FpConvertSpec {
+/** The golden model's view of a unit's parameters. */
+export function fpConvertSpec(p: FpConvertParams): FpConvertSpec {
   return {
     inFormat: p.inFormat,
     inWidth: p.inWidth ?? 8,
@@ -96,7 +97,7 @@ function build(
   cycled = false,
   expectedCodes?: bigint[],
 ): PlannedVectors {
-  const s = spec(p);
+  const s = fpConvertSpec(p);
   const inBits = BigInt(codeBits(p.inFormat, p.inWidth));
   const outBits = BigInt(codeBits(p.outFormat, p.outWidth));
   const L = p.lanes;
