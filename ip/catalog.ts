@@ -233,7 +233,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accumulator: 'kulisch',
       k: 4096,
       accFormat: 'fp32',
-      latency: 8,
+      latency: 11,
     },
     description:
       'E4M3 × E4M3 products summed exactly (up to 4,096 of them: a 49-bit long accumulator in 16-bit carry-save segments) and rounded once to FP32 when read, II = 1',
@@ -276,7 +276,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accumulator: 'kulisch',
       k: 32,
       accFormat: 'fp32',
-      latency: 16,
+      latency: 17,
     },
     description:
       'L-Mul BF16 products (one adder each) summed exactly (up to 32 of them: a 267-bit long accumulator in 16-bit carry-save segments) and rounded once to FP32 when read, II = 1',
@@ -290,7 +290,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       accFormat: 'fp16',
       accumulator: 'none',
       flags: true,
-      latency: 14,
+      latency: 15,
     },
     description:
       'FP16 fused multiply-add round(a·b + c) with flags, fully pipelined, checked against TestFloat f16_mulAdd',
@@ -332,7 +332,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       group: 128,
       scale: 'fp16',
       outFormat: 'fp32',
-      latency: 23,
+      latency: 24,
     },
     description:
       'W4A16 MAC: asymmetric INT4 weights (AWQ zero point) × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
