@@ -7,6 +7,7 @@ import { portRows, timingText } from './ports.ts';
 import { AREA_RESOURCES, type IpResults } from './results.ts';
 import type { PackagedTestbench } from './testbench-files.ts';
 import { FMAX_DEVICES, FMAX_TARGETS } from '../pnr/devices.ts';
+import { recordedScores } from '../../testbenches/mutation/record.ts';
 
 /** What a package holds besides its RTL, for the README's file table and links. */
 export interface PackageContents {
@@ -139,6 +140,7 @@ export function renderReadme(
           simulators: conformance.simulators.map((s) => ({ ...s, total: s.passed + s.failed })),
         }
       : false,
+    mutation: conformance ? (recordedScores()[target.generator.name] ?? false) : false,
     tb: contents.tb ?? false,
     notes,
     files,
