@@ -49,7 +49,8 @@ export function recordedScores(): Record<string, ScoreRecord> {
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { scoreAll } = await import('./harness.ts');
-  const record = Object.fromEntries(scoreAll().map((s) => [s.generator, scoreRecord(s)]));
-  writeFileSync(SCORES_PATH, `${JSON.stringify(record, null, 2)}\n`);
+  void import('./harness.ts').then(({ scoreAll }) => {
+    const record = Object.fromEntries(scoreAll().map((s) => [s.generator, scoreRecord(s)]));
+    writeFileSync(SCORES_PATH, `${JSON.stringify(record, null, 2)}\n`);
+  });
 }
