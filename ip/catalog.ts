@@ -25,12 +25,12 @@ const GEMV_FMAX_DEVICES = [] as const;
 
 /**
  * The GEMV kernels' pipelines: the chunk's products in LUTs (shifts and adds: a DSP block between
- * fabric registers caps an ECP5 near 120 MHz) in 4 stages, the scale product in 4, the row sum in 11
+ * fabric registers caps an ECP5 near 120 MHz) in 5 stages (the first takes the x word from the block RAM), the scale product in 4, the row sum in 11
  * (its loop spans 12 cycles, within a 128-element group's 16 chunks) and the conversion in 5.
  */
 const GEMV_PIPELINE = {
   multipliers: 'luts',
-  chunkLatency: 4,
+  chunkLatency: 5,
   scaleLatency: 4,
   sumLatency: 11,
   convertLatency: 5,
@@ -48,7 +48,7 @@ const GEMV_FP16_G128_P4S8 = {
  * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: the row sum's loop
  * stays one cycle (a deeper one would issue a chunk every sumLatency + 1 cycles); the rest is pipelined.
  */
-const GEMV_PIPELINE_R1 = { chunkLatency: 4, scaleLatency: 4, convertLatency: 5 } as const;
+const GEMV_PIPELINE_R1 = { chunkLatency: 5, scaleLatency: 4, convertLatency: 5 } as const;
 
 /**
  * The two largest GEMV cores: with shift-and-add products (no DSP blocks) the MXFP4 core's Yosys run
@@ -348,7 +348,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 3,
+      latency: 7,
     },
     description:
       'W4A16 dequantizer (AWQ): uint4 codes in AutoAWQ interleaved order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
@@ -365,7 +365,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 3,
+      latency: 7,
     },
     description:
       'W4A16 dequantizer (GPTQ): uint4 codes in sequential order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
@@ -382,7 +382,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_nvfp4_fp16x16',
     generator: 'dequant',
-    params: { format: 'nvfp4', tensorScale: true, lanes: 16, outFormat: 'fp16', latency: 3, ready: true },
+    params: { format: 'nvfp4', tensorScale: true, lanes: 16, outFormat: 'fp16', latency: 10, ready: true },
     description:
       'NVFP4 block dequantizer: 16 E2M1 codes × E4M3 block scale × FP32 tensor scale → FP16 (one rounding), valid/ready',
     verilatorRandom: 80_000,
@@ -396,7 +396,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 3,
+      latency: 7,
     },
     description:
       "RaZeR FP4 (v1 GEMV kernel layout): 8 codes, the group's 2-bit special-value index (±5, ±8) and FP16 scale → FP16",
@@ -412,14 +412,14 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_e4m3fn_bf16x4',
     generator: 'dequant',
-    params: { format: 'e4m3fn', lanes: 4, scale: 'bf16', outFormat: 'bf16', latency: 3 },
+    params: { format: 'e4m3fn', lanes: 4, scale: 'bf16', outFormat: 'bf16', latency: 6 },
     description: 'FP8 E4M3 weights × BF16 group scale → BF16, 4 lanes',
     verilatorRandom: 80_000,
   },
   {
     name: 'dequant_mxint8_fp32x4',
     generator: 'dequant',
-    params: { format: 'mxint8', lanes: 4, outFormat: 'fp32', latency: 1 },
+    params: { format: 'mxint8', lanes: 4, outFormat: 'fp32', latency: 6 },
     description:
       'OCP MXINT8 dequantizer: int8·2^-6 codes × E8M0 scale → FP32 (exact unless subnormal), 4 lanes',
     verilatorRandom: 80_000,
@@ -496,7 +496,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'cvt_fp32_e4m3fn_x8',
     generator: 'fp_convert',
-    params: { inFormat: 'fp32', outFormat: 'e4m3fn', overflow: 'saturate', lanes: 8, latency: 2 },
+    params: { inFormat: 'fp32', outFormat: 'e4m3fn', overflow: 'saturate', lanes: 8, latency: 4 },
     description:
       'FP32 → OCP FP8 E4M3 cast, 8 lanes, RNE, saturate-to-finite (satfinite), checked against ml_dtypes',
     verilatorRandom: 1_000_000,
@@ -504,13 +504,13 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'cvt_bf16_fp16_x8',
     generator: 'fp_convert',
-    params: { inFormat: 'bf16', outFormat: 'fp16', lanes: 8, latency: 1 },
+    params: { inFormat: 'bf16', outFormat: 'fp16', lanes: 8, latency: 4 },
     description: 'BF16 → FP16 cast, 8 lanes, RNE, IEEE overflow to ±Inf, every code in every lane',
   },
   {
     name: 'cvt_int8_fp16_x8',
     generator: 'fp_convert',
-    params: { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 1 },
+    params: { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 4 },
     description: 'INT8 → FP16 (exact), 8 lanes, every code in every lane',
   },
 ];

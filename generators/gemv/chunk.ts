@@ -87,10 +87,11 @@ function logicalLane(shape: ChunkShape, slot: number): number {
 /**
  * The chunk kernel's cut points, by priority: after the products ('products'), after the activations
  * are decoded to integers and the weight codes looked up ('decoded'), half-way down the adder trees
- * ('tree'), and inside the decoding: after the activations' shift to their place, before their sign
- * ('shifted').
+ * ('tree'), inside the decoding: after the activations' shift to their place, before their sign
+ * ('shifted'), and at the inputs ('input': the x word comes from a block RAM's output, slow to leave
+ * it).
  */
-export const CHUNK_CUTS = ['products', 'decoded', 'tree', 'shifted'] as const;
+export const CHUNK_CUTS = ['products', 'decoded', 'tree', 'shifted', 'input'] as const;
 
 export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const sv = shape.weight === 'razer' ? `_sv${shape.specialValues.map(numberTag).join('_')}` : '';
@@ -131,6 +132,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     table.values.length > 1
       ? m.input('sv', UInt(2 * P), 'per row: the group special-value index')
       : undefined;
+  cut.at('input');
 
   // Activations as integers, zero in lanes past the end: exact, in units of the smallest subnormal;
   // or aligned, in units of 2^(E − alignBits + 1) for the chunk's largest exponent E (truncated).

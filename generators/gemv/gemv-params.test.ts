@@ -56,7 +56,7 @@ describe('gemv parameters', () => {
     // The default row-sum latency (1 for a unit serving 4 rows) is not named.
     expect(resolveTarget('gemv', { maxK: 256, maxN: 16, sumLatency: 1 }).module.name).not.toMatch(/_la/);
     expect(() => resolveTarget('gemv', { sumLatency: 12 })).toThrow(/parameter 'sumLatency' = 12/);
-    expect(() => resolveTarget('gemv', { chunkLatency: 5 })).toThrow(/parameter 'chunkLatency' = 5/);
+    expect(() => resolveTarget('gemv', { chunkLatency: 6 })).toThrow(/parameter 'chunkLatency' = 6/);
   });
 
   it('builds the products from multipliers or from shifts and adds, as asked', () => {
@@ -77,7 +77,7 @@ describe('gemv parameters', () => {
       kernel?.timing.kind === 'pipelined' ? kernel.timing.latency : 0;
     const base = { maxK: 256, maxN: 16, outFormat: 'fp16' } as const;
     const cases: [string, number, string][] = [
-      ['chunkLatency', 4, 'chunk'],
+      ['chunkLatency', 5, 'chunk'],
       ['scaleLatency', 4, 'scale'],
       ['sumLatency', 11, 'sum'],
       ['convertLatency', 5, 'convert'],
