@@ -256,10 +256,11 @@ export function tieCases(p: DequantParams): DequantInputs[] {
   const scales: [number, number][] =
     ctx.scale === undefined
       ? [[0, 1]]
-      : Array.from({ length: 2 ** formatBits(ctx.scale) }, (_, c): [number, number] => [
-          c,
-          finite(ctx.scale!, c) ?? 0,
-        ]).filter(([, x]) => x !== 0);
+      : // A scale format wider than 16 bits (fp32) is searched on the codes whose low bits are zero.
+        Array.from({ length: 2 ** Math.min(16, formatBits(ctx.scale)) }, (_, i): [number, number] => {
+          const c = i * 2 ** Math.max(0, formatBits(ctx.scale!) - 16);
+          return [c, finite(ctx.scale!, c) ?? 0];
+        }).filter(([, x]) => x !== 0);
   const found = new Map<string, DequantInputs>();
   // Eight classes: sign × parity × normal or subnormal.
   for (let select = 0; select < ctx.selects && found.size < 8; select++) {
