@@ -510,7 +510,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'cvt_int8_fp16_x8',
     generator: 'fp_convert',
-    params: { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 4 },
+    params: { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 1 },
     description: 'INT8 → FP16 (exact), 8 lanes, every code in every lane',
   },
 ];
