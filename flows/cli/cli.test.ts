@@ -51,7 +51,7 @@ describe('bitsmith CLI', () => {
 
   it('refuses bad option values by name', async () => {
     expect((await run('verify', 'mul_int8_s', '--sim', 'modelsim')).stderr).toMatch(
-      /--sim 'modelsim' is not allowed: use icarus, verilator, hls, all/,
+      /--sim 'modelsim' is not allowed: use icarus, verilator, hls, hls-vendor, all/,
     );
     expect((await run('verify', 'mul_int8_s', '--vectors', 'lots')).stderr).toMatch(
       /--vectors 'lots' is not allowed/,
