@@ -46,9 +46,10 @@ const GEMV_FP16_G128_P4S8 = {
 } as const;
 /**
  * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: the row sum's loop
- * stays one cycle (a deeper one would issue a chunk every sumLatency + 1 cycles); the rest is pipelined.
+ * is one cycle (a deeper one would issue a chunk every sumLatency + 1 cycles) and bounds their clock,
+ * so the other kernels stay unpipelined: their stages would only lengthen a job.
  */
-const GEMV_PIPELINE_R1 = { chunkLatency: 5, scaleLatency: 4, convertLatency: 5 } as const;
+const GEMV_PIPELINE_R1 = {} as const;
 
 /**
  * The two largest GEMV cores: with shift-and-add products (no DSP blocks) the MXFP4 core's Yosys run
