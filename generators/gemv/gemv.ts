@@ -431,7 +431,8 @@ function elaborateCore(p: GemvParams): Module {
   // group the output conversion (a register and convertLatency) into the output buffer.
   const sumAt = lat.scale + 1;
   const writeAt = sumAt + lat.sum;
-  const resultAt = writeAt + (p.outFormat === 'fp32' ? 0 : 1 + lat.convert);
+  // An unpipelined conversion converts the new sum in its own cycle (no register before it).
+  const resultAt = writeAt + (p.outFormat === 'fp32' || lat.convert === 0 ? 0 : 1 + lat.convert);
   const closeLine = (name: string, type: HdlType, reset?: number) =>
     Array.from({ length: resultAt }, (_, k) =>
       m.register(`${name}_c${k + 1}`, type, reset === undefined ? {} : { reset }),
@@ -764,8 +765,10 @@ function elaborateCore(p: GemvParams): Module {
     );
     const accNext = summed.out.acc_next!;
     rows.forEach((r, j) => accs[r]!.next(accNext, { when: summed.valid.and(mine(writeAt, j)) }));
-    if (close.convert === undefined) {
-      rows.forEach((r, j) => results[r]!.next(accNext, { when: resultLoad.and(mine(resultAt, j)) }));
+    if (close.convert === undefined || lat.convert === 0) {
+      const y =
+        close.convert === undefined ? accNext : m.instance(close.convert, `convert${u}`, { acc: accNext }).y!;
+      rows.forEach((r, j) => results[r]!.next(y, { when: resultLoad.and(mine(resultAt, j)) }));
       continue;
     }
     // A block's final sums go on to the output conversion, one row per cycle.
