@@ -4,7 +4,7 @@ import { emitHls, hlsFunction, type HlsFunction } from '../../generators/emit/hl
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import { checkSimOptions, checkUnitAndVectors } from './check-unit.ts';
 import { findExecutable } from './executables.ts';
-import { buildCsim } from './hls-build.ts';
+import { buildCsim, type CsimBuild } from './hls-build.ts';
 import { parseTestbenchOutput } from './parse-output.ts';
 import { runProcess, toolError } from './run-process.ts';
 import { DEFAULT_MAX_MISMATCHES } from './simulation-run.ts';
@@ -20,8 +20,13 @@ import { writeVectorFile } from './vector-files.ts';
  * `cycles` counts the calls, and no waveform is written.
  */
 export class HlsSimulator implements Simulator {
-  readonly name = 'hls';
+  readonly name: string = 'hls';
   readonly debianPackage = 'g++';
+
+  /** Compiles the emitted C++ and the harness into `dir` (a subclass builds against other headers). */
+  protected build(dir: string, files: { fileName: string; text: string }[], top: string): Promise<CsimBuild> {
+    return buildCsim(dir, files, top);
+  }
 
   async available(): Promise<boolean> {
     return (await findExecutable('g++')) !== undefined;
@@ -47,7 +52,7 @@ export class HlsSimulator implements Simulator {
       writeVectorFile(join(dir, 'stimulus.hex'), unit.inputs, vectors.stimulus, 'stimulus'),
       writeVectorFile(join(dir, 'expected.hex'), unit.outputs, vectors.expected, 'expected'),
     ]);
-    const build = await buildCsim(dir, [...emitHls(module), harness], unit.top);
+    const build = await this.build(dir, [...emitHls(module), harness], unit.top);
 
     const logPath = join(dir, 'sim.log');
     const max = options.maxMismatches ?? DEFAULT_MAX_MISMATCHES;
@@ -61,7 +66,7 @@ export class HlsSimulator implements Simulator {
     if (parsed === undefined) {
       const tail = sim.output.trimEnd().split('\n').slice(-15).join('\n');
       throw new Error(
-        `hls: the C-simulation ended without its "N passed, N failed" line:\n${tail}\nFull log: ${logPath}`,
+        `${this.name}: the C-simulation ended without its "N passed, N failed" line:\n${tail}\nFull log: ${logPath}`,
       );
     }
     return {
