@@ -40,6 +40,10 @@ describe('gemv parameters', () => {
     [{ weight: 'razer', specialValues: [1.25, 2, 3, 4] }, /specialValues.*multiples of 0.5/],
     [{ rows: 8, maxN: 4 }, /rows.*at most maxN/],
     [{ rows: 8, group: 16, closeUnits: 3 }, /closeUnits.*from 4/],
+    [
+      { weight: 'int4', interleave: 2 },
+      /interleave.*groups are one chunk \(group = lanes = 8\); with 16 chunks/,
+    ],
   ])('%j is refused with the parameter named', (raw, message) => {
     expect(() => params(raw)).toThrow(ParameterError);
     expect(() => params(raw)).toThrow(message);
@@ -232,6 +236,77 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
         expect([r.jobCycles[i], r.firstCycles[i]]).toEqual([
           Math.ceil(n / p.rows) * (chunks + w) + last + R + D + 3,
           chunks + w + R + D + 3,
+        ]);
+      });
+    },
+  );
+
+  it.each([
+    // I = 3 blocks in flight, the loop A = sumLatency + 1 = 3 (the default): D = 1 + 2.
+    [{ weight: 'mxfp4', activation: 'bf16', maxK: 512, maxN: 64, lanes: 32, rows: 2, interleave: 3 }, 3],
+    // A = 5 > I: every round of visits waits for the loop, D = 1 + 4.
+    [
+      {
+        weight: 'mxfp4',
+        activation: 'bf16',
+        maxK: 512,
+        maxN: 64,
+        lanes: 32,
+        rows: 2,
+        interleave: 3,
+        sumLatency: 4,
+      },
+      5,
+    ],
+    // Every kernel pipelined: chunk 2, scale (+1), sum 3, conversion (+1) 1: D = 8.
+    [
+      {
+        weight: 'nvfp4',
+        maxK: 512,
+        maxN: 64,
+        lanes: 16,
+        rows: 3,
+        interleave: 4,
+        sumLatency: 3,
+        chunkLatency: 2,
+        outFormat: 'fp16',
+        convertLatency: 1,
+      },
+      8,
+    ],
+  ])(
+    '%j interleaved, without stalls: rounds of visits max(I_j, A) apart, then the last set’s r beats',
+    async (raw, D) => {
+      // The README's timing: the chunk issue visits a set's I_j blocks in turn (a round); a round
+      // starts A = sumLatency + 1 cycles after the one before at the soonest, across sets too.
+      const p = params(raw);
+      const { top, files, dir } = writeRtl(p);
+      const rng = new Random(2);
+      const sizes = [
+        [256, 16],
+        [200, 5],
+        [128, 13],
+      ] as const;
+      const cases = sizes.map(([k, n]) => ({ job: randomJob(p, rng, { k, n }), calm: true }));
+      const r = await runStreamBench(
+        'icarus',
+        { top, files, ...gemvBench(p, cases), stallPercent: 20, seed: 3 },
+        dir,
+      );
+      expect(r.problems).toEqual([]);
+      const I = p.interleave;
+      const A = (p.sumLatency ?? I - 1) + 1;
+      sizes.forEach(([k, n], i) => {
+        const chunks = Math.ceil(k / p.lanes);
+        const blocks = Math.ceil(n / p.rows);
+        const setSizes = Array.from({ length: Math.ceil(blocks / I) }, (_, s) => Math.min(I, blocks - s * I));
+        const rounds = setSizes.flatMap((size) => Array<number>(chunks).fill(size));
+        const issue = (list: number[]) =>
+          list.slice(0, -1).reduce((t, size) => t + Math.max(size, A), 0) + list.at(-1)!;
+        const lastSetRows = n - (setSizes.length - 1) * I * p.rows;
+        expect([r.jobCycles[i], r.firstCycles[i]]).toEqual([
+          issue(rounds) + lastSetRows + 1 + D + 3,
+          issue(rounds.slice(0, chunks)) + 1 + D + 3,
         ]);
       });
     },

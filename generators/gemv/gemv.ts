@@ -80,6 +80,11 @@ export const gemvParams = z
       .describe(
         'Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.',
       ),
+    interleave: intParam(1, 16)
+      .default(1)
+      .describe(
+        "Blocks of rows in flight: the chunk issue visits each of a set of this many blocks in turn, so a row's next group comes this many cycles later and the row sum's loop may take as many stages (groups of one chunk only). 1 walks one block at a time.",
+      ),
     chunkLatency: intParam(0, CHUNK_CUTS.length)
       .default(0)
       .describe(
@@ -93,7 +98,7 @@ export const gemvParams = z
     sumLatency: intParam(0, SUM_CUTS.length)
       .optional()
       .describe(
-        "Pipeline stages inside the row's fp32 sum (the loop: a row's next group enters sumLatency + 1 cycles after the last); a unit starts a close every max(rows per unit, sumLatency + 1) cycles. Default: 1 when a unit serves two rows or more, else 0.",
+        "Pipeline stages inside the row's fp32 sum (the loop: a row's next group enters sumLatency + 1 cycles after the last); a unit starts a close every max(rows per unit, sumLatency + 1) cycles. Default: 1 when a unit serves two rows or more, else interleave − 1.",
       ),
     convertLatency: intParam(0, CONVERT_CUTS.length)
       .default(0)
@@ -153,6 +158,12 @@ export const gemvParams = z
     if (p.specialValues !== undefined && p.weight !== 'razer')
       issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
     if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
+    if (p.interleave > 1 && group !== p.lanes)
+      issue(
+        'interleave',
+        `interleaves blocks whose groups are one chunk (group = lanes = ${p.lanes}); with ${group / p.lanes} chunks per group ` +
+          'the close already has that many cycles: use sumLatency up to it instead',
+      );
     if (p.maxK < p.lanes)
       issue('maxK', `must be at least lanes (${p.lanes}): one x beat carries ${p.lanes} elements`);
     const fewest = Math.ceil(p.rows / Math.max(1, Math.floor(group / p.lanes)));
@@ -195,9 +206,13 @@ export function gemvLatency(p: GemvParams): CloseLatency & { chunk: number } {
   return {
     chunk: p.chunkLatency,
     scale: p.scaleLatency,
-    sum: p.sumLatency ?? (closeSteps(p) >= 2 ? 1 : 0),
+    sum: p.sumLatency ?? defaultSumLatency(p),
     convert: p.convertLatency,
   };
+}
+
+function defaultSumLatency(p: GemvParams): number {
+  return closeSteps(p) >= 2 ? 1 : p.interleave - 1;
 }
 
 /** Bits of one row's entry in a scale beat: scale code, then zero point, then sv index. */
@@ -221,8 +236,9 @@ export function gemvModuleName(p: GemvParams): string {
   const units = closeUnits(p);
   const shared = units < p.rows ? `_cu${units}` : '';
   const lat = gemvLatency(p);
-  const defaultSum = closeSteps(p) >= 2 ? 1 : 0;
+  const defaultSum = defaultSumLatency(p);
   const timing =
+    (p.interleave > 1 ? `_i${p.interleave}` : '') +
     (lat.chunk > 0 ? `_lc${lat.chunk}` : '') +
     (lat.scale > 0 ? `_ls${lat.scale}` : '') +
     (lat.sum !== defaultSum ? `_la${lat.sum}` : '') +
@@ -380,6 +396,12 @@ function elaborateCore(p: GemvParams): Module {
   const groupPos = m.register('group_pos_q', UInt(Math.max(1, unsignedBits(groupChunks - 1))), { reset: 0 });
   const firstBlock = m.register('first_block_q', UInt(1), { reset: 0 });
   const rowsLeft = m.register('rows_left_q', UInt(rowBits), { reset: 0 });
+  // Interleaved blocks: the issue visits the set's blocks in turn (slot 0 … I − 1) at every chunk;
+  // slot_rows_q holds the rows from the slot's block to the job's end.
+  const I = p.interleave;
+  const slotBits = unsignedBits(I - 1);
+  const slot = I > 1 ? m.register('block_slot_q', UInt(slotBits), { reset: 0 }) : undefined;
+  const slotRows = I > 1 ? m.register('slot_rows_q', UInt(rowBits), { reset: 0 }) : undefined;
   // x beats taken so far: x runs ahead of w into the buffer, by up to the whole vector.
   const xCount = m.register('x_count_q', UInt(chunkBits), { reset: 0 });
   const xEnded = m.register('x_ended_q', UInt(1), { reset: 1 });
@@ -410,16 +432,19 @@ function elaborateCore(p: GemvParams): Module {
   const chunkValids = chunkLine('chunk_valid', UInt(1), 0);
   const closing = m.register('closing_s2', UInt(1), { reset: 0 });
   const closeLastOfBlock = m.register('block_done_s2', UInt(1), { reset: 0 });
-  const outIndex = m.register('out_index_q', UInt(unsignedBits(P)), { reset: 0 });
-  const outCount = m.register('out_count_q', UInt(unsignedBits(P)), { reset: 0 });
+  // The output buffer holds a set's results: I blocks of P rows.
+  const outBits = unsignedBits(I * P);
+  const outIndex = m.register('out_index_q', UInt(outBits), { reset: 0 });
+  const outCount = m.register('out_count_q', UInt(outBits), { reset: 0 });
   const outPending = outIndex.ne(outCount).named('out_pending');
   const outLastIndex = outIndex.eq(outCount.sub(1, { width: outCount.width })).named('out_last_index');
   const outFreeing = outPending.and(yReady).and(outLastIndex).named('out_freeing');
   // Close units serve R rows in turn, one close step per row. A row's sum comes back to the sum kernel
   // A = sumLatency + 1 cycles after it entered, so a unit starts a group's close at most every
   // T = max(R, A) cycles (steps R … T − 1 issue nothing); a group that ends sooner waits at stage 2.
+  // Interleaved blocks (R = 1) close a group every cycle; the loop's hazard is checked instead (below).
   const R = closeSteps(p);
-  const T = Math.max(R, lat.sum + 1);
+  const T = I > 1 ? 1 : Math.max(R, lat.sum + 1);
   const step = T > 1 ? m.register('close_step_q', UInt(unsignedBits(T - 1)), { reset: 0 }) : undefined;
   const one = m.constant(1, UInt(1));
   const lastStep = step === undefined ? one : step.eq(T - 1).named('close_last_step');
@@ -439,18 +464,22 @@ function elaborateCore(p: GemvParams): Module {
     );
   const closeValids = closeLine('close_valid', UInt(1), 0);
   const closeFinals = closeLine('close_final', UInt(1), 0);
+  const closeSlots = I > 1 ? closeLine('close_slot', UInt(slotBits)) : [];
+  const slot2 = I > 1 ? m.register('block_slot_s2', UInt(slotBits)) : undefined;
   // A block's last close starts only when the output buffer will be free when its results arrive:
   // the previous block's results have left or are leaving, and none are on their way.
   const outputBusy = closeValids
     .map((v, k) => v.and(closeFinals[k]!))
     .reduce((busy, v) => busy.or(v), outPending.and(outFreeing.not()))
     .named('output_busy');
-  const closeAdvance = closing
-    .and(closeLastOfBlock)
-    .and(firstStep)
-    .and(outputBusy)
-    .not()
-    .named('close_advance');
+  // A set's blocks fill the buffer in turn: its first block waits for the buffer.
+  const closeAdvance =
+    slot2 === undefined
+      ? closing.and(closeLastOfBlock).and(firstStep).and(outputBusy).not().named('close_advance')
+      : closing
+          .and(closeLastOfBlock.and(slot2.eq(0)).and(outputBusy).or(loopBusy(slot2)))
+          .not()
+          .named('close_advance');
   const lastChunk1 = m.register('group_last_s1', UInt(1));
   const lastChunks = chunkLine('group_last', UInt(1));
   const lastChunkK = lastChunks.at(-1) ?? lastChunk1;
@@ -458,16 +487,36 @@ function elaborateCore(p: GemvParams): Module {
   const closeBusy = closing.and(lastStep.not()).and(validK).and(lastChunkK).named('close_busy');
   const advance = closeAdvance.and(closeBusy.not()).named('advance');
 
+  // Interleaved, a slot's group enters the row sum only once the same slot's previous group has left
+  // it (A = sumLatency + 1 cycles after it entered): no close of the slot started in the last A − 1 cycles.
+  function loopBusy(closingSlot: Signal): Signal {
+    return closeValids
+      .slice(0, lat.sum)
+      .map((v, k) => v.and(closeSlots[k]!.eq(closingSlot)))
+      .reduce((busy, v) => busy.or(v), m.constant(0, UInt(1)))
+      .named('loop_busy');
+  }
+
   // Issue: one chunk of P rows × S elements when every stream it needs has a beat.
   const lastChunk = chunkIndex.eq(chunks.sub(1, { width: chunkBits })).named('last_chunk');
-  const lastBlock = rowsLeft.le(P).named('last_block');
+  const lastBlock = (slotRows ?? rowsLeft).le(P).named('last_block');
+  // The chunk moves on after the set's last block (its last slot, or the job's last block).
+  const lastSlot =
+    slot === undefined
+      ? undefined
+      : slot
+          .eq(I - 1)
+          .or(lastBlock)
+          .named('last_slot');
   const groupFirst = groupPos.eq(0).named('group_first');
   const groupLast = groupPos
     .eq(groupChunks - 1)
     .or(lastChunk)
     .named('group_last');
   // In the first block a chunk's x word is in the buffer already, or arrives now (taken straight).
-  const xDirect = firstBlock.and(xCount.eq(chunkIndex)).named('x_direct');
+  const xDirect = (slot === undefined ? firstBlock : firstBlock.and(slot.eq(0)))
+    .and(xCount.eq(chunkIndex))
+    .named('x_direct');
   const streamsReady = wValid
     .and(groupFirst.not().or(sValid))
     .and(xDirect.not().or(xValid))
@@ -527,22 +576,34 @@ function elaborateCore(p: GemvParams): Module {
       ),
     ),
   );
+  const fireRound = lastSlot === undefined ? fire : fire.and(lastSlot).named('fire_round');
   chunkIndex.next(
     mux(accept.or(lastChunk), m.constant(0, UInt(chunkBits)), chunkIndex.add(1, { width: chunkBits })),
     {
-      when: accept.or(fire),
+      when: accept.or(fireRound),
     },
   );
   groupPos.next(
     mux(accept.or(groupLast), m.constant(0, groupPos.type), groupPos.add(1, { width: groupPos.width })),
     {
-      when: accept.or(fire),
+      when: accept.or(fireRound),
     },
   );
-  firstBlock.next(accept.or(firstBlock.and(lastChunk.not())), { when: accept.or(fire) });
-  rowsLeft.next(mux(accept, nLen.resize(rowBits), rowsLeft.sub(P, { width: rowBits })), {
-    when: accept.or(fire.and(lastChunk)),
+  firstBlock.next(accept.or(firstBlock.and(lastChunk.not())), { when: accept.or(fireRound) });
+  const nextSetRows = rowsLeft.sub(I * P, { width: rowBits });
+  rowsLeft.next(mux(accept, nLen.resize(rowBits), nextSetRows), {
+    when: accept.or(fireRound.and(lastChunk)),
   });
+  if (slot !== undefined && slotRows !== undefined && lastSlot !== undefined) {
+    slot.next(mux(accept.or(lastSlot), m.constant(0, slot.type), slot.add(1, { width: slotBits })), {
+      when: accept.or(fire),
+    });
+    const setStart = mux(lastChunk, nextSetRows, rowsLeft);
+    slotRows.next(
+      mux(accept, nLen.resize(rowBits), mux(lastSlot, setStart, slotRows.sub(P, { width: rowBits }))),
+      { when: accept.or(fire) },
+    );
+  }
   xCount.next(mux(accept, m.constant(0, UInt(chunkBits)), xCount.add(1, { width: chunkBits })), {
     when: accept.or(xBeat),
   });
@@ -591,10 +652,16 @@ function elaborateCore(p: GemvParams): Module {
   blockDone1.next(lastChunk.and(streamError.not()), { when: fire });
   const jobDone1 = m.register('job_done_s1', UInt(1));
   jobDone1.next(lastIssue, { when: fire });
-  const rows1 = m.register('rows_s1', UInt(unsignedBits(P)));
-  rows1.next(mux(lastBlock, rowsLeft.resize(unsignedBits(P)), m.constant(P, UInt(unsignedBits(P)))), {
+  // The rows of the block (of the set, interleaved) that go to the output buffer.
+  const rows1 = m.register('rows_s1', UInt(outBits));
+  const setRowsLeft = I > 1 ? rowsLeft.le(I * P).named('last_set') : lastBlock;
+  rows1.next(mux(setRowsLeft, rowsLeft.resize(outBits), m.constant(I * P, UInt(outBits))), {
     when: fire,
   });
+  const slot1 = slot === undefined ? undefined : m.register('block_slot_s1', UInt(slotBits));
+  slot1?.next(slot!, { when: fire });
+  const setEnd1 = lastSlot === undefined ? undefined : m.register('set_end_s1', UInt(1));
+  setEnd1?.next(lastSlot!, { when: fire });
   valid1.next(fire, { when: advance });
 
   // Stage 1: the chunk's exact dot products, through the kernel's stages; what the later stages need
@@ -628,6 +695,8 @@ function elaborateCore(p: GemvParams): Module {
   const jobDoneK = alongChunk('job_done', jobDone1);
   const rowsK = alongChunk('rows', rows1);
   const metaK = alongChunk('meta', metaWord);
+  const slotK = slot1 === undefined ? undefined : alongChunk('block_slot', slot1);
+  const setEndK = setEnd1 === undefined ? undefined : alongChunk('set_end', setEnd1);
 
   // Stage 2: group sums per row, and the group's metadata while it closes.
   const load2 = validK.and(advance).named('chunk_load');
@@ -647,8 +716,11 @@ function elaborateCore(p: GemvParams): Module {
   firstGroup2.next(firstGroupK, { when: closeLoad });
   const jobDone2 = m.register('job_done_s2', UInt(1));
   jobDone2.next(jobDoneK, { when: closeLoad });
-  const rows2 = m.register('rows_s2', UInt(unsignedBits(P)));
+  const rows2 = m.register('rows_s2', UInt(outBits));
   rows2.next(rowsK, { when: closeLoad });
+  slot2?.next(slotK!, { when: closeLoad });
+  const setEnd2 = setEndK === undefined ? undefined : m.register('set_end_s2', UInt(1));
+  setEnd2?.next(setEndK!, { when: closeLoad });
 
   // Group close: U close units, each serving R rows one after another, a close at most every T cycles
   // (T ≤ chunks per group keeps up with the chunks). With R > 1 the group sums are copied first.
@@ -699,9 +771,17 @@ function elaborateCore(p: GemvParams): Module {
   const firstAt = tapped('close_first', firstGroup2);
   const rowsAt = tapped('close_rows', rows2);
   const jobDoneAt = tapped('close_job_done', jobDone2);
+  const slotAt = slot2 === undefined ? undefined : alongClose(closeSlots, slot2);
+  const setEndAt = setEnd2 === undefined ? undefined : tapped('close_set_end', setEnd2);
   const mine = (k: number, j: number) => (rowAt === undefined ? one : rowAt(k).eq(j));
+  // `when` in the slot's entries only (interleaved).
+  const inSlot = (when: Signal, k: number, b: number) =>
+    slotAt === undefined ? when : when.and(slotAt(k).eq(b));
   const resultLoad = validAt(resultAt).and(finalAt(resultAt)).named('result_load');
-  const emit = resultLoad.and(mine(resultAt, R - 1)).named('emit');
+  // A set's results go out after its last block's.
+  const emit = (setEndAt === undefined ? resultLoad : resultLoad.and(setEndAt(resultAt)))
+    .and(mine(resultAt, R - 1))
+    .named('emit');
 
   // A close kernel's outputs, and `valid` delayed by its latency (its out_valid when pipelined).
   const kernel = (module: Module, name: string, inputs: Record<string, Signal>, valid: Signal) => {
@@ -711,10 +791,17 @@ function elaborateCore(p: GemvParams): Module {
   };
 
   // The row sums, and the output buffer: a finished block's results, in the output format until they leave.
-  const accs = Array.from({ length: P }, (_, r) => m.register(`acc${r}_q`, UInt(32)));
+  // Row r of slot b is entry b·P + r (interleaved: a row sum and a result per block in flight).
+  const slotted = (name: string, r: number, b: number) => (I > 1 ? `${name}${r}_b${b}_q` : `${name}${r}_q`);
+  const accs = Array.from({ length: I * P }, (_, e) =>
+    m.register(slotted('acc', e % P, Math.floor(e / P)), UInt(32)),
+  );
   const yBits =
     close.convert === undefined ? 32 : close.convert.ports.find((q) => q.name === 'y')!.type.width;
-  const results = Array.from({ length: P }, (_, r) => m.register(`y${r}_q`, UInt(yBits)));
+  const results = Array.from({ length: I * P }, (_, e) =>
+    m.register(slotted('y', e % P, Math.floor(e / P)), UInt(yBits)),
+  );
+  const slots = Array.from({ length: I }, (_, b) => b);
   const units = Math.ceil(P / R);
   for (let u = 0; u < units; u++) {
     const rows = Array.from({ length: R }, (_, j) => u * R + j).filter((r) => r < P);
@@ -756,7 +843,14 @@ function elaborateCore(p: GemvParams): Module {
       {
         ...product,
         acc: pick(
-          rows.map((r) => accs[r]!),
+          rows.map((r) =>
+            I > 1
+              ? select(
+                  slotAt!(sumAt),
+                  slots.map((b) => accs[b * P + r]!),
+                )
+              : accs[r]!,
+          ),
           rowAt?.(sumAt),
         ),
         first: firstAt(sumAt),
@@ -764,11 +858,21 @@ function elaborateCore(p: GemvParams): Module {
       validAt(sumAt),
     );
     const accNext = summed.out.acc_next!;
-    rows.forEach((r, j) => accs[r]!.next(accNext, { when: summed.valid.and(mine(writeAt, j)) }));
+    rows.forEach((r, j) =>
+      slots.forEach((b) =>
+        accs[b * P + r]!.next(accNext, { when: inSlot(summed.valid.and(mine(writeAt, j)), writeAt, b) }),
+      ),
+    );
+    const resultWrite = (r: number, j: number, value: Signal) =>
+      slots.forEach((b) =>
+        results[b * P + r]!.next(value, {
+          when: inSlot(resultLoad.and(mine(resultAt, j)), resultAt, b),
+        }),
+      );
     if (close.convert === undefined || lat.convert === 0) {
       const y =
         close.convert === undefined ? accNext : m.instance(close.convert, `convert${u}`, { acc: accNext }).y!;
-      rows.forEach((r, j) => results[r]!.next(y, { when: resultLoad.and(mine(resultAt, j)) }));
+      rows.forEach((r, j) => resultWrite(r, j, y));
       continue;
     }
     // A block's final sums go on to the output conversion, one row per cycle.
@@ -780,7 +884,7 @@ function elaborateCore(p: GemvParams): Module {
       { acc: finalSum },
       validAt(writeAt + 1).and(finalAt(writeAt + 1)),
     );
-    rows.forEach((r, j) => results[r]!.next(converted.out.y!, { when: resultLoad.and(mine(resultAt, j)) }));
+    rows.forEach((r, j) => resultWrite(r, j, converted.out.y!));
   }
 
   // Output stream: the finished block's rows, one per beat.
@@ -798,7 +902,7 @@ function elaborateCore(p: GemvParams): Module {
   m.output('x_tready', xTake, 'x beat taken');
   m.output('w_tready', wTake, 'weight beat taken');
   m.output('s_tready', sTake, 'scale beat taken');
-  const yData = (P === 1 ? results[0]! : select(outIndex, results)).named('y_element');
+  const yData = (results.length === 1 ? results[0]! : select(outIndex, results)).named('y_element');
   m.output('y_tdata', yData, `${p.outFormat} element of y`);
   m.output('y_tvalid', outPending);
   m.output('y_tlast', finalBlock.and(outLastIndex), 'on the last element of y');

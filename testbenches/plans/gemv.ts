@@ -316,49 +316,53 @@ export function gemvBench(
     }
     const jw: Beat[] = [];
     const js: Beat[] = [];
-    const wBlockOf: number[] = [];
-    const sBlockOf: number[] = [];
-    for (let b = 0; b < blocks; b++) {
-      for (let ch = 0; ch < chunks; ch++) {
-        if (ch % groupChunks === 0) {
-          let data = 0n;
-          const g = (ch * S) / group;
-          for (let r = 0; r < P; r++) {
-            const row = b * P + r;
-            if (job.s[row]?.[g] === undefined) continue;
-            const entry =
-              BigInt(job.s[row]![g]!) |
-              (BigInt(weight.zeroPoint ? job.z[row]![g]! : 0) << BigInt(meta.scaleBits)) |
-              (BigInt(meta.svBits ? job.sv[row]![g]! : 0) << BigInt(meta.scaleBits + meta.zeroBits));
-            data |= entry << BigInt(r * meta.bits);
-          }
-          js.push({ data, last: b === blocks - 1 && ch + groupChunks >= chunks });
-          sBlockOf.push(b);
-        }
+    // The set of blocks each beat belongs to: a set's chunks visit its blocks in turn.
+    const I = p.interleave;
+    const wSetOf: number[] = [];
+    const sSetOf: number[] = [];
+    const visits = Array.from({ length: Math.ceil(blocks / I) }, (_, set) =>
+      Array.from({ length: chunks }, (_, ch) =>
+        Array.from({ length: Math.min(I, blocks - set * I) }, (_, slot) => ({ set, ch, b: set * I + slot })),
+      ).flat(),
+    ).flat();
+    for (const { set, ch, b } of visits) {
+      if (ch % groupChunks === 0) {
         let data = 0n;
-        // Rows past N and lanes past K carry whatever the job holds there (don't-care codes).
+        const g = (ch * S) / group;
         for (let r = 0; r < P; r++) {
           const row = b * P + r;
-          for (let lane = 0; lane < S; lane++) {
-            const code = job.w[row]?.[ch * S + lane];
-            if (code === undefined) continue;
-            data |= BigInt(code) << BigInt((r * S + slotOf(lane)) * weight.bits);
-          }
+          if (job.s[row]?.[g] === undefined) continue;
+          const entry =
+            BigInt(job.s[row]![g]!) |
+            (BigInt(weight.zeroPoint ? job.z[row]![g]! : 0) << BigInt(meta.scaleBits)) |
+            (BigInt(meta.svBits ? job.sv[row]![g]! : 0) << BigInt(meta.scaleBits + meta.zeroBits));
+          data |= entry << BigInt(r * meta.bits);
         }
-        jw.push({ data, last: b === blocks - 1 && ch === chunks - 1 });
-        wBlockOf.push(b);
+        js.push({ data, last: b === blocks - 1 && ch + groupChunks >= chunks });
+        sSetOf.push(set);
       }
+      let data = 0n;
+      // Rows past N and lanes past K carry whatever the job holds there (don't-care codes).
+      for (let r = 0; r < P; r++) {
+        const row = b * P + r;
+        for (let lane = 0; lane < S; lane++) {
+          const code = job.w[row]?.[ch * S + lane];
+          if (code === undefined) continue;
+          data |= BigInt(code) << BigInt((r * S + slotOf(lane)) * weight.bits);
+        }
+      }
+      jw.push({ data, last: b === blocks - 1 && ch === chunks - 1 });
+      wSetOf.push(set);
     }
-    let completeBlocks = blocks;
+    let completeSets = Infinity;
     let status = 0;
     if (fault !== undefined && 'stream' in fault) {
       // Faults found on the same chunk: the lowest status wins (x, then w, then s).
       const breaks = [fault, ...(fault.also ? [{ ...fault.also, kind: 'early-tlast' as const }] : [])];
-      completeBlocks = Infinity;
       status = 8 | 7;
       for (const b of breaks) {
         const stream = { x: jx, w: jw, s: js }[b.stream];
-        const blockOf = { x: jx.map(() => 0), w: wBlockOf, s: sBlockOf }[b.stream];
+        const setOf = { x: jx.map(() => 0), w: wSetOf, s: sSetOf }[b.stream];
         const beat = Math.min(b.beat, stream.length - 1);
         if (b.kind === 'early-tlast') {
           if (beat === stream.length - 1) throw new Error('early-tlast needs a beat before the last');
@@ -368,7 +372,7 @@ export function gemvBench(
           stream[stream.length - 1] = { ...stream[stream.length - 1]!, last: false };
           stream.push({ data: 0n, last: true });
         }
-        completeBlocks = Math.min(completeBlocks, blockOf[beat]!);
+        completeSets = Math.min(completeSets, setOf[beat]!);
         status = Math.min(status, 8 | TLAST_STATUS[b.stream]);
       }
     }
@@ -376,7 +380,8 @@ export function gemvBench(
     w.push(...jw);
     s.push(...js);
     const results = gemvGolden(spec, job);
-    const rows = fault === undefined ? job.n : Math.min(job.n, completeBlocks * P);
+    // A faulty job's complete sets of blocks are emitted; its set with the fault and later ones are not.
+    const rows = Math.min(job.n, completeSets * I * P);
     for (let r = 0; r < rows; r++)
       y.push({ data: BigInt(results[r]!), last: fault === undefined && r === job.n - 1 });
     jobs.push({
@@ -435,19 +440,29 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
         { job: job(2 * group + 1, 3 * p.rows - 1, 0.05), order: 'lead-first' },
         { job: job(777, 50, 0.02) },
       ];
+  // Whole sets of interleaved blocks: a short last set waits for the row sum's loop.
+  const calmRows = p.rows * p.interleave;
   const calm: GemvCase[] = quick
-    ? [{ job: job(1024, 8 * p.rows), calm: true }]
+    ? [{ job: job(1024, 8 * calmRows), calm: true }]
     : [
-        { job: job(1024, 8 * p.rows), calm: true },
-        { job: job(4096, 4 * p.rows), calm: true },
+        { job: job(1024, 8 * calmRows), calm: true },
+        { job: job(4096, 4 * calmRows), calm: true },
       ];
   // Fault jobs: two groups per block, three blocks (or one).
   const faultJob = (blocks: number) => job(group + 2 * p.lanes + 3, blocks === 1 ? p.rows : 2 * p.rows + 1);
   const chunks = Math.ceil(Math.min(group + 2 * p.lanes + 3, p.maxK) / p.lanes);
   const groupChunks = group / p.lanes;
+  const groups = Math.ceil(chunks / groupChunks);
+  // The w beat of block b's chunk c (the s beat of its group g) in a 3-block fault job: a set's
+  // chunks visit its blocks in turn.
+  const setBlocks = Math.min(p.interleave, 3);
+  const beatOf = (b: number, c: number, perBlock: number) =>
+    b >= setBlocks ? setBlocks * perBlock + (b - setBlocks) * perBlock + c : c * setBlocks + b;
+  const wBeat = (b: number, c: number) => beatOf(b, c, chunks);
+  const sBeat = (b: number, g: number) => beatOf(b, g, groups);
   const faulty = (stream: GemvStream, kind: 'early-tlast' | 'missing-tlast'): GemvCase => {
     // An early tlast in the second block where the stream has one (x has a single block).
-    const beat = { x: chunks - 2, w: chunks + 1, s: Math.ceil(chunks / groupChunks) }[stream];
+    const beat = { x: chunks - 2, w: wBeat(1, 1), s: sBeat(1, 0) }[stream];
     return {
       job: faultJob(3),
       fault: kind === 'early-tlast' ? { kind, stream, beat } : { kind, stream, beat: 1 << 30 },
@@ -458,7 +473,7 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
     fault: { kind: 'early-tlast', stream, beat, ...(also && 'stream' in also ? { also } : {}) },
   });
   const firstBlockFaults: GemvCase[] = [
-    early(3, 'w', 1),
+    early(3, 'w', wBeat(0, 1)),
     early(3, 's', 0),
     // A single-block job: the early tlast is also the job's only block.
     early(1, 'w', chunks - 2),
@@ -466,13 +481,13 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
   ];
   const doubleFaults: GemvCase[] = [
     // w and s on the first chunk of the second block's second group: w wins.
-    early(3, 'w', chunks + groupChunks, {
+    early(3, 'w', wBeat(1, groupChunks), {
       kind: 'early-tlast',
       stream: 's',
-      beat: Math.ceil(chunks / groupChunks) + 1,
+      beat: sBeat(1, 1),
     }),
     // x and w on the first block's second chunk: x wins.
-    early(3, 'x', 1, { kind: 'early-tlast', stream: 'w', beat: 1 }),
+    early(3, 'x', 1, { kind: 'early-tlast', stream: 'w', beat: wBeat(0, 1) }),
   ];
   const rejected: GemvCase[] = [
     { job: job(0, 1), fault: { kind: 'bad-k' } },
