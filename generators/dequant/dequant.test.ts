@@ -149,6 +149,12 @@ describe('dequant architectures', () => {
     expect(kind({ format: 'mxint8', lanes: 4 })).toBe('lanes');
   });
 
+  it('reads an E8M0 scale code as 2^(X − 127), 0xFF NaN (docs/mx-nvfp4.md#e8m0-scale)', () => {
+    const p = params({ format: 'mxfp4', lanes: 32 });
+    const plan = architecturePlan(p, resolveDequant(p), resolvedOutputPolicy(p));
+    expect(plan.kind === 'shared-exponent' && plan.scale).toEqual({ offset: 127, nanCodes: [255] });
+  });
+
   it.each([
     { format: 'mxfp4', lanes: 8, outFormat: 'fp16' },
     { format: 'mxfp4', lanes: 4, outFormat: 'bf16', rounding: 'rup' },
@@ -215,6 +221,8 @@ describe('dequant against its golden model (evaluator)', () => {
     { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16', outputSubnormals: 'flush', latency: 3 },
     { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 5, ready: true },
     { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 5 },
+    { format: 'mxfp4', lanes: 4, outFormat: 'fp16', latency: 2 }, // the cut inside the shared-exponent lanes
+    { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 2, ready: true },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'fma', latency: 3 },
     // every cut, the pipelined rounding and product modules included (with and without backpressure)
     { format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8, latency: 7 },

@@ -53,7 +53,13 @@ import { exactSum } from './float-add.ts';
 import { floatFields, fromFields, laneStage, type Fields } from './stage-modules.ts';
 import { laneGroupSize, laneSlots, PACKINGS, type Packing } from './lane-slots.ts';
 import { exactProduct, negated } from './product.ts';
-import { sharedExponentLanes, sharedExponentPlan, type SharedExponentPlan } from './shared-exponent.ts';
+import {
+  scaleCodes,
+  sharedExponentLanes,
+  sharedExponentPlan,
+  type ScaleCodes,
+  type SharedExponentPlan,
+} from './shared-exponent.ts';
 
 /**
  * How a zero point enters (docs/w4a16.md#zero-point). sub-mul: (q − z)·s, rounded once (AWQ reference,
@@ -348,8 +354,12 @@ export const dequant: Generator<typeof dequantParams> = {
         : m.input(element.selector.port, UInt(2), element.selector.doc);
 
     // ---- Per word: the scale (block scale × tensor scale), the codebook's selected entries, the zero point
+    const plan = architecturePlan(p, r, policy);
+    // (The shared-exponent lanes read the scale's code itself.)
     let scale: DecodedValue | undefined =
-      scaleInput === undefined ? undefined : decodeScalar(scaleInput, formatByName(r.scale), 'scale');
+      scaleInput === undefined || plan.kind === 'shared-exponent'
+        ? undefined
+        : decodeScalar(scaleInput, formatByName(r.scale), 'scale');
     if (tensorInput !== undefined) {
       const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor', () => cut.at('tensor'));
       const product = exactProduct(scale!, tensor, 'scales', () => cut.at('scales'));
@@ -571,7 +581,6 @@ export const dequant: Generator<typeof dequantParams> = {
       slots.map((slot, lane) =>
         word.slice(slot * r.slotBits + element.bits - 1, slot * r.slotBits).named(`code${lane}`),
       );
-    const plan = architecturePlan(p, r, policy);
     let results: Signal[];
     if (plan.kind === 'shared-exponent') {
       results = sharedExponentLanes(
@@ -579,14 +588,12 @@ export const dequant: Generator<typeof dequantParams> = {
         plan.plan,
         element.bits,
         { word, slots, slotBits: r.slotBits },
-        scale!,
+        { code: scaleInput!, codes: plan.scale },
         out,
         policy,
-        {
-          before: () => cut.at('decode'),
-          after: () => cut.at('product'),
-        },
+        { after: () => cut.at('product'), lane: cut.has('decode'), enable: p.ready },
       );
+      cut.at('decode'); // (inside each lane: between its exponent's field and case and the mantissa ROM)
       cut.at('denorm'); // (no alignment or rounding step of its own: more registers before the output)
       cut.at('round');
       cut.at('increment');
@@ -609,7 +616,7 @@ export const dequant: Generator<typeof dequantParams> = {
 export type ArchitecturePlan =
   | { kind: 'lanes' }
   | { kind: 'table'; entries: number; symmetric: boolean }
-  | { kind: 'shared-exponent'; plan: SharedExponentPlan };
+  | { kind: 'shared-exponent'; plan: SharedExponentPlan; scale: ScaleCodes };
 
 export function architecturePlan(
   p: DequantParams,
@@ -624,7 +631,10 @@ export function architecturePlan(
     if (r.scale !== 'e8m0fnu' || r.zeroPoint !== 'none' || p.tensorScale || r.element.selector !== undefined)
       return undefined;
     const format = r.element.format;
-    return sharedExponentPlan(
+    const scaleFormat = formatByName(r.scale);
+    const scale = scaleCodes(formatBits(scaleFormat), (code) => decodeScalar(code, scaleFormat, 'x'));
+    if (scale === undefined) return undefined;
+    const plan = sharedExponentPlan(
       r.element.bits,
       (code) =>
         format.kind === 'codebook'
@@ -633,10 +643,11 @@ export function architecturePlan(
       floatFormat(p.outFormat),
       policy,
     );
+    return plan === undefined ? undefined : { plan, scale };
   };
   if (p.architecture === 'shared-exponent' || p.architecture === 'auto') {
-    const plan = sharedExponent();
-    if (plan !== undefined) return { kind: 'shared-exponent', plan };
+    const shared = sharedExponent();
+    if (shared !== undefined) return { kind: 'shared-exponent', ...shared };
   }
   let kind = p.architecture;
   if (kind !== 'table' && kind !== 'lanes') {

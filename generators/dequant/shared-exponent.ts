@@ -9,6 +9,7 @@
 
 import type { NormalizedFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { atMostConstant } from '../arith/compare-constant.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
 import { Evaluator } from '../hdl/evaluate.ts';
@@ -162,9 +163,43 @@ function outcomeRom(plan: SharedExponentPlan, out: FloatFormat, policy: Resolved
 }
 
 /**
- * Build the lanes: `codes` says where the lanes' element codes are, `scale` the decoded E8M0 scale (one-bit
- * significand). Returns the output codes of the lane groups, lowest lanes first; `cut` places the pipeline cut between the per-word
- * table and the lanes.
+ * How the scale's code decodes (evaluated for every code, like the element's): its exponent is the code
+ * minus `offset`, except the `nanCodes`; no sign, zero or Inf. An E8M0 scale: offset 127, NaN 0xFF.
+ */
+export interface ScaleCodes {
+  offset: number;
+  nanCodes: number[];
+}
+
+export function scaleCodes(bits: number, decode: (code: Signal) => DecodedValue): ScaleCodes | undefined {
+  const scratch = new Builder('scale_scratch', { generator: 'tabulate', params: {} });
+  const v = decode(scratch.input('code', UInt(bits)));
+  scratch.output('exp', v.exp);
+  scratch.output('nan', v.isNaN);
+  scratch.output('other', v.sign.or(v.isZero).or(v.isInf));
+  scratch.output('sig', v.sig.width === 1 ? scratch.constant(1, UInt(1)) : v.sig);
+  const ev = new Evaluator(scratch.build());
+  const nanCodes: number[] = [];
+  let offset: number | undefined;
+  for (let c = 0; c < 2 ** bits; c++) {
+    ev.set('code', c);
+    if (ev.get('nan') === 1n) {
+      nanCodes.push(c);
+      continue;
+    }
+    if (ev.get('other') === 1n || ev.get('sig') !== 1n << BigInt(v.sig.width - 1)) return undefined;
+    const o = c - Number(ev.getValue('exp'));
+    if (offset !== undefined && o !== offset) return undefined;
+    offset = o;
+  }
+  return offset === undefined ? undefined : { offset, nanCodes };
+}
+
+/**
+ * Build the lanes: `codes` says where the lanes' element codes are, `scale` the raw power-of-two scale
+ * code and how it decodes (`scaleCodes`). Returns the output codes of the lane groups, lowest lanes
+ * first. `cut` places the pipeline cuts: `after` between the per-word table and the lanes, `lane`
+ * inside each lane (between the selection of its exponent's field and case and the mantissa ROM).
  */
 export function sharedExponentLanes(
   m: ModuleBuilder,
@@ -172,35 +207,37 @@ export function sharedExponentLanes(
   bits: number,
   /** The packed word and each lane's slot (the codes are sliced inside the lane groups). */
   codes: { word: Signal; slots: readonly number[]; slotBits: number },
-  scale: DecodedValue,
+  scale: { code: Signal; codes: ScaleCodes },
   out: FloatFormat,
   policy: ResolvedPolicy,
-  cut: { before(): void; after(): void },
+  cut: { after(): void; lane: boolean; enable: boolean },
 ): Signal[] {
   const layout = floatLayout(out);
   const cases = caseCodes(out);
   const elementTable = romModule(elementRom(plan, bits), `${m.name}_elem_rom`);
   const outcomeTable = romModule(outcomeRom(plan, out, policy), `${m.name}_out_rom`);
-  cut.before();
 
-  // Per word: each exponent's field and case.
-  const K = scale.exp;
-  const fieldWidth = Math.max(K.width, signedBits(-cases.nan, layout.expFieldMax + 1)) + 2;
+  // Per word: each exponent's field and case, from the scale code X alone. The field is
+  // F = X − offset + t + bias: one addition of a constant (only its low E bits are kept), beside
+  // comparisons of X with constants in LUTs; the subnormal shift 1 − F needs only its low bits.
+  const X = scale.code;
+  const isNaN = scale.codes.nanCodes
+    .map((c) => X.eq(c))
+    .reduce<Signal>((a, b) => a.or(b), m.constant(0, UInt(1)))
+    .named('scale_is_nan');
+  const atLeast = (c: number) => atMostConstant(X, c - 1).not();
   const perExponent = plan.exps.map((t, i) => {
-    const F = K.resize(fieldWidth)
-      .add(t + out.bias, { width: fieldWidth })
-      .named(`t${i}_field_raw`);
-    const normal = F.ge(1).and(F.le(layout.expFieldMax - 1));
-    const overflow = F.ge(layout.expFieldMax);
+    const c = t + out.bias - scale.codes.offset; // F = X + c
+    const normal = atLeast(1 - c).and(atMostConstant(X, layout.expFieldMax - 1 - c));
+    const overflow = atLeast(layout.expFieldMax - c);
+    const deep = atMostConstant(X, 1 - cases.maxShift - c);
+    const mod = (v: number, w: number) => ((v % 2 ** w) + 2 ** w) % 2 ** w;
     const shift = m
-      .constant(1, SInt(fieldWidth))
-      .sub(F, { width: fieldWidth })
-      .asUnsigned()
-      .slice(plan.caseBits - 1, 0);
-    const deep = F.le(1 - cases.maxShift);
+      .constant(mod(1 - c, plan.caseBits), UInt(plan.caseBits))
+      .sub(X.resize(plan.caseBits), { width: plan.caseBits });
     const subCase = mux(deep, m.constant(cases.maxShift, UInt(plan.caseBits)), shift);
     const kase = mux(
-      scale.isNaN,
+      isNaN,
       m.constant(cases.nan, UInt(plan.caseBits)),
       mux(
         overflow,
@@ -208,11 +245,9 @@ export function sharedExponentLanes(
         mux(normal, m.constant(cases.normal, UInt(plan.caseBits)), subCase),
       ),
     ).named(`t${i}_case`);
-    const field = mux(
-      normal.and(scale.isNaN.not()),
-      F.asUnsigned().slice(out.expBits - 1, 0),
-      m.constant(0, UInt(out.expBits)),
-    ).named(`t${i}_field`);
+    const E = out.expBits;
+    const F = X.resize(E).add(mod(c, E), { width: E }).named(`t${i}_field_raw`);
+    const field = mux(normal.and(isNaN.not()), F, m.constant(0, UInt(E))).named(`t${i}_field`);
     return { kase, field };
   });
   cut.after();
@@ -224,27 +259,29 @@ export function sharedExponentLanes(
       [`t${i}_case`, x.kase],
     ]),
   );
-  if (scale.sign.builder.constantValue(scale.sign.id) === undefined) shared.scale_sign = scale.sign;
-  const lane = (x: Fields, code: Signal, j: number): Signal => {
+  // Before the lane cut: the code's ROM and its exponent's field (zero for a zero code) and case.
+  const select4 = (x: Fields, code: Signal, j: number) => {
     const e = lookup(code.builder, elementTable, code, `elem${j}`);
     const index = e.exp_index!;
+    const zero = e.zero!;
     const field = select(
       index,
       perExponent.map((_, i) => x[`t${i}_field`]!),
-    ).named(`l${j}_field`);
+    )
+      .and(cat(...Array.from({ length: out.expBits }, () => zero.not())))
+      .named(`l${j}_field`);
     const kase = select(
       index,
       perExponent.map((_, i) => x[`t${i}_case`]!),
     ).named(`l${j}_case`);
-    const sign = (x.scale_sign === undefined ? e.sign! : e.sign!.xor(x.scale_sign)).named(`l${j}_sign`);
-    const zero = e.zero!;
-    const romIndex = plan.signed ? cat(kase, e.fraction!, zero, sign) : cat(kase, e.fraction!, zero);
-    const outcome = lookup(code.builder, outcomeTable, romIndex, `outcome${j}`);
-    const outSign = plan.signed ? outcome.sign! : sign.and(outcome.keep_sign!);
-    const outField = field
-      .and(cat(...Array.from({ length: out.expBits }, () => zero.not())))
-      .or(outcome.field!);
-    return cat(outSign, outField, outcome.mant!).named(`w${j}`);
+    return { field, kase, sign: e.sign!.named(`l${j}_sign`), zero, fraction: e.fraction! };
+  };
+  // After it: the mantissa (and the field of any case but normal) from the outcome ROM.
+  const finish = (l: ReturnType<typeof select4>, j: number): Signal => {
+    const romIndex = plan.signed ? cat(l.kase, l.fraction, l.zero, l.sign) : cat(l.kase, l.fraction, l.zero);
+    const outcome = lookup(l.kase.builder, outcomeTable, romIndex, `outcome${j}`);
+    const outSign = plan.signed ? outcome.sign! : l.sign.and(outcome.keep_sign!);
+    return cat(outSign, l.field.or(outcome.field!), outcome.mant!).named(`w${j}`);
   };
   // Lanes in groups of consecutive slots (laneGroupSize), one module per group.
   const { word, slots, slotBits } = codes;
@@ -257,12 +294,15 @@ export function sharedExponentLanes(
     })),
     shared,
     (x) => {
-      const ws = Array.from({ length: group }, (_, j) => {
+      const selected = Array.from({ length: group }, (_, j) => {
         const slot = slots[j]! % group; // AWQ interleaves within each group of 8 slots
-        return lane(x, x.codes!.slice(slotBits * slot + bits - 1, slotBits * slot), j);
+        return select4(x, x.codes!.slice(slotBits * slot + bits - 1, slotBits * slot), j);
       });
+      if (cut.lane) x.codes!.builder.stage();
+      const ws = selected.map((l, j) => finish(l, j));
       return { w: cat(...ws.reverse()) };
     },
+    cut.lane ? { enable: cut.enable } : undefined,
   );
   return groups.map((g, i) => g.w!.named(`w_group${i}`));
 }
