@@ -25,13 +25,14 @@ const GEMV_FMAX_DEVICES = [] as const;
 
 /**
  * The GEMV kernels' pipelines: the chunk's products in LUTs (shifts and adds: a DSP block between
- * fabric registers caps an ECP5 near 120 MHz) in 5 stages (the first takes the x word from the block RAM), the scale product in 4, the row sum in 11
- * (its loop spans 12 cycles, within a 128-element group's 16 chunks) and the conversion in 5.
+ * fabric registers caps an ECP5 near 120 MHz) in 5 stages (the first takes the x word from the block RAM),
+ * the scale product in 5 (the first takes the close unit's selected row), the row sum in 11 (its loop
+ * spans 12 cycles, within a 128-element group's 16 chunks) and the conversion in 5.
  */
 const GEMV_PIPELINE = {
   multipliers: 'luts',
   chunkLatency: 5,
-  scaleLatency: 4,
+  scaleLatency: 5,
   sumLatency: 11,
   convertLatency: 5,
 } as const;
@@ -45,11 +46,11 @@ const GEMV_FP16_G128_P4S8 = {
   ...GEMV_PIPELINE,
 } as const;
 /**
- * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: the row sum's loop
- * is one cycle (a deeper one would issue a chunk every sumLatency + 1 cycles) and bounds their clock,
- * so the other kernels stay unpipelined: their stages would only lengthen a job.
+ * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: they interleave 12
+ * blocks of rows, so that a row's next group comes 12 cycles later and the row sum's loop can take its
+ * 11 stages.
  */
-const GEMV_PIPELINE_R1 = {} as const;
+const GEMV_PIPELINE_R1 = { ...GEMV_PIPELINE, interleave: 12 } as const;
 
 /**
  * The two largest GEMV cores: with shift-and-add products (no DSP blocks) the MXFP4 core's Yosys run
@@ -455,7 +456,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       ...GEMV_PIPELINE_R1,
     },
     description:
-      'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 8 rows × 32 elements per cycle',
+      'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 8 rows × 32 elements per cycle, 12 blocks of rows interleaved',
   },
   {
     name: 'gemv_nvfp4_fp16_p4s16',
@@ -471,7 +472,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       ...GEMV_PIPELINE_R1,
     },
     description:
-      'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle (the FP32 tensor scale is left to the consumer)',
+      'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle, 12 blocks of rows interleaved (the FP32 tensor scale is left to the consumer)',
   },
   {
     name: 'fp_add_fp16',

@@ -25,9 +25,10 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
  * The scale product's cut points, by priority: after the zero point's term z·Σ a ('zero'), before the
  * product s·|D| ('magnitude', after the group value's absolute value), inside it ('partial': the
  * partial products of 18-bit slices of |D| by the scale's significand, added after the cut), and after
- * the group value D ('difference'). The core registers the kernel's outputs.
+ * the group value D ('difference'), and at the inputs ('inputs': the core selects a close unit's row
+ * by multiplexers in the cycle before). The core registers the kernel's outputs.
  */
-export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference'] as const;
+export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference', 'inputs'] as const;
 /** The row sum's cut points: those of the adder (arith/add-round.ts), then after unpacking the sum. */
 export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack'] as const;
 /**
@@ -109,6 +110,7 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
     shape.blockExpWidth === undefined
       ? undefined
       : m.input('exp', SInt(shape.blockExpWidth), "the group's block exponent E (aligned activations)");
+  cut.at('inputs');
 
   // D = Σ a·w − z·Σ a, exact.
   const shiftedAct = act.resize(act.width - shape.weightExp).shl(-shape.weightExp);

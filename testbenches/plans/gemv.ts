@@ -440,14 +440,16 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
         { job: job(2 * group + 1, 3 * p.rows - 1, 0.05), order: 'lead-first' },
         { job: job(777, 50, 0.02) },
       ];
-  // Whole sets of interleaved blocks: a short last set waits for the row sum's loop.
+  // Interleaved: whole sets of blocks (a short last set waits for the row sum's loop), and one job of
+  // 8 sets is enough to show the utilization.
   const calmRows = p.rows * p.interleave;
-  const calm: GemvCase[] = quick
-    ? [{ job: job(1024, 8 * calmRows), calm: true }]
-    : [
-        { job: job(1024, 8 * calmRows), calm: true },
-        { job: job(4096, 4 * calmRows), calm: true },
-      ];
+  const calm: GemvCase[] =
+    quick || p.interleave > 1
+      ? [{ job: job(1024, 8 * calmRows), calm: true }]
+      : [
+          { job: job(1024, 8 * calmRows), calm: true },
+          { job: job(4096, 4 * calmRows), calm: true },
+        ];
   // Fault jobs: two groups per block, three blocks (or one).
   const faultJob = (blocks: number) => job(group + 2 * p.lanes + 3, blocks === 1 ? p.rows : 2 * p.rows + 1);
   const chunks = Math.ceil(Math.min(group + 2 * p.lanes + 3, p.maxK) / p.lanes);
