@@ -31,7 +31,7 @@ import {
 } from '../float-params.ts';
 import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { mux, select, type Signal } from '../hdl/signal.ts';
+import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { numberTag, timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
@@ -68,7 +68,10 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * ('half_summed', 'half_complemented'), the flags ('added'), the leading-zero count ('counted'), the
  * normalizing shift ('normalized'), the subnormal shift's amount ('denorm_amount') and the shift
  * ('denormalized'), the rounding increment
- * ('increment', before the addition that applies it) and the rounding ('output').
+ * ('increment', before the addition that applies it) and the rounding ('output'). Last, for exact
+ * sums, a second register on the scale product's operands ('operands', after 'magnitude'): with it
+ * the placer can put the register that feeds each DSP block beside it, and the block's delay is
+ * not in series with a long route.
  */
 export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
   const close: CutPoint[] =
@@ -94,6 +97,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
     'added',
     ...close,
     'half_aligned',
+    ...(inner === 'exact' ? (['operands'] as const) : []),
   ];
 }
 
@@ -104,6 +108,7 @@ type CutPoint =
   | 'terms'
   | 'difference'
   | 'magnitude'
+  | 'operands'
   | 'partials'
   | 'scaled'
   | 'unpacked'
@@ -421,6 +426,9 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       policy.subnormals,
       'outer_align',
       () => cut.at('denorm_amount'),
+      // The exponent's limits in LUTs and the bits the subnormal shift drops from a mask beside it:
+      // no carry chain in series with the shift's amount.
+      { comparesInLuts: true, lostFromMask: true },
     );
     cut.at('denormalized');
     const closed = roundPack(aligned, fo, policy, 'outer_round', (point) => cut.at(point)).code;
@@ -450,23 +458,28 @@ interface GroupClose {
 }
 
 /**
- * The position in the group (0 after a clear); the vector at position G − 1 closes the group. `cleared`:
- * the group began with a clear (a clear always starts a group).
+ * The position in the group (0 after a clear); the vector at position G − 1 closes the group. `first`:
+ * the vector opens a group (position 0), from a register of its own (the count wraps to 0 just after
+ * a group's end) and the clear, so that the group sums' muxes do not wait for a comparison of the
+ * count. `cleared`: the group began with a clear (a clear always starts a group).
  */
 function groupPosition(
   m: ModuleBuilder,
   clear: Signal,
   group: number,
-): { position: Signal; end: Signal; cleared: Signal } {
+): { first: Signal; end: Signal; cleared: Signal } {
   const countBits = Math.max(1, unsignedBits(group - 1));
   const count = m.register('group_count_q', UInt(countBits), { reset: 0 });
   const position = mux(clear, m.constant(0, UInt(countBits)), count).named('group_position');
   const end = position.eq(group - 1).named('group_end');
   count.next(mux(end, m.constant(0, UInt(countBits)), position.add(1, { width: countBits })));
+  const startQ = m.register('group_start_q', UInt(1), { reset: 1 });
+  startQ.next(end);
+  const first = clear.or(startQ).named('group_first');
   const clearedQ = m.register('group_cleared_q', UInt(1), { reset: 0 });
-  const cleared = mux(position.eq(0), clear, clearedQ).named('group_cleared');
+  const cleared = mux(first, clear, clearedQ).named('group_cleared');
   clearedQ.next(cleared);
-  return { position, end, cleared };
+  return { first, end, cleared };
 }
 
 type Cuts = ReturnType<typeof pipelineCuts<CutPoint>>;
@@ -491,38 +504,45 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const sigSigned = mux(ua.sign, sig.neg().resize(sig.width), sig).named('a_sig_signed');
   const aMaxUnits = (1n << BigInt(ua.sig.width + layout.expFieldMax)) - 1n;
   const aWidth = ua.sig.width + layout.expFieldMax + 1;
-  // The weight as a signed integer of weight 2^lsbExp (RaZeR: the -0 code is 0 here, its SV comes later).
-  const qValue = weightValue(x.q, p.weight);
-  // The activation's sign goes on the weight (a few bits, negated beside the unpacking), so that the
-  // product's adders take the significand as it is unpacked: (−1)^s·sig·q = sig·((−1)^s·q), and
-  // (−1)^s·q fits in as many bits as the largest |q| needs (5 for every weight format here).
-  const qWidth = signedBits(-maxCodeUnits(p.weight), maxCodeUnits(p.weight));
-  const qWide = qValue.resize(qWidth);
-  const qSigned = mux(ua.sign, qWide.neg().resize(qWidth), qWide).named('w_signed');
-  // A 5-bit weight multiplies in LUTs (four shifted, gated copies), not in a DSP block.
-  const sigTimesQ = shiftAddProduct(ua.sig, qSigned, 'a_sig_q');
+  // The weight as sign and magnitude, each a function of the 4-bit code alone (a table in LUTs, no
+  // adder; RaZeR: the -0 code is 0 here, its SV comes later). The product's adders take the
+  // significand as it is unpacked and the unsigned magnitude: nothing is negated before them.
+  const weight = weightSignMagnitude(x.q, p.weight);
+  // A 4-bit magnitude multiplies in LUTs (four shifted, gated copies), not in a DSP block.
+  const sigTimesQ = shiftAddProduct(ua.sig, weight.magnitude, 'a_sig_q');
+  const productNegative = ua.sign.xor(weight.negative).named('aq_negative');
   cut.at('multiplied');
   // The signed activation is placed after that cut, beside the product.
   const aSigned = sigSigned.resize(aWidth).shl(placement).named('a_signed');
-  const product = sigTimesQ
-    .resize(aWidth + qValue.width)
-    .shl(placement)
-    .named('aq');
   const isSpecial = x.sv === undefined ? undefined : x.q.eq(RAZER_SPECIAL_CODE).named('w_special');
-  cut.at('product');
 
-  const { position, end, cleared } = groupPosition(m, x.clear, p.group);
+  const { first, end, cleared } = groupPosition(m, x.clear, p.group);
   const sumWidth = exactSumWidth(aMaxUnits * 8n * 2n, p.group) + 1;
   const actWidth = exactSumWidth(aMaxUnits, p.group);
+  // The product's sign goes on after the placing shift, as a two's complement negation split in two:
+  // its ones' complement here (an XOR beside the shift's last level), and the +1 that completes it as
+  // the carry-in of the group sum's adder (−x = ~x + 1), so that no carry chain negates it.
+  const placed = sigTimesQ
+    .zext(aWidth - 1 + weight.magnitude.width)
+    .shl(placement)
+    .zext(sumWidth)
+    .named('aq_magnitude');
+  const product = mux(productNegative, placed.not(), placed).named('aq');
+  cut.at('product');
+
   const dot = m.register('group_dot_q', SInt(sumWidth), { reset: 0 });
   const act = m.register('group_act_q', SInt(actWidth), { reset: 0 });
-  const dotSum = mux(
-    position.eq(0),
-    product.resize(sumWidth),
-    dot.add(product.resize(sumWidth), { width: sumWidth }),
-  ).named('group_dot');
+  // (0 on the group's first element, else the sum so far) + product + its negation's carry: one adder,
+  // the carry entering as the carry out of one extra low bit ({x, 1} + {y, carry}).
+  const one = m.constant(1, UInt(1));
+  const dotBase = mux(first, m.constant(0, dot.type), dot);
+  const dotSum = cat(dotBase, one)
+    .add(cat(product, productNegative), { width: sumWidth + 1 })
+    .slice(sumWidth, 1)
+    .asSigned()
+    .named('group_dot');
   const actSum = mux(
-    position.eq(0),
+    first,
     aSigned.resize(actWidth),
     act.add(aSigned.resize(actWidth), { width: actWidth }),
   ).named('group_act');
@@ -531,7 +551,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   // A NaN or infinite activation makes its group's contribution NaN (a policy: W4A16 activations are finite).
   const nanQ = m.register('group_nan_q', UInt(1), { reset: 0 });
   const poisoned = ua.isNaN.or(ua.isInf);
-  const groupNaN = mux(position.eq(0), poisoned, nanQ.or(poisoned)).named('group_nan');
+  const groupNaN = mux(first, poisoned, nanQ.or(poisoned)).named('group_nan');
   nanQ.next(groupNaN);
 
   // RaZeR: Σ a over the group's -0 codes, times SV[sv] at the group's end (sv read there, like s).
@@ -539,7 +559,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   if (isSpecial !== undefined) {
     const special = m.register('group_special_q', SInt(actWidth), { reset: 0 });
     const term = mux(isSpecial, aSigned, m.constant(0, aSigned.type)).resize(actWidth).named('a_special');
-    specialSum = mux(position.eq(0), term, special.add(term, { width: actWidth })).named('group_special');
+    specialSum = mux(first, term, special.add(term, { width: actWidth })).named('group_special');
     special.next(specialSum);
   }
   cut.at('accumulated');
@@ -565,6 +585,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   // Zero where D is: told from D itself, beside its negation, not behind it.
   const empty = difference.orR().not().named('group_zero');
   cut.at('magnitude');
+  cut.at('operands');
   const { us } = x;
   const scaled = timesScale(magnitude, us.sig, cut, 'scaled').named('scaled_sig');
   // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:
@@ -595,8 +616,7 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
   const innerPolicy = resolvePolicy(f32, outputPolicy(p));
   const { ua } = x;
   // The group position comes first: the per-element weight needs the group's z and sv, read on its first element.
-  const { position, end, cleared } = groupPosition(m, x.clear, p.group);
-  const first = position.eq(0).named('group_first');
+  const { first, end, cleared } = groupPosition(m, x.clear, p.group);
   const held = (input: Signal | undefined, name: string) => {
     if (input === undefined) return undefined;
     const q = m.register(`${name}_q`, input.type, { reset: 0 });
@@ -697,6 +717,28 @@ function weightFormat(weight: 'e2m1fn' | 'razer'): Format {
 /** Magnitudes of codes 0..7 in units of 0.5, from the format library. */
 function e2m1Units(format: Format): number[] {
   return Array.from({ length: 8 }, (_, code) => toNumber(decode(format, code)) * 2);
+}
+
+/**
+ * The weight code's value in units of its LSB, before any zero point or special value, as a sign and a
+ * magnitude of 4 bits: uint4 is its own magnitude; int4 (two's complement) and E2M1 (RaZeR's -0 code
+ * counting 0) have their sign in bit 3 and their magnitude from a 16- or 8-entry table.
+ */
+function weightSignMagnitude(q: Signal, weight: MixedWeight): { negative: Signal; magnitude: Signal } {
+  const m = q.builder;
+  if (weight === 'uint4') return { negative: m.constant(0, UInt(1)), magnitude: q };
+  const bits = unsignedBits(maxCodeUnits(weight));
+  const magnitude =
+    weight === 'int4'
+      ? select(
+          q,
+          Array.from({ length: 16 }, (_, code) => m.constant(code < 8 ? code : 16 - code, UInt(bits))),
+        )
+      : select(
+          q.slice(2, 0),
+          e2m1Units(weightFormat(weight)).map((v) => m.constant(v, UInt(bits))),
+        );
+  return { negative: q.bit(3), magnitude: magnitude.named('w_magnitude') };
 }
 
 /**
