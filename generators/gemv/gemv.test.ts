@@ -26,6 +26,20 @@ function writeRtl(p: GemvParams): { top: string; files: string[]; dir: string } 
   return { top: module.name, files, dir };
 }
 
+/** Stall-free jobs of the given K × N in Icarus (every y checked), with their cycle counts. */
+async function calmJobs(p: GemvParams, sizes: readonly (readonly [number, number])[]) {
+  const { top, files, dir } = writeRtl(p);
+  const rng = new Random(2);
+  const cases = sizes.map(([k, n]) => ({ job: randomJob(p, rng, { k, n }), calm: true }));
+  const r = await runStreamBench(
+    'icarus',
+    { top, files, ...gemvBench(p, cases), stallPercent: 20, seed: 3 },
+    dir,
+  );
+  expect(r.problems).toEqual([]);
+  return r;
+}
+
 describe('gemv parameters', () => {
   it.each([
     [{ activation: 'bf16', accumulation: 'exact' }, /accumulation.*270-bit/],
@@ -212,19 +226,11 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
       // The README's timing: the issue of every chunk, the pipeline (D: the kernels' stages and the
       // registers between them), the close steps, the last block's r beats.
       const p = params(raw);
-      const { top, files, dir } = writeRtl(p);
-      const rng = new Random(2);
       const sizes = [
         [256, 16],
         [200, 5],
       ] as const;
-      const cases = sizes.map(([k, n]) => ({ job: randomJob(p, rng, { k, n }), calm: true }));
-      const r = await runStreamBench(
-        'icarus',
-        { top, files, ...gemvBench(p, cases), stallPercent: 20, seed: 3 },
-        dir,
-      );
-      expect(r.problems).toEqual([]);
+      const r = await calmJobs(p, sizes);
       const groupChunks = (p.group ?? p.lanes) / p.lanes;
       const T = Math.max(R, (p.sumLatency ?? (R >= 2 ? 1 : 0)) + 1);
       sizes.forEach(([k, n], i) => {
@@ -280,20 +286,12 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
       // The README's timing: the chunk issue visits a set's I_j blocks in turn (a round); a round
       // starts A = sumLatency + 1 cycles after the one before at the soonest, across sets too.
       const p = params(raw);
-      const { top, files, dir } = writeRtl(p);
-      const rng = new Random(2);
       const sizes = [
         [256, 16],
         [200, 5],
         [128, 13],
       ] as const;
-      const cases = sizes.map(([k, n]) => ({ job: randomJob(p, rng, { k, n }), calm: true }));
-      const r = await runStreamBench(
-        'icarus',
-        { top, files, ...gemvBench(p, cases), stallPercent: 20, seed: 3 },
-        dir,
-      );
-      expect(r.problems).toEqual([]);
+      const r = await calmJobs(p, sizes);
       const I = p.interleave;
       const A = (p.sumLatency ?? I - 1) + 1;
       sizes.forEach(([k, n], i) => {
