@@ -105,7 +105,7 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
  * Inputs x (S activation codes), lanes (how many of them are real), w (P rows of S codes, row-major),
  * sv (P 2-bit indexes, RaZeR); outputs per row r: dot_r = Σ a·w exactly and bad_r (a NaN weight or a
  * non-finite activation), and act = Σ a, shared by the rows. Combinational, or pipelined to `latency`
- * stages (CHUNK_CUTS) with an `advance` input that freezes it.
+ * stages (CHUNK_CUTS).
  */
 export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const weight = GEMV_WEIGHT_FORMATS[shape.weight];
@@ -114,11 +114,10 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const { table } = widths;
   const S = shape.lanes;
   const P = shape.rows;
-  const m = new ModuleBuilder(
-    chunkModuleName(shape, latency),
-    { generator: 'gemv', params: { ...shape, latency } },
-    { enable: latency > 0 },
-  );
+  const m = new ModuleBuilder(chunkModuleName(shape, latency), {
+    generator: 'gemv',
+    params: { ...shape, latency },
+  });
   const cut = pipelineCuts(m, latency, CHUNK_CUTS);
   const ab = floatLayout(fa).bits;
   const x = m.input('x', UInt(S * ab), `${S} ${shape.activation} activations, lane 0 lowest`);

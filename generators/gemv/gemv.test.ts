@@ -289,7 +289,7 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
       const sizes = [
         [256, 16],
         [200, 5],
-        [128, 13],
+        [192, 13],
       ] as const;
       const r = await calmJobs(p, sizes);
       const I = p.interleave;

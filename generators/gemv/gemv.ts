@@ -412,7 +412,8 @@ function elaborateCore(p: GemvParams): Module {
   const done = m.register('done_q', UInt(1), { reset: 0 });
 
   // Pipeline: stage 1 holds an issued chunk, the chunk kernel's L = chunkLatency stages its dot
-  // products (frozen with the issue when the core stalls), stage 2 the group sums (and a closing group).
+  // products, stage 2 the group sums (and a closing group). Nothing after the issue stalls: the issue
+  // waits instead, on registered state only (below), so no stall signal fans out to the pipeline.
   // Each kernel's stages as built (the parameters ask for them; the kernels say what they hold).
   const stages = (kernel: Module | undefined) =>
     kernel?.timing.kind === 'pipelined' ? kernel.timing.latency : 0;
@@ -427,8 +428,7 @@ function elaborateCore(p: GemvParams): Module {
     Array.from({ length: lat.chunk }, (_, j) =>
       m.register(`${name}_k${j + 1}`, type, reset === undefined ? {} : { reset }),
     );
-  // The chunk's valid bit through the kernel's stages (the kernel's own valid chain, which the core
-  // needs before the kernel is connected: its stall depends on the chunk leaving the kernel).
+  // The chunk's valid bit through the kernel's stages.
   const chunkValids = chunkLine('chunk_valid', UInt(1), 0);
   const closing = m.register('closing_s2', UInt(1), { reset: 0 });
   const closeLastOfBlock = m.register('block_done_s2', UInt(1), { reset: 0 });
@@ -441,14 +441,14 @@ function elaborateCore(p: GemvParams): Module {
   const outFreeing = outPending.and(yReady).and(outLastIndex).named('out_freeing');
   // Close units serve R rows in turn, one close step per row. A row's sum comes back to the sum kernel
   // A = sumLatency + 1 cycles after it entered, so a unit starts a group's close at most every
-  // T = max(R, A) cycles (steps R … T − 1 issue nothing); a group that ends sooner waits at stage 2.
-  // Interleaved blocks (R = 1) close a group every cycle; the loop's hazard is checked instead (below).
+  // T = max(R, A) cycles (steps R … T − 1 issue nothing); a group's last chunk issues T cycles after
+  // the one before at the soonest. Interleaved blocks (R = 1) close a group every cycle; a block's
+  // visits are A cycles apart at the soonest instead (below).
   const R = closeSteps(p);
   const T = I > 1 ? 1 : Math.max(R, lat.sum + 1);
   const step = T > 1 ? m.register('close_step_q', UInt(unsignedBits(T - 1)), { reset: 0 }) : undefined;
   const one = m.constant(1, UInt(1));
   const lastStep = step === undefined ? one : step.eq(T - 1).named('close_last_step');
-  const firstStep = step === undefined ? one : step.eq(0).named('close_first_step');
   const rowStep = step === undefined || T === R ? one : step.lt(R).named('close_row_step');
   const stepRow = R > 1 ? step!.resize(unsignedBits(R - 1)).named('close_row') : undefined;
   // After stage 2 the close runs on without stalls, a step through the cycles of the close pipeline:
@@ -466,36 +466,10 @@ function elaborateCore(p: GemvParams): Module {
   const closeFinals = closeLine('close_final', UInt(1), 0);
   const closeSlots = I > 1 ? closeLine('close_slot', UInt(slotBits)) : [];
   const slot2 = I > 1 ? m.register('block_slot_s2', UInt(slotBits)) : undefined;
-  // A block's last close starts only when the output buffer will be free when its results arrive:
-  // the previous block's results have left or are leaving, and none are on their way.
-  const outputBusy = closeValids
-    .map((v, k) => v.and(closeFinals[k]!))
-    .reduce((busy, v) => busy.or(v), outPending.and(outFreeing.not()))
-    .named('output_busy');
-  // A set's blocks fill the buffer in turn: its first block waits for the buffer.
-  const closeAdvance =
-    slot2 === undefined
-      ? closing.and(closeLastOfBlock).and(firstStep).and(outputBusy).not().named('close_advance')
-      : closing
-          .and(closeLastOfBlock.and(slot2.eq(0)).and(outputBusy).or(loopBusy(slot2)))
-          .not()
-          .named('close_advance');
   const lastChunk1 = m.register('group_last_s1', UInt(1));
   const lastChunks = chunkLine('group_last', UInt(1));
   const lastChunkK = lastChunks.at(-1) ?? lastChunk1;
   const validK = chunkValids.at(-1) ?? valid1;
-  const closeBusy = closing.and(lastStep.not()).and(validK).and(lastChunkK).named('close_busy');
-  const advance = closeAdvance.and(closeBusy.not()).named('advance');
-
-  // Interleaved, a slot's group enters the row sum only once the same slot's previous group has left
-  // it (A = sumLatency + 1 cycles after it entered): no close of the slot started in the last A − 1 cycles.
-  function loopBusy(closingSlot: Signal): Signal {
-    return closeValids
-      .slice(0, lat.sum)
-      .map((v, k) => v.and(closeSlots[k]!.eq(closingSlot)))
-      .reduce((busy, v) => busy.or(v), m.constant(0, UInt(1)))
-      .named('loop_busy');
-  }
 
   // Issue: one chunk of P rows × S elements when every stream it needs has a beat.
   const lastChunk = chunkIndex.eq(chunks.sub(1, { width: chunkBits })).named('last_chunk');
@@ -521,7 +495,25 @@ function elaborateCore(p: GemvParams): Module {
     .and(groupFirst.not().or(sValid))
     .and(xDirect.not().or(xValid))
     .named('streams_ready');
-  const fire = running.and(advance).and(streamsReady).named('fire');
+  // The issue rules, each from registers: a close unit is free for a group's last chunk (T cycles
+  // since the last one); the output buffer is free for a set's first final visit (the previous set's
+  // results have all left: claimed at that visit, freed by its last y beat); interleaved, the block's
+  // previous visit was A cycles ago or more.
+  const slotZero = slot === undefined ? one : slot.eq(0).named('slot_zero');
+  const finalVisit = lastChunk.and(slotZero).named('final_visit');
+  const outClaimed = m.register('out_claimed_q', UInt(1), { reset: 0 });
+  let issueOk = finalVisit.and(outClaimed).not();
+  const groupGap = T > 1 ? m.register('group_gap_q', UInt(unsignedBits(T - 1)), { reset: T - 1 }) : undefined;
+  if (groupGap !== undefined) issueOk = issueOk.and(groupLast.not().or(groupGap.eq(T - 1)));
+  const visits =
+    slot === undefined
+      ? []
+      : Array.from({ length: lat.sum }, (_, k) => ({
+          fired: m.register(`visit_valid_h${k + 1}`, UInt(1), { reset: 0 }),
+          slot: m.register(`visit_slot_h${k + 1}`, UInt(slotBits)),
+        }));
+  for (const v of visits) issueOk = issueOk.and(v.fired.and(v.slot.eq(slot!)).not());
+  const fire = running.and(issueOk.named('issue_ok')).and(streamsReady).named('fire');
   const lastIssue = lastChunk.and(lastBlock).named('last_issue');
   // The group being opened is the job's last when it reaches the last chunk.
   const groupEnd = chunkIndex.zext(countBits).add(groupChunks, { width: countBits });
@@ -622,6 +614,20 @@ function elaborateCore(p: GemvParams): Module {
     { when: begin.or(streamError) },
   );
   done.next(reject.or(finished));
+  outClaimed.next(
+    mux(accept, m.constant(0, UInt(1)), outClaimed.or(fire.and(finalVisit)).and(outFreeing.not())),
+  );
+  groupGap?.next(
+    mux(
+      fire.and(groupLast),
+      m.constant(0, groupGap.type),
+      mux(groupGap.eq(T - 1), groupGap, groupGap.add(1, { width: groupGap.width })),
+    ),
+  );
+  visits.forEach((v, k) => {
+    v.fired.next(k === 0 ? fire : visits[k - 1]!.fired);
+    v.slot.next(k === 0 ? slot! : visits[k - 1]!.slot);
+  });
 
   // Activation buffer: every x beat is stored as it is taken; a chunk reads its word back, unless
   // its beat arrives in the cycle it issues (the lock-step path takes it straight from x_tdata).
@@ -631,41 +637,40 @@ function elaborateCore(p: GemvParams): Module {
   buffer.write(xCount.resize(addressBits).named('x_write_address'), xData, xBeat);
   const address = chunkIndex.resize(addressBits).named('x_address');
   const bufferWord = m.register('x_buffer_s1', UInt(S * ab));
-  bufferWord.next(buffer.read(address), { when: fire });
+  bufferWord.next(buffer.read(address));
   const xWord = m.register('x_word_s1', UInt(S * ab));
-  xWord.next(xData, { when: fire.and(xDirect) });
+  xWord.next(xData);
   const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
-  fromX.next(xDirect, { when: fire });
+  fromX.next(xDirect);
   const wWord = m.register('w_word_s1', UInt(P * S * weight.bits));
-  wWord.next(wData, { when: fire });
+  wWord.next(wData);
   const metaWord = m.register('meta_s1', UInt(P * meta.bits));
   metaWord.next(sData, { when: fire.and(groupFirst) });
   const lanes1 = m.register('lanes_s1', UInt(laneBits));
-  lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))), { when: fire });
+  lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))));
   const firstChunk1 = m.register('group_first_s1', UInt(1));
-  firstChunk1.next(groupFirst, { when: fire });
-  lastChunk1.next(groupLast, { when: fire });
+  firstChunk1.next(groupFirst);
+  lastChunk1.next(groupLast);
   const firstGroup1 = m.register('block_first_group_s1', UInt(1));
-  firstGroup1.next(chunkIndex.zext(countBits).lt(groupChunks), { when: fire });
+  firstGroup1.next(chunkIndex.zext(countBits).lt(groupChunks));
   // The erroneous beat never completes its block: no result of that block is emitted.
   const blockDone1 = m.register('block_done_s1', UInt(1));
-  blockDone1.next(lastChunk.and(streamError.not()), { when: fire });
+  blockDone1.next(lastChunk.and(streamError.not()));
   const jobDone1 = m.register('job_done_s1', UInt(1));
-  jobDone1.next(lastIssue, { when: fire });
+  jobDone1.next(lastIssue);
   // The rows of the block (of the set, interleaved) that go to the output buffer.
   const rows1 = m.register('rows_s1', UInt(outBits));
   const setRowsLeft = I > 1 ? rowsLeft.le(I * P).named('last_set') : lastBlock;
-  rows1.next(mux(setRowsLeft, rowsLeft.resize(outBits), m.constant(I * P, UInt(outBits))), {
-    when: fire,
-  });
+  rows1.next(mux(setRowsLeft, rowsLeft.resize(outBits), m.constant(I * P, UInt(outBits))));
   const slot1 = slot === undefined ? undefined : m.register('block_slot_s1', UInt(slotBits));
-  slot1?.next(slot!, { when: fire });
+  slot1?.next(slot!);
   const setEnd1 = lastSlot === undefined ? undefined : m.register('set_end_s1', UInt(1));
-  setEnd1?.next(lastSlot!, { when: fire });
-  valid1.next(fire, { when: advance });
+  setEnd1?.next(lastSlot!);
+  valid1.next(fire);
 
   // Stage 1: the chunk's exact dot products, through the kernel's stages; what the later stages need
-  // of the chunk travels beside it, frozen with it.
+  // of the chunk travels beside it. Stage 1's registers load every cycle (valid_s1 says whether they
+  // hold a chunk), except the group's scale entry, which its later chunks carry too.
   const fields = chunk.ports.filter((q) => q.direction === 'input').map((q) => q.name);
   const chunkInputs = {
     x: mux(fromX, xWord, bufferWord).named('x_chunk'),
@@ -676,12 +681,10 @@ function elaborateCore(p: GemvParams): Module {
   const chunkOut = m.instance(
     chunk,
     'chunk',
-    lat.chunk === 0 ? chunkInputs : { ...chunkInputs, in_valid: valid1, advance },
+    lat.chunk === 0 ? chunkInputs : { ...chunkInputs, in_valid: valid1 },
   );
   const feed = (line: Signal[], value: Signal) =>
-    line.forEach((r, j) =>
-      (r as ReturnType<typeof m.register>).next(j === 0 ? value : line[j - 1]!, { when: advance }),
-    );
+    line.forEach((r, j) => (r as ReturnType<typeof m.register>).next(j === 0 ? value : line[j - 1]!));
   feed(chunkValids, valid1);
   feed(lastChunks, lastChunk1);
   const alongChunk = (name: string, value: Signal) => {
@@ -699,7 +702,7 @@ function elaborateCore(p: GemvParams): Module {
   const setEndK = setEnd1 === undefined ? undefined : alongChunk('set_end', setEnd1);
 
   // Stage 2: group sums per row, and the group's metadata while it closes.
-  const load2 = validK.and(advance).named('chunk_load');
+  const load2 = validK.named('chunk_load');
   const groupActQ = m.register('group_act_q', SInt(groupAct));
   const groupActNext = mux(firstChunkK, m.constant(0, SInt(groupAct)), groupActQ)
     .add(chunkOut.act!.resize(groupAct), { width: groupAct })
@@ -727,10 +730,10 @@ function elaborateCore(p: GemvParams): Module {
   // Each step enters the close pipeline: the scale product, then the row's fp32 sum (the loop: the
   // row's sum is read as it enters the sum kernel and written as it leaves), then for a block's last
   // group the output conversion into the output buffer.
-  const closeStep = closing.and(closeAdvance).and(rowStep).named('close_step');
-  closing.next(closeLoad.or(closing.and(lastStep.not())), { when: closeAdvance });
+  const closeStep = closing.and(rowStep).named('close_step');
+  closing.next(closeLoad.or(closing.and(lastStep.not())));
   step?.next(mux(lastStep, m.constant(0, step.type), step.add(1, { width: step.width })), {
-    when: closing.and(closeAdvance),
+    when: closing,
   });
   const sums: { dot: Signal; bad: Signal }[] = [];
   for (let r = 0; r < P; r++) {
