@@ -42,6 +42,34 @@ describe('shiftAddProduct', () => {
         });
       }
 
+  // With a cut after the first level of adders, the product comes one cycle later, still exact.
+  for (const [wideWidth, narrowWidth, narrowSigned] of [
+    [6, 4, false],
+    [5, 3, true],
+    [4, 1, false],
+    [4, 2, true],
+  ] as const) {
+    it(`s${wideWidth} × ${narrowSigned ? 's' : 'u'}${narrowWidth} with a cut inside the tree: every pair, one cycle later`, () => {
+      const m = new ModuleBuilder(`sap_cut_${wideWidth}_${narrowWidth}`, { generator: 'test', params: {} });
+      const wide = m.input('a', SInt(wideWidth));
+      const narrow = m.input('b', narrowSigned ? SInt(narrowWidth) : UInt(narrowWidth));
+      let cuts = 0;
+      const product = shiftAddProduct(wide, narrow, 'p', () => {
+        cuts++;
+        m.stage();
+      });
+      expect(cuts).toBe(1);
+      m.output('p', product);
+      const module = m.build();
+      expect(module.timing).toMatchObject({ latency: 1 });
+      const pairs = values(wideWidth, true).flatMap((a) =>
+        values(narrowWidth, narrowSigned).map((b) => [a, b]),
+      );
+      const got = runVectors(module, pairs).map(([p]) => fromBits(p!, product.type));
+      expect(got).toEqual(pairs.map(([a, b]) => a! * b!));
+    });
+  }
+
   it('names each gated copy and the product', () => {
     const m = new ModuleBuilder('sap_names', { generator: 'test', params: {} });
     m.output('p', shiftAddProduct(m.input('a', SInt(8)), m.input('b', SInt(3)), 'w0'));

@@ -6,9 +6,11 @@ import { mux, type Signal } from '../hdl/signal.ts';
  * narrow operand's top bit weighs −2^(n−1) (two's complement), so its copy is subtracted. The result has
  * the type `wide.mul(narrow)` would have: wide.width + narrow.width bits, signed if either operand is.
  * Meant for a narrow operand of a few bits (a 4-bit weight, a 4-bit significand), where n − 1 adders in
- * LUTs cost less than a DSP block and are not slower than one.
+ * LUTs cost less than a DSP block and are not slower than one. With `cut`, a pipeline cut is placed
+ * after the tree's first level of adders (the gated copies summed in pairs), so that no stage holds
+ * more than half the tree's adders in series; it is placed exactly once, whatever the tree's depth.
  */
-export function shiftAddProduct(wide: Signal, narrow: Signal, prefix: string): Signal {
+export function shiftAddProduct(wide: Signal, narrow: Signal, prefix: string, cut?: () => void): Signal {
   const m = wide.builder;
   const width = wide.width + narrow.width;
   const signed = wide.signed || narrow.signed;
@@ -24,12 +26,17 @@ export function shiftAddProduct(wide: Signal, narrow: Signal, prefix: string): S
     else added.push(copy);
   }
   let level = added;
+  let pending = cut;
   while (level.length > 1) {
     const next: Signal[] = [];
     for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!, { width }));
     if (level.length % 2 === 1) next.push(level[level.length - 1]!);
     level = next;
+    pending?.();
+    pending = undefined;
   }
+  // A tree without adders (a narrow operand of one or two bits): the cut comes before the subtraction.
+  pending?.();
   const sum = level[0] ?? zero;
   return (subtracted === undefined ? sum : sum.sub(subtracted, { width })).named(`${prefix}_product`);
 }

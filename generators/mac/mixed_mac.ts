@@ -71,7 +71,8 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * ('increment', before the addition that applies it) and the rounding ('output'). Last, for exact
  * sums, a second register on the scale product's operands ('operands', after 'magnitude'): with it
  * the placer can put the register that feeds each DSP block beside it, and the block's delay is
- * not in series with a long route.
+ * not in series with a long route. Then a cut inside the leading-zero count ('half_counted'), and for
+ * exact sums one inside the zero-point term's adder tree ('half_terms').
  */
 export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
   const close: CutPoint[] =
@@ -98,6 +99,8 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
     ...close,
     'half_aligned',
     ...(inner === 'exact' ? (['operands'] as const) : []),
+    'half_counted',
+    ...(inner === 'exact' ? (['half_terms'] as const) : []),
   ];
 }
 
@@ -106,6 +109,7 @@ type CutPoint =
   | 'product'
   | 'accumulated'
   | 'terms'
+  | 'half_terms'
   | 'difference'
   | 'magnitude'
   | 'operands'
@@ -124,6 +128,7 @@ type CutPoint =
   | 'complemented'
   | 'added'
   | 'counted'
+  | 'half_counted'
   | 'normalized'
   | 'denormalized'
   | 'output';
@@ -143,6 +148,7 @@ const OUTER_LOOP_POINTS: readonly CutPoint[] = [
   'complemented',
   'added',
   'counted',
+  'half_counted',
   'normalized',
   'denormalized',
 ];
@@ -179,7 +185,7 @@ export const mixedMacParams = z
       .default('fp32')
       .describe('Format of the outer accumulator (and the output).'),
     ...roundingParams,
-    latency: intParam(0, 26)
+    latency: intParam(0, 27)
       .default(1)
       .describe('Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`.'),
     ready: readyParam(),
@@ -401,7 +407,12 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
       compared,
     );
     cut.at('added');
-    const normalized = normalize(sum, 'outer_norm', (point) => cut.at(point));
+    const normalized = normalize(
+      sum,
+      'outer_norm',
+      (point) => cut.at(point),
+      cut.has('half_counted') ? () => cut.at('half_counted') : undefined,
+    );
     cut.at('normalized');
     // Normalized, the significand has no leading zero: alignToFormat only denormalizes a tiny sum.
     // The bits below the guard's neighbour count only as sticky: ORed here, beside the subnormal
@@ -569,7 +580,10 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
     specialSum === undefined || x.sv === undefined
       ? undefined
       : timesSpecialValue(specialSum, x.sv, svUnits(p), 'special');
-  const zTerm = x.zp === undefined ? undefined : shiftAddProduct(actSum, x.zp, 'zero_term');
+  // z·Σa with a cut inside its adder tree ('half_terms'; without a zero point, before 'terms').
+  const zTerm =
+    x.zp === undefined ? undefined : shiftAddProduct(actSum, x.zp, 'zero_term', () => cut.at('half_terms'));
+  if (zTerm === undefined) cut.at('half_terms');
   cut.at('terms');
   const combine = (term: Signal | undefined, op: 'add' | 'sub') => {
     if (term === undefined) return dotSum;
