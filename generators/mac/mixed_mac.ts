@@ -71,8 +71,7 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * ('increment', before the addition that applies it) and the rounding ('output'). Last, for exact
  * sums, a second register on the scale product's operands ('operands', after 'magnitude'): with it
  * the placer can put the register that feeds each DSP block beside it, and the block's delay is
- * not in series with a long route. Then a cut inside the leading-zero count ('half_counted'), and for
- * exact sums one inside the zero-point term's adder tree ('half_terms').
+ * not in series with a long route. Then a cut inside the leading-zero count ('half_counted').
  */
 export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
   const close: CutPoint[] =
@@ -100,7 +99,6 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
     'half_aligned',
     ...(inner === 'exact' ? (['operands'] as const) : []),
     'half_counted',
-    ...(inner === 'exact' ? (['half_terms'] as const) : []),
   ];
 }
 
@@ -109,7 +107,6 @@ type CutPoint =
   | 'product'
   | 'accumulated'
   | 'terms'
-  | 'half_terms'
   | 'difference'
   | 'magnitude'
   | 'operands'
@@ -185,7 +182,7 @@ export const mixedMacParams = z
       .default('fp32')
       .describe('Format of the outer accumulator (and the output).'),
     ...roundingParams,
-    latency: intParam(0, 27)
+    latency: intParam(0, 26)
       .default(1)
       .describe('Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`.'),
     ready: readyParam(),
@@ -580,19 +577,22 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
     specialSum === undefined || x.sv === undefined
       ? undefined
       : timesSpecialValue(specialSum, x.sv, svUnits(p), 'special');
-  // z·Σa with a cut inside its adder tree ('half_terms'; without a zero point, before 'terms').
-  const zTerm =
-    x.zp === undefined ? undefined : shiftAddProduct(actSum, x.zp, 'zero_term', () => cut.at('half_terms'));
-  if (zTerm === undefined) cut.at('half_terms');
+  // uint4: D = Σ a·q − Σ_i z_i·2^i·Σ a, the four gated copies of Σ a subtracted from Σ a·q as
+  // ones' complements (−x = ~x + 1, the four +1 a constant 4) in carry-save adders: LUTs only before
+  // the 'terms' cut, and after it one carry-propagating addition (no multiplier's adders in series).
+  const zTerms =
+    x.zp === undefined
+      ? undefined
+      : zeroPointTerms(dotSum, actSum, x.zp, Math.max(sumWidth, actWidth + 4) + 1);
   cut.at('terms');
-  const combine = (term: Signal | undefined, op: 'add' | 'sub') => {
+  const combine = (term: Signal | undefined) => {
     if (term === undefined) return dotSum;
     const width = Math.max(sumWidth, term.width) + 1;
-    return dotSum.resize(width)[op](term.resize(width));
+    return dotSum.resize(width).add(term.resize(width));
   };
-  const difference = (zTerm !== undefined ? combine(zTerm, 'sub') : combine(svTerm, 'add')).named(
-    'group_difference',
-  );
+  const difference = (
+    zTerms !== undefined ? zTerms.sum.add(zTerms.carry, { width: zTerms.sum.width }) : combine(svTerm)
+  ).named('group_difference');
   cut.at('difference');
   const { negative, magnitude: groupMagnitude } = signMagnitude(difference);
   const magnitude = groupMagnitude.named('group_magnitude');
@@ -689,6 +689,44 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
     multiply: (a, b) => timesScale(b, a, cut, 'scaled'),
   });
   return { end, clear: x.clear, cleared, contribution: scaled };
+}
+
+/**
+ * dot − z·act (z unsigned, 4 bits) modulo 2^width as two addends, sum + carry, from carry-save adders
+ * alone: the gated copies z_i·2^i·act enter as ones' complements, and the four +1 that complete their
+ * negations as a constant 4.
+ */
+function zeroPointTerms(dot: Signal, act: Signal, z: Signal, width: number): { sum: Signal; carry: Signal } {
+  const m = dot.builder;
+  const wide = act.resize(width);
+  const ones = m.constant(-1, SInt(width));
+  let terms: Signal[] = [dot.resize(width), m.constant(z.width, SInt(width))];
+  for (let bit = 0; bit < z.width; bit++)
+    terms.push(mux(z.bit(bit), wide.shl(bit).not(), ones).named(`zero_term_pp${bit}`));
+  for (let level = 0; terms.length > 2; level++) {
+    const next: Signal[] = [];
+    let i = 0;
+    for (; i + 2 < terms.length; i += 3) {
+      const [a, b, c] = [terms[i]!, terms[i + 1]!, terms[i + 2]!];
+      next.push(
+        a
+          .xor(b)
+          .xor(c)
+          .named(`zero_term_s${level}_${i / 3}`),
+      );
+      next.push(
+        a
+          .and(b)
+          .or(a.and(c))
+          .or(b.and(c))
+          .shl(1)
+          .named(`zero_term_c${level}_${i / 3}`),
+      );
+    }
+    next.push(...terms.slice(i));
+    terms = next;
+  }
+  return { sum: terms[0]!.named('zero_term_sum'), carry: terms[1]!.named('zero_term_carry') };
 }
 
 /**
