@@ -223,6 +223,9 @@ describe('dequant against its golden model (evaluator)', () => {
     { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 5 },
     { format: 'mxfp4', lanes: 4, outFormat: 'fp16', latency: 2 }, // the cut inside the shared-exponent lanes
     { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 2, ready: true },
+    // a table without a tensor scale: its 'scale' cut between the entries and the selection
+    { format: 'razer_kernel', lanes: 4, latency: 7 },
+    { format: 'nf4', lanes: 4, latency: 7, ready: true },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'fma', latency: 3 },
     // every cut, the pipelined rounding and product modules included (with and without backpressure)
     { format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8, latency: 7 },

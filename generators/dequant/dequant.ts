@@ -355,6 +355,10 @@ export const dequant: Generator<typeof dequantParams> = {
 
     // ---- Per word: the scale (block scale × tensor scale), the codebook's selected entries, the zero point
     const plan = architecturePlan(p, r, policy);
+    // A table without a tensor scale has no scale product to cut: its 'scale' cut (the earlier one)
+    // goes between the entries and the lanes' selection, and its 'select' cut before any other work.
+    const tableSwap = (point: 'scale' | 'select') =>
+      plan.kind === 'table' && tensorInput === undefined ? (point === 'scale' ? 'select' : 'scale') : point;
     // (The shared-exponent lanes read the scale's code itself.)
     let scale: DecodedValue | undefined =
       scaleInput === undefined || plan.kind === 'shared-exponent'
@@ -366,7 +370,7 @@ export const dequant: Generator<typeof dequantParams> = {
       cut.at('scale');
       scale = normalize(product, 'scales_norm');
     } else {
-      cut.at('scale');
+      cut.at(tableSwap('scale'));
       cut.at('tensor');
       cut.at('scales');
     }
@@ -532,7 +536,7 @@ export const dequant: Generator<typeof dequantParams> = {
         incrementCut ? { enable: p.ready } : undefined,
       );
       cut.at('increment');
-      cut.at('select');
+      cut.at(tableSwap('select'));
       if (plan.kind === 'lanes') return converted.map((c, lane) => c.code!.named(`w${lane}`));
       // Table: each lane picks its code's entry; sign-symmetric tables hold magnitudes, the code's sign
       // bit flips the result's (a NaN keeps its canonical sign).
