@@ -226,6 +226,10 @@ describe('dequant against its golden model (evaluator)', () => {
     // a table without a tensor scale: its 'scale' cut between the entries and the selection
     { format: 'razer_kernel', lanes: 4, latency: 7 },
     { format: 'nf4', lanes: 4, latency: 7, ready: true },
+    // plain lanes: the 'scale' cut inside the element decoding (integer and float codes)
+    { format: 'mxint8', lanes: 2, outFormat: 'fp32', latency: 7 },
+    { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16', latency: 7, ready: true },
+    { format: 'int8', lanes: 2, scale: 'fp16', latency: 7 },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'fma', latency: 3 },
     // every cut, the pipelined rounding and product modules included (with and without backpressure)
     { format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8, latency: 7 },

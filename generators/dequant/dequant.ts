@@ -359,6 +359,15 @@ export const dequant: Generator<typeof dequantParams> = {
     // goes between the entries and the lanes' selection, and its 'select' cut before any other work.
     const tableSwap = (point: 'scale' | 'select') =>
       plan.kind === 'table' && tensorInput === undefined ? (point === 'scale' ? 'select' : 'scale') : point;
+    // Lanes that decode a plain code (no tensor scale, zero point or codebook) take their 'scale' cut
+    // inside the element decoding, between the leading-zero count and the normalizing shift.
+    const innerDecode =
+      cut.has('scale') &&
+      plan.kind === 'lanes' &&
+      tensorInput === undefined &&
+      zeroInput === undefined &&
+      selector === undefined &&
+      element.format.kind !== 'codebook';
     // (The shared-exponent lanes read the scale's code itself.)
     let scale: DecodedValue | undefined =
       scaleInput === undefined || plan.kind === 'shared-exponent'
@@ -370,7 +379,7 @@ export const dequant: Generator<typeof dequantParams> = {
       cut.at('scale');
       scale = normalize(product, 'scales_norm');
     } else {
-      cut.at(tableSwap('scale'));
+      if (!innerDecode) cut.at(tableSwap('scale'));
       cut.at('tensor');
       cut.at('scales');
     }
@@ -412,30 +421,41 @@ export const dequant: Generator<typeof dequantParams> = {
               znegzero: fixedZero.isNegativeZero,
             }),
       };
-      const decoded = laneStage(m, 'decode', items, decodeShared, (x) => {
-        const code = x.code!;
-        if (element.format.kind === 'codebook') {
-          const candidates = element.selector?.candidates(r.specialValues) ?? [element.format];
+      const decoded = laneStage(
+        m,
+        'decode',
+        items,
+        decodeShared,
+        (x) => {
+          const code = x.code!;
+          if (element.format.kind === 'codebook') {
+            const candidates = element.selector?.candidates(r.specialValues) ?? [element.format];
+            return floatFields(
+              '',
+              decodeTable(code, codebookEntries(code.builder, candidates, x.sel, 'cb'), 'd'),
+            );
+          }
+          const q = element.format as IntFormat;
+          if (subtractsZero && fixedZero !== undefined) {
+            const zero = { ...fixedZero, fixed: x.zfixed!, isNaN: x.znan!, isInf: x.zinf!, sign: x.zsign! };
+            return floatFields(
+              '',
+              decodeIntMinusFixed(code, q, { ...zero, isNegativeZero: x.znegzero! }, zeroSign, 'd'),
+            );
+          }
+          if (subtractsZero)
+            return floatFields(
+              '',
+              decodeIntMinusInt(code, q, x.zero!, formatByName(r.zeroPoint) as IntFormat, zeroSign, 'd'),
+            );
           return floatFields(
             '',
-            decodeTable(code, codebookEntries(code.builder, candidates, x.sel, 'cb'), 'd'),
+            decodeScalar(code, element.format, 'd', innerDecode ? () => code.builder.stage() : undefined),
           );
-        }
-        const q = element.format as IntFormat;
-        if (subtractsZero && fixedZero !== undefined) {
-          const zero = { ...fixedZero, fixed: x.zfixed!, isNaN: x.znan!, isInf: x.zinf!, sign: x.zsign! };
-          return floatFields(
-            '',
-            decodeIntMinusFixed(code, q, { ...zero, isNegativeZero: x.znegzero! }, zeroSign, 'd'),
-          );
-        }
-        if (subtractsZero)
-          return floatFields(
-            '',
-            decodeIntMinusInt(code, q, x.zero!, formatByName(r.zeroPoint) as IntFormat, zeroSign, 'd'),
-          );
-        return floatFields('', decodeScalar(code, element.format, 'd'));
-      });
+        },
+        innerDecode ? { enable: p.ready } : undefined,
+      );
+      if (innerDecode) cut.at('scale');
       cut.at('decode');
 
       // ---- Scale (exact), then round once (or add the scaled zero point first)

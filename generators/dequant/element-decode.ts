@@ -46,11 +46,8 @@ export function decodeScalar(code: Signal, format: Format, prefix: string, cut?:
   switch (format.kind) {
     case 'float':
       return decodeFloat(code, format, prefix, cut);
-    case 'int': {
-      const value = decodeInt(code, format, prefix);
-      cut?.();
-      return value;
-    }
+    case 'int':
+      return decodeInt(code, format, prefix, cut);
     case 'codebook': {
       const value = decodeTable(code, codebookEntries(code.builder, [format]), prefix);
       cut?.();
@@ -81,12 +78,14 @@ function decodeFloat(code: Signal, format: FloatFormat, prefix: string, cut?: ()
   return value;
 }
 
-function decodeInt(code: Signal, format: IntFormat, prefix: string): DecodedValue {
+/** `cut` (if given) is called once: between the magnitude's leading-zero count and its shift, else at the end. */
+function decodeInt(code: Signal, format: IntFormat, prefix: string, cut?: () => void): DecodedValue {
   const m = code.builder;
   const n = format.bits;
   const { sign, mag } = format.signed ? signMagnitude(code.asSigned(), n) : { sign: bit(m, 0), mag: code };
   const top = n - 1 - format.fracBits;
-  return normalize(
+  let counted = false;
+  const value = normalize(
     {
       sign,
       exp: m.constant(top, SInt(signedBits(top, top))),
@@ -97,7 +96,15 @@ function decodeInt(code: Signal, format: IntFormat, prefix: string): DecodedValu
       maxLeadingZeros: n,
     },
     `${prefix}_norm`,
+    cut === undefined
+      ? undefined
+      : () => {
+          counted = true;
+          cut();
+        },
   );
+  if (!counted) cut?.();
+  return value;
 }
 
 /**
