@@ -359,10 +359,13 @@ export const dequant: Generator<typeof dequantParams> = {
     // goes between the entries and the lanes' selection, and its 'select' cut before any other work.
     const tableSwap = (point: 'scale' | 'select') =>
       plan.kind === 'table' && tensorInput === undefined ? (point === 'scale' ? 'select' : 'scale') : point;
-    // Lanes that decode a plain code (no tensor scale, zero point or codebook) take their 'scale' cut
-    // inside the element decoding, between the leading-zero count and the normalizing shift.
+    // Lanes that decode a plain code (no tensor scale, zero point or codebook) under a power-of-two
+    // scale (or none) take their 'scale' cut inside the element decoding, between the leading-zero
+    // count and the normalizing shift. (A float scale's own decoding is the longer path there: the
+    // cut stays after it.)
     const innerDecode =
       cut.has('scale') &&
+      (r.scale === 'e8m0fnu' || r.scale === 'none') &&
       plan.kind === 'lanes' &&
       tensorInput === undefined &&
       zeroInput === undefined &&
