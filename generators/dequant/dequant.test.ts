@@ -231,6 +231,9 @@ describe('dequant against its golden model (evaluator)', () => {
     { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16', latency: 7, ready: true },
     { format: 'int8', lanes: 2, scale: 'none', latency: 7 },
     { format: 'mxfp8_e4m3', lanes: 2, latency: 7, ready: true },
+    // without a tensor scale: the 'tensor' cut inside the block scale's decoding (subnormal scales)
+    { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16', latency: 8 },
+    { format: 'uint4', zeroPoint: 'uint4', lanes: 2, scale: 'fp16', latency: 8, ready: true },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'fma', latency: 3 },
     // every cut, the pipelined rounding and product modules included (with and without backpressure)
     { format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8, latency: 7 },

@@ -375,7 +375,13 @@ export const dequant: Generator<typeof dequantParams> = {
     let scale: DecodedValue | undefined =
       scaleInput === undefined || plan.kind === 'shared-exponent'
         ? undefined
-        : decodeScalar(scaleInput, formatByName(r.scale), 'scale');
+        : decodeScalar(
+            scaleInput,
+            formatByName(r.scale),
+            'scale',
+            // Without a tensor scale, the 'tensor' cut goes inside the block scale's decoding.
+            tensorInput === undefined ? () => cut.at('tensor') : undefined,
+          );
     if (tensorInput !== undefined) {
       const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor', () => cut.at('tensor'));
       const product = exactProduct(scale!, tensor, 'scales', () => cut.at('scales'));
@@ -383,7 +389,7 @@ export const dequant: Generator<typeof dequantParams> = {
       scale = normalize(product, 'scales_norm');
     } else {
       if (!innerDecode) cut.at(tableSwap('scale'));
-      cut.at('tensor');
+      if (scale === undefined) cut.at('tensor');
       cut.at('scales');
     }
     const fixedZero =
