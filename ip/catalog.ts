@@ -379,7 +379,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_mxfp4_bf16x32',
     generator: 'dequant',
-    params: { format: 'mxfp4', lanes: 32, outFormat: 'bf16', latency: 1 },
+    params: { format: 'mxfp4', lanes: 32, outFormat: 'bf16', latency: 2 },
     description:
       'OCP MXFP4 block dequantizer: 32 E2M1 codes × their E8M0 scale → BF16, one block per cycle (exponent add only)',
     verilatorRandom: 80_000,
@@ -417,14 +417,14 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_e4m3fn_bf16x4',
     generator: 'dequant',
-    params: { format: 'e4m3fn', lanes: 4, scale: 'bf16', outFormat: 'bf16', latency: 6 },
+    params: { format: 'e4m3fn', lanes: 4, scale: 'bf16', outFormat: 'bf16', latency: 8 },
     description: 'FP8 E4M3 weights × BF16 group scale → BF16, 4 lanes',
     verilatorRandom: 80_000,
   },
   {
     name: 'dequant_mxint8_fp32x4',
     generator: 'dequant',
-    params: { format: 'mxint8', lanes: 4, outFormat: 'fp32', latency: 6 },
+    params: { format: 'mxint8', lanes: 4, outFormat: 'fp32', latency: 7 },
     description:
       'OCP MXINT8 dequantizer: int8·2^-6 codes × E8M0 scale → FP32 (exact unless subnormal), 4 lanes',
     verilatorRandom: 80_000,
