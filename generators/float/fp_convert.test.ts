@@ -10,7 +10,14 @@ import { outputPolicy } from '../float-params.ts';
 import { ROUNDING_MODES } from '../formats/index.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
-import { codeBits, CONVERT_CUTS, fpConvert, isInt, type FpConvertParams } from './fp_convert.ts';
+import {
+  codeBits,
+  CONVERT_CUTS,
+  fpConvert,
+  INT_SOURCE_CUTS,
+  isInt,
+  type FpConvertParams,
+} from './fp_convert.ts';
 
 type Params = Record<string, unknown>;
 
@@ -177,8 +184,35 @@ describe('fp_convert in the IR evaluator: integers', () => {
     ],
     [
       'int8 → fp16, every code, 8 lanes, every cut',
-      { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: CONVERT_CUTS.length },
+      { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: INT_SOURCE_CUTS.length },
       all(8),
+    ],
+    [
+      'int8 → fp16, every code, 8 lanes, cut after the count and the alignment',
+      { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 2 },
+      all(8),
+    ],
+    [
+      'int16 → bf16, every code, 3 lanes, every cut, rounding up',
+      {
+        inFormat: 'int',
+        inWidth: 16,
+        outFormat: 'bf16',
+        rounding: 'rup',
+        lanes: 3,
+        latency: INT_SOURCE_CUTS.length,
+      },
+      all(16),
+    ],
+    [
+      'uint12 → e4m3fn satfinite, every code, cut after the negation only',
+      { inFormat: 'uint', inWidth: 12, outFormat: 'e4m3fn', overflow: 'saturate', latency: 4 },
+      all(12),
+    ],
+    [
+      'int1 → e2m1fn, every cut',
+      { inFormat: 'int', inWidth: 1, outFormat: 'e2m1fn', latency: INT_SOURCE_CUTS.length },
+      all(1),
     ],
     [
       'fp16 → int8, every code, every cut',
@@ -205,7 +239,8 @@ describe('fp_convert latency', () => {
     { inFormat: 'int', inWidth: 8, outFormat: 'fp16' },
     { inFormat: 'fp16', outFormat: 'int', outWidth: 8 },
   ])('every kind of conversion has as many stages as asked for: %o', (raw) => {
-    for (let latency = 0; latency <= CONVERT_CUTS.length; latency++) {
+    const most = isInt(raw.inFormat) ? INT_SOURCE_CUTS.length : CONVERT_CUTS.length;
+    for (let latency = 0; latency <= most; latency++) {
       const timing = fpConvert.build(parseParams(fpConvert, { ...raw, latency }) as FpConvertParams).timing;
       expect(timing.kind === 'pipelined' ? timing.latency : 0).toBe(latency);
     }
@@ -216,6 +251,14 @@ describe('fp_convert parameters', () => {
   it('refuses ±Inf on overflow into a format without Inf, naming the parameter', () => {
     expect(() => parseParams(fpConvert, { outFormat: 'e4m3fn', overflow: 'inf' })).toThrow(
       /'overflow' = "inf".*no Inf/,
+    );
+  });
+  it('refuses more stages than a float source has cut points, naming the parameter', () => {
+    expect(() => parseParams(fpConvert, { inFormat: 'fp16', latency: CONVERT_CUTS.length + 1 })).toThrow(
+      /'latency'.*at most 5 for a float source/,
+    );
+    expect(() => parseParams(fpConvert, { inFormat: 'int', latency: INT_SOURCE_CUTS.length + 1 })).toThrow(
+      /'latency'/,
     );
   });
   it('refuses integer widths outside 1..64', () => {

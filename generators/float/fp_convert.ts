@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alignDecisions, alignSignificand, alignToFormat, type AlignOptions } from '../arith/align.ts';
-import { normalize } from '../arith/normalize.ts';
-import type { NormalizedFloat, RawFloat } from '../arith/raw-float.ts';
+import { leadingZeros } from '../arith/lzc.ts';
+import type { NormalizedFloat } from '../arith/raw-float.ts';
 import { roundPack, type RoundedFloat } from '../arith/round.ts';
 import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
@@ -33,6 +33,24 @@ const INT_KINDS = ['int', 'uint'] as const;
  * increment and its addition ('increment'), at the output.
  */
 export const CONVERT_CUTS = ['align', 'normalize', 'denorm', 'increment', 'output'] as const;
+
+/**
+ * An integer source's cut points, by priority (docs/fp_convert.md#pipeline): after its magnitude's
+ * leading-zero count ('counted'), after the alignment ('align'), after the normalizing shift
+ * ('normalize'), after the magnitude ('magnitude', the negation of a negative code), then as
+ * CONVERT_CUTS.
+ */
+export const INT_SOURCE_CUTS = [
+  'counted',
+  'align',
+  'normalize',
+  'magnitude',
+  'denorm',
+  'increment',
+  'output',
+] as const;
+
+type ConvertCut = (typeof INT_SOURCE_CUTS)[number];
 
 /** With the 'denorm' cut: the alignment's comparisons in LUTs and its lost bits from a mask. */
 const SPLIT_ALIGN_OPTIONS: AlignOptions = { comparesInLuts: true, lostFromMask: true };
@@ -68,10 +86,10 @@ export const fpConvertParams = z
     flags: boolParam()
       .default(false)
       .describe('Add a `flags` output, 5 bits per lane: {invalid, 0, overflow, underflow, inexact}.'),
-    latency: intParam(0, CONVERT_CUTS.length)
+    latency: intParam(0, INT_SOURCE_CUTS.length)
       .default(0)
       .describe(
-        'pipeline stages (0 combinational), cut where CONVERT_CUTS says (docs/fp_convert.md#pipeline)',
+        'pipeline stages (0 combinational; at most 5 from a float source, 7 from an integer), cut where CONVERT_CUTS or INT_SOURCE_CUTS says (docs/fp_convert.md#pipeline)',
       ),
     ready: readyParam(),
   })
@@ -96,6 +114,8 @@ export const fpConvertParams = z
       if (p.nanToInt !== 'zero') issue('nanToInt', 'applies to integer results only');
     }
     if (intIn && p.inputSubnormals !== 'keep') issue('inputSubnormals', 'applies to float sources only');
+    if (!intIn && p.latency > CONVERT_CUTS.length)
+      issue('latency', `must be at most ${CONVERT_CUTS.length} for a float source (${p.inFormat})`);
   });
 
 export type FpConvertParams = z.output<typeof fpConvertParams>;
@@ -138,7 +158,7 @@ export const fpConvert: Generator<typeof fpConvertParams> = {
       (p.flags ? '_flags' : '') +
       `_x${p.lanes}_${timingTag(p.latency, p.ready)}`;
     const m = new ModuleBuilder(name, { generator: 'fp_convert', params: p }, { ready: p.ready });
-    const cut = pipelineCuts(m, p.latency, CONVERT_CUTS);
+    const cut = pipelineCuts<ConvertCut>(m, p.latency, isInt(p.inFormat) ? INT_SOURCE_CUTS : CONVERT_CUTS);
     const a = m.input(
       'a',
       UInt(inBits * p.lanes),
@@ -165,7 +185,14 @@ export const fpConvert: Generator<typeof fpConvertParams> = {
     } else {
       const fo = floatFormat(p.outFormat);
       const policy = resolvedOutputPolicy(p) as ResolvedPolicy;
-      const raws = lanes.map((l) => sourceRaw(l.code, p, l.prefix));
+      const raws = isInt(p.inFormat)
+        ? intSources(
+            lanes.map((l) => l.code),
+            p.inFormat === 'int',
+            lanes.map((l) => l.prefix),
+            (point) => cut.at(point),
+          )
+        : lanes.map((l) => floatSource(l.code, p, l.prefix));
       cut.at('normalize');
       let aligned: NormalizedFloat[];
       if (cut.has('denorm')) {
@@ -216,53 +243,89 @@ export const fpConvert: Generator<typeof fpConvertParams> = {
   },
 };
 
-/** A float or integer source as a normalized raw float (top bit of sig set when finite and nonzero). */
-function sourceRaw(code: Signal, p: FpConvertParams, prefix: string): NormalizedFloat {
-  const m = code.builder;
-  if (!isInt(p.inFormat)) {
-    const fi = floatFormat(p.inFormat);
-    const flush = p.inputSubnormals === 'flush';
-    // A source subnormal that lies far below the result's smallest subnormal (fp32 → e4m3fn, bf16 →
-    // fp16) rounds as any value that far below does: its significand needs no normalization, the
-    // hidden bit may read as one (docs/fp_convert.md#float-to-float).
-    const farBelow = fi.subnormals && farBelowResult(fi, floatFormat(p.outFormat));
-    const x = normalizeOperand(
-      unpackFloat(code, fi, `${prefix}_a`, flush),
-      fi,
-      `${prefix}_a`,
-      flush || farBelow,
-    );
-    // A NaN keeps its sign where the policy passes it ('signed'); a signalling one raises invalid.
-    return {
-      sign: x.sign,
-      exp: x.exp,
-      sig: x.sig,
-      isZero: x.isZero,
-      isInf: x.isInf,
-      isNaN: x.isNaN,
-      nanSign: x.sign,
-      invalid: x.isSignalingNaN,
-      expRange: x.expRange,
-    };
-  }
-  // An integer is its magnitude with the top bit's weight 2^(w−1), normalized by a leading-zero count.
-  const w = code.width;
-  const zero = m.constant(0, UInt(1));
-  const sign = p.inFormat === 'int' ? code.msb().named(`${prefix}_sign`) : zero;
-  const magnitude =
-    p.inFormat === 'int'
-      ? mux(sign, m.constant(0, UInt(w)).sub(code, { width: w }), code).named(`${prefix}_magnitude`)
-      : code;
-  const raw: RawFloat = {
-    sign,
-    exp: m.constant(w - 1, SInt(signedBits(-w - 1, w))),
-    sig: magnitude,
-    isZero: magnitude.orR().not().named(`${prefix}_is_zero`),
-    isInf: zero,
-    isNaN: zero,
-    expRange: { min: w - 1, max: w - 1 },
+/** A float source as a normalized raw float (top bit of sig set when finite and nonzero). */
+function floatSource(code: Signal, p: FpConvertParams, prefix: string): NormalizedFloat {
+  const fi = floatFormat(p.inFormat);
+  const flush = p.inputSubnormals === 'flush';
+  // A source subnormal that lies far below the result's smallest subnormal (fp32 → e4m3fn, bf16 →
+  // fp16) rounds as any value that far below does: its significand needs no normalization, the
+  // hidden bit may read as one (docs/fp_convert.md#float-to-float).
+  const farBelow = fi.subnormals && farBelowResult(fi, floatFormat(p.outFormat));
+  const x = normalizeOperand(
+    unpackFloat(code, fi, `${prefix}_a`, flush),
+    fi,
+    `${prefix}_a`,
+    flush || farBelow,
+  );
+  // A NaN keeps its sign where the policy passes it ('signed'); a signalling one raises invalid.
+  return {
+    sign: x.sign,
+    exp: x.exp,
+    sig: x.sig,
+    isZero: x.isZero,
+    isInf: x.isInf,
+    isNaN: x.isNaN,
+    nanSign: x.sign,
+    invalid: x.isSignalingNaN,
+    expRange: x.expRange,
   };
-  return normalize(raw, `${prefix}_norm`);
+}
+
+/**
+ * Every lane's integer source as a normalized raw float: its magnitude with the top bit's weight
+ * 2^(w−1), shifted left by its leading-zero count. The lanes go through each step together, so that
+ * a cut (`cut('magnitude')` after the negation, `cut('counted')` after the count) falls across all.
+ */
+function intSources(
+  codes: Signal[],
+  signed: boolean,
+  prefixes: string[],
+  cut: (point: 'magnitude' | 'counted') => void,
+): NormalizedFloat[] {
+  const m = codes[0]!.builder;
+  const w = codes[0]!.width;
+  const zero = m.constant(0, UInt(1));
+  const magnitudes = codes.map((code, j) => {
+    const sign = signed ? code.msb().named(`${prefixes[j]}_sign`) : zero;
+    const magnitude = signed
+      ? mux(sign, m.constant(0, UInt(w)).sub(code, { width: w }), code).named(`${prefixes[j]}_magnitude`)
+      : code;
+    return { sign, magnitude };
+  });
+  cut('magnitude');
+  const counts = magnitudes.map(({ magnitude }, j) =>
+    w === 1 ? undefined : leadingZeros(magnitude).named(`${prefixes[j]}_norm_lz`),
+  );
+  cut('counted');
+  // The exponent of the top bit is w − 1, lowered by the count: one sign bit over [−1, w − 1].
+  const expType = SInt(signedBits(-1, w - 1));
+  return magnitudes.map(({ sign, magnitude }, j) => {
+    const lz = counts[j];
+    const isZero = magnitude.orR().not().named(`${prefixes[j]}_is_zero`);
+    const sig = lz === undefined ? magnitude : magnitude.shl(lz).named(`${prefixes[j]}_norm_sig`);
+    const exp =
+      lz === undefined
+        ? m.constant(0, expType)
+        : m
+            .constant(w - 1, expType)
+            .sub(
+              lz
+                .zext(lz.width + 1)
+                .asSigned()
+                .resize(expType.width),
+              { width: expType.width },
+            )
+            .named(`${prefixes[j]}_norm_exp`);
+    return {
+      sign,
+      exp,
+      sig,
+      isZero,
+      isInf: zero,
+      isNaN: zero,
+      expRange: { min: -1, max: w - 1 },
+    };
+  });
 }
 
 /**
