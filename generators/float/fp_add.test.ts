@@ -11,7 +11,7 @@ import { floatLayout, formatByName, ROUNDING_MODES } from '../formats/index.ts';
 import { outputPolicy } from '../float-params.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import { parseParams } from '../generator.ts';
-import { fpAdd, type FpAddParams } from './fp_add.ts';
+import { ADD_CUTS, fpAdd, type FpAddParams } from './fp_add.ts';
 
 type Params = Record<string, unknown>;
 type Triple = [number, number, number];
@@ -173,6 +173,23 @@ describe('fp_add in the IR evaluator', () => {
       randomPairs('fp32', 'fp32', 20_000, 6),
     ],
     [
+      'fp16 + fp16, random pairs, every cut (the count and the alignment shift split)',
+      { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', latency: ADD_CUTS.length },
+      randomPairs('fp16', 'fp16', 20_000, 8),
+    ],
+    [
+      'bf16 − bf16, random pairs, nearest ties to zero, every cut',
+      {
+        aFormat: 'bf16',
+        bFormat: 'bf16',
+        outFormat: 'bf16',
+        operation: 'input',
+        rounding: 'rnz',
+        latency: ADD_CUTS.length,
+      },
+      randomPairs('bf16', 'bf16', 20_000, 9),
+    ],
+    [
       'fp32 + fp32 → bf16, random pairs, saturating',
       { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'bf16', overflow: 'saturate' },
       randomPairs('fp32', 'fp32', 20_000, 7),
@@ -184,8 +201,8 @@ describe('fp_add in the IR evaluator', () => {
     });
   }
 
-  it('every latency 0..12 of e4m3fn + e4m3fn computes the same sums', () => {
-    for (let latency = 0; latency <= 12; latency += 3) {
+  it('every latency 0..14 of e4m3fn + e4m3fn computes the same sums', () => {
+    for (const latency of [0, 3, 6, 9, 10, 12, 13, ADD_CUTS.length]) {
       expect(
         mismatches(
           { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', latency },
@@ -203,7 +220,7 @@ describe('fp_add parameters', () => {
     );
   });
   it('refuses a latency beyond its cut points', () => {
-    expect(() => parseParams(fpAdd, { latency: 13 })).toThrow(/'latency' = 13.*0 to 12/);
+    expect(() => parseParams(fpAdd, { latency: ADD_CUTS.length + 1 })).toThrow(/'latency' = 15.*0 to 14/);
   });
   it('the same parameters give the same module name', () => {
     expect(resolveTarget('fp_add', { rounding: 'rtz', operation: 'input', latency: 2 }).module.name).toBe(

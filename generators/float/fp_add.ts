@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ADD_ROUND_CUTS, addRound } from '../arith/add-round.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
@@ -14,10 +13,11 @@ import {
 } from '../float-params.ts';
 import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { cat, type Signal } from '../hdl/signal.ts';
+import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+import { fpAddRound } from './add-path.ts';
 
 /**
  * The adder's cut points, by priority (the first `latency` are cut, docs/fp_add.md#pipeline): after
@@ -28,7 +28,22 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
  * ('complemented'), before the subnormal shift ('denorm'), before the rounding addition
  * ('increment'), after unpacking, and at the output.
  */
-export const ADD_CUTS = [...ADD_ROUND_CUTS, 'unpack', 'output'] as const;
+export const ADD_CUTS = [
+  'aligned',
+  'summed',
+  'align',
+  'exponents',
+  'normalize',
+  'counted',
+  'difference',
+  'complemented',
+  'denorm',
+  'increment',
+  'unpack',
+  'output',
+  'count',
+  'shift',
+] as const;
 
 export const fpAddParams = z
   .object({
@@ -117,12 +132,25 @@ export const fpAdd: Generator<typeof fpAddParams> = {
       flip?: Signal,
     ): RawFloat => {
       const u = unpackFloat(code, format, prefix, flush);
-      const sig = zeros === 0 ? u.sig : cat(u.sig, m.constant(0, UInt(zeros))).named(`${prefix}_sig_window`);
+      // Of one bias, a subnormal keeps exponent field 0 and has its significand moved up one place
+      // (the same value: its hidden bit is 0), so that the exponents are the fields themselves, with
+      // no exponent correction on their way into the comparison (docs/fp_add.md#algorithm).
+      const fieldOnly = sameBias && format.subnormals && format.mantBits > 0;
+      const field = code.slice(format.expBits + format.mantBits - 1, format.mantBits);
+      const unpackedSig = fieldOnly
+        ? mux(field.orR(), u.sig, cat(u.sig.slice(format.mantBits - 1, 0), m.constant(0, UInt(1)))).named(
+            `${prefix}_sig_placed`,
+          )
+        : u.sig;
+      const sig =
+        zeros === 0
+          ? unpackedSig
+          : cat(unpackedSig, m.constant(0, UInt(zeros))).named(`${prefix}_sig_window`);
       const sign = flip === undefined ? u.sign : u.sign.xor(flip).named(`${prefix}_sign_effective`);
       return {
         sign,
         // Of one bias, the exponents are compared and subtracted as their fields (no bias taken off).
-        exp: sameBias ? asSigned(u.biasedExp!) : u.exp,
+        exp: fieldOnly ? asSigned(field) : sameBias ? asSigned(u.biasedExp!) : u.exp,
         sig,
         isZero: u.isZero,
         isInf: u.isInf,
@@ -134,7 +162,15 @@ export const fpAdd: Generator<typeof fpAddParams> = {
     const b = operand(bCode, fb, 'b', padB ? pad : 0, p.operation === 'add' ? undefined : sub);
     cut.at('unpack');
 
-    const result = addRound(a, b, fo, policy, (point) => cut.at(point), sameBias ? fa.bias : undefined);
+    const result = fpAddRound(
+      a,
+      b,
+      fo,
+      policy,
+      (point) => cut.at(point),
+      (point) => cut.has(point),
+      sameBias ? fa.bias : undefined,
+    );
     cut.at('output');
     const what = p.operation === 'add' ? 'a+b' : p.operation === 'subtract' ? 'a−b' : 'a±b';
     m.output('y', result.code.named('y'), `${p.outFormat} code of ${what}`);

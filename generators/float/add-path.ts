@@ -1,0 +1,88 @@
+// fp_add's own composition of the shared adder blocks (docs/fp_add.md#pipeline): addRound's steps
+// with the options that shorten its paths on ECP5 and iCE40, and more places for a pipeline cut.
+import { addRaw, type ExponentComparison } from '../arith/add.ts';
+import { alignToFormat } from '../arith/align.ts';
+import { normalize } from '../arith/normalize.ts';
+import type { RawFloat } from '../arith/raw-float.ts';
+import { roundPack, type RoundedFloat } from '../arith/round.ts';
+import type { FloatFormat, ResolvedPolicy } from '../formats/index.ts';
+
+/** The cut points of fpAddRound (docs/fp_add.md#pipeline lists where each falls). */
+export type AddPathCut =
+  | 'aligned'
+  | 'summed'
+  | 'align'
+  | 'exponents'
+  | 'normalize'
+  | 'counted'
+  | 'difference'
+  | 'complemented'
+  | 'denorm'
+  | 'increment'
+  | 'count'
+  | 'shift';
+
+/**
+ * x + y formed exactly in one window (addRaw), normalized, aligned to `format` from the exponent alone
+ * and rounded once with `policy`, as addRound does, with these differences: the alignment compares the
+ * exponent with emin in LUTs and gathers the bits its shift drops from a mask; the swap of the
+ * significands follows the 'difference' cut; 'shift' cuts the alignment shift after its coarse half
+ * and 'count' the leading-zero count after its chunks. `expBias`: the exponents are biased fields.
+ */
+export function fpAddRound(
+  x: RawFloat,
+  y: RawFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  cut: (point: AddPathCut) => void,
+  has: (point: AddPathCut) => boolean,
+  expBias?: number,
+): RoundedFloat {
+  const sum = addRaw(
+    x,
+    y,
+    policy.rounding === 'rdown' ? 1 : 0,
+    'sum',
+    (point) => cut(point),
+    undefined,
+    () => cut('difference'),
+    true,
+    false,
+    has('shift') ? () => cut('shift') : undefined,
+    compareBySign(x, y),
+  );
+  const normalized = normalize(
+    expBias === undefined ? sum : { ...sum, expBias },
+    'sum_norm',
+    (point) => cut(point),
+    has('count') ? () => cut('count') : undefined,
+  );
+  cut('normalize');
+  const aligned = alignToFormat(
+    { ...normalized, maxLeadingZeros: 0 },
+    format,
+    policy.subnormals,
+    'sum_align',
+    () => cut('denorm'),
+    { comparesInLuts: true, lostFromMask: true },
+  );
+  cut('align');
+  return roundPack(aligned, format, policy, 'out', () => cut('increment'));
+}
+
+/**
+ * addRaw's exponent comparison, with the order taken from the sign of x − y: the two differences are
+ * then parallel carry chains and the comparison none of its own (a separate comparison feeding a mux
+ * of the two differences lets synthesis share one subtractor behind it, two chains in a row).
+ */
+export function compareBySign(x: RawFloat, y: RawFloat): ExponentComparison {
+  const expWidth = Math.max(x.exp.width, y.exp.width) + 1;
+  const ex = x.exp.resize(expWidth);
+  const ey = y.exp.resize(expWidth);
+  const xMinusY = ex.sub(ey, { width: expWidth + 1 }).named('sum_x_minus_y');
+  return {
+    xFirst: xMinusY.msb().not().named('sum_x_first'),
+    xMinusY,
+    yMinusX: ey.sub(ex, { width: expWidth + 1 }).named('sum_y_minus_x'),
+  };
+}
