@@ -235,6 +235,22 @@ describe('dequant against its golden model (evaluator)', () => {
     { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16', latency: 8 },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, scale: 'fp16', latency: 8, ready: true },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'fma', latency: 3 },
+    // an integer zero point: the 'scale' cut between q − z and its normalization
+    {
+      format: 'int8',
+      zeroPoint: 'int8',
+      lanes: 2,
+      scale: 'bf16',
+      outFormat: 'bf16',
+      latency: 7,
+      ready: true,
+    },
+    { format: 'uint4', zeroPoint: 'uint4', lanes: 2, scale: 'fp32', outFormat: 'fp32', latency: 9 },
+    // a split wide product (NF4's float32 table × an FP16 scale) and the 'scales' cut before the block ×
+    // tensor scale product
+    { format: 'nf4', lanes: 4, latency: 6 },
+    { format: 'sf4', lanes: 2, scale: 'fp32', latency: 9, ready: true },
+    { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 10 },
     // every cut, the pipelined rounding and product modules included (with and without backpressure)
     { format: 'uint4', zeroPoint: 'uint4', packing: 'awq', lanes: 8, latency: 7 },
     { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 11, ready: true },

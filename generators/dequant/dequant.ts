@@ -73,10 +73,10 @@ export type Order = (typeof ORDERS)[number];
  * The dequantizer's cut points, by priority (generators/dequant/README.md#pipeline): after the scale
  * product, after decoding, before the rounding, between the alignment's exponent decisions and its
  * significand shift, between the rounding increment and its addition, halfway through the scale
- * product, after the block × tensor scale product, inside the tensor scale's decoding (between a
- * subnormal's leading-zero count and its shift), between a table's entries and the lanes' selection,
- * halfway through the block × tensor scale product, at the output. Scale cuts without a tensor scale
- * sit before any other work.
+ * product, halfway through the block × tensor scale product, inside the tensor scale's decoding
+ * (between a subnormal's leading-zero count and its shift), between a table's entries and the lanes'
+ * selection, before the block × tensor scale product, at the output. Scale cuts without a tensor
+ * scale sit before any other work.
  */
 export const DEQUANT_CUTS = [
   'product',
@@ -146,7 +146,7 @@ export const dequantParams = z
     latency: intParam(0, DEQUANT_CUTS.length)
       .default(1)
       .describe(
-        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, between the alignment to the output format and its subnormal shift, between the rounding increment and its addition, halfway through the scale product, after the block scale × tensor scale product, inside the tensor scale decoding (both before any other work where there is no tensor scale), between the table entries and the lane selection, halfway through the block scale × tensor scale product, at the output.',
+        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, between the alignment to the output format and its subnormal shift, between the rounding increment and its addition, halfway through the scale product, halfway through the block scale × tensor scale product, inside the tensor scale decoding (both before any other work where there is no tensor scale), between the table entries and the lane selection, before the block scale × tensor scale product, at the output.',
       ),
     ready: readyParam(),
   })
@@ -371,6 +371,19 @@ export const dequant: Generator<typeof dequantParams> = {
       zeroInput === undefined &&
       selector === undefined &&
       element.format.kind !== 'codebook';
+    // Lanes that subtract an integer zero point (no tensor scale) take their 'scale' cut inside the
+    // element decoding too, between the difference q − z and its normalization: the scale's decoding
+    // and the difference share the first stage.
+    const innerDiff =
+      cut.has('scale') &&
+      plan.kind === 'lanes' &&
+      tensorInput === undefined &&
+      selector === undefined &&
+      zeroInput !== undefined &&
+      r.order === 'sub-mul' &&
+      r.zeroPoint !== 'fp16' &&
+      element.format.kind === 'int';
+    const innerCut = innerDecode || innerDiff;
     // (The shared-exponent lanes read the scale's code itself.)
     let scale: DecodedValue | undefined =
       scaleInput === undefined || plan.kind === 'shared-exponent'
@@ -384,11 +397,14 @@ export const dequant: Generator<typeof dequantParams> = {
           );
     if (tensorInput !== undefined) {
       const tensor = decodeScalar(tensorInput, formatByName('fp32'), 'tensor', () => cut.at('tensor'));
-      const product = exactProduct(scale!, tensor, 'scales', () => cut.at('scales'));
-      cut.at('scale');
+      // The 'scales' cut after the tensor scale's normalizing shift, before the product; the 'scale'
+      // cut halfway through the product (its last addition and normalization share a stage with the
+      // lanes' decoding).
+      cut.at('scales');
+      const product = exactProduct(scale!, tensor, 'scales', () => cut.at('scale'));
       scale = normalize(product, 'scales_norm');
     } else {
-      if (!innerDecode) cut.at(tableSwap('scale'));
+      if (!innerCut) cut.at(tableSwap('scale'));
       if (scale === undefined) cut.at('tensor');
       cut.at('scales');
     }
@@ -455,22 +471,33 @@ export const dequant: Generator<typeof dequantParams> = {
           if (subtractsZero)
             return floatFields(
               '',
-              decodeIntMinusInt(code, q, x.zero!, formatByName(r.zeroPoint) as IntFormat, zeroSign, 'd'),
+              decodeIntMinusInt(
+                code,
+                q,
+                x.zero!,
+                formatByName(r.zeroPoint) as IntFormat,
+                zeroSign,
+                'd',
+                innerDiff ? () => code.builder.stage() : undefined,
+              ),
             );
           return floatFields(
             '',
             decodeScalar(code, element.format, 'd', innerDecode ? () => code.builder.stage() : undefined),
           );
         },
-        innerDecode ? { enable: p.ready } : undefined,
+        innerCut ? { enable: p.ready } : undefined,
       );
-      if (innerDecode) cut.at('scale');
+      if (innerCut) cut.at('scale');
       cut.at('decode');
 
       // ---- Scale (exact), then round once (or add the scaled zero point first)
       let leadingZeros = 0;
       // With the 'partial' cut the scale module is pipelined halfway through its product.
       const partialCut = cut.has('partial') && scale !== undefined;
+      // A table of one codebook's constants multiplies each entry by the scale as a constant multiplier.
+      const constantEntries =
+        plan.kind === 'table' && element.format.kind === 'codebook' && selector === undefined;
       const products =
         scale === undefined
           ? decoded
@@ -480,9 +507,15 @@ export const dequant: Generator<typeof dequantParams> = {
               decoded,
               floatFields('s_', scale),
               (x) => {
-                const product = exactProduct(fromFields('', x), fromFields('s_', x), 'p', () => {
-                  if (partialCut) x.sign!.builder.stage();
-                });
+                const product = exactProduct(
+                  fromFields('', x),
+                  fromFields('s_', x),
+                  'p',
+                  () => {
+                    if (partialCut) x.sign!.builder.stage();
+                  },
+                  constantEntries,
+                );
                 leadingZeros = product.maxLeadingZeros ?? 0;
                 return floatFields('', product);
               },

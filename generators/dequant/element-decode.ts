@@ -110,6 +110,8 @@ function decodeInt(code: Signal, format: IntFormat, prefix: string, cut?: () => 
 /**
  * q − z for an integer code and an integer zero point, exactly (a few bits of signed difference).
  * An exact zero difference has the sign IEEE gives x − x: + (or − when rounding toward −∞).
+ * `cut` (if given) is called once, after the difference (its magnitude and normalization follow: a
+ * function of the difference's few bits alone).
  */
 export function decodeIntMinusInt(
   code: Signal,
@@ -118,6 +120,7 @@ export function decodeIntMinusInt(
   zeroFormat: IntFormat,
   zeroSign: 0 | 1,
   prefix: string,
+  cut?: () => void,
 ): DecodedValue {
   const m = code.builder;
   const q = intRange(format);
@@ -129,6 +132,7 @@ export function decodeIntMinusInt(
     .resize(width)
     .sub(asSigned(zero, zeroFormat.signed).resize(width), { width })
     .named(`${prefix}_diff`);
+  cut?.();
   const magBits = unsignedBits(Math.max(-low, high));
   const { sign, mag } = signMagnitude(d, Math.min(magBits, width));
   const isZero = d.eq(0);

@@ -4,11 +4,13 @@
 // significand) multiplies by shifts and adds, which synthesis never maps to a DSP block.
 
 import type { NormalizedFloat, RawFloat } from '../arith/raw-float.ts';
-import { mux, type Signal } from '../hdl/signal.ts';
+import { mux, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 
 /** Significands of at most this many bits multiply by shift-and-add. */
 const SHIFT_ADD_BITS = 4;
+/** A table entry's product takes the scale's significand in slices of this many bits. */
+const SLICE_BITS = 3;
 
 /** NaN, Inf and zero of a product: 0 × Inf is NaN, NaN wins, otherwise Inf or zero if a factor is. */
 function productClasses(a: NormalizedFloat, b: NormalizedFloat) {
@@ -24,13 +26,15 @@ function productClasses(a: NormalizedFloat, b: NormalizedFloat) {
  * a × b exactly. Both significands are normalized (top bit set when the value is finite and nonzero);
  * the product has at most one leading zero, which `maxLeadingZeros` tells the normalizer. `cut` (if
  * given) is called once: halfway through a shift-and-add tree of partial products, else after the
- * product.
+ * product. With `tabulate` (opt-in, for a factor `a` that is a table's constant entry) a product of
+ * two wider significands is built as a constant-coefficient multiplier (tabulatedProduct).
  */
 export function exactProduct(
   a: NormalizedFloat,
   b: NormalizedFloat,
   prefix: string,
   cut?: () => void,
+  tabulate = false,
 ): RawFloat {
   const sign = a.sign.xor(b.sign).named(`${prefix}_sign`);
   const classes = productClasses(a, b);
@@ -49,6 +53,7 @@ export function exactProduct(
   const exp = a.exp.add(b.exp).add(1).named(`${prefix}_exp`);
   let sig: Signal;
   if (narrow.width <= SHIFT_ADD_BITS) sig = shiftAddProduct(narrow, wide, prefix, cut);
+  else if (tabulate) sig = tabulatedProduct(a.sig, b.sig, prefix, cut);
   else {
     sig = narrow.mul(wide);
     cut?.();
@@ -65,8 +70,44 @@ function shiftAddProduct(narrow: Signal, wide: Signal, prefix: string, cut?: () 
   const m = wide.builder;
   const width = narrow.width + wide.width;
   const zero = m.constant(0, UInt(width));
-  let terms = [wide.zext(width).shl(narrow.width - 1)];
+  const terms = [wide.zext(width).shl(narrow.width - 1)];
   for (let i = narrow.width - 2; i >= 0; i--) terms.push(mux(narrow.bit(i), wide.zext(width).shl(i), zero));
+  return addTree(terms, width, prefix, cut);
+}
+
+/**
+ * entry × variable where `entry` is a constant once the design is flattened (a table's entry): the
+ * variable factor in slices of SLICE_BITS bits, each slice × entry picked from the entry's 2^SLICE_BITS
+ * multiples (constants after folding: one LUT per bit, a constant-coefficient multiplier as in K. D.
+ * Chapman, "Fast integer multipliers fit in FPGAs", Electronics Letters 30(10), 1994), and the slices'
+ * terms added in a balanced tree (`cut`, if given, after half its levels). No multiplier cell: synthesis
+ * never maps it to a DSP block, whose delay (and the routing to it) is longer than the whole tree.
+ */
+function tabulatedProduct(entry: Signal, variable: Signal, prefix: string, cut?: () => void): Signal {
+  const m = entry.builder;
+  const width = entry.width + variable.width;
+  // k × entry for every slice value k (the sum of entry's shifts by k's set bits), shared by the slices.
+  const w = entry.width + SLICE_BITS;
+  const multiples = Array.from({ length: 2 ** SLICE_BITS }, (_, k) => {
+    let sum: Signal | undefined;
+    for (let b = 0; b < SLICE_BITS; b++) {
+      if (((k >> b) & 1) === 0) continue;
+      const shifted = entry.zext(w).shl(b);
+      sum = sum === undefined ? shifted : sum.add(shifted, { width: w });
+    }
+    return k < 2 ? (sum ?? m.constant(0, UInt(w))) : sum!.named(`${prefix}_x${k}`);
+  });
+  const terms: Signal[] = [];
+  for (let lsb = 0; lsb < variable.width; lsb += SLICE_BITS) {
+    const bits = Math.min(SLICE_BITS, variable.width - lsb);
+    const term = select(variable.slice(lsb + bits - 1, lsb), multiples.slice(0, 2 ** bits));
+    terms.push(term.named(`${prefix}_t${terms.length}`).zext(width).shl(lsb));
+  }
+  return addTree(terms, width, prefix, cut);
+}
+
+/** A balanced tree of additions, `cut` (if given) after half its levels. */
+function addTree(terms: Signal[], width: number, prefix: string, cut?: () => void): Signal {
   const half = Math.ceil(Math.ceil(Math.log2(terms.length)) / 2);
   let cutDone = false;
   for (let level = 0; terms.length > 1; level++) {
