@@ -5,6 +5,8 @@ import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack, type RoundedFloat } from '../arith/round.ts';
+import { splitSum } from '../arith/split-sum.ts';
+import type { Signal } from '../hdl/signal.ts';
 import type { FloatFormat, ResolvedPolicy } from '../formats/index.ts';
 
 /** The cut points of fpAddRound (docs/fp_add.md#pipeline lists where each falls). */
@@ -20,14 +22,17 @@ export type AddPathCut =
   | 'denorm'
   | 'increment'
   | 'count'
-  | 'shift';
+  | 'shift'
+  | 'carry'
+  | 'negate';
 
 /**
  * x + y formed exactly in one window (addRaw), normalized, aligned to `format` from the exponent alone
  * and rounded once with `policy`, as addRound does, with these differences: the alignment compares the
  * exponent with emin in LUTs and gathers the bits its shift drops from a mask; the swap of the
- * significands follows the 'difference' cut; 'shift' cuts the alignment shift after its coarse half
- * and 'count' the leading-zero count after its chunks. `expBias`: the exponents are biased fields.
+ * significands follows the 'difference' cut; 'shift' cuts the alignment shift after its coarse half,
+ * 'count' the leading-zero count after its chunks, 'carry' the window-wide addition and 'negate' its
+ * absolute value's negation halfway up their carry chains. `expBias`: the exponents are biased fields.
  */
 export function fpAddRound(
   x: RawFloat,
@@ -44,7 +49,7 @@ export function fpAddRound(
     policy.rounding === 'rdown' ? 1 : 0,
     'sum',
     (point) => cut(point),
-    undefined,
+    has('carry') || has('negate') ? wideAdd(cut, has) : undefined,
     () => cut('difference'),
     true,
     false,
@@ -84,5 +89,15 @@ export function compareBySign(x: RawFloat, y: RawFloat): ExponentComparison {
     xFirst: xMinusY.msb().not().named('sum_x_first'),
     xMinusY,
     yMinusX: ey.sub(ex, { width: expWidth + 1 }).named('sum_y_minus_x'),
+  };
+}
+
+/** addRaw's window-wide additions, each split halfway up its carry chain where its cut is taken. */
+function wideAdd(cut: (point: AddPathCut) => void, has: (point: AddPathCut) => boolean) {
+  return (a: Signal, b: Signal, carryIn: Signal, which: 'sum' | 'complement'): Signal => {
+    const point = which === 'sum' ? 'carry' : 'negate';
+    return has(point)
+      ? splitSum(a, b, carryIn, () => cut(point), `sum_${which}_split`)
+      : a.add(b, { width: a.width }).add(carryIn.zext(a.width), { width: a.width });
   };
 }

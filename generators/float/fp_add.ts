@@ -39,10 +39,12 @@ export const ADD_CUTS = [
   'complemented',
   'denorm',
   'increment',
-  'unpack',
-  'output',
   'count',
   'shift',
+  'carry',
+  'negate',
+  'unpack',
+  'output',
 ] as const;
 
 export const fpAddParams = z
