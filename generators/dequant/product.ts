@@ -10,7 +10,7 @@ import { UInt } from '../hdl/types.ts';
 /** Significands of at most this many bits multiply by shift-and-add. */
 const SHIFT_ADD_BITS = 4;
 /** A table entry's product takes the scale's significand in slices of this many bits. */
-const SLICE_BITS = 3;
+const SLICE_BITS = 4;
 
 /** NaN, Inf and zero of a product: 0 × Inf is NaN, NaN wins, otherwise Inf or zero if a factor is. */
 function productClasses(a: NormalizedFloat, b: NormalizedFloat) {
