@@ -1,5 +1,6 @@
-// A sum of two raw floats rounded once into a format, with named pipeline cut points: the adder of
-// fp_add and the GEMV's row sum (docs/fp_add.md#pipeline says where each cut falls and why this order).
+// A sum of two raw floats rounded once into a format, with named pipeline cut points: the GEMV's row
+// sum (docs/fp_add.md#pipeline says where each cut falls; fp_add composes the same blocks with more
+// cuts and options in generators/float/add-path.ts).
 import type { FloatFormat, ResolvedPolicy } from '../formats/index.ts';
 import { addRaw } from './add.ts';
 import { alignToFormat } from './align.ts';

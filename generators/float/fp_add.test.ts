@@ -190,6 +190,16 @@ describe('fp_add in the IR evaluator', () => {
       randomPairs('bf16', 'bf16', 20_000, 9),
     ],
     [
+      'e5m2 + fp16 → fp16 (one bias, two formats), random pairs, toward zero',
+      { aFormat: 'e5m2', bFormat: 'fp16', outFormat: 'fp16', rounding: 'rtz', latency: 10 },
+      randomPairs('e5m2', 'fp16', 20_000, 10),
+    ],
+    [
+      'e5m2 − e5m2, every pair, per vector, every cut',
+      { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', operation: 'input', latency: ADD_CUTS.length },
+      allPairs('e5m2', 'e5m2'),
+    ],
+    [
       'fp32 + fp32 → bf16, random pairs, saturating',
       { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'bf16', overflow: 'saturate' },
       randomPairs('fp32', 'fp32', 20_000, 7),

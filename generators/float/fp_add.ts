@@ -26,7 +26,9 @@ import { fpAddRound } from './add-path.ts';
  * ('exponents'), after the normalizing shift ('normalize'), after the leading-zero count
  * ('counted'), after the exponents' difference ('difference'), after the absolute value
  * ('complemented'), before the subnormal shift ('denorm'), before the rounding addition
- * ('increment'), after unpacking, and at the output.
+ * ('increment'), inside the leading-zero count ('count'), inside the alignment shift ('shift'),
+ * halfway up the wide addition's and the negation's carry chains ('carry', 'negate'), after
+ * unpacking, and at the output.
  */
 export const ADD_CUTS = [
   'aligned',
