@@ -249,6 +249,9 @@ describe('dequant against its golden model (evaluator)', () => {
     // a split wide product (NF4's float32 table × an FP16 scale) and the 'scales' cut before the block ×
     // tensor scale product
     { format: 'nf4', lanes: 4, latency: 6 },
+    { format: 'nf4', lanes: 8, latency: 9, ready: true }, // the 'select' cut inside the constant multiplier
+    { format: 'fp4_range', lanes: 4, latency: 9 },
+    { format: 'nf4', lanes: 4, scale: 'e4m3fn', latency: 10 },
     { format: 'sf4', lanes: 2, scale: 'fp32', latency: 9, ready: true },
     { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 10 },
     // every cut, the pipelined rounding and product modules included (with and without backpressure)

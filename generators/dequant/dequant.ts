@@ -384,6 +384,13 @@ export const dequant: Generator<typeof dequantParams> = {
       r.zeroPoint !== 'fp16' &&
       element.format.kind === 'int';
     const innerCut = innerDecode || innerDiff;
+    // A table of one codebook's constants multiplies each entry by the scale as a constant multiplier;
+    // without a tensor scale its 'select' cut (#9, else before any other work) goes inside that
+    // multiplier, between its lookups and their additions.
+    const constantEntries =
+      plan.kind === 'table' && element.format.kind === 'codebook' && selector === undefined;
+    const lookupCut =
+      constantEntries && tensorInput === undefined && scaleInput !== undefined && cut.has('select');
     // (The shared-exponent lanes read the scale's code itself.)
     let scale: DecodedValue | undefined =
       scaleInput === undefined || plan.kind === 'shared-exponent'
@@ -404,7 +411,7 @@ export const dequant: Generator<typeof dequantParams> = {
       const product = exactProduct(scale!, tensor, 'scales', () => cut.at('scale'));
       scale = normalize(product, 'scales_norm');
     } else {
-      if (!innerCut) cut.at(tableSwap('scale'));
+      if (!innerCut && !lookupCut) cut.at(tableSwap('scale'));
       if (scale === undefined) cut.at('tensor');
       cut.at('scales');
     }
@@ -495,9 +502,6 @@ export const dequant: Generator<typeof dequantParams> = {
       let leadingZeros = 0;
       // With the 'partial' cut the scale module is pipelined halfway through its product.
       const partialCut = cut.has('partial') && scale !== undefined;
-      // A table of one codebook's constants multiplies each entry by the scale as a constant multiplier.
-      const constantEntries =
-        plan.kind === 'table' && element.format.kind === 'codebook' && selector === undefined;
       const products =
         scale === undefined
           ? decoded
@@ -515,12 +519,14 @@ export const dequant: Generator<typeof dequantParams> = {
                     if (partialCut) x.sign!.builder.stage();
                   },
                   constantEntries,
+                  lookupCut ? () => x.sign!.builder.stage() : undefined,
                 );
                 leadingZeros = product.maxLeadingZeros ?? 0;
                 return floatFields('', product);
               },
               partialCut ? { enable: p.ready } : undefined,
             );
+      if (lookupCut) cut.at('select');
       cut.at('partial');
       cut.at('product');
       const flips = plan.kind === 'table' && plan.symmetric;

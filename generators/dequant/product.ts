@@ -10,7 +10,7 @@ import { UInt } from '../hdl/types.ts';
 /** Significands of at most this many bits multiply by shift-and-add. */
 const SHIFT_ADD_BITS = 4;
 /** A table entry's product takes the scale's significand in slices of this many bits. */
-const SLICE_BITS = 4;
+const SLICE_BITS = 3;
 
 /** NaN, Inf and zero of a product: 0 × Inf is NaN, NaN wins, otherwise Inf or zero if a factor is. */
 function productClasses(a: NormalizedFloat, b: NormalizedFloat) {
@@ -28,6 +28,8 @@ function productClasses(a: NormalizedFloat, b: NormalizedFloat) {
  * given) is called once: halfway through a shift-and-add tree of partial products, else after the
  * product. With `tabulate` (opt-in, for a factor `a` that is a table's constant entry) a product of
  * two wider significands is built as a constant-coefficient multiplier (tabulatedProduct).
+ * `afterLookup` (if given) is called once: between that multiplier's lookups and its additions, else
+ * before the product.
  */
 export function exactProduct(
   a: NormalizedFloat,
@@ -35,6 +37,7 @@ export function exactProduct(
   prefix: string,
   cut?: () => void,
   tabulate = false,
+  afterLookup?: () => void,
 ): RawFloat {
   const sign = a.sign.xor(b.sign).named(`${prefix}_sign`);
   const classes = productClasses(a, b);
@@ -45,6 +48,7 @@ export function exactProduct(
   if (a.sig.width === 1 || b.sig.width === 1) {
     const sig = a.sig.width === 1 ? b.sig : a.sig;
     const exp = a.exp.add(b.exp).named(`${prefix}_exp`);
+    afterLookup?.();
     cut?.();
     return { sign, exp, sig, isZero, isInf, isNaN, maxLeadingZeros: 0 };
   }
@@ -52,9 +56,12 @@ export function exactProduct(
   // sig·2^(ea−wa+1)·2^(eb−wb+1): the product's top bit (of wa+wb) weighs 2^(ea+eb+1).
   const exp = a.exp.add(b.exp).add(1).named(`${prefix}_exp`);
   let sig: Signal;
-  if (narrow.width <= SHIFT_ADD_BITS) sig = shiftAddProduct(narrow, wide, prefix, cut);
-  else if (tabulate) sig = tabulatedProduct(a.sig, b.sig, prefix, cut);
+  if (narrow.width <= SHIFT_ADD_BITS) {
+    afterLookup?.();
+    sig = shiftAddProduct(narrow, wide, prefix, cut);
+  } else if (tabulate) sig = tabulatedProduct(a.sig, b.sig, prefix, cut, afterLookup);
   else {
+    afterLookup?.();
     sig = narrow.mul(wide);
     cut?.();
   }
@@ -80,10 +87,17 @@ function shiftAddProduct(narrow: Signal, wide: Signal, prefix: string, cut?: () 
  * variable factor in slices of SLICE_BITS bits, each slice × entry picked from the entry's 2^SLICE_BITS
  * multiples (constants after folding: one LUT per bit, a constant-coefficient multiplier as in K. D.
  * Chapman, "Fast integer multipliers fit in FPGAs", Electronics Letters 30(10), 1994), and the slices'
- * terms added in a balanced tree (`cut`, if given, after half its levels). No multiplier cell: synthesis
+ * terms added in a balanced tree (`cut`, if given, after half its levels; `afterLookup`, if given,
+ * between the lookups and the tree). No multiplier cell: synthesis
  * never maps it to a DSP block, whose delay (and the routing to it) is longer than the whole tree.
  */
-function tabulatedProduct(entry: Signal, variable: Signal, prefix: string, cut?: () => void): Signal {
+function tabulatedProduct(
+  entry: Signal,
+  variable: Signal,
+  prefix: string,
+  cut?: () => void,
+  afterLookup?: () => void,
+): Signal {
   const m = entry.builder;
   const width = entry.width + variable.width;
   // k × entry for every slice value k (the sum of entry's shifts by k's set bits), shared by the slices.
@@ -101,9 +115,15 @@ function tabulatedProduct(entry: Signal, variable: Signal, prefix: string, cut?:
   for (let lsb = 0; lsb < variable.width; lsb += SLICE_BITS) {
     const bits = Math.min(SLICE_BITS, variable.width - lsb);
     const term = select(variable.slice(lsb + bits - 1, lsb), multiples.slice(0, 2 ** bits));
-    terms.push(term.named(`${prefix}_t${terms.length}`).zext(width).shl(lsb));
+    terms.push(term.named(`${prefix}_t${terms.length}`));
   }
-  return addTree(terms, width, prefix, cut);
+  afterLookup?.();
+  return addTree(
+    terms.map((t, i) => t.zext(width).shl(i * SLICE_BITS)),
+    width,
+    prefix,
+    cut,
+  );
 }
 
 /** A balanced tree of additions, `cut` (if given) after half its levels. */
