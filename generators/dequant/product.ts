@@ -54,7 +54,12 @@ export function exactProduct(
   }
   const [narrow, wide] = a.sig.width <= b.sig.width ? [a.sig, b.sig] : [b.sig, a.sig];
   // sig·2^(ea−wa+1)·2^(eb−wb+1): the product's top bit (of wa+wb) weighs 2^(ea+eb+1).
-  const exp = a.exp.add(b.exp).add(1).named(`${prefix}_exp`);
+  // (A table's entry exponent is a constant: added to the 1 first, it leaves one adder.)
+  const exp = (
+    tabulate
+      ? b.exp.add(a.exp.add(1), { width: Math.max(a.exp.width, b.exp.width) + 2 })
+      : a.exp.add(b.exp).add(1)
+  ).named(`${prefix}_exp`);
   let sig: Signal;
   if (narrow.width <= SHIFT_ADD_BITS) {
     afterLookup?.();
