@@ -20,10 +20,7 @@ export interface RoundedFloat {
  * and the special values. The same decisions, in the same order, as the golden model's encoder.
  * With `cut` (opt-in) a pipeline cut may follow once the rounding increment is decided
  * (`cut('increment')`), before the addition that applies it; an aligned value's overflow is then
- * decided from the unrounded magnitude beside that addition rather than after it. With
- * `specialsBeforeCut` (opt-in; an aligned value with subnormals kept, in a format with −0) the cut
- * follows the overflow test and the choice of the special outcome's code (NaN, Inf, ±0, overflow)
- * as well: after it, only the addition and one 2:1 selection between that code and the rounded one.
+ * decided from the unrounded magnitude beside that addition rather than after it.
  */
 export function roundPack(
   v: NormalizedFloat,
@@ -31,7 +28,6 @@ export function roundPack(
   policy: ResolvedPolicy,
   prefix: string,
   cut?: (point: 'increment') => void,
-  options: { specialsBeforeCut?: boolean } = {},
 ): RoundedFloat {
   const layout = floatLayout(format);
   if (!format.subnormals || format.mantBits < 1 || !format.signed) {
@@ -98,10 +94,7 @@ export function roundPack(
   const rest = below.or(lost).or(sticky).named(`${prefix}_sticky`);
   const inexactRounding = guard.or(rest).named(`${prefix}_inexact_rounding`);
   const increment = roundIncrement(policy, v.sign, kept.bit(0), guard, rest).named(`${prefix}_round_up`);
-  const early =
-    options.specialsBeforeCut === true && cut !== undefined && denormalized && layout.hasNegativeZero;
-  if (!early) cut?.('increment');
-  let special: { code: Signal; use: Signal } | undefined;
+  cut?.('increment');
   let expField: Signal;
   let mant: Signal;
   let magnitude: Signal;
@@ -120,19 +113,6 @@ export function roundPack(
       // below 0 is tiny and flushed, never an overflow: it is not told apart here.)
       const maxCode = m.constant(layout.maxCode, UInt(unrounded.width));
       beyond = unrounded.gt(maxCode).or(unrounded.eq(maxCode).and(increment)).named(`${prefix}_beyond`);
-    }
-    if (early) {
-      // (Subnormals kept: overflow is `beyond`; a format with −0: only a zero input packs as ±0.)
-      const codes = specialCodes(v, layout, policy, E, M);
-      special = {
-        code: mux(
-          v.isNaN,
-          codes.nanResult,
-          mux(v.isInf, codes.infResult, mux(v.isZero, codes.zeroCode, codes.overflowResult)),
-        ).named(`${prefix}_special`),
-        use: v.isNaN.or(v.isInf).or(v.isZero).or(beyond!).named(`${prefix}_special_use`),
-      };
-      cut!('increment');
     }
     magnitude = unrounded
       .add(increment.zext(expWidth + M), { width: expWidth + M })
@@ -188,25 +168,38 @@ export function roundPack(
   const roundsToZero = hidden === undefined ? magnitude.orR().not() : hidden.not().and(mant.orR().not());
   const flushed = policy.subnormals === 'flush' ? tiny.or(roundsToZero) : roundsToZero;
 
-  // The code: a special outcome's (NaN, Inf, ±0, overflow) or the rounded value packed.
-  let code: Signal;
-  let finite: Signal;
-  if (special !== undefined) {
-    const packed = cat(v.sign, expField.slice(E - 1, 0), mant);
-    code = mux(special.use, special.code, packed).named(`${prefix}_code`);
-    finite = v.isNaN.or(v.isInf).or(v.isZero).not();
-  } else {
-    const { zeroCode, nanResult, infResult, overflowResult } = specialCodes(v, layout, policy, E, M);
-    const packed = cat(v.sign, expField.slice(E - 1, 0), mant);
-    finite = v.isNaN.or(v.isInf).or(v.isZero).not();
-    // (A denormalized magnitude that rounds to zero packs as ±0 already where the format has −0.)
-    const toZero = denormalized && layout.hasNegativeZero ? v.isZero : v.isZero.or(flushed);
-    code = mux(
-      v.isNaN,
-      nanResult,
-      mux(v.isInf, infResult, mux(toZero, zeroCode, mux(overflow, overflowResult, packed))),
-    ).named(`${prefix}_code`);
-  }
+  // Codes of the special outcomes, sign applied where the format has one.
+  const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
+  const zeroCode = layout.hasNegativeZero ? signed(v.sign, 0) : m.constant(0, UInt(1 + E + M));
+  const maxCode = signed(v.sign, layout.maxCode);
+  // Arithmetic NaNs carry no sign (+, as SoftFloat's canonical NaN); conversions pass the input's.
+  const nanSign = v.nanSign ?? one(false);
+  const nanCode = layout.hasNaN
+    ? policy.nan === 'signed' && layout.nanHasSign
+      ? signed(nanSign, layout.canonicalNaNCode!)
+      : m.constant(layout.canonicalNaNCode!, UInt(1 + E + M))
+    : undefined;
+  const infCode = layout.hasInf ? signed(v.sign, layout.infCode!) : undefined;
+  const nanResult = nanOutcome(
+    policy,
+    layout,
+    nanSign,
+    nanCode,
+    signed(nanSign, layout.maxCode),
+    m.constant(0, UInt(1 + E + M)),
+  );
+  const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
+  const overflowResult = overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
+  const packed = cat(v.sign, expField.slice(E - 1, 0), mant);
+
+  const finite = v.isNaN.or(v.isInf).or(v.isZero).not();
+  // (A denormalized magnitude that rounds to zero packs as ±0 already where the format has −0.)
+  const toZero = denormalized && layout.hasNegativeZero ? v.isZero : v.isZero.or(flushed);
+  const code = mux(
+    v.isNaN,
+    nanResult,
+    mux(v.isInf, infResult, mux(toZero, zeroCode, mux(overflow, overflowResult, packed))),
+  ).named(`${prefix}_code`);
 
   const invalidIn = v.invalid ?? one(false);
   const nanRaises = policy.nan === 'canonical' || policy.nan === 'signed' ? invalidIn : v.isNaN.or(invalidIn);
@@ -232,39 +225,6 @@ export function roundPack(
       .named(`${prefix}_underflow_flag`),
     inexact: finiteInexact.named(`${prefix}_inexact`),
   };
-}
-
-/** The codes of the special outcomes (±0, NaN, Inf, overflow), sign applied where the format has one. */
-function specialCodes(
-  v: NormalizedFloat,
-  layout: ReturnType<typeof floatLayout>,
-  policy: ResolvedPolicy,
-  E: number,
-  M: number,
-) {
-  const m = v.sign.builder;
-  const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
-  const zeroCode = layout.hasNegativeZero ? signed(v.sign, 0) : m.constant(0, UInt(1 + E + M));
-  const maxCode = signed(v.sign, layout.maxCode);
-  // Arithmetic NaNs carry no sign (+, as SoftFloat's canonical NaN); conversions pass the input's.
-  const nanSign = v.nanSign ?? m.constant(0, UInt(1));
-  const nanCode = layout.hasNaN
-    ? policy.nan === 'signed' && layout.nanHasSign
-      ? signed(nanSign, layout.canonicalNaNCode!)
-      : m.constant(layout.canonicalNaNCode!, UInt(1 + E + M))
-    : undefined;
-  const infCode = layout.hasInf ? signed(v.sign, layout.infCode!) : undefined;
-  const nanResult = nanOutcome(
-    policy,
-    layout,
-    nanSign,
-    nanCode,
-    signed(nanSign, layout.maxCode),
-    m.constant(0, UInt(1 + E + M)),
-  );
-  const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
-  const overflowResult = overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
-  return { zeroCode, nanResult, infResult, overflowResult };
 }
 
 /** Whether to add one unit in the last place, by rounding mode, from the sign and the dropped bits. */

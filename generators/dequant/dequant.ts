@@ -583,9 +583,6 @@ export const dequant: Generator<typeof dequantParams> = {
       // With the 'increment' cut the rounding module is pipelined: the increment is decided (and the
       // overflow, from the unrounded magnitude) before the cut, the addition that applies it after.
       const incrementCut = cut.has('increment');
-      // From the 'select' cut on (latency 9), the special outcome's code is chosen before the
-      // 'increment' cut too: after it, only the addition and one 2:1 selection.
-      const specialsFirst = incrementCut && cut.has('select');
       const converted = laneStage(
         m,
         'round',
@@ -597,16 +594,9 @@ export const dequant: Generator<typeof dequantParams> = {
             ...(x.sticky === undefined ? {} : { sticky: x.sticky }),
             ...aligned,
           };
-          const code = roundPack(
-            value,
-            out,
-            policy,
-            'out',
-            () => {
-              if (incrementCut) value.sign.builder.stage();
-            },
-            { specialsBeforeCut: specialsFirst },
-          ).code;
+          const code = roundPack(value, out, policy, 'out', () => {
+            if (incrementCut) value.sign.builder.stage();
+          }).code;
           const fields: Fields = { code };
           if (flips) fields.nan = value.isNaN;
           return fields;
