@@ -353,7 +353,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 7,
+      latency: 8,
     },
     description:
       'W4A16 dequantizer (AWQ): uint4 codes in AutoAWQ interleaved order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
@@ -370,7 +370,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       lanes: 8,
       scale: 'fp16',
       outFormat: 'fp16',
-      latency: 7,
+      latency: 8,
     },
     description:
       'W4A16 dequantizer (GPTQ): uint4 codes in sequential order, group 128 with FP16 scale and uint4 zero point, (q − z)·s → FP16, 8 lanes',
@@ -410,7 +410,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'dequant_nf4_fp16x8',
     generator: 'dequant',
-    params: { format: 'nf4', groupSize: 64, lanes: 8, scale: 'fp16', outFormat: 'fp16', latency: 3 },
+    params: { format: 'nf4', groupSize: 64, lanes: 8, scale: 'fp16', outFormat: 'fp16', latency: 9 },
     description: 'NF4 (QLoRA float32 code table) × FP16 block scale → FP16, one rounding, 8 lanes',
     verilatorRandom: 80_000,
   },
@@ -480,21 +480,21 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_add_fp16',
     generator: 'fp_add',
-    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 8 },
+    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 12 },
     description: 'IEEE binary16 adder with flags, checked against TestFloat f16_add',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_add_bf16',
     generator: 'fp_add',
-    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 8 },
+    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 10 },
     description: 'bfloat16 adder with subnormals and IEEE flags, checked against the format library',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_add_fp32',
     generator: 'fp_add',
-    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 9 },
+    params: { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', flags: true, latency: 14 },
     description: 'IEEE binary32 adder with flags, checked against TestFloat f32_add',
     verilatorRandom: 1_000_000,
   },
@@ -515,7 +515,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'cvt_int8_fp16_x8',
     generator: 'fp_convert',
-    params: { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 1 },
+    params: { inFormat: 'int', inWidth: 8, outFormat: 'fp16', lanes: 8, latency: 3 },
     description: 'INT8 → FP16 (exact), 8 lanes, every code in every lane',
   },
 ];
