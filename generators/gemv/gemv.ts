@@ -390,7 +390,13 @@ function elaborateCore(p: GemvParams): Module {
   const idle = state.eq(IDLE).named('idle');
   const running = state.eq(RUN).named('running');
   const finishing = state.eq(FINISH).named('finishing');
-  const chunks = m.register('chunks_q', UInt(chunkBits), { reset: 0 });
+  // The job's last chunk index (chunks − 1), and flags kept beside the counters they test, so the
+  // issue decides from registers, not from comparisons on its own path.
+  const chunkEnd = m.register('chunk_end_q', UInt(chunkBits), { reset: 0 });
+  const lastChunk = m.register('last_chunk_q', UInt(1), { reset: 0 });
+  const lastBlock = m.register('last_block_q', UInt(1), { reset: 0 });
+  const inLastGroup = m.register('in_last_group_q', UInt(1), { reset: 0 });
+  const lastGroupFrom = m.register('last_group_from_q', UInt(chunkBits), { reset: 0 });
   const lastLanes = m.register('last_lanes_q', UInt(laneBits), { reset: 0 });
   const chunkIndex = m.register('chunk_q', UInt(chunkBits), { reset: 0 });
   const groupPos = m.register('group_pos_q', UInt(Math.max(1, unsignedBits(groupChunks - 1))), { reset: 0 });
@@ -472,8 +478,6 @@ function elaborateCore(p: GemvParams): Module {
   const validK = chunkValids.at(-1) ?? valid1;
 
   // Issue: one chunk of P rows × S elements when every stream it needs has a beat.
-  const lastChunk = chunkIndex.eq(chunks.sub(1, { width: chunkBits })).named('last_chunk');
-  const lastBlock = (slotRows ?? rowsLeft).le(P).named('last_block');
   // The chunk moves on after the set's last block (its last slot, or the job's last block).
   const lastSlot =
     slot === undefined
@@ -515,12 +519,10 @@ function elaborateCore(p: GemvParams): Module {
   for (const v of visits) issueOk = issueOk.and(v.fired.and(v.slot.eq(slot!)).not());
   const fire = running.and(issueOk.named('issue_ok')).and(streamsReady).named('fire');
   const lastIssue = lastChunk.and(lastBlock).named('last_issue');
-  // The group being opened is the job's last when it reaches the last chunk.
-  const groupEnd = chunkIndex.zext(countBits).add(groupChunks, { width: countBits });
-  const lastGroup = lastBlock.and(groupEnd.ge(chunks.zext(countBits))).named('last_group');
+  const lastGroup = lastBlock.and(inLastGroup).named('last_group');
   // An x beat is checked when it is taken, w and s beats when their chunk issues.
   const xBeat = running.and(xValid).and(xEnded.not()).named('x_beat');
-  const xLastExpected = xCount.eq(chunks.sub(1, { width: chunkBits }));
+  const xLastExpected = xCount.eq(chunkEnd);
   const xError = xBeat.and(xLast.ne(xLastExpected)).named('x_error');
   const wBad = wLast.ne(lastIssue);
   const sBad = groupFirst.and(sLast.ne(lastGroup));
@@ -550,7 +552,16 @@ function elaborateCore(p: GemvParams): Module {
 
   const kMinus1 = kLen.sub(1, { width: kBits });
   const log2S = Math.log2(S);
-  chunks.next(kMinus1.shr(log2S).resize(chunkBits).add(1, { width: chunkBits }), { when: accept });
+  // Each flag is set at accept from k_len and n_len, and then from registers only (never through
+  // accept, whose size checks are long).
+  const kChunkEnd = kMinus1.shr(log2S).resize(chunkBits).named('k_chunk_end');
+  chunkEnd.next(kChunkEnd, { when: accept });
+  const kLastGroupFrom = mux(
+    kChunkEnd.lt(groupChunks),
+    m.constant(0, UInt(chunkBits)),
+    kChunkEnd.sub(groupChunks, { width: chunkBits }),
+  );
+  lastGroupFrom.next(kLastGroupFrom, { when: accept });
   lastLanes.next(
     (log2S === 0 ? m.constant(0, UInt(laneBits)) : kMinus1.slice(log2S - 1, 0).resize(laneBits)).add(1, {
       width: laneBits,
@@ -569,11 +580,22 @@ function elaborateCore(p: GemvParams): Module {
     ),
   );
   const fireRound = lastSlot === undefined ? fire : fire.and(lastSlot).named('fire_round');
-  chunkIndex.next(
-    mux(accept.or(lastChunk), m.constant(0, UInt(chunkBits)), chunkIndex.add(1, { width: chunkBits })),
-    {
-      when: accept.or(fireRound),
-    },
+  const chunkMoves = accept.or(fireRound);
+  const chunkNext = mux(
+    lastChunk,
+    m.constant(0, UInt(chunkBits)),
+    chunkIndex.add(1, { width: chunkBits }),
+  ).named('chunk_next');
+  chunkIndex.next(mux(accept, m.constant(0, UInt(chunkBits)), chunkNext), { when: chunkMoves });
+  const oneChunk = chunkEnd.eq(0);
+  const nextIsLast = chunkIndex.add(1, { width: chunkBits }).eq(chunkEnd);
+  lastChunk.next(mux(accept, kChunkEnd.eq(0), mux(lastChunk, oneChunk, nextIsLast)), { when: chunkMoves });
+  // A group being opened is the block's last when it reaches the last chunk: the next group starts
+  // at chunk_q + 1, which is in the last group from chunk_end_q − group chunks + 1 on.
+  const oneGroup = chunkEnd.lt(groupChunks);
+  inLastGroup.next(
+    mux(accept, kChunkEnd.lt(groupChunks), mux(lastChunk, oneGroup, chunkIndex.ge(lastGroupFrom))),
+    { when: accept.or(fireRound.and(groupLast)) },
   );
   groupPos.next(
     mux(accept.or(groupLast), m.constant(0, groupPos.type), groupPos.add(1, { width: groupPos.width })),
@@ -583,18 +605,22 @@ function elaborateCore(p: GemvParams): Module {
   );
   firstBlock.next(accept.or(firstBlock.and(lastChunk.not())), { when: accept.or(fireRound) });
   const nextSetRows = rowsLeft.sub(I * P, { width: rowBits });
-  rowsLeft.next(mux(accept, nLen.resize(rowBits), nextSetRows), {
-    when: accept.or(fireRound.and(lastChunk)),
-  });
+  const rowsMove = accept.or(fireRound.and(lastChunk));
+  rowsLeft.next(mux(accept, nLen.resize(rowBits), nextSetRows), { when: rowsMove });
+  const oneBlock = nLen.le(P);
+  if (slot === undefined) lastBlock.next(mux(accept, oneBlock, nextSetRows.le(P)), { when: rowsMove });
   if (slot !== undefined && slotRows !== undefined && lastSlot !== undefined) {
     slot.next(mux(accept.or(lastSlot), m.constant(0, slot.type), slot.add(1, { width: slotBits })), {
       when: accept.or(fire),
     });
     const setStart = mux(lastChunk, nextSetRows, rowsLeft);
-    slotRows.next(
-      mux(accept, nLen.resize(rowBits), mux(lastSlot, setStart, slotRows.sub(P, { width: rowBits }))),
-      { when: accept.or(fire) },
-    );
+    const slotNextRows = slotRows.sub(P, { width: rowBits });
+    slotRows.next(mux(accept, nLen.resize(rowBits), mux(lastSlot, setStart, slotNextRows)), {
+      when: accept.or(fire),
+    });
+    lastBlock.next(mux(accept, oneBlock, mux(lastSlot, setStart.le(P), slotNextRows.le(P))), {
+      when: accept.or(fire),
+    });
   }
   xCount.next(mux(accept, m.constant(0, UInt(chunkBits)), xCount.add(1, { width: chunkBits })), {
     when: accept.or(xBeat),
