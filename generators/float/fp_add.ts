@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RawFloat } from '../arith/raw-float.ts';
+import { ADD_ROUND_CUTS } from '../arith/add-round.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
 import {
@@ -30,24 +31,7 @@ import { fpAddRound } from './add-path.ts';
  * halfway up the wide addition's and the negation's carry chains ('carry', 'negate'), after
  * unpacking, and at the output.
  */
-export const ADD_CUTS = [
-  'aligned',
-  'summed',
-  'align',
-  'exponents',
-  'normalize',
-  'counted',
-  'difference',
-  'complemented',
-  'denorm',
-  'increment',
-  'count',
-  'shift',
-  'carry',
-  'negate',
-  'unpack',
-  'output',
-] as const;
+export const ADD_CUTS = [...ADD_ROUND_CUTS, 'count', 'shift', 'carry', 'negate', 'unpack', 'output'] as const;
 
 export const fpAddParams = z
   .object({
