@@ -556,11 +556,17 @@ function elaborateCore(p: GemvParams): Module {
   // accept, whose size checks are long).
   const kChunkEnd = kMinus1.shr(log2S).resize(chunkBits).named('k_chunk_end');
   chunkEnd.next(kChunkEnd, { when: accept });
-  const kLastGroupFrom = mux(
-    kChunkEnd.lt(groupChunks),
-    m.constant(0, UInt(chunkBits)),
-    kChunkEnd.sub(groupChunks, { width: chunkBits }),
-  );
+  // A group of more chunks than any job has (maxK < group) is always the block's last.
+  const fewerThanGroup = (chunk: Signal) =>
+    groupChunks < 2 ** chunkBits ? chunk.lt(groupChunks) : m.constant(1, UInt(1));
+  const kLastGroupFrom =
+    groupChunks < 2 ** chunkBits
+      ? mux(
+          kChunkEnd.lt(groupChunks),
+          m.constant(0, UInt(chunkBits)),
+          kChunkEnd.sub(groupChunks, { width: chunkBits }),
+        )
+      : m.constant(0, UInt(chunkBits));
   lastGroupFrom.next(kLastGroupFrom, { when: accept });
   lastLanes.next(
     (log2S === 0 ? m.constant(0, UInt(laneBits)) : kMinus1.slice(log2S - 1, 0).resize(laneBits)).add(1, {
@@ -592,9 +598,9 @@ function elaborateCore(p: GemvParams): Module {
   lastChunk.next(mux(accept, kChunkEnd.eq(0), mux(lastChunk, oneChunk, nextIsLast)), { when: chunkMoves });
   // A group being opened is the block's last when it reaches the last chunk: the next group starts
   // at chunk_q + 1, which is in the last group from chunk_end_q − group chunks + 1 on.
-  const oneGroup = chunkEnd.lt(groupChunks);
+  const oneGroup = fewerThanGroup(chunkEnd);
   inLastGroup.next(
-    mux(accept, kChunkEnd.lt(groupChunks), mux(lastChunk, oneGroup, chunkIndex.ge(lastGroupFrom))),
+    mux(accept, fewerThanGroup(kChunkEnd), mux(lastChunk, oneGroup, chunkIndex.ge(lastGroupFrom))),
     { when: accept.or(fireRound.and(groupLast)) },
   );
   groupPos.next(
