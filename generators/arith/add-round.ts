@@ -3,7 +3,7 @@
 // cuts and options in generators/float/add-path.ts).
 import type { FloatFormat, ResolvedPolicy } from '../formats/index.ts';
 import { addRaw } from './add.ts';
-import { alignToFormat } from './align.ts';
+import { alignToFormat, type AlignOptions } from './align.ts';
 import { normalize } from './normalize.ts';
 import type { RawFloat } from './raw-float.ts';
 import { roundPack, type RoundedFloat } from './round.ts';
@@ -27,6 +27,15 @@ export const ADD_ROUND_CUTS = [
 
 export type AddRoundCut = (typeof ADD_ROUND_CUTS)[number];
 
+/** Faster forms of addRound's steps (fp_add's path, generators/float/add-path.ts). */
+export interface AddRoundTuning {
+  wideAdd?: Parameters<typeof addRaw>[5];
+  cutShift?: () => void;
+  cutCount?: () => void;
+  compared?: Parameters<typeof addRaw>[10];
+  align?: AlignOptions;
+}
+
 /**
  * x + y formed exactly in one window (addRaw), normalized, aligned to `format` from the exponent alone
  * and rounded once with `policy`. `expBias`: the operands' exponents are biased fields of this bias.
@@ -38,6 +47,7 @@ export function addRound(
   policy: ResolvedPolicy,
   cut: (point: AddRoundCut) => void,
   expBias?: number,
+  tuning: AddRoundTuning = {},
 ): RoundedFloat {
   const sum = addRaw(
     x,
@@ -45,12 +55,18 @@ export function addRound(
     policy.rounding === 'rdown' ? 1 : 0,
     'sum',
     (point) => cut(point),
-    undefined,
+    tuning.wideAdd,
     () => cut('difference'),
     true,
+    false,
+    tuning.cutShift,
+    tuning.compared,
   );
-  const normalized = normalize(expBias === undefined ? sum : { ...sum, expBias }, 'sum_norm', (point) =>
-    cut(point),
+  const normalized = normalize(
+    expBias === undefined ? sum : { ...sum, expBias },
+    'sum_norm',
+    (point) => cut(point),
+    tuning.cutCount,
   );
   cut('normalize');
   // Denormalized for the output from the exponent alone; the rounding is then one addition.
@@ -60,6 +76,7 @@ export function addRound(
     policy.subnormals,
     'sum_align',
     () => cut('denorm'),
+    tuning.align,
   );
   cut('align');
   return roundPack(aligned, format, policy, 'out', () => cut('increment'));

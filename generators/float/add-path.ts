@@ -1,10 +1,9 @@
 // fp_add's own composition of the shared adder blocks (docs/fp_add.md#pipeline): addRound's steps
 // with the options that shorten its paths on ECP5 and iCE40, and more places for a pipeline cut.
-import { addRaw, type ExponentComparison } from '../arith/add.ts';
-import { alignToFormat } from '../arith/align.ts';
-import { normalize } from '../arith/normalize.ts';
+import type { ExponentComparison } from '../arith/add.ts';
+import { addRound } from '../arith/add-round.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
-import { roundPack, type RoundedFloat } from '../arith/round.ts';
+import type { RoundedFloat } from '../arith/round.ts';
 import { splitSum } from '../arith/split-sum.ts';
 import type { Signal } from '../hdl/signal.ts';
 import type { FloatFormat, ResolvedPolicy } from '../formats/index.ts';
@@ -43,36 +42,13 @@ export function fpAddRound(
   has: (point: AddPathCut) => boolean,
   expBias?: number,
 ): RoundedFloat {
-  const sum = addRaw(
-    x,
-    y,
-    policy.rounding === 'rdown' ? 1 : 0,
-    'sum',
-    (point) => cut(point),
-    has('carry') || has('negate') ? wideAdd(cut, has) : undefined,
-    () => cut('difference'),
-    true,
-    false,
-    has('shift') ? () => cut('shift') : undefined,
-    compareBySign(x, y),
-  );
-  const normalized = normalize(
-    expBias === undefined ? sum : { ...sum, expBias },
-    'sum_norm',
-    (point) => cut(point),
-    has('count') ? () => cut('count') : undefined,
-  );
-  cut('normalize');
-  const aligned = alignToFormat(
-    { ...normalized, maxLeadingZeros: 0 },
-    format,
-    policy.subnormals,
-    'sum_align',
-    () => cut('denorm'),
-    { comparesInLuts: true, lostFromMask: true },
-  );
-  cut('align');
-  return roundPack(aligned, format, policy, 'out', () => cut('increment'));
+  return addRound(x, y, format, policy, cut, expBias, {
+    wideAdd: has('carry') || has('negate') ? wideAdd(cut, has) : undefined,
+    cutShift: has('shift') ? () => cut('shift') : undefined,
+    cutCount: has('count') ? () => cut('count') : undefined,
+    compared: compareBySign(x, y),
+    align: { comparesInLuts: true, lostFromMask: true },
+  });
 }
 
 /**
