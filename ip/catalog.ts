@@ -433,7 +433,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_w4a16_g128_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: { weight: 'uint4', ...GEMV_FP16_G128_P4S8 },
+    // The zero point's term z·Σ a takes a sixth stage in the scale product.
+    params: { weight: 'uint4', ...GEMV_FP16_G128_P4S8, scaleLatency: 6 },
     description:
       'W4A16 GEMV: asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × FP16 x, 4 rows × 8 elements per cycle, K and N up to 4096',
   },
@@ -441,7 +442,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_razer_fp16_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_NOT_YET,
-    params: { weight: 'razer', ...GEMV_FP16_G128_P4S8 },
+    // Weights of up to 5 magnitude bits (the special values ±8 are 16 units of ½): a sixth chunk stage
+    // inside the shift-and-add products.
+    params: { weight: 'razer', ...GEMV_FP16_G128_P4S8, chunkLatency: 6 },
     description:
       'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
   },

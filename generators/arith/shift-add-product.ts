@@ -11,6 +11,27 @@ import { mux, type Signal } from '../hdl/signal.ts';
  * more than half the tree's adders in series; it is placed exactly once, whatever the tree's depth.
  */
 export function shiftAddProduct(wide: Signal, narrow: Signal, prefix: string, cut?: () => void): Signal {
+  const pairs = shiftAddPairs(wide, narrow, prefix);
+  cut?.();
+  return shiftAddSum(pairs);
+}
+
+/** A shift-and-add product up to its tree's first level of adders (see shiftAddProduct). */
+export interface ShiftAddPairs {
+  /** The gated copies summed in pairs (the copies themselves when there are fewer than two). */
+  level: Signal[];
+  /** The copy a signed narrow operand's top bit subtracts. */
+  subtracted?: Signal;
+  zero: Signal;
+  width: number;
+  prefix: string;
+}
+
+/**
+ * The first half of shiftAddProduct, for a block of many products that cuts its pipeline once after
+ * all their first levels (one cut for all of them, placed by the caller between this and shiftAddSum).
+ */
+export function shiftAddPairs(wide: Signal, narrow: Signal, prefix: string): ShiftAddPairs {
   const m = wide.builder;
   const width = wide.width + narrow.width;
   const signed = wide.signed || narrow.signed;
@@ -25,18 +46,21 @@ export function shiftAddProduct(wide: Signal, narrow: Signal, prefix: string, cu
     if (bit === top && narrow.signed) subtracted = copy;
     else added.push(copy);
   }
-  let level = added;
-  let pending = cut;
-  while (level.length > 1) {
-    const next: Signal[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!, { width }));
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
-    pending?.();
-    pending = undefined;
-  }
-  // A tree without adders (a narrow operand of one or two bits): the cut comes before the subtraction.
-  pending?.();
+  const level = added.length > 1 ? pairUp(added, width) : added;
+  return { level, ...(subtracted ? { subtracted } : {}), zero, width, prefix };
+}
+
+/** The rest of shiftAddProduct's tree after its first level, and the subtraction. */
+export function shiftAddSum({ level: first, subtracted, zero, width, prefix }: ShiftAddPairs): Signal {
+  let level = first;
+  while (level.length > 1) level = pairUp(level, width);
   const sum = level[0] ?? zero;
   return (subtracted === undefined ? sum : sum.sub(subtracted, { width })).named(`${prefix}_product`);
+}
+
+function pairUp(level: Signal[], width: number): Signal[] {
+  const next: Signal[] = [];
+  for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!, { width }));
+  if (level.length % 2 === 1) next.push(level[level.length - 1]!);
+  return next;
 }

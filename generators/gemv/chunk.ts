@@ -1,7 +1,7 @@
 // One chunk of the GEMV: S activations against S weights of each of P rows, exactly. Activations are
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
 import { fixedMagnitude, signedFixed } from '../arith/fixed-point.ts';
-import { shiftAddProduct } from '../arith/shift-add-product.ts';
+import { shiftAddPairs, shiftAddSum } from '../arith/shift-add-product.ts';
 import { exponentRange, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import { decode, floatLayout, type FiniteValue, type FloatFormat, type Format } from '../formats/index.ts';
@@ -88,10 +88,20 @@ function logicalLane(shape: ChunkShape, slot: number): number {
  * The chunk kernel's cut points, by priority: after the products ('products'), after the activations
  * are decoded to integers and the weight codes looked up ('decoded'), half-way down the adder trees
  * ('tree'), inside the decoding: after the activations' shift to their place, before their sign
- * ('shifted'), and at the inputs ('input': the x word comes from a block RAM's output, slow to leave
- * it).
+ * ('shifted'), at the inputs ('input': the x word comes from a block RAM's output, slow to leave
+ * it), inside the shift-and-add products after their trees' first level ('pairs'), and for aligned
+ * activations after their largest exponent ('block_max') and half-way down its tree ('max_half').
  */
-export const CHUNK_CUTS = ['products', 'decoded', 'tree', 'shifted', 'input'] as const;
+export const CHUNK_CUTS = [
+  'products',
+  'decoded',
+  'tree',
+  'shifted',
+  'input',
+  'pairs',
+  'block_max',
+  'max_half',
+] as const;
 
 export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const sv = shape.weight === 'razer' ? `_sv${shape.specialValues.map(numberTag).join('_')}` : '';
@@ -145,8 +155,17 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const actBad = anyBad.named('act_bad');
   const act =
     shape.alignBits === undefined
-      ? exactActivations(lanes, fa, () => cut.at('shifted'))
-      : alignedActivations(lanes, fa, shape.alignBits, () => cut.at('shifted'));
+      ? exactActivations(lanes, fa, () => {
+          // No largest exponent to find: its two cuts are empty stages, so that the latency is the one asked.
+          cut.at('max_half');
+          cut.at('block_max');
+          cut.at('shifted');
+        })
+      : alignedActivations(lanes, fa, shape.alignBits, {
+          halfMax: () => cut.at('max_half'),
+          max: () => cut.at('block_max'),
+          shifted: () => cut.at('shifted'),
+        });
 
   // Narrow weights multiply by shifts and adds in LUTs when the chunk's multipliers would not fit in
   // the DSP blocks of a mid-size FPGA: the activation, negated for a negative weight (once per lane,
@@ -184,17 +203,23 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       .named(`bad${r}_any`),
   );
   cut.at('decoded');
-  const dots = weights.map((row, r) => {
+  // Each product: a multiplier's, or a shift-and-add tree; with 'pairs', every tree's first level comes
+  // before the cut and the rest after it.
+  const split = cut.has('pairs');
+  const firstLevels = weights.map((row, r) =>
+    row.map(({ lane, magnitude, value }) => {
+      if (magnitude === undefined) return { lane, product: act[lane]!.mul(value!).named(`p${r}_${lane}`) };
+      const base = negated
+        ? mux(magnitude.negative, negated[lane]!, act[lane]!).named(`p${r}_${lane}_base`)
+        : act[lane]!;
+      const pairs = shiftAddPairs(base, magnitude.value, `p${r}_${lane}`);
+      return split ? { lane, pairs } : { lane, product: shiftAddSum(pairs) };
+    }),
+  );
+  cut.at('pairs');
+  const dots = firstLevels.map((row) => {
     const products: Signal[] = [];
-    for (const { lane, magnitude, value } of row) {
-      if (magnitude === undefined) products[lane] = act[lane]!.mul(value!).named(`p${r}_${lane}`);
-      else {
-        const base = negated
-          ? mux(magnitude.negative, negated[lane]!, act[lane]!).named(`p${r}_${lane}_base`)
-          : act[lane]!;
-        products[lane] = shiftAddProduct(base, magnitude.value, `p${r}_${lane}`);
-      }
-    }
+    for (const { lane, product, pairs } of row) products[lane] = product ?? shiftAddSum(pairs!);
     return products;
   });
   cut.at('products');
@@ -236,7 +261,7 @@ function alignedActivations(
   lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
   fa: FloatFormat,
   alignBits: number,
-  cut: () => void,
+  cut: { halfMax: () => void; max: () => void; shifted: () => void },
 ): Signal[] {
   const m = lanes[0]!.present.builder;
   const emin = floatLayout(fa).emin;
@@ -245,14 +270,19 @@ function alignedActivations(
       `a${i}_finite_exp`,
     ),
   );
+  // E by a tree of comparisons, cut half-way down (after ⌈depth/2⌉ levels) and after its root.
   let top = exps;
-  while (top.length > 1) {
+  const halfDepth = Math.ceil(Math.ceil(Math.log2(exps.length)) / 2);
+  for (let depth = 1; top.length > 1; depth++) {
     const next: Signal[] = [];
     for (let i = 0; i + 1 < top.length; i += 2) next.push(mux(top[i]!.gt(top[i + 1]!), top[i]!, top[i + 1]!));
     if (top.length % 2 === 1) next.push(top[top.length - 1]!);
     top = next;
+    if (depth === halfDepth) cut.halfMax();
   }
+  if (halfDepth === 0) cut.halfMax();
   const maxExp = top[0]!.named('block_exp');
+  cut.max();
   m.output('exp', maxExp, "the chunk's largest activation exponent E");
   const sigBits = fa.mantBits + 1;
   const distanceBits = unsignedBits(exponentRange(fa).max - emin);
@@ -265,7 +295,7 @@ function alignedActivations(
       .named(`a${i}_distance`);
     return placed.shr(distance).named(`a${i}_aligned`);
   });
-  cut();
+  cut.shifted();
   return lanes.map(({ present, u }, i) => {
     const wide = magnitudes[i]!.zext(alignBits + 1).asSigned();
     const finite = present.and(u.isNaN.or(u.isInf).not());

@@ -25,10 +25,11 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
  * The scale product's cut points, by priority: after the zero point's term z·Σ a ('zero'), before the
  * product s·|D| ('magnitude', after the group value's absolute value), inside it ('partial': the
  * partial products of 18-bit slices of |D| by the scale's significand, added after the cut), and after
- * the group value D ('difference'), and at the inputs ('inputs': the core selects a close unit's row
- * by multiplexers in the cycle before). The core registers the kernel's outputs.
+ * the group value D ('difference'), at the inputs ('inputs': the core selects a close unit's row by
+ * multiplexers in the cycle before), and inside z·Σ a after its first level of adders ('zero_pairs').
+ * The core registers the kernel's outputs.
  */
-export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference', 'inputs'] as const;
+export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference', 'inputs', 'zero_pairs'] as const;
 /** The row sum's cut points: those of the adder (arith/add-round.ts), then after unpacking the sum. */
 export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack'] as const;
 /**
@@ -115,7 +116,10 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
   // D = Σ a·w − z·Σ a, exact.
   const shiftedAct = act.resize(act.width - shape.weightExp).shl(-shape.weightExp);
   // z·Σ a by shifts and adds: four gated copies of Σ a (a 4-bit multiplier needs no DSP block).
-  const zTerm = z === undefined ? undefined : shiftAddProduct(shiftedAct, z, 'zero_term');
+  const zTerm =
+    z === undefined ? undefined : shiftAddProduct(shiftedAct, z, 'zero_term', () => cut.at('zero_pairs'));
+  // Without a zero point 'zero_pairs' is an empty stage, so that the kernel has the latency asked for.
+  if (z === undefined) cut.at('zero_pairs');
   const width = Math.max(dot.width, zTerm?.width ?? 0) + 1;
   const difference = (
     zTerm === undefined ? dot : dot.resize(width).sub(zTerm.resize(width), { width })

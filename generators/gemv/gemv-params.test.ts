@@ -56,7 +56,8 @@ describe('gemv parameters', () => {
     // The default row-sum latency (1 for a unit serving 4 rows) is not named.
     expect(resolveTarget('gemv', { maxK: 256, maxN: 16, sumLatency: 1 }).module.name).not.toMatch(/_la/);
     expect(() => resolveTarget('gemv', { sumLatency: 12 })).toThrow(/parameter 'sumLatency' = 12/);
-    expect(() => resolveTarget('gemv', { chunkLatency: 6 })).toThrow(/parameter 'chunkLatency' = 6/);
+    expect(() => resolveTarget('gemv', { chunkLatency: 9 })).toThrow(/parameter 'chunkLatency' = 9/);
+    expect(() => resolveTarget('gemv', { scaleLatency: 7 })).toThrow(/parameter 'scaleLatency' = 7/);
   });
 
   it('builds the products from multipliers or from shifts and adds, as asked', () => {
@@ -75,21 +76,27 @@ describe('gemv parameters', () => {
     // A cut point the kernel never reaches would leave it shorter than its parameter says.
     const stages = (kernel: { timing: { kind: string; latency?: number } } | undefined) =>
       kernel?.timing.kind === 'pipelined' ? kernel.timing.latency : 0;
-    const base = { maxK: 256, maxN: 16, outFormat: 'fp16' } as const;
+    // uint4 (exact activations, a zero point) and mxfp4 (aligned activations, none) reach different cuts.
+    const bases = [
+      { maxK: 256, maxN: 16, outFormat: 'fp16' },
+      { weight: 'mxfp4', activation: 'bf16', maxK: 256, maxN: 16, lanes: 32, rows: 1, interleave: 12 },
+    ];
     const cases: [string, number, string][] = [
-      ['chunkLatency', 5, 'chunk'],
-      ['scaleLatency', 4, 'scale'],
+      ['chunkLatency', 8, 'chunk'],
+      ['scaleLatency', 6, 'scale'],
       ['sumLatency', 11, 'sum'],
       ['convertLatency', 5, 'convert'],
     ];
-    for (const [param, most, kernel] of cases)
-      for (let latency = 0; latency <= most; latency++) {
-        const p = resolveTarget('gemv', { ...base, [param]: latency }).params as GemvParams;
-        const parts = gemvParts(p) as unknown as Record<
-          string,
-          { timing: { kind: string; latency?: number } }
-        >;
-        expect([param, stages(parts[kernel])]).toEqual([param, latency]);
-      }
+    for (const base of bases)
+      for (const [param, most, kernel] of cases)
+        for (let latency = 0; latency <= most; latency++) {
+          if (kernel === 'convert' && !('outFormat' in base)) continue;
+          const p = resolveTarget('gemv', { ...base, [param]: latency }).params as GemvParams;
+          const parts = gemvParts(p) as unknown as Record<
+            string,
+            { timing: { kind: string; latency?: number } }
+          >;
+          expect([p.weight, param, stages(parts[kernel])]).toEqual([p.weight, param, latency]);
+        }
   });
 });

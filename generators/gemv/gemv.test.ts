@@ -126,6 +126,21 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     // Close units shared by rows: 5 rows on 3 units (2 chunks per group), 7 rows on 3 units.
     { weight: 'razer', rows: 5, group: 16, maxK: 1024, maxN: 64 },
     { weight: 'e2m1fn', rows: 7, group: 32, closeUnits: 3, maxK: 1024, maxN: 64 },
+    // Every cut point: the products split after their first adders, the zero point's term split, and
+    // the aligned block's largest exponent cut half-way and after its root.
+    { weight: 'uint4', multipliers: 'luts', chunkLatency: 8, scaleLatency: 6, maxK: 1024, maxN: 64 },
+    {
+      weight: 'mxfp4',
+      activation: 'bf16',
+      lanes: 32,
+      rows: 2,
+      multipliers: 'luts',
+      interleave: 4,
+      chunkLatency: 8,
+      scaleLatency: 6,
+      maxK: 1024,
+      maxN: 64,
+    },
   ];
   for (const raw of configs) {
     it(`${JSON.stringify(raw)}: lint clean, 0 failures, ≥ 95% utilization without stalls`, async () => {
