@@ -38,7 +38,11 @@ const GEMV_PIPELINE = {
   sumLatency: 11,
   convertLatency: 5,
 } as const;
-/** The shape of the W4A16 and RaZeR cores: fp16 activations, groups of 128, 4 rows × 8 elements. */
+/**
+ * The shape of the W4A16 and RaZeR cores: fp16 activations, groups of 128, 4 rows × 8 elements. A group
+ * spans 16 chunks, so the row sum takes all 13 stages (its alignment shift and leading-zero count cut
+ * in two; a 14-cycle loop).
+ */
 const GEMV_FP16_G128_P4S8 = {
   activation: 'fp16',
   group: 128,
@@ -46,6 +50,7 @@ const GEMV_FP16_G128_P4S8 = {
   lanes: 8,
   outFormat: 'fp16',
   ...GEMV_PIPELINE,
+  sumLatency: 13,
 } as const;
 /**
  * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: they interleave 12

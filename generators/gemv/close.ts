@@ -30,8 +30,12 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
  * The core registers the kernel's outputs.
  */
 export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference', 'inputs', 'zero_pairs'] as const;
-/** The row sum's cut points: those of the adder (arith/add-round.ts), then after unpacking the sum. */
-export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack'] as const;
+/**
+ * The row sum's cut points: those of the adder (arith/add-round.ts), after unpacking the sum, and
+ * half-way up the normalization's leading-zero count ('half_counted'), and inside the alignment's
+ * shift ('half_shifted').
+ */
+export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack', 'half_counted', 'half_shifted'] as const;
 /**
  * The output conversion's cut points, by priority: after the alignment to the output format, after
  * the normalizing shift, before the rounding's addition, after the subnormal shift's amount, after
@@ -143,7 +147,8 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
   const split = signMagnitude(difference);
   const negative = split.negative.xor(us.sign).named('product_negative');
   const magnitude = split.magnitude.named('group_magnitude');
-  const nonzero = magnitude.orR().named('group_nonzero');
+  // D ≠ 0 read from D itself, beside the negation's carry chain rather than after it.
+  const nonzero = difference.orR().named('group_nonzero');
   const isNaN = bad.or(scaleNaN).or(scaleInf.and(nonzero.not())).named('group_nan');
   const isInf = scaleInf.and(isNaN.not()).named('group_inf');
   const isZero = nonzero.not().or(scaleZero).and(isNaN.or(isInf).not()).named('group_zero');
@@ -182,7 +187,10 @@ function sumKernel(shape: CloseShape, scale: Module, latency: number): Module {
     isNaN: uo.isNaN,
   };
   cut.at('unpack');
-  const rounded = addRound(product, accRaw, fp32, shape.accPolicy, (point) => cut.at(point));
+  const rounded = addRound(product, accRaw, fp32, shape.accPolicy, (point) => cut.at(point), undefined, {
+    ...(cut.has('half_counted') ? { cutCount: () => cut.at('half_counted') } : {}),
+    ...(cut.has('half_shifted') ? { cutShift: () => cut.at('half_shifted') } : {}),
+  });
   m.output('acc_next', rounded.code.named('acc_sum'), 'fp32 sum including this group');
   return m.build();
 }

@@ -126,9 +126,18 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     // Close units shared by rows: 5 rows on 3 units (2 chunks per group), 7 rows on 3 units.
     { weight: 'razer', rows: 5, group: 16, maxK: 1024, maxN: 64 },
     { weight: 'e2m1fn', rows: 7, group: 32, closeUnits: 3, maxK: 1024, maxN: 64 },
-    // Every cut point: the products split after their first adders, the zero point's term split, and
-    // the aligned block's largest exponent cut half-way and after its root.
-    { weight: 'uint4', multipliers: 'luts', chunkLatency: 8, scaleLatency: 6, maxK: 1024, maxN: 64 },
+    // Every cut point: the products split after their first adders, the zero point's term split, the
+    // row sum's alignment shift and leading-zero count split, and the aligned block's largest exponent cut half-way and
+    // after its root.
+    {
+      weight: 'uint4',
+      multipliers: 'luts',
+      chunkLatency: 8,
+      scaleLatency: 6,
+      sumLatency: 13,
+      maxK: 1024,
+      maxN: 64,
+    },
     {
       weight: 'mxfp4',
       activation: 'bf16',
