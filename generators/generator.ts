@@ -66,9 +66,9 @@ interface PipelineParams {
 
 /** The rule every pipelined generator shares: backpressure needs a stage to hold a stalled result. */
 function checkPipelineParams(generator: string, p: PipelineParams): void {
-  if (p.ready === true && p.latency === 0) {
+  if ((p.ready === true || p.ready === 'skid') && p.latency === 0) {
     throw new ParameterError(
-      `${generator}: parameter 'ready' = true is not allowed: valid/ready backpressure needs latency 1 or more`,
+      `${generator}: parameter 'ready' = ${JSON.stringify(p.ready)} is not allowed: valid/ready backpressure needs latency 1 or more`,
     );
   }
 }
@@ -120,11 +120,16 @@ export function boolParam() {
   return z.boolean({ error: 'must be true or false' });
 }
 
-/** The `ready` parameter every pipelined generator shares. */
+/**
+ * The `ready` parameter every pipelined generator shares: `false` (valid only), `true` (valid/ready,
+ * a stalled output freezes every stage) or `'skid'` (valid/ready with a one-entry output skid buffer:
+ * in_ready and every stage's enable come from a register, not from out_ready).
+ */
 export function readyParam() {
-  return boolParam()
+  return z
+    .union([z.boolean(), z.literal('skid')], { error: "must be true, false or 'skid'" })
     .default(false)
     .describe(
-      'valid/ready backpressure: in_ready and out_ready ports; a stalled output freezes every stage (needs latency 1 or more)',
+      "valid/ready backpressure: in_ready and out_ready ports. true: a stalled output freezes every stage (in_ready follows out_ready through one gate). 'skid': a one-entry output skid buffer takes the stalled result, so in_ready and every stage's enable come from a register (one more register per output bit); both need latency 1 or more",
     );
 }

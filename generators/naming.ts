@@ -3,9 +3,12 @@ export function intTag(width: number, signed: boolean): string {
   return `${signed ? 's' : 'u'}${width}`;
 }
 
-/** The suffix that says how a unit is timed: 'l0' (combinational) .. 'l3', plus '_rdy' with backpressure. */
-export function timingTag(latency: number, ready: boolean): string {
-  return `l${latency}${ready ? '_rdy' : ''}`;
+/**
+ * The suffix that says how a unit is timed: 'l0' (combinational) .. 'l3', plus '_rdy' with backpressure
+ * or '_skid' with backpressure through an output skid buffer (a registered in_ready).
+ */
+export function timingTag(latency: number, ready: boolean | 'skid'): string {
+  return `l${latency}${ready === 'skid' ? '_skid' : ready ? '_rdy' : ''}`;
 }
 
 /** A number in a module name: '2p5' for 2.5, 'm5' for −5 (anything else not a letter or digit becomes '_'). */

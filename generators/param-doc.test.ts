@@ -27,7 +27,11 @@ describe('parameter documentation from the schemas', () => {
       allowed: 'wrap, saturate',
       default: 'wrap',
     });
-    expect(docs.find((d) => d.name === 'ready')).toMatchObject({ type: 'boolean', default: false });
+    expect(docs.find((d) => d.name === 'ready')).toMatchObject({
+      type: 'boolean or choice',
+      allowed: 'true, false; skid',
+      default: false,
+    });
   });
 
   it('tells a default derived from other parameters from a fixed one, and reads lists', () => {

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { writePackage } from '../../flows/package.ts';
+import { resolveTarget } from '../../flows/target.ts';
+import { runConformance } from '../../testbenches/conformance.ts';
 import { dequantPlan } from '../../testbenches/plans/dequant.ts';
+import { planFor } from '../../testbenches/plans/index.ts';
+import { simulatorsFor } from '../../testbenches/sim/container.ts';
+import { Random } from '../../testbenches/vectors/random.ts';
 import { projectPath } from '../emit/paths.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
@@ -13,7 +19,20 @@ import { resolvedOutputPolicy } from '../float-params.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(dequant, raw) as DequantParams;
 
-/** The unit's outputs in the evaluator against the golden model, on the corner set and random vectors. */
+/** A seeded coin that comes up true one time in `n`, the same for every call of a cycle. */
+function coin(seed: number, n: number): (cycle: number) => boolean {
+  const rng = new Random(seed);
+  const flips: boolean[] = [];
+  return (cycle) => {
+    while (flips.length <= cycle) flips.push(rng.bits(16) % BigInt(n) === 0n);
+    return flips[cycle]!;
+  };
+}
+
+/**
+ * The unit's outputs in the evaluator against the golden model, on the corner set and random vectors;
+ * a unit with backpressure runs with out_ready low one cycle in 3 and input bubbles one in 5.
+ */
 function mismatches(raw: Record<string, unknown>, random = 400): string[] {
   const p = params(raw);
   const module = dequant.build(p);
@@ -24,7 +43,8 @@ function mismatches(raw: Record<string, unknown>, random = 400): string[] {
     const step = kind.kind === 'corner' && vectors.stimulus.length > 3000 ? 7 : 1;
     const stimulus = vectors.stimulus.filter((_, i) => i % step === 0);
     const expected = vectors.expected.filter((_, i) => i % step === 0);
-    runVectors(module, stimulus).forEach((row, i) => {
+    const stalls = p.ready === false ? {} : { stall: coin(17, 3), idle: coin(18, 5) };
+    runVectors(module, stimulus, stalls).forEach((row, i) => {
       if (row[0] !== expected[i]![0] && failures.length < 3) {
         failures.push(
           `${module.name} ${kind.kind} vector ${i}: expected ${dequantPlan.decode('w', expected[i]![0]!, p)}, ` +
@@ -124,6 +144,9 @@ describe('dequant parameters', () => {
     );
     expect(name({ format: 'nvfp4', tensorScale: true, lanes: 16, ready: true })).toBe(
       'dequant_nvfp4_e4m3_ts_fp16_x16_l1_rdy',
+    );
+    expect(name({ format: 'nvfp4', tensorScale: true, lanes: 16, latency: 10, ready: 'skid' })).toBe(
+      'dequant_nvfp4_e4m3_ts_fp16_x16_l10_skid',
     );
     expect(name({ format: 'razer_ocp', specialValues: [2.5, 8, -5, -8], lanes: 4 })).toBe(
       'dequant_razer_ocp_sv2p5_8_m5_m8_fp16_fp16_x4_l1',
@@ -261,7 +284,57 @@ describe('dequant against its golden model (evaluator)', () => {
     { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 10 },
     { format: 'mxint8', lanes: 2, outFormat: 'fp32', latency: 10, ready: true },
     { format: 'uint4', zeroPoint: 'uint4', lanes: 2, order: 'mul-add', latency: 10 },
+    // backpressure through an output skid buffer: the pipelined sub-modules (rounding, products, the
+    // shared-exponent lanes) frozen by its registered advance
+    { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 10, ready: 'skid' },
+    { format: 'nvfp4', lanes: 4, tensorScale: true, latency: 11, ready: 'skid' },
+    { format: 'mxfp4', lanes: 8, outFormat: 'bf16', latency: 2, ready: 'skid' },
+    { format: 'uint4', zeroPoint: 'uint4', lanes: 2, scale: 'fp16', latency: 8, ready: 'skid' },
+    {
+      format: 'int8',
+      zeroPoint: 'int8',
+      lanes: 2,
+      scale: 'bf16',
+      outFormat: 'bf16',
+      latency: 7,
+      ready: 'skid',
+    },
+    { format: 'nf4', lanes: 8, latency: 9, ready: 'skid' },
+    { format: 'e4m3fn', lanes: 2, scale: 'bf16', outFormat: 'bf16', latency: 1, ready: 'skid' },
   ])('%o', (raw) => {
     expect(mismatches(raw)).toEqual([]);
+  });
+});
+
+describe('dequant with an output skid buffer in the simulators', () => {
+  // The catalog's NVFP4 unit with ready = 'skid': the testbench drops out_ready at random (seeded) and
+  // inserts input bubbles, and checks every result's value, its order and its latency, and that none is
+  // missing or extra. Icarus and Verilator run the Verilog; the HLS C++ (no handshake) runs untimed.
+  it.each(['icarus', 'verilator', 'hls'] as const)('dequant_nvfp4_fp16x16, ready = skid: %s', async (sim) => {
+    const target = resolveTarget('dequant_nvfp4_fp16x16', { ready: 'skid' });
+    expect(target.module.name).toMatch(/_skid$/);
+    const pkg = writePackage(target, join(tmpdir(), `bitsmith-dequant-skid-${process.pid}`));
+    const corner = dequantPlan.vectors(target.params as never, { kind: 'corner' }, 5);
+    const random = dequantPlan.vectors(target.params as never, { kind: 'random', count: 3000 }, 5);
+    const vectors = {
+      ...random,
+      stimulus: [...corner.stimulus, ...random.stimulus],
+      expected: [...corner.expected, ...random.expected],
+    };
+    const report = await runConformance({
+      ip: target.ip,
+      module: target.module,
+      params: target.params,
+      plan: planFor('dequant'),
+      vectors,
+      seed: 5,
+      bubbles: true,
+      rtlFiles: pkg.rtlFiles,
+      simulators: simulatorsFor(sim),
+      workDir: join(pkg.dir, `verify-skid-${sim}`),
+    });
+    const result = report.results[0]!;
+    expect(result.mismatches).toEqual([]);
+    expect([result.passed, result.failed]).toEqual([vectors.stimulus.length, 0]);
   });
 });

@@ -493,7 +493,7 @@ export const dequant: Generator<typeof dequantParams> = {
             decodeScalar(code, element.format, 'd', innerDecode ? () => code.builder.stage() : undefined),
           );
         },
-        innerCut ? { enable: p.ready } : undefined,
+        innerCut ? { enable: p.ready !== false } : undefined,
       );
       if (innerCut) cut.at('scale');
       cut.at('decode');
@@ -524,7 +524,7 @@ export const dequant: Generator<typeof dequantParams> = {
                 leadingZeros = product.maxLeadingZeros ?? 0;
                 return floatFields('', product);
               },
-              partialCut ? { enable: p.ready } : undefined,
+              partialCut ? { enable: p.ready !== false } : undefined,
             );
       if (lookupCut) cut.at('select');
       cut.at('partial');
@@ -601,7 +601,7 @@ export const dequant: Generator<typeof dequantParams> = {
           if (flips) fields.nan = value.isNaN;
           return fields;
         },
-        incrementCut ? { enable: p.ready } : undefined,
+        incrementCut ? { enable: p.ready !== false } : undefined,
       );
       cut.at('increment');
       cut.at(tableSwap('select'));
@@ -663,7 +663,7 @@ export const dequant: Generator<typeof dequantParams> = {
         { code: scaleInput!, codes: plan.scale },
         out,
         policy,
-        { after: () => cut.at('product'), lane: cut.has('decode'), enable: p.ready },
+        { after: () => cut.at('product'), lane: cut.has('decode'), enable: p.ready !== false },
       );
       cut.at('decode'); // (inside each lane: between its exponent's field and case and the mantissa ROM)
       cut.at('denorm'); // (no alignment or rounding step of its own: more registers before the output)

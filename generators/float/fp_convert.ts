@@ -216,7 +216,7 @@ export const fpConvert: Generator<typeof fpConvertParams> = {
       cut.at('align');
       if (cut.has('increment')) {
         // A rounding module per lane, pipelined between the increment and the addition that applies it.
-        const rounder = roundingModule(`${name}_round`, aligned[0]!, fo, policy, p.flags, p.ready);
+        const rounder = roundingModule(`${name}_round`, aligned[0]!, fo, policy, p.flags, p.ready !== false);
         results = aligned.map((v, j) => roundInstance(m, rounder, v, lanes[j]!.prefix));
         cut.at('increment');
       } else {

@@ -255,6 +255,8 @@ function compileInstanceOutput(module: Module, n: Node, child: Evaluator): Compu
 export interface VectorRunOptions {
   /** Cycles in which no vector is offered (in_valid low); default none. */
   idle?: (cycle: number) => boolean;
+  /** Cycles in which the consumer takes no result (out_ready low: backpressure); default none. */
+  stall?: (cycle: number) => boolean;
   /** Give up after this many cycles without the expected number of outputs. */
   maxCycles?: number;
 }
@@ -280,9 +282,13 @@ export function runVectors(module: Module, stimulus: bigint[][], options: Vector
     throw new HdlError(`'${module.name}' is sequential: drive its streams cycle by cycle with an Evaluator`);
   const hasReady = module.timing.ready;
   if (hasReady) ev.set('out_ready', 1n);
+  else if (options.stall !== undefined)
+    throw new HdlError(`'${module.name}' has no out_ready: it cannot be stalled`);
   ev.reset();
   const out: bigint[][] = [];
-  const limit = options.maxCycles ?? stimulus.length * 4 + module.timing.latency + 16;
+  const limit =
+    options.maxCycles ??
+    stimulus.length * (options.stall === undefined ? 4 : 16) + module.timing.latency + 16;
   let next = 0;
   for (let cycle = 0; out.length < stimulus.length; cycle++) {
     if (cycle > limit)
@@ -292,8 +298,10 @@ export function runVectors(module: Module, stimulus: bigint[][], options: Vector
     const offer = next < stimulus.length && !(options.idle?.(cycle) ?? false);
     ev.set('in_valid', offer ? 1n : 0n);
     if (offer) drive(stimulus[next]!);
+    const taking = !(options.stall?.(cycle) ?? false);
+    if (hasReady) ev.set('out_ready', taking ? 1n : 0n);
     const accepted = offer && (!hasReady || ev.get('in_ready') === 1n);
-    if (ev.get('out_valid') === 1n) out.push(sample());
+    if (ev.get('out_valid') === 1n && taking) out.push(sample());
     ev.tick();
     if (accepted) next++;
   }

@@ -13,6 +13,13 @@ import {
 import { UInt, type HdlType } from './types.ts';
 import { ValueNames, type NamingGraph } from './value-names.ts';
 
+/**
+ * Valid/ready backpressure: none (`false`), a stall that freezes every stage at once (`true`: the stages'
+ * enable and in_ready are `!out_valid || out_ready`, a gate after the out_ready input), or a one-entry
+ * output skid buffer (`'skid'`: the enable and in_ready are a register, high while the buffer is empty).
+ */
+export type Backpressure = boolean | 'skid';
+
 /** A node while its module is being built (args and name still change). */
 export interface DraftNode {
   id: number;
@@ -87,7 +94,7 @@ export interface DraftModule {
   }[];
   memories: Memory[];
   latency: number;
-  ready: boolean;
+  ready: Backpressure;
   /** An `advance` input freezes every stage (the module sits inside a parent with backpressure). */
   enable: boolean;
   /** clk and rst only: no valid chain; registers load every cycle unless given a condition. */
@@ -170,6 +177,8 @@ export function lowerStages(draft: DraftModule): Module {
   const controlPortsIn: Port[] = [];
   const controlPortsOut: Port[] = [];
   let advance: number | undefined;
+  let skid = false;
+  let skidOutValid: number | undefined;
   const valid: number[] = [];
   if (clocked) {
     controlPortsIn.push({ name: 'clk', direction: 'input', type: UInt(1), doc: 'clock, rising edge' });
@@ -197,7 +206,19 @@ export function lowerStages(draft: DraftModule): Module {
         doc: 'every stage moves this cycle; low holds the pipeline',
       });
     }
-    if (draft.ready) {
+    if (draft.ready === 'skid') {
+      // The skid buffer's registers come after the last stage: a stage of their own. `advance` is one of
+      // them: high while the buffer is empty.
+      skid = true;
+      advance = addRegister('advance', UInt(1), latency + 1, 'valid', 1n);
+      controlPortsIn.push({
+        name: 'in_ready',
+        direction: 'output',
+        type: UInt(1),
+        driver: advance,
+        doc: 'the unit takes a vector this cycle (a register: the skid buffer is empty)',
+      });
+    } else if (draft.ready) {
       const outReady = add('input', UInt(1), [], latency, { port: 'out_ready', name: 'out_ready' });
       const notValid = add('not', UInt(1), [outValid], latency);
       advance = add('or', UInt(1), [notValid, outReady], latency, { name: 'advance' });
@@ -209,11 +230,22 @@ export function lowerStages(draft: DraftModule): Module {
         doc: 'the unit takes a vector this cycle',
       });
     }
+    if (skid) {
+      // The outputs hold the skid buffer's result while it is full, else the last stage's. A result the
+      // consumer leaves goes into the buffer (the stages still advance in that cycle) and the stages hold
+      // from the next cycle on, until the consumer takes it: out_ready reaches this one register's input
+      // and nothing else. (The untimed view takes `advance` as 1: the buffer stays empty.)
+      const skidFull = add('not', UInt(1), [advance!], latency);
+      skidOutValid = add('or', UInt(1), [skidFull, outValid], latency, { name: 'out_valid' });
+      const outReady = add('input', UInt(1), [], latency, { port: 'out_ready', name: 'out_ready' });
+      const idle = add('not', UInt(1), [skidOutValid], latency);
+      registers[nodes[advance!]!.reg!]!.next = add('or', UInt(1), [idle, outReady], latency);
+    }
     controlPortsOut.push({
       name: 'out_valid',
       direction: 'output',
       type: UInt(1),
-      driver: outValid,
+      driver: skidOutValid ?? outValid,
       doc: 'the outputs hold a result',
     });
     if (draft.ready) {
@@ -304,9 +336,20 @@ export function lowerStages(draft: DraftModule): Module {
     reg.next = next;
     reg.enable = enable;
   }
-  const dataPorts = draft.ports.map((p) =>
-    p.direction === 'output' && p.driver !== undefined ? { ...p, driver: delayed(p.driver, latency) } : p,
-  );
+  const dataPorts = draft.ports.map((p) => {
+    if (p.direction !== 'output' || p.driver === undefined) return p;
+    const value = delayed(p.driver, latency);
+    if (!skid || isConstant(p.driver)) return { ...p, driver: value };
+    // The port now carries the choice between the two: the last stage's value gets a name of its own.
+    const last = nodes[value]!;
+    if (last.name === undefined || last.name === p.name) last.name = `last_${p.name}`;
+    // The skid buffer loads the last stage's result on every cycle it is empty (the stages advance).
+    const held = addRegister(`skid_${p.name}`, p.type, latency + 1, 'pipeline');
+    const reg = registers[registers.length - 1]!;
+    reg.next = value;
+    reg.enable = advance;
+    return { ...p, driver: add('mux', p.type, [advance!, value, held], latency) };
+  });
 
   return finish(
     draft,
@@ -314,7 +357,7 @@ export function lowerStages(draft: DraftModule): Module {
     registers,
     [...controlPortsIn, ...dataPorts, ...controlPortsOut],
     instanceInputs(draft, nodes, instancePorts),
-    clocked ? { kind: 'pipelined', latency: draft.latency, ready: draft.ready } : { kind: 'comb' },
+    clocked ? { kind: 'pipelined', latency: draft.latency, ready: draft.ready !== false } : { kind: 'comb' },
   );
 }
 

@@ -1,14 +1,26 @@
 import { HdlError } from './errors.ts';
 import type { Instance, Memory, Module, Node, NodeKind, Port, Register } from './ir.ts';
 import { isControlPort } from './ir.ts';
-import { draftNode, lowerStages, type DraftModule, type DraftNode, type DraftRegister } from './lower.ts';
+import {
+  draftNode,
+  lowerStages,
+  type Backpressure,
+  type DraftModule,
+  type DraftNode,
+  type DraftRegister,
+} from './lower.ts';
 import { Conditions, EnumType, StateMachine, SwitchChain, WhenChain } from './control.ts';
 import { Signal, constantBits, type Operand } from './signal.ts';
 import { typeName, type HdlType } from './types.ts';
 
 export interface ModuleOptions {
-  /** Add valid/ready backpressure (in_ready, out_ready); a stall freezes every stage. */
-  ready?: boolean;
+  /**
+   * Add valid/ready backpressure (in_ready, out_ready). `true`: a stalled output freezes every stage
+   * at once, so in_ready and every stage's enable follow out_ready through one gate. `'skid'`: a
+   * one-entry skid buffer after the last stage takes a result the consumer leaves, and the stages
+   * freeze from the next cycle on, so in_ready and the enables come from a register.
+   */
+  ready?: Backpressure;
   /**
    * clk and rst only, no valid chain and no stage cuts: registers load every cycle unless given a
    * condition, and the module drives its own handshakes (streams, start/done). Needed for memories.
