@@ -1,9 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planFor } from '../../testbenches/plans/index.ts';
 import { renderTestbench } from '../../testbenches/sim/testbench.ts';
 import { writeVectorFile } from '../../testbenches/sim/vector-files.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
+import { renderCocotbBench } from '../../testbenches/sim/cocotb-bench.ts';
+import type { UnitUnderTest } from '../../testbenches/sim/types.ts';
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import type { Target } from '../target.ts';
 import { renderStreamBench, type StreamBench } from '../../testbenches/sim/stream-run.ts';
@@ -18,6 +20,8 @@ export interface PackagedTestbench {
   icarusTop: string;
   verilatorMain: string;
   verilatorShim: string;
+  /** The cocotb bench in tb/cocotb/ (test module, runner, driver), when the unit has one. */
+  cocotb?: string[];
   /** Files the testbench reads with $readmemh, copied into the simulation's working folder. */
   data: { path: string; copyto: string; what: string }[];
   vectors: number;
@@ -60,7 +64,9 @@ export async function writeTestbench(target: Target, pkgDir: string): Promise<Pa
     writeVectorFile(join(tb, 'stimulus.hex'), unit.inputs, vectors.stimulus, 'stimulus'),
     writeVectorFile(join(tb, 'expected.hex'), unit.outputs, vectors.expected, 'expected'),
   ]);
+  const cocotb = await writeCocotbBench(target, pkgDir, unit, vectors.description);
   return {
+    cocotb,
     testbench: 'tb/tb.v',
     icarusTop: 'tb/tb_icarus.v',
     verilatorMain: 'tb/tb_main.cpp',
@@ -76,6 +82,28 @@ export async function writeTestbench(target: Target, pkgDir: string): Promise<Pa
     vectors: vectors.stimulus.length,
     description: vectors.description,
   };
+}
+
+/** tb/cocotb/: the cocotb bench on the same vector files, run from that folder without bitsmith. */
+async function writeCocotbBench(
+  target: Target,
+  pkgDir: string,
+  unit: UnitUnderTest,
+  description: string,
+): Promise<string[]> {
+  const rtl = (await readFile(join(pkgDir, `${target.ip}.f`), 'utf8')).split('\n').filter((f) => f !== '');
+  const files = renderCocotbBench({
+    ip: target.ip,
+    unit,
+    sources: rtl.map((f) => `../../${f}`),
+    vectorsAbove: true,
+    description,
+  });
+  await mkdir(join(pkgDir, 'tb', 'cocotb'), { recursive: true });
+  await Promise.all(
+    Object.entries(files).map(([name, text]) => writeFile(join(pkgDir, 'tb', 'cocotb', name), text)),
+  );
+  return Object.keys(files).map((name) => `tb/cocotb/${name}`);
 }
 
 /** A streaming core's job testbench (the one `bitsmith verify` runs): tb.v, jobs, stream beats, y. */
