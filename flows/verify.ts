@@ -5,6 +5,8 @@ import type { VectorKind } from '../testbenches/plans/plan.ts';
 import { runConformance, type ConformanceReport } from '../testbenches/conformance.ts';
 import { streamingPlanFor } from '../testbenches/streaming-plans.ts';
 import { simulatorsFor, type SimulatorChoice } from '../testbenches/sim/container.ts';
+import { COCOTB_SIMULATORS, CocotbSimulator, type CocotbSimulatorName } from '../testbenches/sim/cocotb.ts';
+import type { Simulator } from '../testbenches/sim/types.ts';
 import { lintVerilog, type LintResult } from '../testbenches/sim/lint.ts';
 import { conformanceSummary } from './ippack/results.ts';
 import { withPackageLock } from './lock.ts';
@@ -13,12 +15,25 @@ import type { Target } from './target.ts';
 
 export interface VerifyOptions {
   outDir: string;
-  sim: SimulatorChoice;
+  sim: VerifySimChoice;
   vectors: VectorKind;
   seed: number;
   vcd?: boolean;
   /** Progress messages ("lint", "vectors", "icarus", ...). */
   onStep?: (step: string) => void;
+}
+
+/** The Debian simulators (or all of them), or a package's cocotb bench in Icarus or Verilator. */
+export type VerifySimChoice = SimulatorChoice | CocotbSimulatorName;
+
+export function isCocotbChoice(choice: string): choice is CocotbSimulatorName {
+  return (COCOTB_SIMULATORS as readonly string[]).includes(choice);
+}
+
+function verifySimulators(choice: VerifySimChoice): Simulator[] {
+  if (isCocotbChoice(choice))
+    return [new CocotbSimulator(choice === 'cocotb-icarus' ? 'icarus' : 'verilator')];
+  return simulatorsFor(choice);
 }
 
 export interface VerifyResult {
@@ -40,6 +55,11 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
   const lint = await lintVerilog(pkg.rtlFiles, target.module.name);
   const streaming = streamingPlanFor(target.generator.name);
   if (streaming !== undefined) {
+    if (isCocotbChoice(options.sim))
+      throw new Error(
+        `--sim ${options.sim} is not available for ${target.ip} yet: a streaming core's cocotb bench ` +
+          `(cocotbext-axi streams) is still to come; use icarus, verilator or hls`,
+      );
     // Streaming cores run jobs with stalls on every stream; the C-simulation runs the loop-level design.
     const simulators = simulatorsFor(options.sim)
       .map((s) => s.name)
@@ -79,7 +99,7 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
     vectors,
     seed: options.seed,
     rtlFiles: pkg.rtlFiles,
-    simulators: simulatorsFor(options.sim),
+    simulators: verifySimulators(options.sim),
     workDir: join(pkg.dir, 'verify'),
     vcd: options.vcd ?? false,
     onSimulator: (name) => options.onStep?.(name),

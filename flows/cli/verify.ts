@@ -4,7 +4,8 @@ import { parseVectorKind } from '../../testbenches/plans/plan.ts';
 import { SIMULATOR_NAMES, type SimulatorChoice } from '../../testbenches/sim/container.ts';
 import { parseOverrides, resolveTarget, type Target } from '../target.ts';
 import { verifyVendor } from '../sim/verify-vendor.ts';
-import { verifyTarget, type VerifyResult } from '../verify.ts';
+import { isCocotbChoice, verifyTarget, type VerifyResult, type VerifySimChoice } from '../verify.ts';
+import { COCOTB_SIMULATORS } from '../../testbenches/sim/cocotb.ts';
 import { emit, simulationFolder } from './output.ts';
 import { withTimeoutOption } from './timeout.ts';
 
@@ -20,14 +21,17 @@ export interface SimOptionValues {
  * Not part of 'all': it needs the Python environment, and 'all' keeps to the Debian tools.
  */
 export const VENDOR_SIMULATOR = 'hls-vendor';
-const VERIFY_SIM_CHOICES = [...SIMULATOR_NAMES, VENDOR_SIMULATOR, 'all'];
+// cocotb-icarus and cocotb-verilator run the package's cocotb bench (tb/cocotb/) with the .venv's cocotb.
+const VERIFY_SIM_CHOICES = [...SIMULATOR_NAMES, VENDOR_SIMULATOR, 'all', ...COCOTB_SIMULATORS];
 
 /** Check verify's --sim (which also takes hls-vendor), --vectors and --seed, naming the bad one. */
 export function verifySimOptions(o: SimOptionValues) {
   if (!VERIFY_SIM_CHOICES.includes(o.sim))
     throw new Error(`--sim '${o.sim}' is not allowed: use ${VERIFY_SIM_CHOICES.join(', ')}`);
   const vendor = o.sim === VENDOR_SIMULATOR;
-  return { ...simOptions({ ...o, sim: vendor ? 'hls' : o.sim }), vendor };
+  const checked = simOptions({ ...o, sim: vendor ? 'hls' : isCocotbChoice(o.sim) ? 'all' : o.sim });
+  const sim: VerifySimChoice = isCocotbChoice(o.sim) ? o.sim : checked.sim;
+  return { ...checked, sim, vendor };
 }
 
 /** Check --sim, --vectors and --seed, naming the bad one. */

@@ -1,0 +1,140 @@
+// The package's cocotb bench (tb/cocotb/, testbenches/sim/cocotb-bench.ts) run by the project's own
+// Python (.venv: cocotb from requirements.txt) with Icarus or Verilator, behind the Simulator interface.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { projectPath } from '../../generators/emit/paths.ts';
+import { checkSimOptions, checkUnitAndVectors } from './check-unit.ts';
+import { renderCocotbBench } from './cocotb-bench.ts';
+import { findExecutable, requireExecutable } from './executables.ts';
+import { parseTestbenchOutput } from './parse-output.ts';
+import { queryTool, runProcess } from './run-process.ts';
+import { timeLimit } from './time-limit.ts';
+import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
+import { writeVectorFile } from './vector-files.ts';
+import { restoreRuntimeObjects, runtimeCacheKey, saveRuntimeObjects } from './verilator-runtime-cache.ts';
+
+export const COCOTB_SIMULATORS = ['cocotb-icarus', 'cocotb-verilator'] as const;
+export type CocotbSimulatorName = (typeof COCOTB_SIMULATORS)[number];
+
+const HDL = {
+  icarus: { executable: 'iverilog', debian: 'iverilog' },
+  verilator: { executable: 'verilator', debian: 'verilator' },
+} as const;
+
+/** The .venv's python, or an Error naming the setup command when it (or cocotb in it) is missing. */
+export async function requireCocotbPython(): Promise<string> {
+  const python = await findExecutable(projectPath('.venv', 'bin', 'python'));
+  const setup =
+    'run ./setup.sh --no-build (or: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt)';
+  if (python === undefined)
+    throw new Error(`cocotb needs the project's Python environment, ${projectPath('.venv')}: ${setup}`);
+  const check = await runProcess(python, ['-c', 'import cocotb, cocotb_tools.runner'], {
+    cwd: projectPath(),
+    logPath: '/dev/null',
+    timeLimit: timeLimit('query'),
+  });
+  if (check.exitCode !== 0)
+    throw new Error(`cocotb from requirements.txt is not installed in ${projectPath('.venv')}: ${setup}`);
+  return python;
+}
+
+/**
+ * cocotb's Python runner (tb/cocotb/run.py) driving the unit in Icarus or Verilator from the same vector
+ * files as the Verilog testbench; it prints the same report lines, read by parseTestbenchOutput.
+ */
+export class CocotbSimulator implements Simulator {
+  readonly name: CocotbSimulatorName;
+  readonly debianPackage: string;
+
+  constructor(readonly hdl: 'icarus' | 'verilator') {
+    this.name = `cocotb-${hdl}`;
+    this.debianPackage = HDL[hdl].debian;
+  }
+
+  async available(): Promise<boolean> {
+    if ((await findExecutable(HDL[this.hdl].executable)) === undefined) return false;
+    return requireCocotbPython().then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async run(unit: UnitUnderTest, vectors: VectorSet, options: SimOptions): Promise<SimResult> {
+    checkUnitAndVectors(unit, vectors);
+    checkSimOptions(options);
+    await requireExecutable(HDL[this.hdl].executable, this.debianPackage);
+    const python = await requireCocotbPython();
+    const dir = join(options.workDir, this.name);
+    await rm(join(dir, 'sim_build'), { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const files = renderCocotbBench({
+      ip: unit.top,
+      unit,
+      sources: unit.files,
+      vectorsAbove: false,
+      description: `${vectors.stimulus.length} vectors`,
+    });
+    await Promise.all([
+      writeVectorFile(join(dir, 'stimulus.hex'), unit.inputs, vectors.stimulus, 'stimulus'),
+      writeVectorFile(join(dir, 'expected.hex'), unit.outputs, vectors.expected, 'expected'),
+      ...Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)),
+    ]);
+    // Verilator's run-time objects come from the user's cache (verilator-runtime-cache.ts) when they are
+    // there: run.py copies them into its build after verilating (VERILATOR_OBJECTS), so make compiles the
+    // design only.
+    const objects = join(dir, 'verilator-objects');
+    const cacheKey = this.hdl === 'verilator' ? await cocotbRuntimeKey(options.vcd) : undefined;
+    if (cacheKey !== undefined) {
+      await rm(objects, { recursive: true, force: true });
+      await mkdir(objects);
+      await restoreRuntimeObjects(objects, cacheKey);
+    }
+    const logPath = join(dir, 'sim.log');
+    const run = await runProcess(python, ['run.py', this.hdl], {
+      cwd: dir,
+      logPath,
+      timeLimit: timeLimit({ simulate: vectors.stimulus.length }),
+      env: {
+        ...process.env,
+        TB_SEED: String(options.seed),
+        TB_BUBBLES: options.bubbles ? '1' : '0',
+        TB_MAX_REPORTS: String(options.maxMismatches ?? 10),
+        ...(options.vcd ? { WAVES: '1' } : {}),
+        ...(cacheKey !== undefined ? { VERILATOR_OBJECTS: objects } : {}),
+      },
+    });
+    if (cacheKey !== undefined && run.exitCode === 0)
+      await saveRuntimeObjects(join(dir, 'sim_build', 'verilator'), cacheKey);
+    const parsed = parseTestbenchOutput(run.output);
+    if (parsed === undefined) {
+      const tail = run.output.trimEnd().split('\n').slice(-20).join('\n');
+      throw new Error(
+        `${this.name}: the run ended (exit code ${run.exitCode}) without its "N passed, N failed" line:\n${tail}\nFull log: ${logPath}`,
+      );
+    }
+    // cocotb's summary gives the test's own seconds; the rest is the build (and Python's start).
+    const testSeconds = Number(run.output.match(/\.vectors\s+(?:PASS|FAIL)\s+[\d.]+\s+([\d.]+)/)?.[1] ?? 0);
+    return {
+      simulator: this.name,
+      passed: parsed.passed,
+      failed: parsed.failed,
+      mismatches: parsed.mismatches,
+      cycles: parsed.cycles,
+      buildSeconds: Math.max(0, run.seconds - testSeconds),
+      runSeconds: testSeconds,
+      logPath,
+    };
+  }
+}
+
+// The run-time objects of cocotb's Verilator build (--vpi, with or without --trace), kept apart from
+// those of bitsmith's own Verilator harness.
+async function cocotbRuntimeKey(trace: boolean): Promise<string> {
+  const version = (await queryTool('verilator', ['--version'])).trim();
+  return runtimeCacheKey(version, [
+    'cocotb-runner',
+    '--vpi',
+    '--public-flat-rw',
+    ...(trace ? ['--trace'] : []),
+  ]);
+}
