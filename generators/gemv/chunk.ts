@@ -85,12 +85,19 @@ function logicalLane(shape: ChunkShape, slot: number): number {
 }
 
 /**
+ * Cuts after levels 1–4 of the aligned block's largest-exponent tree (a 32-lane tree has 5), by
+ * priority; a tree with fewer levels leaves the rest as empty stages.
+ */
+const MAX_LEVEL_CUTS = ['max_level2', 'max_level4', 'max_level1', 'max_level3'] as const;
+
+/**
  * The chunk kernel's cut points, by priority: after the products ('products'), after the activations
  * are decoded to integers and the weight codes looked up ('decoded'), half-way down the adder trees
  * ('tree'), inside the decoding: after the activations' shift to their place, before their sign
  * ('shifted'), at the inputs ('input': the x word comes from a block RAM's output, slow to leave
  * it), inside the shift-and-add products after their trees' first level ('pairs'), and for aligned
- * activations after their largest exponent ('block_max') and half-way down its tree ('max_half').
+ * activations after their largest exponent ('block_max'), after each lane's distance to it ('distance'),
+ * and after levels of the largest exponent's comparison tree (MAX_LEVEL_CUTS).
  */
 export const CHUNK_CUTS = [
   'products',
@@ -100,7 +107,8 @@ export const CHUNK_CUTS = [
   'input',
   'pairs',
   'block_max',
-  'max_half',
+  'distance',
+  ...MAX_LEVEL_CUTS,
 ] as const;
 
 export function chunkModuleName(shape: ChunkShape, latency = 0): string {
@@ -157,13 +165,15 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     shape.alignBits === undefined
       ? exactActivations(lanes, fa, () => {
           // No largest exponent to find: its two cuts are empty stages, so that the latency is the one asked.
-          cut.at('max_half');
+          for (const level of MAX_LEVEL_CUTS) cut.at(level);
           cut.at('block_max');
+          cut.at('distance');
           cut.at('shifted');
         })
       : alignedActivations(lanes, fa, shape.alignBits, {
-          halfMax: () => cut.at('max_half'),
+          level: (depth) => cut.at(`max_level${depth}` as (typeof MAX_LEVEL_CUTS)[number]),
           max: () => cut.at('block_max'),
+          distance: () => cut.at('distance'),
           shifted: () => cut.at('shifted'),
         });
 
@@ -261,7 +271,7 @@ function alignedActivations(
   lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
   fa: FloatFormat,
   alignBits: number,
-  cut: { halfMax: () => void; max: () => void; shifted: () => void },
+  cut: { level: (depth: number) => void; max: () => void; distance: () => void; shifted: () => void },
 ): Signal[] {
   const m = lanes[0]!.present.builder;
   const emin = floatLayout(fa).emin;
@@ -270,17 +280,19 @@ function alignedActivations(
       `a${i}_finite_exp`,
     ),
   );
-  // E by a tree of comparisons, cut half-way down (after ⌈depth/2⌉ levels) and after its root.
+  // E by a tree of comparisons, which may be cut after any of its first levels.
   let top = exps;
-  const halfDepth = Math.ceil(Math.ceil(Math.log2(exps.length)) / 2);
-  for (let depth = 1; top.length > 1; depth++) {
+  let depth = 0;
+  while (top.length > 1) {
     const next: Signal[] = [];
     for (let i = 0; i + 1 < top.length; i += 2) next.push(mux(top[i]!.gt(top[i + 1]!), top[i]!, top[i + 1]!));
     if (top.length % 2 === 1) next.push(top[top.length - 1]!);
     top = next;
-    if (depth === halfDepth) cut.halfMax();
+    depth++;
+    if (depth <= MAX_LEVEL_CUTS.length && top.length > 1) cut.level(depth);
   }
-  if (halfDepth === 0) cut.halfMax();
+  // A shallower tree's remaining level cuts are empty stages, so that the latency is the one asked.
+  for (let level = Math.max(depth, 1); level <= MAX_LEVEL_CUTS.length; level++) cut.level(level);
   const maxExp = top[0]!.named('block_exp');
   cut.max();
   m.output('exp', maxExp, "the chunk's largest activation exponent E");
@@ -293,11 +305,13 @@ function alignedActivations(
       .asUnsigned()
       .resize(distanceBits)
       .named(`a${i}_distance`);
-    return placed.shr(distance).named(`a${i}_aligned`);
+    return { placed, distance };
   });
+  cut.distance();
+  const aligned = magnitudes.map(({ placed, distance }, i) => placed.shr(distance).named(`a${i}_aligned`));
   cut.shifted();
   return lanes.map(({ present, u }, i) => {
-    const wide = magnitudes[i]!.zext(alignBits + 1).asSigned();
+    const wide = aligned[i]!.zext(alignBits + 1).asSigned();
     const finite = present.and(u.isNaN.or(u.isInf).not());
     return mux(finite, mux(u.sign, wide.neg().resize(alignBits + 1), wide), m.constant(0, wide.type)).named(
       `a${i}_value`,
