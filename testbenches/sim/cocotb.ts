@@ -6,7 +6,7 @@ import { projectPath } from '../../generators/emit/paths.ts';
 import { checkSimOptions, checkUnitAndVectors } from './check-unit.ts';
 import { renderCocotbBench } from './cocotb-bench.ts';
 import { findExecutable, requireExecutable } from './executables.ts';
-import { parseTestbenchOutput } from './parse-output.ts';
+import { parseTestbenchOutput, type ParsedRun } from './parse-output.ts';
 import { queryTool, runProcess } from './run-process.ts';
 import { timeLimit } from './time-limit.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
@@ -22,19 +22,19 @@ const HDL = {
 } as const;
 
 /** The .venv's python, or an Error naming the setup command when it (or cocotb in it) is missing. */
-export async function requireCocotbPython(): Promise<string> {
-  const python = await findExecutable(projectPath('.venv', 'bin', 'python'));
+export async function requireCocotbPython(venv = projectPath('.venv')): Promise<string> {
+  const python = await findExecutable(join(venv, 'bin', 'python'));
   const setup =
     'run ./setup.sh --no-build (or: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt)';
   if (python === undefined)
-    throw new Error(`cocotb needs the project's Python environment, ${projectPath('.venv')}: ${setup}`);
+    throw new Error(`cocotb needs the project's Python environment, ${venv}: ${setup}`);
   const check = await runProcess(python, ['-c', 'import cocotb, cocotb_tools.runner'], {
     cwd: projectPath(),
     logPath: '/dev/null',
     timeLimit: timeLimit('query'),
   });
   if (check.exitCode !== 0)
-    throw new Error(`cocotb from requirements.txt is not installed in ${projectPath('.venv')}: ${setup}`);
+    throw new Error(`cocotb from requirements.txt is not installed in ${venv}: ${setup}`);
   return python;
 }
 
@@ -63,7 +63,6 @@ export class CocotbSimulator implements Simulator {
     checkUnitAndVectors(unit, vectors);
     checkSimOptions(options);
     await requireExecutable(HDL[this.hdl].executable, this.debianPackage);
-    const python = await requireCocotbPython();
     const dir = join(options.workDir, this.name);
     await rm(join(dir, 'sim_build'), { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
@@ -79,52 +78,99 @@ export class CocotbSimulator implements Simulator {
       writeVectorFile(join(dir, 'expected.hex'), unit.outputs, vectors.expected, 'expected'),
       ...Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)),
     ]);
-    // Verilator's run-time objects come from the user's cache (verilator-runtime-cache.ts) when they are
-    // there: run.py copies them into its build after verilating (VERILATOR_OBJECTS), so make compiles the
-    // design only.
-    const objects = join(dir, 'verilator-objects');
-    const cacheKey = this.hdl === 'verilator' ? await cocotbRuntimeKey(options.vcd) : undefined;
-    if (cacheKey !== undefined) {
-      await rm(objects, { recursive: true, force: true });
-      await mkdir(objects);
-      await restoreRuntimeObjects(objects, cacheKey);
-    }
-    const logPath = join(dir, 'sim.log');
-    const run = await runProcess(python, ['run.py', this.hdl], {
-      cwd: dir,
-      logPath,
+    const run = await runCocotbBench(dir, this.hdl, {
+      seed: options.seed,
+      bubbles: options.bubbles,
+      maxMismatches: options.maxMismatches ?? 10,
+      vcd: options.vcd,
       timeLimit: timeLimit({ simulate: vectors.stimulus.length }),
-      env: {
-        ...process.env,
-        TB_SEED: String(options.seed),
-        TB_BUBBLES: options.bubbles ? '1' : '0',
-        TB_MAX_REPORTS: String(options.maxMismatches ?? 10),
-        ...(options.vcd ? { WAVES: '1' } : {}),
-        ...(cacheKey !== undefined ? { VERILATOR_OBJECTS: objects } : {}),
-      },
     });
-    if (cacheKey !== undefined && run.exitCode === 0)
-      await saveRuntimeObjects(join(dir, 'sim_build', 'verilator'), cacheKey);
-    const parsed = parseTestbenchOutput(run.output);
-    if (parsed === undefined) {
-      const tail = run.output.trimEnd().split('\n').slice(-20).join('\n');
-      throw new Error(
-        `${this.name}: the run ended (exit code ${run.exitCode}) without its "N passed, N failed" line:\n${tail}\nFull log: ${logPath}`,
-      );
-    }
-    // cocotb's summary gives the test's own seconds; the rest is the build (and Python's start).
-    const testSeconds = Number(run.output.match(/\.vectors\s+(?:PASS|FAIL)\s+[\d.]+\s+([\d.]+)/)?.[1] ?? 0);
+    const { parsed, logPath } = run;
     return {
       simulator: this.name,
       passed: parsed.passed,
       failed: parsed.failed,
       mismatches: parsed.mismatches,
       cycles: parsed.cycles,
-      buildSeconds: Math.max(0, run.seconds - testSeconds),
-      runSeconds: testSeconds,
+      buildSeconds: run.buildSeconds,
+      runSeconds: run.runSeconds,
       logPath,
     };
   }
+}
+
+export interface CocotbRunOptions {
+  seed: number;
+  bubbles: boolean;
+  maxMismatches: number;
+  vcd: boolean;
+  /** Only the first N vectors of the bench's files (TB_VECTORS). */
+  vectors?: number;
+  /** Seconds before the run is stopped. */
+  timeLimit: number;
+}
+
+export interface CocotbRun {
+  parsed: ParsedRun;
+  exitCode: number;
+  buildSeconds: number;
+  runSeconds: number;
+  logPath: string;
+}
+
+/**
+ * Runs the cocotb bench in benchDir (run.py, a package's tb/cocotb/) with the .venv's Python, as a user
+ * would, and reads its report lines. Verilator's run-time objects come from the user's cache
+ * (verilator-runtime-cache.ts) when they are there: run.py copies them into its build after
+ * verilating (VERILATOR_OBJECTS), so make compiles the design only.
+ */
+export async function runCocotbBench(
+  benchDir: string,
+  hdl: 'icarus' | 'verilator',
+  options: CocotbRunOptions,
+  venv = projectPath('.venv'),
+): Promise<CocotbRun> {
+  const python = await requireCocotbPython(venv);
+  const objects = join(benchDir, 'sim_build', 'verilator-objects');
+  const cacheKey = hdl === 'verilator' ? await cocotbRuntimeKey(options.vcd) : undefined;
+  if (cacheKey !== undefined) {
+    await rm(objects, { recursive: true, force: true });
+    await mkdir(objects, { recursive: true });
+    await restoreRuntimeObjects(objects, cacheKey);
+  }
+  const logPath = join(benchDir, `cocotb-${hdl}.log`);
+  const run = await runProcess(python, ['run.py', hdl], {
+    cwd: benchDir,
+    logPath,
+    timeLimit: options.timeLimit,
+    env: {
+      ...process.env,
+      TB_SEED: String(options.seed),
+      TB_BUBBLES: options.bubbles ? '1' : '0',
+      TB_MAX_REPORTS: String(options.maxMismatches),
+      TB_VECTORS: options.vectors === undefined ? '' : String(options.vectors),
+      WAVES: options.vcd ? '1' : '0',
+      VERILATOR_OBJECTS: cacheKey !== undefined ? objects : '',
+    },
+  });
+  if (cacheKey !== undefined && run.exitCode === 0)
+    await saveRuntimeObjects(join(benchDir, 'sim_build', 'verilator'), cacheKey);
+  const parsed = parseTestbenchOutput(run.output);
+  if (parsed === undefined) {
+    const tail = run.output.trimEnd().split('\n').slice(-20).join('\n');
+    throw new Error(
+      `cocotb-${hdl}: the run ended (exit code ${run.exitCode}) without its "N passed, N failed" line:\n${tail}\nFull log: ${logPath}`,
+    );
+  }
+  // cocotb's summary gives the test's own seconds; the rest is the build (and Python's start).
+  const testSeconds = Number(/\.vectors\s+(?:PASS|FAIL)\s+[\d.]+\s+([\d.]+)/.exec(run.output)?.[1] ?? 0);
+  return {
+    parsed,
+    exitCode: run.exitCode,
+    buildSeconds: Math.max(0, run.seconds - testSeconds),
+    runSeconds: testSeconds,
+    logPath,
+  };
 }
 
 // The run-time objects of cocotb's Verilator build (--vpi, with or without --trace), kept apart from
