@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../ip/catalog.ts';
-import { requireCocotbPython, runCocotbBench } from '../../testbenches/sim/cocotb.ts';
+import { runConformance } from '../../testbenches/conformance.ts';
+import { planFor } from '../../testbenches/plans/index.ts';
+import { CocotbSimulator, requireCocotbPython, runCocotbBench } from '../../testbenches/sim/cocotb.ts';
 import { packedLayout } from '../../testbenches/sim/vector-files.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
 import { writePackage } from '../package.ts';
@@ -114,4 +116,40 @@ it('reports exactly the one value that a corrupted expected.hex holds, with its 
   expect(log).toMatch(
     new RegExp(`MISMATCH vector=${index} port=${field!.name} .*; inputs a=0x[0-9a-f]+ \\(`),
   );
+}, 300_000);
+
+it('runs as bitsmith verify --sim cocotb-icarus runs it: mismatches decoded by the plan', async () => {
+  const target = resolveTarget('fp_mul_e4m3fn');
+  const pkg = writePackage(target, out);
+  const plan = planFor(target.generator.name);
+  const all = plan.vectors(target.params, { kind: 'default' }, 1);
+  const count = 300;
+  const expected = all.expected.slice(0, count).map((row) => [...row]);
+  expected[7]![0] = 0x38n; // 1.0 in E4M3, where the golden model has another product
+  const report = await runConformance({
+    ip: target.ip,
+    module: target.module,
+    params: target.params,
+    plan,
+    vectors: { stimulus: all.stimulus.slice(0, count), expected, description: `${count} vectors` },
+    seed: 1,
+    rtlFiles: pkg.rtlFiles,
+    simulators: [new CocotbSimulator('icarus')],
+    workDir: join(pkg.dir, 'verify'),
+  });
+  const [result] = report.results;
+  expect(result).toMatchObject({ simulator: 'cocotb-icarus', passed: count - 1, failed: 1 });
+  expect(all.expected[7]![0]).not.toBe(0x38n);
+  // Decoded into fields by the plan, as for the other simulators: sign, exponent, mantissa (value).
+  expect(result!.mismatches).toEqual([
+    expect.objectContaining({
+      index: 7,
+      port: unitUnderTest(target.module, []).outputs[0]!.name,
+      expected: '0x38 (0 0111 000 (1))',
+      actual: expect.stringMatching(
+        new RegExp(`^0x${all.expected[7]![0]!.toString(16)} \\(\\d \\d{4} \\d{3} `),
+      ),
+    }),
+  ]);
+  expect(Object.keys(result!.mismatches[0]!.inputs)).toEqual(['a', 'b']);
 }, 300_000);
