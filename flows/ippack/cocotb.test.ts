@@ -52,6 +52,7 @@ async function benchOf(ip: string): Promise<string> {
     'tb/cocotb/bitsmith_bench.py',
     `tb/cocotb/test_${ip}.py`,
     'tb/cocotb/run.py',
+    'tb/cocotb/Makefile',
     'tb/cocotb/verilator_compat.cpp',
   ]);
   return join(pkg.dir, 'tb', 'cocotb');

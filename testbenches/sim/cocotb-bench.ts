@@ -23,7 +23,10 @@ export function cocotbTestModule(ip: string): string {
   return `test_${ip.replace(/\W/g, '_')}`;
 }
 
-/** The bench's files, keyed by file name: bitsmith_bench.py, test_<ip>.py, run.py and verilator_compat.cpp. */
+/**
+ * The bench's files, keyed by file name: bitsmith_bench.py, test_<ip>.py, run.py, a Makefile and
+ * verilator_compat.cpp.
+ */
 export function renderCocotbBench(request: CocotbBenchRequest): Record<string, string> {
   const { unit } = request;
   const module = cocotbTestModule(request.ip);
@@ -45,6 +48,7 @@ export function renderCocotbBench(request: CocotbBenchRequest): Record<string, s
     'bitsmith_bench.py': renderTemplate('cocotb/bitsmith_bench.py.hbs', context),
     [`${module}.py`]: renderTemplate('cocotb/test.py.hbs', context),
     'run.py': renderTemplate('cocotb/run.py.hbs', context),
+    Makefile: renderTemplate('cocotb/Makefile.hbs', context),
     'verilator_compat.cpp': readFileSync(projectPath('templates', 'cocotb', 'verilator_compat.cpp'), 'utf8'),
   };
 }
