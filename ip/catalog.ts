@@ -41,7 +41,7 @@ const GEMV_PIPELINE = {
 /**
  * The shape of the W4A16 and RaZeR cores: fp16 activations, groups of 128, 4 rows × 8 elements. A group
  * spans 16 chunks, so the row sum takes all 13 stages (its alignment shift and leading-zero count cut
- * in two; a 14-cycle loop).
+ * in two; a 14-cycle loop). The chunk's sixth stage splits the fp16 activations' placing shifts.
  */
 const GEMV_FP16_G128_P4S8 = {
   activation: 'fp16',
@@ -50,6 +50,7 @@ const GEMV_FP16_G128_P4S8 = {
   lanes: 8,
   outFormat: 'fp16',
   ...GEMV_PIPELINE,
+  chunkLatency: 6,
   sumLatency: 13,
 } as const;
 /**
@@ -447,9 +448,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'gemv_razer_fp16_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_NOT_YET,
-    // Weights of up to 5 magnitude bits (the special values ±8 are 16 units of ½): a sixth chunk stage
-    // inside the shift-and-add products.
-    params: { weight: 'razer', ...GEMV_FP16_G128_P4S8, chunkLatency: 6 },
+    // Weights of up to 5 magnitude bits (the special values ±8 are 16 units of ½): a seventh chunk
+    // stage inside the shift-and-add products.
+    params: { weight: 'razer', ...GEMV_FP16_G128_P4S8, chunkLatency: 7 },
     description:
       'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
   },

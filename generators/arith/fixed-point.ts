@@ -21,18 +21,21 @@ export function floatToFixed(u: UnpackedFloat, format: FloatFormat, prefix: stri
 
 /** floatToFixed's first half: the magnitude, the significand shifted to its place (a pipeline may cut after it). */
 export function fixedMagnitude(u: UnpackedFloat, format: FloatFormat, prefix: string): Signal {
+  const { sig, shift } = fixedPlacement(u, format);
+  return sig.shl(shift).named(`${prefix}_units`);
+}
+
+/** fixedMagnitude's operands: the significand at the magnitude's width, and the left shift that places it. */
+export function fixedPlacement(u: UnpackedFloat, format: FloatFormat): { sig: Signal; shift: Signal } {
   const layout = floatLayout(format);
   const shiftBits = unsignedBits(layout.expFieldMax);
-  return u.sig
-    .zext(u.sig.width + layout.expFieldMax)
-    .shl(
-      u.exp
-        .sub(layout.emin, { width: u.exp.width + 1 })
-        .resize(shiftBits + 1)
-        .asUnsigned()
-        .resize(shiftBits),
-    )
-    .named(`${prefix}_units`);
+  const sig = u.sig.zext(u.sig.width + layout.expFieldMax);
+  const shift = u.exp
+    .sub(layout.emin, { width: u.exp.width + 1 })
+    .resize(shiftBits + 1)
+    .asUnsigned()
+    .resize(shiftBits);
+  return { sig, shift };
 }
 
 /** floatToFixed's second half: the sign applied to the magnitude, zero for Inf and NaN. */

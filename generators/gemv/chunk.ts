@@ -1,6 +1,6 @@
 // One chunk of the GEMV: S activations against S weights of each of P rows, exactly. Activations are
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
-import { fixedMagnitude, signedFixed } from '../arith/fixed-point.ts';
+import { fixedMagnitude, fixedPlacement, signedFixed } from '../arith/fixed-point.ts';
 import { shiftAddPairs, shiftAddSum } from '../arith/shift-add-product.ts';
 import { exponentRange, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
@@ -8,7 +8,7 @@ import { decode, floatLayout, type FiniteValue, type FloatFormat, type Format } 
 import { floatFormat } from '../float-params.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
-import { mux, select, type Signal } from '../hdl/signal.ts';
+import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
@@ -95,7 +95,8 @@ const MAX_LEVEL_CUTS = ['max_level2', 'max_level4', 'max_level1', 'max_level3'] 
  * are decoded to integers and the weight codes looked up ('decoded'), half-way down the adder trees
  * ('tree'), inside the decoding: after the activations' shift to their place, before their sign
  * ('shifted'), at the inputs ('input': the x word comes from a block RAM's output, slow to leave
- * it), inside the shift-and-add products after their trees' first level ('pairs'), and for aligned
+ * it), inside the activations' placing shifts ('half_placed': by the amount's high bits before the
+ * cut, its low bits after), inside the shift-and-add products after their trees' first level ('pairs'), and for aligned
  * activations after their largest exponent ('block_max'), after each lane's distance to it ('distance'),
  * and after levels of the largest exponent's comparison tree (MAX_LEVEL_CUTS).
  */
@@ -105,6 +106,7 @@ export const CHUNK_CUTS = [
   'tree',
   'shifted',
   'input',
+  'half_placed',
   'pairs',
   'block_max',
   'distance',
@@ -161,19 +163,25 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     return { present, u };
   });
   const actBad = anyBad.named('act_bad');
+  // The placing shifts split in two by 'half_placed' (when chosen).
+  const halfPlaced = cut.has('half_placed') ? { halfPlaced: () => cut.at('half_placed') } : {};
   const act =
     shape.alignBits === undefined
-      ? exactActivations(lanes, fa, () => {
-          // No largest exponent to find: its two cuts are empty stages, so that the latency is the one asked.
-          for (const level of MAX_LEVEL_CUTS) cut.at(level);
-          cut.at('block_max');
-          cut.at('distance');
-          cut.at('shifted');
+      ? exactActivations(lanes, fa, {
+          ...halfPlaced,
+          shifted: () => {
+            // No largest exponent to find: its cuts are empty stages, so that the latency is the one asked.
+            for (const level of MAX_LEVEL_CUTS) cut.at(level);
+            cut.at('block_max');
+            cut.at('distance');
+            cut.at('shifted');
+          },
         })
       : alignedActivations(lanes, fa, shape.alignBits, {
           level: (depth) => cut.at(`max_level${depth}` as (typeof MAX_LEVEL_CUTS)[number]),
           max: () => cut.at('block_max'),
           distance: () => cut.at('distance'),
+          ...halfPlaced,
           shifted: () => cut.at('shifted'),
         });
 
@@ -252,15 +260,49 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
 function exactActivations(
   lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
   fa: FloatFormat,
-  cut: () => void,
+  cut: { halfPlaced?: () => void; shifted: () => void },
 ): Signal[] {
   const m = lanes[0]!.present.builder;
-  const magnitudes = lanes.map(({ u }, i) => fixedMagnitude(u, fa, `a${i}`));
-  cut();
+  const magnitudes =
+    cut.halfPlaced === undefined
+      ? lanes.map(({ u }, i) => fixedMagnitude(u, fa, `a${i}`))
+      : shiftInTwo(
+          lanes.map(({ u }, i) => {
+            const { sig, shift } = fixedPlacement(u, fa);
+            return { value: sig, amount: shift, name: `a${i}_units` };
+          }),
+          'left',
+          cut.halfPlaced,
+        );
+  cut.shifted();
   return lanes.map(({ present, u }, i) => {
     const fixed = signedFixed(u, magnitudes[i]!, fa, `a${i}`).value;
     return mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`);
   });
+}
+
+/**
+ * Every lane's shift split by one pipeline cut: by the high bits of its amount before `cut`, by the low
+ * bits after it.
+ */
+function shiftInTwo(
+  items: { value: Signal; amount: Signal; name: string }[],
+  direction: 'left' | 'right',
+  cut: () => void,
+): Signal[] {
+  const by = (value: Signal, amount: Signal) =>
+    direction === 'left' ? value.shl(amount) : value.shr(amount);
+  const lowBits = (amount: Signal) => Math.ceil(amount.width / 2);
+  const coarse = items.map(({ value, amount, name }) => {
+    const low = lowBits(amount);
+    if (amount.width <= low) return value;
+    const high = cat(amount.slice(amount.width - 1, low), amount.builder.constant(0, UInt(low)));
+    return by(value, high).named(`${name}_coarse`);
+  });
+  cut();
+  return items.map(({ amount, name }, i) =>
+    by(coarse[i]!, amount.slice(lowBits(amount) - 1, 0).zext(amount.width)).named(name),
+  );
 }
 
 /**
@@ -271,7 +313,13 @@ function alignedActivations(
   lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
   fa: FloatFormat,
   alignBits: number,
-  cut: { level: (depth: number) => void; max: () => void; distance: () => void; shifted: () => void },
+  cut: {
+    level: (depth: number) => void;
+    max: () => void;
+    distance: () => void;
+    halfPlaced?: () => void;
+    shifted: () => void;
+  },
 ): Signal[] {
   const m = lanes[0]!.present.builder;
   const emin = floatLayout(fa).emin;
@@ -308,7 +356,18 @@ function alignedActivations(
     return { placed, distance };
   });
   cut.distance();
-  const aligned = magnitudes.map(({ placed, distance }, i) => placed.shr(distance).named(`a${i}_aligned`));
+  const aligned =
+    cut.halfPlaced === undefined
+      ? magnitudes.map(({ placed, distance }, i) => placed.shr(distance).named(`a${i}_aligned`))
+      : shiftInTwo(
+          magnitudes.map(({ placed, distance }, i) => ({
+            value: placed,
+            amount: distance,
+            name: `a${i}_aligned`,
+          })),
+          'right',
+          cut.halfPlaced,
+        );
   cut.shifted();
   return lanes.map(({ present, u }, i) => {
     const wide = aligned[i]!.zext(alignBits + 1).asSigned();
