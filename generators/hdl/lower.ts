@@ -233,13 +233,18 @@ export function lowerStages(draft: DraftModule): Module {
     if (skid) {
       // The outputs hold the skid buffer's result while it is full, else the last stage's. A result the
       // consumer leaves goes into the buffer (the stages still advance in that cycle) and the stages hold
-      // from the next cycle on, until the consumer takes it: out_ready reaches this one register's input
-      // and nothing else. (The untimed view takes `advance` as 1: the buffer stays empty.)
-      const skidFull = add('not', UInt(1), [advance!], latency);
-      skidOutValid = add('or', UInt(1), [skidFull, outValid], latency, { name: 'out_valid' });
+      // from the next cycle on, until the consumer takes it: out_ready reaches the inputs of two registers
+      // and nothing else. `skid_valid` is `advance`'s complement, kept apart so that the loop that updates
+      // both reads a register with a few loads, not the one that enables every stage. The data path reads
+      // only `advance`, which the untimed view takes as 1 (the buffer stays empty): that loop stays out
+      // of it.
+      const skidValid = addRegister('skid_valid', UInt(1), latency + 1, 'valid', 0n);
+      skidOutValid = add('or', UInt(1), [skidValid, outValid], latency, { name: 'out_valid' });
       const outReady = add('input', UInt(1), [], latency, { port: 'out_ready', name: 'out_ready' });
-      const idle = add('not', UInt(1), [skidOutValid], latency);
-      registers[nodes[advance!]!.reg!]!.next = add('or', UInt(1), [idle, outReady], latency);
+      const notReady = add('not', UInt(1), [outReady], latency);
+      const holds = add('and', UInt(1), [skidOutValid, notReady], latency, { name: 'stall' });
+      registers[nodes[skidValid]!.reg!]!.next = holds;
+      registers[nodes[advance!]!.reg!]!.next = add('not', UInt(1), [holds], latency);
     }
     controlPortsOut.push({
       name: 'out_valid',
