@@ -98,7 +98,8 @@ const MAX_LEVEL_CUTS = ['max_level2', 'max_level4', 'max_level1', 'max_level3'] 
  * it), inside the activations' placing shifts ('half_placed': by the amount's high bits before the
  * cut, its low bits after), inside the shift-and-add products after their trees' first level ('pairs'), and for aligned
  * activations after their largest exponent ('block_max'), after each lane's distance to it ('distance'),
- * and after levels of the largest exponent's comparison tree (MAX_LEVEL_CUTS).
+ * after the activations are unpacked ('unpacked'), and after levels of the largest exponent's
+ * comparison tree (MAX_LEVEL_CUTS).
  */
 export const CHUNK_CUTS = [
   'products',
@@ -110,6 +111,7 @@ export const CHUNK_CUTS = [
   'pairs',
   'block_max',
   'distance',
+  'unpacked',
   ...MAX_LEVEL_CUTS,
 ] as const;
 
@@ -163,6 +165,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     return { present, u };
   });
   const actBad = anyBad.named('act_bad');
+  cut.at('unpacked');
   // The placing shifts split in two by 'half_placed' (when chosen).
   const halfPlaced = cut.has('half_placed') ? { halfPlaced: () => cut.at('half_placed') } : {};
   const act =

@@ -56,7 +56,7 @@ describe('gemv parameters', () => {
     // The default row-sum latency (1 for a unit serving 4 rows) is not named.
     expect(resolveTarget('gemv', { maxK: 256, maxN: 16, sumLatency: 1 }).module.name).not.toMatch(/_la/);
     expect(() => resolveTarget('gemv', { sumLatency: 14 })).toThrow(/parameter 'sumLatency' = 14/);
-    expect(() => resolveTarget('gemv', { chunkLatency: 14 })).toThrow(/parameter 'chunkLatency' = 14/);
+    expect(() => resolveTarget('gemv', { chunkLatency: 15 })).toThrow(/parameter 'chunkLatency' = 15/);
     expect(() => resolveTarget('gemv', { scaleLatency: 7 })).toThrow(/parameter 'scaleLatency' = 7/);
   });
 
@@ -82,7 +82,7 @@ describe('gemv parameters', () => {
       { weight: 'mxfp4', activation: 'bf16', maxK: 256, maxN: 16, lanes: 32, rows: 1, interleave: 12 },
     ];
     const cases: [string, number, string][] = [
-      ['chunkLatency', 13, 'chunk'],
+      ['chunkLatency', 14, 'chunk'],
       ['scaleLatency', 6, 'scale'],
       ['sumLatency', 13, 'sum'],
       ['convertLatency', 5, 'convert'],

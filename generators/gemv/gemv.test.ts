@@ -132,7 +132,7 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     {
       weight: 'uint4',
       multipliers: 'luts',
-      chunkLatency: 13,
+      chunkLatency: 14,
       scaleLatency: 6,
       sumLatency: 13,
       maxK: 1024,
@@ -145,7 +145,7 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
       rows: 2,
       multipliers: 'luts',
       interleave: 4,
-      chunkLatency: 13,
+      chunkLatency: 14,
       scaleLatency: 6,
       maxK: 1024,
       maxN: 64,
