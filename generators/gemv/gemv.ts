@@ -680,8 +680,9 @@ function elaborateCore(p: GemvParams): Module {
   metaWord.next(sData, { when: fire.and(groupFirst) });
   const lanes1 = m.register('lanes_s1', UInt(laneBits));
   lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))));
-  const firstChunk1 = m.register('group_first_s1', UInt(1));
-  firstChunk1.next(groupFirst);
+  // A group of one chunk has no sum to carry: its group sums are the chunk's.
+  const firstChunk1 = groupChunks === 1 ? undefined : m.register('group_first_s1', UInt(1));
+  firstChunk1?.next(groupFirst);
   lastChunk1.next(groupLast);
   const firstGroup1 = m.register('block_first_group_s1', UInt(1));
   firstGroup1.next(chunkIndex.zext(countBits).lt(groupChunks));
@@ -724,7 +725,13 @@ function elaborateCore(p: GemvParams): Module {
     feed(line, value);
     return line.at(-1) ?? value;
   };
-  const firstChunkK = alongChunk('group_first', firstChunk1);
+  const firstChunkK = firstChunk1 && alongChunk('group_first', firstChunk1);
+  /** The group's sum so far with this chunk's value: q + value, or value alone on its first chunk. */
+  const groupSum = (q: Signal, value: Signal, name: string) =>
+    (firstChunkK === undefined
+      ? value.resize(q.width)
+      : mux(firstChunkK, m.constant(0, q.type), q).add(value.resize(q.width), { width: q.width })
+    ).named(name);
   const firstGroupK = alongChunk('block_first_group', firstGroup1);
   const blockDoneK = alongChunk('block_done', blockDone1);
   const jobDoneK = alongChunk('job_done', jobDone1);
@@ -736,9 +743,7 @@ function elaborateCore(p: GemvParams): Module {
   // Stage 2: group sums per row, and the group's metadata while it closes.
   const load2 = validK.named('chunk_load');
   const groupActQ = m.register('group_act_q', SInt(groupAct));
-  const groupActNext = mux(firstChunkK, m.constant(0, SInt(groupAct)), groupActQ)
-    .add(chunkOut.act!.resize(groupAct), { width: groupAct })
-    .named('group_act');
+  const groupActNext = groupSum(groupActQ, chunkOut.act!, 'group_act');
   groupActQ.next(groupActNext, { when: load2 });
   const closeLoad = load2.and(lastChunkK).named('close_load');
   // Aligned groups are one chunk: the block exponent is the chunk's.
@@ -770,12 +775,13 @@ function elaborateCore(p: GemvParams): Module {
   const sums: { dot: Signal; bad: Signal }[] = [];
   for (let r = 0; r < P; r++) {
     const dotQ = m.register(`group_dot${r}_q`, SInt(groupDot));
-    const dotNext = mux(firstChunkK, m.constant(0, SInt(groupDot)), dotQ)
-      .add(chunkOut[`dot${r}`]!.resize(groupDot), { width: groupDot })
-      .named(`group_dot${r}`);
+    const dotNext = groupSum(dotQ, chunkOut[`dot${r}`]!, `group_dot${r}`);
     dotQ.next(dotNext, { when: load2 });
     const badQ = m.register(`group_bad${r}_q`, UInt(1));
-    const badNext = firstChunkK.not().and(badQ).or(chunkOut[`bad${r}`]!).named(`group_bad${r}`);
+    const chunkBad = chunkOut[`bad${r}`]!;
+    const badNext = (firstChunkK === undefined ? chunkBad : firstChunkK.not().and(badQ).or(chunkBad)).named(
+      `group_bad${r}`,
+    );
     badQ.next(badNext, { when: load2 });
     if (R === 1) sums.push({ dot: dotQ, bad: badQ });
     else {
