@@ -447,7 +447,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'gemv_razer_fp16_p4s8',
     generator: 'gemv',
-    fmaxDevices: GEMV_FMAX_NOT_YET,
+    fmaxDevices: GEMV_FMAX_DEVICES,
     // Weights of up to 5 magnitude bits (the special values ±8 are 16 units of ½): a seventh chunk
     // stage inside the shift-and-add products.
     params: { weight: 'razer', ...GEMV_FP16_G128_P4S8, chunkLatency: 7 },
