@@ -23,11 +23,20 @@ const CONTROL_DOCS: Record<string, string> = {
   out_ready: 'the sink takes the result this cycle; low with out_valid high stalls every stage',
 };
 
+/** The handshake ports of a unit with an output skid buffer (ready 'skid'). */
+const SKID_CONTROL_DOCS: Record<string, string> = {
+  in_ready:
+    'the unit takes the offered vector this cycle (in_valid && in_ready); a register, low while a result waits in the output skid buffer',
+  out_ready:
+    'the sink takes the result this cycle; a result left with out_ready low waits in the skid buffer, and the pipeline holds from the next cycle until it is taken',
+};
+
 export function portRows(module: Module): PortRow[] {
-  return module.ports.map((p) => portRow(p));
+  const skid = module.timing.kind === 'pipelined' && module.timing.skid === true;
+  return module.ports.map((p) => portRow(p, skid));
 }
 
-function portRow(p: Port): PortRow {
+function portRow(p: Port, skid = false): PortRow {
   const control = isControlPort(p.name);
   const { width, signed } = p.type;
   let encoding: string;
@@ -40,7 +49,10 @@ function portRow(p: Port): PortRow {
     width,
     type: `${signed ? 'SInt' : 'UInt'}(${width})`,
     encoding,
-    doc: (control ? CONTROL_DOCS[p.name] : undefined) ?? p.doc ?? '',
+    doc:
+      (control ? ((skid ? SKID_CONTROL_DOCS[p.name] : undefined) ?? CONTROL_DOCS[p.name]) : undefined) ??
+      p.doc ??
+      '',
     control,
   };
 }
@@ -69,11 +81,15 @@ export function timingText(timing: Timing): { latency: string; throughput: strin
   const cycles = `${l} clock cycle${l === 1 ? '' : 's'}`;
   return {
     latency: `${cycles}: the result of a vector accepted at clock edge t is on the outputs, with out_valid high, after edge t+${l}.`,
-    throughput: timing.ready
-      ? 'One vector per clock cycle (initiation interval 1) while out_ready is high; a cycle with out_valid high and out_ready low stalls the whole pipeline for that cycle.'
-      : 'One vector per clock cycle (initiation interval 1); idle cycles (in_valid low) pass through as bubbles.',
-    handshake: timing.ready
-      ? 'valid/ready on both sides: a vector is taken when in_valid && in_ready, a result when out_valid && out_ready. in_ready = !out_valid || out_ready, so a stall freezes every stage and the offered vector must be held.'
-      : 'valid only: every cycle with in_valid high is taken; out_valid marks the results. There is no backpressure, so the sink must take every result.',
+    throughput: timing.skid
+      ? 'One vector per clock cycle (initiation interval 1) while out_ready is high; a result the sink leaves costs one cycle: the pipeline holds from the next cycle until it is taken.'
+      : timing.ready
+        ? 'One vector per clock cycle (initiation interval 1) while out_ready is high; a cycle with out_valid high and out_ready low stalls the whole pipeline for that cycle.'
+        : 'One vector per clock cycle (initiation interval 1); idle cycles (in_valid low) pass through as bubbles.',
+    handshake: timing.skid
+      ? 'valid/ready on both sides: a vector is taken when in_valid && in_ready, a result when out_valid && out_ready. in_ready is a register, high while the one-entry output skid buffer is empty: a result the sink leaves waits in the buffer, and the pipeline holds from the next cycle until it is taken (out_ready reaches no pipeline enable).'
+      : timing.ready
+        ? 'valid/ready on both sides: a vector is taken when in_valid && in_ready, a result when out_valid && out_ready. in_ready = !out_valid || out_ready, so a stall freezes every stage and the offered vector must be held.'
+        : 'valid only: every cycle with in_valid high is taken; out_valid marks the results. There is no backpressure, so the sink must take every result.',
   };
 }

@@ -50,7 +50,7 @@ export interface HandshakeTrace {
  * Plays the scenario: vectors 0..3 offered from cycle 1 with a bubble after the second; with
  * backpressure, out_ready is low in the cycle when the second result is first valid.
  */
-export function handshakeTrace(latency: number, ready: boolean, vectors = 4): HandshakeTrace {
+export function handshakeTrace(latency: number, ready: boolean, vectors = 4, skid = false): HandshakeTrace {
   const cycles = latency + vectors + 5;
   const trace: HandshakeTrace = {
     inValid: [],
@@ -64,15 +64,25 @@ export function handshakeTrace(latency: number, ready: boolean, vectors = 4): Ha
   const stages: number[] = Array.from({ length: latency }, () => -1);
   let next = 0;
   let stalled = false;
+  // With a skid buffer: the registered advance, and the result waiting in the buffer (-1: empty).
+  let advanceQ = true;
+  let waiting = -1;
   for (let t = 0; t < cycles; t++) {
     const bubble = t === 0 || t === 3;
     const offering = !bubble && next < vectors;
-    const out = stages[latency - 1]!;
+    const out = waiting >= 0 ? waiting : stages[latency - 1]!;
     const outValid = out >= 0;
     // Stall once, on the first cycle the second result is out.
     const outReady = !(ready && outValid && out === 1 && !stalled);
     if (!outReady) stalled = true;
-    const advance = !outValid || outReady;
+    const stall = outValid && !outReady;
+    const advance = skid ? advanceQ : !stall;
+    if (skid) {
+      // The buffer takes the result the sink leaves while the pipeline moves, and gives it up when taken.
+      if (advance && stall) waiting = stages[latency - 1]!;
+      else if (!stall) waiting = -1;
+      advanceQ = !stall;
+    }
     trace.inValid.push(offering);
     trace.inReady.push(advance);
     trace.outValid.push(outValid);
@@ -93,7 +103,7 @@ function pipelinedWave(
   inputs: readonly { name: string }[],
   outputs: readonly { name: string }[],
 ): WaveJson {
-  const trace = handshakeTrace(timing.latency, timing.ready);
+  const trace = handshakeTrace(timing.latency, timing.ready, 4, timing.skid === true);
   const bit = (name: string, values: boolean[]): Lane => ({ name, wave: bitWave(values) });
   const data = (name: string, indices: number[]): Lane => dataWave(name, indices);
   const control = timing.ready

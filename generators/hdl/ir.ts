@@ -127,7 +127,10 @@ export interface Instance {
  * own handshakes (streams, start/done); its registers load every cycle unless given a load condition.
  */
 export type Timing =
-  { kind: 'comb' } | { kind: 'pipelined'; latency: number; ready: boolean } | { kind: 'sequential' };
+  | { kind: 'comb' }
+  /** `skid`: in_ready is a register, high while a one-entry output skid buffer is empty (ready 'skid'). */
+  | { kind: 'pipelined'; latency: number; ready: boolean; skid?: true }
+  | { kind: 'sequential' };
 
 export interface Module {
   readonly name: string;

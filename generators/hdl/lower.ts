@@ -362,7 +362,14 @@ export function lowerStages(draft: DraftModule): Module {
     registers,
     [...controlPortsIn, ...dataPorts, ...controlPortsOut],
     instanceInputs(draft, nodes, instancePorts),
-    clocked ? { kind: 'pipelined', latency: draft.latency, ready: draft.ready !== false } : { kind: 'comb' },
+    clocked
+      ? {
+          kind: 'pipelined',
+          latency: draft.latency,
+          ready: draft.ready !== false,
+          ...(draft.ready === 'skid' ? { skid: true as const } : {}),
+        }
+      : { kind: 'comb' },
   );
 }
 

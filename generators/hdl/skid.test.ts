@@ -196,7 +196,7 @@ describe('valid/ready through an output skid buffer (evaluator)', () => {
 
     it(`${design.label}: every result once, in order, under random stalls and bubbles`, () => {
       const module = design.build('skid');
-      expect(module.timing).toEqual({ kind: 'pipelined', latency: design.latency, ready: true });
+      expect(module.timing).toEqual({ kind: 'pipelined', latency: design.latency, ready: true, skid: true });
       for (const [seed, stallOdds, idleOdds] of [
         [1, 4, 5],
         [2, 2, 9],
