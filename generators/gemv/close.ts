@@ -32,10 +32,11 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
 export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference', 'inputs', 'zero_pairs'] as const;
 /**
  * The row sum's cut points: those of the adder (arith/add-round.ts), after unpacking the sum, and
- * half-way up the normalization's leading-zero count ('half_counted'), and inside the alignment's
- * shift ('half_shifted').
+ * half-way up the normalization's leading-zero count ('half_counted'), inside the alignment's shift
+ * ('half_shifted'), and at the inputs ('inputs': an interleaved core selects the row's sum among its
+ * blocks' in the cycle before).
  */
-export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack', 'half_counted', 'half_shifted'] as const;
+export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack', 'half_counted', 'half_shifted', 'inputs'] as const;
 /**
  * The output conversion's cut points, by priority: after the alignment to the output format, after
  * the normalizing shift, before the rounding's addition, after the subnormal shift's amount, after
@@ -177,6 +178,7 @@ function sumKernel(shape: CloseShape, scale: Module, latency: number): Module {
   const product = rawInputs(m, scale, 'product');
   const acc = m.input('acc', UInt(32), "fp32 sum of the row's earlier groups");
   const first = m.input('first', UInt(1), "the row's first group: its sum starts at +0");
+  cut.at('inputs');
   const uo = unpackFloat(mux(first, m.constant(0, UInt(32)), acc), fp32, 'acc');
   const accRaw = {
     sign: uo.sign,

@@ -55,7 +55,7 @@ describe('gemv parameters', () => {
     );
     // The default row-sum latency (1 for a unit serving 4 rows) is not named.
     expect(resolveTarget('gemv', { maxK: 256, maxN: 16, sumLatency: 1 }).module.name).not.toMatch(/_la/);
-    expect(() => resolveTarget('gemv', { sumLatency: 14 })).toThrow(/parameter 'sumLatency' = 14/);
+    expect(() => resolveTarget('gemv', { sumLatency: 15 })).toThrow(/parameter 'sumLatency' = 15/);
     expect(() => resolveTarget('gemv', { chunkLatency: 15 })).toThrow(/parameter 'chunkLatency' = 15/);
     expect(() => resolveTarget('gemv', { scaleLatency: 7 })).toThrow(/parameter 'scaleLatency' = 7/);
   });
@@ -84,7 +84,7 @@ describe('gemv parameters', () => {
     const cases: [string, number, string][] = [
       ['chunkLatency', 14, 'chunk'],
       ['scaleLatency', 6, 'scale'],
-      ['sumLatency', 13, 'sum'],
+      ['sumLatency', 14, 'sum'],
       ['convertLatency', 5, 'convert'],
     ];
     for (const base of bases)

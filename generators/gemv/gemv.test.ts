@@ -134,7 +134,7 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
       multipliers: 'luts',
       chunkLatency: 14,
       scaleLatency: 6,
-      sumLatency: 13,
+      sumLatency: 14,
       maxK: 1024,
       maxN: 64,
     },
