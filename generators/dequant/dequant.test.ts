@@ -10,7 +10,7 @@ import { runConformance } from '../../testbenches/conformance.ts';
 import { dequantPlan } from '../../testbenches/plans/dequant.ts';
 import { planFor } from '../../testbenches/plans/index.ts';
 import { simulatorsFor } from '../../testbenches/sim/container.ts';
-import { Random } from '../../testbenches/vectors/random.ts';
+import { cycleCoin } from '../../testbenches/vectors/random.ts';
 import { projectPath } from '../emit/paths.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
@@ -18,16 +18,6 @@ import { architecturePlan, DEQUANT_CUTS, dequant, resolveDequant, type DequantPa
 import { resolvedOutputPolicy } from '../float-params.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(dequant, raw) as DequantParams;
-
-/** A seeded coin that comes up true one time in `n`, the same for every call of a cycle. */
-function coin(seed: number, n: number): (cycle: number) => boolean {
-  const rng = new Random(seed);
-  const flips: boolean[] = [];
-  return (cycle) => {
-    while (flips.length <= cycle) flips.push(rng.bits(16) % BigInt(n) === 0n);
-    return flips[cycle]!;
-  };
-}
 
 /**
  * The unit's outputs in the evaluator against the golden model, on the corner set and random vectors;
@@ -43,7 +33,7 @@ function mismatches(raw: Record<string, unknown>, random = 400): string[] {
     const step = kind.kind === 'corner' && vectors.stimulus.length > 3000 ? 7 : 1;
     const stimulus = vectors.stimulus.filter((_, i) => i % step === 0);
     const expected = vectors.expected.filter((_, i) => i % step === 0);
-    const stalls = p.ready === false ? {} : { stall: coin(17, 3), idle: coin(18, 5) };
+    const stalls = p.ready === false ? {} : { stall: cycleCoin(17, 3), idle: cycleCoin(18, 5) };
     runVectors(module, stimulus, stalls).forEach((row, i) => {
       if (row[0] !== expected[i]![0] && failures.length < 3) {
         failures.push(

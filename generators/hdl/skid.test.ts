@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulatorsFor } from '../../testbenches/sim/container.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
-import { Random } from '../../testbenches/vectors/random.ts';
+import { Random, cycleCoin } from '../../testbenches/vectors/random.ts';
 import { emitVerilog } from '../emit/verilog.ts';
 import { timingTag } from '../naming.ts';
 import { Evaluator } from './evaluate.ts';
@@ -178,16 +178,6 @@ function drive(
   return run;
 }
 
-/** A seeded coin that comes up true one time in `n`. */
-function coin(seed: number, n: number): (cycle: number) => boolean {
-  const rng = new Random(seed);
-  const flips: boolean[] = [];
-  return (cycle) => {
-    while (flips.length <= cycle) flips.push(rng.bits(16) % BigInt(n) === 0n);
-    return flips[cycle]!;
-  };
-}
-
 describe('valid/ready through an output skid buffer (evaluator)', () => {
   for (const design of designs) {
     const rng = new Random(11);
@@ -203,8 +193,8 @@ describe('valid/ready through an output skid buffer (evaluator)', () => {
         [3, 3, 1000],
       ] as const) {
         const run = drive(module, stimulus, {
-          stall: coin(seed, stallOdds),
-          idle: coin(seed + 100, idleOdds),
+          stall: cycleCoin(seed, stallOdds),
+          idle: cycleCoin(seed + 100, idleOdds),
           registered: true,
         });
         expect(run.errors).toEqual([]);
@@ -245,7 +235,7 @@ describe('valid/ready through an output skid buffer (evaluator)', () => {
     const rng = new Random(5);
     const stimulus = designs[0]!.stimulus(rng, 100);
     const run = drive(pipelinedUnit(true), stimulus, {
-      stall: coin(1, 3),
+      stall: cycleCoin(1, 3),
       idle: () => false,
       registered: true,
     });

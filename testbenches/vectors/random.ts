@@ -44,3 +44,13 @@ export class Random {
     return items[this.below(items.length)]!;
   }
 }
+
+/** A seeded coin per clock cycle that comes up true one time in `n`, the same for every call of a cycle. */
+export function cycleCoin(seed: number, n: number): (cycle: number) => boolean {
+  const rng = new Random(seed);
+  const flips: boolean[] = [];
+  return (cycle) => {
+    while (flips.length <= cycle) flips.push(rng.bits(16) % BigInt(n) === 0n);
+    return flips[cycle]!;
+  };
+}
