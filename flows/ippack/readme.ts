@@ -100,6 +100,14 @@ export function renderReadme(
           { path: contents.tb.testbench, what: 'self-checking vector testbench (module bitsmith_tb)' },
           { path: contents.tb.icarusTop, what: 'Icarus clock wrapper (top bitsmith_tb_icarus)' },
           { path: contents.tb.verilatorMain, what: 'Verilator C++ harness' },
+          ...(contents.tb.cocotb
+            ? [
+                {
+                  path: 'tb/cocotb/',
+                  what: 'cocotb 2.x bench on the same vectors: `SIM=icarus python run.py` (or SIM=verilator; or `python -m pytest`, `make`), no bitsmith needed',
+                },
+              ]
+            : []),
           ...contents.tb.data.map(({ path, what }) => ({ path, what })),
         ]
       : []),
