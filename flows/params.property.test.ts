@@ -80,6 +80,16 @@ function values(schema: z.ZodType): { legal: fc.Arbitrary<unknown>; bad: fc.Arbi
         ),
       };
     }
+    case 'literal': {
+      const literals = [...(s as unknown as z.ZodLiteral).values] as (string | number | boolean)[];
+      return { legal: fc.constantFrom(...literals), bad: junk };
+    }
+    case 'union': {
+      // e.g. ready: true, false or 'skid'. A value bad for one member may be legal for another, so
+      // only junk is bad for the union.
+      const members = (s as unknown as z.ZodUnion).options.map((o) => values(o as z.ZodType));
+      return { legal: fc.oneof(...members.map((member) => member.legal)), bad: junk };
+    }
     default:
       throw new Error(`no values for a zod '${s.def.type}' schema`);
   }
