@@ -88,7 +88,8 @@ function values(schema: z.ZodType): { legal: fc.Arbitrary<unknown>; bad: fc.Arbi
       // e.g. ready: true, false or 'skid'. A value bad for one member may be legal for another, so
       // only junk is bad for the union.
       const members = (s as unknown as z.ZodUnion).options.map((o) => values(o as z.ZodType));
-      return { legal: fc.oneof(...members.map((member) => member.legal)), bad: junk };
+      const junkForUnion = fc.constantFrom(...JUNK.filter((v) => typeof v !== 'boolean'));
+      return { legal: fc.oneof(...members.map((member) => member.legal)), bad: junkForUnion };
     }
     default:
       throw new Error(`no values for a zod '${s.def.type}' schema`);
