@@ -96,10 +96,10 @@ const MAX_LEVEL_CUTS = ['max_level2', 'max_level4', 'max_level1', 'max_level3'] 
  * ('tree'), inside the decoding: after the activations' shift to their place, before their sign
  * ('shifted'), at the inputs ('input': the x word comes from a block RAM's output, slow to leave
  * it), inside the activations' placing shifts ('half_placed': by the amount's high bits before the
- * cut, its low bits after), inside the shift-and-add products after their trees' first level ('pairs'), and for aligned
- * activations after their largest exponent ('block_max'), after each lane's distance to it ('distance'),
- * after the activations are unpacked ('unpacked'), and after levels of the largest exponent's
- * comparison tree (MAX_LEVEL_CUTS).
+ * cut, its low bits after), inside the shift-and-add products after their trees' first level
+ * ('pairs'), and for aligned activations after their largest exponent ('block_max'), after each
+ * lane's distance to it ('distance'), after the activations are unpacked ('unpacked'), and after
+ * levels of the largest exponent's comparison tree (MAX_LEVEL_CUTS).
  */
 export const CHUNK_CUTS = [
   'products',
