@@ -491,10 +491,9 @@ function elaborateCore(p: GemvParams): Module {
     .eq(groupChunks - 1)
     .or(lastChunk)
     .named('group_last');
-  // In the first block a chunk's x word is in the buffer already, or arrives now (taken straight).
-  const xDirect = (slot === undefined ? firstBlock : firstBlock.and(slot.eq(0)))
-    .and(xCount.eq(chunkIndex))
-    .named('x_direct');
+  // In the first block a chunk's x word is in the buffer already, or arrives now (taken straight):
+  // x_direct_q, set a cycle ahead (below).
+  const xDirect = m.register('x_direct_q', UInt(1), { reset: 0 });
   const streamsReady = wValid
     .and(groupFirst.not().or(sValid))
     .and(xDirect.not().or(xValid))
@@ -509,14 +508,18 @@ function elaborateCore(p: GemvParams): Module {
   let issueOk = finalVisit.and(outClaimed).not();
   const groupGap = T > 1 ? m.register('group_gap_q', UInt(unsignedBits(T - 1)), { reset: T - 1 }) : undefined;
   if (groupGap !== undefined) issueOk = issueOk.and(groupLast.not().or(groupGap.eq(T - 1)));
+  // The visits of the last A − 2 cycles before the previous one; whether the slot at issue was visited
+  // in the last A − 1 cycles is kept in recent_visit_q, set a cycle ahead (below).
   const visits =
     slot === undefined
       ? []
-      : Array.from({ length: lat.sum }, (_, k) => ({
+      : Array.from({ length: lat.sum - 1 }, (_, k) => ({
           fired: m.register(`visit_valid_h${k + 1}`, UInt(1), { reset: 0 }),
           slot: m.register(`visit_slot_h${k + 1}`, UInt(slotBits)),
         }));
-  for (const v of visits) issueOk = issueOk.and(v.fired.and(v.slot.eq(slot!)).not());
+  const recentVisit =
+    slot !== undefined && lat.sum > 0 ? m.register('recent_visit_q', UInt(1), { reset: 0 }) : undefined;
+  if (recentVisit !== undefined) issueOk = issueOk.and(recentVisit.not());
   const fire = running.and(issueOk.named('issue_ok')).and(streamsReady).named('fire');
   const lastIssue = lastChunk.and(lastBlock).named('last_issue');
   const lastGroup = lastBlock.and(inLastGroup).named('last_group');
@@ -660,6 +663,35 @@ function elaborateCore(p: GemvParams): Module {
     v.fired.next(k === 0 ? fire : visits[k - 1]!.fired);
     v.slot.next(k === 0 ? slot! : visits[k - 1]!.slot);
   });
+  // The issue's decisions for the next cycle, made from registers, so that fire only selects among
+  // them: fire fans out to every issue register, and its own path stays a few LUTs deep.
+  const zero = m.constant(0, UInt(1));
+  if (recentVisit !== undefined && slot !== undefined && lastSlot !== undefined) {
+    // Visited among the registered visits (the last A − 2 cycles but one): the slot stays, moves on, or
+    // goes back to 0. A visit now is recent for the next cycle when the slot stays (a set of one block).
+    const visitedBefore = (to: Signal) =>
+      visits.map((v) => v.fired.and(v.slot.eq(to))).reduce((any, v) => any.or(v), zero);
+    const slotAfter = slot.add(1, { width: slotBits });
+    recentVisit.next(
+      mux(
+        fire,
+        mux(lastSlot, slotZero.or(visitedBefore(m.constant(0, slot.type))), visitedBefore(slotAfter)),
+        mux(accept, visitedBefore(m.constant(0, slot.type)), visitedBefore(slot)),
+      ).named('recent_visit'),
+    );
+  }
+  // x is level with the issue (x_count_q = chunk_q) in the next cycle: x takes a beat or not, the
+  // chunk moves on or not.
+  const xLevel = xCount.eq(chunkIndex);
+  const xAheadByOne = xCount.eq(chunkIndex.add(1, { width: chunkBits }));
+  const xBehindByOne = xCount.add(1, { width: chunkBits }).eq(chunkIndex);
+  const xStays = firstBlock.and(slotZero).and(mux(xBeat, xBehindByOne, xLevel));
+  const xRound = firstBlock.and(lastChunk.not()).and(mux(xBeat, xLevel, xAheadByOne));
+  xDirect.next(
+    mux(accept, one, mux(fireRound, xRound, lastSlot === undefined ? xStays : mux(fire, zero, xStays))).named(
+      'x_direct_next',
+    ),
+  );
 
   // Activation buffer: every x beat is stored as it is taken; a chunk reads its word back, unless
   // its beat arrives in the cycle it issues (the lock-step path takes it straight from x_tdata).
