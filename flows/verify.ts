@@ -85,7 +85,7 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
   }
   if (target.module.timing.kind === 'sequential') {
     throw new Error(
-      `${target.generator.name} is a streaming generator without a job-level plan (testbenches/streaming-plans.ts)`,
+      `${target.generator.name} is a streaming generator without a job-level plan (pair it with one in testbenches/registry.ts)`,
     );
   }
   options.onStep?.('vectors');

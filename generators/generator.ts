@@ -2,11 +2,14 @@ import { z } from 'zod';
 import type { HlsLoopDesign } from './emit/hls-loop.ts';
 import type { Module } from './hdl/ir.ts';
 
-/** A hardware generator: validated parameters in, one IR module (with its sub-modules) out. */
+/**
+ * A hardware generator: validated parameters in, one IR module (with its sub-modules) out. Make one with
+ * `defineGenerator` (define.ts), which adds the parameters and rules pipelined generators share.
+ */
 export interface Generator<S extends z.ZodType = z.ZodType> {
   /** Name used on the command line and in the catalog, e.g. 'int_mac'. */
   readonly name: string;
-  readonly family: 'mul' | 'mac' | 'float' | 'dequant' | 'gemv';
+  readonly family: 'mul' | 'mac' | 'float' | 'dequant' | 'gemv' | 'arith';
   /** One sentence for `bitsmith list` and the generated README. */
   readonly summary: string;
   /** Parameters with their defaults and the rules that relate them. */
@@ -46,31 +49,13 @@ export function parseParams<S extends z.ZodType>(
     }
   }
   const result = generator.params.safeParse(shape === undefined ? raw : wrapLists(shape, raw));
-  if (result.success) {
-    if (generator.readyAtLatency0 !== true)
-      checkPipelineParams(generator.name, result.data as PipelineParams);
-    return result.data;
-  }
+  if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const key = issue.path.join('.');
   const value = key === '' ? raw : raw[String(issue.path[0])];
   const shown = value === undefined ? '(default)' : JSON.stringify(value);
   const where = key === '' ? 'parameters' : `parameter '${key}' = ${shown}`;
   throw new ParameterError(`${generator.name}: ${where} is not allowed: ${issue.message}`);
-}
-
-interface PipelineParams {
-  latency?: unknown;
-  ready?: unknown;
-}
-
-/** The rule every pipelined generator shares: backpressure needs a stage to hold a stalled result. */
-function checkPipelineParams(generator: string, p: PipelineParams): void {
-  if ((p.ready === true || p.ready === 'skid') && p.latency === 0) {
-    throw new ParameterError(
-      `${generator}: parameter 'ready' = ${JSON.stringify(p.ready)} is not allowed: valid/ready backpressure needs latency 1 or more`,
-    );
-  }
 }
 
 /** A single value given for a list parameter stands for a list of one. */

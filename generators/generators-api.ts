@@ -10,3 +10,10 @@ export {
   boolParam,
   type Generator,
 } from './generator.ts';
+export {
+  defineGenerator,
+  type GeneratorParams,
+  type LatencyParam,
+  type ParamCheck,
+  type PipelinedTop,
+} from './define.ts';

@@ -28,7 +28,7 @@ export const GENERATORS: readonly Generator[] = [
   mixedMac,
   dequant,
   gemv,
-] as unknown as Generator[];
+];
 
 export function generatorByName(name: string): Generator | undefined {
   return GENERATORS.find((g) => g.name === name);

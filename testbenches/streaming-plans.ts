@@ -1,10 +1,8 @@
-import { gemvStreamingPlan } from './gemv-conformance.ts';
+import { verificationOf } from './registry.ts';
 import type { StreamingPlan } from './streaming-plan.ts';
-
-// One entry per sequential (streaming) generator.
-const plans: readonly StreamingPlan[] = [gemvStreamingPlan];
 
 /** The job-level plan of a streaming generator, or undefined for a generator checked vector by vector. */
 export function streamingPlanFor(generator: string): StreamingPlan | undefined {
-  return plans.find((p) => p.generator === generator);
+  const verified = verificationOf(generator);
+  return verified !== undefined && 'streaming' in verified ? verified.streaming : undefined;
 }

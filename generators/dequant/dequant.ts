@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { alignDecisions, alignSignificand, type AlignDecisions, type AlignOptions } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { NormalizedFloat } from '../arith/raw-float.ts';
@@ -22,11 +21,12 @@ import {
   type IntFormat,
   type ResolvedPolicy,
 } from '../formats/index.ts';
-import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import type { Module } from '../hdl/ir.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { boolParam, choiceParam, intParam } from '../generator.ts';
 import { cat, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
-import { numberTag, timingTag } from '../naming.ts';
+import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { specialValuesParam } from '../special-values-param.ts';
 import {
@@ -98,8 +98,85 @@ const ALIGN_OPTIONS: AlignOptions = { comparesInLuts: true, lostFromMask: true }
 export const OUT_FORMATS = ['fp16', 'bf16', 'fp32'] as const;
 export const ARCHITECTURES = ['auto', 'lanes', 'table', 'shared-exponent'] as const;
 
-export const dequantParams = z
-  .object({
+export type DequantParams = GeneratorParams<typeof dequant>;
+
+/** Parameters with their format-dependent defaults filled in. */
+export interface ResolvedDequant {
+  element: ElementSpec;
+  scale: ScaleName;
+  zeroPoint: ZeroPointName;
+  order: Order;
+  packing: Packing;
+  wordBits: number;
+  slotBits: number;
+  groupSize: number;
+  specialValues: readonly number[];
+}
+
+export function resolveDequant(p: DequantParams): ResolvedDequant {
+  const element = elementSpec(p.format);
+  const wordBits = p.wordBits ?? p.lanes * element.bits;
+  return {
+    element,
+    scale: p.scale ?? defaultScale(element),
+    zeroPoint: p.zeroPoint,
+    order: p.order,
+    packing: p.packing,
+    wordBits,
+    slotBits: wordBits / p.lanes,
+    groupSize: p.groupSize ?? element.block?.size ?? 128,
+    specialValues: p.specialValues ?? RAZER_SPECIAL_VALUES,
+  };
+}
+
+const ARCHITECTURE_TAGS: Record<(typeof ARCHITECTURES)[number], string> = {
+  auto: '',
+  lanes: 'lanes',
+  table: 'tbl',
+  'shared-exponent': 'sexp',
+};
+
+const SCALE_TAGS: Record<ScaleName, string> = {
+  fp16: 'fp16',
+  bf16: 'bf16',
+  fp32: 'fp32',
+  e8m0fnu: 'e8m0',
+  e4m3fn: 'e4m3',
+  none: 'noscale',
+};
+
+/** The module name before its timing tag: format, scale, zero point, packing, lanes, policy. */
+function dequantStem(p: DequantParams): string {
+  const r = resolveDequant(p);
+  const defaultSvs = r.specialValues.every((v, i) => v === RAZER_SPECIAL_VALUES[i]);
+  return (
+    `dequant_${p.format}` +
+    (r.element.specialValues && !defaultSvs ? `_sv${r.specialValues.map(numberTag).join('_')}` : '') +
+    `_${SCALE_TAGS[r.scale]}` +
+    (p.tensorScale ? '_ts' : '') +
+    (r.zeroPoint !== 'none' ? `_z${r.zeroPoint}` : '') +
+    (r.order !== 'sub-mul' ? `_${r.order.replace('-', '')}` : '') +
+    (r.packing === 'awq' ? '_awq' : '') +
+    `_${p.outFormat}_x${p.lanes}` +
+    (r.wordBits !== p.lanes * r.element.bits ? `_w${r.wordBits}` : '') +
+    (p.architecture !== 'auto' ? `_${ARCHITECTURE_TAGS[p.architecture]}` : '') +
+    policyTag(p)
+  );
+}
+
+/**
+ * Lane-parallel dequantizer: one packed word of quantized codes and its group's scale (zero point,
+ * selector, tensor scale) per cycle; every lane decodes its code exactly, multiplies by the scale
+ * exactly and rounds once into the output format (or twice/three times where the operation order
+ * says so). Work that depends on the group alone — scale decoding, the tensor-scale product, the
+ * scaled zero point, a codebook's selected entries — is done once per word and shared by the lanes.
+ */
+export const dequant = defineGenerator({
+  name: 'dequant',
+  family: 'dequant',
+  summary:
+    'lane-parallel dequantizer: INT, FP4/6/8, NF4/SF4, RaZeR, BitMoD, MX and NVFP4 codes × group scale → fp16/bf16/fp32, II = 1',
+  params: {
     format: choiceParam(ELEMENT_NAMES)
       .default('int4')
       .describe(
@@ -143,14 +220,14 @@ export const dequantParams = z
       ),
     outFormat: choiceParam(OUT_FORMATS).default('fp16').describe('format of the dequantized values'),
     ...roundingParams,
-    latency: intParam(0, DEQUANT_CUTS.length)
-      .default(1)
-      .describe(
-        'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, between the alignment to the output format and its subnormal shift, between the rounding increment and its addition, halfway through the scale product, halfway through the block scale × tensor scale product, inside the tensor scale decoding (both before any other work where there is no tensor scale), between the table entries and the lane selection, before the block scale × tensor scale product, at the output.',
-      ),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
+  },
+  latency: {
+    max: DEQUANT_CUTS.length,
+    default: 1,
+    description:
+      'Stage cuts, in order of use: after the scale product, after decoding, before the rounding, between the alignment to the output format and its subnormal shift, between the rounding increment and its addition, halfway through the scale product, halfway through the block scale × tensor scale product, inside the tensor scale decoding (both before any other work where there is no tensor scale), between the table entries and the lane selection, before the block scale × tensor scale product, at the output.',
+  },
+  check(p, ctx) {
     checkOutputPolicy(p, ctx);
     let valid = true;
     const issue = (path: string, message: string) => {
@@ -236,98 +313,14 @@ export const dequantParams = z
         );
       }
     }
-  });
-
-export type DequantParams = z.output<typeof dequantParams>;
-
-/** Parameters with their format-dependent defaults filled in. */
-export interface ResolvedDequant {
-  element: ElementSpec;
-  scale: ScaleName;
-  zeroPoint: ZeroPointName;
-  order: Order;
-  packing: Packing;
-  wordBits: number;
-  slotBits: number;
-  groupSize: number;
-  specialValues: readonly number[];
-}
-
-export function resolveDequant(p: DequantParams): ResolvedDequant {
-  const element = elementSpec(p.format);
-  const wordBits = p.wordBits ?? p.lanes * element.bits;
-  return {
-    element,
-    scale: p.scale ?? defaultScale(element),
-    zeroPoint: p.zeroPoint,
-    order: p.order,
-    packing: p.packing,
-    wordBits,
-    slotBits: wordBits / p.lanes,
-    groupSize: p.groupSize ?? element.block?.size ?? 128,
-    specialValues: p.specialValues ?? RAZER_SPECIAL_VALUES,
-  };
-}
-
-const ARCHITECTURE_TAGS: Record<(typeof ARCHITECTURES)[number], string> = {
-  auto: '',
-  lanes: 'lanes',
-  table: 'tbl',
-  'shared-exponent': 'sexp',
-};
-
-const SCALE_TAGS: Record<ScaleName, string> = {
-  fp16: 'fp16',
-  bf16: 'bf16',
-  fp32: 'fp32',
-  e8m0fnu: 'e8m0',
-  e4m3fn: 'e4m3',
-  none: 'noscale',
-};
-
-export function dequantModuleName(p: DequantParams): string {
-  const r = resolveDequant(p);
-  const defaultSvs = r.specialValues.every((v, i) => v === RAZER_SPECIAL_VALUES[i]);
-  return (
-    `dequant_${p.format}` +
-    (r.element.specialValues && !defaultSvs ? `_sv${r.specialValues.map(numberTag).join('_')}` : '') +
-    `_${SCALE_TAGS[r.scale]}` +
-    (p.tensorScale ? '_ts' : '') +
-    (r.zeroPoint !== 'none' ? `_z${r.zeroPoint}` : '') +
-    (r.order !== 'sub-mul' ? `_${r.order.replace('-', '')}` : '') +
-    (r.packing === 'awq' ? '_awq' : '') +
-    `_${p.outFormat}_x${p.lanes}` +
-    (r.wordBits !== p.lanes * r.element.bits ? `_w${r.wordBits}` : '') +
-    (p.architecture !== 'auto' ? `_${ARCHITECTURE_TAGS[p.architecture]}` : '') +
-    policyTag(p) +
-    `_${timingTag(p.latency, p.ready)}`
-  );
-}
-
-/**
- * Lane-parallel dequantizer: one packed word of quantized codes and its group's scale (zero point,
- * selector, tensor scale) per cycle; every lane decodes its code exactly, multiplies by the scale
- * exactly and rounds once into the output format (or twice/three times where the operation order
- * says so). Work that depends on the group alone — scale decoding, the tensor-scale product, the
- * scaled zero point, a codebook's selected entries — is done once per word and shared by the lanes.
- */
-export const dequant: Generator<typeof dequantParams> = {
-  name: 'dequant',
-  family: 'dequant',
-  summary:
-    'lane-parallel dequantizer: INT, FP4/6/8, NF4/SF4, RaZeR, BitMoD, MX and NVFP4 codes × group scale → fp16/bf16/fp32, II = 1',
-  params: dequantParams,
-  build(p) {
+  },
+  build(p, top): Module {
     const r = resolveDequant(p);
     const { element } = r;
     const out = floatFormat(p.outFormat);
     const policy = resolvedOutputPolicy(p);
     const zeroSign = policy.rounding === 'rdown' ? 1 : 0;
-    const m = new ModuleBuilder(
-      dequantModuleName(p),
-      { generator: 'dequant', params: p },
-      { ready: p.ready },
-    );
+    const m = top.module(dequantStem(p));
     const cut = pipelineCuts(m, p.latency, DEQUANT_CUTS);
     const slots = laneSlots(p.lanes, r.packing);
 
@@ -682,7 +675,7 @@ export const dequant: Generator<typeof dequantParams> = {
     );
     return m.build();
   },
-};
+});
 
 /** How the lanes are built: per lane, from a per-word table of every code's result, or from per-exponent outcomes. */
 export type ArchitecturePlan =

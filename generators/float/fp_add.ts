@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { ADD_ROUND_CUTS } from '../arith/add-round.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
@@ -12,11 +11,10 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { boolParam, choiceParam } from '../generator.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { fpAddRound } from './add-path.ts';
 
@@ -33,35 +31,7 @@ import { fpAddRound } from './add-path.ts';
  */
 export const ADD_CUTS = [...ADD_ROUND_CUTS, 'count', 'shift', 'carry', 'negate', 'unpack', 'output'] as const;
 
-export const fpAddParams = z
-  .object({
-    aFormat: floatFormatParam().default('fp32').describe('format of operand a'),
-    bFormat: floatFormatParam().default('fp32').describe('format of operand b'),
-    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
-      .default('fp32')
-      .describe('format of the sum, rounded once with the rounding policy'),
-    operation: choiceParam(['add', 'subtract', 'input'])
-      .default('add')
-      .describe('add: a + b; subtract: a − b; input: a 1-bit `sub` input chooses per vector (1: a − b).'),
-    ...roundingParams,
-    inputSubnormals: choiceParam(['keep', 'flush'])
-      .default('keep')
-      .describe(
-        'keep: subnormal operands count; flush: they read as zero of their sign (denormals-are-zero).',
-      ),
-    flags: boolParam()
-      .default(false)
-      .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
-    latency: intParam(0, ADD_CUTS.length)
-      .default(0)
-      .describe('Pipeline stages, cut where ADD_CUTS says (docs/fp_add.md#pipeline).'),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
-    checkOutputPolicy(p, ctx);
-  });
-
-export type FpAddParams = z.output<typeof fpAddParams>;
+export type FpAddParams = GeneratorParams<typeof fpAdd>;
 
 /**
  * Zero bits appended below the narrower significand so that addRaw's window keeps every bit the
@@ -81,22 +51,47 @@ export function windowPadding(fa: FloatFormat, fb: FloatFormat, out: FloatFormat
  * Floating-point adder: a ± b formed exactly in one window (addRaw), normalized, aligned to the output
  * format and rounded once (docs/fp_add.md). Any two float formats in, any rounded float format out.
  */
-export const fpAdd: Generator<typeof fpAddParams> = {
+export const fpAdd = defineGenerator({
   name: 'fp_add',
   family: 'float',
   summary: `floating-point adder/subtractor for any two float formats into any float format, one rounding, latency 0..${ADD_CUTS.length}`,
-  params: fpAddParams,
-  build(p) {
+  params: {
+    aFormat: floatFormatParam().default('fp32').describe('format of operand a'),
+    bFormat: floatFormatParam().default('fp32').describe('format of operand b'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('fp32')
+      .describe('format of the sum, rounded once with the rounding policy'),
+    operation: choiceParam(['add', 'subtract', 'input'])
+      .default('add')
+      .describe('add: a + b; subtract: a − b; input: a 1-bit `sub` input chooses per vector (1: a − b).'),
+    ...roundingParams,
+    inputSubnormals: choiceParam(['keep', 'flush'])
+      .default('keep')
+      .describe(
+        'keep: subnormal operands count; flush: they read as zero of their sign (denormals-are-zero).',
+      ),
+    flags: boolParam()
+      .default(false)
+      .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
+  },
+  latency: {
+    max: ADD_CUTS.length,
+    default: 0,
+    description: 'Pipeline stages, cut where ADD_CUTS says (docs/fp_add.md#pipeline).',
+  },
+  check(p, ctx) {
+    checkOutputPolicy(p, ctx);
+  },
+  build(p, top) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
     const policy = resolvedOutputPolicy(p);
-    const name =
+    const stem =
       `fp_add_${p.aFormat}_${p.bFormat}_${p.outFormat}` +
       (p.operation === 'subtract' ? '_sub' : p.operation === 'input' ? '_addsub' : '') +
       policyTag(p) +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
-      (p.flags ? '_flags' : '') +
-      `_${timingTag(p.latency, p.ready)}`;
-    const m = new ModuleBuilder(name, { generator: 'fp_add', params: p }, { ready: p.ready });
+      (p.flags ? '_flags' : '');
+    const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, ADD_CUTS);
     const flush = p.inputSubnormals === 'flush';
     const bits = (f: FloatFormat) => f.expBits + f.mantBits + (f.signed ? 1 : 0);
@@ -172,4 +167,4 @@ export const fpAdd: Generator<typeof fpAddParams> = {
     }
     return m.build();
   },
-};
+});

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { alignDecisions, alignSignificand, alignToFormat, type AlignOptions } from '../arith/align.ts';
 import { leadingZeros } from '../arith/lzc.ts';
 import type { NormalizedFloat } from '../arith/raw-float.ts';
@@ -15,12 +14,12 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { boolParam, choiceParam, intParam } from '../generator.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { intRoundUp } from './int-round.ts';
 
@@ -55,8 +54,33 @@ type ConvertCut = (typeof INT_SOURCE_CUTS)[number];
 /** With the 'denorm' cut: the alignment's comparisons in LUTs and its lost bits from a mask. */
 const SPLIT_ALIGN_OPTIONS: AlignOptions = { comparesInLuts: true, lostFromMask: true };
 
-export const fpConvertParams = z
-  .object({
+export type FpConvertParams = GeneratorParams<typeof fpConvert>;
+
+export function isInt(format: string): boolean {
+  return (INT_KINDS as readonly string[]).includes(format);
+}
+
+/** Bits of one lane's source and result code. */
+export function codeBits(format: string, width: number | undefined): number {
+  return isInt(format) ? (width ?? 8) : floatLayout(floatFormat(format)).bits;
+}
+
+/** Module-name tag of a format: 'fp16', 's8', 'u32'. */
+function formatTag(format: string, width: number | undefined): string {
+  return isInt(format) ? `${format === 'int' ? 's' : 'u'}${width ?? 8}` : format;
+}
+
+/**
+ * Format conversion, lane-parallel at II = 1 (docs/fp_convert.md): float → float (exact when widening,
+ * otherwise rounded once under the policy, saturate-to-finite included), integer → float (rounded
+ * once), float → integer (rounded by the rounding mode, saturated, NaN to 0 or the minimum).
+ */
+export const fpConvert = defineGenerator({
+  name: 'fp_convert',
+  family: 'float',
+  summary:
+    'format converter: float → float, int → float and float → int (1..64 bits), every rounding policy, 1..64 lanes, II = 1',
+  params: {
     inFormat: choiceParam([...FLOAT_FORMAT_NAMES, ...INT_KINDS] as [string, ...string[]])
       .default('fp32')
       .describe(
@@ -86,14 +110,14 @@ export const fpConvertParams = z
     flags: boolParam()
       .default(false)
       .describe('Add a `flags` output, 5 bits per lane: {invalid, 0, overflow, underflow, inexact}.'),
-    latency: intParam(0, INT_SOURCE_CUTS.length)
-      .default(0)
-      .describe(
-        'pipeline stages (0 combinational; at most 5 from a float source, 7 from an integer), cut where CONVERT_CUTS or INT_SOURCE_CUTS says (docs/fp_convert.md#pipeline)',
-      ),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
+  },
+  latency: {
+    max: INT_SOURCE_CUTS.length,
+    default: 0,
+    description:
+      'pipeline stages (0 combinational; at most 5 from a float source, 7 from an integer), cut where CONVERT_CUTS or INT_SOURCE_CUTS says (docs/fp_convert.md#pipeline)',
+  },
+  check(p, ctx) {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const intIn = isInt(p.inFormat);
     const intOut = isInt(p.outFormat);
@@ -116,48 +140,21 @@ export const fpConvertParams = z
     if (intIn && p.inputSubnormals !== 'keep') issue('inputSubnormals', 'applies to float sources only');
     if (!intIn && p.latency > CONVERT_CUTS.length)
       issue('latency', `must be at most ${CONVERT_CUTS.length} for a float source (${p.inFormat})`);
-  });
-
-export type FpConvertParams = z.output<typeof fpConvertParams>;
-
-export function isInt(format: string): boolean {
-  return (INT_KINDS as readonly string[]).includes(format);
-}
-
-/** Bits of one lane's source and result code. */
-export function codeBits(format: string, width: number | undefined): number {
-  return isInt(format) ? (width ?? 8) : floatLayout(floatFormat(format)).bits;
-}
-
-/** Module-name tag of a format: 'fp16', 's8', 'u32'. */
-function formatTag(format: string, width: number | undefined): string {
-  return isInt(format) ? `${format === 'int' ? 's' : 'u'}${width ?? 8}` : format;
-}
-
-/**
- * Format conversion, lane-parallel at II = 1 (docs/fp_convert.md): float → float (exact when widening,
- * otherwise rounded once under the policy, saturate-to-finite included), integer → float (rounded
- * once), float → integer (rounded by the rounding mode, saturated, NaN to 0 or the minimum).
- */
-export const fpConvert: Generator<typeof fpConvertParams> = {
-  name: 'fp_convert',
-  family: 'float',
-  summary:
-    'format converter: float → float, int → float and float → int (1..64 bits), every rounding policy, 1..64 lanes, II = 1',
-  params: fpConvertParams,
-  build(p) {
+  },
+  build(p, top) {
     const inBits = codeBits(p.inFormat, p.inWidth);
     const intOut = isInt(p.outFormat);
     const policyName = intOut
       ? (p.rounding === 'rne' ? '' : `_${p.rounding}`) + (p.nanToInt === 'min' ? '_nanmin' : '')
       : policyTag(p);
-    const name =
+    const stem =
       `fp_convert_${formatTag(p.inFormat, p.inWidth)}_${formatTag(p.outFormat, p.outWidth)}` +
       policyName +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
       (p.flags ? '_flags' : '') +
-      `_x${p.lanes}_${timingTag(p.latency, p.ready)}`;
-    const m = new ModuleBuilder(name, { generator: 'fp_convert', params: p }, { ready: p.ready });
+      `_x${p.lanes}`;
+    const name = top.name(stem);
+    const m = top.module(stem);
     const cut = pipelineCuts<ConvertCut>(m, p.latency, isInt(p.inFormat) ? INT_SOURCE_CUTS : CONVERT_CUTS);
     const a = m.input(
       'a',
@@ -241,7 +238,7 @@ export const fpConvert: Generator<typeof fpConvertParams> = {
     }
     return m.build();
   },
-};
+});
 
 /** A float source as a normalized raw float (top bit of sig set when finite and nonzero). */
 function floatSource(code: Signal, p: FpConvertParams, prefix: string): NormalizedFloat {

@@ -9,7 +9,8 @@ import {
   resolvedOutputPolicy,
   roundingParams,
 } from '../float-params.ts';
-import { choiceParam, intParam, type Generator } from '../generator.ts';
+import { defineGenerator } from '../define.ts';
+import { choiceParam, intParam } from '../generator.ts';
 import type { Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
@@ -251,7 +252,7 @@ export function gemvModuleName(p: GemvParams): string {
  * per group, one fp32 rounding per group. The activation vector streams in once (during the first
  * block of rows, which computes on it directly) into a block RAM the later blocks read.
  */
-export const gemv: Generator<typeof gemvParams> = {
+export const gemv = defineGenerator({
   name: 'gemv',
   family: 'gemv',
   summary:
@@ -263,7 +264,7 @@ export const gemv: Generator<typeof gemvParams> = {
   hls(p) {
     return gemvHlsDesign(p);
   },
-};
+});
 
 /**
  * The top module and its kernels (the HLS loop calls `chunkCall`, the chunk kernel combinational, and

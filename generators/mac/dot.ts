@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { addRaw } from '../arith/add.ts';
 import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout } from '../arith/kulisch.ts';
@@ -20,15 +19,26 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { choiceParam, intParam } from '../generator.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
-export const dotParams = z
-  .object({
+export type DotParams = GeneratorParams<typeof dot>;
+
+/**
+ * N-lane dot product y = Σ a_i·b_i of packed operand words (lane i in bits [i·w, (i+1)·w)). By default
+ * every product becomes an exact fixed-point integer (weight q_A·q_B, docs/kulisch.md#width), an integer adder tree
+ * sums them, and the sum is rounded once. The `tree` option rounds each product and each pairwise sum
+ * of a balanced tree (lanes 2i and 2i+1 first), in an order the golden model follows.
+ */
+export const dot = defineGenerator({
+  name: 'dot',
+  family: 'mac',
+  summary:
+    'N-lane dot product: exact sum with one rounding, or an order-defined tree of rounded float additions',
+  params: {
     aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of the a elements'),
     bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of the b elements'),
     lanes: intParam(1, 64).default(8).describe("elements of a and b per vector: the dot product's length"),
@@ -41,12 +51,13 @@ export const dotParams = z
       .default('fp32')
       .describe('Format of the result (and, for the tree, of every product and partial sum).'),
     ...roundingParams,
-    latency: intParam(0, 24)
-      .default(2)
-      .describe('Pipeline stages; the cut points, most useful first, are listed by `dotCutPoints`.'),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
+  },
+  latency: {
+    max: 24,
+    default: 2,
+    description: 'Pipeline stages; the cut points, most useful first, are listed by `dotCutPoints`.',
+  },
+  check(p, ctx) {
     checkOutputPolicy(p, ctx);
     const points = dotCutPoints(p.lanes, p.sum).length;
     if (p.latency > points)
@@ -55,27 +66,12 @@ export const dotParams = z
         path: ['latency'],
         message: `must be at most ${points} for ${p.lanes} lanes with the ${p.sum} sum: it has ${points} cut points`,
       });
-  });
-
-export type DotParams = z.output<typeof dotParams>;
-
-/**
- * N-lane dot product y = Σ a_i·b_i of packed operand words (lane i in bits [i·w, (i+1)·w)). By default
- * every product becomes an exact fixed-point integer (weight q_A·q_B, docs/kulisch.md#width), an integer adder tree
- * sums them, and the sum is rounded once. The `tree` option rounds each product and each pairwise sum
- * of a balanced tree (lanes 2i and 2i+1 first), in an order the golden model follows.
- */
-export const dot: Generator<typeof dotParams> = {
-  name: 'dot',
-  family: 'mac',
-  summary:
-    'N-lane dot product: exact sum with one rounding, or an order-defined tree of rounded float additions',
-  params: dotParams,
-  build(p) {
+  },
+  build(p, top) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
     const policy = resolvedOutputPolicy(p);
-    const name = `dot${p.lanes}_${p.aFormat}_${p.bFormat}_${p.outFormat}${p.sum === 'tree' ? '_tree' : ''}${policyTag(p)}_${timingTag(p.latency, p.ready)}`;
-    const m = new ModuleBuilder(name, { generator: 'dot', params: p }, { ready: p.ready });
+    const stem = `dot${p.lanes}_${p.aFormat}_${p.bFormat}_${p.outFormat}${p.sum === 'tree' ? '_tree' : ''}${policyTag(p)}`;
+    const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, dotCutPoints(p.lanes, p.sum));
     const [wa, wb] = [floatLayout(fa).bits, floatLayout(fb).bits];
     const a = m.input(
@@ -98,7 +94,7 @@ export const dot: Generator<typeof dotParams> = {
     m.output('y', y, `${p.outFormat} code of Σ a_i·b_i`);
     return m.build();
   },
-};
+});
 
 /** Significands of at most this many bits are multiplied in LUTs (shift-add), not in a DSP block. */
 const LUT_PRODUCT_BITS = 4;

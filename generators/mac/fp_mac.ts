@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { addRaw, compareExponents } from '../arith/add.ts';
 import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout, kulischSumLayout, type KulischLayout } from '../arith/kulisch.ts';
@@ -21,12 +20,14 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
+import type { Module } from '../hdl/ir.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { boolParam, choiceParam, intParam } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { integerAdd, reducedMagnitude } from '../mul/lmul.ts';
-import { numberTag, timingTag } from '../naming.ts';
+import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { DSP_TILE_BITS, tiledProduct } from './tiled-product.ts';
 
@@ -36,117 +37,7 @@ const LUT_PRODUCT_BITS = 4;
 /** Partial sums of the float accumulator: at most this many. */
 export const MAX_PARTIAL_SUMS = 8;
 
-export const fpMacParams = z
-  .object({
-    aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of operand a'),
-    bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of operand b'),
-    accumulator: choiceParam(['kulisch', 'float', 'none'])
-      .default('kulisch')
-      .describe(
-        "kulisch: the exact sum in a long fixed-point accumulator (Kulisch's exact accumulation), rounded once when read; float: acc ← round(acc + a·b) every step (fused multiply-add); none: no accumulator, the output is round(a·b + c) (a pipelined FMA).",
-      ),
-    accFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
-      .default('fp32')
-      .describe(
-        "Format of the float accumulator, of the rounded Kulisch output, or of the FMA's addend and result.",
-      ),
-    k: intParam(1, 1 << 20)
-      .optional()
-      .describe(
-        'Kulisch: the number of products the accumulator sums exactly (its width follows docs/kulisch.md#width); default 32.',
-      ),
-    msb: intParam(-4096, 4096)
-      .optional()
-      .describe(
-        "Kulisch, instead of k: a window of the accumulator, as FloPoCo's FPLargeAcc has — its top bit weighs −2^msb and its last 2^lsb; each product is truncated toward zero at 2^lsb, and one of magnitude 2^msb or more is left out and raises the `overflow` output.",
-      ),
-    lsb: intParam(-4096, 4096)
-      .optional()
-      .describe("Kulisch window, with msb: the weight 2^lsb of the accumulator's last bit"),
-    segment: choiceParam(['4', '8', '16', '32', '64'])
-      .default('16')
-      .describe('Kulisch: bits per carry segment of the accumulator, the longest carry on its loop.'),
-    product: choiceParam(['exact', 'lmul'])
-      .default('exact')
-      .describe(
-        'exact: the exact product a·b; lmul: the L-Mul product (docs/lmul.md; a and b of one format).',
-      ),
-    m: intParam(1, 23)
-      .optional()
-      .describe("L-Mul products: mantissa bits of the operands (default: all of the format's)."),
-    ...roundingParams,
-    addendInput: boolParam()
-      .default(false)
-      .describe(
-        'Float accumulator: add inputs `c` and `use_c`; with use_c high the addend is c instead of the accumulator (an FMA).',
-      ),
-    flags: boolParam()
-      .default(false)
-      .describe(
-        'Float accumulator or FMA: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}.',
-      ),
-    partialSums: intParam(1, MAX_PARTIAL_SUMS)
-      .default(1)
-      .describe(
-        "Float accumulator: L partial sums used round-robin (the i-th product since a clear goes to sum i mod L, so each one's loop has L cycles), combined when read as ((s0 + s1) + s2) + …, every addition rounded (docs/fp_mac.md#interleaved-partial-sums).",
-      ),
-    latency: intParam(0, 128)
-      .default(1)
-      .describe(
-        'pipeline stages (the accumulation loop itself is one cycle); the cut points, most useful first, are in docs/fp_mac.md',
-      ),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    checkOutputPolicy({ ...p, outFormat: p.accFormat }, ctx);
-    if (p.product === 'lmul' && p.aFormat !== p.bFormat)
-      issue('bFormat', `must equal aFormat (${p.aFormat}) for L-Mul products`);
-    const mant = floatFormat(p.aFormat).mantBits;
-    if (p.m !== undefined && (p.product !== 'lmul' || p.m > mant))
-      issue('m', p.product !== 'lmul' ? 'applies to L-Mul products only' : `must be at most ${mant}`);
-    const kulisch = p.accumulator === 'kulisch';
-    if (kulisch && (p.addendInput || p.flags))
-      issue(p.addendInput ? 'addendInput' : 'flags', 'applies to the float accumulator and the FMA only');
-    if (p.partialSums > 1 && (p.accumulator !== 'float' || p.addendInput || p.flags))
-      issue(
-        'partialSums',
-        p.accumulator !== 'float'
-          ? 'applies to the float accumulator only (1 elsewhere)'
-          : `must be 1 with ${p.addendInput ? 'addendInput' : 'flags'} (one accumulator per step's addend and flags)`,
-      );
-    if (p.accumulator === 'none' && p.addendInput)
-      issue('addendInput', 'applies to the float accumulator only (without one, c is always an input)');
-    if (p.k !== undefined && (!kulisch || p.msb !== undefined || p.lsb !== undefined))
-      issue(
-        'k',
-        kulisch ? 'applies without an msb/lsb window only' : 'applies to the kulisch accumulator only',
-      );
-    for (const key of ['msb', 'lsb'] as const) {
-      if (p[key] !== undefined && !kulisch) issue(key, 'applies to the kulisch accumulator only');
-    }
-    if (kulisch && (p.msb === undefined) !== (p.lsb === undefined))
-      issue(p.msb === undefined ? 'msb' : 'lsb', 'msb and lsb set a window together: give both');
-    if (p.msb !== undefined && p.lsb !== undefined && p.msb <= p.lsb)
-      issue('msb', `must be above lsb (${p.lsb})`);
-    const maxLatency = kulisch
-      ? longCuts(p).length
-      : p.accumulator === 'none'
-        ? withoutPartial(p, FMA_CUTS).length
-        : floatCuts(p.partialSums).length;
-    if (p.latency > maxLatency)
-      issue('latency', `must be at most ${maxLatency} for the ${p.accumulator} accumulator`);
-    if (kulisch) {
-      const { width } = accumulatorLayout(p);
-      if (width > MAX_LONG_ACCUMULATOR_WIDTH)
-        issue(
-          p.msb === undefined ? 'k' : 'msb',
-          `the accumulator for ${accumulatorWhat(p)} would be ${width} bits wide; at most ${MAX_LONG_ACCUMULATOR_WIDTH} are allowed`,
-        );
-    }
-  });
-
-export type FpMacParams = z.output<typeof fpMacParams>;
+export type FpMacParams = GeneratorParams<typeof fpMac>;
 
 /** Points in a float addition (addRaw, normalize, alignToFormat, roundPack) where a cut may go. */
 type AddPoint =
@@ -268,13 +159,120 @@ function accumulatorWhat(p: FpMacParams): string {
  * add-normalize-round sits on the accumulator's feedback path, which bounds its clock (the product
  * side is pipelined freely). None: a feed-forward FMA, round(a·b + c), pipelined throughout.
  */
-export const fpMac: Generator<typeof fpMacParams> = {
+export const fpMac = defineGenerator({
   name: 'fp_mac',
   family: 'mac',
   summary:
     'float multiply-accumulate: exact long (Kulisch) accumulator, per-step fused float accumulator or pipelined FMA, exact or L-Mul products, II = 1',
-  params: fpMacParams,
-  build(p) {
+  params: {
+    aFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of operand a'),
+    bFormat: floatFormatParam(ROUNDED_FORMAT_NAMES).default('e4m3fn').describe('format of operand b'),
+    accumulator: choiceParam(['kulisch', 'float', 'none'])
+      .default('kulisch')
+      .describe(
+        "kulisch: the exact sum in a long fixed-point accumulator (Kulisch's exact accumulation), rounded once when read; float: acc ← round(acc + a·b) every step (fused multiply-add); none: no accumulator, the output is round(a·b + c) (a pipelined FMA).",
+      ),
+    accFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('fp32')
+      .describe(
+        "Format of the float accumulator, of the rounded Kulisch output, or of the FMA's addend and result.",
+      ),
+    k: intParam(1, 1 << 20)
+      .optional()
+      .describe(
+        'Kulisch: the number of products the accumulator sums exactly (its width follows docs/kulisch.md#width); default 32.',
+      ),
+    msb: intParam(-4096, 4096)
+      .optional()
+      .describe(
+        "Kulisch, instead of k: a window of the accumulator, as FloPoCo's FPLargeAcc has — its top bit weighs −2^msb and its last 2^lsb; each product is truncated toward zero at 2^lsb, and one of magnitude 2^msb or more is left out and raises the `overflow` output.",
+      ),
+    lsb: intParam(-4096, 4096)
+      .optional()
+      .describe("Kulisch window, with msb: the weight 2^lsb of the accumulator's last bit"),
+    segment: choiceParam(['4', '8', '16', '32', '64'])
+      .default('16')
+      .describe('Kulisch: bits per carry segment of the accumulator, the longest carry on its loop.'),
+    product: choiceParam(['exact', 'lmul'])
+      .default('exact')
+      .describe(
+        'exact: the exact product a·b; lmul: the L-Mul product (docs/lmul.md; a and b of one format).',
+      ),
+    m: intParam(1, 23)
+      .optional()
+      .describe("L-Mul products: mantissa bits of the operands (default: all of the format's)."),
+    ...roundingParams,
+    addendInput: boolParam()
+      .default(false)
+      .describe(
+        'Float accumulator: add inputs `c` and `use_c`; with use_c high the addend is c instead of the accumulator (an FMA).',
+      ),
+    flags: boolParam()
+      .default(false)
+      .describe(
+        'Float accumulator or FMA: a 5-bit `flags` output of each step, {invalid, 0, overflow, underflow, inexact}.',
+      ),
+    partialSums: intParam(1, MAX_PARTIAL_SUMS)
+      .default(1)
+      .describe(
+        "Float accumulator: L partial sums used round-robin (the i-th product since a clear goes to sum i mod L, so each one's loop has L cycles), combined when read as ((s0 + s1) + s2) + …, every addition rounded (docs/fp_mac.md#interleaved-partial-sums).",
+      ),
+  },
+  latency: {
+    max: 128,
+    default: 1,
+    description:
+      'pipeline stages (the accumulation loop itself is one cycle); the cut points, most useful first, are in docs/fp_mac.md',
+  },
+  check(p, ctx) {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    checkOutputPolicy({ ...p, outFormat: p.accFormat }, ctx);
+    if (p.product === 'lmul' && p.aFormat !== p.bFormat)
+      issue('bFormat', `must equal aFormat (${p.aFormat}) for L-Mul products`);
+    const mant = floatFormat(p.aFormat).mantBits;
+    if (p.m !== undefined && (p.product !== 'lmul' || p.m > mant))
+      issue('m', p.product !== 'lmul' ? 'applies to L-Mul products only' : `must be at most ${mant}`);
+    const kulisch = p.accumulator === 'kulisch';
+    if (kulisch && (p.addendInput || p.flags))
+      issue(p.addendInput ? 'addendInput' : 'flags', 'applies to the float accumulator and the FMA only');
+    if (p.partialSums > 1 && (p.accumulator !== 'float' || p.addendInput || p.flags))
+      issue(
+        'partialSums',
+        p.accumulator !== 'float'
+          ? 'applies to the float accumulator only (1 elsewhere)'
+          : `must be 1 with ${p.addendInput ? 'addendInput' : 'flags'} (one accumulator per step's addend and flags)`,
+      );
+    if (p.accumulator === 'none' && p.addendInput)
+      issue('addendInput', 'applies to the float accumulator only (without one, c is always an input)');
+    if (p.k !== undefined && (!kulisch || p.msb !== undefined || p.lsb !== undefined))
+      issue(
+        'k',
+        kulisch ? 'applies without an msb/lsb window only' : 'applies to the kulisch accumulator only',
+      );
+    for (const key of ['msb', 'lsb'] as const) {
+      if (p[key] !== undefined && !kulisch) issue(key, 'applies to the kulisch accumulator only');
+    }
+    if (kulisch && (p.msb === undefined) !== (p.lsb === undefined))
+      issue(p.msb === undefined ? 'msb' : 'lsb', 'msb and lsb set a window together: give both');
+    if (p.msb !== undefined && p.lsb !== undefined && p.msb <= p.lsb)
+      issue('msb', `must be above lsb (${p.lsb})`);
+    const maxLatency = kulisch
+      ? longCuts(p).length
+      : p.accumulator === 'none'
+        ? withoutPartial(p, FMA_CUTS).length
+        : floatCuts(p.partialSums).length;
+    if (p.latency > maxLatency)
+      issue('latency', `must be at most ${maxLatency} for the ${p.accumulator} accumulator`);
+    if (kulisch) {
+      const { width } = accumulatorLayout(p);
+      if (width > MAX_LONG_ACCUMULATOR_WIDTH)
+        issue(
+          p.msb === undefined ? 'k' : 'msb',
+          `the accumulator for ${accumulatorWhat(p)} would be ${width} bits wide; at most ${MAX_LONG_ACCUMULATOR_WIDTH} are allowed`,
+        );
+    }
+  },
+  build(p, top): Module {
     const [fa, fb, facc] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.accFormat)];
     const kind =
       p.accumulator === 'kulisch'
@@ -284,7 +282,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
         : p.accumulator === 'none'
           ? 'fma'
           : '';
-    const name =
+    const stem =
       `fp_mac_${p.aFormat}_${p.bFormat}_` +
       (kind === '' ? '' : `${kind}_`) +
       p.accFormat +
@@ -293,9 +291,8 @@ export const fpMac: Generator<typeof fpMacParams> = {
       policyTag(p) +
       (p.addendInput ? '_c' : '') +
       (p.flags ? '_flags' : '') +
-      (p.partialSums > 1 ? `_ps${p.partialSums}` : '') +
-      `_${timingTag(p.latency, p.ready)}`;
-    const m = new ModuleBuilder(name, { generator: 'fp_mac', params: p }, { ready: p.ready });
+      (p.partialSums > 1 ? `_ps${p.partialSums}` : '');
+    const m = top.module(stem);
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.aFormat} code`);
     const b = m.input('b', UInt(floatLayout(fb).bits), `${p.bFormat} code`);
     const policy = resolvedOutputPolicy({ ...p, outFormat: p.accFormat });
@@ -355,7 +352,7 @@ export const fpMac: Generator<typeof fpMacParams> = {
       ? floatAccumulator(m, a, b, clear, fa, fb, facc, p, policy)
       : longAccumulatorMac(m, a, b, clear, fa, fb, facc, p, policy);
   },
-};
+});
 
 /** The IEEE flags of a rounding as one 5-bit value {invalid, 0, overflow, underflow, inexact}. */
 function flagsOf(rounded: RoundedFloat): Signal {

@@ -1,12 +1,18 @@
-import { z } from 'zod';
-import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { boolParam, choiceParam, intParam } from '../generator.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, typeRange } from '../hdl/types.ts';
-import { intTag, timingTag } from '../naming.ts';
+import { intTag } from '../naming.ts';
 
-export const intMacParams = z
-  .object({
+/**
+ * Integer multiply-accumulate: each accepted vector adds a×b to the accumulator, or, with `clear`
+ * high, starts a new sum at a×b. The output is the accumulator after that vector.
+ */
+export const intMac = defineGenerator({
+  name: 'int_mac',
+  family: 'mac',
+  summary: 'integer multiply-accumulate with clear, wrap or saturate, latency 0..3',
+  params: {
     aWidth: intParam(1, 64).default(8).describe('bits of operand a'),
     bWidth: intParam(1, 64).default(8).describe('bits of operand b'),
     aSigned: boolParam().default(true).describe("a is two's complement (else unsigned)"),
@@ -19,40 +25,33 @@ export const intMacParams = z
       .describe(
         "What a sum beyond the accumulator's range becomes: the low bits (wrap) or the nearest bound (saturate).",
       ),
-    latency: intParam(0, 3)
-      .default(1)
-      .describe(
-        '0: the output is the new sum, combinationally; 1: the accumulator register; 2: the product is registered first; 3: the inputs too.',
-      ),
-    ready: readyParam(),
-  })
-  .refine((p) => p.accWidth >= p.aWidth + p.bWidth, {
-    path: ['accWidth'],
-    error: 'must be at least aWidth + bWidth (the product width)',
-  });
-
-export type IntMacParams = z.output<typeof intMacParams>;
-
-/**
- * Integer multiply-accumulate: each accepted vector adds a×b to the accumulator, or, with `clear`
- * high, starts a new sum at a×b. The output is the accumulator after that vector.
- */
-export const intMac: Generator<typeof intMacParams> = {
-  name: 'int_mac',
-  family: 'mac',
-  summary: 'integer multiply-accumulate with clear, wrap or saturate, latency 0..3',
-  params: intMacParams,
+  },
+  latency: {
+    max: 3,
+    default: 1,
+    description:
+      '0: the output is the new sum, combinationally; 1: the accumulator register; 2: the product is registered first; 3: the inputs too.',
+  },
+  check(p, ctx) {
+    if (p.accWidth < p.aWidth + p.bWidth) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accWidth'],
+        message: 'must be at least aWidth + bWidth (the product width)',
+      });
+    }
+  },
+  // The accumulator register holds a stalled result, so backpressure needs no stage.
   readyAtLatency0: true,
-  build(p) {
-    const name = [
+  build(p, top) {
+    const stem = [
       'int_mac',
       intTag(p.aWidth, p.aSigned),
       intTag(p.bWidth, p.bSigned),
       `acc${p.accWidth}`,
       p.overflow === 'wrap' ? 'wrap' : 'sat',
-      timingTag(p.latency, p.ready),
     ].join('_');
-    const m = new ModuleBuilder(name, { generator: 'int_mac', params: p }, { ready: p.ready });
+    const m = top.module(stem);
     const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
     const accType = type(p.accWidth, p.aSigned || p.bSigned);
 
@@ -71,7 +70,9 @@ export const intMac: Generator<typeof intMacParams> = {
     m.output('acc', accNext, 'accumulator after this vector');
     return m.build();
   },
-};
+});
+
+export type IntMacParams = GeneratorParams<typeof intMac>;
 
 /** acc + addend, one bit wider, then wrapped or saturated back to the accumulator's width. */
 function accumulate(acc: Signal, addend: Signal, overflow: 'wrap' | 'saturate'): Signal {

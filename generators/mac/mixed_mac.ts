@@ -1,5 +1,4 @@
 import { signMagnitude } from '../arith/sign-magnitude.ts';
-import { z } from 'zod';
 import { addRaw, type ExponentComparison } from '../arith/add.ts';
 import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
@@ -29,11 +28,13 @@ import {
   resolvedOutputPolicy,
   roundingParams,
 } from '../float-params.ts';
-import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
+import type { Module } from '../hdl/ir.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { choiceParam, intParam } from '../generator.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
-import { numberTag, timingTag } from '../naming.ts';
+import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { specialValuesParam } from '../special-values-param.ts';
 import { DSP_TILE_BITS, tiledProduct } from './tiled-product.ts';
@@ -156,67 +157,7 @@ export function outerLoopStages(latency: number, inner: 'exact' | 'fp32'): numbe
   return 1 + chosen.filter((point) => OUTER_LOOP_POINTS.includes(point)).length;
 }
 
-export const mixedMacParams = z
-  .object({
-    weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight])
-      .default('uint4')
-      .describe(
-        'int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights; razer: RaZeR FP4 (OCP E2M1 whose -0 code is a per-group special value picked by a 2-bit `sv` input).',
-      ),
-    specialValues: specialValuesParam()
-      .optional()
-      .describe(
-        'razer only: the special value of each `sv` index, in E2M1 units (multiples of 0.5). Default {+5, +8, −5, −8}.',
-      ),
-    activation: choiceParam(['fp16', 'bf16']).default('fp16').describe('format of the activations'),
-    group: intParam(1, 4096)
-      .default(128)
-      .describe("Elements per group: every group's partial sum is scaled once, at its last element."),
-    inner: choiceParam(INNER_MODES)
-      .optional()
-      .describe(
-        'Sum inside a group. exact (the default): Σ a·q exactly, in fixed point. fp32: each exact a·q is added into an FP32 group accumulator with one rounding per element.',
-      ),
-    scale: choiceParam(['fp16', 'bf16', 'fp32']).default('fp16').describe('Format of the per-group scale.'),
-    outFormat: choiceParam(['fp32', 'fp16', 'bf16'])
-      .default('fp32')
-      .describe('Format of the outer accumulator (and the output).'),
-    ...roundingParams,
-    latency: intParam(0, 26)
-      .default(1)
-      .describe('Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`.'),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
-    checkOutputPolicy(p, ctx);
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (p.specialValues !== undefined && !MIXED_WEIGHTS[p.weight].specialValues) {
-      issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
-    }
-    const points = mixedMacCutPoints(p.inner ?? 'exact').length;
-    if (p.latency > points)
-      issue(
-        'latency',
-        `must be at most ${points} with ${p.inner ?? 'exact'} inner sums: that is how many cut points there are`,
-      );
-    const closeCycles = outerLoopStages(p.latency, p.inner ?? 'exact');
-    if (p.group < closeCycles)
-      issue(
-        'group',
-        `must be at least ${closeCycles} with latency ${p.latency}: the outer addition of a group's close takes ` +
-          `${closeCycles} cycles, and the next group's close may only read the sum once it is written`,
-      );
-    if (p.inner === 'fp32') {
-      try {
-        resolvePolicy(floatFormat('fp32'), outputPolicy(p));
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        issue('inner', `the fp32 inner accumulator cannot take the rounding parameters: ${message}`);
-      }
-    }
-  });
-
-export type MixedMacParams = z.output<typeof mixedMacParams>;
+export type MixedMacParams = GeneratorParams<typeof mixedMac>;
 
 /** The special values in effect (razer weights), in E2M1 units. */
 export function specialValuesOf(p: MixedMacParams): readonly number[] {
@@ -228,17 +169,17 @@ function defaultSpecialValues(values: readonly number[]): boolean {
 }
 
 /**
- * mixed_mac_<weight>[_sv<values>]_<activation>_g<group>_<scale>_<out>[_inner_fp32][policy]_<timing>;
- * the special values appear only when they differ from the default {5, 8, −5, −8}.
+ * mixed_mac_<weight>[_sv<values>]_<activation>_g<group>_<scale>_<out>[_inner_fp32][policy], the module
+ * name before its timing tag; the special values appear only when they differ from the default {5, 8, −5, −8}.
  */
-export function mixedMacName(p: MixedMacParams): string {
+function mixedMacStem(p: MixedMacParams): string {
   const svs = specialValuesOf(p);
   const svTag =
     MIXED_WEIGHTS[p.weight].specialValues && !defaultSpecialValues(svs)
       ? `_sv${svs.map(numberTag).join('_')}`
       : '';
   const innerTag = p.inner === 'fp32' ? '_inner_fp32' : '';
-  return `mixed_mac_${p.weight}${svTag}_${p.activation}_g${p.group}_${p.scale}_${p.outFormat}${innerTag}${policyTag(p)}_${timingTag(p.latency, p.ready)}`;
+  return `mixed_mac_${p.weight}${svTag}_${p.activation}_g${p.group}_${p.scale}_${p.outFormat}${innerTag}${policyTag(p)}`;
 }
 
 /** The parameters a file header records: a default spelled out (inner exact, default SVs) reads as left out. */
@@ -296,13 +237,71 @@ interface Inputs {
  * reads the outer sum where it starts and writes it back where its rounding ends, so a group must
  * have at least as many elements as the addition takes cycles (`outerLoopStages`).
  */
-export const mixedMac: Generator<typeof mixedMacParams> = {
+export const mixedMac = defineGenerator({
   name: 'mixed_mac',
   family: 'mac',
   // (ip/README.md quotes this line: `bitsmith docs` must be rerun when it changes.)
   summary: 'W4A16 MAC: 4-bit weights × fp16/bf16 activations, exact per-group sums, group scale applied once',
-  params: mixedMacParams,
-  build(p) {
+  params: {
+    weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight])
+      .default('uint4')
+      .describe(
+        'int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights; razer: RaZeR FP4 (OCP E2M1 whose -0 code is a per-group special value picked by a 2-bit `sv` input).',
+      ),
+    specialValues: specialValuesParam()
+      .optional()
+      .describe(
+        'razer only: the special value of each `sv` index, in E2M1 units (multiples of 0.5). Default {+5, +8, −5, −8}.',
+      ),
+    activation: choiceParam(['fp16', 'bf16']).default('fp16').describe('format of the activations'),
+    group: intParam(1, 4096)
+      .default(128)
+      .describe("Elements per group: every group's partial sum is scaled once, at its last element."),
+    inner: choiceParam(INNER_MODES)
+      .optional()
+      .describe(
+        'Sum inside a group. exact (the default): Σ a·q exactly, in fixed point. fp32: each exact a·q is added into an FP32 group accumulator with one rounding per element.',
+      ),
+    scale: choiceParam(['fp16', 'bf16', 'fp32']).default('fp16').describe('Format of the per-group scale.'),
+    outFormat: choiceParam(['fp32', 'fp16', 'bf16'])
+      .default('fp32')
+      .describe('Format of the outer accumulator (and the output).'),
+    ...roundingParams,
+  },
+  latency: {
+    max: 26,
+    default: 1,
+    description: 'Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`.',
+  },
+  check(p, ctx) {
+    checkOutputPolicy(p, ctx);
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (p.specialValues !== undefined && !MIXED_WEIGHTS[p.weight].specialValues) {
+      issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
+    }
+    const points = mixedMacCutPoints(p.inner ?? 'exact').length;
+    if (p.latency > points)
+      issue(
+        'latency',
+        `must be at most ${points} with ${p.inner ?? 'exact'} inner sums: that is how many cut points there are`,
+      );
+    const closeCycles = outerLoopStages(p.latency, p.inner ?? 'exact');
+    if (p.group < closeCycles)
+      issue(
+        'group',
+        `must be at least ${closeCycles} with latency ${p.latency}: the outer addition of a group's close takes ` +
+          `${closeCycles} cycles, and the next group's close may only read the sum once it is written`,
+      );
+    if (p.inner === 'fp32') {
+      try {
+        resolvePolicy(floatFormat('fp32'), outputPolicy(p));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        issue('inner', `the fp32 inner accumulator cannot take the rounding parameters: ${message}`);
+      }
+    }
+  },
+  build(p, top): Module {
     const w = MIXED_WEIGHTS[p.weight];
     const fa = floatFormat(p.activation);
     const fs = floatFormat(p.scale);
@@ -310,11 +309,7 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     const policy = resolvedOutputPolicy(p);
     const early = p.inner === 'fp32';
     const svs = specialValuesOf(p);
-    const m = new ModuleBuilder(
-      mixedMacName(p),
-      { generator: 'mixed_mac', params: recordedParams(p) },
-      { ready: p.ready },
-    );
+    const m = top.module(mixedMacStem(p), recordedParams(p));
     const cut = pipelineCuts(m, p.latency, mixedMacCutPoints(p.inner ?? 'exact'));
     const q = m.input('w', UInt(w.bits), `${p.weight} weight code`);
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.activation} activation`);
@@ -452,7 +447,7 @@ export const mixedMac: Generator<typeof mixedMacParams> = {
     m.output('y', outerNext, `${p.outFormat} code: Σ over the completed groups of ${summed}`);
     return m.build();
   },
-};
+});
 
 /**
  * A group's close: its end flag, the vector's clear, whether the group began with a clear (so that the

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { alignToFormat } from '../arith/align.ts';
 import { exactProduct } from '../arith/product.ts';
 import { roundPack } from '../arith/round.ts';
@@ -15,11 +14,10 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { boolParam, choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { boolParam, choiceParam } from '../generator.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
 /** Stage cuts, in order of priority, for narrow significands (products in LUTs or one DSP block). */
@@ -53,40 +51,7 @@ function cutOrder(aFormat: string, bFormat: string): readonly Cut[] {
   return wideSignificands(aFormat, bFormat) ? WIDE_CUTS : CUTS;
 }
 
-export const fpMulParams = z
-  .object({
-    aFormat: floatFormatParam().default('e4m3fn').describe('format of operand a'),
-    bFormat: floatFormatParam().default('e4m3fn').describe('format of operand b'),
-    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
-      .default('e4m3fn')
-      .describe('format of the product, rounded once with the rounding policy'),
-    ...roundingParams,
-    inputSubnormals: choiceParam(['keep', 'flush'])
-      .default('keep')
-      .describe('keep: subnormal operands count; flush: they read as zero (denormals-are-zero).'),
-    flags: boolParam()
-      .default(false)
-      .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
-    latency: intParam(0, MAX_LATENCY)
-      .default(0)
-      .describe(
-        "Stage cuts, in order of use: after unpacking, after the significand product (the alignment's decisions from the exponent before it, its shift after), once the rounding increment is decided (before its addition), inside the significand product (partial products, then their sum), after the exponent sum (before the alignment's decisions), after normalization, at the output, then between a subnormal operand's leading-zero count and its shift (8 at most). Significands wider than 11 bits (fp32) take up to 10: the first four the same, then from the fifth on the product is a tree of LUT adders instead of multiplier blocks, cut inside (twice, then three times from the seventh), then between the leading-zero count and the shift (sixth), after normalization, at the output, after the exponent sum.",
-      ),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
-    checkOutputPolicy(p, ctx);
-    const order = cutOrder(p.aFormat, p.bFormat);
-    if (p.latency > order.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['latency'],
-        message: `a ${p.aFormat} × ${p.bFormat} multiplier has ${order.length} stage cuts (latency 0 to ${order.length}), not ${p.latency}`,
-      });
-    }
-  });
-
-export type FpMulParams = z.output<typeof fpMulParams>;
+export type FpMulParams = GeneratorParams<typeof fpMul>;
 
 /**
  * Significands of at most this many bits (FP8's to FP16's) are multiplied in LUTs, by gated, shifted
@@ -108,22 +73,51 @@ const lutSliceBits = (width: number) =>
  * Exact floating-point multiplier: the product of two floats is formed exactly, then rounded once
  * into the output format (a wide enough output, e.g. e4m3fn×e4m3fn→fp32, is exact).
  */
-export const fpMul: Generator<typeof fpMulParams> = {
+export const fpMul = defineGenerator({
   name: 'fp_mul',
   family: 'mul',
   summary:
     'floating-point multiplier for any two float formats into any float format, one rounding, latency 0..10 (0..8 for significands of 11 bits or fewer)',
-  params: fpMulParams,
-  build(p) {
+  params: {
+    aFormat: floatFormatParam().default('e4m3fn').describe('format of operand a'),
+    bFormat: floatFormatParam().default('e4m3fn').describe('format of operand b'),
+    outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
+      .default('e4m3fn')
+      .describe('format of the product, rounded once with the rounding policy'),
+    ...roundingParams,
+    inputSubnormals: choiceParam(['keep', 'flush'])
+      .default('keep')
+      .describe('keep: subnormal operands count; flush: they read as zero (denormals-are-zero).'),
+    flags: boolParam()
+      .default(false)
+      .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
+  },
+  latency: {
+    max: MAX_LATENCY,
+    default: 0,
+    description:
+      "Stage cuts, in order of use: after unpacking, after the significand product (the alignment's decisions from the exponent before it, its shift after), once the rounding increment is decided (before its addition), inside the significand product (partial products, then their sum), after the exponent sum (before the alignment's decisions), after normalization, at the output, then between a subnormal operand's leading-zero count and its shift (8 at most). Significands wider than 11 bits (fp32) take up to 10: the first four the same, then from the fifth on the product is a tree of LUT adders instead of multiplier blocks, cut inside (twice, then three times from the seventh), then between the leading-zero count and the shift (sixth), after normalization, at the output, after the exponent sum.",
+  },
+  check(p, ctx) {
+    checkOutputPolicy(p, ctx);
+    const order = cutOrder(p.aFormat, p.bFormat);
+    if (p.latency > order.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['latency'],
+        message: `a ${p.aFormat} × ${p.bFormat} multiplier has ${order.length} stage cuts (latency 0 to ${order.length}), not ${p.latency}`,
+      });
+    }
+  },
+  build(p, top) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
     const policy = resolvedOutputPolicy(p);
-    const name =
+    const stem =
       `fp_mul_${p.aFormat}_${p.bFormat}_${p.outFormat}` +
       policyTag(p) +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
-      (p.flags ? '_flags' : '') +
-      `_${timingTag(p.latency, p.ready)}`;
-    const m = new ModuleBuilder(name, { generator: 'fp_mul', params: p }, { ready: p.ready });
+      (p.flags ? '_flags' : '');
+    const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, cutOrder(p.aFormat, p.bFormat));
     const flush = p.inputSubnormals === 'flush';
 
@@ -233,7 +227,7 @@ export const fpMul: Generator<typeof fpMulParams> = {
     }
     return m.build();
   },
-};
+});
 
 /** Bits lsb .. lsb + value.width − 1 of a sum, whose largest possible value is `max` (in units of 2^lsb). */
 interface Word {

@@ -1,19 +1,28 @@
-import { z } from 'zod';
 import { normalize } from '../arith/normalize.ts';
 import { roundPack } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, resolvePolicy, type FloatFormat } from '../formats/index.ts';
 import { floatFormat, floatFormatParam, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
-import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { choiceParam, intParam } from '../generator.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { lmulL, lmulOffset } from './lmul-offset.ts';
 
-export const lmulParams = z
-  .object({
+export type LmulParams = GeneratorParams<typeof lmul>;
+
+/**
+ * L-Mul (Luo & Sun, arXiv 2410.00907; docs/lmul.md): the mantissa product xm·ym is replaced by the constant 2^-l(m). The
+ * integer-add variant is one (E+m)-bit addition of the operands' magnitude fields with a constant;
+ * it has no multiplier. Zero and subnormal operands give ±0, results below the normal range ±0,
+ * results beyond it saturate (docs/lmul.md#policy).
+ */
+export const lmul = defineGenerator({
+  name: 'lmul',
+  family: 'mul',
+  summary: 'L-Mul approximate multiplier: one integer adder replaces the mantissa product (docs/lmul.md)',
+  params: {
     format: floatFormatParam(ROUNDED_FORMAT_NAMES).default('bf16').describe('format of both operands'),
     outFormat: floatFormatParam(ROUNDED_FORMAT_NAMES)
       .optional()
@@ -38,14 +47,14 @@ export const lmulParams = z
       .describe(
         'Results beyond the largest finite value: saturate (docs/lmul.md#policy), or Inf / NaN where the format has them.',
       ),
-    latency: intParam(0, 4)
-      .default(0)
-      .describe(
-        'Stage cuts, in order of use: after the integer sum (before the offset and the range checks), after the operand reduction, after the range checks (the formula variant: once the rounding increment is decided), at the output.',
-      ),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
+  },
+  latency: {
+    max: 4,
+    default: 0,
+    description:
+      'Stage cuts, in order of use: after the integer sum (before the offset and the range checks), after the operand reduction, after the range checks (the formula variant: once the rounding increment is decided), at the output.',
+  },
+  check(p, ctx) {
     const f = floatFormat(p.format);
     const out = floatFormat(p.outFormat ?? p.format);
     const m = p.m ?? f.mantBits;
@@ -71,35 +80,20 @@ export const lmulParams = z
         message: `${out.name} has no ${p.overflow === 'inf' ? 'Inf' : 'NaN'}; allowed: saturate${layout.hasNaN ? ', nan' : ''}`,
       });
     }
-  });
-
-export type LmulParams = z.output<typeof lmulParams>;
-
-/**
- * L-Mul (Luo & Sun, arXiv 2410.00907; docs/lmul.md): the mantissa product xm·ym is replaced by the constant 2^-l(m). The
- * integer-add variant is one (E+m)-bit addition of the operands' magnitude fields with a constant;
- * it has no multiplier. Zero and subnormal operands give ±0, results below the normal range ±0,
- * results beyond it saturate (docs/lmul.md#policy).
- */
-export const lmul: Generator<typeof lmulParams> = {
-  name: 'lmul',
-  family: 'mul',
-  summary: 'L-Mul approximate multiplier: one integer adder replaces the mantissa product (docs/lmul.md)',
-  params: lmulParams,
-  build(p) {
+  },
+  build(p, top) {
     const f = floatFormat(p.format);
     const out = floatFormat(p.outFormat ?? p.format);
     const m = p.m ?? f.mantBits;
     const E = f.expBits;
     const M = f.mantBits;
-    const name =
+    const stem =
       `lmul_${p.format}_m${m}` +
       (out.name !== f.name ? `_${out.name}` : '') +
       (p.variant === 'formula' ? '_formula' : '') +
       (p.operandRounding === 'truncate' && m < M ? '_trunc' : '') +
-      (p.overflow !== 'saturate' ? `_ovf${p.overflow}` : '') +
-      `_${timingTag(p.latency, p.ready)}`;
-    const mod = new ModuleBuilder(name, { generator: 'lmul', params: p }, { ready: p.ready });
+      (p.overflow !== 'saturate' ? `_ovf${p.overflow}` : '');
+    const mod = top.module(stem);
     const cut = pipelineCuts(mod, p.latency, ['sum', 'operands', 'range', 'output'] as const);
     const bits = E + M + 1;
     const a = mod.input('a', UInt(bits), `${p.format} code`);
@@ -126,7 +120,7 @@ export const lmul: Generator<typeof lmulParams> = {
     mod.output('p', code, `${out.name} code of L-Mul(a, b)`);
     return mod.build();
   },
-};
+});
 
 /** The operand's exponent and mantissa fields reduced to m mantissa bits; a rounding carry enters the exponent. */
 export function reducedMagnitude(

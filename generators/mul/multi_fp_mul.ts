@@ -6,15 +6,29 @@ import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import { floatLayout, resolvePolicy, ROUNDING_MODES, type Policy } from '../formats/index.ts';
 import { floatFormat, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
-import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { choiceParam } from '../generator.ts';
 import { cat, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
-export const multiFpMulParams = z
-  .object({
+export type MultiFpMulParams = GeneratorParams<typeof multiFpMul>;
+
+/** Significands of at most this many bits (FP8's) are multiplied in LUTs rather than a DSP block. */
+const LUT_PRODUCT_BITS = 4;
+
+/**
+ * A multiplier that serves several float formats through one datapath, chosen per operation by the
+ * `fmt` input: each format is unpacked into a common exponent and a left-aligned, normalized
+ * significand, one significand multiplier serves all, and the product is aligned to and rounded into
+ * every format, the selected one kept.
+ * Narrower formats use the low bits of the code ports.
+ */
+export const multiFpMul = defineGenerator({
+  name: 'multi_fp_mul',
+  family: 'mul',
+  summary: 'one multiplier datapath for several float formats (e.g. e4m3fn and e5m2), selected per operation',
+  params: {
     formats: z
       .array(choiceParam(ROUNDED_FORMAT_NAMES))
       .min(2, { error: 'needs at least 2 formats' })
@@ -29,14 +43,14 @@ export const multiFpMulParams = z
       .describe(
         'Overflow of every format: saturate (default for 8-bit formats) or, where all formats have it, nan / inf.',
       ),
-    latency: intParam(0, 4)
-      .default(0)
-      .describe(
-        'Stage cuts, in order of use: after the significand product, after the alignment to each format, after unpacking, at the output.',
-      ),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
+  },
+  latency: {
+    max: 4,
+    default: 0,
+    description:
+      'Stage cuts, in order of use: after the significand product, after the alignment to each format, after unpacking, at the output.',
+  },
+  check(p, ctx) {
     if (new Set(p.formats).size !== p.formats.length)
       ctx.addIssue({ code: 'custom', path: ['formats'], message: 'lists a format twice' });
     for (const name of p.formats) {
@@ -50,31 +64,13 @@ export const multiFpMulParams = z
         });
       }
     }
-  });
-
-export type MultiFpMulParams = z.output<typeof multiFpMulParams>;
-
-/** Significands of at most this many bits (FP8's) are multiplied in LUTs rather than a DSP block. */
-const LUT_PRODUCT_BITS = 4;
-
-/**
- * A multiplier that serves several float formats through one datapath, chosen per operation by the
- * `fmt` input: each format is unpacked into a common exponent and a left-aligned, normalized
- * significand, one significand multiplier serves all, and the product is aligned to and rounded into
- * every format, the selected one kept.
- * Narrower formats use the low bits of the code ports.
- */
-export const multiFpMul: Generator<typeof multiFpMulParams> = {
-  name: 'multi_fp_mul',
-  family: 'mul',
-  summary: 'one multiplier datapath for several float formats (e.g. e4m3fn and e5m2), selected per operation',
-  params: multiFpMulParams,
-  build(p) {
+  },
+  build(p, top) {
     const formats = p.formats.map(floatFormat);
     const bits = Math.max(...formats.map((f) => floatLayout(f).bits));
     const mantMax = Math.max(...formats.map((f) => f.mantBits));
-    const name = `multi_fp_mul_${p.formats.join('_')}${p.rounding !== 'rne' ? `_${p.rounding}` : ''}${p.overflow !== 'saturate' ? `_ovf${p.overflow}` : ''}_${timingTag(p.latency, p.ready)}`;
-    const m = new ModuleBuilder(name, { generator: 'multi_fp_mul', params: p }, { ready: p.ready });
+    const stem = `multi_fp_mul_${p.formats.join('_')}${p.rounding !== 'rne' ? `_${p.rounding}` : ''}${p.overflow !== 'saturate' ? `_ovf${p.overflow}` : ''}`;
+    const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, ['multiply', 'align', 'unpack', 'output'] as const);
     const a = m.input('a', UInt(bits), `code of the selected format (low bits for narrower formats)`);
     const b = m.input('b', UInt(bits), `code of the selected format`);
@@ -153,4 +149,4 @@ export const multiFpMul: Generator<typeof multiFpMulParams> = {
     m.output('p', result, 'code of a×b in the selected format');
     return m.build();
   },
-};
+});

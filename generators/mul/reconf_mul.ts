@@ -17,16 +17,36 @@ import {
   roundingParams,
   ROUNDED_FORMAT_NAMES,
 } from '../float-params.ts';
-import { choiceParam, intParam, readyParam, type Generator } from '../generator.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
+import { defineGenerator, type GeneratorParams } from '../define.ts';
+import { choiceParam, intParam } from '../generator.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
-import { timingTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { lmulOffset } from './lmul-offset.ts';
 
-export const reconfMulParams = z
-  .object({
+export type ReconfMulParams = GeneratorParams<typeof reconfMul>;
+
+/** Significands of at most this many bits (BF16's, FP16's) are multiplied in LUTs, by shifted copies added. */
+const LUT_PRODUCT_BITS = 11;
+
+/** The run-time modes of a reconf_mul unit, in `mode` input order: each width with each kind. */
+export function reconfModes(
+  p: Pick<ReconfMulParams, 'widths' | 'kinds'>,
+): { m: number; kind: 'exact' | 'lmul' }[] {
+  return p.widths.flatMap((m) => p.kinds.map((kind) => ({ m, kind: kind as 'exact' | 'lmul' })));
+}
+
+/**
+ * Runtime-reconfigurable mantissa multiplier: one unit for the format's full mantissa, whose `mode`
+ * input picks per operation the active mantissa width m and an exact or L-Mul product. Operands are
+ * first reduced to m bits (rounded or truncated); the exact product is rounded once into the output
+ * format, the L-Mul product follows docs/lmul.md#policy (integer add, FTZ, saturation).
+ */
+export const reconfMul = defineGenerator({
+  name: 'reconf_mul',
+  family: 'mul',
+  summary: 'multiplier whose mantissa width (and exact or L-Mul product) is chosen per operation at run time',
+  params: {
     format: floatFormatParam(ROUNDED_FORMAT_NAMES)
       .default('bf16')
       .describe('Format of both operands and of the datapath.'),
@@ -51,14 +71,14 @@ export const reconfMulParams = z
       .default('rne')
       .describe('How operands are reduced to the active width.'),
     ...roundingParams,
-    latency: intParam(0, 8)
-      .default(0)
-      .describe(
-        "Stage cuts, in order of use: after the products are rounded, after the operand reduction, beside the exact significand product, after its alignment to the output format, after the exact product's operands are normalized, at the output, after the exact product's exponent sum (before the alignment's decisions), once its rounding increment is decided.",
-      ),
-    ready: readyParam(),
-  })
-  .superRefine((p, ctx) => {
+  },
+  latency: {
+    max: 8,
+    default: 0,
+    description:
+      "Stage cuts, in order of use: after the products are rounded, after the operand reduction, beside the exact significand product, after its alignment to the output format, after the exact product's operands are normalized, at the output, after the exact product's exponent sum (before the alignment's decisions), once its rounding increment is decided.",
+  },
+  check(p, ctx) {
     const f = floatFormat(p.format);
     for (const w of p.widths) {
       if (w > f.mantBits) {
@@ -74,44 +94,19 @@ export const reconfMulParams = z
     if (new Set(p.kinds).size !== p.kinds.length)
       ctx.addIssue({ code: 'custom', path: ['kinds'], message: 'lists a kind twice' });
     checkOutputPolicy({ ...p, outFormat: p.outFormat ?? p.format }, ctx);
-  });
-
-export type ReconfMulParams = z.output<typeof reconfMulParams>;
-
-/** Significands of at most this many bits (BF16's, FP16's) are multiplied in LUTs, by shifted copies added. */
-const LUT_PRODUCT_BITS = 11;
-
-/** The run-time modes of a reconf_mul unit, in `mode` input order: each width with each kind. */
-export function reconfModes(
-  p: Pick<ReconfMulParams, 'widths' | 'kinds'>,
-): { m: number; kind: 'exact' | 'lmul' }[] {
-  return p.widths.flatMap((m) => p.kinds.map((kind) => ({ m, kind: kind as 'exact' | 'lmul' })));
-}
-
-/**
- * Runtime-reconfigurable mantissa multiplier: one unit for the format's full mantissa, whose `mode`
- * input picks per operation the active mantissa width m and an exact or L-Mul product. Operands are
- * first reduced to m bits (rounded or truncated); the exact product is rounded once into the output
- * format, the L-Mul product follows docs/lmul.md#policy (integer add, FTZ, saturation).
- */
-export const reconfMul: Generator<typeof reconfMulParams> = {
-  name: 'reconf_mul',
-  family: 'mul',
-  summary: 'multiplier whose mantissa width (and exact or L-Mul product) is chosen per operation at run time',
-  params: reconfMulParams,
-  build(p) {
+  },
+  build(p, top) {
     const f = floatFormat(p.format);
     const out = floatFormat(p.outFormat ?? p.format);
     const E = f.expBits;
     const M = f.mantBits;
     const modes = reconfModes(p);
-    const name =
+    const stem =
       `reconf_mul_${p.format}_w${p.widths.join('_')}_${p.kinds.join('_')}` +
       (out.name !== f.name ? `_${out.name}` : '') +
       (p.operandRounding === 'truncate' ? '_trunc' : '') +
-      policyTag(p) +
-      `_${timingTag(p.latency, p.ready)}`;
-    const mod = new ModuleBuilder(name, { generator: 'reconf_mul', params: p }, { ready: p.ready });
+      policyTag(p);
+    const mod = top.module(stem);
     const cut = pipelineCuts(mod, p.latency, [
       'product',
       'reduce',
@@ -171,7 +166,7 @@ export const reconfMul: Generator<typeof reconfMulParams> = {
     mod.output('p', result, `${out.name} code (exact modes) or ${p.format} code (L-Mul modes)`);
     return mod.build();
   },
-};
+});
 
 /**
  * The operand's exponent-and-mantissa field rounded at bit M−m for the active width (a carry enters the
