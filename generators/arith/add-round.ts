@@ -2,7 +2,7 @@
 // sum (docs/fp_add.md#pipeline says where each cut falls; fp_add composes the same blocks with more
 // cuts and options in generators/float/add-path.ts).
 import type { FloatFormat, ResolvedPolicy } from '../formats/index.ts';
-import { addRaw } from './add.ts';
+import { addRaw, type AddRawOptions } from './add.ts';
 import { alignToFormat, type AlignOptions } from './align.ts';
 import { normalize } from './normalize.ts';
 import type { RawFloat } from './raw-float.ts';
@@ -29,10 +29,11 @@ export type AddRoundCut = (typeof ADD_ROUND_CUTS)[number];
 
 /** Faster forms of addRound's steps (fp_add's path, generators/float/add-path.ts). */
 export interface AddRoundTuning {
-  wideAdd?: Parameters<typeof addRaw>[5];
+  wideAdd?: AddRawOptions['wideAdd'];
   cutShift?: () => void;
   cutCount?: () => void;
-  compared?: Parameters<typeof addRaw>[10];
+  compared?: AddRawOptions['compared'];
+  zeroFromSum?: boolean;
   align?: AlignOptions;
 }
 
@@ -49,19 +50,14 @@ export function addRound(
   expBias?: number,
   tuning: AddRoundTuning = {},
 ): RoundedFloat {
-  const sum = addRaw(
-    x,
-    y,
-    policy.rounding === 'rdown' ? 1 : 0,
-    'sum',
-    (point) => cut(point),
-    tuning.wideAdd,
-    () => cut('difference'),
-    true,
-    false,
-    tuning.cutShift,
-    tuning.compared,
-  );
+  const sum = addRaw(x, y, policy.rounding === 'rdown' ? 1 : 0, 'sum', (point) => cut(point), {
+    wideAdd: tuning.wideAdd,
+    cutDifference: () => cut('difference'),
+    swapAfterDifference: true,
+    cutShift: tuning.cutShift,
+    compared: tuning.compared,
+    zeroFromSum: tuning.zeroFromSum,
+  });
   const normalized = normalize(
     expBias === undefined ? sum : { ...sum, expBias },
     'sum_norm',

@@ -15,17 +15,7 @@ import { unsignedBits } from './widths.ts';
  * `zeroSign` is the sign of an exact zero sum of opposite-signed terms: + except when rounding toward −∞.
  * `cut(point)` is called where a pipeline stage may go: after the exponent comparison ('exponents'),
  * after the alignment ('aligned'), after the wide addition ('summed') and after its absolute value
- * ('complemented'). `wideAdd(a, b, carryIn, which)`, when given, forms the two window-wide additions,
- * the sum and its complement, as a + b + carryIn (e.g. `splitSum`, with a cut in the carry chain).
- * `cutDifference`, when given, places a cut between the exponents' difference and its clamp to the
- * window (two carry chains in a row otherwise); with `swapAfterDifference` the significands' swap (a
- * window-wide mux of the comparison) follows that cut too. With `lostFromTrailingZeros` whether the
- * alignment shifts out a one is decided by comparing the shift with the smaller operand's trailing
- * zeros (counted beside the exponent comparison), not by a window-wide mask and OR behind the shift.
- * `cutShift`, when given, places a cut inside the alignment shift (after its coarse half).
- * `compared`, when given, is `compareExponents(x, y)` formed earlier (from the exponents alone, e.g.
- * beside a multiplier that is still forming x's significand): only the pick of the difference is
- * left here.
+ * ('complemented'). `options` give faster forms of the steps (AddRawOptions).
  */
 export function addRaw(
   x: RawFloat,
@@ -33,13 +23,9 @@ export function addRaw(
   zeroSign: 0 | 1,
   prefix: string,
   cut: (point: 'exponents' | 'aligned' | 'summed' | 'complemented') => void = () => {},
-  wideAdd?: (a: Signal, b: Signal, carryIn: Signal, which: 'sum' | 'complement') => Signal,
-  cutDifference?: () => void,
-  swapAfterDifference = false,
-  lostFromTrailingZeros = false,
-  cutShift?: () => void,
-  compared?: ExponentComparison,
+  options: AddRawOptions = {},
 ): RawFloat {
+  const { wideAdd, cutDifference, swapAfterDifference, lostFromTrailingZeros, cutShift, compared } = options;
   const m = x.sign.builder;
   const window = x.sig.width + y.sig.width + 3;
   const expWidth = Math.max(x.exp.width, y.exp.width) + 1;
@@ -129,8 +115,10 @@ export function addRaw(
   const magnitude = mux(negative, negated, sum)
     .slice(window - 1, 0)
     .named(`${prefix}_magnitude`);
+  // |sum| is below 2^(window−1): it is zero exactly when the sum is, which is known a cut earlier.
+  const zeroSum = options.zeroFromSum === true ? sum.orR().not().named(`${prefix}_exact_zero`) : undefined;
   cut('complemented');
-  const exactZero = magnitude.orR().not();
+  const exactZero = zeroSum ?? magnitude.orR().not();
 
   // Special values, as IEEE addition defines them; an absent-looking zero keeps the other operand's sign.
   const infs = x.isInf.and(y.isInf);
@@ -170,6 +158,36 @@ export function addRaw(
       .or(y.invalid ?? m.constant(0, UInt(1)))
       .or(infs.and(x.sign.xor(y.sign))),
   };
+}
+
+/** Faster forms of addRaw's steps, each off by default. */
+export interface AddRawOptions {
+  /**
+   * Forms the two window-wide additions, the sum and its complement, as a + b + carryIn (e.g.
+   * `splitSum`, with a cut in the carry chain).
+   */
+  wideAdd?: (a: Signal, b: Signal, carryIn: Signal, which: 'sum' | 'complement') => Signal;
+  /** Places a cut between the exponents' difference and its clamp to the window (two carry chains in a row otherwise). */
+  cutDifference?: () => void;
+  /** With cutDifference: the significands' swap (a window-wide mux of the comparison) follows that cut too. */
+  swapAfterDifference?: boolean;
+  /**
+   * Whether the alignment shifts out a one is decided by comparing the shift with the smaller operand's
+   * trailing zeros (counted beside the exponent comparison), not by a window-wide mask and OR behind the shift.
+   */
+  lostFromTrailingZeros?: boolean;
+  /** Places a cut inside the alignment shift (after its coarse half). */
+  cutShift?: () => void;
+  /**
+   * `compareExponents(x, y)` formed earlier (from the exponents alone, e.g. beside a multiplier that is
+   * still forming x's significand): only the pick of the difference is left here.
+   */
+  compared?: ExponentComparison;
+  /**
+   * The exact-zero test reads the signed sum, before the 'complemented' cut, rather than the magnitude
+   * after it (a window-wide OR in front of the sign's and flags' logic otherwise).
+   */
+  zeroFromSum?: boolean;
 }
 
 /** addRaw's exponent comparison, formed apart from it: which operand is larger, and both differences. */

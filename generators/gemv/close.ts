@@ -33,10 +33,17 @@ export const SCALE_CUTS = ['zero', 'magnitude', 'partial', 'difference', 'inputs
 /**
  * The row sum's cut points: those of the adder (arith/add-round.ts), after unpacking the sum, and
  * half-way up the normalization's leading-zero count ('half_counted'), inside the alignment's shift
- * ('half_shifted'), and at the inputs ('inputs': an interleaved core selects the row's sum among its
- * blocks' in the cycle before).
+ * ('half_shifted'), at the inputs ('inputs': an interleaved core selects the row's sum among its
+ * blocks' in the cycle before) and at the output ('output': the sum goes to every block's register).
  */
-export const SUM_CUTS = [...ADD_ROUND_CUTS, 'unpack', 'half_counted', 'half_shifted', 'inputs'] as const;
+export const SUM_CUTS = [
+  ...ADD_ROUND_CUTS,
+  'unpack',
+  'half_counted',
+  'half_shifted',
+  'inputs',
+  'output',
+] as const;
 /**
  * The output conversion's cut points, by priority: after the alignment to the output format, after
  * the normalizing shift, before the rounding's addition, after the subnormal shift's amount, after
@@ -192,8 +199,13 @@ function sumKernel(shape: CloseShape, scale: Module, latency: number): Module {
   const rounded = addRound(product, accRaw, fp32, shape.accPolicy, (point) => cut.at(point), undefined, {
     ...(cut.has('half_counted') ? { cutCount: () => cut.at('half_counted') } : {}),
     ...(cut.has('half_shifted') ? { cutShift: () => cut.at('half_shifted') } : {}),
+    // The sign and the special-value flags wait on the zero test: keep its window-wide OR off their stage.
+    zeroFromSum: true,
   });
-  m.output('acc_next', rounded.code.named('acc_sum'), 'fp32 sum including this group');
+  const accSum = rounded.code.named('acc_sum');
+  // The last cut registers the sum itself: it fans out to the row's sums of every interleaved block.
+  cut.at('output');
+  m.output('acc_next', accSum, 'fp32 sum including this group');
   return m.build();
 }
 

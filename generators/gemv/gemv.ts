@@ -400,7 +400,11 @@ function elaborateCore(p: GemvParams): Module {
   const lastGroupFrom = m.register('last_group_from_q', UInt(chunkBits), { reset: 0 });
   const lastLanes = m.register('last_lanes_q', UInt(laneBits), { reset: 0 });
   const chunkIndex = m.register('chunk_q', UInt(chunkBits), { reset: 0 });
-  const groupPos = m.register('group_pos_q', UInt(Math.max(1, unsignedBits(groupChunks - 1))), { reset: 0 });
+  // A group of one chunk has no position to count: every chunk is its group's first and last.
+  const groupPos =
+    groupChunks > 1
+      ? m.register('group_pos_q', UInt(unsignedBits(groupChunks - 1)), { reset: 0 })
+      : undefined;
   const firstBlock = m.register('first_block_q', UInt(1), { reset: 0 });
   const rowsLeft = m.register('rows_left_q', UInt(rowBits), { reset: 0 });
   // Interleaved blocks: the issue visits the set's blocks in turn (slot 0 … I − 1) at every chunk;
@@ -487,11 +491,14 @@ function elaborateCore(p: GemvParams): Module {
           .eq(I - 1)
           .or(lastBlock)
           .named('last_slot');
-  const groupFirst = groupPos.eq(0).named('group_first');
-  const groupLast = groupPos
-    .eq(groupChunks - 1)
-    .or(lastChunk)
-    .named('group_last');
+  const groupFirst = groupPos === undefined ? one : groupPos.eq(0).named('group_first');
+  const groupLast =
+    groupPos === undefined
+      ? one
+      : groupPos
+          .eq(groupChunks - 1)
+          .or(lastChunk)
+          .named('group_last');
   // In the first block a chunk's x word is in the buffer already, or arrives now (taken straight):
   // x_direct_q, set a cycle ahead (below).
   const xDirect = m.register('x_direct_q', UInt(1), { reset: 0 });
@@ -607,7 +614,7 @@ function elaborateCore(p: GemvParams): Module {
     mux(accept, fewerThanGroup(kChunkEnd), mux(lastChunk, oneGroup, chunkIndex.ge(lastGroupFrom))),
     { when: accept.or(fireRound.and(groupLast)) },
   );
-  groupPos.next(
+  groupPos?.next(
     mux(accept.or(groupLast), m.constant(0, groupPos.type), groupPos.add(1, { width: groupPos.width })),
     {
       when: accept.or(fireRound),

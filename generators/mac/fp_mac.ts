@@ -313,13 +313,14 @@ export const fpMac = defineGenerator({
         policy.rounding === 'rdown' ? 1 : 0,
         'sum',
         (point) => cut.at(point),
-        undefined,
-        () => cut.at('difference'),
-        true,
-        // The deepest pipelines (the 'count' cut) also count trailing zeros for the alignment's sticky bit.
-        cut.has('count'),
-        cut.has('shift') ? () => cut.at('shift') : undefined,
-        compared,
+        {
+          cutDifference: () => cut.at('difference'),
+          swapAfterDifference: true,
+          // The deepest pipelines (the 'count' cut) also count trailing zeros for the alignment's sticky bit.
+          lostFromTrailingZeros: cut.has('count'),
+          cutShift: cut.has('shift') ? () => cut.at('shift') : undefined,
+          compared,
+        },
       );
       const normalized = normalize(
         sum,

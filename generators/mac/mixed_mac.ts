@@ -379,24 +379,26 @@ export const mixedMac = defineGenerator({
       policy.rounding === 'rdown' ? 1 : 0,
       'outer_add',
       (point) => cut.at(point),
-      cut.has('half_summed')
-        ? (a, b, carryIn, which) =>
-            splitSum(
-              a,
-              b,
-              carryIn,
-              () => cut.at(which === 'sum' ? 'half_summed' : 'half_complemented'),
-              `outer_${which}`,
-            )
-        : undefined,
-      cut.has('exp_difference') ? () => cut.at('exp_difference') : undefined,
-      // The significands' swap (a window-wide mux of the exponent comparison) after that cut too.
-      cut.has('exp_difference'),
-      // With a cut inside the alignment shift, whether it shifts out a one is told from the smaller
-      // operand's trailing zeros (counted beside the exponents' difference), not from a mask behind it.
-      cut.has('half_aligned'),
-      cut.has('half_aligned') ? () => cut.at('half_aligned') : undefined,
-      compared,
+      {
+        wideAdd: cut.has('half_summed')
+          ? (a, b, carryIn, which) =>
+              splitSum(
+                a,
+                b,
+                carryIn,
+                () => cut.at(which === 'sum' ? 'half_summed' : 'half_complemented'),
+                `outer_${which}`,
+              )
+          : undefined,
+        cutDifference: cut.has('exp_difference') ? () => cut.at('exp_difference') : undefined,
+        // The significands' swap (a window-wide mux of the exponent comparison) after that cut too.
+        swapAfterDifference: cut.has('exp_difference'),
+        // With a cut inside the alignment shift, whether it shifts out a one is told from the smaller
+        // operand's trailing zeros (counted beside the exponents' difference), not from a mask behind it.
+        lostFromTrailingZeros: cut.has('half_aligned'),
+        cutShift: cut.has('half_aligned') ? () => cut.at('half_aligned') : undefined,
+        compared,
+      },
     );
     cut.at('added');
     const normalized = normalize(
