@@ -18,12 +18,10 @@ export interface CatalogEntry {
 
 /**
  * The GEMV cores are larger than any iCE40: their Fmax is recorded for the whole core on the ECP5-85
- * at speed 6 (one place and route takes 20–40 minutes on a 2-core machine; `bitsmith synth <ip>
- * --target ecp5 --pnr` measures it, `npm run bench -- gemv` each kernel). A core without a recorded
- * whole-core figure has none yet.
+ * at speed 6 (one place and route takes 10–25 minutes on a 2-core machine; `bitsmith synth <ip>
+ * --target ecp5 --pnr` measures it, `npm run bench -- gemv` each kernel).
  */
 const GEMV_FMAX_DEVICES = ['ecp5'] as const;
-const GEMV_FMAX_NOT_YET = [] as const;
 
 /**
  * The GEMV kernels' pipelines: the chunk's products in LUTs (shifts and adds: a DSP block between
@@ -54,22 +52,13 @@ const GEMV_FP16_G128_P4S8 = {
   sumLatency: 13,
 } as const;
 /**
- * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: they interleave 12
- * blocks of rows, so that a row's next group comes 12 cycles later and the row sum's loop can take its
- * 11 stages.
+ * Cores whose groups are one chunk (MX, NVFP4) close a group per row every cycle: they interleave 16
+ * blocks of rows, so that a row's next group comes 16 cycles later and the row sum's loop can take all
+ * 15 stages (the last registers the sum, which goes to 16 blocks' registers). With shift-and-add
+ * products (no DSP blocks) they have 2 rows: at 4 rows neither was placed and routed within 30 minutes
+ * here, and the MXFP4 core took 69% of the ECP5-85's logic.
  */
-const GEMV_PIPELINE_R1 = { ...GEMV_PIPELINE, interleave: 12 } as const;
-
-/**
- * The two largest GEMV cores: with shift-and-add products (no DSP blocks) the MXFP4 core at 8 rows
- * × 32 lanes took more LUT4s than the ECP5-85 has (its 8 close units beside 256 products), so the
- * catalog core has 4 rows; a Yosys run of either core passes 15 minutes per target here, so their
- * area is not in the baselines yet (issue #13). At 4 rows neither finishes place and route within
- * 30 minutes here; at 2 rows both do, but their interleaved chunk issue (the x/w take and the stream
- * error feeding the enables of stage 1) holds them near 90 MHz, so they have no whole-core figure yet.
- */
-const GEMV_MXFP4_AREA_TARGETS = [] as const;
-const GEMV_NVFP4_AREA_TARGETS = [] as const;
+const GEMV_PIPELINE_R1 = { ...GEMV_PIPELINE, rows: 2, interleave: 16, sumLatency: 15 } as const;
 
 export const CATALOG: readonly CatalogEntry[] = [
   {
@@ -457,36 +446,37 @@ export const CATALOG: readonly CatalogEntry[] = [
       'RaZeR FP4 GEMV: E2M1 with per-group special value (±5, ±8) and FP16 scale × FP16 x, 4 rows × 8 elements per cycle',
   },
   {
-    name: 'gemv_mxfp4_bf16_p4s32',
+    name: 'gemv_mxfp4_bf16_p2s32',
     generator: 'gemv',
-    fmaxDevices: GEMV_FMAX_NOT_YET,
-    areaTargets: GEMV_MXFP4_AREA_TARGETS,
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    // The block's largest exponent and the alignment of its 32 activations take the chunk's 14 stages.
     params: {
       weight: 'mxfp4',
       activation: 'bf16',
-      rows: 4,
       lanes: 32,
       outFormat: 'bf16',
       ...GEMV_PIPELINE_R1,
+      chunkLatency: 14,
+      scaleLatency: 6,
     },
     description:
-      'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 4 rows × 32 elements per cycle, 12 blocks of rows interleaved',
+      'MXFP4 GEMV: E2M1 with an E8M0 scale per 32 × BF16 x (each block aligned on its largest exponent, 24 bits), 2 rows × 32 elements per cycle, 16 blocks of rows interleaved',
   },
   {
-    name: 'gemv_nvfp4_fp16_p4s16',
+    name: 'gemv_nvfp4_fp16_p2s16',
     generator: 'gemv',
-    fmaxDevices: GEMV_FMAX_NOT_YET,
-    areaTargets: GEMV_NVFP4_AREA_TARGETS,
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    // The fp16 activations' placing shifts split as in the W4A16 core.
     params: {
       weight: 'nvfp4',
       activation: 'fp16',
-      rows: 4,
       lanes: 16,
       outFormat: 'fp16',
       ...GEMV_PIPELINE_R1,
+      chunkLatency: 6,
     },
     description:
-      'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 4 rows × 16 elements per cycle, 12 blocks of rows interleaved (the FP32 tensor scale is left to the consumer)',
+      'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 2 rows × 16 elements per cycle, 16 blocks of rows interleaved (the FP32 tensor scale is left to the consumer)',
   },
   {
     name: 'fp_add_fp16',

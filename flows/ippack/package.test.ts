@@ -209,7 +209,7 @@ describe('packages', () => {
 
   it('hold a job testbench for a streaming core that passes in Icarus on its own', async () => {
     // Every y element and every job's status is one check.
-    const { lines, last } = await runPackagedTestbench('gemv_nvfp4_fp16_p4s16', [
+    const { lines, last } = await runPackagedTestbench('gemv_nvfp4_fp16_p2s16', [
       'y.expected.hex',
       'jobs.hex',
     ]);

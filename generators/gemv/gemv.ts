@@ -445,10 +445,11 @@ function elaborateCore(p: GemvParams): Module {
   const closeLastOfBlock = m.register('block_done_s2', UInt(1), { reset: 0 });
   // The output buffer holds a set's results: I blocks of P rows.
   const outBits = unsignedBits(I * P);
+  // The beats still to go, counted down, so that the last beat is known without a subtraction.
   const outIndex = m.register('out_index_q', UInt(outBits), { reset: 0 });
-  const outCount = m.register('out_count_q', UInt(outBits), { reset: 0 });
-  const outPending = outIndex.ne(outCount).named('out_pending');
-  const outLastIndex = outIndex.eq(outCount.sub(1, { width: outCount.width })).named('out_last_index');
+  const outLeft = m.register('out_left_q', UInt(outBits), { reset: 0 });
+  const outPending = outLeft.ne(0).named('out_pending');
+  const outLastIndex = outLeft.eq(1).named('out_last_index');
   const outFreeing = outPending.and(yReady).and(outLastIndex).named('out_freeing');
   // Close units serve R rows in turn, one close step per row. A row's sum comes back to the sum kernel
   // A = sumLatency + 1 cycles after it entered, so a unit starts a group's close at most every
@@ -971,13 +972,10 @@ function elaborateCore(p: GemvParams): Module {
   // Output stream: the finished block's rows, one per beat.
   const finalBlock = m.register('out_final_q', UInt(1), { reset: 0 });
   finalBlock.next(jobDoneAt(resultAt), { when: emit });
-  outCount.next(mux(emit, rowsAt(resultAt), outCount));
+  const yBeat = outPending.and(yReady).named('y_beat');
+  outLeft.next(mux(emit, rowsAt(resultAt), mux(yBeat, outLeft.sub(1, { width: outBits }), outLeft)));
   outIndex.next(
-    mux(
-      emit,
-      m.constant(0, outIndex.type),
-      mux(outPending.and(yReady), outIndex.add(1, { width: outIndex.width }), outIndex),
-    ),
+    mux(emit, m.constant(0, outIndex.type), mux(yBeat, outIndex.add(1, { width: outIndex.width }), outIndex)),
   );
 
   m.output('x_tready', xTake, 'x beat taken');
