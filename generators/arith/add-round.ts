@@ -33,6 +33,7 @@ export interface AddRoundTuning {
   cutShift?: () => void;
   cutCount?: () => void;
   compared?: AddRawOptions['compared'];
+  lostFromTrailingZeros?: boolean;
   zeroFromSum?: boolean;
   align?: AlignOptions;
 }
@@ -54,6 +55,7 @@ export function addRound(
     wideAdd: tuning.wideAdd,
     cutDifference: () => cut('difference'),
     swapAfterDifference: true,
+    lostFromTrailingZeros: tuning.lostFromTrailingZeros,
     cutShift: tuning.cutShift,
     compared: tuning.compared,
     zeroFromSum: tuning.zeroFromSum,

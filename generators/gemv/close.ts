@@ -198,7 +198,11 @@ function sumKernel(shape: CloseShape, scale: Module, latency: number): Module {
   cut.at('unpack');
   const rounded = addRound(product, accRaw, fp32, shape.accPolicy, (point) => cut.at(point), undefined, {
     ...(cut.has('half_counted') ? { cutCount: () => cut.at('half_counted') } : {}),
-    ...(cut.has('half_shifted') ? { cutShift: () => cut.at('half_shifted') } : {}),
+    // With a cut inside the alignment shift, the bits it shifts out are told from the smaller operand's
+    // trailing zeros (counted beside the exponents), not from a window-wide mask behind the cut.
+    ...(cut.has('half_shifted')
+      ? { cutShift: () => cut.at('half_shifted'), lostFromTrailingZeros: true }
+      : {}),
     // The sign and the special-value flags wait on the zero test: keep its window-wide OR off their stage.
     zeroFromSum: true,
   });
