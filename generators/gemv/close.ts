@@ -205,6 +205,8 @@ function sumKernel(shape: CloseShape, scale: Module, latency: number): Module {
       : {}),
     // The sign and the special-value flags wait on the zero test: keep its window-wide OR off their stage.
     zeroFromSum: true,
+    // The subnormal decisions compare the exponent with constants in LUTs, not on carry chains.
+    align: { comparesInLuts: true },
   });
   const accSum = rounded.code.named('acc_sum');
   // The last cut registers the sum itself: it fans out to the row's sums of every interleaved block.
