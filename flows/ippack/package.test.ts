@@ -100,6 +100,11 @@ describe('the package of every catalog IP', () => {
           expect(type ?? fileset.file_type, `${path} has a file type`).toBeDefined();
         }
       }
+      // The cocotb bench is listed with the package's other files (no target: Edalize runs no cocotb).
+      const cocotb = listFiles(dir()).filter((f) => f.startsWith('tb/cocotb/'));
+      expect(core.filesets.tb_cocotb?.files.slice().sort()).toEqual(
+        cocotb.length > 0 ? cocotb.sort() : undefined,
+      );
       // The generator parameters, with their values and CAPI2 data types.
       const params = resolveTarget(ip).params;
       expect(Object.keys(core.parameters)).toEqual(Object.keys(params));
