@@ -718,7 +718,9 @@ function elaborateCore(p: GemvParams): Module {
   const wWord = m.register('w_word_s1', UInt(P * S * weight.bits));
   wWord.next(wData);
   const metaWord = m.register('meta_s1', UInt(P * meta.bits));
-  metaWord.next(sData, { when: fire.and(groupFirst) });
+  // Loaded while the issue waits at a group's first chunk, so that the beat it fires with is in it
+  // (later chunks of the group carry it on); fire, which fans out far, stays off its enable.
+  metaWord.next(sData, { when: groupFirst });
   const lanes1 = m.register('lanes_s1', UInt(laneBits));
   lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))));
   // A group of one chunk has no sum to carry: its group sums are the chunk's.
