@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { emitVerilog } from '../generators/emit/verilog.ts';
 import { resolveTarget } from '../flows/target.ts';
+import { alignToUnit } from '../testbenches/align-vectors.ts';
 import { planFor } from '../testbenches/plans/index.ts';
 import { HlsSimulator } from '../testbenches/sim/hls.ts';
 import { IcarusSimulator } from '../testbenches/sim/icarus.ts';
@@ -45,7 +46,8 @@ export async function benchHls(): Promise<void> {
       }
       const plan = planFor(target.generator.name);
       const largest = Math.max(...SIMULATORS.map((s) => s.vectors));
-      const all = plan.vectors(target.params, { kind: 'random', count: largest }, 1);
+      const unit = unitUnderTest(target.module, files);
+      const all = alignToUnit(plan.vectors(target.params, { kind: 'random', count: largest }, 1), unit);
       for (const { simulator, vectors } of SIMULATORS) {
         if (!(await simulator.available())) {
           console.log(`${simulator.name.padEnd(9)} ${u.label}: not installed (${simulator.debianPackage})`);
@@ -56,7 +58,7 @@ export async function benchHls(): Promise<void> {
           expected: all.expected.slice(0, vectors),
         };
         const started = performance.now();
-        const result = await simulator.run(unitUnderTest(target.module, files), set, {
+        const result = await simulator.run(unit, set, {
           workDir: join(dir, simulator.name),
           seed: 1,
           bubbles: false,

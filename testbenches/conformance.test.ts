@@ -5,6 +5,7 @@ import { resolveTarget } from '../flows/target.ts';
 import { writePackage } from '../flows/package.ts';
 import { formatReport, runConformance } from './conformance.ts';
 import { planFor } from './plans/index.ts';
+import type { PlannedVectors } from './plans/plan.ts';
 import { simulatorsFor } from './sim/container.ts';
 
 describe('the conformance runner reports what is wrong', () => {
@@ -40,5 +41,53 @@ describe('the conformance runner reports what is wrong', () => {
     });
     expect(formatReport(report)).toMatch(/icarus\s+499 passed, 1 failed/);
     expect(formatReport(report)).toMatch(/result\s+FAIL/);
+  });
+
+  const swapped = () => {
+    const target = resolveTarget('int_mul', {
+      aWidth: 4,
+      bWidth: 4,
+      aSigned: true,
+      bSigned: false,
+      latency: 1,
+    });
+    const pkg = writePackage(target, join(tmpdir(), `bitsmith-conf-order-${process.pid}`));
+    const plan = planFor('int_mul');
+    const vectors = plan.vectors(target.params, { kind: 'exhaustive' }, 1);
+    const run = (ip: string, v: PlannedVectors) =>
+      runConformance({
+        ip,
+        module: target.module,
+        params: target.params,
+        plan,
+        vectors: v,
+        seed: 1,
+        rtlFiles: pkg.rtlFiles,
+        simulators: simulatorsFor('icarus'),
+        workDir: join(pkg.dir, ip),
+      });
+    // b's column first: a signed and b unsigned, so values on the wrong port give other products.
+    const bFirst = { ...vectors, stimulus: vectors.stimulus.map(([a, b]) => [b!, a!]) };
+    return { target, vectors, bFirst, run };
+  };
+
+  it('runs columns named in another order than the ports as it runs them in port order', async () => {
+    const { vectors, bFirst, run } = swapped();
+    const inOrder = await run('in-order', vectors);
+    const reordered = await run('reordered', { ...bFirst, inputs: ['b', 'a'] });
+    expect(inOrder.results[0]).toMatchObject({ passed: 256, failed: 0 });
+    expect(reordered.results[0]).toMatchObject({ passed: 256, failed: 0 });
+    expect(reordered.passed).toBe(true);
+    // The same rows named in port order put each value on the other port, and fail.
+    const misplaced = await run('misplaced', bFirst);
+    expect(misplaced.results[0]!.failed).toBeGreaterThan(100);
+  });
+
+  it('refuses a column named after no port, naming it and the module’s ports', async () => {
+    const { target, vectors, run } = swapped();
+    await expect(run('misnamed', { ...vectors, inputs: ['a', 'bb'] })).rejects.toThrow(
+      `vectors '256 exhaustive pairs' name input 'bb', which is not an input of module ${target.module.name}; ` +
+        `module ${target.module.name} has inputs a, b and outputs p`,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Module } from '../generators/hdl/ir.ts';
+import { alignToUnit } from './align-vectors.ts';
 import type { PlannedVectors, VerificationPlan } from './plans/plan.ts';
 import type { Mismatch, SimResult, Simulator } from './sim/types.ts';
 import { unitUnderTest } from './unit.ts';
@@ -11,6 +12,7 @@ export interface ConformanceRequest<P> {
   module: Module;
   params: P;
   plan: VerificationPlan<P>;
+  /** Columns named by port, in any order: they are put in the module's port order here. */
   vectors: PlannedVectors;
   seed: number;
   rtlFiles: string[];
@@ -47,10 +49,11 @@ export interface ConformanceReport {
 /** Run one unit's vectors in every simulator asked for and write report.json and report.txt. */
 export async function runConformance<P>(request: ConformanceRequest<P>): Promise<ConformanceReport> {
   const unit = unitUnderTest(request.module, request.rtlFiles);
+  const vectors = alignToUnit(request.vectors, unit);
   const results: SimulatorReport[] = [];
   for (const simulator of request.simulators) {
     request.onSimulator?.(simulator.name);
-    const result = await simulator.run(unit, request.vectors, {
+    const result = await simulator.run(unit, vectors, {
       workDir: request.workDir, // each simulator works in its own sub-folder of it
       seed: request.seed,
       bubbles: request.bubbles ?? true,
@@ -59,19 +62,18 @@ export async function runConformance<P>(request: ConformanceRequest<P>): Promise
     });
     results.push({
       ...result,
-      mismatches: result.mismatches.map((m) => decodeMismatch(request, m)),
-      vectorsPerSecond:
-        result.runSeconds > 0 ? Math.round(request.vectors.stimulus.length / result.runSeconds) : 0,
+      mismatches: result.mismatches.map((m) => decodeMismatch(request, vectors, m)),
+      vectorsPerSecond: result.runSeconds > 0 ? Math.round(vectors.stimulus.length / result.runSeconds) : 0,
     });
   }
   const report: ConformanceReport = {
     ip: request.ip,
     module: request.module.name,
-    vectors: request.vectors.stimulus.length,
-    description: request.vectors.description,
+    vectors: vectors.stimulus.length,
+    description: vectors.description,
     seed: request.seed,
     results,
-    passed: results.every((r) => r.failed === 0 && r.passed === request.vectors.stimulus.length),
+    passed: results.every((r) => r.failed === 0 && r.passed === vectors.stimulus.length),
   };
   mkdirSync(request.workDir, { recursive: true });
   writeFileSync(join(request.workDir, 'report.json'), JSON.stringify(report, bigintJson, 2) + '\n');
@@ -79,17 +81,21 @@ export async function runConformance<P>(request: ConformanceRequest<P>): Promise
   return report;
 }
 
-function decodeMismatch<P>(request: ConformanceRequest<P>, m: Mismatch): DecodedMismatch {
+/** A mismatch with its values and the vector's inputs decoded (`vectors` in the module's port order). */
+function decodeMismatch<P>(
+  request: ConformanceRequest<P>,
+  vectors: PlannedVectors,
+  m: Mismatch,
+): DecodedMismatch {
   const { plan, params } = request;
-  const unit = unitUnderTest(request.module, []);
   const show = (port: string, bits: bigint) => `0x${bits.toString(16)} (${plan.decode(port, bits, params)})`;
-  const row = request.vectors.stimulus[m.index] ?? [];
+  const row = vectors.stimulus[m.index] ?? [];
   return {
     index: m.index,
     port: m.port,
     expected: show(m.port, m.expected),
     actual: show(m.port, m.actual),
-    inputs: Object.fromEntries(unit.inputs.map((p, i) => [p.name, show(p.name, row[i] ?? 0n)])),
+    inputs: Object.fromEntries(vectors.inputs.map((name, i) => [name, show(name, row[i] ?? 0n)])),
   };
 }
 

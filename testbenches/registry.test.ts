@@ -3,10 +3,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Generator } from '../generators/generator.ts';
+import { parseParams, type Generator } from '../generators/generator.ts';
 import { GENERATORS } from '../generators/registry.ts';
 import { CATALOG } from '../ip/catalog.ts';
 import { VERIFIED, type Verified } from './registry.ts';
+import type { DataPort } from './sim/types.ts';
+import { unitUnderTest } from './unit.ts';
 
 const here = import.meta.dirname;
 const goldenDir = join(here, 'golden') + sep;
@@ -91,4 +93,32 @@ describe('the registry of generators and their verification', () => {
     const lone = { ...GENERATORS[0]!, name: 'lone' };
     expect(uncatalogued([...GENERATORS, lone], CATALOG)).toEqual(['lone']);
   });
+});
+
+/** The catalog IPs checked vector by vector, each with its generator's plan. */
+const vectorUnits = CATALOG.flatMap((entry) => {
+  const verified = VERIFIED.find((v) => v.generator.name === entry.generator);
+  return verified !== undefined && 'plan' in verified ? [{ entry, ...verified }] : [];
+});
+
+describe("the plans' vectors name the ports of the units they check", () => {
+  const sorted = (names: readonly string[]) => [...names].sort();
+  const portNames = (ports: readonly DataPort[]) => sorted(ports.map((p) => p.name));
+
+  // Corner and a few random vectors: the default joins such sets (and external ones), and joinVectors
+  // refuses parts that name other ports than the first.
+  it.each(vectorUnits.map((u) => [u.entry.name, u] as const))(
+    '%s: every input and output port, once each, one value per column',
+    (_name, { entry, generator, plan }) => {
+      const params = parseParams(generator, entry.params);
+      const unit = unitUnderTest(generator.build(params), []);
+      for (const kind of [{ kind: 'corner' }, { kind: 'random', count: 8 }] as const) {
+        const vectors = plan.vectors(params, kind, 1);
+        expect(sorted(vectors.inputs)).toEqual(portNames(unit.inputs));
+        expect(sorted(vectors.outputs)).toEqual(portNames(unit.outputs));
+        expect(vectors.stimulus.every((row) => row.length === vectors.inputs.length)).toBe(true);
+        expect(vectors.expected.every((row) => row.length === vectors.outputs.length)).toBe(true);
+      }
+    },
+  );
 });

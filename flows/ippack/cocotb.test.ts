@@ -132,7 +132,7 @@ it('runs as bitsmith verify --sim cocotb-icarus runs it: mismatches decoded by t
     module: target.module,
     params: target.params,
     plan,
-    vectors: { stimulus: all.stimulus.slice(0, count), expected, description: `${count} vectors` },
+    vectors: { ...all, stimulus: all.stimulus.slice(0, count), expected, description: `${count} vectors` },
     seed: 1,
     rtlFiles: pkg.rtlFiles,
     simulators: [new CocotbSimulator('icarus')],

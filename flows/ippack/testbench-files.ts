@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { planFor } from '../../testbenches/plans/index.ts';
 import { renderTestbench } from '../../testbenches/sim/testbench.ts';
 import { writeVectorFile } from '../../testbenches/sim/vector-files.ts';
@@ -44,8 +45,8 @@ export async function writeTestbench(target: Target, pkgDir: string): Promise<Pa
   } catch {
     return undefined;
   }
-  const vectors = plan.vectors(target.params, { kind: 'default' }, PACKAGE_SEED);
   const unit = unitUnderTest(target.module, []);
+  const vectors = alignToUnit(plan.vectors(target.params, { kind: 'default' }, PACKAGE_SEED), unit);
   const files = renderTestbench(unit, {
     vectorCount: vectors.stimulus.length,
     seed: PACKAGE_SEED,

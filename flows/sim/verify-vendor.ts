@@ -42,6 +42,7 @@ export async function runVendorConformance(target: Target, o: VendorRunOptions):
     const cut = o.limit !== undefined && all.stimulus.length > o.limit;
     const vectors = cut
       ? {
+          ...all,
           stimulus: all.stimulus.slice(0, o.limit),
           expected: all.expected.slice(0, o.limit),
           description: `the first ${o.limit} of ${all.description}`,

@@ -10,7 +10,7 @@ import { CATALOG, type CatalogEntry } from '../../ip/catalog.ts';
 import { withVariant } from '../golden/variant.ts';
 import { gemvGolden } from '../golden/gemv.ts';
 import { gemvCases, gemvSpec } from '../plans/gemv.ts';
-import type { VerificationPlan } from '../plans/plan.ts';
+import type { PlannedVectors, VerificationPlan } from '../plans/plan.ts';
 import { REPLAYERS, type Replay, type Replayer } from './replay.ts';
 import { MUTATION_TABLES, type MutationTable, type Variant } from './tables.ts';
 
@@ -45,11 +45,14 @@ interface Runs {
 /** Rows per run where any cut will do: small enough that a variant is found out early. */
 const RUN_ROWS = 64;
 
-function cuts(stimulus: bigint[][], independent: Replayer['independent']): [number, number][] {
+function cuts(vectors: PlannedVectors, independent: Replayer['independent']): [number, number][] {
+  const { stimulus } = vectors;
+  // A unit without the clear input (an FMA) sums nothing across rows: every row stands alone.
+  const clear = independent === 'rows' ? -1 : vectors.inputs.indexOf(independent.clearInput);
   const starts = [0];
   for (let i = 1; i < stimulus.length; i++) {
     const since = i - starts[starts.length - 1]!;
-    const fresh = independent === 'rows' || stimulus[i]![independent.clearColumn] === 1n;
+    const fresh = clear < 0 || stimulus[i]![clear] === 1n;
     if (fresh && since >= RUN_ROWS) starts.push(i);
   }
   return starts.map((s, i) => [s, starts[i + 1] ?? stimulus.length]);
@@ -71,7 +74,7 @@ function runsOf(table: MutationTable, params: Record<string, unknown>): Runs {
   const vectors = plan.vectors(params, { kind: 'default' }, MUTATION_SEED);
   const replayer = REPLAYERS[table.generator];
   if (replayer === undefined) return { replay: () => vectors.expected, expected: [vectors.expected] };
-  const runs = cuts(vectors.stimulus, replayer.independent);
+  const runs = cuts(vectors, replayer.independent);
   return {
     replay: (run) => {
       // Bound for each run, in or out of a variant: a golden model may read its policy when bound.

@@ -40,11 +40,12 @@ import { fpConvertSpec } from '../plans/fp_convert.ts';
 export type Replay = (rows: readonly bigint[][]) => bigint[][];
 
 /**
- * A generator's replay: `rows` when every row stands alone; `clearColumn` when a row with a 1 in that
- * column starts afresh (sequences of accumulations), so that a run may start only there.
+ * A generator's replay: `rows` when every row stands alone; `clearInput` when a row with a 1 in that
+ * input's column starts afresh (sequences of accumulations), so that a run may start only there (a
+ * unit without that input has rows that stand alone).
  */
 export interface Replayer {
-  independent: 'rows' | { clearColumn: number };
+  independent: 'rows' | { clearInput: string };
   replay: (params: never) => Replay;
 }
 
@@ -159,7 +160,7 @@ export const REPLAYERS: Record<string, Replayer> = {
     },
   },
   int_mac: {
-    independent: { clearColumn: 2 },
+    independent: { clearInput: 'clear' },
     replay: (p: IntMacParams) => (rows) => {
       const read = (bits: bigint, width: number, signed: boolean) =>
         signed ? BigInt.asIntN(width, bits) : bits;
@@ -173,7 +174,7 @@ export const REPLAYERS: Record<string, Replayer> = {
   },
   fp_mac: {
     // Without an accumulator every row is one FMA; otherwise a clear starts the sums afresh.
-    independent: { clearColumn: 2 },
+    independent: { clearInput: 'clear' },
     replay: (p: FpMacParams) => (rows) =>
       fpMacExpected(
         p,
@@ -185,7 +186,7 @@ export const REPLAYERS: Record<string, Replayer> = {
       ),
   },
   mixed_mac: {
-    independent: { clearColumn: 2 },
+    independent: { clearInput: 'clear' },
     replay: (p: MixedMacParams) => {
       const spec = mixedMacSpec(p);
       const { zeroPoint, specialValues } = MIXED_WEIGHTS[p.weight];

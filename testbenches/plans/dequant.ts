@@ -353,6 +353,8 @@ function build(ctx: Context, cases: readonly DequantInputs[], description: strin
   const golden = dequantGolden(ctx.spec);
   const ports = inputPorts(ctx.p);
   return {
+    inputs: ports.map((port) => port.port),
+    outputs: ['w'],
     stimulus: cases.map((c) =>
       ports.map((port) =>
         port.name === 'q' ? c.word : BigInt(c[port.name as keyof DequantInputs] as number),

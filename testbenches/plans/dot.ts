@@ -82,6 +82,8 @@ function build(p: DotParams, vectors: { a: number[]; b: number[] }[], descriptio
   const pack = (codes: number[], w: number) =>
     codes.reduce((acc, c, i) => acc | (BigInt(c) << BigInt(w * i)), 0n);
   return {
+    inputs: ['a', 'b'],
+    outputs: ['y'],
     stimulus: vectors.map((v) => [pack(v.a, wa), pack(v.b, wb)]),
     expected: vectors.map((v) => [BigInt(dotGolden(spec, v.a, v.b))]),
     description: `${vectors.length} ${description}`,

@@ -7,7 +7,13 @@ import { testFloatFileFor } from './testfloat-match.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
-import { floatDefault, vectorsOfKind, type PlannedVectors, type VerificationPlan } from './plan.ts';
+import {
+  floatDefault,
+  vectorsOfKind,
+  type PlannedVectors,
+  type VectorColumns,
+  type VerificationPlan,
+} from './plan.ts';
 
 const EXHAUSTIVE_LIMIT = 1 << 20;
 const DEFAULT_RANDOM = 100_000;
@@ -69,6 +75,14 @@ export function fpAddSpec(p: FpAddParams): FpAddSpec {
   };
 }
 
+/** The unit's ports, in the order of stimulus() and of the expected rows. */
+function columns(p: FpAddParams): VectorColumns {
+  return {
+    inputs: p.operation === 'input' ? ['a', 'b', 'sub'] : ['a', 'b'],
+    outputs: p.flags ? ['y', 'flags'] : ['y'],
+  };
+}
+
 function stimulus(p: FpAddParams, [a, b, s]: Case): bigint[] {
   return p.operation === 'input' ? [BigInt(a), BigInt(b), BigInt(s)] : [BigInt(a), BigInt(b)];
 }
@@ -76,6 +90,7 @@ function stimulus(p: FpAddParams, [a, b, s]: Case): bigint[] {
 function build(p: FpAddParams, list: Case[], description: string): PlannedVectors {
   const sp = fpAddSpec(p);
   return {
+    ...columns(p),
     stimulus: list.map((c) => stimulus(p, c)),
     expected: list.map(([a, b, s]) => {
       const r = fpAddGolden(sp, a, b, s === 1);
@@ -94,6 +109,7 @@ function testFloatSet(p: FpAddParams): PlannedVectors | undefined {
   // A subtraction gets −b, so that the file's a + b is still the expected value.
   const sub = (i: number) => (p.operation === 'subtract' ? 1 : p.operation === 'input' ? i & 1 : 0);
   return {
+    ...columns(p),
     stimulus: cases.map((c, i) => {
       const [a, b] = c.operands as [number, number];
       return stimulus(p, [a, sub(i) === 1 ? b ^ signBit : b, sub(i)]);

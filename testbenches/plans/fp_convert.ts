@@ -120,7 +120,7 @@ function build(
     stimulus.push([word]);
     expected.push(p.flags ? [y, flags] : [y]);
   }
-  return { stimulus, expected, description };
+  return { inputs: ['a'], outputs: p.flags ? ['y', 'flags'] : ['y'], stimulus, expected, description };
 }
 
 /** A float source's corner codes, or an integer's: 0, ±1, ±2, the extremes and powers of two around them. */
@@ -188,7 +188,7 @@ function testFloatSets(p: FpConvertParams): PlannedVectors[] {
  * (rows with a NaN or Inf source only where the unit's NaN and Inf rules agree too). The table has no
  * flags: those come from the golden model.
  */
-function mlDtypesSets(p: FpConvertParams): PlannedVectors[] {
+export function mlDtypesSets(p: FpConvertParams): PlannedVectors[] {
   if (p.inFormat !== 'fp32' || isInt(p.outFormat) || p.inputSubnormals !== 'keep') return [];
   const out = formatByName(p.outFormat) as FloatFormat;
   if (floatLayout(out).bits > 8) return [];

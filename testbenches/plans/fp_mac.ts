@@ -13,7 +13,7 @@ import { testFloatCases } from '../vectors/external.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
-import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
+import { joinVectors, type PlannedVectors, type VectorColumns, type VerificationPlan } from './plan.ts';
 
 const EXHAUSTIVE_LIMIT = 1 << 16;
 const DEFAULT_SEQUENCE = 100_000;
@@ -92,9 +92,20 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
 
 function build(p: FpMacParams, steps: MacStep[], description: string): PlannedVectors {
   return {
+    ...fpMacColumns(p),
     stimulus: fpMacStimulus(p, steps),
     expected: fpMacExpected(p, steps),
     description: `${steps.length} ${description}`,
+  };
+}
+
+/** The unit's ports, in the order of fpMacStimulus's and fpMacExpected's columns. */
+export function fpMacColumns(p: FpMacParams): VectorColumns {
+  if (p.accumulator === 'none') return { inputs: ['a', 'b', 'c'], outputs: p.flags ? ['y', 'flags'] : ['y'] };
+  const windowed = p.accumulator === 'kulisch' && p.msb !== undefined;
+  return {
+    inputs: ['a', 'b', 'clear', ...(p.addendInput ? ['c', 'use_c'] : [])],
+    outputs: ['acc', ...(p.flags ? ['flags'] : []), ...(windowed ? ['overflow'] : [])],
   };
 }
 
@@ -192,6 +203,7 @@ function testFloatSet(p: FpMacParams): PlannedVectors | undefined {
     return undefined;
   const cases = testFloatCases(file);
   return {
+    ...fpMacColumns(p),
     stimulus: cases.map((c) =>
       p.accumulator === 'none'
         ? [BigInt(c.operands[0]!), BigInt(c.operands[1]!), BigInt(c.operands[2]!)]

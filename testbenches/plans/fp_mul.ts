@@ -7,7 +7,13 @@ import { testFloatFileFor } from './testfloat-match.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
-import { floatDefault, vectorsOfKind, type PlannedVectors, type VerificationPlan } from './plan.ts';
+import {
+  floatDefault,
+  vectorsOfKind,
+  type PlannedVectors,
+  type VectorColumns,
+  type VerificationPlan,
+} from './plan.ts';
 
 const EXHAUSTIVE_LIMIT = 1 << 20;
 const DEFAULT_RANDOM = 100_000;
@@ -58,9 +64,15 @@ export function fpMulSpec(p: FpMulParams): FpMulSpec {
   };
 }
 
+/** The unit's ports, in the order of the columns below. */
+function columns(p: FpMulParams): VectorColumns {
+  return { inputs: ['a', 'b'], outputs: p.flags ? ['p', 'flags'] : ['p'] };
+}
+
 function build(p: FpMulParams, pairs: [number, number][], description: string): PlannedVectors {
   const s = fpMulSpec(p);
   return {
+    ...columns(p),
     stimulus: pairs.map(([a, b]) => [BigInt(a), BigInt(b)]),
     expected: pairs.map(([a, b]) => {
       const r = fpMulGolden(s, a, b);
@@ -76,6 +88,7 @@ function testFloatSet(p: FpMulParams): PlannedVectors | undefined {
   if (file === undefined) return undefined;
   const cases = testFloatCases(file);
   return {
+    ...columns(p),
     stimulus: cases.map((c) => c.operands.map(BigInt)),
     expected: cases.map((c) => (p.flags ? [BigInt(c.result), BigInt(c.flags)] : [BigInt(c.result)])),
     description: `${cases.length} TestFloat ${file} cases`,

@@ -67,6 +67,8 @@ function singles(p: IntMacParams, as: bigint[], bs: bigint[], what: string): Pla
 function sequence(p: IntMacParams, steps: IntMacStep[], description: string): PlannedVectors {
   const accs = intMacGolden(p, steps);
   return {
+    inputs: ['a', 'b', 'clear'],
+    outputs: ['acc'],
     stimulus: steps.map((s) => [pattern(s.a, p.aWidth), pattern(s.b, p.bWidth), s.clear ? 1n : 0n]),
     expected: accs.map((acc) => [pattern(acc, p.accWidth)]),
     description: description.startsWith(`${steps.length}`)

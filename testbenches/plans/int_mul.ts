@@ -46,6 +46,8 @@ function cross(as: bigint[], bs: bigint[]): [bigint, bigint][] {
 function build(p: IntMulParams, pairs: [bigint, bigint][], description: string): PlannedVectors {
   const width = p.aWidth + p.bWidth;
   return {
+    inputs: ['a', 'b'],
+    outputs: ['p'],
     stimulus: pairs.map(([a, b]) => [pattern(a, p.aWidth), pattern(b, p.bWidth)]),
     expected: pairs.map(([a, b]) => [pattern(intMulGolden(a, b), width)]),
     description,

@@ -31,6 +31,8 @@ export const lmulPlan: VerificationPlan<LmulParams> = {
     const build = (list: [number, number][], description: string): PlannedVectors => {
       const spec = lmulSpec(p);
       return {
+        inputs: ['a', 'b'],
+        outputs: ['p'],
         stimulus: list.map(([a, b]) => [BigInt(a), BigInt(b)]),
         expected: list.map(([a, b]) => [BigInt(lmulGolden(spec, a, b))]),
         description,

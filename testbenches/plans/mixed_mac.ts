@@ -70,6 +70,8 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     }
     const results = mixedMacGolden(mixedMacSpec(p), steps);
     const vectors: PlannedVectors = {
+      inputs: ['w', 'a', 'clear', 's', ...(zeroPoint ? ['z'] : []), ...(specialValues ? ['sv'] : [])],
+      outputs: ['y'],
       stimulus: steps.map((s) => [
         BigInt(s.w),
         BigInt(s.a),

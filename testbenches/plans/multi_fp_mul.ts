@@ -96,6 +96,8 @@ export const multiFpMulPlan: VerificationPlan<MultiFpMulParams> = {
     }
     const golden = multiFpMulGolden(p);
     return {
+      inputs: ['a', 'b', 'fmt'],
+      outputs: ['p'],
       stimulus: cases.map(([fmt, a, b]) => [BigInt(a), BigInt(b), BigInt(fmt)]),
       expected: cases.map(([fmt, a, b]) => [BigInt(golden(fmt, a, b))]),
       description,

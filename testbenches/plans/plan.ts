@@ -1,13 +1,25 @@
 import type { VectorSet } from '../sim/types.ts';
+import { alignColumns } from '../align-vectors.ts';
 
 /** Which vectors to run: the plan's own choice, every input, the corner cases, or N seeded random ones. */
 export type VectorKind =
   { kind: 'default' } | { kind: 'exhaustive' } | { kind: 'corner' } | { kind: 'random'; count: number };
 
+/**
+ * A plan's vectors, their columns named by port. The columns may come in any order: where the vectors
+ * meet a module, `alignToUnit` (testbenches/align-vectors.ts) puts them in the module's port order.
+ */
 export interface PlannedVectors extends VectorSet {
+  /** Input port names: stimulus[i][c] drives the port inputs[c]. */
+  inputs: string[];
+  /** Output port names: expected[i][c] is what the port outputs[c] must show. */
+  outputs: string[];
   /** What the set holds, for reports (e.g. '65536 exhaustive single steps'). */
   description: string;
 }
+
+/** The ports a vector set's columns stand for, in column order. */
+export type VectorColumns = Pick<PlannedVectors, 'inputs' | 'outputs'>;
 
 /**
  * How one generator's units are checked: vectors with expected values from the golden model
@@ -72,11 +84,16 @@ export function floatDefault(
   return joinVectors([sets.corner(), ...(external === undefined ? [] : [external]), sets.random(count)]);
 }
 
-/** Join vector sets into one run. */
+/** Join vector sets into one run, in the first set's column order (the others must name the same ports). */
 export function joinVectors(parts: PlannedVectors[]): PlannedVectors {
+  const [first] = parts;
+  if (first === undefined) throw new Error('joinVectors: no vector sets to join');
+  const aligned = parts.map((p) => alignColumns(p, first, `the set '${first.description}'`));
   return {
-    stimulus: parts.flatMap((p) => p.stimulus),
-    expected: parts.flatMap((p) => p.expected),
+    inputs: first.inputs,
+    outputs: first.outputs,
+    stimulus: aligned.flatMap((p) => p.stimulus),
+    expected: aligned.flatMap((p) => p.expected),
     description: parts.map((p) => p.description).join(' + '),
   };
 }

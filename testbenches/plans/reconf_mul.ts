@@ -32,6 +32,8 @@ export const reconfMulPlan: VerificationPlan<ReconfMulParams> = {
     const build = (cases: Case[], description: string): PlannedVectors => {
       const spec = reconfMulSpec(p);
       return {
+        inputs: ['a', 'b', 'mode'],
+        outputs: ['p'],
         stimulus: cases.map(([mode, a, b]) => [BigInt(a), BigInt(b), BigInt(mode)]),
         expected: cases.map(([mode, a, b]) => [BigInt(reconfMulGolden(spec, mode, a, b))]),
         description,

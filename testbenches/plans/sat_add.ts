@@ -40,6 +40,8 @@ function cross(as: bigint[], bs: bigint[]): bigint[][] {
 
 function vectors(p: SatAddParams, pairs: bigint[][], description: string): PlannedVectors {
   return {
+    inputs: ['a', 'b'],
+    outputs: ['s'],
     stimulus: pairs.map((pair) => pair.map((x) => pattern(x, p.width))),
     expected: pairs.map(([a, b]) => [pattern(satAddGolden(a!, b!, p.width, p.signed), p.width)]),
     description,

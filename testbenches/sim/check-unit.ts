@@ -26,6 +26,8 @@ export function checkUnitAndVectors(unit: UnitUnderTest, vectors: VectorSet): vo
   ) {
     throw new Error(`unit ${unit.top}: latency = ${unit.timing.latency}; expected an integer >= 0`);
   }
+  checkColumnNames(unit.top, 'input', unit.inputs, vectors.inputs);
+  checkColumnNames(unit.top, 'output', unit.outputs, vectors.outputs);
   if (vectors.stimulus.length === 0) throw new Error(`unit ${unit.top}: the vector set is empty`);
   if (vectors.stimulus.length !== vectors.expected.length) {
     throw new Error(
@@ -40,6 +42,24 @@ export function checkSimOptions(options: SimOptions): void {
   const max = options.maxMismatches;
   if (max !== undefined && !(Number.isSafeInteger(max) && max >= 0)) {
     throw new Error(`maxMismatches = ${max}; expected an integer >= 0`);
+  }
+}
+
+// Named columns reach a simulator already in port order; a set that skipped the alignment is refused
+// here rather than run with its values on the wrong ports.
+function checkColumnNames(
+  top: string,
+  direction: 'input' | 'output',
+  ports: DataPort[],
+  names: readonly string[] | undefined,
+): void {
+  if (names === undefined) return;
+  const wanted = ports.map((port) => port.name);
+  if (names.length !== wanted.length || names.some((name, c) => name !== wanted[c])) {
+    throw new Error(
+      `unit ${top}: the ${direction} columns are named ${names.join(', ')}; the ${direction}s in port ` +
+        `order are ${wanted.join(', ')} (alignToUnit in testbenches/align-vectors.ts puts them in it)`,
+    );
   }
 }
 

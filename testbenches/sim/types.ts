@@ -12,7 +12,10 @@ export interface DataPort {
   signed: boolean;
 }
 
-export type UnitTiming = { kind: 'comb' } | { kind: 'pipelined'; latency: number; ready: boolean };
+export type UnitTiming =
+  | { kind: 'comb' }
+  /** `skid`: in_ready is a register behind a one-entry output skid buffer (generators/hdl/lower.ts). */
+  | { kind: 'pipelined'; latency: number; ready: boolean; skid?: true };
 
 export interface UnitUnderTest {
   /** Top module name. */
@@ -31,11 +34,16 @@ export interface UnitUnderTest {
   module?: Module;
 }
 
+/** Vectors in the unit's port order: a plan's named columns are put in it by testbenches/align-vectors.ts. */
 export interface VectorSet {
   /** stimulus[i][p]: value of input port p in vector i, as an unsigned bit pattern of the port's width. */
   stimulus: bigint[][];
   /** expected[i][p]: value of output port p for vector i, as an unsigned bit pattern. */
   expected: bigint[][];
+  /** The columns' input port names, when named: they must be the unit's inputs, in order. */
+  inputs?: readonly string[];
+  /** The columns' output port names, when named: they must be the unit's outputs, in order. */
+  outputs?: readonly string[];
 }
 
 export interface SimOptions {
