@@ -6,6 +6,7 @@ import { runConformance, type ConformanceReport } from '../testbenches/conforman
 import { streamingPlanFor } from '../testbenches/streaming-plans.ts';
 import { simulatorsFor, type SimulatorChoice } from '../testbenches/sim/container.ts';
 import { COCOTB_SIMULATORS, CocotbSimulator, type CocotbSimulatorName } from '../testbenches/sim/cocotb.ts';
+import { requireVerilatorForCocotbStreams } from '../testbenches/sim/cocotb-verilator-version.ts';
 import type { Simulator } from '../testbenches/sim/types.ts';
 import { lintVerilog, type LintResult } from '../testbenches/sim/lint.ts';
 import { conformanceSummary } from './ippack/results.ts';
@@ -49,11 +50,14 @@ export function verifyTarget(target: Target, options: VerifyOptions): Promise<Ve
 }
 
 async function verifyLocked(target: Target, options: VerifyOptions): Promise<VerifyResult> {
+  const streaming = streamingPlanFor(target.generator.name);
+  // Before anything is written: an old Verilator would hang a stream bench, not fail it.
+  if (streaming !== undefined && options.sim === 'cocotb-verilator')
+    await requireVerilatorForCocotbStreams(target.ip);
   const pkg = writePackage(target, options.outDir);
   markRunning(target, pkg.dir);
   options.onStep?.('lint');
   const lint = await lintVerilog(pkg.rtlFiles, target.module.name);
-  const streaming = streamingPlanFor(target.generator.name);
   if (streaming !== undefined) {
     if (isCocotbChoice(options.sim))
       throw new Error(

@@ -42,6 +42,7 @@ export function renderCocotbBench(request: CocotbBenchRequest): Record<string, s
     outputs: unit.outputs,
     latency: unit.timing.kind === 'pipelined' ? String(unit.timing.latency) : 'None',
     ready: unit.timing.kind === 'pipelined' && unit.timing.ready ? 'True' : 'False',
+    skid: unit.timing.kind === 'pipelined' && unit.timing.skid === true ? 'True' : 'False',
     sources: request.sources,
   };
   return {

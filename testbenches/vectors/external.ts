@@ -7,9 +7,9 @@ export interface TestFloatCase {
   flags: number;
 }
 
-/** Cases of a TestFloat file carried in testbenches/vectors/external/testfloat/ (e.g. 'f16_mul'). */
-export function testFloatCases(file: string): TestFloatCase[] {
-  return readVectorLines(`testfloat/${file}.txt`).map((line) => {
+/** Cases of a TestFloat file carried in testbenches/vectors/external/<folder>/ (e.g. 'f16_mul'). */
+export function testFloatCases(file: string, folder = 'testfloat'): TestFloatCase[] {
+  return readVectorLines(`${folder}/${file}.txt`).map((line) => {
     const fields = line
       .trim()
       .split(/\s+/)
