@@ -99,7 +99,8 @@ const MAX_LEVEL_CUTS = ['max_level2', 'max_level4', 'max_level1', 'max_level3'] 
  * cut, its low bits after), inside the shift-and-add products after their trees' first level
  * ('pairs'), and for aligned activations after their largest exponent ('block_max'), after each
  * lane's distance to it ('distance'), after the activations are unpacked ('unpacked'), and after
- * levels of the largest exponent's comparison tree (MAX_LEVEL_CUTS).
+ * levels of the largest exponent's comparison tree (MAX_LEVEL_CUTS), and with 'tree_high' the adder trees
+ * are cut twice, a third and two thirds of the way down, instead of halfway.
  */
 export const CHUNK_CUTS = [
   'products',
@@ -113,6 +114,7 @@ export const CHUNK_CUTS = [
   'distance',
   'unpacked',
   ...MAX_LEVEL_CUTS,
+  'tree_high',
 ] as const;
 
 export function chunkModuleName(shape: ChunkShape, latency = 0): string {
@@ -249,7 +251,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       { terms: act, width: widths.act, name: 'act' },
       ...dots.map((terms, r) => ({ terms, width: widths.dot, name: `dot${r}` })),
     ],
-    () => cut.at('tree'),
+    cut.has('tree_high') ? [() => cut.at('tree'), () => cut.at('tree_high')] : [() => cut.at('tree')],
   );
   dotSums.forEach((sum, r) => {
     m.output(`dot${r}`, sum!, `row ${r}: Σ a·w, exact`);
@@ -465,15 +467,17 @@ function weightNan(code: Signal, table: WeightTable, prefix: string): Signal | u
 }
 
 /**
- * Balanced adder trees, exact, each at its own width, built level by level together so that `cut`,
- * called once half-way down (after ⌈levels/2⌉ levels), cuts all of them in one stage.
+ * Balanced adder trees, exact, each at its own width, built level by level together so that each cut
+ * cuts all of them in one stage: n cuts after ⌈k·levels/(n + 1)⌉ levels (one cut: halfway down).
  */
-function sumTrees(trees: { terms: Signal[]; width: number; name: string }[], cut: () => void): Signal[] {
+function sumTrees(trees: { terms: Signal[]; width: number; name: string }[], cuts: (() => void)[]): Signal[] {
   let levels = trees.map((t) => t.terms.map((term) => term.resize(t.width)));
   const depth = Math.max(...levels.map((level) => Math.ceil(Math.log2(Math.max(1, level.length)))));
-  const half = Math.ceil(depth / 2);
+  const cutLevels = cuts.map((_, k) => Math.ceil(((k + 1) * depth) / (cuts.length + 1)));
   for (let d = 0; d < depth; d++) {
-    if (d === half) cut();
+    cutLevels.forEach((level, k) => {
+      if (level === d) cuts[k]!();
+    });
     levels = levels.map((level, i) => {
       const next: Signal[] = [];
       for (let j = 0; j + 1 < level.length; j += 2)
@@ -482,6 +486,8 @@ function sumTrees(trees: { terms: Signal[]; width: number; name: string }[], cut
       return next;
     });
   }
-  if (half >= depth) cut();
+  cutLevels.forEach((level, k) => {
+    if (level >= depth) cuts[k]!();
+  });
   return levels.map((level, i) => level[0]!.named(`${trees[i]!.name}_sum`));
 }

@@ -56,7 +56,7 @@ describe('gemv parameters', () => {
     // The default row-sum latency (1 for a unit serving 4 rows) is not named.
     expect(resolveTarget('gemv', { maxK: 256, maxN: 16, sumLatency: 1 }).module.name).not.toMatch(/_la/);
     expect(() => resolveTarget('gemv', { sumLatency: 16 })).toThrow(/parameter 'sumLatency' = 16/);
-    expect(() => resolveTarget('gemv', { chunkLatency: 15 })).toThrow(/parameter 'chunkLatency' = 15/);
+    expect(() => resolveTarget('gemv', { chunkLatency: 16 })).toThrow(/parameter 'chunkLatency' = 16/);
     expect(() => resolveTarget('gemv', { scaleLatency: 7 })).toThrow(/parameter 'scaleLatency' = 7/);
   });
 

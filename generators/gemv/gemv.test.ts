@@ -128,7 +128,7 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
     { weight: 'e2m1fn', rows: 7, group: 32, closeUnits: 3, maxK: 1024, maxN: 64 },
     // Every cut point: the products split after their first adders, the zero point's term split, the
     // row sum's alignment shift and leading-zero count split, and the aligned block's largest exponent
-    // tree cut after every level and each lane's distance to it.
+    // tree cut after every level and each lane's distance to it, and (MXFP4) the adder trees cut twice.
     {
       weight: 'uint4',
       multipliers: 'luts',
@@ -145,7 +145,7 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
       rows: 2,
       multipliers: 'luts',
       interleave: 4,
-      chunkLatency: 14,
+      chunkLatency: 15,
       scaleLatency: 6,
       maxK: 1024,
       maxN: 64,

@@ -564,10 +564,11 @@ function elaborateCore(p: GemvParams): Module {
 
   const kMinus1 = kLen.sub(1, { width: kBits });
   const log2S = Math.log2(S);
-  // Each flag is set at accept from k_len and n_len, and then from registers only (never through
-  // accept, whose size checks are long).
+  // The issue registers begin at every start taken, before the size checks: a rejected job's values
+  // are never read (the state stays idle), and the checks' carry chains stay off their enables, which
+  // fan out to the whole issue. Each flag is set from k_len and n_len, and then from registers only.
   const kChunkEnd = kMinus1.shr(log2S).resize(chunkBits).named('k_chunk_end');
-  chunkEnd.next(kChunkEnd, { when: accept });
+  chunkEnd.next(kChunkEnd, { when: begin });
   // A group of more chunks than any job has (maxK < group) is always the block's last.
   const fewerThanGroup = (chunk: Signal) =>
     groupChunks < 2 ** chunkBits ? chunk.lt(groupChunks) : m.constant(1, UInt(1));
@@ -579,12 +580,12 @@ function elaborateCore(p: GemvParams): Module {
           kChunkEnd.sub(groupChunks, { width: chunkBits }),
         )
       : m.constant(0, UInt(chunkBits));
-  lastGroupFrom.next(kLastGroupFrom, { when: accept });
+  lastGroupFrom.next(kLastGroupFrom, { when: begin });
   lastLanes.next(
     (log2S === 0 ? m.constant(0, UInt(laneBits)) : kMinus1.slice(log2S - 1, 0).resize(laneBits)).add(1, {
       width: laneBits,
     }),
-    { when: accept },
+    { when: begin },
   );
   state.next(
     mux(
@@ -598,50 +599,50 @@ function elaborateCore(p: GemvParams): Module {
     ),
   );
   const fireRound = lastSlot === undefined ? fire : fire.and(lastSlot).named('fire_round');
-  const chunkMoves = accept.or(fireRound);
+  const chunkMoves = begin.or(fireRound);
   const chunkNext = mux(
     lastChunk,
     m.constant(0, UInt(chunkBits)),
     chunkIndex.add(1, { width: chunkBits }),
   ).named('chunk_next');
-  chunkIndex.next(mux(accept, m.constant(0, UInt(chunkBits)), chunkNext), { when: chunkMoves });
+  chunkIndex.next(mux(begin, m.constant(0, UInt(chunkBits)), chunkNext), { when: chunkMoves });
   const oneChunk = chunkEnd.eq(0);
   const nextIsLast = chunkIndex.add(1, { width: chunkBits }).eq(chunkEnd);
-  lastChunk.next(mux(accept, kChunkEnd.eq(0), mux(lastChunk, oneChunk, nextIsLast)), { when: chunkMoves });
+  lastChunk.next(mux(begin, kChunkEnd.eq(0), mux(lastChunk, oneChunk, nextIsLast)), { when: chunkMoves });
   // A group being opened is the block's last when it reaches the last chunk: the next group starts
   // at chunk_q + 1, which is in the last group from chunk_end_q − group chunks + 1 on.
   const oneGroup = fewerThanGroup(chunkEnd);
   inLastGroup.next(
-    mux(accept, fewerThanGroup(kChunkEnd), mux(lastChunk, oneGroup, chunkIndex.ge(lastGroupFrom))),
-    { when: accept.or(fireRound.and(groupLast)) },
+    mux(begin, fewerThanGroup(kChunkEnd), mux(lastChunk, oneGroup, chunkIndex.ge(lastGroupFrom))),
+    { when: begin.or(fireRound.and(groupLast)) },
   );
   groupPos?.next(
-    mux(accept.or(groupLast), m.constant(0, groupPos.type), groupPos.add(1, { width: groupPos.width })),
+    mux(begin.or(groupLast), m.constant(0, groupPos.type), groupPos.add(1, { width: groupPos.width })),
     {
-      when: accept.or(fireRound),
+      when: begin.or(fireRound),
     },
   );
-  firstBlock.next(accept.or(firstBlock.and(lastChunk.not())), { when: accept.or(fireRound) });
+  firstBlock.next(begin.or(firstBlock.and(lastChunk.not())), { when: begin.or(fireRound) });
   const nextSetRows = rowsLeft.sub(I * P, { width: rowBits });
-  const rowsMove = accept.or(fireRound.and(lastChunk));
-  rowsLeft.next(mux(accept, nLen.resize(rowBits), nextSetRows), { when: rowsMove });
+  const rowsMove = begin.or(fireRound.and(lastChunk));
+  rowsLeft.next(mux(begin, nLen.resize(rowBits), nextSetRows), { when: rowsMove });
   const oneBlock = nLen.le(P);
-  if (slot === undefined) lastBlock.next(mux(accept, oneBlock, nextSetRows.le(P)), { when: rowsMove });
+  if (slot === undefined) lastBlock.next(mux(begin, oneBlock, nextSetRows.le(P)), { when: rowsMove });
   if (slot !== undefined && slotRows !== undefined && lastSlot !== undefined) {
-    slot.next(mux(accept.or(lastSlot), m.constant(0, slot.type), slot.add(1, { width: slotBits })), {
-      when: accept.or(fire),
+    slot.next(mux(begin.or(lastSlot), m.constant(0, slot.type), slot.add(1, { width: slotBits })), {
+      when: begin.or(fire),
     });
     const setStart = mux(lastChunk, nextSetRows, rowsLeft);
     const slotNextRows = slotRows.sub(P, { width: rowBits });
-    slotRows.next(mux(accept, nLen.resize(rowBits), mux(lastSlot, setStart, slotNextRows)), {
-      when: accept.or(fire),
+    slotRows.next(mux(begin, nLen.resize(rowBits), mux(lastSlot, setStart, slotNextRows)), {
+      when: begin.or(fire),
     });
-    lastBlock.next(mux(accept, oneBlock, mux(lastSlot, setStart.le(P), slotNextRows.le(P))), {
-      when: accept.or(fire),
+    lastBlock.next(mux(begin, oneBlock, mux(lastSlot, setStart.le(P), slotNextRows.le(P))), {
+      when: begin.or(fire),
     });
   }
-  xCount.next(mux(accept, m.constant(0, UInt(chunkBits)), xCount.add(1, { width: chunkBits })), {
-    when: accept.or(xBeat),
+  xCount.next(mux(begin, m.constant(0, UInt(chunkBits)), xCount.add(1, { width: chunkBits })), {
+    when: begin.or(xBeat),
   });
   xEnded.next(accept.not().and(xEnded.or(xTake.and(xValid).and(xLast))));
   wEnded.next(accept.not().and(wEnded.or(wTake.and(wValid).and(wLast))));
@@ -681,11 +682,12 @@ function elaborateCore(p: GemvParams): Module {
     const visitedBefore = (to: Signal) =>
       visits.map((v) => v.fired.and(v.slot.eq(to))).reduce((any, v) => any.or(v), zero);
     const slotAfter = slot.add(1, { width: slotBits });
+    const visitedSlotZero = visitedBefore(m.constant(0, slot.type)).named('visited_slot_zero');
     recentVisit.next(
       mux(
         fire,
-        mux(lastSlot, slotZero.or(visitedBefore(m.constant(0, slot.type))), visitedBefore(slotAfter)),
-        mux(accept, visitedBefore(m.constant(0, slot.type)), visitedBefore(slot)),
+        mux(lastSlot, slotZero.or(visitedSlotZero), visitedBefore(slotAfter)),
+        mux(begin, visitedSlotZero, visitedBefore(slot)),
       ).named('recent_visit'),
     );
   }
@@ -697,7 +699,7 @@ function elaborateCore(p: GemvParams): Module {
   const xStays = firstBlock.and(slotZero).and(mux(xBeat, xBehindByOne, xLevel));
   const xRound = firstBlock.and(lastChunk.not()).and(mux(xBeat, xLevel, xAheadByOne));
   xDirect.next(
-    mux(accept, one, mux(fireRound, xRound, lastSlot === undefined ? xStays : mux(fire, zero, xStays))).named(
+    mux(begin, one, mux(fireRound, xRound, lastSlot === undefined ? xStays : mux(fire, zero, xStays))).named(
       'x_direct_next',
     ),
   );
