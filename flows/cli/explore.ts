@@ -6,7 +6,15 @@ import {
   runExplore,
   type ExploreTarget,
 } from '../explore/explore.ts';
+import { MULTIPLIER_UNITS, PRESETS, presetByName, runMultipliersPreset } from '../explore/presets.ts';
 import { FORMAT_SETS, parseWeightFormats } from '../explore/quantize.ts';
+import type { Claim } from '../explore/report.ts';
+import { synthTarget } from '../synth-ip.ts';
+import { yosysVersion } from '../ippack/tool-versions.ts';
+import { SYNTH_ENGINES, type SynthEngine } from '../synth/types.ts';
+import { CACHE_FILE, SYNTH_LANES, synthesizedDequantCosts, type SynthCosts } from '../explore/synth-cost.ts';
+import { join } from 'node:path';
+import { DEFAULT_DOT_LENGTH, parseActivationFormat } from '../explore/dot.ts';
 import { emit, outputFolder, table } from './output.ts';
 import { Progress } from './progress.ts';
 
@@ -25,11 +33,17 @@ const finiteOrText = (v: number) =>
 
 const fixed = (v: number | undefined, digits: number) => (v === undefined ? '-' : v.toFixed(digits));
 
+const claimText = (claims: readonly Claim[]) =>
+  claims.map((c) => `claim:    ${c.claim}\nmeasured: ${c.measured}\n`).join('');
+
+/** Options a preset sets itself; giving one beside --preset is refused rather than silently ignored. */
+const PRESET_SETS = ['formats', 'data', 'group', 'name'] as const;
+
 export function registerExplore(program: Command): void {
   program
     .command('explore')
     .description(
-      'Accuracy of weight formats (MSE, SQNR, max error, KL) on synthetic data or .npy tensors, beside the catalog IPs’ recorded cost (CSV and JSON)',
+      'Accuracy of weight formats (MSE, SQNR, max error, KL, dot products) on synthetic data or .npy tensors beside their hardware cost: CSV, JSON, SVG plots with the Pareto front and index.html; presets reproduce published claims',
     )
     .option(
       '--formats <list>',
@@ -41,9 +55,28 @@ export function registerExplore(program: Command): void {
       'gaussian, laplace, student-t:<nu>, uniform, or .npy files (comma-separated)',
       'gaussian',
     )
-    .option('--size <n>', 'elements of a synthetic tensor', '65536')
+    .option(
+      '--preset <name>',
+      `a reproduction of a published claim: ${PRESETS.map((p) => p.name).join(', ')} (sets formats, data, group and name)`,
+    )
+    .option('--size <n>', "elements of a synthetic tensor (default 65536, or the preset's)")
     .option('--group <n>', 'group size of formats with a free group size (default 128)')
     .option('--seed <n>', 'seed of a synthetic tensor', '1')
+    .option(
+      '--synth',
+      'synthesize a dequantizer for every format without catalog figures (Yosys, one at a time; cached by fingerprint)',
+    )
+    .option('--engine <name>', `yosys engine for --synth: ${SYNTH_ENGINES.join('|')}`, 'yowasp')
+    .option(
+      '--activation <format>',
+      'also the relative error of the dot products W·x with N(0, 1) activations rounded to this float format',
+    )
+    .option(
+      '--dot-length <n>',
+      `activations per dot product (K) with --activation`,
+      String(DEFAULT_DOT_LENGTH),
+    )
+    .option('--clip-search', 'search the clipping ratio per group of scalar formats (least squared error)')
     .option(
       '--target <name>',
       `target whose recorded area is reported: ${EXPLORE_TARGETS.join(', ')}`,
@@ -53,18 +86,34 @@ export function registerExplore(program: Command): void {
     .option('--out <dir>', 'output folder', 'out')
     .option('--json', 'machine-readable output')
     .action(
-      (o: {
-        formats: string;
-        data: string;
-        size: string;
-        group?: string;
-        seed: string;
-        target: string;
-        name?: string;
-        out: string;
-        json?: boolean;
-      }) => {
-        const size = positiveInteger('--size', o.size);
+      async (
+        o: {
+          preset?: string;
+          clipSearch?: boolean;
+          synth?: boolean;
+          engine: string;
+          activation?: string;
+          dotLength: string;
+          formats: string;
+          data: string;
+          size?: string;
+          group?: string;
+          seed: string;
+          target: string;
+          name?: string;
+          out: string;
+          json?: boolean;
+        },
+        command: Command,
+      ) => {
+        const preset = o.preset === undefined ? undefined : presetByName(o.preset);
+        if (preset)
+          for (const option of PRESET_SETS)
+            if (command.getOptionValueSource(option) === 'cli')
+              throw new Error(
+                `--${option} is not allowed with --preset: the preset '${preset.name}' sets it`,
+              );
+        const size = o.size === undefined ? (preset?.size ?? 65536) : positiveInteger('--size', o.size);
         if (size > MAX_SIZE)
           throw new Error(`--size '${o.size}' is not allowed: use at most ${MAX_SIZE} elements`);
         if (!/^\d+$/.test(o.seed) || !Number.isSafeInteger(Number(o.seed)))
@@ -74,16 +123,98 @@ export function registerExplore(program: Command): void {
           throw new Error(`--target '${o.target}' is not allowed: use one of ${EXPLORE_TARGETS.join(', ')}`);
         if (o.name !== undefined && !/^[A-Za-z0-9._-]+$/.test(o.name))
           throw new Error(`--name '${o.name}' is not allowed: use letters, digits, '.', '_' and '-'`);
-        const formats = parseWeightFormats(o.formats, group);
-        const data = parseDataSource(o.data, size, Number(o.seed));
+        const target = (
+          preset?.kind === 'formats' && preset.target && command.getOptionValueSource('target') !== 'cli'
+            ? preset.target
+            : o.target
+        ) as ExploreTarget;
+        if (preset?.kind === 'multipliers') {
+          for (const option of ['synth', 'activation', 'clipSearch'] as const)
+            if (command.getOptionValueSource(option) === 'cli')
+              throw new Error(
+                `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is not allowed with --preset ${preset.name}: it measures multipliers, not weight formats`,
+              );
+          const outDir = outputFolder(o.out);
+          const progress = new Progress(MULTIPLIER_UNITS, 'explore lmul', !o.json);
+          const result = runMultipliersPreset({
+            samples: size,
+            seed: Number(o.seed),
+            target,
+            outDir,
+            onUnit: (unit, i) => {
+              if (i > 0) progress.tick();
+              progress.step(unit, 'error');
+            },
+          });
+          progress.tick();
+          progress.stop();
+          emit(
+            o.json ?? false,
+            result,
+            () =>
+              `${preset.description}: ${result.samples} normal pairs, seed ${result.seed}, LUTs on ${result.target}\n` +
+              table([
+                ['UNIT', 'IP', 'LUTS', 'MEAN REL. ERROR'],
+                ...result.rows.map((r) => [
+                  r.unit,
+                  r.ip ?? '-',
+                  r.luts === undefined ? '-' : String(r.luts),
+                  `${(100 * r.meanRelativeError).toFixed(3)}%`,
+                ]),
+              ]) +
+              claimText(result.claims) +
+              `${result.csv}\n${result.json}\n`,
+          );
+          return;
+        }
+        if (!(SYNTH_ENGINES as readonly string[]).includes(o.engine))
+          throw new Error(`--engine '${o.engine}' is not allowed: use one of ${SYNTH_ENGINES.join(', ')}`);
+        const activation =
+          o.activation === undefined
+            ? undefined
+            : {
+                name: o.activation,
+                format: parseActivationFormat(o.activation),
+                length: positiveInteger('--dot-length', o.dotLength),
+              };
+        const formats = parseWeightFormats(preset?.formats ?? o.formats, preset?.group ?? group);
+        const data = parseDataSource(preset?.data ?? o.data, size, Number(o.seed));
         const outDir = outputFolder(o.out);
+        let synth: SynthCosts | undefined;
+        let synthNotes: string[] = [];
+        if (o.synth) {
+          const engine = o.engine as SynthEngine;
+          const yosys = (await yosysVersion(engine)) ?? 'unknown';
+          synth = await synthesizedDequantCosts(formats, {
+            outDir,
+            target,
+            engine,
+            yosys,
+            synthesize: (t) => synthTarget(t, { outDir: join(outDir, 'explore', 'units'), target, engine }),
+            onUnit: (format, unit, cached) => {
+              if (!o.json)
+                process.stderr.write(
+                  `explore synth ${format}: ${unit} ${cached ? '(cached)' : 'on ' + target}\n`,
+                );
+            },
+          });
+          synthNotes = [
+            `Dequantizers synthesized with ${yosys} (${engine}) where the catalog has no figures: ${SYNTH_LANES} lanes (fewer when the group is smaller), latency 1, FP16 out, per lane; ${synth.synthesized} synthesized, ${synth.cached} from ${join(outDir, CACHE_FILE)}.`,
+            ...synth.skipped.map((s) => `No dequantizer for ${s.format}: ${s.reason}.`),
+          ];
+        }
         const progress = new Progress(formats.length, 'explore', !o.json);
         const result = runExplore({
           formats,
           data,
-          name: o.name ?? defaultRunName(data),
+          name: preset?.name ?? o.name ?? defaultRunName(data),
           outDir,
-          target: o.target as ExploreTarget,
+          target,
+          clipSearch: o.clipSearch ?? false,
+          ...(activation ? { activation } : {}),
+          ...(synth ? { synthesized: synth.costs, synthNotes } : {}),
+          ...(preset?.macIps ? { macIps: preset.macIps } : {}),
+          ...(preset ? { claims: preset.claims } : {}),
           onFormat: (format, i) => {
             if (i > 0) progress.tick();
             progress.step(format, 'quantize');
@@ -107,6 +238,7 @@ export function registerExplore(program: Command): void {
                 'DEQUANT LUT/LANE',
                 'MIXED_MAC LUT',
                 'GEMV LUT/MAC',
+                ...(activation ? ['DOT REL ERR'] : []),
               ],
               ...result.rows.map((r) => [
                 r.format,
@@ -118,10 +250,12 @@ export function registerExplore(program: Command): void {
                 fixed(r.dequant?.lutsPerUnit, 1),
                 fixed(r.mac?.lutsPerUnit, 1),
                 fixed(r.gemv?.lutsPerUnit, 1),
+                ...(activation ? [r.dotRelativeError?.toExponential(3) ?? '-'] : []),
               ]),
             ]) +
             result.notes.map((n) => `note: ${n}\n`).join('') +
-            `${result.csv}\n${result.json}\n`,
+            claimText(result.claims) +
+            `${result.csv}\n${result.json}\n${result.index}\n`,
         );
       },
     );

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,10 @@ import { projectPath } from '../../generators/emit/paths.ts';
 import type { Baselines } from '../ippack/baselines.ts';
 import { hardwareCost, parseDataSource, runExplore } from './explore.ts';
 import { parseWeightFormat, parseWeightFormats } from './quantize.ts';
+import { yosysVersion } from '../ippack/tool-versions.ts';
+import { synthesisKey } from '../ippack/synthesis-key.ts';
+import { resolveTarget } from '../target.ts';
+import { CACHE_FILE, dequantParams } from './synth-cost.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'bitsmith-explore-'));
 const fixture = (name: string) => projectPath('testbenches', 'fixtures', 'npy', name);
@@ -57,13 +61,13 @@ describe('explore run', () => {
       .split('\n');
     expect(csv).toHaveLength(4);
     expect(csv[0]).toMatch(/^format,kind,group,bits_per_element,mse,sqnr_db,max_error,kl,target,dequant_ip/);
-    expect(csv[1]).toMatch(/^nf4:g64,scalar,64,4\.25,.*,ecp5,dequant_nf4_fp16x8,100,0\.5,90,,,,,,,,$/);
+    expect(csv[1]).toMatch(/^nf4:g64,scalar,64,4\.25,.*,ecp5,dequant_nf4_fp16x8,100,0\.5,90,,,,,,,,,0,$/);
     // The asymmetric INT4: a dequantizer per lane (400/8) and the GEMV per MAC (3200 / (4 rows · 8 lanes)).
     expect(csv[2]).toMatch(
-      /^int4_asym:g128,int-asym,128,4\.15625,.*,dequant_int4_awq_fp16x8,50,0,,,,,,gemv_w4a16_g128_p4s8,100,2,$/,
+      /^int4_asym:g128,int-asym,128,4\.15625,.*,dequant_int4_awq_fp16x8,50,0,,,,,,gemv_w4a16_g128_p4s8,100,2,,0,$/,
     );
     // The MXFP4 dequantizer exists in the catalog but has no figures in these baselines: blank.
-    expect(csv[3]).toMatch(/^mxfp4,mx,32,4\.25,.*,ecp5,,,,,,,,,,,,$/);
+    expect(csv[3]).toMatch(/^mxfp4,mx,32,4\.25,.*,ecp5,,,,,,,,,,,,,0,$/);
     const json = JSON.parse(readFileSync(join(out, 'explore', 'small', 'results.json'), 'utf8'));
     expect(json.elements).toBe(4096);
     expect(json.rows.map((x: { format: string }) => x.format)).toEqual([
@@ -73,6 +77,37 @@ describe('explore run', () => {
     ]);
     expect(json.rows[0].sqnrDb).toBeCloseTo(r.rows[0]!.sqnrDb, 12);
     expect(json.notes.join(' ')).toMatch(/ip\/baselines\.json/);
+  });
+
+  it('writes the two plots and index.html; the clip search marks the scalar formats it chose scales for', () => {
+    const out = scratch();
+    const r = runExplore({
+      formats: parseWeightFormats('int4_asym:g128,int4:g128,nf4:g64,mxfp4'),
+      data: parseDataSource('gaussian', 2048, 3),
+      name: 'plots',
+      outDir: out,
+      target: 'ecp5',
+      baselines,
+      clipSearch: true,
+      claims: (rows) => [{ claim: 'a claim', measured: `${rows.length} rows` }],
+    });
+    expect(r.rows.map((x) => x.clipSearch)).toEqual([false, true, true, false]);
+    const dir = join(out, 'explore', 'plots');
+    const csv = readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n');
+    expect(csv.slice(1).map((l) => l.split(',').at(-2))).toEqual(['0', '1', '1', '0']);
+    // The invented baselines give int4_asym a GEMV core only: the LUT plot has that one point.
+    const luts = readFileSync(join(dir, 'sqnr-vs-luts.svg'), 'utf8');
+    expect(luts.match(/<circle /g)).toHaveLength(1);
+    expect(luts).toMatch(/GEMV core LUTs per MAC on ecp5/);
+    expect(luts).toMatch(
+      /not shown \(no GEMV core with recorded or synthesized area\): int4:g128, nf4:g64, mxfp4/,
+    );
+    expect(readFileSync(join(dir, 'sqnr-vs-bits.svg'), 'utf8').match(/<circle /g)).toHaveLength(4);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('<img src="sqnr-vs-luts.svg"');
+    expect(html).toContain('<b>Measured:</b> 4 rows');
+    expect(html).toMatch(/<td>nf4:g64<\/td><td>4\.25<\/td><td>\d+\.\d\d<\/td>/);
+    expect(r.notes.join(' ')).toMatch(/Clip search/);
   });
 
   it('matches catalog IPs on format, group size and scale format only', () => {
@@ -128,10 +163,61 @@ describe('bitsmith explore CLI', () => {
     expect(existsSync(join(out, 'explore', 'cli', 'results.csv'))).toBe(true);
   });
 
+  it('--preset prints each claim beside the measured figure', async () => {
+    const out = scratch();
+    const r = await run('--preset', 'sf4', '--size', '4096', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^claim: +SF4 \(Student Float, ν = 5\) is more accurate/m);
+    expect(r.stdout).toMatch(/^measured: SQNR on Student-t\(5\): SF4 \d+\.\d\d dB, NF4/m);
+    expect(existsSync(join(out, 'explore', 'sf4', 'index.html'))).toBe(true);
+  });
+
+  it('--synth takes a cached dequantizer area by its fingerprint and synthesizes nothing', async () => {
+    const out = scratch();
+    const p = dequantParams(parseWeightFormat('e2m1fn:g128'));
+    if (!('params' in p)) throw new Error(p.reason);
+    const key = `${synthesisKey(resolveTarget('dequant', p.params), 'ecp5')}:ecp5:${await yosysVersion('yowasp')}`;
+    mkdirSync(join(out, 'explore'), { recursive: true });
+    const area = { unit: 'dequant_e2m1fn_fp16_fp16_x8_l1', luts: 1234, ffs: 0, dsps: 0, lanes: 8 };
+    writeFileSync(join(out, CACHE_FILE), JSON.stringify({ entries: { [key]: area } }));
+    const r = await run(
+      '--formats',
+      'e2m1fn,int6',
+      '--synth',
+      '--size',
+      '1024',
+      '--out',
+      out,
+      '--name',
+      'syn',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/explore synth e2m1fn:g128: dequant_e2m1fn_fp16_fp16_x8_l1 \(cached\)/);
+    // 1234 LUTs over 8 lanes.
+    expect(r.stdout).toMatch(/^e2m1fn:g128\s+4\.125\s+\S+\s+\S+\s+\S+\s+\S+\s+154\.3\s/m);
+    expect(r.stdout).toMatch(/0 synthesized, 1 from/);
+    expect(r.stdout).toMatch(
+      /No dequantizer for int6:g128: the dequant generator has no element format int6/,
+    );
+    expect(existsSync(join(out, 'explore', 'units'))).toBe(false);
+  });
+
   it.each([
-    [['--formats', 'int5'], /unknown format 'int5'/],
+    [['--formats', 'int9'], /unknown format 'int9'/],
     [['--group', '0'], /--group '0' is not allowed: use a positive integer/],
     [['--target', 'virtex'], /--target 'virtex' is not allowed: use one of ice40, ecp5, xc7/],
+    [
+      ['--preset', 'nf4'],
+      /--preset 'nf4' is not allowed: use one of sf4, minifloat-vs-int, lmul, w4-formats/,
+    ],
+    [
+      ['--preset', 'sf4', '--formats', 'int4'],
+      /--formats is not allowed with --preset: the preset 'sf4' sets it/,
+    ],
+    [
+      ['--preset', 'lmul', '--clip-search'],
+      /--clip-search is not allowed with --preset lmul: it measures multipliers/,
+    ],
   ])('%j: names the parameter and writes nothing', async (args, message) => {
     const out = scratch();
     const r = await run(...args, '--size', '256', '--out', out);

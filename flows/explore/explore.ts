@@ -8,8 +8,11 @@ import { readBaselines, type Baselines } from '../ippack/baselines.ts';
 import { writeAtomically } from '../ippack/results.ts';
 import { describeDistribution, parseDistribution, sample, DISTRIBUTIONS, type Distribution } from './data.ts';
 import { accuracy, type Accuracy } from './metrics.ts';
+import { dotRelativeError, roundActivations } from './dot.ts';
+import type { Format } from '../../generators/formats/index.ts';
 import { readNpy } from './npy.ts';
-import { bitsPerElement, quantizeDequantize, type WeightFormat } from './quantize.ts';
+import { CLIP_RATIOS, bitsPerElement, quantizeDequantize, type WeightFormat } from './quantize.ts';
+import { BITS_PLOT, COST_PLOT, explorePlots, indexHtml, type Claim } from './report.ts';
 
 export const EXPLORE_TARGETS = ['ice40', 'ecp5', 'xc7'] as const;
 export type ExploreTarget = (typeof EXPLORE_TARGETS)[number];
@@ -79,6 +82,10 @@ export interface ExploreRow extends Accuracy {
   kind: WeightFormat['kind'];
   group: number;
   bitsPerElement: number;
+  /** ‖Ŵ·x̂ − W·x‖ / ‖W·x‖ over the tensor's rows, with --activation. */
+  dotRelativeError?: number;
+  /** The clip search chose this format's scales (scalar formats under --clip-search). */
+  clipSearch: boolean;
   dequant?: UnitCost;
   /** A mixed_mac IP: one MAC. */
   mac?: UnitCost;
@@ -94,8 +101,11 @@ export interface ExploreResult {
   target: ExploreTarget;
   rows: ExploreRow[];
   notes: string[];
+  claims: Claim[];
   csv: string;
   json: string;
+  plots: string[];
+  index: string;
 }
 
 /** The catalog's name of a weight format and what else must match (group size, scale format). */
@@ -147,6 +157,17 @@ function unitCost(entry: CatalogEntry, baselines: Baselines, target: ExploreTarg
   };
 }
 
+/** The recorded cost of the catalog IP `name` on `target`, per lane or MAC; undefined without figures. */
+export function catalogCost(
+  name: string,
+  target: ExploreTarget,
+  baselines: Baselines | undefined,
+): UnitCost | undefined {
+  const entry = CATALOG.find((e) => e.name === name);
+  if (!entry) throw new Error(`catalog IP '${name}' does not exist`);
+  return baselines ? unitCost(entry, baselines, target) : undefined;
+}
+
 /** The recorded cost of the first matching dequantizer, mixed_mac and gemv IP. */
 export function hardwareCost(
   w: WeightFormat,
@@ -171,31 +192,76 @@ export interface ExploreOptions {
   outDir: string;
   target: ExploreTarget;
   baselines?: Baselines;
+  /** Search the clipping ratio per group (scalar formats; the others keep their own rule). */
+  clipSearch?: boolean;
+  /**
+   * The MAC cost of a format taken from a named catalog IP (element format name → IP), where no
+   * mixed_mac IP matches: the exact INT and minifloat MACs of the minifloat-vs-int preset.
+   */
+  macIps?: Readonly<Record<string, string>>;
+  /** Dot products with activations of this format: K = length, the activations N(0, 1) of the run's seed + 1. */
+  activation?: { name: string; format: Format; length: number };
+  /** Dequantizer costs synthesized for formats without catalog figures (weight format name → cost per lane). */
+  synthesized?: ReadonlyMap<string, UnitCost>;
+  /** Notes on the synthesized costs (Yosys version, formats without a unit). */
+  synthNotes?: readonly string[];
+  /** Claims to print beside the figures measured from the rows (the presets'). */
+  claims?: (rows: readonly ExploreRow[]) => Claim[];
   onFormat?: (format: string, index: number, total: number) => void;
 }
 
 const COST_NOTE =
-  'Hardware cost columns come from ip/baselines.json for a catalog IP of the same weight format, group size and scale (dequantizer: per lane; mixed_mac: one MAC; gemv: per MAC of its rows × lanes); blank where the catalog has no such IP (this slice synthesizes nothing).';
+  'Hardware cost columns come from ip/baselines.json for a catalog IP of the same weight format, group size and scale (dequantizer: per lane; mixed_mac: one MAC; gemv: per MAC of its rows × lanes); blank where the catalog has no such IP (nothing is synthesized without --synth).';
 
 export function runExplore(o: ExploreOptions): ExploreResult {
   const x = loadData(o.data);
   if (x.length === 0) throw new Error(`--data '${describeData(o.data)}': the tensor is empty`);
   const baselines = o.baselines ?? readBaselines();
+  const activation = o.activation && activationSample(o.activation, o.data, x.length);
   const rows: ExploreRow[] = o.formats.map((w, i) => {
     o.onFormat?.(w.name, i, o.formats.length);
     const start = performance.now();
-    const a = accuracy(x, quantizeDequantize(w, x));
+    const clipSearch = (o.clipSearch ?? false) && w.kind === 'scalar';
+    const xq = quantizeDequantize(w, x, clipSearch ? { clipRatios: CLIP_RATIOS } : {});
+    const a = accuracy(x, xq);
+    const dot = activation ? dotRelativeError(x, xq, activation.x, activation.xq) : undefined;
+    const cost = hardwareCost(w, o.target, baselines);
+    const macIp = w.kind === 'scalar' ? o.macIps?.[w.format.name] : undefined;
+    const mac = cost.mac ?? (macIp ? catalogCost(macIp, o.target, baselines) : undefined);
+    const dequant = cost.dequant ?? o.synthesized?.get(w.name);
     return {
       format: w.name,
       kind: w.kind,
       group: w.group,
       bitsPerElement: bitsPerElement(w),
+      clipSearch,
       ...a,
-      ...hardwareCost(w, o.target, baselines),
+      ...(dot !== undefined ? { dotRelativeError: dot } : {}),
+      ...cost,
+      ...(mac ? { mac } : {}),
+      ...(dequant ? { dequant } : {}),
       seconds: (performance.now() - start) / 1000,
     };
   });
-  const notes = [COST_NOTE];
+  const notes = [
+    o.synthesized ? COST_NOTE.replace(' (nothing is synthesized without --synth)', '') : COST_NOTE,
+  ];
+  notes.push(...(o.synthNotes ?? []));
+  if (o.macIps)
+    notes.push(
+      `MAC cost of ${Object.entries(o.macIps)
+        .map(([f, ip]) => `${f} from ${ip}`)
+        .join(', ')} (one MAC each, its own accumulator).`,
+    );
+  if (activation)
+    notes.push(
+      `Dot products: the tensor as ${Math.floor(x.length / activation.x.length)} rows of ${activation.x.length} weights against ${activation.x.length} N(0, 1) activations (seed ${activation.seed}) rounded to ${o.activation!.name}; dot_rel_error = ‖Ŵ·x̂ − W·x‖ / ‖W·x‖, both summed in fp64 (the catalog's MACs and GEMV cores sum exactly and round once at the output, which is left out).`,
+    );
+  if (o.clipSearch)
+    notes.push(
+      `Clip search: per group of a scalar format, the clipping ratio of least squared error among ${CLIP_RATIOS.join(', ')}; MX, NVFP4, asymmetric INT and per-group codebook choice keep their own rule.`,
+    );
+  const claims = o.claims?.(rows) ?? [];
   if (rows.some((r) => r.kind === 'nvfp4'))
     notes.push("NVFP4's bits per element leave out its one FP32 tensor scale (32 bits per tensor).");
   const dir = resolve(o.outDir, 'explore', o.name);
@@ -207,10 +273,28 @@ export function runExplore(o: ExploreOptions): ExploreResult {
   writeAtomically(
     jsonPath,
     JSON.stringify(
-      { name: o.name, data, elements: x.length, target: o.target, notes, rows },
+      {
+        name: o.name,
+        data,
+        elements: x.length,
+        target: o.target,
+        ...(o.activation ? { activation: { format: o.activation.name, length: o.activation.length } } : {}),
+        notes,
+        claims,
+        rows,
+      },
       jsonNumbers,
       2,
     ) + '\n',
+  );
+  const plots = explorePlots(rows, { data, target: o.target });
+  const plotPaths = [join(dir, COST_PLOT), join(dir, BITS_PLOT)];
+  writeAtomically(plotPaths[0]!, plots.cost);
+  writeAtomically(plotPaths[1]!, plots.bits);
+  const indexPath = join(dir, 'index.html');
+  writeAtomically(
+    indexPath,
+    indexHtml({ name: o.name, data, elements: x.length, target: o.target, rows, notes, claims }),
   );
   return {
     name: o.name,
@@ -219,9 +303,26 @@ export function runExplore(o: ExploreOptions): ExploreResult {
     target: o.target,
     rows,
     notes,
+    claims,
     csv: csvPath,
     json: jsonPath,
+    plots: plotPaths,
+    index: indexPath,
   };
+}
+
+function activationSample(
+  a: NonNullable<ExploreOptions['activation']>,
+  data: DataSource,
+  elements: number,
+): { x: Float64Array; xq: Float64Array; seed: number } {
+  if (a.length > elements)
+    throw new Error(
+      `--dot-length ${a.length} is not allowed: the tensor has ${elements} elements; use at most ${elements}`,
+    );
+  const seed = (data.kind === 'synthetic' ? data.seed : 0) + 1;
+  const x = sample({ kind: 'gaussian' }, a.length, seed);
+  return { x, xq: roundActivations(a.format, x), seed };
 }
 
 /** JSON has no Infinity: an exact quantization's SQNR is written as the string "inf". */
@@ -257,6 +358,8 @@ export const CSV_HEADER = [
   'gemv_luts_per_mac',
   'gemv_dsps_per_mac',
   'gemv_fmax_mhz',
+  'clip_search',
+  'dot_rel_error',
 ];
 
 const g = (v: number) =>
@@ -288,6 +391,8 @@ function toCsv(rows: ExploreRow[], target: ExploreTarget): string {
       opt(r.gemv?.lutsPerUnit),
       opt(r.gemv?.dspsPerUnit, 3),
       opt(r.gemv?.fmaxMhz, 2),
+      r.clipSearch ? 1 : 0,
+      r.dotRelativeError === undefined ? '' : g(r.dotRelativeError),
     ].join(','),
   );
   return [CSV_HEADER.join(','), ...lines].join('\n') + '\n';

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { sample } from './data.ts';
 import { accuracy } from './metrics.ts';
-import { bitsPerElement, parseWeightFormat, parseWeightFormats, quantizeDequantize } from './quantize.ts';
+import {
+  CLIP_RATIOS,
+  bitsPerElement,
+  parseWeightFormat,
+  parseWeightFormats,
+  quantizeDequantize,
+} from './quantize.ts';
 
 const db = (ratio: number) => 10 * Math.log10(ratio);
 
@@ -85,6 +91,35 @@ describe('explore accuracy core', () => {
     expect(kl('int4:g64')).toBeLessThan(kl('int2:g64'));
   });
 
+  it.each([5, 6, 7])("int%i fills the INT ladder: two's complement, the uniform quantizer formula", (b) => {
+    // (2^b - 2)² as for the presets above: int5 has max 15, so 20·log10(30) dB.
+    const n = 1 << 14;
+    const x = sample({ kind: 'uniform' }, n, 2);
+    const a = accuracy(x, quantizeDequantize(parseWeightFormat(`int${b}:g${n}:fp32`), x));
+    expect(Math.abs(a.sqnrDb - db((2 ** b - 2) ** 2))).toBeLessThan(0.1);
+    expect(bitsPerElement(parseWeightFormat('int6:g64'))).toBe(6.25);
+  });
+
+  it('clip search: a group worked by hand picks the ratio of least squared error', () => {
+    // int2 (-2..1, max 1), FP32 scale. Without clipping s = 1 and 0.45 rounds to 0 (squared error
+    // 0.6075). Ratio r gives s = r, 1 saturates to r and 0.45 rounds to r for r >= 0.45: squared error
+    // (1 - r)² + 3·(r - 0.45)², least on the grid at r = 0.6 (0.2275; 0.55 gives 0.2325, 0.65 0.2425).
+    const x = Float64Array.from([1, 0.45, 0.45, 0.45]);
+    const w = parseWeightFormat('int2:g4:fp32');
+    expect(Array.from(quantizeDequantize(w, x))).toEqual([1, 0, 0, 0]);
+    const r = Math.fround(0.6);
+    expect(Array.from(quantizeDequantize(w, x, { clipRatios: CLIP_RATIOS }))).toEqual([r, r, r, r]);
+    expect(() => quantizeDequantize(w, x, { clipRatios: [1.5] })).toThrow(/clip ratio 1\.5 is not allowed/);
+  });
+
+  it('clip search raises INT4 SQNR on Gaussian weights (the known optimum clips the tails)', () => {
+    const x = sample({ kind: 'gaussian' }, 1 << 13, 5);
+    const w = parseWeightFormat('int4:g128');
+    const plain = accuracy(x, quantizeDequantize(w, x)).sqnrDb;
+    const clipped = accuracy(x, quantizeDequantize(w, x, { clipRatios: CLIP_RATIOS })).sqnrDb;
+    expect(clipped).toBeGreaterThan(plain + 0.3);
+  });
+
   it('bits per element count the scales', () => {
     expect(bitsPerElement(parseWeightFormat('nvfp4'))).toBe(4.5);
     expect(bitsPerElement(parseWeightFormat('mxfp4'))).toBe(4.25);
@@ -94,7 +129,7 @@ describe('explore accuracy core', () => {
   });
 
   it('bad formats and group sizes are named with what is allowed', () => {
-    expect(() => parseWeightFormat('int5')).toThrow(/unknown format 'int5'.*allowed: .*nf4/);
+    expect(() => parseWeightFormat('int9')).toThrow(/unknown format 'int9'.*allowed: .*nf4/);
     expect(() => parseWeightFormat('mxfp4:g64')).toThrow(/group size 64 is not allowed for 'mxfp4'.*32/);
     expect(() => parseWeightFormat('nvfp4:g32')).toThrow(/group size 32 is not allowed for 'nvfp4'.*16/);
     expect(() => parseWeightFormat('uint4')).toThrow(/no negative values.*int4_asym/);

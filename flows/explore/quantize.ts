@@ -26,6 +26,7 @@ import {
   formatInfo,
   formatNames,
   fromNumber,
+  parseFormat,
   quantizeCodebookGroup,
   quantizeGroupwiseInt,
   quantizeMx,
@@ -56,6 +57,24 @@ const SELECTORS: Record<string, readonly CodebookFormat[]> = {
   bitmod_fp3: BITMOD_FP3_CANDIDATES,
 };
 const ASYMMETRIC = /^int([2-8])_asym$/;
+/** Two's-complement widths the formats library has no preset for (int5..int7 for the INT4-to-INT8 ladder). */
+const EXTRA_INT = /^int([5-7])$/;
+
+/** A named format, or a two's-complement int5..int7 built on the library's integer codec. */
+function elementFormat(name: string): Format {
+  const extra = EXTRA_INT.exec(name);
+  if (extra) {
+    const bits = Number(extra[1]);
+    return parseFormat({
+      kind: 'int',
+      name,
+      bits,
+      signed: true,
+      description: `${bits}-bit two's complement`,
+    });
+  }
+  return formatByName(name);
+}
 
 /** Named sets for --formats. */
 export const FORMAT_SETS: Record<string, readonly string[]> = {
@@ -67,6 +86,9 @@ export const FORMAT_SETS: Record<string, readonly string[]> = {
 export function weightFormatNames(): string[] {
   return [
     ...formatNames(),
+    'int5',
+    'int6',
+    'int7',
     ...MX_FORMATS.map((f) => f.name),
     'nvfp4',
     ...[2, 3, 4, 5, 6, 7, 8].map((b) => `int${b}_asym`),
@@ -129,7 +151,7 @@ export function parseWeightFormat(spec: string, defaultGroup?: number): WeightFo
   }
   let format: Format;
   try {
-    format = formatByName(name);
+    format = elementFormat(name);
   } catch {
     throw new Error(
       `unknown format '${name}' in '${spec}'; allowed: ${weightFormatNames().join(', ')} or a set: ${Object.keys(FORMAT_SETS).join(', ')}`,
@@ -221,28 +243,53 @@ function groupScale(amax: FiniteValue, max: FiniteValue, scale: Format): FiniteV
   return s as FiniteValue;
 }
 
+/** The clip search's ratios: 1 (plain absmax) down to 0.5 in steps of 0.05. */
+export const CLIP_RATIOS: readonly number[] = Array.from({ length: 11 }, (_, k) => (100 - 5 * k) / 100);
+
+export interface QuantizeOptions {
+  /**
+   * Clip search (scalar formats only): per group, each ratio r gives the scale scaleFormat(r·absmax / max)
+   * (elements beyond r·absmax saturate), and the r of least squared error is kept; ties keep the earlier r.
+   */
+  clipRatios?: readonly number[];
+}
+
 function quantizeScalar(
   w: Extract<WeightFormat, { kind: 'scalar' }>,
   values: Float64Array,
   out: Float64Array,
+  clipRatios: readonly number[],
 ) {
   const max = formatInfo(w.format).max as FiniteValue;
+  const ratios = clipRatios.map((r) => fromNumber(r) as FiniteValue);
   const table = new Map<number, ExactValue>();
   const element = (code: number) => {
     let v = table.get(code);
     if (!v) table.set(code, (v = decode(w.format, code)));
     return v as FiniteValue;
   };
+  const trial = new Float64Array(w.group);
   for (let start = 0; start < values.length; start += w.group) {
     const end = Math.min(start + w.group, values.length);
     const group = exactOf(values, start, end);
     const amax = largestMagnitude(group);
     if (amax.sig === 0n) continue; // out is zero already
-    const s = groupScale(amax, max, w.scale);
-    for (let i = start; i < end; i++) {
-      const code = encodeQuotient(w.format, group[i - start]!, s, SATURATE_RNE).code;
-      const e = element(code);
-      out[i] = toNumber(finite(e.sign ^ s.sign ? 1 : 0, e.sig * s.sig, e.exp + s.exp));
+    let best = Infinity;
+    for (const r of ratios) {
+      // r·amax is exact: both are dyadic.
+      const s = groupScale(finite(0, amax.sig * r.sig, amax.exp + r.exp), max, w.scale);
+      let error = 0;
+      for (let i = start; i < end; i++) {
+        const code = encodeQuotient(w.format, group[i - start]!, s, SATURATE_RNE).code;
+        const e = element(code);
+        const q = toNumber(finite(e.sign ^ s.sign ? 1 : 0, e.sig * s.sig, e.exp + s.exp));
+        trial[i - start] = q;
+        error += (values[i]! - q) ** 2;
+      }
+      if (error < best) {
+        best = error;
+        out.set(trial.subarray(0, end - start), start);
+      }
     }
   }
 }
@@ -252,13 +299,20 @@ function copyExact(values: readonly ExactValue[], out: Float64Array, at: number,
 }
 
 /** The dequantized tensor ŵ of `values` in weight format `w` (same length). */
-export function quantizeDequantize(w: WeightFormat, values: Float64Array): Float64Array {
+export function quantizeDequantize(
+  w: WeightFormat,
+  values: Float64Array,
+  options: QuantizeOptions = {},
+): Float64Array {
+  const clipRatios = options.clipRatios ?? [1];
+  for (const r of clipRatios)
+    if (!(r > 0 && r <= 1)) throw new Error(`clip ratio ${r} is not allowed: use ratios in (0, 1]`);
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++)
     if (!Number.isFinite(values[i]!)) throw new Error(`value ${i} (${values[i]}) is not finite`);
   switch (w.kind) {
     case 'scalar':
-      quantizeScalar(w, values, out);
+      quantizeScalar(w, values, out, clipRatios);
       break;
     case 'mx': {
       const blocks = quantizeMx(w.format, Array.from(values));

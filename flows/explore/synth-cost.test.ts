@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AreaReport } from '../synth/types.ts';
+import type { Target } from '../target.ts';
+import { CACHE_FILE, dequantParams, synthesizedDequantCosts } from './synth-cost.ts';
+import { parseWeightFormat, parseWeightFormats } from './quantize.ts';
+
+/** A stand-in for Yosys: LUTs from the module name's length, and a record of what it was asked. */
+function fakeYosys() {
+  const calls: string[] = [];
+  const synthesize = async (t: Target): Promise<AreaReport> => {
+    calls.push(t.module.name);
+    return {
+      target: 'ecp5',
+      top: t.module.name,
+      cells: {},
+      luts: 8 * t.module.name.length,
+      ffs: 0,
+      carries: 0,
+      dsps: 0,
+      rams: 0,
+      seconds: 0,
+      netlistPath: '',
+      logPath: '',
+    };
+  };
+  return { calls, synthesize };
+}
+
+describe('synthesized dequantizer cost', () => {
+  it('maps each weight format to its dequantizer, or names why there is none', () => {
+    expect(dequantParams(parseWeightFormat('nf4:g64'))).toEqual({
+      params: { lanes: 8, groupSize: 64, outFormat: 'fp16', format: 'nf4', scale: 'fp16' },
+    });
+    expect(dequantParams(parseWeightFormat('int4_asym:g128'))).toMatchObject({
+      params: { format: 'uint4', zeroPoint: 'uint4', scale: 'fp16' },
+    });
+    expect(dequantParams(parseWeightFormat('razer:g128'))).toMatchObject({ params: { format: 'razer_ocp' } });
+    expect(dequantParams(parseWeightFormat('mxfp4'))).toMatchObject({
+      params: { format: 'mxfp4', groupSize: 32 },
+    });
+    // A group of 4 takes 4 lanes: lanes divide the group.
+    expect(dequantParams(parseWeightFormat('e2m1fn:g4'))).toMatchObject({ params: { lanes: 4 } });
+    expect(dequantParams(parseWeightFormat('int6'))).toEqual({
+      reason: 'the dequant generator has no element format int6',
+    });
+    expect(dequantParams(parseWeightFormat('int3_asym'))).toEqual({
+      reason: 'the dequant generator has no 3-bit zero point',
+    });
+  });
+
+  it('synthesizes each unit once: a second run reads the cache by fingerprint', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bitsmith-explore-'));
+    const formats = parseWeightFormats('int4:g128,e2m1fn:g128,int6');
+    const yosys = fakeYosys();
+    const options = { outDir: out, target: 'ecp5' as const, engine: 'yowasp' as const, yosys: 'test 1.0' };
+    const first = await synthesizedDequantCosts(formats, { ...options, synthesize: yosys.synthesize });
+    expect(yosys.calls).toHaveLength(2);
+    expect(first.synthesized).toBe(2);
+    expect(first.skipped.map((s) => s.format)).toEqual(['int6:g128']);
+    const int4 = first.costs.get('int4:g128')!;
+    expect(int4.ip).toBe(yosys.calls[0]);
+    expect(int4.lutsPerUnit).toBe(yosys.calls[0]!.length); // 8·length LUTs over 8 lanes
+    expect(existsSync(join(out, CACHE_FILE))).toBe(true);
+
+    const again = await synthesizedDequantCosts(formats, { ...options, synthesize: yosys.synthesize });
+    expect(yosys.calls).toHaveLength(2);
+    expect(again.cached).toBe(2);
+    expect(again.costs.get('int4:g128')).toEqual(int4);
+
+    // Another Yosys version or target is another key.
+    await synthesizedDequantCosts(formats.slice(0, 1), {
+      ...options,
+      yosys: 'test 2.0',
+      synthesize: yosys.synthesize,
+    });
+    await synthesizedDequantCosts(formats.slice(0, 1), {
+      ...options,
+      target: 'ice40',
+      synthesize: yosys.synthesize,
+    });
+    expect(yosys.calls).toHaveLength(4);
+    expect(Object.keys(JSON.parse(readFileSync(join(out, CACHE_FILE), 'utf8')).entries)).toHaveLength(4);
+  });
+});

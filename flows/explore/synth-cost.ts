@@ -1,0 +1,151 @@
+// Synthesized dequantizer cost for weight formats the catalog has no figures for (`explore --synth`),
+// cached by the synthesis fingerprint (flows/ippack/synthesis-key.ts: the Verilog, the Yosys command and
+// script) and the Yosys version, so a second run synthesizes nothing (docs/explore.md#hardware-cost).
+
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ELEMENT_NAMES, SCALE_NAMES } from '../../generators/dequant/elements.ts';
+import { synthesisKey } from '../ippack/synthesis-key.ts';
+import { writeAtomically } from '../ippack/results.ts';
+import { resolveTarget, type Target } from '../target.ts';
+import type { AreaReport, SynthEngine } from '../synth/types.ts';
+import type { ExploreTarget, UnitCost } from './explore.ts';
+import type { WeightFormat } from './quantize.ts';
+
+/** Lanes of a synthesized dequantizer (the catalog's 4-bit dequantizers have 8); fewer when the group is smaller. */
+export const SYNTH_LANES = 8;
+
+const SELECTOR_ELEMENTS: Record<string, string> = {
+  razer: 'razer_ocp',
+  bitmod_fp4: 'bitmod_fp4_mixed',
+  bitmod_fp3: 'bitmod_fp3_mixed',
+};
+const ZERO_POINTS: Record<number, string> = { 4: 'uint4', 8: 'uint8' };
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * The `dequant` parameters of a weight format (FP16 out, latency 1, its own scale and group), or the
+ * reason the generator has no such unit.
+ */
+export function dequantParams(w: WeightFormat): { params: Record<string, unknown> } | { reason: string } {
+  const lanes = gcd(SYNTH_LANES, w.group);
+  const base = { lanes, groupSize: w.group, outFormat: 'fp16' };
+  const element = (name: string) => (ELEMENT_NAMES as readonly string[]).includes(name);
+  switch (w.kind) {
+    case 'scalar':
+      if (!element(w.format.name))
+        return { reason: `the dequant generator has no element format ${w.format.name}` };
+      if (!(SCALE_NAMES as readonly string[]).includes(w.scaleName))
+        return { reason: `the dequant generator has no scale format ${w.scaleName}` };
+      return { params: { ...base, format: w.format.name, scale: w.scaleName } };
+    case 'mx':
+      return { params: { ...base, format: w.name } };
+    case 'nvfp4':
+      return { params: { ...base, format: 'nvfp4' } };
+    case 'int-asym': {
+      const zero = ZERO_POINTS[w.bits];
+      if (!zero) return { reason: `the dequant generator has no ${w.bits}-bit zero point` };
+      return { params: { ...base, format: `uint${w.bits}`, zeroPoint: zero, scale: 'fp16' } };
+    }
+    case 'select': {
+      const name = SELECTOR_ELEMENTS[w.name.split(':')[0]!]!;
+      return { params: { ...base, format: name, scale: 'fp16' } };
+    }
+  }
+}
+
+export interface CachedArea {
+  unit: string;
+  luts: number;
+  ffs: number;
+  dsps: number;
+  lanes: number;
+}
+
+interface AreaCache {
+  /** `<fingerprint>:<target>:<yosys version>` → the unit's area. */
+  entries: Record<string, CachedArea>;
+}
+
+export const CACHE_FILE = join('explore', 'area-cache.json');
+
+function readCache(path: string): AreaCache {
+  if (!existsSync(path)) return { entries: {} };
+  try {
+    const cache = JSON.parse(readFileSync(path, 'utf8')) as AreaCache;
+    return cache && typeof cache.entries === 'object' ? cache : { entries: {} };
+  } catch {
+    // A damaged cache only costs a synthesis run.
+    return { entries: {} };
+  }
+}
+
+export interface SynthCostOptions {
+  outDir: string;
+  target: ExploreTarget;
+  engine: SynthEngine;
+  yosys: string;
+  /** Synthesizes one unit (flows/synth-ip.ts synthTarget in the CLI; a stand-in in tests). */
+  synthesize: (target: Target) => Promise<AreaReport>;
+  onUnit?: (format: string, unit: string, cached: boolean) => void;
+}
+
+export interface SynthCosts {
+  /** Weight format name → the synthesized dequantizer's cost per lane. */
+  costs: Map<string, UnitCost>;
+  /** Formats without a unit, with the reason. */
+  skipped: { format: string; reason: string }[];
+  synthesized: number;
+  cached: number;
+}
+
+/** The dequantizer cost of every format in `formats`, from the cache or from one synthesis run each, one at a time. */
+export async function synthesizedDequantCosts(
+  formats: readonly WeightFormat[],
+  o: SynthCostOptions,
+): Promise<SynthCosts> {
+  const path = resolve(o.outDir, CACHE_FILE);
+  const cache = readCache(path);
+  const result: SynthCosts = { costs: new Map(), skipped: [], synthesized: 0, cached: 0 };
+  for (const w of formats) {
+    const p = dequantParams(w);
+    if ('reason' in p) {
+      result.skipped.push({ format: w.name, reason: p.reason });
+      continue;
+    }
+    let target: Target;
+    try {
+      target = resolveTarget('dequant', p.params);
+    } catch (error) {
+      result.skipped.push({ format: w.name, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    const key = `${synthesisKey(target, o.target)}:${o.target}:${o.yosys}`;
+    let area = cache.entries[key];
+    o.onUnit?.(w.name, target.module.name, area !== undefined);
+    if (area) result.cached++;
+    else {
+      const report = await o.synthesize(target);
+      area = {
+        unit: target.module.name,
+        luts: report.luts,
+        ffs: report.ffs,
+        dsps: report.dsps,
+        lanes: Number(p.params.lanes),
+      };
+      cache.entries[key] = area;
+      result.synthesized++;
+      mkdirSync(dirname(path), { recursive: true });
+      writeAtomically(path, JSON.stringify(cache, null, 2) + '\n');
+    }
+    result.costs.set(w.name, {
+      ip: area.unit,
+      lutsPerUnit: area.luts / area.lanes,
+      dspsPerUnit: area.dsps / area.lanes,
+    });
+  }
+  return result;
+}
