@@ -35,6 +35,9 @@ export interface AddRoundTuning {
   compared?: AddRawOptions['compared'];
   lostFromTrailingZeros?: boolean;
   zeroFromSum?: boolean;
+  orderedByMagnitude?: boolean;
+  clampBeforePick?: boolean;
+  addendBeforeCut?: boolean;
   align?: AlignOptions;
 }
 
@@ -59,6 +62,9 @@ export function addRound(
     cutShift: tuning.cutShift,
     compared: tuning.compared,
     zeroFromSum: tuning.zeroFromSum,
+    orderedByMagnitude: tuning.orderedByMagnitude,
+    clampBeforePick: tuning.clampBeforePick,
+    addendBeforeCut: tuning.addendBeforeCut,
   });
   const normalized = normalize(
     expBias === undefined ? sum : { ...sum, expBias },

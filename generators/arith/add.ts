@@ -1,5 +1,6 @@
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
+import { atMostConstant } from './compare-constant.ts';
 import { leadingZeros } from './lzc.ts';
 import type { RawFloat } from './raw-float.ts';
 import { unsignedBits } from './widths.ts';
@@ -53,26 +54,43 @@ export function addRaw(
   const bigSign = mux(xFirst, x.sign, y.sign);
   const smallSign = mux(xFirst, y.sign, x.sign);
   const bigExp = mux(xFirst, ex, ey);
-  let difference =
-    compared === undefined
-      ? mux(xFirst, ex.sub(ey, { width: expWidth + 1 }), ey.sub(ex, { width: expWidth + 1 }))
-      : mux(xFirst, compared.xMinusY, compared.yMinusX);
-  if (cutDifference !== undefined) {
-    difference = difference.named(`${prefix}_exp_difference`);
-    cutDifference();
-  }
-  swapped ??= swap();
-  const { big, small } = swapped;
   // Shift the smaller operand right; beyond the window it only leaves a sticky bit.
   const shiftBits = unsignedBits(window);
-  const clamped = mux(
-    difference.gt(window),
-    m.constant(window, UInt(shiftBits)),
-    difference
-      .resize(shiftBits + 1)
-      .asUnsigned()
-      .resize(shiftBits),
-  ).named(`${prefix}_align`);
+  const clampToWindow = (difference: Signal, inLuts = false) =>
+    mux(
+      inLuts ? atMostConstant(difference, window).not() : difference.gt(window),
+      m.constant(window, UInt(shiftBits)),
+      difference
+        .resize(shiftBits + 1)
+        .asUnsigned()
+        .resize(shiftBits),
+    );
+  let clamped: Signal;
+  if (options.clampBeforePick === true) {
+    // Both differences clamped beside the comparison (their limit tested in LUTs, not a second carry
+    // chain behind the differences'); the pick is the last step.
+    const amounts = compared ?? {
+      xMinusY: ex.sub(ey, { width: expWidth + 1 }),
+      yMinusX: ey.sub(ex, { width: expWidth + 1 }),
+    };
+    const xAmount = clampToWindow(amounts.xMinusY, true).named(`${prefix}_align_x`);
+    const yAmount = clampToWindow(amounts.yMinusX, true).named(`${prefix}_align_y`);
+    cutDifference?.();
+    swapped ??= swap();
+    clamped = mux(xFirst, xAmount, yAmount).named(`${prefix}_align`);
+  } else {
+    let difference =
+      compared === undefined
+        ? mux(xFirst, ex.sub(ey, { width: expWidth + 1 }), ey.sub(ex, { width: expWidth + 1 }))
+        : mux(xFirst, compared.xMinusY, compared.yMinusX);
+    if (cutDifference !== undefined) {
+      difference = difference.named(`${prefix}_exp_difference`);
+      cutDifference();
+    }
+    swapped ??= swap();
+    clamped = clampToWindow(difference).named(`${prefix}_align`);
+  }
+  const { big, small } = swapped;
   cut('exponents');
   // With `cutShift`: by the amount's high bits (whole multiples of 2^low), a cut, then its low bits.
   const low = Math.ceil(shiftBits / 2);
@@ -92,11 +110,17 @@ export function addRaw(
       ? small.and(cat(...Array.from({ length: window }, (_, i) => clamped.gt(window - 1 - i)))).orR()
       : clamped.gt(mux(xFirst, trailing[1]!, trailing[0]!).named(`${prefix}_small_trailing_zeros`));
   const smallSticky = aligned.or(lost.zext(window)).named(`${prefix}_aligned`);
-  cut('aligned');
-  // Add magnitudes for equal signs, subtract otherwise; a negative difference flips the sign.
-  const subtract = bigSign.xor(smallSign).named(`${prefix}_subtract`);
   const wide = (value: Signal) => value.zext(window + 1);
+  // Add magnitudes for equal signs, subtract otherwise; a negative difference flips the sign.
+  const effectiveSubtract = () => bigSign.xor(smallSign).named(`${prefix}_subtract`);
   // big − small is big + ~small + 1, and −sum is ~sum + 1: the same adder with a carry-in.
+  const addendOf = (subtract: Signal) => mux(subtract, wide(smallSticky).not(), wide(smallSticky));
+  const early = wideAdd !== undefined && options.addendBeforeCut === true;
+  const subtractEarly = early ? effectiveSubtract() : undefined;
+  const addendEarly =
+    subtractEarly === undefined ? undefined : addendOf(subtractEarly).named(`${prefix}_addend`);
+  cut('aligned');
+  const subtract = subtractEarly ?? effectiveSubtract();
   const sum = (
     wideAdd === undefined
       ? mux(
@@ -104,15 +128,17 @@ export function addRaw(
           wide(big).sub(wide(smallSticky), { width: window + 1 }),
           wide(big).add(wide(smallSticky), { width: window + 1 }),
         )
-      : wideAdd(wide(big), mux(subtract, wide(smallSticky).not(), wide(smallSticky)), subtract, 'sum')
+      : wideAdd(wide(big), addendEarly ?? addendOf(subtract), subtract, 'sum')
   ).named(`${prefix}_sum`);
   cut('summed');
-  const negative = sum.msb();
-  const negated =
+  // Operands ordered by magnitude leave big − small ≥ 0: no negation, the sign is the larger one's.
+  const ordered = options.orderedByMagnitude === true;
+  const negative = ordered ? undefined : sum.msb();
+  const negated = () =>
     wideAdd === undefined
       ? m.constant(0, UInt(window + 1)).sub(sum, { width: window + 1 })
       : wideAdd(sum.not(), m.constant(0, UInt(window + 1)), m.constant(1, UInt(1)), 'complement');
-  const magnitude = mux(negative, negated, sum)
+  const magnitude = (negative === undefined ? sum : mux(negative, negated(), sum))
     .slice(window - 1, 0)
     .named(`${prefix}_magnitude`);
   // |sum| is below 2^(window−1): it is zero exactly when the sum is, which is known a cut earlier.
@@ -129,7 +155,11 @@ export function addRaw(
   const isInf = x.isInf.or(y.isInf).and(isNaN.not());
   const bothZero = x.isZero.and(y.isZero);
   const zeroResultSign = mux(x.sign.eq(y.sign), x.sign, m.constant(zeroSign, UInt(1)));
-  const finiteSign = mux(exactZero, m.constant(zeroSign, UInt(1)), mux(negative, smallSign, bigSign));
+  const finiteSign = mux(
+    exactZero,
+    m.constant(zeroSign, UInt(1)),
+    negative === undefined ? bigSign : mux(negative, smallSign, bigSign),
+  );
   const sign = mux(
     x.isInf,
     x.sign,
@@ -188,6 +218,22 @@ export interface AddRawOptions {
    * after it (a window-wide OR in front of the sign's and flags' logic otherwise).
    */
   zeroFromSum?: boolean;
+  /**
+   * `compared.xFirst` says |x| ≥ |y| (not only ex ≥ ey): the difference of the magnitudes is never
+   * negative, so it is not negated (one window-wide carry chain fewer).
+   */
+  orderedByMagnitude?: boolean;
+  /**
+   * Both exponent differences are clamped to the window beside the comparison, and the pick of the
+   * shift amount is the comparison's only follower (a clamp behind the pick is a second carry chain
+   * after the comparison's); `cutDifference` then falls before the pick.
+   */
+  clampBeforePick?: boolean;
+  /**
+   * With `wideAdd`: the addend (the smaller operand, complemented for a subtraction) is formed before
+   * the 'aligned' cut, folded into the alignment's last LUTs, so that the carry chain starts at a register.
+   */
+  addendBeforeCut?: boolean;
 }
 
 /** addRaw's exponent comparison, formed apart from it: which operand is larger, and both differences. */

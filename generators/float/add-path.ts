@@ -32,6 +32,8 @@ export type AddPathCut =
  * significands follows the 'difference' cut; 'shift' cuts the alignment shift after its coarse half,
  * 'count' the leading-zero count after its chunks, 'carry' the window-wide addition and 'negate' its
  * absolute value's negation halfway up their carry chains. `expBias`: the exponents are biased fields.
+ * `xNotSmaller`: |x| ≥ |y|, known from the codes; the operands are then ordered by it and their
+ * difference is never negated (docs/fp_add.md#operand-order).
  */
 export function fpAddRound(
   x: RawFloat,
@@ -41,12 +43,22 @@ export function fpAddRound(
   cut: (point: AddPathCut) => void,
   has: (point: AddPathCut) => boolean,
   expBias?: number,
+  xNotSmaller?: Signal,
 ): RoundedFloat {
   return addRound(x, y, format, policy, cut, expBias, {
-    wideAdd: has('carry') || has('negate') ? wideAdd(cut, has) : undefined,
+    // One adder with a carry-in (big + ~small + 1) rather than a sum and a difference and a mux: the
+    // exponent order keeps the latter below its carry cuts (as its catalog units were measured).
+    wideAdd: has('carry') || has('negate') || xNotSmaller !== undefined ? wideAdd(cut, has) : undefined,
     cutShift: has('shift') ? () => cut('shift') : undefined,
     cutCount: has('count') ? () => cut('count') : undefined,
-    compared: compareBySign(x, y),
+    compared: compareBySign(x, y, xNotSmaller),
+    orderedByMagnitude: xNotSmaller !== undefined,
+    // The magnitude comparison is a carry chain as long as the codes: only the pick may follow it.
+    clampBeforePick: xNotSmaller !== undefined,
+    addendBeforeCut: xNotSmaller !== undefined,
+    // The bits the alignment drops, told from the smaller operand's trailing zeros (counted beside
+    // the comparison): the mask's comparisons and window-wide OR would precede the addend.
+    lostFromTrailingZeros: xNotSmaller !== undefined,
     align: { comparesInLuts: true, lostFromMask: true },
   });
 }
@@ -54,15 +66,16 @@ export function fpAddRound(
 /**
  * addRaw's exponent comparison, with the order taken from the sign of x − y: the two differences are
  * then parallel carry chains and the comparison none of its own (a separate comparison feeding a mux
- * of the two differences lets synthesis share one subtractor behind it, two chains in a row).
+ * of the two differences lets synthesis share one subtractor behind it, two chains in a row). With
+ * `xNotSmaller` the order is that instead (equal exponents leave either difference 0).
  */
-export function compareBySign(x: RawFloat, y: RawFloat): ExponentComparison {
+export function compareBySign(x: RawFloat, y: RawFloat, xNotSmaller?: Signal): ExponentComparison {
   const expWidth = Math.max(x.exp.width, y.exp.width) + 1;
   const ex = x.exp.resize(expWidth);
   const ey = y.exp.resize(expWidth);
   const xMinusY = ex.sub(ey, { width: expWidth + 1 }).named('sum_x_minus_y');
   return {
-    xFirst: xMinusY.msb().not().named('sum_x_first'),
+    xFirst: xNotSmaller ?? xMinusY.msb().not().named('sum_x_first'),
     xMinusY,
     yMinusX: ey.sub(ex, { width: expWidth + 1 }).named('sum_y_minus_x'),
   };

@@ -9,9 +9,10 @@ import { resolveTarget } from '../../flows/target.ts';
 import { fpAddGolden } from '../../testbenches/golden/fp_add.ts';
 import { floatLayout, formatByName, ROUNDING_MODES } from '../formats/index.ts';
 import { outputPolicy } from '../float-params.ts';
+import { emitVerilog } from '../emit/verilog.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import { parseParams } from '../generator.ts';
-import { ADD_CUTS, fpAdd, type FpAddParams } from './fp_add.ts';
+import { ADD_CUTS, fpAdd, MAGNITUDE_ORDER_CUTS, type FpAddParams } from './fp_add.ts';
 
 type Params = Record<string, unknown>;
 type Triple = [number, number, number];
@@ -211,6 +212,90 @@ describe('fp_add in the IR evaluator', () => {
     });
   }
 
+  describe('operands ordered by magnitude (no negation)', () => {
+    for (const rounding of ROUNDING_MODES) {
+      it(`e3m2fn, every pair, both operations: ${rounding}, tininess before, subnormals kept and flushed`, () => {
+        for (const outputSubnormals of ['keep', 'flush']) {
+          const params = {
+            aFormat: 'e3m2fn',
+            bFormat: 'e3m2fn',
+            outFormat: 'e3m2fn',
+            operation: 'input',
+            rounding,
+            tininess: 'before',
+            outputSubnormals,
+            operandOrder: 'magnitude',
+          };
+          expect(mismatches(params, [...pairs, ...pairs.map(([a, b, s]): Triple => [a, b, 1 - s])])).toEqual(
+            [],
+          );
+        }
+      });
+    }
+    const ordered: [string, Params, Triple[]][] = [
+      [
+        'e4m3fn − e4m3fn → fp32 (the window padded), every pair',
+        { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'fp32', operation: 'subtract' },
+        allPairs('e4m3fn', 'e4m3fn'),
+      ],
+      [
+        'e5m2 ± e5m2, every pair, per vector, every cut, rounding down (−0 for x − x)',
+        {
+          aFormat: 'e5m2',
+          bFormat: 'e5m2',
+          outFormat: 'e5m2',
+          operation: 'input',
+          rounding: 'rdown',
+          latency: MAGNITUDE_ORDER_CUTS.length,
+        },
+        allPairs('e5m2', 'e5m2'),
+      ],
+      [
+        'e4m3fn + e4m3fn, every pair, subnormal operands flushed',
+        { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', inputSubnormals: 'flush' },
+        allPairs('e4m3fn', 'e4m3fn'),
+      ],
+      [
+        'fp16 ± fp16, random pairs, per vector, 6 stages',
+        { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', operation: 'input', latency: 6 },
+        randomPairs('fp16', 'fp16', 20_000, 11),
+      ],
+      [
+        'bf16 − bf16, random pairs, toward zero, every cut',
+        {
+          aFormat: 'bf16',
+          bFormat: 'bf16',
+          outFormat: 'bf16',
+          operation: 'subtract',
+          rounding: 'rtz',
+          latency: MAGNITUDE_ORDER_CUTS.length,
+        },
+        randomPairs('bf16', 'bf16', 20_000, 12),
+      ],
+      [
+        'fp32 ± fp32, random pairs, per vector, 7 stages',
+        { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', operation: 'input', latency: 7 },
+        randomPairs('fp32', 'fp32', 20_000, 13),
+      ],
+      [
+        'fp32 + fp32, random pairs, rounding up, every cut',
+        {
+          aFormat: 'fp32',
+          bFormat: 'fp32',
+          outFormat: 'fp32',
+          rounding: 'rup',
+          latency: MAGNITUDE_ORDER_CUTS.length,
+        },
+        randomPairs('fp32', 'fp32', 20_000, 14),
+      ],
+    ];
+    for (const [name, params, list] of ordered) {
+      it(name, () => {
+        expect(mismatches({ ...params, operandOrder: 'magnitude' }, list)).toEqual([]);
+      });
+    }
+  });
+
   it('every latency 0..14 of e4m3fn + e4m3fn computes the same sums', () => {
     for (const latency of [0, 3, 6, 9, 10, 12, 13, ADD_CUTS.length]) {
       expect(
@@ -231,6 +316,22 @@ describe('fp_add parameters', () => {
   });
   it('refuses a latency beyond its cut points', () => {
     expect(() => parseParams(fpAdd, { latency: ADD_CUTS.length + 1 })).toThrow(/'latency' = 17.*0 to 16/);
+  });
+  it('refuses operands ordered by magnitude of two formats, and more stages than that order has cuts', () => {
+    expect(() => parseParams(fpAdd, { aFormat: 'fp16', bFormat: 'bf16', operandOrder: 'magnitude' })).toThrow(
+      /'operandOrder' = "magnitude".*one format/,
+    );
+    expect(() =>
+      parseParams(fpAdd, { operandOrder: 'magnitude', latency: MAGNITUDE_ORDER_CUTS.length + 1 }),
+    ).toThrow(/'latency' = 15.*at most 14/);
+  });
+  it('operands ordered by magnitude leave no negation of the difference', () => {
+    const verilog = (params: Params) =>
+      emitVerilog(resolveTarget('fp_add', params).module)
+        .map((f) => f.text)
+        .join('\n');
+    expect(verilog({ latency: 14 })).toMatch(/sum_complement_split/);
+    expect(verilog({ latency: 14, operandOrder: 'magnitude' })).not.toMatch(/sum_complement_split/);
   });
   it('the same parameters give the same module name', () => {
     expect(resolveTarget('fp_add', { rounding: 'rtz', operation: 'input', latency: 2 }).module.name).toBe(

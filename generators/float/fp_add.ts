@@ -1,5 +1,4 @@
 import type { RawFloat } from '../arith/raw-float.ts';
-import { ADD_ROUND_CUTS } from '../arith/add-round.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
 import {
@@ -16,20 +15,58 @@ import { boolParam, choiceParam } from '../generator.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
-import { fpAddRound } from './add-path.ts';
+import { fpAddRound, type AddPathCut } from './add-path.ts';
 
 /**
  * The adder's cut points, by priority (the first `latency` are cut, docs/fp_add.md#pipeline): after
  * the smaller operand's alignment shift ('aligned'), after the wide addition ('summed'), after the
  * alignment to the output format ('align'), after the exponent comparison and shift amount
  * ('exponents'), after the normalizing shift ('normalize'), after the leading-zero count
- * ('counted'), after the exponents' difference ('difference'), after the absolute value
- * ('complemented'), before the subnormal shift ('denorm'), before the rounding addition
+ * ('counted'), after the absolute value ('complemented'), after the exponents' difference
+ * ('difference'), before the subnormal shift ('denorm'), before the rounding addition
  * ('increment'), inside the leading-zero count ('count'), inside the alignment shift ('shift'),
  * halfway up the wide addition's and the negation's carry chains ('carry', 'negate'), after
  * unpacking, and at the output.
  */
-export const ADD_CUTS = [...ADD_ROUND_CUTS, 'count', 'shift', 'carry', 'negate', 'unpack', 'output'] as const;
+export const ADD_CUTS = [
+  'aligned',
+  'summed',
+  'align',
+  'exponents',
+  'normalize',
+  'counted',
+  'complemented',
+  'difference',
+  'denorm',
+  'increment',
+  'count',
+  'shift',
+  'carry',
+  'negate',
+  'unpack',
+  'output',
+] as const satisfies readonly (AddPathCut | 'unpack' | 'output')[];
+
+/**
+ * The cut points of operands ordered by magnitude: ADD_CUTS without the negation's two, and the wide
+ * addition's carry chain split from 7 stages on (it is then the longest path).
+ */
+export const MAGNITUDE_ORDER_CUTS = [
+  'aligned',
+  'summed',
+  'align',
+  'exponents',
+  'normalize',
+  'counted',
+  'carry',
+  'difference',
+  'denorm',
+  'increment',
+  'count',
+  'shift',
+  'unpack',
+  'output',
+] as const satisfies readonly (typeof ADD_CUTS)[number][];
 
 export type FpAddParams = GeneratorParams<typeof fpAdd>;
 
@@ -73,6 +110,11 @@ export const fpAdd = defineGenerator({
     flags: boolParam()
       .default(false)
       .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
+    operandOrder: choiceParam(['exponent', 'magnitude'])
+      .optional()
+      .describe(
+        'exponent (default): the operand of larger exponent leads and a negative difference is negated; magnitude (operands of one format): the larger code leads, so the difference is never negative (no negation: one carry chain fewer, at most 14 stages).',
+      ),
   },
   latency: {
     max: ADD_CUTS.length,
@@ -81,6 +123,19 @@ export const fpAdd = defineGenerator({
   },
   check(p, ctx) {
     checkOutputPolicy(p, ctx);
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (p.operandOrder === 'magnitude') {
+      if (p.aFormat !== p.bFormat)
+        issue(
+          'operandOrder',
+          `magnitude needs operands of one format (aFormat ${p.aFormat}, bFormat ${p.bFormat})`,
+        );
+      if (p.latency > MAGNITUDE_ORDER_CUTS.length)
+        issue(
+          'latency',
+          `must be at most ${MAGNITUDE_ORDER_CUTS.length} with operandOrder magnitude (no negation to cut)`,
+        );
+    }
   },
   build(p, top) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
@@ -90,9 +145,11 @@ export const fpAdd = defineGenerator({
       (p.operation === 'subtract' ? '_sub' : p.operation === 'input' ? '_addsub' : '') +
       policyTag(p) +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
-      (p.flags ? '_flags' : '');
+      (p.flags ? '_flags' : '') +
+      (p.operandOrder === 'magnitude' ? '_mag' : '');
     const m = top.module(stem);
-    const cut = pipelineCuts(m, p.latency, ADD_CUTS);
+    const byMagnitude = p.operandOrder === 'magnitude';
+    const cut = pipelineCuts(m, p.latency, byMagnitude ? MAGNITUDE_ORDER_CUTS : ADD_CUTS);
     const flush = p.inputSubnormals === 'flush';
     const bits = (f: FloatFormat) => f.expBits + f.mantBits + (f.signed ? 1 : 0);
     const aCode = m.input('a', UInt(bits(fa)), `${p.aFormat} code`);
@@ -141,6 +198,15 @@ export const fpAdd = defineGenerator({
         invalid: u.isSignalingNaN,
       };
     };
+    // Of one format, the codes without their signs are ordered as the magnitudes (zeros, Inf and NaN
+    // are taken apart anyway).
+    const magnitudeBits = bits(fa) - (fa.signed ? 1 : 0);
+    const aNotSmaller = byMagnitude
+      ? aCode
+          .slice(magnitudeBits - 1, 0)
+          .ge(bCode.slice(magnitudeBits - 1, 0))
+          .named('a_not_smaller')
+      : undefined;
     const a = operand(aCode, fa, 'a', padB ? 0 : pad);
     const b = operand(bCode, fb, 'b', padB ? pad : 0, p.operation === 'add' ? undefined : sub);
     cut.at('unpack');
@@ -153,6 +219,7 @@ export const fpAdd = defineGenerator({
       (point) => cut.at(point),
       (point) => cut.has(point),
       sameBias ? fa.bias : undefined,
+      aNotSmaller,
     );
     cut.at('output');
     const what = p.operation === 'add' ? 'a+b' : p.operation === 'subtract' ? 'a−b' : 'a±b';

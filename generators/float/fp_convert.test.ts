@@ -6,8 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../flows/target.ts';
 import { fpConvertGolden } from '../../testbenches/golden/fp_convert.ts';
-import { outputPolicy } from '../float-params.ts';
-import { ROUNDING_MODES } from '../formats/index.ts';
+import { mlDtypesSets, testFloatSets } from '../../testbenches/plans/fp_convert.ts';
+import { FLOAT_FORMAT_NAMES, outputPolicy, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
+import {
+  floatLayout,
+  formatByName,
+  mlDtypesPolicy,
+  ROUNDING_MODES,
+  type MlDtypesMode,
+} from '../formats/index.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import {
@@ -90,6 +97,11 @@ describe('fp_convert in the IR evaluator: float → float', () => {
   const cases: [string, Params, bigint[]][] = [
     ['e4m3fn → fp16 (widening, exact), every code', { inFormat: 'e4m3fn', outFormat: 'fp16' }, all(8)],
     [
+      'e5m2 → e4m3fn, every code, 64 lanes (the most)',
+      { inFormat: 'e5m2', outFormat: 'e4m3fn', rounding: 'rna', lanes: 64 },
+      all(8),
+    ],
+    [
       'e5m2 → e4m3fn saturating, every code, DAZ',
       { inFormat: 'e5m2', outFormat: 'e4m3fn', overflow: 'saturate', inputSubnormals: 'flush' },
       all(8),
@@ -138,6 +150,88 @@ describe('fp_convert in the IR evaluator: float → float', () => {
     ],
   ];
   for (const [name, params, codes] of cases) it(name, () => expect(mismatches(params, codes)).toEqual([]));
+});
+
+describe("fp_convert against ml_dtypes' fp32 conversion tables", () => {
+  // Every FP8/FP6/FP4 result format (e8m0fnu, which has no sign and no mantissa, is no rounded
+  // format), each column of its table configured as ml_dtypes rounds it: the datapath's codes against
+  // ml_dtypes' own, not the golden model's.
+  const formats = ROUNDED_FORMAT_NAMES.filter((f) => floatLayout(formatByName(f) as never).bits <= 8);
+  const columns = { default: 'code', saturate: 'code_sat', truncate: 'code_trunc' } as const;
+  for (const outFormat of formats) {
+    for (const [mode, column] of Object.entries(columns) as [MlDtypesMode, string][]) {
+      it(`fp32 → ${outFormat}, the '${column}' column`, () => {
+        const ml = mlDtypesPolicy(formatByName(outFormat), mode);
+        const raw = { inFormat: 'fp32', outFormat, rounding: ml.rounding, overflow: ml.overflow, lanes: 8 };
+        // ml_dtypes keeps a NaN's sign; a format whose only NaN has no sign takes its own rule.
+        let target;
+        try {
+          target = resolveTarget('fp_convert', { ...raw, nan: ml.nan });
+        } catch {
+          target = resolveTarget('fp_convert', raw);
+        }
+        const sets = mlDtypesSets(target.params as FpConvertParams);
+        expect(sets).toHaveLength(1);
+        const table = sets[0]!;
+        // Saturating is the default of a format with neither Inf nor NaN: its first column is taken.
+        const first = mode === 'saturate' && mlDtypesPolicy(formatByName(outFormat)).overflow === 'saturate';
+        expect(table.description).toContain(`'${first ? 'code' : column}' rows`);
+        expect(table.stimulus.length * 8).toBeGreaterThan(19_000);
+        const got = runVectors(target.module, table.stimulus);
+        const wrong = table.expected
+          .map((want, i) =>
+            got[i]![0] === want[0]
+              ? ''
+              : `vector ${i}: got ${got[i]![0]!.toString(16)}, want ${want[0]!.toString(16)}`,
+          )
+          .filter((w) => w !== '');
+        expect(wrong.slice(0, 5)).toEqual([]);
+      });
+    }
+  }
+});
+
+describe("fp_convert against TestFloat's conversion cases, results and flags", () => {
+  const files: [string, string, string][] = [
+    ['fp16', 'fp32', 'f16_to_f32'],
+    ['fp32', 'fp16', 'f32_to_f16'],
+    ['fp32', 'bf16', 'f32_to_bf16'],
+    ['bf16', 'fp32', 'bf16_to_f32'],
+  ];
+  for (const [inFormat, outFormat, file] of files) {
+    it(`${file}, 3 lanes`, () => {
+      const target = resolveTarget('fp_convert', { inFormat, outFormat, flags: true, lanes: 3 });
+      const sets = testFloatSets(target.params as FpConvertParams);
+      expect(sets).toHaveLength(1);
+      expect(sets[0]!.description).toMatch(new RegExp(`\\d+ TestFloat ${file} cases`));
+      const got = runVectors(target.module, sets[0]!.stimulus);
+      const wrong = sets[0]!.expected
+        .map((want, i) =>
+          got[i]![0] === want[0] && got[i]![1] === want[1]
+            ? ''
+            : `vector ${i}: got ${got[i]!.map((v) => v.toString(16))}, want ${want.map((v) => v.toString(16))}`,
+        )
+        .filter((w) => w !== '');
+      expect(wrong.slice(0, 5)).toEqual([]);
+    });
+  }
+});
+
+describe('fp_convert in the IR evaluator: every 8-bit or narrower source format, every code', () => {
+  const sources = FLOAT_FORMAT_NAMES.filter((f) => floatLayout(formatByName(f) as never).bits <= 8);
+  for (const inFormat of sources) {
+    for (const outFormat of ['fp16', 'bf16', 'e4m3fn', 'e2m1fn']) {
+      if (outFormat === inFormat) continue;
+      it(`${inFormat} → ${outFormat}`, () => {
+        expect(
+          mismatches(
+            { inFormat, outFormat, lanes: 2 },
+            all(floatLayout(formatByName(inFormat) as never).bits),
+          ),
+        ).toEqual([]);
+      });
+    }
+  }
 });
 
 describe('fp_convert in the IR evaluator: integers', () => {
@@ -266,6 +360,10 @@ describe('fp_convert parameters', () => {
     expect(() => parseParams(fpConvert, { outFormat: 'uint', outWidth: 0 })).toThrow(
       /'outWidth' = 0.*1 to 64/,
     );
+  });
+  it('refuses lane counts outside 1..64', () => {
+    expect(() => parseParams(fpConvert, { lanes: 65 })).toThrow(/'lanes' = 65.*1 to 64/);
+    expect(() => parseParams(fpConvert, { lanes: 0 })).toThrow(/'lanes' = 0.*1 to 64/);
   });
   it('refuses a width for a float and an integer-to-integer conversion', () => {
     expect(() => parseParams(fpConvert, { inWidth: 8 })).toThrow(/'inWidth'.*int and uint sources only/);

@@ -152,7 +152,7 @@ const SAME_AS_TESTFLOAT = (policy: ResolvedPolicy, t: ResolvedPolicy) =>
   policy.nan === t.nan;
 
 /** TestFloat's conversion cases for units configured exactly as TestFloat (one lane each; flags from the file). */
-function testFloatSets(p: FpConvertParams): PlannedVectors[] {
+export function testFloatSets(p: FpConvertParams): PlannedVectors[] {
   const name = (f: string) => ({ fp16: 'f16', fp32: 'f32', bf16: 'bf16' })[f];
   const from = name(p.inFormat);
   const to = name(p.outFormat);
