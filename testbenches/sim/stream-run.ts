@@ -217,7 +217,13 @@ async function runVerilator(dir: string, bench: StreamBench) {
     join(dir, 'tb_main.cpp'),
     renderTemplate('tb/verilator-main.cpp.hbs', { top: bench.top, vcd: false }),
   );
-  const buildSeconds = await buildVerilatorModel(verilator, dir, verilateFlags(false), bench);
+  const buildSeconds = await buildVerilatorModel(
+    verilator,
+    dir,
+    verilateFlags(false),
+    bench,
+    streamBeats(bench),
+  );
   const logPath = join(dir, 'sim.log');
   const sim = await runProcess(join(dir, OBJ_DIR, BINARY), [], {
     cwd: dir,
@@ -230,6 +236,9 @@ async function runVerilator(dir: string, bench: StreamBench) {
 
 // The run takes a cycle or more per beat of every stream.
 function simulationLimit(bench: StreamBench): number {
-  const beats = bench.streams.reduce((total, s) => total + s.beats.length, bench.y.length);
-  return timeLimit({ simulate: beats });
+  return timeLimit({ simulate: streamBeats(bench) });
+}
+
+function streamBeats(bench: StreamBench): number {
+  return bench.streams.reduce((total, s) => total + s.beats.length, bench.y.length);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,28 @@ import { IcarusSimulator } from './icarus.ts';
 import { VerilatorSimulator } from './verilator.ts';
 
 describeSimulator(new VerilatorSimulator());
+
+describe('Verilator build', () => {
+  it('compiles a short run unoptimized and as one file', async () => {
+    const workDir = await mkdtemp(join(tmpdir(), 'bitsmith-verilator-build-'));
+    try {
+      const options = { workDir, seed: 1, bubbles: false, vcd: false };
+      const result = await new VerilatorSimulator().run(
+        units.mulPipe2,
+        units.multiplierVectors(200),
+        options,
+      );
+      expect(result).toMatchObject({ passed: 200, failed: 0 });
+      const makeLog = await readFile(join(workDir, 'verilator', 'make.log'), 'utf8');
+      // The make command line, then the model's one file compiled at the chosen level.
+      expect(makeLog).toContain('OPT_FAST=-O0');
+      expect(makeLog).toContain('VM_PARALLEL_BUILDS=0');
+      expect(makeLog).toMatch(/ -O0 -c -o Vtb__ALL\.o /);
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('Verilator and Icarus', () => {
   it('see the same bubbles and backpressure for the same seed', async () => {
