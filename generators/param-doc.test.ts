@@ -12,6 +12,7 @@ describe('parameter documentation from the schemas', () => {
       'bSigned',
       'accWidth',
       'overflow',
+      'multiplier',
       'latency',
       'ready',
     ]);

@@ -29,6 +29,18 @@ describe('int_mac in the IR evaluator matches its golden model', () => {
       latency: 3,
       ready: true,
     },
+    { aWidth: 8, bWidth: 8, accWidth: 20, overflow: 'saturate', multiplier: 'booth4', latency: 1 },
+    {
+      aWidth: 8,
+      bWidth: 8,
+      aSigned: false,
+      bSigned: false,
+      accWidth: 18,
+      overflow: 'wrap',
+      multiplier: 'booth4',
+      latency: 2,
+    },
+    { aWidth: 7, bWidth: 5, aSigned: true, bSigned: false, accWidth: 14, multiplier: 'booth4', latency: 0 },
   ];
   for (const raw of variants) {
     it(JSON.stringify(raw), () => {

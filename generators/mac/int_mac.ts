@@ -2,6 +2,8 @@ import { defineGenerator, type GeneratorParams } from '../define.ts';
 import { boolParam, choiceParam, intParam } from '../generator.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, typeRange } from '../hdl/types.ts';
+import { multiply } from '../arith/multiplier.ts';
+import { multiplierParam, withoutAutoMultiplier } from '../multiplier-param.ts';
 import { intTag } from '../naming.ts';
 
 /**
@@ -25,6 +27,7 @@ export const intMac = defineGenerator({
       .describe(
         "What a sum beyond the accumulator's range becomes: the low bits (wrap) or the nearest bound (saturate).",
       ),
+    multiplier: multiplierParam(),
   },
   latency: {
     max: 3,
@@ -50,8 +53,10 @@ export const intMac = defineGenerator({
       intTag(p.bWidth, p.bSigned),
       `acc${p.accWidth}`,
       p.overflow === 'wrap' ? 'wrap' : 'sat',
+      // Behavioural is what auto builds: the same module under the same name.
+      ...(p.multiplier === 'booth4' ? ['booth4'] : []),
     ].join('_');
-    const m = top.module(stem);
+    const m = top.module(stem, withoutAutoMultiplier(p));
     const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
     const accType = type(p.accWidth, p.aSigned || p.bSigned);
 
@@ -59,7 +64,7 @@ export const intMac = defineGenerator({
     const b = m.input('b', type(p.bWidth, p.bSigned), 'multiplier');
     const clear = m.input('clear', UInt(1), 'start a new sum with this product');
     if (p.latency >= 3) m.stage();
-    const product = a.mul(b).named('product');
+    const product = multiply(a, b, p.multiplier, 'mul').named('product');
     if (p.latency >= 2) m.stage();
 
     const acc = m.register('acc_q', accType, { reset: 0 });

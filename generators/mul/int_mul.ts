@@ -1,6 +1,8 @@
 import { defineGenerator, type GeneratorParams } from '../define.ts';
 import { boolParam, intParam } from '../generator.ts';
 import { SInt, UInt } from '../hdl/types.ts';
+import { multiply } from '../arith/multiplier.ts';
+import { multiplierParam, withoutAutoMultiplier } from '../multiplier-param.ts';
 import { intTag } from '../naming.ts';
 
 /** Integer multiplier: the full product of A and B (signed, unsigned or mixed). */
@@ -13,6 +15,7 @@ export const intMul = defineGenerator({
     bWidth: intParam(1, 64).default(8).describe('bits of operand b'),
     aSigned: boolParam().default(true).describe("a is two's complement (else unsigned)"),
     bSigned: boolParam().default(true).describe("b is two's complement (else unsigned)"),
+    multiplier: multiplierParam(),
   },
   latency: {
     max: 3,
@@ -21,12 +24,17 @@ export const intMul = defineGenerator({
       'Register stages: 0 combinational; 1 registers the product; 2 also the inputs; 3 adds one more stage for retiming.',
   },
   build(p, top) {
-    const m = top.module(`int_mul_${intTag(p.aWidth, p.aSigned)}_${intTag(p.bWidth, p.bSigned)}`);
+    // Behavioural is what auto builds: the same module under the same name.
+    const variant = p.multiplier === 'booth4' ? '_booth4' : '';
+    const m = top.module(
+      `int_mul_${intTag(p.aWidth, p.aSigned)}_${intTag(p.bWidth, p.bSigned)}${variant}`,
+      withoutAutoMultiplier(p),
+    );
     const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
     const a = m.input('a', type(p.aWidth, p.aSigned), 'multiplicand');
     const b = m.input('b', type(p.bWidth, p.bSigned), 'multiplier');
     if (p.latency >= 2) m.stage();
-    const product = a.mul(b).named('product');
+    const product = multiply(a, b, p.multiplier, 'mul').named('product');
     if (p.latency >= 3) m.stage();
     if (p.latency >= 1) m.stage();
     m.output('p', product, 'full product a×b');
