@@ -87,6 +87,21 @@ function groupStart(g: number, group: number, k: number): number {
   return g === 0 ? 0 : Math.min(k, g * group - (variantIs('gemv.group-boundary') ? 1 : 0));
 }
 
+/**
+ * A scale code's value. Mutation 'gemv.scale-specials-ignored': an Inf or NaN code (E8M0's 0xFF, FP16's
+ * all-ones exponent) read as an ordinary number one binade above the largest, as a scale multiplier that
+ * never looks at the special encodings would.
+ */
+function scaleValue(format: Format, code: number): ExactValue {
+  const s = decode(format, code);
+  if (!variantIs('gemv.scale-specials-ignored') || s.kind === 'finite' || format.kind !== 'float') return s;
+  const f = format as FloatFormat;
+  const sign = f.signed ? (((code >> (f.expBits + f.mantBits)) & 1) as 0 | 1) : 0;
+  const e = (code >> f.mantBits) & ((1 << f.expBits) - 1);
+  const m = code & ((1 << f.mantBits) - 1);
+  return finite(sign, BigInt((1 << f.mantBits) + m), e - f.bias - f.mantBits);
+}
+
 export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
   const policy = variantPolicy(spec.policy);
   // Mutation 'gemv.reads-past-k': the don't-care lanes of the last chunk (the stimulus's padding) count.
@@ -133,7 +148,7 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
       const z = weight.zeroPoint && !variantIs('gemv.no-zero-point') ? BigInt(job.z[row]![g]!) : 0n;
       // Σ a·w − z·Σ a in units of 2^(aExp + wExp); z·Σa is in units of 2^aExp and wExp is 0 for integers.
       const d = dot - z * (sum << BigInt(-wExp));
-      const s = decode(fs, job.s[row]![g]!);
+      const s = scaleValue(fs, job.s[row]![g]!);
       const sign = ((d < 0n ? 1 : 0) ^ (s.kind === 'nan' ? 0 : s.sign)) as 0 | 1;
       let contribution: ExactValue;
       if (poisoned || s.kind === 'nan' || (s.kind === 'inf' && d === 0n)) contribution = nan(0);

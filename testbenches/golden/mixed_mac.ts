@@ -22,6 +22,7 @@ import {
   nan,
   razerFormats,
   type ExactValue,
+  type FloatFormat,
   type Format,
   type Policy,
 } from '../../generators/formats/index.ts';
@@ -69,6 +70,22 @@ function asInteger(v: ExactValue, exp: number): bigint {
 /** Every weight value (and zero point) is a multiple of 2^-1. */
 const WEIGHT_EXP = -1;
 
+/**
+ * A scale code's value. Mutation 'mixed_mac.scale-specials-ignored': an Inf or NaN code read as an
+ * ordinary number (its all-ones exponent field taken as one more binade), as a scale multiplier that
+ * never looks at the special encodings would.
+ */
+function scaleValue(format: Format, code: number): ExactValue {
+  const s = decode(format, code);
+  if (!variantIs('mixed_mac.scale-specials-ignored') || s.kind === 'finite' || format.kind !== 'float')
+    return s;
+  const f = format as FloatFormat;
+  const sign = f.signed ? (((code >> (f.expBits + f.mantBits)) & 1) as 0 | 1) : 0;
+  const e = (code >> f.mantBits) & ((1 << f.expBits) - 1);
+  const m = code & ((1 << f.mantBits) - 1);
+  return finite(sign, BigInt((1 << f.mantBits) + m), e - f.bias - f.mantBits);
+}
+
 export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[]): number[] {
   const fa = formatByName(spec.activation);
   const fs = formatByName(spec.scale);
@@ -94,11 +111,12 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
     if (step.clear) [outer, exactOuter, count] = [0, finite(0, 0n, 0), 0];
     if (count === 0) [elements, acc, first] = [[], 0, step];
     const a = decode(fa, step.a);
-    const last = count === spec.group - 1;
+    // Mutation 'mixed_mac.group-boundary': the group counter closes a group one element early.
+    const last = count === spec.group - (variantIs('mixed_mac.group-boundary') ? 2 : 1);
     if (fp32Inner) {
       const w = spec.weight === 'uint4' ? integer(BigInt(step.w - first!.z)) : weight(step.w, first!.sv);
       acc = a.kind !== 'finite' ? nanCode(f32) : fma(f32, a, w, decode(f32, acc), policy).code;
-      if (last) outer = fma(fo, decode(fs, step.s), decode(f32, acc), decode(fo, outer), policy).code;
+      if (last) outer = fma(fo, scaleValue(fs, step.s), decode(f32, acc), decode(fo, outer), policy).code;
     } else {
       elements.push({ a, w: step.w });
       if (last) {
@@ -117,11 +135,21 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
           d += units * (asInteger(weight(e.w, meta.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP)));
         }
         const dValue = finite(d < 0n ? 1 : 0, d < 0n ? -d : d, aExp + WEIGHT_EXP);
-        const scale = decode(fs, meta.s);
+        const scale = scaleValue(fs, meta.s);
         if (variantIs('mixed_mac.final-rounding')) {
           exactOuter = poisoned ? nan(0) : exactFma(scale, dValue, exactOuter).value;
           outer = encode(fo, exactOuter, policy).code;
         } else if (poisoned) outer = add(fo, decode(fo, outer), nan(0), policy).code;
+        // Mutation 'mixed_mac.scale-per-element': s·a·(w − z) enters the outer sum element by element,
+        // one rounding each, in place of s·D once per group.
+        else if (variantIs('mixed_mac.scale-per-element') && scale.kind === 'finite')
+          for (const e of elements) {
+            const n =
+              asInteger(e.a, aExp) *
+              (asInteger(weight(e.w, meta.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP)));
+            const product = finite(n < 0n ? 1 : 0, n < 0n ? -n : n, aExp + WEIGHT_EXP);
+            outer = fma(fo, scale, product, decode(fo, outer), policy).code;
+          }
         // Mutation 'mixed_mac.unfused-scale': s·D rounded to the output format, then added (two roundings).
         else if (variantIs('mixed_mac.unfused-scale'))
           outer = add(fo, decode(fo, outer), decode(fo, mul(fo, scale, dValue, policy).code), policy).code;

@@ -7,6 +7,7 @@ import type { DequantParams } from '../../generators/dequant/dequant.ts';
 import type { DotParams } from '../../generators/mac/dot.ts';
 import type { FpMacParams } from '../../generators/mac/fp_mac.ts';
 import type { IntMacParams } from '../../generators/mac/int_mac.ts';
+import type { IntMulParams } from '../../generators/mul/int_mul.ts';
 import { MIXED_WEIGHTS, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
 import type { FpMulParams } from '../../generators/mul/fp_mul.ts';
 import type { LmulParams } from '../../generators/mul/lmul.ts';
@@ -16,6 +17,7 @@ import { dequantGolden, type DequantInputs } from '../golden/dequant.ts';
 import { dotGolden } from '../golden/dot.ts';
 import { fpMulGolden } from '../golden/fp_mul.ts';
 import { intMacGolden } from '../golden/int_mac.ts';
+import { intMulBits } from '../golden/int_mul.ts';
 import { lmulGolden } from '../golden/lmul.ts';
 import { mixedMacGolden } from '../golden/mixed_mac.ts';
 import { reconfMulGolden } from '../golden/reconf_mul.ts';
@@ -101,6 +103,10 @@ export const REPLAYERS: Record<string, Replayer> = {
         return p.flags ? [y, flags] : [y];
       });
     },
+  },
+  int_mul: {
+    independent: 'rows',
+    replay: (p: IntMulParams) => perRow(([a, b]) => [intMulBits(p, a!, b!)]),
   },
   fp_mul: {
     independent: 'rows',

@@ -345,8 +345,17 @@ const hasZeroPoint = (p: Params) =>
   resolveDequant(p as unknown as DequantParams).zeroPoint !== 'none' || 'no zero point';
 
 export const MUTATION_TABLES: MutationTable[] = [
-  // Integer multipliers: every operand pair of both catalog units; any wrong model differs somewhere.
-  { generator: 'int_mul', plan: intMulPlan, variants: [] },
+  // Integer multipliers: an operand read with the other signedness, a product kept too narrow.
+  {
+    generator: 'int_mul',
+    plan: intMulPlan,
+    variants: [
+      tagged('int_mul.a-signedness'),
+      tagged('int_mul.b-signedness'),
+      tagged('int_mul.product-short'),
+      tagged('int_mul.product-low-half'),
+    ],
+  },
   {
     generator: 'int_mac',
     plan: intMacPlan,
@@ -496,6 +505,9 @@ export const MUTATION_TABLES: MutationTable[] = [
       tagged('mixed_mac.no-zero-point', (p) => p.weight === 'uint4' || 'no zero point'),
       tagged('mixed_mac.metadata-first', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
       tagged('mixed_mac.specials-ignored'),
+      tagged('mixed_mac.scale-per-element', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
+      tagged('mixed_mac.group-boundary'),
+      tagged('mixed_mac.scale-specials-ignored'),
     ],
   },
   {
@@ -509,6 +521,7 @@ export const MUTATION_TABLES: MutationTable[] = [
       tagged('gemv.group-boundary'),
       tagged('gemv.reads-past-k'),
       tagged('gemv.specials-ignored'),
+      tagged('gemv.scale-specials-ignored'),
       tagged(
         'gemv.grid-below-top',
         (p) => gemvShape(p as unknown as GemvParams).accumulation === 'aligned' || 'exact accumulation',

@@ -242,7 +242,42 @@ export function designedCases(p: GemvParams, rng: Random): GemvCase[] {
   // Every special class in activations and scales, often enough that each row meets one.
   // (short groups' worth of lanes, so that most rows keep a finite result beside the special ones).
   cases.push({ job: randomJob(p, rng, { k: 2 * p.lanes, n: 2 * p.rows + 1, specials: 0.25 }) });
+  cases.push(...specialClassCases(p, rng));
   return cases;
+}
+
+/**
+ * Each special class for certain, not by chance: one job whose rows each close with a scale of another
+ * class (±Inf, ±NaN, ±0, the smallest subnormal, the largest finite), and one single-chunk job per
+ * infinite or NaN activation code (any of them makes every row's group NaN, so each needs a job).
+ */
+function specialClassCases(p: GemvParams, rng: Random): GemvCase[] {
+  const fa = floatFormat(p.activation);
+  const fs = formatByName(gemvShape(p).scale) as FloatFormat;
+  const specials = (f: FloatFormat) => {
+    const l = floatLayout(f);
+    const signed = (code: number | undefined) =>
+      code === undefined || l.signWeight === 0 ? [code] : [code, code + l.signWeight];
+    return { infinities: [...signed(l.infCode), ...signed(l.canonicalNaNCode)], l };
+  };
+  const valid = (f: FloatFormat, codes: (number | undefined)[]) =>
+    [...new Set(codes)].filter((c): c is number => c !== undefined && classify(f, c) !== undefined);
+  const scale = specials(fs);
+  const scaleCodes = valid(fs, [
+    ...scale.infinities,
+    scale.l.hasZero ? 0 : undefined,
+    scale.l.hasNegativeZero ? scale.l.signWeight : undefined,
+    fs.subnormals ? 1 : undefined,
+    scale.l.maxCode,
+  ]);
+  const scaleJob = randomJob(p, rng, { k: p.lanes, n: scaleCodes.length });
+  scaleCodes.forEach((code, row) => (scaleJob.s[row]![0] = code));
+  const activationJobs = valid(fa, specials(fa).infinities).map((code) => {
+    const job = randomJob(p, rng, { k: p.lanes, n: p.rows });
+    job.x[rng.below(job.k)] = code;
+    return { job };
+  });
+  return [{ job: scaleJob }, ...activationJobs];
 }
 
 /** A uniformly random finite code: every exponent of the format. */

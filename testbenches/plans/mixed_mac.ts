@@ -1,4 +1,11 @@
-import { decode, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
+import {
+  decode,
+  decodeNumber,
+  encodeNumber,
+  floatLayout,
+  formatByName,
+  type FloatFormat,
+} from '../../generators/formats/index.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
 import { MIXED_WEIGHTS, specialValuesOf, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
 import { mixedMacGolden, type MixedMacSpec, type MixedMacStep } from '../golden/mixed_mac.ts';
@@ -28,7 +35,8 @@ export function mixedMacSpec(p: MixedMacParams): MixedMacSpec {
  * in (NaN and Inf rarely: each poisons the sum until the next clear), scales near an exponent drawn per
  * segment (AWQ scales are small; the sums span the output's range), and random zero points and RaZeR special-value indexes
  * on every step (so that the step each is read on matters: the last element of a group with exact inner
- * sums, the first with fp32 ones).
+ * sums, the first with fp32 ones). Now and then the scale a group closes with is ±0, a subnormal, ±Inf
+ * or NaN, drawn from a stream of its own so that every other input keeps its value.
  */
 export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
   generator: 'mixed_mac',
@@ -41,11 +49,17 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     const fs = formatByName(p.scale) as FloatFormat;
     const corners = cornerCodes(fa);
     const { zeroPoint, specialValues } = MIXED_WEIGHTS[p.weight];
+    const scaleSpecials = specialScales(fs);
+    const specialsRng = new Random(BigInt(seed) ^ 0x5ca1en);
     const steps: MixedMacStep[] = [];
+    let inGroup = 0;
     // Each segment (from a clear) scales near an exponent of its own, so that its sums reach from below
     // the output's normal range to past its largest value.
     let center = -6;
-    for (let i = 0; i < count; i++) {
+    // The sequence ends with a designed segment, in place of as many random steps.
+    const designed = tieSegment(p, fa, fs).slice(0, count);
+    const randomSteps = Math.max(0, count - designed.length);
+    for (let i = 0; i < randomSteps; i++) {
       const clear = i === 0 || rng.chance(0.0005);
       if (clear) center = -28 + rng.below(35);
       const pick = rng.float();
@@ -58,16 +72,20 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
       // A NaN or Inf activation poisons the sum until the next clear: keep one in 20, so that most of
       // the sequence checks finite sums.
       if (decode(fa, a).kind !== 'finite' && !rng.chance(0.05)) a = codeNearExponent(rng, fa, 0, 4);
+      inGroup = clear ? 0 : inGroup + 1;
+      const closes = inGroup % p.group === p.group - 1;
+      const s = codeNearExponent(rng, fs, center, 3);
       steps.push({
         w: rng.below(16),
         a,
         clear,
-        s: codeNearExponent(rng, fs, center, 3),
+        s: closes ? scaleSpecials(specialsRng, s) : s,
         z: rng.below(16),
         // Drawn for RaZeR only, so the other weights keep their sequences.
         sv: specialValues ? rng.below(4) : 0,
       });
     }
+    steps.push(...designed);
     const results = mixedMacGolden(mixedMacSpec(p), steps);
     const vectors: PlannedVectors = {
       inputs: ['w', 'a', 'clear', 's', ...(zeroPoint ? ['z'] : []), ...(specialValues ? ['sv'] : [])],
@@ -81,7 +99,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
         ...(specialValues ? [BigInt(s.sv ?? 0)] : []),
       ]),
       expected: results.map((code) => [BigInt(code)]),
-      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})`,
+      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})${designed.length > 0 ? `, ending in ${designed.length} steps of output ties` : ''}`,
     };
     return vectors;
   },
@@ -93,3 +111,70 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     return bits.toString();
   },
 };
+
+/**
+ * A group's closing scale, now and then replaced: ±0 or the smallest subnormal one group in 100, ±Inf or
+ * NaN one in 250 (each poisons the sum until the next clear, so most of the sequence stays finite).
+ */
+function specialScales(f: FloatFormat): (rng: Random, s: number) => number {
+  const layout = floatLayout(f);
+  const present = (codes: (number | undefined)[]) => codes.filter((c): c is number => c !== undefined);
+  const zeros = present([
+    layout.hasZero ? 0 : undefined,
+    layout.hasNegativeZero ? layout.signWeight : undefined,
+    f.subnormals ? 1 : undefined,
+  ]);
+  const poison = present([
+    layout.infCode,
+    layout.infCode === undefined ? undefined : layout.infCode + layout.signWeight,
+    layout.canonicalNaNCode,
+  ]);
+  return (rng, s) => {
+    const draw = rng.float();
+    if (draw < 0.004 && poison.length > 0) return rng.pick(poison);
+    if (draw < 0.014) return rng.pick(zeros);
+    return s;
+  };
+}
+
+/** The weight code, and zero point, of the value 1. */
+function weightOne(p: MixedMacParams): { w: number; z: number } {
+  if (p.weight === 'uint4') return { w: 9, z: 8 };
+  if (p.weight === 'int4') return { w: 1, z: 0 };
+  return { w: encodeNumber(formatByName('e2m1fn'), 1).code, z: 0 };
+}
+
+/**
+ * Four groups after a clear, each one product a·1 scaled by s: y = 1, then 1 + half an output ulp (a tie
+ * that goes to even, down), then + one ulp, then + half an ulp again (a tie that goes to even, up). Ties
+ * are rare in random sums, and only they tell the round-to-nearest modes apart. Empty when the activation
+ * or scale format cannot hold the powers of two needed.
+ */
+function tieSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat): MixedMacStep[] {
+  const m = floatLayout(formatByName(p.outFormat) as FloatFormat).mantBits;
+  const aExp = -Math.ceil((m + 1) / 2);
+  const sExp = -(m + 1) - aExp;
+  const exact = (f: FloatFormat, x: number) => {
+    const code = encodeNumber(f, x).code;
+    return decodeNumber(f, code) === x ? code : undefined;
+  };
+  const groups = [
+    [1, 1],
+    [2 ** aExp, 2 ** sExp],
+    [2 ** aExp, 2 ** (sExp + 1)],
+    [2 ** aExp, 2 ** sExp],
+  ].map(([a, s]) => [exact(fa, a!), exact(fs, s!)]);
+  const zero = exact(fa, 0);
+  if (zero === undefined || groups.some(([a, s]) => a === undefined || s === undefined)) return [];
+  const { w, z } = weightOne(p);
+  return groups.flatMap(([a, s], g) =>
+    Array.from({ length: p.group }, (_, i) => ({
+      w: i === 0 ? w : (g * 7 + i) % 16,
+      a: i === 0 ? a! : zero,
+      clear: g === 0 && i === 0,
+      s: s!,
+      z,
+      sv: 0,
+    })),
+  );
+}
