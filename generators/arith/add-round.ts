@@ -34,8 +34,10 @@ export interface AddRoundTuning {
   cutCount?: () => void;
   compared?: AddRawOptions['compared'];
   lostFromTrailingZeros?: boolean;
+  sigForms?: AddRawOptions['sigForms'];
   zeroFromSum?: boolean;
   orderedByMagnitude?: boolean;
+  zeroSignificandOfZero?: boolean;
   clampBeforePick?: boolean;
   addendBeforeCut?: boolean;
   align?: AlignOptions;
@@ -59,10 +61,12 @@ export function addRound(
     cutDifference: () => cut('difference'),
     swapAfterDifference: true,
     lostFromTrailingZeros: tuning.lostFromTrailingZeros,
+    sigForms: tuning.sigForms,
     cutShift: tuning.cutShift,
     compared: tuning.compared,
     zeroFromSum: tuning.zeroFromSum,
     orderedByMagnitude: tuning.orderedByMagnitude,
+    zeroSignificandOfZero: tuning.zeroSignificandOfZero,
     clampBeforePick: tuning.clampBeforePick,
     addendBeforeCut: tuning.addendBeforeCut,
   });

@@ -38,13 +38,19 @@ export function addRaw(
   const xw = place(x.sig);
   const yw = place(y.sig);
   const xFirst = compared?.xFirst ?? ex.ge(ey).named(`${prefix}_x_first`);
-  // Each operand's trailing zeros in the window, counted beside the exponent comparison.
+  // Each operand's trailing zeros in the window, counted beside the exponent comparison; of a
+  // significand given as two forms, each form's apart, so that the count need not wait for the choice.
+  const trailingZeros = (w: Signal) =>
+    leadingZeros(cat(...Array.from({ length: window }, (_, k) => w.bit(k))));
   const trailing = lostFromTrailingZeros
-    ? [xw, yw].map((w, i) =>
-        leadingZeros(cat(...Array.from({ length: window }, (_, k) => w.bit(k)))).named(
-          `${prefix}_${i === 0 ? 'x' : 'y'}_trailing_zeros`,
-        ),
-      )
+    ? ([xw, yw] as const).map((w, i) => {
+        const forms = i === 0 ? options.sigForms?.x : options.sigForms?.y;
+        const count =
+          forms === undefined
+            ? trailingZeros(w)
+            : mux(forms.select, trailingZeros(place(forms.ifSet)), trailingZeros(place(forms.ifClear)));
+        return count.named(`${prefix}_${i === 0 ? 'x' : 'y'}_trailing_zeros`);
+      })
     : undefined;
   const swap = () => ({
     big: mux(xFirst, xw, yw).named(`${prefix}_big`),
@@ -169,11 +175,15 @@ export function addRaw(
       mux(bothZero, zeroResultSign, mux(x.isZero, y.sign, mux(y.isZero, x.sign, finiteSign))),
     ),
   ).named(`${prefix}_sign`);
-  // A zero operand contributes nothing: the other one passes through the window unchanged.
+  // A zero operand contributes nothing: the other one passes through the window unchanged. Ordered
+  // by magnitude, a zero is the smaller operand, and with a zero significand the sum is the other one.
   const onlyX = y.isZero.and(x.isZero.not());
   const onlyY = x.isZero.and(y.isZero.not());
-  const sig = mux(onlyX, xw.slice(window - 1, 0), mux(onlyY, yw.slice(window - 1, 0), magnitude));
-  const exp = mux(onlyX, ex, mux(onlyY, ey, bigExp))
+  const passThrough = !(ordered && options.zeroSignificandOfZero === true);
+  const sig = passThrough
+    ? mux(onlyX, xw.slice(window - 1, 0), mux(onlyY, yw.slice(window - 1, 0), magnitude))
+    : magnitude;
+  const exp = (passThrough ? mux(onlyX, ex, mux(onlyY, ey, bigExp)) : bigExp)
     .add(1, { width: expWidth + 1 })
     .named(`${prefix}_exp`);
   const zero = bothZero.or(exactZero.and(x.isZero.or(y.isZero).not()));
@@ -206,6 +216,11 @@ export interface AddRawOptions {
    * trailing zeros (counted beside the exponent comparison), not by a window-wide mask and OR behind the shift.
    */
   lostFromTrailingZeros?: boolean;
+  /**
+   * With lostFromTrailingZeros: an operand's significand as the choice of two forms (a subnormal's
+   * placement), whose trailing zeros are counted apart, beside the test that chooses between them.
+   */
+  sigForms?: { x?: SignificandForms; y?: SignificandForms };
   /** Places a cut inside the alignment shift (after its coarse half). */
   cutShift?: () => void;
   /**
@@ -224,6 +239,11 @@ export interface AddRawOptions {
    */
   orderedByMagnitude?: boolean;
   /**
+   * With orderedByMagnitude: a zero operand has an all-zero significand (no flushed subnormal), so
+   * that the sum needs no pass-through of the other operand in front of the normalization.
+   */
+  zeroSignificandOfZero?: boolean;
+  /**
    * Both exponent differences are clamped to the window beside the comparison, and the pick of the
    * shift amount is the comparison's only follower (a clamp behind the pick is a second carry chain
    * after the comparison's); `cutDifference` then falls before the pick.
@@ -234,6 +254,13 @@ export interface AddRawOptions {
    * the 'aligned' cut, folded into the alignment's last LUTs, so that the carry chain starts at a register.
    */
   addendBeforeCut?: boolean;
+}
+
+/** A significand that is `ifSet` when `select` is 1 and `ifClear` otherwise (both of its width). */
+export interface SignificandForms {
+  select: Signal;
+  ifSet: Signal;
+  ifClear: Signal;
 }
 
 /** addRaw's exponent comparison, formed apart from it: which operand is larger, and both differences. */

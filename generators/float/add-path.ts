@@ -1,6 +1,6 @@
 // fp_add's own composition of the shared adder blocks (docs/fp_add.md#pipeline): addRound's steps
 // with the options that shorten its paths on ECP5 and iCE40, and more places for a pipeline cut.
-import type { ExponentComparison } from '../arith/add.ts';
+import type { AddRawOptions, ExponentComparison } from '../arith/add.ts';
 import { addRound } from '../arith/add-round.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import type { RoundedFloat } from '../arith/round.ts';
@@ -33,7 +33,9 @@ export type AddPathCut =
  * 'count' the leading-zero count after its chunks, 'carry' the window-wide addition and 'negate' its
  * absolute value's negation halfway up their carry chains. `expBias`: the exponents are biased fields.
  * `xNotSmaller`: |x| ≥ |y|, known from the codes; the operands are then ordered by it and their
- * difference is never negated (docs/fp_add.md#operand-order).
+ * difference is never negated (docs/fp_add.md#operand-order). `operands` (only with `xNotSmaller`):
+ * their significands as two placements each, whose trailing zeros are then counted apart, and whether
+ * a zero operand's significand is zero.
  */
 export function fpAddRound(
   x: RawFloat,
@@ -44,6 +46,7 @@ export function fpAddRound(
   has: (point: AddPathCut) => boolean,
   expBias?: number,
   xNotSmaller?: Signal,
+  operands: Pick<AddRawOptions, 'sigForms' | 'zeroSignificandOfZero'> = {},
 ): RoundedFloat {
   return addRound(x, y, format, policy, cut, expBias, {
     // One adder with a carry-in (big + ~small + 1) rather than a sum and a difference and a mux: the
@@ -59,6 +62,8 @@ export function fpAddRound(
     // The bits the alignment drops, told from the smaller operand's trailing zeros (counted beside
     // the comparison): the mask's comparisons and window-wide OR would precede the addend.
     lostFromTrailingZeros: xNotSmaller !== undefined,
+    sigForms: operands.sigForms,
+    zeroSignificandOfZero: xNotSmaller !== undefined && operands.zeroSignificandOfZero,
     align: { comparesInLuts: true, lostFromMask: true },
   });
 }

@@ -1,3 +1,4 @@
+import type { SignificandForms } from '../arith/add.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
@@ -207,6 +208,23 @@ export const fpAdd = defineGenerator({
           .ge(bCode.slice(magnitudeBits - 1, 0))
           .named('a_not_smaller')
       : undefined;
+    // Of one bias, a significand is placed as {1, m} or, for exponent field 0, {m, 0}: the trailing
+    // zeros of both placements are counted from the mantissa alone, beside the field's test.
+    const placements = (code: Signal, format: FloatFormat, zeros: number): SignificandForms | undefined => {
+      if (!(sameBias && format.subnormals && format.mantBits > 0)) return undefined;
+      const mant = code.slice(format.mantBits - 1, 0);
+      const padded = (sig: Signal) => (zeros === 0 ? sig : cat(sig, m.constant(0, UInt(zeros))));
+      return {
+        select: code.slice(format.expBits + format.mantBits - 1, format.mantBits).orR(),
+        ifSet: padded(cat(m.constant(1, UInt(1)), mant)),
+        ifClear: padded(cat(mant, m.constant(0, UInt(1)))),
+      };
+    };
+    const sigForms = byMagnitude
+      ? { x: placements(aCode, fa, padB ? 0 : pad), y: placements(bCode, fb, padB ? pad : 0) }
+      : undefined;
+    // Zero is field 0 and mantissa 0 of a format with subnormals, unless they are flushed.
+    const zeroSignificandOfZero = fa.subnormals && !flush;
     const a = operand(aCode, fa, 'a', padB ? 0 : pad);
     const b = operand(bCode, fb, 'b', padB ? pad : 0, p.operation === 'add' ? undefined : sub);
     cut.at('unpack');
@@ -220,6 +238,7 @@ export const fpAdd = defineGenerator({
       (point) => cut.has(point),
       sameBias ? fa.bias : undefined,
       aNotSmaller,
+      { sigForms, zeroSignificandOfZero },
     );
     cut.at('output');
     const what = p.operation === 'add' ? 'a+b' : p.operation === 'subtract' ? 'a−b' : 'a±b';
