@@ -1,5 +1,5 @@
 import { cat, mux, type Signal } from '../hdl/signal.ts';
-import { UInt } from '../hdl/types.ts';
+import { typeRange, UInt } from '../hdl/types.ts';
 import { atMostConstant } from './compare-constant.ts';
 import { leadingZeros } from './lzc.ts';
 import type { RawFloat } from './raw-float.ts';
@@ -62,9 +62,17 @@ export function addRaw(
   const bigExp = mux(xFirst, ex, ey);
   // Shift the smaller operand right; beyond the window it only leaves a sticky bit.
   const shiftBits = unsignedBits(window);
+  // A difference whose type cannot exceed the window never needs the clamp's comparison (a window
+  // wider than the exponents' range, e.g. two 3-bit exponents into a 34-bit window).
+  const beyondWindow = (difference: Signal, inLuts: boolean) =>
+    typeRange(difference.type).max <= BigInt(window)
+      ? m.constant(0, UInt(1))
+      : inLuts
+        ? atMostConstant(difference, window).not()
+        : difference.gt(window);
   const clampToWindow = (difference: Signal, inLuts = false) =>
     mux(
-      inLuts ? atMostConstant(difference, window).not() : difference.gt(window),
+      beyondWindow(difference, inLuts),
       m.constant(window, UInt(shiftBits)),
       difference
         .resize(shiftBits + 1)

@@ -201,6 +201,12 @@ describe('fp_add in the IR evaluator', () => {
       allPairs('e5m2', 'e5m2'),
     ],
     [
+      // The aligning window (34 bits) is wider than the exponents' difference can be (6-bit signed).
+      'e3m4 + e3m2fn → fp32, every pair (a window wider than the exponent range)',
+      { aFormat: 'e3m4', bFormat: 'e3m2fn', outFormat: 'fp32' },
+      allPairs('e3m4', 'e3m2fn'),
+    ],
+    [
       'fp32 + fp32 → bf16, random pairs, saturating',
       { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'bf16', overflow: 'saturate' },
       randomPairs('fp32', 'fp32', 20_000, 7),
