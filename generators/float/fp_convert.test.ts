@@ -5,8 +5,10 @@
 // both NaN rules; several lanes at once.
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../flows/target.ts';
+import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { fpConvertGolden } from '../../testbenches/golden/fp_convert.ts';
 import { mlDtypesSets, testFloatSets } from '../../testbenches/plans/fp_convert.ts';
+import { unitUnderTest } from '../../testbenches/unit.ts';
 import { FLOAT_FORMAT_NAMES, outputPolicy, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
 import {
   floatLayout,
@@ -172,7 +174,7 @@ describe("fp_convert against ml_dtypes' fp32 conversion tables", () => {
         }
         const sets = mlDtypesSets(target.params as FpConvertParams);
         expect(sets).toHaveLength(1);
-        const table = sets[0]!;
+        const table = alignToUnit(sets[0]!, unitUnderTest(target.module, []));
         // Saturating is the default of a format with neither Inf nor NaN: its first column is taken.
         const first = mode === 'saturate' && mlDtypesPolicy(formatByName(outFormat)).overflow === 'saturate';
         expect(table.description).toContain(`'${first ? 'code' : column}' rows`);
@@ -204,8 +206,9 @@ describe("fp_convert against TestFloat's conversion cases, results and flags", (
       const sets = testFloatSets(target.params as FpConvertParams);
       expect(sets).toHaveLength(1);
       expect(sets[0]!.description).toMatch(new RegExp(`\\d+ TestFloat ${file} cases`));
-      const got = runVectors(target.module, sets[0]!.stimulus);
-      const wrong = sets[0]!.expected
+      const table = alignToUnit(sets[0]!, unitUnderTest(target.module, []));
+      const got = runVectors(target.module, table.stimulus);
+      const wrong = table.expected
         .map((want, i) =>
           got[i]![0] === want[0] && got[i]![1] === want[1]
             ? ''

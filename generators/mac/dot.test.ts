@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { dotPlan } from '../../testbenches/plans/dot.ts';
+import { unitUnderTest } from '../../testbenches/unit.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import { dot, dotCutPoints } from './dot.ts';
@@ -12,8 +14,9 @@ describe('dot in the IR evaluator matches its golden model', () => {
   ]) {
     it(JSON.stringify(raw), () => {
       const p = parseParams(dot, raw);
-      const v = dotPlan.vectors(p, { kind: 'default' }, 3);
-      const got = runVectors(dot.build(p), v.stimulus);
+      const module = dot.build(p);
+      const v = alignToUnit(dotPlan.vectors(p, { kind: 'default' }, 3), unitUnderTest(module, []));
+      const got = runVectors(module, v.stimulus);
       expect(got.findIndex((row, i) => row[0] !== v.expected[i]![0])).toBe(-1);
     });
   }
@@ -28,8 +31,11 @@ describe('dot in the IR evaluator matches its golden model', () => {
     it(`${JSON.stringify(raw)} at every latency from 0 to ${points}`, () => {
       for (let latency = 0; latency <= points; latency++) {
         const p = parseParams(dot, { ...raw, latency });
-        const v = dotPlan.vectors(p, { kind: 'random', count: 400 }, latency);
         const module = dot.build(p);
+        const v = alignToUnit(
+          dotPlan.vectors(p, { kind: 'random', count: 400 }, latency),
+          unitUnderTest(module, []),
+        );
         expect(module.timing.kind === 'pipelined' ? module.timing.latency : 0).toBe(latency);
         const got = runVectors(module, v.stimulus, { idle: (c) => c % 4 === 1 });
         expect(

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { fpMacGolden } from '../../testbenches/golden/fp_mac.ts';
 import { fpMacPlan, fpMacSpec } from '../../testbenches/plans/fp_mac.ts';
+import { unitUnderTest } from '../../testbenches/unit.ts';
 import { add, decode, formatByName } from '../formats/index.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
@@ -9,8 +11,9 @@ import { fpMac } from './fp_mac.ts';
 /** The evaluated unit against its plan's golden vectors: the first mismatching row, or -1. */
 function firstMismatch(raw: Record<string, unknown>, count = 4000): number {
   const p = parseParams(fpMac, raw);
-  const v = fpMacPlan.vectors(p, { kind: 'random', count }, 11);
-  const got = runVectors(fpMac.build(p), v.stimulus, { idle: (c) => c % 7 === 3 });
+  const module = fpMac.build(p);
+  const v = alignToUnit(fpMacPlan.vectors(p, { kind: 'random', count }, 11), unitUnderTest(module, []));
+  const got = runVectors(module, v.stimulus, { idle: (c) => c % 7 === 3 });
   return got.findIndex((row, i) => row.some((x, j) => x !== v.expected[i]![j]));
 }
 

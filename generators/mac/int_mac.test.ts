@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { intMacPlan } from '../../testbenches/plans/int_mac.ts';
+import { unitUnderTest } from '../../testbenches/unit.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import { intMac } from './int_mac.ts';
@@ -45,13 +47,34 @@ describe('int_mac in the IR evaluator matches its golden model', () => {
   for (const raw of variants) {
     it(JSON.stringify(raw), () => {
       const p = parseParams(intMac, raw);
-      const vectors = intMacPlan.vectors(p, { kind: 'default' }, 7);
-      const got = runVectors(intMac.build(p), vectors.stimulus, { idle: (c) => c % 5 === 2 });
+      const module = intMac.build(p);
+      const vectors = alignToUnit(intMacPlan.vectors(p, { kind: 'default' }, 7), unitUnderTest(module, []));
+      const got = runVectors(module, vectors.stimulus, { idle: (c) => c % 5 === 2 });
       expect(got.length).toBe(vectors.expected.length);
       const firstBad = got.findIndex((row, i) => row[0] !== vectors.expected[i]![0]);
       expect(firstBad).toBe(-1);
     });
   }
+});
+
+describe('int_mac vectors meet the evaluator by port name', () => {
+  // A plan may list its columns in any order: reversed (names with their values), the set must still
+  // pass once aligned to the module's ports, and would not if its rows were fed by position.
+  it('passes with its input columns reversed, and fails fed by position', () => {
+    const p = parseParams(intMac, { aWidth: 5, bWidth: 3, accWidth: 10, latency: 1 });
+    const module = intMac.build(p);
+    const v = intMacPlan.vectors(p, { kind: 'random', count: 500 }, 3);
+    const reversed = {
+      ...v,
+      inputs: [...v.inputs].reverse(),
+      stimulus: v.stimulus.map((row) => [...row].reverse()),
+    };
+    expect(reversed.inputs).toEqual(['clear', 'b', 'a']);
+    const failures = (stimulus: bigint[][]) =>
+      runVectors(module, stimulus).filter((row, i) => row[0] !== v.expected[i]![0]).length;
+    expect(failures(alignToUnit(reversed, unitUnderTest(module, [])).stimulus)).toBe(0);
+    expect(failures(reversed.stimulus)).toBeGreaterThan(0);
+  });
 });
 
 describe('int_mac parameters', () => {

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../flows/synth/synthesize.ts';
+import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { runConformance } from '../../testbenches/conformance.ts';
 import { mixedMacGolden, type MixedMacStep } from '../../testbenches/golden/mixed_mac.ts';
 import { mixedMacPlan } from '../../testbenches/plans/mixed_mac.ts';
 import { simulatorsFor } from '../../testbenches/sim/container.ts';
 import { lintVerilog } from '../../testbenches/sim/lint.ts';
+import { unitUnderTest } from '../../testbenches/unit.ts';
 import { emitVerilog } from '../emit/verilog.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
@@ -29,8 +31,12 @@ describe('mixed_mac in the IR evaluator matches its golden model (docs/w4a16.md#
   ]) {
     it(JSON.stringify(raw), () => {
       const p = params(raw);
-      const v = mixedMacPlan.vectors(p, { kind: 'random', count: 3000 }, 5);
-      const got = runVectors(mixedMac.build(p), v.stimulus);
+      const module = mixedMac.build(p);
+      const v = alignToUnit(
+        mixedMacPlan.vectors(p, { kind: 'random', count: 3000 }, 5),
+        unitUnderTest(module, []),
+      );
+      const got = runVectors(module, v.stimulus);
       expect(got.findIndex((row, i) => row[0] !== v.expected[i]![0])).toBe(-1);
     });
   }
@@ -53,8 +59,12 @@ describe('mixed_mac with the group close pipelined over every cut point, idle cy
   ]) {
     it(JSON.stringify(raw), () => {
       const p = params(raw);
-      const v = mixedMacPlan.vectors(p, { kind: 'random', count: 3000 }, 11);
-      const got = runVectors(mixedMac.build(p), v.stimulus, { idle: (c) => c % 5 === 3 });
+      const module = mixedMac.build(p);
+      const v = alignToUnit(
+        mixedMacPlan.vectors(p, { kind: 'random', count: 3000 }, 11),
+        unitUnderTest(module, []),
+      );
+      const got = runVectors(module, v.stimulus, { idle: (c) => c % 5 === 3 });
       expect(got.findIndex((row, i) => row[0] !== v.expected[i]![0])).toBe(-1);
     });
   }

@@ -5,8 +5,10 @@
 // not change.
 
 import { describe, expect, it } from 'vitest';
+import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { joinVectors } from '../../testbenches/plans/plan.ts';
 import { planFor } from '../../testbenches/plans/index.ts';
+import { unitUnderTest } from '../../testbenches/unit.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import { generatorByName } from '../registry.ts';
@@ -17,10 +19,13 @@ function check(generator: string, raw: Record<string, unknown>, latency: number)
   const module = gen.build(p);
   expect(module.timing).toMatchObject(latency === 0 ? { kind: 'comb' } : { kind: 'pipelined', latency });
   const plan = planFor(generator);
-  const v = joinVectors([
-    plan.vectors(p, { kind: 'corner' }, 1),
-    plan.vectors(p, { kind: 'random' as const, count: 2000 }, 7),
-  ]);
+  const v = alignToUnit(
+    joinVectors([
+      plan.vectors(p, { kind: 'corner' }, 1),
+      plan.vectors(p, { kind: 'random' as const, count: 2000 }, 7),
+    ]),
+    unitUnderTest(module, []),
+  );
   const got = runVectors(module, v.stimulus);
   const wrong = got.flatMap((row, i) =>
     row.every((x, j) => x === v.expected[i]![j])
