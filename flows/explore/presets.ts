@@ -148,7 +148,7 @@ export const PRESETS: readonly ExplorePreset[] = [
       'INT4 g128, AWQ-style asymmetric INT4, NF4, MXFP4, NVFP4, RaZeR and BitMoD on Gaussian weights, with GEMV cost',
     formats: 'int4,int4_asym,nf4,mxfp4,nvfp4,razer,bitmod_fp4',
     data: 'gaussian',
-    size: 1 << 18,
+    size: 1 << 20,
     group: 128,
     claims: w4Claims,
   },

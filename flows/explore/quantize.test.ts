@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import {
+  BITMOD_FP3_CANDIDATES,
+  RAZER_KERNEL_CANDIDATES,
+  RAZER_OCP_CANDIDATES,
+  ROUNDING_MODES,
+  dequantizeCodebookGroup,
+  quantizeCodebookGroup,
+  quantizeDequantizeCodebookGroups,
+  toNumber,
+  type CodebookFormat,
+} from '../../generators/formats/index.ts';
 import { sample } from './data.ts';
 import { accuracy } from './metrics.ts';
+import { presetByName, type FormatsPreset } from './presets.ts';
 import {
   CLIP_RATIOS,
   bitsPerElement,
@@ -156,5 +168,112 @@ describe('synthetic data', () => {
   it('is reproducible from its seed', () => {
     expect(sample({ kind: 'laplace' }, 10, 5)).toEqual(sample({ kind: 'laplace' }, 10, 5));
     expect(sample({ kind: 'laplace' }, 10, 5)).not.toEqual(sample({ kind: 'laplace' }, 10, 6));
+  });
+});
+
+/** The straightforward path: quantizeCodebookGroup and dequantizeCodebookGroup, exact, group by group. */
+function codebookReference(
+  x: Float64Array,
+  group: number,
+  candidates: readonly CodebookFormat[],
+  rounding: (typeof ROUNDING_MODES)[number] = 'rne',
+): number[] {
+  const out: number[] = [];
+  for (let start = 0; start < x.length; start += group) {
+    const values = Array.from(x.subarray(start, start + group));
+    const q = quantizeCodebookGroup(values, candidates, { rounding });
+    out.push(...dequantizeCodebookGroup(q, candidates).map(toNumber));
+  }
+  return out;
+}
+
+/**
+ * Values that hit the codec's decisions exactly: every codebook value and midpoint of the candidates
+ * times the scale the group's absmax gives (exact ties between codebook values), ±0, Gaussian values,
+ * an all-zero group, a group whose scale underflows FP16 and one whose scale saturates.
+ */
+function hardValues(candidates: readonly CodebookFormat[], group: number, seed: number): Float64Array {
+  const points = new Set<number>();
+  for (const c of candidates) {
+    const v = [...new Set(c.values.filter((x): x is number => x !== null))].sort((a, b) => a - b);
+    v.forEach((x, i) => {
+      points.add(x);
+      if (i > 0) points.add((x + v[i - 1]!) / 2);
+    });
+  }
+  const grid = [...points];
+  const amaxes = [...new Set(candidates.map((c) => Math.max(...c.values.map((v) => Math.abs(v ?? 0)))))];
+  const u = sample({ kind: 'uniform' }, 4096, seed);
+  const gauss = sample({ kind: 'gaussian' }, 4096, seed);
+  const out: number[] = [];
+  let r = 0;
+  const next = () => (u[r++ % u.length]! + 1) / 2;
+  for (let g = 0; g < 40; g++) {
+    // A power-of-two or FP16 scale, and an absmax that makes it the scale of some candidates.
+    const s = g % 3 === 0 ? 2 ** Math.floor(next() * 8 - 4) : 1 + Math.floor(next() * 1024) / 1024;
+    const amax = amaxes[g % amaxes.length]! * s;
+    out.push(next() < 0.5 ? amax : -amax);
+    for (let i = 1; i < group; i++) {
+      const kind = next();
+      const sign = next() < 0.5 ? -1 : 1;
+      if (kind < 0.6) out.push(sign * grid[Math.floor(next() * grid.length)]! * s);
+      else if (kind < 0.7) out.push(sign < 0 ? -0 : 0);
+      else out.push(gauss[r % gauss.length]! * s * 2);
+    }
+  }
+  out.push(...new Array<number>(group).fill(0));
+  out.push(...Array.from({ length: group }, (_, i) => (i % 2 ? -1e-12 : 3e-13)));
+  out.push(...Array.from({ length: group }, (_, i) => (i - group / 2) * 1e6));
+  out.push(...Array.from(gauss.subarray(0, group + 5))); // a short last group
+  return Float64Array.from(out);
+}
+
+describe('per-group codebook choice: the fast path gives the exact path values', () => {
+  const preset = presetByName('w4-formats') as FormatsPreset;
+  const selectors = parseWeightFormats(preset.formats, preset.group).flatMap((w) =>
+    w.kind === 'select' ? [w] : [],
+  );
+  const sets: [string, readonly CodebookFormat[]][] = [
+    ['razer kernel layout', RAZER_KERNEL_CANDIDATES],
+    ['bitmod_fp3', BITMOD_FP3_CANDIDATES],
+    ...selectors.map((w): [string, readonly CodebookFormat[]] => [w.name, w.candidates]),
+  ];
+
+  it('covers both selectors of the preset', () => {
+    expect(selectors.map((w) => w.name)).toEqual(['razer:g128', 'bitmod_fp4:g128']);
+  });
+
+  it.each(selectors.map((w) => [w.name, w] as const))(
+    '%s (w4-formats): Gaussian weights and exact ties',
+    (_, w) => {
+      for (const x of [sample({ kind: 'gaussian' }, 4096, 7), hardValues(w.candidates, w.group, 8)])
+        expect(Array.from(quantizeDequantize(w, x))).toEqual(codebookReference(x, w.group, w.candidates));
+    },
+  );
+
+  it.each(sets)('%s, every rounding mode, groups of 4 and 16', (_, candidates) => {
+    for (const group of [4, 16]) {
+      const x = hardValues(candidates, group, group);
+      for (const rounding of ROUNDING_MODES)
+        expect(Array.from(quantizeDequantizeCodebookGroups(x, group, candidates, { rounding }))).toEqual(
+          codebookReference(x, group, candidates, rounding),
+        );
+    }
+  });
+
+  it('an error difference below double precision is decided by the exact sums', () => {
+    // RaZeR SV +5 against SV -5, scale 1: 5 and -5 each cost 1 in the candidate without them (ties go
+    // to 4), and -4.5 - 2^-50 costs (0.5 ± 2^-50)². SV -5 wins by 2^-49, which a double sum reaching
+    // 20 loses; the exact sums keep it.
+    const candidates = [RAZER_OCP_CANDIDATES[0]!, RAZER_OCP_CANDIDATES[2]!];
+    const x = Float64Array.from([
+      6,
+      ...new Array<number>(20).fill(5),
+      -4.5 - 2 ** -50,
+      ...new Array<number>(20).fill(-5),
+    ]);
+    const fast = Array.from(quantizeDequantizeCodebookGroups(x, x.length, candidates));
+    expect(fast[21]).toBe(-5);
+    expect(fast).toEqual(codebookReference(x, x.length, candidates));
   });
 });

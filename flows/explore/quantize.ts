@@ -15,7 +15,6 @@ import {
   NVFP4,
   RAZER_OCP_CANDIDATES,
   decode,
-  dequantizeCodebookGroup,
   dequantizeIntGroup,
   dequantizeMxBlock,
   dequantizeNvfp4,
@@ -27,7 +26,7 @@ import {
   formatNames,
   fromNumber,
   parseFormat,
-  quantizeCodebookGroup,
+  quantizeDequantizeCodebookGroups,
   quantizeGroupwiseInt,
   quantizeMx,
   quantizeNvfp4,
@@ -331,11 +330,8 @@ export function quantizeDequantize(
       break;
     }
     case 'select':
-      for (let start = 0; start < values.length; start += w.group) {
-        const group = exactOf(values, start, Math.min(start + w.group, values.length));
-        const q = quantizeCodebookGroup(group, w.candidates);
-        copyExact(dequantizeCodebookGroup(q, w.candidates), out, start, group.length);
-      }
+      // The same values as quantizeCodebookGroup and dequantizeCodebookGroup per group, in doubles.
+      out.set(quantizeDequantizeCodebookGroups(values, w.group, w.candidates));
       break;
   }
   return out;
