@@ -10,6 +10,7 @@ import { alignToUnit } from '../../testbenches/align-vectors.ts';
 import { runConformance } from '../../testbenches/conformance.ts';
 import { dequantPlan } from '../../testbenches/plans/dequant.ts';
 import { planFor } from '../../testbenches/plans/index.ts';
+import { joinVectors } from '../../testbenches/plans/plan.ts';
 import { simulatorsFor } from '../../testbenches/sim/container.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
 import { cycleCoin } from '../../testbenches/vectors/random.ts';
@@ -309,11 +310,7 @@ describe('dequant with an output skid buffer in the simulators', () => {
     const pkg = writePackage(target, join(tmpdir(), `bitsmith-dequant-skid-${process.pid}`));
     const corner = dequantPlan.vectors(target.params as never, { kind: 'corner' }, 5);
     const random = dequantPlan.vectors(target.params as never, { kind: 'random', count: 3000 }, 5);
-    const vectors = {
-      ...random,
-      stimulus: [...corner.stimulus, ...random.stimulus],
-      expected: [...corner.expected, ...random.expected],
-    };
+    const vectors = joinVectors([corner, random]);
     const report = await runConformance({
       ip: target.ip,
       module: target.module,
