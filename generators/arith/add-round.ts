@@ -8,17 +8,15 @@ import { normalize } from './normalize.ts';
 import type { RawFloat } from './raw-float.ts';
 import { roundPack, type RoundedFloat } from './round.ts';
 
+/** The first six cuts of every adder's order: the wide addition's, the alignments' and the normalization's. */
+export const LEADING_ADD_CUTS = ['aligned', 'summed', 'align', 'exponents', 'normalize', 'counted'] as const;
+
 /**
  * The cut points inside addRound, by priority: each added stage splits the longest remaining path of
  * an fp32 adder as measured on iCE40 and ECP5 (docs/fp_add.md#pipeline).
  */
 export const ADD_ROUND_CUTS = [
-  'aligned',
-  'summed',
-  'align',
-  'exponents',
-  'normalize',
-  'counted',
+  ...LEADING_ADD_CUTS,
   'difference',
   'complemented',
   'denorm',

@@ -1,5 +1,6 @@
 import type { SignificandForms } from '../arith/add.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
+import { LEADING_ADD_CUTS } from '../arith/add-round.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
 import type { FloatFormat } from '../formats/index.ts';
 import {
@@ -30,12 +31,7 @@ import { fpAddRound, type AddPathCut } from './add-path.ts';
  * unpacking, and at the output.
  */
 export const ADD_CUTS = [
-  'aligned',
-  'summed',
-  'align',
-  'exponents',
-  'normalize',
-  'counted',
+  ...LEADING_ADD_CUTS,
   'complemented',
   'difference',
   'denorm',
@@ -49,16 +45,11 @@ export const ADD_CUTS = [
 ] as const satisfies readonly (AddPathCut | 'unpack' | 'output')[];
 
 /**
- * The cut points of operands ordered by magnitude: ADD_CUTS without the negation's two, and the wide
- * addition's carry chain split from 7 stages on (it is then the longest path).
+ * The cut points of operands ordered by magnitude: ADD_CUTS without the negation's two, the subnormal
+ * shift's amount cut from 7 stages on and the wide addition's carry chain from 8 (docs/fp_add.md).
  */
 export const MAGNITUDE_ORDER_CUTS = [
-  'aligned',
-  'summed',
-  'align',
-  'exponents',
-  'normalize',
-  'counted',
+  ...LEADING_ADD_CUTS,
   'denorm',
   'carry',
   'difference',
