@@ -3,7 +3,7 @@ import { boolParam, choiceParam, intParam } from '../generator.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, typeRange } from '../hdl/types.ts';
 import { multiply } from '../arith/multiplier.ts';
-import { multiplierParam, withoutAutoMultiplier } from '../multiplier-param.ts';
+import { multiplierParam } from '../multiplier-param.ts';
 import { intTag } from '../naming.ts';
 
 /**
@@ -56,7 +56,7 @@ export const intMac = defineGenerator({
       // Behavioural is what auto builds: the same module under the same name.
       ...(p.multiplier === 'booth4' ? ['booth4'] : []),
     ].join('_');
-    const m = top.module(stem, withoutAutoMultiplier(p));
+    const m = top.module(stem);
     const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
     const accType = type(p.accWidth, p.aSigned || p.bSigned);
 
@@ -64,7 +64,7 @@ export const intMac = defineGenerator({
     const b = m.input('b', type(p.bWidth, p.bSigned), 'multiplier');
     const clear = m.input('clear', UInt(1), 'start a new sum with this product');
     if (p.latency >= 3) m.stage();
-    const product = multiply(a, b, p.multiplier, 'mul').named('product');
+    const product = multiply(a, b, p.multiplier ?? 'auto', 'mul').named('product');
     if (p.latency >= 2) m.stage();
 
     const acc = m.register('acc_q', accType, { reset: 0 });

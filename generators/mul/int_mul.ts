@@ -2,7 +2,7 @@ import { defineGenerator, type GeneratorParams } from '../define.ts';
 import { boolParam, intParam } from '../generator.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { multiply } from '../arith/multiplier.ts';
-import { multiplierParam, withoutAutoMultiplier } from '../multiplier-param.ts';
+import { multiplierParam } from '../multiplier-param.ts';
 import { intTag } from '../naming.ts';
 
 /** Integer multiplier: the full product of A and B (signed, unsigned or mixed). */
@@ -26,15 +26,12 @@ export const intMul = defineGenerator({
   build(p, top) {
     // Behavioural is what auto builds: the same module under the same name.
     const variant = p.multiplier === 'booth4' ? '_booth4' : '';
-    const m = top.module(
-      `int_mul_${intTag(p.aWidth, p.aSigned)}_${intTag(p.bWidth, p.bSigned)}${variant}`,
-      withoutAutoMultiplier(p),
-    );
+    const m = top.module(`int_mul_${intTag(p.aWidth, p.aSigned)}_${intTag(p.bWidth, p.bSigned)}${variant}`);
     const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
     const a = m.input('a', type(p.aWidth, p.aSigned), 'multiplicand');
     const b = m.input('b', type(p.bWidth, p.bSigned), 'multiplier');
     if (p.latency >= 2) m.stage();
-    const product = multiply(a, b, p.multiplier, 'mul').named('product');
+    const product = multiply(a, b, p.multiplier ?? 'auto', 'mul').named('product');
     if (p.latency >= 3) m.stage();
     if (p.latency >= 1) m.stage();
     m.output('p', product, 'full product a×b');
