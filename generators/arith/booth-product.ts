@@ -1,3 +1,4 @@
+import { pairUp } from './pairwise.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 
@@ -57,15 +58,13 @@ export function boothProduct(a: Signal, b: Signal, prefix: string): Signal {
   let level = rows;
   let sums = 0;
   while (level.length > 1) {
-    const next: Row[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) {
-      const sum = addRows(level[i]!, level[i + 1]!, width);
-      // The last sum is the product: the caller names it.
-      if (level.length > 2) sum.value.named(`${prefix}_sum${sums++}`);
-      next.push(sum);
-    }
-    if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-    level = next;
+    // The last sum is the product: the caller names it.
+    const named = level.length > 2;
+    level = pairUp(level, (x, y) => {
+      const sum = addRows(x, y, width);
+      if (named) sum.value.named(`${prefix}_sum${sums++}`);
+      return sum;
+    });
   }
   // Modulo 2^width, where the product is exact (a lone row may be wider).
   const product = level[0]!.value.resize(width);

@@ -1,3 +1,4 @@
+import { pairUp } from './pairwise.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 
 /**
@@ -46,21 +47,14 @@ export function shiftAddPairs(wide: Signal, narrow: Signal, prefix: string): Shi
     if (bit === top && narrow.signed) subtracted = copy;
     else added.push(copy);
   }
-  const level = added.length > 1 ? pairUp(added, width) : added;
+  const level = pairUp(added, (a, b) => a.add(b, { width }));
   return { level, ...(subtracted ? { subtracted } : {}), zero, width, prefix };
 }
 
 /** The rest of shiftAddProduct's tree after its first level, and the subtraction. */
 export function shiftAddSum({ level: first, subtracted, zero, width, prefix }: ShiftAddPairs): Signal {
   let level = first;
-  while (level.length > 1) level = pairUp(level, width);
+  while (level.length > 1) level = pairUp(level, (a, b) => a.add(b, { width }));
   const sum = level[0] ?? zero;
   return (subtracted === undefined ? sum : sum.sub(subtracted, { width })).named(`${prefix}_product`);
-}
-
-function pairUp(level: Signal[], width: number): Signal[] {
-  const next: Signal[] = [];
-  for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i]!.add(level[i + 1]!, { width }));
-  if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-  return next;
 }

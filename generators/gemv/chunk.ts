@@ -2,6 +2,7 @@
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
 import { fixedMagnitude, fixedPlacement, signedFixed } from '../arith/fixed-point.ts';
 import { shiftAddPairs, shiftAddSum } from '../arith/shift-add-product.ts';
+import { pairUp } from '../arith/pairwise.ts';
 import { exponentRange, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import { decode, floatLayout, type FiniteValue, type FloatFormat, type Format } from '../formats/index.ts';
@@ -478,13 +479,7 @@ function sumTrees(trees: { terms: Signal[]; width: number; name: string }[], cut
     cutLevels.forEach((level, k) => {
       if (level === d) cuts[k]!();
     });
-    levels = levels.map((level, i) => {
-      const next: Signal[] = [];
-      for (let j = 0; j + 1 < level.length; j += 2)
-        next.push(level[j]!.add(level[j + 1]!, { width: trees[i]!.width }));
-      if (level.length % 2 === 1) next.push(level[level.length - 1]!);
-      return next;
-    });
+    levels = levels.map((level, i) => pairUp(level, (a, b) => a.add(b, { width: trees[i]!.width })));
   }
   cutLevels.forEach((level, k) => {
     if (level >= depth) cuts[k]!();
