@@ -8,7 +8,7 @@ import {
 } from '../explore/explore.ts';
 import { MULTIPLIER_UNITS, PRESETS, presetByName, runMultipliersPreset } from '../explore/presets.ts';
 import { FORMAT_SETS, parseWeightFormats } from '../explore/quantize.ts';
-import type { Claim } from '../explore/report.ts';
+import { figureCells, type Claim } from '../explore/report.ts';
 import { synthTarget } from '../synth-ip.ts';
 import { yosysVersion } from '../ippack/tool-versions.ts';
 import { SYNTH_ENGINES, type SynthEngine } from '../synth/types.ts';
@@ -30,8 +30,6 @@ const MAX_SIZE = 1 << 24;
 /** JSON has no Infinity: an exact quantization's SQNR is the string "inf", as in results.json. */
 const finiteOrText = (v: number) =>
   Number.isFinite(v) ? v : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-
-const fixed = (v: number | undefined, digits: number) => (v === undefined ? '-' : v.toFixed(digits));
 
 const claimText = (claims: readonly Claim[]) =>
   claims.map((c) => `claim:    ${c.claim}\nmeasured: ${c.measured}\n`).join('');
@@ -242,14 +240,7 @@ export function registerExplore(program: Command): void {
               ],
               ...result.rows.map((r) => [
                 r.format,
-                String(r.bitsPerElement),
-                r.sqnrDb.toFixed(2),
-                r.mse.toExponential(3),
-                r.maxError.toPrecision(4),
-                r.kl.toPrecision(3),
-                fixed(r.dequant?.lutsPerUnit, 1),
-                fixed(r.mac?.lutsPerUnit, 1),
-                fixed(r.gemv?.lutsPerUnit, 1),
+                ...figureCells(r, '-'),
                 ...(activation ? [r.dotRelativeError?.toExponential(3) ?? '-'] : []),
               ]),
             ]) +

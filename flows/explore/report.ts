@@ -83,7 +83,24 @@ const TABLE_HEADER = [
   'MAC LUTs',
   'GEMV LUTs/MAC',
 ];
-const cell = (v: number | undefined, digits: number) => (v === undefined ? '' : v.toFixed(digits));
+
+/**
+ * A row's figures after its format name, as the tables show them (the console's and index.html's):
+ * bits/element, SQNR, MSE, max error, KL and the three costs; `missing` stands for a cost not known.
+ */
+export function figureCells(r: ExploreRow, missing: string): string[] {
+  const cell = (v: number | undefined) => (v === undefined ? missing : v.toFixed(1));
+  return [
+    String(r.bitsPerElement),
+    Number.isFinite(r.sqnrDb) ? r.sqnrDb.toFixed(2) : 'inf',
+    r.mse.toExponential(3),
+    r.maxError.toPrecision(4),
+    r.kl.toPrecision(3),
+    cell(r.dequant?.lutsPerUnit),
+    cell(r.mac?.lutsPerUnit),
+    cell(r.gemv?.lutsPerUnit),
+  ];
+}
 
 export function indexHtml(run: {
   name: string;
@@ -106,17 +123,7 @@ export function indexHtml(run: {
       { file: BITS_PLOT, alt: 'SQNR against bits per element' },
     ],
     header: TABLE_HEADER,
-    rows: run.rows.map((r) => [
-      escapeXml(r.format),
-      String(r.bitsPerElement),
-      Number.isFinite(r.sqnrDb) ? r.sqnrDb.toFixed(2) : 'inf',
-      r.mse.toExponential(3),
-      r.maxError.toPrecision(4),
-      r.kl.toPrecision(3),
-      cell(r.dequant?.lutsPerUnit, 1),
-      cell(r.mac?.lutsPerUnit, 1),
-      cell(r.gemv?.lutsPerUnit, 1),
-    ]),
+    rows: run.rows.map((r) => [escapeXml(r.format), ...figureCells(r, '')]),
     notes: run.notes.map(escapeXml),
   });
 }
