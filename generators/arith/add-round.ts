@@ -36,8 +36,6 @@ export interface AddRoundTuning {
   zeroFromSum?: boolean;
   orderedByMagnitude?: boolean;
   zeroSignificandOfZero?: boolean;
-  clampBeforePick?: boolean;
-  addendBeforeCut?: boolean;
   align?: AlignOptions;
 }
 
@@ -65,8 +63,6 @@ export function addRound(
     zeroFromSum: tuning.zeroFromSum,
     orderedByMagnitude: tuning.orderedByMagnitude,
     zeroSignificandOfZero: tuning.zeroSignificandOfZero,
-    clampBeforePick: tuning.clampBeforePick,
-    addendBeforeCut: tuning.addendBeforeCut,
   });
   const normalized = normalize(
     expBias === undefined ? sum : { ...sum, expBias },

@@ -28,6 +28,8 @@ export function addRaw(
 ): RawFloat {
   const { wideAdd, cutDifference, swapAfterDifference, lostFromTrailingZeros, cutShift, compared } = options;
   const m = x.sign.builder;
+  // Operands ordered by magnitude leave big − small ≥ 0: no negation, the sign is the larger one's.
+  const ordered = options.orderedByMagnitude === true;
   const window = x.sig.width + y.sig.width + 3;
   const expWidth = Math.max(x.exp.width, y.exp.width) + 1;
   const ex = x.exp.resize(expWidth);
@@ -80,7 +82,7 @@ export function addRaw(
         .resize(shiftBits),
     );
   let clamped: Signal;
-  if (options.clampBeforePick === true) {
+  if (ordered) {
     // Both differences clamped beside the comparison (their limit tested in LUTs, not a second carry
     // chain behind the differences'); the pick is the last step.
     const amounts = compared ?? {
@@ -129,7 +131,7 @@ export function addRaw(
   const effectiveSubtract = () => bigSign.xor(smallSign).named(`${prefix}_subtract`);
   // big − small is big + ~small + 1, and −sum is ~sum + 1: the same adder with a carry-in.
   const addendOf = (subtract: Signal) => mux(subtract, wide(smallSticky).not(), wide(smallSticky));
-  const early = wideAdd !== undefined && options.addendBeforeCut === true;
+  const early = wideAdd !== undefined && ordered;
   const subtractEarly = early ? effectiveSubtract() : undefined;
   const addendEarly =
     subtractEarly === undefined ? undefined : addendOf(subtractEarly).named(`${prefix}_addend`);
@@ -145,8 +147,6 @@ export function addRaw(
       : wideAdd(wide(big), addendEarly ?? addendOf(subtract), subtract, 'sum')
   ).named(`${prefix}_sum`);
   cut('summed');
-  // Operands ordered by magnitude leave big − small ≥ 0: no negation, the sign is the larger one's.
-  const ordered = options.orderedByMagnitude === true;
   const negative = ordered ? undefined : sum.msb();
   const negated = () =>
     wideAdd === undefined
@@ -243,7 +243,11 @@ export interface AddRawOptions {
   zeroFromSum?: boolean;
   /**
    * `compared.xFirst` says |x| ≥ |y| (not only ex ≥ ey): the difference of the magnitudes is never
-   * negative, so it is not negated (one window-wide carry chain fewer).
+   * negative, so it is not negated (one window-wide carry chain fewer). The magnitude comparison is
+   * then a carry chain as long as the codes, so only the pick may follow it: both exponent
+   * differences are clamped to the window beside it (`cutDifference` falls before the pick), and with
+   * `wideAdd` the addend (the smaller operand, complemented for a subtraction) is formed before the
+   * 'aligned' cut, folded into the alignment's last LUTs, so that the carry chain starts at a register.
    */
   orderedByMagnitude?: boolean;
   /**
@@ -251,17 +255,6 @@ export interface AddRawOptions {
    * that the sum needs no pass-through of the other operand in front of the normalization.
    */
   zeroSignificandOfZero?: boolean;
-  /**
-   * Both exponent differences are clamped to the window beside the comparison, and the pick of the
-   * shift amount is the comparison's only follower (a clamp behind the pick is a second carry chain
-   * after the comparison's); `cutDifference` then falls before the pick.
-   */
-  clampBeforePick?: boolean;
-  /**
-   * With `wideAdd`: the addend (the smaller operand, complemented for a subtraction) is formed before
-   * the 'aligned' cut, folded into the alignment's last LUTs, so that the carry chain starts at a register.
-   */
-  addendBeforeCut?: boolean;
 }
 
 /** A significand that is `ifSet` when `select` is 1 and `ifClear` otherwise (both of its width). */

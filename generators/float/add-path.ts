@@ -56,9 +56,6 @@ export function fpAddRound(
     cutCount: has('count') ? () => cut('count') : undefined,
     compared: compareBySign(x, y, xNotSmaller),
     orderedByMagnitude: xNotSmaller !== undefined,
-    // The magnitude comparison is a carry chain as long as the codes: only the pick may follow it.
-    clampBeforePick: xNotSmaller !== undefined,
-    addendBeforeCut: xNotSmaller !== undefined,
     // The bits the alignment drops, told from the smaller operand's trailing zeros (counted beside
     // the comparison): the mask's comparisons and window-wide OR would precede the addend.
     lostFromTrailingZeros: xNotSmaller !== undefined,
