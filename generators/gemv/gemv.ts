@@ -56,7 +56,9 @@ export const gemvParams = z
       ),
     alignBits: intParam(2, 64)
       .default(DEFAULT_ALIGN_BITS)
-      .describe("Aligned accumulation: bits kept below the group's largest activation exponent."),
+      .describe(
+        "Aligned accumulation: the grid's bits, from 2^E down, E the group's largest activation exponent.",
+      ),
     rows: intParam(1, 64).default(4).describe('Output lanes P: rows computed in parallel.'),
     lanes: intParam(1, 64)
       .default(8)

@@ -86,6 +86,40 @@ function scaleValue(format: Format, code: number): ExactValue {
   return finite(sign, BigInt((1 << f.mantBits) + m), e - f.bias - f.mantBits);
 }
 
+/** A signed integer times 2^exp as an exact value. */
+const scaled = (n: bigint, exp: number): ExactValue => finite(n < 0n ? 1 : 0, n < 0n ? -n : n, exp);
+
+/**
+ * A group's sum D of its products (integers in units of 2^exp): exact. Mutations, each a narrower sum
+ * that only a group whose large products cancel tells from the exact one (testbenches/plans/mixed_mac.ts
+ * cancellationSegment):
+ * - 'mixed_mac.inner-fp32': an fp32 accumulator rounded after every product;
+ * - 'mixed_mac.group-window': the products aligned on the largest and summed in a window of the output's
+ *   significand + log2(group) carry bits + 3 guard bits, the bits below it dropped (truncated toward
+ *   zero), as a block floating-point adder tree does (FP8 tensor cores keep about 14 bits so:
+ *   DeepSeek-V3 technical report, arXiv:2412.19437, §3.3.2).
+ */
+function groupSum(terms: bigint[], exp: number, out: Format, group: number, policy: Policy): ExactValue {
+  if (variantIs('mixed_mac.inner-fp32')) {
+    const f32 = formatByName('fp32');
+    return terms.reduce<ExactValue>(
+      (acc, t) => decode(f32, add(f32, acc, scaled(t, exp), policy).code),
+      finite(0, 0n, 0),
+    );
+  }
+  if (variantIs('mixed_mac.group-window')) {
+    const window = (out as FloatFormat).mantBits + 1 + Math.ceil(Math.log2(group)) + 3;
+    const top = Math.max(0, ...terms.map((t) => (t < 0n ? -t : t).toString(2).length));
+    const cut = BigInt(Math.max(0, top - window));
+    const kept = terms.reduce((sum, t) => sum + (t < 0n ? -(-t >> cut) : t >> cut), 0n);
+    return scaled(kept << cut, exp);
+  }
+  return scaled(
+    terms.reduce((sum, t) => sum + t, 0n),
+    exp,
+  );
+}
+
 export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[]): number[] {
   const fa = formatByName(spec.activation);
   const fs = formatByName(spec.scale);
@@ -124,7 +158,7 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
         const meta = variantIs('mixed_mac.metadata-first') ? first! : step;
         // D = Σ a·w − z·Σ a, exactly, in units of 2^(aExp + WEIGHT_EXP); w under the group's sv.
         const z = spec.weight === 'uint4' && !variantIs('mixed_mac.no-zero-point') ? BigInt(meta.z) : 0n;
-        let d = 0n;
+        const terms: bigint[] = [];
         let poisoned = false;
         for (const e of elements) {
           if (e.a.kind !== 'finite') {
@@ -132,9 +166,9 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
             continue;
           }
           const units = asInteger(e.a, aExp);
-          d += units * (asInteger(weight(e.w, meta.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP)));
+          terms.push(units * (asInteger(weight(e.w, meta.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP))));
         }
-        const dValue = finite(d < 0n ? 1 : 0, d < 0n ? -d : d, aExp + WEIGHT_EXP);
+        const dValue = groupSum(terms, aExp + WEIGHT_EXP, fo, spec.group, policy);
         const scale = scaleValue(fs, meta.s);
         if (variantIs('mixed_mac.final-rounding')) {
           exactOuter = poisoned ? nan(0) : exactFma(scale, dValue, exactOuter).value;
@@ -143,13 +177,8 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
         // Mutation 'mixed_mac.scale-per-element': s·a·(w − z) enters the outer sum element by element,
         // one rounding each, in place of s·D once per group.
         else if (variantIs('mixed_mac.scale-per-element') && scale.kind === 'finite')
-          for (const e of elements) {
-            const n =
-              asInteger(e.a, aExp) *
-              (asInteger(weight(e.w, meta.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP)));
-            const product = finite(n < 0n ? 1 : 0, n < 0n ? -n : n, aExp + WEIGHT_EXP);
-            outer = fma(fo, scale, product, decode(fo, outer), policy).code;
-          }
+          for (const n of terms)
+            outer = fma(fo, scale, scaled(n, aExp + WEIGHT_EXP), decode(fo, outer), policy).code;
         // Mutation 'mixed_mac.unfused-scale': s·D rounded to the output format, then added (two roundings).
         else if (variantIs('mixed_mac.unfused-scale'))
           outer = add(fo, decode(fo, outer), decode(fo, mul(fo, scale, dValue, policy).code), policy).code;

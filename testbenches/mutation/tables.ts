@@ -508,6 +508,8 @@ export const MUTATION_TABLES: MutationTable[] = [
       tagged('mixed_mac.scale-per-element', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
       tagged('mixed_mac.group-boundary'),
       tagged('mixed_mac.scale-specials-ignored'),
+      tagged('mixed_mac.inner-fp32', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
+      tagged('mixed_mac.group-window', (p) => p.inner !== 'fp32' || 'fp32 inner sums'),
     ],
   },
   {

@@ -36,7 +36,8 @@ export function mixedMacSpec(p: MixedMacParams): MixedMacSpec {
  * segment (AWQ scales are small; the sums span the output's range), and random zero points and RaZeR special-value indexes
  * on every step (so that the step each is read on matters: the last element of a group with exact inner
  * sums, the first with fp32 ones). Now and then the scale a group closes with is ±0, a subnormal, ±Inf
- * or NaN, drawn from a stream of its own so that every other input keeps its value.
+ * or NaN, drawn from a stream of its own so that every other input keeps its value. The sequence ends
+ * with designed groups: one whose large products cancel, then output ties.
  */
 export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
   generator: 'mixed_mac',
@@ -56,8 +57,8 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     // Each segment (from a clear) scales near an exponent of its own, so that its sums reach from below
     // the output's normal range to past its largest value.
     let center = -6;
-    // The sequence ends with a designed segment, in place of as many random steps.
-    const designed = tieSegment(p, fa, fs).slice(0, count);
+    // The sequence ends with designed segments, in place of as many random steps.
+    const designed = [...cancellationSegment(p, fa, fs), ...tieSegment(p, fa, fs)].slice(0, count);
     const randomSteps = Math.max(0, count - designed.length);
     for (let i = 0; i < randomSteps; i++) {
       const clear = i === 0 || rng.chance(0.0005);
@@ -99,7 +100,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
         ...(specialValues ? [BigInt(s.sv ?? 0)] : []),
       ]),
       expected: results.map((code) => [BigInt(code)]),
-      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})${designed.length > 0 ? `, ending in ${designed.length} steps of output ties` : ''}`,
+      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})${designed.length > 0 ? `, ending in ${designed.length} designed steps (a group that cancels, output ties)` : ''}`,
     };
     return vectors;
   },
@@ -142,6 +143,45 @@ function weightOne(p: MixedMacParams): { w: number; z: number } {
   if (p.weight === 'uint4') return { w: 9, z: 8 };
   if (p.weight === 'int4') return { w: 1, z: 0 };
   return { w: encodeNumber(formatByName('e2m1fn'), 1).code, z: 0 };
+}
+
+/** The weight codes of a group whose zero point is 0 (uint4), for the weight values 1 and the largest. */
+function weightCodes(p: MixedMacParams): { one: number; largest: number } {
+  if (p.weight === 'uint4') return { one: 1, largest: 15 };
+  if (p.weight === 'int4') return { one: 1, largest: 7 };
+  const e2m1 = formatByName('e2m1fn');
+  return { one: encodeNumber(e2m1, 1).code, largest: encodeNumber(e2m1, 6).code };
+}
+
+/**
+ * One group after a clear whose large products cancel: +A·W, t·1 and −A·W (A the largest activation, W
+ * the largest weight, t the smallest positive activation), so that the group's exact sum is t and y =
+ * s·t, s the power of two that puts s·t in the output's normal range. A group sum kept in fp32, or in a
+ * window below its largest product, loses t and gives 0 (testbenches/golden/mixed_mac.ts groupSum).
+ * Empty when the scale format cannot hold s.
+ */
+function cancellationSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat): MixedMacStep[] {
+  if (p.group < 3) return [];
+  const la = floatLayout(fa);
+  const largest = encodeNumber(fa, la.maxUnits * 2 ** la.maxQ).code;
+  const tExp = Math.log2(decodeNumber(fa, 1));
+  const sExp = Math.max(0, floatLayout(formatByName(p.outFormat) as FloatFormat).emin - tExp);
+  const s = encodeNumber(fs, 2 ** sExp).code;
+  if (decodeNumber(fs, s) !== 2 ** sExp) return [];
+  const w = weightCodes(p);
+  const terms = [
+    { a: largest, w: w.largest },
+    { a: 1, w: w.one },
+    { a: largest + la.signWeight, w: w.largest },
+  ];
+  const zero = encodeNumber(fa, 0).code;
+  return Array.from({ length: p.group }, (_, i) => ({
+    ...(terms[i] ?? { a: zero, w: (i * 5) % 16 }),
+    clear: i === 0,
+    s,
+    z: 0,
+    sv: 0,
+  }));
 }
 
 /**
