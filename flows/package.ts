@@ -6,6 +6,7 @@ import { emitHlsLoop } from '../generators/emit/hls-loop.ts';
 import { emitVerilog, type VerilogFile } from '../generators/emit/verilog.ts';
 import { isControlPort } from '../generators/hdl/ir.ts';
 import { readBaselines } from './ippack/baselines.ts';
+import { clockEstimate } from './ippack/clock-estimate.ts';
 import { renderCoreFile, renderVendorFiles } from './ippack/collateral.ts';
 import { renderReadme, type PackageContents } from './ippack/readme.ts';
 import { mergeResults, readResults, writeAtomically, type IpResults } from './ippack/results.ts';
@@ -172,6 +173,7 @@ export function describe(target: Target) {
     description: target.description,
     params: target.params,
     timing: m.timing,
+    clock: clockEstimate(m, target.params),
     ports: m.ports.map((p) => ({
       name: p.name,
       direction: p.direction,

@@ -4,6 +4,7 @@ import { intParam, readyParam, type Generator } from './generator.ts';
 import type { Module } from './hdl/ir.ts';
 import { ModuleBuilder } from './hdl/module.ts';
 import { timingTag } from './naming.ts';
+import { fmaxParams, type FmaxRequest } from './timing/choose-latency.ts';
 
 /** How many stage cuts a pipelined generator allows, its default, and where each one cuts. */
 export interface LatencyParam {
@@ -24,7 +25,14 @@ function pipelineShape(latency: LatencyParam) {
 
 type PipelineShape = ReturnType<typeof pipelineShape>;
 type Shape = Record<string, z.ZodType>;
-type PipelinedSchema<S extends Shape> = z.ZodObject<S & PipelineShape>;
+/** The parameters with a fixed latency: what the datapath is built from. */
+type FixedSchema<S extends Shape> = z.ZodObject<S & PipelineShape>;
+type FixedParams<S extends Shape> = z.output<FixedSchema<S>>;
+/**
+ * What a user gives: `latency`, or `fmax` and `target` for bitsmith to choose it (timing/choose-latency.ts);
+ * after parsing, `latency` always holds the stages built.
+ */
+type PipelinedSchema<S extends Shape> = z.ZodType<FixedParams<S> & FmaxRequest, unknown>;
 
 /** The validated parameters of a generator, e.g. `GeneratorParams<typeof intMul>`. */
 export type GeneratorParams<G> = G extends Generator<infer S> ? z.output<S> : never;
@@ -56,14 +64,14 @@ export interface PipelinedDefinition<S extends Shape> extends Description {
   /** The generator's own parameters, in the order `bitsmith params` lists them; latency and ready follow. */
   params: S;
   latency: LatencyParam;
-  check?: ParamCheck<z.output<PipelinedSchema<S>>>;
+  check?: ParamCheck<FixedParams<S>>;
   /**
    * True when the unit holds state at latency 0 (an accumulator register), so valid/ready backpressure
    * works without a stage; otherwise `ready` needs latency 1 or more.
    */
   readyAtLatency0?: boolean;
-  build(params: z.output<PipelinedSchema<S>>, top: PipelinedTop): Module;
-  hls?(params: z.output<PipelinedSchema<S>>): HlsLoopDesign;
+  build(params: FixedParams<S> & FmaxRequest, top: PipelinedTop): Module;
+  hls?(params: FixedParams<S> & FmaxRequest): HlsLoopDesign;
 }
 
 /** A generator that drives its own handshakes (a streaming core): its schema is all its own. */
@@ -87,15 +95,16 @@ export function defineGenerator(
 ): Generator {
   if (!('latency' in definition)) return { ...definition };
   const { name, family, summary, readyAtLatency0, check, build, hls } = definition;
-  type Params = Record<string, unknown> & { latency: number; ready: boolean | 'skid' };
-  let schema = z.object({ ...definition.params, ...pipelineShape(definition.latency) });
-  if (check !== undefined) schema = schema.superRefine(check);
-  if (readyAtLatency0 !== true) schema = schema.superRefine(checkBackpressure);
+  type Params = Record<string, unknown> & { latency: number; ready: boolean | 'skid' } & FmaxRequest;
+  let fixed = z.object({ ...definition.params, ...pipelineShape(definition.latency) });
+  if (check !== undefined) fixed = fixed.superRefine(check);
+  if (readyAtLatency0 !== true) fixed = fixed.superRefine(checkBackpressure);
   const top = (p: Params): PipelinedTop => ({
     name: (stem) => `${stem}_${timingTag(p.latency, p.ready)}`,
     module: (stem, recorded = p) =>
       new ModuleBuilder(top(p).name(stem), { generator: name, params: recorded }, { ready: p.ready }),
   });
+  const schema = fmaxParams(name, definition.params, definition.latency, fixed, (p) => build(p, top(p)));
   return {
     name,
     family,

@@ -15,7 +15,24 @@ describe('parameter documentation from the schemas', () => {
       'multiplier',
       'latency',
       'ready',
+      'fmax',
+      'target',
     ]);
+    expect(docs.find((d) => d.name === 'latency')).toMatchObject({
+      type: 'integer',
+      allowed: '0..3',
+      default: 2,
+    });
+    expect(docs.find((d) => d.name === 'fmax')).toMatchObject({
+      type: 'number',
+      allowed: 'above 0',
+      default: 'none',
+    });
+    expect(docs.find((d) => d.name === 'target')).toMatchObject({
+      type: 'choice',
+      allowed: 'ice40, ecp5, ecp5-8, lut6',
+      default: 'none',
+    });
     expect(docs.find((d) => d.name === 'accWidth')).toEqual({
       name: 'accWidth',
       type: 'integer',

@@ -20,7 +20,13 @@ export function paramDocs(generator: Generator): ParamDoc[] {
 }
 
 interface Layer {
-  def?: { type?: string; innerType?: z.ZodType; defaultValue?: unknown; element?: z.ZodType };
+  def?: {
+    type?: string;
+    innerType?: z.ZodType;
+    defaultValue?: unknown;
+    element?: z.ZodType;
+    checks?: { _zod?: { def?: { check?: string; inclusive?: boolean } } }[];
+  };
   description?: string;
 }
 
@@ -37,6 +43,12 @@ function describeSchema(schema: z.ZodType): Omit<ParamDoc, 'name'> {
       fallback =
         typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
     } else if (def?.type !== 'optional' && def?.type !== 'nullable') break;
+    // An optional parameter may state the value that stands for it when it is left out.
+    const stated = (s as unknown as z.ZodType).meta()?.default;
+    if (!hasDefault && stated !== undefined) {
+      hasDefault = true;
+      fallback = stated;
+    }
     s = def.innerType as unknown as Layer & z.ZodType;
     description ??= s.description;
   }
@@ -51,8 +63,15 @@ function valueType(s: z.ZodType): { type: string; allowed?: string } {
   if (s instanceof z.ZodEnum) return { type: 'choice', allowed: (s.options as string[]).join(', ') };
   if (s instanceof z.ZodBoolean) return { type: 'boolean', allowed: 'true, false' };
   if (s instanceof z.ZodNumber) {
-    const range =
-      Number.isFinite(s.minValue) || Number.isFinite(s.maxValue) ? `${s.minValue}..${s.maxValue}` : undefined;
+    // A lower bound alone (a frequency) reads 'above 0' or 'at least 1'.
+    const exclusive = ((s as unknown as Layer).def?.checks ?? []).some(
+      (c) => c._zod?.def?.check === 'greater_than' && c._zod.def.inclusive === false,
+    );
+    const range = Number.isFinite(s.maxValue)
+      ? `${s.minValue}..${s.maxValue}`
+      : Number.isFinite(s.minValue)
+        ? `${exclusive ? 'above' : 'at least'} ${s.minValue}`
+        : undefined;
     return { type: s.isInt ? 'integer' : 'number', ...(range === undefined ? {} : { allowed: range }) };
   }
   if (s instanceof z.ZodArray) {

@@ -42,7 +42,18 @@ const NOT_POLICY = [
   // sizes: accumulator windows, groups, lanes, rows, job bounds
   ...['k', 'msb', 'lsb', 'segment', 'group', 'groupSize', 'lanes', 'wordBits', 'rows', 'maxK', 'maxN'],
   // ports, packing, pipelining and structure
-  ...['flags', 'addendInput', 'packing', 'ready', 'latency', 'chunkLatency', 'scaleLatency', 'sumLatency'],
+  ...[
+    'flags',
+    'addendInput',
+    'packing',
+    'ready',
+    'latency',
+    'fmax',
+    'target',
+    'chunkLatency',
+    'scaleLatency',
+    'sumLatency',
+  ],
   ...['convertLatency', 'closeUnits', 'interleave', 'multiplier', 'multipliers', 'architecture'],
   'operandOrder',
 ];

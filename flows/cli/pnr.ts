@@ -5,12 +5,19 @@ import { measureFmax } from '../pnr/fmax.ts';
 import type { FmaxResult } from '../ippack/results.ts';
 import type { SynthEngine, SynthTarget } from '../synth/types.ts';
 import type { Target } from '../target.ts';
+import { TIMING_TARGETS, type TimingTarget } from '../../generators/timing/delay-model.ts';
+import { estimateFmax } from '../../generators/timing/estimate.ts';
+
+const isTimingTarget = (t: string): t is TimingTarget => (TIMING_TARGETS as readonly string[]).includes(t);
+const signedPercent = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
 
 export interface FmaxReport {
   target: FmaxTarget;
   fmax?: FmaxResult;
   reportPath?: string;
   skipped?: string;
+  /** The delay model's estimate for the device (docs/timing.md), printed beside the measurement. */
+  estimatedMhz?: number;
   /** The lines `bitsmith synth --pnr` prints. */
   text: string;
 }
@@ -41,11 +48,17 @@ export async function runFmax(
     if ('fmax' in outcome) {
       const f = outcome.fmax;
       recordResults(target, pkg.dir, { fmax: { [t]: f } });
+      const estimated = isTimingTarget(t) ? estimateFmax(target.module, t).mhz : undefined;
+      const versus =
+        estimated === undefined
+          ? '  (the delay model has no estimate for this device)'
+          : `  estimated ${estimated.toFixed(2)} MHz by the delay model (${signedPercent(estimated / f.mhz - 1)} against the measurement)`;
       reports.push({
         target: t,
         fmax: f,
         reportPath: outcome.reportPath,
-        text: `\nFmax ${target.ip} on ${device.family} (${f.device}): ${f.mhz.toFixed(2)} MHz, registered I/O, ${device.pnr} ${f.nextpnr} seed ${f.seed}\n  report: ${outcome.reportPath}\n`,
+        ...(estimated === undefined ? {} : { estimatedMhz: Number(estimated.toFixed(2)) }),
+        text: `\nFmax ${target.ip} on ${device.family} (${f.device}): ${f.mhz.toFixed(2)} MHz, registered I/O, ${device.pnr} ${f.nextpnr} seed ${f.seed}\n${versus}\n  report: ${outcome.reportPath}\n`,
       });
     } else {
       process.stderr.write(`${target.ip}: ${outcome.skipped}\n`);

@@ -1,6 +1,7 @@
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import { BITSMITH_VERSION } from '../../generators/emit/version.ts';
 import type { Target } from '../target.ts';
+import { clockEstimate } from './clock-estimate.ts';
 import { BASELINE_TARGETS, readBaselines, type Baselines, type FmaxBaselineTarget } from './baselines.ts';
 import { coreVlnv } from './collateral.ts';
 import { portRows, timingText } from './ports.ts';
@@ -80,6 +81,17 @@ export function renderReadme(
     ];
   });
 
+  const clock = clockEstimate(m, target.params);
+  const estimate = {
+    text: FMAX_TARGETS.flatMap((t) => {
+      const mhz = clock.estimated[t as keyof typeof clock.estimated];
+      return mhz === undefined ? [] : [`${mhz.toFixed(2)} MHz on ${FMAX_DEVICES[t].family}`];
+    }).join(', '),
+    requested: clock.requested
+      ? `Built for fmax = ${clock.requested.fmax} MHz on ${clock.requested.target}: latency ${clock.requested.latency}, the fewest stages estimated to reach it (${clock.requested.estimatedMhz.toFixed(2)} MHz).`
+      : false,
+  };
+
   const conformance = results.conformance;
   const notes = Object.entries(results.notes ?? {}).map(([part, why]) => ({ part, why: cell(why) }));
   const files = [
@@ -141,6 +153,7 @@ export function renderReadme(
     areaNotMeasured: area.length === 0,
     fmax: fmax.length > 0 ? { text: fmax.join('\n') } : false,
     fmaxDevice: FMAX_DEVICES.ice40!.name,
+    estimate,
     conformance: conformance
       ? {
           ...conformance,

@@ -1,0 +1,134 @@
+// Fit the delay model (generators/timing/) to measured Fmax: `npm run calibrate-timing`.
+//
+// The measurements are nextpnr results for catalog units, each inside the registered-I/O wrapper
+// (flows/timing/measured.json: `--collect` copies them from ip/baselines.json, and the Fmax sweep adds
+// units at other latencies). For each device the script searches the model's delays (Nelder–Mead, in
+// log space so that they stay positive) for the smallest mean squared log error, prints each unit's
+// estimate against its measurement, and writes generators/timing/calibrated.ts.
+import { writeFileSync } from 'node:fs';
+import { projectPath } from '../../generators/emit/paths.ts';
+import { generatorByName } from '../../generators/registry.ts';
+import { DELAY_MODELS, MAPPINGS, type DelayModel } from '../../generators/timing/delay-model.ts';
+import { estimateFmax } from '../../generators/timing/estimate.ts';
+import { timingGraph } from '../../generators/timing/timing-graph.ts';
+import type { Module } from '../../generators/hdl/ir.ts';
+import { CATALOG } from '../../ip/catalog.ts';
+import { readBaselines } from '../ippack/baselines.ts';
+import { CALIBRATED_DEVICES, readMeasurements, saveMeasurements, type Measurement } from './measurements.ts';
+import { minimize } from './nelder-mead.ts';
+
+const DELAYS = ['registerNs', 'lutNs', 'carryBitNs', 'chainNs', 'dspNs', 'bramNs', 'fanoutNs'] as const;
+type Delay = (typeof DELAYS)[number];
+const outputPath = projectPath('generators', 'timing', 'calibrated.ts');
+
+/** The catalog's recorded Fmax, as measurements (replacing earlier copies of the same units). */
+function collectFromBaselines(): Measurement[] {
+  const baselines = readBaselines();
+  const fromCatalog = CATALOG.flatMap((e) =>
+    CALIBRATED_DEVICES.flatMap((device) => {
+      const mhz = baselines?.ips[e.name]?.fmax?.[device];
+      return mhz === undefined
+        ? []
+        : [{ unit: e.name, generator: e.generator, params: e.params, device, mhz }];
+    }),
+  );
+  const names = new Set(CATALOG.map((e) => e.name));
+  return [...fromCatalog, ...readMeasurements().filter((m) => !names.has(m.unit))];
+}
+
+export function buildUnit(m: Pick<Measurement, 'generator' | 'params'>): Module {
+  const generator = generatorByName(m.generator);
+  if (generator === undefined) throw new Error(`no generator '${m.generator}'`);
+  return generator.build(generator.params.parse(m.params));
+}
+
+/**
+ * The delays that minimize the mean squared log error over `points`. A delay no point's path can
+ * include (block RAM where no unit has one) keeps the value in `fixed`.
+ */
+function fit(
+  device: Measurement['device'],
+  points: { module: Module; mhz: number }[],
+  fixed: Partial<Record<Delay, number>>,
+) {
+  const start = DELAY_MODELS[device];
+  const free = DELAYS.filter((d) => fixed[d] === undefined);
+  const model = (x: readonly number[]): DelayModel => ({
+    ...start,
+    ...fixed,
+    mapping: MAPPINGS[device],
+    ...Object.fromEntries(free.map((d, i) => [d, Math.exp(x[i]!)])),
+  });
+  const error = (x: readonly number[]) => {
+    const m = model(x);
+    return (
+      points.reduce((sum, p) => sum + Math.log(estimateFmax(p.module, device, m).mhz / p.mhz) ** 2, 0) /
+      points.length
+    );
+  };
+  const best = minimize(
+    error,
+    free.map((d) => Math.log(Math.max(start[d], 0.001))),
+    { step: 0.3, iterations: 600 },
+  );
+  return model(best);
+}
+
+function usesOp(module: Module, device: Measurement['device'], op: string): boolean {
+  return timingGraph(module, MAPPINGS[device]).vertices.some(
+    (v) => v.mapped.op === op || (op === 'bram' && v.mapped.op === 'source' && v.mapped.bram),
+  );
+}
+
+function main(): void {
+  if (process.argv.includes('--collect')) {
+    saveMeasurements(collectFromBaselines());
+  }
+  const measurements = readMeasurements();
+  const modules = new Map<string, Module>();
+  const moduleOf = (m: Measurement) => {
+    const key = JSON.stringify([m.generator, m.params]);
+    if (!modules.has(key)) modules.set(key, buildUnit(m));
+    return modules.get(key)!;
+  };
+  const fitted: Record<string, Record<string, number>> = {};
+  for (const device of ['ecp5', 'ecp5-8', 'ice40'] as const) {
+    const points = measurements
+      .filter((m) => m.device === device)
+      .map((m) => ({ ...m, module: moduleOf(m) }));
+    const uses = (op: string) => points.some((p) => usesOp(p.module, device, op));
+    const fixed: Partial<Record<Delay, number>> = {};
+    // ECP5 speed 6 is fitted first; a device with no unit that uses a block takes its delay.
+    if (!uses('dsp')) fixed.dspNs = fitted.ecp5?.dspNs ?? DELAY_MODELS.ecp5.dspNs;
+    if (!uses('bram')) fixed.bramNs = fitted.ecp5?.bramNs ?? DELAY_MODELS.ecp5.bramNs;
+    const model = fit(device, points, fixed);
+    fitted[device] = Object.fromEntries(DELAYS.map((d) => [d, Number(model[d].toFixed(4))]));
+    const errors = points.map((p) => {
+      const est = estimateFmax(p.module, device, model).mhz;
+      console.log(
+        `${device.padEnd(7)} ${p.unit.padEnd(34)} ${p.mhz.toFixed(1).padStart(7)} ${est.toFixed(1).padStart(7)} ${(((est - p.mhz) / p.mhz) * 100).toFixed(1).padStart(6)}%`,
+      );
+      return Math.abs(est - p.mhz) / p.mhz;
+    });
+    errors.sort((a, b) => a - b);
+    console.log(
+      `${device}: ${points.length} units, median absolute error ${(errors[Math.floor(errors.length / 2)]! * 100).toFixed(1)}%, worst ${(errors.at(-1)! * 100).toFixed(1)}%`,
+    );
+    console.log(`${device}: ${JSON.stringify(fitted[device])}`);
+  }
+  fitted.lut6 = { ...fitted['ecp5-8']! };
+  const body = Object.entries(fitted)
+    .map(
+      ([t, d]) =>
+        `  ${JSON.stringify(t)}: ${JSON.stringify(d)
+          .replace(/"(\w+)":/g, '$1: ')
+          .replace(/,/g, ', ')},`,
+    )
+    .join('\n');
+  writeFileSync(
+    outputPath,
+    `// Written by flows/timing/calibrate.ts from flows/timing/measured.json: do not edit by hand.\nexport const CALIBRATED = {\n${body}\n} as const;\n`,
+  );
+}
+
+main();

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ParameterError, parseParams } from '../generator.ts';
+import { generatorByName } from '../registry.ts';
+import { estimateFmax } from './estimate.ts';
+
+const fpMul = generatorByName('fp_mul')!;
+const intMac = generatorByName('int_mac')!;
+type Resolved = { latency: number; fmax?: number; target?: string };
+const parse = (raw: Record<string, unknown>) =>
+  parseParams(fpMul, { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', ...raw }) as Resolved;
+const built = (latency: number, extra: Record<string, unknown> = {}) =>
+  fpMul.build(parseParams(fpMul, { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', latency, ...extra }));
+
+describe('fmax and target instead of latency', () => {
+  it.each([
+    ['ecp5', 120],
+    ['ecp5', 150],
+    ['ice40', 100],
+    ['ecp5-8', 200],
+  ] as const)('on %s at %d MHz: the fewest stages whose estimate reaches the request', (target, fmax) => {
+    const p = parse({ fmax, target });
+    expect(p).toMatchObject({ fmax, target });
+    const module = fpMul.build(p);
+    expect(estimateFmax(module, target).mhz).toBeGreaterThanOrEqual(fmax);
+    for (let fewer = 0; fewer < p.latency; fewer++)
+      expect(estimateFmax(built(fewer), target).mhz).toBeLessThan(fmax);
+    // The same hardware as asking for that latency by hand: only the file header's parameters differ.
+    expect(module.name).toBe(built(p.latency).name);
+    expect(module.nodes.length).toBe(built(p.latency).nodes.length);
+  });
+
+  it('judges on ecp5 when no target is given, and asks more of a slower device', () => {
+    const onEcp5 = parse({ fmax: 110 });
+    expect(onEcp5.target).toBeUndefined();
+    expect(onEcp5.latency).toBe(parse({ fmax: 110, target: 'ecp5' }).latency);
+    expect(parse({ fmax: 110, target: 'ice40' }).latency).toBeGreaterThan(onEcp5.latency);
+  });
+
+  it('keeps the rules of the latency it picks (backpressure needs a stage)', () => {
+    const p = parse({ fmax: 1, ready: true });
+    expect(p.latency).toBe(1);
+  });
+
+  it.each([
+    [
+      { fmax: 150, latency: 2 },
+      "parameter 'fmax' = 150 is not allowed: fmax and latency 2 exclude each other",
+    ],
+    [{ fmax: 0 }, "parameter 'fmax' = 0 is not allowed: must be a clock frequency in MHz, above 0"],
+    [{ fmax: -5 }, 'must be a clock frequency in MHz, above 0'],
+    [
+      { fmax: 150, target: 'xc7' },
+      'parameter \'target\' = "xc7" is not allowed: must be one of ice40, ecp5, ecp5-8, lut6',
+    ],
+    [{ target: 'ice40' }, 'target only says where fmax is judged: give fmax too'],
+  ])('refuses %j', (raw, message) => {
+    expect(() => parseParams(fpMul, raw)).toThrow(ParameterError);
+    expect(() => parseParams(fpMul, raw)).toThrow(message);
+  });
+
+  it('names the loop that caps a request, and the most it allows', () => {
+    const raw = { aWidth: 4, bWidth: 4, accWidth: 64, fmax: 500, target: 'ice40' };
+    const best = Math.max(
+      ...[0, 1, 2, 3].map(
+        (latency) =>
+          estimateFmax(
+            intMac.build(parseParams(intMac, { ...raw, fmax: undefined, target: undefined, latency })),
+            'ice40',
+          ).mhz,
+      ),
+    );
+    expect(() => parseParams(intMac, raw)).toThrow(
+      `int_mac reaches at most ${best.toFixed(1)} MHz on ice40 (estimated, latency 2); its slowest path is the loop through acc_q, which stage cuts cannot shorten`,
+    );
+  });
+
+  it('names the slowest path when no stage count reaches the request', () => {
+    expect(() => parseParams(fpMul, { fmax: 2000 })).toThrow(
+      /fp_mul reaches at most [\d.]+ MHz on ecp5 \(estimated, latency \d+\); its slowest path runs from \w+ to \w+/,
+    );
+  });
+});

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { choiceParam, intParam, readyParam } from '../generator.ts';
+import type { Module } from '../hdl/ir.ts';
+import { estimateFmax, type TimingEstimate } from './estimate.ts';
+import { TIMING_TARGETS, type TimingTarget } from './delay-model.ts';
+
+/** A clock asked for instead of a latency: bitsmith builds the fewest stages that reach it. */
+export type FmaxRequest = {
+  /** MHz. */
+  fmax?: number;
+  /** The device whose delay model judges it; ecp5 when not given. */
+  target?: TimingTarget;
+};
+
+/** The target a request is judged on when it names none. */
+export const DEFAULT_TIMING_TARGET: TimingTarget = 'ecp5';
+
+interface LatencyRange {
+  max: number;
+  default: number;
+  description: string;
+}
+
+type Fixed = z.ZodType<Record<string, unknown> & { latency: number }>;
+
+/**
+ * A pipelined generator's parameter schema: its own parameters, `latency` or `fmax` and `target`, and
+ * `ready`. Parsing checks everything against `fixed` (the schema with a latency), so a request with
+ * `fmax` gets the same rules and messages as one with the latency it resolves to.
+ */
+export function fmaxParams(
+  generator: string,
+  own: Record<string, z.ZodType>,
+  latency: LatencyRange,
+  fixed: Fixed,
+  build: (params: never) => Module,
+) {
+  const request = z
+    .object({
+      ...own,
+      latency: intParam(0, latency.max)
+        .optional()
+        .meta({ default: latency.default })
+        .describe(`${latency.description} Not with fmax.`),
+      ready: readyParam(),
+      fmax: z
+        .number({ error: 'must be a clock frequency in MHz, above 0' })
+        .positive({ error: 'must be a clock frequency in MHz, above 0' })
+        .optional()
+        .meta({ default: 'none' })
+        .describe(
+          'Clock to meet (MHz), instead of latency: bitsmith builds the fewest stages whose estimated Fmax on target reaches it (docs/timing.md).',
+        ),
+      target: choiceParam(TIMING_TARGETS)
+        .optional()
+        .meta({ default: 'none' })
+        .describe(`Device whose delay model judges fmax (default ${DEFAULT_TIMING_TARGET}); only with fmax.`),
+    })
+    .superRefine((p, ctx) => {
+      if (p.fmax !== undefined && p.latency !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fmax'],
+          message: `fmax and latency ${p.latency} exclude each other: give latency to fix the stages, or fmax for bitsmith to choose them`,
+        });
+      }
+      if (p.target !== undefined && p.fmax === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['target'],
+          message: 'target only says where fmax is judged: give fmax too',
+        });
+      }
+    });
+  return request.transform((p, ctx) => {
+    const { fmax, target, ...rest } = p;
+    const at = (stages: number | undefined) =>
+      fixed.safeParse(stages === undefined ? rest : { ...rest, latency: stages });
+    if (fmax === undefined) {
+      const parsed = at(undefined);
+      if (parsed.success) return parsed.data;
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
+      return z.NEVER;
+    }
+    const on = target ?? DEFAULT_TIMING_TARGET;
+    const choice = chooseLatency(latency.max, on, fmax, (stages) => {
+      const parsed = at(stages);
+      return parsed.success ? build(parsed.data as never) : undefined;
+    });
+    if ('latency' in choice) {
+      return {
+        ...(at(choice.latency) as { data: Record<string, unknown> }).data,
+        fmax,
+        ...(target === undefined ? {} : { target }),
+      };
+    }
+    ctx.addIssue({ code: 'custom', path: ['fmax'], message: tooFast(generator, fmax, on, choice.best) });
+    return z.NEVER;
+  });
+}
+
+/** The fewest stages (0 … max) whose module reaches `fmax` on `target`, or the fastest one there is. */
+export function chooseLatency(
+  max: number,
+  target: TimingTarget,
+  fmax: number,
+  moduleAt: (latency: number) => Module | undefined,
+):
+  | { latency: number; estimate: TimingEstimate }
+  | { best: { latency: number; estimate: TimingEstimate } | undefined } {
+  let best: { latency: number; estimate: TimingEstimate } | undefined;
+  for (let latency = 0; latency <= max; latency++) {
+    const module = moduleAt(latency);
+    if (module === undefined) continue;
+    const estimate = estimateFmax(module, target);
+    if (estimate.mhz >= fmax) return { latency, estimate };
+    if (best === undefined || estimate.mhz > best.estimate.mhz) best = { latency, estimate };
+  }
+  return { best };
+}
+
+function tooFast(
+  generator: string,
+  fmax: number,
+  target: TimingTarget,
+  best: { latency: number; estimate: TimingEstimate } | undefined,
+): string {
+  if (best === undefined) return `no latency of ${generator} is allowed with these parameters`;
+  const { estimate } = best;
+  const reach = `${generator} reaches at most ${estimate.mhz.toFixed(1)} MHz on ${target} (estimated, latency ${best.latency})`;
+  const why = estimate.loop
+    ? `its slowest path is the loop through ${estimate.to}, which stage cuts cannot shorten`
+    : `its slowest path runs from ${estimate.from} to ${estimate.to}`;
+  return `${fmax} MHz is above what these parameters allow: ${reach}; ${why}`;
+}

@@ -1,0 +1,34 @@
+import type { Mapping } from './features.ts';
+import { CALIBRATED } from './calibrated.ts';
+
+/** The targets the delay model knows: the nextpnr devices of `bitsmith synth --pnr`, and a LUT6 family. */
+export const TIMING_TARGETS = ['ice40', 'ecp5', 'ecp5-8', 'lut6'] as const;
+export type TimingTarget = (typeof TIMING_TARGETS)[number];
+
+/**
+ * A target's delays (ns) for each unit of path cost (features.ts), and the fixed cost of a register to
+ * register path (clock to output, setup, the first and last hop of routing). Routing between LUTs is in
+ * `lutNs`; `fanoutNs` is added per doubling of a net's loads.
+ */
+export interface DelayModel {
+  mapping: Mapping;
+  registerNs: number;
+  lutNs: number;
+  carryBitNs: number;
+  chainNs: number;
+  dspNs: number;
+  bramNs: number;
+  fanoutNs: number;
+}
+
+/** The logic mapping of each target (Yosys synth_ice40, synth_ecp5; LUT6 parts as synth_xilinx maps them). */
+export const MAPPINGS: Record<TimingTarget, Mapping> = {
+  ice40: { lutInputs: 4 },
+  ecp5: { lutInputs: 4, dspMinWidth: 2, dspMaxWidth: 18 },
+  'ecp5-8': { lutInputs: 4, dspMinWidth: 2, dspMaxWidth: 18 },
+  lut6: { lutInputs: 6, dspMinWidth: 2, dspMaxWidth: 18 },
+};
+
+export const DELAY_MODELS: Record<TimingTarget, DelayModel> = Object.fromEntries(
+  TIMING_TARGETS.map((t) => [t, { mapping: MAPPINGS[t], ...CALIBRATED[t] }]),
+) as Record<TimingTarget, DelayModel>;

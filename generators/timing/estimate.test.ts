@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { Module } from '../hdl/ir.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
+import type { Signal } from '../hdl/signal.ts';
+import { UInt } from '../hdl/types.ts';
+import { DELAY_MODELS, type DelayModel } from './delay-model.ts';
+import { estimateFmax } from './estimate.ts';
+
+const origin = { generator: 'test', params: {} };
+/** Round numbers, so that expected periods can be worked out by hand. */
+const model: DelayModel = {
+  mapping: { lutInputs: 4 },
+  registerNs: 2,
+  lutNs: 1,
+  carryBitNs: 0.1,
+  chainNs: 0.5,
+  dspNs: 3,
+  bramNs: 2,
+  fanoutNs: 0,
+};
+const period = (m: Module, delays: DelayModel = model) => estimateFmax(m, 'ecp5', delays).periodNs;
+
+/** `x + y` on `width` bits, with `cuts` stage cuts after it. */
+function adder(width: number, cuts = 0): Module {
+  const m = new ModuleBuilder(`add${width}_${cuts}`, origin);
+  const sum = m
+    .input('x', UInt(width))
+    .add(m.input('y', UInt(width)))
+    .named('sum');
+  for (let i = 0; i < cuts; i++) m.stage();
+  m.output('s', sum);
+  return m.build();
+}
+
+describe('the delay model on small circuits', () => {
+  it('prices a carry chain by its entry and its bits', () => {
+    // registers 2 + chain 0.5 + 17 bits (the sum keeps its carry) × 0.1 = 4.2 ns
+    expect(period(adder(16))).toBeCloseTo(4.2, 6);
+    expect(period(adder(32))).toBeCloseTo(5.8, 6);
+  });
+
+  it('lets chained adders overlap: their low bits are ready early', () => {
+    const m = new ModuleBuilder('add3', origin);
+    const [x, y, z] = ['x', 'y', 'z'].map((n) => m.input(n, UInt(32)));
+    m.output('s', x!.add(y!).add(z!));
+    // x + y is 33 bits: its low bit at 0.6 ns, its top at 3.8. The 34-bit second chain ends at
+    // max(3.8 + 0.5 + 0.1, 0.6 + 0.5 + 3.4) = 4.5 ns: 6.5 with the registers, not 2 + 3.8 + 3.9 = 9.7
+    expect(period(m.build())).toBeCloseTo(6.5, 6);
+  });
+
+  it('prices a chain of single-use gates as one tree of LUTs', () => {
+    const chain = new ModuleBuilder('or_chain', origin);
+    const bits = Array.from({ length: 16 }, (_, i) => chain.input(`b${i}`, UInt(1)));
+    chain.output(
+      'any',
+      bits.reduce((a, b) => a.or(b)),
+    );
+    // 16 leaves on 4-input LUTs: two levels, however the chain is written
+    expect(period(chain.build())).toBeCloseTo(4, 6);
+    const tree = new ModuleBuilder('or_tree', origin);
+    let level: Signal[] = Array.from({ length: 16 }, (_, i) => tree.input(`b${i}`, UInt(1)));
+    while (level.length > 1) level = level.flatMap((s, i) => (i % 2 === 0 ? [s.or(level[i + 1]!)] : []));
+    tree.output('any', level[0]!);
+    expect(period(tree.build())).toBeCloseTo(4, 6);
+  });
+
+  it('gets faster with stage cuts, and finds the slowest stage', () => {
+    const m = new ModuleBuilder('two_stages', origin);
+    const wide = m
+      .input('x', UInt(48))
+      .add(m.input('y', UInt(48)))
+      .named('wide');
+    m.stage();
+    m.output(
+      's',
+      wide
+        .slice(7, 0)
+        .add(m.input('z', UInt(8)))
+        .named('narrow'),
+    );
+    const built = m.build();
+    const estimate = estimateFmax(built, 'ecp5', model);
+    expect(estimate.periodNs).toBeCloseTo(2 + 0.5 + 4.9, 6);
+    expect(estimate.to).toBe('wide_s1');
+    expect(period(adder(48, 1))).toBeLessThan(period(adder(48, 0)) + 1e-9);
+  });
+
+  it('names a loop: a register whose next value depends on itself', () => {
+    const m = new ModuleBuilder('accumulate', origin, { sequential: true });
+    const acc = m.register('acc_q', UInt(40), { reset: 0 });
+    acc.next(acc.add(m.input('x', UInt(40)), { width: 40 }));
+    m.output('acc', acc);
+    const estimate = estimateFmax(m.build(), 'ecp5', model);
+    expect(estimate).toMatchObject({ loop: true, from: 'acc_q', to: 'acc_q' });
+    expect(estimate.periodNs).toBeCloseTo(2 + 0.5 + 4, 6);
+  });
+
+  it("counts a child's logic on the parent's paths", () => {
+    const child = new ModuleBuilder('wide_child', origin);
+    child.output('s', child.input('a', UInt(64)).add(child.input('b', UInt(64))));
+    const built = child.build();
+    const parent = new ModuleBuilder('parent', origin);
+    const { s } = parent.instance(built, 'u_child', {
+      a: parent.input('x', UInt(64)),
+      b: parent.input('y', UInt(64)),
+    });
+    parent.output('s', s!.slice(63, 56).add(parent.input('z', UInt(8))));
+    // the child's chain (6.9 ns after registers) then the parent's 8-bit adder after its top byte
+    const estimate = estimateFmax(parent.build(), 'ecp5', model);
+    expect(estimate.periodNs).toBeGreaterThan(period(built));
+    expect(estimate.from).toMatch(/^[xy]$/);
+  });
+
+  it('adds a block RAM read at the register it loads', () => {
+    const m = new ModuleBuilder('ram_read', origin, { sequential: true });
+    const mem = m.memory('store', UInt(8), 16);
+    const address = m.input('address', UInt(4));
+    mem.write(address, m.input('data', UInt(8)), m.input('write', UInt(1)));
+    const word = m.register('word_q', UInt(8));
+    word.next(mem.read(address));
+    m.output('y', word.add(m.input('z', UInt(8))));
+    // 2 (registers) + 2 (block RAM clock to output) + 0.5 + 9 bits × 0.1
+    expect(period(m.build())).toBeCloseTo(5.4, 6);
+  });
+
+  it('is calibrated: each target has positive delays', () => {
+    for (const delays of Object.values(DELAY_MODELS)) {
+      for (const key of ['registerNs', 'lutNs', 'carryBitNs', 'chainNs', 'dspNs', 'bramNs'] as const)
+        expect(delays[key]).toBeGreaterThan(0);
+    }
+  });
+});

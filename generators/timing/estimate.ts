@@ -1,0 +1,231 @@
+import type { Module } from '../hdl/ir.ts';
+import { DELAY_MODELS, type DelayModel, type TimingTarget } from './delay-model.ts';
+import { timingGraph, type TimingGraph } from './timing-graph.ts';
+
+/** The slowest register-to-register path the model finds, and the clock it allows. */
+export interface TimingEstimate {
+  target: TimingTarget;
+  /** Estimated Fmax (MHz) and period (ns). */
+  mhz: number;
+  periodNs: number;
+  /** Where the slowest path starts and ends, by name. */
+  from: string;
+  to: string;
+  /** The path returns to the register it starts at: a loop, which stage cuts cannot shorten. */
+  loop: boolean;
+}
+
+/** A timing graph in flat arrays, for the arrival loop (the calibration runs it many thousand times). */
+interface Compiled {
+  graph: TimingGraph;
+  op: Uint8Array;
+  argStart: Int32Array;
+  argList: Int32Array;
+  /** lut: merged (single-use LUT operand) flags per argument; mix: levels; carry: bits; dsp: carry bits. */
+  merged: Uint8Array;
+  a: Float64Array;
+  /** carry: chains; wire slices: relative position of lo and hi in the source word. */
+  b: Float64Array;
+  c: Float64Array;
+  fanout: Float64Array;
+  endpoint: Int32Array;
+}
+
+const OP = {
+  const: 0,
+  source: 1,
+  bramSource: 2,
+  wire: 3,
+  slice: 4,
+  lut: 5,
+  mix: 6,
+  carry: 7,
+  compare: 8,
+  dsp: 9,
+};
+
+const compiled = new WeakMap<Module, Map<string, Compiled>>();
+
+function compile(graph: TimingGraph): Compiled {
+  const { vertices } = graph;
+  const n = vertices.length;
+  const op = new Uint8Array(n);
+  const argStart = new Int32Array(n + 1);
+  const argList = new Int32Array(vertices.reduce((s, v) => s + v.args.length, 0));
+  const merged = new Uint8Array(argList.length);
+  const [a, b, c, fanout] = [0, 0, 0, 0].map(() => new Float64Array(n)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  let k = 0;
+  vertices.forEach((v, i) => {
+    argStart[i] = k;
+    for (const x of v.args) {
+      if (vertices[x]!.mapped.op === 'const') continue;
+      merged[k] = vertices[x]!.mapped.op === 'lut' && vertices[x]!.uses === 1 ? 1 : 0;
+      argList[k++] = x;
+    }
+    fanout[i] = v.fanout;
+    const m = v.mapped;
+    if (m.op === 'source') op[i] = m.bram ? OP.bramSource : OP.source;
+    else if (m.op === 'const') op[i] = OP.const;
+    else if (m.op === 'wire') {
+      op[i] = m.lo !== undefined && v.args.length === 1 ? OP.slice : OP.wire;
+      const w = Math.max(1, vertices[v.args[0] ?? i]!.width - 1);
+      b[i] = (m.lo ?? 0) / w;
+      c[i] = (m.hi ?? 0) / w;
+    } else if (m.op === 'lut') op[i] = OP.lut;
+    else if (m.op === 'mix') {
+      op[i] = OP.mix;
+      a[i] = m.levels;
+    } else if (m.op === 'carry') {
+      op[i] = m.compare ? OP.compare : OP.carry;
+      a[i] = m.bits;
+      b[i] = m.chains;
+    } else {
+      op[i] = OP.dsp;
+      a[i] = m.carry;
+    }
+  });
+  argStart[n] = k;
+  return {
+    graph,
+    op,
+    argStart,
+    argList,
+    merged,
+    a,
+    b,
+    c,
+    fanout,
+    endpoint: Int32Array.from(graph.endpoints.map((e) => e.vertex)),
+  };
+}
+
+function compiledFor(module: Module, model: DelayModel): Compiled {
+  const key = JSON.stringify(model.mapping);
+  const byMapping = compiled.get(module) ?? new Map<string, Compiled>();
+  compiled.set(module, byMapping);
+  if (!byMapping.has(key)) byMapping.set(key, compile(timingGraph(module, model.mapping)));
+  return byMapping.get(key)!;
+}
+
+/**
+ * Estimate a unit's Fmax on a target, as measured inside bitsmith's registered-I/O wrapper: every
+ * input comes from a register and every output goes to one (docs/timing.md).
+ *
+ * Each value has two arrival times: of its earliest bit (`early`) and of its latest (`late`). A carry
+ * chain's low bits are ready soon after its operands' low bits, so chained adders overlap; bitwise
+ * logic keeps the bits apart; a comparison or shifter mixes them. A cone of single-use bitwise
+ * operations is priced as one tree of K-input LUTs over its leaves, weighted by their arrivals.
+ */
+export function estimateFmax(
+  module: Module,
+  target: TimingTarget,
+  model: DelayModel = DELAY_MODELS[target],
+): TimingEstimate {
+  const g = compiledFor(module, model);
+  const { op, argStart, argList, merged, a, b, c, fanout } = g;
+  const n = op.length;
+  const early = new Float64Array(n);
+  const late = new Float64Array(n);
+  const origin = new Int32Array(n).fill(-1);
+  // A LUT cone's leaves as a potential, Σ K^(arrival / lutNs), kept relative to its largest term.
+  const coneTop = new Float64Array(n);
+  const conePotential = new Float64Array(n);
+  const coneTopEarly = new Float64Array(n);
+  const conePotentialEarly = new Float64Array(n);
+  const lnK = Math.log(model.mapping.lutInputs);
+  const L = model.lutNs;
+  const cone = (v: number, times: Float64Array, tops: Float64Array, potentials: Float64Array) => {
+    let top = -Infinity;
+    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+      const x = argList[k]!;
+      top = Math.max(top, merged[k] ? tops[x]! : times[x]!);
+    }
+    let sum = 0;
+    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+      const x = argList[k]!;
+      sum += merged[k]
+        ? potentials[x]! * Math.exp(((tops[x]! - top) / L) * lnK)
+        : Math.exp(((times[x]! - top) / L) * lnK);
+    }
+    tops[v] = top;
+    potentials[v] = sum;
+    return top + (L * Math.log(sum)) / lnK;
+  };
+
+  for (let v = 0; v < n; v++) {
+    const kind = op[v]!;
+    if (kind === OP.const) continue;
+    if (kind === OP.source || kind === OP.bramSource) {
+      early[v] = late[v] = kind === OP.bramSource ? model.bramNs : 0;
+      origin[v] = v;
+      continue;
+    }
+    let inLate = 0;
+    let inEarly = 0;
+    let from = -1;
+    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+      const x = argList[k]!;
+      if (from < 0 || late[x]! > inLate) {
+        inLate = late[x]!;
+        from = origin[x]!;
+      }
+      if (early[x]! > inEarly) inEarly = early[x]!;
+    }
+    origin[v] = from;
+    if (from < 0) continue; // constant operands only
+    const wire = model.fanoutNs * fanout[v]!;
+    switch (kind) {
+      case OP.wire:
+        early[v] = inEarly;
+        late[v] = inLate;
+        break;
+      case OP.slice: {
+        // A slice of a rippled word: its bits arrive between the word's earliest and latest.
+        const x = argList[argStart[v]!]!;
+        early[v] = early[x]! + (late[x]! - early[x]!) * b[v]!;
+        late[v] = early[x]! + (late[x]! - early[x]!) * c[v]!;
+        break;
+      }
+      case OP.lut:
+        late[v] = cone(v, late, coneTop, conePotential) + wire;
+        early[v] = Math.min(late[v]!, cone(v, early, coneTopEarly, conePotentialEarly) + wire);
+        break;
+      case OP.mix:
+        early[v] = late[v] = inLate + a[v]! * L + wire;
+        break;
+      case OP.carry:
+      case OP.compare: {
+        const enter = model.chainNs * b[v]!;
+        late[v] =
+          Math.max(inLate + enter + model.carryBitNs, inEarly + enter + a[v]! * model.carryBitNs) + wire;
+        early[v] =
+          kind === OP.compare ? late[v]! : Math.min(late[v]!, inEarly + enter + model.carryBitNs + wire);
+        break;
+      }
+      case OP.dsp:
+        early[v] = late[v] = inLate + model.dspNs + a[v]! * model.carryBitNs + wire;
+        break;
+    }
+  }
+
+  const endpoints = g.graph.endpoints;
+  let worst = -1;
+  for (let e = 0; e < endpoints.length; e++)
+    if (worst < 0 || late[g.endpoint[e]!]! > late[g.endpoint[worst]!]!) worst = e;
+  const end = endpoints[worst];
+  const periodNs = model.registerNs + (end === undefined ? 0 : late[end.vertex]!);
+  const start = end === undefined ? -1 : origin[end.vertex]!;
+  return {
+    target,
+    mhz: 1000 / periodNs,
+    periodNs,
+    from: start < 0 ? '(constant)' : g.graph.vertices[start]!.name,
+    to: end?.name ?? '(none)',
+    loop: end?.register !== undefined && end.register === start,
+  };
+}

@@ -1,0 +1,120 @@
+import { constantNodes, type Module, type Node } from '../hdl/ir.ts';
+import { mapNode, type Mapped, type Mapping } from './features.ts';
+
+/**
+ * A design flattened for timing: one vertex per operation of every module in the hierarchy, in a
+ * topological order. Registers (and the top's inputs) are where paths start; their next values and
+ * load enables, memory write ports and the top's outputs are where paths end. A child's ports are
+ * wires, so a path runs on through instances.
+ */
+export interface TimingGraph {
+  readonly vertices: readonly Vertex[];
+  readonly endpoints: readonly Endpoint[];
+}
+
+export interface Vertex {
+  readonly mapped: Mapped | { op: 'source'; bram: boolean };
+  readonly args: readonly number[];
+  readonly width: number;
+  /** The value's name, with its instance path. */
+  readonly name: string;
+  /** Word-level uses: a vertex used once can be merged into its user's LUT cone. */
+  uses: number;
+  /** log2 of the loads one of its bits drives (routing grows with the spread). */
+  fanout: number;
+}
+
+export interface Endpoint {
+  readonly vertex: number;
+  /** What the path ends at: `acc_q` (next value), `acc_q (enable)`, `y` (output port), `mem (write)`. */
+  readonly name: string;
+  /** For a register's next value or enable: the vertex that reads the register (a loop returns to it). */
+  readonly register?: number;
+}
+
+export function timingGraph(top: Module, map: Mapping): TimingGraph {
+  const vertices: Vertex[] = [];
+  const endpoints: Endpoint[] = [];
+  const add = (mapped: Vertex['mapped'], args: number[], width: number, name: string) =>
+    vertices.push({ mapped, args, width, name, uses: 0, fanout: 0 }) - 1;
+
+  const flatten = (m: Module, path: string, driven: ReadonlyMap<string, number>): Map<string, number> => {
+    const at: number[] = new Array(m.nodes.length);
+    const constant = constantNodes(m.nodes);
+    const label = (n: Node) => `${path}${n.name ?? `${n.kind}#${n.id}`}`;
+    const childOutputs = new Map<number, Map<string, number>>();
+    const memoryLoads = new Set(
+      m.registers.filter((r) => m.nodes[r.next]!.kind === 'memrd').map((r) => r.read),
+    );
+    for (const n of m.nodes) {
+      if (n.kind === 'input') {
+        at[n.id] = driven.get(n.port!) ?? add({ op: 'source', bram: false }, [], n.type.width, label(n));
+      } else if (n.kind === 'reg') {
+        const name = `${path}${m.registers[n.reg!]!.name}`;
+        at[n.id] = add({ op: 'source', bram: memoryLoads.has(n.id) }, [], n.type.width, name);
+      } else if (n.kind === 'instout') {
+        if (!childOutputs.has(n.inst!)) {
+          const inst = m.instances[n.inst!]!;
+          const inputs = new Map([...inst.inputs].map(([port, id]) => [port, at[id]!]));
+          childOutputs.set(n.inst!, flatten(inst.module, `${path}${inst.name}.`, inputs));
+        }
+        at[n.id] = childOutputs.get(n.inst!)!.get(n.port!)!;
+      } else if (constant[n.id]) {
+        at[n.id] = add({ op: 'const' }, [], n.type.width, label(n));
+      } else {
+        const mapped = mapNode(
+          n,
+          n.args.map((a) => m.nodes[a]!.type.width),
+          n.args.map((a) => constant[a]!),
+          map,
+        );
+        at[n.id] = add(
+          mapped,
+          n.args.map((a) => at[a]!),
+          n.type.width,
+          label(n),
+        );
+      }
+    }
+    for (const r of m.registers) {
+      endpoints.push({ vertex: at[r.next]!, name: `${path}${r.name}`, register: at[r.read]! });
+      if (r.enable !== undefined)
+        endpoints.push({ vertex: at[r.enable]!, name: `${path}${r.name} (enable)`, register: at[r.read]! });
+    }
+    for (const mem of m.memories) {
+      for (const id of [mem.write.enable, mem.write.address, mem.write.data])
+        endpoints.push({ vertex: at[id]!, name: `${path}${mem.name} (write)` });
+    }
+    const outputs = new Map<string, number>();
+    for (const p of m.ports) if (p.direction === 'output') outputs.set(p.name, at[p.driver!]!);
+    return outputs;
+  };
+
+  const outputs = flatten(top, '', new Map());
+  for (const [name, v] of outputs) endpoints.push({ vertex: v, name });
+  countLoads(vertices, endpoints);
+  return { vertices, endpoints };
+}
+
+/**
+ * Count each vertex's uses, and the loads its bits drive: one per use, or the user's whole width where
+ * one bit steers every bit of it (a mux select, a shift amount, a multiplier operand, an enable).
+ * Wires pass their loads on to the value they carry.
+ */
+function countLoads(vertices: Vertex[], endpoints: readonly Endpoint[]): void {
+  const loads = new Float64Array(vertices.length);
+  for (const e of endpoints) {
+    vertices[e.vertex]!.uses++;
+    loads[e.vertex]! += e.name.endsWith('(enable)') ? vertices[e.register!]!.width : 1;
+  }
+  for (let v = vertices.length - 1; v >= 0; v--) {
+    const { mapped, args, width } = vertices[v]!;
+    args.forEach((a, i) => {
+      vertices[a]!.uses++;
+      const broadcast =
+        (mapped.op === 'lut' && mapped.select && i === 0) || (mapped.op === 'mix' && mapped.shift && i === 1);
+      loads[a]! += mapped.op === 'wire' ? Math.max(1, loads[v]!) : broadcast ? width : 1;
+    });
+  }
+  vertices.forEach((vx, v) => (vx.fanout = vx.mapped.op === 'wire' ? 0 : Math.log2(Math.max(1, loads[v]!))));
+}
