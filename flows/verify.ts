@@ -31,9 +31,12 @@ export function isCocotbChoice(choice: string): choice is CocotbSimulatorName {
   return (COCOTB_SIMULATORS as readonly string[]).includes(choice);
 }
 
-function verifySimulators(choice: VerifySimChoice): Simulator[] {
+function verifySimulators(
+  choice: VerifySimChoice,
+  formatOf: (port: string) => string | undefined,
+): Simulator[] {
   if (isCocotbChoice(choice))
-    return [new CocotbSimulator(choice === 'cocotb-icarus' ? 'icarus' : 'verilator')];
+    return [new CocotbSimulator(choice === 'cocotb-icarus' ? 'icarus' : 'verilator', formatOf)];
   return simulatorsFor(choice);
 }
 
@@ -59,17 +62,15 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
   options.onStep?.('lint');
   const lint = await lintVerilog(pkg.rtlFiles, target.module.name);
   if (streaming !== undefined) {
-    if (isCocotbChoice(options.sim))
-      throw new Error(
-        `--sim ${options.sim} is not available for ${target.ip} yet: a streaming core's cocotb bench ` +
-          `(cocotbext-axi streams) is still to come; use icarus, verilator or hls`,
-      );
-    // Streaming cores run jobs with stalls on every stream; the C-simulation runs the loop-level design.
-    const simulators = simulatorsFor(options.sim)
-      .map((s) => s.name)
-      .filter((name): name is 'icarus' | 'verilator' | 'hls' =>
-        ['icarus', 'verilator', 'hls'].includes(name),
-      );
+    // Streaming cores run jobs with stalls on every stream (in tb.v, or in the cocotb bench with
+    // cocotbext-axi); the C-simulation runs the loop-level design.
+    const simulators = isCocotbChoice(options.sim)
+      ? [options.sim]
+      : simulatorsFor(options.sim)
+          .map((s) => s.name)
+          .filter((name): name is 'icarus' | 'verilator' | 'hls' =>
+            ['icarus', 'verilator', 'hls'].includes(name),
+          );
     options.onStep?.('jobs');
     const conformance = await streaming.run({
       ip: target.ip,
@@ -103,7 +104,7 @@ async function verifyLocked(target: Target, options: VerifyOptions): Promise<Ver
     vectors,
     seed: options.seed,
     rtlFiles: pkg.rtlFiles,
-    simulators: verifySimulators(options.sim),
+    simulators: verifySimulators(options.sim, (port) => plan.portFormat?.(port, target.params)),
     workDir: join(pkg.dir, 'verify'),
     vcd: options.vcd ?? false,
     onSimulator: (name) => options.onStep?.(name),

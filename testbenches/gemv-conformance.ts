@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gemv, type GemvParams } from '../generators/gemv/gemv.ts';
 import { formatReport, type SimulatorReport } from './conformance.ts';
 import { gemvBench, gemvCases, gemvUtilization } from './plans/gemv.ts';
+import { runCocotbStreamBench } from './sim/cocotb-stream-run.ts';
 import { runHlsLoop } from './sim/hls-stream.ts';
 import { runStreamBench, type Beat, type StreamBench, type StreamResult } from './sim/stream-run.ts';
 import type { StreamingPlan, StreamingReport, StreamingRunRequest } from './streaming-plan.ts';
@@ -48,7 +49,9 @@ export async function runGemvConformance(request: GemvConformanceRequest): Promi
     const r =
       simulator === 'hls'
         ? await runGemvCsim(request.params, bench, request.workDir)
-        : await runStreamBench(simulator, bench, request.workDir);
+        : simulator === 'cocotb-icarus' || simulator === 'cocotb-verilator'
+          ? await runCocotbStreamBench(simulator, request.ip, bench, request.workDir)
+          : await runStreamBench(simulator, bench, request.workDir);
     results.push({
       simulator,
       passed: r.passed,

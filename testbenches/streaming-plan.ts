@@ -1,5 +1,6 @@
 import type { Module } from '../generators/hdl/ir.ts';
 import type { ConformanceReport } from './conformance.ts';
+import type { CocotbSimulatorName } from './sim/cocotb.ts';
 import type { StreamBench } from './sim/stream-run.ts';
 
 /** What a job-level run needs: the unit, its RTL, where to run and how many jobs. */
@@ -8,7 +9,7 @@ export interface StreamingRunRequest {
   module: Module;
   params: object;
   rtlFiles: string[];
-  simulators: ('icarus' | 'verilator' | 'hls')[];
+  simulators: ('icarus' | 'verilator' | 'hls' | CocotbSimulatorName)[];
   workDir: string;
   seed: number;
   size?: 'default' | 'quick';

@@ -116,7 +116,10 @@ export function renderReadme(
             ? [
                 {
                   path: 'tb/cocotb/',
-                  what: 'cocotb 2.x bench on the same vectors: `SIM=icarus python run.py` (or SIM=verilator; or `python -m pytest`, `make`), no bitsmith needed',
+                  what:
+                    target.module.timing.kind === 'sequential'
+                      ? 'cocotb 2.x bench on the same jobs, its streams driven by cocotbext-axi (random pauses, random backpressure on y): `SIM=icarus python run.py` (or `python -m pytest`, `make`; SIM=verilator needs Verilator 5.036 or later), no bitsmith needed'
+                      : 'cocotb 2.x bench on the same vectors: `SIM=icarus python run.py` (or SIM=verilator; or `python -m pytest`, `make`), no bitsmith needed',
                 },
               ]
             : []),

@@ -6,6 +6,7 @@ import { renderTestbench } from '../../testbenches/sim/testbench.ts';
 import { writeVectorFile } from '../../testbenches/sim/vector-files.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
 import { renderCocotbBench } from '../../testbenches/sim/cocotb-bench.ts';
+import { renderCocotbStreamBench } from '../../testbenches/sim/cocotb-stream-bench.ts';
 import type { UnitUnderTest } from '../../testbenches/sim/types.ts';
 import { renderTemplate } from '../../generators/emit/templates.ts';
 import type { Target } from '../target.ts';
@@ -38,7 +39,7 @@ export interface PackagedTestbench {
 export async function writeTestbench(target: Target, pkgDir: string): Promise<PackagedTestbench | undefined> {
   const streaming = streamingPlanFor(target.generator.name);
   if (streaming !== undefined)
-    return writeStreamTestbench(streaming.bench(target.params, target.module, PACKAGE_SEED), pkgDir);
+    return writeStreamTestbench(target, streaming.bench(target.params, target.module, PACKAGE_SEED), pkgDir);
   let plan;
   try {
     plan = planFor(target.generator.name);
@@ -65,7 +66,8 @@ export async function writeTestbench(target: Target, pkgDir: string): Promise<Pa
     writeVectorFile(join(tb, 'stimulus.hex'), unit.inputs, vectors.stimulus, 'stimulus'),
     writeVectorFile(join(tb, 'expected.hex'), unit.outputs, vectors.expected, 'expected'),
   ]);
-  const cocotb = await writeCocotbBench(target, pkgDir, unit, vectors.description);
+  const formatOf = (port: string) => plan.portFormat?.(port, target.params);
+  const cocotb = await writeCocotbBench(target, pkgDir, unit, vectors.description, formatOf);
   return {
     cocotb,
     testbench: 'tb/tb.v',
@@ -91,15 +93,26 @@ async function writeCocotbBench(
   pkgDir: string,
   unit: UnitUnderTest,
   description: string,
+  formatOf: (port: string) => string | undefined,
 ): Promise<string[]> {
-  const rtl = (await readFile(join(pkgDir, `${target.ip}.f`), 'utf8')).split('\n').filter((f) => f !== '');
   const files = renderCocotbBench({
     ip: target.ip,
     unit,
-    sources: rtl.map((f) => `../../${f}`),
+    sources: await packagedSources(target, pkgDir),
     vectorsAbove: true,
     description,
+    formatOf,
   });
+  return writeCocotbFiles(pkgDir, files);
+}
+
+/** The package's RTL as seen from tb/cocotb/. */
+async function packagedSources(target: Target, pkgDir: string): Promise<string[]> {
+  const rtl = (await readFile(join(pkgDir, `${target.ip}.f`), 'utf8')).split('\n').filter((f) => f !== '');
+  return rtl.map((f) => `../../${f}`);
+}
+
+async function writeCocotbFiles(pkgDir: string, files: Record<string, string>): Promise<string[]> {
   await mkdir(join(pkgDir, 'tb', 'cocotb'), { recursive: true });
   await Promise.all(
     Object.entries(files).map(([name, text]) => writeFile(join(pkgDir, 'tb', 'cocotb', name), text)),
@@ -107,8 +120,15 @@ async function writeCocotbBench(
   return Object.keys(files).map((name) => `tb/cocotb/${name}`);
 }
 
-/** A streaming core's job testbench (the one `bitsmith verify` runs): tb.v, jobs, stream beats, y. */
-async function writeStreamTestbench(bench: StreamBench, pkgDir: string): Promise<PackagedTestbench> {
+/**
+ * A streaming core's job testbench (the one `bitsmith verify` runs): tb.v, jobs, stream beats, y; and
+ * tb/cocotb/, the cocotbext-axi bench on the same files.
+ */
+async function writeStreamTestbench(
+  target: Target,
+  bench: StreamBench,
+  pkgDir: string,
+): Promise<PackagedTestbench> {
   const tb = join(pkgDir, 'tb');
   await mkdir(join(tb, 'verilator'), { recursive: true });
   const files = renderStreamBench(bench);
@@ -121,7 +141,17 @@ async function writeStreamTestbench(bench: StreamBench, pkgDir: string): Promise
     ),
     writeFile(join(tb, 'verilator', 'Vtb.h'), renderTemplate('fusesoc/Vtb.h.hbs', { top: bench.top })),
   ]);
+  const cocotb = await writeCocotbFiles(
+    pkgDir,
+    renderCocotbStreamBench({
+      ip: target.ip,
+      bench,
+      sources: await packagedSources(target, pkgDir),
+      vectorsAbove: true,
+    }),
+  );
   return {
+    cocotb,
     testbench: 'tb/tb.v',
     icarusTop: 'tb/tb_icarus.v',
     verilatorMain: 'tb/tb_main.cpp',

@@ -441,4 +441,10 @@ export const dequantPlan: VerificationPlan<DequantParams> = {
     }
     return String(bits);
   },
+  portFormat(port, p) {
+    const r = resolveDequant(p);
+    const zero =
+      r.zeroPoint !== 'none' && formatByName(r.zeroPoint).kind === 'float' ? r.zeroPoint : undefined;
+    return ({ scale: r.scale, tensor_scale: 'fp32', zero, w: p.outFormat } as Record<string, string>)[port];
+  },
 };

@@ -61,6 +61,7 @@ export const dotPlan: VerificationPlan<DotParams> = {
     );
     return `${lanes.map((l, i) => `lane${i} ${l}`).join(', ')}${p.lanes > 4 ? ', …' : ''}`;
   },
+  portFormat: (port, p) => ({ a: p.aFormat, b: p.bFormat, y: p.outFormat })[port],
 };
 
 export function dotSpec(p: DotParams): DotSpec {

@@ -62,6 +62,7 @@ export const fpAddPlan: VerificationPlan<FpAddParams> = {
     if (port === 'sub') return bits === 1n ? 'a − b' : 'a + b';
     return describeFloatCode(port === 'a' ? p.aFormat : port === 'b' ? p.bFormat : p.outFormat, bits);
   },
+  portFormat: (port, p) => ({ a: p.aFormat, b: p.bFormat, y: p.outFormat })[port],
 };
 
 /** The golden model's view of a unit's parameters. */

@@ -70,6 +70,10 @@ export const fpConvertPlan: VerificationPlan<FpConvertParams> = {
     if (isInt(format) || p.lanes > 1) return `0x${bits.toString(16)}`;
     return describeFloatCode(format, bits);
   },
+  portFormat(port, p) {
+    const format = ({ a: p.inFormat, y: p.outFormat } as Record<string, string>)[port];
+    return format === undefined || isInt(format) ? undefined : format;
+  },
 };
 
 /** The golden model's view of a unit's parameters. */

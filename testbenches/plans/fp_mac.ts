@@ -88,6 +88,8 @@ export const fpMacPlan: VerificationPlan<FpMacParams> = {
     if (port === 'clear' || port === 'use_c' || port === 'overflow') return bits.toString();
     return describeFloatCode(port === 'a' ? p.aFormat : port === 'b' ? p.bFormat : p.accFormat, bits);
   },
+  portFormat: (port, p) =>
+    ({ a: p.aFormat, b: p.bFormat, c: p.accFormat, y: p.accFormat, acc: p.accFormat })[port],
 };
 
 function build(p: FpMacParams, steps: MacStep[], description: string): PlannedVectors {

@@ -52,6 +52,7 @@ export const fpMulPlan: VerificationPlan<FpMulParams> = {
     if (port === 'flags') return describeFlagByte(bits);
     return describeFloatCode(port === 'a' ? p.aFormat : port === 'b' ? p.bFormat : p.outFormat, bits);
   },
+  portFormat: (port, p) => ({ a: p.aFormat, b: p.bFormat, p: p.outFormat })[port],
 };
 
 export function fpMulSpec(p: FpMulParams): FpMulSpec {

@@ -316,7 +316,7 @@ function specialOr(rng: Random, f: FloatFormat, p: number, make: () => number): 
 export function gemvBench(
   p: GemvParams,
   cases: GemvCase[],
-): Pick<StreamBench, 'jobs' | 'streams' | 'y' | 'kBits' | 'nBits' | 'yWidth'> {
+): Pick<StreamBench, 'jobs' | 'streams' | 'y' | 'kBits' | 'nBits' | 'yWidth' | 'yFormat'> {
   const spec = gemvSpec(p);
   const P = p.rows;
   const S = p.lanes;
@@ -438,6 +438,7 @@ export function gemvBench(
     kBits: Math.ceil(Math.log2(p.maxK + 1)) + 1,
     nBits: Math.ceil(Math.log2(p.maxN + 1)) + 1,
     yWidth: floatLayout(floatFormat(p.outFormat)).bits,
+    yFormat: p.outFormat,
   };
 }
 

@@ -65,4 +65,5 @@ export const lmulPlan: VerificationPlan<LmulParams> = {
   decode(port, bits, p) {
     return describeFloatCode(port === 'p' ? (p.outFormat ?? p.format) : p.format, bits);
   },
+  portFormat: (port, p) => ({ a: p.format, b: p.format, p: p.outFormat ?? p.format })[port],
 };

@@ -111,6 +111,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     if (port === 'sv') return `${bits} (SV ${specialValuesOf(p)[Number(bits)]})`;
     return bits.toString();
   },
+  portFormat: (port, p) => ({ a: p.activation, s: p.scale, y: p.outFormat })[port],
 };
 
 /**

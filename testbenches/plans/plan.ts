@@ -30,6 +30,11 @@ export interface VerificationPlan<P> {
   vectors(params: P, kind: VectorKind, seed: number): PlannedVectors;
   /** The field values of a port's bit pattern, e.g. '-7' or 'sign=1 exp=0x7 man=0x3 (-1.375)'. */
   decode(port: string, bits: bigint, params: P): string;
+  /**
+   * The float format of a port that holds codes of one (a lane each, lane 0 lowest), for benches that
+   * decode mismatches themselves (the package's cocotb bench); undefined for other ports.
+   */
+  portFormat?(port: string, params: P): string | undefined;
 }
 
 /** The most random vectors one run holds in memory (about 0.5 GB at a million); more seeds check more. */

@@ -77,4 +77,5 @@ export const reconfMulPlan: VerificationPlan<ReconfMulParams> = {
     }
     return describeFloatCode(port === 'p' ? (p.outFormat ?? p.format) : p.format, bits);
   },
+  portFormat: (port, p) => ({ a: p.format, b: p.format, p: p.outFormat ?? p.format })[port],
 };

@@ -32,6 +32,6 @@ export async function requireVerilatorForCocotbStreams(ip: string): Promise<void
   throw new Error(
     `--sim cocotb-verilator on ${ip} needs Verilator ${COCOTB_VERILATOR_MINIMUM} or later (cocotb 2.1's minimum), ` +
       `found ${version ?? output.trim()}: under older Verilator cocotbext-axi's stream source and sink never move ` +
-      `a beat and the run would hang. Use --sim icarus, verilator or hls.`,
+      `a beat and the run would hang. Use --sim cocotb-icarus, icarus, verilator or hls.`,
   );
 }

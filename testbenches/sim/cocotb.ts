@@ -46,7 +46,11 @@ export class CocotbSimulator implements Simulator {
   readonly name: CocotbSimulatorName;
   readonly debianPackage: string;
 
-  constructor(readonly hdl: 'icarus' | 'verilator') {
+  /** formatOf: the float format of a port's codes, for the bench's decoded mismatch lines. */
+  constructor(
+    readonly hdl: 'icarus' | 'verilator',
+    private readonly formatOf?: (port: string) => string | undefined,
+  ) {
     this.name = `cocotb-${hdl}`;
     this.debianPackage = HDL[hdl].debian;
   }
@@ -72,6 +76,7 @@ export class CocotbSimulator implements Simulator {
       sources: unit.files,
       vectorsAbove: false,
       description: `${vectors.stimulus.length} vectors`,
+      formatOf: this.formatOf,
     });
     await Promise.all([
       writeVectorFile(join(dir, 'stimulus.hex'), unit.inputs, vectors.stimulus, 'stimulus'),
@@ -106,12 +111,16 @@ export interface CocotbRunOptions {
   vcd: boolean;
   /** Only the first N vectors of the bench's files (TB_VECTORS). */
   vectors?: number;
+  /** A stream bench's jobs (TB_JOBS): 'N', the first N, or 'A:B', jobs A to B − 1. */
+  jobs?: string;
   /** Seconds before the run is stopped. */
   timeLimit: number;
 }
 
 export interface CocotbRun {
   parsed: ParsedRun;
+  /** What the run printed (its report lines among cocotb's). */
+  output: string;
   exitCode: number;
   buildSeconds: number;
   runSeconds: number;
@@ -149,6 +158,7 @@ export async function runCocotbBench(
       TB_BUBBLES: options.bubbles ? '1' : '0',
       TB_MAX_REPORTS: String(options.maxMismatches),
       TB_VECTORS: options.vectors === undefined ? '' : String(options.vectors),
+      TB_JOBS: options.jobs ?? '',
       WAVES: options.vcd ? '1' : '0',
       VERILATOR_OBJECTS: cacheKey !== undefined ? objects : '',
     },
@@ -163,9 +173,12 @@ export async function runCocotbBench(
     );
   }
   // cocotb's summary gives the test's own seconds; the rest is the build (and Python's start).
-  const testSeconds = Number(/\.vectors\s+(?:PASS|FAIL)\s+[\d.]+\s+([\d.]+)/.exec(run.output)?.[1] ?? 0);
+  const testSeconds = Number(
+    /\.(?:vectors|jobs)\s+(?:PASS|FAIL)\s+[\d.]+\s+([\d.]+)/.exec(run.output)?.[1] ?? 0,
+  );
   return {
     parsed,
+    output: run.output,
     exitCode: run.exitCode,
     buildSeconds: Math.max(0, run.seconds - testSeconds),
     runSeconds: testSeconds,

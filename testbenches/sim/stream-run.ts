@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderTemplate } from '../../generators/emit/templates.ts';
+import type { CocotbSimulatorName } from './cocotb.ts';
 import { requireExecutable } from './executables.ts';
 import { runProcess, toolError } from './run-process.ts';
 import { mixSeed } from './testbench.ts';
@@ -20,6 +21,8 @@ export interface StreamBench {
   kBits: number;
   nBits: number;
   yWidth: number;
+  /** The format of a y element (fp32, fp16, bf16): cocotb's bench decodes mismatches with it. */
+  yFormat: string;
   /** Jobs in order; `status` is the expected {error, status[2:0]}. */
   jobs: StreamJob[];
   /** Input streams in port order, each with its beats for all jobs in order; the first is the lead. */
@@ -54,7 +57,7 @@ export interface StreamJob {
 }
 
 export interface StreamResult {
-  simulator: 'icarus' | 'verilator' | 'hls';
+  simulator: 'icarus' | 'verilator' | 'hls' | CocotbSimulatorName;
   passed: number;
   failed: number;
   /** The testbench's report lines (MISMATCH, STATUS, MISSING, EXTRA, HANG). */
@@ -167,11 +170,23 @@ export async function runStreamBench(
     throw new Error(
       `${simulator}: the stream testbench of ${bench.top} ended without its summary\nFull log: ${logPath}`,
     );
-  const lines = output.split('\n').map((l) => l.trim());
   return {
     simulator,
     passed: Number(summary[1]),
     failed: Number(summary[2]),
+    ...streamReportLines(output),
+    buildSeconds,
+    runSeconds,
+    logPath,
+  };
+}
+
+/** The report lines of a stream bench (tb.v, or cocotb's bitsmith_streams.py): problems and cycles. */
+export function streamReportLines(
+  output: string,
+): Pick<StreamResult, 'problems' | 'jobCycles' | 'firstCycles'> {
+  const lines = output.split('\n').map((l) => l.trim());
+  return {
     problems: lines.filter((l) => /^(MISMATCH|STATUS|LATE|TOUCHED|HELD|MISSING|EXTRA|HANG)/.test(l)),
     jobCycles: lines.flatMap((l) => {
       const m = /^JOB index=\d+ cycles=(\d+)/.exec(l);
@@ -183,9 +198,6 @@ export async function runStreamBench(
         return m ? [[Number(m[1]), Number(m[2])]] : [];
       }),
     ),
-    buildSeconds,
-    runSeconds,
-    logPath,
   };
 }
 
