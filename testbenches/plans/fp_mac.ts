@@ -9,7 +9,7 @@ import {
 import { outputPolicy } from '../../generators/float-params.ts';
 import { accumulatorLayout, type FpMacParams } from '../../generators/mac/fp_mac.ts';
 import { fpMacGolden, type FpMacSpec, type MacStep } from '../golden/fp_mac.ts';
-import { testFloatCases } from '../vectors/external.ts';
+import { testFloatSetFor } from './testfloat-match.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
@@ -189,21 +189,18 @@ function wrapRuns(p: FpMacParams, fa: FloatFormat, fb: FloatFormat): MacStep[] {
   return [...run(la.maxCode), ...run(la.maxCode + la.signWeight)];
 }
 
-/** TestFloat's mulAdd cases, through the addend input, for fp16/fp32 FMA units configured as TestFloat. */
+/**
+ * TestFloat's mulAdd cases, through the addend input, for fp16/fp32 FMA units with IEEE overflow and
+ * subnormals, in any of TestFloat's rounding modes and tininess rules (testFloatSetFor).
+ */
 function testFloatSet(p: FpMacParams): PlannedVectors | undefined {
-  const file = { fp16: 'f16_mulAdd', fp32: 'f32_mulAdd' }[p.accFormat];
   const fma = p.accumulator === 'none' || (p.accumulator === 'float' && p.addendInput);
-  if (file === undefined || !fma || p.product !== 'exact') return undefined;
+  if (!fma || p.product !== 'exact') return undefined;
   if (p.aFormat !== p.accFormat || p.bFormat !== p.accFormat) return undefined;
   const policy = resolvePolicy(formatByName(p.accFormat), outputPolicy({ ...p }));
-  if (
-    policy.rounding !== 'rne' ||
-    policy.overflow !== 'ieee' ||
-    policy.subnormals !== 'keep' ||
-    policy.tininess !== 'after'
-  )
-    return undefined;
-  const cases = testFloatCases(file);
+  const set = testFloatSetFor(p.accFormat, 'mulAdd', policy);
+  if (set === undefined) return undefined;
+  const { cases } = set;
   return {
     ...fpMacColumns(p),
     stimulus: cases.map((c) =>
@@ -212,7 +209,7 @@ function testFloatSet(p: FpMacParams): PlannedVectors | undefined {
         : [BigInt(c.operands[0]!), BigInt(c.operands[1]!), 0n, BigInt(c.operands[2]!), 1n],
     ),
     expected: cases.map((c) => (p.flags ? [BigInt(c.result), BigInt(c.flags)] : [BigInt(c.result)])),
-    description: `${cases.length} TestFloat ${file} cases`,
+    description: set.description,
   };
 }
 

@@ -1,9 +1,13 @@
-import { floatLayout, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
+import {
+  floatLayout,
+  formatByName,
+  resolvePolicy,
+  type FloatFormat,
+} from '../../generators/formats/index.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
 import type { FpMulParams } from '../../generators/mul/fp_mul.ts';
 import { fpMulGolden, type FpMulSpec } from '../golden/fp_mul.ts';
-import { testFloatCases } from '../vectors/external.ts';
-import { testFloatFileFor } from './testfloat-match.ts';
+import { testFloatSetFor } from './testfloat-match.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFlagByte, describeFloatCode } from './float-decode.ts';
@@ -83,16 +87,21 @@ function build(p: FpMulParams, pairs: [number, number][], description: string): 
   };
 }
 
-/** TestFloat's cases for fp16 or fp32 units configured exactly as TestFloat (RNE, IEEE overflow, subnormals, tininess after). */
+/**
+ * TestFloat's cases for fp16 or fp32 units of one format with IEEE overflow, subnormals and a canonical
+ * NaN, in any of TestFloat's rounding modes and tininess rules (testFloatSetFor).
+ */
 function testFloatSet(p: FpMulParams): PlannedVectors | undefined {
-  const file = testFloatFileFor(p, 'mul');
-  if (file === undefined) return undefined;
-  const cases = testFloatCases(file);
+  if (p.aFormat !== p.outFormat || p.bFormat !== p.outFormat || p.inputSubnormals !== 'keep')
+    return undefined;
+  const policy = resolvePolicy(formatByName(p.outFormat), outputPolicy(p));
+  const set = policy.nan === 'canonical' ? testFloatSetFor(p.outFormat, 'mul', policy) : undefined;
+  if (set === undefined) return undefined;
   return {
     ...columns(p),
-    stimulus: cases.map((c) => c.operands.map(BigInt)),
-    expected: cases.map((c) => (p.flags ? [BigInt(c.result), BigInt(c.flags)] : [BigInt(c.result)])),
-    description: `${cases.length} TestFloat ${file} cases`,
+    stimulus: set.cases.map((c) => c.operands.map(BigInt)),
+    expected: set.cases.map((c) => (p.flags ? [BigInt(c.result), BigInt(c.flags)] : [BigInt(c.result)])),
+    description: set.description,
   };
 }
 

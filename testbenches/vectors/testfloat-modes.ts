@@ -1,6 +1,7 @@
 // TestFloat's mul and mulAdd vectors in every IEEE rounding mode and both tininess rules, carried in
 // testbenches/vectors/external/testfloat-modes/ (origin and line format in that folder's README).
 
+import { hasVectorFile } from '../../generators/formats/conformance/fixtures.ts';
 import { testFloatCases, type TestFloatCase } from './external.ts';
 
 /** TestFloat's rounding-mode names (`testfloat_gen -r...`) and the bitsmith rounding each one is. */
@@ -43,5 +44,19 @@ export function testFloatModeCases(
 ): TestFloatCase[] {
   return testFloatModeFiles(op, rounding, tininess).flatMap((file) =>
     testFloatCases(file, 'testfloat-modes'),
+  );
+}
+
+/**
+ * Whether this copy carries the files of a configuration: a repository checkout does; the npm package
+ * leaves testfloat-modes/ out (5.6 MB), and its units then verify on their other vector sets.
+ */
+export function hasTestFloatModeCases(
+  op: TestFloatModeOp,
+  rounding: TestFloatRounding,
+  tininess: Tininess,
+): boolean {
+  return testFloatModeFiles(op, rounding, tininess).every((file) =>
+    hasVectorFile(`testfloat-modes/${file}.txt`),
   );
 }

@@ -1,11 +1,16 @@
 // Reads the gzip-compressed external vector files carried in testbenches/vectors/external/.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 const EXTERNAL = new URL('../../../testbenches/vectors/external/', import.meta.url);
 
 /** Lines of a vector file (without the trailing empty line). */
+/** Whether a carried vector file is here (the npm package leaves some of the largest sets out). */
+export function hasVectorFile(relativePath: string): boolean {
+  return existsSync(new URL(`${relativePath}.gz`, EXTERNAL));
+}
+
 export function readVectorLines(relativePath: string): string[] {
   const text = gunzipSync(readFileSync(new URL(`${relativePath}.gz`, EXTERNAL))).toString('utf8');
   return text.split('\n').filter((line) => line.length > 0);
