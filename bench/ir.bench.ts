@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { emitVerilog } from '../generators/emit/verilog.ts';
 import { ModuleBuilder } from '../generators/hdl/module.ts';
+import { estimateFmax } from '../generators/timing/estimate.ts';
 import type { Signal } from '../generators/hdl/signal.ts';
 import { SInt } from '../generators/hdl/types.ts';
 
@@ -27,17 +28,21 @@ function dotProduct(lanes: number) {
 /** IR nodes per second for elaborating and emitting a design of more than 100,000 nodes (best of 3 runs). */
 export async function benchIr(): Promise<void> {
   const lanes = 16384;
-  let best = { build: Infinity, emit: Infinity, nodes: 0, registers: 0, bytes: 0 };
+  let best = { build: Infinity, emit: Infinity, timing: Infinity, nodes: 0, registers: 0, bytes: 0 };
   for (let run = 0; run < 3; run++) {
     const started = performance.now();
     const module = dotProduct(lanes).build();
     const built = performance.now();
     const files = emitVerilog(module);
     const emitted = performance.now();
+    // The delay model's estimate (docs/timing.md), from the module: the flattening included.
+    estimateFmax(module, 'ecp5');
+    const timed = performance.now();
     if (emitted - started < best.build + best.emit) {
       best = {
         build: built - started,
         emit: emitted - built,
+        timing: timed - emitted,
         nodes: module.nodes.length,
         registers: module.registers.length,
         bytes: files.reduce((n, f) => n + f.text.length, 0),
@@ -51,6 +56,9 @@ export async function benchIr(): Promise<void> {
   console.log(`ir: elaborate ${best.build.toFixed(0)} ms (${rate(best.build)} nodes/s)`);
   console.log(
     `ir: emit      ${best.emit.toFixed(0)} ms (${rate(best.emit)} nodes/s), ${(best.bytes / 1e6).toFixed(1)} MB of Verilog`,
+  );
+  console.log(
+    `ir: timing    ${best.timing.toFixed(0)} ms (${rate(best.timing)} nodes/s): the delay model's Fmax estimate`,
   );
   console.log(
     `ir: total     ${(best.build + best.emit).toFixed(0)} ms (${rate(best.build + best.emit)} nodes/s; target 200,000)`,

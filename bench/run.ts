@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark in turn. They print figures and assert nothing.
 import { benchArea } from './area.bench.ts';
+import { benchFmax } from './fmax.bench.ts';
 import { benchFormats } from './formats.bench.ts';
 import { benchGen } from './gen.bench.ts';
 import { benchGemv } from './gemv.bench.ts';
@@ -18,6 +19,7 @@ const benches: [string, () => Promise<void>][] = [
   ['gen: time and peak memory against RTL size', benchGen],
   ['timing: latency and Fmax of every catalog IP on iCE40 and ECP5', benchTiming],
   ['mutation: variants, killed, survived per generator', benchMutation],
+  ['fmax: latency chosen for a requested clock, against place and route', benchFmax],
   ['area: LUTs against the targets of the units Yosys maps worst (xc7 -nodsp)', benchArea],
 ];
 

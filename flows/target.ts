@@ -23,10 +23,10 @@ export function resolveTarget(name: string, overrides: Record<string, unknown> =
         `Generators: ${GENERATORS.map((g) => g.name).join(', ')}`,
     );
   }
-  const params = parseParams(generator, { ...(entry?.params ?? {}), ...overrides }) as Record<
-    string,
-    unknown
-  >;
+  // A clock asked of a catalog IP replaces its latency (the two exclude each other).
+  const preset = { ...(entry?.params ?? {}) };
+  if (overrides.fmax !== undefined && overrides.latency === undefined) delete preset.latency;
+  const params = parseParams(generator, { ...preset, ...overrides }) as Record<string, unknown>;
   const module = generator.build(params);
   const changed = entry !== undefined && Object.keys(overrides).length > 0;
   return {

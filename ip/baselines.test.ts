@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emitVerilog } from '../generators/emit/verilog.ts';
 import { limiter, measureArea } from '../flows/ippack/area-baseline.ts';
 import {
   areaGrowth,
@@ -17,7 +16,7 @@ import {
 import { fmaxKey, synthesisKey } from '../flows/ippack/synthesis-key.ts';
 import { nextpnrVersion, yosysVersion } from '../flows/ippack/tool-versions.ts';
 import { FMAX_DEVICES } from '../flows/pnr/devices.ts';
-import { measureFmax } from '../flows/pnr/fmax.ts';
+import { measureModuleFmax } from '../flows/pnr/fmax.ts';
 import { resolveTarget } from '../flows/target.ts';
 import { CATALOG } from './catalog.ts';
 
@@ -108,20 +107,14 @@ describe('area baselines (ip/baselines.json)', () => {
         const target_ = resolveTarget(ip);
         if (entry!.fmaxKeys?.[device] === fmaxKey(target_, device)) return;
         const dir = join(workRoot, ip, `fmax-${device}`);
-        const outcome = await twoAtATime(async () => {
-          const rtl = emitVerilog(target_.module).map((f) => {
-            mkdirSync(dir, { recursive: true });
-            writeFileSync(join(dir, f.fileName), f.text);
-            return join(dir, f.fileName);
-          });
-          return measureFmax({
+        const outcome = await twoAtATime(() =>
+          measureModuleFmax({
             module: target_.module,
-            rtlFiles: rtl,
             target: device,
             engine: baselines!.engine,
-            workDir: join(dir, 'pnr'),
-          });
-        });
+            workDir: dir,
+          }),
+        );
         if ('skipped' in outcome) {
           expect(mhz, `${ip} on ${device}: ${outcome.skipped}`).toBeUndefined();
           return;

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { renderTemplate } from '../../generators/emit/templates.ts';
+import { emitVerilog } from '../../generators/emit/verilog.ts';
 import type { Module } from '../../generators/hdl/ir.ts';
 import { runProcess, toolError } from '../../testbenches/sim/run-process.ts';
 import type { FmaxResult } from '../ippack/results.ts';
@@ -106,6 +107,19 @@ export async function measureFmax(options: FmaxOptions): Promise<FmaxOutcome> {
     },
     reportPath,
   };
+}
+
+/** measureFmax for a module not yet written out: its Verilog goes to `<workDir>/rtl/` first. */
+export async function measureModuleFmax(options: Omit<FmaxOptions, 'rtlFiles'>): Promise<FmaxOutcome> {
+  const rtl = join(options.workDir, 'rtl');
+  await mkdir(rtl, { recursive: true });
+  const rtlFiles = await Promise.all(
+    emitVerilog(options.module).map(async (f) => {
+      await writeFile(join(rtl, f.fileName), f.text);
+      return join(rtl, f.fileName);
+    }),
+  );
+  return measureFmax({ ...options, rtlFiles, workDir: join(options.workDir, 'pnr') });
 }
 
 /** The Yosys command that maps the Fmax wrapper for a target. */

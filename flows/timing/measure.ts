@@ -2,12 +2,11 @@
 //   npx tsx flows/timing/measure.ts <ip> --latency 0,2,4 --device ice40,ecp5
 // Each result is added to flows/timing/measured.json as it comes (an interrupted run keeps what it
 // measured); a unit measured again replaces its earlier figure.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emitVerilog } from '../../generators/emit/verilog.ts';
 import { readBaselines } from '../ippack/baselines.ts';
-import { measureFmax } from '../pnr/fmax.ts';
+import { measureModuleFmax } from '../pnr/fmax.ts';
 import { resolveTarget } from '../target.ts';
 import { CALIBRATED_DEVICES, readMeasurements, saveMeasurements, type Measurement } from './measurements.ts';
 
@@ -30,17 +29,12 @@ async function main(): Promise<void> {
     for (const device of devices) {
       const dir = mkdtempSync(join(tmpdir(), 'bitsmith-measure-'));
       try {
-        const rtlFiles = emitVerilog(target.module).map((f) => {
-          writeFileSync(join(dir, f.fileName), f.text);
-          return join(dir, f.fileName);
-        });
         const t0 = Date.now();
-        const outcome = await measureFmax({
+        const outcome = await measureModuleFmax({
           module: target.module,
-          rtlFiles,
           target: device,
           engine,
-          workDir: join(dir, 'pnr'),
+          workDir: dir,
         });
         if ('skipped' in outcome) {
           console.log(`${ip} latency ${latency} ${device}: ${outcome.skipped}`);

@@ -1,39 +1,7 @@
 // Written by flows/timing/calibrate.ts from flows/timing/measured.json: do not edit by hand.
 export const CALIBRATED = {
-  ice40: {
-    registerNs: 4.0274,
-    lutNs: 0.627,
-    carryBitNs: 0.131,
-    chainNs: 0.3712,
-    dspNs: 0,
-    bramNs: 5.5,
-    fanoutNs: 0,
-  },
-  ecp5: {
-    registerNs: 4.1868,
-    lutNs: 0.3156,
-    carryBitNs: 0.0428,
-    chainNs: 0.4509,
-    dspNs: 2.6212,
-    bramNs: 5.5288,
-    fanoutNs: 0.0075,
-  },
-  'ecp5-8': {
-    registerNs: 3.1702,
-    lutNs: 0.2453,
-    carryBitNs: 0.034,
-    chainNs: 0.3691,
-    dspNs: 2.1124,
-    bramNs: 5.5,
-    fanoutNs: 0.0075,
-  },
-  lut6: {
-    registerNs: 3.1702,
-    lutNs: 0.2453,
-    carryBitNs: 0.034,
-    chainNs: 0.3691,
-    dspNs: 2.1124,
-    bramNs: 5.5,
-    fanoutNs: 0.0075,
-  },
+  "ecp5": {registerNs: 0.7212, lutNs: 1.2292, muxNs: 0.7257, sizeExponent: 0.0001, carryBitNs: 0.0365, chainNs: 1.6654, dspNs: 6.222, bramNs: 9.171, fanoutNs: 0.0001},
+  "ecp5-8": {registerNs: 3.0119, lutNs: 0.3264, muxNs: 0.1225, sizeExponent: 0.0577, carryBitNs: 0.0341, chainNs: 0.4089, dspNs: 2.2707, bramNs: 9.171, fanoutNs: 0},
+  "ice40": {registerNs: 1.3041, lutNs: 1.5141, muxNs: 0.9335, sizeExponent: 0, carryBitNs: 0.1772, chainNs: 0.7537, dspNs: 6.222, bramNs: 9.171, fanoutNs: 0},
+  "lut6": {registerNs: 3.0119, lutNs: 0.3264, muxNs: 0.1225, sizeExponent: 0.0577, carryBitNs: 0.0341, chainNs: 0.4089, dspNs: 2.2707, bramNs: 9.171, fanoutNs: 0},
 } as const;

@@ -14,6 +14,10 @@ export interface DelayModel {
   mapping: Mapping;
   registerNs: number;
   lutNs: number;
+  /** A 2:1 mux level of a barrel shifter (wide muxes have their own fast cells). */
+  muxNs: number;
+  /** Per-level delays grow as (bits of logic / 1000) to this power: longer routes in larger designs. */
+  sizeExponent: number;
   carryBitNs: number;
   chainNs: number;
   dspNs: number;

@@ -12,6 +12,8 @@ const model: DelayModel = {
   mapping: { lutInputs: 4 },
   registerNs: 2,
   lutNs: 1,
+  muxNs: 1,
+  sizeExponent: 0,
   carryBitNs: 0.1,
   chainNs: 0.5,
   dspNs: 3,

@@ -13,6 +13,8 @@ export interface TimingEstimate {
   to: string;
   /** The path returns to the register it starts at: a loop, which stage cuts cannot shorten. */
   loop: boolean;
+  /** Each value on the slowest path, from its start, with the time its latest bit arrives (ns). */
+  path: { name: string; ns: number }[];
 }
 
 /** A timing graph in flat arrays, for the arrival loop (the calibration runs it many thousand times). */
@@ -28,7 +30,11 @@ interface Compiled {
   b: Float64Array;
   c: Float64Array;
   fanout: Float64Array;
+  /** mix: a barrel shifter's mux levels (priced by muxNs), not LUT levels. */
+  shifter: Uint8Array;
   endpoint: Int32Array;
+  /** The logic's size in bits of operations: routes grow longer in a larger design. */
+  size: number;
 }
 
 const OP = {
@@ -53,6 +59,10 @@ function compile(graph: TimingGraph): Compiled {
   const argStart = new Int32Array(n + 1);
   const argList = new Int32Array(vertices.reduce((s, v) => s + v.args.length, 0));
   const merged = new Uint8Array(argList.length);
+  const shifter = new Uint8Array(n);
+  // Bitwise logic, or wiring that only carries single-use bitwise logic: part of its user's LUT cone.
+  const coneLike = new Uint8Array(n);
+  let size = 0;
   const [a, b, c, fanout] = [0, 0, 0, 0].map(() => new Float64Array(n)) as [
     Float64Array,
     Float64Array,
@@ -64,11 +74,16 @@ function compile(graph: TimingGraph): Compiled {
     argStart[i] = k;
     for (const x of v.args) {
       if (vertices[x]!.mapped.op === 'const') continue;
-      merged[k] = vertices[x]!.mapped.op === 'lut' && vertices[x]!.uses === 1 ? 1 : 0;
+      merged[k] = coneLike[x] && vertices[x]!.uses === 1 ? 1 : 0;
       argList[k++] = x;
     }
     fanout[i] = v.fanout;
     const m = v.mapped;
+    coneLike[i] =
+      m.op === 'lut' ||
+      (m.op === 'wire' && k > argStart[i]! && merged.subarray(argStart[i]!, k).every((x) => x === 1))
+        ? 1
+        : 0;
     if (m.op === 'source') op[i] = m.bram ? OP.bramSource : OP.source;
     else if (m.op === 'const') op[i] = OP.const;
     else if (m.op === 'wire') {
@@ -79,7 +94,9 @@ function compile(graph: TimingGraph): Compiled {
     } else if (m.op === 'lut') op[i] = OP.lut;
     else if (m.op === 'mix') {
       op[i] = OP.mix;
+      shifter[i] = m.shift ? 1 : 0;
       a[i] = m.levels;
+      b[i] = m.bits ?? 0;
     } else if (m.op === 'carry') {
       op[i] = m.compare ? OP.compare : OP.carry;
       a[i] = m.bits;
@@ -90,6 +107,7 @@ function compile(graph: TimingGraph): Compiled {
     }
   });
   argStart[n] = k;
+  for (let i = 0; i < n; i++) if (op[i]! >= OP.lut) size += vertices[i]!.width;
   return {
     graph,
     op,
@@ -100,7 +118,9 @@ function compile(graph: TimingGraph): Compiled {
     b,
     c,
     fanout,
+    shifter,
     endpoint: Int32Array.from(graph.endpoints.map((e) => e.vertex)),
+    size,
   };
 }
 
@@ -127,19 +147,24 @@ export function estimateFmax(
   model: DelayModel = DELAY_MODELS[target],
 ): TimingEstimate {
   const g = compiledFor(module, model);
-  const { op, argStart, argList, merged, a, b, c, fanout } = g;
+  const { op, argStart, argList, merged, a, b, c, fanout, shifter } = g;
   const n = op.length;
   const early = new Float64Array(n);
   const late = new Float64Array(n);
   const origin = new Int32Array(n).fill(-1);
+  const latestArg = new Int32Array(n).fill(-1);
   // A LUT cone's leaves as a potential, Σ K^(arrival / lutNs), kept relative to its largest term.
   const coneTop = new Float64Array(n);
   const conePotential = new Float64Array(n);
   const coneTopEarly = new Float64Array(n);
   const conePotentialEarly = new Float64Array(n);
   const lnK = Math.log(model.mapping.lutInputs);
-  const L = model.lutNs;
-  const cone = (v: number, times: Float64Array, tops: Float64Array, potentials: Float64Array) => {
+  // Routing between levels lengthens with the design's size (relative to 1,000 bits of logic).
+  const spread = (g.size / 1000) ** model.sizeExponent;
+  const L = model.lutNs * spread;
+  const M = model.muxNs * spread;
+  // `bits`: leaves per operand (a reduction reads every bit of its operand; bitwise logic one).
+  const cone = (v: number, times: Float64Array, tops: Float64Array, potentials: Float64Array, bits = 1) => {
     let top = -Infinity;
     for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
       const x = argList[k]!;
@@ -148,9 +173,11 @@ export function estimateFmax(
     let sum = 0;
     for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
       const x = argList[k]!;
-      sum += merged[k]
-        ? potentials[x]! * Math.exp(((tops[x]! - top) / L) * lnK)
-        : Math.exp(((times[x]! - top) / L) * lnK);
+      sum +=
+        bits *
+        (merged[k]
+          ? potentials[x]! * Math.exp(((tops[x]! - top) / L) * lnK)
+          : Math.exp(((times[x]! - top) / L) * lnK));
     }
     tops[v] = top;
     potentials[v] = sum;
@@ -173,6 +200,7 @@ export function estimateFmax(
       if (from < 0 || late[x]! > inLate) {
         inLate = late[x]!;
         from = origin[x]!;
+        latestArg[v] = x;
       }
       if (early[x]! > inEarly) inEarly = early[x]!;
     }
@@ -183,6 +211,11 @@ export function estimateFmax(
       case OP.wire:
         early[v] = inEarly;
         late[v] = inLate;
+        // Wiring inside a cone carries the cone's leaves on (of its latest part).
+        coneTop[v] = coneTop[latestArg[v]!]!;
+        conePotential[v] = conePotential[latestArg[v]!]!;
+        coneTopEarly[v] = coneTopEarly[latestArg[v]!]!;
+        conePotentialEarly[v] = conePotentialEarly[latestArg[v]!]!;
         break;
       case OP.slice: {
         // A slice of a rippled word: its bits arrive between the word's earliest and latest.
@@ -196,7 +229,12 @@ export function estimateFmax(
         early[v] = Math.min(late[v]!, cone(v, early, coneTopEarly, conePotentialEarly) + wire);
         break;
       case OP.mix:
-        early[v] = late[v] = inLate + a[v]! * L + wire;
+        if (shifter[v]) early[v] = late[v] = inLate + a[v]! * M + wire;
+        else {
+          late[v] = early[v] = cone(v, late, coneTop, conePotential, b[v]!) + wire;
+          coneTopEarly[v] = coneTop[v]!;
+          conePotentialEarly[v] = conePotential[v]!;
+        }
         break;
       case OP.carry:
       case OP.compare: {
@@ -220,6 +258,11 @@ export function estimateFmax(
   const end = endpoints[worst];
   const periodNs = model.registerNs + (end === undefined ? 0 : late[end.vertex]!);
   const start = end === undefined ? -1 : origin[end.vertex]!;
+  const path: { name: string; ns: number }[] = [];
+  for (let v = end?.vertex ?? -1; v >= 0; v = latestArg[v]!) {
+    if (path[0]?.name !== g.graph.vertices[v]!.name)
+      path.unshift({ name: g.graph.vertices[v]!.name, ns: late[v]! });
+  }
   return {
     target,
     mhz: 1000 / periodNs,
@@ -227,5 +270,6 @@ export function estimateFmax(
     from: start < 0 ? '(constant)' : g.graph.vertices[start]!.name,
     to: end?.name ?? '(none)',
     loop: end?.register !== undefined && end.register === start,
+    path,
   };
 }

@@ -5,8 +5,9 @@ import type { Node } from '../hdl/ir.ts';
  * - `wire`: slices, extensions, concatenations, inversions: no delay;
  * - `lut`: bitwise logic, bit i from bit i of each operand, `inputs` per bit: a cone of such operations
  *   maps to a tree of K-input LUTs (`select`: a mux, whose first operand steers every bit);
- * - `mix`: every output bit may depend on every input bit (comparison for equality, a reduction, a
- *   barrel shifter, whose amount steers every bit: `shift`), `levels` LUT levels deep;
+ * - `mix`: every output bit may depend on every input bit (comparison for equality, a reduction over
+ *   `bits` bits of each operand, a barrel shifter, whose amount steers every bit: `shift`), `levels`
+ *   LUT levels deep;
  * - `carry`: a carry chain `bits` long (add, subtract, magnitude comparison): its low bits are ready
  *   early, so chained adders overlap; `chains` chain entries for multi-row structures;
  * - `dsp`: a hard multiplier, with `carry` bits of adders when the operands span several blocks;
@@ -15,7 +16,7 @@ import type { Node } from '../hdl/ir.ts';
 export type Mapped =
   | { op: 'wire'; lo?: number; hi?: number }
   | { op: 'lut'; select?: true }
-  | { op: 'mix'; levels: number; shift?: true }
+  | { op: 'mix'; levels: number; shift?: true; bits?: number }
   | { op: 'carry'; bits: number; chains: number; compare: boolean }
   | { op: 'dsp'; carry: number }
   | { op: 'const' };
@@ -51,11 +52,15 @@ export function mapNode(
       return constantArg[0] ? { op: 'wire' } : { op: 'lut', select: true };
     case 'eq':
     case 'ne':
-      return { op: 'mix', levels: lutLevels(constantArg.some((c) => c) ? operand : 2 * operand, map) };
+      return {
+        op: 'mix',
+        levels: lutLevels(constantArg.some((c) => c) ? operand : 2 * operand, map),
+        bits: operand,
+      };
     case 'andr':
     case 'orr':
     case 'xorr':
-      return { op: 'mix', levels: lutLevels(operand, map) };
+      return { op: 'mix', levels: lutLevels(operand, map), bits: operand };
     case 'lt':
     case 'le':
     case 'gt':
