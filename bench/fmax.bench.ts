@@ -65,10 +65,29 @@ export async function benchFmax(): Promise<void> {
     const rows: string[][] = [];
     let met = 0;
     let close = 0;
+    // Requests some latency of the unit meets after place and route: the ones the targets count.
+    let reachable = 0;
     for (const [ip, device, mhz] of REQUESTS) {
-      const chosen = resolveTarget(ip, { latency: undefined, fmax: mhz, target: device });
-      const latency = chosen.params.latency as number;
       const max = maxLatency(ip);
+      let latency: number;
+      try {
+        latency = resolveTarget(ip, { fmax: mhz, target: device }).params.latency as number;
+      } catch (error) {
+        // The model says no latency reaches the clock: a miss unless place and route agrees.
+        const best = await place(ip, max, device);
+        reachable += best.mhz >= mhz ? 1 : 0;
+        rows.push([
+          ip,
+          device,
+          String(mhz),
+          'refused',
+          best.estimate.toFixed(1),
+          `${best.mhz.toFixed(1)} at ${max}`,
+          best.mhz >= mhz ? '✗ (reachable)' : '– (unreachable)',
+        ]);
+        process.stderr.write(`fmax: ${(error as Error).message}\n`);
+        continue;
+      }
       const at = await place(ip, latency, device);
       // The smallest latency nextpnr says meets the clock, searched from the chosen one outwards (Fmax
       // grows with the stages, so two steps either way tell whether the choice is within one).
@@ -89,6 +108,8 @@ export async function benchFmax(): Promise<void> {
       }
       const ok = at.mhz >= mhz;
       const within = smallest !== undefined && Math.abs(latency - smallest) <= 1;
+      const inReach = smallest !== undefined || (await place(ip, max, device)).mhz >= mhz;
+      reachable += inReach ? 1 : 0;
       met += ok ? 1 : 0;
       close += within ? 1 : 0;
       rows.push([
@@ -116,8 +137,9 @@ export async function benchFmax(): Promise<void> {
       .map((p) => Math.abs(p.estimate - p.mhz) / p.mhz)
       .sort((a, b) => a - b);
     console.log(
-      `\n${met} of ${REQUESTS.length} requests met after place and route; the chosen latency is within 1 of ` +
-        `the smallest that meets the clock in ${close} of ${REQUESTS.length}.\n` +
+      `\n${met} of the ${reachable} requests that some latency meets were met after place and route ` +
+        `(target: 90%); the chosen latency is within 1 of the smallest that meets the clock in ${close} ` +
+        `(of ${REQUESTS.length} requests).\n` +
         `Delay model against nextpnr over ${errors.length} placements: median absolute error ` +
         `${((errors[Math.floor(errors.length / 2)] ?? 0) * 100).toFixed(1)}%, worst ${((errors.at(-1) ?? 0) * 100).toFixed(1)}% ` +
         `(${((Date.now() - started) / 60000).toFixed(1)} min).`,

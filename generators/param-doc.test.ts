@@ -21,7 +21,7 @@ describe('parameter documentation from the schemas', () => {
     expect(docs.find((d) => d.name === 'latency')).toMatchObject({
       type: 'integer',
       allowed: '0..3',
-      default: 2,
+      default: 1,
     });
     expect(docs.find((d) => d.name === 'fmax')).toMatchObject({
       type: 'number',
