@@ -3,21 +3,37 @@
 // The measurements are nextpnr results for catalog units, each inside the registered-I/O wrapper
 // (flows/timing/measured.json: `--collect` copies them from ip/baselines.json, and the Fmax sweep adds
 // units at other latencies). For each device the script searches the model's delays (Nelder–Mead, in
-// log space so that they stay positive) for the smallest mean squared log error, prints each unit's
+// log space so that they stay positive) for the smallest mean absolute log error, prints each unit's
 // estimate against its measurement, and writes generators/timing/calibrated.ts.
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { projectPath } from '../../generators/emit/paths.ts';
-import { generatorByName } from '../../generators/registry.ts';
 import { DELAY_MODELS, MAPPINGS, type DelayModel } from '../../generators/timing/delay-model.ts';
 import { estimateFmax } from '../../generators/timing/estimate.ts';
 import { timingGraph } from '../../generators/timing/timing-graph.ts';
 import type { Module } from '../../generators/hdl/ir.ts';
 import { CATALOG } from '../../ip/catalog.ts';
 import { readBaselines } from '../ippack/baselines.ts';
-import { CALIBRATED_DEVICES, readMeasurements, saveMeasurements, type Measurement } from './measurements.ts';
+import {
+  buildMeasuredUnit,
+  CALIBRATED_DEVICES,
+  readMeasurements,
+  saveMeasurements,
+  type Measurement,
+} from './measurements.ts';
 import { minimize } from './nelder-mead.ts';
 
-const DELAYS = ['registerNs', 'lutNs', 'carryBitNs', 'chainNs', 'dspNs', 'bramNs', 'fanoutNs'] as const;
+const DELAYS = [
+  'registerNs',
+  'lutNs',
+  'muxNs',
+  'sizeExponent',
+  'carryBitNs',
+  'chainNs',
+  'dspNs',
+  'bramNs',
+  'fanoutNs',
+] as const;
 type Delay = (typeof DELAYS)[number];
 const outputPath = projectPath('generators', 'timing', 'calibrated.ts');
 
@@ -36,14 +52,9 @@ function collectFromBaselines(): Measurement[] {
   return [...fromCatalog, ...readMeasurements().filter((m) => !names.has(m.unit))];
 }
 
-export function buildUnit(m: Pick<Measurement, 'generator' | 'params'>): Module {
-  const generator = generatorByName(m.generator);
-  if (generator === undefined) throw new Error(`no generator '${m.generator}'`);
-  return generator.build(generator.params.parse(m.params));
-}
-
 /**
- * The delays that minimize the mean squared log error over `points`. A delay no point's path can
+ * The delays that minimize the mean absolute log error over `points` (the median's error, not the
+ * outliers', is what the choice of latency rests on). A delay no point's path can
  * include (block RAM where no unit has one) keeps the value in `fixed`.
  */
 function fit(
@@ -62,15 +73,13 @@ function fit(
   const error = (x: readonly number[]) => {
     const m = model(x);
     return (
-      points.reduce((sum, p) => sum + Math.log(estimateFmax(p.module, device, m).mhz / p.mhz) ** 2, 0) /
+      points.reduce((sum, p) => sum + Math.abs(Math.log(estimateFmax(p.module, device, m).mhz / p.mhz)), 0) /
       points.length
     );
   };
-  const best = minimize(
-    error,
-    free.map((d) => Math.log(Math.max(start[d], 0.001))),
-    { step: 0.3, iterations: 600 },
-  );
+  // Nelder–Mead stalls on a kinked surface: three rounds, each restarted from the best point so far.
+  let best = free.map((d) => Math.log(Math.max(start[d], 0.001)));
+  for (let round = 0; round < 3; round++) best = minimize(error, best, { step: 0.3, iterations: 500 });
   return model(best);
 }
 
@@ -85,17 +94,11 @@ function main(): void {
     saveMeasurements(collectFromBaselines());
   }
   const measurements = readMeasurements();
-  const modules = new Map<string, Module>();
-  const moduleOf = (m: Measurement) => {
-    const key = JSON.stringify([m.generator, m.params]);
-    if (!modules.has(key)) modules.set(key, buildUnit(m));
-    return modules.get(key)!;
-  };
   const fitted: Record<string, Record<string, number>> = {};
   for (const device of ['ecp5', 'ecp5-8', 'ice40'] as const) {
     const points = measurements
       .filter((m) => m.device === device)
-      .map((m) => ({ ...m, module: moduleOf(m) }));
+      .map((m) => ({ ...m, module: buildMeasuredUnit(m) }));
     const uses = (op: string) => points.some((p) => usesOp(p.module, device, op));
     const fixed: Partial<Record<Delay, number>> = {};
     // ECP5 speed 6 is fitted first; a device with no unit that uses a block takes its delay.
@@ -131,4 +134,4 @@ function main(): void {
   );
 }
 
-main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();

@@ -1,5 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { projectPath } from '../../generators/emit/paths.ts';
+import type { Module } from '../../generators/hdl/ir.ts';
+import { generatorByName } from '../../generators/registry.ts';
 
 /** The devices the delay model is calibrated on (nextpnr places the units there). */
 export const CALIBRATED_DEVICES = ['ice40', 'ecp5', 'ecp5-8'] as const;
@@ -29,4 +31,17 @@ export function saveMeasurements(list: readonly Measurement[]): void {
   const sorted = [...list].sort((a, b) => a.unit.localeCompare(b.unit) || a.device.localeCompare(b.device));
   writeFileSync(`${MEASURED_PATH}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
   renameSync(`${MEASURED_PATH}.tmp`, MEASURED_PATH);
+}
+
+const built = new Map<string, Module>();
+
+/** The unit a measurement was made on, built again from its generator and parameters (once per run). */
+export function buildMeasuredUnit(m: Pick<Measurement, 'generator' | 'params'>): Module {
+  const key = JSON.stringify([m.generator, m.params]);
+  if (!built.has(key)) {
+    const generator = generatorByName(m.generator);
+    if (generator === undefined) throw new Error(`flows/timing/measured.json: no generator '${m.generator}'`);
+    built.set(key, generator.build(generator.params.parse(m.params)));
+  }
+  return built.get(key)!;
 }

@@ -1,0 +1,30 @@
+// The delay model against every nextpnr measurement it was calibrated on (flows/timing/measured.json):
+// a change to the model, or to a generator's structure, that makes its estimates drift fails here.
+// `npm run bench -- fmax` measures the error on placements it was not fitted to.
+import { describe, expect, it } from 'vitest';
+import { estimateFmax } from '../../generators/timing/estimate.ts';
+import { buildMeasuredUnit, CALIBRATED_DEVICES, readMeasurements } from './measurements.ts';
+
+const measurements = readMeasurements();
+
+describe('the delay model against its calibration data', () => {
+  it.each(CALIBRATED_DEVICES)(
+    '%s: median absolute error at most 15 percent, and no estimate off by 2×',
+    (device) => {
+      const points = measurements.filter((m) => m.device === device);
+      expect(points.length).toBeGreaterThanOrEqual(40);
+      const errors = points
+        .map((m) => estimateFmax(buildMeasuredUnit(m), device).mhz / m.mhz)
+        .map((ratio) => Math.abs(ratio - 1))
+        .sort((a, b) => a - b);
+      expect(errors[Math.floor(errors.length / 2)]!).toBeLessThanOrEqual(0.15);
+      expect(errors.at(-1)!).toBeLessThan(1);
+    },
+  );
+
+  it('holds every catalog unit and units at other latencies', () => {
+    const units = new Set(measurements.map((m) => m.unit));
+    expect([...units].filter((u) => u.includes('@')).length).toBeGreaterThanOrEqual(40);
+    expect(units.has('gemv_w4a16_g128_p4s8')).toBe(true);
+  });
+});
