@@ -2,7 +2,8 @@
 // delay model picks a latency (`--set fmax=… --set target=…`), nextpnr places the unit at that latency,
 // and the latencies next to it are placed too, to find the smallest one that really meets the clock.
 // None of these units or latencies is in the calibration data (flows/timing/measured.json) except at
-// their catalog latency, so the model's error here is measured on points it was not fitted to.
+// their catalog latency, so the model's error here is measured on points it was not fitted to. Each
+// placement is kept in flows/timing/held-out.json, where the calibration reports its error too.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { table } from '../flows/cli/output.ts';
 import { readBaselines } from '../flows/ippack/baselines.ts';
 import { measureModuleFmax } from '../flows/pnr/fmax.ts';
 import { resolveTarget } from '../flows/target.ts';
+import { readMeasurements, saveMeasurements } from '../flows/timing/measurements.ts';
 
 /** Requests (MHz) per catalog unit and device: below what the unit reached at its catalog latency. */
 const REQUESTS: [ip: string, device: 'ice40' | 'ecp5', mhz: number][] = [
@@ -57,6 +59,12 @@ export async function benchFmax(): Promise<void> {
       });
       const mhz = 'fmax' in outcome ? outcome.fmax.mhz : Number.NaN;
       placed.set(key, { mhz, estimate: estimateFmax(target.module, device).mhz });
+      if ('fmax' in outcome) {
+        const unit = `${ip}@${latency}`;
+        const point = { unit, generator: target.generator.name, params: target.params, device, mhz };
+        const kept = readMeasurements('held-out').filter((m) => m.unit !== unit || m.device !== device);
+        saveMeasurements([...kept, point], 'held-out');
+      }
     }
     return placed.get(key)!;
   };

@@ -28,6 +28,7 @@ const DELAYS = [
   'lutNs',
   'muxNs',
   'sizeExponent',
+  'pathExponent',
   'carryBitNs',
   'chainNs',
   'dspNs',
@@ -118,6 +119,16 @@ function main(): void {
       `${device}: ${points.length} units, median absolute error ${(errors[Math.floor(errors.length / 2)]! * 100).toFixed(1)}%, worst ${(errors.at(-1)! * 100).toFixed(1)}%`,
     );
     console.log(`${device}: ${JSON.stringify(fitted[device])}`);
+    const heldOut = readMeasurements('held-out').filter((m) => m.device === device);
+    if (heldOut.length > 0) {
+      const misses = heldOut
+        .map((m) => Math.abs(estimateFmax(buildMeasuredUnit(m), device, model).mhz / m.mhz - 1))
+        .sort((a, b) => a - b);
+      console.log(
+        `${device}: held out (not fitted), ${heldOut.length} placements: median absolute error ` +
+          `${(misses[Math.floor(misses.length / 2)]! * 100).toFixed(1)}%, worst ${(misses.at(-1)! * 100).toFixed(1)}%`,
+      );
+    }
   }
   fitted.lut6 = { ...fitted['ecp5-8']! };
   const body = Object.entries(fitted)

@@ -16,21 +16,26 @@ export interface Measurement {
   mhz: number;
 }
 
-const MEASURED_PATH = projectPath('flows', 'timing', 'measured.json');
+/**
+ * `measured`: the calibration data. `held-out`: placements `npm run bench -- fmax` made, which the fit
+ * never sees; the calibration reports the model's error on them.
+ */
+export type MeasurementSet = 'measured' | 'held-out';
+const pathOf = (set: MeasurementSet) => projectPath('flows', 'timing', `${set}.json`);
 
-export function readMeasurements(): Measurement[] {
+export function readMeasurements(set: MeasurementSet = 'measured'): Measurement[] {
   try {
-    return JSON.parse(readFileSync(MEASURED_PATH, 'utf8')) as Measurement[];
+    return JSON.parse(readFileSync(pathOf(set), 'utf8')) as Measurement[];
   } catch {
     return [];
   }
 }
 
 /** Write the measurements, sorted by unit and device, through a temporary file (never half written). */
-export function saveMeasurements(list: readonly Measurement[]): void {
+export function saveMeasurements(list: readonly Measurement[], set: MeasurementSet = 'measured'): void {
   const sorted = [...list].sort((a, b) => a.unit.localeCompare(b.unit) || a.device.localeCompare(b.device));
-  writeFileSync(`${MEASURED_PATH}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
-  renameSync(`${MEASURED_PATH}.tmp`, MEASURED_PATH);
+  writeFileSync(`${pathOf(set)}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
+  renameSync(`${pathOf(set)}.tmp`, pathOf(set));
 }
 
 const built = new Map<string, Module>();

@@ -18,6 +18,8 @@ export interface DelayModel {
   muxNs: number;
   /** Per-level delays grow as (bits of logic / 1000) to this power: longer routes in larger designs. */
   sizeExponent: number;
+  /** The path's delay grows as (path / 5 ns) to this power: long paths cross more of the die. */
+  pathExponent: number;
   carryBitNs: number;
   chainNs: number;
   dspNs: number;

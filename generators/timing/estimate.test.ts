@@ -14,6 +14,7 @@ const model: DelayModel = {
   lutNs: 1,
   muxNs: 1,
   sizeExponent: 0,
+  pathExponent: 1,
   carryBitNs: 0.1,
   chainNs: 0.5,
   dspNs: 3,

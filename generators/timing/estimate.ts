@@ -256,7 +256,9 @@ export function estimateFmax(
   for (let e = 0; e < endpoints.length; e++)
     if (worst < 0 || late[g.endpoint[e]!]! > late[g.endpoint[worst]!]!) worst = e;
   const end = endpoints[worst];
-  const periodNs = model.registerNs + (end === undefined ? 0 : late[end.vertex]!);
+  // A longer path spreads over more of the die: its routing grows faster than its logic (pathExponent).
+  const periodNs =
+    model.registerNs + (end === undefined ? 0 : 5 * (late[end.vertex]! / 5) ** model.pathExponent);
   const start = end === undefined ? -1 : origin[end.vertex]!;
   const path: { name: string; ns: number }[] = [];
   for (let v = end?.vertex ?? -1; v >= 0; v = latestArg[v]!) {
