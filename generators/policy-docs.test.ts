@@ -72,6 +72,7 @@ const PAGES: Record<string, string[]> = {
   dot: ['kulisch.md', 'ieee-and-fp8.md'],
   mixed_mac: ['w4a16.md', 'razer.md', 'ieee-and-fp8.md'],
   dequant: ['w4a16.md', 'razer.md', 'mx-nvfp4.md', 'ieee-and-fp8.md'],
+  quantize: ['mx-nvfp4.md'],
   gemv: ['w4a16.md', 'razer.md', 'mx-nvfp4.md', 'ieee-and-fp8.md'],
 };
 

@@ -12,6 +12,7 @@ import { fpMul } from './mul/fp_mul.ts';
 import { lmul } from './mul/lmul.ts';
 import { reconfMul } from './mul/reconf_mul.ts';
 import { multiFpMul } from './mul/multi_fp_mul.ts';
+import { quantize } from './quantize/quantize.ts';
 
 /** Every generator bitsmith has, by name. */
 export const GENERATORS: readonly Generator[] = [
@@ -27,6 +28,7 @@ export const GENERATORS: readonly Generator[] = [
   dot,
   mixedMac,
   dequant,
+  quantize,
   gemv,
 ];
 

@@ -13,6 +13,7 @@ import { intMul } from '../generators/mul/int_mul.ts';
 import { lmul } from '../generators/mul/lmul.ts';
 import { multiFpMul } from '../generators/mul/multi_fp_mul.ts';
 import { reconfMul } from '../generators/mul/reconf_mul.ts';
+import { quantize } from '../generators/quantize/quantize.ts';
 import { gemvStreamingPlan } from './gemv-conformance.ts';
 import { dequantPlan } from './plans/dequant.ts';
 import { dotPlan } from './plans/dot.ts';
@@ -27,6 +28,7 @@ import { mixedMacPlan } from './plans/mixed_mac.ts';
 import { multiFpMulPlan } from './plans/multi_fp_mul.ts';
 import type { VerificationPlan } from './plans/plan.ts';
 import { reconfMulPlan } from './plans/reconf_mul.ts';
+import { quantizePlan } from './plans/quantize.ts';
 import type { StreamingPlan } from './streaming-plan.ts';
 
 /**
@@ -60,6 +62,7 @@ export const VERIFIED: readonly Verified[] = [
   checkedBy(dot, dotPlan),
   checkedBy(mixedMac, mixedMacPlan),
   checkedBy(dequant, dequantPlan),
+  checkedBy(quantize, quantizePlan),
   { generator: gemv, streaming: gemvStreamingPlan },
 ];
 

@@ -34,6 +34,7 @@ const REPRESENTATIVE = [
   'dequant_nvfp4_fp16x16', // dequant, valid/ready
   'fp_add_bf16', // fp_add
   'cvt_bf16_fp16_x8', // fp_convert
+  'quantize_mxfp4_bf16', // quantize
 ];
 const VECTORS = 1500;
 const SIMULATORS = ['icarus', 'verilator'] as const;

@@ -27,6 +27,7 @@ const REPRESENTATIVE = [
   'gemv_w4a16_g128_p4s8', // gemv (job testbench)
   'fp_add_bf16', // fp_add
   'cvt_int8_fp16_x8', // fp_convert
+  'quantize_mxfp4_bf16', // quantize
 ];
 const IPS = process.env.BITSMITH_FUSESOC_ALL === '1' ? CATALOG.map((e) => e.name) : REPRESENTATIVE;
 

@@ -37,6 +37,8 @@ import { fpConvertGolden } from '../golden/fp_convert.ts';
 import { variantIs, variantPolicy } from '../golden/variant.ts';
 import { fpAddSpec } from '../plans/fp_add.ts';
 import { fpConvertSpec } from '../plans/fp_convert.ts';
+import type { QuantizeParams } from '../../generators/quantize/quantize.ts';
+import { quantizeExpected } from '../plans/quantize.ts';
 
 /** The expected rows of a run of consecutive stimulus rows. */
 export type Replay = (rows: readonly bigint[][]) => bigint[][];
@@ -103,6 +105,11 @@ export const REPLAYERS: Record<string, Replayer> = {
         return p.flags ? [y, flags] : [y];
       });
     },
+  },
+  // quantize: the golden model reads its variants itself (testbenches/golden/quantize.ts).
+  quantize: {
+    independent: 'rows',
+    replay: (p: QuantizeParams) => perRow(([x]) => quantizeExpected(p, x!)),
   },
   int_mul: {
     independent: 'rows',

@@ -37,6 +37,7 @@ import { reconfMulPlan } from '../plans/reconf_mul.ts';
 import { fpAddPlan } from '../plans/fp_add.ts';
 import { fpConvertPlan } from '../plans/fp_convert.ts';
 import { isInt } from '../../generators/float/fp_convert.ts';
+import { quantizePlan } from '../plans/quantize.ts';
 
 type Params = Record<string, unknown>;
 
@@ -457,6 +458,23 @@ export const MUTATION_TABLES: MutationTable[] = [
       tagged('dequant.scale-exponent'),
       tagged('dequant.nan-scale'),
       tagged('dequant.no-tensor-scale', (p) => p.tensorScale === true || 'no tensor scale'),
+    ],
+  },
+  {
+    generator: 'quantize',
+    plan: quantizePlan,
+    variants: [
+      tagged('quantize.other-rounding'),
+      tagged('quantize.ties-toward-zero'),
+      tagged('quantize.shared-exponent-up'),
+      tagged('quantize.shared-exponent-down'),
+      tagged(
+        'quantize.no-scale-floor',
+        (p) => p.inFormat !== 'fp16' || 'fp16 inputs never need a scale below 2^-127',
+      ),
+      tagged('quantize.no-clamp'),
+      tagged('quantize.specials-ignored'),
+      tagged('quantize.input-subnormals'),
     ],
   },
   {
