@@ -130,7 +130,6 @@ function main(): void {
       );
     }
   }
-  fitted.lut6 = { ...fitted['ecp5-8']! };
   const body = Object.entries(fitted)
     .map(
       ([t, d]) =>

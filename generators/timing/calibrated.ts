@@ -36,16 +36,4 @@ export const CALIBRATED = {
     bramNs: 5.6011,
     fanoutNs: 0.033,
   },
-  lut6: {
-    registerNs: 3.6043,
-    lutNs: 0.466,
-    muxNs: 0.2108,
-    sizeExponent: 0.0717,
-    pathExponent: 1.8859,
-    carryBitNs: 0.0012,
-    chainNs: 0.7827,
-    dspNs: 2.825,
-    bramNs: 5.6011,
-    fanoutNs: 0,
-  },
 } as const;
