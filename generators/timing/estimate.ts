@@ -23,15 +23,14 @@ interface Compiled {
   op: Uint8Array;
   argStart: Int32Array;
   argList: Int32Array;
-  /** lut: merged (single-use LUT operand) flags per argument; mix: levels; carry: bits; dsp: carry bits. */
+  /** Per argument: 1 when it is a single-use part of this vertex's LUT cone. */
   merged: Uint8Array;
+  /** Each kind's numbers. a: shift levels, carry bits, DSP carry bits. b: reduce leaves per operand,
+   * carry chains, a slice's lo as a share of its word. c: a slice's hi as a share of its word. */
   a: Float64Array;
-  /** carry: chains; wire slices: relative position of lo and hi in the source word. */
   b: Float64Array;
   c: Float64Array;
   fanout: Float64Array;
-  /** mix: a barrel shifter's mux levels (priced by muxNs), not LUT levels. */
-  shifter: Uint8Array;
   endpoint: Int32Array;
   /** The logic's size in bits of operations: routes grow longer in a larger design. */
   size: number;
@@ -44,10 +43,11 @@ const OP = {
   wire: 3,
   slice: 4,
   lut: 5,
-  mix: 6,
-  carry: 7,
-  compare: 8,
-  dsp: 9,
+  reduce: 6,
+  shift: 7,
+  carry: 8,
+  compare: 9,
+  dsp: 10,
 };
 
 const compiled = new WeakMap<Module, Map<string, Compiled>>();
@@ -59,7 +59,6 @@ function compile(graph: TimingGraph): Compiled {
   const argStart = new Int32Array(n + 1);
   const argList = new Int32Array(vertices.reduce((s, v) => s + v.args.length, 0));
   const merged = new Uint8Array(argList.length);
-  const shifter = new Uint8Array(n);
   // Bitwise logic, or wiring that only carries single-use bitwise logic: part of its user's LUT cone.
   const coneLike = new Uint8Array(n);
   let size = 0;
@@ -92,11 +91,12 @@ function compile(graph: TimingGraph): Compiled {
       b[i] = (m.lo ?? 0) / w;
       c[i] = (m.hi ?? 0) / w;
     } else if (m.op === 'lut') op[i] = OP.lut;
-    else if (m.op === 'mix') {
-      op[i] = OP.mix;
-      shifter[i] = m.shift ? 1 : 0;
+    else if (m.op === 'reduce') {
+      op[i] = OP.reduce;
+      b[i] = m.bits;
+    } else if (m.op === 'shift') {
+      op[i] = OP.shift;
       a[i] = m.levels;
-      b[i] = m.bits ?? 0;
     } else if (m.op === 'carry') {
       op[i] = m.compare ? OP.compare : OP.carry;
       a[i] = m.bits;
@@ -118,7 +118,6 @@ function compile(graph: TimingGraph): Compiled {
     b,
     c,
     fanout,
-    shifter,
     endpoint: Int32Array.from(graph.endpoints.map((e) => e.vertex)),
     size,
   };
@@ -147,7 +146,7 @@ export function estimateFmax(
   model: DelayModel = DELAY_MODELS[target],
 ): TimingEstimate {
   const g = compiledFor(module, model);
-  const { op, argStart, argList, merged, a, b, c, fanout, shifter } = g;
+  const { op, argStart, argList, merged, a, b, c, fanout } = g;
   const n = op.length;
   const early = new Float64Array(n);
   const late = new Float64Array(n);
@@ -228,13 +227,13 @@ export function estimateFmax(
         late[v] = cone(v, late, coneTop, conePotential) + wire;
         early[v] = Math.min(late[v]!, cone(v, early, coneTopEarly, conePotentialEarly) + wire);
         break;
-      case OP.mix:
-        if (shifter[v]) early[v] = late[v] = inLate + a[v]! * M + wire;
-        else {
-          late[v] = early[v] = cone(v, late, coneTop, conePotential, b[v]!) + wire;
-          coneTopEarly[v] = coneTop[v]!;
-          conePotentialEarly[v] = conePotential[v]!;
-        }
+      case OP.reduce:
+        late[v] = early[v] = cone(v, late, coneTop, conePotential, b[v]!) + wire;
+        coneTopEarly[v] = coneTop[v]!;
+        conePotentialEarly[v] = conePotential[v]!;
+        break;
+      case OP.shift:
+        early[v] = late[v] = inLate + a[v]! * M + wire;
         break;
       case OP.carry:
       case OP.compare: {

@@ -5,9 +5,9 @@ import type { Node } from '../hdl/ir.ts';
  * - `wire`: slices, extensions, concatenations, inversions: no delay;
  * - `lut`: bitwise logic, bit i from bit i of each operand, `inputs` per bit: a cone of such operations
  *   maps to a tree of K-input LUTs (`select`: a mux, whose first operand steers every bit);
- * - `mix`: every output bit may depend on every input bit (comparison for equality, a reduction over
- *   `bits` bits of each operand, a barrel shifter, whose amount steers every bit: `shift`), `levels`
- *   LUT levels deep;
+ * - `reduce`: the output depends on all `bits` bits of each operand (equality, a reduction): a LUT tree
+ *   with `bits` leaves per operand;
+ * - `shift`: a barrel shifter, `levels` mux levels deep, whose amount steers every bit;
  * - `carry`: a carry chain `bits` long (add, subtract, magnitude comparison): its low bits are ready
  *   early, so chained adders overlap; `chains` chain entries for multi-row structures;
  * - `dsp`: a hard multiplier, with `carry` bits of adders when the operands span several blocks;
@@ -16,7 +16,8 @@ import type { Node } from '../hdl/ir.ts';
 export type Mapped =
   | { op: 'wire'; lo?: number; hi?: number }
   | { op: 'lut'; select?: true }
-  | { op: 'mix'; levels: number; shift?: true; bits?: number }
+  | { op: 'reduce'; bits: number }
+  | { op: 'shift'; levels: number }
   | { op: 'carry'; bits: number; chains: number; compare: boolean }
   | { op: 'dsp'; carry: number }
   | { op: 'const' };
@@ -52,15 +53,10 @@ export function mapNode(
       return constantArg[0] ? { op: 'wire' } : { op: 'lut', select: true };
     case 'eq':
     case 'ne':
-      return {
-        op: 'mix',
-        levels: lutLevels(constantArg.some((c) => c) ? operand : 2 * operand, map),
-        bits: operand,
-      };
     case 'andr':
     case 'orr':
     case 'xorr':
-      return { op: 'mix', levels: lutLevels(operand, map), bits: operand };
+      return { op: 'reduce', bits: operand };
     case 'lt':
     case 'le':
     case 'gt':
@@ -75,7 +71,7 @@ export function mapNode(
       if (node.args.length < 2 || constantArg[1]) return { op: 'wire' };
       // A barrel shifter: a 2:1 mux level per bit of the amount that moves a bit within the word.
       const stages = Math.min(argWidths[1]!, Math.ceil(Math.log2(Math.max(2, operand))));
-      return { op: 'mix', levels: stages * lutLevels(3, map), shift: true };
+      return { op: 'shift', levels: stages * lutLevels(3, map) };
     }
     case 'mul': {
       const [a, b] = [argWidths[0]!, argWidths[1]!];

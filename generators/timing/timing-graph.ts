@@ -112,7 +112,7 @@ function countLoads(vertices: Vertex[], endpoints: readonly Endpoint[]): void {
     args.forEach((a, i) => {
       vertices[a]!.uses++;
       const broadcast =
-        (mapped.op === 'lut' && mapped.select && i === 0) || (mapped.op === 'mix' && mapped.shift && i === 1);
+        (mapped.op === 'lut' && mapped.select && i === 0) || (mapped.op === 'shift' && i === 1);
       loads[a]! += mapped.op === 'wire' ? Math.max(1, loads[v]!) : broadcast ? width : 1;
     });
   }
