@@ -527,7 +527,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'cvt_fp32_e4m3fn_x8',
     generator: 'fp_convert',
-    params: { inFormat: 'fp32', outFormat: 'e4m3fn', overflow: 'saturate', lanes: 8, latency: 4 },
+    params: { inFormat: 'fp32', outFormat: 'e4m3fn', overflow: 'saturate', lanes: 8, latency: 3 },
     description:
       'FP32 → OCP FP8 E4M3 cast, 8 lanes, RNE, saturate-to-finite (satfinite), checked against ml_dtypes',
     verilatorRandom: 1_000_000,

@@ -14,6 +14,18 @@ export interface AlignOptions {
    * the amount, beside the shifter rather than behind it.
    */
   lostFromMask?: boolean;
+  /**
+   * The significand's top bit is set for every finite nonzero value (a normalized source, as a
+   * converter's): the field needs no correction for a clear top bit, so it is the exponent plus one
+   * constant, and no one-place left shift is kept ready.
+   */
+  topSet?: boolean;
+  /**
+   * With topSet: a field beyond the format's largest plus one is clamped there (every such value
+   * overflows, however it rounds), so that the field arithmetic is only as wide as the format's
+   * field, however wide the exponent range (a conversion from a wider format).
+   */
+  clampAbove?: boolean;
 }
 
 /**
@@ -52,8 +64,11 @@ export interface AlignDecisions {
   fieldMin: number;
   fieldMax: number;
   fieldWidth: number;
-  /** The field once the top bit is set, less one. */
+  /** The field once the top bit is set, less one (the field itself with topSet). */
   biased: Signal;
+  topSet: boolean;
+  /** The field is fieldMax or beyond, and clamped to it (clampAbove). */
+  above?: Signal;
   /** At emin or below, and strictly below (absent when the value is only normalized). */
   low?: Signal;
   belowEmin?: Signal;
@@ -93,18 +108,35 @@ export function alignDecisions(
   // The field once the top bit is set: exp + bias, one lower when the top bit was clear (one
   // addition, the top bit entering last). Formed in the field's width: values below emin wrap, but
   // those get field 0.
-  const fieldMax = Math.max(range.max + toField, 1);
+  const topSet = options.topSet === true;
+  if (options.clampAbove === true && !topSet) {
+    throw new HdlError(`${prefix}: clampAbove needs topSet (the field before the top bit's correction)`);
+  }
+  const hiField = layout.expFieldMax + 1;
+  const clamp = options.clampAbove === true && range.max + toField > hiField;
+  const fieldMax = clamp ? hiField : Math.max(range.max + toField, 1);
   const fieldMin = subnormals === 'keep' ? 0 : Math.min(range.min + toField - 1, 0);
   const fieldWidth = signedBits(fieldMin, fieldMax);
-  const start = exp.resize(fieldWidth);
-  // The addition wraps in the field's width, so the offset counts modulo 2^fieldWidth (an offset
-  // wider than the field, as between formats of very different biases, would not fit as a constant).
-  const offset = wrapSigned(toField - 1, fieldWidth);
-  // Subtract a negative offset, unless it is the field's most negative value (its negation does not fit).
-  const subtract = offset < 0 && -offset < 2 ** (fieldWidth - 1);
-  const biased = (
-    subtract ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth })
-  ).named(`${prefix}_field_base`);
+  let biased: Signal;
+  if (clamp && (subnormals === 'keep' || range.min > emin)) {
+    // Clamped above and never below 0 (subnormals kept, a tiny value's field is forced to 0): a field
+    // that is not forced lies in 1..fieldMax − 1, which the format's own bits hold. Only those bits
+    // are computed, and the constant's low zero bits add nothing.
+    biased = addConstant(exp.asUnsigned().slice(format.expBits - 1, 0), toField)
+      .zext(fieldWidth)
+      .asSigned()
+      .named(`${prefix}_field_base`);
+  } else {
+    const start = exp.resize(fieldWidth);
+    // The addition wraps in the field's width, so the offset counts modulo 2^fieldWidth (an offset
+    // wider than the field, as between formats of very different biases, would not fit as a constant).
+    const offset = wrapSigned(topSet ? toField : toField - 1, fieldWidth);
+    // Subtract a negative offset, unless it is the field's most negative value (its negation does not fit).
+    const subtract = offset < 0 && -offset < 2 ** (fieldWidth - 1);
+    biased = (
+      subtract ? start.sub(-offset, { width: fieldWidth }) : start.add(offset, { width: fieldWidth })
+    ).named(`${prefix}_field_base`);
+  }
   // Never below emin, or flushed there: only the one-bit normalization follows.
   const normalizeOnly = range.min > emin || subnormals === 'flush';
   // At emin or below: shift right by emin − exp. From M + 2 places on every bit lies below the
@@ -112,6 +144,12 @@ export function alignDecisions(
   // bits are those of emin − exp modulo 2^k: a k-bit subtraction, or just ~exp when emin's low k
   // bits are all ones (as for a product of IEEE-biased exponents); the limits are comparisons.
   const atMost = (c: number) => (options.comparesInLuts ? atMostConstant(exp, c) : exp.le(c));
+  // At or beyond the clamp (so that an unclamped field is below it, held in the format's bits).
+  const above = clamp
+    ? atMost(hiField - 1 - toField)
+        .not()
+        .named(`${prefix}_above`)
+    : undefined;
   const low = normalizeOnly ? undefined : atMost(emin).named(`${prefix}_at_emin`);
   const belowEmin = normalizeOnly
     ? undefined
@@ -142,13 +180,28 @@ export function alignDecisions(
     belowEmin,
     shift,
     lostFromMask: options.lostFromMask === true,
+    topSet,
+    ...(above === undefined ? {} : { above }),
   };
 }
 
 /** The second half of alignToFormat: the significand's shift and the exponent field, as decided. */
 export function alignSignificand(d: AlignDecisions): NormalizedFloat {
-  const { raw, format, prefix, fieldMin, fieldMax, fieldWidth, biased, low, belowEmin, shift, lostFromMask } =
-    d;
+  const {
+    raw,
+    format,
+    prefix,
+    fieldMin,
+    fieldMax,
+    fieldWidth,
+    biased,
+    low,
+    belowEmin,
+    shift,
+    lostFromMask,
+    topSet,
+    above,
+  } = d;
   const m = raw.sig.builder;
   const layout = floatLayout(format);
   // ---- The significand
@@ -167,7 +220,11 @@ export function alignSignificand(d: AlignDecisions): NormalizedFloat {
       : w < exact + 1
         ? cat(raw.sig, m.constant(0, UInt(exact + 1 - w)))
         : raw.sig;
-  const normField = biased.add(top.zext(fieldWidth).asSigned(), { width: fieldWidth });
+  const normField = topSet
+    ? above === undefined
+      ? biased
+      : mux(above, m.constant(fieldMax, SInt(fieldWidth)), biased)
+    : biased.add(top.zext(fieldWidth).asSigned(), { width: fieldWidth });
   const result = (sig: Signal, field: Signal, sticky: Signal | undefined): NormalizedFloat => ({
     ...raw,
     sig: sig.named(`${prefix}_sig`),
@@ -178,7 +235,7 @@ export function alignSignificand(d: AlignDecisions): NormalizedFloat {
     alignedEmin: layout.emin,
   });
   if (low === undefined || belowEmin === undefined) {
-    return result(mux(top, input, input.shl(1)), normField, raw.sticky);
+    return result(topSet ? input : mux(top, input, input.shl(1)), normField, raw.sticky);
   }
 
   let sig = input;
@@ -197,6 +254,7 @@ export function alignSignificand(d: AlignDecisions): NormalizedFloat {
   }
   // Above emin a clear top bit moves up one place. Below emin the field is 0 (at emin it is 1 or 0,
   // as the top bit says): all known before the shift.
+  if (topSet) return result(sig, mux(belowEmin, m.constant(0, SInt(fieldWidth)), normField), sticky);
   const shiftUp = low.not().and(top.not());
   const field = mux(belowEmin, m.constant(0, SInt(fieldWidth)), normField);
   return result(mux(shiftUp, input.shl(1), sig), field, sticky);
@@ -210,6 +268,21 @@ function lostBelow(sig: Signal, shift: Signal, room: number): Signal {
     .slice(n - 1, 0)
     .and(mask)
     .orR();
+}
+
+/**
+ * x + c modulo 2^width(x), x unsigned: the bits below c's lowest one pass through, and only the
+ * bits from there up are added (an inversion where a single top bit is left).
+ */
+function addConstant(x: Signal, c: number): Signal {
+  const w = x.width;
+  const low = ((c % 2 ** w) + 2 ** w) % 2 ** w;
+  if (low === 0) return x;
+  let t = 0;
+  while (Math.floor(low / 2 ** t) % 2 === 0) t++;
+  const high = x.slice(w - 1, t);
+  const sum = t === w - 1 ? high.not() : high.add(low / 2 ** t, { width: w - t });
+  return t === 0 ? sum : cat(sum, x.slice(t - 1, 0));
 }
 
 /** value modulo 2^width, as the signed number of that width with the same low bits. */

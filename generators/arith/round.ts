@@ -3,7 +3,18 @@ import { HdlError } from '../hdl/errors.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import type { NormalizedFloat } from './raw-float.ts';
+import { atMostConstant } from './compare-constant.ts';
 import { signedBits, unsignedBits } from './widths.ts';
+
+export interface RoundPackOptions {
+  /**
+   * For a value denormalized by alignToFormat: decide every special outcome (NaN, Inf, zero,
+   * overflow) from the unrounded code and the increment, pick the code before the addition, and
+   * add the increment last, gated off for a special code. The addition is then the last step,
+   * with nothing behind it (narrower and faster, as a converter wants).
+   */
+  selectBeforeIncrement?: boolean;
+}
 
 export interface RoundedFloat {
   code: Signal;
@@ -28,6 +39,7 @@ export function roundPack(
   policy: ResolvedPolicy,
   prefix: string,
   cut?: (point: 'increment') => void,
+  options: RoundPackOptions = {},
 ): RoundedFloat {
   const layout = floatLayout(format);
   if (!format.subnormals || format.mantBits < 1 || !format.signed) {
@@ -94,6 +106,25 @@ export function roundPack(
   const rest = below.or(lost).or(sticky).named(`${prefix}_sticky`);
   const inexactRounding = guard.or(rest).named(`${prefix}_inexact_rounding`);
   const increment = roundIncrement(policy, v.sign, kept.bit(0), guard, rest).named(`${prefix}_round_up`);
+  if (options.selectBeforeIncrement === true && denormalized) {
+    return selectThenIncrement(
+      v,
+      format,
+      policy,
+      prefix,
+      {
+        field: fieldBias === 0 ? expD : expD.add(fieldBias, { width: expWidth }),
+        kept,
+        guard,
+        rest,
+        increment,
+        sig,
+        sticky,
+        tinyBefore,
+      },
+      cut,
+    );
+  }
   cut?.('increment');
   let expField: Signal;
   let mant: Signal;
@@ -299,4 +330,114 @@ function overflowOutcome(
     default:
       return maxCode;
   }
+}
+
+/** roundPack's rounding of a denormalized value, taken apart for selectThenIncrement. */
+interface DenormalizedRounding {
+  /** The exponent field before rounding (0 for a subnormal). */
+  field: Signal;
+  /** Hidden bit and mantissa, the guard bit and the sticky bits below it. */
+  kept: Signal;
+  guard: Signal;
+  rest: Signal;
+  increment: Signal;
+  /** The significand before denormalization and the value's sticky bit (for tininess after rounding). */
+  sig: Signal;
+  sticky: Signal;
+  /** Below 2^emin before rounding (a subnormal field). */
+  tinyBefore: Signal;
+}
+
+/**
+ * roundPack with `selectBeforeIncrement`: the special outcomes are decided from the unrounded code
+ * {field, mantissa} and the increment (beyond the largest code already, or at it and rounded up),
+ * the code is picked, and the increment is added last, only to a code that is not special (which
+ * then cannot carry into the sign).
+ */
+function selectThenIncrement(
+  v: NormalizedFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  prefix: string,
+  r: DenormalizedRounding,
+  cut?: (point: 'increment') => void,
+): RoundedFloat {
+  const layout = floatLayout(format);
+  const m = v.sign.builder;
+  const M = format.mantBits;
+  const E = format.expBits;
+  const one = (value: boolean) => m.constant(value ? 1 : 0, UInt(1));
+  const unrounded = cat(r.field.asUnsigned(), r.kept.slice(M - 1, 0)).named(`${prefix}_unrounded`);
+  const overflow = atMostConstant(unrounded, layout.maxCode)
+    .not()
+    .or(unrounded.eq(layout.maxCode).and(r.increment))
+    .named(`${prefix}_overflow`);
+  // A tiny value reaches 2^emin when rounded at normal precision only if its own rounding carries
+  // into the field (mantissa all ones, rounded up) with the guard set and the bits below rounding
+  // it up too (every rounding mode is monotone in this way).
+  const width = r.sig.width;
+  let tiny = r.tinyBefore;
+  if (policy.tininess === 'after') {
+    const guardN = r.sig.bit(width - 3 - M);
+    const restN = (width - 4 - M >= 0 ? r.sig.slice(width - 4 - M, 0).orR() : one(false)).or(r.sticky);
+    const reachesNormal = r.kept
+      .slice(M - 1, 0)
+      .andR()
+      .and(r.increment)
+      .and(r.guard)
+      .and(roundIncrement(policy, v.sign, one(true), guardN, restN));
+    tiny = r.tinyBefore.and(reachesNormal.not()).named(`${prefix}_tiny`);
+  }
+  const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
+  const zeroCode = layout.hasNegativeZero ? signed(v.sign, 0) : m.constant(0, UInt(1 + E + M));
+  const maxCode = signed(v.sign, layout.maxCode);
+  const nanSign = v.nanSign ?? one(false);
+  const nanCode = layout.hasNaN
+    ? policy.nan === 'signed' && layout.nanHasSign
+      ? signed(nanSign, layout.canonicalNaNCode!)
+      : m.constant(layout.canonicalNaNCode!, UInt(1 + E + M))
+    : undefined;
+  const infCode = layout.hasInf ? signed(v.sign, layout.infCode!) : undefined;
+  const nanResult = nanOutcome(
+    policy,
+    layout,
+    nanSign,
+    nanCode,
+    signed(nanSign, layout.maxCode),
+    m.constant(0, UInt(1 + E + M)),
+  );
+  const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
+  const overflowResult = overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
+  // A magnitude that rounds to zero packs as ±0 by itself where the format has −0; otherwise (no −0
+  // code) it must become +0: it is zero before rounding and not rounded up.
+  const toZero = layout.hasNegativeZero
+    ? v.isZero
+    : v.isZero.or(unrounded.orR().not().and(r.increment.not()));
+  const special = v.isNaN.or(v.isInf).or(toZero).or(overflow).named(`${prefix}_special`);
+  const picked = mux(
+    v.isNaN,
+    nanResult,
+    mux(
+      v.isInf,
+      infResult,
+      mux(toZero, zeroCode, mux(overflow, overflowResult, cat(v.sign, unrounded.slice(E + M - 1, 0)))),
+    ),
+  ).named(`${prefix}_picked`);
+  const step = r.increment.and(special.not()).named(`${prefix}_step`);
+  cut?.('increment');
+  const magnitude = picked.slice(E + M - 1, 0).add(step.zext(E + M), { width: E + M });
+  const code = cat(picked.msb(), magnitude).named(`${prefix}_code`);
+
+  const finite = v.isNaN.or(v.isInf).or(v.isZero).not();
+  const inexactRounding = r.guard.or(r.rest);
+  const invalidIn = v.invalid ?? one(false);
+  const nanRaises = policy.nan === 'canonical' || policy.nan === 'signed' ? invalidIn : v.isNaN.or(invalidIn);
+  const infRaises = layout.hasInf ? one(false) : v.isInf;
+  return {
+    code,
+    invalid: nanRaises.or(infRaises).named(`${prefix}_invalid`),
+    overflow: finite.and(overflow).named(`${prefix}_overflow_flag`),
+    underflow: finite.and(tiny.and(inexactRounding)).named(`${prefix}_underflow_flag`),
+    inexact: finite.and(inexactRounding.or(overflow)).named(`${prefix}_inexact`),
+  };
 }

@@ -114,6 +114,22 @@ describe('fp_convert in the IR evaluator: float → float', () => {
       all(8),
     ],
     ['e8m0fnu → bf16, every code', { inFormat: 'e8m0fnu', outFormat: 'bf16' }, all(8)],
+    // results without −0 (a value rounding to zero must become +0) and with Inf (IEEE overflow)
+    ...(['rup', 'rdown', 'rne'] as const).map((rounding): [string, Params, bigint[]] => [
+      `fp16 → e4m3fnuz, every code, ${rounding}`,
+      { inFormat: 'fp16', outFormat: 'e4m3fnuz', rounding },
+      all(16),
+    ]),
+    [
+      'bf16 → e5m2fnuz, every code, rounding down, tininess before',
+      { inFormat: 'bf16', outFormat: 'e5m2fnuz', rounding: 'rdown', tininess: 'before' },
+      all(16),
+    ],
+    ...(['rup', 'rdown', 'rtz'] as const).map((rounding): [string, Params, bigint[]] => [
+      `fp16 → e5m2, every code, ${rounding}, IEEE overflow`,
+      { inFormat: 'fp16', outFormat: 'e5m2', rounding, overflow: 'ieee' },
+      all(16),
+    ]),
     ['bf16 → fp16, every code, 8 lanes', { inFormat: 'bf16', outFormat: 'fp16', lanes: 8 }, all(16)],
     ['fp16 → bf16, every code, NaN signed', { inFormat: 'fp16', outFormat: 'bf16', nan: 'signed' }, all(16)],
     [

@@ -1,8 +1,8 @@
 import { alignDecisions, alignSignificand, alignToFormat, type AlignOptions } from '../arith/align.ts';
 import { leadingZeros } from '../arith/lzc.ts';
 import type { NormalizedFloat } from '../arith/raw-float.ts';
-import { roundPack, type RoundedFloat } from '../arith/round.ts';
-import { normalizeOperand, unpackFloat } from '../arith/unpack.ts';
+import { roundPack, type RoundedFloat, type RoundPackOptions } from '../arith/round.ts';
+import { asSigned, normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
 import {
@@ -24,6 +24,9 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
 import { intRoundUp } from './int-round.ts';
 
 const INT_KINDS = ['int', 'uint'] as const;
+
+/** Special codes picked before the rounding increment, which is added last (docs/fp_convert.md#float-to-float). */
+const ROUND_OPTIONS: RoundPackOptions = { selectBeforeIncrement: true };
 
 /**
  * The converter's cut points, by priority (docs/fp_convert.md#pipeline): after the value is aligned
@@ -52,7 +55,17 @@ export const INT_SOURCE_CUTS = [
 type ConvertCut = (typeof INT_SOURCE_CUTS)[number];
 
 /** With the 'denorm' cut: the alignment's comparisons in LUTs and its lost bits from a mask. */
-const SPLIT_ALIGN_OPTIONS: AlignOptions = { comparesInLuts: true, lostFromMask: true };
+const SPLIT_ALIGN_OPTIONS: AlignOptions = {
+  comparesInLuts: true,
+  lostFromMask: true,
+  topSet: true,
+  clampAbove: true,
+};
+/**
+ * Without it: the normalized source's top bit is always set (its field needs no correction), and a
+ * field beyond the result's is clamped (docs/fp_convert.md#float-to-float).
+ */
+const ALIGN_OPTIONS: AlignOptions = { topSet: true, comparesInLuts: true, clampAbove: true };
 
 export type FpConvertParams = GeneratorParams<typeof fpConvert>;
 
@@ -207,7 +220,14 @@ export const fpConvert = defineGenerator({
         aligned = decided.map((d) => alignSignificand(d));
       } else {
         aligned = raws.map((r, j) =>
-          alignToFormat({ ...r, maxLeadingZeros: 0 }, fo, policy.subnormals, `${lanes[j]!.prefix}_align`),
+          alignToFormat(
+            { ...r, maxLeadingZeros: 0 },
+            fo,
+            policy.subnormals,
+            `${lanes[j]!.prefix}_align`,
+            undefined,
+            ALIGN_OPTIONS,
+          ),
         );
       }
       cut.at('align');
@@ -217,7 +237,9 @@ export const fpConvert = defineGenerator({
         results = aligned.map((v, j) => roundInstance(m, rounder, v, lanes[j]!.prefix));
         cut.at('increment');
       } else {
-        results = aligned.map((v, j) => roundPack(v, fo, policy, `${lanes[j]!.prefix}_out`));
+        results = aligned.map((v, j) =>
+          roundPack(v, fo, policy, `${lanes[j]!.prefix}_out`, undefined, ROUND_OPTIONS),
+        );
       }
     }
     cut.at('output');
@@ -254,17 +276,21 @@ function floatSource(code: Signal, p: FpConvertParams, prefix: string): Normaliz
     `${prefix}_a`,
     flush || farBelow,
   );
-  // A NaN keeps its sign where the policy passes it ('signed'); a signalling one raises invalid.
+  // The exponent stays biased (the source's field, less a subnormal's shift): the alignment then
+  // moves it to the result's field with one constant, instead of taking one bias off and putting
+  // another on. A NaN keeps its sign where the policy passes it ('signed'); a signalling one raises
+  // invalid.
   return {
     sign: x.sign,
-    exp: x.exp,
+    exp: asSigned(x.biasedExp!),
+    expBias: x.bias!,
     sig: x.sig,
     isZero: x.isZero,
     isInf: x.isInf,
     isNaN: x.isNaN,
     nanSign: x.sign,
     invalid: x.isSignalingNaN,
-    expRange: x.expRange,
+    expRange: { min: x.expRange.min + x.bias!, max: x.expRange.max + x.bias! },
   };
 }
 
@@ -483,7 +509,7 @@ function roundingModule(
     ...(sample.expRange === undefined ? {} : { expRange: sample.expRange }),
     ...(sample.alignedEmin === undefined ? {} : { alignedEmin: sample.alignedEmin }),
   };
-  const r = roundPack(v, format, policy, 'out', () => b.stage());
+  const r = roundPack(v, format, policy, 'out', () => b.stage(), ROUND_OPTIONS);
   b.output('code', r.code);
   if (flags) {
     b.output('flag_invalid', r.invalid);
