@@ -18,6 +18,7 @@ const POLICY = [
   'nan',
   'inputSubnormals',
   'nanToInt',
+  'stochasticBits',
   'operandRounding',
   'variant',
   'kinds',

@@ -26,6 +26,11 @@ export interface AlignOptions {
    * field, however wide the exponent range (a conversion from a wider format).
    */
   clampAbove?: boolean;
+  /**
+   * Bits below the last kept one that the rounding reads exactly: 1, the guard (default), or the R bits
+   * of stochastic rounding (docs/fp_convert.md#stochastic-rounding). The bits below them are sticky.
+   */
+  roundingBits?: number;
 }
 
 /**
@@ -75,6 +80,7 @@ export interface AlignDecisions {
   /** The right shift to the subnormal quantum. */
   shift?: Signal;
   lostFromMask: boolean;
+  roundingBits: number;
 }
 
 /**
@@ -140,7 +146,8 @@ export function alignDecisions(
   // Never below emin, or flushed there: only the one-bit normalization follows.
   const normalizeOnly = range.min > emin || subnormals === 'flush';
   // At emin or below: shift right by emin − exp. From M + 2 places on every bit lies below the
-  // guard bit, so a larger distance saturates (to all ones of the amount's k bits). The amount's
+  // guard bit (from M + 1 + R below R rounding bits), so a larger distance saturates (to all ones of
+  // the amount's k bits). The amount's
   // bits are those of emin − exp modulo 2^k: a k-bit subtraction, or just ~exp when emin's low k
   // bits are all ones (as for a product of IEEE-biased exponents); the limits are comparisons.
   const atMost = (c: number) => (options.comparesInLuts ? atMostConstant(exp, c) : exp.le(c));
@@ -155,9 +162,10 @@ export function alignDecisions(
     ? undefined
     : (options.comparesInLuts ? atMost(emin - 1) : exp.lt(emin)).named(`${prefix}_below_emin`);
   const maxDistance = emin - range.min;
+  const roundingBits = options.roundingBits ?? 1;
   let shift: Signal | undefined;
   if (low !== undefined && maxDistance > 0) {
-    const k = unsignedBits(Math.min(maxDistance, format.mantBits + 2));
+    const k = unsignedBits(Math.min(maxDistance, format.mantBits + 1 + roundingBits));
     const lowBits = exp.slice(k - 1, 0);
     const eminLow = ((emin % 2 ** k) + 2 ** k) % 2 ** k;
     let amount =
@@ -182,6 +190,7 @@ export function alignDecisions(
     lostFromMask: options.lostFromMask === true,
     topSet,
     ...(above === undefined ? {} : { above }),
+    roundingBits,
   };
 }
 
@@ -209,8 +218,9 @@ export function alignSignificand(d: AlignDecisions): NormalizedFloat {
   // Only the kept bits, the guard and the bit below it (the guard after a one-place left shift) are
   // needed exactly; the bits below those stay below the guard whatever the shift, so they are
   // OR-ed into one sticky bit first (jammed), and the shifters work on M + 4 bits. A narrower
-  // significand gets zeros below, so that the shift keeps every bit.
-  const exact = format.mantBits + 3;
+  // significand gets zeros below, so that the shift keeps every bit. (R rounding bits: R exact
+  // bits below the kept ones after the left shift, M + 3 + R bits in all.)
+  const exact = format.mantBits + 2 + d.roundingBits;
   const w = raw.sig.width;
   const input =
     w > exact + 1

@@ -14,6 +14,11 @@ export interface RoundPackOptions {
    * with nothing behind it (narrower and faster, as a converter wants).
    */
   selectBeforeIncrement?: boolean;
+  /**
+   * Stochastic rounding (docs/fp_convert.md#stochastic-rounding): R random bits, added to the top R
+   * bits below the last kept one; the magnitude rounds up on their carry, whatever the rounding mode.
+   */
+  random?: Signal;
 }
 
 export interface RoundedFloat {
@@ -32,6 +37,10 @@ export interface RoundedFloat {
  * With `cut` (opt-in) a pipeline cut may follow once the rounding increment is decided
  * (`cut('increment')`), before the addition that applies it; an aligned value's overflow is then
  * decided from the unrounded magnitude beside that addition rather than after it.
+ * With `random` (R bits) the rounding is stochastic (docs/fp_convert.md#stochastic-rounding): the
+ * magnitude moves away from zero when the top R dropped bits f and the random r give f + r ≥ 2^R, and
+ * the policy's rounding mode is not read; overflow and tininess are those of the direction so chosen.
+ * The caller keeps R exact bits below the last kept one (alignToFormat's `roundingBits`).
  */
 export function roundPack(
   v: NormalizedFloat,
@@ -42,6 +51,7 @@ export function roundPack(
   options: RoundPackOptions = {},
 ): RoundedFloat {
   const layout = floatLayout(format);
+  const random = options.random;
   if (!format.subnormals || format.mantBits < 1 || !format.signed) {
     throw new HdlError(
       `${format.name} cannot be a rounded output: it needs a sign, mantissa bits and subnormal encodings`,
@@ -63,7 +73,7 @@ export function roundPack(
   }
   // Work on at least hidden + M + guard bits (and, denormalized, the bit below the guard: tininess
   // after rounding looks one bit finer); missing low bits are exact zeros.
-  const width = Math.max(v.sig.width, denormalized ? M + 3 : M + 2);
+  const width = Math.max(v.sig.width, denormalized ? M + 3 : M + 2, M + 1 + (random?.width ?? 0));
   const sig = width === v.sig.width ? v.sig : cat(v.sig, m.constant(0, UInt(width - v.sig.width)));
   // `exp` may already carry a bias (v.expBias): emin and the field's bias are counted the same way.
   const emin = layout.emin + (v.expBias ?? 0);
@@ -105,7 +115,16 @@ export function roundPack(
   const below = width - 3 - M >= 0 ? sigD.slice(width - 3 - M, 0).orR() : one(false);
   const rest = below.or(lost).or(sticky).named(`${prefix}_sticky`);
   const inexactRounding = guard.or(rest).named(`${prefix}_inexact_rounding`);
-  const increment = roundIncrement(policy, v.sign, kept.bit(0), guard, rest).named(`${prefix}_round_up`);
+  const increment = (
+    random === undefined
+      ? roundIncrement(policy, v.sign, kept.bit(0), guard, rest)
+      : stochasticIncrement(sigD.slice(width - 2 - M, width - 1 - M - random.width), random, prefix)
+  ).named(`${prefix}_round_up`);
+  // A directed rounding at normal precision (tininess after rounding) rounds as the increment did.
+  const finerIncrement = (lsb: Signal, guardN: Signal, restN: Signal) =>
+    random === undefined
+      ? roundIncrement(policy, v.sign, lsb, guardN, restN)
+      : increment.and(guardN.or(restN));
   if (options.selectBeforeIncrement === true && denormalized) {
     return selectThenIncrement(
       v,
@@ -118,6 +137,8 @@ export function roundPack(
         guard,
         rest,
         increment,
+        finerIncrement,
+        stochastic: random !== undefined,
         sig,
         sticky,
         tinyBefore,
@@ -180,13 +201,13 @@ export function roundPack(
     const reachesNormal = magnitude
       .bit(M)
       .and(guard)
-      .and(roundIncrement(policy, v.sign, one(true), guardN, restN));
+      .and(finerIncrement(one(true), guardN, restN));
     tiny = tinyBefore.and(reachesNormal.not()).named(`${prefix}_tiny`);
   } else if (policy.tininess === 'after') {
     const keptN = sig.slice(width - 1, width - 1 - M);
     const guardN = sig.bit(width - 2 - M);
     const restN = (width - 3 - M >= 0 ? sig.slice(width - 3 - M, 0).orR() : one(false)).or(sticky);
-    const reachesNormal = keptN.andR().and(roundIncrement(policy, v.sign, keptN.bit(0), guardN, restN));
+    const reachesNormal = keptN.andR().and(finerIncrement(keptN.bit(0), guardN, restN));
     tiny = tinyBefore
       .and(
         exp
@@ -220,7 +241,10 @@ export function roundPack(
     m.constant(0, UInt(1 + E + M)),
   );
   const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
-  const overflowResult = overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
+  const overflowResult =
+    random !== undefined && policy.overflow === 'ieee'
+      ? mux(increment, infCode!, maxCode) // toward zero: the largest finite value; away: ±Inf
+      : overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
   const packed = cat(v.sign, expField.slice(E - 1, 0), mant);
 
   const finite = v.isNaN.or(v.isInf).or(v.isZero).not();
@@ -286,6 +310,16 @@ function roundIncrement(
   }
 }
 
+/** Stochastic rounding's increment: the carry out of f + r, f the top R dropped bits (R = r's width). */
+function stochasticIncrement(dropped: Signal, random: Signal, prefix: string): Signal {
+  const R = random.width;
+  return dropped
+    .named(`${prefix}_dropped_top`)
+    .add(random, { width: R + 1 })
+    .named(`${prefix}_dropped_sum`)
+    .bit(R);
+}
+
 function nanOutcome(
   policy: ResolvedPolicy,
   layout: ReturnType<typeof floatLayout>,
@@ -341,6 +375,10 @@ interface DenormalizedRounding {
   guard: Signal;
   rest: Signal;
   increment: Signal;
+  /** The rounding decision at normal precision, from its last bit, guard and sticky (tininess after). */
+  finerIncrement: (lsb: Signal, guard: Signal, rest: Signal) => Signal;
+  /** The increment is stochastic: an IEEE overflow then goes as it went (toward zero to ±max). */
+  stochastic: boolean;
   /** The significand before denormalization and the value's sticky bit (for tininess after rounding). */
   sig: Signal;
   sticky: Signal;
@@ -385,7 +423,7 @@ function selectThenIncrement(
       .andR()
       .and(r.increment)
       .and(r.guard)
-      .and(roundIncrement(policy, v.sign, one(true), guardN, restN));
+      .and(r.finerIncrement(one(true), guardN, restN));
     tiny = r.tinyBefore.and(reachesNormal.not()).named(`${prefix}_tiny`);
   }
   const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
@@ -407,7 +445,10 @@ function selectThenIncrement(
     m.constant(0, UInt(1 + E + M)),
   );
   const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
-  const overflowResult = overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
+  const overflowResult =
+    r.stochastic && policy.overflow === 'ieee'
+      ? mux(r.increment, infCode!, maxCode)
+      : overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
   // A magnitude that rounds to zero packs as ±0 by itself where the format has −0; otherwise (no −0
   // code) it must become +0: it is zero before rounding and not rounded up.
   const toZero = layout.hasNegativeZero

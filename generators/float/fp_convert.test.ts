@@ -2,12 +2,18 @@
 // narrower) float sources into wider, narrower and exotic formats under every rounding mode, both
 // tininess rules, kept and flushed subnormals and saturate-to-finite; fp16/bf16 sources exhaustively;
 // integers of 1..64 bits into floats; floats into integers with every rounding mode, saturation and
-// both NaN rules; several lanes at once.
+// both NaN rules; several lanes at once. Stochastic rounding: the plan's vectors (random bits at each
+// code's edges) in the IR evaluator, and one unit in Icarus, Verilator and the HLS C++ model.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writePackage } from '../../flows/package.ts';
 import { resolveTarget } from '../../flows/target.ts';
 import { alignToUnit } from '../../testbenches/align-vectors.ts';
+import { runConformance } from '../../testbenches/conformance.ts';
 import { fpConvertGolden } from '../../testbenches/golden/fp_convert.ts';
-import { mlDtypesSets, testFloatSets } from '../../testbenches/plans/fp_convert.ts';
+import { fpConvertPlan, mlDtypesSets, testFloatSets } from '../../testbenches/plans/fp_convert.ts';
+import { simulatorsFor } from '../../testbenches/sim/container.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
 import { FLOAT_FORMAT_NAMES, outputPolicy, ROUNDED_FORMAT_NAMES } from '../float-params.ts';
 import {
@@ -346,6 +352,107 @@ describe('fp_convert in the IR evaluator: integers', () => {
   }
 });
 
+/** Mismatches of the plan's default vectors (flags on) in the IR evaluator; at most five. */
+function planMismatches(params: Params): string[] {
+  const target = resolveTarget('fp_convert', { ...params, flags: true });
+  const vectors = fpConvertPlan.vectors(target.params as FpConvertParams, { kind: 'default' }, 1);
+  const table = alignToUnit(vectors, unitUnderTest(target.module, []));
+  const got = runVectors(target.module, table.stimulus);
+  return table.expected
+    .map((want, i) =>
+      want.every((v, k) => got[i]![k] === v)
+        ? ''
+        : `a ${table.stimulus[i]![0]!.toString(16)}, rand_bits ${table.stimulus[i]![1]!.toString(16)}: got ${got[i]!.map((v) => v.toString(16))}, want ${want.map((v) => v.toString(16))}`,
+    )
+    .filter((w) => w !== '')
+    .slice(0, 5);
+}
+
+describe('fp_convert with stochastic rounding in the IR evaluator', () => {
+  const cases: [string, Params][] = [
+    [
+      'fp16 → e4m3fn, R = 3, every code, 4 lanes',
+      { inFormat: 'fp16', outFormat: 'e4m3fn', stochasticBits: 3, lanes: 4 },
+    ],
+    ['fp16 → e2m1fn, R = 1, every code', { inFormat: 'fp16', outFormat: 'e2m1fn', stochasticBits: 1 }],
+    [
+      'fp16 → e5m2, R = 4, every code, tininess before, alignment split',
+      { inFormat: 'fp16', outFormat: 'e5m2', stochasticBits: 4, tininess: 'before', latency: 3 },
+    ],
+    [
+      'bf16 → fp16 (IEEE overflow), R = 12, every code, 3 lanes, every cut',
+      { inFormat: 'bf16', outFormat: 'fp16', stochasticBits: 12, lanes: 3, latency: CONVERT_CUTS.length },
+    ],
+    [
+      'fp32 → e4m3fn satfinite, R = 8, 8 lanes, rounding pipelined, valid/ready',
+      {
+        inFormat: 'fp32',
+        outFormat: 'e4m3fn',
+        overflow: 'saturate',
+        stochasticBits: 8,
+        lanes: 8,
+        latency: 4,
+        ready: true,
+      },
+    ],
+    [
+      'fp32 → fp16, R = 13, overflow to Inf',
+      { inFormat: 'fp32', outFormat: 'fp16', stochasticBits: 13, overflow: 'inf' },
+    ],
+    ['fp32 → bf16, R = 16', { inFormat: 'fp32', outFormat: 'bf16', stochasticBits: 16 }],
+    [
+      'fp32 → e5m2, R = 32 (the most), 2 lanes',
+      { inFormat: 'fp32', outFormat: 'e5m2', stochasticBits: 32, lanes: 2 },
+    ],
+    [
+      'int32 → fp16, R = 5, every cut',
+      { inFormat: 'int', inWidth: 32, outFormat: 'fp16', stochasticBits: 5, latency: INT_SOURCE_CUTS.length },
+    ],
+    [
+      'uint8 → e2m1fn, R = 2, every code',
+      { inFormat: 'uint', inWidth: 8, outFormat: 'e2m1fn', stochasticBits: 2 },
+    ],
+  ];
+  for (const [name, params] of cases) it(name, () => expect(planMismatches(params)).toEqual([]));
+});
+
+describe('fp_convert with stochastic rounding in Icarus, Verilator and the HLS C++ model', () => {
+  it(
+    'fp32 → e4m3fn, R = 8, 8 lanes, 4 stages, flags: the default vectors, 0 failures',
+    { timeout: 300_000 },
+    async () => {
+      const target = resolveTarget('fp_convert', {
+        inFormat: 'fp32',
+        outFormat: 'e4m3fn',
+        stochasticBits: 8,
+        lanes: 8,
+        latency: 4,
+        flags: true,
+      });
+      const pkg = writePackage(target, join(tmpdir(), `bitsmith-fp-convert-sr-${process.pid}`));
+      const vectors = fpConvertPlan.vectors(target.params as FpConvertParams, { kind: 'default' }, 1);
+      expect(vectors.inputs).toEqual(['a', 'rand_bits']);
+      const report = await runConformance({
+        ip: target.ip,
+        module: target.module,
+        params: target.params,
+        plan: fpConvertPlan,
+        vectors,
+        seed: 1,
+        rtlFiles: pkg.rtlFiles,
+        simulators: simulatorsFor('all'),
+        workDir: join(pkg.dir, 'verify'),
+      });
+      const count = vectors.stimulus.length;
+      expect(report.results.map((r) => [r.simulator, r.passed, r.failed])).toEqual([
+        ['icarus', count, 0],
+        ['verilator', count, 0],
+        ['hls', count, 0],
+      ]);
+    },
+  );
+});
+
 describe('fp_convert latency', () => {
   it.each([
     { inFormat: 'bf16', outFormat: 'fp16', lanes: 2 },
@@ -383,6 +490,26 @@ describe('fp_convert parameters', () => {
   it('refuses lane counts outside 1..64', () => {
     expect(() => parseParams(fpConvert, { lanes: 65 })).toThrow(/'lanes' = 65.*1 to 64/);
     expect(() => parseParams(fpConvert, { lanes: 0 })).toThrow(/'lanes' = 0.*1 to 64/);
+  });
+  it('refuses stochastic rounding with a rounding mode, flushed subnormals or an integer result, naming the parameter', () => {
+    expect(() => parseParams(fpConvert, { stochasticBits: 8, rounding: 'rtz' })).toThrow(
+      /'rounding'.*left at its default when stochasticBits is set/,
+    );
+    expect(() => parseParams(fpConvert, { stochasticBits: 8, outputSubnormals: 'flush' })).toThrow(
+      /'outputSubnormals'.*must be keep when stochasticBits is set/,
+    );
+    expect(() => parseParams(fpConvert, { stochasticBits: 8, outFormat: 'int' })).toThrow(
+      /'stochasticBits'.*float results only/,
+    );
+    expect(() => parseParams(fpConvert, { stochasticBits: 33 })).toThrow(/'stochasticBits' = 33.*1 to 32/);
+  });
+  it('adds the random bits as an input only with stochastic rounding', () => {
+    const ports = (raw: Params) =>
+      fpConvert
+        .build(parseParams(fpConvert, raw) as FpConvertParams)
+        .ports.map((p) => `${p.name}:${p.type.width}`);
+    expect(ports({ lanes: 3 })).toEqual(['a:96', 'y:48']);
+    expect(ports({ lanes: 3, stochasticBits: 5 })).toEqual(['a:96', 'rand_bits:15', 'y:48']);
   });
   it('refuses a width for a float and an integer-to-integer conversion', () => {
     expect(() => parseParams(fpConvert, { inWidth: 8 })).toThrow(/'inWidth'.*int and uint sources only/);

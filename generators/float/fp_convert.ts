@@ -86,7 +86,8 @@ function formatTag(format: string, width: number | undefined): string {
 /**
  * Format conversion, lane-parallel at II = 1 (docs/fp_convert.md): float → float (exact when widening,
  * otherwise rounded once under the policy, saturate-to-finite included), integer → float (rounded
- * once), float → integer (rounded by the rounding mode, saturated, NaN to 0 or the minimum).
+ * once), float → integer (rounded by the rounding mode, saturated, NaN to 0 or the minimum). A float
+ * result may be rounded stochastically instead, from random bits on an input (`stochasticBits`).
  */
 export const fpConvert = defineGenerator({
   name: 'fp_convert',
@@ -123,6 +124,11 @@ export const fpConvert = defineGenerator({
     flags: boolParam()
       .default(false)
       .describe('Add a `flags` output, 5 bits per lane: {invalid, 0, overflow, underflow, inexact}.'),
+    stochasticBits: intParam(1, 32)
+      .optional()
+      .describe(
+        'Stochastic rounding with R random bits per lane from a `rand_bits` input (float results; docs/fp_convert.md#stochastic-rounding); absent: `rounding` applies.',
+      ),
   },
   latency: {
     max: INT_SOURCE_CUTS.length,
@@ -150,6 +156,20 @@ export const fpConvert = defineGenerator({
       checkOutputPolicy(p, ctx);
       if (p.nanToInt !== 'zero') issue('nanToInt', 'applies to integer results only');
     }
+    if (p.stochasticBits !== undefined) {
+      if (intOut)
+        issue('stochasticBits', 'applies to float results only (an integer result takes `rounding`)');
+      else if (p.rounding !== 'rne')
+        issue(
+          'rounding',
+          'must be left at its default when stochasticBits is set (stochastic rounding replaces it)',
+        );
+      else if (p.outputSubnormals !== 'keep')
+        issue(
+          'outputSubnormals',
+          'must be keep when stochasticBits is set (subnormal results are rounded stochastically)',
+        );
+    }
     if (intIn && p.inputSubnormals !== 'keep') issue('inputSubnormals', 'applies to float sources only');
     if (!intIn && p.latency > CONVERT_CUTS.length)
       issue('latency', `must be at most ${CONVERT_CUTS.length} for a float source (${p.inFormat})`);
@@ -163,6 +183,7 @@ export const fpConvert = defineGenerator({
     const stem =
       `fp_convert_${formatTag(p.inFormat, p.inWidth)}_${formatTag(p.outFormat, p.outWidth)}` +
       policyName +
+      (p.stochasticBits === undefined ? '' : `_sr${p.stochasticBits}`) +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
       (p.flags ? '_flags' : '') +
       `_x${p.lanes}`;
@@ -174,8 +195,18 @@ export const fpConvert = defineGenerator({
       UInt(inBits * p.lanes),
       `${p.lanes} ${formatTag(p.inFormat, p.inWidth)} codes, lane 0 lowest`,
     );
+    const R = p.stochasticBits;
+    const rand =
+      R === undefined
+        ? undefined
+        : m.input(
+            'rand_bits',
+            UInt(R * p.lanes),
+            `${p.lanes} × ${R} random bits for stochastic rounding, lane 0 lowest`,
+          );
     const lanes = Array.from({ length: p.lanes }, (_, j) => ({
       code: a.slice(inBits * (j + 1) - 1, inBits * j).named(`a${j}`),
+      random: rand?.slice(R! * (j + 1) - 1, R! * j).named(`r${j}`),
       prefix: `l${j}`,
     }));
 
@@ -195,6 +226,8 @@ export const fpConvert = defineGenerator({
     } else {
       const fo = floatFormat(p.outFormat);
       const policy = resolvedOutputPolicy(p) as ResolvedPolicy;
+      // Stochastic rounding reads R exact bits below the last kept one.
+      const alignOptions: AlignOptions = R === undefined ? {} : { roundingBits: R };
       const raws = isInt(p.inFormat)
         ? intSources(
             lanes.map((l) => l.code),
@@ -208,13 +241,10 @@ export const fpConvert = defineGenerator({
       if (cut.has('denorm')) {
         // Every lane's exponent decisions, the cut, then every lane's significand shift.
         const decided = raws.map((r, j) =>
-          alignDecisions(
-            { ...r, maxLeadingZeros: 0 },
-            fo,
-            policy.subnormals,
-            `${lanes[j]!.prefix}_align`,
-            SPLIT_ALIGN_OPTIONS,
-          ),
+          alignDecisions({ ...r, maxLeadingZeros: 0 }, fo, policy.subnormals, `${lanes[j]!.prefix}_align`, {
+            ...SPLIT_ALIGN_OPTIONS,
+            ...alignOptions,
+          }),
         );
         cut.at('denorm');
         aligned = decided.map((d) => alignSignificand(d));
@@ -226,19 +256,30 @@ export const fpConvert = defineGenerator({
             policy.subnormals,
             `${lanes[j]!.prefix}_align`,
             undefined,
-            ALIGN_OPTIONS,
+            { ...ALIGN_OPTIONS, ...alignOptions },
           ),
         );
       }
       cut.at('align');
       if (cut.has('increment')) {
         // A rounding module per lane, pipelined between the increment and the addition that applies it.
-        const rounder = roundingModule(`${name}_round`, aligned[0]!, fo, policy, p.flags, p.ready !== false);
-        results = aligned.map((v, j) => roundInstance(m, rounder, v, lanes[j]!.prefix));
+        const rounder = roundingModule(
+          `${name}_round`,
+          aligned[0]!,
+          fo,
+          policy,
+          p.flags,
+          p.ready !== false,
+          lanes[0]!.random,
+        );
+        results = aligned.map((v, j) => roundInstance(m, rounder, v, lanes[j]!.prefix, lanes[j]!.random));
         cut.at('increment');
       } else {
         results = aligned.map((v, j) =>
-          roundPack(v, fo, policy, `${lanes[j]!.prefix}_out`, undefined, ROUND_OPTIONS),
+          roundPack(v, fo, policy, `${lanes[j]!.prefix}_out`, undefined, {
+            ...ROUND_OPTIONS,
+            ...(lanes[j]!.random === undefined ? {} : { random: lanes[j]!.random }),
+          }),
         );
       }
     }
@@ -269,7 +310,7 @@ function floatSource(code: Signal, p: FpConvertParams, prefix: string): Normaliz
   // A source subnormal that lies far below the result's smallest subnormal (fp32 → e4m3fn, bf16 →
   // fp16) rounds as any value that far below does: its significand needs no normalization, the
   // hidden bit may read as one (docs/fp_convert.md#float-to-float).
-  const farBelow = fi.subnormals && farBelowResult(fi, floatFormat(p.outFormat));
+  const farBelow = fi.subnormals && farBelowResult(fi, floatFormat(p.outFormat), p.stochasticBits);
   const x = normalizeOperand(
     unpackFloat(code, fi, `${prefix}_a`, flush),
     fi,
@@ -353,10 +394,11 @@ function intSources(
 
 /**
  * Whether every subnormal of `source` (and twice its largest) lies below half the smallest subnormal
- * of `result`, so that each rounds, flushes and raises flags as any other value that far below.
+ * of `result` (below 2^−R of it under stochastic rounding with R bits: its top R dropped bits are
+ * zero), so that each rounds, flushes and raises flags as any other value that far below.
  */
-export function farBelowResult(source: FloatFormat, result: FloatFormat): boolean {
-  return floatLayout(source).emin + 1 < floatLayout(result).emin - result.mantBits - 1;
+export function farBelowResult(source: FloatFormat, result: FloatFormat, stochasticBits = 1): boolean {
+  return floatLayout(source).emin + 1 < floatLayout(result).emin - result.mantBits - stochasticBits;
 }
 
 /** A float's magnitude as a fixed-point number: integer bits (weights n..0), guard bit and sticky bit. */
@@ -456,7 +498,7 @@ const ROUND_INPUTS = [
   'invalid',
 ] as const;
 
-function roundInputs(v: NormalizedFloat): Record<string, Signal> {
+function roundInputs(v: NormalizedFloat, random?: Signal): Record<string, Signal> {
   const names: Record<(typeof ROUND_INPUTS)[number], string> = {
     sign: 'sign',
     exp: 'exp',
@@ -473,6 +515,7 @@ function roundInputs(v: NormalizedFloat): Record<string, Signal> {
     const s = v[key];
     if (s !== undefined) inputs[names[key]] = s;
   }
+  if (random !== undefined) inputs.rand_bits = random;
   return inputs;
 }
 
@@ -488,13 +531,16 @@ function roundingModule(
   policy: ResolvedPolicy,
   flags: boolean,
   enable: boolean,
+  random?: Signal,
 ): Module {
   const b = new ModuleBuilder(
     name,
     { generator: 'fp_convert', params: { stage: 'round' } },
     enable ? { enable } : {},
   );
-  const x = Object.fromEntries(Object.entries(roundInputs(sample)).map(([k, s]) => [k, b.input(k, s.type)]));
+  const x = Object.fromEntries(
+    Object.entries(roundInputs(sample, random)).map(([k, s]) => [k, b.input(k, s.type)]),
+  );
   const v: NormalizedFloat = {
     sign: x.sign!,
     exp: x.exp!,
@@ -509,7 +555,10 @@ function roundingModule(
     ...(sample.expRange === undefined ? {} : { expRange: sample.expRange }),
     ...(sample.alignedEmin === undefined ? {} : { alignedEmin: sample.alignedEmin }),
   };
-  const r = roundPack(v, format, policy, 'out', () => b.stage(), ROUND_OPTIONS);
+  const r = roundPack(v, format, policy, 'out', () => b.stage(), {
+    ...ROUND_OPTIONS,
+    ...(x.rand_bits === undefined ? {} : { random: x.rand_bits }),
+  });
   b.output('code', r.code);
   if (flags) {
     b.output('flag_invalid', r.invalid);
@@ -520,8 +569,14 @@ function roundingModule(
   return b.build();
 }
 
-function roundInstance(m: ModuleBuilder, rounder: Module, v: NormalizedFloat, prefix: string): RoundedFloat {
-  const o = m.instance(rounder, `${prefix}_round`, roundInputs(v));
+function roundInstance(
+  m: ModuleBuilder,
+  rounder: Module,
+  v: NormalizedFloat,
+  prefix: string,
+  random?: Signal,
+): RoundedFloat {
+  const o = m.instance(rounder, `${prefix}_round`, roundInputs(v, random));
   const zero = m.constant(0, UInt(1));
   return {
     code: o.code!.named(`${prefix}_out_code`),

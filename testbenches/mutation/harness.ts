@@ -135,6 +135,15 @@ function outcomeOf(
   return { outcome: killed ? 'killed' : 'survived' };
 }
 
+/** Each variant's outcome for one unit (validated parameters), in the catalog or not. */
+export function unitOutcomes(
+  table: MutationTable,
+  params: Record<string, unknown>,
+): { variant: string; outcome: Outcome; why?: string }[] {
+  const runs = runsOf(table, params);
+  return table.variants.map((v) => ({ variant: v.name, ...outcomeOf(v, params, runs) }));
+}
+
 /** The mutation score of one generator's default plan over its catalog IPs. */
 export function scoreGenerator(table: MutationTable): GeneratorScore {
   const units = catalogUnits(table.generator);

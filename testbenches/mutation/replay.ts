@@ -94,11 +94,14 @@ export const REPLAYERS: Record<string, Replayer> = {
       };
       const inBits = BigInt(codeBits(p.inFormat, p.inWidth));
       const outBits = BigInt(codeBits(p.outFormat, p.outWidth));
-      return perRow(([word]) => {
+      // Stochastic rounding: each lane's random bits, from the second column.
+      const R = BigInt(p.stochasticBits ?? 0);
+      return perRow(([word, rand]) => {
         let [y, flags] = [0n, 0n];
         for (let j = 0; j < p.lanes; j++) {
           const code = (word! >> (inBits * BigInt(j))) & ((1n << inBits) - 1n);
-          const r = fpConvertGolden(spec, code);
+          const random = R === 0n ? undefined : (rand! >> (R * BigInt(j))) & ((1n << R) - 1n);
+          const r = fpConvertGolden(spec, code, random);
           y |= r.code << (outBits * BigInt(j));
           flags |= BigInt(r.flags) << BigInt(5 * j);
         }

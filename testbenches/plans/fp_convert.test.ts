@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../flows/target.ts';
+import { floatLayout, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
 import type { FpConvertParams } from '../../generators/float/fp_convert.ts';
-import { fpConvertPlan } from './fp_convert.ts';
+import { droppedTop, quantumExponent, sourceValue } from '../golden/fp_convert.ts';
+import { unitOutcomes } from '../mutation/harness.ts';
+import { MUTATION_TABLES } from '../mutation/tables.ts';
+import { fpConvertPlan, fpConvertSpec } from './fp_convert.ts';
 
 const convert = (raw: Record<string, unknown>) => resolveTarget('fp_convert', raw).params as FpConvertParams;
 
@@ -59,5 +63,86 @@ describe('the fp_convert plan', () => {
       1,
     );
     expect(ftz.description).not.toMatch(/TestFloat/);
+  });
+});
+
+describe('the fp_convert plan with stochastic rounding', () => {
+  /** How often each edge the plan aims at occurs in its default vectors (one lane). */
+  function edges(raw: Record<string, unknown>): Record<string, number> {
+    const p = convert({ ...raw, lanes: 1 });
+    const spec = fpConvertSpec(p);
+    const R = p.stochasticBits!;
+    const one = 1n << BigInt(R);
+    const out = formatByName(p.outFormat) as FloatFormat;
+    const { emin, maxUnits, maxQ } = floatLayout(out);
+    const v = fpConvertPlan.vectors(p, { kind: 'default' }, 1);
+    expect(v.inputs).toEqual(['a', 'rand_bits']);
+    const seen: Record<string, number> = {};
+    const count = (key: string) => (seen[key] = (seen[key] ?? 0) + 1);
+    for (const [code, r] of v.stimulus) {
+      const x = sourceValue(spec, code!);
+      if (x.kind !== 'finite') count(x.kind);
+      else if (x.sig === 0n) count('zero');
+      else {
+        const f = droppedTop(out, x, R);
+        const edge = f + r! === one - 1n ? 'short' : f + r! === one ? 'enough' : undefined;
+        if (edge === undefined || f === 0n) continue;
+        const e = x.sig.toString(2).length - 1 + x.exp;
+        const quantum = quantumExponent(out, x);
+        // Which kind of value is at this edge.
+        const offGrid = x.exp < quantum - R; // nonzero bits below f
+        if (f === one >> 1n && !offGrid) count(`tie ${edge}`);
+        if (offGrid) count(`bits below f ${edge}`);
+        if (e < emin) count(`subnormal ${edge}`);
+        // Rounded toward zero to the largest finite value: away is the overflow.
+        if (x.sig >> BigInt(quantum - x.exp) === BigInt(maxUnits) && quantum === maxQ)
+          count(`overflow edge ${edge}`);
+      }
+    }
+    return seen;
+  }
+  const EDGES = ['tie', 'bits below f', 'subnormal', 'overflow edge'].flatMap((k) => [
+    `${k} short`,
+    `${k} enough`,
+  ]);
+
+  it.each([
+    { inFormat: 'fp32', outFormat: 'e4m3fn', stochasticBits: 8 },
+    { inFormat: 'fp32', outFormat: 'fp16', stochasticBits: 13 },
+    { inFormat: 'bf16', outFormat: 'e5m2', stochasticBits: 4 },
+  ])(
+    '%o: f + r = 2^R − 1 and = 2^R at ties, with bits below f, subnormal results and the overflow edge; zeros, Inf, NaN',
+    (raw) => {
+      const seen = edges(raw);
+      for (const key of [...EDGES, 'zero', 'inf', 'nan']) expect(seen[key] ?? 0, key).toBeGreaterThan(0);
+    },
+  );
+
+  it('leaves TestFloat and ml_dtypes out (they round to nearest)', () => {
+    const v = fpConvertPlan.vectors(
+      convert({ inFormat: 'fp32', outFormat: 'fp16', stochasticBits: 4, flags: true }),
+      { kind: 'default' },
+      1,
+    );
+    expect(v.description).not.toMatch(/TestFloat|ml_dtypes/);
+    const e4m3 = fpConvertPlan.vectors(
+      convert({ inFormat: 'fp32', outFormat: 'e4m3fn', stochasticBits: 4 }),
+      { kind: 'default' },
+      1,
+    );
+    expect(e4m3.description).not.toMatch(/ml_dtypes/);
+  });
+
+  it.each([
+    { inFormat: 'fp32', outFormat: 'e4m3fn', stochasticBits: 8, lanes: 8, latency: 4 },
+    { inFormat: 'fp32', outFormat: 'fp16', stochasticBits: 13, flags: true },
+    { inFormat: 'fp16', outFormat: 'e5m2', stochasticBits: 3, flags: true },
+    { inFormat: 'int', inWidth: 16, outFormat: 'bf16', stochasticBits: 4, lanes: 2 },
+  ])('kills every variant that applies to %o, the stochastic ones among them', (raw) => {
+    const table = MUTATION_TABLES.find((t) => t.generator === 'fp_convert')!;
+    const outcomes = unitOutcomes(table, convert(raw) as unknown as Record<string, unknown>);
+    expect(outcomes.filter((o) => o.outcome === 'survived').map((o) => o.variant)).toEqual([]);
+    const stochastic = outcomes.filter((o) => o.variant.startsWith('fp_convert.stochastic'));
+    expect(stochastic.filter((o) => o.outcome === 'killed').length).toBe(raw.inFormat === 'int' ? 2 : 3);
   });
 });

@@ -12,6 +12,7 @@ import { parseHex, readCsv } from '../../generators/formats/conformance/fixtures
 import { outputPolicy } from '../../generators/float-params.ts';
 import { codeBits, isInt, type FpConvertParams } from '../../generators/float/fp_convert.ts';
 import { fpConvertGolden, type FpConvertSpec } from '../golden/fp_convert.ts';
+import { stochasticVectors } from './fp_convert-stochastic.ts';
 import { testFloatCases } from '../vectors/external.ts';
 import { cornerCodes } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
@@ -29,11 +30,13 @@ const MIN_VECTORS = 256;
  * least 256 vectors); otherwise corner codes, TestFloat's f32_to_f16 / f32_to_bf16 cases when the
  * unit is configured as TestFloat, ml_dtypes' fp32 conversion table of the result format (the column
  * the policy matches: nearest-even, saturating or truncating) and seeded random codes. TestFloat's
- * f16_to_f32 and bf16_to_f32 cases are added to those exhaustive runs.
+ * f16_to_f32 and bf16_to_f32 cases are added to those exhaustive runs. Stochastic rounding has
+ * vectors of its own (fp_convert-stochastic.ts): each code with random bits at its edges.
  */
 export const fpConvertPlan: VerificationPlan<FpConvertParams> = {
   generator: 'fp_convert',
   vectors(p, request, seed) {
+    if (p.stochasticBits !== undefined) return stochasticVectors(p, fpConvertSpec(p), request, seed);
     const bits = codeBits(p.inFormat, p.inWidth);
     const exhaustive = () => {
       if (bits > EXHAUSTIVE_BITS)
@@ -66,6 +69,7 @@ export const fpConvertPlan: VerificationPlan<FpConvertParams> = {
   },
   decode(port, bits, p) {
     if (port === 'flags') return describeFlagByte(bits & 31n) + (p.lanes > 1 ? ' (lane 0)' : '');
+    if (port === 'rand_bits') return `0x${bits.toString(16)}`;
     const format = port === 'a' ? p.inFormat : p.outFormat;
     if (isInt(format) || p.lanes > 1) return `0x${bits.toString(16)}`;
     return describeFloatCode(format, bits);
@@ -86,6 +90,7 @@ export function fpConvertSpec(p: FpConvertParams): FpConvertSpec {
     policy: isInt(p.outFormat) ? { rounding: p.rounding as never } : outputPolicy(p),
     inputSubnormals: p.inputSubnormals as 'keep' | 'flush',
     nanToInt: p.nanToInt as 'zero' | 'min',
+    ...(p.stochasticBits === undefined ? {} : { stochasticBits: p.stochasticBits }),
   };
 }
 
@@ -163,7 +168,7 @@ export function testFloatSets(p: FpConvertParams): PlannedVectors[] {
   const file = from !== undefined && to !== undefined ? `${from}_to_${to}` : undefined;
   if (file === undefined || !['f16_to_f32', 'f32_to_f16', 'f32_to_bf16', 'bf16_to_f32'].includes(file))
     return [];
-  if (p.inputSubnormals !== 'keep') return [];
+  if (p.inputSubnormals !== 'keep' || p.stochasticBits !== undefined) return [];
   const out = formatByName(p.outFormat);
   if (!SAME_AS_TESTFLOAT(resolvePolicy(out, outputPolicy(p)), resolvePolicy(out, TESTFLOAT_POLICY)))
     return [];
@@ -194,6 +199,7 @@ export function testFloatSets(p: FpConvertParams): PlannedVectors[] {
  */
 export function mlDtypesSets(p: FpConvertParams): PlannedVectors[] {
   if (p.inFormat !== 'fp32' || isInt(p.outFormat) || p.inputSubnormals !== 'keep') return [];
+  if (p.stochasticBits !== undefined) return [];
   const out = formatByName(p.outFormat) as FloatFormat;
   if (floatLayout(out).bits > 8) return [];
   let rows: Record<string, string>[];
