@@ -17,7 +17,14 @@ import { cycleCoin } from '../../testbenches/vectors/random.ts';
 import { projectPath } from '../emit/paths.ts';
 import { parseParams } from '../generator.ts';
 import { runVectors } from '../hdl/evaluate.ts';
-import { architecturePlan, DEQUANT_CUTS, dequant, resolveDequant, type DequantParams } from './dequant.ts';
+import {
+  architecturePlan,
+  DEQUANT_CUTS,
+  dequant,
+  resolveDequant,
+  SHARED_EXPONENT_LANES,
+  type DequantParams,
+} from './dequant.ts';
 import { resolvedOutputPolicy } from '../float-params.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(dequant, raw) as DequantParams;
@@ -164,6 +171,13 @@ describe('dequant architectures', () => {
     expect(kind({ format: 'uint4', zeroPoint: 'uint4', lanes: 8 })).toBe('lanes');
     expect(kind({ format: 'e4m3fn', scale: 'bf16', lanes: 4 })).toBe('lanes');
     expect(kind({ format: 'mxint8', lanes: 4 })).toBe('lanes');
+  });
+
+  it('takes the shared exponent from SHARED_EXPONENT_LANES lanes on, each lane its own below', () => {
+    expect(kind({ format: 'mxfp4', lanes: SHARED_EXPONENT_LANES })).toBe('shared-exponent');
+    expect(kind({ format: 'mxfp4', lanes: SHARED_EXPONENT_LANES / 2 })).toBe('lanes');
+    expect(kind({ format: 'mxfp4', lanes: 1, outFormat: 'fp16', outputSubnormals: 'flush' })).toBe('lanes');
+    expect(kind({ format: 'mxfp4', lanes: 1, architecture: 'shared-exponent' })).toBe('shared-exponent');
   });
 
   it('reads an E8M0 scale code as 2^(X − 127), 0xFF NaN (docs/mx-nvfp4.md#e8m0-scale)', () => {

@@ -216,7 +216,7 @@ export const dequant = defineGenerator({
     architecture: choiceParam(ARCHITECTURES)
       .default('auto')
       .describe(
-        'lanes: every lane decodes, scales and rounds its own code. table: every possible code is converted once per word and each lane selects its entry (pays off when codes are few and lanes many, or the scale is a power of two or absent). auto: the cheaper by a simple rule.',
+        'lanes: every lane decodes, scales and rounds its own code. table: every possible code is converted once per word and each lane selects its entry (pays off when codes are few and lanes many, or the scale is a power of two or absent). shared-exponent: MX blocks on a shared exponent grid (from 4 lanes). auto: shared-exponent where it applies and lanes ≥ 4, else the cheaper of lanes and table by a simple rule.',
       ),
     outFormat: choiceParam(OUT_FORMATS).default('fp16').describe('format of the dequantized values'),
     ...roundingParams,
@@ -683,6 +683,9 @@ export type ArchitecturePlan =
   | { kind: 'table'; entries: number; symmetric: boolean }
   | { kind: 'shared-exponent'; plan: SharedExponentPlan; scale: ScaleCodes };
 
+/** The fewest lanes for which `auto` takes the shared-exponent architecture where it applies. */
+export const SHARED_EXPONENT_LANES = 4;
+
 export function architecturePlan(
   p: DequantParams,
   r: ResolvedDequant,
@@ -710,7 +713,13 @@ export function architecturePlan(
     );
     return plan === undefined ? undefined : { plan, scale };
   };
-  if (p.architecture === 'shared-exponent' || p.architecture === 'auto') {
+  // The shared exponent's tables pay off from a few lanes on; below, each lane's own exponent add and
+  // clamp is smaller (MXFP4 → fp16, xc7: 1 lane 64 against 86 LUTs, 2 lanes 127 against 152; 4 lanes
+  // 284 against 273).
+  if (
+    p.architecture === 'shared-exponent' ||
+    (p.architecture === 'auto' && p.lanes >= SHARED_EXPONENT_LANES)
+  ) {
     const shared = sharedExponent();
     if (shared !== undefined) return { kind: 'shared-exponent', ...shared };
   }
