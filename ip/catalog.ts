@@ -498,27 +498,46 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'fp_add_fp16',
     generator: 'fp_add',
-    params: { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', flags: true, latency: 12 },
+    // Near and far paths, ordered by magnitude: 6 stages (the single path took 12), docs/fp_add.md#near-far-path.
+    params: {
+      aFormat: 'fp16',
+      bFormat: 'fp16',
+      outFormat: 'fp16',
+      flags: true,
+      operandOrder: 'magnitude',
+      path: 'near-far',
+      latency: 6,
+    },
     description: 'IEEE binary16 adder with flags, checked against TestFloat f16_add',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_add_bf16',
     generator: 'fp_add',
-    params: { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16', flags: true, latency: 10 },
+    params: {
+      aFormat: 'bf16',
+      bFormat: 'bf16',
+      outFormat: 'bf16',
+      flags: true,
+      operandOrder: 'magnitude',
+      path: 'near-far',
+      latency: 6,
+    },
     description: 'bfloat16 adder with subnormals and IEEE flags, checked against the format library',
     verilatorRandom: 1_000_000,
   },
   {
     name: 'fp_add_fp32',
     generator: 'fp_add',
-    // Ordered by magnitude: 7 stages, fewer than FloPoCo's FPAdd needs for 82 MHz on the iCE40 (8).
+    // Near and far paths, ordered by magnitude: 7 stages, fewer than FloPoCo's FPAdd needs for 82 MHz
+    // on the iCE40 (8).
     params: {
       aFormat: 'fp32',
       bFormat: 'fp32',
       outFormat: 'fp32',
       flags: true,
       operandOrder: 'magnitude',
+      path: 'near-far',
       latency: 7,
     },
     description: 'IEEE binary32 adder with flags, checked against TestFloat f32_add',

@@ -12,7 +12,7 @@ import { outputPolicy } from '../float-params.ts';
 import { emitVerilog } from '../emit/verilog.ts';
 import { runVectors } from '../hdl/evaluate.ts';
 import { parseParams } from '../generator.ts';
-import { ADD_CUTS, fpAdd, MAGNITUDE_ORDER_CUTS, type FpAddParams } from './fp_add.ts';
+import { ADD_CUTS, fpAdd, MAGNITUDE_ORDER_CUTS, NEAR_FAR_CUTS, type FpAddParams } from './fp_add.ts';
 
 type Params = Record<string, unknown>;
 type Triple = [number, number, number];
@@ -302,6 +302,193 @@ describe('fp_add in the IR evaluator', () => {
     }
   });
 
+  describe('near/far paths', () => {
+    for (const rounding of ROUNDING_MODES) {
+      it(`e3m2fn, every pair, both operations: ${rounding}, both tininess rules, subnormals kept and flushed, both operand orders`, () => {
+        for (const tininess of ['after', 'before'])
+          for (const [outputSubnormals, operandOrder] of [
+            ['keep', 'exponent'],
+            ['flush', 'exponent'],
+            ['keep', 'magnitude'],
+            ['flush', 'magnitude'],
+          ]) {
+            const params = {
+              aFormat: 'e3m2fn',
+              bFormat: 'e3m2fn',
+              outFormat: 'e3m2fn',
+              operation: 'input',
+              rounding,
+              tininess,
+              outputSubnormals,
+              operandOrder,
+              path: 'near-far',
+            };
+            expect(
+              mismatches(params, [...pairs, ...pairs.map(([a, b, s]): Triple => [a, b, 1 - s])]),
+            ).toEqual([]);
+          }
+      });
+    }
+    const twoPath: [string, Params, Triple[]][] = [
+      [
+        'e5m2 ± e5m2, every pair, per vector, every cut, rounding down (−0 for x − x)',
+        {
+          aFormat: 'e5m2',
+          bFormat: 'e5m2',
+          outFormat: 'e5m2',
+          operation: 'input',
+          rounding: 'rdown',
+          latency: NEAR_FAR_CUTS.length,
+        },
+        allPairs('e5m2', 'e5m2'),
+      ],
+      [
+        'e5m2 ± e5m2 ordered by magnitude, every pair, per vector, every cut, rounding up',
+        {
+          aFormat: 'e5m2',
+          bFormat: 'e5m2',
+          outFormat: 'e5m2',
+          operation: 'input',
+          rounding: 'rup',
+          operandOrder: 'magnitude',
+          latency: NEAR_FAR_CUTS.length,
+        },
+        allPairs('e5m2', 'e5m2'),
+      ],
+      [
+        'e4m3fn + e4m3fn, every pair, subnormal operands flushed',
+        { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e4m3fn', inputSubnormals: 'flush' },
+        allPairs('e4m3fn', 'e4m3fn'),
+      ],
+      [
+        'e4m3fn − e4m3fn ordered by magnitude, every pair, subnormal operands flushed',
+        {
+          aFormat: 'e4m3fn',
+          bFormat: 'e4m3fn',
+          outFormat: 'e4m3fn',
+          operation: 'subtract',
+          inputSubnormals: 'flush',
+          operandOrder: 'magnitude',
+        },
+        allPairs('e4m3fn', 'e4m3fn'),
+      ],
+      [
+        "e4m3fn − e4m3fn → e3m2fn (a narrower output, emin above the operands')",
+        { aFormat: 'e4m3fn', bFormat: 'e4m3fn', outFormat: 'e3m2fn', operation: 'subtract', rounding: 'rup' },
+        allPairs('e4m3fn', 'e4m3fn'),
+      ],
+      [
+        'fp16 ± fp16, random pairs, per vector, catalog latency 12',
+        { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', operation: 'input', latency: 12 },
+        randomPairs('fp16', 'fp16', 20_000, 21),
+      ],
+      [
+        'fp16 + fp16 → e4m3fn, random pairs, tininess before, subnormals flushed',
+        {
+          aFormat: 'fp16',
+          bFormat: 'fp16',
+          outFormat: 'e4m3fn',
+          tininess: 'before',
+          outputSubnormals: 'flush',
+        },
+        randomPairs('fp16', 'fp16', 20_000, 22),
+      ],
+      [
+        'bf16 − bf16, random pairs, nearest ties to zero, DAZ, 10 stages',
+        {
+          aFormat: 'bf16',
+          bFormat: 'bf16',
+          outFormat: 'bf16',
+          operation: 'subtract',
+          rounding: 'rnz',
+          inputSubnormals: 'flush',
+          latency: 10,
+        },
+        randomPairs('bf16', 'bf16', 20_000, 23),
+      ],
+      [
+        'fp32 ± fp32, random pairs, per vector, 7 stages',
+        { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', operation: 'input', latency: 7 },
+        randomPairs('fp32', 'fp32', 20_000, 24),
+      ],
+      [
+        'fp32 ± fp32 ordered by magnitude (the catalog unit), random pairs, per vector, 7 stages',
+        {
+          aFormat: 'fp32',
+          bFormat: 'fp32',
+          outFormat: 'fp32',
+          operation: 'input',
+          operandOrder: 'magnitude',
+          latency: 7,
+        },
+        randomPairs('fp32', 'fp32', 20_000, 26),
+      ],
+      [
+        'fp32 + fp32 → bf16, random pairs, rounding up, tininess before, saturating',
+        {
+          aFormat: 'fp32',
+          bFormat: 'fp32',
+          outFormat: 'bf16',
+          rounding: 'rup',
+          tininess: 'before',
+          overflow: 'saturate',
+        },
+        randomPairs('fp32', 'fp32', 20_000, 25),
+      ],
+    ];
+    for (const [name, params, list] of twoPath) {
+      it(name, () => {
+        expect(mismatches({ ...params, path: 'near-far' }, list)).toEqual([]);
+      });
+    }
+    it('every latency 0..13 of e4m3fn ± e4m3fn computes the same sums', () => {
+      for (let latency = 0; latency <= NEAR_FAR_CUTS.length; latency++) {
+        expect(
+          mismatches(
+            {
+              aFormat: 'e4m3fn',
+              bFormat: 'e4m3fn',
+              outFormat: 'e4m3fn',
+              operation: 'input',
+              latency,
+              path: 'near-far',
+            },
+            allPairs('e4m3fn', 'e4m3fn').filter((_, i) => i % 5 === latency % 5),
+          ),
+        ).toEqual([]);
+      }
+    });
+    it("gives the single path's codes and flags on random fp16, bf16 and fp32 pairs, every rounding mode", () => {
+      for (const [format, seed] of [
+        ['fp16', 31],
+        ['bf16', 32],
+        ['fp32', 33],
+      ] as const) {
+        for (const rounding of ROUNDING_MODES) {
+          const list = randomPairs(format, format, 3_000, seed).map(([a, b, s]) => [
+            BigInt(a),
+            BigInt(b),
+            BigInt(s),
+          ]);
+          const run = (path: string) =>
+            runVectors(
+              resolveTarget('fp_add', {
+                aFormat: format,
+                bFormat: format,
+                outFormat: format,
+                operation: 'input',
+                flags: true,
+                rounding,
+                path,
+              }).module,
+              list,
+            );
+          expect(run('near-far')).toEqual(run('single'));
+        }
+      }
+    });
+  });
+
   it('every latency 0..14 of e4m3fn + e4m3fn computes the same sums', () => {
     for (const latency of [0, 3, 6, 9, 10, 12, 13, ADD_CUTS.length]) {
       expect(
@@ -330,6 +517,27 @@ describe('fp_add parameters', () => {
     expect(() =>
       parseParams(fpAdd, { operandOrder: 'magnitude', latency: MAGNITUDE_ORDER_CUTS.length + 1 }),
     ).toThrow(/'latency' = 15.*at most 14/);
+  });
+  it('refuses near-far for two operand formats, an output reaching below their range and more stages than its cuts', () => {
+    expect(() => parseParams(fpAdd, { aFormat: 'fp16', bFormat: 'bf16', path: 'near-far' })).toThrow(
+      /'path' = "near-far".*one format/,
+    );
+    expect(() =>
+      parseParams(fpAdd, { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp32', path: 'near-far' }),
+    ).toThrow(/'path' = "near-far".*normal range/);
+    expect(() => parseParams(fpAdd, { path: 'near-far', latency: NEAR_FAR_CUTS.length + 1 })).toThrow(
+      /'latency' = 14.*at most 13/,
+    );
+  });
+  it('the near/far adder has no window-wide leading-zero count, and the single path is unchanged by the parameter', () => {
+    const module = (params: Params) => resolveTarget('fp_add', params).module;
+    expect(module({ path: 'single', latency: 7 }).nodes).toEqual(module({ latency: 7 }).nodes);
+    const nearFar = emitVerilog(module({ path: 'near-far', latency: 7 }))
+      .map((f) => f.text)
+      .join('\n');
+    expect(nearFar).toMatch(/nf_near_lz/);
+    expect(nearFar).not.toMatch(/sum_norm_lz/);
+    expect(module({ path: 'near-far' }).name).toBe('fp_add_fp32_fp32_fp32_nearfar_l0');
   });
   it('operands ordered by magnitude leave no negation of the difference', () => {
     const verilog = (params: Params) =>

@@ -2,7 +2,7 @@ import type { SignificandForms } from '../arith/add.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { LEADING_ADD_CUTS } from '../arith/add-round.ts';
 import { asSigned, unpackFloat } from '../arith/unpack.ts';
-import type { FloatFormat } from '../formats/index.ts';
+import { floatLayout, type FloatFormat } from '../formats/index.ts';
 import {
   checkOutputPolicy,
   floatFormat,
@@ -18,6 +18,7 @@ import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { fpAddRound, type AddPathCut } from './add-path.ts';
+import { nearFarAddRound, type NearFarCut } from './near-far-path.ts';
 
 /**
  * The adder's cut points, by priority (the first `latency` are cut, docs/fp_add.md#pipeline): after
@@ -59,6 +60,32 @@ export const MAGNITUDE_ORDER_CUTS = [
   'unpack',
   'output',
 ] as const satisfies readonly (typeof ADD_CUTS)[number][];
+
+/**
+ * The cut points of the near/far-path adder, by priority (docs/fp_add.md#near-far-path): after the
+ * far alignment shift and the near difference ('aligned'), after the far addition and the near
+ * leading-zero count ('summed'), after the alignment to the output format ('align'), after the
+ * exponent comparison ('exponents'), after the near normalizing shift and the choice of path
+ * ('normalize'), before the subnormal shift ('denorm'), after the exponents' differences and the
+ * operands' placements, before their picks ('difference'), halfway up the far addition's carry chain
+ * ('carry'), before the rounding addition ('increment'), inside the near leading-zero count
+ * ('count'), inside the far alignment shift ('shift'), after unpacking, and at the output.
+ */
+export const NEAR_FAR_CUTS = [
+  'aligned',
+  'summed',
+  'align',
+  'exponents',
+  'normalize',
+  'denorm',
+  'difference',
+  'carry',
+  'increment',
+  'count',
+  'shift',
+  'unpack',
+  'output',
+] as const satisfies readonly (NearFarCut | 'unpack' | 'output')[];
 
 export type FpAddParams = GeneratorParams<typeof fpAdd>;
 
@@ -107,6 +134,11 @@ export const fpAdd = defineGenerator({
       .describe(
         'exponent (default): the operand of larger exponent leads and a negative difference is negated; magnitude (operands of one format): the larger code leads, so the difference is never negative (no negation: one carry chain fewer, at most 14 stages).',
       ),
+    path: choiceParam(['single', 'near-far'])
+      .optional()
+      .describe(
+        'single (default): one path, a window-wide alignment, addition and leading-zero count; near-far (operands of one format, an output whose normal range does not reach below theirs): a near path for subtractions of exponents at most one apart (no alignment shifter, a narrow difference and leading-zero count) beside a far path for the rest (no leading-zero count), one chosen by the exponents and signs and rounded once; the leading operand as operandOrder says (magnitude measured smaller and faster); at most 13 stages (docs/fp_add.md#near-far-path).',
+      ),
   },
   latency: {
     max: ADD_CUTS.length,
@@ -116,6 +148,20 @@ export const fpAdd = defineGenerator({
   check(p, ctx) {
     checkOutputPolicy(p, ctx);
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (p.path === 'near-far') {
+      const [fa, fo] = [floatFormat(p.aFormat), floatFormat(p.outFormat)];
+      if (p.aFormat !== p.bFormat)
+        issue('path', `near-far needs operands of one format (aFormat ${p.aFormat}, bFormat ${p.bFormat})`);
+      else if (!fa.subnormals || fa.mantBits < 1)
+        issue('path', `near-far needs operands with mantissa bits and subnormals (${p.aFormat})`);
+      else if (floatLayout(fo).emin < floatLayout(fa).emin)
+        issue(
+          'path',
+          `near-far needs an output whose normal range does not reach below the operands' (${p.outFormat} below ${p.aFormat})`,
+        );
+      if (p.latency > NEAR_FAR_CUTS.length)
+        issue('latency', `must be at most ${NEAR_FAR_CUTS.length} with path near-far`);
+    }
     if (p.operandOrder === 'magnitude') {
       if (p.aFormat !== p.bFormat)
         issue(
@@ -138,10 +184,16 @@ export const fpAdd = defineGenerator({
       policyTag(p) +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
       (p.flags ? '_flags' : '') +
-      (p.operandOrder === 'magnitude' ? '_mag' : '');
+      (p.operandOrder === 'magnitude' ? '_mag' : '') +
+      (p.path === 'near-far' ? '_nearfar' : '');
     const m = top.module(stem);
+    const nearFar = p.path === 'near-far';
     const byMagnitude = p.operandOrder === 'magnitude';
-    const cut = pipelineCuts(m, p.latency, byMagnitude ? MAGNITUDE_ORDER_CUTS : ADD_CUTS);
+    const cut = pipelineCuts<string>(
+      m,
+      p.latency,
+      nearFar ? NEAR_FAR_CUTS : byMagnitude ? MAGNITUDE_ORDER_CUTS : ADD_CUTS,
+    );
     const flush = p.inputSubnormals === 'flush';
     const bits = (f: FloatFormat) => f.expBits + f.mantBits + (f.signed ? 1 : 0);
     const aCode = m.input('a', UInt(bits(fa)), `${p.aFormat} code`);
@@ -153,7 +205,8 @@ export const fpAdd = defineGenerator({
 
     // Each operand as a raw float (a signalling NaN raises invalid; b's sign flips for a
     // subtraction); the narrower significand is padded below so that the window is wide enough.
-    const pad = windowPadding(fa, fb, fo);
+    // (The near/far paths size their own windows.)
+    const pad = nearFar ? 0 : windowPadding(fa, fb, fo);
     const padB = fb.mantBits <= fa.mantBits;
     const sameBias = fa.bias === fb.bias;
     const operand = (
@@ -211,26 +264,40 @@ export const fpAdd = defineGenerator({
         ifClear: padded(cat(mant, m.constant(0, UInt(1)))),
       };
     };
-    const sigForms = byMagnitude
-      ? { x: placements(aCode, fa, padB ? 0 : pad), y: placements(bCode, fb, padB ? pad : 0) }
-      : undefined;
+    const sigForms =
+      byMagnitude && !nearFar
+        ? { x: placements(aCode, fa, padB ? 0 : pad), y: placements(bCode, fb, padB ? pad : 0) }
+        : undefined;
     // Zero is field 0 and mantissa 0 of a format with subnormals, unless they are flushed.
     const zeroSignificandOfZero = fa.subnormals && !flush;
     const a = operand(aCode, fa, 'a', padB ? 0 : pad);
     const b = operand(bCode, fb, 'b', padB ? pad : 0, p.operation === 'add' ? undefined : sub);
     cut.at('unpack');
 
-    const result = fpAddRound(
-      a,
-      b,
-      fo,
-      policy,
-      (point) => cut.at(point),
-      (point) => cut.has(point),
-      sameBias ? fa.bias : undefined,
-      aNotSmaller,
-      { sigForms, zeroSignificandOfZero },
-    );
+    const result = nearFar
+      ? nearFarAddRound(
+          a,
+          b,
+          fo,
+          policy,
+          fa.bias,
+          aNotSmaller,
+          { x: placements(aCode, fa, 0)!, y: placements(bCode, fb, 0)! },
+          zeroSignificandOfZero,
+          (point) => cut.at(point),
+          (point) => cut.has(point),
+        )
+      : fpAddRound(
+          a,
+          b,
+          fo,
+          policy,
+          (point: AddPathCut) => cut.at(point),
+          (point: AddPathCut) => cut.has(point),
+          sameBias ? fa.bias : undefined,
+          aNotSmaller,
+          { sigForms, zeroSignificandOfZero },
+        );
     cut.at('output');
     const what = p.operation === 'add' ? 'a+b' : p.operation === 'subtract' ? 'a−b' : 'a±b';
     m.output('y', result.code.named('y'), `${p.outFormat} code of ${what}`);
