@@ -93,14 +93,26 @@ const VERILOG_KEYWORDS = new Set(
     'specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 triand trior ' +
     'trireg unsigned vectored wait wand weak0 weak1 while wire wor xnor xor automatic cell config design endconfig ' +
     'endgenerate incdir include instance liblist library noshowcancelled pulsestyle_ondetect pulsestyle_onevent ' +
-    'showcancelled use uwire bit byte logic int shortint longint'
+    'showcancelled use uwire ' +
+    // SystemVerilog's (IEEE 1800-2017 Annex B): tools that read .v files as SystemVerilog (Verilator,
+    // vendor flows) reject these as names.
+    'accept_on alias always_comb always_ff always_latch assert assume before bind bins binsof bit break byte ' +
+    'chandle checker class clocking const constraint context continue cover covergroup coverpoint cross dist do ' +
+    'endchecker endclass endclocking endgroup endinterface endpackage endprogram endproperty endsequence enum ' +
+    'eventually expect export extends extern final first_match foreach forkjoin global iff ignore_bins ' +
+    'illegal_bins implements implies import inside int interconnect interface intersect join_any join_none let ' +
+    'local logic longint matches modport nettype new nexttime null package packed priority program property ' +
+    'protected pure rand randc randcase randsequence ref reject_on restrict return s_always s_eventually ' +
+    's_nexttime s_until s_until_with sequence shortint shortreal soft solve static string strong struct super ' +
+    'sync_accept_on sync_reject_on tagged this throughout timeprecision timeunit type typedef union unique ' +
+    'unique0 until until_with untyped var virtual void wait_order weak wildcard with within'
   ).split(' '),
 );
 
 export function checkIdentifier(name: string, what: string): void {
   if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name) || VERILOG_KEYWORDS.has(name)) {
     throw new HdlError(
-      `${what} '${name}' is not a valid name: use a letter followed by letters, digits or '_', and no Verilog keyword`,
+      `${what} '${name}' is not a valid name: use a letter followed by letters, digits or '_', and no Verilog or SystemVerilog keyword`,
     );
   }
 }

@@ -77,6 +77,9 @@ describe('names', () => {
     expect(() => m.input('clk', UInt(1))).toThrow(/reserved/);
     expect(() => a.not().named('wire')).toThrow(/not a valid name/);
     expect(() => a.not().named('2x')).toThrow(/not a valid name/);
+    // SystemVerilog keywords too: Verilator reads .v files as SystemVerilog.
+    expect(() => m.input('rand', UInt(4))).toThrow(/not a valid name.*SystemVerilog keyword/);
+    expect(() => a.not().named('logic')).toThrow(/not a valid name/);
     const n = a.not().named('inv');
     expect(n.named('again').label).toBe("'inv' UInt(4)");
     expect(() => a.not().named('inv')).toThrow(/already used/);
