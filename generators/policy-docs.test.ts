@@ -19,6 +19,7 @@ const POLICY = [
   'inputSubnormals',
   'nanToInt',
   'stochasticBits',
+  'scaleRounding',
   'operandRounding',
   'variant',
   'kinds',
@@ -57,6 +58,7 @@ const NOT_POLICY = [
   ],
   ...['convertLatency', 'closeUnits', 'interleave', 'multiplier', 'multipliers', 'architecture'],
   'operandOrder',
+  'path',
 ];
 
 /** The pages of docs/ that state each generator's arithmetic. */

@@ -11,24 +11,41 @@ import {
   resolvePolicy,
   type FloatFormat,
   type MxFormat,
+  type RoundingMode,
 } from '../formats/index.ts';
-import { choiceParam } from '../generator.ts';
+import { choiceParam, intParam } from '../generator.ts';
 import { intRoundUp } from '../float/int-round.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import type { ModuleBuilder } from '../hdl/module.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
+import { maxTree } from './max-tree.ts';
+import { buildInt8 } from './int8.ts';
+import { buildNvfp4 } from './nvfp4.ts';
 
 /** Activation formats a block is read from. */
 export const QUANTIZE_IN_FORMATS = ['fp32', 'fp16', 'bf16'] as const;
 
-/** The MX formats a block is quantized to (docs/mx-nvfp4.md#mx-block). */
-export const QUANTIZE_FORMATS = MX_FORMATS.map((f) => f.name) as [string, ...string[]];
+/**
+ * The block formats made: the MX formats (docs/mx-nvfp4.md#mx-block), NVFP4 (docs/mx-nvfp4.md#nvfp4) and
+ * int8 with an FP16 scale per group (docs/mx-nvfp4.md#int8-with-an-fp16-group-scale).
+ */
+export const QUANTIZE_FORMATS = [...MX_FORMATS.map((f) => f.name), 'nvfp4', 'int8'] as string[] as [
+  string,
+  ...string[],
+];
+
+/** Values per int8 group unless groupSize says otherwise. */
+export const INT8_GROUP = 32;
+
+/** NVFP4's block scale: E4M3 nearest (ties to even), or up so that no element clips. */
+export const NVFP4_SCALE_ROUNDINGS = ['rne', 'up'] as const;
 
 /**
  * The quantizer's cut points, by priority (docs/mx-nvfp4.md#the-quantize-generator): after the amax
  * tree, which runs beside the inputs' normalization ('amax'), at the output, after the shared
  * exponent is taken off every element's exponent ('scaled'), after the amax tree's third level ('tree').
+ * NVFP4 and int8 have cut points of their own (NVFP4_CUTS, INT8_CUTS).
  */
 export const QUANTIZE_CUTS = ['amax', 'output', 'scaled', 'tree'] as const;
 
@@ -46,23 +63,39 @@ export function mxFormat(name: string): MxFormat {
 /**
  * Activation quantizer to OCP MX, one block of 32 values per cycle (docs/mx-nvfp4.md#the-quantize-generator):
  * the shared exponent floor(log2 amax) − emax_elem (OCP Algorithm 1, raised to −127 when lower), and
- * every element divided by the scale (an exponent subtraction), rounded and clamped to ±max.
+ * every element divided by the scale (an exponent subtraction), rounded and clamped to ±max. NVFP4
+ * blocks of 16 and int8 groups have datapaths of their own (nvfp4.ts, int8.ts;
+ * docs/mx-nvfp4.md#nvfp4-quantization, docs/mx-nvfp4.md#int8-with-an-fp16-group-scale).
  */
 export const quantize = defineGenerator({
   name: 'quantize',
   family: 'dequant',
   summary:
-    'activation quantizer: 32 fp32/fp16/bf16 values → one OCP MX block (E8M0 scale, FP8/FP6/FP4/INT8 elements) per cycle',
+    'activation quantizer: fp32/fp16/bf16 values → one block per cycle, OCP MX (32 values, E8M0 scale, FP8/FP6/FP4/INT8 elements), NVFP4 (16 values, E4M3 block scale, fp32 tensor scale input) or int8 (a group, FP16 scale)',
   params: {
     format: choiceParam(QUANTIZE_FORMATS)
       .default('mxfp4')
       .describe(
-        'the MX format made: mxfp8_e4m3, mxfp8_e5m2, mxfp6_e3m2, mxfp6_e2m3, mxfp4 or mxint8 (block 32)',
+        'the block format made: mxfp8_e4m3, mxfp8_e5m2, mxfp6_e3m2, mxfp6_e2m3, mxfp4 or mxint8 (block 32, E8M0 scale); nvfp4 (block 16, E4M3 block scale, fp32 tensor scale input); int8 (symmetric, ±127, FP16 scale amax/127 per group)',
       ),
-    inFormat: choiceParam(QUANTIZE_IN_FORMATS).default('bf16').describe('format of the 32 input values'),
-    rounding: choiceParam(['rne', 'rna'])
+    inFormat: choiceParam(QUANTIZE_IN_FORMATS)
+      .default('bf16')
+      .describe('format of the input values (32 per MX block, 16 per NVFP4 block, groupSize per int8 group)'),
+    rounding: choiceParam(['rne', 'rna', 'rnz'])
       .default('rne')
-      .describe('element rounding: rne ties to even (ml_dtypes, CUDA casts); rna ties away (microxcaling)'),
+      .describe(
+        'element rounding: rne ties to even (ml_dtypes, CUDA casts); rna ties away (microxcaling); rnz ties toward zero (the NVFP4 reference code)',
+      ),
+    scaleRounding: choiceParam(NVFP4_SCALE_ROUNDINGS)
+      .optional()
+      .describe(
+        'nvfp4 only: the E4M3 block scale amax / (6 · s_tensor) rounded to nearest, ties to even (rne, the reference recipe; default), or up, so that no element clips',
+      ),
+    groupSize: intParam(1, 128)
+      .optional()
+      .describe(
+        'int8 only: values per group, each with its own FP16 scale (default 32); MX and NVFP4 fix theirs',
+      ),
     inputSubnormals: choiceParam(['keep', 'flush'])
       .default('keep')
       .describe(
@@ -73,11 +106,58 @@ export const quantize = defineGenerator({
     max: QUANTIZE_CUTS.length,
     default: 2,
     description:
-      'pipeline stages (0 combinational, at most 4), cut after the amax tree, at the output, after the shared-exponent subtraction, inside the amax tree (QUANTIZE_CUTS)',
+      'pipeline stages (0 combinational, at most 4), cut after the amax tree, at the output, after the shared-exponent subtraction, inside the amax tree (QUANTIZE_CUTS); nvfp4: after the block scale, after the amax tree, after the step’s multiples, at the output (NVFP4_CUTS); int8: after the scale, after amax, inside the divisions, at the output (INT8_CUTS)',
+  },
+  check(p, ctx) {
+    if (p.groupSize !== undefined && p.format !== 'int8')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groupSize'],
+        message: `applies to int8 only; ${p.format} blocks hold ${p.format === 'nvfp4' ? 16 : 32} values, as the format fixes (leave it out)`,
+      });
+    if (p.scaleRounding !== undefined && p.format !== 'nvfp4')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scaleRounding'],
+        message: `applies to nvfp4 only; ${p.format}'s E8M0 scale is 2^(floor(log2 amax) − emax_elem) (leave it out)`,
+      });
   },
   build(p, top) {
-    const format = mxFormat(p.format);
     const input = floatFormat(p.inFormat);
+    if (p.format === 'nvfp4') {
+      const scaleRounding = p.scaleRounding ?? 'rne';
+      const m = top.module(
+        `quantize_${p.inFormat}_nvfp4` +
+          (p.rounding === 'rne' ? '' : `_${p.rounding}`) +
+          (scaleRounding === 'rne' ? '' : '_scale_up') +
+          (p.inputSubnormals === 'flush' ? '_daz' : ''),
+      );
+      buildNvfp4(m, {
+        input,
+        flush: p.inputSubnormals === 'flush',
+        rounding: p.rounding as RoundingMode,
+        scaleRounding,
+        latency: p.latency,
+      });
+      return m.build();
+    }
+    if (p.format === 'int8') {
+      const groupSize = p.groupSize ?? INT8_GROUP;
+      const m = top.module(
+        `quantize_${p.inFormat}_int8_g${groupSize}` +
+          (p.rounding === 'rne' ? '' : `_${p.rounding}`) +
+          (p.inputSubnormals === 'flush' ? '_daz' : ''),
+      );
+      buildInt8(m, {
+        input,
+        flush: p.inputSubnormals === 'flush',
+        rounding: p.rounding,
+        groupSize,
+        latency: p.latency,
+      });
+      return m.build();
+    }
+    const format = mxFormat(p.format);
     const inBits = floatLayout(input).bits;
     const elementBits = format.element.kind === 'float' ? floatLayout(format.element).bits : 8;
     const flush = p.inputSubnormals === 'flush';
@@ -262,23 +342,6 @@ function blockLog2(
 
 function zeroBit(m: ModuleBuilder): Signal {
   return m.constant(0, UInt(1));
-}
-
-/** The largest of values (all signed or all unsigned), as a balanced tree of comparisons; `cut` after its third level. */
-function maxTree(values: Signal[], name: string, cut?: () => void): Signal {
-  let level = values;
-  let depth = 0;
-  while (level.length > 1) {
-    if (depth === 3) cut?.();
-    const next: Signal[] = [];
-    for (let i = 0; i < level.length; i += 2) {
-      const [a, b] = [level[i]!, level[i + 1]];
-      next.push(b === undefined ? a : mux(a.lt(b), b, a).named(`${name}_t${depth}_${i / 2}`));
-    }
-    level = next;
-    depth++;
-  }
-  return level[0]!.named(name);
 }
 
 /**

@@ -112,7 +112,7 @@ export const REPLAYERS: Record<string, Replayer> = {
   // quantize: the golden model reads its variants itself (testbenches/golden/quantize.ts).
   quantize: {
     independent: 'rows',
-    replay: (p: QuantizeParams) => perRow(([x]) => quantizeExpected(p, x!)),
+    replay: (p: QuantizeParams) => perRow(([x, tensorScale]) => quantizeExpected(p, x!, tensorScale)),
   },
   int_mul: {
     independent: 'rows',

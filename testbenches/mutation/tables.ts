@@ -190,6 +190,13 @@ const outputView =
     ...(range ? { range: range(p) } : {}),
   });
 
+/** quantize's variants of the E8M0 shared exponent, of NVFP4's block and tensor scales, of int8's scale. */
+const mxOnly = (p: Params) => String(p.format).startsWith('mx') || 'no E8M0 shared exponent';
+const nvfp4Only = (p: Params) => p.format === 'nvfp4' || 'not nvfp4';
+const int8Only = (p: Params) => p.format === 'int8' || 'not int8';
+const rounded = (p: Params) =>
+  p.format === 'nvfp4' || p.format === 'int8' || 'the E8M0 scale is a power of two, never rounded to 0';
+
 const tagged = (name: string, appliesTo?: Variant['appliesTo']): Variant => ({
   name,
   change: { tag: name },
@@ -497,16 +504,30 @@ export const MUTATION_TABLES: MutationTable[] = [
     plan: quantizePlan,
     variants: [
       tagged('quantize.other-rounding'),
-      tagged('quantize.ties-toward-zero'),
-      tagged('quantize.shared-exponent-up'),
-      tagged('quantize.shared-exponent-down'),
-      tagged(
-        'quantize.no-scale-floor',
-        (p) => p.inFormat !== 'fp16' || 'fp16 inputs never need a scale below 2^-127',
+      tagged('quantize.ties-toward-zero', (p) => p.rounding !== 'rnz' || 'ties go toward zero already'),
+      tagged('quantize.shared-exponent-up', mxOnly),
+      tagged('quantize.shared-exponent-down', mxOnly),
+      tagged('quantize.no-scale-floor', (p) =>
+        !String(p.format).startsWith('mx')
+          ? 'no E8M0 shared exponent'
+          : p.inFormat !== 'fp16' || 'fp16 inputs never need a scale below 2^-127',
       ),
       tagged('quantize.no-clamp'),
       tagged('quantize.specials-ignored'),
-      tagged('quantize.input-subnormals'),
+      tagged(
+        'quantize.input-subnormals',
+        (p) =>
+          p.format !== 'int8' ||
+          p.inFormat === 'fp16' ||
+          'an int8 scale is at least 2^-24: bf16 and fp32 subnormals round to 0 either way',
+      ),
+      // NVFP4 and int8: a scale that rounds to 0 kept at 0 (zero elements) instead of raised to the
+      // least subnormal. NVFP4: the E4M3 block scale rounded the other way (nearest ↔ up), the tensor
+      // scale read as 1. int8: the elements divided by amax / 127 itself, not by the rounded scale.
+      tagged('quantize.scale-zero', rounded),
+      tagged('quantize.scale-rounding', nvfp4Only),
+      tagged('quantize.tensor-scale-ignored', nvfp4Only),
+      tagged('quantize.scale-unrounded', int8Only),
     ],
   },
   {

@@ -1,6 +1,7 @@
-import type { QuantizeParams } from '../../generators/quantize/quantize.ts';
+import { INT8_GROUP, type QuantizeParams } from '../../generators/quantize/quantize.ts';
 import {
   decode,
+  decodeNumber,
   encode,
   finite,
   floatLayout,
@@ -9,8 +10,18 @@ import {
   type ExactValue,
   type FloatFormat,
 } from '../../generators/formats/index.ts';
+import { quantizeInt8Golden } from '../golden/quantize-int8.ts';
+import { quantizeNvfp4Golden } from '../golden/quantize-nvfp4.ts';
 import { elementBits, quantizeGolden, type QuantizeSpec } from '../golden/quantize.ts';
 import { Random } from '../vectors/random.ts';
+import {
+  NVFP4_BLOCK,
+  nvfp4CornerRows,
+  nvfp4RandomRows,
+  nvfp4TieRows,
+  type Nvfp4Row,
+} from './quantize-nvfp4.ts';
+import { int8CornerGroups, int8RandomGroups, int8TieGroups } from './quantize-int8.ts';
 import { joinVectors, vectorsOfKind, type PlannedVectors, type VerificationPlan } from './plan.ts';
 
 const BLOCK = 32;
@@ -21,11 +32,22 @@ export function quantizeSpec(p: QuantizeParams): QuantizeSpec {
     inFormat: p.inFormat,
     rounding: p.rounding as QuantizeSpec['rounding'],
     inputSubnormals: p.inputSubnormals as QuantizeSpec['inputSubnormals'],
+    ...(p.scaleRounding === undefined ? {} : { scaleRounding: p.scaleRounding }),
   };
 }
 
-/** What the plan needs of the input format: its codes' layout and exact encoding. */
-class Input {
+/** Values per block: MX 32, NVFP4 16, int8 its group size. */
+function blockSize(p: QuantizeParams): number {
+  return p.format === 'nvfp4' ? NVFP4_BLOCK : p.format === 'int8' ? (p.groupSize ?? INT8_GROUP) : BLOCK;
+}
+
+/** Bits per element code. */
+function codeBits(p: QuantizeParams): number {
+  return p.format === 'nvfp4' ? 4 : elementBits(p.format);
+}
+
+/** What the plan needs of the input format: its codes' layout and exact encoding (the NVFP4 rows too). */
+export class Input {
   readonly format: FloatFormat;
   readonly bits: number;
   readonly mantBits: number;
@@ -178,13 +200,21 @@ function pack(codes: readonly number[], bits: number): bigint {
   return codes.reduce((acc, c, i) => acc | (BigInt(c) << BigInt(bits * i)), 0n);
 }
 
-/** The expected scale and packed elements of one packed input block (the plan's rows and the mutation replay). */
-export function quantizeExpected(p: QuantizeParams, x: bigint): [bigint, bigint] {
+/**
+ * The expected scale and packed elements of one packed input block and, for NVFP4, its tensor scale's
+ * fp32 code (the plan's rows and the mutation replay).
+ */
+export function quantizeExpected(p: QuantizeParams, x: bigint, tensorScale?: bigint): [bigint, bigint] {
   const inBits = BigInt(new Input(p.inFormat).bits);
   const mask = (1n << inBits) - 1n;
-  const codes = Array.from({ length: BLOCK }, (_, i) => Number((x >> (inBits * BigInt(i))) & mask));
-  const q = quantizeGolden(quantizeSpec(p), codes);
-  return [BigInt(q.scale), pack(q.elements, elementBits(p.format))];
+  const codes = Array.from({ length: blockSize(p) }, (_, i) => Number((x >> (inBits * BigInt(i))) & mask));
+  const q =
+    p.format === 'nvfp4'
+      ? quantizeNvfp4Golden(quantizeSpec(p), codes, Number(tensorScale))
+      : p.format === 'int8'
+        ? quantizeInt8Golden(quantizeSpec(p), codes)
+        : quantizeGolden(quantizeSpec(p), codes);
+  return [BigInt(q.scale), pack(q.elements, codeBits(p))];
 }
 
 function vectors(p: QuantizeParams, blocks: number[][], description: string): PlannedVectors {
@@ -199,14 +229,64 @@ function vectors(p: QuantizeParams, blocks: number[][], description: string): Pl
   };
 }
 
+function nvfp4Vectors(p: QuantizeParams, rows: Nvfp4Row[], description: string): PlannedVectors {
+  const inBits = new Input(p.inFormat).bits;
+  const stimulus = rows.map((r) => [pack(r.codes, inBits), BigInt(r.tensor)]);
+  return {
+    inputs: ['x', 'tensor_scale'],
+    outputs: ['scale', 'elements'],
+    stimulus,
+    expected: stimulus.map(([x, t]) => quantizeExpected(p, x!, t)),
+    description,
+  };
+}
+
+/** int8 groups: corner groups, ties of the integer rounding, activation-like random groups. */
+function int8Sets(p: QuantizeParams, seed: number) {
+  const input = new Input(p.inFormat);
+  const n = blockSize(p);
+  return {
+    corner: () => vectors(p, int8CornerGroups(input, n, seed), 'corner groups'),
+    ties: () => vectors(p, int8TieGroups(input, n, seed + 1, 200), '200 groups of integer ties'),
+    random: (count: number) =>
+      vectors(p, int8RandomGroups(input, n, seed + 2, count), `${count} random groups (seed ${seed})`),
+  };
+}
+
+/** NVFP4 blocks: corner blocks and scale edges, E2M1 ties, activation-like random blocks. */
+function nvfp4Sets(p: QuantizeParams, seed: number) {
+  const input = new Input(p.inFormat);
+  return {
+    corner: () => nvfp4Vectors(p, nvfp4CornerRows(input, seed), 'corner blocks and block-scale edges'),
+    ties: () => nvfp4Vectors(p, nvfp4TieRows(input, seed + 1, 200), '200 blocks of E2M1 ties'),
+    random: (count: number) =>
+      nvfp4Vectors(
+        p,
+        nvfp4RandomRows(input, new Random(seed + 2), count),
+        `${count} random blocks (seed ${seed})`,
+      ),
+  };
+}
+
 /** MX blocks from 32 activations: corner blocks, ties of each rounding, and activation-like random blocks. */
 export const quantizePlan: VerificationPlan<QuantizeParams> = {
   generator: 'quantize',
   vectors(p, request, seed) {
-    const corner = () => vectors(p, cornerBlocks(p, new Random(seed)), 'corner blocks');
-    const ties = () => vectors(p, tieBlocks(p, new Random(seed + 1), 200), '200 blocks of element ties');
-    const random = (count: number) =>
-      vectors(p, randomBlocks(p, new Random(seed + 2), count), `${count} random blocks (seed ${seed})`);
+    const { corner, ties, random } =
+      p.format === 'nvfp4'
+        ? nvfp4Sets(p, seed)
+        : p.format === 'int8'
+          ? int8Sets(p, seed)
+          : {
+              corner: () => vectors(p, cornerBlocks(p, new Random(seed)), 'corner blocks'),
+              ties: () => vectors(p, tieBlocks(p, new Random(seed + 1), 200), '200 blocks of element ties'),
+              random: (count: number) =>
+                vectors(
+                  p,
+                  randomBlocks(p, new Random(seed + 2), count),
+                  `${count} random blocks (seed ${seed})`,
+                ),
+            };
     return vectorsOfKind(request, {
       exhaustive: () => {
         throw new Error('quantize: a block of 32 values has too many inputs to run them all');
@@ -217,11 +297,15 @@ export const quantizePlan: VerificationPlan<QuantizeParams> = {
     });
   },
   decode(port, bits, p) {
+    const nvfp4 = p.format === 'nvfp4';
+    if (port === 'tensor_scale') return `${decodeNumber(formatByName('fp32'), Number(bits))}`;
+    if (port === 'scale' && nvfp4) return `${decodeNumber(formatByName('e4m3fn'), Number(bits))}`;
+    if (port === 'scale' && p.format === 'int8') return `${decodeNumber(formatByName('fp16'), Number(bits))}`;
     if (port === 'scale') return bits === 0xffn ? 'NaN' : `2^${Number(bits) - 127}`;
-    const width = port === 'x' ? BigInt(new Input(p.inFormat).bits) : BigInt(elementBits(p.format));
+    const width = BigInt(port === 'x' ? new Input(p.inFormat).bits : codeBits(p));
     const mask = (1n << width) - 1n;
     const digits = Number((width + 3n) / 4n);
-    return Array.from({ length: BLOCK }, (_, i) =>
+    return Array.from({ length: blockSize(p) }, (_, i) =>
       ((bits >> (width * BigInt(i))) & mask).toString(16).padStart(digits, '0'),
     ).join(' ');
   },
