@@ -1,4 +1,4 @@
-import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
+import { floatLayout, type FloatFormat, type ResolvedPolicy, type RoundingMode } from '../formats/index.ts';
 import { HdlError } from '../hdl/errors.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
@@ -117,13 +117,13 @@ export function roundPack(
   const inexactRounding = guard.or(rest).named(`${prefix}_inexact_rounding`);
   const increment = (
     random === undefined
-      ? roundIncrement(policy, v.sign, kept.bit(0), guard, rest)
+      ? roundIncrement(policy.rounding, v.sign, kept.bit(0), guard, rest)
       : stochasticIncrement(sigD.slice(width - 2 - M, width - 1 - M - random.width), random, prefix)
   ).named(`${prefix}_round_up`);
   // A directed rounding at normal precision (tininess after rounding) rounds as the increment did.
   const finerIncrement = (lsb: Signal, guardN: Signal, restN: Signal) =>
     random === undefined
-      ? roundIncrement(policy, v.sign, lsb, guardN, restN)
+      ? roundIncrement(policy.rounding, v.sign, lsb, guardN, restN)
       : increment.and(guardN.or(restN));
   if (options.selectBeforeIncrement === true && denormalized) {
     return selectThenIncrement(
@@ -282,16 +282,20 @@ export function roundPack(
   };
 }
 
-/** Whether to add one unit in the last place, by rounding mode, from the sign and the dropped bits. */
-function roundIncrement(
-  policy: ResolvedPolicy,
+/**
+ * Whether a magnitude goes up by one unit in its last place, by rounding mode
+ * (docs/ieee-and-fp8.md#policy), from its sign, its last kept bit, the guard bit (half a unit) and the
+ * sticky OR of the bits below. The same rule rounds a float's significand and a value to an integer.
+ */
+export function roundIncrement(
+  mode: RoundingMode,
   sign: Signal,
   lsb: Signal,
   guard: Signal,
   rest: Signal,
 ): Signal {
   const m = sign.builder;
-  switch (policy.rounding) {
+  switch (mode) {
     case 'rne':
       return guard.and(rest.or(lsb));
     case 'rna':

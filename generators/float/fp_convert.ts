@@ -1,10 +1,10 @@
 import { alignDecisions, alignSignificand, alignToFormat, type AlignOptions } from '../arith/align.ts';
 import { leadingZeros } from '../arith/lzc.ts';
 import type { NormalizedFloat } from '../arith/raw-float.ts';
-import { roundPack, type RoundedFloat, type RoundPackOptions } from '../arith/round.ts';
+import { roundIncrement, roundPack, type RoundedFloat, type RoundPackOptions } from '../arith/round.ts';
 import { asSigned, normalizeOperand, unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
-import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
+import { floatLayout, type FloatFormat, type ResolvedPolicy, type RoundingMode } from '../formats/index.ts';
 import {
   checkOutputPolicy,
   FLOAT_FORMAT_NAMES,
@@ -21,7 +21,6 @@ import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
-import { intRoundUp } from './int-round.ts';
 
 const INT_KINDS = ['int', 'uint'] as const;
 
@@ -459,7 +458,9 @@ function roundToInt(f: FixedMagnitude, p: FpConvertParams, prefix: string): Roun
   const m = f.sign.builder;
   const n = p.outWidth ?? 8;
   const signed = p.outFormat === 'int';
-  const up = intRoundUp(p.rounding, f.sign, f.integer.bit(0), f.guard, f.sticky).named(`${prefix}_round_up`);
+  const up = roundIncrement(p.rounding as RoundingMode, f.sign, f.integer.bit(0), f.guard, f.sticky).named(
+    `${prefix}_round_up`,
+  );
   const magnitude = f.integer.add(up.zext(n + 1), { width: n + 2 }).named(`${prefix}_rounded`);
   const big = (v: bigint) => m.constant(v, UInt(n + 2));
   // The largest magnitude of each sign: 2^(n−1) − 1 and 2^(n−1) signed; 2^n − 1 and 0 unsigned.

@@ -3,11 +3,16 @@
 // even, saturating at 65504, at least 2^−24); each element is x / scale rounded to an integer and
 // clamped to ±127. amax / 127 is a division by a constant (a multiplication by its reciprocal); each
 // element's quotient comes from a short restoring division by the scale's 11-bit significand.
-import { roundPack } from '../arith/round.ts';
+import { roundIncrement, roundPack } from '../arith/round.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
-import { intRoundUp } from '../float/int-round.ts';
-import { floatLayout, formatByName, resolvePolicy, type FloatFormat } from '../formats/index.ts';
+import {
+  floatLayout,
+  formatByName,
+  resolvePolicy,
+  type FloatFormat,
+  type RoundingMode,
+} from '../formats/index.ts';
 import type { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
@@ -130,7 +135,9 @@ export function buildInt8(m: ModuleBuilder, o: Int8Options): void {
     const mask = cat(...Array.from({ length: QUOTIENT_BITS }, (_, j) => shift.gt(QUOTIENT_BITS - 1 - j)));
     const lost = quotient.and(mask).orR().or(sticky);
     const integer = kept.slice(QUOTIENT_BITS - 1, 1); // below 2^8 (d ≤ 7)
-    const up = intRoundUp(o.rounding, v.sign, integer.bit(0), kept.bit(0), lost).named(`e${i}_round_up`);
+    const up = roundIncrement(o.rounding as RoundingMode, v.sign, integer.bit(0), kept.bit(0), lost).named(
+      `e${i}_round_up`,
+    );
     const magnitude = integer.zext(9).add(up.zext(9), { width: 9 }).named(`e${i}_rounded`);
     const big = d.gt(7).or(magnitude.slice(8, 7).orR());
     const tiny = d.lt(-1).or(v.isZero);

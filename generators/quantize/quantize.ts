@@ -1,5 +1,5 @@
 import { leadingZeros } from '../arith/lzc.ts';
-import { roundPack } from '../arith/round.ts';
+import { roundIncrement, roundPack } from '../arith/round.ts';
 import { normalizeOperand, operandLeadingZeros, unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import { defineGenerator, type GeneratorParams } from '../define.ts';
@@ -14,7 +14,6 @@ import {
   type RoundingMode,
 } from '../formats/index.ts';
 import { choiceParam, intParam } from '../generator.ts';
-import { intRoundUp } from '../float/int-round.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import type { ModuleBuilder } from '../hdl/module.ts';
@@ -368,7 +367,9 @@ function roundToInt8(v: NarrowedFloat, exp: Signal, rounding: string, prefix: st
   const mask = cat(...Array.from({ length: W }, (_, i) => shift.gt(W - 1 - i)));
   const sticky = sig.and(mask).orR().or(v.sticky).named(`${prefix}_sticky`);
   const integer = kept.slice(W - 1, 1).resize(7);
-  const up = intRoundUp(rounding, v.sign, integer.bit(0), kept.bit(0), sticky).named(`${prefix}_round_up`);
+  const up = roundIncrement(rounding as RoundingMode, v.sign, integer.bit(0), kept.bit(0), sticky).named(
+    `${prefix}_round_up`,
+  );
   const magnitude = integer.add(up.zext(7)).named(`${prefix}_rounded`); // 8 bits, up to 128
   const clamped = mux(magnitude.bit(7), m.constant(127, UInt(8)), magnitude).named(`${prefix}_clamped`);
   return mux(v.sign, m.constant(0, UInt(8)).sub(clamped, { width: 8 }), clamped).named(`${prefix}_code`);
