@@ -384,14 +384,14 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'quantize_mxfp4_bf16',
     generator: 'quantize',
-    params: { format: 'mxfp4', inFormat: 'bf16', latency: 3 },
+    params: { format: 'mxfp4', inFormat: 'bf16', latency: 4 },
     description:
       'OCP MXFP4 activation quantizer: 32 BF16 values → E8M0 scale + 32 E2M1 codes per cycle (OCP Algorithm 1, RNE, clamping)',
   },
   {
     name: 'quantize_mxfp8_e4m3_fp32',
     generator: 'quantize',
-    params: { format: 'mxfp8_e4m3', inFormat: 'fp32', latency: 3 },
+    params: { format: 'mxfp8_e4m3', inFormat: 'fp32', latency: 4 },
     description:
       'OCP MXFP8 (E4M3) activation quantizer: 32 FP32 values → E8M0 scale + 32 E4M3 codes per cycle, subnormal inputs kept',
   },

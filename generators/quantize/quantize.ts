@@ -1,3 +1,4 @@
+import { atMostConstant } from '../arith/compare-constant.ts';
 import { leadingZeros } from '../arith/lzc.ts';
 import { roundIncrement, roundPack } from '../arith/round.ts';
 import { normalizeOperand, operandLeadingZeros, unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
@@ -226,7 +227,7 @@ export const quantize = defineGenerator({
     const scaledType = SInt(signedBits(scaledRange.min, scaledRange.max));
     const scaled = values.map((v, i) => {
       const difference = rebiased[i]!.sub(sharedCode.zext(w).asSigned(), { width: w }).named(`e${i}_exp_raw`);
-      const far = difference.lt(scaledRange.min);
+      const far = atMostConstant(difference, scaledRange.min - 1); // in LUTs: no second carry chain
       const exp = mux(far, m.constant(scaledRange.min, scaledType), difference.resize(scaledType.width));
       return { v, exp: exp.named(`e${i}_exp`) };
     });
