@@ -167,22 +167,13 @@ export function addRaw(
     .or(infs.and(x.sign.xor(y.sign)))
     .named(`${prefix}_is_nan`);
   const isInf = x.isInf.or(y.isInf).and(isNaN.not());
-  const bothZero = x.isZero.and(y.isZero);
-  const zeroResultSign = mux(x.sign.eq(y.sign), x.sign, m.constant(zeroSign, UInt(1)));
-  const finiteSign = mux(
-    exactZero,
-    m.constant(zeroSign, UInt(1)),
-    negative === undefined ? bigSign : mux(negative, smallSign, bigSign),
-  );
-  const sign = mux(
-    x.isInf,
-    x.sign,
+  const { sign, bothZero } = sumSign(x, y, zeroSign, `${prefix}_sign`, () =>
     mux(
-      y.isInf,
-      y.sign,
-      mux(bothZero, zeroResultSign, mux(x.isZero, y.sign, mux(y.isZero, x.sign, finiteSign))),
+      exactZero,
+      m.constant(zeroSign, UInt(1)),
+      negative === undefined ? bigSign : mux(negative, smallSign, bigSign),
     ),
-  ).named(`${prefix}_sign`);
+  );
   // A zero operand contributes nothing: the other one passes through the window unchanged. Ordered
   // by magnitude, a zero is the smaller operand, and with a zero significand the sum is the other one.
   const onlyX = y.isZero.and(x.isZero.not());
@@ -281,4 +272,33 @@ export function compareExponents(x: RawFloat, y: RawFloat, prefix: string): Expo
     xMinusY: ex.sub(ey, { width: expWidth + 1 }).named(`${prefix}_x_minus_y`),
     yMinusX: ey.sub(ex, { width: expWidth + 1 }).named(`${prefix}_y_minus_x`),
   };
+}
+
+/**
+ * The sign of a sum as IEEE addition defines it: an infinity's; of two zeros, theirs if they agree,
+ * else `zeroSign`; a zero operand takes the other's; otherwise `finite()` (the sign of the finite sum,
+ * formed after the zero cases so that the nodes come in the same order in every caller); and whether
+ * both operands are zeros.
+ */
+export function sumSign(
+  x: RawFloat,
+  y: RawFloat,
+  zeroSign: 0 | 1,
+  name: string,
+  finite: () => Signal,
+): { sign: Signal; bothZero: Signal } {
+  const m = x.sign.builder;
+  const bothZero = x.isZero.and(y.isZero);
+  const zeroResultSign = mux(x.sign.eq(y.sign), x.sign, m.constant(zeroSign, UInt(1)));
+  const finiteSign = finite();
+  const sign = mux(
+    x.isInf,
+    x.sign,
+    mux(
+      y.isInf,
+      y.sign,
+      mux(bothZero, zeroResultSign, mux(x.isZero, y.sign, mux(y.isZero, x.sign, finiteSign))),
+    ),
+  ).named(name);
+  return { sign, bothZero };
 }

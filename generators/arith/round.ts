@@ -220,31 +220,12 @@ export function roundPack(
   const roundsToZero = hidden === undefined ? magnitude.orR().not() : hidden.not().and(mant.orR().not());
   const flushed = policy.subnormals === 'flush' ? tiny.or(roundsToZero) : roundsToZero;
 
-  // Codes of the special outcomes, sign applied where the format has one.
-  const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
-  const zeroCode = layout.hasNegativeZero ? signed(v.sign, 0) : m.constant(0, UInt(1 + E + M));
-  const maxCode = signed(v.sign, layout.maxCode);
-  // Arithmetic NaNs carry no sign (+, as SoftFloat's canonical NaN); conversions pass the input's.
-  const nanSign = v.nanSign ?? one(false);
-  const nanCode = layout.hasNaN
-    ? policy.nan === 'signed' && layout.nanHasSign
-      ? signed(nanSign, layout.canonicalNaNCode!)
-      : m.constant(layout.canonicalNaNCode!, UInt(1 + E + M))
-    : undefined;
-  const infCode = layout.hasInf ? signed(v.sign, layout.infCode!) : undefined;
-  const nanResult = nanOutcome(
+  const { zeroCode, nanResult, infResult, overflowResult } = specialOutcomes(
+    v,
+    format,
     policy,
-    layout,
-    nanSign,
-    nanCode,
-    signed(nanSign, layout.maxCode),
-    m.constant(0, UInt(1 + E + M)),
+    random === undefined ? undefined : increment,
   );
-  const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
-  const overflowResult =
-    random !== undefined && policy.overflow === 'ieee'
-      ? mux(increment, infCode!, maxCode) // toward zero: the largest finite value; away: ±Inf
-      : overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
   const packed = cat(v.sign, expField.slice(E - 1, 0), mant);
 
   const finite = v.isNaN.or(v.isInf).or(v.isZero).not();
@@ -322,6 +303,54 @@ function stochasticIncrement(dropped: Signal, random: Signal, prefix: string): S
     .add(random, { width: R + 1 })
     .named(`${prefix}_dropped_sum`)
     .bit(R);
+}
+
+/** The codes of roundPack's special outcomes, each with its sign where the format has one. */
+interface SpecialOutcomes {
+  zeroCode: Signal;
+  nanResult: Signal;
+  infResult: Signal;
+  overflowResult: Signal;
+}
+
+/**
+ * The special outcomes' codes under the policy. `stochasticUp`: the increment of a stochastic rounding,
+ * under which an IEEE overflow goes as the rounding went (toward zero: ±max; away: ±Inf).
+ */
+function specialOutcomes(
+  v: NormalizedFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  stochasticUp?: Signal,
+): SpecialOutcomes {
+  const layout = floatLayout(format);
+  const m = v.sign.builder;
+  const [E, M] = [format.expBits, format.mantBits];
+  const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
+  const zeroCode = layout.hasNegativeZero ? signed(v.sign, 0) : m.constant(0, UInt(1 + E + M));
+  const maxCode = signed(v.sign, layout.maxCode);
+  // Arithmetic NaNs carry no sign (+, as SoftFloat's canonical NaN); conversions pass the input's.
+  const nanSign = v.nanSign ?? m.constant(0, UInt(1));
+  const nanCode = layout.hasNaN
+    ? policy.nan === 'signed' && layout.nanHasSign
+      ? signed(nanSign, layout.canonicalNaNCode!)
+      : m.constant(layout.canonicalNaNCode!, UInt(1 + E + M))
+    : undefined;
+  const infCode = layout.hasInf ? signed(v.sign, layout.infCode!) : undefined;
+  const nanResult = nanOutcome(
+    policy,
+    layout,
+    nanSign,
+    nanCode,
+    signed(nanSign, layout.maxCode),
+    m.constant(0, UInt(1 + E + M)),
+  );
+  const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
+  const overflowResult =
+    stochasticUp !== undefined && policy.overflow === 'ieee'
+      ? mux(stochasticUp, infCode!, maxCode)
+      : overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
+  return { zeroCode, nanResult, infResult, overflowResult };
 }
 
 function nanOutcome(
@@ -430,29 +459,12 @@ function selectThenIncrement(
       .and(r.finerIncrement(one(true), guardN, restN));
     tiny = r.tinyBefore.and(reachesNormal.not()).named(`${prefix}_tiny`);
   }
-  const signed = (sign: Signal, magnitudeCode: number) => cat(sign, m.constant(magnitudeCode, UInt(E + M)));
-  const zeroCode = layout.hasNegativeZero ? signed(v.sign, 0) : m.constant(0, UInt(1 + E + M));
-  const maxCode = signed(v.sign, layout.maxCode);
-  const nanSign = v.nanSign ?? one(false);
-  const nanCode = layout.hasNaN
-    ? policy.nan === 'signed' && layout.nanHasSign
-      ? signed(nanSign, layout.canonicalNaNCode!)
-      : m.constant(layout.canonicalNaNCode!, UInt(1 + E + M))
-    : undefined;
-  const infCode = layout.hasInf ? signed(v.sign, layout.infCode!) : undefined;
-  const nanResult = nanOutcome(
+  const { zeroCode, nanResult, infResult, overflowResult } = specialOutcomes(
+    v,
+    format,
     policy,
-    layout,
-    nanSign,
-    nanCode,
-    signed(nanSign, layout.maxCode),
-    m.constant(0, UInt(1 + E + M)),
+    r.stochastic ? r.increment : undefined,
   );
-  const infResult = infCode ?? (policy.infInput === 'nan' ? nanCode! : maxCode);
-  const overflowResult =
-    r.stochastic && policy.overflow === 'ieee'
-      ? mux(r.increment, infCode!, maxCode)
-      : overflowOutcome(policy, v.sign, maxCode, infCode, nanCode);
   // A magnitude that rounds to zero packs as ±0 by itself where the format has −0; otherwise (no −0
   // code) it must become +0: it is zero before rounding and not rounded up.
   const toZero = layout.hasNegativeZero

@@ -4,7 +4,7 @@
 import { alignToFormat } from '../arith/align.ts';
 import { atMostConstant } from '../arith/compare-constant.ts';
 import { leadingZeros } from '../arith/lzc.ts';
-import type { SignificandForms } from '../arith/add.ts';
+import { sumSign, type SignificandForms } from '../arith/add.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack, type RoundedFloat } from '../arith/round.ts';
 import { splitSum } from '../arith/split-sum.ts';
@@ -199,19 +199,10 @@ export function nearFarAddRound(
     .or(infs.and(x.sign.xor(y.sign)))
     .named('nf_is_nan');
   const isInf = x.isInf.or(y.isInf).and(isNaN.not());
-  const bothZero = x.isZero.and(y.isZero);
-  const zeroResultSign = mux(x.sign.eq(y.sign), x.sign, m.constant(zeroSign, UInt(1)));
-  const leadSign = negative === undefined ? bigSign : mux(near.and(negative), smallSign, bigSign);
-  const finiteSign = mux(exactZero, m.constant(zeroSign, UInt(1)), leadSign);
-  const sign = mux(
-    x.isInf,
-    x.sign,
-    mux(
-      y.isInf,
-      y.sign,
-      mux(bothZero, zeroResultSign, mux(x.isZero, y.sign, mux(y.isZero, x.sign, finiteSign))),
-    ),
-  ).named('nf_sign');
+  const { sign, bothZero } = sumSign(x, y, zeroSign, 'nf_sign', () => {
+    const leadSign = negative === undefined ? bigSign : mux(near.and(negative), smallSign, bigSign);
+    return mux(exactZero, m.constant(zeroSign, UInt(1)), leadSign);
+  });
   const isZero = bothZero.or(exactZero).and(isNaN.not()).and(isInf.not());
   const none = m.constant(0, UInt(1));
   cut('normalize');
