@@ -43,6 +43,7 @@ const NOT_POLICY = [
   ...['m', 'widths', 'tensorScale', 'operation'],
   // sizes: accumulator windows, groups, lanes, rows, job bounds
   ...['k', 'msb', 'lsb', 'segment', 'group', 'groupSize', 'lanes', 'wordBits', 'rows', 'maxK', 'maxN'],
+  'blockSize',
   // ports, packing, pipelining and structure
   ...[
     'flags',
@@ -73,6 +74,7 @@ const PAGES: Record<string, string[]> = {
   fp_add: ['fp_add.md', 'ieee-and-fp8.md'],
   fp_convert: ['fp_convert.md', 'ieee-and-fp8.md'],
   dot: ['kulisch.md', 'ieee-and-fp8.md'],
+  mx_dot: ['mx-nvfp4.md', 'kulisch.md', 'ieee-and-fp8.md'],
   mixed_mac: ['w4a16.md', 'razer.md', 'ieee-and-fp8.md'],
   dequant: ['w4a16.md', 'razer.md', 'mx-nvfp4.md', 'ieee-and-fp8.md'],
   quantize: ['mx-nvfp4.md'],

@@ -7,6 +7,7 @@ import { dot } from './mac/dot.ts';
 import { fpMac } from './mac/fp_mac.ts';
 import { intMac } from './mac/int_mac.ts';
 import { mixedMac } from './mac/mixed_mac.ts';
+import { mxDot } from './mac/mx_dot.ts';
 import { intMul } from './mul/int_mul.ts';
 import { fpMul } from './mul/fp_mul.ts';
 import { lmul } from './mul/lmul.ts';
@@ -26,6 +27,7 @@ export const GENERATORS: readonly Generator[] = [
   fpAdd,
   fpConvert,
   dot,
+  mxDot,
   mixedMac,
   dequant,
   quantize,

@@ -8,6 +8,7 @@ import { dot } from '../generators/mac/dot.ts';
 import { fpMac } from '../generators/mac/fp_mac.ts';
 import { intMac } from '../generators/mac/int_mac.ts';
 import { mixedMac } from '../generators/mac/mixed_mac.ts';
+import { mxDot } from '../generators/mac/mx_dot.ts';
 import { fpMul } from '../generators/mul/fp_mul.ts';
 import { intMul } from '../generators/mul/int_mul.ts';
 import { lmul } from '../generators/mul/lmul.ts';
@@ -25,6 +26,7 @@ import { intMacPlan } from './plans/int_mac.ts';
 import { intMulPlan } from './plans/int_mul.ts';
 import { lmulPlan } from './plans/lmul.ts';
 import { mixedMacPlan } from './plans/mixed_mac.ts';
+import { mxDotPlan } from './plans/mx_dot.ts';
 import { multiFpMulPlan } from './plans/multi_fp_mul.ts';
 import type { VerificationPlan } from './plans/plan.ts';
 import { reconfMulPlan } from './plans/reconf_mul.ts';
@@ -60,6 +62,7 @@ export const VERIFIED: readonly Verified[] = [
   checkedBy(fpAdd, fpAddPlan),
   checkedBy(fpConvert, fpConvertPlan),
   checkedBy(dot, dotPlan),
+  checkedBy(mxDot, mxDotPlan),
   checkedBy(mixedMac, mixedMacPlan),
   checkedBy(dequant, dequantPlan),
   checkedBy(quantize, quantizePlan),

@@ -1,4 +1,4 @@
-import { floatLayout, type FloatFormat } from '../formats/index.ts';
+import { floatLayout, type FloatFormat, type IntFormat } from '../formats/index.ts';
 
 export interface KulischLayout {
   /** Signed accumulator width: bitlen(k·K_A·K_B) + 1 (docs/kulisch.md#width). */
@@ -7,8 +7,13 @@ export interface KulischLayout {
   lsbExp: number;
 }
 
-/** Every finite value of a float format is an integer multiple of q = 2^(emin − M); K = max/q. */
-function grid(format: FloatFormat): { qExp: number; K: bigint } {
+/**
+ * Every finite value of a float format is an integer multiple of q = 2^(emin − M); K = max/q. A
+ * fixed-point integer (MXINT8's int8 · 2^-6) has q = 2^-fracBits and K = its largest magnitude code.
+ */
+function grid(format: FloatFormat | IntFormat): { qExp: number; K: bigint } {
+  if (format.kind === 'int')
+    return { qExp: -format.fracBits, K: 1n << BigInt(format.signed ? format.bits - 1 : format.bits) };
   const layout = floatLayout(format);
   const qExp = layout.emin - format.mantBits;
   // max = maxUnits · 2^maxQ, so K = maxUnits · 2^(maxQ − qExp).
@@ -16,7 +21,11 @@ function grid(format: FloatFormat): { qExp: number; K: bigint } {
 }
 
 /** The exact accumulator for sums of k products of A and B (docs/kulisch.md#width: W_acc = bitlen(k·K_A·K_B) + 1). */
-export function kulischLayout(a: FloatFormat, b: FloatFormat, k: number): KulischLayout {
+export function kulischLayout(
+  a: FloatFormat | IntFormat,
+  b: FloatFormat | IntFormat,
+  k: number,
+): KulischLayout {
   const ga = grid(a);
   const gb = grid(b);
   return { width: (BigInt(k) * ga.K * gb.K).toString(2).length + 1, lsbExp: ga.qExp + gb.qExp };

@@ -1,13 +1,13 @@
 import { addRaw } from '../arith/add.ts';
 import { alignToFormat } from '../arith/align.ts';
-import { kulischLayout } from '../arith/kulisch.ts';
+import { kulischLayout, type KulischLayout } from '../arith/kulisch.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { signMagnitude } from '../arith/sign-magnitude.ts';
-import { unpackFloat } from '../arith/unpack.ts';
+import { unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
 import { signedBits } from '../arith/widths.ts';
 import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
 import {
@@ -89,7 +89,9 @@ export const dot = defineGenerator({
     );
     cut.at('product');
     const y =
-      p.sum === 'exact' ? exactSum(products, fa, fb, fo, policy, cut) : treeSum(products, fo, policy, cut);
+      p.sum === 'exact'
+        ? roundExactSum(exactSum(products, kulischLayout(fa, fb, p.lanes), cut), fo, policy, cut)
+        : treeSum(products, fo, policy, cut);
     cut.at('output');
     m.output('y', y, `${p.outFormat} code of Σ a_i·b_i`);
     return m.build();
@@ -100,8 +102,11 @@ export const dot = defineGenerator({
 const LUT_PRODUCT_BITS = 4;
 
 function productRaw(a: Signal, b: Signal, fa: FloatFormat, fb: FloatFormat, prefix: string): RawFloat {
-  const ua = unpackFloat(a, fa, `${prefix}_a`);
-  const ub = unpackFloat(b, fb, `${prefix}_b`);
+  return laneProduct(unpackFloat(a, fa, `${prefix}_a`), unpackFloat(b, fb, `${prefix}_b`), prefix);
+}
+
+/** The exact product of one lane's unpacked operands; narrow significands multiply in LUTs. */
+export function laneProduct(ua: UnpackedFloat, ub: UnpackedFloat, prefix: string): RawFloat {
   // A 4×4-bit significand product is two levels of small adders: faster and smaller than a MULT18X18D.
   const [wide, narrow] = ua.sig.width >= ub.sig.width ? [ua, ub] : [ub, ua];
   const lut = narrow.sig.width <= LUT_PRODUCT_BITS;
@@ -156,17 +161,12 @@ export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
   ];
 }
 
-/** Products as exact integers of weight q_A·q_B, a balanced integer adder tree, one rounding. */
-function exactSum(
-  products: RawFloat[],
-  fa: FloatFormat,
-  fb: FloatFormat,
-  fo: FloatFormat,
-  policy: ResolvedPolicy,
-  cut: Cuts,
-): Signal {
+/**
+ * Products as exact integers of weight q_A·q_B (`layout`), summed by a balanced integer adder tree: the
+ * exact sum as a raw float of constant exponent, NaN if a product is NaN or +Inf meets −Inf.
+ */
+export function exactSum(products: RawFloat[], layout: KulischLayout, cut: Cuts): RawFloat {
   const m = products[0]!.sign.builder;
-  const layout = kulischLayout(fa, fb, products.length);
   const shiftBits = Math.max(1, Math.ceil(Math.log2(layout.width)));
   // Signed before it is placed: the negation spans the product's few bits, not the accumulator.
   const signedProducts = products.map((pr, i) => {
@@ -216,6 +216,11 @@ function exactSum(
     expRange: { min: topExp, max: topExp },
   };
   cut.at('magnitude');
+  return raw;
+}
+
+/** The exact sum normalized and rounded once into `fo`. */
+export function roundExactSum(raw: RawFloat, fo: FloatFormat, policy: ResolvedPolicy, cut: Cuts): Signal {
   const normalized = normalize(raw, 'sum_norm', (point) => cut.at(point));
   cut.at('normalized');
   // Normalized, the significand has no leading zero: alignToFormat only denormalizes (when the sum can
