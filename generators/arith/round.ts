@@ -19,6 +19,13 @@ export interface RoundPackOptions {
    * bits below the last kept one; the magnitude rounds up on their carry, whatever the rounding mode.
    */
   random?: Signal;
+  /**
+   * For a value denormalized by alignToFormat (subnormals kept): its field is never negative, so the
+   * rounding addition and the overflow test work on the unsigned field, only as wide as its largest
+   * value after a carry (at least the format's field), rather than in the signed width that the
+   * other paths' shift limits need. Fewer bits in the carry chain and the comparison.
+   */
+  narrowField?: boolean;
 }
 
 export interface RoundedFloat {
@@ -156,10 +163,18 @@ export function roundPack(
     // The exponent is already the field (0 for a subnormal): round the packed magnitude
     // {field, mantissa} in one addition, a carry out of the mantissa stepping the field (all ones
     // become the next binade, a subnormal that rounds up becomes 2^emin).
+    const narrow =
+      options.narrowField === true &&
+      denormalized &&
+      fieldBias === 0 &&
+      v.expRange !== undefined &&
+      v.expRange.min >= 0;
+    const fieldWidth = narrow ? Math.max(unsignedBits(v.expRange!.max + 1), E) : expWidth;
     const fieldBefore = (fieldBias === 0 ? expD : expD.add(fieldBias, { width: expWidth })).named(
       `${prefix}_field_before`,
     );
-    const unrounded = cat(fieldBefore.asUnsigned(), kept.slice(M - 1, 0));
+    const fieldBits = narrow ? fieldBefore.asUnsigned().slice(fieldWidth - 1, 0) : fieldBefore.asUnsigned();
+    const unrounded = cat(fieldBits, kept.slice(M - 1, 0));
     if (cut !== undefined) {
       // Beyond the largest code after rounding: beyond it already, or at it and rounded up. (A field
       // below 0 is tiny and flushed, never an overflow: it is not told apart here.)
@@ -167,9 +182,9 @@ export function roundPack(
       beyond = unrounded.gt(maxCode).or(unrounded.eq(maxCode).and(increment)).named(`${prefix}_beyond`);
     }
     magnitude = unrounded
-      .add(increment.zext(expWidth + M), { width: expWidth + M })
+      .add(increment.zext(fieldWidth + M), { width: fieldWidth + M })
       .named(`${prefix}_rounded`);
-    expField = magnitude.slice(expWidth + M - 1, M).named(`${prefix}_exp_field`);
+    expField = magnitude.slice(fieldWidth + M - 1, M).named(`${prefix}_exp_field`);
     mant = magnitude.slice(M - 1, 0).named(`${prefix}_mant`);
   } else {
     const rounded = kept.add(increment.zext(M + 1)).named(`${prefix}_rounded`);

@@ -90,6 +90,22 @@ describe('fp_mul in the IR evaluator', () => {
       allPairs('e4m3fn', 'e4m3fn'),
     ],
     [
+      'e4m3fn, every pair, subnormals kept, rounding toward zero (the narrow unsigned field)',
+      { rounding: 'rtz' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    [
+      'e5m2, every pair, subnormals kept, nearest-away, tininess before (the narrow unsigned field)',
+      { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'e5m2', rounding: 'rna', tininess: 'before' },
+      allPairs('e5m2', 'e5m2'),
+    ],
+    [
+      // The largest product field is 31: rounded up, it needs a sixth bit (32), or overflow is missed.
+      'e4m3fnuz × e4m3fnuz → e5m2fnuz, every pair, rounding up (the field carries past 31)',
+      { aFormat: 'e4m3fnuz', bFormat: 'e4m3fnuz', outFormat: 'e5m2fnuz', rounding: 'rup' },
+      allPairs('e4m3fnuz', 'e4m3fnuz'),
+    ],
+    [
       'e5m2 × e4m3fn → e4m3b11fnuz (bias 11, no −0), every pair, rounding up',
       { aFormat: 'e5m2', bFormat: 'e4m3fn', outFormat: 'e4m3b11fnuz', rounding: 'rup' },
       allPairs('e5m2', 'e4m3fn'),

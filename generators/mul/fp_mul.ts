@@ -4,7 +4,7 @@ import { roundPack } from '../arith/round.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { splitProduct } from '../arith/split-product.ts';
 import { normalizeOperand, operandLeadingZeros, unpackFloat } from '../arith/unpack.ts';
-import type { FloatFormat } from '../formats/index.ts';
+import { floatLayout, type FloatFormat } from '../formats/index.ts';
 import {
   checkOutputPolicy,
   floatFormat,
@@ -59,6 +59,8 @@ export type FpMulParams = GeneratorParams<typeof fpMul>;
  * 'partial' cut, adders take less).
  */
 const LUT_PRODUCT_BITS = 11;
+/** Outputs of at most this many bits round their field unsigned and narrow (roundPack's narrowField). */
+const NARROW_FIELD_MAX_BITS = 8;
 /** A split significand product multiplies by slices of at most this many bits (under 10 ns on iCE40). */
 const PARTIAL_PRODUCT_BITS = 6;
 /**
@@ -208,12 +210,17 @@ export const fpMul = defineGenerator({
     });
     cut.at('normalize');
 
+    // FP8 outputs (8 bits or fewer) without the 'increment' cut round the unsigned field, only as
+    // wide as it gets. Measured on xc7 without DSPs: e4m3fn 80 → 76 LUTs (−3 on average over a dozen
+    // policies and latencies), e5m2 about even; with the 'increment' cut (its overflow test beside
+    // the addition) no gain, and FP16/BF16 outputs lose (ABC maps the narrower chain worse).
     const result = roundPack(
       normalized,
       fo,
       policy,
       'out',
       cut.has('increment') ? (point) => cut.at(point) : undefined,
+      { narrowField: floatLayout(fo).bits <= NARROW_FIELD_MAX_BITS && !cut.has('increment') },
     );
     cut.at('output');
     m.output('p', result.code, `${p.outFormat} code of a×b`);
