@@ -326,6 +326,14 @@ export const CATALOG: readonly CatalogEntry[] = [
     verilatorRandom: 100_000,
   },
   {
+    name: 'mx_dot_nvfp4_bf16',
+    generator: 'mx_dot',
+    params: { aFormat: 'nvfp4', bFormat: 'nvfp4', outFormat: 'bf16', latency: 8 },
+    description:
+      'NVFP4 × NVFP4 block dot product: 16 E2M1 pairs summed exactly, times both E4M3 block scales, rounded once to BF16',
+    verilatorRandom: 100_000,
+  },
+  {
     name: 'mac_w4a16_g128',
     generator: 'mixed_mac',
     params: {

@@ -30,6 +30,7 @@ const REPRESENTATIVE = [
   'fp8_mul_multi', // multi_fp_mul
   'mac_e4m3fn_kulisch32', // fp_mac
   'dot8_e4m3fn_fp32', // dot
+  'mx_dot_nvfp4_bf16', // mx_dot
   'mac_w4a16_g128', // mixed_mac
   'dequant_nvfp4_fp16x16', // dequant, valid/ready
   'fp_add_bf16', // fp_add

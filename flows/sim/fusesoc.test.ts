@@ -22,6 +22,7 @@ const REPRESENTATIVE = [
   'fp8_mul_multi', // multi_fp_mul
   'mac_e2m1_kulisch32', // fp_mac
   'dot8_e4m3fn_fp32', // dot
+  'mx_dot_nvfp4_bf16', // mx_dot
   'mac_w4a16_g128', // mixed_mac
   'dequant_mxfp4_bf16x32', // dequant
   'gemv_w4a16_g128_p4s8', // gemv (job testbench)

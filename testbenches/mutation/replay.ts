@@ -2,9 +2,10 @@
 // is found out at its first differing row instead of after the whole plan. Each replay reads the rows
 // as the plan wrote them and calls the same golden model with the same spec the plan uses; the harness
 // checks that the correct replay reproduces every expected row of the plan.
-import { floatLayout, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
+import { floatLayout, formatBits, formatByName, type FloatFormat } from '../../generators/formats/index.ts';
 import type { DequantParams } from '../../generators/dequant/dequant.ts';
 import type { DotParams } from '../../generators/mac/dot.ts';
+import type { MxDotParams } from '../../generators/mac/mx_dot.ts';
 import type { FpMacParams } from '../../generators/mac/fp_mac.ts';
 import type { IntMacParams } from '../../generators/mac/int_mac.ts';
 import type { IntMulParams } from '../../generators/mul/int_mul.ts';
@@ -15,6 +16,7 @@ import type { MultiFpMulParams } from '../../generators/mul/multi_fp_mul.ts';
 import type { ReconfMulParams } from '../../generators/mul/reconf_mul.ts';
 import { dequantGolden, type DequantInputs } from '../golden/dequant.ts';
 import { dotGolden } from '../golden/dot.ts';
+import { mxDotGolden, mxElement } from '../golden/mx_dot.ts';
 import { fpMulGolden } from '../golden/fp_mul.ts';
 import { intMacGolden } from '../golden/int_mac.ts';
 import { intMulBits } from '../golden/int_mul.ts';
@@ -23,6 +25,7 @@ import { mixedMacGolden } from '../golden/mixed_mac.ts';
 import { reconfMulGolden } from '../golden/reconf_mul.ts';
 import { dequantSpec, inputPorts } from '../plans/dequant.ts';
 import { dotSpec } from '../plans/dot.ts';
+import { mxDotSpec } from '../plans/mx_dot.ts';
 import { fpMacExpected } from '../plans/fp_mac.ts';
 import { fpMulSpec } from '../plans/fp_mul.ts';
 import { lmulSpec } from '../plans/lmul.ts';
@@ -158,6 +161,21 @@ export const REPLAYERS: Record<string, Replayer> = {
         return Array.from({ length: p.lanes }, (_, i) => n(BigInt.asUintN(n(w), word >> (w * BigInt(i)))));
       };
       return perRow(([a, b]) => [BigInt(dotGolden(spec, lanes(a!, p.aFormat), lanes(b!, p.bFormat)))]);
+    },
+  },
+  mx_dot: {
+    independent: 'rows',
+    replay: (p: MxDotParams) => {
+      const spec = mxDotSpec(p);
+      const lanes = (word: bigint, format: string) => {
+        const element = mxElement(format);
+        const w = BigInt(formatBits(element));
+        const count = format === 'nvfp4' ? 16 : 32;
+        return Array.from({ length: count }, (_, i) => n(BigInt.asUintN(n(w), word >> (w * BigInt(i)))));
+      };
+      return perRow(([a, sa, b, sb]) => [
+        BigInt(mxDotGolden(spec, lanes(a!, p.aFormat), n(sa), lanes(b!, p.bFormat), n(sb))),
+      ]);
     },
   },
   dequant: {

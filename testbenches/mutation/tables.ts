@@ -25,6 +25,7 @@ import {
 import type { GoldenVariant } from '../golden/variant.ts';
 import { dequantPlan } from '../plans/dequant.ts';
 import { dotPlan } from '../plans/dot.ts';
+import { mxDotPlan } from '../plans/mx_dot.ts';
 import { fpMacPlan } from '../plans/fp_mac.ts';
 import { fpMulPlan } from '../plans/fp_mul.ts';
 import { intMacPlan } from '../plans/int_mac.ts';
@@ -93,6 +94,18 @@ function kulischRange(p: Params): ProductRange {
     tiny: lsbExp < out.emin,
     nan: specials,
   };
+}
+
+/**
+ * An MX block dot product's results: E8M0 scales reach 2^±127 each, so any output can overflow, fall
+ * below its normal range or be inexact. NVFP4 × NVFP4 has at most 20 significant bits (16 products of
+ * E2M1 values, each a multiple of 1/4 below 36, times two 4-bit E4M3 significands) between 2^−20 and
+ * 2^27: exact in fp32, never tiny or beyond a 16-bit float's range.
+ */
+function mxDotRange(p: Params): ProductRange {
+  if (p.aFormat !== 'nvfp4') return { inexact: true, overflows: true, tiny: true };
+  const out = floatLayout(floatFormat(p.outFormat as string));
+  return { inexact: out.mantBits + 1 < 20, overflows: out.maxQ + out.mantBits < 27, tiny: out.emin > -20 };
 }
 
 /** Whether a sum of `terms` products of a and b can be inexact, overflow or fall below the output's normal range. */
@@ -564,6 +577,16 @@ export const MUTATION_TABLES: MutationTable[] = [
         ),
       ),
       tagged('dot.other-sum'),
+    ],
+  },
+  {
+    generator: 'mx_dot',
+    plan: mxDotPlan,
+    variants: [
+      ...policyVariants(outputView(() => false, undefined, mxDotRange)),
+      tagged('mx_dot.one-scale'),
+      tagged('mx_dot.round-products', (p) => mxDotRange(p).inexact || 'every product and sum is exact'),
+      tagged('mx_dot.scale-nan-ignored', (p) => p.aFormat !== 'nvfp4' || 'NVFP4 scales are E4M3 values'),
     ],
   },
   {
