@@ -20,7 +20,8 @@ function targetOf(entry: CatalogEntry): { ice40?: number; ecp5?: number } {
   // The dequantizers and format converters (issue #13, deliverable 3): the multipliers' target.
   if (['fp_mul', 'lmul', 'reconf_mul', 'multi_fp_mul', 'dequant', 'fp_convert'].includes(entry.generator))
     return { ice40: 80, ecp5: 150 };
-  if (['fp_mac', 'dot', 'mixed_mac', 'int_mac'].includes(entry.generator)) return { ice40: 60, ecp5: 125 };
+  if (['fp_mac', 'dot', 'mx_dot', 'mixed_mac', 'int_mac'].includes(entry.generator))
+    return { ice40: 60, ecp5: 125 };
   // Issue #22: the adder at FloPoCo's iCE40 speed (FPAdd: 82 MHz with 8 stages); on ECP5 the MACs'
   // target, which every catalog adder meets (docs/fp_add.md#near-far-path: fp16 and bf16 at 6 stages, fp32 at 7).
   if (entry.generator === 'fp_add') return { ice40: 80, ecp5: 125 };
