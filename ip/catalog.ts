@@ -399,7 +399,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'quantize_mxfp8_e4m3_fp32',
     generator: 'quantize',
-    params: { format: 'mxfp8_e4m3', inFormat: 'fp32', latency: 4 },
+    params: { format: 'mxfp8_e4m3', inFormat: 'fp32', latency: 3 },
     description:
       'OCP MXFP8 (E4M3) activation quantizer: 32 FP32 values → E8M0 scale + 32 E4M3 codes per cycle, subnormal inputs kept',
   },

@@ -56,7 +56,8 @@ export const mxDot = defineGenerator({
   latency: {
     max: dotCutPoints(32, 'exact').length,
     default: 2,
-    description: "Pipeline stages; the cut points are dot's exact-sum ones (`dotCutPoints`).",
+    description:
+      "Pipeline stages; the cut points are dot's exact-sum ones (`dotCutPoints`), and for NVFP4 one after the scales' product multiplies the sum ('scaled', fifth), which a DSP block computes (`mxDotCutPoints`).",
   },
   check(p, ctx) {
     checkOutputPolicy(p, ctx);
@@ -75,7 +76,7 @@ export const mxDot = defineGenerator({
         'blockSize',
         `${p.aFormat} and ${p.bFormat} blocks hold ${size} elements: the format fixes the block size`,
       );
-    const points = dotCutPoints(size, 'exact').length;
+    const points = mxDotCutPoints(p.aFormat, size).length;
     if (p.latency > points)
       issue('latency', `must be at most ${points} for blocks of ${size}: they have ${points} cut points`);
   },
@@ -85,7 +86,7 @@ export const mxDot = defineGenerator({
     const lanes = fa.blockSize;
     const policy = resolvedOutputPolicy(p);
     const m = top.module(`mx_dot_${p.aFormat}_${p.bFormat}_${p.outFormat}${policyTag(p)}`);
-    const cut = pipelineCuts(m, p.latency, dotCutPoints(lanes, 'exact'));
+    const cut = pipelineCuts(m, p.latency, mxDotCutPoints(p.aFormat, lanes));
     const block = (name: string, f: DotBlockFormat) => {
       const w = formatBits(f.element);
       return m.input(
@@ -114,12 +115,25 @@ export const mxDot = defineGenerator({
     const scaling = p.aFormat === NVFP4 ? valueScales(sa, sb, fa, fb) : powerOfTwoScales(sa, sb);
     cut.at('product');
     const sum = exactSum(products, kulischLayout(fa.element, fb.element, lanes), cut);
-    const y = roundExactSum(scaling(sum), fo, policy, cut);
+    const scaled = scaling(sum);
+    if (p.aFormat === NVFP4) cut.at('scaled');
+    const y = roundExactSum(scaled, fo, policy, cut);
     cut.at('output');
     m.output('y', y, `${p.outFormat} code of sa · sb · Σ a_i·b_i (each scale decoded), rounded once`);
     return m.build();
   },
 });
+
+/**
+ * dot's exact-sum cut points; NVFP4 adds one after the product of the sum and the scales ('scaled'),
+ * fifth: on ECP5 that product is a DSP block's multiply, slow to leave (about 4 ns), which otherwise
+ * shares a stage with the leading-zero count behind it.
+ */
+export function mxDotCutPoints(format: string, lanes: number): string[] {
+  const points = dotCutPoints(lanes, 'exact');
+  if (format !== NVFP4) return points;
+  return [...points.slice(0, 4), 'scaled', ...points.slice(4)];
+}
 
 /**
  * MX: the exact sum times 2^(sa − 127) · 2^(sb − 127). Its exponent becomes the scales' sum, biased by
