@@ -98,19 +98,20 @@ describe('HLS C++ emitter', () => {
     expect(hlsFunction(intMul.build(parseParams(intMul, { latency: 2 }))).resettable).toBe(false);
   });
 
+  // C++ keywords that SystemVerilog does not reserve (names refuse SystemVerilog's).
   it('renames C++ keywords, calls instances as inlined functions, and keeps wide constants static', () => {
     const child = new ModuleBuilder('swap_halves', { generator: 'test', params: {} });
-    const x = child.input('new', UInt(80));
+    const x = child.input('template', UInt(80));
     child.output('y', x.slice(39, 0).named('low').zext(80).shl(40).or(x.shr(40)));
     const inv = child.build();
     const top = new ModuleBuilder('swap_twice', { generator: 'test', params: {} });
-    const a = top.input('class', UInt(80));
-    const first = top.instance(inv, 'u_first', { new: a });
+    const a = top.input('namespace', UInt(80));
+    const first = top.instance(inv, 'u_first', { template: a });
     const second = top.instance(inv, 'u_second', {
-      new: first.y!.xor(top.constant(2n ** 79n + 1n, UInt(80))),
+      template: first.y!.xor(top.constant(2n ** 79n + 1n, UInt(80))),
     });
     top.output('int_', second.y!);
-    top.output('unused_free', top.input('delete', UInt(3)).zext(4).named('this'));
+    top.output('unused_free', top.input('delete', UInt(3)).zext(4).named('operator'));
     const files = emitHls(top.build());
     expect(files.map((f) => f.fileName)).toEqual([
       'bitsmith_ap.h',
@@ -120,20 +121,20 @@ describe('HLS C++ emitter', () => {
       'swap_twice.cpp',
     ]);
     const childCpp = file(files, 'swap_halves.cpp');
-    expect(childCpp).toContain('    ap_uint<80> new_, // in');
+    expect(childCpp).toContain('    ap_uint<80> template_, // in');
     expect(childCpp).toContain('    #pragma HLS INLINE');
     expect(childCpp).not.toContain('INTERFACE');
     const cpp = file(files, 'swap_twice.cpp');
     expect(cpp).toContain('#include "swap_halves.h"');
-    expect(cpp).toContain('    ap_uint<80> class_,');
+    expect(cpp).toContain('    ap_uint<80> namespace_,');
     expect(cpp).toContain('    ap_uint<3> delete_,');
     // Named after the instance input it feeds, not after a node number.
-    expect(cpp).toContain('    static const ap_uint<80> u_second_new_const = ');
+    expect(cpp).toContain('    static const ap_uint<80> u_second_template_const = ');
     expect(cpp).toContain('("80000000000000000001", 16);');
     expect(cpp).toMatch(
-      /ap_uint<80> u_first_y;\n\s+swap_halves\(class_, u_first_y\); {2}\/\/ instance u_first/,
+      /ap_uint<80> u_first_y;\n\s+swap_halves\(namespace_, u_first_y\); {2}\/\/ instance u_first/,
     );
-    expect(cpp).toMatch(/const ap_uint<4> this_ = ap_uint<4>\(delete_\);/);
+    expect(cpp).toMatch(/const ap_uint<4> operator_ = ap_uint<4>\(delete_\);/);
   });
 
   it('writes constants in the form the vendor library reads the same way', () => {

@@ -100,23 +100,27 @@ describe('hls simulator', () => {
     expect(result.passed).toBe(3000);
   });
 
+  // C++ keywords that SystemVerilog does not reserve (names refuse SystemVerilog's).
   it('calls instances as functions, in a pipelined parent, with C++ keywords as names', async () => {
     const child = new ModuleBuilder('hls_child_mix', { generator: 'test', params: {} });
-    const value = child.input('new', UInt(70));
-    const shift = child.input('class', UInt(3));
-    child.output('this', value.shr(shift).xor(value.slice(69, 6).zext(70)));
+    const value = child.input('template', UInt(70));
+    const shift = child.input('namespace', UInt(3));
+    child.output('operator', value.shr(shift).xor(value.slice(69, 6).zext(70)));
     child.output('delete', value.orR());
     const leaf = child.build();
     const b = new ModuleBuilder('hls_parent_mix', { generator: 'test', params: {} }, { ready: true });
     const x = b.input('x', UInt(70));
     const k = b.input('k', UInt(3));
-    const first = b.instance(leaf, 'u_first', { new: x, class: k });
+    const first = b.instance(leaf, 'u_first', { template: x, namespace: k });
     b.stage();
-    const second = b.instance(leaf, 'u_second', { new: first.this!.add(x, { width: 70 }), class: k.not() });
+    const second = b.instance(leaf, 'u_second', {
+      template: first.operator!.add(x, { width: 70 }),
+      namespace: k.not(),
+    });
     const total = b.register('total', UInt(70), { reset: 1 });
-    total.next(total.xor(second.this!), { when: first.delete! });
+    total.next(total.xor(second.operator!), { when: first.delete! });
     b.stage();
-    b.output('y', second.this!);
+    b.output('y', second.operator!);
     b.output('any', second.delete!);
     b.output('total_seen', total);
     const module = b.build();
