@@ -1,3 +1,4 @@
+import { alignToFormat, type AlignOptions } from '../arith/align.ts';
 import { atMostConstant } from '../arith/compare-constant.ts';
 import { leadingZeros } from '../arith/lzc.ts';
 import { roundIncrement, roundPack } from '../arith/round.ts';
@@ -50,6 +51,13 @@ export const NVFP4_SCALE_ROUNDINGS = ['rne', 'up'] as const;
 export const QUANTIZE_CUTS = ['amax', 'output', 'scaled', 'tree'] as const;
 
 const E8M0_BIAS = 127;
+
+/**
+ * An element's alignment: its significand is normalized (top bit set), so its field is the exponent
+ * plus one constant, compared with the element's emin in LUTs (docs/fp_convert.md#float-to-float does
+ * the same for a converter).
+ */
+const ELEMENT_ALIGN: AlignOptions = { topSet: true, comparesInLuts: true };
 const E8M0_NAN = 0xff;
 
 export type QuantizeParams = GeneratorParams<typeof quantize>;
@@ -236,19 +244,29 @@ export const quantize = defineGenerator({
     const elementCodes = scaled.map(({ v, exp }, i) =>
       format.element.kind === 'float'
         ? roundPack(
-            {
-              sign: v.sign,
-              exp,
-              sig: v.sig,
-              sticky: v.sticky,
-              isZero: v.isZero,
-              isInf: zeroBit(m),
-              isNaN: zeroBit(m),
-              expRange: scaledRange,
-            },
+            alignToFormat(
+              {
+                sign: v.sign,
+                exp,
+                sig: v.sig,
+                sticky: v.sticky,
+                isZero: v.isZero,
+                isInf: zeroBit(m),
+                isNaN: zeroBit(m),
+                expRange: scaledRange,
+                maxLeadingZeros: 0,
+              },
+              format.element,
+              'keep',
+              `e${i}_align`,
+              undefined,
+              ELEMENT_ALIGN,
+            ),
             format.element,
             resolvePolicy(format.element, { rounding: p.rounding, overflow: 'saturate', subnormals: 'keep' }),
             `e${i}`,
+            undefined,
+            { selectBeforeIncrement: true },
           ).code
         : roundToInt8(v, exp, p.rounding, `e${i}`),
     );
