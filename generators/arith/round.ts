@@ -252,24 +252,14 @@ export function roundPack(
     mux(v.isInf, infResult, mux(toZero, zeroCode, mux(overflow, overflowResult, packed))),
   ).named(`${prefix}_code`);
 
-  const invalidIn = v.invalid ?? one(false);
-  const nanRaises = policy.nan === 'canonical' || policy.nan === 'signed' ? invalidIn : v.isNaN.or(invalidIn);
-  const infRaises = layout.hasInf ? one(false) : v.isInf;
   if (denormalized) {
-    // A magnitude that rounds to zero is tiny and inexact anyway, and cannot overflow: the flags need
-    // no test for it.
-    return {
-      code,
-      invalid: nanRaises.or(infRaises).named(`${prefix}_invalid`),
-      overflow: finite.and(overflow).named(`${prefix}_overflow_flag`),
-      underflow: finite.and(tiny.and(inexactRounding)).named(`${prefix}_underflow_flag`),
-      inexact: finite.and(inexactRounding.or(overflow)).named(`${prefix}_inexact`),
-    };
+    return denormalizedFlags(v, format, policy, prefix, { code, finite, overflow, tiny, inexactRounding });
   }
+  const invalid = invalidFlag(v, format, policy, prefix);
   const finiteInexact = finite.and(inexactRounding.or(overflow).or(flushed.and(v.isZero.not())));
   return {
     code,
-    invalid: nanRaises.or(infRaises).named(`${prefix}_invalid`),
+    invalid,
     overflow: finite.and(overflow).and(flushed.not()).named(`${prefix}_overflow_flag`),
     underflow: finite
       .and(flushed.or(tiny.and(inexactRounding)).and(overflow.not()))
@@ -502,12 +492,41 @@ function selectThenIncrement(
 
   const finite = v.isNaN.or(v.isInf).or(v.isZero).not();
   const inexactRounding = r.guard.or(r.rest);
-  const invalidIn = v.invalid ?? one(false);
+  return denormalizedFlags(v, format, policy, prefix, { code, finite, overflow, tiny, inexactRounding });
+}
+
+/**
+ * The invalid flag: a signalling NaN (any NaN where the policy does not pass NaNs on), or an infinity
+ * into a format without one.
+ */
+function invalidFlag(
+  v: NormalizedFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  prefix: string,
+): Signal {
+  const m = v.sign.builder;
+  const invalidIn = v.invalid ?? m.constant(0, UInt(1));
   const nanRaises = policy.nan === 'canonical' || policy.nan === 'signed' ? invalidIn : v.isNaN.or(invalidIn);
-  const infRaises = layout.hasInf ? one(false) : v.isInf;
+  const infRaises = floatLayout(format).hasInf ? m.constant(0, UInt(1)) : v.isInf;
+  return nanRaises.or(infRaises).named(`${prefix}_invalid`);
+}
+
+/**
+ * The flags of a value denormalized before rounding: one that rounds to zero is tiny and inexact
+ * anyway, and cannot overflow, so they need no test for it.
+ */
+function denormalizedFlags(
+  v: NormalizedFloat,
+  format: FloatFormat,
+  policy: ResolvedPolicy,
+  prefix: string,
+  r: { code: Signal; finite: Signal; overflow: Signal; tiny: Signal; inexactRounding: Signal },
+): RoundedFloat {
+  const { code, finite, overflow, tiny, inexactRounding } = r;
   return {
     code,
-    invalid: nanRaises.or(infRaises).named(`${prefix}_invalid`),
+    invalid: invalidFlag(v, format, policy, prefix),
     overflow: finite.and(overflow).named(`${prefix}_overflow_flag`),
     underflow: finite.and(tiny.and(inexactRounding)).named(`${prefix}_underflow_flag`),
     inexact: finite.and(inexactRounding.or(overflow)).named(`${prefix}_inexact`),

@@ -378,7 +378,7 @@ describe('fp_add in the IR evaluator', () => {
         allPairs('e4m3fn', 'e4m3fn'),
       ],
       [
-        'fp16 ± fp16, random pairs, per vector, catalog latency 12',
+        'fp16 ± fp16, random pairs, per vector, 12 stages',
         { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', operation: 'input', latency: 12 },
         randomPairs('fp16', 'fp16', 20_000, 21),
       ],
