@@ -1,11 +1,13 @@
 // The NVFP4 and int8 quantize plans' default vectors tell the golden model from each of its wrong
 // variants that apply (testbenches/mutation/tables.ts), as the mutation test does for catalog IPs
-// (neither has a quantizer in the catalog); and that the NVFP4 plan holds the cases it names.
+// (neither has a quantizer in the catalog); that the NVFP4 plan holds the cases it names; and that an MX
+// plan replays the numpy + ml_dtypes blocks carried for its formats.
 import { describe, expect, it } from 'vitest';
 import { parseParams } from '../../generators/generator.ts';
 import { quantize, type QuantizeParams } from '../../generators/quantize/quantize.ts';
 import { withVariant } from '../golden/variant.ts';
 import { MUTATION_TABLES } from '../mutation/tables.ts';
+import { mxQuantizeCases } from '../vectors/mx-quantize.ts';
 import { quantizeExpected, quantizePlan } from './quantize.ts';
 
 const params = (extra: Record<string, unknown>) =>
@@ -66,5 +68,19 @@ describe('quantize plan, NVFP4 and int8', () => {
       Array.from({ length: 16 }, (_, i) => Number((e! >> BigInt(4 * i)) & 0xfn)),
     );
     expect(new Set(elements).size).toBe(16);
+  });
+});
+
+describe('quantize plan, MX', () => {
+  it('replays the numpy + ml_dtypes blocks of its format and input format, expected as they were computed', () => {
+    const p = parseParams(quantize, { format: 'mxfp8_e4m3', inFormat: 'fp32' }) as QuantizeParams;
+    const cases = mxQuantizeCases(p.format, p.inFormat);
+    const vectors = quantizePlan.vectors(p, { kind: 'corner' }, 1);
+    const rows = new Map(vectors.stimulus.map(([x], i) => [x!, vectors.expected[i]!]));
+    const pack = (codes: number[], bits: number) =>
+      codes.reduce((acc, c, i) => acc | (BigInt(c) << BigInt(bits * i)), 0n);
+    expect(cases.length).toBeGreaterThan(150);
+    for (const c of cases)
+      expect(rows.get(pack(c.inputs, 32)), c.tag).toEqual([BigInt(c.scale), pack(c.elements, 8)]);
   });
 });

@@ -13,6 +13,7 @@ import {
 import { quantizeInt8Golden } from '../golden/quantize-int8.ts';
 import { quantizeNvfp4Golden } from '../golden/quantize-nvfp4.ts';
 import { elementBits, quantizeGolden, type QuantizeSpec } from '../golden/quantize.ts';
+import { mxQuantizeCases } from '../vectors/mx-quantize.ts';
 import { Random } from '../vectors/random.ts';
 import {
   NVFP4_BLOCK,
@@ -268,7 +269,20 @@ function nvfp4Sets(p: QuantizeParams, seed: number) {
   };
 }
 
-/** MX blocks from 32 activations: corner blocks, ties of each rounding, and activation-like random blocks. */
+/**
+ * The blocks numpy and ml_dtypes quantized for this format and input format, when some are carried;
+ * their expected outputs come from the golden model, which those vectors check
+ * (testbenches/golden/quantize-mx-fixtures.test.ts).
+ */
+function externalBlocks(p: QuantizeParams): PlannedVectors[] {
+  const blocks = mxQuantizeCases(p.format, p.inFormat).map((c) => c.inputs);
+  return blocks.length === 0 ? [] : [vectors(p, blocks, `${blocks.length} numpy + ml_dtypes blocks`)];
+}
+
+/**
+ * MX blocks from 32 activations: corner blocks, ties of each rounding, the external blocks of the
+ * format, and activation-like random blocks.
+ */
 export const quantizePlan: VerificationPlan<QuantizeParams> = {
   generator: 'quantize',
   vectors(p, request, seed) {
@@ -291,9 +305,9 @@ export const quantizePlan: VerificationPlan<QuantizeParams> = {
       exhaustive: () => {
         throw new Error('quantize: a block of 32 values has too many inputs to run them all');
       },
-      corner: () => joinVectors([corner(), ties()]),
+      corner: () => joinVectors([corner(), ties(), ...externalBlocks(p)]),
       random,
-      default: () => joinVectors([corner(), ties(), random(2000)]),
+      default: () => joinVectors([corner(), ties(), ...externalBlocks(p), random(2000)]),
     });
   },
   decode(port, bits, p) {
