@@ -40,6 +40,17 @@ describe('codebook presets', () => {
     }
   });
 
+  it('APoT4 holds the 15 values of llm-datatypes APOT4 as float32, sign-magnitude (docs/codebooks.md#apot4)', () => {
+    const apot4 = values('apot4');
+    const listed = [-1.0, -0.8, -0.6, -0.4, -0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0].map(
+      Math.fround,
+    );
+    expect([...new Set(apot4)].sort((x, y) => x - y)).toEqual(listed);
+    expect(apot4.slice(0, 8)).toEqual(listed.slice(7));
+    expect(apot4.slice(9)).toEqual(listed.slice(8).map((v) => -v));
+    expect(Object.is(apot4[8], -0)).toBe(true);
+  });
+
   it('BitMoD types are the value sets of docs/bitmod.md#data-types in integer units', () => {
     const set = (name: string) =>
       [...new Set(values(name).map((v) => (Object.is(v, -0) ? 0 : v)))].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
-// Codebook formats: NF4, SF4, E2M1 with a "supernormal" value (docs/codebooks.md), RaZeR (docs/razer.md)
-// and BitMoD (docs/bitmod.md).
+// Codebook formats: NF4, SF4, E2M1 with a "supernormal" value, APoT4 (docs/codebooks.md), RaZeR
+// (docs/razer.md) and BitMoD (docs/bitmod.md).
 // Values are exact: the float32 constants the reference code holds, or their fp16 rounding where the
 // hardware uses an fp16 table.
 
@@ -38,6 +38,12 @@ export const SF4_VALUES: readonly number[] = [
 /** SF4 re-derived in double precision: the NF4 construction with Student-t(5) quantiles. */
 export const SF4_EXACT_VALUES: readonly number[] = quantileCodebook((p) => invertCdf(studentT5Cdf, p));
 
+/**
+ * APoT4 magnitudes of codes 0..7 as the llm-datatypes repository lists them (APOT4 in
+ * neural_compressor/adaptor/torch_utils/weight_only.py), held as float32 like its tensors.
+ */
+export const APOT4_MAGNITUDES: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0].map(Math.fround);
+
 /** Standard E2M1 magnitudes of codes 0..7 (docs/mx-nvfp4.md#element-formats). */
 export const E2M1_MAGNITUDES: readonly number[] = [0, 0.5, 1, 1.5, 2, 3, 4, 6];
 
@@ -45,6 +51,14 @@ export const E2M1_MAGNITUDES: readonly number[] = [0, 0.5, 1, 1.5, 2, 3, 4, 6];
 export function e2m1WithNegativeZeroAs(value: number | null, scale = 1): (number | null)[] {
   const positive = E2M1_MAGNITUDES.map((m) => m * scale);
   return [...positive, value, ...positive.slice(1).map((m) => -m)];
+}
+
+/**
+ * APoT4 in the repository's bit encoding (its FP4_E2M1_BIT table, sign-magnitude): code m holds
+ * magnitude m, code 0x8 + m its negative, and 0x8 is −0.
+ */
+function apot4Values(): number[] {
+  return [...APOT4_MAGNITUDES, -0, ...APOT4_MAGNITUDES.slice(1).map((m) => -m)];
 }
 
 /** Sign-magnitude 3-bit layout over BitMoD's FP3 magnitudes {0, 1, 2, 4}, -0 code 0b100 given a value. */
@@ -70,6 +84,11 @@ export const CODEBOOK_PRESETS: readonly CodebookFormat[] = [
   codebook('fp4_range', e2m1WithNegativeZeroAs(8), 'E2M1 "super-range": the -0 code 0x8 holds +8'),
   codebook('fp4_prec2', e2m1WithNegativeZeroAs(5), 'E2M1 "super-precision": the -0 code 0x8 holds +5'),
   codebook('fp4_prec1', e2m1WithNegativeZeroAs(2.5), 'E2M1 with the -0 code 0x8 holding +2.5'),
+  codebook(
+    'apot4',
+    apot4Values(),
+    'APoT4 (llm-datatypes APOT4) ±{0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1}, float32 constants, sign-magnitude (0x8 = -0)',
+  ),
   codebook('bitmod_fp4', e2m1WithNegativeZeroAs(-0, 2), 'BitMoD FP4 = E2M1 × 2 (integer units)'),
   codebook(
     'bitmod_fp4_er_pos',

@@ -1,19 +1,55 @@
 // The weight formats a GEMV core takes, by the name of its `weight` parameter (docs/razer.md,
-// docs/codebooks.md, docs/mx-nvfp4.md, docs/w4a16.md): the element formats each code is decoded with
-// (one per value of the group's `sv` index for RaZeR), and what the format fixes about scales and
-// groups. It lives in the formats library so that the golden model reads it without the generator.
+// docs/bitmod.md, docs/codebooks.md, docs/mx-nvfp4.md, docs/w4a16.md): the element formats each code is
+// decoded with (one per value of the group's selector for RaZeR and BitMoD), how a code lies in the
+// weight beat, and what the format fixes about scales and groups. It lives in the formats library so
+// that the golden model reads it without the generator.
 
-import type { Format } from './format.ts';
+import { BITMOD_FP4_CANDIDATES } from './block/block-presets.ts';
+import { parseFormat, type Format } from './format.ts';
 import { formatByName } from './presets.ts';
 import { RAZER_SPECIAL_VALUES, razerFormats } from './razer.ts';
 
-export const GEMV_WEIGHTS = ['uint4', 'int4', 'e2m1fn', 'razer', 'nf4', 'mxfp4', 'nvfp4', 'e4m3fn'] as const;
+export const GEMV_WEIGHTS = [
+  'uint4',
+  'int4',
+  'e2m1fn',
+  'razer',
+  'nf4',
+  'mxfp4',
+  'nvfp4',
+  'e4m3fn',
+  'sf4',
+  'fp4_range',
+  'fp4_prec2',
+  'bitmod',
+  'apot4',
+  'int6',
+  'e3m2fn',
+  'e2m3fn',
+] as const;
 export type GemvWeightName = (typeof GEMV_WEIGHTS)[number];
+
+/** A per-group index in the scale beat that picks one of the weight's element formats. */
+export interface GroupSelector {
+  /** Its name in the scale beat and on the chunk kernel's port. */
+  field: 'sv' | 'dtype';
+  bits: number;
+  doc: string;
+  /** The selected formats depend on the `specialValues` parameter (RaZeR). */
+  specialValues: boolean;
+}
 
 export interface GemvWeight {
   bits: number;
-  /** Element formats, indexed by the group's 2-bit `sv` input for RaZeR; one format otherwise. */
+  /** Element formats, indexed by the group's selector when there is one; one format otherwise. */
   formats(specialValues: readonly number[]): Format[];
+  selector?: GroupSelector;
+  /**
+   * Bit planes, as FP6-LLM stores 6-bit weights (docs/w4a16.md#bit-planes): each code splits into
+   * fields of these widths from its top bit down, and the weight beat carries each field of all its
+   * codes as one plane, the first plane lowest. Absent: each code whole, one after the other.
+   */
+  planes?: readonly number[];
   /** Asymmetric integer codes: a per-group zero point z enters as −z·Σa (docs/w4a16.md#restructured-gemv). */
   zeroPoint: boolean;
   /** Block formats fix the scale format and the group size. */
@@ -22,6 +58,14 @@ export interface GemvWeight {
 }
 
 const one = (name: string) => () => [formatByName(name)];
+
+/**
+ * INT6 weights, two's complement. Not a named preset: as one, `dequant` and the explorer would take it
+ * as an element format too, which is beyond these weights.
+ */
+const INT6 = Object.freeze(
+  parseFormat({ kind: 'int', name: 'int6', bits: 6, signed: true, description: "6-bit two's complement" }),
+);
 
 export const GEMV_WEIGHT_FORMATS: Record<GemvWeightName, GemvWeight> = {
   uint4: {
@@ -35,6 +79,7 @@ export const GEMV_WEIGHT_FORMATS: Record<GemvWeightName, GemvWeight> = {
   razer: {
     bits: 4,
     formats: (sv) => razerFormats('ocp', sv),
+    selector: { field: 'sv', bits: 2, doc: 'per row: the group special-value index', specialValues: true },
     zeroPoint: false,
     description: 'RaZeR FP4 (OCP layout): code 0x8 is the group special value picked by a 2-bit sv',
   },
@@ -64,6 +109,69 @@ export const GEMV_WEIGHT_FORMATS: Record<GemvWeightName, GemvWeight> = {
     zeroPoint: false,
     description: 'FP8 E4M3 weights with a group scale',
   },
+  sf4: {
+    bits: 4,
+    formats: one('sf4'),
+    zeroPoint: false,
+    description: 'SF4 codebook (Student Float, ν = 5) with a group scale',
+  },
+  fp4_range: {
+    bits: 4,
+    formats: one('fp4_range'),
+    zeroPoint: false,
+    description: 'E2M1 "super-range": the -0 code 0x8 holds +8; a group scale',
+  },
+  fp4_prec2: {
+    bits: 4,
+    formats: one('fp4_prec2'),
+    zeroPoint: false,
+    description: 'E2M1 "super-precision": the -0 code 0x8 holds +5; a group scale',
+  },
+  bitmod: {
+    bits: 4,
+    formats: () => [...BITMOD_FP4_CANDIDATES],
+    selector: {
+      field: 'dtype',
+      bits: 2,
+      doc: 'per row: the group data type (0 er_pos, 1 er_neg, 2 ea_pos, 3 ea_neg)',
+      specialValues: false,
+    },
+    zeroPoint: false,
+    description:
+      'BitMoD mixed FP4 (E2M1 × 2): a 2-bit dtype per group picks er_pos, er_neg, ea_pos or ea_neg (code 0x8 = +10, −10, +16, −16)',
+  },
+  apot4: {
+    bits: 4,
+    formats: one('apot4'),
+    zeroPoint: false,
+    description: 'APoT4 codebook (llm-datatypes), sign-magnitude, with a group scale',
+  },
+  int6: {
+    bits: 6,
+    formats: () => [INT6],
+    planes: [2, 4],
+    zeroPoint: false,
+    description: "INT6 (two's complement, −32..31) with a group scale, in FP6-LLM's 2 + 4 bit planes",
+  },
+  e3m2fn: {
+    bits: 6,
+    formats: one('e3m2fn'),
+    planes: [2, 4],
+    zeroPoint: false,
+    description: "FP6 E3M2 with a group scale, in FP6-LLM's 2 + 4 bit planes",
+  },
+  e2m3fn: {
+    bits: 6,
+    formats: one('e2m3fn'),
+    planes: [2, 4],
+    zeroPoint: false,
+    description: "FP6 E2M3 with a group scale, in FP6-LLM's 2 + 4 bit planes",
+  },
 };
+
+/** The weights whose group selector depends on `specialValues`. */
+export const SPECIAL_VALUE_WEIGHTS = GEMV_WEIGHTS.filter(
+  (w) => GEMV_WEIGHT_FORMATS[w].selector?.specialValues,
+);
 
 export { RAZER_SPECIAL_VALUES };

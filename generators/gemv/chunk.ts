@@ -13,7 +13,7 @@ import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
-import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../formats/gemv-weights.ts';
+import { GEMV_WEIGHT_FORMATS, type GemvWeight, type GemvWeightName } from '../formats/gemv-weights.ts';
 
 export interface ChunkShape {
   weight: GemvWeightName;
@@ -86,6 +86,22 @@ function logicalLane(shape: ChunkShape, slot: number): number {
 }
 
 /**
+ * Code `index` (row-major) of a weight beat of `count` codes: whole codes one after the other, or
+ * gathered from bit planes (FP6-LLM, docs/w4a16.md#bit-planes), the first plane holding each code's top
+ * bits and lying lowest.
+ */
+function weightCode(w: Signal, weight: GemvWeight, count: number, index: number): Signal {
+  if (weight.planes === undefined) return w.slice((index + 1) * weight.bits - 1, index * weight.bits);
+  let base = 0;
+  const fields = weight.planes.map((width) => {
+    const field = w.slice(base + (index + 1) * width - 1, base + index * width);
+    base += count * width;
+    return field;
+  });
+  return cat(...fields);
+}
+
+/**
  * Cuts after levels 1–4 of the aligned block's largest-exponent tree (a 32-lane tree has 5), by
  * priority; a tree with fewer levels leaves the rest as empty stages.
  */
@@ -119,7 +135,9 @@ export const CHUNK_CUTS = [
 ] as const;
 
 export function chunkModuleName(shape: ChunkShape, latency = 0): string {
-  const sv = shape.weight === 'razer' ? `_sv${shape.specialValues.map(numberTag).join('_')}` : '';
+  const sv = GEMV_WEIGHT_FORMATS[shape.weight].selector?.specialValues
+    ? `_sv${shape.specialValues.map(numberTag).join('_')}`
+    : '';
   const aligned = shape.alignBits === undefined ? '' : `_al${shape.alignBits}`;
   const awq = shape.packing === 'awq' ? '_awq' : '';
   const products = (shape.multipliers ?? 'auto') === 'auto' ? '' : `_${shape.multipliers}`;
@@ -127,10 +145,10 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
 }
 
 /**
- * Inputs x (S activation codes), lanes (how many of them are real), w (P rows of S codes, row-major),
- * sv (P 2-bit indexes, RaZeR); outputs per row r: dot_r = Σ a·w exactly and bad_r (a NaN weight or a
- * non-finite activation), and act = Σ a, shared by the rows. Combinational, or pipelined to `latency`
- * stages (CHUNK_CUTS).
+ * Inputs x (S activation codes), lanes (how many of them are real), w (P rows of S codes, row-major, or
+ * in bit planes), sv or dtype (P group selectors: RaZeR, BitMoD); outputs per row r: dot_r = Σ a·w
+ * exactly and bad_r (a NaN weight or a non-finite activation), and act = Σ a, shared by the rows.
+ * Combinational, or pipelined to `latency` stages (CHUNK_CUTS).
  */
 export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const weight = GEMV_WEIGHT_FORMATS[shape.weight];
@@ -151,10 +169,18 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     UInt(Math.max(1, Math.ceil(Math.log2(S + 1)))),
     'lanes that hold an element (1..S)',
   );
-  const w = m.input('w', UInt(P * S * weight.bits), `${P} rows of ${S} ${shape.weight} codes, row 0 lowest`);
+  const w = m.input(
+    'w',
+    UInt(P * S * weight.bits),
+    weight.planes === undefined
+      ? `${P} rows of ${S} ${shape.weight} codes, row 0 lowest`
+      : `${P} rows of ${S} ${shape.weight} codes in bit planes (${weight.planes.join(' + ')} bits), row 0 lowest`,
+  );
+  const selector = weight.selector;
+  const selectorBits = selector?.bits ?? 0;
   const sv =
-    table.values.length > 1
-      ? m.input('sv', UInt(2 * P), 'per row: the group special-value index')
+    selector !== undefined && table.values.length > 1
+      ? m.input(selector.field, UInt(selectorBits * P), selector.doc)
       : undefined;
   cut.at('input');
 
@@ -208,9 +234,8 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const weights = Array.from({ length: P }, (_, r) =>
     Array.from({ length: S }, (_, slot) => {
       const lane = logicalLane(shape, slot);
-      const bitPos = (r * S + slot) * weight.bits;
-      const code = w.slice(bitPos + weight.bits - 1, bitPos).named(`w${r}_${lane}`);
-      const rowSv = sv?.slice(2 * r + 1, 2 * r);
+      const code = weightCode(w, weight, P * S, r * S + slot).named(`w${r}_${lane}`);
+      const rowSv = sv?.slice(selectorBits * (r + 1) - 1, selectorBits * r);
       const prefix = `w${r}_${lane}`;
       const nan = weightNan(code, table, prefix);
       return {

@@ -32,6 +32,7 @@ import {
   GEMV_WEIGHTS,
   GEMV_WEIGHT_FORMATS,
   RAZER_SPECIAL_VALUES,
+  SPECIAL_VALUE_WEIGHTS,
   type GemvWeightName,
 } from '../formats/gemv-weights.ts';
 
@@ -43,7 +44,9 @@ export const gemvParams = z
   .object({
     weight: choiceParam(GEMV_WEIGHTS)
       .default('uint4')
-      .describe('weight format (uint4 has a zero point per group; mxfp4 and nvfp4 fix group and scale)'),
+      .describe(
+        'weight format (uint4 has a zero point per group; mxfp4 and nvfp4 fix group and scale; razer and bitmod carry a 2-bit index per group; int6, e3m2fn and e2m3fn come in 2 + 4 bit planes)',
+      ),
     activation: choiceParam(['fp16', 'e4m3fn', 'bf16'])
       .default('fp16')
       .describe(
@@ -158,8 +161,11 @@ export const gemvParams = z
         'scale',
         `${p.weight} has ${weight.block.scale} scales; leave scale unset or use ${weight.block.scale}`,
       );
-    if (p.specialValues !== undefined && p.weight !== 'razer')
-      issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
+    if (p.specialValues !== undefined && !weight.selector?.specialValues)
+      issue(
+        'specialValues',
+        `only ${SPECIAL_VALUE_WEIGHTS.join(', ')} weights take special values; ${p.weight} has none`,
+      );
     if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
     if (p.interleave > 1 && group !== p.lanes)
       issue(
@@ -218,19 +224,19 @@ function defaultSumLatency(p: GemvParams): number {
   return closeSteps(p) >= 2 ? 1 : p.interleave - 1;
 }
 
-/** Bits of one row's entry in a scale beat: scale code, then zero point, then sv index. */
+/** Bits of one row's entry in a scale beat: scale code, then zero point, then group selector (sv, dtype). */
 export function metaLayout(p: GemvParams) {
   const { weight, scale } = gemvShape(p);
   const scaleBits = floatLayout(floatFormat(scale)).bits;
   const zeroBits = weight.zeroPoint ? 4 : 0;
-  const svBits = p.weight === 'razer' ? 2 : 0;
+  const svBits = weight.selector?.bits ?? 0;
   return { scaleBits, zeroBits, svBits, bits: scaleBits + zeroBits + svBits };
 }
 
 export function gemvModuleName(p: GemvParams): string {
-  const { group, scale, specialValues } = gemvShape(p);
+  const { weight, group, scale, specialValues } = gemvShape(p);
   const sv =
-    p.weight === 'razer' && p.specialValues !== undefined
+    weight.selector?.specialValues && p.specialValues !== undefined
       ? `_sv${specialValues.map(numberTag).join('_')}`
       : '';
   const awq = p.packing === 'awq' ? '_awq' : '';
@@ -372,14 +378,14 @@ function elaborateCore(p: GemvParams): Module {
   const wData = m.input(
     'w_tdata',
     UInt(P * S * weight.bits),
-    `${P} rows × ${S} ${p.weight} codes, row-major`,
+    weightBeatDoc(p.weight as GemvWeightName, P, S),
   );
   const wValid = m.input('w_tvalid', UInt(1));
   const wLast = m.input('w_tlast', UInt(1), "on the job's last weight beat");
   const sData = m.input(
     's_tdata',
     UInt(P * meta.bits),
-    `${P} rows of {${meta.svBits ? 'sv, ' : ''}${meta.zeroBits ? 'z, ' : ''}${scale} scale}`,
+    `${P} rows of {${meta.svBits ? `${weight.selector!.field}, ` : ''}${meta.zeroBits ? 'z, ' : ''}${scale} scale}`,
   );
   const sValid = m.input('s_tvalid', UInt(1));
   const sLast = m.input('s_tlast', UInt(1), "on the job's last scale beat");
@@ -756,7 +762,9 @@ function elaborateCore(p: GemvParams): Module {
     x: mux(fromX, xWord, bufferWord).named('x_chunk'),
     lanes: lanes1.resize(chunk.ports.find((q) => q.name === 'lanes')!.type.width),
     w: wWord,
-    ...(fields.includes('sv') ? { sv: svBits(metaWord, P, meta) } : {}),
+    ...(weight.selector && fields.includes(weight.selector.field)
+      ? { [weight.selector.field]: selectorBits(metaWord, P, meta) }
+      : {}),
   };
   const chunkOut = m.instance(
     chunk,
@@ -1002,12 +1010,29 @@ function elaborateCore(p: GemvParams): Module {
   return m.build();
 }
 
-/** The rows' 2-bit sv indexes from a scale beat. */
-function svBits(metaWord: Signal, rows: number, meta: ReturnType<typeof metaLayout>): Signal {
+/** The rows' group selectors (sv, dtype) from a scale beat. */
+function selectorBits(metaWord: Signal, rows: number, meta: ReturnType<typeof metaLayout>): Signal {
   const parts: Signal[] = [];
   for (let r = rows - 1; r >= 0; r--) {
     const lo = r * meta.bits + meta.scaleBits + meta.zeroBits;
-    parts.push(metaWord.slice(lo + 1, lo));
+    parts.push(metaWord.slice(lo + meta.svBits - 1, lo));
   }
   return parts.length === 1 ? parts[0]! : cat(...parts);
+}
+
+/** The weight port's layout: codes row-major, or (6-bit weights) bit planes (docs/w4a16.md#bit-planes). */
+function weightBeatDoc(name: GemvWeightName, rows: number, lanes: number): string {
+  const { bits, planes } = GEMV_WEIGHT_FORMATS[name];
+  if (planes === undefined) return `${rows} rows × ${lanes} ${name} codes, row-major`;
+  const n = rows * lanes;
+  let top = bits;
+  let base = 0;
+  const parts = planes.map((width) => {
+    const field = `bits ${top - 1}:${top - width}`;
+    const part = `[${base + n * width - 1}:${base}] ${field} of each code, ${width} bits per code`;
+    top -= width;
+    base += n * width;
+    return part;
+  });
+  return `${rows} rows × ${lanes} ${name} codes in bit planes, code (row r, lane i) at index r·${lanes} + i of each: ${parts.join('; ')}`;
 }

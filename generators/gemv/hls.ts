@@ -24,12 +24,15 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
   const nBits = port(top, 'n_len').width;
   const type = (m: Module, name: string) => cppType(port(m, name));
   const rows = Array.from({ length: P }, (_, r) => r);
+  // The rows' group selectors (RaZeR's sv, BitMoD's dtype), gathered from the scale entries.
+  const selectorBits = meta.svBits * P;
   const svExpression = rows
     .map((r) => {
       const lo = r * meta.bits + meta.scaleBits + meta.zeroBits;
-      return `(ap_uint<${2 * P}>(meta.range(${lo + 1}, ${lo})) << ${2 * r})`;
+      return `(ap_uint<${selectorBits}>(meta.range(${lo + meta.svBits - 1}, ${lo})) << ${meta.svBits * r})`;
     })
     .join(' | ');
+  const selector = weight.selector?.field ?? 'sv';
   // Kernel calls pass one expression per port, in port order.
   const call = (m: Module, value: (port: string) => string) =>
     `${m.name}(${m.ports.map((q) => value(q.name)).join(', ')})`;
@@ -37,7 +40,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
     x: 'x_word',
     lanes: 'lanes',
     w: 'w_word',
-    sv: `ap_uint<${2 * P}>(${svExpression})`,
+    [selector]: `ap_uint<${selectorBits}>(${svExpression})`,
     exp: 'chunk_exp',
     act: 'chunk_act',
   };

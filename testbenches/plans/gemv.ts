@@ -376,17 +376,16 @@ export function gemvBench(
         js.push({ data, last: b === blocks - 1 && ch + groupChunks >= chunks });
         sSetOf.push(set);
       }
-      let data = 0n;
+      const codes: { index: number; code: number }[] = [];
       // Rows past N and lanes past K carry whatever the job holds there (don't-care codes).
       for (let r = 0; r < P; r++) {
         const row = b * P + r;
         for (let lane = 0; lane < S; lane++) {
           const code = job.w[row]?.[ch * S + lane];
-          if (code === undefined) continue;
-          data |= BigInt(code) << BigInt((r * S + slotOf(lane)) * weight.bits);
+          if (code !== undefined) codes.push({ index: r * S + slotOf(lane), code });
         }
       }
-      jw.push({ data, last: b === blocks - 1 && ch === chunks - 1 });
+      jw.push({ data: weightBeat(weight, P * S, codes), last: b === blocks - 1 && ch === chunks - 1 });
       wSetOf.push(set);
     }
     let completeSets = Infinity;
@@ -440,6 +439,34 @@ export function gemvBench(
     yWidth: floatLayout(floatFormat(p.outFormat)).bits,
     yFormat: p.outFormat,
   };
+}
+
+/**
+ * A weight beat of `count` codes: code at index i in bits [i·b, (i + 1)·b), or, for 6-bit weights, as
+ * FP6-LLM stores them (weight_prepacking.h: each 6-bit code's top 2 bits go to one array, its low 4 bits
+ * to another): a plane of every code's bits 5:4 (index i at 2i), then a plane of bits 3:0 (at 2·count + 4i).
+ */
+export function weightBeat(
+  weight: { bits: number; planes?: readonly number[] },
+  count: number,
+  codes: { index: number; code: number }[],
+): bigint {
+  let data = 0n;
+  for (const { index, code } of codes) {
+    if (weight.planes === undefined) {
+      data |= BigInt(code) << BigInt(index * weight.bits);
+      continue;
+    }
+    let top = weight.bits;
+    let base = 0;
+    for (const width of weight.planes) {
+      const field = (code >> (top - width)) & ((1 << width) - 1);
+      data |= BigInt(field) << BigInt(base + index * width);
+      top -= width;
+      base += count * width;
+    }
+  }
+  return data;
 }
 
 /** AutoAWQ packs logical element j of each 8 into nibble REVERSE[j] (0x75316420 holds 0..7). */
