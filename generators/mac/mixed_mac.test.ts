@@ -28,6 +28,23 @@ describe('mixed_mac in the IR evaluator matches its golden model (docs/w4a16.md#
     { weight: 'razer', group: 6, inner: 'fp32', latency: 2 },
     { weight: 'int4', group: 3, inner: 'fp32', activation: 'bf16', rounding: 'rdown', latency: 0 },
     { weight: 'e2m1fn', group: 4, inner: 'fp32', outputSubnormals: 'flush', outFormat: 'bf16', latency: 1 },
+    // The research weights (docs/w4a16.md#weight-formats-of-mixed_mac), each with both inner sums.
+    { weight: 'sf4', group: 8, latency: 2 },
+    { weight: 'sf4', group: 4, inner: 'fp32', outFormat: 'fp16', latency: 1 },
+    { weight: 'fp4_range', group: 6, latency: 1 },
+    { weight: 'fp4_range', group: 5, inner: 'fp32', latency: 2 },
+    { weight: 'fp4_prec2', group: 8, activation: 'bf16', latency: 1 },
+    { weight: 'fp4_prec2', group: 4, inner: 'fp32', latency: 0 },
+    { weight: 'bitmod', group: 8, latency: 2 },
+    { weight: 'bitmod', group: 6, inner: 'fp32', latency: 1 },
+    { weight: 'apot4', group: 8, scale: 'bf16', latency: 1 },
+    { weight: 'apot4', group: 4, inner: 'fp32', latency: 2 },
+    { weight: 'int6', group: 8, latency: 1 },
+    { weight: 'int6', group: 5, inner: 'fp32', rounding: 'rdown', latency: 1 },
+    { weight: 'e3m2fn', group: 8, outFormat: 'bf16', latency: 2 },
+    { weight: 'e3m2fn', group: 4, inner: 'fp32', latency: 1 },
+    { weight: 'e2m3fn', group: 8, latency: 1 },
+    { weight: 'e2m3fn', group: 6, inner: 'fp32', activation: 'bf16', latency: 2 },
   ]) {
     it(JSON.stringify(raw), () => {
       const p = params(raw);
@@ -56,6 +73,9 @@ describe('mixed_mac with the group close pipelined over every cut point, idle cy
     { weight: 'razer', group: shortest + 1, latency: all, ready: true },
     { weight: 'int4', group: shortest, latency: 9, outFormat: 'bf16', rounding: 'rdown' },
     { weight: 'e2m1fn', group: shortest, inner: 'fp32', latency: fp32All },
+    { weight: 'sf4', group: shortest, latency: all },
+    { weight: 'bitmod', group: shortest, latency: all },
+    { weight: 'e3m2fn', group: shortest, inner: 'fp32', latency: fp32All },
   ]) {
     it(JSON.stringify(raw), () => {
       const p = params(raw);
@@ -111,7 +131,7 @@ function both(p: MixedMacParams, steps: MixedMacStep[]): { golden: number[]; uni
     steps,
   );
   const withZ = p.weight === 'uint4';
-  const withSv = p.weight === 'razer';
+  const withSv = p.weight === 'razer' || p.weight === 'bitmod';
   const stimulus = steps.map((s) => [
     BigInt(s.w),
     BigInt(s.a),
@@ -157,6 +177,81 @@ describe('mixed_mac definitions', () => {
   });
 });
 
+describe('mixed_mac research weights (docs/w4a16.md#weight-formats-of-mixed_mac)', () => {
+  // a = 1 (fp16 0x3C00) times one code, scale 1: y is the code's value in fp32.
+  const alone = (weight: string, w: number, sv = 0) => {
+    const p = params({ weight, group: 1, latency: 0 });
+    return both(p, [step(w, 0x3c00, { clear: true, sv })]);
+  };
+  const fp32 = (x: number) => new Uint32Array(new Float32Array([x]).buffer)[0]!;
+
+  it('takes the values of the formats library: supernormal -0 codes, SF4 and APoT4 float32 constants, 6-bit codes', () => {
+    for (const [weight, w, value] of [
+      ['fp4_range', 0b1000, 8],
+      ['fp4_prec2', 0b1000, 5],
+      ['fp4_range', 0b1001, -0.5],
+      ['sf4', 8, Math.fround(0.065513)],
+      ['sf4', 0, -1],
+      ['apot4', 1, Math.fround(0.1)],
+      ['apot4', 0b1110, -Math.fround(0.8)],
+      ['int6', 0b100000, -32],
+      ['e3m2fn', 0b011111, 28],
+      ['e3m2fn', 0b000001, 0.0625],
+      ['e2m3fn', 0b111111, -7.5],
+    ] as const) {
+      const { golden, unit } = alone(weight, w);
+      expect(golden[0], `${weight} code ${w}`).toBe(fp32(value));
+      expect(unit, `${weight} code ${w}`).toEqual(golden);
+    }
+  });
+
+  it("bitmod: the dtype picks er_pos, er_neg, ea_pos or ea_neg, the -0 code's +10, −10, +16 or −16 (E2M1 × 2)", () => {
+    expect([0, 1, 2, 3].map((dtype) => alone('bitmod', 0b1000, dtype).golden[0])).toEqual(
+      [10, -10, 16, -16].map(fp32),
+    );
+    for (const dtype of [0, 1, 2, 3]) {
+      const { golden, unit } = alone('bitmod', 0b1000, dtype);
+      expect(unit).toEqual(golden);
+    }
+    // The other codes are E2M1 × 2: code 7 is 12.
+    expect(alone('bitmod', 7, 3).unit[0]).toBe(fp32(12));
+  });
+
+  it('fails on a unit of a neighbouring weight: the plans tell the -0 code, the dtype order and the grid apart', () => {
+    const mismatches = (planned: Record<string, unknown>, built: Record<string, unknown>) => {
+      const v = mixedMacPlan.vectors(params({ ...planned, latency: 0 }), { kind: 'random', count: 2000 }, 3);
+      const got = runVectors(mixedMac.build(params({ ...built, latency: 0 })), v.stimulus);
+      return got.filter((row, i) => row[0] !== v.expected[i]![0]).length;
+    };
+    // The control: each plan passes on its own unit.
+    for (const weight of ['fp4_range', 'bitmod', 'e3m2fn', 'sf4'])
+      expect(mismatches({ weight, group: 4 }, { weight, group: 4 }), weight).toBe(0);
+    expect(mismatches({ weight: 'fp4_range', group: 4 }, { weight: 'fp4_prec2', group: 4 })).toBeGreaterThan(
+      0,
+    );
+    expect(mismatches({ weight: 'fp4_range', group: 4 }, { weight: 'e2m1fn', group: 4 })).toBeGreaterThan(0);
+    // RaZeR with BitMoD's values in E2M1 units: the same up to the grid, so every nonzero sum is half.
+    expect(
+      mismatches(
+        { weight: 'bitmod', group: 4 },
+        { weight: 'razer', group: 4, specialValues: [5, -5, 8, -8] },
+      ),
+    ).toBeGreaterThan(0);
+    expect(mismatches({ weight: 'e3m2fn', group: 4 }, { weight: 'e2m3fn', group: 4 })).toBeGreaterThan(0);
+    expect(mismatches({ weight: 'sf4', group: 4 }, { weight: 'apot4', group: 4 })).toBeGreaterThan(0);
+  });
+
+  it('multiplies magnitudes of up to 4 bits by shifts and adds, wider ones in a multiplier', () => {
+    const text = (weight: string) =>
+      emitVerilog(mixedMac.build(params({ weight, group: 8 })))
+        .map((f) => f.text)
+        .join('\n');
+    expect(text('bitmod')).toMatch(/a_sig_q_pp3/);
+    expect(text('fp4_range')).not.toMatch(/a_sig_q_pp/);
+    expect(text('sf4')).toMatch(/a_sig_q_product = .* \* /);
+  });
+});
+
 describe('mixed_mac parameters and names', () => {
   it('only has a zero-point input for asymmetric weights and a special-value index for RaZeR', () => {
     const ports = (weight: string) => mixedMac.build(params({ weight })).ports.map((p) => p.name);
@@ -165,6 +260,12 @@ describe('mixed_mac parameters and names', () => {
     expect(ports('razer')).toContain('sv');
     expect(ports('razer')).not.toContain('z');
     expect(ports('uint4')).not.toContain('sv');
+    expect(ports('bitmod')).toContain('dtype');
+    expect(ports('bitmod')).not.toContain('sv');
+    expect(ports('sf4')).not.toContain('dtype');
+    const width = (weight: string) =>
+      mixedMac.build(params({ weight })).ports.find((p) => p.name === 'w')?.type.width;
+    expect([width('int6'), width('e3m2fn'), width('e2m3fn'), width('sf4')]).toEqual([6, 6, 6, 4]);
   });
 
   it('names modules by weight, non-default special values and inner mode', () => {
@@ -203,6 +304,12 @@ describe('mixed_mac parameters and names', () => {
     expect(() => params({ weight: 'uint4', specialValues: [5, 8, -5, -8] })).toThrow(
       /'specialValues' = \[5,8,-5,-8\] is not allowed: only razer weights take special values; uint4 has none/,
     );
+    expect(() => params({ weight: 'bitmod', specialValues: [5, 8, -5, -8] })).toThrow(
+      /'specialValues' = \[5,8,-5,-8\] is not allowed: only razer weights take special values; bitmod has none/,
+    );
+    expect(() => params({ weight: 'apot8' })).toThrow(
+      /parameter 'weight' = "apot8" is not allowed: must be one of/,
+    );
     expect(() => params({ inner: 'fp64' })).toThrow(
       /'inner' = "fp64" is not allowed: must be one of exact, fp32/,
     );
@@ -210,7 +317,7 @@ describe('mixed_mac parameters and names', () => {
 });
 
 // The new configurations in real simulators: lint clean, 0 failures in Icarus and Verilator, Yosys clean.
-describe('mixed_mac RaZeR and fp32 inner sums in the simulators', () => {
+describe('mixed_mac RaZeR, research weights and fp32 inner sums in the simulators', () => {
   const root = mkdtempSync(join(tmpdir(), 'bitsmith-mixed-mac-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   const write = (p: MixedMacParams) => {
@@ -237,6 +344,9 @@ describe('mixed_mac RaZeR and fp32 inner sums in the simulators', () => {
       latency: 1,
       ready: true,
     },
+    { weight: 'bitmod', group: 8, latency: 2 },
+    { weight: 'sf4', group: 8, inner: 'fp32', latency: 1 },
+    { weight: 'e3m2fn', group: 6, latency: 2 },
   ]) {
     it(`${JSON.stringify(raw)}: lint clean, ${count} steps with 0 failures in icarus and verilator`, async () => {
       const p = params(raw);

@@ -10,16 +10,8 @@ import { splitProduct } from '../arith/split-product.ts';
 import { splitSum } from '../arith/split-sum.ts';
 import { unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
-import {
-  RAZER_SPECIAL_VALUES,
-  decode,
-  floatLayout,
-  formatByName,
-  razerFormats,
-  resolvePolicy,
-  toNumber,
-  type Format,
-} from '../formats/index.ts';
+import { RAZER_SPECIAL_VALUES, floatLayout, resolvePolicy } from '../formats/index.ts';
+import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../formats/gemv-weights.ts';
 import {
   checkOutputPolicy,
   floatFormat,
@@ -38,19 +30,49 @@ import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { specialValuesParam } from '../special-values-param.ts';
 import { DSP_TILE_BITS, tiledProduct } from './tiled-product.ts';
+import { weightCodes, type WeightCodes } from './weight-codes.ts';
 
-/** Weight formats: the value of a code as an integer multiple of the weight's LSB (2^lsbExp). */
+/**
+ * Weight formats, by the `weight` parameter: each code's value comes from the formats library
+ * (GEMV_WEIGHT_FORMATS, shared with `gemv`), as an exact integer on the weight's grid (weightCodes).
+ * uint4 alone takes a zero point; razer and bitmod take a 2-bit per-group selector that gives the -0
+ * code 0b1000 its value: RaZeR's special value SV[sv] (docs/razer.md#idea), or the extra value of the
+ * BitMoD data type picked by `dtype` (docs/bitmod.md#data-types).
+ */
 export const MIXED_WEIGHTS = {
-  int4: { bits: 4, lsbExp: 0, zeroPoint: false, specialValues: false },
-  uint4: { bits: 4, lsbExp: 0, zeroPoint: true, specialValues: false },
-  e2m1fn: { bits: 4, lsbExp: -1, zeroPoint: false, specialValues: false },
-  /** RaZeR (docs/razer.md#idea), OCP E2M1 layout: the -0 code 0b1000 is the group's special value SV[sv]. */
-  razer: { bits: 4, lsbExp: -1, zeroPoint: false, specialValues: true },
-} as const;
+  int4: {},
+  uint4: { zeroPoint: true },
+  e2m1fn: {},
+  razer: { selector: 'sv' },
+  sf4: {},
+  fp4_range: {},
+  fp4_prec2: {},
+  bitmod: { selector: 'dtype' },
+  apot4: {},
+  int6: {},
+  e3m2fn: {},
+  e2m3fn: {},
+} as const satisfies Partial<Record<GemvWeightName, { zeroPoint?: true; selector?: 'sv' | 'dtype' }>>;
 
 export type MixedWeight = keyof typeof MIXED_WEIGHTS;
 
-/** The OCP E2M1 code of −0 (sign in bit 3), which RaZeR remaps to the group's special value. */
+/** A weight's inputs: the code's width, a zero point (uint4), the per-group selector's port (razer, bitmod). */
+export function mixedWeightPorts(weight: MixedWeight): {
+  bits: number;
+  zeroPoint: boolean;
+  selector: 'sv' | 'dtype' | undefined;
+} {
+  const w: { zeroPoint?: true; selector?: 'sv' | 'dtype' } = MIXED_WEIGHTS[weight];
+  return { bits: GEMV_WEIGHT_FORMATS[weight].bits, zeroPoint: w.zeroPoint === true, selector: w.selector };
+}
+
+/** The weight's codes as exact integers, one table per value of the group's selector. */
+export function mixedWeightCodes(p: Pick<MixedMacParams, 'weight' | 'specialValues'>): WeightCodes {
+  const weight = GEMV_WEIGHT_FORMATS[p.weight];
+  return weightCodes(weight.formats(p.specialValues ?? RAZER_SPECIAL_VALUES), weight.bits);
+}
+
+/** The OCP E2M1 code of −0 (sign in bit 3), which RaZeR and BitMoD give the group's selected value. */
 export const RAZER_SPECIAL_CODE = 0b1000;
 
 export const INNER_MODES = ['exact', 'fp32'] as const;
@@ -175,9 +197,7 @@ function defaultSpecialValues(values: readonly number[]): boolean {
 function mixedMacStem(p: MixedMacParams): string {
   const svs = specialValuesOf(p);
   const svTag =
-    MIXED_WEIGHTS[p.weight].specialValues && !defaultSpecialValues(svs)
-      ? `_sv${svs.map(numberTag).join('_')}`
-      : '';
+    p.weight === 'razer' && !defaultSpecialValues(svs) ? `_sv${svs.map(numberTag).join('_')}` : '';
   const innerTag = p.inner === 'fp32' ? '_inner_fp32' : '';
   return `mixed_mac_${p.weight}${svTag}_${p.activation}_g${p.group}_${p.scale}_${p.outFormat}${innerTag}${policyTag(p)}`;
 }
@@ -205,7 +225,7 @@ interface Inputs {
   us: UnpackedFloat;
   /** uint4 zero point. */
   zp: Signal | undefined;
-  /** RaZeR special-value index. */
+  /** The group's selector of the -0 code's value: RaZeR's special-value index, BitMoD's data type. */
   sv: Signal | undefined;
   ua: UnpackedFloat;
 }
@@ -214,8 +234,10 @@ interface Inputs {
  * W4A16 multiply-accumulate with the restructuring of docs/w4a16.md#restructured-gemv:
  *   y = Σ_g s_g · ( Σ_{k∈g} a_k·w_k − z_g · Σ_{k∈g} a_k ),
  * w_k the weight's value: q_k (int4, uint4), E2M1(q_k) (e2m1fn) or RaZeR(q_k; SV[sv_g]) (razer: the OCP
- * E2M1 value, except that the -0 code 0b1000 is the group's special value SV[sv_g], docs/razer.md#idea); z_g = 0
- * except for uint4. The output is the outer accumulator after this vector.
+ * E2M1 value, except that the -0 code 0b1000 is the group's special value SV[sv_g], docs/razer.md#idea), or a
+ * research format's value (docs/w4a16.md#weight-formats-of-mixed_mac: SF4, E2M1 with a supernormal, BitMoD's
+ * mixed FP4 under the group's dtype, APoT4, INT6, FP6); z_g = 0 except for uint4. The output is the outer
+ * accumulator after this vector.
  *
  * inner 'exact' (default): a_k·w_k and a_k are summed exactly (fixed point); on the group's last element
  * the exact value s_g·D_g, D_g = Σ a·w − z·Σ a, is added to the outer accumulator with one rounding.
@@ -246,7 +268,7 @@ export const mixedMac = defineGenerator({
     weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight])
       .default('uint4')
       .describe(
-        'int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights; razer: RaZeR FP4 (OCP E2M1 whose -0 code is a per-group special value picked by a 2-bit `sv` input).',
+        'int4: symmetric signed weights; uint4: asymmetric, with a zero point z (AWQ); e2m1fn: FP4 weights; razer: RaZeR FP4 (OCP E2M1 whose -0 code is a per-group special value picked by a 2-bit `sv` input); sf4: SF4 (Student Float); fp4_range, fp4_prec2: E2M1 whose -0 code holds +8 or +5; bitmod: BitMoD mixed FP4 (E2M1 × 2 whose -0 code holds +10, −10, +16 or −16 as a 2-bit `dtype` input picks); apot4: APoT4; int6, e3m2fn, e2m3fn: 6-bit codes (docs/w4a16.md#weight-formats-of-mixed_mac).',
       ),
     specialValues: specialValuesParam()
       .optional()
@@ -276,7 +298,7 @@ export const mixedMac = defineGenerator({
   check(p, ctx) {
     checkOutputPolicy(p, ctx);
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (p.specialValues !== undefined && !MIXED_WEIGHTS[p.weight].specialValues) {
+    if (p.specialValues !== undefined && p.weight !== 'razer') {
       issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
     }
     const points = mixedMacCutPoints(p.inner ?? 'exact').length;
@@ -302,7 +324,7 @@ export const mixedMac = defineGenerator({
     }
   },
   build(p, top): Module {
-    const w = MIXED_WEIGHTS[p.weight];
+    const w = mixedWeightPorts(p.weight);
     const fa = floatFormat(p.activation);
     const fs = floatFormat(p.scale);
     const fo = floatFormat(p.outFormat);
@@ -321,13 +343,20 @@ export const mixedMac = defineGenerator({
     );
     const readOn = early ? "read on the group's first element" : "read on the group's last element";
     const zp = w.zeroPoint ? m.input('z', UInt(4), `uint4 zero point, ${readOn}`) : undefined;
-    const sv = w.specialValues
-      ? m.input(
-          'sv',
-          UInt(2),
-          `RaZeR special-value index: code 0b1000 is SV[sv] of {${svs.join(', ')}}, ${readOn}`,
-        )
-      : undefined;
+    const sv =
+      w.selector === 'sv'
+        ? m.input(
+            'sv',
+            UInt(2),
+            `RaZeR special-value index: code 0b1000 is SV[sv] of {${svs.join(', ')}}, ${readOn}`,
+          )
+        : w.selector === 'dtype'
+          ? m.input(
+              'dtype',
+              UInt(2),
+              `BitMoD data type: 0 er_pos, 1 er_neg, 2 ea_pos, 3 ea_neg (code 0b1000 is +10, −10, +16, −16), ${readOn}`,
+            )
+          : undefined;
     const ua = unpackFloat(a, fa, 'a');
     const us = unpackFloat(s, fs, 's');
     const inputs: Inputs = { q, clear, us, zp, sv, ua };
@@ -491,7 +520,7 @@ type Cuts = ReturnType<typeof pipelineCuts<CutPoint>>;
 
 /** Exact group sums (fixed point); s·D enters the outer sum exactly, to be rounded once. */
 function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): GroupClose {
-  const w = MIXED_WEIGHTS[p.weight];
+  const codes = mixedWeightCodes(p);
   const fa = floatFormat(p.activation);
   const fs = floatFormat(p.scale);
   const { ua } = x;
@@ -509,12 +538,16 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const sigSigned = mux(ua.sign, sig.neg().resize(sig.width), sig).named('a_sig_signed');
   const aMaxUnits = (1n << BigInt(ua.sig.width + layout.expFieldMax)) - 1n;
   const aWidth = ua.sig.width + layout.expFieldMax + 1;
-  // The weight as sign and magnitude, each a function of the 4-bit code alone (a table in LUTs, no
-  // adder; RaZeR: the -0 code is 0 here, its SV comes later). The product's adders take the
+  // The weight as sign and magnitude, each a function of the code alone (a table in LUTs, no adder;
+  // RaZeR, BitMoD: the -0 code is 0 here, its selected value comes later). The product takes the
   // significand as it is unpacked and the unsigned magnitude: nothing is negated before them.
-  const weight = weightSignMagnitude(x.q, p.weight);
-  // A 4-bit magnitude multiplies in LUTs (four shifted, gated copies), not in a DSP block.
-  const sigTimesQ = shiftAddProduct(ua.sig, weight.magnitude, 'a_sig_q');
+  const weight = weightSignMagnitude(x.q, p.weight, codes);
+  // A magnitude of up to 4 bits multiplies in LUTs (shifted, gated copies), a wider one (SF4's and
+  // APoT4's float32 constants, 6-bit weights) in a multiplier.
+  const sigTimesQ =
+    weight.magnitude.width <= 4
+      ? shiftAddProduct(ua.sig, weight.magnitude, 'a_sig_q')
+      : ua.sig.mul(weight.magnitude).named('a_sig_q_product');
   const productNegative = ua.sign.xor(weight.negative).named('aq_negative');
   cut.at('multiplied');
   // The signed activation is placed after that cut, beside the product.
@@ -522,7 +555,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const isSpecial = x.sv === undefined ? undefined : x.q.eq(RAZER_SPECIAL_CODE).named('w_special');
 
   const { first, end, cleared } = groupPosition(m, x.clear, p.group);
-  const sumWidth = exactSumWidth(aMaxUnits * 8n * 2n, p.group) + 1;
+  const sumWidth = exactSumWidth(aMaxUnits << BigInt(weight.magnitude.width), p.group) + 1;
   const actWidth = exactSumWidth(aMaxUnits, p.group);
   // The product's sign goes on after the placing shift, as a two's complement negation split in two:
   // its ones' complement here (an XOR beside the shift's last level), and the +1 that completes it as
@@ -559,7 +592,8 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const groupNaN = mux(first, poisoned, nanQ.or(poisoned)).named('group_nan');
   nanQ.next(groupNaN);
 
-  // RaZeR: Σ a over the group's -0 codes, times SV[sv] at the group's end (sv read there, like s).
+  // RaZeR, BitMoD: Σ a over the group's -0 codes, times its selected value at the group's end (the
+  // selector read there, like s).
   let specialSum: Signal | undefined;
   if (isSpecial !== undefined) {
     const special = m.register('group_special_q', SInt(actWidth), { reset: 0 });
@@ -573,7 +607,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const svTerm =
     specialSum === undefined || x.sv === undefined
       ? undefined
-      : timesSpecialValue(specialSum, x.sv, svUnits(p), 'special');
+      : timesSpecialValue(specialSum, x.sv, specialUnits(codes), 'special');
   // uint4: D = Σ a·q − Σ_i z_i·2^i·Σ a, the four gated copies of Σ a subtracted from Σ a·q as
   // ones' complements (−x = ~x + 1, the four +1 a constant 4) in carry-save adders: LUTs only before
   // the 'terms' cut, and after it one carry-propagating addition (no multiplier's adders in series).
@@ -600,7 +634,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   const { us } = x;
   const scaled = timesScale(magnitude, us.sig, cut, 'scaled').named('scaled_sig');
   // magnitude weighs 2^(lsbA + lsbW) per unit, the scale sig 2^(es − Ms): the product's top bit:
-  const lsb = layout.emin - fa.mantBits + w.lsbExp - fs.mantBits;
+  const lsb = layout.emin - fa.mantBits + codes.lsbExp - fs.mantBits;
   const offset = scaled.width - 1 + lsb;
   const expRange = { min: us.expRange.min + offset, max: us.expRange.max + offset };
   // Sized to its range: the outer addition's exponent comparison is no wider than it must be.
@@ -622,7 +656,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
 
 /** FP32 group sums, one rounding per element; s·acc enters the outer sum exactly, to be rounded once. */
 function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): GroupClose {
-  const w = MIXED_WEIGHTS[p.weight];
+  const codes = mixedWeightCodes(p);
   const f32 = floatFormat('fp32');
   const innerPolicy = resolvePolicy(f32, outputPolicy(p));
   const { ua } = x;
@@ -639,8 +673,8 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
   const sv = held(x.sv, 'group_sv');
 
   // w − z as a signed integer of weight 2^lsbExp, then its magnitude: a·(w − z) is exact.
-  const value = weightValue(x.q, p.weight, { z, sv, svUnits: svUnits(p) });
-  const maxAbs = maxWeightUnits(p);
+  const value = weightValue(x.q, p.weight, codes, { z, sv });
+  const maxAbs = Number(codes.maxMagnitude);
   const magBits = unsignedBits(maxAbs);
   const weightNegative = value.msb().named('w_negative');
   const weightMagnitude = mux(weightNegative, value.neg(), value.resize(value.width + 1))
@@ -648,7 +682,7 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
     .slice(magBits - 1, 0)
     .named('w_magnitude');
   // a.sig·2^(ea − M) · |w|·2^lsbExp: the product's top bit weighs 2^(ea + magBits + lsbExp).
-  const offset = magBits + w.lsbExp;
+  const offset = magBits + codes.lsbExp;
   const expRange = { min: ua.expRange.min + offset, max: ua.expRange.max + offset };
   const expWidth = Math.max(ua.exp.width, signedBits(expRange.min, expRange.max));
   const poisoned = ua.isNaN.or(ua.isInf).named('aq_nan');
@@ -738,66 +772,85 @@ function timesScale(x: Signal, scaleSig: Signal, cut: Cuts, prefix: string): Sig
     : splitProduct(x, scaleSig, 2, () => cut.at('partials'), prefix);
 }
 
-/** The special values in units of the weight LSB (0.5). */
-function svUnits(p: MixedMacParams): number[] {
-  return specialValuesOf(p).map((v) => v * 2);
+/** The selected values of the -0 code (RaZeR, BitMoD), one per selector value, in units of the weight's LSB. */
+function specialUnits(codes: WeightCodes): number[] {
+  return codes.values.map((values) => Number(values[RAZER_SPECIAL_CODE]));
 }
 
-/** The largest |q| of a weight code's value in units of its LSB, before any zero point or special value. */
-function maxCodeUnits(weight: MixedWeight): number {
-  if (weight === 'int4') return 8;
-  if (weight === 'uint4') return 15;
-  return Math.max(...e2m1Units(weightFormat(weight)));
-}
-
-/** The largest |w − z| in units of the weight's LSB. */
-function maxWeightUnits(p: MixedMacParams): number {
-  if (p.weight === 'int4') return 8;
-  if (p.weight === 'uint4') return 15;
-  const e2m1 = Math.max(...e2m1Units(weightFormat(p.weight)));
-  return p.weight === 'razer' ? Math.max(e2m1, ...svUnits(p).map(Math.abs)) : e2m1;
-}
-
-/** The FP4 format whose codes 0..7 give the weight's magnitudes (RaZeR: any SV candidate; they differ at 0b1000 only). */
-function weightFormat(weight: 'e2m1fn' | 'razer'): Format {
-  return weight === 'razer' ? razerFormats('ocp')[0]! : formatByName('e2m1fn');
-}
-
-/** Magnitudes of codes 0..7 in units of 0.5, from the format library. */
-function e2m1Units(format: Format): number[] {
-  return Array.from({ length: 8 }, (_, code) => toNumber(decode(format, code)) * 2);
+/** The code's value in units of the weight's LSB; the -0 code of a weight with a selector counts 0 here. */
+function commonValues(weight: MixedWeight, codes: WeightCodes): bigint[] {
+  const values = codes.values[0]!;
+  if (mixedWeightPorts(weight).selector === undefined) return values;
+  // Only the -0 code may differ between the selector's values: it alone is summed apart.
+  values.forEach((v, code) => {
+    if (code !== RAZER_SPECIAL_CODE && codes.values.some((f) => f[code] !== v))
+      throw new Error(`mixed_mac: ${weight} codes other than 0b1000 differ between its group types`);
+  });
+  return values.map((v, code) => (code === RAZER_SPECIAL_CODE ? 0n : v));
 }
 
 /**
- * The weight code's value in units of its LSB, before any zero point or special value, as a sign and a
- * magnitude of 4 bits: uint4 is its own magnitude; int4 (two's complement) and E2M1 (RaZeR's -0 code
- * counting 0) have their sign in bit 3 and their magnitude from a 16- or 8-entry table.
+ * Whether the code is sign and magnitude, the sign its top bit: the magnitude is then a table of the
+ * low bits alone (E2M1, FP6, APoT4; int4's magnitude is not: two's complement).
  */
-function weightSignMagnitude(q: Signal, weight: MixedWeight): { negative: Signal; magnitude: Signal } {
+function signMagnitudeLayout(values: readonly bigint[]): boolean {
+  const half = values.length / 2;
+  const abs = (v: bigint) => (v < 0n ? -v : v);
+  return values.every(
+    (v, code) => (v === 0n || v < 0n === code >= half) && abs(v) === abs(values[code % half]!),
+  );
+}
+
+/**
+ * The weight code's value in units of its LSB, before any zero point or special value, as a sign and an
+ * unsigned magnitude, each a table of the code: uint4 is its own magnitude; a sign-magnitude code
+ * (E2M1, with RaZeR's and BitMoD's -0 code counting 0) has its magnitude from a table of its low bits;
+ * any other code from a table of the whole code. The sign is the top bit where every nonzero value says
+ * so (int4, int6, E2M1), its inverse (SF4: codes ascending), else a table (the supernormal -0 codes).
+ */
+function weightSignMagnitude(
+  q: Signal,
+  weight: MixedWeight,
+  codes: WeightCodes,
+): { negative: Signal; magnitude: Signal } {
   const m = q.builder;
   if (weight === 'uint4') return { negative: m.constant(0, UInt(1)), magnitude: q };
-  const bits = unsignedBits(maxCodeUnits(weight));
-  const magnitude =
-    weight === 'int4'
-      ? select(
-          q,
-          Array.from({ length: 16 }, (_, code) => m.constant(code < 8 ? code : 16 - code, UInt(bits))),
-        )
+  const values = commonValues(weight, codes);
+  const abs = values.map((v) => (v < 0n ? -v : v));
+  const bits = unsignedBits(abs.reduce((a, b) => (b > a ? b : a), 0n));
+  const lowBits = q.width - 1;
+  const magnitude = signMagnitudeLayout(values)
+    ? select(
+        q.slice(lowBits - 1, 0),
+        abs.slice(0, 2 ** lowBits).map((v) => m.constant(v, UInt(bits))),
+      )
+    : select(
+        q,
+        abs.map((v) => m.constant(v, UInt(bits))),
+      );
+  const top = (code: number) => code >= 2 ** lowBits;
+  const nonzero = values.flatMap((v, code) => (v === 0n ? [] : [{ negative: v < 0n, code }]));
+  const negative = nonzero.every((c) => c.negative === top(c.code))
+    ? q.bit(lowBits)
+    : nonzero.every((c) => c.negative !== top(c.code))
+      ? q.bit(lowBits).not().named('w_negative')
       : select(
-          q.slice(2, 0),
-          e2m1Units(weightFormat(weight)).map((v) => m.constant(v, UInt(bits))),
-        );
-  return { negative: q.bit(3), magnitude: magnitude.named('w_magnitude') };
+          q,
+          values.map((v) => m.constant(v < 0n ? 1 : 0, UInt(1))),
+        ).named('w_negative');
+  return { negative, magnitude: magnitude.named('w_magnitude') };
 }
 
 /**
- * The weight code's value as a signed integer multiple of its LSB. RaZeR's -0 code is 0 unless the
- * group's special-value index is given (then SV[sv]); with a zero point given, the value is q − z.
+ * The weight code's value as a signed integer multiple of its LSB. The -0 code of RaZeR and BitMoD is 0
+ * unless the group's selector is given (then its selected value); with a zero point given, the value is
+ * q − z.
  */
 function weightValue(
   q: Signal,
   weight: MixedWeight,
-  group: { z?: Signal | undefined; sv?: Signal | undefined; svUnits?: number[] } = {},
+  codes: WeightCodes,
+  group: { z?: Signal | undefined; sv?: Signal | undefined } = {},
 ): Signal {
   const m = q.builder;
   if (weight === 'int4') return q.asSigned();
@@ -807,20 +860,34 @@ function weightValue(
       ? unsigned
       : unsigned.sub(group.z.zext(5).asSigned(), { width: 5 }).named('w_value');
   }
-  // E2M1 in units of 0.5: magnitudes 0, 1, 2, 3, 4, 6, 8, 12 for codes 0..7, sign in bit 3.
+  const values = commonValues(weight, codes);
+  if (!signMagnitudeLayout(values)) {
+    const width = signedBits(
+      values.reduce((a, b) => (b < a ? b : a), 0n),
+      values.reduce((a, b) => (b > a ? b : a), 0n),
+    );
+    return select(
+      q,
+      values.map((v) => m.constant(v, SInt(width))),
+    ).named('w_value');
+  }
+  // Sign and magnitude (E2M1 in units of 0.5: magnitudes 0, 1, 2, 3, 4, 6, 8, 12 for codes 0..7, sign in bit 3).
+  const lowBits = q.width - 1;
+  const magnitudes = values.slice(0, 2 ** lowBits);
+  const width = Math.max(5, unsignedBits(magnitudes.reduce((a, b) => (b > a ? b : a), 0n)) + 1);
   const magnitude = select(
-    q.slice(2, 0),
-    e2m1Units(weightFormat(weight)).map((v) => m.constant(v, SInt(5))),
+    q.slice(lowBits - 1, 0),
+    magnitudes.map((v) => m.constant(v, SInt(width))),
   );
-  const e2m1 = mux(q.bit(3), magnitude.neg().resize(5), magnitude);
-  if (group.sv === undefined) return e2m1.named('w_value');
-  const units = group.svUnits!;
-  const width = Math.max(5, signedBits(Math.min(...units), Math.max(...units)));
+  const signed = mux(q.bit(lowBits), magnitude.neg().resize(width), magnitude);
+  if (group.sv === undefined) return signed.named('w_value');
+  const units = specialUnits(codes);
+  const valueWidth = Math.max(width, signedBits(Math.min(...units), Math.max(...units)));
   const special = select(
     group.sv,
-    units.map((u) => m.constant(u, SInt(width))),
+    units.map((u) => m.constant(u, SInt(valueWidth))),
   ).named('w_special_value');
-  return mux(q.eq(RAZER_SPECIAL_CODE), special, e2m1.resize(width)).named('w_value');
+  return mux(q.eq(RAZER_SPECIAL_CODE), special, signed.resize(valueWidth)).named('w_value');
 }
 
 /**

@@ -1,6 +1,8 @@
 // Golden model of the W4A16 MAC, from docs/w4a16.md#restructured-gemv: y = Σ_g s_g · (Σ_{k∈g} a_k·w_k − z_g·Σ_{k∈g} a_k), w_k the
-// weight code's value: INT4, UINT4 (with the zero point z_g), E2M1, or RaZeR (docs/razer.md#idea: OCP E2M1 whose −0
-// code is the group's special value SV[sv_g]), all decoded by the format library.
+// weight code's value: INT4, UINT4 (with the zero point z_g), E2M1, RaZeR (docs/razer.md#idea: OCP E2M1 whose −0
+// code is the group's special value SV[sv_g]), BitMoD's mixed FP4 (the group's data type picks the −0 code's value),
+// SF4, E2M1 with a supernormal, APoT4, INT6 or FP6 (docs/w4a16.md#weight-formats-of-mixed_mac), all decoded by the
+// format library (GEMV_WEIGHT_FORMATS), exactly, on whatever grid their values lie.
 //
 // inner 'exact': group sums are exact; each group's exact value s_g·D_g enters the outer sum with one IEEE
 // addition (one rounding). s, z and sv are read on the group's last element.
@@ -20,15 +22,27 @@ import {
   integer,
   mul,
   nan,
-  razerFormats,
   type ExactValue,
   type FloatFormat,
   type Format,
   type Policy,
 } from '../../generators/formats/index.ts';
+import { GEMV_WEIGHT_FORMATS } from '../../generators/formats/gemv-weights.ts';
 import { variantIs, variantPolicy } from './variant.ts';
 
-export type MixedMacWeight = 'int4' | 'uint4' | 'e2m1fn' | 'razer';
+export type MixedMacWeight =
+  | 'int4'
+  | 'uint4'
+  | 'e2m1fn'
+  | 'razer'
+  | 'sf4'
+  | 'fp4_range'
+  | 'fp4_prec2'
+  | 'bitmod'
+  | 'apot4'
+  | 'int6'
+  | 'e3m2fn'
+  | 'e2m3fn';
 
 export interface MixedMacSpec {
   weight: MixedMacWeight;
@@ -49,14 +63,24 @@ export interface MixedMacStep {
   clear: boolean;
   s: number;
   z: number;
-  /** RaZeR special-value index (0..3); ignored by the other weights. */
+  /** The group selector (0..3): RaZeR's special-value index, BitMoD's data type; ignored by the other weights. */
   sv?: number;
 }
 
-/** The weight formats by name; RaZeR has one codebook per special-value index. */
+/** The weight formats by name; RaZeR and BitMoD have one per value of the group's selector. */
 function weightFormats(spec: MixedMacSpec): Format[] {
-  if (spec.weight === 'razer') return razerFormats('ocp', spec.specialValues ?? RAZER_SPECIAL_VALUES);
-  return [formatByName(spec.weight)];
+  return GEMV_WEIGHT_FORMATS[spec.weight].formats(spec.specialValues ?? RAZER_SPECIAL_VALUES);
+}
+
+/** An exponent at or below every nonzero weight value's lowest bit: every weight is an integer times 2^it. */
+function weightExp(formats: Format[], bits: number): number {
+  let exp = 0;
+  for (const f of formats)
+    for (let code = 0; code < 2 ** bits; code++) {
+      const v = decode(f, code);
+      if (v.kind === 'finite' && v.sig !== 0n) exp = Math.min(exp, v.exp);
+    }
+  return exp;
 }
 
 /** value = integer · 2^exp with a common exponent, for exact sums. */
@@ -66,9 +90,6 @@ function asInteger(v: ExactValue, exp: number): bigint {
   const n = v.sig << BigInt(v.sig === 0n ? 0 : v.exp - exp);
   return v.sign ? -n : n;
 }
-
-/** Every weight value (and zero point) is a multiple of 2^-1. */
-const WEIGHT_EXP = -1;
 
 /**
  * A scale code's value. Mutation 'mixed_mac.scale-specials-ignored': an Inf or NaN code read as an
@@ -126,6 +147,7 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
   const fo = formatByName(spec.outFormat);
   const f32 = formatByName('fp32');
   const formats = weightFormats(spec);
+  const wExp = weightExp(formats, GEMV_WEIGHT_FORMATS[spec.weight].bits);
   const weight = (code: number, sv: number | undefined) => decode(formats[sv ?? 0] ?? formats[0]!, code);
   // Every finite activation is a multiple of its smallest subnormal, code 1: 2^aExp.
   const aExp = (decode(fa, 1) as ExactValue & { kind: 'finite' }).exp;
@@ -149,14 +171,20 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
     const last = count === spec.group - (variantIs('mixed_mac.group-boundary') ? 2 : 1);
     if (fp32Inner) {
       const w = spec.weight === 'uint4' ? integer(BigInt(step.w - first!.z)) : weight(step.w, first!.sv);
-      acc = a.kind !== 'finite' ? nanCode(f32) : fma(f32, a, w, decode(f32, acc), policy).code;
-      if (last) outer = fma(fo, scaleValue(fs, step.s), decode(f32, acc), decode(fo, outer), policy).code;
+      // Mutation 'mixed_mac.specials-ignored': a NaN or infinite activation skipped, as if it were +0.
+      if (a.kind === 'finite') acc = fma(f32, a, w, decode(f32, acc), policy).code;
+      else if (!variantIs('mixed_mac.specials-ignored')) acc = nanCode(f32);
+      if (last && variantIs('mixed_mac.final-rounding')) {
+        exactOuter = exactFma(scaleValue(fs, step.s), decode(f32, acc), exactOuter).value;
+        outer = encode(fo, exactOuter, policy).code;
+      } else if (last)
+        outer = fma(fo, scaleValue(fs, step.s), decode(f32, acc), decode(fo, outer), policy).code;
     } else {
       elements.push({ a, w: step.w });
       if (last) {
         // Mutation 'mixed_mac.metadata-first': s, z and sv read on the group's first element.
         const meta = variantIs('mixed_mac.metadata-first') ? first! : step;
-        // D = Σ a·w − z·Σ a, exactly, in units of 2^(aExp + WEIGHT_EXP); w under the group's sv.
+        // D = Σ a·w − z·Σ a, exactly, in units of 2^(aExp + wExp); w under the group's selector.
         const z = spec.weight === 'uint4' && !variantIs('mixed_mac.no-zero-point') ? BigInt(meta.z) : 0n;
         const terms: bigint[] = [];
         let poisoned = false;
@@ -166,9 +194,9 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
             continue;
           }
           const units = asInteger(e.a, aExp);
-          terms.push(units * (asInteger(weight(e.w, meta.sv), WEIGHT_EXP) - z * (1n << BigInt(-WEIGHT_EXP))));
+          terms.push(units * (asInteger(weight(e.w, meta.sv), wExp) - z * (1n << BigInt(-wExp))));
         }
-        const dValue = groupSum(terms, aExp + WEIGHT_EXP, fo, spec.group, policy);
+        const dValue = groupSum(terms, aExp + wExp, fo, spec.group, policy);
         const scale = scaleValue(fs, meta.s);
         if (variantIs('mixed_mac.final-rounding')) {
           exactOuter = poisoned ? nan(0) : exactFma(scale, dValue, exactOuter).value;
@@ -178,7 +206,7 @@ export function mixedMacGolden(spec: MixedMacSpec, steps: readonly MixedMacStep[
         // one rounding each, in place of s·D once per group.
         else if (variantIs('mixed_mac.scale-per-element') && scale.kind === 'finite')
           for (const n of terms)
-            outer = fma(fo, scale, scaled(n, aExp + WEIGHT_EXP), decode(fo, outer), policy).code;
+            outer = fma(fo, scale, scaled(n, aExp + wExp), decode(fo, outer), policy).code;
         // Mutation 'mixed_mac.unfused-scale': s·D rounded to the output format, then added (two roundings).
         else if (variantIs('mixed_mac.unfused-scale'))
           outer = add(fo, decode(fo, outer), decode(fo, mul(fo, scale, dValue, policy).code), policy).code;

@@ -9,7 +9,7 @@ import type { MxDotParams } from '../../generators/mac/mx_dot.ts';
 import type { FpMacParams } from '../../generators/mac/fp_mac.ts';
 import type { IntMacParams } from '../../generators/mac/int_mac.ts';
 import type { IntMulParams } from '../../generators/mul/int_mul.ts';
-import { MIXED_WEIGHTS, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
+import { mixedWeightPorts, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
 import type { FpMulParams } from '../../generators/mul/fp_mul.ts';
 import type { LmulParams } from '../../generators/mul/lmul.ts';
 import type { MultiFpMulParams } from '../../generators/mul/multi_fp_mul.ts';
@@ -223,7 +223,7 @@ export const REPLAYERS: Record<string, Replayer> = {
     independent: { clearInput: 'clear' },
     replay: (p: MixedMacParams) => {
       const spec = mixedMacSpec(p);
-      const { zeroPoint, specialValues } = MIXED_WEIGHTS[p.weight];
+      const { zeroPoint, selector } = mixedWeightPorts(p.weight);
       return (rows) =>
         mixedMacGolden(
           spec,
@@ -233,7 +233,7 @@ export const REPLAYERS: Record<string, Replayer> = {
             clear: r[2] === 1n,
             s: n(r[3]),
             z: zeroPoint ? n(r[4]) : 0,
-            sv: specialValues ? n(r[zeroPoint ? 5 : 4]) : 0,
+            sv: selector ? n(r[zeroPoint ? 5 : 4]) : 0,
           })),
         ).map((code) => [BigInt(code)]);
     },

@@ -4,10 +4,12 @@ import {
   encodeNumber,
   floatLayout,
   formatByName,
+  toNumber,
   type FloatFormat,
 } from '../../generators/formats/index.ts';
+import { GEMV_WEIGHT_FORMATS } from '../../generators/formats/gemv-weights.ts';
 import { outputPolicy } from '../../generators/float-params.ts';
-import { MIXED_WEIGHTS, specialValuesOf, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
+import { mixedWeightPorts, specialValuesOf, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
 import { mixedMacGolden, type MixedMacSpec, type MixedMacStep } from '../golden/mixed_mac.ts';
 import { codeNearExponent, cornerCodes, randomCode } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
@@ -33,11 +35,13 @@ export function mixedMacSpec(p: MixedMacParams): MixedMacSpec {
  * mixed_mac: seeded accumulation sequences over many complete groups, with rare clears (which also
  * restart the group), every weight code, activations mostly finite and near 1 with corner codes mixed
  * in (NaN and Inf rarely: each poisons the sum until the next clear), scales near an exponent drawn per
- * segment (AWQ scales are small; the sums span the output's range), and random zero points and RaZeR special-value indexes
- * on every step (so that the step each is read on matters: the last element of a group with exact inner
- * sums, the first with fp32 ones). Now and then the scale a group closes with is ±0, a subnormal, ±Inf
- * or NaN, drawn from a stream of its own so that every other input keeps its value. The sequence ends
- * with designed groups: one whose large products cancel, then output ties.
+ * segment (AWQ scales are small; the sums span the output's range), and random zero points and group
+ * selectors (RaZeR's special-value index, BitMoD's data type) on every step (so that the step each is
+ * read on matters: the last element of a group with exact inner sums, the first with fp32 ones). Now
+ * and then the scale a group closes with is ±0, a subnormal, ±Inf or NaN, drawn from a stream of its
+ * own so that every other input keeps its value. The sequence ends with designed groups: for the
+ * research weights every code alone under every selector value and a group of zero weights, then one
+ * group whose large products cancel, then output ties.
  */
 export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
   generator: 'mixed_mac',
@@ -49,7 +53,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     const fa = formatByName(p.activation) as FloatFormat;
     const fs = formatByName(p.scale) as FloatFormat;
     const corners = cornerCodes(fa);
-    const { zeroPoint, specialValues } = MIXED_WEIGHTS[p.weight];
+    const { bits, zeroPoint, selector } = mixedWeightPorts(p.weight);
     const scaleSpecials = specialScales(fs);
     const specialsRng = new Random(BigInt(seed) ^ 0x5ca1en);
     const steps: MixedMacStep[] = [];
@@ -58,7 +62,11 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     // the output's normal range to past its largest value.
     let center = -6;
     // The sequence ends with designed segments, in place of as many random steps.
-    const designed = [...cancellationSegment(p, fa, fs), ...tieSegment(p, fa, fs)].slice(0, count);
+    const designed = [
+      ...codeSegment(p, fa, fs),
+      ...cancellationSegment(p, fa, fs),
+      ...tieSegment(p, fa, fs),
+    ].slice(0, count);
     const randomSteps = Math.max(0, count - designed.length);
     for (let i = 0; i < randomSteps; i++) {
       const clear = i === 0 || rng.chance(0.0005);
@@ -77,19 +85,19 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
       const closes = inGroup % p.group === p.group - 1;
       const s = codeNearExponent(rng, fs, center, 3);
       steps.push({
-        w: rng.below(16),
+        w: rng.below(2 ** bits),
         a,
         clear,
         s: closes ? scaleSpecials(specialsRng, s) : s,
         z: rng.below(16),
-        // Drawn for RaZeR only, so the other weights keep their sequences.
-        sv: specialValues ? rng.below(4) : 0,
+        // Drawn for RaZeR and BitMoD only, so the other weights keep their sequences.
+        sv: selector ? rng.below(4) : 0,
       });
     }
     steps.push(...designed);
     const results = mixedMacGolden(mixedMacSpec(p), steps);
     const vectors: PlannedVectors = {
-      inputs: ['w', 'a', 'clear', 's', ...(zeroPoint ? ['z'] : []), ...(specialValues ? ['sv'] : [])],
+      inputs: ['w', 'a', 'clear', 's', ...(zeroPoint ? ['z'] : []), ...(selector ? [selector] : [])],
       outputs: ['y'],
       stimulus: steps.map((s) => [
         BigInt(s.w),
@@ -97,10 +105,10 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
         s.clear ? 1n : 0n,
         BigInt(s.s),
         ...(zeroPoint ? [BigInt(s.z)] : []),
-        ...(specialValues ? [BigInt(s.sv ?? 0)] : []),
+        ...(selector ? [BigInt(s.sv ?? 0)] : []),
       ]),
       expected: results.map((code) => [BigInt(code)]),
-      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})${designed.length > 0 ? `, ending in ${designed.length} designed steps (a group that cancels, output ties)` : ''}`,
+      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})${designed.length > 0 ? `, ending in ${designed.length} designed steps (${isResearchWeight(p) ? 'every code alone, zero weights, ' : ''}a group that cancels, output ties)` : ''}`,
     };
     return vectors;
   },
@@ -109,6 +117,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     if (port === 's') return describeFloatCode(p.scale, bits);
     if (port === 'y') return describeFloatCode(p.outFormat, bits);
     if (port === 'sv') return `${bits} (SV ${specialValuesOf(p)[Number(bits)]})`;
+    if (port === 'dtype') return `${bits} (${BITMOD_TYPES[Number(bits)]})`;
     return bits.toString();
   },
   portFormat: (port, p) => ({ a: p.activation, s: p.scale, y: p.outFormat })[port],
@@ -139,19 +148,88 @@ function specialScales(f: FloatFormat): (rng: Random, s: number) => number {
   };
 }
 
-/** The weight code, and zero point, of the value 1. */
-function weightOne(p: MixedMacParams): { w: number; z: number } {
+/** BitMoD's data types in the order of the `dtype` input (docs/bitmod.md#per-group-selection). */
+const BITMOD_TYPES = ['er_pos', 'er_neg', 'ea_pos', 'ea_neg'];
+
+/** Each code's value under each value of the group selector (one row without a selector), from the formats library. */
+function weightValues(p: MixedMacParams): number[][] {
+  const weight = GEMV_WEIGHT_FORMATS[p.weight];
+  return weight
+    .formats(specialValuesOf(p))
+    .map((f) => Array.from({ length: 2 ** weight.bits }, (_, code) => toNumber(decode(f, code))));
+}
+
+/** The codes whose value does not depend on the group selector, with that value. */
+function commonCodes(p: MixedMacParams): { code: number; value: number }[] {
+  const values = weightValues(p);
+  return values[0]!.flatMap((value, code) =>
+    values.every((row) => Object.is(row[code], value)) ? [{ code, value }] : [],
+  );
+}
+
+/** The weight code, and zero point, of the value 1 (undefined when no code holds it). */
+function weightOne(p: MixedMacParams): { w: number; z: number } | undefined {
   if (p.weight === 'uint4') return { w: 9, z: 8 };
-  if (p.weight === 'int4') return { w: 1, z: 0 };
-  return { w: encodeNumber(formatByName('e2m1fn'), 1).code, z: 0 };
+  const one = commonCodes(p).find((c) => c.value === 1);
+  return one === undefined ? undefined : { w: one.code, z: 0 };
 }
 
 /** The weight codes of a group whose zero point is 0 (uint4), for the weight values 1 and the largest. */
-function weightCodes(p: MixedMacParams): { one: number; largest: number } {
+function weightCodes(p: MixedMacParams): { one: number; largest: number } | undefined {
   if (p.weight === 'uint4') return { one: 1, largest: 15 };
-  if (p.weight === 'int4') return { one: 1, largest: 7 };
-  const e2m1 = formatByName('e2m1fn');
-  return { one: encodeNumber(e2m1, 1).code, largest: encodeNumber(e2m1, 6).code };
+  const one = weightOne(p);
+  const largest = commonCodes(p).reduce((best, c) => (c.value > best.value ? c : best));
+  return one === undefined ? undefined : { one: one.w, largest: largest.code };
+}
+
+/** The weights added for issue #17's research formats: their plans walk every code. */
+function isResearchWeight(p: MixedMacParams): boolean {
+  return !['int4', 'uint4', 'e2m1fn', 'razer'].includes(p.weight);
+}
+
+/**
+ * Every code alone, under every value of the group selector: a group after a clear whose first element
+ * is the code times 1 (the other activations +0), scaled by 1, so that y is the code's value rounded
+ * once; then a group of the zero-valued codes times nonzero activations of both signs (D = 0 exactly).
+ * The random sequence draws every code too, but only these groups show one code's value on its own.
+ * Only for the research weights (the older weights keep their sequences); empty when 1 is not exact in
+ * the activation or scale format.
+ */
+function codeSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat): MixedMacStep[] {
+  if (!isResearchWeight(p)) return [];
+  const exact = (f: FloatFormat, x: number) => {
+    const code = encodeNumber(f, x).code;
+    return decodeNumber(f, code) === x ? code : undefined;
+  };
+  const [one, minusOne, zero, s] = [exact(fa, 1), exact(fa, -1), exact(fa, 0), exact(fs, 1)];
+  if (one === undefined || minusOne === undefined || zero === undefined || s === undefined) return [];
+  const codes = 2 ** mixedWeightPorts(p.weight).bits;
+  const selectors = weightValues(p).length;
+  const groups: MixedMacStep[][] = [];
+  for (let sv = 0; sv < selectors; sv++)
+    for (let w = 0; w < codes; w++)
+      groups.push(
+        Array.from({ length: p.group }, (_, i) => ({
+          w: i === 0 ? w : (w + i) % codes,
+          a: i === 0 ? one : zero,
+          clear: i === 0,
+          s,
+          z: 0,
+          sv,
+        })),
+      );
+  const zeros = commonCodes(p).filter((c) => c.value === 0);
+  groups.push(
+    Array.from({ length: p.group }, (_, i) => ({
+      w: zeros[i % zeros.length]!.code,
+      a: i % 2 === 0 ? one : minusOne,
+      clear: i === 0,
+      s,
+      z: 0,
+      sv: i % 4,
+    })),
+  );
+  return groups.flat();
 }
 
 /**
@@ -170,6 +248,7 @@ function cancellationSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat
   const s = encodeNumber(fs, 2 ** sExp).code;
   if (decodeNumber(fs, s) !== 2 ** sExp) return [];
   const w = weightCodes(p);
+  if (w === undefined) return [];
   const terms = [
     { a: largest, w: w.largest },
     { a: 1, w: w.one },
@@ -177,7 +256,7 @@ function cancellationSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat
   ];
   const zero = encodeNumber(fa, 0).code;
   return Array.from({ length: p.group }, (_, i) => ({
-    ...(terms[i] ?? { a: zero, w: (i * 5) % 16 }),
+    ...(terms[i] ?? { a: zero, w: (i * 5) % 2 ** mixedWeightPorts(p.weight).bits }),
     clear: i === 0,
     s,
     z: 0,
@@ -206,11 +285,13 @@ function tieSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat): MixedM
     [2 ** aExp, 2 ** sExp],
   ].map(([a, s]) => [exact(fa, a!), exact(fs, s!)]);
   const zero = exact(fa, 0);
-  if (zero === undefined || groups.some(([a, s]) => a === undefined || s === undefined)) return [];
-  const { w, z } = weightOne(p);
+  const one = weightOne(p);
+  if (zero === undefined || one === undefined || groups.some(([a, s]) => a === undefined || s === undefined))
+    return [];
+  const { w, z } = one;
   return groups.flatMap(([a, s], g) =>
     Array.from({ length: p.group }, (_, i) => ({
-      w: i === 0 ? w : (g * 7 + i) % 16,
+      w: i === 0 ? w : (g * 7 + i) % 2 ** mixedWeightPorts(p.weight).bits,
       a: i === 0 ? a! : zero,
       clear: g === 0 && i === 0,
       s: s!,
