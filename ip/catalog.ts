@@ -334,6 +334,13 @@ export const CATALOG: readonly CatalogEntry[] = [
     verilatorRandom: 100_000,
   },
   {
+    name: 'mx_dot_nvfp4_fp32_acc',
+    generator: 'mx_dot',
+    params: { aFormat: 'nvfp4', bFormat: 'nvfp4', outFormat: 'fp32', accumulate: 'exact', latency: 15 },
+    description:
+      'NVFP4 DotGeneral: each pair of 16-element NVFP4 blocks summed exactly and multiplied by both E4M3 scales, every pair since clear held exactly in a 64-bit accumulator, rounded once to FP32 each cycle',
+  },
+  {
     name: 'mac_w4a16_g128',
     generator: 'mixed_mac',
     params: {

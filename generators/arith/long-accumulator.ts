@@ -296,6 +296,14 @@ export function longAccumulator(
   };
 }
 
+/** A flag raised by `set` and held until `clear` (the accumulator's NaN and Inf flags): its next value. */
+export function heldSinceClear(clear: Signal, name: string, set: Signal): Signal {
+  const q = clear.builder.register(`${name}_q`, UInt(1), { reset: 0 });
+  const next = q.and(clear.not()).or(set).named(name);
+  q.next(next);
+  return next;
+}
+
 /** The OR of equally typed values (`none` when there are none), as a balanced tree. */
 function anyOf(values: Signal[], none?: Signal): Signal {
   if (values.length === 0) return none!;

@@ -1,7 +1,7 @@
 import { addRaw, compareExponents } from '../arith/add.ts';
 import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout, kulischSumLayout, type KulischLayout } from '../arith/kulisch.ts';
-import { longAccumulator, MAX_LONG_ACCUMULATOR_WIDTH } from '../arith/long-accumulator.ts';
+import { heldSinceClear, longAccumulator, MAX_LONG_ACCUMULATOR_WIDTH } from '../arith/long-accumulator.ts';
 import { normalize } from '../arith/normalize.ts';
 import { exactProduct } from '../arith/product.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
@@ -567,12 +567,7 @@ function longAccumulatorMac(
     facc.mantBits + 3,
     (point) => {
       if (point === 'accumulate') {
-        const keep = (name: string, set: Signal) => {
-          const q = m.register(`${name}_q`, UInt(1), { reset: 0 });
-          const next = q.and(clear.not()).or(set).named(name);
-          q.next(next);
-          return next;
-        };
+        const keep = (name: string, set: Signal) => heldSinceClear(clear, name, set);
         sticky = {
           nan: keep('acc_nan', product.isNaN),
           posInf: keep('acc_pinf', product.isInf.and(product.sign.not())),

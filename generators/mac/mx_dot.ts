@@ -1,6 +1,8 @@
+import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout } from '../arith/kulisch.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
+import { roundPack } from '../arith/round.ts';
 import { signedBits } from '../arith/widths.ts';
 import { unpackFloat } from '../arith/unpack.ts';
 import { defineGenerator, type GeneratorParams } from '../define.ts';
@@ -17,6 +19,7 @@ import type { Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { dotCutPoints, exactSum, laneProduct, roundExactSum } from './dot.ts';
+import { accumulateBlocks } from './block-accumulator.ts';
 import { BLOCK_FORMAT_NAMES, blockFormat, unpackMxElement, type DotBlockFormat } from './block-element.ts';
 
 export type MxDotParams = GeneratorParams<typeof mxDot>;
@@ -28,6 +31,13 @@ const E8M0_BIAS = 127;
 const OUT_FORMATS = ['fp32', 'bf16'] as const;
 
 const NVFP4 = 'nvfp4';
+
+/** Accumulation across blocks: none (one Dot per block pair) or the exact DotGeneral. */
+const ACCUMULATIONS = ['none', 'exact'] as const;
+const DEFAULT_MAX_BLOCKS = 4096;
+const DEFAULT_SEGMENT = '16';
+/** dot's cut points behind the exact sum's magnitude: an accumulator's read-out replaces them. */
+const AFTER_MAGNITUDE = ['output', 'normalized', 'counted', 'increment', 'aligned'];
 
 /**
  * The OCP MX Dot of one block pair (OCP Microscaling Formats v1.0 §6; docs/mx-nvfp4.md#mx_dot):
@@ -51,13 +61,26 @@ export const mxDot = defineGenerator({
         'Elements per block: fixed by the format (32 for MX, 16 for NVFP4); if given, it must be that.',
       ),
     outFormat: choiceParam(OUT_FORMATS).default('fp32').describe('format of the result'),
+    accumulate: choiceParam(ACCUMULATIONS)
+      .default('none')
+      .describe(
+        "Across blocks: 'none', one Dot per block pair; 'exact', the DotGeneral: input clear starts a sum, and y is the exact sum of every block's Dot since then, rounded once (docs/mx-nvfp4.md#dotgeneral).",
+      ),
+    maxBlocks: intParam(1, 1 << 24)
+      .default(DEFAULT_MAX_BLOCKS)
+      .describe(
+        "'exact': the blocks one sum may hold; the accumulator has their carry bits, and wraps past them.",
+      ),
+    segment: choiceParam(['8', '16', '32', '64'])
+      .default(DEFAULT_SEGMENT)
+      .describe("'exact': bits per carry segment of the accumulator, the longest carry on its loop."),
     ...roundingParams,
   },
   latency: {
-    max: dotCutPoints(32, 'exact').length,
+    max: mxDotCutPoints(NVFP4, 32, 'exact').length,
     default: 2,
     description:
-      "Pipeline stages; the cut points are dot's exact-sum ones (`dotCutPoints`), and for NVFP4 one after the scales' product multiplies the sum ('scaled', fifth), which a DSP block computes (`mxDotCutPoints`).",
+      "Pipeline stages; the cut points are dot's exact-sum ones (`dotCutPoints`), and for NVFP4 one after the scales' product multiplies the sum ('scaled', fifth), which a DSP block computes; 'exact' accumulation adds the long accumulator's (`mxDotCutPoints`).",
   },
   check(p, ctx) {
     checkOutputPolicy(p, ctx);
@@ -76,7 +99,13 @@ export const mxDot = defineGenerator({
         'blockSize',
         `${p.aFormat} and ${p.bFormat} blocks hold ${size} elements: the format fixes the block size`,
       );
-    const points = mxDotCutPoints(p.aFormat, size).length;
+    if (p.accumulate === 'none') {
+      if (p.maxBlocks !== DEFAULT_MAX_BLOCKS)
+        issue('maxBlocks', "applies to accumulate 'exact' only: one Dot holds one block pair");
+      if (p.segment !== DEFAULT_SEGMENT)
+        issue('segment', "applies to accumulate 'exact' only: one Dot has no accumulator");
+    }
+    const points = mxDotCutPoints(p.aFormat, size, p.accumulate).length;
     if (p.latency > points)
       issue('latency', `must be at most ${points} for blocks of ${size}: they have ${points} cut points`);
   },
@@ -85,8 +114,18 @@ export const mxDot = defineGenerator({
     const fo = floatFormat(p.outFormat);
     const lanes = fa.blockSize;
     const policy = resolvedOutputPolicy(p);
-    const m = top.module(`mx_dot_${p.aFormat}_${p.bFormat}_${p.outFormat}${policyTag(p)}`);
-    const cut = pipelineCuts(m, p.latency, mxDotCutPoints(p.aFormat, lanes));
+    const exact = p.accumulate === 'exact';
+    const accTag = exact
+      ? `_acc${p.maxBlocks === DEFAULT_MAX_BLOCKS ? '' : p.maxBlocks}${p.segment === DEFAULT_SEGMENT ? '' : `_seg${p.segment}`}`
+      : '';
+    // A Dot's file header reads as it did before accumulation existed: its unused defaults are left out.
+    const recorded = exact
+      ? p
+      : Object.fromEntries(
+          Object.entries(p).filter(([key]) => !['accumulate', 'maxBlocks', 'segment'].includes(key)),
+        );
+    const m = top.module(`mx_dot_${p.aFormat}_${p.bFormat}_${p.outFormat}${policyTag(p)}${accTag}`, recorded);
+    const cut = pipelineCuts(m, p.latency, mxDotCutPoints(p.aFormat, lanes, p.accumulate));
     const block = (name: string, f: DotBlockFormat) => {
       const w = formatBits(f.element);
       return m.input(
@@ -103,6 +142,9 @@ export const mxDot = defineGenerator({
     const sa = m.input('sa', UInt(8), scaleDoc(fa, 'a'));
     const b = block('b', fb);
     const sb = m.input('sb', UInt(8), scaleDoc(fb, 'b'));
+    const clear = exact
+      ? m.input('clear', UInt(1), 'start a new DotGeneral with this block pair')
+      : undefined;
     const [wa, wb] = [formatBits(fa.element), formatBits(fb.element)];
     const products = Array.from({ length: lanes }, (_, i) =>
       laneProduct(
@@ -117,9 +159,28 @@ export const mxDot = defineGenerator({
     const sum = exactSum(products, kulischLayout(fa.element, fb.element, lanes), cut);
     const scaled = scaling(sum);
     if (p.aFormat === NVFP4) cut.at('scaled');
-    const y = roundExactSum(scaled, fo, policy, cut);
+    if (clear === undefined) {
+      const y = roundExactSum(scaled, fo, policy, cut);
+      cut.at('output');
+      m.output('y', y, `${p.outFormat} code of sa · sb · Σ a_i·b_i (each scale decoded), rounded once`);
+      return m.build();
+    }
+    const total = accumulateBlocks(
+      scaled,
+      clear,
+      { maxBlocks: p.maxBlocks, segment: Number(p.segment), precision: fo.mantBits + 3 },
+      (point) => cut.at(point),
+    );
+    cut.at('normalize');
+    const aligned = alignToFormat(total, fo, policy.subnormals, 'sum_align', () => cut.at('denorm'));
+    cut.at('aligned');
+    const y = roundPack(aligned, fo, policy, 'out', () => cut.at('increment')).code;
     cut.at('output');
-    m.output('y', y, `${p.outFormat} code of sa · sb · Σ a_i·b_i (each scale decoded), rounded once`);
+    m.output(
+      'y',
+      y,
+      `${p.outFormat} code of the exact sum of sa · sb · Σ a_i·b_i over the block pairs since clear, rounded once`,
+    );
     return m.build();
   },
 });
@@ -129,10 +190,41 @@ export const mxDot = defineGenerator({
  * fifth: on ECP5 that product is a DSP block's multiply, slow to leave (about 4 ns), which otherwise
  * shares a stage with the leading-zero count behind it.
  */
-export function mxDotCutPoints(format: string, lanes: number): string[] {
+export function mxDotCutPoints(format: string, lanes: number, accumulate = 'none'): string[] {
   const points = dotCutPoints(lanes, 'exact');
-  if (format !== NVFP4) return points;
-  return [...points.slice(0, 4), 'scaled', ...points.slice(4)];
+  const scaled = (list: string[]) => {
+    if (format !== NVFP4) return list;
+    const at = list.indexOf('magnitude') + 1;
+    return [...list.slice(0, at), 'scaled', ...list.slice(at)];
+  };
+  if (accumulate === 'none') return scaled(points);
+  // DotGeneral: the block's exact sum up to its magnitude, by dot's priorities, then the long
+  // accumulator's (the loop's stage first), interleaved so that the loop and the read-out split first.
+  const block = points.filter((point) => !AFTER_MAGNITUDE.includes(point));
+  const [first, second, ...others] = scaled(block);
+  const rest = others.filter((point) => point !== 'product' && point !== 'signed');
+  return [
+    'accumulate',
+    'output',
+    first!,
+    'window',
+    'aligned',
+    second!,
+    'place',
+    'resolve',
+    'product',
+    'carry',
+    'sum_magnitude',
+    'normalize',
+    'flags',
+    ...rest.slice(0, 2),
+    'increment',
+    'complement',
+    'top',
+    ...rest.slice(2),
+    'signed',
+    'denorm',
+  ];
 }
 
 /**

@@ -102,25 +102,64 @@ export function mxDotGolden(
   b: readonly number[],
   sb: number,
 ): number {
-  const out = formatByName(spec.outFormat);
-  const policy = variantPolicy(spec.policy);
+  return encode(formatByName(spec.outFormat), blockDot(spec, { a, sa, b, sb }), variantPolicy(spec.policy))
+    .code;
+}
+
+/** One block pair: the element codes of each block and its scale code. */
+export interface MxDotPair {
+  a: readonly number[];
+  sa: number;
+  b: readonly number[];
+  sb: number;
+}
+
+/** One block pair's Dot before its rounding: mxDotExact, or under a variant the variant's value. */
+function blockDot(spec: MxDotSpec, { a, sa, b, sb }: MxDotPair): ExactValue {
   const mx = spec.aFormat !== NVFP4.name;
   // Mutation 'mx_dot.scale-nan-ignored': 0xFF read as the power 2^128.
   if (mx && variantIs('mx_dot.scale-nan-ignored')) {
     const sum = exactSum(blockProducts(mxElement(spec.aFormat), mxElement(spec.bFormat), a, b));
-    return encode(out, timesPowerOfTwo(sum, sa + sb - 2 * E8M0_BIAS), policy).code;
+    return timesPowerOfTwo(sum, sa + sb - 2 * E8M0_BIAS);
   }
   // Mutation 'mx_dot.one-scale': only a's scale applied.
-  if (variantIs('mx_dot.one-scale'))
-    return encode(out, mxDotExact(spec, a, sa, b, mx ? E8M0_BIAS : ONE_E4M3), policy).code;
+  if (variantIs('mx_dot.one-scale')) return mxDotExact(spec, a, sa, b, mx ? E8M0_BIAS : ONE_E4M3);
   // Mutation 'mx_dot.round-products': each scaled product rounded into the output format, then summed.
   if (variantIs('mx_dot.round-products')) {
-    const rounded = a.map((x, i) => {
-      const lane = (c: number) => (j: number) => (j === i ? c : 0);
-      const alone = mxDotExact(spec, a.map(lane(x)), sa, b.map(lane(b[i]!)), sb);
-      return decode(out, encode(out, alone, policy).code);
-    });
-    return encode(out, exactSum(rounded), policy).code;
+    const out = formatByName(spec.outFormat);
+    const policy = variantPolicy(spec.policy);
+    return exactSum(
+      a.map((x, i) => {
+        const lane = (c: number) => (j: number) => (j === i ? c : 0);
+        const alone = mxDotExact(spec, a.map(lane(x)), sa, b.map(lane(b[i]!)), sb);
+        return decode(out, encode(out, alone, policy).code);
+      }),
+    );
   }
-  return encode(out, mxDotExact(spec, a, sa, b, sb), policy).code;
+  return mxDotExact(spec, a, sa, b, sb);
+}
+
+/** One step of a DotGeneral: a block pair, and whether it starts a new sum. */
+export interface MxDotStep extends MxDotPair {
+  clear: boolean;
+}
+
+/**
+ * DotGeneral (docs/mx-nvfp4.md#dotgeneral): after each step, the exact sum of the Dot values of the
+ * block pairs since the last clear, rounded once. Under the dot product's special-value rule a NaN
+ * Dot (or +Inf meeting −Inf) makes the sum NaN until the next clear; an exact zero sum is +0.
+ */
+export function mxDotGeneralGolden(spec: MxDotSpec, steps: readonly MxDotStep[]): number[] {
+  const out = formatByName(spec.outFormat);
+  const policy = variantPolicy(spec.policy);
+  let sum: ExactValue = finite(0, 0n, 0);
+  return steps.map((s) => {
+    const dot = blockDot(spec, s);
+    // Mutation 'mx_dot.round-blocks': each Dot rounded, then added to the rounded sum with a rounding.
+    if (variantIs('mx_dot.round-blocks')) {
+      const rounded = (v: ExactValue) => decode(out, encode(out, v, policy).code);
+      sum = rounded(exactSum(s.clear ? [rounded(dot)] : [sum, rounded(dot)]));
+    } else sum = exactSum(s.clear ? [dot] : [sum, dot]);
+    return encode(out, sum, policy).code;
+  });
 }

@@ -16,7 +16,7 @@ import type { MultiFpMulParams } from '../../generators/mul/multi_fp_mul.ts';
 import type { ReconfMulParams } from '../../generators/mul/reconf_mul.ts';
 import { dequantGolden, type DequantInputs } from '../golden/dequant.ts';
 import { dotGolden } from '../golden/dot.ts';
-import { mxDotGolden, mxElement } from '../golden/mx_dot.ts';
+import { mxDotGeneralGolden, mxDotGolden, mxElement } from '../golden/mx_dot.ts';
 import { fpMulGolden } from '../golden/fp_mul.ts';
 import { intMacGolden } from '../golden/int_mac.ts';
 import { intMulBits } from '../golden/int_mul.ts';
@@ -164,7 +164,8 @@ export const REPLAYERS: Record<string, Replayer> = {
     },
   },
   mx_dot: {
-    independent: 'rows',
+    // One Dot per row; a DotGeneral's clear starts its sum afresh.
+    independent: { clearInput: 'clear' },
     replay: (p: MxDotParams) => {
       const spec = mxDotSpec(p);
       const lanes = (word: bigint, format: string) => {
@@ -173,6 +174,18 @@ export const REPLAYERS: Record<string, Replayer> = {
         const count = format === 'nvfp4' ? 16 : 32;
         return Array.from({ length: count }, (_, i) => n(BigInt.asUintN(n(w), word >> (w * BigInt(i)))));
       };
+      if (p.accumulate === 'exact')
+        return (rows) =>
+          mxDotGeneralGolden(
+            spec,
+            rows.map(([a, sa, b, sb, clear]) => ({
+              a: lanes(a!, p.aFormat),
+              sa: n(sa),
+              b: lanes(b!, p.bFormat),
+              sb: n(sb),
+              clear: clear === 1n,
+            })),
+          ).map((y) => [BigInt(y)]);
       return perRow(([a, sa, b, sb]) => [
         BigInt(mxDotGolden(spec, lanes(a!, p.aFormat), n(sa), lanes(b!, p.bFormat), n(sb))),
       ]);

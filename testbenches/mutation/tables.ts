@@ -105,7 +105,9 @@ function kulischRange(p: Params): ProductRange {
 function mxDotRange(p: Params): ProductRange {
   if (p.aFormat !== 'nvfp4') return { inexact: true, overflows: true, tiny: true };
   const out = floatLayout(floatFormat(p.outFormat as string));
-  return { inexact: out.mantBits + 1 < 20, overflows: out.maxQ + out.mantBits < 27, tiny: out.emin > -20 };
+  // A DotGeneral sums blocks of different scales: its sum can hold more bits than any one block's 20.
+  const inexact = p.accumulate === 'exact' || out.mantBits + 1 < 20;
+  return { inexact, overflows: out.maxQ + out.mantBits < 27, tiny: out.emin > -20 };
 }
 
 /** Whether a sum of `terms` products of a and b can be inexact, overflow or fall below the output's normal range. */
@@ -587,6 +589,7 @@ export const MUTATION_TABLES: MutationTable[] = [
       tagged('mx_dot.one-scale'),
       tagged('mx_dot.round-products', (p) => mxDotRange(p).inexact || 'every product and sum is exact'),
       tagged('mx_dot.scale-nan-ignored', (p) => p.aFormat !== 'nvfp4' || 'NVFP4 scales are E4M3 values'),
+      tagged('mx_dot.round-blocks', (p) => p.accumulate === 'exact' || 'one Dot per block pair'),
     ],
   },
   {

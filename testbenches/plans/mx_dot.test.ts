@@ -1,6 +1,7 @@
 // mx_dot's default plan must tell its golden model from each nearest wrong model (testbenches/golden/
-// variant.ts): the scale applied once, products rounded one by one, the NaN scale ignored, and every
-// other rounding, overflow and subnormal rule of the output.
+// variant.ts): the scale applied once, products rounded one by one, the NaN scale ignored, every
+// other rounding, overflow and subnormal rule of the output, and for DotGeneral the blocks' Dots
+// rounded and added one by one.
 import { describe, expect, it } from 'vitest';
 import { parseParams } from '../../generators/generator.ts';
 import { mxDot } from '../../generators/mac/mx_dot.ts';
@@ -16,11 +17,20 @@ const CONFIGS = [
   { aFormat: 'mxint8', bFormat: 'mxint8', outFormat: 'fp32' },
   { aFormat: 'mxint8', bFormat: 'mxfp4', outFormat: 'bf16', rounding: 'rtz' },
   { aFormat: 'nvfp4', bFormat: 'nvfp4', outFormat: 'bf16' },
+  // DotGeneral: runs of blocks summed exactly, rounded once.
+  { aFormat: 'mxfp8_e4m3', bFormat: 'mxfp8_e4m3', outFormat: 'fp32', accumulate: 'exact' },
+  { aFormat: 'mxfp8_e5m2', bFormat: 'mxfp4', outFormat: 'bf16', accumulate: 'exact', rounding: 'rup' },
+  { aFormat: 'nvfp4', bFormat: 'nvfp4', outFormat: 'bf16', accumulate: 'exact' },
 ];
 
 // undefined where the variant is no other model: NVFP4 blocks (16 E2M1 elements, E4M3 scales) reach
 // neither the overflow threshold nor the subnormal range of fp32 or bf16, and have no E8M0 NaN scale.
-const VARIANTS: { name: string; change: (own: Policy, nvfp4: boolean) => GoldenVariant | undefined }[] = [
+const VARIANTS: {
+  name: string;
+  change: (own: Policy, nvfp4: boolean, exact: boolean) => GoldenVariant | undefined;
+}[] = [
+  // A DotGeneral kept in the output format: every block's Dot rounded, then each addition.
+  { name: 'round-blocks', change: (_, __, exact) => (exact ? { tag: 'mx_dot.round-blocks' } : undefined) },
   { name: 'one-scale', change: () => ({ tag: 'mx_dot.one-scale' }) },
   { name: 'round-products', change: () => ({ tag: 'mx_dot.round-products' }) },
   {
@@ -49,7 +59,8 @@ describe('mx_dot: the default plan kills every wrong model', () => {
       const p = parseParams(mxDot, { ...raw, latency: 0 });
       const right = mxDotPlan.vectors(p, { kind: 'default' }, 1).expected;
       const survivors = VARIANTS.filter(({ change }) => {
-        const variant = change({ rounding: p.rounding as Policy['rounding'] }, p.aFormat === 'nvfp4');
+        const own = { rounding: p.rounding as Policy['rounding'] };
+        const variant = change(own, p.aFormat === 'nvfp4', p.accumulate === 'exact');
         if (variant === undefined) return false;
         const wrong = withVariant(variant, () => mxDotPlan.vectors(p, { kind: 'default' }, 1).expected);
         return wrong.every((row, i) => row[0] === right[i]![0]);

@@ -14,6 +14,7 @@ import {
   blockProducts,
   exactSum,
   mxDotExact,
+  mxDotGeneralGolden,
   mxDotGolden,
   mxElement,
   type MxDotSpec,
@@ -21,6 +22,7 @@ import {
 import { cornerCodes } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
 import { describeFloatCode } from './float-decode.ts';
+import { edgeRuns, randomRuns, type BlockMaker } from './mx_dot-general.ts';
 import { joinVectors, type PlannedVectors, type VerificationPlan } from './plan.ts';
 
 const DEFAULT_RANDOM = 6_000;
@@ -245,11 +247,62 @@ export const mxDotPlan: VerificationPlan<MxDotParams> = {
       );
       return { ...v, a: v.a.map((x, i) => (keep.has(i) ? x : ca.zero)) };
     };
+    const exact = p.accumulate === 'exact';
+    const make: BlockMaker = {
+      rng,
+      lanes: LANES,
+      nvfp4,
+      precision,
+      emax,
+      emin,
+      randomPair,
+      powers: nvfp4
+        ? { min: Math.min(...productExponents) - 18, max: Math.max(...productExponents) + 16 }
+        : { min: emin - precision - 8, max: emax + 1 },
+      power: (e, negative = false) => {
+        const pe = rng.pick(productExponents);
+        const v = powersBlock([{ exp: pe, negative }]);
+        if (!nvfp4) return v && placed(v, e);
+        // NVFP4: the E4M3 scales' powers of two (2^-9 … 2^8) make up the rest.
+        const rest = e - pe;
+        const ks = Array.from({ length: 18 }, (_, i) => i - 9).filter((k) => rest - k >= -9 && rest - k <= 8);
+        if (v === undefined || ks.length === 0) return undefined;
+        const k = rng.pick(ks);
+        return { ...v, sa: e4m3Power(k), sb: e4m3Power(rest - k) };
+      },
+      negated: (v) => {
+        const flipped = v.a.map((x) => ca.negate(x));
+        const keep = (codes: number[], zero: number) =>
+          codes.map((x, i) => (flipped[i] === undefined ? zero : x));
+        const value = { ...v, a: keep(v.a, ca.zero), b: keep(v.b, cb.zero) };
+        return { value, negation: { ...value, a: keep(flipped as number[], ca.zero) } };
+      },
+      nanScale: nvfp4 ? 0x7f : 0xff,
+      infinite: (negative) => {
+        const code = ca.corners.find((c) => {
+          const v = decode(ca.format, c);
+          return v.kind === 'inf' && v.sign === (negative ? 1 : 0);
+        });
+        const one = cb.powers.get(0);
+        if (code === undefined || one === undefined) return undefined;
+        const v = randomPair();
+        v.a[rng.below(LANES)] = code;
+        return { ...v, b: v.b.map((x, i) => (v.a[i] === code ? one : x)) };
+      },
+    };
     const random = (count: number) =>
-      build(p, Array.from({ length: count }, randomPair), `random vectors (seed ${seed})`);
+      exact
+        ? build(p, randomRuns(make, count), `random DotGeneral steps in runs of 1 to 64 (seed ${seed})`)
+        : build(p, Array.from({ length: count }, randomPair), `random vectors (seed ${seed})`);
+    const runs = () =>
+      build(
+        p,
+        edgeRuns(make),
+        'DotGeneral steps (absorbed and cancelled blocks, overflow and back, NaN and Inf)',
+      );
     switch (request.kind) {
       case 'corner':
-        return joinVectors([corner(), edges()]);
+        return joinVectors([corner(), edges(), ...(exact ? [runs()] : [])]);
       case 'random':
         return random(request.count);
       case 'exhaustive':
@@ -257,7 +310,7 @@ export const mxDotPlan: VerificationPlan<MxDotParams> = {
           'mx_dot: blocks of 32 element pairs are too many to run exhaustively; use corner or random:N',
         );
       case 'default':
-        return joinVectors([corner(), edges(), random(DEFAULT_RANDOM)]);
+        return joinVectors([corner(), edges(), ...(exact ? [runs()] : []), random(DEFAULT_RANDOM)]);
     }
   },
   decode(port, bits, p) {
@@ -283,6 +336,11 @@ export function isTie(value: ExactValue, out: FloatFormat): boolean {
   return value.exp === ulp - 1;
 }
 
+/** The E4M3 code of 2^k, −9 ≤ k ≤ 8 (subnormal below 2^-6). */
+function e4m3Power(k: number): number {
+  return k >= -6 ? (k + 7) << 3 : 1 << (k + 9);
+}
+
 function shuffled<T>(rng: Random, items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = rng.below(i + 1);
@@ -295,15 +353,31 @@ export function mxDotSpec(p: MxDotParams): MxDotSpec {
   return { aFormat: p.aFormat, bFormat: p.bFormat, outFormat: p.outFormat, policy: outputPolicy(p) };
 }
 
-function build(p: MxDotParams, vectors: BlockPair[], description: string): PlannedVectors {
+function build(
+  p: MxDotParams,
+  vectors: (BlockPair & { clear?: boolean })[],
+  description: string,
+): PlannedVectors {
   const spec = mxDotSpec(p);
   const [wa, wb] = [formatBits(mxElement(p.aFormat)), formatBits(mxElement(p.bFormat))];
   const pack = (codes: number[], w: number) =>
     codes.reduce((acc, c, i) => acc | (BigInt(c) << BigInt(w * i)), 0n);
+  const stimulus = vectors.map((v) => [pack(v.a, wa), BigInt(v.sa), pack(v.b, wb), BigInt(v.sb)]);
+  if (p.accumulate === 'exact') {
+    // A DotGeneral: a vector without `clear` continues the sum of the vectors before it.
+    const steps = vectors.map((v) => ({ ...v, clear: v.clear ?? true }));
+    return {
+      inputs: ['a', 'sa', 'b', 'sb', 'clear'],
+      outputs: ['y'],
+      stimulus: stimulus.map((row, i) => [...row, steps[i]!.clear ? 1n : 0n]),
+      expected: mxDotGeneralGolden(spec, steps).map((y) => [BigInt(y)]),
+      description: `${vectors.length} ${description}`,
+    };
+  }
   return {
     inputs: ['a', 'sa', 'b', 'sb'],
     outputs: ['y'],
-    stimulus: vectors.map((v) => [pack(v.a, wa), BigInt(v.sa), pack(v.b, wb), BigInt(v.sb)]),
+    stimulus,
     expected: vectors.map((v) => [BigInt(mxDotGolden(spec, v.a, v.sa, v.b, v.sb))]),
     description: `${vectors.length} ${description}`,
   };
