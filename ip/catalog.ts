@@ -355,6 +355,75 @@ export const CATALOG: readonly CatalogEntry[] = [
       'W4A16 MAC: asymmetric INT4 weights (AWQ zero point) × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
   },
   {
+    name: 'mac_sf4_fp16_g128',
+    generator: 'mixed_mac',
+    params: { weight: 'sf4', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 25 },
+    description:
+      'SF4 (Student Float, ν = 5: the llm-datatypes float32 constants) weights × FP16 activations: the exact value of each code looked up and multiplied, exact group sums, FP16 group scale, FP32 accumulation',
+  },
+  {
+    name: 'mac_fp4_range_fp16_g128',
+    generator: 'mixed_mac',
+    params: {
+      weight: 'fp4_range',
+      activation: 'fp16',
+      group: 128,
+      scale: 'fp16',
+      outFormat: 'fp32',
+      latency: 25,
+    },
+    description:
+      'E2M1 weights with a supernormal: the −0 code holds +8 (FP4 super-range), × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
+  },
+  {
+    name: 'mac_bitmod_fp16_g128',
+    generator: 'mixed_mac',
+    params: {
+      weight: 'bitmod',
+      activation: 'fp16',
+      group: 128,
+      scale: 'fp16',
+      outFormat: 'fp32',
+      latency: 24,
+    },
+    description:
+      'BitMoD mixed FP4 weights: a 2-bit dtype per group picks er_pos, er_neg, ea_pos or ea_neg (the value of the −0 code), × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
+  },
+  {
+    name: 'mac_apot4_fp16_g128',
+    generator: 'mixed_mac',
+    params: {
+      weight: 'apot4',
+      activation: 'fp16',
+      group: 128,
+      scale: 'fp16',
+      outFormat: 'fp32',
+      latency: 25,
+    },
+    description:
+      'APoT4 (additive powers of two, the llm-datatypes float32 list) weights × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
+  },
+  {
+    name: 'mac_int6_fp16_g128',
+    generator: 'mixed_mac',
+    params: { weight: 'int6', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 25 },
+    description: 'INT6 weights × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
+  },
+  {
+    name: 'mac_e3m2_fp16_g128',
+    generator: 'mixed_mac',
+    params: {
+      weight: 'e3m2fn',
+      activation: 'fp16',
+      group: 128,
+      scale: 'fp16',
+      outFormat: 'fp32',
+      latency: 25,
+    },
+    description:
+      'FP6 E3M2 weights (OCP, no Inf or NaN) × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
+  },
+  {
     name: 'dequant_int4_awq_fp16x8',
     generator: 'dequant',
     params: {

@@ -35,7 +35,6 @@ describe('mixed_mac in the IR evaluator matches its golden model (docs/w4a16.md#
     { weight: 'fp4_range', group: 5, inner: 'fp32', latency: 2 },
     { weight: 'fp4_prec2', group: 8, activation: 'bf16', latency: 1 },
     { weight: 'fp4_prec2', group: 4, inner: 'fp32', latency: 0 },
-    { weight: 'bitmod', group: 8, latency: 2 },
     { weight: 'bitmod', group: 6, inner: 'fp32', latency: 1 },
     { weight: 'apot4', group: 8, scale: 'bf16', latency: 1 },
     { weight: 'apot4', group: 4, inner: 'fp32', latency: 2 },
@@ -67,15 +66,22 @@ describe('mixed_mac with the group close pipelined over every cut point, idle cy
   const shortest = outerLoopStages(all, 'exact');
   it('takes seventeen cycles for the outer addition with every cut point', () => {
     expect([all, fp32All, shortest, outerLoopStages(fp32All, 'fp32')]).toEqual([26, 21, 17, 17]);
+    expect(mixedMacCutPoints('exact', true)).toEqual([
+      'product',
+      'looked_up',
+      ...mixedMacCutPoints('exact').slice(1),
+    ]);
+    expect(outerLoopStages(all + 1, 'exact', true)).toBe(shortest);
   });
   for (const raw of [
     { weight: 'uint4', group: shortest, latency: all },
     { weight: 'razer', group: shortest + 1, latency: all, ready: true },
     { weight: 'int4', group: shortest, latency: 9, outFormat: 'bf16', rounding: 'rdown' },
     { weight: 'e2m1fn', group: shortest, inner: 'fp32', latency: fp32All },
-    { weight: 'sf4', group: shortest, latency: all },
+    // A weight wider than 4 bits has one more cut, between its table and its multiplier.
+    { weight: 'sf4', group: shortest, latency: all + 1 },
     { weight: 'bitmod', group: shortest, latency: all },
-    { weight: 'e3m2fn', group: shortest, inner: 'fp32', latency: fp32All },
+    { weight: 'e3m2fn', group: shortest, inner: 'fp32', latency: fp32All + 1 },
   ]) {
     it(JSON.stringify(raw), () => {
       const p = params(raw);
@@ -344,7 +350,6 @@ describe('mixed_mac RaZeR, research weights and fp32 inner sums in the simulator
       latency: 1,
       ready: true,
     },
-    { weight: 'bitmod', group: 8, latency: 2 },
     { weight: 'sf4', group: 8, inner: 'fp32', latency: 1 },
     { weight: 'e3m2fn', group: 6, latency: 2 },
   ]) {

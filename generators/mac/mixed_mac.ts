@@ -72,6 +72,17 @@ export function mixedWeightCodes(p: Pick<MixedMacParams, 'weight' | 'specialValu
   return weightCodes(weight.formats(p.specialValues ?? RAZER_SPECIAL_VALUES), weight.bits);
 }
 
+/**
+ * Whether the weight's magnitudes (its selected values apart) are wider than 4 bits: looked up, then
+ * multiplied in a multiplier rather than by shifts and adds.
+ */
+export function wideWeight(p: Pick<MixedMacParams, 'weight' | 'specialValues'>): boolean {
+  const values = commonValues(p.weight, mixedWeightCodes(p));
+  return (
+    unsignedBits(values.reduce((max, v) => (v < 0n ? (-v > max ? -v : max) : v > max ? v : max), 0n)) > 4
+  );
+}
+
 /** The OCP E2M1 code of −0 (sign in bit 3), which RaZeR and BitMoD give the group's selected value. */
 export const RAZER_SPECIAL_CODE = 0b1000;
 
@@ -96,11 +107,13 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * the placer can put the register that feeds each DSP block beside it, and the block's delay is
  * not in series with a long route. Then a cut inside the leading-zero count ('half_counted').
  */
-export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
+export function mixedMacCutPoints(inner: 'exact' | 'fp32', wideWeight = false): CutPoint[] {
   const close: CutPoint[] =
     inner === 'exact' ? ['difference', 'magnitude', 'terms', 'partials', 'multiplied'] : ['partials'];
   return [
     'product',
+    // A weight wider than 4 bits is looked up, then multiplied: a cut between the table and the multiplier.
+    ...(wideWeight ? (['looked_up'] as const) : []),
     'output',
     'scaled',
     'accumulated',
@@ -126,6 +139,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32'): CutPoint[] {
 }
 
 type CutPoint =
+  | 'looked_up'
   | 'multiplied'
   | 'product'
   | 'accumulated'
@@ -174,8 +188,8 @@ const OUTER_LOOP_POINTS: readonly CutPoint[] = [
 ];
 
 /** Cycles from reading the outer sum to writing it back. */
-export function outerLoopStages(latency: number, inner: 'exact' | 'fp32'): number {
-  const chosen = mixedMacCutPoints(inner).slice(0, latency);
+export function outerLoopStages(latency: number, inner: 'exact' | 'fp32', wideWeight = false): number {
+  const chosen = mixedMacCutPoints(inner, wideWeight).slice(0, latency);
   return 1 + chosen.filter((point) => OUTER_LOOP_POINTS.includes(point)).length;
 }
 
@@ -291,7 +305,7 @@ export const mixedMac = defineGenerator({
     ...roundingParams,
   },
   latency: {
-    max: 26,
+    max: 27,
     default: 1,
     description: 'Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`.',
   },
@@ -301,13 +315,13 @@ export const mixedMac = defineGenerator({
     if (p.specialValues !== undefined && p.weight !== 'razer') {
       issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
     }
-    const points = mixedMacCutPoints(p.inner ?? 'exact').length;
+    const points = mixedMacCutPoints(p.inner ?? 'exact', wideWeight(p)).length;
     if (p.latency > points)
       issue(
         'latency',
         `must be at most ${points} with ${p.inner ?? 'exact'} inner sums: that is how many cut points there are`,
       );
-    const closeCycles = outerLoopStages(p.latency, p.inner ?? 'exact');
+    const closeCycles = outerLoopStages(p.latency, p.inner ?? 'exact', wideWeight(p));
     if (p.group < closeCycles)
       issue(
         'group',
@@ -332,7 +346,7 @@ export const mixedMac = defineGenerator({
     const early = p.inner === 'fp32';
     const svs = specialValuesOf(p);
     const m = top.module(mixedMacStem(p), recordedParams(p));
-    const cut = pipelineCuts(m, p.latency, mixedMacCutPoints(p.inner ?? 'exact'));
+    const cut = pipelineCuts(m, p.latency, mixedMacCutPoints(p.inner ?? 'exact', wideWeight(p)));
     const q = m.input('w', UInt(w.bits), `${p.weight} weight code`);
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.activation} activation`);
     const clear = m.input('clear', UInt(1), 'start a new sum (and a new first group) with this vector');
@@ -542,6 +556,7 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   // RaZeR, BitMoD: the -0 code is 0 here, its selected value comes later). The product takes the
   // significand as it is unpacked and the unsigned magnitude: nothing is negated before them.
   const weight = weightSignMagnitude(x.q, p.weight, codes);
+  cut.at('looked_up');
   // A magnitude of up to 4 bits multiplies in LUTs (shifted, gated copies), a wider one (SF4's and
   // APoT4's float32 constants, 6-bit weights) in a multiplier.
   const sigTimesQ =
@@ -681,6 +696,7 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
     .asUnsigned()
     .slice(magBits - 1, 0)
     .named('w_magnitude');
+  cut.at('looked_up');
   // a.sig·2^(ea − M) · |w|·2^lsbExp: the product's top bit weighs 2^(ea + magBits + lsbExp).
   const offset = magBits + codes.lsbExp;
   const expRange = { min: ua.expRange.min + offset, max: ua.expRange.max + offset };
