@@ -109,7 +109,12 @@ async function runGemvCsim(params: GemvParams, bench: StreamBench, workDir: stri
     gemv.hls!(params),
     {
       inputs: {
-        job: bench.jobs.map((j) => (BigInt(j.n) << BigInt(bench.kBits)) | BigInt(j.k)),
+        job: bench.jobs.map(
+          (j) =>
+            ((j.input ?? 0n) << BigInt(bench.kBits + bench.nBits)) |
+            (BigInt(j.n) << BigInt(bench.kBits)) |
+            BigInt(j.k),
+        ),
         x: packed(x!.beats, x!.width),
         w: packed(w!.beats, w!.width),
         s: packed(s!.beats, s!.width),

@@ -26,6 +26,7 @@ export const GEMV_WEIGHTS = [
   'int6',
   'e3m2fn',
   'e2m3fn',
+  'int8',
 ] as const;
 export type GemvWeightName = (typeof GEMV_WEIGHTS)[number];
 
@@ -166,6 +167,12 @@ export const GEMV_WEIGHT_FORMATS: Record<GemvWeightName, GemvWeight> = {
     planes: [2, 4],
     zeroPoint: false,
     description: "FP6 E2M3 with a group scale, in FP6-LLM's 2 + 4 bit planes",
+  },
+  int8: {
+    bits: 8,
+    formats: one('int8'),
+    zeroPoint: false,
+    description: "symmetric INT8 (W8A8 with int8 activations): w = q·s, two's complement −128..127",
   },
 };
 

@@ -14,6 +14,7 @@ import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeight, type GemvWeightName } from '../formats/gemv-weights.ts';
+import { activationBits, isIntegerActivation } from './activation.ts';
 
 export interface ChunkShape {
   weight: GemvWeightName;
@@ -64,18 +65,24 @@ export function weightTable(formats: Format[], bits: number): WeightTable {
 export function chunkWidths(shape: ChunkShape) {
   const weight = GEMV_WEIGHT_FORMATS[shape.weight];
   const table = weightTable(weight.formats(shape.specialValues), weight.bits);
-  const fa = floatFormat(shape.activation);
-  const sigBits = fa.mantBits + 1;
-  const aMax =
-    shape.alignBits === undefined
-      ? ((1n << BigInt(sigBits)) - 1n) << BigInt(floatLayout(fa).expFieldMax - 1)
-      : (1n << BigInt(shape.alignBits)) - 1n;
+  const aMax = isIntegerActivation(shape.activation)
+    ? 1n << BigInt(activationBits(shape.activation) - 1)
+    : floatActivationMax(shape);
   const wMax = table.values
     .flat()
     .filter((v): v is bigint => v !== undefined)
     .reduce((a, b) => (b < 0n ? (-b > a ? -b : a) : b > a ? b : a), 0n);
   const sum = (max: bigint, count: number) => signedBits(-max * BigInt(count), max * BigInt(count));
   return { table, aMax, wMax, dot: sum(aMax * wMax, shape.lanes), act: sum(aMax, shape.lanes) };
+}
+
+/** The largest magnitude of a float activation in units of its smallest subnormal (or on the aligned grid). */
+function floatActivationMax(shape: ChunkShape): bigint {
+  const fa = floatFormat(shape.activation);
+  const sigBits = fa.mantBits + 1;
+  return shape.alignBits === undefined
+    ? ((1n << BigInt(sigBits)) - 1n) << BigInt(floatLayout(fa).expFieldMax - 1)
+    : (1n << BigInt(shape.alignBits)) - 1n;
 }
 
 /** The logical lane held in physical slot `slot` of a row's codes. */
@@ -152,7 +159,7 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
  */
 export function chunkModule(shape: ChunkShape, latency = 0): Module {
   const weight = GEMV_WEIGHT_FORMATS[shape.weight];
-  const fa = floatFormat(shape.activation);
+  const integer = isIntegerActivation(shape.activation);
   const widths = chunkWidths(shape);
   const { table } = widths;
   const S = shape.lanes;
@@ -162,7 +169,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     params: { ...shape, latency },
   });
   const cut = pipelineCuts(m, latency, CHUNK_CUTS);
-  const ab = floatLayout(fa).bits;
+  const ab = activationBits(shape.activation);
   const x = m.input('x', UInt(S * ab), `${S} ${shape.activation} activations, lane 0 lowest`);
   const laneCount = m.input(
     'lanes',
@@ -184,32 +191,35 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       : undefined;
   cut.at('input');
 
-  // Activations as integers, zero in lanes past the end: exact, in units of the smallest subnormal;
-  // or aligned, in units of 2^(E − alignBits + 1) for the chunk's largest exponent E (truncated).
-  let anyBad: Signal = m.constant(0, UInt(1));
-  const lanes = Array.from({ length: S }, (_, i) => {
-    const present = laneCount.gt(i).named(`lane${i}_present`);
-    const u = unpackFloat(x.slice(i * ab + ab - 1, i * ab), fa, `a${i}`);
-    anyBad = anyBad.or(present.and(u.isNaN.or(u.isInf)));
-    return { present, u };
-  });
-  const actBad = anyBad.named('act_bad');
+  // Activations as integers, zero in lanes past the end: integer codes as they are; float codes exact, in
+  // units of the smallest subnormal, or aligned, in units of 2^(E − alignBits + 1) for the chunk's
+  // largest exponent E (truncated).
+  const floats = integer ? undefined : floatLanes(x, laneCount, floatFormat(shape.activation), S);
+  const actBad = floats?.bad ?? m.constant(0, UInt(1));
   cut.at('unpacked');
   // The placing shifts split in two by 'half_placed' (when chosen).
   const halfPlaced = cut.has('half_placed') ? { halfPlaced: () => cut.at('half_placed') } : {};
-  const act =
-    shape.alignBits === undefined
-      ? exactActivations(lanes, fa, {
+  const skipAlignment = () => {
+    // No largest exponent to find: its cuts are empty stages, so that the latency is the one asked.
+    for (const level of MAX_LEVEL_CUTS) cut.at(level);
+    cut.at('block_max');
+    cut.at('distance');
+  };
+  const act = !floats
+    ? integerActivations(x, laneCount, ab, S, () => {
+        skipAlignment();
+        cut.at('half_placed');
+        cut.at('shifted');
+      })
+    : shape.alignBits === undefined
+      ? exactActivations(floats.lanes, floats.format, {
           ...halfPlaced,
           shifted: () => {
-            // No largest exponent to find: its cuts are empty stages, so that the latency is the one asked.
-            for (const level of MAX_LEVEL_CUTS) cut.at(level);
-            cut.at('block_max');
-            cut.at('distance');
+            skipAlignment();
             cut.at('shifted');
           },
         })
-      : alignedActivations(lanes, fa, shape.alignBits, {
+      : alignedActivations(floats.lanes, floats.format, shape.alignBits, {
           level: (depth) => cut.at(`max_level${depth}` as (typeof MAX_LEVEL_CUTS)[number]),
           max: () => cut.at('block_max'),
           distance: () => cut.at('distance'),
@@ -285,6 +295,39 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   });
   m.output('act', actSum!, 'Σ of the chunk activations, exact');
   return m.build();
+}
+
+/** Each lane's float activation unpacked, whether it is present, and whether any present one is NaN or infinite. */
+function floatLanes(x: Signal, laneCount: Signal, fa: FloatFormat, S: number) {
+  const ab = floatLayout(fa).bits;
+  let anyBad: Signal = x.builder.constant(0, UInt(1));
+  const lanes = Array.from({ length: S }, (_, i) => {
+    const present = laneCount.gt(i).named(`lane${i}_present`);
+    const u = unpackFloat(x.slice(i * ab + ab - 1, i * ab), fa, `a${i}`);
+    anyBad = anyBad.or(present.and(u.isNaN.or(u.isInf)));
+    return { present, u };
+  });
+  return { lanes, format: fa, bad: anyBad.named('act_bad') };
+}
+
+/**
+ * The chunk's integer activations: each two's complement code is its own value (no exponent, never NaN),
+ * zero in lanes past the end; `cuts` places the float decoding's cuts as empty stages.
+ */
+function integerActivations(x: Signal, laneCount: Signal, ab: number, S: number, cuts: () => void): Signal[] {
+  const m = x.builder;
+  const values = Array.from({ length: S }, (_, i) => {
+    const present = laneCount.gt(i).named(`lane${i}_present`);
+    // One bit wider than the code, so that the most negative code has a negation (shifts and adds).
+    const code = x
+      .slice(i * ab + ab - 1, i * ab)
+      .asSigned()
+      .sext(ab + 1)
+      .named(`a${i}_code`);
+    return mux(present, code, m.constant(0, code.type)).named(`a${i}_value`);
+  });
+  cuts();
+  return values;
 }
 
 /** The chunk's activations as exact integers (floatToFixed), zero in lanes past the end; `cut` between the shifts and the signs. */

@@ -71,6 +71,8 @@ export interface CloseShape {
   /** Σ a is in units of 2^(unitExp − weightExp): the zero point multiplies it shifted by −weightExp. */
   weightExp: number;
   scale: string;
+  /** Integer activations: the format of their scale, input `sa`, a second exact factor of the product. */
+  activationScale?: string;
   zeroPoint: boolean;
   outFormat: string;
   /** Rounding of the output conversion, and of the fp32 sum. */
@@ -80,7 +82,7 @@ export interface CloseShape {
 }
 
 export interface CloseKernels {
-  /** dot, act, bad, s, z, exp → the exact product s·D as a raw float (product_*). */
+  /** dot, act, bad, s, sa, z, exp → the exact product s·sa·D as a raw float (product_*). */
   scale: Module;
   /** product_*, acc, first → acc_next: the row's fp32 sum including this group, rounded once. */
   sum: Module;
@@ -118,6 +120,11 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
   const act = m.input('act', SInt(shape.actWidth), 'Σ a of the group, exact');
   const bad = m.input('bad', UInt(1), 'the group holds a NaN weight or a non-finite activation');
   const s = m.input('s', UInt(floatLayout(fs).bits), `${shape.scale} group scale`);
+  const fsa = shape.activationScale === undefined ? undefined : floatFormat(shape.activationScale);
+  const sa =
+    fsa === undefined
+      ? undefined
+      : m.input('sa', UInt(floatLayout(fsa).bits), `${shape.activationScale} activation scale`);
   const z = shape.zeroPoint ? m.input('z', UInt(4), 'uint4 zero point of the group') : undefined;
   const blockExp =
     shape.blockExpWidth === undefined
@@ -137,7 +144,11 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
     zTerm === undefined ? dot : dot.resize(width).sub(zTerm.resize(width), { width })
   ).named('group_value');
   cut.at('zero');
-  const us = unpackFloat(s, fs, 's');
+  const ws = unpackFloat(s, fs, 's');
+  // With an activation scale, the two scales' product first, exactly: the significands' product, the
+  // exponents' sum, and the special values of an IEEE product (Inf·0 is NaN).
+  const us = sa === undefined ? ws : scalesProduct(ws, unpackFloat(sa, fsa!, 'sa'));
+  const scaleMantBits = fs.mantBits + (fsa?.mantBits ?? 0);
   // The scale's exponent with the block's and the product's place: the top bit of s·|D| weighs
   // 2^(es + top − Ms + unitExp).
   const productWidth = difference.width + us.sig.width;
@@ -146,7 +157,7 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
   const scaledExp = (
     blockExp === undefined ? scaleExp : scaleExp.add(blockExp.resize(expWidth), { width: expWidth })
   )
-    .add(productWidth - 1 + shape.unitExp - fs.mantBits, { width: expWidth })
+    .add(productWidth - 1 + shape.unitExp - scaleMantBits, { width: expWidth })
     .named('scaled_exp');
   const scaleNaN = us.isNaN.named('s_nan');
   const scaleInf = us.isInf.named('s_inf');
@@ -176,6 +187,23 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
     's·D, exact',
   );
   return m.build();
+}
+
+/** The exact product of the weight scale and the activation scale, as the fields of an unpacked float. */
+function scalesProduct(
+  w: ReturnType<typeof unpackFloat>,
+  a: ReturnType<typeof unpackFloat>,
+): Pick<ReturnType<typeof unpackFloat>, 'sign' | 'exp' | 'sig' | 'isNaN' | 'isInf' | 'isZero'> {
+  const width = Math.max(w.exp.width, a.exp.width) + 1;
+  const infTimesZero = w.isInf.and(a.isZero).or(w.isZero.and(a.isInf));
+  return {
+    sign: w.sign.xor(a.sign).named('scales_sign'),
+    exp: w.exp.resize(width).add(a.exp.resize(width), { width }).named('scales_exp'),
+    sig: w.sig.mul(a.sig).named('scales_sig'),
+    isNaN: w.isNaN.or(a.isNaN).or(infTimesZero).named('scales_nan'),
+    isInf: w.isInf.or(a.isInf).named('scales_inf'),
+    isZero: w.isZero.or(a.isZero).named('scales_zero'),
+  };
 }
 
 function sumKernel(shape: CloseShape, scale: Module, latency: number): Module {

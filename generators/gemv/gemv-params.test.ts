@@ -76,9 +76,11 @@ describe('gemv parameters', () => {
     // A cut point the kernel never reaches would leave it shorter than its parameter says.
     const stages = (kernel: { timing: { kind: string; latency?: number } } | undefined) =>
       kernel?.timing.kind === 'pipelined' ? kernel.timing.latency : 0;
-    // uint4 (exact activations, a zero point) and mxfp4 (aligned activations, none) reach different cuts.
+    // uint4 (exact activations, a zero point) and mxfp4 (aligned activations, none) reach different cuts,
+    // and so do integer activations (no decoding) with their scale (a second factor).
     const bases = [
       { maxK: 256, maxN: 16, outFormat: 'fp16' },
+      { activation: 'int8', activationScale: 'group', maxK: 256, maxN: 16, outFormat: 'bf16' },
       { weight: 'mxfp4', activation: 'bf16', maxK: 256, maxN: 16, lanes: 32, rows: 1, interleave: 12 },
     ];
     const cases: [string, number, string][] = [

@@ -29,6 +29,16 @@ import { numberTag } from '../naming.ts';
 import { gemvHlsDesign } from './hls.ts';
 import { GEMV_STATUS } from './status.ts';
 import {
+  ACTIVATION_SCALES,
+  ACTIVATION_SCALE_FORMATS,
+  GEMV_ACTIVATIONS,
+  INTEGER_ACTIVATIONS,
+  activationBits,
+  activationScaleBits,
+  isIntegerActivation,
+  type ActivationScale,
+} from './activation.ts';
+import {
   GEMV_WEIGHTS,
   GEMV_WEIGHT_FORMATS,
   RAZER_SPECIAL_VALUES,
@@ -47,11 +57,19 @@ export const gemvParams = z
       .describe(
         'weight format (uint4 has a zero point per group; mxfp4 and nvfp4 fix group and scale; razer and bitmod carry a 2-bit index per group; int6, e3m2fn and e2m3fn come in 2 + 4 bit planes)',
       ),
-    activation: choiceParam(['fp16', 'e4m3fn', 'bf16'])
+    activation: choiceParam(GEMV_ACTIVATIONS)
       .default('fp16')
       .describe(
-        "Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'.",
+        "Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'; int8 and int4 are two's complement codes with a scale of their own (activationScale).",
       ),
+    activationScale: choiceParam(ACTIVATION_SCALES)
+      .optional()
+      .describe(
+        "Integer activations: one scale per job on x_scale, taken with start ('token', the default), or one per group on each x beat ('group': the group of the weights).",
+      ),
+    activationScaleFormat: choiceParam(ACTIVATION_SCALE_FORMATS)
+      .optional()
+      .describe('Integer activations: the format of their scale. Default fp16.'),
     accumulation: choiceParam(['exact', 'aligned'])
       .optional()
       .describe(
@@ -129,6 +147,21 @@ export const gemvParams = z
     const weight = GEMV_WEIGHT_FORMATS[p.weight];
     checkOutputPolicy(p, ctx);
     const accumulation = p.accumulation ?? (p.activation === 'bf16' ? 'aligned' : 'exact');
+    const integer = isIntegerActivation(p.activation);
+    if (integer && accumulation !== 'exact')
+      issue(
+        'accumulation',
+        `${p.activation} activations are integers: their group sums are exact; use 'exact'`,
+      );
+    for (const [name, value] of [
+      ['activationScale', p.activationScale],
+      ['activationScaleFormat', p.activationScaleFormat],
+    ] as const)
+      if (!integer && value !== undefined)
+        issue(
+          name,
+          `applies to integer activations (${INTEGER_ACTIVATIONS.join(', ')}) only; ${p.activation} activations carry their own exponent`,
+        );
     if (p.activation === 'bf16' && accumulation === 'exact')
       issue(
         'accumulation',
@@ -136,8 +169,8 @@ export const gemvParams = z
       );
     if (accumulation === 'aligned' && (p.group ?? weight.block?.group ?? 128) !== p.lanes)
       issue('accumulation', `'aligned' aligns one chunk at a time: it needs group = lanes (${p.lanes})`);
-    const sigBits = floatFormat(p.activation).mantBits + 1;
-    if (accumulation === 'aligned' && p.alignBits < sigBits)
+    const sigBits = integer ? 0 : floatFormat(p.activation).mantBits + 1;
+    if (accumulation === 'aligned' && !integer && p.alignBits < sigBits)
       issue('alignBits', `must hold a ${p.activation} significand: at least ${sigBits}`);
     if (accumulation === 'exact' && p.alignBits !== DEFAULT_ALIGN_BITS)
       issue('alignBits', "applies to 'aligned' accumulation only; an exact group sum keeps every bit");
@@ -196,7 +229,20 @@ export function gemvShape(p: GemvParams) {
     scale: p.scale ?? weight.block?.scale ?? 'fp16',
     specialValues: p.specialValues ?? RAZER_SPECIAL_VALUES,
     accumulation: (p.accumulation ?? (p.activation === 'bf16' ? 'aligned' : 'exact')) as 'exact' | 'aligned',
+    activationScale: activationScaleOf(p),
   };
+}
+
+/** Integer activations' scale: per token (x_scale) or per group (on the x beat), and its format. */
+function activationScaleOf(p: GemvParams): ActivationScale | undefined {
+  if (!isIntegerActivation(p.activation)) return undefined;
+  return { kind: p.activationScale ?? 'token', format: p.activationScaleFormat ?? 'fp16' };
+}
+
+/** The name tag of an activation scale: _at (per token) or _ag (per group), then its format. */
+function activationScaleTag(p: GemvParams): string {
+  const scale = activationScaleOf(p);
+  return scale === undefined ? '' : `_a${scale.kind === 'token' ? 't' : 'g'}${scale.format}`;
 }
 
 /** Close units: as given, else the fewest whose rows each close within one group's chunks. */
@@ -252,7 +298,7 @@ export function gemvModuleName(p: GemvParams): string {
     (lat.scale > 0 ? `_ls${lat.scale}` : '') +
     (lat.sum !== defaultSum ? `_la${lat.sum}` : '') +
     (lat.convert > 0 && p.outFormat !== 'fp32' ? `_lo${lat.convert}` : '');
-  return `gemv_${p.weight}${sv}_${p.activation}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${products}${timing}`;
+  return `gemv_${p.weight}${sv}_${p.activation}${activationScaleTag(p)}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${products}${timing}`;
 }
 
 /**
@@ -296,10 +342,9 @@ function gemvKernels(p: GemvParams): ReturnType<typeof elaborateKernels> {
 function elaborateKernels(
   p: GemvParams,
 ): { chunk: Module; chunkCall: Module; groupDot: number; groupAct: number } & CloseKernels {
-  const { weight, group, scale, specialValues, accumulation } = gemvShape(p);
+  const { weight, group, scale, specialValues, accumulation, activationScale } = gemvShape(p);
   const aligned = accumulation === 'aligned';
   const S = p.lanes;
-  const fa = floatFormat(p.activation);
   const shape: ChunkShape = {
     weight: p.weight as GemvWeightName,
     activation: p.activation,
@@ -318,25 +363,40 @@ function elaborateKernels(
   const chunk = chunkModule(shape, latency.chunk);
   const close = closeKernels(
     {
-      tag: `${p.weight}_${p.activation}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}${aligned ? `_al${p.alignBits}` : ''}`,
+      tag: `${p.weight}_${p.activation}${activationScaleTag(p)}_${scale}_s${S}_g${group}_${p.outFormat}${policyTag(p)}${aligned ? `_al${p.alignBits}` : ''}`,
       dotWidth: groupDot,
       actWidth: groupAct,
       unitExp: aligned
         ? 1 - p.alignBits + widths.table.exp
-        : floatLayout(fa).emin - fa.mantBits + widths.table.exp,
+        : activationUnitExp(p.activation) + widths.table.exp,
       ...(aligned ? { blockExpWidth: chunk.ports.find((q) => q.name === 'exp')!.type.width } : {}),
       weightExp: widths.table.exp,
       scale,
+      ...(activationScale ? { activationScale: activationScale.format } : {}),
       zeroPoint: weight.zeroPoint,
       outFormat: p.outFormat,
       policy: resolvedOutputPolicy(p),
       accPolicy: resolvePolicy(floatFormat('fp32'), outputPolicy(p)),
-      origin: { chunk: chunkModuleName(shape), group, scale, outFormat: p.outFormat, policy: policyTag(p) },
+      origin: {
+        chunk: chunkModuleName(shape),
+        group,
+        scale,
+        ...(activationScale ? { activationScale: `${activationScale.kind} ${activationScale.format}` } : {}),
+        outFormat: p.outFormat,
+        policy: policyTag(p),
+      },
     },
     latency,
   );
   const chunkCall = latency.chunk === 0 ? chunk : chunkModule(shape, 0);
   return { chunk, chunkCall, groupDot, groupAct, ...close };
+}
+
+/** The weight of one unit of an exact activation: 1 for integers, the smallest subnormal for floats. */
+function activationUnitExp(name: string): number {
+  if (isIntegerActivation(name)) return 0;
+  const fa = floatFormat(name);
+  return floatLayout(fa).emin - fa.mantBits;
 }
 
 function buildGemv(p: GemvParams): Module {
@@ -345,12 +405,15 @@ function buildGemv(p: GemvParams): Module {
 }
 
 function elaborateCore(p: GemvParams): Module {
-  const { weight, group, scale, accumulation } = gemvShape(p);
+  const { weight, group, scale, accumulation, activationScale } = gemvShape(p);
   const aligned = accumulation === 'aligned';
   const P = p.rows;
   const S = p.lanes;
-  const fa = floatFormat(p.activation);
-  const ab = floatLayout(fa).bits;
+  const ab = activationBits(p.activation);
+  // Per-group activation scales ride on the x beat above its codes (and into the buffer with them).
+  const xScaleBits = activationScale === undefined ? 0 : activationScaleBits(activationScale);
+  const xGroupScale = activationScale?.kind === 'group';
+  const xBeatBits = S * ab + (xGroupScale ? xScaleBits : 0);
   const meta = metaLayout(p);
   const groupChunks = group / S;
   const { chunk, groupDot, groupAct, ...close } = gemvKernels(p);
@@ -370,9 +433,15 @@ function elaborateCore(p: GemvParams): Module {
   // Streams.
   const xData = m.input(
     'x_tdata',
-    UInt(S * ab),
-    `${S} ${p.activation} activations, element k at lane k mod ${S}`,
+    UInt(xBeatBits),
+    xGroupScale
+      ? `{${activationScale!.format} scale of the group (read on the group's first beat), ${S} ${p.activation} activations, element k at lane k mod ${S}}`
+      : `${S} ${p.activation} activations, element k at lane k mod ${S}`,
   );
+  const xScaleIn =
+    activationScale?.kind === 'token'
+      ? m.input('x_scale', UInt(xScaleBits), `${activationScale.format} scale of x, taken with start`)
+      : undefined;
   const xValid = m.input('x_tvalid', UInt(1));
   const xLast = m.input('x_tlast', UInt(1), "on x's last beat");
   const wData = m.input(
@@ -716,12 +785,12 @@ function elaborateCore(p: GemvParams): Module {
   // its beat arrives in the cycle it issues (the lock-step path takes it straight from x_tdata).
   const depth = Math.max(2, Math.ceil(p.maxK / S));
   const addressBits = Math.ceil(Math.log2(depth));
-  const buffer = m.memory('x_buffer', UInt(S * ab), depth);
+  const buffer = m.memory('x_buffer', UInt(xBeatBits), depth);
   buffer.write(xCount.resize(addressBits).named('x_write_address'), xData, xBeat);
   const address = chunkIndex.resize(addressBits).named('x_address');
-  const bufferWord = m.register('x_buffer_s1', UInt(S * ab));
+  const bufferWord = m.register('x_buffer_s1', UInt(xBeatBits));
   bufferWord.next(buffer.read(address));
-  const xWord = m.register('x_word_s1', UInt(S * ab));
+  const xWord = m.register('x_word_s1', UInt(xBeatBits));
   xWord.next(xData);
   const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
   fromX.next(xDirect);
@@ -758,8 +827,9 @@ function elaborateCore(p: GemvParams): Module {
   // of the chunk travels beside it. Stage 1's registers load every cycle (valid_s1 says whether they
   // hold a chunk), except the group's scale entry, which its later chunks carry too.
   const fields = chunk.ports.filter((q) => q.direction === 'input').map((q) => q.name);
+  const xChunk = mux(fromX, xWord, bufferWord).named('x_chunk');
   const chunkInputs = {
-    x: mux(fromX, xWord, bufferWord).named('x_chunk'),
+    x: xGroupScale ? xChunk.slice(S * ab - 1, 0) : xChunk,
     lanes: lanes1.resize(chunk.ports.find((q) => q.name === 'lanes')!.type.width),
     w: wWord,
     ...(weight.selector && fields.includes(weight.selector.field)
@@ -807,6 +877,25 @@ function elaborateCore(p: GemvParams): Module {
   closeLastOfBlock.next(blockDoneK, { when: closeLoad });
   const metaClose = m.register('meta_s2', UInt(P * meta.bits));
   metaClose.next(metaK, { when: closeLoad });
+  // The activation scale of the closing group: x_scale as the job started, or read from the group's first
+  // x beat (held while its later chunks arrive) and kept while the group closes.
+  let xScaleClose: Signal | undefined;
+  if (xScaleIn !== undefined) {
+    const taken = m.register('x_scale_q', UInt(xScaleBits));
+    taken.next(xScaleIn, { when: begin });
+    xScaleClose = taken;
+  } else if (xGroupScale) {
+    const chunkScale = alongChunk('x_scale', xChunk.slice(xBeatBits - 1, S * ab));
+    let groupScale = chunkScale;
+    if (firstChunkK !== undefined) {
+      const held = m.register('group_x_scale_q', UInt(xScaleBits));
+      held.next(chunkScale, { when: load2.and(firstChunkK) });
+      groupScale = mux(firstChunkK, chunkScale, held).named('group_x_scale');
+    }
+    const closeScale = m.register('x_scale_s2', UInt(xScaleBits));
+    closeScale.next(groupScale, { when: closeLoad });
+    xScaleClose = closeScale;
+  }
   const firstGroup2 = m.register('block_first_group_s2', UInt(1));
   firstGroup2.next(firstGroupK, { when: closeLoad });
   const jobDone2 = m.register('job_done_s2', UInt(1));
@@ -921,6 +1010,7 @@ function elaborateCore(p: GemvParams): Module {
           stepRow,
         ),
         s: entry.slice(meta.scaleBits - 1, 0),
+        ...(xScaleClose === undefined ? {} : { sa: xScaleClose }),
         ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
         ...(groupExp === undefined ? {} : { exp: groupExp }),
       },

@@ -1,6 +1,7 @@
 // The GEMV core as loop-level HLS C++: one job per call, a pipelined loop over chunks (II = 1) inside
 // a loop over blocks of rows, calling the same chunk and group-close kernels as the RTL (their flat HLS
 // functions), so the C-simulation is bit-exact with the RTL and the golden model.
+import { activationBits, activationScaleBits } from './activation.ts';
 import { floatLayout } from '../formats/index.ts';
 import { floatFormat } from '../float-params.ts';
 import { cppType } from '../emit/hls.ts';
@@ -11,12 +12,18 @@ import { gemvParts, gemvShape, metaLayout, type GemvParams } from './gemv.ts';
 import { GEMV_STATUS } from './status.ts';
 
 export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
-  const { weight, group } = gemvShape(p);
+  const { weight, group, activationScale } = gemvShape(p);
   const { top, chunkCall: chunk, close } = gemvParts(p);
   const meta = metaLayout(p);
   const P = p.rows;
   const S = p.lanes;
-  const xBits = S * floatLayout(floatFormat(p.activation)).bits;
+  // Integer activations' scale: above k_len and n_len in the job word (per token), or above the codes
+  // of each group's first x beat (per group).
+  const codeBits = S * activationBits(p.activation);
+  const scaleBits = activationScale === undefined ? 0 : activationScaleBits(activationScale);
+  const tokenScale = activationScale?.kind === 'token';
+  const groupScale = activationScale?.kind === 'group';
+  const xBits = codeBits + (groupScale ? scaleBits : 0);
   const wBits = P * S * weight.bits;
   const sBits = P * meta.bits;
   const yBits = floatLayout(floatFormat(p.outFormat)).bits;
@@ -37,7 +44,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
   const call = (m: Module, value: (port: string) => string) =>
     `${m.name}(${m.ports.map((q) => value(q.name)).join(', ')})`;
   const chunkArg: Record<string, string> = {
-    x: 'x_word',
+    x: groupScale ? `${type(chunk, 'x')}(x_word.range(${codeBits - 1}, 0))` : 'x_word',
     lanes: 'lanes',
     w: 'w_word',
     [selector]: `ap_uint<${selectorBits}>(${svExpression})`,
@@ -56,6 +63,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
       acc: `acc[slot][${r}]`,
       first: 'first',
       exp: 'group_exp',
+      sa: 'x_scale',
       acc_next: `acc_next${r}`,
       y: `y${r}`,
     };
@@ -80,8 +88,15 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
       'K and N come from `job` ({n_len, k_len}); its {error, status} goes to `status` (as the RTL ports).',
     ],
     args: [
-      stream('job', 'input', kBits + nBits, '{n_len, k_len}'),
-      stream('x', 'input', xBits + 1, `{tlast, ${S} activations}`),
+      tokenScale
+        ? stream('job', 'input', kBits + nBits + scaleBits, '{x_scale, n_len, k_len}')
+        : stream('job', 'input', kBits + nBits, '{n_len, k_len}'),
+      stream(
+        'x',
+        'input',
+        xBits + 1,
+        groupScale ? `{tlast, group scale, ${S} activations}` : `{tlast, ${S} activations}`,
+      ),
       stream('w', 'input', wBits + 1, `{tlast, ${P}×${S} weight codes}`),
       stream('s', 'input', sBits + 1, `{tlast, ${P} scale entries}`),
       stream('y', 'output', yBits + 1, `{tlast, ${p.outFormat}}`),
@@ -90,7 +105,10 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
     bodyTemplate: 'hls/gemv.cpp.hbs',
     kernels: [chunk, close],
     context: {
-      jobType: `ap_uint<${kBits + nBits}>`,
+      jobType: `ap_uint<${kBits + nBits + (tokenScale ? scaleBits : 0)}>`,
+      scaleType: `ap_uint<${scaleBits}>`,
+      tokenScale: tokenScale ? { lsb: kBits + nBits, msb: kBits + nBits + scaleBits - 1 } : undefined,
+      groupScale: groupScale ? { lsb: codeBits, msb: xBits - 1 } : undefined,
       kMsb: kBits - 1,
       nMsb: kBits + nBits - 1,
       kBits,

@@ -5,6 +5,10 @@
 // activations are first truncated to the grid of its largest exponent (a shared-exponent block).
 // A group whose activations hold a NaN or an infinity, or whose weights hold a NaN code, contributes
 // NaN (W4A16 activations are finite).
+// Integer activations (int8, int4: two's complement codes, docs/w4a16.md#integer-activations) carry a
+// scale of their own, one per job or one per group: it is one more exact factor of the group's value,
+//   y_n = out( Σ_g^fp32 s_{g,n} · sa_g · ( Σ_{k∈g} a_k·w_{k,n} − z_{g,n}·Σ_{k∈g} a_k ) ),
+// the two scales multiplied as extended reals (a NaN scale, or an infinite one times a zero one, is NaN).
 import {
   add,
   convert,
@@ -41,6 +45,8 @@ export interface GemvSpec {
    */
   accumulation: 'exact' | 'aligned';
   alignBits: number;
+  /** Integer activations' scale: one for the job ('token', xs[0]) or one per group ('group', xs[g]). */
+  activationScale?: { kind: 'token' | 'group'; format: string };
 }
 
 /** One matrix-vector product: codes as unsigned integers. */
@@ -55,6 +61,8 @@ export interface GemvJob {
   s: number[][];
   z: number[][];
   sv: number[][];
+  /** Activation scale codes: one (per token) or one per group (per group), when the spec has them. */
+  xs?: number[];
 }
 
 /** The grid of an aligned group: 2^(E − alignBits + 1), E its largest activation exponent (≥ emin). */
@@ -100,6 +108,16 @@ function scaleValue(format: Format, code: number): ExactValue {
   const e = (code >> f.mantBits) & ((1 << f.expBits) - 1);
   const m = code & ((1 << f.mantBits) - 1);
   return finite(sign, BigInt((1 << f.mantBits) + m), e - f.bias - f.mantBits);
+}
+
+/**
+ * The group's scale times the activation scale of group g, exactly (IEEE special values: a NaN factor or
+ * Inf·0 gives NaN). Mutation 'gemv.activation-scale-dropped': the activation scale is left out.
+ */
+function withActivationScale(spec: GemvSpec, job: GemvJob, g: number, s: ExactValue): ExactValue {
+  if (spec.activationScale === undefined || variantIs('gemv.activation-scale-dropped')) return s;
+  const code = job.xs![spec.activationScale.kind === 'token' ? 0 : g]!;
+  return exactMul(s, decode(formatByName(spec.activationScale.format), code)).value;
 }
 
 export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
@@ -148,12 +166,21 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
       const z = weight.zeroPoint && !variantIs('gemv.no-zero-point') ? BigInt(job.z[row]![g]!) : 0n;
       // Σ a·w − z·Σ a in units of 2^(aExp + wExp); z·Σa is in units of 2^aExp and wExp is 0 for integers.
       const d = dot - z * (sum << BigInt(-wExp));
-      const s = scaleValue(fs, job.s[row]![g]!);
-      const sign = ((d < 0n ? 1 : 0) ^ (s.kind === 'nan' ? 0 : s.sign)) as 0 | 1;
-      let contribution: ExactValue;
-      if (poisoned || s.kind === 'nan' || (s.kind === 'inf' && d === 0n)) contribution = nan(0);
-      else if (s.kind === 'inf') contribution = inf(sign);
-      else contribution = finite(sign, (d < 0n ? -d : d) * s.sig, aExp + wExp + s.exp);
+      const scaled = (s: ExactValue): ExactValue => {
+        const sign = ((d < 0n ? 1 : 0) ^ (s.kind === 'nan' ? 0 : s.sign)) as 0 | 1;
+        if (poisoned || s.kind === 'nan' || (s.kind === 'inf' && d === 0n)) return nan(0);
+        if (s.kind === 'inf') return inf(sign);
+        return finite(sign, (d < 0n ? -d : d) * s.sig, aExp + wExp + s.exp);
+      };
+      const weightScale = scaleValue(fs, job.s[row]![g]!);
+      const s = withActivationScale(spec, job, g, weightScale);
+      let contribution = scaled(s);
+      // Mutation 'gemv.activation-scale-rounded': s·D rounded to fp32 first, then times the activation
+      // scale and rounded again (a separate float multiplier for the activation scale).
+      if (variantIs('gemv.activation-scale-rounded') && spec.activationScale !== undefined) {
+        const once = decode(fp32, encode(fp32, scaled(weightScale), policy).code);
+        contribution = withActivationScale(spec, job, g, once);
+      }
       if (variantIs('gemv.final-rounding')) exactTotal = exactAdd(exactTotal, contribution).value;
       else if (variantIs('gemv.scale-per-element') && !poisoned && s.kind === 'finite') {
         // Each element's scaled product a·(w − z)·s enters the fp32 sum with its own rounding.

@@ -12,6 +12,11 @@ import {
 import { floatFormat, outputPolicy } from '../../generators/float-params.ts';
 import { gemvShape, metaLayout, type GemvParams } from '../../generators/gemv/gemv.ts';
 import { GEMV_STATUS } from '../../generators/gemv/status.ts';
+import {
+  activationBits,
+  activationScaleBits,
+  isIntegerActivation,
+} from '../../generators/gemv/activation.ts';
 import { gemvGolden, type GemvJob, type GemvSpec } from '../golden/gemv.ts';
 import type { Beat, SourceOrder, StreamBench } from '../sim/stream-run.ts';
 import { codeNearExponent } from '../vectors/floats.ts';
@@ -40,8 +45,9 @@ export interface GemvCase {
 const TLAST_STATUS = { x: GEMV_STATUS.xLast, w: GEMV_STATUS.wLast, s: GEMV_STATUS.sLast };
 
 export function gemvSpec(p: GemvParams): GemvSpec {
-  const { group, scale, specialValues, accumulation } = gemvShape(p);
+  const { group, scale, specialValues, accumulation, activationScale } = gemvShape(p);
   return {
+    ...(activationScale ? { activationScale } : {}),
     accumulation,
     alignBits: p.alignBits,
     weight: p.weight as GemvSpec['weight'],
@@ -68,19 +74,32 @@ export interface JobOptions {
  * too: the core must leave them out.
  */
 export function randomJob(p: GemvParams, rng: Random, options: JobOptions): GemvJob {
-  const fa = floatFormat(p.activation);
-  const { weight, scale } = gemvShape(p);
+  const { weight, scale, activationScale } = gemvShape(p);
   const fs = formatByName(scale) as FloatFormat;
   const specials = options.specials ?? 0;
   const { k, n, rows, lanes, groups } = paddedSize(p, options.k, options.n);
   // The job's activations near 2^center; a group's value is then about 2^(center + 10) (128 products of
   // about 2^4 each), and each row's scale moves its result to a binade of its own, from below the
-  // output's normal range to past its largest value.
-  const center = rng.pick([0, 0, -8, 6]);
-  const activation = () =>
-    specialOr(rng, fa, specials, () =>
-      rng.chance(0.01) ? finiteCode(rng, fa) : codeNearExponent(rng, fa, center, 4),
-    );
+  // output's normal range to past its largest value. Integer activations are near 2^(bits − 2), times
+  // their scale near 2^activationExp.
+  const integerBits = isIntegerActivation(p.activation) ? activationBits(p.activation) : undefined;
+  const activationExp = integerBits === undefined ? 0 : rng.pick([-3, 0, 2]);
+  const center = integerBits === undefined ? rng.pick([0, 0, -8, 6]) : integerBits - 2 + activationExp;
+  const activation =
+    integerBits === undefined
+      ? () => {
+          const fa = floatFormat(p.activation);
+          return specialOr(rng, fa, specials, () =>
+            rng.chance(0.01) ? finiteCode(rng, fa) : codeNearExponent(rng, fa, center, 4),
+          );
+        }
+      : () => integerCode(rng, integerBits);
+  const fsa = activationScale && (formatByName(activationScale.format) as FloatFormat);
+  const xs = fsa && {
+    xs: Array.from({ length: activationScale!.kind === 'token' ? 1 : groups }, () =>
+      specialOr(rng, fsa, specials, () => codeNearExponent(rng, fsa, activationExp, 1)),
+    ),
+  };
   const out = floatLayout(floatFormat(p.outFormat));
   const [low, high] = [out.emin - 4 - center, out.maxQ + out.mantBits + 2 - center];
   const rowScale = (exp: number) => () =>
@@ -99,7 +118,15 @@ export function randomJob(p: GemvParams, rng: Random, options: JobOptions): Gemv
     ),
     z: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(16))),
     sv: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(4))),
+    ...xs,
   };
+}
+
+/** A two's complement code of `bits` bits: the extremes and zero now and then, else any. */
+function integerCode(rng: Random, bits: number): number {
+  const half = 2 ** (bits - 1);
+  if (rng.chance(0.1)) return rng.pick([half, half - 1, 0]);
+  return rng.below(2 * half);
 }
 
 /** A job's K and N, and the lanes, rows and groups its streams carry (whole chunks and blocks). */
@@ -131,17 +158,22 @@ function powerCode(f: FloatFormat, exp: number, sign: 0 | 1 = 0): number | undef
  * activation format. undefined when the formats cannot hold the values.
  */
 function designedJob(p: GemvParams, rng: Random, groupsTerms: Term[][]): GemvJob | undefined {
-  const fa = floatFormat(p.activation);
-  const { group, scale } = gemvShape(p);
+  const { group, scale, activationScale } = gemvShape(p);
   const fs = formatByName(scale) as FloatFormat;
+  const activationCode = activationPowerCode(p.activation);
   const job = randomJob(p, rng, { k: groupsTerms.length * group, n: p.rows });
   job.x = job.x.map((_, i) => (i < job.k ? 0 : job.x[i]!));
+  // Integer activations' scale takes part of 2^e: 2^-1 for the job, or 2^1 and 2^-2 in turn per group.
+  const fsa = activationScale && (formatByName(activationScale.format) as FloatFormat);
+  const activationExp = (g: number) =>
+    activationScale === undefined ? 0 : activationScale.kind === 'token' ? -1 : g % 2 === 0 ? 1 : -2;
+  if (fsa) job.xs = job.xs!.map((_, g) => powerCode(fsa, activationExp(g))!);
   for (const [g, terms] of groupsTerms.entries()) {
     // The scale 2^e nearest the terms' middle exponent for which every term is an activation code.
     const middle = terms.reduce((sum, [exp]) => sum + exp, 0) / Math.max(1, terms.length);
-    const fits = (e: number) => terms.every(([exp, sign]) => powerCode(fa, exp - e, sign) !== undefined);
+    const fits = (e: number) => terms.every(([exp, sign]) => activationCode(exp - e, sign) !== undefined);
     const candidates = Array.from({ length: 81 }, (_, i) => i - 40)
-      .filter((e) => powerCode(fs, e) !== undefined && fits(e))
+      .filter((e) => powerCode(fs, e - activationExp(g)) !== undefined && fits(e))
       .sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
     const e = candidates[0];
     if (e === undefined) return undefined;
@@ -151,7 +183,7 @@ function designedJob(p: GemvParams, rng: Random, groupsTerms: Term[][]): GemvJob
       .sort((a, b) => a - b);
     for (const [t, [exp, sign, magnitude = 1]] of terms.entries()) {
       const lane = g * group + lanes[t]!;
-      job.x[lane] = powerCode(fa, exp - e, sign)!;
+      job.x[lane] = activationCode(exp - e, sign)!;
       for (let row = 0; row < job.n; row++) {
         const unit = unitWeight(p, row % 2 === 1 ? 1 : 0, magnitude, job.z[row]![g]!, job.sv[row]![g]!);
         if (unit === undefined) return undefined;
@@ -159,9 +191,19 @@ function designedJob(p: GemvParams, rng: Random, groupsTerms: Term[][]): GemvJob
         job.z[row]![g] = unit.z;
       }
     }
-    for (let row = 0; row < job.n; row++) job.s[row]![g] = powerCode(fs, e)!;
+    for (let row = 0; row < job.n; row++) job.s[row]![g] = powerCode(fs, e - activationExp(g))!;
   }
   return job;
+}
+
+/** The activation code of ±2^exp, if the format holds it: a float's, or a two's complement integer's. */
+function activationPowerCode(name: string): (exp: number, sign: 0 | 1) => number | undefined {
+  if (!isIntegerActivation(name)) return (exp, sign) => powerCode(floatFormat(name), exp, sign);
+  const bits = activationBits(name);
+  return (exp, sign) => {
+    if (exp < 0 || exp > bits - 1 || (exp === bits - 1 && sign === 0)) return undefined;
+    return sign ? 2 ** bits - 2 ** exp : 2 ** exp;
+  };
 }
 
 /** 0..n−1 in a seeded random order. */
@@ -242,6 +284,7 @@ export function designedCases(p: GemvParams, rng: Random): GemvCase[] {
   // Every special class in activations and scales, often enough that each row meets one.
   // (short groups' worth of lanes, so that most rows keep a finite result beside the special ones).
   cases.push({ job: randomJob(p, rng, { k: 2 * p.lanes, n: 2 * p.rows + 1, specials: 0.25 }) });
+  if (isIntegerActivation(p.activation)) cases.push({ job: integerExtremesJob(p, rng) });
   cases.push(...specialClassCases(p, rng));
   return cases;
 }
@@ -252,7 +295,6 @@ export function designedCases(p: GemvParams, rng: Random): GemvCase[] {
  * infinite or NaN activation code (any of them makes every row's group NaN, so each needs a job).
  */
 function specialClassCases(p: GemvParams, rng: Random): GemvCase[] {
-  const fa = floatFormat(p.activation);
   const fs = formatByName(gemvShape(p).scale) as FloatFormat;
   const specials = (f: FloatFormat) => {
     const l = floatLayout(f);
@@ -262,22 +304,73 @@ function specialClassCases(p: GemvParams, rng: Random): GemvCase[] {
   };
   const valid = (f: FloatFormat, codes: (number | undefined)[]) =>
     [...new Set(codes)].filter((c): c is number => c !== undefined && classify(f, c) !== undefined);
-  const scale = specials(fs);
-  const scaleCodes = valid(fs, [
-    ...scale.infinities,
-    scale.l.hasZero ? 0 : undefined,
-    scale.l.hasNegativeZero ? scale.l.signWeight : undefined,
-    fs.subnormals ? 1 : undefined,
-    scale.l.maxCode,
-  ]);
-  const scaleJob = randomJob(p, rng, { k: p.lanes, n: scaleCodes.length });
-  scaleCodes.forEach((code, row) => (scaleJob.s[row]![0] = code));
+  const classes = (f: FloatFormat) => {
+    const scale = specials(f);
+    return valid(f, [
+      ...scale.infinities,
+      scale.l.hasZero ? 0 : undefined,
+      scale.l.hasNegativeZero ? scale.l.signWeight : undefined,
+      f.subnormals ? 1 : undefined,
+      scale.l.maxCode,
+    ]);
+  };
+  const scaleCodes = classes(fs);
+  const scaleJob = () => {
+    const job = randomJob(p, rng, { k: p.lanes, n: scaleCodes.length });
+    scaleCodes.forEach((code, row) => (job.s[row]![0] = code));
+    return job;
+  };
+  const { activationScale } = gemvShape(p);
+  if (activationScale !== undefined) {
+    // Integer activations are never special; their scale meets each weight scale class, one job per
+    // class of its own (a one-group job: per token and per group alike).
+    const fsa = formatByName(activationScale.format) as FloatFormat;
+    return [undefined, ...classes(fsa)].map((code) => {
+      const job = scaleJob();
+      if (code !== undefined) job.xs![0] = code;
+      return { job };
+    });
+  }
+  const fa = floatFormat(p.activation);
+  const weightScales = { job: scaleJob() };
   const activationJobs = valid(fa, specials(fa).infinities).map((code) => {
     const job = randomJob(p, rng, { k: p.lanes, n: p.rows });
     job.x[rng.below(job.k)] = code;
     return { job };
   });
-  return [{ job: scaleJob }, ...activationJobs];
+  return [weightScales, ...activationJobs];
+}
+
+/**
+ * Integer activations at their extremes: a group of the most negative code (−128, −8) under the weight
+ * of largest magnitude (the widest group sum), a group of the largest code, a group of zeros, and a
+ * group whose products cancel (±a under equal weights); the scales are near 1.
+ */
+function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
+  const { group, weight, specialValues } = gemvShape(p);
+  const bits = activationBits(p.activation);
+  const job = randomJob(p, rng, { k: 4 * group, n: 2 * p.rows + 1 });
+  const format = weight.formats(specialValues)[0]!;
+  const decoded = Array.from({ length: 2 ** weight.bits }, (_, code) => ({ code, v: decode(format, code) }));
+  const magnitude = ({ v }: (typeof decoded)[number]) =>
+    v.kind === 'finite' ? Number(v.sig) * 2 ** v.exp * (v.sign ? -1 : 1) : 0;
+  const widest = decoded.reduce((a, b) => (Math.abs(magnitude(b)) > Math.abs(magnitude(a)) ? b : a));
+  const [min, max] = [2 ** (bits - 1), 2 ** (bits - 1) - 1];
+  for (let i = 0; i < group; i++) {
+    job.x[i] = min;
+    job.x[group + i] = max;
+    job.x[2 * group + i] = 0;
+    // ±a in pairs, never the most negative code (whose negation the format lacks).
+    const a = job.x[3 * group + i - (i % 2)]!;
+    const pair = a === min ? 1 : a;
+    job.x[3 * group + i] = i % 2 === 0 ? pair : (2 ** bits - pair) % 2 ** bits;
+  }
+  for (let row = 0; row < job.n; row++) {
+    for (let i = 0; i < 2 * group; i++) job.w[row]![i] = widest.code;
+    for (let i = 0; i < group; i += 2) job.w[row]![3 * group + i + 1] = job.w[row]![3 * group + i]!;
+    job.z[row] = job.z[row]!.map((z, g) => (g < 2 ? 0 : z));
+  }
+  return job;
 }
 
 /** A uniformly random finite code: every exponent of the format. */
@@ -316,13 +409,17 @@ function specialOr(rng: Random, f: FloatFormat, p: number, make: () => number): 
 export function gemvBench(
   p: GemvParams,
   cases: GemvCase[],
-): Pick<StreamBench, 'jobs' | 'streams' | 'y' | 'kBits' | 'nBits' | 'yWidth' | 'yFormat'> {
+): Pick<StreamBench, 'jobs' | 'streams' | 'y' | 'kBits' | 'nBits' | 'yWidth' | 'yFormat' | 'jobInput'> {
   const spec = gemvSpec(p);
   const P = p.rows;
   const S = p.lanes;
-  const { weight, group } = gemvShape(p);
+  const { weight, group, activationScale } = gemvShape(p);
   const meta = metaLayout(p);
-  const ab = floatLayout(floatFormat(p.activation)).bits;
+  const ab = activationBits(p.activation);
+  // Integer activations' scale: on x_scale with start, or above the codes of each group's first x beat
+  // (the other beats carry its complement there, which the core must not read).
+  const scaleBits = activationScale === undefined ? 0 : activationScaleBits(activationScale);
+  const xScaleBits = activationScale?.kind === 'group' ? scaleBits : 0;
   const x: Beat[] = [];
   const w: Beat[] = [];
   const s: Beat[] = [];
@@ -347,6 +444,11 @@ export function gemvBench(
     for (let ch = 0; ch < chunks; ch++) {
       let data = 0n;
       for (let i = 0; i < S; i++) data |= BigInt(job.x[ch * S + i] ?? 0) << BigInt(i * ab);
+      if (xScaleBits > 0) {
+        const code = job.xs![Math.floor((ch * S) / group)]!;
+        const field = ch % groupChunks === 0 ? code : ~code & ((1 << xScaleBits) - 1);
+        data |= BigInt(field) << BigInt(S * ab);
+      }
       jx.push({ data, last: ch === chunks - 1 });
     }
     const jw: Beat[] = [];
@@ -422,14 +524,16 @@ export function gemvBench(
       k: job.k,
       n: job.n,
       status,
+      ...(activationScale?.kind === 'token' ? { input: BigInt(job.xs![0]!) } : {}),
       ...(c.calm ? { calm: true } : {}),
       ...(c.order ? { order: c.order } : {}),
     });
   }
   return {
     jobs,
+    ...(activationScale?.kind === 'token' ? { jobInput: { name: 'x_scale', width: scaleBits } } : {}),
     streams: [
-      { name: 'x', width: S * ab, beats: x },
+      { name: 'x', width: S * ab + xScaleBits, beats: x },
       { name: 'w', width: P * S * weight.bits, beats: w },
       { name: 's', width: P * meta.bits, beats: s },
     ],

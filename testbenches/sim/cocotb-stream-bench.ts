@@ -41,6 +41,7 @@ export function renderCocotbStreamBench(request: CocotbStreamBenchRequest): Reco
     yFormat: pythonFloat(bench.yFormat),
     stallPercent: bench.stallPercent,
     leadHold: LEAD_HOLD,
+    jobInput: bench.jobInput,
     sources: request.sources,
   };
   return {

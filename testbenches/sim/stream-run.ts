@@ -25,6 +25,8 @@ export interface StreamBench {
   yFormat: string;
   /** Jobs in order; `status` is the expected {error, status[2:0]}. */
   jobs: StreamJob[];
+  /** An input port set with start from each job's `input` (e.g. a GEMV's x_scale), when the core has one. */
+  jobInput?: { name: string; width: number };
   /** Input streams in port order, each with its beats for all jobs in order; the first is the lead. */
   streams: { name: string; width: number; beats: Beat[] }[];
   /** Every y beat the jobs must produce, in order. */
@@ -54,6 +56,8 @@ export interface StreamJob {
   /** A rejected size: done must come the cycle after start, with no beat taken. */
   prompt?: boolean;
   order?: SourceOrder;
+  /** The value of the bench's jobInput port for this job. */
+  input?: bigint;
 }
 
 export interface StreamResult {
@@ -84,9 +88,9 @@ function hexLines(beats: Beat[], width: number): string {
 
 /** The testbench (tb.v) and its data files (jobs.hex, <stream>.hex, y.expected.hex), by file name. */
 export function renderStreamBench(bench: StreamBench): Record<string, string> {
-  // Job word, low to high: k_len, n_len, expected status (4 bits), calm, prompt, order (2 bits).
+  // Job word, low to high: k_len, n_len, expected status (4 bits), calm, prompt, order (2 bits), the job input.
   const statusLsb = bench.kBits + bench.nBits;
-  const jobBits = statusLsb + 8;
+  const jobBits = statusLsb + 8 + (bench.jobInput?.width ?? 0);
   const model = {
     top: bench.top,
     seed: bench.seed,
@@ -98,6 +102,16 @@ export function renderStreamBench(bench: StreamBench): Record<string, string> {
     calmBit: statusLsb + 4,
     promptBit: statusLsb + 5,
     orderLsb: statusLsb + 6,
+    ...(bench.jobInput
+      ? {
+          jobInput: {
+            name: bench.jobInput.name,
+            msb: bench.jobInput.width - 1,
+            lsb: statusLsb + 8,
+            top: statusLsb + 8 + bench.jobInput.width - 1,
+          },
+        }
+      : {}),
     leadName: bench.streams[0]!.name,
     leadHold: LEAD_HOLD,
     jobDepthLast: Math.max(1, bench.jobs.length) - 1,
@@ -134,6 +148,7 @@ export function renderStreamBench(bench: StreamBench): Record<string, string> {
   };
   const jobs = bench.jobs.map((j) =>
     (
+      ((j.input ?? 0n) << BigInt(statusLsb + 8)) |
       (BigInt(
         (ORDER_CODE[j.order ?? 'interleaved'] << 6) | (j.prompt ? 32 : 0) | (j.calm ? 16 : 0) | j.status,
       ) <<
