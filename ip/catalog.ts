@@ -534,6 +534,20 @@ export const CATALOG: readonly CatalogEntry[] = [
       'W4A16 GEMV: asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × FP16 x, 4 rows × 8 elements per cycle, K and N up to 4096',
   },
   {
+    name: 'gemv_w4a8_g128_p4s8',
+    generator: 'gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: {
+      weight: 'uint4',
+      ...GEMV_FP16_G128_P4S8,
+      activation: 'int8',
+      activationScale: 'token',
+      scaleLatency: 6,
+    },
+    description:
+      'W4A8 GEMV: asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × INT8 x with an FP16 per-token scale, both scales applied exactly once per group, 4 rows × 8 elements per cycle, K and N up to 4096',
+  },
+  {
     name: 'gemv_razer_fp16_p4s8',
     generator: 'gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
