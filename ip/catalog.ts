@@ -357,7 +357,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'mac_sf4_fp16_g128',
     generator: 'mixed_mac',
-    params: { weight: 'sf4', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 25 },
+    params: { weight: 'sf4', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 27 },
     description:
       'SF4 (Student Float, ν = 5: the llm-datatypes float32 constants) weights × FP16 activations: the exact value of each code looked up and multiplied, exact group sums, FP16 group scale, FP32 accumulation',
   },
@@ -370,7 +370,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       group: 128,
       scale: 'fp16',
       outFormat: 'fp32',
-      latency: 25,
+      latency: 27,
     },
     description:
       'E2M1 weights with a supernormal: the −0 code holds +8 (FP4 super-range), × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
@@ -384,7 +384,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       group: 128,
       scale: 'fp16',
       outFormat: 'fp32',
-      latency: 24,
+      latency: 26,
     },
     description:
       'BitMoD mixed FP4 weights: a 2-bit dtype per group picks er_pos, er_neg, ea_pos or ea_neg (the value of the −0 code), × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
@@ -398,7 +398,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       group: 128,
       scale: 'fp16',
       outFormat: 'fp32',
-      latency: 25,
+      latency: 27,
     },
     description:
       'APoT4 (additive powers of two, the llm-datatypes float32 list) weights × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
@@ -406,7 +406,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'mac_int6_fp16_g128',
     generator: 'mixed_mac',
-    params: { weight: 'int6', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 25 },
+    params: { weight: 'int6', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 27 },
     description: 'INT6 weights × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',
   },
   {
@@ -418,7 +418,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       group: 128,
       scale: 'fp16',
       outFormat: 'fp32',
-      latency: 25,
+      latency: 27,
     },
     description:
       'FP6 E3M2 weights (OCP, no Inf or NaN) × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',

@@ -277,7 +277,8 @@ export const mixedMac = defineGenerator({
   name: 'mixed_mac',
   family: 'mac',
   // (ip/README.md quotes this line: `bitsmith docs` must be rerun when it changes.)
-  summary: 'W4A16 MAC: 4-bit weights × fp16/bf16 activations, exact per-group sums, group scale applied once',
+  summary:
+    'W4A16 MAC: 4- and 6-bit weights (INT, FP4, FP6, codebooks) × fp16/bf16 activations, exact per-group sums, group scale applied once',
   params: {
     weight: choiceParam(Object.keys(MIXED_WEIGHTS) as [MixedWeight])
       .default('uint4')
