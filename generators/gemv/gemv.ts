@@ -36,8 +36,11 @@ import {
   activationBits,
   activationScaleBits,
   isIntegerActivation,
+  MIXED_ACTIVATION,
+  NIBBLE_ACTIVATION,
   type ActivationScale,
 } from './activation.ts';
+import { nibblesModule } from './nibbles.ts';
 import {
   GEMV_WEIGHTS,
   GEMV_WEIGHT_FORMATS,
@@ -60,7 +63,7 @@ export const gemvParams = z
     activation: choiceParam(GEMV_ACTIVATIONS)
       .default('fp16')
       .describe(
-        "Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'; int8 and int4 are two's complement codes with a scale of their own (activationScale).",
+        "Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'; int8 and int4 are two's complement codes with a scale of their own (activationScale); int4_int8 (COMET) holds 8-bit codes and makes each group int4 or int8 by a flag on its first x beat, an int8 group taking two int4 passes.",
       ),
     activationScale: choiceParam(ACTIVATION_SCALES)
       .optional()
@@ -200,6 +203,11 @@ export const gemvParams = z
         `only ${SPECIAL_VALUE_WEIGHTS.join(', ')} weights take special values; ${p.weight} has none`,
       );
     if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
+    if (p.activation === MIXED_ACTIVATION && p.interleave > 1)
+      issue(
+        'interleave',
+        `${MIXED_ACTIVATION} activations hold the issue for an int8 group's second pass, which moves the visits of interleaved blocks: use 1`,
+      );
     if (p.interleave > 1 && group !== p.lanes)
       issue(
         'interleave',
@@ -324,7 +332,9 @@ export const gemv = defineGenerator({
  * The top module and its kernels (the HLS loop calls `chunkCall`, the chunk kernel combinational, and
  * the chained close).
  */
-export function gemvParts(p: GemvParams): { top: Module; chunk: Module; chunkCall: Module } & CloseKernels {
+export function gemvParts(
+  p: GemvParams,
+): { top: Module; chunk: Module; chunkCall: Module; nibbles?: Module } & CloseKernels {
   return { top: buildGemv(p), ...gemvKernels(p) };
 }
 
@@ -339,15 +349,21 @@ function gemvKernels(p: GemvParams): ReturnType<typeof elaborateKernels> {
   return builtKernels.get(p)!;
 }
 
-function elaborateKernels(
-  p: GemvParams,
-): { chunk: Module; chunkCall: Module; groupDot: number; groupAct: number } & CloseKernels {
+function elaborateKernels(p: GemvParams): {
+  chunk: Module;
+  chunkCall: Module;
+  groupDot: number;
+  groupAct: number;
+  nibbles?: Module;
+} & CloseKernels {
   const { weight, group, scale, specialValues, accumulation, activationScale } = gemvShape(p);
   const aligned = accumulation === 'aligned';
   const S = p.lanes;
+  const mixed = p.activation === MIXED_ACTIVATION;
   const shape: ChunkShape = {
     weight: p.weight as GemvWeightName,
-    activation: p.activation,
+    // A mixed core's chunk multiplies nibbles (nibbles.ts); its group sums hold int8 sums.
+    activation: mixed ? NIBBLE_ACTIVATION : p.activation,
     rows: p.rows,
     lanes: S,
     specialValues,
@@ -355,7 +371,7 @@ function elaborateKernels(
     multipliers: p.multipliers as ChunkShape['multipliers'],
     ...(aligned ? { alignBits: p.alignBits } : {}),
   };
-  const widths = chunkWidths(shape);
+  const widths = chunkWidths(mixed ? { ...shape, activation: 'int8' } : shape);
   const groupChunks = group / S;
   const groupDot = widths.dot + unsignedBits(groupChunks);
   const groupAct = widths.act + unsignedBits(groupChunks);
@@ -389,7 +405,7 @@ function elaborateKernels(
     latency,
   );
   const chunkCall = latency.chunk === 0 ? chunk : chunkModule(shape, 0);
-  return { chunk, chunkCall, groupDot, groupAct, ...close };
+  return { chunk, chunkCall, groupDot, groupAct, ...(mixed ? { nibbles: nibblesModule(S) } : {}), ...close };
 }
 
 /** The weight of one unit of an exact activation: 1 for integers, the smallest subnormal for floats. */
@@ -413,10 +429,13 @@ function elaborateCore(p: GemvParams): Module {
   // Per-group activation scales ride on the x beat above its codes (and into the buffer with them).
   const xScaleBits = activationScale === undefined ? 0 : activationScaleBits(activationScale);
   const xGroupScale = activationScale?.kind === 'group';
-  const xBeatBits = S * ab + (xGroupScale ? xScaleBits : 0);
+  // A mixed core's x beat holds its group's int8 flag above the codes (read on the group's first beat).
+  const mixed = p.activation === MIXED_ACTIVATION;
+  const flagBits = mixed ? 1 : 0;
+  const xBeatBits = S * ab + flagBits + (xGroupScale ? xScaleBits : 0);
   const meta = metaLayout(p);
   const groupChunks = group / S;
-  const { chunk, groupDot, groupAct, ...close } = gemvKernels(p);
+  const { chunk, groupDot, groupAct, nibbles, ...close } = gemvKernels(p);
 
   const m = new ModuleBuilder(gemvModuleName(p), { generator: 'gemv', params: p }, { sequential: true });
   const kBits = unsignedBits(p.maxK) + 1;
@@ -434,9 +453,11 @@ function elaborateCore(p: GemvParams): Module {
   const xData = m.input(
     'x_tdata',
     UInt(xBeatBits),
-    xGroupScale
-      ? `{${activationScale!.format} scale of the group (read on the group's first beat), ${S} ${p.activation} activations, element k at lane k mod ${S}}`
-      : `${S} ${p.activation} activations, element k at lane k mod ${S}`,
+    mixed
+      ? `{${xGroupScale ? `${activationScale!.format} scale of the group, ` : ''}int8 flag of the group (read on the group's first beat), ${S} 8-bit activation codes (an int4 group's in their low nibbles), element k at lane k mod ${S}}`
+      : xGroupScale
+        ? `{${activationScale!.format} scale of the group (read on the group's first beat), ${S} ${p.activation} activations, element k at lane k mod ${S}}`
+        : `${S} ${p.activation} activations, element k at lane k mod ${S}`,
   );
   const xScaleIn =
     activationScale?.kind === 'token'
@@ -556,8 +577,32 @@ function elaborateCore(p: GemvParams): Module {
   const closeSlots = I > 1 ? closeLine('close_slot', UInt(slotBits)) : [];
   const slot2 = I > 1 ? m.register('block_slot_s2', UInt(slotBits)) : undefined;
   const lastChunk1 = m.register('group_last_s1', UInt(1));
+  // A mixed core's stage 1, declared here because the issue waits on it: the chunk of an int8 group
+  // stays a second cycle, its high halves first, then its low ones (nibbles.ts).
+  const split =
+    nibbles === undefined
+      ? undefined
+      : (() => {
+          const firstChunk = m.register('group_first_s1', UInt(1));
+          const xWord = m.register('x_word_s1', UInt(xBeatBits));
+          const bufferWord = m.register('x_buffer_s1', UInt(xBeatBits));
+          const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
+          const xChunk = mux(fromX, xWord, bufferWord).named('x_chunk');
+          const wideQ = m.register('group_wide_q', UInt(1));
+          const wide = mux(firstChunk, xChunk.bit(S * ab), wideQ).named('group_wide');
+          wideQ.next(wide, { when: valid1 });
+          const second = m.register('second_pass_s1', UInt(1), { reset: 0 });
+          const high = valid1.and(wide).and(second.not()).named('high_pass');
+          second.next(high);
+          return { firstChunk, xWord, bufferWord, fromX, xChunk, wide, second, high };
+        })();
+  // Stage 1's registers keep the chunk through its high pass.
+  const stage1 = split === undefined ? {} : { when: split.high.not() };
   const lastChunks = chunkLine('group_last', UInt(1));
-  const lastChunkK = lastChunks.at(-1) ?? lastChunk1;
+  // The group closes after its last chunk's last pass.
+  const lastPass1 =
+    split === undefined ? lastChunk1 : lastChunk1.and(split.high.not()).named('group_last_pass');
+  const lastChunkK = lastChunks.at(-1) ?? lastPass1;
   const validK = chunkValids.at(-1) ?? valid1;
 
   // Issue: one chunk of P rows × S elements when every stream it needs has a beat.
@@ -606,7 +651,8 @@ function elaborateCore(p: GemvParams): Module {
   const recentVisit =
     slot !== undefined && lat.sum > 0 ? m.register('recent_visit_q', UInt(1), { reset: 0 }) : undefined;
   if (recentVisit !== undefined) issueOk = issueOk.and(recentVisit.not());
-  const fire = running.and(issueOk.named('issue_ok')).and(streamsReady).named('fire');
+  const issuing = running.and(issueOk.named('issue_ok')).and(streamsReady);
+  const fire = (split === undefined ? issuing : issuing.and(split.high.not())).named('fire');
   const lastIssue = lastChunk.and(lastBlock).named('last_issue');
   const lastGroup = lastBlock.and(inLastGroup).named('last_group');
   // An x beat is checked when it is taken, w and s beats when their chunk issues.
@@ -745,6 +791,8 @@ function elaborateCore(p: GemvParams): Module {
       m.constant(0, groupGap.type),
       mux(groupGap.eq(T - 1), groupGap, groupGap.add(1, { width: groupGap.width })),
     ),
+    // A high pass delays its group's close by a cycle: the gap counts the cycles after it.
+    stage1,
   );
   visits.forEach((v, k) => {
     v.fired.next(k === 0 ? fire : visits[k - 1]!.fired);
@@ -788,48 +836,60 @@ function elaborateCore(p: GemvParams): Module {
   const buffer = m.memory('x_buffer', UInt(xBeatBits), depth);
   buffer.write(xCount.resize(addressBits).named('x_write_address'), xData, xBeat);
   const address = chunkIndex.resize(addressBits).named('x_address');
-  const bufferWord = m.register('x_buffer_s1', UInt(xBeatBits));
-  bufferWord.next(buffer.read(address));
-  const xWord = m.register('x_word_s1', UInt(xBeatBits));
-  xWord.next(xData);
-  const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
-  fromX.next(xDirect);
+  const bufferWord = split?.bufferWord ?? m.register('x_buffer_s1', UInt(xBeatBits));
+  bufferWord.next(buffer.read(address), stage1);
+  const xWord = split?.xWord ?? m.register('x_word_s1', UInt(xBeatBits));
+  xWord.next(xData, stage1);
+  const fromX = split?.fromX ?? m.register('from_x_s1', UInt(1), { reset: 0 });
+  fromX.next(xDirect, stage1);
   const wWord = m.register('w_word_s1', UInt(P * S * weight.bits));
-  wWord.next(wData);
+  wWord.next(wData, stage1);
   const metaWord = m.register('meta_s1', UInt(P * meta.bits));
   // Loaded while the issue waits at a group's first chunk, so that the beat it fires with is in it
   // (later chunks of the group carry it on); fire, which fans out far, stays off its enable.
-  metaWord.next(sData, { when: groupFirst });
+  metaWord.next(sData, { when: split === undefined ? groupFirst : groupFirst.and(split.high.not()) });
   const lanes1 = m.register('lanes_s1', UInt(laneBits));
-  lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))));
-  // A group of one chunk has no sum to carry: its group sums are the chunk's.
-  const firstChunk1 = groupChunks === 1 ? undefined : m.register('group_first_s1', UInt(1));
-  firstChunk1?.next(groupFirst);
-  lastChunk1.next(groupLast);
+  lanes1.next(mux(lastChunk, lastLanes, m.constant(S, UInt(laneBits))), stage1);
+  // A group of one chunk has no sum to carry: its group sums are the chunk's (a mixed core's int8
+  // group has two passes to add).
+  const firstChunk1 =
+    split?.firstChunk ?? (groupChunks === 1 ? undefined : m.register('group_first_s1', UInt(1)));
+  firstChunk1?.next(groupFirst, stage1);
+  lastChunk1.next(groupLast, stage1);
   const firstGroup1 = m.register('block_first_group_s1', UInt(1));
-  firstGroup1.next(chunkIndex.zext(countBits).lt(groupChunks));
+  firstGroup1.next(chunkIndex.zext(countBits).lt(groupChunks), stage1);
   // The erroneous beat never completes its block: no result of that block is emitted.
   const blockDone1 = m.register('block_done_s1', UInt(1));
-  blockDone1.next(lastChunk.and(streamError.not()));
+  blockDone1.next(lastChunk.and(streamError.not()), stage1);
   const jobDone1 = m.register('job_done_s1', UInt(1));
-  jobDone1.next(lastIssue);
+  jobDone1.next(lastIssue, stage1);
   // The rows of the block (of the set, interleaved) that go to the output buffer.
   const rows1 = m.register('rows_s1', UInt(outBits));
   const setRowsLeft = I > 1 ? rowsLeft.le(I * P).named('last_set') : lastBlock;
-  rows1.next(mux(setRowsLeft, rowsLeft.resize(outBits), m.constant(I * P, UInt(outBits))));
+  rows1.next(mux(setRowsLeft, rowsLeft.resize(outBits), m.constant(I * P, UInt(outBits))), stage1);
   const slot1 = slot === undefined ? undefined : m.register('block_slot_s1', UInt(slotBits));
   slot1?.next(slot!);
   const setEnd1 = lastSlot === undefined ? undefined : m.register('set_end_s1', UInt(1));
   setEnd1?.next(lastSlot!);
-  valid1.next(fire);
+  valid1.next(fire, stage1);
 
   // Stage 1: the chunk's exact dot products, through the kernel's stages; what the later stages need
   // of the chunk travels beside it. Stage 1's registers load every cycle (valid_s1 says whether they
-  // hold a chunk), except the group's scale entry, which its later chunks carry too.
+  // hold a chunk), except the group's scale entry, which its later chunks carry too; a mixed core's
+  // keep an int8 chunk through its high pass.
   const fields = chunk.ports.filter((q) => q.direction === 'input').map((q) => q.name);
-  const xChunk = mux(fromX, xWord, bufferWord).named('x_chunk');
+  const xChunk = split?.xChunk ?? mux(fromX, xWord, bufferWord).named('x_chunk');
   const chunkInputs = {
-    x: xGroupScale ? xChunk.slice(S * ab - 1, 0) : xChunk,
+    x:
+      split === undefined
+        ? xGroupScale
+          ? xChunk.slice(S * ab - 1, 0)
+          : xChunk
+        : m.instance(nibbles!, 'nibbles', {
+            x: xChunk.slice(S * ab - 1, 0),
+            wide: split.wide,
+            high: split.high,
+          }).y!,
     lanes: lanes1.resize(chunk.ports.find((q) => q.name === 'lanes')!.type.width),
     w: wWord,
     ...(weight.selector && fields.includes(weight.selector.field)
@@ -844,19 +904,32 @@ function elaborateCore(p: GemvParams): Module {
   const feed = (line: Signal[], value: Signal) =>
     line.forEach((r, j) => (r as ReturnType<typeof m.register>).next(j === 0 ? value : line[j - 1]!));
   feed(chunkValids, valid1);
-  feed(lastChunks, lastChunk1);
+  feed(lastChunks, lastPass1);
   const alongChunk = (name: string, value: Signal) => {
     const line = chunkLine(name, value.type);
     feed(line, value);
     return line.at(-1) ?? value;
   };
-  const firstChunkK = firstChunk1 && alongChunk('group_first', firstChunk1);
-  /** The group's sum so far with this chunk's value: q + value, or value alone on its first chunk. */
-  const groupSum = (q: Signal, value: Signal, name: string) =>
-    (firstChunkK === undefined
-      ? value.resize(q.width)
-      : mux(firstChunkK, m.constant(0, q.type), q).add(value.resize(q.width), { width: q.width })
+  // A mixed core's group starts at its first chunk's first pass.
+  const firstPass1 =
+    split === undefined ? firstChunk1 : firstChunk1!.and(split.second.not()).named('group_first_pass');
+  const firstChunkK = firstPass1 && alongChunk('group_first', firstPass1);
+  const highK = split && alongChunk('high_pass', split.high);
+  /**
+   * The group's sum so far with this chunk's value: q + value, or value alone on its first chunk; a high
+   * pass's value weighs 16.
+   */
+  const groupSum = (q: Signal, value: Signal, name: string) => {
+    const term = () =>
+      highK === undefined
+        ? value.resize(q.width)
+        : mux(highK, value.resize(q.width).shl(4), value.resize(q.width)).named(`${name}_term`);
+    return (
+      firstChunkK === undefined
+        ? term()
+        : mux(firstChunkK, m.constant(0, q.type), q).add(term(), { width: q.width })
     ).named(name);
+  };
   const firstGroupK = alongChunk('block_first_group', firstGroup1);
   const blockDoneK = alongChunk('block_done', blockDone1);
   const jobDoneK = alongChunk('job_done', jobDone1);
@@ -885,7 +958,7 @@ function elaborateCore(p: GemvParams): Module {
     taken.next(xScaleIn, { when: begin });
     xScaleClose = taken;
   } else if (xGroupScale) {
-    const chunkScale = alongChunk('x_scale', xChunk.slice(xBeatBits - 1, S * ab));
+    const chunkScale = alongChunk('x_scale', xChunk.slice(xBeatBits - 1, S * ab + flagBits));
     let groupScale = chunkScale;
     if (firstChunkK !== undefined) {
       const held = m.register('group_x_scale_q', UInt(xScaleBits));

@@ -13,17 +13,19 @@ import { GEMV_STATUS } from './status.ts';
 
 export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
   const { weight, group, activationScale } = gemvShape(p);
-  const { top, chunkCall: chunk, close } = gemvParts(p);
+  const { top, chunkCall: chunk, close, nibbles } = gemvParts(p);
   const meta = metaLayout(p);
   const P = p.rows;
   const S = p.lanes;
   // Integer activations' scale: above k_len and n_len in the job word (per token), or above the codes
   // of each group's first x beat (per group).
   const codeBits = S * activationBits(p.activation);
+  // A mixed core's int8 flag of the group sits above the codes, below a group scale.
+  const flagBits = nibbles === undefined ? 0 : 1;
   const scaleBits = activationScale === undefined ? 0 : activationScaleBits(activationScale);
   const tokenScale = activationScale?.kind === 'token';
   const groupScale = activationScale?.kind === 'group';
-  const xBits = codeBits + (groupScale ? scaleBits : 0);
+  const xBits = codeBits + flagBits + (groupScale ? scaleBits : 0);
   const wBits = P * S * weight.bits;
   const sBits = P * meta.bits;
   const yBits = floatLayout(floatFormat(p.outFormat)).bits;
@@ -44,7 +46,12 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
   const call = (m: Module, value: (port: string) => string) =>
     `${m.name}(${m.ports.map((q) => value(q.name)).join(', ')})`;
   const chunkArg: Record<string, string> = {
-    x: groupScale ? `${type(chunk, 'x')}(x_word.range(${codeBits - 1}, 0))` : 'x_word',
+    x:
+      nibbles !== undefined
+        ? 'x_pass'
+        : groupScale
+          ? `${type(chunk, 'x')}(x_word.range(${codeBits - 1}, 0))`
+          : 'x_word',
     lanes: 'lanes',
     w: 'w_word',
     [selector]: `ap_uint<${selectorBits}>(${svExpression})`,
@@ -52,6 +59,12 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
     act: 'chunk_act',
   };
   const chunkCall = call(chunk, (name) => chunkArg[name] ?? `chunk_${name}`);
+  const nibblesArg: Record<string, string> = {
+    x: `${type(nibbles ?? chunk, 'x')}(x_word.range(${codeBits - 1}, 0))`,
+    wide: 'ap_uint<1>(group_wide)',
+    high: 'high',
+    y: 'x_pass',
+  };
   const closeCalls = rows.map((r) => {
     const base = r * meta.bits;
     const arg: Record<string, string> = {
@@ -95,7 +108,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
         'x',
         'input',
         xBits + 1,
-        groupScale ? `{tlast, group scale, ${S} activations}` : `{tlast, ${S} activations}`,
+        `{tlast, ${groupScale ? 'group scale, ' : ''}${flagBits ? 'int8 flag, ' : ''}${S} activations}`,
       ),
       stream('w', 'input', wBits + 1, `{tlast, ${P}×${S} weight codes}`),
       stream('s', 'input', sBits + 1, `{tlast, ${P} scale entries}`),
@@ -103,12 +116,23 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
       stream('status', 'output', 4, '{error, status}'),
     ],
     bodyTemplate: 'hls/gemv.cpp.hbs',
-    kernels: [chunk, close],
+    kernels: nibbles === undefined ? [chunk, close] : [nibbles, chunk, close],
     context: {
       jobType: `ap_uint<${kBits + nBits + (tokenScale ? scaleBits : 0)}>`,
       scaleType: `ap_uint<${scaleBits}>`,
       tokenScale: tokenScale ? { lsb: kBits + nBits, msb: kBits + nBits + scaleBits - 1 } : undefined,
-      groupScale: groupScale ? { lsb: codeBits, msb: xBits - 1 } : undefined,
+      groupScale: groupScale ? { lsb: codeBits + flagBits, msb: xBits - 1 } : undefined,
+      nibbles:
+        nibbles === undefined
+          ? undefined
+          : {
+              flagBit: codeBits,
+              xType: type(nibbles, 'y'),
+              call: call(nibbles, (name) => nibblesArg[name]!),
+            },
+      // The accumulation's first term, and its weight: a mixed core's high pass counts 16.
+      chunkFirst: nibbles === undefined ? 'group_first' : 'chunk_first',
+      passWeight: nibbles === undefined ? '' : ' << (high ? 4 : 0)',
       kMsb: kBits - 1,
       nMsb: kBits + nBits - 1,
       kBits,

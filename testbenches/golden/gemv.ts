@@ -9,6 +9,9 @@
 // scale of their own, one per job or one per group: it is one more exact factor of the group's value,
 //   y_n = out( Σ_g^fp32 s_{g,n} · sa_g · ( Σ_{k∈g} a_k·w_{k,n} − z_{g,n}·Σ_{k∈g} a_k ) ),
 // the two scales multiplied as extended reals (a NaN scale, or an infinite one times a zero one, is NaN).
+// Mixed activations (int4_int8, COMET, docs/w4a16.md#mixed-4-and-8-bit-activations) hold 8-bit codes;
+// each group is int8 (every code its own value) or int4 (each code's low 4 bits, two's complement, the
+// rest not read), as the job's flag of the group says.
 import {
   add,
   convert,
@@ -63,6 +66,21 @@ export interface GemvJob {
   sv: number[][];
   /** Activation scale codes: one (per token) or one per group (per group), when the spec has them. */
   xs?: number[];
+  /** Mixed activations: per group, int8 (true) or int4 (false). */
+  xWide?: boolean[];
+}
+
+/**
+ * A mixed job's activation k: its int8 value, or its low nibble's int4 value. Mutation
+ * 'gemv.high-half-unshifted': an int8 code counted as q_hi + q_lo (its high half not weighted by 16).
+ */
+function mixedActivation(spec: GemvSpec, job: GemvJob, k: number): ExactValue {
+  const code = job.x[k]!;
+  if (!job.xWide![Math.floor(k / spec.group)]) return decode(formatByName('int4'), code & 15);
+  const value = decode(formatByName('int8'), code);
+  if (!variantIs('gemv.high-half-unshifted')) return value;
+  const n = (code & 0x80 ? (code >> 4) - 16 : code >> 4) + (code & 15);
+  return finite(n < 0 ? 1 : 0, BigInt(Math.abs(n)), 0);
 }
 
 /** The grid of an aligned group: 2^(E − alignBits + 1), E its largest activation exponent (≥ emin). */
@@ -124,14 +142,17 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
   const policy = variantPolicy(spec.policy);
   // Mutation 'gemv.reads-past-k': the don't-care lanes of the last chunk (the stimulus's padding) count.
   if (variantIs('gemv.reads-past-k')) job = { ...job, k: job.x.length };
-  const fa = formatByName(spec.activation);
+  const mixed = spec.activation === 'int4_int8';
+  const fa = formatByName(mixed ? 'int8' : spec.activation);
   const fs = formatByName(spec.scale);
   const fp32 = formatByName('fp32');
   const fo = formatByName(spec.outFormat);
   const weight = GEMV_WEIGHT_FORMATS[spec.weight];
   const elementFormats = weight.formats(spec.specialValues);
   const groups = Math.ceil(job.k / spec.group);
-  const activations = job.x.slice(0, job.k).map((code) => decode(fa, code));
+  const activations = job.x
+    .slice(0, job.k)
+    .map((code, k) => (mixed ? mixedActivation(spec, job, k) : decode(fa, code)));
   // A common exponent below every finite activation and weight value, for exact integer sums.
   const lowest = (values: ExactValue[]) =>
     Math.min(0, ...values.filter((v): v is FiniteValue => v.kind === 'finite').map((v) => v.exp));

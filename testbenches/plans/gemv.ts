@@ -16,6 +16,7 @@ import {
   activationBits,
   activationScaleBits,
   isIntegerActivation,
+  MIXED_ACTIVATION,
 } from '../../generators/gemv/activation.ts';
 import { gemvGolden, type GemvJob, type GemvSpec } from '../golden/gemv.ts';
 import type { Beat, SourceOrder, StreamBench } from '../sim/stream-run.ts';
@@ -108,10 +109,11 @@ export function randomJob(p: GemvParams, rng: Random, options: JobOptions): Gemv
         ? Math.min(254, Math.max(0, 127 + exp + rng.below(3) - 1))
         : codeNearExponent(rng, fs, exp, 1),
     );
+  const x = Array.from({ length: lanes }, activation);
   return {
     k,
     n,
-    x: Array.from({ length: lanes }, activation),
+    x,
     w: Array.from({ length: rows }, () => Array.from({ length: lanes }, () => Number(rng.bits(weight.bits)))),
     s: Array.from({ length: rows }, () =>
       Array.from({ length: groups }, rowScale(low + rng.below(high - low + 1) - 10)),
@@ -119,7 +121,36 @@ export function randomJob(p: GemvParams, rng: Random, options: JobOptions): Gemv
     z: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(16))),
     sv: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(4))),
     ...xs,
+    ...(p.activation === MIXED_ACTIVATION ? { xWide: mixedGroups(p, rng, x, groups) } : {}),
   };
+}
+
+/** Whether an 8-bit code is a sign-extended int4 code (−8..7). */
+const isNibble = (code: number) => code < 8 || code >= 0xf8;
+
+/**
+ * Mixed activations: each group int8 or int4 by a coin; an int4 group's random codes become int4 codes
+ * (the extremes −8 and 7 now and then), sign-extended, or with a random high nibble the core must not read.
+ * Lanes past the job's groups keep their codes.
+ */
+function mixedGroups(p: GemvParams, rng: Random, x: number[], groups: number): boolean[] {
+  const { group } = gemvShape(p);
+  const wide = Array.from({ length: groups }, () => rng.chance(0.5));
+  for (let i = 0; i < groups * group && i < x.length; i++) {
+    if (wide[Math.floor(i / group)]) continue;
+    const nibble = integerCode(rng, 4);
+    x[i] = (rng.chance(0.2) ? rng.below(16) : nibble & 8 ? 15 : 0) * 16 + nibble;
+  }
+  return wide;
+}
+
+/** A mixed job's groups, int8 where a code is not an int4 one, when the job does not say. */
+function withMixedGroups(p: GemvParams, job: GemvJob): GemvJob {
+  if (p.activation !== MIXED_ACTIVATION || job.xWide !== undefined) return job;
+  const { group } = gemvShape(p);
+  const groups = Math.ceil(job.x.length / group);
+  const codes = (g: number) => job.x.slice(g * group, Math.min(job.k, (g + 1) * group));
+  return { ...job, xWide: Array.from({ length: groups }, (_, g) => !codes(g).every(isNibble)) };
 }
 
 /** A two's complement code of `bits` bits: the extremes and zero now and then, else any. */
@@ -193,7 +224,9 @@ function designedJob(p: GemvParams, rng: Random, groupsTerms: Term[][]): GemvJob
     }
     for (let row = 0; row < job.n; row++) job.s[row]![g] = powerCode(fs, e - activationExp(g))!;
   }
-  return job;
+  // Mixed activations: groups whose terms are int4 codes run as int4 groups.
+  delete job.xWide;
+  return withMixedGroups(p, job);
 }
 
 /** The activation code of ±2^exp, if the format holds it: a float's, or a two's complement integer's. */
@@ -347,6 +380,7 @@ function specialClassCases(p: GemvParams, rng: Random): GemvCase[] {
  * group whose products cancel (±a under equal weights); the scales are near 1.
  */
 function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
+  if (p.activation === MIXED_ACTIVATION) return mixedExtremesJob(p, rng);
   const { group, weight, specialValues } = gemvShape(p);
   const bits = activationBits(p.activation);
   const job = randomJob(p, rng, { k: 4 * group, n: 2 * p.rows + 1 });
@@ -369,6 +403,36 @@ function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
     for (let i = 0; i < 2 * group; i++) job.w[row]![i] = widest.code;
     for (let i = 0; i < group; i += 2) job.w[row]![3 * group + i + 1] = job.w[row]![3 * group + i]!;
     job.z[row] = job.z[row]!.map((z, g) => (g < 2 ? 0 : z));
+  }
+  return job;
+}
+
+/**
+ * Mixed activations at their extremes, int8 and int4 groups in turn in one job: −128 and −8 under the
+ * weight of largest magnitude, 127 and 7 under it, zeros (an int4 group's with a high nibble that is not
+ * read), and products that cancel (±a under equal weights).
+ */
+function mixedExtremesJob(p: GemvParams, rng: Random): GemvJob {
+  const { group, weight, specialValues } = gemvShape(p);
+  const job = randomJob(p, rng, { k: 8 * group, n: 2 * p.rows + 1 });
+  const format = weight.formats(specialValues)[0]!;
+  const decoded = Array.from({ length: 2 ** weight.bits }, (_, code) => ({ code, v: decode(format, code) }));
+  const magnitude = ({ v }: (typeof decoded)[number]) =>
+    v.kind === 'finite' ? Number(v.sig) * 2 ** v.exp * (v.sign ? -1 : 1) : 0;
+  const widest = decoded.reduce((a, b) => (Math.abs(magnitude(b)) > Math.abs(magnitude(a)) ? b : a));
+  job.xWide = Array.from({ length: 8 }, (_, g) => g % 2 === 0);
+  const cancel = (i: number, code: number, negated: number) => (i % 2 === 0 ? code : negated);
+  for (let i = 0; i < group; i++) {
+    const a = 1 + rng.below(127);
+    const b = 1 + rng.below(7);
+    const columns = [0x80, 0xf8, 0x7f, 0x07, 0, 0xa0, cancel(i, a, 256 - a), cancel(i, b, 16 - b)];
+    columns.forEach((code, g) => (job.x[g * group + i] = code));
+  }
+  for (let row = 0; row < job.n; row++) {
+    for (let i = 0; i < 4 * group; i++) job.w[row]![i] = widest.code;
+    for (let g = 6; g < 8; g++)
+      for (let i = 0; i < group; i += 2) job.w[row]![g * group + i + 1] = job.w[row]![g * group + i]!;
+    job.z[row] = job.z[row]!.map((z, g) => (g < 4 ? 0 : z));
   }
   return job;
 }
@@ -420,6 +484,9 @@ export function gemvBench(
   // (the other beats carry its complement there, which the core must not read).
   const scaleBits = activationScale === undefined ? 0 : activationScaleBits(activationScale);
   const xScaleBits = activationScale?.kind === 'group' ? scaleBits : 0;
+  // Mixed activations: the group's int8 flag above the codes (its complement on the group's other beats,
+  // which the core must not read), below a group scale.
+  const flagBits = p.activation === MIXED_ACTIVATION ? 1 : 0;
   const x: Beat[] = [];
   const w: Beat[] = [];
   const s: Beat[] = [];
@@ -427,7 +494,8 @@ export function gemvBench(
   const jobs: StreamBench['jobs'] = [];
   const slotOf = (lane: number) => (p.packing === 'awq' ? awqSlot(lane) : lane);
   for (const c of cases) {
-    const { job, fault } = c;
+    const { fault } = c;
+    const job = withMixedGroups(p, c.job);
     if (fault?.kind === 'bad-k' || fault?.kind === 'bad-n') {
       jobs.push({
         k: job.k,
@@ -444,10 +512,14 @@ export function gemvBench(
     for (let ch = 0; ch < chunks; ch++) {
       let data = 0n;
       for (let i = 0; i < S; i++) data |= BigInt(job.x[ch * S + i] ?? 0) << BigInt(i * ab);
+      if (flagBits > 0) {
+        const wide = job.xWide![Math.floor((ch * S) / group)]!;
+        data |= BigInt(ch % groupChunks === 0 ? wide : !wide) << BigInt(S * ab);
+      }
       if (xScaleBits > 0) {
         const code = job.xs![Math.floor((ch * S) / group)]!;
         const field = ch % groupChunks === 0 ? code : ~code & ((1 << xScaleBits) - 1);
-        data |= BigInt(field) << BigInt(S * ab);
+        data |= BigInt(field) << BigInt(S * ab + flagBits);
       }
       jx.push({ data, last: ch === chunks - 1 });
     }
@@ -533,7 +605,7 @@ export function gemvBench(
     jobs,
     ...(activationScale?.kind === 'token' ? { jobInput: { name: 'x_scale', width: scaleBits } } : {}),
     streams: [
-      { name: 'x', width: S * ab + xScaleBits, beats: x },
+      { name: 'x', width: S * ab + flagBits + xScaleBits, beats: x },
       { name: 'w', width: P * S * weight.bits, beats: w },
       { name: 's', width: P * meta.bits, beats: s },
     ],
