@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { readBaselines } from '../flows/ippack/baselines.ts';
 import { yosysVersion } from '../flows/ippack/tool-versions.ts';
 import { synthesize } from '../flows/synth/synthesize.ts';
+import type { SynthTarget } from '../flows/synth/types.ts';
 import { resolveTarget } from '../flows/target.ts';
 import { emitVerilog } from '../generators/emit/verilog.ts';
 import { MULTIPLIERS } from '../generators/arith/multiplier.ts';
@@ -80,13 +81,14 @@ export const AREA_UNITS: AreaUnit[] = [
   },
 ];
 
-const SYNTH_TARGET = 'xc7-nodsp';
+const SYNTH_TARGET: SynthTarget = 'xc7-nodsp';
 const ENGINE = 'native';
 
-/** LUTs of one unit on xc7 -nodsp (per lane for a multi-lane unit). */
+/** LUTs of one unit on xc7 -nodsp, or another target (per lane for a multi-lane unit). */
 export async function measureLuts(
   unit: Pick<AreaUnit, 'name' | 'set' | 'perLane'>,
   dir: string,
+  target: SynthTarget = SYNTH_TARGET,
 ): Promise<number> {
   const { module } = resolveTarget(unit.name, unit.set ?? {});
   mkdirSync(join(dir, 'rtl'), { recursive: true });
@@ -98,7 +100,7 @@ export async function measureLuts(
   const report = await synthesize({
     files,
     top: module.name,
-    target: SYNTH_TARGET,
+    target,
     engine: ENGINE,
     workDir: join(dir, 'synth'),
   });

@@ -7,6 +7,7 @@ import { benchGemv } from './gemv.bench.ts';
 import { benchHls } from './hls.bench.ts';
 import { benchIr } from './ir.bench.ts';
 import { benchMutation } from './mutation.bench.ts';
+import { benchQuantized } from './quantized.bench.ts';
 import { benchSimulators } from './sim.bench.ts';
 import { benchTiming } from './timing.bench.ts';
 
@@ -21,6 +22,7 @@ const benches: [string, () => Promise<void>][] = [
   ['mutation: variants, killed, survived per generator', benchMutation],
   ['fmax: latency chosen for a requested clock, against place and route', benchFmax],
   ['area: LUTs against the targets of the units Yosys maps worst (xc7 -nodsp)', benchArea],
+  ['quantized: both sides quantized, LUTs against the targets (quantize, mx_dot, W4A8 GEMV)', benchQuantized],
 ];
 
 // Words given on the command line pick the benchmarks whose name holds one of them; a word that names
