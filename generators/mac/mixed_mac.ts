@@ -632,10 +632,18 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
       ? undefined
       : zeroPointTerms(dotSum, actSum, x.zp, Math.max(sumWidth, actWidth + 4) + 1);
   cut.at('terms');
-  const combine = (term: Signal | undefined) => {
+  const combine = (term: SpecialTerm | undefined) => {
     if (term === undefined) return dotSum;
-    const width = Math.max(sumWidth, term.width) + 1;
-    return dotSum.resize(width).add(term.resize(width));
+    const width = Math.max(sumWidth, term.multiple.width + 1) + 1;
+    const multiple = term.multiple.resize(width);
+    if (term.negative === undefined) return dotSum.resize(width).add(multiple);
+    // D − multiple as D + ~multiple + 1: the ones' complement beside the adder, the +1 its carry in, so
+    // that no carry chain negates the multiple before the addition.
+    const flipped = multiple.asUnsigned().xor(cat(...Array.from({ length: width }, () => term.negative!)));
+    return cat(dotSum.resize(width), one)
+      .add(cat(flipped, term.negative), { width: width + 1 })
+      .slice(width, 1)
+      .asSigned();
   };
   const difference = (
     zTerms !== undefined ? zTerms.sum.add(zTerms.carry, { width: zTerms.sum.width }) : combine(svTerm)
@@ -907,11 +915,17 @@ function weightValue(
   return mux(q.eq(RAZER_SPECIAL_CODE), special, signed.resize(valueWidth)).named('w_value');
 }
 
+/** x times a special value: the multiple of its magnitude, and whether it is to be subtracted (if any can be). */
+interface SpecialTerm {
+  multiple: Signal;
+  negative?: Signal;
+}
+
 /**
  * x · SV[index] for constant special values (in weight units): one shift-and-add multiple per distinct
- * magnitude, a select by the index, and a negation for the negative ones.
+ * magnitude and a select by the index; the sign of a negative one is applied where the term is added.
  */
-function timesSpecialValue(x: Signal, index: Signal, units: readonly number[], prefix: string): Signal {
+function timesSpecialValue(x: Signal, index: Signal, units: readonly number[], prefix: string): SpecialTerm {
   const maxAbs = Math.max(1, ...units.map(Math.abs));
   const width = x.width + unsignedBits(maxAbs);
   const multiples = new Map<number, Signal>();
@@ -924,12 +938,12 @@ function timesSpecialValue(x: Signal, index: Signal, units: readonly number[], p
     units.map((u) => multiples.get(Math.abs(u))!),
   ).named(`${prefix}_multiple`);
   const negativeIndexes = units.flatMap((u, i) => (u < 0 ? [i] : []));
-  if (negativeIndexes.length === 0) return magnitude.named(`${prefix}_term`);
+  if (negativeIndexes.length === 0) return { multiple: magnitude };
   const negative = negativeIndexes
     .map((i) => index.eq(i))
     .reduce((acc, e) => acc.or(e))
     .named(`sv_negative`);
-  return mux(negative, magnitude.neg(), magnitude.resize(width + 1)).named(`${prefix}_term`);
+  return { multiple: magnitude, negative };
 }
 
 /** x · k for a constant k ≥ 0 as a sum of shifted copies (canonical signed digits), `width` bits signed. */
