@@ -357,7 +357,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'mac_sf4_fp16_g128',
     generator: 'mixed_mac',
-    params: { weight: 'sf4', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 27 },
+    params: { weight: 'sf4', activation: 'fp16', group: 128, scale: 'fp16', outFormat: 'fp32', latency: 28 },
     description:
       'SF4 (Student Float, ν = 5: the llm-datatypes float32 constants) weights × FP16 activations: the exact value of each code looked up and multiplied, exact group sums, FP16 group scale, FP32 accumulation',
   },
@@ -398,7 +398,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       group: 128,
       scale: 'fp16',
       outFormat: 'fp32',
-      latency: 27,
+      latency: 28,
     },
     description:
       'APoT4 (additive powers of two, the llm-datatypes float32 list) weights × FP16 activations, exact group sums, FP16 group scale, FP32 accumulation',

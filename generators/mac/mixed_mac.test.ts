@@ -66,22 +66,22 @@ describe('mixed_mac with the group close pipelined over every cut point, idle cy
   const shortest = outerLoopStages(all, 'exact');
   it('takes seventeen cycles for the outer addition with every cut point', () => {
     expect([all, fp32All, shortest, outerLoopStages(fp32All, 'fp32')]).toEqual([26, 21, 17, 17]);
-    expect(mixedMacCutPoints('exact', true)).toEqual([
-      'product',
-      'looked_up',
-      ...mixedMacCutPoints('exact').slice(1),
-    ]);
-    expect(outerLoopStages(all + 1, 'exact', true)).toBe(shortest);
+    // A weight of 5 to 18 bits is cut between its table and its multiplier; a wider one inside the multiplier too.
+    const rest = mixedMacCutPoints('exact').slice(1);
+    expect(mixedMacCutPoints('exact', 5)).toEqual(['product', 'looked_up', ...rest]);
+    expect(mixedMacCutPoints('exact', 27)).toEqual(['product', 'looked_up', 'weight_partials', ...rest]);
+    expect(outerLoopStages(all + 2, 'exact', 27)).toBe(shortest);
   });
   for (const raw of [
     { weight: 'uint4', group: shortest, latency: all },
     { weight: 'razer', group: shortest + 1, latency: all, ready: true },
     { weight: 'int4', group: shortest, latency: 9, outFormat: 'bf16', rounding: 'rdown' },
     { weight: 'e2m1fn', group: shortest, inner: 'fp32', latency: fp32All },
-    // A weight wider than 4 bits has one more cut, between its table and its multiplier.
-    { weight: 'sf4', group: shortest, latency: all + 1 },
+    // SF4's 27-bit magnitudes take two more cuts: after the table, inside the multiplier.
+    { weight: 'sf4', group: shortest, latency: all + 2 },
     { weight: 'bitmod', group: shortest, latency: all },
     { weight: 'e3m2fn', group: shortest, inner: 'fp32', latency: fp32All + 1 },
+    { weight: 'apot4', group: shortest, inner: 'fp32', latency: fp32All + 2 },
   ]) {
     it(JSON.stringify(raw), () => {
       const p = params(raw);

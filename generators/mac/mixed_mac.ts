@@ -72,16 +72,14 @@ export function mixedWeightCodes(p: Pick<MixedMacParams, 'weight' | 'specialValu
   return weightCodes(weight.formats(p.specialValues ?? RAZER_SPECIAL_VALUES), weight.bits);
 }
 
-/**
- * Whether the weight's magnitudes (its selected values apart) are wider than 4 bits: looked up, then
- * multiplied in a multiplier rather than by shifts and adds.
- */
-export function wideWeight(p: Pick<MixedMacParams, 'weight' | 'specialValues'>): boolean {
+/** Bits of the weight's magnitudes, its selected values apart (they are summed apart). */
+export function weightMagnitudeBits(p: Pick<MixedMacParams, 'weight' | 'specialValues'>): number {
   const values = commonValues(p.weight, mixedWeightCodes(p));
-  return (
-    unsignedBits(values.reduce((max, v) => (v < 0n ? (-v > max ? -v : max) : v > max ? v : max), 0n)) > 4
-  );
+  return unsignedBits(values.reduce((max, v) => (v < 0n ? (-v > max ? -v : max) : v > max ? v : max), 0n));
 }
+
+/** Magnitudes of at most this many bits multiply by shifts and adds; wider ones in a multiplier. */
+const SHIFT_ADD_BITS = 4;
 
 /** The OCP E2M1 code of −0 (sign in bit 3), which RaZeR and BitMoD give the group's selected value. */
 export const RAZER_SPECIAL_CODE = 0b1000;
@@ -107,13 +105,15 @@ export const INNER_MODES = ['exact', 'fp32'] as const;
  * the placer can put the register that feeds each DSP block beside it, and the block's delay is
  * not in series with a long route. Then a cut inside the leading-zero count ('half_counted').
  */
-export function mixedMacCutPoints(inner: 'exact' | 'fp32', wideWeight = false): CutPoint[] {
+export function mixedMacCutPoints(inner: 'exact' | 'fp32', weightBits = SHIFT_ADD_BITS): CutPoint[] {
   const close: CutPoint[] =
     inner === 'exact' ? ['difference', 'magnitude', 'terms', 'partials', 'multiplied'] : ['partials'];
   return [
     'product',
-    // A weight wider than 4 bits is looked up, then multiplied: a cut between the table and the multiplier.
-    ...(wideWeight ? (['looked_up'] as const) : []),
+    // A weight wider than 4 bits is looked up, then multiplied: a cut between the table and the
+    // multiplier; one wider than a DSP block's operand, a cut inside the multiplier too.
+    ...(weightBits > SHIFT_ADD_BITS ? (['looked_up'] as const) : []),
+    ...(weightBits > DSP_TILE_BITS ? (['weight_partials'] as const) : []),
     'output',
     'scaled',
     'accumulated',
@@ -140,6 +140,7 @@ export function mixedMacCutPoints(inner: 'exact' | 'fp32', wideWeight = false): 
 
 type CutPoint =
   | 'looked_up'
+  | 'weight_partials'
   | 'multiplied'
   | 'product'
   | 'accumulated'
@@ -188,8 +189,12 @@ const OUTER_LOOP_POINTS: readonly CutPoint[] = [
 ];
 
 /** Cycles from reading the outer sum to writing it back. */
-export function outerLoopStages(latency: number, inner: 'exact' | 'fp32', wideWeight = false): number {
-  const chosen = mixedMacCutPoints(inner, wideWeight).slice(0, latency);
+export function outerLoopStages(
+  latency: number,
+  inner: 'exact' | 'fp32',
+  weightBits = SHIFT_ADD_BITS,
+): number {
+  const chosen = mixedMacCutPoints(inner, weightBits).slice(0, latency);
   return 1 + chosen.filter((point) => OUTER_LOOP_POINTS.includes(point)).length;
 }
 
@@ -306,7 +311,7 @@ export const mixedMac = defineGenerator({
     ...roundingParams,
   },
   latency: {
-    max: 27,
+    max: 28,
     default: 1,
     description: 'Pipeline stages; the cut points, most useful first, are listed by `mixedMacCutPoints`.',
   },
@@ -316,13 +321,13 @@ export const mixedMac = defineGenerator({
     if (p.specialValues !== undefined && p.weight !== 'razer') {
       issue('specialValues', `only razer weights take special values; ${p.weight} has none`);
     }
-    const points = mixedMacCutPoints(p.inner ?? 'exact', wideWeight(p)).length;
+    const points = mixedMacCutPoints(p.inner ?? 'exact', weightMagnitudeBits(p)).length;
     if (p.latency > points)
       issue(
         'latency',
         `must be at most ${points} with ${p.inner ?? 'exact'} inner sums: that is how many cut points there are`,
       );
-    const closeCycles = outerLoopStages(p.latency, p.inner ?? 'exact', wideWeight(p));
+    const closeCycles = outerLoopStages(p.latency, p.inner ?? 'exact', weightMagnitudeBits(p));
     if (p.group < closeCycles)
       issue(
         'group',
@@ -347,7 +352,7 @@ export const mixedMac = defineGenerator({
     const early = p.inner === 'fp32';
     const svs = specialValuesOf(p);
     const m = top.module(mixedMacStem(p), recordedParams(p));
-    const cut = pipelineCuts(m, p.latency, mixedMacCutPoints(p.inner ?? 'exact', wideWeight(p)));
+    const cut = pipelineCuts(m, p.latency, mixedMacCutPoints(p.inner ?? 'exact', weightMagnitudeBits(p)));
     const q = m.input('w', UInt(w.bits), `${p.weight} weight code`);
     const a = m.input('a', UInt(floatLayout(fa).bits), `${p.activation} activation`);
     const clear = m.input('clear', UInt(1), 'start a new sum (and a new first group) with this vector');
@@ -561,9 +566,9 @@ function exactGroups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs):
   // A magnitude of up to 4 bits multiplies in LUTs (shifted, gated copies), a wider one (SF4's and
   // APoT4's float32 constants, 6-bit weights) in a multiplier.
   const sigTimesQ =
-    weight.magnitude.width <= 4
+    weight.magnitude.width <= SHIFT_ADD_BITS
       ? shiftAddProduct(ua.sig, weight.magnitude, 'a_sig_q')
-      : ua.sig.mul(weight.magnitude).named('a_sig_q_product');
+      : timesWeight(ua.sig, weight.magnitude, cut).named('a_sig_q_product');
   const productNegative = ua.sign.xor(weight.negative).named('aq_negative');
   cut.at('multiplied');
   // The signed activation is placed after that cut, beside the product.
@@ -714,7 +719,7 @@ function fp32Groups(m: ModuleBuilder, cut: Cuts, p: MixedMacParams, x: Inputs): 
   const product: RawFloat = {
     sign: ua.sign.xor(weightNegative).named('aq_sign'),
     exp: ua.exp.resize(expWidth).add(offset, { width: expWidth }).named('aq_exp'),
-    sig: ua.sig.mul(weightMagnitude).named('aq_sig'),
+    sig: timesWeight(ua.sig, weightMagnitude, cut).named('aq_sig'),
     isZero: ua.isZero.or(weightMagnitude.orR().not()).and(poisoned.not()).named('aq_zero'),
     isInf: m.constant(0, UInt(1)),
     isNaN: poisoned,
@@ -783,6 +788,15 @@ function zeroPointTerms(dot: Signal, act: Signal, z: Signal, width: number): { s
     terms = next;
   }
   return { sum: terms[0]!.named('zero_term_sum'), carry: terms[1]!.named('zero_term_carry') };
+}
+
+/**
+ * The activation's significand times the weight's magnitude: one multiplier, or one cut in two halves
+ * of the magnitude ('weight_partials') where it is wider than a DSP block's operand.
+ */
+function timesWeight(sig: Signal, magnitude: Signal, cut: Cuts): Signal {
+  if (!cut.has('weight_partials')) return sig.mul(magnitude);
+  return splitProduct(sig, magnitude, 2, () => cut.at('weight_partials'), 'a_sig_w');
 }
 
 /**
