@@ -4,7 +4,6 @@
 // plan's quick jobs (zero and cancelling groups, the extreme codes, every scale class on both sides) in
 // Icarus, Verilator and C-simulation, and fails against a model that drops the activation scale or
 // rounds the weight scale's product before applying it.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +14,10 @@ import { gemvBench, gemvCases, gemvSpec } from '../../testbenches/plans/gemv.ts'
 import { runCocotbStreamBench } from '../../testbenches/sim/cocotb-stream-run.ts';
 import { lintVerilog } from '../../testbenches/sim/lint.ts';
 import { runStreamBench } from '../../testbenches/sim/stream-run.ts';
-import { emitVerilog } from '../emit/verilog.ts';
-import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS } from '../formats/gemv-weights.ts';
+import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../formats/gemv-weights.ts';
 import { ParameterError, parseParams } from '../generator.ts';
 import { gemv, type GemvParams } from './gemv.ts';
+import { writeRtl as writeModuleRtl } from '../../testbenches/sim/write-rtl.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
 const root = join(tmpdir(), `bitsmith-gemv-integer-${process.pid}`);
@@ -30,12 +29,7 @@ const FP16_NAN = 0x7e00;
 function writeRtl(p: GemvParams): { top: string; files: string[]; dir: string } {
   const module = gemv.build(p);
   const dir = join(root, module.name);
-  mkdirSync(join(dir, 'rtl'), { recursive: true });
-  const files = emitVerilog(module).map((f) => {
-    writeFileSync(join(dir, 'rtl', f.fileName), f.text);
-    return join(dir, 'rtl', f.fileName);
-  });
-  return { top: module.name, files, dir };
+  return { top: module.name, files: writeModuleRtl(module, dir), dir };
 }
 
 describe('integer activations: parameters', () => {
@@ -206,18 +200,20 @@ describe('integer activations in Icarus, Verilator and C-simulation', () => {
     });
   });
 
-  it.each(GEMV_WEIGHTS)('%s weights with int8 activations: lint clean', async (weight) => {
-    const block = GEMV_WEIGHT_FORMATS[weight].block;
-    const p = params({
+  /** A small int8-activation core of each weight (block formats keep their group). */
+  const smallCore = (weight: GemvWeightName) =>
+    params({
       weight,
       activation: 'int8',
       rows: 2,
       lanes: 4,
       maxK: 256,
       maxN: 16,
-      ...(block ? {} : { group: 8 }),
+      ...(GEMV_WEIGHT_FORMATS[weight].block ? {} : { group: 8 }),
     });
-    const { top, files } = writeRtl(p);
+
+  it.each(GEMV_WEIGHTS)('%s weights with int8 activations: lint clean', async (weight) => {
+    const { top, files } = writeRtl(smallCore(weight));
     expect((await lintVerilog(files, top)).messages).toEqual([]);
   });
 
@@ -226,16 +222,7 @@ describe('integer activations in Icarus, Verilator and C-simulation', () => {
   it.each(['razer', 'e3m2fn', 'mxfp4', 'nvfp4', 'sf4'] as const)(
     '%s weights with int8 activations: the quick jobs in Icarus, 0 failures',
     async (weight) => {
-      const block = GEMV_WEIGHT_FORMATS[weight].block;
-      const p = params({
-        weight,
-        activation: 'int8',
-        rows: 2,
-        lanes: 4,
-        maxK: 256,
-        maxN: 16,
-        ...(block ? {} : { group: 8 }),
-      });
+      const p = smallCore(weight);
       const { top, files, dir } = writeRtl(p);
       const report = await runGemvConformance({
         ip: top,

@@ -4,7 +4,6 @@
 // with the int4 groups' low nibbles; the RTL runs the plan's quick jobs (int8 and int4 groups mixed in
 // a job, both at their extreme codes, zero and cancelling groups, every scale class) in Icarus,
 // Verilator and C-simulation, and fails against a model that leaves the high half unweighted.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +19,7 @@ import { runVectors } from '../hdl/evaluate.ts';
 import { ParameterError, parseParams } from '../generator.ts';
 import { gemv, type GemvParams } from './gemv.ts';
 import { nibblesModule } from './nibbles.ts';
+import { writeRtl as writeModuleRtl } from '../../testbenches/sim/write-rtl.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
 const root = join(tmpdir(), `bitsmith-gemv-mixed-${process.pid}`);
@@ -30,12 +30,7 @@ const SMALL = { weight: 'int4', activation: 'int4_int8', rows: 2, lanes: 4, grou
 function writeRtl(p: GemvParams): { top: string; files: string[]; dir: string } {
   const module = gemv.build(p);
   const dir = join(root, module.name);
-  mkdirSync(join(dir, 'rtl'), { recursive: true });
-  const files = emitVerilog(module).map((f) => {
-    writeFileSync(join(dir, 'rtl', f.fileName), f.text);
-    return join(dir, 'rtl', f.fileName);
-  });
-  return { top: module.name, files, dir };
+  return { top: module.name, files: writeModuleRtl(module, dir), dir };
 }
 
 describe('mixed activations: parameters and ports', () => {

@@ -3,7 +3,6 @@
 // golden model is checked against the published values by hand; the RTL in Icarus on a
 // job that uses every code (under every BitMoD type), a group of zero weights and a group that cancels,
 // and the HLS C++ of each new path (selector, bit planes, codebook) in the plan's quick jobs.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,9 +15,9 @@ import { gemvBench, gemvSpec, weightBeat } from '../../testbenches/plans/gemv.ts
 import { lintVerilog } from '../../testbenches/sim/lint.ts';
 import { runStreamBench } from '../../testbenches/sim/stream-run.ts';
 import { Random } from '../../testbenches/vectors/random.ts';
-import { emitVerilog } from '../emit/verilog.ts';
 import { ParameterError, parseParams } from '../generator.ts';
 import { gemv, type GemvParams } from './gemv.ts';
+import { writeRtl as writeModuleRtl } from '../../testbenches/sim/write-rtl.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
 const root = join(tmpdir(), `bitsmith-gemv-research-${process.pid}`);
@@ -28,12 +27,7 @@ const FP16_ONE = 0x3c00;
 function writeRtl(p: GemvParams): { top: string; files: string[]; dir: string } {
   const module = gemv.build(p);
   const dir = join(root, module.name);
-  mkdirSync(join(dir, 'rtl'), { recursive: true });
-  const files = emitVerilog(module).map((f) => {
-    writeFileSync(join(dir, 'rtl', f.fileName), f.text);
-    return join(dir, 'rtl', f.fileName);
-  });
-  return { top: module.name, files, dir };
+  return { top: module.name, files: writeModuleRtl(module, dir), dir };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { Random } from '../../testbenches/vectors/random.ts';
 import { emitVerilog } from '../emit/verilog.ts';
 import { ParameterError, parseParams } from '../generator.ts';
 import { gemv, type GemvParams } from './gemv.ts';
+import { writeRtl as writeModuleRtl } from '../../testbenches/sim/write-rtl.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
 const root = join(tmpdir(), `bitsmith-gemv-${process.pid}`);
@@ -18,12 +18,7 @@ const root = join(tmpdir(), `bitsmith-gemv-${process.pid}`);
 function writeRtl(p: GemvParams): { top: string; files: string[]; dir: string } {
   const module = gemv.build(p);
   const dir = join(root, module.name);
-  mkdirSync(join(dir, 'rtl'), { recursive: true });
-  const files = emitVerilog(module).map((f) => {
-    writeFileSync(join(dir, 'rtl', f.fileName), f.text);
-    return join(dir, 'rtl', f.fileName);
-  });
-  return { top: module.name, files, dir };
+  return { top: module.name, files: writeModuleRtl(module, dir), dir };
 }
 
 /** Stall-free jobs of the given K × N in Icarus (every y checked), with their cycle counts. */
