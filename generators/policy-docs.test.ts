@@ -29,6 +29,7 @@ const POLICY = [
   'sum',
   'inner',
   'accumulation',
+  'accumulate',
   'alignBits',
   'zeroPoint',
   'order',
@@ -43,7 +44,9 @@ const NOT_POLICY = [
   ...['m', 'widths', 'tensorScale', 'operation'],
   // sizes: accumulator windows, groups, lanes, rows, job bounds
   ...['k', 'msb', 'lsb', 'segment', 'group', 'groupSize', 'lanes', 'wordBits', 'rows', 'maxK', 'maxN'],
-  'blockSize',
+  ...['blockSize', 'maxBlocks', 'activationScaleFormat'],
+  // where a scale enters: one per token on a port, or one per group on the x beats
+  'activationScale',
   // ports, packing, pipelining and structure
   ...[
     'flags',

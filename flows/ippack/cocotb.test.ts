@@ -190,13 +190,15 @@ it('runs as bitsmith verify --sim cocotb-icarus runs it: mismatches decoded by t
 
 // The GEMV cores' tb/cocotb/: cocotbext-axi sources on x, w and s (random pauses), a sink on y (random
 // backpressure), the jobs of the package's jobs.hex; one check per y element and per job's status. The
-// W4A16 core runs every job. RaZeR skips the plan's first six jobs (K up to 4096); the interleaved
+// W4A16 core runs every job. W4A8 (whose job word carries x_scale) and RaZeR skip the plan's first
+// six jobs (K up to 4096); the interleaved
 // MXFP4 and NVFP4 cores skip the first three (K up to 4096) and the last, stall-free one (4,000 and
 // 8,000 cycles). Each keeps the designed, rejected and faulty jobs (TB_JOBS, a slice). Verilator runs it from 5.036 on (cocotb 2.1's
 // minimum; older ones never move a stream beat).
 const GEMV = CATALOG.filter((e) => e.generator === 'gemv').map((e) => e.name);
 const GEMV_JOBS: Record<string, [number, number | undefined]> = {
   gemv_w4a16_g128_p4s8: [0, undefined],
+  gemv_w4a8_g128_p4s8: [6, undefined],
   gemv_razer_fp16_p4s8: [6, undefined],
   gemv_mxfp4_bf16_p1s32: [3, -1],
   gemv_nvfp4_fp16_p2s16: [3, -1],

@@ -374,7 +374,7 @@ export const mixedMac = defineGenerator({
           ? m.input(
               'dtype',
               UInt(2),
-              `BitMoD data type: 0 er_pos, 1 er_neg, 2 ea_pos, 3 ea_neg (code 0b1000 is +10, −10, +16, −16), ${readOn}`,
+              `BitMoD type 0 er_pos, 1 er_neg, 2 ea_pos, 3 ea_neg (0b1000: +10, −10, +16, −16), ${readOn}`,
             )
           : undefined;
     const ua = unpackFloat(a, fa, 'a');

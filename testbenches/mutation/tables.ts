@@ -7,9 +7,16 @@ import { elementFormat } from '../golden/dequant.ts';
 import { dequantSpec } from '../plans/dequant.ts';
 import { accumulatorLayout, type FpMacParams } from '../../generators/mac/fp_mac.ts';
 import { gemvShape, type GemvParams } from '../../generators/gemv/gemv.ts';
+import { isIntegerActivation, MIXED_ACTIVATION } from '../../generators/gemv/activation.ts';
+import {
+  GEMV_WEIGHT_FORMATS,
+  RAZER_SPECIAL_VALUES,
+  type GemvWeightName,
+} from '../../generators/formats/gemv-weights.ts';
 import { floatFormat, resolvedOutputPolicy, type RoundingParams } from '../../generators/float-params.ts';
 import {
   NAN_MODES,
+  decode,
   decodeNumber,
   encodeNumber,
   formatBits,
@@ -108,6 +115,21 @@ function mxDotRange(p: Params): ProductRange {
   // A DotGeneral sums blocks of different scales: its sum can hold more bits than any one block's 20.
   const inexact = p.accumulate === 'exact' || out.mantBits + 1 < 20;
   return { inexact, overflows: out.maxQ + out.mantBits < 27, tiny: out.emin > -20 };
+}
+
+/** Whether a GEMV core's activations are integers (with an activation scale). */
+function integerActivations(p: Params): boolean {
+  return isIntegerActivation(p.activation as string);
+}
+
+/** Whether a GEMV core can see a NaN or an infinite input: float activations, or a weight with a NaN code. */
+function nonFiniteInputs(p: Params): boolean {
+  const weight = GEMV_WEIGHT_FORMATS[p.weight as GemvWeightName];
+  const codes = Array.from({ length: 2 ** weight.bits }, (_, code) => code);
+  const nanWeight = weight
+    .formats(RAZER_SPECIAL_VALUES)
+    .some((f) => codes.some((code) => decode(f, code).kind !== 'finite'));
+  return !integerActivations(p) || nanWeight;
 }
 
 /** Whether a sum of `terms` products of a and b can be inexact, overflow or fall below the output's normal range. */
@@ -619,8 +641,16 @@ export const MUTATION_TABLES: MutationTable[] = [
       tagged('gemv.no-zero-point', (p) => p.weight === 'uint4' || 'no zero point'),
       tagged('gemv.group-boundary'),
       tagged('gemv.reads-past-k'),
-      tagged('gemv.specials-ignored'),
+      tagged(
+        'gemv.specials-ignored',
+        (p) => nonFiniteInputs(p) || 'integer activations and no NaN weight code',
+      ),
       tagged('gemv.scale-specials-ignored'),
+      tagged('gemv.activation-scale-dropped', (p) => integerActivations(p) || 'float activations'),
+      tagged(
+        'gemv.high-half-unshifted',
+        (p) => p.activation === MIXED_ACTIVATION || 'no mixed 4/8-bit activations',
+      ),
       tagged(
         'gemv.grid-below-top',
         (p) => gemvShape(p as unknown as GemvParams).accumulation === 'aligned' || 'exact accumulation',
