@@ -647,6 +647,7 @@ export const MUTATION_TABLES: MutationTable[] = [
       ),
       tagged('gemv.scale-specials-ignored'),
       tagged('gemv.activation-scale-dropped', (p) => integerActivations(p) || 'float activations'),
+      tagged('gemv.activation-scale-rounded', (p) => integerActivations(p) || 'float activations'),
       tagged(
         'gemv.high-half-unshifted',
         (p) => p.activation === MIXED_ACTIVATION || 'no mixed 4/8-bit activations',

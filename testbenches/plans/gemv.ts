@@ -15,10 +15,12 @@ import { GEMV_STATUS } from '../../generators/gemv/status.ts';
 import {
   activationBits,
   activationScaleBits,
+  INTEGER_ACTIVATIONS,
   isIntegerActivation,
   MIXED_ACTIVATION,
 } from '../../generators/gemv/activation.ts';
 import { gemvGolden, type GemvJob, type GemvSpec } from '../golden/gemv.ts';
+import { scaleRoundingJob } from './gemv-scale-rounding.ts';
 import type { Beat, SourceOrder, StreamBench } from '../sim/stream-run.ts';
 import { codeNearExponent } from '../vectors/floats.ts';
 import { Random } from '../vectors/random.ts';
@@ -318,6 +320,11 @@ export function designedCases(p: GemvParams, rng: Random): GemvCase[] {
   // (short groups' worth of lanes, so that most rows keep a finite result beside the special ones).
   cases.push({ job: randomJob(p, rng, { k: 2 * p.lanes, n: 2 * p.rows + 1, specials: 0.25 }) });
   if (isIntegerActivation(p.activation)) cases.push({ job: integerExtremesJob(p, rng) });
+  // Both scales applied with one rounding, not two (integer activations of one width).
+  if ((INTEGER_ACTIVATIONS as readonly string[]).includes(p.activation)) {
+    const job = randomJob(p, rng, { k: gemvShape(p).group, n: p.rows });
+    cases.push({ job: scaleRoundingJob(p, job, rng, outputPolicy(p)) });
+  }
   cases.push(...specialClassCases(p, rng));
   return cases;
 }
