@@ -18,6 +18,7 @@ import { GEMV_WEIGHTS, GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../forma
 import { ParameterError, parseParams } from '../generator.ts';
 import { gemv, type GemvParams } from './gemv.ts';
 import { writeRtl as writeModuleRtl } from '../../testbenches/sim/write-rtl.ts';
+import { expectQuickJobsPass } from '../../testbenches/sim/fixtures/gemv-quick-jobs.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
 const root = join(tmpdir(), `bitsmith-gemv-integer-${process.pid}`);
@@ -182,21 +183,7 @@ describe('integer activations in Icarus, Verilator and C-simulation', () => {
       const p = params(raw);
       const { top, files, dir } = writeRtl(p);
       expect((await lintVerilog(files, top)).messages).toEqual([]);
-      const report = await runGemvConformance({
-        ip: top,
-        module: gemv.build(p),
-        params: p,
-        rtlFiles: files,
-        simulators: [...simulators],
-        workDir: join(dir, 'verify'),
-        seed: 7,
-        size: 'quick',
-      });
-      expect(report.results.map((r) => r.simulator)).toEqual([...simulators]);
-      for (const r of report.results) {
-        expect(r.mismatches).toEqual([]);
-        expect(r.passed).toBe(report.vectors);
-      }
+      await expectQuickJobsPass(p, { top, files, dir }, simulators);
     });
   });
 
@@ -223,19 +210,7 @@ describe('integer activations in Icarus, Verilator and C-simulation', () => {
     '%s weights with int8 activations: the quick jobs in Icarus, 0 failures',
     async (weight) => {
       const p = smallCore(weight);
-      const { top, files, dir } = writeRtl(p);
-      const report = await runGemvConformance({
-        ip: top,
-        module: gemv.build(p),
-        params: p,
-        rtlFiles: files,
-        simulators: ['icarus'],
-        workDir: join(dir, 'verify'),
-        seed: 5,
-        size: 'quick',
-      });
-      expect(report.results[0]!.mismatches).toEqual([]);
-      expect(report.results[0]!.passed).toBe(report.vectors);
+      await expectQuickJobsPass(p, writeRtl(p), ['icarus'], 5);
     },
   );
 

@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { decode } from '../formats/index.ts';
 import { toNumber } from '../formats/value-number.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../formats/gemv-weights.ts';
-import { runGemvConformance } from '../../testbenches/gemv-conformance.ts';
 import { gemvGolden, type GemvJob } from '../../testbenches/golden/gemv.ts';
 import { gemvBench, gemvSpec, weightBeat } from '../../testbenches/plans/gemv.ts';
 import { lintVerilog } from '../../testbenches/sim/lint.ts';
@@ -18,6 +17,7 @@ import { Random } from '../../testbenches/vectors/random.ts';
 import { ParameterError, parseParams } from '../generator.ts';
 import { gemv, type GemvParams } from './gemv.ts';
 import { writeRtl as writeModuleRtl } from '../../testbenches/sim/write-rtl.ts';
+import { expectQuickJobsPass } from '../../testbenches/sim/fixtures/gemv-quick-jobs.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
 const root = join(tmpdir(), `bitsmith-gemv-research-${process.pid}`);
@@ -242,21 +242,7 @@ describe('research weight formats in Icarus and C-simulation: every code, a zero
   for (const raw of configs.filter((c) => ['bitmod', 'e3m2fn', 'sf4'].includes(c.weight as string))) {
     it(`${JSON.stringify(raw)}: the plan's quick jobs in C-simulation, 0 failures`, async () => {
       const p = params(raw);
-      const { top, files, dir } = writeRtl(p);
-      const report = await runGemvConformance({
-        ip: top,
-        module: gemv.build(p),
-        params: p,
-        rtlFiles: files,
-        simulators: ['hls'],
-        workDir: join(dir, 'verify'),
-        seed: 7,
-        size: 'quick',
-      });
-      for (const r of report.results) {
-        expect(r.mismatches).toEqual([]);
-        expect(r.passed).toBe(report.vectors);
-      }
+      await expectQuickJobsPass(p, writeRtl(p), ['hls']);
     });
   }
 });

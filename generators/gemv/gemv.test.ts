@@ -1,7 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runGemvConformance } from '../../testbenches/gemv-conformance.ts';
 import { gemvGolden } from '../../testbenches/golden/gemv.ts';
 import { gemvBench, gemvCases, gemvSpec, randomJob } from '../../testbenches/plans/gemv.ts';
 import { lintVerilog } from '../../testbenches/sim/lint.ts';
@@ -11,6 +10,7 @@ import { emitVerilog } from '../emit/verilog.ts';
 import { ParameterError, parseParams } from '../generator.ts';
 import { gemv, type GemvParams } from './gemv.ts';
 import { writeRtl as writeModuleRtl } from '../../testbenches/sim/write-rtl.ts';
+import { expectQuickJobsPass } from '../../testbenches/sim/fixtures/gemv-quick-jobs.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(gemv, raw);
 const root = join(tmpdir(), `bitsmith-gemv-${process.pid}`);
@@ -154,20 +154,7 @@ describe('gemv RTL in Icarus and Verilator, and its loop-level HLS C++ in C-simu
       expect(lint.messages).toEqual([]);
       const simulators =
         raw === configs[0] ? (['icarus', 'verilator', 'hls'] as const) : (['icarus', 'hls'] as const);
-      const report = await runGemvConformance({
-        ip: top,
-        module: gemv.build(p),
-        params: p,
-        rtlFiles: files,
-        simulators: [...simulators],
-        workDir: join(dir, 'verify'),
-        seed: 7,
-        size: 'quick',
-      });
-      for (const r of report.results) {
-        expect(r.mismatches).toEqual([]);
-        expect(r.passed).toBe(report.vectors);
-      }
+      const report = await expectQuickJobsPass(p, { top, files, dir }, simulators);
       for (const u of report.utilization) for (const value of u) expect(value).toBeGreaterThanOrEqual(0.95);
     });
   }

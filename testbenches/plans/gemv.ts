@@ -381,6 +381,18 @@ function specialClassCases(p: GemvParams, rng: Random): GemvCase[] {
   return [weightScales, ...activationJobs];
 }
 
+/** The weight code of largest magnitude (the widest group sum). */
+function widestWeightCode(p: GemvParams): number {
+  const { weight, specialValues } = gemvShape(p);
+  const format = weight.formats(specialValues)[0]!;
+  const magnitude = (code: number) => {
+    const v = decode(format, code);
+    return v.kind === 'finite' ? Number(v.sig) * 2 ** v.exp : 0;
+  };
+  const codes = Array.from({ length: 2 ** weight.bits }, (_, code) => code);
+  return codes.reduce((a, b) => (magnitude(b) > magnitude(a) ? b : a));
+}
+
 /**
  * Integer activations at their extremes: a group of the most negative code (−128, −8) under the weight
  * of largest magnitude (the widest group sum), a group of the largest code, a group of zeros, and a
@@ -388,14 +400,10 @@ function specialClassCases(p: GemvParams, rng: Random): GemvCase[] {
  */
 function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
   if (p.activation === MIXED_ACTIVATION) return mixedExtremesJob(p, rng);
-  const { group, weight, specialValues } = gemvShape(p);
+  const { group } = gemvShape(p);
   const bits = activationBits(p.activation);
   const job = randomJob(p, rng, { k: 4 * group, n: 2 * p.rows + 1 });
-  const format = weight.formats(specialValues)[0]!;
-  const decoded = Array.from({ length: 2 ** weight.bits }, (_, code) => ({ code, v: decode(format, code) }));
-  const magnitude = ({ v }: (typeof decoded)[number]) =>
-    v.kind === 'finite' ? Number(v.sig) * 2 ** v.exp * (v.sign ? -1 : 1) : 0;
-  const widest = decoded.reduce((a, b) => (Math.abs(magnitude(b)) > Math.abs(magnitude(a)) ? b : a));
+  const widest = widestWeightCode(p);
   const [min, max] = [2 ** (bits - 1), 2 ** (bits - 1) - 1];
   for (let i = 0; i < group; i++) {
     job.x[i] = min;
@@ -407,7 +415,7 @@ function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
     job.x[3 * group + i] = i % 2 === 0 ? pair : (2 ** bits - pair) % 2 ** bits;
   }
   for (let row = 0; row < job.n; row++) {
-    for (let i = 0; i < 2 * group; i++) job.w[row]![i] = widest.code;
+    for (let i = 0; i < 2 * group; i++) job.w[row]![i] = widest;
     for (let i = 0; i < group; i += 2) job.w[row]![3 * group + i + 1] = job.w[row]![3 * group + i]!;
     job.z[row] = job.z[row]!.map((z, g) => (g < 2 ? 0 : z));
   }
@@ -420,13 +428,9 @@ function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
  * read), and products that cancel (±a under equal weights).
  */
 function mixedExtremesJob(p: GemvParams, rng: Random): GemvJob {
-  const { group, weight, specialValues } = gemvShape(p);
+  const { group } = gemvShape(p);
   const job = randomJob(p, rng, { k: 8 * group, n: 2 * p.rows + 1 });
-  const format = weight.formats(specialValues)[0]!;
-  const decoded = Array.from({ length: 2 ** weight.bits }, (_, code) => ({ code, v: decode(format, code) }));
-  const magnitude = ({ v }: (typeof decoded)[number]) =>
-    v.kind === 'finite' ? Number(v.sig) * 2 ** v.exp * (v.sign ? -1 : 1) : 0;
-  const widest = decoded.reduce((a, b) => (Math.abs(magnitude(b)) > Math.abs(magnitude(a)) ? b : a));
+  const widest = widestWeightCode(p);
   job.xWide = Array.from({ length: 8 }, (_, g) => g % 2 === 0);
   const cancel = (i: number, code: number, negated: number) => (i % 2 === 0 ? code : negated);
   for (let i = 0; i < group; i++) {
@@ -436,7 +440,7 @@ function mixedExtremesJob(p: GemvParams, rng: Random): GemvJob {
     columns.forEach((code, g) => (job.x[g * group + i] = code));
   }
   for (let row = 0; row < job.n; row++) {
-    for (let i = 0; i < 4 * group; i++) job.w[row]![i] = widest.code;
+    for (let i = 0; i < 4 * group; i++) job.w[row]![i] = widest;
     for (let g = 6; g < 8; g++)
       for (let i = 0; i < group; i += 2) job.w[row]![g * group + i + 1] = job.w[row]![g * group + i]!;
     job.z[row] = job.z[row]!.map((z, g) => (g < 4 ? 0 : z));
