@@ -1,5 +1,6 @@
 import { dequant } from './dequant/dequant.ts';
 import { gemv } from './gemv/gemv.ts';
+import { lutGemv } from './mpgemm/lut-gemv.ts';
 import type { Generator } from './generator.ts';
 import { fpAdd } from './float/fp_add.ts';
 import { fpConvert } from './float/fp_convert.ts';
@@ -32,6 +33,7 @@ export const GENERATORS: readonly Generator[] = [
   dequant,
   quantize,
   gemv,
+  lutGemv,
 ];
 
 export function generatorByName(name: string): Generator | undefined {

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gemv, type GemvParams } from '../generators/gemv/gemv.ts';
+import { lutGemvCore, type LutGemvParams } from '../generators/mpgemm/lut-gemv.ts';
 import { formatReport, type SimulatorReport } from './conformance.ts';
 import { gemvBench, gemvCases, gemvUtilization } from './plans/gemv.ts';
 import { runCocotbStreamBench } from './sim/cocotb-stream-run.ts';
@@ -26,6 +27,14 @@ export const gemvStreamingPlan: StreamingPlan = {
     const p = params as GemvParams;
     return { top: module.name, files: [], ...gemvBench(p, gemvCases(p, seed)), stallPercent: 20, seed };
   },
+};
+
+/** lut_gemv's plan: the same jobs on the gemv core it is (its weights, its scales, its faults). */
+export const lutGemvStreamingPlan: StreamingPlan = {
+  generator: 'lut_gemv',
+  run: (request) => runGemvConformance({ ...request, params: lutGemvCore(request.params as LutGemvParams) }),
+  bench: (params, module, seed) =>
+    gemvStreamingPlan.bench(lutGemvCore(params as LutGemvParams), module, seed),
 };
 
 /**

@@ -9,6 +9,17 @@ import { parseFormat, type Format } from './format.ts';
 import { formatByName } from './presets.ts';
 import { RAZER_SPECIAL_VALUES, razerFormats } from './razer.ts';
 
+/** The integer weights of every width, as `${coding}${bits}` names (int4, int6, int8 and uint4 are listed above). */
+type IntegerCoding = 'uint' | 'int' | 'odd';
+type Width = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+type IntegerWeightName = `${IntegerCoding}${Width}`;
+function integerWeightNames(coding: IntegerCoding, from: number, to: number): IntegerWeightName[] {
+  const named = new Set(['uint4', 'int4', 'int6', 'int8']);
+  return Array.from({ length: to - from + 1 }, (_, i) => `${coding}${from + i}` as IntegerWeightName).filter(
+    (name) => !named.has(name),
+  );
+}
+
 export const GEMV_WEIGHTS = [
   'uint4',
   'int4',
@@ -27,6 +38,9 @@ export const GEMV_WEIGHTS = [
   'e3m2fn',
   'e2m3fn',
   'int8',
+  ...integerWeightNames('uint', 1, 8),
+  ...integerWeightNames('int', 2, 8),
+  ...integerWeightNames('odd', 1, 8),
 ] as const;
 export type GemvWeightName = (typeof GEMV_WEIGHTS)[number];
 
@@ -42,6 +56,12 @@ export interface GroupSelector {
 
 export interface GemvWeight {
   bits: number;
+  /**
+   * Integer weights as a sum over their bit planes b_p (docs/lut-gemv.md#bit-planes):
+   * value = Σ_p coefficients[p]·b_p + offset, bit p of the code being b_p. Absent for float and
+   * codebook weights, whose values are not linear in their bits.
+   */
+  planeCoding?: { coefficients: readonly bigint[]; offset: bigint };
   /** Element formats, indexed by the group's selector when there is one; one format otherwise. */
   formats(specialValues: readonly number[]): Format[];
   selector?: GroupSelector;
@@ -68,14 +88,76 @@ const INT6 = Object.freeze(
   parseFormat({ kind: 'int', name: 'int6', bits: 6, signed: true, description: "6-bit two's complement" }),
 );
 
+/** An integer coding's value as a sum over the code's bits: Σ_p coefficients[p]·b_p + offset. */
+function planeCoding(coding: IntegerCoding, bits: number): GemvWeight['planeCoding'] {
+  const weights = Array.from({ length: bits }, (_, p) => 1n << BigInt(p));
+  if (coding === 'uint') return { coefficients: weights, offset: 0n };
+  if (coding === 'int') return { coefficients: weights.map((c, p) => (p === bits - 1 ? -c : c)), offset: 0n };
+  return { coefficients: weights.map((c) => 2n * c), offset: 1n - (1n << BigInt(bits)) };
+}
+
+/**
+ * Unsigned codes with a zero point (uintB), two's complement codes (intB) and odd levels
+ * 2q − (2^B − 1) (oddB: ±1, ±3, …, symmetric about zero without a zero point, the only symmetric
+ * 1-bit coding; T-MAC's mirrored tables, docs/lut-gemv.md#weight-codings).
+ */
+function integerWeight(coding: IntegerCoding, bits: number): GemvWeight {
+  if (coding === 'uint')
+    return {
+      bits,
+      formats: () => [parseFormat({ kind: 'int', name: `uint${bits}`, bits, signed: false })],
+      planeCoding: planeCoding('uint', bits),
+      zeroPoint: true,
+      description: `asymmetric INT${bits}: w = (q − z)·s with a uint${bits} zero point per group`,
+    };
+  if (coding === 'int')
+    return {
+      bits,
+      formats: () => [parseFormat({ kind: 'int', name: `int${bits}`, bits, signed: true })],
+      planeCoding: planeCoding('int', bits),
+      zeroPoint: false,
+      description: `symmetric INT${bits}: w = q·s, two's complement`,
+    };
+  const top = (1 << bits) - 1;
+  return {
+    bits,
+    formats: () => [
+      parseFormat({
+        kind: 'codebook',
+        name: `odd${bits}`,
+        bits,
+        values: Array.from({ length: 1 << bits }, (_, q) => 2 * q - top),
+      }),
+    ],
+    planeCoding: planeCoding('odd', bits),
+    zeroPoint: false,
+    description: `odd levels: w = (2q − ${top})·s, ±1${bits > 1 ? ` … ±${top}` : ''}, symmetric without a zero point`,
+  };
+}
+
+const INTEGER_WEIGHTS = Object.fromEntries(
+  GEMV_WEIGHTS.flatMap((name) => {
+    const match = /^(uint|int|odd)(\d)$/.exec(name);
+    return match ? [[name, integerWeight(match[1] as IntegerCoding, Number(match[2]))]] : [];
+  }),
+) as Record<IntegerWeightName, GemvWeight>;
+
 export const GEMV_WEIGHT_FORMATS: Record<GemvWeightName, GemvWeight> = {
+  ...INTEGER_WEIGHTS,
   uint4: {
     bits: 4,
     formats: one('uint4'),
+    planeCoding: planeCoding('uint', 4),
     zeroPoint: true,
     description: 'asymmetric INT4 (AWQ/GPTQ): w = (q − z)·s with a uint4 zero point per group',
   },
-  int4: { bits: 4, formats: one('int4'), zeroPoint: false, description: 'symmetric INT4: w = q·s' },
+  int4: {
+    bits: 4,
+    formats: one('int4'),
+    planeCoding: planeCoding('int', 4),
+    zeroPoint: false,
+    description: 'symmetric INT4: w = q·s',
+  },
   e2m1fn: { bits: 4, formats: one('e2m1fn'), zeroPoint: false, description: 'FP4 E2M1 with a group scale' },
   razer: {
     bits: 4,
@@ -151,6 +233,7 @@ export const GEMV_WEIGHT_FORMATS: Record<GemvWeightName, GemvWeight> = {
     bits: 6,
     formats: () => [INT6],
     planes: [2, 4],
+    planeCoding: planeCoding('int', 6),
     zeroPoint: false,
     description: "INT6 (two's complement, −32..31) with a group scale, in FP6-LLM's 2 + 4 bit planes",
   },
@@ -171,6 +254,7 @@ export const GEMV_WEIGHT_FORMATS: Record<GemvWeightName, GemvWeight> = {
   int8: {
     bits: 8,
     formats: one('int8'),
+    planeCoding: planeCoding('int', 8),
     zeroPoint: false,
     description: "symmetric INT8 (W8A8 with int8 activations): w = q·s, two's complement −128..127",
   },

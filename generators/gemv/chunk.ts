@@ -15,6 +15,7 @@ import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeight, type GemvWeightName } from '../formats/gemv-weights.ts';
 import { activationBits, isIntegerActivation } from './activation.ts';
+import { lutDotTerms, type LutProducts } from './lut-products.ts';
 
 export interface ChunkShape {
   weight: GemvWeightName;
@@ -32,6 +33,8 @@ export interface ChunkShape {
   multipliers?: 'auto' | 'dsp' | 'luts';
   /** Aligned accumulation: activations on the grid of the chunk's largest exponent, this many bits. */
   alignBits?: number;
+  /** Products by table lookup over the weights' bit planes (integer weights; lut-products.ts). */
+  lut?: LutProducts;
 }
 
 /** The exact integers a weight code stands for, in units of 2^exp, per element format (per sv). */
@@ -147,7 +150,12 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
     : '';
   const aligned = shape.alignBits === undefined ? '' : `_al${shape.alignBits}`;
   const awq = shape.packing === 'awq' ? '_awq' : '';
-  const products = (shape.multipliers ?? 'auto') === 'auto' ? '' : `_${shape.multipliers}`;
+  const products =
+    shape.lut !== undefined
+      ? `_lut${shape.lut.inputs}${shape.lut.mirror ? 'm' : ''}`
+      : (shape.multipliers ?? 'auto') === 'auto'
+        ? ''
+        : `_${shape.multipliers}`;
   return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${awq}${products}${latency > 0 ? `_l${latency}` : ''}`;
 }
 
@@ -227,6 +235,24 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
           shifted: () => cut.at('shifted'),
         });
 
+  if (shape.lut !== undefined) {
+    // Table lookup: the weight codes index the activations' tables bit plane by bit plane.
+    const codes = Array.from({ length: P }, (_, r) => {
+      const row: Signal[] = [];
+      for (let slot = 0; slot < S; slot++) {
+        const lane = logicalLane(shape, slot);
+        row[lane] = weightCode(w, weight, P * S, r * S + slot).named(`w${r}_${lane}`);
+      }
+      return row;
+    });
+    cut.at('decoded');
+    const lut = lutDotTerms(act, codes, weight, shape.lut, widths.dot + (shape.lut.mirror ? 1 : 0), () =>
+      cut.at('pairs'),
+    );
+    cut.at('products');
+    return finishChunk(m, widths, act, lut.terms, Array(P).fill(actBad), lut.doubled, cut);
+  }
+
   // Narrow weights multiply by shifts and adds in LUTs when the chunk's multipliers would not fit in
   // the DSP blocks of a mid-size FPGA: the activation, negated for a negative weight (once per lane,
   // shared by the rows), times |w|.
@@ -282,15 +308,34 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     return products;
   });
   cut.at('products');
+  return finishChunk(m, widths, act, dots, bad, false, cut);
+}
+
+/**
+ * The chunk's adder trees and outputs: each row's terms (summing to twice Σ a·w when `doubled`) and
+ * the activations, cut by 'tree' (and 'tree_high').
+ */
+function finishChunk(
+  m: ModuleBuilder,
+  widths: ReturnType<typeof chunkWidths>,
+  act: Signal[],
+  dots: Signal[][],
+  bad: Signal[],
+  doubled: boolean,
+  cut: ReturnType<typeof pipelineCuts<(typeof CHUNK_CUTS)[number]>>,
+): Module {
+  const dotWidth = widths.dot + (doubled ? 1 : 0);
   const [actSum, ...dotSums] = sumTrees(
     [
       { terms: act, width: widths.act, name: 'act' },
-      ...dots.map((terms, r) => ({ terms, width: widths.dot, name: `dot${r}` })),
+      ...dots.map((terms, r) => ({ terms, width: dotWidth, name: doubled ? `dot${r}_doubled` : `dot${r}` })),
     ],
     cut.has('tree_high') ? [() => cut.at('tree'), () => cut.at('tree_high')] : [() => cut.at('tree')],
   );
   dotSums.forEach((sum, r) => {
-    m.output(`dot${r}`, sum!, `row ${r}: Σ a·w, exact`);
+    // A doubled sum is even: its halving drops a 0 bit.
+    const dot = doubled ? sum!.slice(dotWidth - 1, 1).asSigned() : sum!;
+    m.output(`dot${r}`, dot, `row ${r}: Σ a·w, exact`);
     m.output(`bad${r}`, bad[r]!, `row ${r}: a NaN weight or a non-finite activation`);
   });
   m.output('act', actSum!, 'Σ of the chunk activations, exact');

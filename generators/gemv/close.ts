@@ -73,7 +73,8 @@ export interface CloseShape {
   scale: string;
   /** Integer activations: the format of their scale, input `sa`, a second exact factor of the product. */
   activationScale?: string;
-  zeroPoint: boolean;
+  /** Asymmetric weights: the width of their per-group zero point z (uint codes of the weight's width); 0 without one. */
+  zeroBits: number;
   outFormat: string;
   /** Rounding of the output conversion, and of the fp32 sum. */
   policy: ResolvedPolicy;
@@ -125,7 +126,10 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
     fsa === undefined
       ? undefined
       : m.input('sa', UInt(floatLayout(fsa).bits), `${shape.activationScale} activation scale`);
-  const z = shape.zeroPoint ? m.input('z', UInt(4), 'uint4 zero point of the group') : undefined;
+  const z =
+    shape.zeroBits > 0
+      ? m.input('z', UInt(shape.zeroBits), `uint${shape.zeroBits} zero point of the group`)
+      : undefined;
   const blockExp =
     shape.blockExpWidth === undefined
       ? undefined
@@ -134,7 +138,7 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
 
   // D = Σ a·w − z·Σ a, exact.
   const shiftedAct = act.resize(act.width - shape.weightExp).shl(-shape.weightExp);
-  // z·Σ a by shifts and adds: four gated copies of Σ a (a 4-bit multiplier needs no DSP block).
+  // z·Σ a by shifts and adds: a gated copy of Σ a per bit of z (a 4-bit multiplier needs no DSP block).
   const zTerm =
     z === undefined ? undefined : shiftAddProduct(shiftedAct, z, 'zero_term', () => cut.at('zero_pairs'));
   // Without a zero point 'zero_pairs' is an empty stage, so that the kernel has the latency asked for.

@@ -41,6 +41,7 @@ import {
   type ActivationScale,
 } from './activation.ts';
 import { nibblesModule } from './nibbles.ts';
+import type { LutProducts } from './lut-products.ts';
 import {
   GEMV_WEIGHTS,
   GEMV_WEIGHT_FORMATS,
@@ -53,180 +54,198 @@ const SCALES = ['fp16', 'bf16', 'fp32', 'e4m3fn', 'e8m0fnu'] as const;
 const isPowerOfTwo = (n: number) => Number.isInteger(Math.log2(n));
 const DEFAULT_ALIGN_BITS = 24;
 
-export const gemvParams = z
-  .object({
-    weight: choiceParam(GEMV_WEIGHTS)
-      .default('uint4')
-      .describe(
-        'weight format (uint4 has a zero point per group; mxfp4 and nvfp4 fix group and scale; razer and bitmod carry a 2-bit index per group; int6, e3m2fn and e2m3fn come in 2 + 4 bit planes)',
-      ),
-    activation: choiceParam(GEMV_ACTIVATIONS)
-      .default('fp16')
-      .describe(
-        "Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'; int8 and int4 are two's complement codes with a scale of their own (activationScale); int4_int8 (COMET) holds 8-bit codes and makes each group int4 or int8 by a flag on its first x beat, an int8 group taking two int4 passes.",
-      ),
-    activationScale: choiceParam(ACTIVATION_SCALES)
-      .optional()
-      .describe(
-        "Integer activations: one scale per job on x_scale, taken with start ('token', the default), or one per group on each x beat ('group': the group of the weights).",
-      ),
-    activationScaleFormat: choiceParam(ACTIVATION_SCALE_FORMATS)
-      .optional()
-      .describe('Integer activations: the format of their scale. Default fp16.'),
-    accumulation: choiceParam(['exact', 'aligned'])
-      .optional()
-      .describe(
-        "Group sums: 'exact' (default for fp16 and e4m3fn), or 'aligned' (default for bf16): the group's activations on the grid of its largest exponent with alignBits bits, truncated (groups of one chunk).",
-      ),
-    alignBits: intParam(2, 64)
-      .default(DEFAULT_ALIGN_BITS)
-      .describe(
-        "Aligned accumulation: the grid's bits, from 2^E down, E the group's largest activation exponent.",
-      ),
-    rows: intParam(1, 64).default(4).describe('Output lanes P: rows computed in parallel.'),
-    lanes: intParam(1, 64)
-      .default(8)
-      .describe('Elements per cycle S (a power of two): each row multiplies S weights per cycle.'),
-    maxK: intParam(1, 1 << 20)
-      .default(4096)
-      .describe('largest K a job may ask for; the x buffer holds ⌈maxK/lanes⌉ words'),
-    maxN: intParam(1, 1 << 20)
-      .default(4096)
-      .describe('largest N (rows of W) a job may ask for'),
-    group: intParam(1, 1 << 20)
-      .optional()
-      .describe(
-        'Elements per scale along K; a multiple of lanes. Default: the block size (MX 32, NVFP4 16), else 128.',
-      ),
-    scale: choiceParam(SCALES).optional().describe('Scale format; block formats fix theirs. Default fp16.'),
-    specialValues: specialValuesParam()
-      .optional()
-      .describe('RaZeR: the value of each 2-bit sv index, in E2M1 units (multiples of 0.5).'),
-    closeUnits: intParam(1, 64)
-      .optional()
-      .describe(
-        'Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.',
-      ),
-    interleave: intParam(1, 16)
-      .default(1)
-      .describe(
-        "Blocks of rows in flight: the chunk issue visits each of a set of this many blocks in turn, so a row's next group comes this many cycles later and the row sum's loop may take as many stages (groups of one chunk only). 1 walks one block at a time.",
-      ),
-    chunkLatency: intParam(0, CHUNK_CUTS.length)
-      .default(0)
-      .describe(
-        'Pipeline stages inside the chunk kernel (the exact dot products), cut after the products, the decoding, half-way down the adder trees.',
-      ),
-    scaleLatency: intParam(0, SCALE_CUTS.length)
-      .default(0)
-      .describe(
-        "Pipeline stages inside the group close's scale product s·D, cut before, inside, after the multiplier.",
-      ),
-    sumLatency: intParam(0, SUM_CUTS.length)
-      .optional()
-      .describe(
-        "Pipeline stages inside the row's fp32 sum (the loop: a row's next group enters sumLatency + 1 cycles after the last); a unit starts a close every max(rows per unit, sumLatency + 1) cycles. Default: 1 when a unit serves two rows or more, else interleave − 1.",
-      ),
-    convertLatency: intParam(0, CONVERT_CUTS.length)
-      .default(0)
-      .describe('Pipeline stages inside the output conversion (outFormat other than fp32).'),
-    multipliers: choiceParam(['auto', 'dsp', 'luts'])
-      .default('auto')
-      .describe(
-        "The chunk's products: 'dsp' multipliers, 'luts' shifts and adds (one gated copy of the activation per weight bit), 'auto' LUTs for weights of at most 4 magnitude bits when the multipliers would take more than 128 DSP blocks.",
-      ),
-    packing: choiceParam(['sequential', 'awq'])
-      .default('sequential')
-      .describe(
-        "Order of the codes in the weight beat: sequential, or AutoAWQ's interleave in each 32-bit word.",
-      ),
-    outFormat: choiceParam(['fp32', 'fp16', 'bf16'])
-      .default('fp32')
-      .describe('format of y: the fp32 row sums, converted with the rounding policy'),
-    ...roundingParams,
-  })
-  .superRefine((p, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    const weight = GEMV_WEIGHT_FORMATS[p.weight];
-    checkOutputPolicy(p, ctx);
-    const accumulation = p.accumulation ?? (p.activation === 'bf16' ? 'aligned' : 'exact');
-    const integer = isIntegerActivation(p.activation);
-    if (integer && accumulation !== 'exact')
-      issue(
-        'accumulation',
-        `${p.activation} activations are integers: their group sums are exact; use 'exact'`,
-      );
-    for (const [name, value] of [
-      ['activationScale', p.activationScale],
-      ['activationScaleFormat', p.activationScaleFormat],
-    ] as const)
-      if (!integer && value !== undefined)
-        issue(
-          name,
-          `applies to integer activations (${INTEGER_ACTIVATIONS.join(', ')}) only; ${p.activation} activations carry their own exponent`,
-        );
-    if (p.activation === 'bf16' && accumulation === 'exact')
-      issue(
-        'accumulation',
-        "bf16 activations span 2^-133..2^128: an exact group sum would need a 270-bit accumulator; use 'aligned'",
-      );
-    if (accumulation === 'aligned' && (p.group ?? weight.block?.group ?? 128) !== p.lanes)
-      issue('accumulation', `'aligned' aligns one chunk at a time: it needs group = lanes (${p.lanes})`);
-    const sigBits = integer ? 0 : floatFormat(p.activation).mantBits + 1;
-    if (accumulation === 'aligned' && !integer && p.alignBits < sigBits)
-      issue('alignBits', `must hold a ${p.activation} significand: at least ${sigBits}`);
-    if (accumulation === 'exact' && p.alignBits !== DEFAULT_ALIGN_BITS)
-      issue('alignBits', "applies to 'aligned' accumulation only; an exact group sum keeps every bit");
-    const beatBits = p.rows * p.lanes * weight.bits;
-    if (beatBits > MAX_WIDTH)
-      issue(
-        'lanes',
-        `rows (${p.rows}) × lanes (${p.lanes}) × ${weight.bits}-bit ${p.weight} codes make a ${beatBits}-bit weight beat; ` +
-          `a port holds at most ${MAX_WIDTH} bits: use fewer rows or lanes`,
-      );
-    if (!isPowerOfTwo(p.lanes)) issue('lanes', 'must be a power of two (1, 2, 4, … 64)');
-    const group = p.group ?? weight.block?.group ?? 128;
-    if (weight.block !== undefined && group !== weight.block.group)
-      issue(
-        'group',
-        `${p.weight} blocks hold ${weight.block.group} elements; leave group unset or use ${weight.block.group}`,
-      );
-    if (group % p.lanes !== 0) issue('group', `must be a multiple of lanes (${p.lanes})`);
-    if (weight.block !== undefined && p.scale !== undefined && p.scale !== weight.block.scale)
-      issue(
-        'scale',
-        `${p.weight} has ${weight.block.scale} scales; leave scale unset or use ${weight.block.scale}`,
-      );
-    if (p.specialValues !== undefined && !weight.selector?.specialValues)
-      issue(
-        'specialValues',
-        `only ${SPECIAL_VALUE_WEIGHTS.join(', ')} weights take special values; ${p.weight} has none`,
-      );
-    if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
-    if (p.activation === MIXED_ACTIVATION && p.interleave > 1)
-      issue(
-        'interleave',
-        `${MIXED_ACTIVATION} activations hold the issue for an int8 group's second pass, which moves the visits of interleaved blocks: use 1`,
-      );
-    if (p.interleave > 1 && group !== p.lanes)
-      issue(
-        'interleave',
-        `interleaves blocks whose groups are one chunk (group = lanes = ${p.lanes}); with ${group / p.lanes} chunks per group ` +
-          'the close already has that many cycles: use sumLatency up to it instead',
-      );
-    if (p.maxK < p.lanes)
-      issue('maxK', `must be at least lanes (${p.lanes}): one x beat carries ${p.lanes} elements`);
-    const fewest = Math.ceil(p.rows / Math.max(1, Math.floor(group / p.lanes)));
-    if (p.closeUnits !== undefined && (p.closeUnits < fewest || p.closeUnits > p.rows))
-      issue('closeUnits', `must be from ${fewest} (rows ÷ chunks per group, rounded up) to rows (${p.rows})`);
-    if (p.packing === 'awq' && (weight.bits !== 4 || p.lanes % 8 !== 0))
-      issue(
-        'packing',
-        'awq interleaves 4-bit codes in 32-bit words: it needs 4-bit weights and lanes a multiple of 8',
-      );
-  });
+/** The fields of gemv's parameters; lut_gemv takes them too (generators/mpgemm/lut-gemv.ts). */
+export const gemvFields = {
+  weight: choiceParam(GEMV_WEIGHTS)
+    .default('uint4')
+    .describe(
+      'weight format (uint4 has a zero point per group; mxfp4 and nvfp4 fix group and scale; razer and bitmod carry a 2-bit index per group; int6, e3m2fn and e2m3fn come in 2 + 4 bit planes)',
+    ),
+  activation: choiceParam(GEMV_ACTIVATIONS)
+    .default('fp16')
+    .describe(
+      "Activations; exact group sums hold any fp16 or e4m3fn value as an integer, bf16 needs 'aligned'; int8 and int4 are two's complement codes with a scale of their own (activationScale); int4_int8 (COMET) holds 8-bit codes and makes each group int4 or int8 by a flag on its first x beat, an int8 group taking two int4 passes.",
+    ),
+  activationScale: choiceParam(ACTIVATION_SCALES)
+    .optional()
+    .describe(
+      "Integer activations: one scale per job on x_scale, taken with start ('token', the default), or one per group on each x beat ('group': the group of the weights).",
+    ),
+  activationScaleFormat: choiceParam(ACTIVATION_SCALE_FORMATS)
+    .optional()
+    .describe('Integer activations: the format of their scale. Default fp16.'),
+  accumulation: choiceParam(['exact', 'aligned'])
+    .optional()
+    .describe(
+      "Group sums: 'exact' (default for fp16 and e4m3fn), or 'aligned' (default for bf16): the group's activations on the grid of its largest exponent with alignBits bits, truncated (groups of one chunk).",
+    ),
+  alignBits: intParam(2, 64)
+    .default(DEFAULT_ALIGN_BITS)
+    .describe(
+      "Aligned accumulation: the grid's bits, from 2^E down, E the group's largest activation exponent.",
+    ),
+  rows: intParam(1, 64).default(4).describe('Output lanes P: rows computed in parallel.'),
+  lanes: intParam(1, 64)
+    .default(8)
+    .describe('Elements per cycle S (a power of two): each row multiplies S weights per cycle.'),
+  maxK: intParam(1, 1 << 20)
+    .default(4096)
+    .describe('largest K a job may ask for; the x buffer holds ⌈maxK/lanes⌉ words'),
+  maxN: intParam(1, 1 << 20)
+    .default(4096)
+    .describe('largest N (rows of W) a job may ask for'),
+  group: intParam(1, 1 << 20)
+    .optional()
+    .describe(
+      'Elements per scale along K; a multiple of lanes. Default: the block size (MX 32, NVFP4 16), else 128.',
+    ),
+  scale: choiceParam(SCALES).optional().describe('Scale format; block formats fix theirs. Default fp16.'),
+  specialValues: specialValuesParam()
+    .optional()
+    .describe('RaZeR: the value of each 2-bit sv index, in E2M1 units (multiples of 0.5).'),
+  closeUnits: intParam(1, 64)
+    .optional()
+    .describe(
+      'Group-close units (scale product, fp32 addition, output conversion), each serving rows/closeUnits rows in turn; at least rows ÷ (group ÷ lanes) so that a close ends within its group. Default: that least.',
+    ),
+  interleave: intParam(1, 16)
+    .default(1)
+    .describe(
+      "Blocks of rows in flight: the chunk issue visits each of a set of this many blocks in turn, so a row's next group comes this many cycles later and the row sum's loop may take as many stages (groups of one chunk only). 1 walks one block at a time.",
+    ),
+  chunkLatency: intParam(0, CHUNK_CUTS.length)
+    .default(0)
+    .describe(
+      'Pipeline stages inside the chunk kernel (the exact dot products), cut after the products, the decoding, half-way down the adder trees.',
+    ),
+  scaleLatency: intParam(0, SCALE_CUTS.length)
+    .default(0)
+    .describe(
+      "Pipeline stages inside the group close's scale product s·D, cut before, inside, after the multiplier.",
+    ),
+  sumLatency: intParam(0, SUM_CUTS.length)
+    .optional()
+    .describe(
+      "Pipeline stages inside the row's fp32 sum (the loop: a row's next group enters sumLatency + 1 cycles after the last); a unit starts a close every max(rows per unit, sumLatency + 1) cycles. Default: 1 when a unit serves two rows or more, else interleave − 1.",
+    ),
+  convertLatency: intParam(0, CONVERT_CUTS.length)
+    .default(0)
+    .describe('Pipeline stages inside the output conversion (outFormat other than fp32).'),
+  multipliers: choiceParam(['auto', 'dsp', 'luts'])
+    .default('auto')
+    .describe(
+      "The chunk's products: 'dsp' multipliers, 'luts' shifts and adds (one gated copy of the activation per weight bit), 'auto' LUTs for weights of at most 4 magnitude bits when the multipliers would take more than 128 DSP blocks.",
+    ),
+  packing: choiceParam(['sequential', 'awq'])
+    .default('sequential')
+    .describe(
+      "Order of the codes in the weight beat: sequential, or AutoAWQ's interleave in each 32-bit word.",
+    ),
+  outFormat: choiceParam(['fp32', 'fp16', 'bf16'])
+    .default('fp32')
+    .describe('format of y: the fp32 row sums, converted with the rounding policy'),
+  ...roundingParams,
+};
 
-export type GemvParams = z.output<typeof gemvParams>;
+/** The checks across gemv's parameters, for gemv and for the cores built on it. */
+export function checkGemvParams(p: z.output<z.ZodObject<typeof gemvFields>>, ctx: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const weight = GEMV_WEIGHT_FORMATS[p.weight];
+  checkOutputPolicy(p, ctx);
+  const accumulation = p.accumulation ?? (p.activation === 'bf16' ? 'aligned' : 'exact');
+  const integer = isIntegerActivation(p.activation);
+  if (integer && accumulation !== 'exact')
+    issue(
+      'accumulation',
+      `${p.activation} activations are integers: their group sums are exact; use 'exact'`,
+    );
+  for (const [name, value] of [
+    ['activationScale', p.activationScale],
+    ['activationScaleFormat', p.activationScaleFormat],
+  ] as const)
+    if (!integer && value !== undefined)
+      issue(
+        name,
+        `applies to integer activations (${INTEGER_ACTIVATIONS.join(', ')}) only; ${p.activation} activations carry their own exponent`,
+      );
+  if (p.activation === 'bf16' && accumulation === 'exact')
+    issue(
+      'accumulation',
+      "bf16 activations span 2^-133..2^128: an exact group sum would need a 270-bit accumulator; use 'aligned'",
+    );
+  if (accumulation === 'aligned' && (p.group ?? weight.block?.group ?? 128) !== p.lanes)
+    issue('accumulation', `'aligned' aligns one chunk at a time: it needs group = lanes (${p.lanes})`);
+  const sigBits = integer ? 0 : floatFormat(p.activation).mantBits + 1;
+  if (accumulation === 'aligned' && !integer && p.alignBits < sigBits)
+    issue('alignBits', `must hold a ${p.activation} significand: at least ${sigBits}`);
+  if (accumulation === 'exact' && p.alignBits !== DEFAULT_ALIGN_BITS)
+    issue('alignBits', "applies to 'aligned' accumulation only; an exact group sum keeps every bit");
+  const beatBits = p.rows * p.lanes * weight.bits;
+  if (beatBits > MAX_WIDTH)
+    issue(
+      'lanes',
+      `rows (${p.rows}) × lanes (${p.lanes}) × ${weight.bits}-bit ${p.weight} codes make a ${beatBits}-bit weight beat; ` +
+        `a port holds at most ${MAX_WIDTH} bits: use fewer rows or lanes`,
+    );
+  if (!isPowerOfTwo(p.lanes)) issue('lanes', 'must be a power of two (1, 2, 4, … 64)');
+  const group = p.group ?? weight.block?.group ?? 128;
+  if (weight.block !== undefined && group !== weight.block.group)
+    issue(
+      'group',
+      `${p.weight} blocks hold ${weight.block.group} elements; leave group unset or use ${weight.block.group}`,
+    );
+  if (group % p.lanes !== 0) issue('group', `must be a multiple of lanes (${p.lanes})`);
+  if (weight.block !== undefined && p.scale !== undefined && p.scale !== weight.block.scale)
+    issue(
+      'scale',
+      `${p.weight} has ${weight.block.scale} scales; leave scale unset or use ${weight.block.scale}`,
+    );
+  if (p.specialValues !== undefined && !weight.selector?.specialValues)
+    issue(
+      'specialValues',
+      `only ${SPECIAL_VALUE_WEIGHTS.join(', ')} weights take special values; ${p.weight} has none`,
+    );
+  if (p.rows > p.maxN) issue('rows', `must be at most maxN (${p.maxN})`);
+  if (p.activation === MIXED_ACTIVATION && p.interleave > 1)
+    issue(
+      'interleave',
+      `${MIXED_ACTIVATION} activations hold the issue for an int8 group's second pass, which moves the visits of interleaved blocks: use 1`,
+    );
+  if (p.interleave > 1 && group !== p.lanes)
+    issue(
+      'interleave',
+      `interleaves blocks whose groups are one chunk (group = lanes = ${p.lanes}); with ${group / p.lanes} chunks per group ` +
+        'the close already has that many cycles: use sumLatency up to it instead',
+    );
+  if (p.maxK < p.lanes)
+    issue('maxK', `must be at least lanes (${p.lanes}): one x beat carries ${p.lanes} elements`);
+  const fewest = Math.ceil(p.rows / Math.max(1, Math.floor(group / p.lanes)));
+  if (p.closeUnits !== undefined && (p.closeUnits < fewest || p.closeUnits > p.rows))
+    issue('closeUnits', `must be from ${fewest} (rows ÷ chunks per group, rounded up) to rows (${p.rows})`);
+  if (p.packing === 'awq' && (weight.bits !== 4 || p.lanes % 8 !== 0))
+    issue(
+      'packing',
+      'awq interleaves 4-bit codes in 32-bit words: it needs 4-bit weights and lanes a multiple of 8',
+    );
+}
+
+export const gemvParams = z.object(gemvFields).superRefine(checkGemvParams);
+
+/**
+ * A core's parameters; `lut` is set by lut_gemv (generators/mpgemm/lut-gemv.ts), whose chunk looks
+ * its products up in tables of activation sums instead of multiplying.
+ */
+export type GemvParams = z.output<typeof gemvParams> & { lut?: LutProducts; origin?: ModuleOrigin };
+
+/** The generator and parameters a core's files name: gemv's own, or those of a core built on it. */
+export interface ModuleOrigin {
+  generator: string;
+  params: Readonly<Record<string, unknown>>;
+}
+
+export function gemvOrigin(p: GemvParams): ModuleOrigin {
+  return p.origin ?? { generator: 'gemv', params: p };
+}
 
 /** Parameters with the format-dependent defaults filled in. */
 export function gemvShape(p: GemvParams) {
@@ -282,7 +301,7 @@ function defaultSumLatency(p: GemvParams): number {
 export function metaLayout(p: GemvParams) {
   const { weight, scale } = gemvShape(p);
   const scaleBits = floatLayout(floatFormat(scale)).bits;
-  const zeroBits = weight.zeroPoint ? 4 : 0;
+  const zeroBits = weight.zeroPoint ? weight.bits : 0;
   const svBits = weight.selector?.bits ?? 0;
   return { scaleBits, zeroBits, svBits, bits: scaleBits + zeroBits + svBits };
 }
@@ -306,7 +325,8 @@ export function gemvModuleName(p: GemvParams): string {
     (lat.scale > 0 ? `_ls${lat.scale}` : '') +
     (lat.sum !== defaultSum ? `_la${lat.sum}` : '') +
     (lat.convert > 0 && p.outFormat !== 'fp32' ? `_lo${lat.convert}` : '');
-  return `gemv_${p.weight}${sv}_${p.activation}${activationScaleTag(p)}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${products}${timing}`;
+  const prefix = p.lut ? `lut_gemv_g${p.lut.inputs}${p.lut.mirror ? 'm' : ''}` : 'gemv';
+  return `${prefix}_${p.weight}${sv}_${p.activation}${activationScaleTag(p)}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${products}${timing}`;
 }
 
 /**
@@ -356,7 +376,7 @@ function elaborateKernels(p: GemvParams): {
   groupAct: number;
   nibbles?: Module;
 } & CloseKernels {
-  const { weight, group, scale, specialValues, accumulation, activationScale } = gemvShape(p);
+  const { group, scale, specialValues, accumulation, activationScale } = gemvShape(p);
   const aligned = accumulation === 'aligned';
   const S = p.lanes;
   const mixed = p.activation === MIXED_ACTIVATION;
@@ -370,6 +390,7 @@ function elaborateKernels(p: GemvParams): {
     packing: p.packing as ChunkShape['packing'],
     multipliers: p.multipliers as ChunkShape['multipliers'],
     ...(aligned ? { alignBits: p.alignBits } : {}),
+    ...(p.lut ? { lut: p.lut } : {}),
   };
   const widths = chunkWidths(mixed ? { ...shape, activation: 'int8' } : shape);
   const groupChunks = group / S;
@@ -389,7 +410,7 @@ function elaborateKernels(p: GemvParams): {
       weightExp: widths.table.exp,
       scale,
       ...(activationScale ? { activationScale: activationScale.format } : {}),
-      zeroPoint: weight.zeroPoint,
+      zeroBits: metaLayout(p).zeroBits,
       outFormat: p.outFormat,
       policy: resolvedOutputPolicy(p),
       accPolicy: resolvePolicy(floatFormat('fp32'), outputPolicy(p)),
@@ -415,7 +436,7 @@ function activationUnitExp(name: string): number {
   return floatLayout(fa).emin - fa.mantBits;
 }
 
-function buildGemv(p: GemvParams): Module {
+export function buildGemv(p: GemvParams): Module {
   if (!builtCores.has(p)) builtCores.set(p, elaborateCore(p));
   return builtCores.get(p)!;
 }
@@ -437,7 +458,7 @@ function elaborateCore(p: GemvParams): Module {
   const groupChunks = group / S;
   const { chunk, groupDot, groupAct, nibbles, ...close } = gemvKernels(p);
 
-  const m = new ModuleBuilder(gemvModuleName(p), { generator: 'gemv', params: p }, { sequential: true });
+  const m = new ModuleBuilder(gemvModuleName(p), gemvOrigin(p), { sequential: true });
   const kBits = unsignedBits(p.maxK) + 1;
   const nBits = unsignedBits(p.maxN) + 1;
   const chunkBits = unsignedBits(Math.ceil(p.maxK / S));
@@ -1084,7 +1105,7 @@ function elaborateCore(p: GemvParams): Module {
         ),
         s: entry.slice(meta.scaleBits - 1, 0),
         ...(xScaleClose === undefined ? {} : { sa: xScaleClose }),
-        ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + 3, meta.scaleBits) } : {}),
+        ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + meta.zeroBits - 1, meta.scaleBits) } : {}),
         ...(groupExp === undefined ? {} : { exp: groupExp }),
       },
       closeStep,

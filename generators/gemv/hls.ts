@@ -8,7 +8,7 @@ import { cppType } from '../emit/hls.ts';
 import type { HlsLoopDesign } from '../emit/hls-loop.ts';
 import type { Module } from '../hdl/ir.ts';
 import { MAX_WIDTH, UInt } from '../hdl/types.ts';
-import { gemvParts, gemvShape, metaLayout, type GemvParams } from './gemv.ts';
+import { gemvOrigin, gemvParts, gemvShape, metaLayout, type GemvParams } from './gemv.ts';
 import { GEMV_STATUS } from './status.ts';
 
 export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
@@ -72,7 +72,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
       act: 'group_act',
       bad: `ap_uint<1>(group_bad[${r}])`,
       s: `${type(close, 's')}(meta.range(${base + meta.scaleBits - 1}, ${base}))`,
-      z: `ap_uint<4>(meta.range(${base + meta.scaleBits + 3}, ${base + meta.scaleBits}))`,
+      z: `ap_uint<${meta.zeroBits}>(meta.range(${base + meta.scaleBits + meta.zeroBits - 1}, ${base + meta.scaleBits}))`,
       acc: `acc[slot][${r}]`,
       first: 'first',
       exp: 'group_exp',
@@ -92,7 +92,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
   };
   return {
     name: top.name,
-    origin: { generator: 'gemv', params: p },
+    origin: gemvOrigin(p),
     timing:
       'loop-level: one job per call; the chunk loop is pipelined at II=1 (P rows × S elements per iteration)',
     doc: [

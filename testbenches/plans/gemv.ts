@@ -120,7 +120,7 @@ export function randomJob(p: GemvParams, rng: Random, options: JobOptions): Gemv
     s: Array.from({ length: rows }, () =>
       Array.from({ length: groups }, rowScale(low + rng.below(high - low + 1) - 10)),
     ),
-    z: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(16))),
+    z: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(2 ** weight.bits))),
     sv: Array.from({ length: rows }, () => Array.from({ length: groups }, () => rng.below(4))),
     ...xs,
     ...(p.activation === MIXED_ACTIVATION ? { xWide: mixedGroups(p, rng, x, groups) } : {}),
@@ -263,7 +263,8 @@ function unitWeight(
   const [sig, exp] = magnitude === 1 ? [1n, 0] : [3n, -1];
   if (weight.zeroPoint) {
     if (magnitude !== 1) return undefined;
-    const zero = Math.min(14, Math.max(1, z));
+    // z ± 1 must be a code: z in 1 … 2^B − 2 (a 1-bit code: z = 0 for +1, 1 for −1).
+    const zero = weight.bits === 1 ? sign : Math.min(2 ** weight.bits - 2, Math.max(1, z));
     return { w: zero + (sign ? -1 : 1), z: zero };
   }
   const format = weight.formats(specialValues)[sv] ?? weight.formats(specialValues)[0]!;

@@ -1,0 +1,118 @@
+// lut_gemv: the GEMV whose products are table lookups. The golden model is gemv's (Σ a·w from the
+// weight formats' values, never from tables or planes), so these tests check the weight codings
+// against values written out by hand, refuse bad parameters by name, and run the plan's quick jobs
+// on cores that cover every coding, table size and mirroring, float and integer activations.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decode } from '../formats/index.ts';
+import { toNumber } from '../formats/value-number.ts';
+import { GEMV_WEIGHT_FORMATS, GEMV_WEIGHTS } from '../formats/gemv-weights.ts';
+import { ParameterError, parseParams } from '../generator.ts';
+import { writeRtl } from '../../testbenches/sim/write-rtl.ts';
+import { expectQuickJobsPass } from '../../testbenches/sim/fixtures/gemv-quick-jobs.ts';
+import type { StreamingRunRequest } from '../../testbenches/streaming-plan.ts';
+import { lutGemv, lutGemvCore } from './lut-gemv.ts';
+
+const params = (raw: Record<string, unknown>) => parseParams(lutGemv, raw);
+const root = join(tmpdir(), `bitsmith-lut-gemv-${process.pid}`);
+const SMALL = { rows: 2, lanes: 8, group: 32, maxK: 256, maxN: 64 };
+
+describe('integer weight codings', () => {
+  // The values of each code, written out: unsigned, two's complement, odd levels 2q − (2^B − 1).
+  const HAND: Record<string, number[]> = {
+    uint1: [0, 1],
+    uint2: [0, 1, 2, 3],
+    int2: [0, 1, -2, -1],
+    int3: [0, 1, 2, 3, -4, -3, -2, -1],
+    odd1: [-1, 1],
+    odd2: [-3, -1, 1, 3],
+    odd3: [-7, -5, -3, -1, 1, 3, 5, 7],
+  };
+
+  it.each(Object.keys(HAND))('%s decodes to the values written out', (name) => {
+    const weight = GEMV_WEIGHT_FORMATS[name as keyof typeof GEMV_WEIGHT_FORMATS];
+    const format = weight.formats([])[0]!;
+    expect(HAND[name]!.map((_, code) => toNumber(decode(format, code)))).toEqual(HAND[name]);
+  });
+
+  it('every integer weight is the sum of its bit planes that the tables rely on', () => {
+    const integer = GEMV_WEIGHTS.filter((name) => GEMV_WEIGHT_FORMATS[name].planeCoding !== undefined);
+    expect(integer.length).toBe(8 + 7 + 8);
+    for (const name of integer) {
+      const weight = GEMV_WEIGHT_FORMATS[name];
+      const { coefficients, offset } = weight.planeCoding!;
+      const format = weight.formats([])[0]!;
+      for (let code = 0; code < 2 ** weight.bits; code++) {
+        const planes = coefficients.reduce((sum, c, p) => sum + (((code >> p) & 1) === 1 ? c : 0n), offset);
+        expect([name, code, Number(planes)]).toEqual([name, code, toNumber(decode(format, code))]);
+      }
+    }
+  });
+});
+
+describe('lut_gemv parameters', () => {
+  it.each([
+    [{ g: 0 }, /'g' = \d is not allowed: must be an integer from 1 to 8/],
+    [{ g: 9 }, /'g' = \d is not allowed: must be an integer from 1 to 8/],
+    [{ wBits: 0 }, /'wBits' = \d is not allowed: must be an integer from 1 to 8/],
+    [{ wBits: 9 }, /'wBits' = \d is not allowed: must be an integer from 1 to 8/],
+    [{ wBits: 1, weightCoding: 'int' }, /'weightCoding' = "int" is not allowed: 'int' needs wBits ≥ 2/],
+    [{ lanes: 4, g: 8 }, /'g' = 8 is not allowed: must divide lanes \(4\)/],
+    [{ group: 12 }, /'group' = 12 is not allowed: must be a multiple of lanes \(8\)/],
+    [
+      { activation: 'int4_int8' },
+      /'activation' = "int4_int8" is not allowed: must be one of int8, int4, fp16, bf16, e4m3fn/,
+    ],
+    [
+      { activation: 'fp16', activationScale: 'group' },
+      /'activationScale' = "group" is not allowed: applies to integer activations/,
+    ],
+  ])('%j is refused with the parameter named', (raw, message) => {
+    expect(() => params({ ...SMALL, ...raw })).toThrow(ParameterError);
+    expect(() => params({ ...SMALL, ...raw })).toThrow(message);
+  });
+
+  it('names its module after the table and the weights, and records its own parameters', () => {
+    const p = params({ ...SMALL, wBits: 3, weightCoding: 'odd', g: 2, mirror: true });
+    const top = lutGemv.build(p);
+    expect(top.name).toBe('lut_gemv_g2m_odd3_int8_atfp16_fp16_g32_p2_s8_k256_n64_fp32_cu1');
+    expect(top.origin).toEqual({ generator: 'lut_gemv', params: p });
+  });
+});
+
+describe('lut_gemv RTL: the plan’s quick jobs', () => {
+  const run = async (raw: Record<string, unknown>, simulators: StreamingRunRequest['simulators']) => {
+    const core = lutGemvCore(params({ ...SMALL, ...raw }));
+    const module = lutGemv.build(params({ ...SMALL, ...raw }));
+    const dir = join(root, module.name);
+    const files = writeRtl(lutGemv.build(params({ ...SMALL, ...raw })), dir);
+    return { files, report: await expectQuickJobsPass(core, { top: module.name, files, dir }, simulators) };
+  };
+
+  it.each([
+    { wBits: 1, weightCoding: 'uint', g: 4 },
+    { wBits: 1, weightCoding: 'odd', g: 4, mirror: true },
+    { wBits: 2, weightCoding: 'int', g: 2 },
+    { wBits: 2, weightCoding: 'uint', g: 1, mirror: true },
+    { wBits: 3, weightCoding: 'int', g: 8, mirror: true },
+    { wBits: 4, weightCoding: 'odd', g: 4 },
+    { wBits: 8, weightCoding: 'uint', g: 2, mirror: true },
+    { wBits: 2, weightCoding: 'uint', activation: 'fp16', mirror: true },
+    { wBits: 3, weightCoding: 'odd', activation: 'bf16', group: 8 },
+    { wBits: 4, weightCoding: 'int', activation: 'int4', activationScale: 'group', chunkLatency: 3 },
+  ])('%j in Icarus', async (raw) => {
+    await run(raw, ['icarus']);
+  });
+
+  it('a mirrored two’s complement core in Verilator and HLS C-simulation, with no multiplier in its chunk', async () => {
+    const { files } = await run({ wBits: 2, weightCoding: 'int', mirror: true, activation: 'fp16' }, [
+      'verilator',
+      'hls',
+    ]);
+    const chunk = files.find((f) => /gemv_chunk_.*_lut4m\.v$/.test(f))!;
+    expect(chunk).toBeDefined();
+    expect(readFileSync(chunk, 'utf8')).not.toMatch(/[\w)\]] \* [\w(]/);
+  });
+});
