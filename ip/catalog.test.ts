@@ -1,18 +1,20 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../flows/target.ts';
 import { writePackage } from '../flows/package.ts';
 import { runConformance } from '../testbenches/conformance.ts';
 import { streamingPlanFor } from '../testbenches/streaming-plans.ts';
 import { planFor } from '../testbenches/plans/index.ts';
+import type { PlannedVectors } from '../testbenches/plans/plan.ts';
 import { simulatorsFor } from '../testbenches/sim/container.ts';
 import { lintVerilog } from '../testbenches/sim/lint.ts';
 import { CATALOG } from './catalog.ts';
 
 // Every catalog IP: lint-clean under verilator -Wall, and bit-exact against its golden model in each
 // simulator on the plan's default vectors (exhaustive single steps where the operands allow, plus
-// seeded random accumulation sequences of 100,000 steps with clears).
+// seeded random accumulation sequences with clears: 100,000 steps, 20,000 for the mixed_mac research
+// weights, whose plan checks each code with designed groups (testbenches/plans/mixed_mac.ts)).
 const outDir = join(tmpdir(), `bitsmith-catalog-${process.pid}`);
 
 describe.each(CATALOG.map((e) => [e.name]))('%s', (name) => {
@@ -46,10 +48,16 @@ describe.each(CATALOG.map((e) => [e.name]))('%s', (name) => {
     });
   }
 
+  // The default vectors are built once for the three simulators (a plan takes up to a second or so),
+  // and let go after the IP's last test.
+  let defaultVectors: PlannedVectors | undefined;
+  afterAll(() => {
+    defaultVectors = undefined;
+  });
   for (const simulator of streaming !== undefined ? [] : simulatorsFor('all')) {
     it(`passes conformance in ${simulator.name}`, async () => {
       const plan = planFor(target.generator.name);
-      const vectors = plan.vectors(target.params, { kind: 'default' }, 1);
+      const vectors = (defaultVectors ??= plan.vectors(target.params, { kind: 'default' }, 1));
       const report = await runConformance({
         ip: name,
         module: target.module,

@@ -3,7 +3,7 @@ import { parseParams } from '../../generators/generator.ts';
 import { mixedMac, mixedWeightPorts, type MixedMacParams } from '../../generators/mac/mixed_mac.ts';
 import { unitOutcomes } from '../mutation/harness.ts';
 import { MUTATION_TABLES } from '../mutation/tables.ts';
-import { mixedMacPlan } from './mixed_mac.ts';
+import { mixedMacPlan, RESEARCH_WEIGHT_SEQUENCE } from './mixed_mac.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(mixedMac, raw) as MixedMacParams;
 const RESEARCH = ['sf4', 'fp4_range', 'fp4_prec2', 'bitmod', 'apot4', 'int6', 'e3m2fn', 'e2m3fn'] as const;
@@ -31,6 +31,13 @@ describe('the mixed_mac plan for the research weights (docs/w4a16.md#weight-form
       expect(v.description).toMatch(/every code alone, zero weights/);
     },
   );
+
+  it('runs the research weights on a shorter default sequence, the older weights on 100,000 steps', () => {
+    const steps = (weight: string) =>
+      mixedMacPlan.vectors(params({ weight, group: 128 }), { kind: 'default' }, 1).stimulus.length;
+    for (const weight of RESEARCH) expect(steps(weight)).toBe(RESEARCH_WEIGHT_SEQUENCE);
+    for (const weight of ['int4', 'uint4', 'e2m1fn', 'razer']) expect(steps(weight)).toBe(100_000);
+  });
 
   it('leaves the older weights’ sequences as they were (no code walk)', () => {
     for (const weight of ['int4', 'uint4', 'e2m1fn', 'razer'])

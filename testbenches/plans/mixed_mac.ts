@@ -16,7 +16,22 @@ import { Random } from '../vectors/random.ts';
 import { describeFloatCode } from './float-decode.ts';
 import type { PlannedVectors, VerificationPlan } from './plan.ts';
 
+/** Steps of the default sequence, the designed groups at its end included. */
 const DEFAULT_SEQUENCE = 100_000;
+
+/**
+ * The research weights' default sequence is shorter, for a fifth of the simulation time: their designed
+ * groups show every code's value alone under every selector value, and NaN and Inf activations and
+ * scales (which so short a random sequence may not draw), and their random steps run the same group
+ * sum, scale and accumulation logic as the older weights' 100,000. With groups of 128 that leaves
+ * 10,272 to 16,416 random steps (80 to 128 groups).
+ */
+export const RESEARCH_WEIGHT_SEQUENCE = 20_000;
+
+/** The length of a weight's default sequence. */
+export function defaultSequence(p: MixedMacParams): number {
+  return isResearchWeight(p) ? RESEARCH_WEIGHT_SEQUENCE : DEFAULT_SEQUENCE;
+}
 
 export function mixedMacSpec(p: MixedMacParams): MixedMacSpec {
   return {
@@ -40,15 +55,16 @@ export function mixedMacSpec(p: MixedMacParams): MixedMacSpec {
  * read on matters: the last element of a group with exact inner sums, the first with fp32 ones). Now
  * and then the scale a group closes with is ±0, a subnormal, ±Inf or NaN, drawn from a stream of its
  * own so that every other input keeps its value. The sequence ends with designed groups: for the
- * research weights every code alone under every selector value and a group of zero weights, then one
- * group whose large products cancel, then output ties.
+ * research weights every code alone under every selector value, a group of zero weights and groups with
+ * NaN and Inf activations and scales, then one group whose large products cancel, then output ties. The
+ * default is 100,000 steps, 20,000 for the research weights (RESEARCH_WEIGHT_SEQUENCE).
  */
 export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
   generator: 'mixed_mac',
   vectors(p, request, seed) {
     if (request.kind === 'exhaustive')
       throw new Error('mixed_mac: sequences have no exhaustive set; use default or random:N');
-    const count = request.kind === 'random' ? request.count : DEFAULT_SEQUENCE;
+    const count = request.kind === 'random' ? request.count : defaultSequence(p);
     const rng = new Random(seed);
     const fa = formatByName(p.activation) as FloatFormat;
     const fs = formatByName(p.scale) as FloatFormat;
@@ -64,6 +80,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
     // The sequence ends with designed segments, in place of as many random steps.
     const designed = [
       ...codeSegment(p, fa, fs),
+      ...specialsSegment(p, fa, fs),
       ...cancellationSegment(p, fa, fs),
       ...tieSegment(p, fa, fs),
     ].slice(0, count);
@@ -108,7 +125,7 @@ export const mixedMacPlan: VerificationPlan<MixedMacParams> = {
         ...(selector ? [BigInt(s.sv ?? 0)] : []),
       ]),
       expected: results.map((code) => [BigInt(code)]),
-      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})${designed.length > 0 ? `, ending in ${designed.length} designed steps (${isResearchWeight(p) ? 'every code alone, zero weights, ' : ''}a group that cancels, output ties)` : ''}`,
+      description: `${count}-step random sequence (seed ${seed}, groups of ${p.group}${p.inner === 'fp32' ? ', fp32 inner sums' : ''})${designed.length > 0 ? `, ending in ${designed.length} designed steps (${isResearchWeight(p) ? 'every code alone, zero weights, NaN and Inf activations and scales, ' : ''}a group that cancels, output ties)` : ''}`,
     };
     return vectors;
   },
@@ -230,6 +247,42 @@ function codeSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat): Mixed
     })),
   );
   return groups.flat();
+}
+
+/**
+ * Groups after a clear whose first activation is NaN, +Inf or −Inf (y is NaN), then groups of one
+ * finite product whose closing scale is +Inf, −Inf or NaN (y is ±Inf or NaN). The random sequence draws
+ * these rarely (each poisons the sum until the next clear), so a short one may hold none; these groups
+ * show each of them. Only for the research weights (the older weights keep their sequences); a value the
+ * activation or scale format lacks is left out.
+ */
+function specialsSegment(p: MixedMacParams, fa: FloatFormat, fs: FloatFormat): MixedMacStep[] {
+  if (!isResearchWeight(p)) return [];
+  const exact = (f: FloatFormat, x: number) => {
+    const code = encodeNumber(f, x).code;
+    return decodeNumber(f, code) === x ? code : undefined;
+  };
+  const [one, zero, unitScale] = [exact(fa, 1), exact(fa, 0), exact(fs, 1)];
+  if (one === undefined || zero === undefined || unitScale === undefined) return [];
+  const specials = (f: FloatFormat) => {
+    const layout = floatLayout(f);
+    const inf = layout.infCode;
+    return [inf, inf === undefined ? undefined : inf + layout.signWeight, layout.canonicalNaNCode].filter(
+      (c): c is number => c !== undefined,
+    );
+  };
+  const codes = 2 ** mixedWeightPorts(p.weight).bits;
+  const largest = commonCodes(p).reduce((best, c) => (c.value > best.value ? c : best)).code;
+  const group = (a: number, s: number) =>
+    Array.from({ length: p.group }, (_, i) => ({
+      w: i === 0 ? largest : (largest + i) % codes,
+      a: i === 0 ? a : zero,
+      clear: i === 0,
+      s,
+      z: 0,
+      sv: 0,
+    }));
+  return [...specials(fa).map((a) => group(a, unitScale)), ...specials(fs).map((s) => group(one, s))].flat();
 }
 
 /**

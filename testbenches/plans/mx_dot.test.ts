@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseParams } from '../../generators/generator.ts';
 import { mxDot } from '../../generators/mac/mx_dot.ts';
-import { ROUNDING_MODES, type Policy } from '../../generators/formats/index.ts';
-import { withVariant, type GoldenVariant } from '../golden/variant.ts';
-import { mxDotPlan } from './mx_dot.ts';
+import { ROUNDING_MODES } from '../../generators/formats/index.ts';
+import { unitOutcomes } from '../mutation/harness.ts';
+import { MUTATION_TABLES } from '../mutation/tables.ts';
 
 const CONFIGS = [
   { aFormat: 'mxfp8_e4m3', bFormat: 'mxfp8_e4m3', outFormat: 'fp32' },
@@ -23,49 +23,40 @@ const CONFIGS = [
   { aFormat: 'nvfp4', bFormat: 'nvfp4', outFormat: 'bf16', accumulate: 'exact' },
 ];
 
-// undefined where the variant is no other model: NVFP4 blocks (16 E2M1 elements, E4M3 scales) reach
-// neither the overflow threshold nor the subnormal range of fp32 or bf16, and have no E8M0 NaN scale.
-const VARIANTS: {
-  name: string;
-  change: (own: Policy, nvfp4: boolean, exact: boolean) => GoldenVariant | undefined;
-}[] = [
-  // A DotGeneral kept in the output format: every block's Dot rounded, then each addition.
-  { name: 'round-blocks', change: (_, __, exact) => (exact ? { tag: 'mx_dot.round-blocks' } : undefined) },
-  { name: 'one-scale', change: () => ({ tag: 'mx_dot.one-scale' }) },
-  { name: 'round-products', change: () => ({ tag: 'mx_dot.round-products' }) },
-  {
-    name: 'scale-nan-ignored',
-    change: (_, nvfp4) => (nvfp4 ? undefined : { tag: 'mx_dot.scale-nan-ignored' }),
-  },
-  ...ROUNDING_MODES.map((rounding) => ({
-    name: `rounding ${rounding}`,
-    change: (own: Policy) => (own.rounding === rounding ? undefined : { policy: { rounding } }),
-  })),
-  // Rounding toward zero saturates at the largest finite value anyway: then no other model.
-  {
-    name: 'overflow saturate',
-    change: (own, nvfp4) =>
-      own.rounding === 'rtz' || nvfp4 ? undefined : { policy: { overflow: 'saturate' } },
-  },
-  {
-    name: 'subnormals flushed',
-    change: (_, nvfp4) => (nvfp4 ? undefined : { policy: { subnormals: 'flush' } }),
-  },
-];
+/**
+ * The variants each config's plan must kill: the scale applied once, products rounded one by one, a
+ * DotGeneral's blocks rounded one by one, the NaN scale ignored, every other rounding, overflow saturating
+ * and subnormals flushed. Left out where the variant is no other model: NVFP4 blocks (16 E2M1 elements,
+ * E4M3 scales) reach neither the overflow threshold nor the subnormal range of fp32 or bf16, and have
+ * no E8M0 NaN scale; rounding toward zero saturates at the largest finite value anyway.
+ */
+function mustKill(p: { aFormat: unknown; rounding: unknown; accumulate: unknown }): string[] {
+  const nvfp4 = p.aFormat === 'nvfp4';
+  return [
+    'mx_dot.one-scale',
+    'mx_dot.round-products',
+    ...(p.accumulate === 'exact' ? ['mx_dot.round-blocks'] : []),
+    ...(nvfp4 ? [] : ['mx_dot.scale-nan-ignored', 'subnormals flush']),
+    ...ROUNDING_MODES.filter((r) => r !== p.rounding).map((r) => `rounding ${r}`),
+    ...(nvfp4 || p.rounding === 'rtz' ? [] : ['overflow saturate']),
+  ];
+}
+
+// The mutation harness (testbenches/mutation/harness.ts) replays each variant's golden model on the
+// plan's stimulus and stops at the first run that differs; every variant of the mx_dot table that
+// applies must be killed, but saturation under rounding toward zero (the same model, see mustKill).
+const TABLE = MUTATION_TABLES.find((t) => t.generator === 'mx_dot')!;
 
 describe('mx_dot: the default plan kills every wrong model', () => {
   for (const raw of CONFIGS) {
     it(JSON.stringify(raw), () => {
       const p = parseParams(mxDot, { ...raw, latency: 0 });
-      const right = mxDotPlan.vectors(p, { kind: 'default' }, 1).expected;
-      const survivors = VARIANTS.filter(({ change }) => {
-        const own = { rounding: p.rounding as Policy['rounding'] };
-        const variant = change(own, p.aFormat === 'nvfp4', p.accumulate === 'exact');
-        if (variant === undefined) return false;
-        const wrong = withVariant(variant, () => mxDotPlan.vectors(p, { kind: 'default' }, 1).expected);
-        return wrong.every((row, i) => row[0] === right[i]![0]);
-      }).map((v) => v.name);
-      expect(survivors).toEqual([]);
+      const outcomes = unitOutcomes(TABLE, p as unknown as Record<string, unknown>);
+      const equivalent = (variant: string) => variant === 'overflow saturate' && p.rounding === 'rtz';
+      const survivors = outcomes.filter((o) => o.outcome === 'survived' && !equivalent(o.variant));
+      expect(survivors.map((o) => o.variant)).toEqual([]);
+      const killed = outcomes.filter((o) => o.outcome === 'killed').map((o) => o.variant);
+      expect(killed).toEqual(expect.arrayContaining(mustKill(p)));
     });
   }
 });
