@@ -16,7 +16,7 @@ const REFERENCE = 'mac_int8_s_acc32';
 
 /** The issue's Fmax targets (MHz) per kind of unit: iCE40 HX8K, ECP5 speed 6. */
 function targetOf(entry: CatalogEntry): { ice40?: number; ecp5?: number } {
-  if (entry.generator === 'gemv') return { ecp5: 100 };
+  if (entry.generator === 'gemv' || entry.generator === 'lut_gemv') return { ecp5: 100 };
   // The dequantizers and format converters (issue #13, deliverable 3): the multipliers' target.
   if (['fp_mul', 'lmul', 'reconf_mul', 'multi_fp_mul', 'dequant', 'fp_convert'].includes(entry.generator))
     return { ice40: 80, ecp5: 150 };

@@ -63,6 +63,8 @@ const NOT_POLICY = [
   ...['convertLatency', 'closeUnits', 'interleave', 'multiplier', 'multipliers', 'architecture'],
   'operandOrder',
   'path',
+  // lut_gemv: the weights' width and coding (their format), and its tables (the same sums, other hardware)
+  ...['wBits', 'weightCoding', 'g', 'mirror', 'serial'],
 ];
 
 /** The pages of docs/ that state each generator's arithmetic. */
@@ -82,6 +84,7 @@ const PAGES: Record<string, string[]> = {
   dequant: ['w4a16.md', 'razer.md', 'mx-nvfp4.md', 'ieee-and-fp8.md'],
   quantize: ['mx-nvfp4.md'],
   gemv: ['w4a16.md', 'razer.md', 'mx-nvfp4.md', 'ieee-and-fp8.md'],
+  lut_gemv: ['lut-gemv.md', 'w4a16.md', 'ieee-and-fp8.md'],
 };
 
 /**

@@ -60,6 +60,22 @@ const GEMV_FP16_G128_P4S8 = {
  */
 const GEMV_PIPELINE_R1 = { ...GEMV_PIPELINE, rows: 2, interleave: 16, sumLatency: 15 } as const;
 
+/**
+ * The table-lookup GEMV cores (docs/lut-gemv.md): the W4A16 shape without multipliers, tables of g = 2
+ * activations (at 4 rows the smallest of g = 1, 2, 4 and 4 mirrored, generators/mpgemm/README.md). The
+ * chunk's fifth stage takes the x word from the block RAM; fp16 activations add the split placing
+ * shift and a cut after the tables.
+ */
+const { multipliers: _shiftAdd, ...LUT_GEMV_FP16_P4S8_BASE } = GEMV_FP16_G128_P4S8;
+const LUT_GEMV_FP16_P4S8 = { ...LUT_GEMV_FP16_P4S8_BASE, chunkLatency: 7, scaleLatency: 6 } as const;
+const LUT_GEMV_INT8_P4S8 = {
+  ...LUT_GEMV_FP16_P4S8_BASE,
+  activation: 'int8',
+  activationScale: 'token',
+  g: 2,
+  chunkLatency: 5,
+} as const;
+
 export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'mul_int8_s',
@@ -592,6 +608,38 @@ export const CATALOG: readonly CatalogEntry[] = [
     },
     description:
       'NVFP4 GEMV: E2M1 with an E4M3 scale per 16 × FP16 x, 2 rows × 16 elements per cycle, 16 blocks of rows interleaved (the FP32 tensor scale is left to the consumer)',
+  },
+  {
+    name: 'lut_gemv_w1a8_g128_p4s8',
+    generator: 'lut_gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: { wBits: 1, weightCoding: 'odd', ...LUT_GEMV_INT8_P4S8 },
+    description:
+      'W1A8 table-lookup GEMV (T-MAC): ±1 weights (FP16 scale per 128) × INT8 x with an FP16 per-token scale, tables of 2 activations, no multiplier in the datapath, 4 rows × 8 elements per cycle',
+  },
+  {
+    name: 'lut_gemv_w2a8_g128_p4s8',
+    generator: 'lut_gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: { wBits: 2, weightCoding: 'uint', ...LUT_GEMV_INT8_P4S8, scaleLatency: 6 },
+    description:
+      'W2A8 table-lookup GEMV (T-MAC): asymmetric INT2 weights (uint2 zero point, FP16 scale per 128) × INT8 x with an FP16 per-token scale, tables of 2 activations, 4 rows × 8 elements per cycle',
+  },
+  {
+    name: 'lut_gemv_w4a8_g128_p4s8',
+    generator: 'lut_gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: { wBits: 4, weightCoding: 'uint', ...LUT_GEMV_INT8_P4S8, scaleLatency: 6 },
+    description:
+      'W4A8 table-lookup GEMV (T-MAC): asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × INT8 x with an FP16 per-token scale, four bit planes into tables of 2 activations, 4 rows × 8 elements per cycle',
+  },
+  {
+    name: 'lut_gemv_w2a16_g128_p4s8',
+    generator: 'lut_gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: { wBits: 2, weightCoding: 'uint', g: 2, ...LUT_GEMV_FP16_P4S8 },
+    description:
+      'W2A16 table-lookup GEMV (T-MAC): asymmetric INT2 weights (uint2 zero point, FP16 scale per 128) × FP16 x (exact tables), tables of 2 activations, 4 rows × 8 elements per cycle',
   },
   {
     name: 'fp_add_fp16',

@@ -147,7 +147,9 @@ function unitCost(entry: CatalogEntry, baselines: Baselines, target: ExploreTarg
   if (!area) return undefined;
   const p = entry.params;
   const units =
-    entry.generator === 'gemv' ? Number(p.rows ?? 1) * Number(p.lanes ?? 1) : Number(p.lanes ?? 1);
+    entry.generator === 'gemv' || entry.generator === 'lut_gemv'
+      ? Number(p.rows ?? 1) * Number(p.lanes ?? 1)
+      : Number(p.lanes ?? 1);
   const fmax = target === 'xc7' ? undefined : recorded.fmax?.[target];
   return {
     ip: entry.name,

@@ -195,16 +195,18 @@ it('runs as bitsmith verify --sim cocotb-icarus runs it: mismatches decoded by t
 // MXFP4 and NVFP4 cores skip the first three (K up to 4096) and the last, stall-free one (4,000 and
 // 8,000 cycles). Each keeps the designed, rejected and faulty jobs (TB_JOBS, a slice). Verilator runs it from 5.036 on (cocotb 2.1's
 // minimum; older ones never move a stream beat).
-const GEMV = CATALOG.filter((e) => e.generator === 'gemv').map((e) => e.name);
+// One table-lookup core (lut_gemv) too: the others' packages are built the same way.
+const GEMV = [...CATALOG.filter((e) => e.generator === 'gemv').map((e) => e.name), 'lut_gemv_w2a8_g128_p4s8'];
 const GEMV_JOBS: Record<string, [number, number | undefined]> = {
   gemv_w4a16_g128_p4s8: [0, undefined],
   gemv_w4a8_g128_p4s8: [6, undefined],
   gemv_razer_fp16_p4s8: [6, undefined],
   gemv_mxfp4_bf16_p1s32: [3, -1],
   gemv_nvfp4_fp16_p2s16: [3, -1],
+  lut_gemv_w2a8_g128_p4s8: [6, undefined],
 };
 
-it('the GEMV set holds every catalog GEMV core', () => {
+it('the GEMV set holds every catalog GEMV core and a table-lookup core', () => {
   expect(GEMV).toEqual(Object.keys(GEMV_JOBS));
 });
 

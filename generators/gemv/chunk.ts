@@ -15,7 +15,7 @@ import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeight, type GemvWeightName } from '../formats/gemv-weights.ts';
 import { activationBits, isIntegerActivation } from './activation.ts';
-import { lutDotTerms, type LutProducts } from './lut-products.ts';
+import { lutDotTerms, lutSerialTerms, type LutProducts } from './lut-products.ts';
 
 export interface ChunkShape {
   weight: GemvWeightName;
@@ -76,7 +76,9 @@ export function chunkWidths(shape: ChunkShape) {
     .filter((v): v is bigint => v !== undefined)
     .reduce((a, b) => (b < 0n ? (-b > a ? -b : a) : b > a ? b : a), 0n);
   const sum = (max: bigint, count: number) => signedBits(-max * BigInt(count), max * BigInt(count));
-  return { table, aMax, wMax, dot: sum(aMax * wMax, shape.lanes), act: sum(aMax, shape.lanes) };
+  // A bit-serial table chunk's share of one plane (C_p·Σ a·b_p, + d·Σ a) can be 3 × Σ a·w's bound.
+  const serial = shape.lut?.serial ? 2 : 0;
+  return { table, aMax, wMax, dot: sum(aMax * wMax, shape.lanes) + serial, act: sum(aMax, shape.lanes) };
 }
 
 /** The largest magnitude of a float activation in units of its smallest subnormal (or on the aligned grid). */
@@ -152,7 +154,7 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const awq = shape.packing === 'awq' ? '_awq' : '';
   const products =
     shape.lut !== undefined
-      ? `_lut${shape.lut.inputs}${shape.lut.mirror ? 'm' : ''}`
+      ? `_lut${shape.lut.inputs}${shape.lut.mirror ? 'm' : ''}${shape.lut.serial ? '_serial' : ''}`
       : (shape.multipliers ?? 'auto') === 'auto'
         ? ''
         : `_${shape.multipliers}`;
@@ -197,6 +199,14 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     selector !== undefined && table.values.length > 1
       ? m.input(selector.field, UInt(selectorBits * P), selector.doc)
       : undefined;
+  // A bit-serial table core's chunk takes each plane in turn.
+  const plane = shape.lut?.serial
+    ? m.input(
+        'plane',
+        UInt(Math.max(1, unsignedBits(weight.bits - 1))),
+        `the weight bit plane of this pass, 0..${weight.bits - 1}`,
+      )
+    : undefined;
   cut.at('input');
 
   // Activations as integers, zero in lanes past the end: integer codes as they are; float codes exact, in
@@ -246,11 +256,38 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       return row;
     });
     cut.at('decoded');
-    const lut = lutDotTerms(act, codes, weight, shape.lut, widths.dot + (shape.lut.mirror ? 1 : 0), () =>
-      cut.at('pairs'),
-    );
+    const bad = Array<Signal>(P).fill(actBad);
+    if (plane !== undefined) {
+      // One plane per cycle: each row's plane sum, then its share of Σ a·w (lut-products.ts).
+      const planeWidth = widths.act + 2 + (shape.lut.mirror ? 1 : 0);
+      const serial = lutSerialTerms(act, codes, weight, shape.lut, plane, planeWidth, () => cut.at('pairs'));
+      cut.at('products');
+      return finishChunk(m, widths, act, serial.terms, bad, cut, {
+        width: planeWidth,
+        name: (r) => `dot${r}_plane`,
+        dot: (sum, actSum, r) => serial.contribution(sum, actSum, widths.dot, `dot${r}_share`),
+        act: serial.act,
+      });
+    }
+    const width = widths.dot + (shape.lut.mirror ? 1 : 0);
+    const lut = lutDotTerms(act, codes, weight, shape.lut, width, () => cut.at('pairs'));
     cut.at('products');
-    return finishChunk(m, widths, act, lut.terms, Array(P).fill(actBad), lut.doubled, cut);
+    return finishChunk(
+      m,
+      widths,
+      act,
+      lut.terms,
+      bad,
+      cut,
+      lut.doubled
+        ? {
+            width,
+            name: (r) => `dot${r}_doubled`,
+            // A doubled sum is even: its halving drops a 0 bit.
+            dot: (sum) => sum.slice(width - 1, 1).asSigned(),
+          }
+        : undefined,
+    );
   }
 
   // Narrow weights multiply by shifts and adds in LUTs when the chunk's multipliers would not fit in
@@ -308,12 +345,12 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     return products;
   });
   cut.at('products');
-  return finishChunk(m, widths, act, dots, bad, false, cut);
+  return finishChunk(m, widths, act, dots, bad, cut);
 }
 
 /**
- * The chunk's adder trees and outputs: each row's terms (summing to twice Σ a·w when `doubled`) and
- * the activations, cut by 'tree' (and 'tree_high').
+ * The chunk's adder trees and outputs: each row's terms summed (to Σ a·w, or to what `rows` turns
+ * into it) and the activations, cut by 'tree' (and 'tree_high').
  */
 function finishChunk(
   m: ModuleBuilder,
@@ -321,24 +358,30 @@ function finishChunk(
   act: Signal[],
   dots: Signal[][],
   bad: Signal[],
-  doubled: boolean,
   cut: ReturnType<typeof pipelineCuts<(typeof CHUNK_CUTS)[number]>>,
+  rows?: {
+    width: number;
+    name: (r: number) => string;
+    dot: (sum: Signal, actSum: Signal, r: number) => Signal;
+    act?: (actSum: Signal) => Signal;
+  },
 ): Module {
-  const dotWidth = widths.dot + (doubled ? 1 : 0);
   const [actSum, ...dotSums] = sumTrees(
     [
       { terms: act, width: widths.act, name: 'act' },
-      ...dots.map((terms, r) => ({ terms, width: dotWidth, name: doubled ? `dot${r}_doubled` : `dot${r}` })),
+      ...dots.map((terms, r) => ({
+        terms,
+        width: rows?.width ?? widths.dot,
+        name: rows?.name(r) ?? `dot${r}`,
+      })),
     ],
     cut.has('tree_high') ? [() => cut.at('tree'), () => cut.at('tree_high')] : [() => cut.at('tree')],
   );
   dotSums.forEach((sum, r) => {
-    // A doubled sum is even: its halving drops a 0 bit.
-    const dot = doubled ? sum!.slice(dotWidth - 1, 1).asSigned() : sum!;
-    m.output(`dot${r}`, dot, `row ${r}: Σ a·w, exact`);
+    m.output(`dot${r}`, rows ? rows.dot(sum!, actSum!, r) : sum!, `row ${r}: Σ a·w, exact`);
     m.output(`bad${r}`, bad[r]!, `row ${r}: a NaN weight or a non-finite activation`);
   });
-  m.output('act', actSum!, 'Σ of the chunk activations, exact');
+  m.output('act', rows?.act?.(actSum!) ?? actSum!, 'Σ of the chunk activations, exact');
   return m.build();
 }
 

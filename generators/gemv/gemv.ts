@@ -325,7 +325,9 @@ export function gemvModuleName(p: GemvParams): string {
     (lat.scale > 0 ? `_ls${lat.scale}` : '') +
     (lat.sum !== defaultSum ? `_la${lat.sum}` : '') +
     (lat.convert > 0 && p.outFormat !== 'fp32' ? `_lo${lat.convert}` : '');
-  const prefix = p.lut ? `lut_gemv_g${p.lut.inputs}${p.lut.mirror ? 'm' : ''}` : 'gemv';
+  const prefix = p.lut
+    ? `lut_gemv_g${p.lut.inputs}${p.lut.mirror ? 'm' : ''}${p.lut.serial ? '_serial' : ''}`
+    : 'gemv';
   return `${prefix}_${p.weight}${sv}_${p.activation}${activationScaleTag(p)}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${products}${timing}`;
 }
 
@@ -600,8 +602,10 @@ function elaborateCore(p: GemvParams): Module {
   const lastChunk1 = m.register('group_last_s1', UInt(1));
   // A mixed core's stage 1, declared here because the issue waits on it: the chunk of an int8 group
   // stays a second cycle, its high halves first, then its low ones (nibbles.ts).
+  // A bit-serial table core's stage 1 likewise keeps each chunk for its B planes, one per cycle.
+  const planes = p.lut?.serial ? weight.bits : 1;
   const split =
-    nibbles === undefined
+    nibbles === undefined && planes === 1
       ? undefined
       : (() => {
           const firstChunk = m.register('group_first_s1', UInt(1));
@@ -609,13 +613,20 @@ function elaborateCore(p: GemvParams): Module {
           const bufferWord = m.register('x_buffer_s1', UInt(xBeatBits));
           const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
           const xChunk = mux(fromX, xWord, bufferWord).named('x_chunk');
+          if (nibbles === undefined) {
+            const plane = m.register('plane_s1', UInt(unsignedBits(planes - 1)), { reset: 0 });
+            const high = valid1.and(plane.ne(planes - 1)).named('more_planes');
+            plane.next(mux(high, plane.add(1, { width: plane.width }), m.constant(0, plane.type)));
+            const second = plane.ne(0).named('later_plane');
+            return { firstChunk, xWord, bufferWord, fromX, xChunk, second, high, plane };
+          }
           const wideQ = m.register('group_wide_q', UInt(1));
           const wide = mux(firstChunk, xChunk.bit(S * ab), wideQ).named('group_wide');
           wideQ.next(wide, { when: valid1 });
           const second = m.register('second_pass_s1', UInt(1), { reset: 0 });
           const high = valid1.and(wide).and(second.not()).named('high_pass');
           second.next(high);
-          return { firstChunk, xWord, bufferWord, fromX, xChunk, wide, second, high };
+          return { firstChunk, xWord, bufferWord, fromX, xChunk, wide, second, high, plane: undefined };
         })();
   // Stage 1's registers keep the chunk through its high pass.
   const stage1 = split === undefined ? {} : { when: split.high.not() };
@@ -902,17 +913,18 @@ function elaborateCore(p: GemvParams): Module {
   const xChunk = split?.xChunk ?? mux(fromX, xWord, bufferWord).named('x_chunk');
   const chunkInputs = {
     x:
-      split === undefined
+      nibbles === undefined
         ? xGroupScale
           ? xChunk.slice(S * ab - 1, 0)
           : xChunk
-        : m.instance(nibbles!, 'nibbles', {
+        : m.instance(nibbles, 'nibbles', {
             x: xChunk.slice(S * ab - 1, 0),
-            wide: split.wide,
-            high: split.high,
+            wide: split!.wide!,
+            high: split!.high,
           }).y!,
     lanes: lanes1.resize(chunk.ports.find((q) => q.name === 'lanes')!.type.width),
     w: wWord,
+    ...(split?.plane === undefined ? {} : { plane: split.plane }),
     ...(weight.selector && fields.includes(weight.selector.field)
       ? { [weight.selector.field]: selectorBits(metaWord, P, meta) }
       : {}),
@@ -935,7 +947,7 @@ function elaborateCore(p: GemvParams): Module {
   const firstPass1 =
     split === undefined ? firstChunk1 : firstChunk1!.and(split.second.not()).named('group_first_pass');
   const firstChunkK = firstPass1 && alongChunk('group_first', firstPass1);
-  const highK = split && alongChunk('high_pass', split.high);
+  const highK = nibbles === undefined ? undefined : alongChunk('high_pass', split!.high);
   /**
    * The group's sum so far with this chunk's value: q + value, or value alone on its first chunk; a high
    * pass's value weighs 16.

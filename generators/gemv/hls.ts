@@ -57,6 +57,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
     [selector]: `ap_uint<${selectorBits}>(${svExpression})`,
     exp: 'chunk_exp',
     act: 'chunk_act',
+    ...(p.lut?.serial ? { plane: `${type(chunk, 'plane')}(plane)` } : {}),
   };
   const chunkCall = call(chunk, (name) => chunkArg[name] ?? `chunk_${name}`);
   const nibblesArg: Record<string, string> = {
@@ -130,8 +131,10 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
               xType: type(nibbles, 'y'),
               call: call(nibbles, (name) => nibblesArg[name]!),
             },
+      // A bit-serial table core's chunk takes its weight bit planes in turn (the chunk weighs each).
+      planes: p.lut?.serial ? weight.bits : undefined,
       // The accumulation's first term, and its weight: a mixed core's high pass counts 16.
-      chunkFirst: nibbles === undefined ? 'group_first' : 'chunk_first',
+      chunkFirst: nibbles === undefined && !p.lut?.serial ? 'group_first' : 'chunk_first',
       passWeight: nibbles === undefined ? '' : ' << (high ? 4 : 0)',
       kMsb: kBits - 1,
       nMsb: kBits + nBits - 1,

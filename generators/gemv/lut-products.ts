@@ -16,6 +16,8 @@ export interface LutProducts {
    * negations, so Σ a_i·b_i = (M[b] + Σ a_i)/2 (docs/lut-gemv.md#mirrored-tables).
    */
   mirror: boolean;
+  /** One bit plane per cycle (a chunk takes B cycles), else every plane in the same cycle. */
+  serial?: boolean;
 }
 
 /**
@@ -32,20 +34,9 @@ export function lutDotTerms(
   width: number,
   tables: () => void,
 ): { terms: Signal[][]; doubled: boolean } {
-  const coding = weight.planeCoding;
-  if (coding === undefined) throw new Error('lutDotTerms: table lookup needs integer weights (planeCoding)');
-  const m = act[0]!.builder;
-  const g = lut.inputs;
-  const subgroups = Array.from({ length: act.length / g }, (_, j) => act.slice(j * g, (j + 1) * g));
-  const entryType = tableEntryType(act[0]!, g, lut.mirror);
-  const built = subgroups.map((lanes, j) =>
-    lut.mirror ? mirroredTable(lanes, entryType, `m${j}`) : plainTable(lanes, entryType, `t${j}`),
-  );
+  const coding = planeCodingOf(weight);
+  const built = buildTables(act, lut);
   tables();
-
-  const type = SInt(width);
-  const ones = m.constant(-1n, type);
-  const zero = m.constant(0n, type);
   // Σ_p C_p·b_p + d summed over the lanes: Σ_p C_p·(Σ a·b_p) + d·Σ a. A mirrored plane gives
   // 2·Σ a·b_p − Σ a, so the doubled sum is Σ_p C_p·M_p + (Σ_p C_p + 2d)·Σ a.
   const sumC = coding.coefficients.reduce((a, b) => a + b, 0n);
@@ -55,35 +46,139 @@ export function lutDotTerms(
     actFactor === 0n
       ? []
       : built.map((table, j) => constantTimes(table.full.sext(width), actFactor).named(`a_term${j}`));
-  const terms = codes.map((rowCodes, r) => {
-    const rowTerms: Signal[] = [];
-    // A lookup subtracted is added inverted (~x = −x − 1), its 1s gathered in one correction term.
-    const corrections: { bit: Signal; shift: number }[] = [];
-    let constant = 0n;
-    coding.coefficients.forEach((c, p) => {
-      const magnitude = c < 0n ? -c : c;
-      const shift = magnitude.toString(2).length - 1;
-      if (magnitude !== 1n << BigInt(shift)) throw new Error(`plane ${p}: coefficient ${c} is not ±2^k`);
-      built.forEach((table, j) => {
-        const index = cat(...Array.from({ length: g }, (_, i) => rowCodes[j * g + g - 1 - i]!.bit(p))).named(
-          `w${r}_plane${p}_${j}`,
-        );
-        const { entry, negate } = table.lookup(index, `l${r}_${p}_${j}`);
-        // The lookup's sign: the mirror's and the plane coefficient's.
-        const inverted = c < 0n ? (negate === undefined ? m.constant(1, UInt(1)) : negate.not()) : negate;
-        const wide = entry.sext(width);
-        const term = inverted === undefined ? wide : wide.xor(mux(inverted, ones, zero));
-        rowTerms.push((shift === 0 ? term : term.shl(shift)).named(`l${r}_${p}_${j}_term`));
-        if (inverted === undefined) return;
-        const known = m.constantValue(inverted.id);
-        if (known !== undefined) constant += known << BigInt(shift);
-        else corrections.push({ bit: inverted, shift });
-      });
-    });
-    const correction = correctionSum(m, corrections, constant, type, `c${r}`);
-    return [...rowTerms, ...actTerms, ...(correction === undefined ? [] : [correction])];
+  const planes = coding.coefficients.map((c, p) => {
+    const magnitude = c < 0n ? -c : c;
+    const shift = magnitude.toString(2).length - 1;
+    if (magnitude !== 1n << BigInt(shift)) throw new Error(`plane ${p}: coefficient ${c} is not ±2^k`);
+    return { tag: `${p}`, bit: (code: Signal) => code.bit(p), shift, negative: c < 0n };
   });
+  const terms = codes.map((rowCodes, r) => [...lookupTerms(built, rowCodes, r, planes, width), ...actTerms]);
   return { terms, doubled: lut.mirror };
+}
+
+/**
+ * A bit-serial chunk's lookups: one bit plane per cycle, `plane` (0 … B − 1) choosing it. Each row's
+ * terms sum (at `width` bits) to the plane's Σ a·b_p, or with mirrored tables to 2·Σ a·b_p − Σ a;
+ * `contribution` turns that sum into the plane's share of Σ a·w, C_p·Σ a·b_p (+ d·Σ a on plane 0),
+ * at `outWidth` bits, and `act` passes Σ a on plane 0 only, so that a chunk's planes add up to its
+ * Σ a·w and its Σ a once.
+ */
+export function lutSerialTerms(
+  act: Signal[],
+  codes: Signal[][],
+  weight: GemvWeight,
+  lut: LutProducts,
+  plane: Signal,
+  width: number,
+  tables: () => void,
+): {
+  terms: Signal[][];
+  contribution(sum: Signal, actSum: Signal, outWidth: number, name: string): Signal;
+  act(actSum: Signal): Signal;
+} {
+  const coding = planeCodingOf(weight);
+  const built = buildTables(act, lut);
+  tables();
+  const m = plane.builder;
+  const planes = [
+    { tag: 'p', bit: (code: Signal) => code.shr(plane.resize(code.width)).bit(0), shift: 0, negative: false },
+  ];
+  const terms = codes.map((rowCodes, r) => lookupTerms(built, rowCodes, r, planes, width));
+  const first = plane.eq(0).named('first_plane');
+  // Every coefficient is ±2^k: its shift and sign by plane.
+  const shifts = coding.coefficients.map((c) => (c < 0n ? -c : c).toString(2).length - 1);
+  const negativePlanes = coding.coefficients.flatMap((c, p) => (c < 0n ? [p] : []));
+  const shiftBase = shifts[0]!;
+  if (shifts.some((k, p) => k !== shiftBase + p))
+    throw new Error('lutSerialTerms: coefficients must be ±2^(p + k)');
+  const negative =
+    negativePlanes.length === 0
+      ? undefined
+      : negativePlanes
+          .map((p) => plane.eq(p))
+          .reduce((a, b) => a.or(b))
+          .named('negative_plane');
+  let offsetTerm: Signal | undefined;
+  return {
+    terms,
+    contribution: (sum, actSum, outWidth, name) => {
+      const wide = (x: Signal) => x.sext(outWidth);
+      // A mirrored sum plus Σ a is twice the plane's sum: even, halved by dropping a 0 bit.
+      const planeSum = lut.mirror
+        ? wide(sum)
+            .add(wide(actSum), { width: outWidth + 1 })
+            .slice(outWidth, 1)
+            .asSigned()
+        : wide(sum);
+      const amount =
+        shiftBase === 0 ? plane : plane.zext(plane.width + 1).add(shiftBase, { width: plane.width + 1 });
+      const shifted = planeSum.shl(amount).named(`${name}_shifted`);
+      const signed =
+        negative === undefined ? shifted : mux(negative, shifted.neg().resize(outWidth), shifted);
+      if (coding.offset === 0n) return signed.named(name);
+      // d·Σ a, shared by the rows, on the first plane only.
+      offsetTerm ??= mux(
+        first,
+        constantTimes(wide(actSum), coding.offset),
+        m.constant(0n, SInt(outWidth)),
+      ).named('offset_term');
+      return signed.add(offsetTerm, { width: outWidth }).named(name);
+    },
+    act: (actSum) => mux(first, actSum, m.constant(0n, actSum.type)).named('act_once'),
+  };
+}
+
+function planeCodingOf(weight: GemvWeight): NonNullable<GemvWeight['planeCoding']> {
+  if (weight.planeCoding === undefined)
+    throw new Error('table lookup needs integer weights, whose value is linear in their bits (planeCoding)');
+  return weight.planeCoding;
+}
+
+function buildTables(act: Signal[], lut: LutProducts): Table[] {
+  const g = lut.inputs;
+  const entryType = tableEntryType(act[0]!, g, lut.mirror);
+  return Array.from({ length: act.length / g }, (_, j) => act.slice(j * g, (j + 1) * g)).map((lanes, j) =>
+    lut.mirror ? mirroredTable(lanes, entryType, `m${j}`) : plainTable(lanes, entryType, `t${j}`),
+  );
+}
+
+/**
+ * One row's lookups, one per table and plane, each at `width` bits shifted to its plane's weight; a
+ * lookup subtracted is added inverted (~x = −x − 1), its 1s gathered in one correction term.
+ */
+function lookupTerms(
+  built: Table[],
+  rowCodes: Signal[],
+  r: number,
+  planes: { tag: string; bit: (code: Signal) => Signal; shift: number; negative: boolean }[],
+  width: number,
+): Signal[] {
+  const m = rowCodes[0]!.builder;
+  const g = rowCodes.length / built.length;
+  const type = SInt(width);
+  const ones = m.constant(-1n, type);
+  const zero = m.constant(0n, type);
+  const terms: Signal[] = [];
+  const corrections: { bit: Signal; shift: number }[] = [];
+  let constant = 0n;
+  for (const { tag, bit, shift, negative } of planes)
+    built.forEach((table, j) => {
+      const index = cat(...Array.from({ length: g }, (_, i) => bit(rowCodes[j * g + g - 1 - i]!))).named(
+        `w${r}_plane${tag}_${j}`,
+      );
+      const { entry, negate } = table.lookup(index, `l${r}_${tag}_${j}`);
+      // The lookup's sign: the mirror's and the plane coefficient's.
+      const inverted = negative ? (negate === undefined ? m.constant(1, UInt(1)) : negate.not()) : negate;
+      const wide = entry.sext(width);
+      const term = inverted === undefined ? wide : wide.xor(mux(inverted, ones, zero));
+      terms.push((shift === 0 ? term : term.shl(shift)).named(`l${r}_${tag}_${j}_term`));
+      if (inverted === undefined) return;
+      const known = m.constantValue(inverted.id);
+      if (known !== undefined) constant += known << BigInt(shift);
+      else corrections.push({ bit: inverted, shift });
+    });
+  const correction = correctionSum(m, corrections, constant, type, `c${r}`);
+  return [...terms, ...(correction === undefined ? [] : [correction])];
 }
 
 interface Table {

@@ -69,6 +69,11 @@ describe('lut_gemv parameters', () => {
       { activation: 'fp16', activationScale: 'group' },
       /'activationScale' = "group" is not allowed: applies to integer activations/,
     ],
+    [{ wBits: 1, serial: true }, /'serial' = true is not allowed: needs wBits ≥ 2/],
+    [
+      { serial: true, group: 8, interleave: 2 },
+      /'interleave' = 2 is not allowed: a serial core holds each chunk/,
+    ],
   ])('%j is refused with the parameter named', (raw, message) => {
     expect(() => params({ ...SMALL, ...raw })).toThrow(ParameterError);
     expect(() => params({ ...SMALL, ...raw })).toThrow(message);
@@ -102,8 +107,30 @@ describe('lut_gemv RTL: the plan’s quick jobs', () => {
     { wBits: 2, weightCoding: 'uint', activation: 'fp16', mirror: true },
     { wBits: 3, weightCoding: 'odd', activation: 'bf16', group: 8 },
     { wBits: 4, weightCoding: 'int', activation: 'int4', activationScale: 'group', chunkLatency: 3 },
+    { wBits: 2, weightCoding: 'uint', serial: true },
+    { wBits: 3, weightCoding: 'int', g: 2, mirror: true, serial: true },
+    { wBits: 4, weightCoding: 'odd', g: 2, serial: true, chunkLatency: 4 },
+    { wBits: 8, weightCoding: 'int', g: 1, serial: true },
+    { wBits: 3, weightCoding: 'uint', activation: 'bf16', group: 8, mirror: true, serial: true },
   ])('%j in Icarus', async (raw) => {
     await run(raw, ['icarus']);
+  });
+
+  it('a bit-serial core takes wBits cycles per chunk, at the parallel core’s utilization of its peak P·S/wBits', async () => {
+    const parallel = (await run({ wBits: 3, weightCoding: 'int' }, ['icarus'])).report;
+    const serial = (await run({ wBits: 3, weightCoding: 'int', serial: true }, ['icarus'])).report;
+    const [u, us] = [parallel.utilization[0]![0]!, serial.utilization[0]![0]!];
+    expect(u).toBeGreaterThan(0.8);
+    // The same stall-free job: three cycles per chunk instead of one, the pipeline's tail aside.
+    expect(us).toBeGreaterThan(0.95 * u);
+    expect(us).toBeLessThanOrEqual(1);
+  });
+
+  it('a bit-serial mirrored core of odd levels in Verilator and HLS C-simulation', async () => {
+    await run({ wBits: 2, weightCoding: 'odd', mirror: true, serial: true, activation: 'fp16' }, [
+      'verilator',
+      'hls',
+    ]);
   });
 
   it('a mirrored two’s complement core in Verilator and HLS C-simulation, with no multiplier in its chunk', async () => {

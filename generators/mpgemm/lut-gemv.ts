@@ -11,7 +11,15 @@ import { buildGemv, checkGemvParams, gemvFields, type GemvParams } from '../gemv
 export const LUT_ACTIVATIONS = ['int8', 'int4', 'fp16', 'bf16', 'e4m3fn'] as const;
 export const WEIGHT_CODINGS = ['uint', 'int', 'odd'] as const;
 
-const { weight: _weight, multipliers: _multipliers, packing: _packing, ...sharedFields } = gemvFields;
+// Weights are integers, whole codes, and their products are lookups: no weight format, special values,
+// packing or multiplier choice.
+const {
+  weight: _weight,
+  specialValues: _specialValues,
+  multipliers: _multipliers,
+  packing: _packing,
+  ...sharedFields
+} = gemvFields;
 
 export const lutGemvParams = z
   .object({
@@ -39,6 +47,11 @@ export const lutGemvParams = z
       .describe(
         'Mirrored tables: 2^(g−1) entries of Σ ±a, a lookup whose last bit is 0 negating its complement’s entry.',
       ),
+    serial: boolParam()
+      .default(false)
+      .describe(
+        'Bit-serial: one weight bit plane per cycle, so a chunk takes wBits cycles on one set of lookups (P·S/wBits MACs per cycle); else every plane in the same cycle.',
+      ),
   })
   .superRefine((p, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -51,6 +64,16 @@ export const lutGemvParams = z
         );
       return;
     }
+    if (p.serial && p.wBits < 2)
+      issue(
+        'serial',
+        'needs wBits ≥ 2: a 1-bit weight has one plane, which the parallel core takes in one cycle too',
+      );
+    if (p.serial && p.interleave > 1)
+      issue(
+        'interleave',
+        'a serial core holds each chunk for wBits cycles, which moves the visits of interleaved blocks: use 1',
+      );
     if (p.lanes % p.g !== 0)
       issue(
         'g',
@@ -63,13 +86,13 @@ export type LutGemvParams = z.output<typeof lutGemvParams>;
 
 /** The gemv core a lut_gemv is: its weights as `${coding}${B}`, its chunk's products by lookup. */
 export function gemvOf(p: LutGemvParams): GemvParams {
-  const { wBits, weightCoding, g, mirror, ...shared } = p;
+  const { wBits, weightCoding, g, mirror, serial, ...shared } = p;
   return {
     ...shared,
     weight: `${weightCoding}${wBits}` as GemvWeightName,
     multipliers: 'auto',
     packing: 'sequential',
-    lut: { inputs: g, mirror },
+    lut: { inputs: g, mirror, serial },
     origin: { generator: 'lut_gemv', params: p },
   } as GemvParams;
 }

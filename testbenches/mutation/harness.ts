@@ -7,6 +7,7 @@ import { parseParams } from '../../generators/generator.ts';
 import type { GemvParams } from '../../generators/gemv/gemv.ts';
 import { generatorByName } from '../../generators/registry.ts';
 import { CATALOG, type CatalogEntry } from '../../ip/catalog.ts';
+import { lutGemvCore, type LutGemvParams } from '../../generators/mpgemm/lut-gemv.ts';
 import { withVariant } from '../golden/variant.ts';
 import { gemvGolden } from '../golden/gemv.ts';
 import { gemvCases, gemvSpec } from '../plans/gemv.ts';
@@ -60,8 +61,11 @@ function cuts(vectors: PlannedVectors, independent: Replayer['independent']): [n
 
 /** The plan's default vectors for one IP, as runs (a GEMV job is a run). */
 function runsOf(table: MutationTable, params: Record<string, unknown>): Runs {
-  if (table.generator === 'gemv') {
-    const p = params as unknown as GemvParams;
+  if (table.generator === 'gemv' || table.generator === 'lut_gemv') {
+    const p =
+      table.generator === 'gemv'
+        ? (params as unknown as GemvParams)
+        : lutGemvCore(params as unknown as LutGemvParams);
     // Jobs that end in a fault emit only some rows (or none): left out, to count only outputs that are checked.
     const jobs = gemvCases(p, MUTATION_SEED)
       .filter((c) => c.fault === undefined)

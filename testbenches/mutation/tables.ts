@@ -7,6 +7,7 @@ import { elementFormat } from '../golden/dequant.ts';
 import { dequantSpec } from '../plans/dequant.ts';
 import { accumulatorLayout, type FpMacParams } from '../../generators/mac/fp_mac.ts';
 import { gemvShape, type GemvParams } from '../../generators/gemv/gemv.ts';
+import { lutGemvCore, type LutGemvParams } from '../../generators/mpgemm/lut-gemv.ts';
 import { isIntegerActivation, MIXED_ACTIVATION } from '../../generators/gemv/activation.ts';
 import {
   GEMV_WEIGHT_FORMATS,
@@ -416,6 +417,31 @@ function mixedRange(p: Params): ProductRange {
 const hasZeroPoint = (p: Params) =>
   resolveDequant(p as unknown as DequantParams).zeroPoint !== 'none' || 'no zero point';
 
+/** GEMV's variants, read from a core's gemv parameters. */
+const GEMV_VARIANTS: Variant[] = [
+  ...policyVariants(outputView(() => false)),
+  tagged('gemv.final-rounding'),
+  tagged('gemv.scale-per-element'),
+  tagged(
+    'gemv.no-zero-point',
+    (p) => GEMV_WEIGHT_FORMATS[p.weight as GemvWeightName].zeroPoint || 'no zero point',
+  ),
+  tagged('gemv.group-boundary'),
+  tagged('gemv.reads-past-k'),
+  tagged('gemv.specials-ignored', (p) => nonFiniteInputs(p) || 'integer activations and no NaN weight code'),
+  tagged('gemv.scale-specials-ignored'),
+  tagged('gemv.activation-scale-dropped', (p) => integerActivations(p) || 'float activations'),
+  tagged('gemv.activation-scale-rounded', (p) => integerActivations(p) || 'float activations'),
+  tagged(
+    'gemv.high-half-unshifted',
+    (p) => p.activation === MIXED_ACTIVATION || 'no mixed 4/8-bit activations',
+  ),
+  tagged(
+    'gemv.grid-below-top',
+    (p) => gemvShape(p as unknown as GemvParams).accumulation === 'aligned' || 'exact accumulation',
+  ),
+];
+
 export const MUTATION_TABLES: MutationTable[] = [
   // Integer multipliers: an operand read with the other signedness, a product kept too narrow.
   {
@@ -634,28 +660,20 @@ export const MUTATION_TABLES: MutationTable[] = [
   {
     generator: 'gemv',
     plan: undefined,
-    variants: [
-      ...policyVariants(outputView(() => false)),
-      tagged('gemv.final-rounding'),
-      tagged('gemv.scale-per-element'),
-      tagged('gemv.no-zero-point', (p) => p.weight === 'uint4' || 'no zero point'),
-      tagged('gemv.group-boundary'),
-      tagged('gemv.reads-past-k'),
-      tagged(
-        'gemv.specials-ignored',
-        (p) => nonFiniteInputs(p) || 'integer activations and no NaN weight code',
-      ),
-      tagged('gemv.scale-specials-ignored'),
-      tagged('gemv.activation-scale-dropped', (p) => integerActivations(p) || 'float activations'),
-      tagged('gemv.activation-scale-rounded', (p) => integerActivations(p) || 'float activations'),
-      tagged(
-        'gemv.high-half-unshifted',
-        (p) => p.activation === MIXED_ACTIVATION || 'no mixed 4/8-bit activations',
-      ),
-      tagged(
-        'gemv.grid-below-top',
-        (p) => gemvShape(p as unknown as GemvParams).accumulation === 'aligned' || 'exact accumulation',
-      ),
-    ],
+    variants: GEMV_VARIANTS,
+  },
+  // The table-lookup GEMV computes gemv's arithmetic: the same variants, on the gemv core it is.
+  {
+    generator: 'lut_gemv',
+    plan: undefined,
+    variants: GEMV_VARIANTS.map((v) => ({
+      ...v,
+      ...(v.appliesTo === undefined
+        ? {}
+        : {
+            appliesTo: (p: Params) =>
+              v.appliesTo!(lutGemvCore(p as unknown as LutGemvParams) as unknown as Params),
+          }),
+    })),
   },
 ];

@@ -15,9 +15,15 @@ import {
 import { activationBits } from '../../generators/gemv/activation.ts';
 import { gemvShape, type GemvParams } from '../../generators/gemv/gemv.ts';
 import type { GemvJob } from '../golden/gemv.ts';
-import type { Random } from '../vectors/random.ts';
+import { Random } from '../vectors/random.ts';
 
-/** Weight draws tried per row, each against every scale of one binade. */
+/** A finite weight code's value (−Inf for a NaN code), to find the largest. */
+function valueOf(format: Parameters<typeof decode>[0], code: number): number {
+  const v = decode(format, code);
+  return v.kind === 'finite' ? (v.sign ? -1 : 1) * Number(v.sig) * 2 ** v.exp : -Infinity;
+}
+
+/** Weight draws tried per row, each against every scale of one binade (twice: random, then leaning). */
 const DRAWS = 32;
 
 /**
@@ -60,9 +66,16 @@ export function scaleRoundingJob(p: GemvParams, job: GemvJob, rng: Random, polic
     );
     return d === 0n ? undefined : finite(d < 0n ? 1 : 0, d < 0n ? -d : d, exp);
   };
+  // Weights of few levels (±1) leave a random D too small for s·D to round: the second half of the
+  // draws leans on the largest positive weight, so that D grows with the group.
+  const largest = codes.reduce((best, code) => (valueOf(format, code) > valueOf(format, best) ? code : best));
+  // The leaning draws have a generator of their own, so that the plan's other jobs stay as they were.
+  const leaning = new Random(0x5ca1e);
   job.w.forEach((_, row) => {
-    for (let draw = 0; draw < DRAWS; draw++) {
-      const weights = x.map(() => rng.pick(codes));
+    for (let draw = 0; draw < 2 * DRAWS; draw++) {
+      const weights = x.map(() =>
+        draw < DRAWS ? rng.pick(codes) : leaning.chance(0.75) ? largest : leaning.pick(codes),
+      );
       const value = exactD(weights);
       if (value === undefined) continue;
       const found = binade(value).find((code) => {

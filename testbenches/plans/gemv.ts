@@ -20,6 +20,7 @@ import {
   MIXED_ACTIVATION,
 } from '../../generators/gemv/activation.ts';
 import { gemvGolden, type GemvJob, type GemvSpec } from '../golden/gemv.ts';
+import { elementRoundingJob } from './gemv-element-rounding.ts';
 import { scaleRoundingJob } from './gemv-scale-rounding.ts';
 import type { Beat, SourceOrder, StreamBench } from '../sim/stream-run.ts';
 import { codeNearExponent } from '../vectors/floats.ts';
@@ -325,6 +326,12 @@ export function designedCases(p: GemvParams, rng: Random): GemvCase[] {
   if ((INTEGER_ACTIVATIONS as readonly string[]).includes(p.activation)) {
     const job = randomJob(p, rng, { k: gemvShape(p).group, n: p.rows });
     cases.push({ job: scaleRoundingJob(p, job, rng, outputPolicy(p)) });
+    // One rounding per group, not per element; drawn from a generator of its own, so that the jobs
+    // after it stay as they were.
+    const own = new Random(0xe1e);
+    const codes = Array.from({ length: 2 ** gemvShape(p).weight.bits }, (_, code) => code);
+    const base = randomJob(p, own, { k: gemvShape(p).group, n: p.rows });
+    cases.push({ job: elementRoundingJob(p, base, () => own.pick(codes), outputPolicy(p)) });
   }
   cases.push(...specialClassCases(p, rng));
   return cases;
@@ -771,7 +778,9 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
 
 /** Utilization of stall-free jobs: useful MACs over P·S per cycle from start to done. */
 export function gemvUtilization(p: GemvParams, cases: GemvCase[], jobCycles: number[]): number[] {
+  // A bit-serial table core's peak is P·S/B MACs per cycle: a MAC counts per weight, not per bit.
+  const peak = (p.rows * p.lanes) / (p.lut?.serial ? gemvShape(p).weight.bits : 1);
   return cases.flatMap((c, i) =>
-    c.calm && jobCycles[i] !== undefined ? [(c.job.k * c.job.n) / (p.rows * p.lanes * jobCycles[i]!)] : [],
+    c.calm && jobCycles[i] !== undefined ? [(c.job.k * c.job.n) / (peak * jobCycles[i]!)] : [],
   );
 }
