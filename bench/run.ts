@@ -6,6 +6,7 @@ import { benchGen } from './gen.bench.ts';
 import { benchGemv } from './gemv.bench.ts';
 import { benchHls } from './hls.bench.ts';
 import { benchIr } from './ir.bench.ts';
+import { benchMpgemm } from './mpgemm.bench.ts';
 import { benchMutation } from './mutation.bench.ts';
 import { benchQuantized } from './quantized.bench.ts';
 import { benchSimulators } from './sim.bench.ts';
@@ -23,6 +24,10 @@ const benches: [string, () => Promise<void>][] = [
   ['fmax: latency chosen for a requested clock, against place and route', benchFmax],
   ['area: LUTs against the targets of the units Yosys maps worst (xc7 -nodsp)', benchArea],
   ['quantized: both sides quantized, LUTs against the targets (quantize, mx_dot, W4A8 GEMV)', benchQuantized],
+  [
+    'mpgemm: multiplier-free GEMV against multiplying GEMV (LUTs, FFs, DSPs, BRAMs, MACs/cycle per 1,000 LUTs)',
+    benchMpgemm,
+  ],
 ];
 
 // Words given on the command line pick the benchmarks whose name holds one of them; a word that names

@@ -47,7 +47,7 @@ export function wrapNote(text: string, width = 110): string[] {
 }
 
 /** Tick values 1, 2, 5 × 10^k covering [lo, hi] with about `count` ticks. */
-function linearTicks(lo: number, hi: number, count = 6): number[] {
+export function linearTicks(lo: number, hi: number, count = 6): number[] {
   const raw = (hi - lo) / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((k) => k * power).find((s) => s >= raw)!;
