@@ -85,6 +85,7 @@ const PAGES: Record<string, string[]> = {
   quantize: ['mx-nvfp4.md'],
   gemv: ['w4a16.md', 'razer.md', 'mx-nvfp4.md', 'ieee-and-fp8.md'],
   lut_gemv: ['lut-gemv.md', 'w4a16.md', 'ieee-and-fp8.md'],
+  bitserial_gemv: ['bitserial-gemv.md', 'w4a16.md', 'razer.md', 'ieee-and-fp8.md'],
 };
 
 /**

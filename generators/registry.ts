@@ -1,6 +1,7 @@
 import { dequant } from './dequant/dequant.ts';
 import { gemv } from './gemv/gemv.ts';
 import { lutGemv } from './mpgemm/lut-gemv.ts';
+import { bitserialGemv } from './mpgemm/bitserial-gemv.ts';
 import type { Generator } from './generator.ts';
 import { fpAdd } from './float/fp_add.ts';
 import { fpConvert } from './float/fp_convert.ts';
@@ -34,6 +35,7 @@ export const GENERATORS: readonly Generator[] = [
   quantize,
   gemv,
   lutGemv,
+  bitserialGemv,
 ];
 
 export function generatorByName(name: string): Generator | undefined {

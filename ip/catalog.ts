@@ -61,20 +61,22 @@ const GEMV_FP16_G128_P4S8 = {
 const GEMV_PIPELINE_R1 = { ...GEMV_PIPELINE, rows: 2, interleave: 16, sumLatency: 15 } as const;
 
 /**
- * The table-lookup GEMV cores (docs/lut-gemv.md): the W4A16 shape without multipliers, tables of g = 2
+ * The table-lookup and bit-serial GEMV cores (docs/lut-gemv.md, docs/bitserial-gemv.md): the W4A16
+ * shape without multipliers, tables of g = 2
  * activations (at 4 rows the smallest of g = 1, 2, 4 and 4 mirrored, generators/mpgemm/README.md). The
  * chunk's fifth stage takes the x word from the block RAM; fp16 activations add the split placing
  * shift and a cut after the tables.
  */
 const { multipliers: _shiftAdd, ...LUT_GEMV_FP16_P4S8_BASE } = GEMV_FP16_G128_P4S8;
 const LUT_GEMV_FP16_P4S8 = { ...LUT_GEMV_FP16_P4S8_BASE, chunkLatency: 7, scaleLatency: 6 } as const;
-const LUT_GEMV_INT8_P4S8 = {
+/** The int8 shape (W4A8's): per-token fp16 activation scale, the chunk's fifth stage at the block RAM. */
+const LUT_GEMV_INT8_P4S8_SHAPE = {
   ...LUT_GEMV_FP16_P4S8_BASE,
   activation: 'int8',
   activationScale: 'token',
-  g: 2,
   chunkLatency: 5,
 } as const;
+const LUT_GEMV_INT8_P4S8 = { ...LUT_GEMV_INT8_P4S8_SHAPE, g: 2 } as const;
 
 export const CATALOG: readonly CatalogEntry[] = [
   {
@@ -640,6 +642,22 @@ export const CATALOG: readonly CatalogEntry[] = [
     params: { wBits: 2, weightCoding: 'uint', g: 2, ...LUT_GEMV_FP16_P4S8 },
     description:
       'W2A16 table-lookup GEMV (T-MAC): asymmetric INT2 weights (uint2 zero point, FP16 scale per 128) × FP16 x (exact tables), tables of 2 activations, 4 rows × 8 elements per cycle',
+  },
+  {
+    name: 'bitserial_gemv_bitmod_fp16_p4s8',
+    generator: 'bitserial_gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: { weight: 'bitmod', ...LUT_GEMV_FP16_P4S8_BASE },
+    description:
+      'W4A16 bit-serial GEMV (BitMoD): mixed FP4 weights (2-bit dtype and FP16 scale per 128) × FP16 x, one set bit of every weight per cycle (2 cycles per chunk), 4 rows × 8 elements',
+  },
+  {
+    name: 'bitserial_gemv_int8_a8_p4s8',
+    generator: 'bitserial_gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: { weight: 'int8', ...LUT_GEMV_INT8_P4S8_SHAPE },
+    description:
+      'W8A8 bit-serial GEMV (BitMoD): INT8 weights (FP16 scale per 128) × INT8 x with an FP16 per-token scale, one radix-4 Booth digit of every weight per cycle (4 cycles per chunk), 4 rows × 8 elements',
   },
   {
     name: 'fp_add_fp16',

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gemv, type GemvParams } from '../generators/gemv/gemv.ts';
 import { lutGemvCore, type LutGemvParams } from '../generators/mpgemm/lut-gemv.ts';
+import { bitserialGemvCore, type BitserialGemvParams } from '../generators/mpgemm/bitserial-gemv.ts';
 import { formatReport, type SimulatorReport } from './conformance.ts';
 import { gemvBench, gemvCases, gemvUtilization } from './plans/gemv.ts';
 import { runCocotbStreamBench } from './sim/cocotb-stream-run.ts';
@@ -35,6 +36,15 @@ export const lutGemvStreamingPlan: StreamingPlan = {
   run: (request) => runGemvConformance({ ...request, params: lutGemvCore(request.params as LutGemvParams) }),
   bench: (params, module, seed) =>
     gemvStreamingPlan.bench(lutGemvCore(params as LutGemvParams), module, seed),
+};
+
+/** bitserial_gemv's plan: the same jobs on the gemv core it is. */
+export const bitserialGemvStreamingPlan: StreamingPlan = {
+  generator: 'bitserial_gemv',
+  run: (request) =>
+    runGemvConformance({ ...request, params: bitserialGemvCore(request.params as BitserialGemvParams) }),
+  bench: (params, module, seed) =>
+    gemvStreamingPlan.bench(bitserialGemvCore(params as BitserialGemvParams), module, seed),
 };
 
 /**

@@ -4,6 +4,7 @@ import { fpAdd } from '../generators/float/fp_add.ts';
 import { fpConvert } from '../generators/float/fp_convert.ts';
 import { gemv } from '../generators/gemv/gemv.ts';
 import { lutGemv } from '../generators/mpgemm/lut-gemv.ts';
+import { bitserialGemv } from '../generators/mpgemm/bitserial-gemv.ts';
 import type { Generator } from '../generators/generator.ts';
 import { dot } from '../generators/mac/dot.ts';
 import { fpMac } from '../generators/mac/fp_mac.ts';
@@ -16,7 +17,7 @@ import { lmul } from '../generators/mul/lmul.ts';
 import { multiFpMul } from '../generators/mul/multi_fp_mul.ts';
 import { reconfMul } from '../generators/mul/reconf_mul.ts';
 import { quantize } from '../generators/quantize/quantize.ts';
-import { gemvStreamingPlan, lutGemvStreamingPlan } from './gemv-conformance.ts';
+import { bitserialGemvStreamingPlan, gemvStreamingPlan, lutGemvStreamingPlan } from './gemv-conformance.ts';
 import { dequantPlan } from './plans/dequant.ts';
 import { dotPlan } from './plans/dot.ts';
 import { fpAddPlan } from './plans/fp_add.ts';
@@ -69,6 +70,7 @@ export const VERIFIED: readonly Verified[] = [
   checkedBy(quantize, quantizePlan),
   { generator: gemv, streaming: gemvStreamingPlan },
   { generator: lutGemv, streaming: lutGemvStreamingPlan },
+  { generator: bitserialGemv, streaming: bitserialGemvStreamingPlan },
 ];
 
 /** How a generator's units are checked, by the generator's name. */

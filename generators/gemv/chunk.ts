@@ -16,6 +16,7 @@ import { pipelineCuts } from '../pipeline-cuts.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeight, type GemvWeightName } from '../formats/gemv-weights.ts';
 import { activationBits, isIntegerActivation } from './activation.ts';
 import { lutDotTerms, lutSerialTerms, type LutProducts } from './lut-products.ts';
+import { termPassTerms, termTable, type TermTable } from './term-products.ts';
 
 export interface ChunkShape {
   weight: GemvWeightName;
@@ -35,6 +36,8 @@ export interface ChunkShape {
   alignBits?: number;
   /** Products by table lookup over the weights' bit planes (integer weights; lut-products.ts). */
   lut?: LutProducts;
+  /** Bit-serial products: one term ±2^k of every weight per cycle (term-products.ts). */
+  terms?: boolean;
 }
 
 /** The exact integers a weight code stands for, in units of 2^exp, per element format (per sv). */
@@ -62,6 +65,15 @@ export function weightTable(formats: Format[], bits: number): WeightTable {
     all.reduce((a, b) => (b > a ? b : a), 0n),
   );
   return { exp, values, width };
+}
+
+/** A term core's terms: Booth digits for two's complement integer weights, else set bits (term-products.ts). */
+export function chunkTerms(shape: ChunkShape): TermTable {
+  const weight = GEMV_WEIGHT_FORMATS[shape.weight];
+  const table = weightTable(weight.formats(shape.specialValues), weight.bits);
+  const format = weight.formats(shape.specialValues)[0]!;
+  const booth = format.kind === 'int' && format.signed && weight.formats(shape.specialValues).length === 1;
+  return termTable(table.values, booth ? weight.bits : undefined);
 }
 
 /** Bit widths of the chunk's results. */
@@ -155,9 +167,11 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const products =
     shape.lut !== undefined
       ? `_lut${shape.lut.inputs}${shape.lut.mirror ? 'm' : ''}${shape.lut.serial ? '_serial' : ''}`
-      : (shape.multipliers ?? 'auto') === 'auto'
-        ? ''
-        : `_${shape.multipliers}`;
+      : shape.terms
+        ? '_terms'
+        : (shape.multipliers ?? 'auto') === 'auto'
+          ? ''
+          : `_${shape.multipliers}`;
   return `gemv_chunk_${shape.weight}${sv}_${shape.activation}${aligned}_p${shape.rows}_s${shape.lanes}${awq}${products}${latency > 0 ? `_l${latency}` : ''}`;
 }
 
@@ -199,14 +213,20 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     selector !== undefined && table.values.length > 1
       ? m.input(selector.field, UInt(selectorBits * P), selector.doc)
       : undefined;
-  // A bit-serial table core's chunk takes each plane in turn.
-  const plane = shape.lut?.serial
-    ? m.input(
-        'plane',
-        UInt(Math.max(1, unsignedBits(weight.bits - 1))),
-        `the weight bit plane of this pass, 0..${weight.bits - 1}`,
-      )
-    : undefined;
+  // A bit-serial table core's chunk takes each plane in turn, a term core each term.
+  const terms = shape.terms ? chunkTerms(shape) : undefined;
+  const passes = terms?.count ?? (shape.lut?.serial ? weight.bits : 1);
+  const pass =
+    passes > 1
+      ? m.input(
+          'pass',
+          UInt(unsignedBits(passes - 1)),
+          terms
+            ? `the weights' term of this pass, 0..${passes - 1}`
+            : `the weight bit plane of this pass, 0..${passes - 1}`,
+        )
+      : undefined;
+  const plane = shape.lut?.serial ? pass : undefined;
   cut.at('input');
 
   // Activations as integers, zero in lanes past the end: integer codes as they are; float codes exact, in
@@ -244,6 +264,44 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
           ...halfPlaced,
           shifted: () => cut.at('shifted'),
         });
+
+  if (terms !== undefined) {
+    // One term of every weight per pass, each an activation shifted and signed; the rows share the
+    // lanes' negations.
+    const codes = Array.from({ length: P }, (_, r) => {
+      const row: Signal[] = [];
+      for (let slot = 0; slot < S; slot++) {
+        const lane = logicalLane(shape, slot);
+        row[lane] = weightCode(w, weight, P * S, r * S + slot).named(`w${r}_${lane}`);
+      }
+      return row;
+    });
+    const selectors = Array.from({ length: P }, (_, r) =>
+      sv?.slice(selectorBits * (r + 1) - 1, selectorBits * r).named(`${selector!.field}${r}`),
+    );
+    const negated = act.map((a, i) => a.neg().resize(a.width).named(`a${i}_negated`));
+    cut.at('decoded');
+    cut.at('pairs');
+    const onePass = termPassTerms(
+      act,
+      negated,
+      codes,
+      selectors,
+      terms,
+      pass ?? m.constant(0, UInt(1)),
+      widths.dot,
+    );
+    cut.at('products');
+    const first = pass === undefined ? undefined : pass.eq(0).named('first_pass');
+    return finishChunk(m, widths, act, onePass.terms, Array<Signal>(P).fill(actBad), cut, {
+      width: widths.dot,
+      name: (r) => `dot${r}_term`,
+      dot: (sum, _act, r) => onePass.weigh(sum, `dot${r}_weighed`),
+      // Σ a once per chunk, on its first pass.
+      act: (actSum) =>
+        first === undefined ? actSum : mux(first, actSum, m.constant(0n, actSum.type)).named('act_once'),
+    });
+  }
 
   if (shape.lut !== undefined) {
     // Table lookup: the weight codes index the activations' tables bit plane by bit plane.

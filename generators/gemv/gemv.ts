@@ -16,7 +16,14 @@ import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { MAX_WIDTH, SInt, UInt, type HdlType } from '../hdl/types.ts';
 import { specialValuesParam } from '../special-values-param.ts';
-import { CHUNK_CUTS, chunkModule, chunkModuleName, chunkWidths, type ChunkShape } from './chunk.ts';
+import {
+  CHUNK_CUTS,
+  chunkModule,
+  chunkModuleName,
+  chunkTerms,
+  chunkWidths,
+  type ChunkShape,
+} from './chunk.ts';
 import {
   CONVERT_CUTS,
   SCALE_CUTS,
@@ -235,7 +242,12 @@ export const gemvParams = z.object(gemvFields).superRefine(checkGemvParams);
  * A core's parameters; `lut` is set by lut_gemv (generators/mpgemm/lut-gemv.ts), whose chunk looks
  * its products up in tables of activation sums instead of multiplying.
  */
-export type GemvParams = z.output<typeof gemvParams> & { lut?: LutProducts; origin?: ModuleOrigin };
+export type GemvParams = z.output<typeof gemvParams> & {
+  lut?: LutProducts;
+  /** Set by bitserial_gemv (generators/mpgemm/bitserial-gemv.ts): one term of every weight per cycle. */
+  terms?: boolean;
+  origin?: ModuleOrigin;
+};
 
 /** The generator and parameters a core's files name: gemv's own, or those of a core built on it. */
 export interface ModuleOrigin {
@@ -270,6 +282,17 @@ function activationScaleOf(p: GemvParams): ActivationScale | undefined {
 function activationScaleTag(p: GemvParams): string {
   const scale = activationScaleOf(p);
   return scale === undefined ? '' : `_a${scale.kind === 'token' ? 't' : 'g'}${scale.format}`;
+}
+
+/** Cycles a chunk spends in the chunk kernel: a bit-serial table core's planes, a term core's terms. */
+export function chunkPasses(p: GemvParams): number {
+  if (p.lut?.serial) return gemvShape(p).weight.bits;
+  if (p.terms)
+    return chunkTerms({
+      weight: p.weight as GemvWeightName,
+      specialValues: gemvShape(p).specialValues,
+    } as ChunkShape).count;
+  return 1;
 }
 
 /** Close units: as given, else the fewest whose rows each close within one group's chunks. */
@@ -327,7 +350,9 @@ export function gemvModuleName(p: GemvParams): string {
     (lat.convert > 0 && p.outFormat !== 'fp32' ? `_lo${lat.convert}` : '');
   const prefix = p.lut
     ? `lut_gemv_g${p.lut.inputs}${p.lut.mirror ? 'm' : ''}${p.lut.serial ? '_serial' : ''}`
-    : 'gemv';
+    : p.terms
+      ? 'bitserial_gemv'
+      : 'gemv';
   return `${prefix}_${p.weight}${sv}_${p.activation}${activationScaleTag(p)}_${scale}_g${group}_p${p.rows}_s${p.lanes}_k${p.maxK}_n${p.maxN}_${p.outFormat}${policyTag(p)}${aligned}${shared}${awq}${products}${timing}`;
 }
 
@@ -393,6 +418,7 @@ function elaborateKernels(p: GemvParams): {
     multipliers: p.multipliers as ChunkShape['multipliers'],
     ...(aligned ? { alignBits: p.alignBits } : {}),
     ...(p.lut ? { lut: p.lut } : {}),
+    ...(p.terms ? { terms: true } : {}),
   };
   const widths = chunkWidths(mixed ? { ...shape, activation: 'int8' } : shape);
   const groupChunks = group / S;
@@ -602,10 +628,10 @@ function elaborateCore(p: GemvParams): Module {
   const lastChunk1 = m.register('group_last_s1', UInt(1));
   // A mixed core's stage 1, declared here because the issue waits on it: the chunk of an int8 group
   // stays a second cycle, its high halves first, then its low ones (nibbles.ts).
-  // A bit-serial table core's stage 1 likewise keeps each chunk for its B planes, one per cycle.
-  const planes = p.lut?.serial ? weight.bits : 1;
+  // A bit-serial core's stage 1 likewise keeps each chunk for its passes (planes, terms), one per cycle.
+  const passes = chunkPasses(p);
   const split =
-    nibbles === undefined && planes === 1
+    nibbles === undefined && passes === 1
       ? undefined
       : (() => {
           const firstChunk = m.register('group_first_s1', UInt(1));
@@ -614,11 +640,11 @@ function elaborateCore(p: GemvParams): Module {
           const fromX = m.register('from_x_s1', UInt(1), { reset: 0 });
           const xChunk = mux(fromX, xWord, bufferWord).named('x_chunk');
           if (nibbles === undefined) {
-            const plane = m.register('plane_s1', UInt(unsignedBits(planes - 1)), { reset: 0 });
-            const high = valid1.and(plane.ne(planes - 1)).named('more_planes');
-            plane.next(mux(high, plane.add(1, { width: plane.width }), m.constant(0, plane.type)));
-            const second = plane.ne(0).named('later_plane');
-            return { firstChunk, xWord, bufferWord, fromX, xChunk, second, high, plane };
+            const pass = m.register('pass_s1', UInt(unsignedBits(passes - 1)), { reset: 0 });
+            const high = valid1.and(pass.ne(passes - 1)).named('more_passes');
+            pass.next(mux(high, pass.add(1, { width: pass.width }), m.constant(0, pass.type)));
+            const second = pass.ne(0).named('later_pass');
+            return { firstChunk, xWord, bufferWord, fromX, xChunk, second, high, pass };
           }
           const wideQ = m.register('group_wide_q', UInt(1));
           const wide = mux(firstChunk, xChunk.bit(S * ab), wideQ).named('group_wide');
@@ -626,7 +652,7 @@ function elaborateCore(p: GemvParams): Module {
           const second = m.register('second_pass_s1', UInt(1), { reset: 0 });
           const high = valid1.and(wide).and(second.not()).named('high_pass');
           second.next(high);
-          return { firstChunk, xWord, bufferWord, fromX, xChunk, wide, second, high, plane: undefined };
+          return { firstChunk, xWord, bufferWord, fromX, xChunk, wide, second, high, pass: undefined };
         })();
   // Stage 1's registers keep the chunk through its high pass.
   const stage1 = split === undefined ? {} : { when: split.high.not() };
@@ -924,7 +950,7 @@ function elaborateCore(p: GemvParams): Module {
           }).y!,
     lanes: lanes1.resize(chunk.ports.find((q) => q.name === 'lanes')!.type.width),
     w: wWord,
-    ...(split?.plane === undefined ? {} : { plane: split.plane }),
+    ...(split?.pass === undefined ? {} : { pass: split.pass }),
     ...(weight.selector && fields.includes(weight.selector.field)
       ? { [weight.selector.field]: selectorBits(metaWord, P, meta) }
       : {}),

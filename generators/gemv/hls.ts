@@ -8,7 +8,7 @@ import { cppType } from '../emit/hls.ts';
 import type { HlsLoopDesign } from '../emit/hls-loop.ts';
 import type { Module } from '../hdl/ir.ts';
 import { MAX_WIDTH, UInt } from '../hdl/types.ts';
-import { gemvOrigin, gemvParts, gemvShape, metaLayout, type GemvParams } from './gemv.ts';
+import { chunkPasses, gemvOrigin, gemvParts, gemvShape, metaLayout, type GemvParams } from './gemv.ts';
 import { GEMV_STATUS } from './status.ts';
 
 export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
@@ -57,7 +57,7 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
     [selector]: `ap_uint<${selectorBits}>(${svExpression})`,
     exp: 'chunk_exp',
     act: 'chunk_act',
-    ...(p.lut?.serial ? { plane: `${type(chunk, 'plane')}(plane)` } : {}),
+    ...(chunkPasses(p) > 1 ? { pass: `${type(chunk, 'pass')}(pass)` } : {}),
   };
   const chunkCall = call(chunk, (name) => chunkArg[name] ?? `chunk_${name}`);
   const nibblesArg: Record<string, string> = {
@@ -131,10 +131,10 @@ export function gemvHlsDesign(p: GemvParams): HlsLoopDesign {
               xType: type(nibbles, 'y'),
               call: call(nibbles, (name) => nibblesArg[name]!),
             },
-      // A bit-serial table core's chunk takes its weight bit planes in turn (the chunk weighs each).
-      planes: p.lut?.serial ? weight.bits : undefined,
+      // A bit-serial core's chunk takes its passes in turn (weight bit planes, terms; the chunk weighs each).
+      passes: chunkPasses(p) > 1 ? chunkPasses(p) : undefined,
       // The accumulation's first term, and its weight: a mixed core's high pass counts 16.
-      chunkFirst: nibbles === undefined && !p.lut?.serial ? 'group_first' : 'chunk_first',
+      chunkFirst: nibbles === undefined && chunkPasses(p) === 1 ? 'group_first' : 'chunk_first',
       passWeight: nibbles === undefined ? '' : ' << (high ? 4 : 0)',
       kMsb: kBits - 1,
       nMsb: kBits + nBits - 1,

@@ -4,10 +4,9 @@
 // No simulator runs: a plan whose expected outputs cannot tell two models apart cannot make a
 // simulated unit fail for being the other one either.
 import { parseParams } from '../../generators/generator.ts';
-import type { GemvParams } from '../../generators/gemv/gemv.ts';
 import { generatorByName } from '../../generators/registry.ts';
 import { CATALOG, type CatalogEntry } from '../../ip/catalog.ts';
-import { lutGemvCore, type LutGemvParams } from '../../generators/mpgemm/lut-gemv.ts';
+import { gemvCoreOf } from '../../generators/mpgemm/gemv-core.ts';
 import { withVariant } from '../golden/variant.ts';
 import { gemvGolden } from '../golden/gemv.ts';
 import { gemvCases, gemvSpec } from '../plans/gemv.ts';
@@ -61,11 +60,9 @@ function cuts(vectors: PlannedVectors, independent: Replayer['independent']): [n
 
 /** The plan's default vectors for one IP, as runs (a GEMV job is a run). */
 function runsOf(table: MutationTable, params: Record<string, unknown>): Runs {
-  if (table.generator === 'gemv' || table.generator === 'lut_gemv') {
-    const p =
-      table.generator === 'gemv'
-        ? (params as unknown as GemvParams)
-        : lutGemvCore(params as unknown as LutGemvParams);
+  const core = gemvCoreOf(table.generator, params);
+  if (core !== undefined) {
+    const p = core;
     // Jobs that end in a fault emit only some rows (or none): left out, to count only outputs that are checked.
     const jobs = gemvCases(p, MUTATION_SEED)
       .filter((c) => c.fault === undefined)

@@ -7,7 +7,7 @@ import { elementFormat } from '../golden/dequant.ts';
 import { dequantSpec } from '../plans/dequant.ts';
 import { accumulatorLayout, type FpMacParams } from '../../generators/mac/fp_mac.ts';
 import { gemvShape, type GemvParams } from '../../generators/gemv/gemv.ts';
-import { lutGemvCore, type LutGemvParams } from '../../generators/mpgemm/lut-gemv.ts';
+import { gemvCoreOf } from '../../generators/mpgemm/gemv-core.ts';
 import { isIntegerActivation, MIXED_ACTIVATION } from '../../generators/gemv/activation.ts';
 import {
   GEMV_WEIGHT_FORMATS,
@@ -662,18 +662,16 @@ export const MUTATION_TABLES: MutationTable[] = [
     plan: undefined,
     variants: GEMV_VARIANTS,
   },
-  // The table-lookup GEMV computes gemv's arithmetic: the same variants, on the gemv core it is.
-  {
-    generator: 'lut_gemv',
+  // The table-lookup and bit-serial GEMVs compute gemv's arithmetic: the same variants, on the gemv
+  // core each is.
+  ...['lut_gemv', 'bitserial_gemv'].map((generator) => ({
+    generator,
     plan: undefined,
     variants: GEMV_VARIANTS.map((v) => ({
       ...v,
       ...(v.appliesTo === undefined
         ? {}
-        : {
-            appliesTo: (p: Params) =>
-              v.appliesTo!(lutGemvCore(p as unknown as LutGemvParams) as unknown as Params),
-          }),
+        : { appliesTo: (p: Params) => v.appliesTo!(gemvCoreOf(generator, p)! as unknown as Params) }),
     })),
-  },
+  })),
 ];

@@ -10,7 +10,7 @@ import {
   type FloatFormat,
 } from '../../generators/formats/index.ts';
 import { floatFormat, outputPolicy } from '../../generators/float-params.ts';
-import { gemvShape, metaLayout, type GemvParams } from '../../generators/gemv/gemv.ts';
+import { chunkPasses, gemvShape, metaLayout, type GemvParams } from '../../generators/gemv/gemv.ts';
 import { GEMV_STATUS } from '../../generators/gemv/status.ts';
 import {
   activationBits,
@@ -778,8 +778,8 @@ export function gemvCases(p: GemvParams, seed: number, size: 'default' | 'quick'
 
 /** Utilization of stall-free jobs: useful MACs over P·S per cycle from start to done. */
 export function gemvUtilization(p: GemvParams, cases: GemvCase[], jobCycles: number[]): number[] {
-  // A bit-serial table core's peak is P·S/B MACs per cycle: a MAC counts per weight, not per bit.
-  const peak = (p.rows * p.lanes) / (p.lut?.serial ? gemvShape(p).weight.bits : 1);
+  // A bit-serial core's peak is P·S MACs per chunk of passes: a MAC counts per weight, not per bit.
+  const peak = (p.rows * p.lanes) / chunkPasses(p);
   return cases.flatMap((c, i) =>
     c.calm && jobCycles[i] !== undefined ? [(c.job.k * c.job.n) / (peak * jobCycles[i]!)] : [],
   );

@@ -1,0 +1,69 @@
+// bitserial_gemv: the streaming GEMV whose chunk takes one term ±2^k of every weight per cycle, as
+// BitMoD's bit-serial PE does (docs/bitserial-gemv.md): radix-4 Booth digits for INT8/INT6/INT4, the
+// set bits of FP4 and BitMoD codes. Its streams, jobs, group close and faults are gemv's.
+import { z } from 'zod';
+import { defineGenerator } from '../define.ts';
+import { choiceParam } from '../generator.ts';
+import { gemvHlsDesign } from '../gemv/hls.ts';
+import { buildGemv, checkGemvParams, gemvFields, type GemvParams } from '../gemv/gemv.ts';
+
+/** Weights whose values are a few terms ±2^k each (and no NaN code). */
+export const BITSERIAL_WEIGHTS = ['int8', 'int6', 'int4', 'e2m1fn', 'bitmod', 'razer'] as const;
+export const BITSERIAL_ACTIVATIONS = ['fp16', 'bf16', 'e4m3fn', 'int8', 'int4'] as const;
+
+// No packing or multiplier choice: no product is multiplied.
+const { multipliers: _multipliers, packing: _packing, ...sharedFields } = gemvFields;
+
+export const bitserialGemvParams = z
+  .object({
+    ...sharedFields,
+    weight: choiceParam(BITSERIAL_WEIGHTS)
+      .default('bitmod')
+      .describe(
+        "Weights: int8, int6 (FP6-LLM's planes) and int4 as radix-4 Booth digits (4, 3 and 2 cycles per chunk); e2m1fn, bitmod (a 2-bit dtype per group) and razer (a 2-bit sv per group) as their set bits (2 cycles).",
+      ),
+    activation: choiceParam(BITSERIAL_ACTIVATIONS)
+      .default('fp16')
+      .describe(
+        "Activations: fp16 and e4m3fn exact, bf16 on the group's aligned grid, int8 and int4 codes with a scale of their own (activationScale).",
+      ),
+  })
+  .superRefine((p, ctx) => {
+    if (p.interleave > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interleave'],
+        message:
+          'a bit-serial core holds each chunk for its terms, which moves the visits of interleaved blocks: use 1',
+      });
+    checkGemvParams(gemvCoreOf(p), ctx);
+  });
+
+export type BitserialGemvParams = z.output<typeof bitserialGemvParams>;
+
+function gemvCoreOf(p: BitserialGemvParams): GemvParams {
+  return {
+    ...p,
+    multipliers: 'auto',
+    packing: 'sequential',
+    terms: true,
+    origin: { generator: 'bitserial_gemv', params: p },
+  } as GemvParams;
+}
+
+// One gemv core per parameter object, so that the RTL and the HLS form share an elaboration.
+const cores = new WeakMap<BitserialGemvParams, GemvParams>();
+export function bitserialGemvCore(p: BitserialGemvParams): GemvParams {
+  if (!cores.has(p)) cores.set(p, gemvCoreOf(p));
+  return cores.get(p)!;
+}
+
+export const bitserialGemv = defineGenerator({
+  name: 'bitserial_gemv',
+  family: 'gemv',
+  summary:
+    'Streaming GEMV with bit-serial products (BitMoD): one Booth digit or set bit of every weight per cycle, exact per group, fp32 across groups',
+  params: bitserialGemvParams,
+  build: (p) => buildGemv(bitserialGemvCore(p)),
+  hls: (p) => gemvHlsDesign(bitserialGemvCore(p)),
+});
