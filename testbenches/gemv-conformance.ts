@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gemv, type GemvParams } from '../generators/gemv/gemv.ts';
-import { lutGemvCore, type LutGemvParams } from '../generators/mpgemm/lut-gemv.ts';
-import { bitserialGemvCore, type BitserialGemvParams } from '../generators/mpgemm/bitserial-gemv.ts';
+import { gemvCoreOf } from '../generators/mpgemm/gemv-core.ts';
 import { formatReport, type SimulatorReport } from './conformance.ts';
 import { gemvBench, gemvCases, gemvUtilization } from './plans/gemv.ts';
 import { runCocotbStreamBench } from './sim/cocotb-stream-run.ts';
@@ -30,22 +29,17 @@ export const gemvStreamingPlan: StreamingPlan = {
   },
 };
 
-/** lut_gemv's plan: the same jobs on the gemv core it is (its weights, its scales, its faults). */
-export const lutGemvStreamingPlan: StreamingPlan = {
-  generator: 'lut_gemv',
-  run: (request) => runGemvConformance({ ...request, params: lutGemvCore(request.params as LutGemvParams) }),
-  bench: (params, module, seed) =>
-    gemvStreamingPlan.bench(lutGemvCore(params as LutGemvParams), module, seed),
-};
-
-/** bitserial_gemv's plan: the same jobs on the gemv core it is. */
-export const bitserialGemvStreamingPlan: StreamingPlan = {
-  generator: 'bitserial_gemv',
-  run: (request) =>
-    runGemvConformance({ ...request, params: bitserialGemvCore(request.params as BitserialGemvParams) }),
-  bench: (params, module, seed) =>
-    gemvStreamingPlan.bench(bitserialGemvCore(params as BitserialGemvParams), module, seed),
-};
+/** A GEMV built on gemv's core (lut_gemv, bitserial_gemv): the same jobs on the gemv core it is. */
+function corePlan(generator: string): StreamingPlan {
+  const core = (params: object) => gemvCoreOf(generator, params as Record<string, unknown>)!;
+  return {
+    generator,
+    run: (request) => runGemvConformance({ ...request, params: core(request.params) }),
+    bench: (params, module, seed) => gemvStreamingPlan.bench(core(params), module, seed),
+  };
+}
+export const lutGemvStreamingPlan = corePlan('lut_gemv');
+export const bitserialGemvStreamingPlan = corePlan('bitserial_gemv');
 
 /**
  * The GEMV plan's jobs in each simulator: every y element and every job's done/error/status is a
