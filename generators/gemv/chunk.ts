@@ -67,13 +67,18 @@ export function weightTable(formats: Format[], bits: number): WeightTable {
   return { exp, values, width };
 }
 
-/** A term core's terms: Booth digits for two's complement integer weights, else set bits (term-products.ts). */
+/** A term core's terms: Booth digits for integer weights, else set bits (term-products.ts). */
 export function chunkTerms(shape: ChunkShape): TermTable {
   const weight = GEMV_WEIGHT_FORMATS[shape.weight];
   const table = weightTable(weight.formats(shape.specialValues), weight.bits);
   const format = weight.formats(shape.specialValues)[0]!;
-  const booth = format.kind === 'int' && format.signed && weight.formats(shape.specialValues).length === 1;
-  return termTable(table.values, booth ? weight.bits : undefined);
+  if (format.kind !== 'int' || weight.formats(shape.specialValues).length !== 1)
+    return termTable(table.values);
+  // An unsigned code takes one more digit: its Booth digits are those of the code zero-extended.
+  return termTable(table.values, {
+    bits: format.signed ? weight.bits : weight.bits + 1,
+    signed: format.signed,
+  });
 }
 
 /** Bit widths of the chunk's results. */

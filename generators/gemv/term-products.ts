@@ -17,17 +17,28 @@ export interface TermTable {
   terms: Term[][][];
   count: number;
   booth: boolean;
+  /** Booth digits of unsigned codes: the bits above the code are 0, not its sign. */
+  unsigned?: boolean;
 }
 
 /**
  * The terms of a table of exact weight values (in units of 2^exp; undefined for NaN codes, which
- * have none): radix-4 Booth digits when `boothBits` is given (two's complement codes of that many
- * bits), else the magnitude's set bits from the top (BitMoD's leading-one detection).
+ * have none): radix-4 Booth digits when `booth` is given (codes of that many bits, two's complement,
+ * an unsigned code zero-extended by one), else the magnitude's set bits from the top (BitMoD's
+ * leading-one detection).
  */
-export function termTable(values: (bigint | undefined)[][], boothBits?: number): TermTable {
-  if (boothBits !== undefined) {
-    const count = Math.ceil(boothBits / 2);
-    return { terms: values.map((codes) => codes.map((v) => boothTerms(v ?? 0n, count))), count, booth: true };
+export function termTable(
+  values: (bigint | undefined)[][],
+  booth?: { bits: number; signed: boolean },
+): TermTable {
+  if (booth !== undefined) {
+    const count = Math.ceil(booth.bits / 2);
+    return {
+      terms: values.map((codes) => codes.map((v) => boothTerms(v ?? 0n, count))),
+      count,
+      booth: true,
+      ...(booth.signed ? {} : { unsigned: true }),
+    };
   }
   const bits = values.map((codes) =>
     codes.map((v) => {
@@ -103,7 +114,7 @@ export function termPassTerms(
     row.map((code, lane) => {
       const sv = selectors[r];
       const { present, negative, shift } = table.booth
-        ? boothDigit(code, pass, table.count, `w${r}_${lane}`)
+        ? boothDigit(code, pass, table.count, !table.unsigned, `w${r}_${lane}`)
         : {
             present: field(code, sv, (term) => (term ? 1 : 0), UInt(1)).named(`w${r}_${lane}_term`),
             negative: field(code, sv, (term) => (term?.negative ? 1 : 0), UInt(1)).named(
@@ -137,9 +148,11 @@ export function termPassTerms(
  * 000 and 111 are 0, 001 and 010 are +1, 011 is +2, 100 is −2, 101 and 110 are −1. Its shift beyond
  * the pass's 2t is 1 for ±2.
  */
-function boothDigit(code: Signal, pass: Signal, count: number, prefix: string) {
+function boothDigit(code: Signal, pass: Signal, count: number, signed: boolean, prefix: string) {
   const m = code.builder;
-  const bit = (i: number) => (i < 0 ? m.constant(0, UInt(1)) : code.bit(Math.min(i, code.width - 1)));
+  // Above the code: its sign bit repeated, or 0 for an unsigned code.
+  const bit = (i: number) =>
+    i < 0 || (!signed && i >= code.width) ? m.constant(0, UInt(1)) : code.bit(Math.min(i, code.width - 1));
   const triple = select(
     pass,
     Array.from({ length: count }, (_, t) => cat(bit(2 * t + 1), bit(2 * t), bit(2 * t - 1))),

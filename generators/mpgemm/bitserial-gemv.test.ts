@@ -25,6 +25,10 @@ describe('weight terms', () => {
     ['int8', 4],
     ['int6', 3],
     ['int4', 2],
+    ['int3', 2],
+    ['uint4', 3],
+    ['uint1', 1],
+    ['odd2', 2],
     ['e2m1fn', 2],
     ['bitmod', 2],
     ['razer', 2],
@@ -33,7 +37,7 @@ describe('weight terms', () => {
     const table = weightTable(weight.formats(RAZER_SPECIAL_VALUES), weight.bits);
     const terms = chunkTerms({ weight: name, specialValues: RAZER_SPECIAL_VALUES } as never);
     expect(terms.count).toBe(count);
-    expect(terms.booth).toBe(name.startsWith('int'));
+    expect(terms.booth).toBe(/^u?int/.test(name));
     table.values.forEach((codes, f) =>
       codes.forEach((value, code) => {
         const sum = terms.terms[f]![code]!.reduce(
@@ -66,7 +70,7 @@ describe('bitserial_gemv parameters', () => {
   it.each([
     [
       { weight: 'nf4' },
-      /'weight' = "nf4" is not allowed: must be one of int8, int6, int4, e2m1fn, bitmod, razer/,
+      /'weight' = "nf4" is not allowed: must be one of int8, int6, int4, int3, int2, uint4/,
     ],
     [{ activation: 'int4_int8' }, /'activation' = "int4_int8" is not allowed: must be one of/],
     [{ group: 8, interleave: 2 }, /'interleave' = 2 is not allowed: a bit-serial core holds each chunk/],
@@ -100,6 +104,9 @@ describe('bitserial_gemv RTL: the plan’s quick jobs', () => {
 
   it.each([
     { weight: 'int6', activation: 'int8' },
+    { weight: 'uint4', activation: 'int8' },
+    { weight: 'uint1', activation: 'int8' },
+    { weight: 'odd2', activation: 'fp16' },
     { weight: 'int4', activation: 'int4', activationScale: 'group', chunkLatency: 3 },
     { weight: 'e2m1fn', activation: 'bf16', group: 8 },
     { weight: 'razer', specialValues: [5, 8, -5, -8] },

@@ -8,7 +8,22 @@ import { gemvHlsDesign } from '../gemv/hls.ts';
 import { buildGemv, checkGemvParams, gemvFields, type GemvParams } from '../gemv/gemv.ts';
 
 /** Weights whose values are a few terms ±2^k each (and no NaN code). */
-export const BITSERIAL_WEIGHTS = ['int8', 'int6', 'int4', 'e2m1fn', 'bitmod', 'razer'] as const;
+export const BITSERIAL_WEIGHTS = [
+  'int8',
+  'int6',
+  'int4',
+  'int3',
+  'int2',
+  'uint4',
+  'uint3',
+  'uint2',
+  'uint1',
+  'odd2',
+  'odd1',
+  'e2m1fn',
+  'bitmod',
+  'razer',
+] as const;
 export const BITSERIAL_ACTIVATIONS = ['fp16', 'bf16', 'e4m3fn', 'int8', 'int4'] as const;
 
 // No packing or multiplier choice: no product is multiplied.
@@ -20,7 +35,7 @@ export const bitserialGemvParams = z
     weight: choiceParam(BITSERIAL_WEIGHTS)
       .default('bitmod')
       .describe(
-        "Weights: int8, int6 (FP6-LLM's planes) and int4 as radix-4 Booth digits (4, 3 and 2 cycles per chunk); e2m1fn, bitmod (a 2-bit dtype per group) and razer (a 2-bit sv per group) as their set bits (2 cycles).",
+        "Weights: two's complement int8, int6 (FP6-LLM's planes), int4, int3, int2 and unsigned uint4 … uint1 (zero point per group) as radix-4 Booth digits (⌈B/2⌉ cycles per chunk, ⌈(B + 1)/2⌉ unsigned); odd2, odd1 (±3, ±1), e2m1fn, bitmod (a 2-bit dtype per group) and razer (a 2-bit sv per group) as their set bits (2 cycles, odd1 one).",
       ),
     activation: choiceParam(BITSERIAL_ACTIVATIONS)
       .default('fp16')
