@@ -1,6 +1,7 @@
-// Multiplier-free GEMV against multiplying GEMV at equal MACs per cycle (P·S): gemv with 'dsp'
-// multipliers and with 'luts' (shift and add), and lut_gemv (T-MAC table lookups: g = 2, g = 4, g = 4
-// mirrored), for uint1..uint4 weights with a zero point and int8 (per-token scale) or fp16 activations.
+// Multiplier-free GEMV against multiplying GEMV at equal P·S: gemv with 'dsp' multipliers and with
+// 'luts' (shift and add), lut_gemv (T-MAC table lookups: g = 2, g = 4, g = 4 mirrored, g = 2 one plane
+// per cycle) and bitserial_gemv (one Booth digit per cycle; the serial cores make P·S/T MACs per
+// cycle), for uint1..uint4 weights with a zero point and int8 (per-token scale) or fp16 activations.
 // Each core (rows 4, lanes 8, group 128, maxK = maxN = 4096, fp32 out, every latency 0) goes through
 // `bitsmith synth`'s flow (synthTarget, engine native: Yosys 0.23) on ECP5 and xc7, and one
 // stall-free job (K = 1024, N = 64) through Icarus for its utilization. Figures: LUTs, FFs, DSPs, block
@@ -13,7 +14,7 @@
 //   BITSMITH_MPGEMM_FMAX=1   also the chunk kernel's Fmax on the ECP5-85 at speed 6 (chunkLatency 5,
 //                            wrapped with registered I/O as `npm run bench -- gemv` does).
 //   BITSMITH_MPGEMM_ONLY=... a subset, words separated by commas: weight bits (1..4), activations
-//                            (int8, fp16), targets (ecp5, xc7), designs (dsp, luts, g2, g4, g4m); each
+//                            (int8, fp16), targets (ecp5, xc7), designs (dsp, luts, g2, g4, g4m, g2s, bits); each
 //                            kind not named is taken whole, e.g. BITSMITH_MPGEMM_ONLY=1,2,int8,ecp5.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,18 +23,19 @@ import { writeAtomically } from '../flows/ippack/results.ts';
 import { synthTarget } from '../flows/synth-ip.ts';
 import type { AreaReport } from '../flows/synth/types.ts';
 import { resolveTarget } from '../flows/target.ts';
-import { gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
-import { lutGemvCore, type LutGemvParams } from '../generators/mpgemm/lut-gemv.ts';
+import { chunkPasses, gemvParts, type GemvParams } from '../generators/gemv/gemv.ts';
+import { gemvCoreOf } from '../generators/mpgemm/gemv-core.ts';
 import { kernelFmax, utilization } from './gemv-measure.ts';
 import { lineSvg } from './line-plot.ts';
 
 interface Design {
   key: string;
   label: string;
-  generator: 'gemv' | 'lut_gemv';
+  generator: 'gemv' | 'lut_gemv' | 'bitserial_gemv';
   /** True when the chunk's products are multiplications (DSP blocks where the target has them). */
   multiplies: boolean;
-  params: (wBits: number) => Record<string, unknown>;
+  /** The design's parameters at this weight width; undefined where it has no such core. */
+  params: (wBits: number) => Record<string, unknown> | undefined;
 }
 
 const DESIGNS: Design[] = [
@@ -62,6 +64,21 @@ const DESIGNS: Design[] = [
     multiplies: false,
     params: (b) => ({ wBits: b, weightCoding: 'uint', g, mirror }),
   })),
+  {
+    key: 'g2s',
+    label: 'lut_gemv g=2 serial',
+    generator: 'lut_gemv',
+    multiplies: false,
+    // One plane per cycle: a 1-bit weight has one plane, its parallel core is the same.
+    params: (b) => (b < 2 ? undefined : { wBits: b, weightCoding: 'uint', g: 2, serial: true }),
+  },
+  {
+    key: 'bits',
+    label: 'bitserial_gemv (Booth)',
+    generator: 'bitserial_gemv',
+    multiplies: false,
+    params: (b) => ({ weight: `uint${b}` }),
+  },
 ];
 
 const WEIGHT_BITS = [1, 2, 3, 4];
@@ -169,9 +186,9 @@ function areaOf(report: AreaReport): Area {
   };
 }
 
-/** The gemv core's parameters behind a resolved target (lut_gemv's own are turned into gemv's). */
+/** The gemv core's parameters behind a resolved target (lut_gemv's and bitserial_gemv's turned into gemv's). */
 function coreParams(design: Design, params: Record<string, unknown>): GemvParams {
-  return design.generator === 'lut_gemv' ? lutGemvCore(params as LutGemvParams) : (params as GemvParams);
+  return gemvCoreOf(design.generator, params)!;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error));
@@ -197,11 +214,17 @@ export async function benchMpgemm(): Promise<void> {
     for (const activation of only.activations) {
       for (const wBits of only.wBits) {
         for (const design of only.designs) {
+          const own = design.params(wBits);
+          if (own === undefined) {
+            for (let i = 0; i < only.targets.length + (fmax ? 1 : 0); i++)
+              progress(`${design.label} has no ${wBits}-bit core`);
+            continue;
+          }
           const target = resolveTarget(design.generator, {
             ...COMMON,
             ...shape,
             ...activation.params,
-            ...design.params(wBits),
+            ...own,
           });
           const core = coreParams(design, target.params);
           const result: Result = {
@@ -214,7 +237,8 @@ export async function benchMpgemm(): Promise<void> {
             generator: design.generator,
             module: target.module.name,
             params: target.params,
-            peak: shape.rows * shape.lanes,
+            // A bit-serial core's peak: P·S MACs per chunk of passes.
+            peak: (shape.rows * shape.lanes) / chunkPasses(core),
             area: {},
             perKlut: {},
             errors: [],
