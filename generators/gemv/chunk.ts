@@ -130,6 +130,20 @@ function weightCode(w: Signal, weight: GemvWeight, count: number, index: number)
   return cat(...fields);
 }
 
+/** The weight beat's codes as codes[row][logical lane]. */
+function laneCodes(w: Signal, shape: ChunkShape): Signal[][] {
+  const weight = GEMV_WEIGHT_FORMATS[shape.weight];
+  const count = shape.rows * shape.lanes;
+  return Array.from({ length: shape.rows }, (_, r) => {
+    const row: Signal[] = [];
+    for (let slot = 0; slot < shape.lanes; slot++) {
+      const lane = logicalLane(shape, slot);
+      row[lane] = weightCode(w, weight, count, r * shape.lanes + slot).named(`w${r}_${lane}`);
+    }
+    return row;
+  });
+}
+
 /**
  * Cuts after levels 1–4 of the aligned block's largest-exponent tree (a 32-lane tree has 5), by
  * priority; a tree with fewer levels leaves the rest as empty stages.
@@ -273,14 +287,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   if (terms !== undefined) {
     // One term of every weight per pass, each an activation shifted and signed; the rows share the
     // lanes' negations.
-    const codes = Array.from({ length: P }, (_, r) => {
-      const row: Signal[] = [];
-      for (let slot = 0; slot < S; slot++) {
-        const lane = logicalLane(shape, slot);
-        row[lane] = weightCode(w, weight, P * S, r * S + slot).named(`w${r}_${lane}`);
-      }
-      return row;
-    });
+    const codes = laneCodes(w, shape);
     const selectors = Array.from({ length: P }, (_, r) =>
       sv?.slice(selectorBits * (r + 1) - 1, selectorBits * r).named(`${selector!.field}${r}`),
     );
@@ -310,14 +317,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
 
   if (shape.lut !== undefined) {
     // Table lookup: the weight codes index the activations' tables bit plane by bit plane.
-    const codes = Array.from({ length: P }, (_, r) => {
-      const row: Signal[] = [];
-      for (let slot = 0; slot < S; slot++) {
-        const lane = logicalLane(shape, slot);
-        row[lane] = weightCode(w, weight, P * S, r * S + slot).named(`w${r}_${lane}`);
-      }
-      return row;
-    });
+    const codes = laneCodes(w, shape);
     cut.at('decoded');
     const bad = Array<Signal>(P).fill(actBad);
     if (plane !== undefined) {

@@ -3,6 +3,7 @@
 // set bits of FP4 and BitMoD codes. Its streams, jobs, group close and faults are gemv's.
 import { z } from 'zod';
 import { defineGenerator } from '../define.ts';
+import { coreCache } from './core-cache.ts';
 import { choiceParam } from '../generator.ts';
 import { gemvHlsDesign } from '../gemv/hls.ts';
 import { buildGemv, checkGemvParams, gemvFields, type GemvParams } from '../gemv/gemv.ts';
@@ -66,12 +67,7 @@ function gemvCoreOf(p: BitserialGemvParams): GemvParams {
   } as GemvParams;
 }
 
-// One gemv core per parameter object, so that the RTL and the HLS form share an elaboration.
-const cores = new WeakMap<BitserialGemvParams, GemvParams>();
-export function bitserialGemvCore(p: BitserialGemvParams): GemvParams {
-  if (!cores.has(p)) cores.set(p, gemvCoreOf(p));
-  return cores.get(p)!;
-}
+export const bitserialGemvCore = coreCache<BitserialGemvParams>(gemvCoreOf);
 
 export const bitserialGemv = defineGenerator({
   name: 'bitserial_gemv',

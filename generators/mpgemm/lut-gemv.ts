@@ -2,6 +2,7 @@
 // docs/lut-gemv.md). Its streams, jobs, group close and faults are gemv's; only the chunk differs.
 import { z } from 'zod';
 import { defineGenerator } from '../define.ts';
+import { coreCache } from './core-cache.ts';
 import { boolParam, choiceParam, intParam } from '../generator.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeightName } from '../formats/gemv-weights.ts';
 import { gemvHlsDesign } from '../gemv/hls.ts';
@@ -97,12 +98,7 @@ export function gemvOf(p: LutGemvParams): GemvParams {
   } as GemvParams;
 }
 
-// One gemv core per lut_gemv parameter object, so that the RTL and the HLS form share an elaboration.
-const cores = new WeakMap<LutGemvParams, GemvParams>();
-export function lutGemvCore(p: LutGemvParams): GemvParams {
-  if (!cores.has(p)) cores.set(p, gemvOf(p));
-  return cores.get(p)!;
-}
+export const lutGemvCore = coreCache<LutGemvParams>(gemvOf);
 
 export const lutGemv = defineGenerator({
   name: 'lut_gemv',
