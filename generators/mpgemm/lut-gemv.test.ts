@@ -138,7 +138,7 @@ describe('lut_gemv RTL: the plan’s quick jobs', () => {
       'verilator',
       'hls',
     ]);
-    const chunk = files.find((f) => /gemv_chunk_.*_lut4m\.v$/.test(f))!;
+    const chunk = files.find((f) => /gemv_chunk_.*_lut2m\.v$/.test(f))!;
     expect(chunk).toBeDefined();
     expect(readFileSync(chunk, 'utf8')).not.toMatch(/[\w)\]] \* [\w(]/);
   });

@@ -39,9 +39,9 @@ export const lutGemvParams = z
         "'uint': codes 0..2^B − 1 with a zero point per group (asymmetric); 'int': two's complement (B ≥ 2); 'odd': the odd levels 2q − (2^B − 1), ±1 … ±(2^B − 1), symmetric without a zero point.",
       ),
     g: intParam(1, 8)
-      .default(4)
+      .default(2)
       .describe(
-        'Activations per table: each table holds the 2^g sums of g lanes and serves every row; lanes must be a multiple of g.',
+        "Activations per table: each table holds the 2^g sums of g lanes and serves every row; lanes must be a multiple of g. 2 is the smallest on ECP5 and xc7 (T-MAC's CPU kernels use 4).",
       ),
     mirror: boolParam()
       .default(false)
