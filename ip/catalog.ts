@@ -631,7 +631,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'lut_gemv_w4a8_g128_p4s8',
     generator: 'lut_gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: { wBits: 4, weightCoding: 'uint', ...LUT_GEMV_INT8_P4S8, scaleLatency: 6 },
+    // Four planes: a seventh chunk stage after the tables (the fifth and sixth hold no logic here).
+    params: { wBits: 4, weightCoding: 'uint', ...LUT_GEMV_INT8_P4S8, scaleLatency: 6, chunkLatency: 7 },
     description:
       'W4A8 table-lookup GEMV (T-MAC): asymmetric INT4 weights (uint4 zero point, FP16 scale per 128) × INT8 x with an FP16 per-token scale, four bit planes into tables of 2 activations, 4 rows × 8 elements per cycle',
   },
@@ -647,7 +648,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'bitserial_gemv_bitmod_fp16_p4s8',
     generator: 'bitserial_gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: { weight: 'bitmod', ...LUT_GEMV_FP16_P4S8_BASE },
+    // A seventh chunk stage between each weight's decoded term and its shifted activation.
+    params: { weight: 'bitmod', ...LUT_GEMV_FP16_P4S8_BASE, chunkLatency: 7 },
     description:
       'W4A16 bit-serial GEMV (BitMoD): mixed FP4 weights (2-bit dtype and FP16 scale per 128) × FP16 x, one set bit of every weight per cycle (2 cycles per chunk), 4 rows × 8 elements',
   },
@@ -655,7 +657,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'bitserial_gemv_int8_a8_p4s8',
     generator: 'bitserial_gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: { weight: 'int8', ...LUT_GEMV_INT8_P4S8_SHAPE },
+    // A seventh chunk stage between each weight's Booth digit and its shifted activation.
+    params: { weight: 'int8', ...LUT_GEMV_INT8_P4S8_SHAPE, chunkLatency: 7 },
     description:
       'W8A8 bit-serial GEMV (BitMoD): INT8 weights (FP16 scale per 128) × INT8 x with an FP16 per-token scale, one radix-4 Booth digit of every weight per cycle (4 cycles per chunk), 4 rows × 8 elements',
   },

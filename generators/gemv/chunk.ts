@@ -293,7 +293,6 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     );
     const negated = act.map((a, i) => a.neg().resize(a.width).named(`a${i}_negated`));
     cut.at('decoded');
-    cut.at('pairs');
     const onePass = termPassTerms(
       act,
       negated,
@@ -302,6 +301,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       terms,
       pass ?? m.constant(0, UInt(1)),
       widths.dot,
+      () => cut.at('pairs'),
     );
     cut.at('products');
     const first = pass === undefined ? undefined : pass.eq(0).named('first_pass');

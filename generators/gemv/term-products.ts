@@ -70,7 +70,8 @@ function boothTerms(v: bigint, count: number): Term[] {
 /**
  * One pass of the chunk: for term `pass` of every weight, each row's terms ±(a << k) at `width` bits,
  * and `weigh`, which shifts a row's sum to the pass's common weight (Booth: 4^pass). `negated` are the
- * lanes' activations negated (shared by the rows).
+ * lanes' activations negated (shared by the rows); `looked` is called once every weight's term is
+ * decoded, before the shifts (a pipeline cut point).
  */
 export function termPassTerms(
   act: Signal[],
@@ -80,6 +81,7 @@ export function termPassTerms(
   table: TermTable,
   pass: Signal,
   width: number,
+  looked: () => void,
 ): { terms: Signal[][]; weigh(sum: Signal, name: string): Signal } {
   const m = pass.builder;
   // Per pass, the smallest shift of its terms is common to all lanes; a lane shifts by the rest.
@@ -110,10 +112,10 @@ export function termPassTerms(
       }),
     );
   const zero = m.constant(0n, SInt(width));
-  const terms = codes.map((row, r) =>
+  const decoded = codes.map((row, r) =>
     row.map((code, lane) => {
       const sv = selectors[r];
-      const { present, negative, shift } = table.booth
+      return table.booth
         ? boothDigit(code, pass, table.count, !table.unsigned, `w${r}_${lane}`)
         : {
             present: field(code, sv, (term) => (term ? 1 : 0), UInt(1)).named(`w${r}_${lane}_term`),
@@ -124,6 +126,11 @@ export function termPassTerms(
               `w${r}_${lane}_shift`,
             ),
           };
+    }),
+  );
+  looked();
+  const terms = decoded.map((row, r) =>
+    row.map(({ present, negative, shift }, lane) => {
       const signed = mux(negative, negated[lane]!, act[lane]!).sext(width);
       return mux(present, signed.shl(shift), zero).named(`p${r}_${lane}`);
     }),
