@@ -26,6 +26,8 @@ const REPRESENTATIVE = [
   'mac_w4a16_g128', // mixed_mac
   'dequant_mxfp4_bf16x32', // dequant
   'gemv_w4a16_g128_p4s8', // gemv (job testbench)
+  'lut_gemv_w1a8_g128_p4s8', // lut_gemv (job testbench)
+  'bitserial_gemv_int8_a8_p4s8', // bitserial_gemv (job testbench)
   'fp_add_bf16', // fp_add
   'cvt_int8_fp16_x8', // fp_convert
   'quantize_mxfp4_bf16', // quantize

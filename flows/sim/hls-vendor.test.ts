@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamingPlanFor } from '../../testbenches/streaming-plans.ts';
 import { CATALOG, type CatalogEntry } from '../../ip/catalog.ts';
 import { planFor } from '../../testbenches/plans/index.ts';
 import { unitUnderTest } from '../../testbenches/unit.ts';
@@ -70,7 +71,7 @@ describe('hls-vendor simulator', () => {
 // vendor templates takes seconds; the other IPs of a generator differ from it in parameters, and the
 // portable C-simulation runs every IP on its full set in ip/catalog.test.ts). A vector unit runs its
 // corner vectors, at most the first 5,000 (at -O0 the vendor types run some 10,000 vectors a second);
-// the streaming core (gemv_w4a16_g128_p4s8) its default jobs. BITSMITH_VENDOR_ALL=1 runs every catalog
+// the streaming cores (the first gemv, lut_gemv and bitserial_gemv) their default jobs. BITSMITH_VENDOR_ALL=1 runs every catalog
 // IP on the vectors `bitsmith verify --sim hls-vendor` uses (about 8 minutes of CPU; a GEMV chunk alone
 // takes g++ 25 s or more).
 const ALL = process.env.BITSMITH_VENDOR_ALL === '1';
@@ -78,7 +79,7 @@ const firstOfGenerator = (e: CatalogEntry) => CATALOG.find((other) => other.gene
 const ENTRIES = CATALOG.filter((e) => ALL || firstOfGenerator(e));
 
 describe.each(ENTRIES.map((e) => [e.name, e.generator]))('%s', (name, generator) => {
-  const vectors = ALL || generator === 'gemv' ? 'default' : 'corner';
+  const vectors = ALL || streamingPlanFor(generator) !== undefined ? 'default' : 'corner';
   it(`passes its C-simulation against the vendor ap_types (${vectors} vectors)`, async () => {
     const report = await runVendorConformance(resolveTarget(name), {
       workDir: join(work, name),

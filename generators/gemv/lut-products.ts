@@ -5,6 +5,7 @@ import { pairUp } from '../arith/pairwise.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import type { GemvWeight } from '../formats/gemv-weights.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
+import { fit } from './fit.ts';
 import type { ModuleBuilder } from '../hdl/module.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 
@@ -45,7 +46,7 @@ export function lutDotTerms(
   const actTerms =
     actFactor === 0n
       ? []
-      : built.map((table, j) => constantTimes(table.full.sext(width), actFactor).named(`a_term${j}`));
+      : built.map((table, j) => constantTimes(fit(table.full, width), actFactor).named(`a_term${j}`));
   const planes = coding.coefficients.map((c, p) => {
     const magnitude = c < 0n ? -c : c;
     const shift = magnitude.toString(2).length - 1;
@@ -102,7 +103,7 @@ export function lutSerialTerms(
   return {
     terms,
     contribution: (sum, actSum, outWidth, name) => {
-      const wide = (x: Signal) => x.sext(outWidth);
+      const wide = (x: Signal) => fit(x, outWidth);
       // A mirrored sum plus Σ a is twice the plane's sum: even, halved by dropping a 0 bit.
       const planeSum = lut.mirror
         ? wide(sum)
@@ -169,7 +170,7 @@ function lookupTerms(
       const { entry, negate } = table.lookup(index, `l${r}_${tag}_${j}`);
       // The lookup's sign: the mirror's and the plane coefficient's.
       const inverted = negative ? (negate === undefined ? m.constant(1, UInt(1)) : negate.not()) : negate;
-      const wide = entry.sext(width);
+      const wide = fit(entry, width);
       const term = inverted === undefined ? wide : wide.xor(mux(inverted, ones, zero));
       terms.push((shift === 0 ? term : term.shl(shift)).named(`l${r}_${tag}_${j}_term`));
       if (inverted === undefined) return;

@@ -4,7 +4,8 @@
 // shifted activations, no multiplier.
 import { unsignedBits } from '../arith/widths.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
-import { SInt, UInt, type HdlType } from '../hdl/types.ts';
+import { fit } from './fit.ts';
+import { SInt, UInt } from '../hdl/types.ts';
 
 /** One term of a weight: ±2^shift in the weight table's units, or undefined for none. */
 export type Term = { negative: boolean; shift: number } | undefined;
@@ -96,19 +97,24 @@ export function termPassTerms(
       .flatMap((codes) => codes.flatMap((term, t) => (term ? [term.shift - base[t]!] : []))),
   );
   const shiftType = UInt(Math.max(1, unsignedBits(extra)));
-  // A code's term of this pass: whether there is one, its sign and its extra shift, as constants
-  // selected by the code (by the group's selector too where the formats differ), then by the pass.
-  const field = (code: Signal, sv: Signal | undefined, f: (term: Term, t: number) => number, type: HdlType) =>
+  // A code's term of this pass as one word {present, negative, extra shift}, the words constants
+  // shared by the lanes, selected by the code (by the group's selector too where the formats differ),
+  // then by the pass.
+  const shiftBits = shiftType.width;
+  const wordType = UInt(2 + shiftBits);
+  const word = (term: Term, t: number) =>
+    term === undefined
+      ? 0
+      : (1 << (1 + shiftBits)) | ((term.negative ? 1 : 0) << shiftBits) | (term.shift - base[t]!);
+  const words = base.map((_, t) =>
+    table.terms.map((codesOf) => codesOf.map((terms) => m.constant(word(terms[t], t), wordType))),
+  );
+  const termWord = (code: Signal, sv: Signal | undefined) =>
     select(
       pass,
-      base.map((_, t) => {
-        const byFormat = table.terms.map((codesOf) =>
-          select(
-            code,
-            codesOf.map((terms) => m.constant(f(terms[t], t), type)),
-          ),
-        );
-        return sv === undefined || byFormat.length === 1 ? byFormat[0]! : select(sv, byFormat);
+      words.map((byFormat) => {
+        const byCode = byFormat.map((constants) => select(code, constants));
+        return sv === undefined || byCode.length === 1 ? byCode[0]! : select(sv, byCode);
       }),
     );
   const zero = m.constant(0n, SInt(width));
@@ -117,21 +123,20 @@ export function termPassTerms(
       const sv = selectors[r];
       return table.booth
         ? boothDigit(code, pass, table.count, !table.unsigned, `w${r}_${lane}`)
-        : {
-            present: field(code, sv, (term) => (term ? 1 : 0), UInt(1)).named(`w${r}_${lane}_term`),
-            negative: field(code, sv, (term) => (term?.negative ? 1 : 0), UInt(1)).named(
-              `w${r}_${lane}_negative`,
-            ),
-            shift: field(code, sv, (term, t) => (term ? term.shift - base[t]! : 0), shiftType).named(
-              `w${r}_${lane}_shift`,
-            ),
-          };
+        : (() => {
+            const w = termWord(code, sv).named(`w${r}_${lane}_term_word`);
+            return {
+              present: w.bit(shiftBits + 1).named(`w${r}_${lane}_term`),
+              negative: w.bit(shiftBits).named(`w${r}_${lane}_negative`),
+              shift: w.slice(shiftBits - 1, 0).named(`w${r}_${lane}_shift`),
+            };
+          })();
     }),
   );
   looked();
   const terms = decoded.map((row, r) =>
     row.map(({ present, negative, shift }, lane) => {
-      const signed = mux(negative, negated[lane]!, act[lane]!).sext(width);
+      const signed = fit(mux(negative, negated[lane]!, act[lane]!), width);
       return mux(present, signed.shl(shift), zero).named(`p${r}_${lane}`);
     }),
   );
