@@ -223,7 +223,7 @@ describe.each(GEMV.map((ip) => [ip]))('%s', (ip) => {
 
   it(`passes jobs ${run.jobs} in icarus: each y element with its tlast, each status`, async () => {
     const target = resolveTarget(ip);
-    const { jobs, y } = gemvStreamingPlan.bench(target.params, target.module, 1);
+    const { jobs, y } = streamingPlanFor(target.generator.name)!.bench(target.params, target.module, 1);
     // The jobs left out are good ones (N y elements each), so the rest's y elements are known.
     const left = [...jobs.slice(0, from), ...(to === undefined ? [] : jobs.slice(to))];
     expect(left.every((j) => j.status === 0)).toBe(true);

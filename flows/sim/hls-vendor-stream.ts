@@ -95,7 +95,7 @@ export async function runVendorLoop(
 
 /**
  * A streaming core's job-level bench as loop-level vectors, as the GEMV C-simulation feeds them
- * (testbenches/gemv-conformance.ts): one call per job, the job stream holding {N, K}, every other
+ * (testbenches/gemv-conformance.ts): one call per job, the job stream holding {x_scale, N, K}, every other
  * input stream its beats with tlast above the data, y every output beat and status each job's status.
  */
 export function benchVectors(bench: StreamBench): StreamVectors {
@@ -103,7 +103,13 @@ export function benchVectors(bench: StreamBench): StreamVectors {
     beats.map((b) => (b.last ? 1n << BigInt(width) : 0n) | b.data);
   return {
     inputs: {
-      job: bench.jobs.map((j) => (BigInt(j.n) << BigInt(bench.kBits)) | BigInt(j.k)),
+      // {x_scale (a per-token activation scale, taken with start), N, K}
+      job: bench.jobs.map(
+        (j) =>
+          ((j.input ?? 0n) << BigInt(bench.kBits + bench.nBits)) |
+          (BigInt(j.n) << BigInt(bench.kBits)) |
+          BigInt(j.k),
+      ),
       ...Object.fromEntries(bench.streams.map((s) => [s.name, packed(s.beats, s.width)])),
     },
     expected: { y: packed(bench.y, bench.yWidth), status: bench.jobs.map((j) => BigInt(j.status)) },
