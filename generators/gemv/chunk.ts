@@ -68,7 +68,7 @@ export function weightTable(formats: Format[], bits: number): WeightTable {
 }
 
 /** A term core's terms: Booth digits for integer weights, else set bits (term-products.ts). */
-export function chunkTerms(shape: ChunkShape): TermTable {
+export function chunkTerms(shape: Pick<ChunkShape, 'weight' | 'specialValues'>): TermTable {
   const weight = GEMV_WEIGHT_FORMATS[shape.weight];
   const table = weightTable(weight.formats(shape.specialValues), weight.bits);
   const format = weight.formats(shape.specialValues)[0]!;

@@ -288,10 +288,8 @@ function activationScaleTag(p: GemvParams): string {
 export function chunkPasses(p: GemvParams): number {
   if (p.lut?.serial) return gemvShape(p).weight.bits;
   if (p.terms)
-    return chunkTerms({
-      weight: p.weight as GemvWeightName,
-      specialValues: gemvShape(p).specialValues,
-    } as ChunkShape).count;
+    return chunkTerms({ weight: p.weight as GemvWeightName, specialValues: gemvShape(p).specialValues })
+      .count;
   return 1;
 }
 

@@ -35,7 +35,7 @@ describe('weight terms', () => {
   ] as const)('%s: every code is the sum of its %d terms', (name, count) => {
     const weight = GEMV_WEIGHT_FORMATS[name];
     const table = weightTable(weight.formats(RAZER_SPECIAL_VALUES), weight.bits);
-    const terms = chunkTerms({ weight: name, specialValues: RAZER_SPECIAL_VALUES } as never);
+    const terms = chunkTerms({ weight: name, specialValues: RAZER_SPECIAL_VALUES });
     expect(terms.count).toBe(count);
     expect(terms.booth).toBe(/^u?int/.test(name));
     table.values.forEach((codes, f) =>
@@ -50,7 +50,7 @@ describe('weight terms', () => {
   });
 
   it('Booth digits lie at 4^t: pass t of an int8 weight shifts by 2t or 2t + 1', () => {
-    const terms = chunkTerms({ weight: 'int8', specialValues: [] } as never);
+    const terms = chunkTerms({ weight: 'int8', specialValues: [] });
     for (const codes of terms.terms[0]!)
       codes.forEach((t, pass) => {
         if (t !== undefined) expect([2 * pass, 2 * pass + 1]).toContain(t.shift);
