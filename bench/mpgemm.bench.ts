@@ -1,6 +1,6 @@
 // Multiplier-free GEMV against multiplying GEMV at equal P·S: gemv with 'dsp' multipliers and with
-// 'luts' (shift and add), lut_gemv (T-MAC table lookups: g = 2, g = 4, g = 4 mirrored, g = 2 one plane
-// per cycle) and bitserial_gemv (one Booth digit per cycle; the serial cores make P·S/T MACs per
+// 'luts' (shift and add), lut_gemv (T-MAC table lookups: g = 2, g = 4, g = 4 mirrored, g = 2 with int8
+// tables, g = 2 one plane per cycle) and bitserial_gemv (one Booth digit per cycle; the serial cores make P·S/T MACs per
 // cycle), for uint1..uint4 weights with a zero point and int8 (per-token scale) or fp16 activations.
 // Each core (rows 4, lanes 8, group 128, maxK = maxN = 4096, fp32 out, every latency 0) goes through
 // `bitsmith synth`'s flow (synthTarget, engine native: Yosys 0.23) on ECP5 and xc7, and one
@@ -14,7 +14,7 @@
 //   BITSMITH_MPGEMM_FMAX=1   also the chunk kernel's Fmax on the ECP5-85 at speed 6 (chunkLatency 5,
 //                            wrapped with registered I/O as `npm run bench -- gemv` does).
 //   BITSMITH_MPGEMM_ONLY=... a subset, words separated by commas: weight bits (1..4), activations
-//                            (int8, fp16), targets (ecp5, xc7), designs (dsp, luts, g2, g4, g4m, g2s, bits); each
+//                            (int8, fp16), targets (ecp5, xc7), designs (dsp, luts, g2, g4, g4m, g2t8, g2s, bits); each
 //                            kind not named is taken whole, e.g. BITSMITH_MPGEMM_ONLY=1,2,int8,ecp5.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +64,13 @@ const DESIGNS: Design[] = [
     multiplies: false,
     params: (b) => ({ wBits: b, weightCoding: 'uint', g, mirror }),
   })),
+  {
+    key: 'g2t8',
+    label: 'lut_gemv g=2 int8 tables',
+    generator: 'lut_gemv',
+    multiplies: false,
+    params: (b) => ({ wBits: b, weightCoding: 'uint', g: 2, tableFormat: 'int8' }),
+  },
   {
     key: 'g2s',
     label: 'lut_gemv g=2 serial',

@@ -95,7 +95,15 @@ export function chunkWidths(shape: ChunkShape) {
   const sum = (max: bigint, count: number) => signedBits(-max * BigInt(count), max * BigInt(count));
   // A bit-serial table chunk's share of one plane (C_p·Σ a·b_p, + d·Σ a) can be 3 × Σ a·w's bound.
   const serial = shape.lut?.serial ? 2 : 0;
-  return { table, aMax, wMax, dot: sum(aMax * wMax, shape.lanes) + serial, act: sum(aMax, shape.lanes) };
+  // A quantized table's entries are off by up to one unit of the table scale each: a bit more.
+  const quantized = shape.lut?.tableFormat === 'int8' ? 1 : 0;
+  return {
+    table,
+    aMax,
+    wMax,
+    dot: sum(aMax * wMax, shape.lanes) + serial + quantized,
+    act: sum(aMax, shape.lanes),
+  };
 }
 
 /** The largest magnitude of a float activation in units of its smallest subnormal (or on the aligned grid). */
@@ -185,7 +193,7 @@ export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const awq = shape.packing === 'awq' ? '_awq' : '';
   const products =
     shape.lut !== undefined
-      ? `_lut${shape.lut.inputs}${shape.lut.mirror ? 'm' : ''}${shape.lut.serial ? '_serial' : ''}`
+      ? `_lut${shape.lut.inputs}${shape.lut.mirror ? 'm' : ''}${shape.lut.tableFormat === 'int8' ? '_t8' : ''}${shape.lut.serial ? '_serial' : ''}`
       : shape.terms
         ? '_terms'
         : (shape.multipliers ?? 'auto') === 'auto'
@@ -326,7 +334,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       const serial = lutSerialTerms(act, codes, weight, shape.lut, plane, planeWidth, () => cut.at('pairs'));
       cut.at('products');
       return finishChunk(m, widths, act, serial.terms, bad, cut, {
-        width: planeWidth,
+        width: serial.width,
         name: (r) => `dot${r}_plane`,
         dot: (sum, actSum, r) => serial.contribution(sum, actSum, widths.dot, `dot${r}_share`),
         act: serial.act,
@@ -335,6 +343,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     const width = widths.dot + (shape.lut.mirror ? 1 : 0);
     const lut = lutDotTerms(act, codes, weight, shape.lut, width, () => cut.at('pairs'));
     cut.at('products');
+    const quantized = shape.lut.tableFormat === 'int8';
     return finishChunk(
       m,
       widths,
@@ -342,14 +351,21 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       lut.terms,
       bad,
       cut,
-      lut.doubled
+      quantized
         ? {
-            width,
-            name: (r) => `dot${r}_doubled`,
-            // A doubled sum is even: its halving drops a 0 bit.
-            dot: (sum) => sum.slice(width - 1, 1).asSigned(),
+            width: lut.width,
+            name: (r) => `dot${r}_scaled`,
+            // In units of the chunk's table scale, doubled for mirrored tables.
+            dot: (sum, _act, r) => lut.unscale(sum, widths.dot, `dot${r}_unscaled`),
           }
-        : undefined,
+        : shape.lut.mirror
+          ? {
+              width,
+              name: (r) => `dot${r}_doubled`,
+              // A doubled sum is even: its halving drops a 0 bit.
+              dot: (sum) => sum.slice(width - 1, 1).asSigned(),
+            }
+          : undefined,
     );
   }
 

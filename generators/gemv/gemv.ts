@@ -347,7 +347,7 @@ export function gemvModuleName(p: GemvParams): string {
     (lat.sum !== defaultSum ? `_la${lat.sum}` : '') +
     (lat.convert > 0 && p.outFormat !== 'fp32' ? `_lo${lat.convert}` : '');
   const prefix = p.lut
-    ? `lut_gemv_g${p.lut.inputs}${p.lut.mirror ? 'm' : ''}${p.lut.serial ? '_serial' : ''}`
+    ? `lut_gemv_g${p.lut.inputs}${p.lut.mirror ? 'm' : ''}${p.lut.tableFormat === 'int8' ? '_t8' : ''}${p.lut.serial ? '_serial' : ''}`
     : p.terms
       ? 'bitserial_gemv'
       : 'gemv';

@@ -1,7 +1,9 @@
 // The chunk's dot products by table lookup instead of multiplication (T-MAC, LUT Tensor Core;
 // docs/lut-gemv.md): the activations of each g lanes make a table of their 2^g partial sums, shared by
 // every row; each bit plane of a row's weights indexes it, and the planes are added shifted.
+import { leadingZeros } from '../arith/lzc.ts';
 import { pairUp } from '../arith/pairwise.ts';
+import { roundShiftRight } from '../arith/round-shift.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import type { GemvWeight } from '../formats/gemv-weights.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
@@ -19,6 +21,26 @@ export interface LutProducts {
   mirror: boolean;
   /** One bit plane per cycle (a chunk takes B cycles), else every plane in the same cycle. */
   serial?: boolean;
+  /**
+   * 'exact' entries, or 'int8': every entry rounded to an integer of ±127 times the chunk's power-of-two
+   * table scale (T-MAC's quantized tables; docs/lut-gemv.md#quantized-tables).
+   */
+  tableFormat?: 'exact' | 'int8';
+}
+
+/** The largest magnitude of a quantized table entry. */
+const QUANTIZED_LIMIT = 127n;
+const QUANTIZED_BITS = 8;
+
+/**
+ * How a row's terms become its share of Σ a·w: an exact sum is that share already; a quantized one
+ * is in units of the chunk's table scale 2^s (`unscale`).
+ */
+export interface LutSum {
+  /** The width the row's terms are summed at. */
+  width: number;
+  /** The row's sum of terms as exact Σ a·w (halved when doubled) at `outWidth` bits. */
+  unscale(sum: Signal, outWidth: number, name: string): Signal;
 }
 
 /**
@@ -32,9 +54,9 @@ export function lutDotTerms(
   codes: Signal[][],
   weight: GemvWeight,
   lut: LutProducts,
-  width: number,
+  exactWidth: number,
   tables: () => void,
-): { terms: Signal[][]; doubled: boolean } {
+): { terms: Signal[][] } & LutSum {
   const coding = planeCodingOf(weight);
   const built = buildTables(act, lut);
   tables();
@@ -42,19 +64,35 @@ export function lutDotTerms(
   // 2·Σ a·b_p − Σ a, so the doubled sum is Σ_p C_p·M_p + (Σ_p C_p + 2d)·Σ a.
   const sumC = coding.coefficients.reduce((a, b) => a + b, 0n);
   const actFactor = lut.mirror ? sumC + 2n * coding.offset : coding.offset;
+  // Quantized: every term is a multiple of an entry of at most 127.
+  const magnitude = (c: bigint) => (c < 0n ? -c : c);
+  const width =
+    built.scale === undefined
+      ? exactWidth
+      : quantizedSumWidth(
+          (coding.coefficients.reduce((a, c) => a + magnitude(c), 0n) + magnitude(actFactor)) *
+            BigInt(built.tables.length),
+        );
   // Σ a of each table's lanes is its all-ones entry; its multiple, shared by the rows.
   const actTerms =
     actFactor === 0n
       ? []
-      : built.map((table, j) => constantTimes(fit(table.full, width), actFactor).named(`a_term${j}`));
+      : built.tables.map((table, j) => constantTimes(fit(table.full, width), actFactor).named(`a_term${j}`));
   const planes = coding.coefficients.map((c, p) => {
     const magnitude = c < 0n ? -c : c;
     const shift = magnitude.toString(2).length - 1;
     if (magnitude !== 1n << BigInt(shift)) throw new Error(`plane ${p}: coefficient ${c} is not ±2^k`);
     return { tag: `${p}`, bit: (code: Signal) => code.bit(p), shift, negative: c < 0n };
   });
-  const terms = codes.map((rowCodes, r) => [...lookupTerms(built, rowCodes, r, planes, width), ...actTerms]);
-  return { terms, doubled: lut.mirror };
+  const terms = codes.map((rowCodes, r) => [
+    ...lookupTerms(built.tables, rowCodes, r, planes, width),
+    ...actTerms,
+  ]);
+  return {
+    terms,
+    width,
+    unscale: (sum, outWidth, name) => unscale(sum, built.scale, lut.mirror, outWidth, name),
+  };
 }
 
 /**
@@ -62,7 +100,8 @@ export function lutDotTerms(
  * terms sum (at `width` bits) to the plane's Σ a·b_p, or with mirrored tables to 2·Σ a·b_p − Σ a;
  * `contribution` turns that sum into the plane's share of Σ a·w, C_p·Σ a·b_p (+ d·Σ a on plane 0),
  * at `outWidth` bits, and `act` passes Σ a on plane 0 only, so that a chunk's planes add up to its
- * Σ a·w and its Σ a once.
+ * Σ a·w and its Σ a once. The Σ a of the mirror and of d is the exact one given (`actSum`), or with
+ * quantized tables the sum of their quantized all-ones entries.
  */
 export function lutSerialTerms(
   act: Signal[],
@@ -70,10 +109,11 @@ export function lutSerialTerms(
   weight: GemvWeight,
   lut: LutProducts,
   plane: Signal,
-  width: number,
+  exactWidth: number,
   tables: () => void,
 ): {
   terms: Signal[][];
+  width: number;
   contribution(sum: Signal, actSum: Signal, outWidth: number, name: string): Signal;
   act(actSum: Signal): Signal;
 } {
@@ -84,7 +124,19 @@ export function lutSerialTerms(
   const planes = [
     { tag: 'p', bit: (code: Signal) => code.shr(plane.resize(code.width)).bit(0), shift: 0, negative: false },
   ];
-  const terms = codes.map((rowCodes, r) => lookupTerms(built, rowCodes, r, planes, width));
+  // Quantized: a plane's lookups, plus the quantized Σ a for a mirror.
+  const width =
+    built.scale === undefined
+      ? exactWidth
+      : quantizedSumWidth(BigInt(built.tables.length) * (lut.mirror ? 2n : 1n));
+  const terms = codes.map((rowCodes, r) => lookupTerms(built.tables, rowCodes, r, planes, width));
+  const quantizedAct =
+    built.scale === undefined
+      ? undefined
+      : sumAll(
+          built.tables.map((t) => fit(t.full, width)),
+          width,
+        ).named('table_full_sum');
   const first = plane.eq(0).named('first_plane');
   // Every coefficient is ±2^k: its shift and sign by plane.
   const shifts = coding.coefficients.map((c) => (c < 0n ? -c : c).toString(2).length - 1);
@@ -102,15 +154,25 @@ export function lutSerialTerms(
   let offsetTerm: Signal | undefined;
   return {
     terms,
+    width,
     contribution: (sum, actSum, outWidth, name) => {
       const wide = (x: Signal) => fit(x, outWidth);
       // A mirrored sum plus Σ a is twice the plane's sum: even, halved by dropping a 0 bit.
-      const planeSum = lut.mirror
-        ? wide(sum)
-            .add(wide(actSum), { width: outWidth + 1 })
-            .slice(outWidth, 1)
-            .asSigned()
-        : wide(sum);
+      const planeSum =
+        quantizedAct === undefined
+          ? lut.mirror
+            ? wide(sum)
+                .add(wide(actSum), { width: outWidth + 1 })
+                .slice(outWidth, 1)
+                .asSigned()
+            : wide(sum)
+          : unscale(
+              lut.mirror ? sum.add(quantizedAct, { width }) : sum,
+              built.scale,
+              lut.mirror,
+              outWidth,
+              `${name}_plane`,
+            );
       const amount =
         shiftBase === 0 ? plane : plane.zext(plane.width + 1).add(shiftBase, { width: plane.width + 1 });
       const shifted = planeSum.shl(amount).named(`${name}_shifted`);
@@ -120,7 +182,12 @@ export function lutSerialTerms(
       // d·Σ a, shared by the rows, on the first plane only.
       offsetTerm ??= mux(
         first,
-        constantTimes(wide(actSum), coding.offset),
+        constantTimes(
+          quantizedAct === undefined
+            ? wide(actSum)
+            : unscale(quantizedAct, built.scale, false, outWidth, 'table_full_unscaled'),
+          coding.offset,
+        ),
         m.constant(0n, SInt(outWidth)),
       ).named('offset_term');
       return signed.add(offsetTerm, { width: outWidth }).named(name);
@@ -129,18 +196,79 @@ export function lutSerialTerms(
   };
 }
 
+/** The width of a sum of quantized entries whose multiples add up to at most `entries` × 127. */
+function quantizedSumWidth(entries: bigint): number {
+  const max = entries * QUANTIZED_LIMIT;
+  return signedBits(-max, max);
+}
+
+/**
+ * A sum in units of the table scale 2^s as an exact integer at `outWidth` bits: times 2^s, halved when
+ * doubled (a doubled sum is even when s = 0, the tables then exact; else 2^s/2 is whole).
+ */
+function unscale(
+  sum: Signal,
+  scale: Signal | undefined,
+  doubled: boolean,
+  outWidth: number,
+  name: string,
+): Signal {
+  const width = outWidth + (doubled ? 1 : 0);
+  const scaled = scale === undefined ? fit(sum, width) : fit(sum, width).shl(scale);
+  return (doubled ? scaled.slice(width - 1, 1).asSigned() : scaled).named(name);
+}
+
 function planeCodingOf(weight: GemvWeight): NonNullable<GemvWeight['planeCoding']> {
   if (weight.planeCoding === undefined)
     throw new Error('table lookup needs integer weights, whose value is linear in their bits (planeCoding)');
   return weight.planeCoding;
 }
 
-function buildTables(act: Signal[], lut: LutProducts): Table[] {
+/** The chunk's tables, and with quantized tables their scale exponent s (entries in units of 2^s). */
+function buildTables(act: Signal[], lut: LutProducts): { tables: Table[]; scale?: Signal } {
   const g = lut.inputs;
   const entryType = tableEntryType(act[0]!, g, lut.mirror);
-  return Array.from({ length: act.length / g }, (_, j) => act.slice(j * g, (j + 1) * g)).map((lanes, j) =>
-    lut.mirror ? mirroredTable(lanes, entryType, `m${j}`) : plainTable(lanes, entryType, `t${j}`),
+  const exact = Array.from({ length: act.length / g }, (_, j) => act.slice(j * g, (j + 1) * g)).map(
+    (lanes, j) =>
+      lut.mirror ? mirroredTable(lanes, entryType, `m${j}`) : plainTable(lanes, entryType, `t${j}`),
   );
+  if (lut.tableFormat !== 'int8') return { tables: exact };
+  const scale = tableScale(act, g);
+  const type = SInt(QUANTIZED_BITS);
+  const quantize = (entry: Signal, name: string) =>
+    // The empty subset's entry is the constant 0, and so is its quantized value.
+    entry.builder.constantValue(entry.id) === 0n
+      ? entry.builder.constant(0n, type)
+      : roundShiftRight(entry, scale, QUANTIZED_LIMIT, QUANTIZED_BITS + 1, `${name}_wide`)
+          .resize(QUANTIZED_BITS)
+          .named(name);
+  return { tables: exact.map((table) => table.quantized(quantize)), scale };
+}
+
+/**
+ * The chunk's table scale exponent: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every activation
+ * in −2^L … 2^L − 1, so that every entry (at most g·2^L in magnitude) is at most 128 units of 2^s.
+ */
+function tableScale(act: Signal[], g: number): Signal {
+  const m = act[0]!.builder;
+  const width = act[0]!.width;
+  // a, or −a − 1 for a negative a: its bit length is L for that lane; the OR of all lanes has the largest.
+  const magnitudes = act.map((a) => a.xor(mux(a.msb(), m.constant(-1n, a.type), m.constant(0n, a.type))));
+  const combined = magnitudes
+    .reduce((x, y) => x.or(y))
+    .asUnsigned()
+    .slice(width - 2, 0)
+    .named('act_bits');
+  const excess = width - 1 + Math.ceil(Math.log2(g)) - 7; // L + ⌈log2 g⌉ − 7 = excess − leading zeros
+  const scaleType = UInt(unsignedBits(Math.max(1, excess)));
+  if (excess <= 0) return m.constant(0n, scaleType).named('table_scale');
+  const zeros = leadingZeros(combined);
+  const k = m.constant(BigInt(excess), zeros.type);
+  return mux(
+    zeros.ge(k),
+    m.constant(0n, scaleType),
+    k.sub(zeros, { width: zeros.width }).resize(scaleType.width),
+  ).named('table_scale');
 }
 
 /**
@@ -187,6 +315,8 @@ interface Table {
   lookup(index: Signal, name: string): { entry: Signal; negate?: Signal };
   /** Σ a over the table's lanes (every weight bit 1). */
   full: Signal;
+  /** The same table with every entry quantized (`name` for the quantized entry). */
+  quantized(quantize: (entry: Signal, name: string) => Signal): Table;
 }
 
 /** Entries wide enough for Σ ±a over g lanes of activations of `a`'s type. */
@@ -198,10 +328,26 @@ function tableEntryType(a: Signal, g: number, mirror: boolean) {
 
 /** The 2^g sums Σ_{i ∈ idx} a_i, built from its two halves' tables (depth ⌈log2 g⌉). */
 function plainTable(lanes: Signal[], type: HdlType, prefix: string): Table {
-  const entries = subsetSums(lanes, type, prefix);
+  return tableOf(subsetSums(lanes, type, prefix), prefix, (index, entries, name) => ({
+    entry: select(index, entries).named(name),
+  }));
+}
+
+/** A table of `entries` (the last one Σ a) read by `lookup`. */
+function tableOf(
+  entries: Signal[],
+  prefix: string,
+  lookup: (index: Signal, entries: Signal[], name: string) => { entry: Signal; negate?: Signal },
+): Table {
   return {
-    lookup: (index, name) => ({ entry: select(index, entries).named(name) }),
+    lookup: (index, name) => lookup(index, entries, name),
     full: entries[entries.length - 1]!,
+    quantized: (quantize) =>
+      tableOf(
+        entries.map((entry, i) => quantize(entry, `${prefix}_q${i.toString(2)}`)),
+        prefix,
+        lookup,
+      ),
   };
 }
 
@@ -233,15 +379,12 @@ function mirroredTable(lanes: Signal[], type: HdlType, prefix: string): Table {
           sum.add(last, { width: type.width }).named(`${prefix}_${idx.toString(2)}`),
         );
   const g = lanes.length;
-  return {
-    lookup: (index, name) => {
-      const top = index.bit(g - 1);
-      if (g === 1) return { entry: entries[0]!, negate: top.not() };
-      const low = index.slice(g - 2, 0);
-      return { entry: select(mux(top, low, low.not()), entries).named(name), negate: top.not() };
-    },
-    full: entries[entries.length - 1]!,
-  };
+  return tableOf(entries, prefix, (index, entries, name) => {
+    const top = index.bit(g - 1);
+    if (g === 1) return { entry: entries[0]!, negate: top.not() };
+    const low = index.slice(g - 2, 0);
+    return { entry: select(mux(top, low, low.not()), entries).named(name), negate: top.not() };
+  });
 }
 
 /** Σ ±a_i for every sign pattern (bit i set: +a_i), from its two halves'. */

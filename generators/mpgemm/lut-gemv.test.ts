@@ -1,7 +1,8 @@
-// lut_gemv: the GEMV whose products are table lookups. The golden model is gemv's (Σ a·w from the
-// weight formats' values, never from tables or planes), so these tests check the weight codings
-// against values written out by hand, refuse bad parameters by name, and run the plan's quick jobs
-// on cores that cover every coding, table size and mirroring, float and integer activations.
+// lut_gemv: the GEMV whose products are table lookups. With exact tables the golden model is gemv's
+// (Σ a·w from the weight formats' values, never from tables or planes); quantized tables change the
+// result, and their golden model is checked against sums worked by hand. These tests also check the
+// weight codings against values written out by hand, refuse bad parameters by name, and run the plan's
+// quick jobs on cores that cover every coding, table size and mirroring, float and integer activations.
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { ParameterError, parseParams } from '../generator.ts';
 import { writeRtl } from '../../testbenches/sim/write-rtl.ts';
 import { expectQuickJobsPass } from '../../testbenches/sim/fixtures/gemv-quick-jobs.ts';
 import type { StreamingRunRequest } from '../../testbenches/streaming-plan.ts';
+import { gemvGolden } from '../../testbenches/golden/gemv.ts';
+import { gemvSpec } from '../../testbenches/plans/gemv.ts';
 import { lutGemv, lutGemvCore } from './lut-gemv.ts';
 
 const params = (raw: Record<string, unknown>) => parseParams(lutGemv, raw);
@@ -49,6 +52,40 @@ describe('integer weight codings', () => {
         expect([name, code, Number(planes)]).toEqual([name, code, toNumber(decode(format, code))]);
       }
     }
+  });
+});
+
+describe('quantized tables: the golden model against a sum worked by hand', () => {
+  // int8 activations a0 = 100, a1 = −27 (the rest 0), uint2 weights 1 and 3, g = 2: L = 7, s = 1; the
+  // plain table 0, 100, −27, 73 quantizes to 0, 50, −14, 36 (ties to even). Plane 0 picks 36, plane 1
+  // −14: 2·(36 + 2·(−14)) = 16, where the exact Σ a·w is 19. Mirrored, the table M = ±100 + (−27)
+  // holds −127, 73 → −64 (−63.5, to even), 36; plane 0 (+,+) reads 36, plane 1 (−,+) reads −64, all
+  // (+,+) 36: 2·½·(36 + 2·(−64) + 3·36) = 16 as well. Scales are 1; the output is fp32.
+  const job = (w1: number) => ({
+    k: 8,
+    n: 1,
+    x: [100, 256 - 27, 0, 0, 0, 0, 0, 0],
+    w: [[1, w1, 0, 0, 0, 0, 0, 0]],
+    s: [[0x3c00]],
+    z: [[0]],
+    sv: [[0]],
+    xs: [0x3c00],
+  });
+  const spec = (mirror: boolean, quantized: boolean) => ({
+    ...gemvSpec(lutGemvCore(params({ ...SMALL, group: 8, wBits: 2, mirror, outFormat: 'fp32' }))),
+    ...(quantized ? { table: { g: 2, mirror, lanes: 8 } } : {}),
+  });
+  const f32 = (v: number) => new DataView(Float32Array.of(v).buffer).getUint32(0, true);
+
+  it.each([false, true])('mirrored %s: 16 from the int8 table, 19 exact', (mirror) => {
+    expect(gemvGolden(spec(mirror, true), job(3))).toEqual([f32(16)]);
+    expect(gemvGolden(spec(mirror, false), job(3))).toEqual([f32(19)]);
+  });
+
+  it('a chunk whose activations are all −128 clamps its largest entry to −127 units', () => {
+    // g = 2, s = 7 + 1 − 7 = 1: T = −256 is −128 units, clamped to −127, so weights 1, 1 give −254.
+    const all = { ...job(1), x: [128, 128, 0, 0, 0, 0, 0, 0] };
+    expect(gemvGolden(spec(false, true), all)).toEqual([f32(-254)]);
   });
 });
 
@@ -112,6 +149,13 @@ describe('lut_gemv RTL: the plan’s quick jobs', () => {
     { wBits: 4, weightCoding: 'odd', g: 2, serial: true, chunkLatency: 4 },
     { wBits: 8, weightCoding: 'int', g: 1, serial: true },
     { wBits: 3, weightCoding: 'uint', activation: 'bf16', group: 8, mirror: true, serial: true },
+    { wBits: 2, weightCoding: 'uint', g: 2, tableFormat: 'int8' },
+    { wBits: 1, weightCoding: 'odd', g: 4, mirror: true, tableFormat: 'int8' },
+    { wBits: 3, weightCoding: 'int', g: 8, tableFormat: 'int8' },
+    { wBits: 2, weightCoding: 'int', g: 1, mirror: true, tableFormat: 'int8' },
+    { wBits: 4, weightCoding: 'odd', g: 2, serial: true, tableFormat: 'int8' },
+    { wBits: 2, weightCoding: 'int', activation: 'e4m3fn', mirror: true, serial: true, tableFormat: 'int8' },
+    { wBits: 3, weightCoding: 'odd', activation: 'bf16', group: 8, mirror: true, tableFormat: 'int8' },
   ])('%j in Icarus', async (raw) => {
     await run(raw, ['icarus']);
   });
@@ -131,6 +175,21 @@ describe('lut_gemv RTL: the plan’s quick jobs', () => {
       'verilator',
       'hls',
     ]);
+  });
+
+  it('quantized fp16 tables, mirrored, in Verilator and HLS C-simulation, with 8-bit lookups', async () => {
+    const { files } = await run(
+      { wBits: 2, weightCoding: 'uint', g: 2, mirror: true, activation: 'fp16', tableFormat: 'int8' },
+      ['verilator', 'hls'],
+    );
+    const chunk = readFileSync(
+      files.find((f) => /gemv_chunk_.*_lut2m_t8\.v$/.test(f))!,
+      'utf8',
+    );
+    // Every lookup of row 0 is one int8 entry (the exact fp16 entries are 44 bits).
+    const lookups = [...chunk.matchAll(/wire\s+(?:signed\s+)?\[(\d+):0\]\s+l0_\d+_\d+\s*[;=]/g)];
+    expect(lookups.length).toBeGreaterThan(0);
+    expect(lookups.map((l) => Number(l[1]) + 1)).toEqual(lookups.map(() => 8));
   });
 
   it('a mirrored two’s complement core in Verilator and HLS C-simulation, with no multiplier in its chunk', async () => {

@@ -11,6 +11,7 @@ import { buildGemv, checkGemvParams, gemvFields, type GemvParams } from '../gemv
 /** Activations a table can hold: integers as they are, floats as exact integers or on an aligned grid. */
 export const LUT_ACTIVATIONS = ['int8', 'int4', 'fp16', 'bf16', 'e4m3fn'] as const;
 export const WEIGHT_CODINGS = ['uint', 'int', 'odd'] as const;
+export const TABLE_FORMATS = ['exact', 'int8'] as const;
 
 // Weights are integers, whole codes, and their products are lookups: no weight format, special values,
 // packing or multiplier choice.
@@ -47,6 +48,11 @@ export const lutGemvParams = z
       .default(false)
       .describe(
         'Mirrored tables: 2^(g−1) entries of Σ ±a, a lookup whose last bit is 0 negating its complement’s entry.',
+      ),
+    tableFormat: choiceParam(TABLE_FORMATS)
+      .default('exact')
+      .describe(
+        "'exact' entries, or 'int8': every entry rounded (to nearest, ties to even) to ±127 units of a power-of-two scale per chunk, as T-MAC quantizes its tables; narrower lookups and sums, a result that differs from the exact one (docs/lut-gemv.md#quantized-tables).",
       ),
     serial: boolParam()
       .default(false)
@@ -87,13 +93,13 @@ export type LutGemvParams = z.output<typeof lutGemvParams>;
 
 /** The gemv core a lut_gemv is: its weights as `${coding}${B}`, its chunk's products by lookup. */
 export function gemvOf(p: LutGemvParams): GemvParams {
-  const { wBits, weightCoding, g, mirror, serial, ...shared } = p;
+  const { wBits, weightCoding, g, mirror, serial, tableFormat, ...shared } = p;
   return {
     ...shared,
     weight: `${weightCoding}${wBits}` as GemvWeightName,
     multipliers: 'auto',
     packing: 'sequential',
-    lut: { inputs: g, mirror, serial },
+    lut: { inputs: g, mirror, serial, ...(tableFormat === 'int8' ? { tableFormat } : {}) },
     origin: { generator: 'lut_gemv', params: p },
   } as GemvParams;
 }

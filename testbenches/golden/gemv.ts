@@ -12,6 +12,8 @@
 // Mixed activations (int4_int8, COMET, docs/w4a16.md#mixed-4-and-8-bit-activations) hold 8-bit codes;
 // each group is int8 (every code its own value) or int4 (each code's low 4 bits, two's complement, the
 // rest not read), as the job's flag of the group says.
+// Quantized tables (lut_gemv's tableFormat 'int8', docs/lut-gemv.md#quantized-tables) replace a group's
+// Σ a·w by the sum over its chunks of the products T-MAC's int8 tables give (quantizedChunkDot).
 import {
   add,
   convert,
@@ -50,6 +52,11 @@ export interface GemvSpec {
   alignBits: number;
   /** Integer activations' scale: one for the job ('token', xs[0]) or one per group ('group', xs[g]). */
   activationScale?: { kind: 'token' | 'group'; format: string };
+  /**
+   * Quantized tables: each chunk of `lanes` activations is cut into tables of g, plain (2^g subset
+   * sums) or mirrored (Σ ±a), whose entries are rounded to ±127 units of the chunk's scale.
+   */
+  table?: { g: number; mirror: boolean; lanes: number };
 }
 
 /** One matrix-vector product: codes as unsigned integers. */
@@ -108,6 +115,93 @@ function units(v: FiniteValue, exp: number): bigint {
   return v.sign ? -n : n;
 }
 
+/** A weight coding linear in its bits, w(q) = Σ_p C_p·bit_p(q) + d, read off its values. */
+interface PlaneCoding {
+  coefficients: bigint[];
+  offset: bigint;
+}
+
+function planeCoding(elements: Format, bits: number): PlaneCoding {
+  const value = (code: number) => {
+    const v = decode(elements, code);
+    if (v.kind !== 'finite') throw new Error(`quantized tables: weight code ${code} is not a number`);
+    return units(v, 0);
+  };
+  const offset = value(0);
+  const coefficients = Array.from({ length: bits }, (_, p) => value(1 << p) - offset);
+  for (let q = 0; q < 1 << bits; q++) {
+    const linear = coefficients.reduce((sum, c, p) => sum + ((q >> p) & 1 ? c : 0n), offset);
+    if (linear !== value(q))
+      throw new Error(`quantized tables: the weight's value is not linear in its bits`);
+  }
+  return { coefficients, offset };
+}
+
+/** Bits of n, or of −n − 1 for a negative n: the least L with −2^L ≤ n < 2^L. */
+const signedLength = (n: bigint) => (n < 0n ? -n - 1n : n).toString(2).replace(/^0$/, '').length;
+
+/**
+ * The table scale exponent of a chunk: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every activation
+ * in −2^L … 2^L − 1. Mutation 'gemv.table-scale-per-group': L of the whole group.
+ */
+function tableScale(lanes: bigint[], g: number): number {
+  const L = Math.max(0, ...lanes.map(signedLength));
+  return Math.max(0, L + Math.ceil(Math.log2(g)) - 7);
+}
+
+/**
+ * An entry x in units of 2^s: rounded to nearest, ties to even, and clamped to ±127. Mutations
+ * 'gemv.table-truncated' (rounded toward −∞), 'gemv.table-unclamped', 'gemv.table-exact' (x itself).
+ */
+function quantizedEntry(x: bigint, s: number): bigint {
+  if (variantIs('gemv.table-exact')) return x;
+  const unit = 1n << BigInt(s);
+  let q = x >> BigInt(s); // floor
+  const rest = x - q * unit;
+  const half = unit / 2n;
+  if (!variantIs('gemv.table-truncated') && s > 0 && (rest > half || (rest === half && (q & 1n) === 1n))) q++;
+  if (variantIs('gemv.table-unclamped')) return q;
+  return q > 127n ? 127n : q < -127n ? -127n : q;
+}
+
+/**
+ * One row's Σ a·w over a chunk from quantized tables (T-MAC, docs/lut-gemv.md#quantized-tables), in the
+ * activations' units. The chunk's lanes are cut into tables of g; plane p's g weight bits pick an
+ * entry, Σ of the picked activations (plain) or Σ ±a (mirrored, + where the bit is 1); the coding's
+ * identity then gives Σ a·w from the quantized entries:
+ *   plain:    Σ_p C_p·Σ_j Q(T_j,p) + d·Σ_j Q(T_j,all)
+ *   mirrored: ½·(Σ_p C_p·Σ_j Q(M_j,p) + (Σ_p C_p + 2d)·Σ_j Q(M_j,all))
+ * each Q an integer number of 2^s.
+ */
+function quantizedChunkDot(
+  a: bigint[],
+  codes: number[],
+  coding: PlaneCoding,
+  table: NonNullable<GemvSpec['table']>,
+  s: number,
+): bigint {
+  const { g, mirror } = table;
+  const entry = (j: number, picked: (t: number) => boolean) => {
+    let sum = 0n;
+    for (let t = 0; t < g; t++) sum += picked(t) ? a[j * g + t]! : mirror ? -a[j * g + t]! : 0n;
+    return quantizedEntry(sum, s);
+  };
+  const tables = Array.from({ length: a.length / g }, (_, j) => j);
+  const all = tables.reduce((sum, j) => sum + entry(j, () => true), 0n);
+  let total = coding.coefficients.reduce(
+    (sum, c, p) =>
+      sum + c * tables.reduce((t, j) => t + entry(j, (i) => ((codes[j * g + i]! >> p) & 1) === 1), 0n),
+    0n,
+  );
+  const sumC = coding.coefficients.reduce((x, y) => x + y, 0n);
+  total += (mirror ? sumC + 2n * coding.offset : coding.offset) * all;
+  // Doubled for mirrored tables: even when s = 0 (exact entries), and 2^s/2 whole otherwise.
+  const scaled = total << BigInt(s);
+  if (!mirror) return scaled;
+  if (scaled % 2n !== 0n) throw new Error('quantized tables: a mirrored chunk sum is odd');
+  return scaled / 2n;
+}
+
 /** Where group g starts (mutation 'gemv.group-boundary': one element early). */
 function groupStart(g: number, group: number, k: number): number {
   return g === 0 ? 0 : Math.min(k, g * group - (variantIs('gemv.group-boundary') ? 1 : 0));
@@ -136,6 +230,32 @@ function withActivationScale(spec: GemvSpec, job: GemvJob, g: number, s: ExactVa
   if (spec.activationScale === undefined || variantIs('gemv.activation-scale-dropped')) return s;
   const code = job.xs![spec.activationScale.kind === 'token' ? 0 : g]!;
   return exactMul(s, decode(formatByName(spec.activationScale.format), code)).value;
+}
+
+/** A group's Σ a·w from quantized tables, chunk by chunk (absent lanes of the last chunk are 0). */
+function quantizedGroupDot(
+  spec: GemvSpec,
+  job: GemvJob,
+  row: number,
+  first: number,
+  last: number,
+  group: ExactValue[],
+  aExp: number,
+  bits: number,
+  elements: Format,
+): bigint {
+  const table = spec.table!;
+  const coding = planeCoding(elements, bits);
+  const lanes = group.map((a) => truncatedUnits(a as FiniteValue, aExp));
+  const groupScale = tableScale(lanes, table.g);
+  let dot = 0n;
+  for (let c = 0; c < last - first; c += table.lanes) {
+    const a = Array.from({ length: table.lanes }, (_, i) => lanes[c + i] ?? 0n);
+    const codes = Array.from({ length: table.lanes }, (_, i) => job.w[row]![first + c + i] ?? 0);
+    const s = variantIs('gemv.table-scale-per-group') ? groupScale : tableScale(a, table.g);
+    dot += quantizedChunkDot(a, codes, coding, table, s);
+  }
+  return dot;
 }
 
 export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
@@ -171,8 +291,13 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
       let sum = 0n;
       // The group's activations as integers in units of 2^aExp (aligned: truncated to that grid).
       const groupActivations = activations.slice(first, last);
+      // Quantized tables work in the hardware's units: the format's smallest subnormal (1 for integers).
       const aExp =
-        spec.accumulation === 'exact' ? exactExp : alignedExp(groupActivations, fa, spec.alignBits);
+        spec.accumulation === 'aligned'
+          ? alignedExp(groupActivations, fa, spec.alignBits)
+          : spec.table !== undefined && fa.kind === 'float'
+            ? floatLayout(fa as FloatFormat).emin - (fa as FloatFormat).mantBits
+            : exactExp;
       for (let k = first; k < last; k++) {
         const a = activations[k]!;
         const w = weights[k - first]!;
@@ -184,6 +309,8 @@ export function gemvGolden(spec: GemvSpec, job: GemvJob): number[] {
         dot += aUnits * units(w, wExp);
         sum += aUnits;
       }
+      if (spec.table !== undefined && !poisoned)
+        dot = quantizedGroupDot(spec, job, row, first, last, groupActivations, aExp, weight.bits, elements);
       const z = weight.zeroPoint && !variantIs('gemv.no-zero-point') ? BigInt(job.z[row]![g]!) : 0n;
       // Σ a·w − z·Σ a in units of 2^(aExp + wExp); z·Σa is in units of 2^aExp and wExp is 0 for integers.
       const d = dot - z * (sum << BigInt(-wExp));

@@ -440,6 +440,10 @@ const GEMV_VARIANTS: Variant[] = [
     'gemv.grid-below-top',
     (p) => gemvShape(p as unknown as GemvParams).accumulation === 'aligned' || 'exact accumulation',
   ),
+  // lut_gemv's quantized tables: another rounding, no clamp, the exact entries, one scale per group.
+  ...['table-truncated', 'table-unclamped', 'table-exact', 'table-scale-per-group'].map((name) =>
+    tagged(`gemv.${name}`, (p) => (p as unknown as GemvParams).lut?.tableFormat === 'int8' || 'exact tables'),
+  ),
 ];
 
 export const MUTATION_TABLES: MutationTable[] = [

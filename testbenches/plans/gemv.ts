@@ -52,6 +52,9 @@ export function gemvSpec(p: GemvParams): GemvSpec {
   const { group, scale, specialValues, accumulation, activationScale } = gemvShape(p);
   return {
     ...(activationScale ? { activationScale } : {}),
+    ...(p.lut?.tableFormat === 'int8'
+      ? { table: { g: p.lut.inputs, mirror: p.lut.mirror, lanes: p.lanes } }
+      : {}),
     accumulation,
     alignBits: p.alignBits,
     weight: p.weight as GemvSpec['weight'],
