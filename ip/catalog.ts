@@ -645,6 +645,14 @@ export const CATALOG: readonly CatalogEntry[] = [
       'W2A16 table-lookup GEMV (T-MAC): asymmetric INT2 weights (uint2 zero point, FP16 scale per 128) × FP16 x (exact tables), tables of 2 activations, 4 rows × 8 elements per cycle',
   },
   {
+    name: 'lut_gemv_w2a16_t8_g128_p4s8',
+    generator: 'lut_gemv',
+    fmaxDevices: GEMV_FMAX_DEVICES,
+    params: { wBits: 2, weightCoding: 'uint', g: 2, tableFormat: 'int8', ...LUT_GEMV_FP16_P4S8 },
+    description:
+      'W2A16 table-lookup GEMV with int8 tables (T-MAC quantized tables): as lut_gemv_w2a16_g128_p4s8, each entry rounded to ±127 units of a power-of-two scale per chunk, 8-bit lookups',
+  },
+  {
     name: 'bitserial_gemv_bitmod_fp16_p4s8',
     generator: 'bitserial_gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,

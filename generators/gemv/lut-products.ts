@@ -3,7 +3,7 @@
 // every row; each bit plane of a row's weights indexes it, and the planes are added shifted.
 import { leadingZeros } from '../arith/lzc.ts';
 import { pairUp } from '../arith/pairwise.ts';
-import { roundShiftRight } from '../arith/round-shift.ts';
+import { roundFraction } from '../arith/round-fraction.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
 import type { GemvWeight } from '../formats/gemv-weights.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
@@ -44,10 +44,12 @@ export interface LutSum {
 }
 
 /**
- * The terms of each row's Σ a·w over the chunk, to be summed at `width` bits (two's complement, so
- * that the sum is exact modulo 2^width). With `doubled` the terms sum to 2·Σ a·w (mirrored tables).
- * `act` are the lanes' exact activations, `codes[r][lane]` the weight codes; `tables` is called once
- * the tables are built (a pipeline cut point).
+ * The terms of each row's Σ a·w over the chunk, to be summed at the returned `width` (two's
+ * complement, so that the sum is exact modulo 2^width): `exactWidth` for exact tables, less for
+ * quantized ones. Mirrored tables' terms sum to 2·Σ a·w, quantized ones' to Σ a·w in units of the
+ * table scale; `unscale` turns the sum into Σ a·w. `act` are the lanes' exact activations,
+ * `codes[r][lane]` the weight codes; `tables` is called once the tables are built, or once the
+ * activations are on the quantized tables' grid (a pipeline cut point).
  */
 export function lutDotTerms(
   act: Signal[],
@@ -58,8 +60,7 @@ export function lutDotTerms(
   tables: () => void,
 ): { terms: Signal[][] } & LutSum {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut);
-  tables();
+  const built = buildTables(act, lut, tables);
   // Σ_p C_p·b_p + d summed over the lanes: Σ_p C_p·(Σ a·b_p) + d·Σ a. A mirrored plane gives
   // 2·Σ a·b_p − Σ a, so the doubled sum is Σ_p C_p·M_p + (Σ_p C_p + 2d)·Σ a.
   const sumC = coding.coefficients.reduce((a, b) => a + b, 0n);
@@ -118,8 +119,7 @@ export function lutSerialTerms(
   act(actSum: Signal): Signal;
 } {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut);
-  tables();
+  const built = buildTables(act, lut, tables);
   const m = plane.builder;
   const planes = [
     { tag: 'p', bit: (code: Signal) => code.shr(plane.resize(code.width)).bit(0), shift: 0, negative: false },
@@ -224,25 +224,54 @@ function planeCodingOf(weight: GemvWeight): NonNullable<GemvWeight['planeCoding'
   return weight.planeCoding;
 }
 
-/** The chunk's tables, and with quantized tables their scale exponent s (entries in units of 2^s). */
-function buildTables(act: Signal[], lut: LutProducts): { tables: Table[]; scale?: Signal } {
+/**
+ * The chunk's tables, and with quantized tables their scale exponent s (entries in units of 2^s).
+ * `cut` is called once the exact tables are built, or once the activations are on the quantized
+ * tables' grid (the tables, their rounding and the lookups then share a stage).
+ */
+function buildTables(act: Signal[], lut: LutProducts, cut: () => void): { tables: Table[]; scale?: Signal } {
   const g = lut.inputs;
-  const entryType = tableEntryType(act[0]!, g, lut.mirror);
-  const exact = Array.from({ length: act.length / g }, (_, j) => act.slice(j * g, (j + 1) * g)).map(
-    (lanes, j) =>
-      lut.mirror ? mirroredTable(lanes, entryType, `m${j}`) : plainTable(lanes, entryType, `t${j}`),
-  );
-  if (lut.tableFormat !== 'int8') return { tables: exact };
+  const tablesOf = (lanes: Signal[]) => {
+    const entryType = tableEntryType(lanes[0]!, g, lut.mirror);
+    return Array.from({ length: lanes.length / g }, (_, j) => lanes.slice(j * g, (j + 1) * g)).map(
+      (part, j) =>
+        lut.mirror ? mirroredTable(part, entryType, `m${j}`) : plainTable(part, entryType, `t${j}`),
+    );
+  };
+  if (lut.tableFormat !== 'int8') {
+    const tables = tablesOf(act);
+    cut();
+    return { tables };
+  }
+  // Each activation on the grid of 2^(s − r), rounded toward −∞: ⌊a·2^r / 2^s⌋, which fits in
+  // 8 − ⌈log2 g⌉ + r bits (|a| ≤ 2^L, L + ⌈log2 g⌉ − 7 ≤ s).
   const scale = tableScale(act, g);
+  const r = tableFraction(g);
+  const gridBits = QUANTIZED_BITS - Math.ceil(Math.log2(g)) + r;
+  const grid = act.map((a, i) =>
+    a
+      .sext(Math.max(a.width + r, gridBits))
+      .shl(r)
+      .shr(scale)
+      .slice(gridBits - 1, 0)
+      .asSigned()
+      .named(`a${i}_grid`),
+  );
+  cut();
   const type = SInt(QUANTIZED_BITS);
   const quantize = (entry: Signal, name: string) =>
     // The empty subset's entry is the constant 0, and so is its quantized value.
     entry.builder.constantValue(entry.id) === 0n
       ? entry.builder.constant(0n, type)
-      : roundShiftRight(entry, scale, QUANTIZED_LIMIT, QUANTIZED_BITS + 1, `${name}_wide`)
+      : roundFraction(entry, r, QUANTIZED_LIMIT, QUANTIZED_BITS + 1, `${name}_wide`)
           .resize(QUANTIZED_BITS)
           .named(name);
-  return { tables: exact.map((table) => table.quantized(quantize)), scale };
+  return { tables: tablesOf(grid).map((table) => table.quantized(quantize)), scale };
+}
+
+/** Fraction bits r of the lanes below a table unit: g lanes' truncations then add up to under 1/8 unit. */
+function tableFraction(g: number): number {
+  return Math.ceil(Math.log2(g)) + 3;
 }
 
 /**

@@ -82,6 +82,18 @@ describe('quantized tables: the golden model against a sum worked by hand', () =
     expect(gemvGolden(spec(mirror, false), job(3))).toEqual([f32(19)]);
   });
 
+  it('fp16 lanes are truncated to the grid 2^(s − r) before the entries are rounded', () => {
+    // a0 = 1 + 2^−6 + 2^−10 (0x3C11), 2^24 + 2^18 + 2^14 units of 2^−24: L = 25, s = 19 (units of 2^−5),
+    // r = 4 (grid 2^−9). a0 is 32.53 table units, which would round to 33; on the grid it is
+    // ⌊520.5⌋ = 520 = 32.5 units, a tie, to even: 32. Weight 1: y = 32·2^−5 = 1.
+    const fp16 = {
+      ...gemvSpec(lutGemvCore(params({ ...SMALL, group: 8, activation: 'fp16', outFormat: 'fp32' }))),
+      table: { g: 2, mirror: false, lanes: 8 },
+    };
+    const { xs: _xs, ...rest } = job(0);
+    expect(gemvGolden(fp16, { ...rest, x: [0x3c11, 0, 0, 0, 0, 0, 0, 0] })).toEqual([f32(1)]);
+  });
+
   it('a chunk whose activations are all −128 clamps its largest entry to −127 units', () => {
     // g = 2, s = 7 + 1 − 7 = 1: T = −256 is −128 units, clamped to −127, so weights 1, 1 give −254.
     const all = { ...job(1), x: [128, 128, 0, 0, 0, 0, 0, 0] };

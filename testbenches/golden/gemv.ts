@@ -149,12 +149,14 @@ function tableScale(lanes: bigint[], g: number): number {
   return Math.max(0, L + Math.ceil(Math.log2(g)) - 7);
 }
 
+/** Fraction bits r of the activations' grid below the table unit 2^s. */
+const tableFraction = (g: number) => Math.ceil(Math.log2(g)) + 3;
+
 /**
- * An entry x in units of 2^s: rounded to nearest, ties to even, and clamped to ±127. Mutations
- * 'gemv.table-truncated' (rounded toward −∞), 'gemv.table-unclamped', 'gemv.table-exact' (x itself).
+ * An entry x with s fraction bits as a whole number of units: rounded to nearest, ties to even, and
+ * clamped to ±127. Mutations 'gemv.table-truncated' (rounded toward −∞), 'gemv.table-unclamped'.
  */
 function quantizedEntry(x: bigint, s: number): bigint {
-  if (variantIs('gemv.table-exact')) return x;
   const unit = 1n << BigInt(s);
   let q = x >> BigInt(s); // floor
   const rest = x - q * unit;
@@ -166,12 +168,11 @@ function quantizedEntry(x: bigint, s: number): bigint {
 
 /**
  * One row's Σ a·w over a chunk from quantized tables (T-MAC, docs/lut-gemv.md#quantized-tables), in the
- * activations' units. The chunk's lanes are cut into tables of g; plane p's g weight bits pick an
- * entry, Σ of the picked activations (plain) or Σ ±a (mirrored, + where the bit is 1); the coding's
- * identity then gives Σ a·w from the quantized entries:
+ * activations' units. The chunk's lanes, each put on the grid of 2^(s − r), are cut into tables of g;
+ * plane p's g weight bits pick an entry, Σ of the picked lanes (plain) or Σ ±lane (mirrored, + where
+ * the bit is 1), rounded to a whole number of 2^s; the coding's identity then gives Σ a·w:
  *   plain:    Σ_p C_p·Σ_j Q(T_j,p) + d·Σ_j Q(T_j,all)
  *   mirrored: ½·(Σ_p C_p·Σ_j Q(M_j,p) + (Σ_p C_p + 2d)·Σ_j Q(M_j,all))
- * each Q an integer number of 2^s.
  */
 function quantizedChunkDot(
   a: bigint[],
@@ -181,10 +182,16 @@ function quantizedChunkDot(
   s: number,
 ): bigint {
   const { g, mirror } = table;
+  // Each activation on the grid of 2^(s − r), rounded toward −∞ (mutation 'gemv.table-exact': the
+  // exact entries, with no grid, rounding or clamp).
+  const exact = variantIs('gemv.table-exact');
+  const r = tableFraction(g);
+  const grid = a.map((x) => (x << BigInt(r)) >> BigInt(s));
   const entry = (j: number, picked: (t: number) => boolean) => {
     let sum = 0n;
-    for (let t = 0; t < g; t++) sum += picked(t) ? a[j * g + t]! : mirror ? -a[j * g + t]! : 0n;
-    return quantizedEntry(sum, s);
+    const lanes = exact ? a : grid;
+    for (let t = 0; t < g; t++) sum += picked(t) ? lanes[j * g + t]! : mirror ? -lanes[j * g + t]! : 0n;
+    return exact ? sum : quantizedEntry(sum, r) << BigInt(s);
   };
   const tables = Array.from({ length: a.length / g }, (_, j) => j);
   const all = tables.reduce((sum, j) => sum + entry(j, () => true), 0n);
@@ -196,10 +203,9 @@ function quantizedChunkDot(
   const sumC = coding.coefficients.reduce((x, y) => x + y, 0n);
   total += (mirror ? sumC + 2n * coding.offset : coding.offset) * all;
   // Doubled for mirrored tables: even when s = 0 (exact entries), and 2^s/2 whole otherwise.
-  const scaled = total << BigInt(s);
-  if (!mirror) return scaled;
-  if (scaled % 2n !== 0n) throw new Error('quantized tables: a mirrored chunk sum is odd');
-  return scaled / 2n;
+  if (!mirror) return total;
+  if (total % 2n !== 0n) throw new Error('quantized tables: a mirrored chunk sum is odd');
+  return total / 2n;
 }
 
 /** Where group g starts (mutation 'gemv.group-boundary': one element early). */
@@ -246,7 +252,8 @@ function quantizedGroupDot(
 ): bigint {
   const table = spec.table!;
   const coding = planeCoding(elements, bits);
-  const lanes = group.map((a) => truncatedUnits(a as FiniteValue, aExp));
+  // A group with a NaN or an infinity is NaN before this is asked; under 'gemv.specials-ignored' they count as 0.
+  const lanes = group.map((a) => (a.kind === 'finite' ? truncatedUnits(a, aExp) : 0n));
   const groupScale = tableScale(lanes, table.g);
   let dot = 0n;
   for (let c = 0; c < last - first; c += table.lanes) {

@@ -325,6 +325,7 @@ export function designedCases(p: GemvParams, rng: Random): GemvCase[] {
   // (short groups' worth of lanes, so that most rows keep a finite result beside the special ones).
   cases.push({ job: randomJob(p, rng, { k: 2 * p.lanes, n: 2 * p.rows + 1, specials: 0.25 }) });
   if (isIntegerActivation(p.activation)) cases.push({ job: integerExtremesJob(p, rng) });
+  if (p.lut?.tableFormat === 'int8') cases.push({ job: tableExtremesJob(p, rng) });
   // Both scales applied with one rounding, not two (integer activations of one width).
   if ((INTEGER_ACTIVATIONS as readonly string[]).includes(p.activation)) {
     const job = randomJob(p, rng, { k: gemvShape(p).group, n: p.rows });
@@ -429,6 +430,30 @@ function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
     for (let i = 0; i < 2 * group; i++) job.w[row]![i] = widest;
     for (let i = 0; i < group; i += 2) job.w[row]![3 * group + i + 1] = job.w[row]![3 * group + i]!;
     job.z[row] = job.z[row]!.map((z, g) => (g < 2 ? 0 : z));
+  }
+  return job;
+}
+
+/**
+ * Quantized tables at their bound (docs/lut-gemv.md#quantized-tables): every table's lanes hold −P but
+ * the last, which holds −P in even tables and the largest value below P in odd ones (P = 1, or the most
+ * negative integer code). A plain entry of g × −P, or a mirrored one of (g − 1)·P plus nearly P, is then
+ * 128 table units or within half a unit of it, and is clamped to ±127.
+ */
+function tableExtremesJob(p: GemvParams, rng: Random): GemvJob {
+  const { group } = gemvShape(p);
+  const g = p.lut!.inputs;
+  const job = randomJob(p, rng, { k: group, n: 2 * p.rows + 1 });
+  const [minusP, belowP] = isIntegerActivation(p.activation)
+    ? [2 ** (activationBits(p.activation) - 1), 2 ** (activationBits(p.activation) - 1) - 1]
+    : (() => {
+        const f = floatLayout(floatFormat(p.activation));
+        return [f.signWeight + f.bias * f.hidden, (f.bias - 1) * f.hidden + f.hidden - 1];
+      })();
+  for (let k = 0; k < group; k++) {
+    const lane = k % g;
+    const table = Math.floor(k / g);
+    job.x[k] = lane < g - 1 || table % 2 === 0 ? minusP : belowP;
   }
   return job;
 }
