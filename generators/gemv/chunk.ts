@@ -15,7 +15,7 @@ import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeight, type GemvWeightName } from '../formats/gemv-weights.ts';
 import { activationBits, isIntegerActivation } from './activation.ts';
-import { lutDotTerms, lutSerialTerms, type LutProducts } from './lut-products.ts';
+import { lutDotTerms, lutSerialTerms, tableScale, type LutProducts } from './lut-products.ts';
 import { termPassTerms, termTable, type TermTable } from './term-products.ts';
 
 export interface ChunkShape {
@@ -324,14 +324,25 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
   }
 
   if (shape.lut !== undefined) {
-    // Table lookup: the weight codes index the activations' tables bit plane by bit plane.
+    // Table lookup: the weight codes index the activations' tables bit plane by bit plane. Quantized
+    // tables' scale comes from the activations alone, a stage ahead of the grid it sets.
     const codes = laneCodes(w, shape);
+    const scale = shape.lut.tableFormat === 'int8' ? tableScale(act, shape.lut.inputs) : undefined;
     cut.at('decoded');
     const bad = Array<Signal>(P).fill(actBad);
     if (plane !== undefined) {
       // One plane per cycle: each row's plane sum, then its share of Σ a·w (lut-products.ts).
       const planeWidth = widths.act + 2 + (shape.lut.mirror ? 1 : 0);
-      const serial = lutSerialTerms(act, codes, weight, shape.lut, plane, planeWidth, () => cut.at('pairs'));
+      const serial = lutSerialTerms(
+        act,
+        codes,
+        weight,
+        shape.lut,
+        plane,
+        planeWidth,
+        () => cut.at('pairs'),
+        scale,
+      );
       cut.at('products');
       return finishChunk(m, widths, act, serial.terms, bad, cut, {
         width: serial.width,
@@ -341,7 +352,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       });
     }
     const width = widths.dot + (shape.lut.mirror ? 1 : 0);
-    const lut = lutDotTerms(act, codes, weight, shape.lut, width, () => cut.at('pairs'));
+    const lut = lutDotTerms(act, codes, weight, shape.lut, width, () => cut.at('pairs'), scale);
     cut.at('products');
     const quantized = shape.lut.tableFormat === 'int8';
     return finishChunk(

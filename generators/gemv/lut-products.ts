@@ -58,9 +58,10 @@ export function lutDotTerms(
   lut: LutProducts,
   exactWidth: number,
   tables: () => void,
+  scale?: Signal,
 ): { terms: Signal[][] } & LutSum {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut, tables);
+  const built = buildTables(act, lut, tables, scale);
   // Σ_p C_p·b_p + d summed over the lanes: Σ_p C_p·(Σ a·b_p) + d·Σ a. A mirrored plane gives
   // 2·Σ a·b_p − Σ a, so the doubled sum is Σ_p C_p·M_p + (Σ_p C_p + 2d)·Σ a.
   const sumC = coding.coefficients.reduce((a, b) => a + b, 0n);
@@ -112,6 +113,7 @@ export function lutSerialTerms(
   plane: Signal,
   exactWidth: number,
   tables: () => void,
+  scale?: Signal,
 ): {
   terms: Signal[][];
   width: number;
@@ -119,7 +121,7 @@ export function lutSerialTerms(
   act(actSum: Signal): Signal;
 } {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut, tables);
+  const built = buildTables(act, lut, tables, scale);
   const m = plane.builder;
   const planes = [
     { tag: 'p', bit: (code: Signal) => code.shr(plane.resize(code.width)).bit(0), shift: 0, negative: false },
@@ -229,7 +231,12 @@ function planeCodingOf(weight: GemvWeight): NonNullable<GemvWeight['planeCoding'
  * `cut` is called once the exact tables are built, or once the activations are on the quantized
  * tables' grid (the tables, their rounding and the lookups then share a stage).
  */
-function buildTables(act: Signal[], lut: LutProducts, cut: () => void): { tables: Table[]; scale?: Signal } {
+function buildTables(
+  act: Signal[],
+  lut: LutProducts,
+  cut: () => void,
+  givenScale?: Signal,
+): { tables: Table[]; scale?: Signal } {
   const g = lut.inputs;
   const tablesOf = (lanes: Signal[]) => {
     const entryType = tableEntryType(lanes[0]!, g, lut.mirror);
@@ -245,7 +252,7 @@ function buildTables(act: Signal[], lut: LutProducts, cut: () => void): { tables
   }
   // Each activation on the grid of 2^(s − r), rounded toward −∞: ⌊a·2^r / 2^s⌋, which fits in
   // 8 − ⌈log2 g⌉ + r bits (|a| ≤ 2^L, L + ⌈log2 g⌉ − 7 ≤ s).
-  const scale = tableScale(act, g);
+  const scale = givenScale ?? tableScale(act, g);
   const r = tableFraction(g);
   const gridBits = QUANTIZED_BITS - Math.ceil(Math.log2(g)) + r;
   const grid = act.map((a, i) =>
@@ -278,7 +285,7 @@ function tableFraction(g: number): number {
  * The chunk's table scale exponent: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every activation
  * in −2^L … 2^L − 1, so that every entry (at most g·2^L in magnitude) is at most 128 units of 2^s.
  */
-function tableScale(act: Signal[], g: number): Signal {
+export function tableScale(act: Signal[], g: number): Signal {
   const m = act[0]!.builder;
   const width = act[0]!.width;
   // a, or −a − 1 for a negative a: its bit length is L for that lane; the OR of all lanes has the largest.
