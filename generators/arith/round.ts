@@ -322,7 +322,7 @@ interface SpecialOutcomes {
  * The special outcomes' codes under the policy. `stochasticUp`: the increment of a stochastic rounding,
  * under which an IEEE overflow goes as the rounding went (toward zero: ±max; away: ±Inf).
  */
-function specialOutcomes(
+export function specialOutcomes(
   v: NormalizedFloat,
   format: FloatFormat,
   policy: ResolvedPolicy,
@@ -499,7 +499,7 @@ function selectThenIncrement(
  * The invalid flag: a signalling NaN (any NaN where the policy does not pass NaNs on), or an infinity
  * into a format without one.
  */
-function invalidFlag(
+export function invalidFlag(
   v: NormalizedFloat,
   format: FloatFormat,
   policy: ResolvedPolicy,

@@ -19,6 +19,8 @@ export interface UnpackedFloat {
   isSignalingNaN: Signal;
   /** A subnormal operand (before any flushing). */
   isSubnormal: Signal;
+  /** The exponent field as coded (a subnormal's is 0). */
+  expField?: Signal;
   /** The exponents `exp` can take. */
   expRange: { min: number; max: number };
   /**
@@ -106,6 +108,7 @@ export function unpackFloat(
     isNaN: isNaN === zero ? zero : isNaN.named(`${prefix}_is_nan`),
     isSignalingNaN,
     isSubnormal,
+    expField,
     expRange: range,
     biasedExp: effectiveField,
     bias: format.bias,

@@ -2,7 +2,9 @@
 // pairs that steer its subnormal handling (normalized operands, one shift to the subnormal quantum
 // decided from the exponents, rounding of the packed field and mantissa): every rounding mode, both
 // tininess rules, kept and flushed subnormals, exponent biases that are not IEEE's, significands
-// narrower than the output's. The simulators run the catalog configurations (ip/catalog.test.ts).
+// narrower than the output's; with tiny results flushed (and no cut inside the rounding), the
+// mantissa rounded before the exponent (roundFlushedProduct). The simulators run the catalog
+// configurations (ip/catalog.test.ts).
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,6 +123,35 @@ describe('fp_mul in the IR evaluator', () => {
       allPairs('e2m1fn', 'e2m1fn'),
     ],
     [
+      'e4m3fn, every pair, subnormals flushed in and out (the fields themselves summed, the mantissa rounded first)',
+      { inputSubnormals: 'flush', outputSubnormals: 'flush' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    [
+      'e5m2, every pair, flushed, rounding up, tininess before (overflow to Inf; tininess from the sum less the carry)',
+      {
+        aFormat: 'e5m2',
+        bFormat: 'e5m2',
+        outFormat: 'e5m2',
+        outputSubnormals: 'flush',
+        rounding: 'rup',
+        tininess: 'before',
+      },
+      allPairs('e5m2', 'e5m2'),
+    ],
+    [
+      // 1.1111…·2 rounds to 4 in e4m3fn: the top bit and the carry each step the exponent.
+      'fp16 × fp16 → e4m3fn, random pairs, flushed (a product with its top bit set that carries)',
+      { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'e4m3fn', outputSubnormals: 'flush' },
+      randomPairs('fp16', 'fp16', 20_000, 11),
+    ],
+    [
+      // The field lies 113 above the exponent sum: constants beyond the sum's own range.
+      "e4m3fn × e4m3fn → bf16, every pair, flushed, tininess before (a bias far above the operands')",
+      { outFormat: 'bf16', outputSubnormals: 'flush', tininess: 'before' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    [
       'fp16 × bf16 → e5m2, random pairs, tininess before',
       { aFormat: 'fp16', bFormat: 'bf16', outFormat: 'e5m2', tininess: 'before' },
       randomPairs('fp16', 'bf16', 20_000, 7),
@@ -187,5 +218,16 @@ describe('fp_mul area', () => {
       engine: 'native',
     });
     expect(area.luts).toBeLessThanOrEqual(84);
+  });
+
+  it('e4m3fn flushed in and out, the mantissa rounded before the exponent: at most 40 LUTs on xc7 (no DSP)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bitsmith-fp-mul-'));
+    const params = { inputSubnormals: 'flush', outputSubnormals: 'flush' };
+    const area = await synthTarget(resolveTarget('fp_mul', params), {
+      outDir: out,
+      target: 'xc7-nodsp',
+      engine: 'native',
+    });
+    expect(area.luts).toBeLessThanOrEqual(40);
   });
 });

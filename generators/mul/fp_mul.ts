@@ -1,10 +1,12 @@
 import { alignToFormat } from '../arith/align.ts';
 import { exactProduct } from '../arith/product.ts';
-import { roundPack } from '../arith/round.ts';
+import type { RawFloat } from '../arith/raw-float.ts';
+import { roundPack, type RoundedFloat } from '../arith/round.ts';
+import { roundFlushedProduct } from '../arith/round-flushed-product.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { splitProduct } from '../arith/split-product.ts';
 import { normalizeOperand, operandLeadingZeros, unpackFloat } from '../arith/unpack.ts';
-import { floatLayout, type FloatFormat } from '../formats/index.ts';
+import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
 import {
   checkOutputPolicy,
   floatFormat,
@@ -41,6 +43,8 @@ const WIDE_CUTS = [
 ] as const;
 type Cut = (typeof WIDE_CUTS)[number];
 const MAX_LATENCY = WIDE_CUTS.length;
+/** Cuts that fall inside the rounding of a product (roundFlushedProduct has no place for them). */
+const ROUNDING_CUTS: readonly Cut[] = ['product', 'exponent', 'normalize', 'increment'];
 
 function wideSignificands(aFormat: string, bFormat: string): boolean {
   const [fa, fb] = [floatFormat(aFormat as never), floatFormat(bFormat as never)];
@@ -122,12 +126,20 @@ export const fpMul = defineGenerator({
     const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, cutOrder(p.aFormat, p.bFormat));
     const flush = p.inputSubnormals === 'flush';
+    // Tiny results flushed, and no cut inside the rounding (latency 0 or 1): roundFlushedProduct.
+    const roundsFlushed = policy.subnormals === 'flush' && !ROUNDING_CUTS.some((c) => cut.has(c));
 
     // Subnormal operands are normalized first: the significands' hidden bits become constant ones,
     // and their product has at most one leading zero. With the 'lzc' cut, both operands' leading
     // zeros are counted before it and their significands shifted after it.
     const operand = (code: Signal, format: FloatFormat, prefix: string) => {
-      const x = unpackFloat(code, format, prefix, flush);
+      const unpacked = unpackFloat(code, format, prefix, flush);
+      // A flushed subnormal is zero, whatever its exponent: into roundFlushedProduct's sum goes the
+      // field itself, without a subnormal's correction to 1 (xc7, E4M3 flushed: 4 LUTs fewer).
+      const x =
+        roundsFlushed && flush && format.subnormals
+          ? { ...unpacked, biasedExp: unpacked.expField }
+          : unpacked;
       const normalize = (lz?: Signal) => {
         const n = normalizeOperand(x, format, prefix, flush, lz);
         n.isSignalingNaN.named(`${prefix}_is_snan`);
@@ -196,32 +208,18 @@ export const fpMul = defineGenerator({
       ...exactProduct(a, b, 'product', { keepBiases: true, multiply }),
       maxLeadingZeros: 1,
     };
-    cut.at('exponent');
-
-    // The one-bit normalization and (output subnormals kept) the shift to the subnormal quantum in
-    // one step, its amount known from the exponents alone (decided before the 'product' cut, beside
-    // the multiplier); the exponent becomes the output's field.
-    // With the exponent sum registered ('exponent' cut), its comparisons with emin in LUTs are faster
-    // than through carry chains (ECP5); beside the sum, the chains are as fast (FP8 at latency 3).
-    // (The same for the bits the subnormal shift drops: from a mask decoded from its amount.)
-    const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'), {
-      comparesInLuts: cut.has('exponent') || cut.has('tree'),
-      lostFromMask: cut.has('exponent') || cut.has('tree'),
-    });
-    cut.at('normalize');
-
-    // FP8 outputs (8 bits or fewer) without the 'increment' cut round the unsigned field, only as
-    // wide as it gets. Measured on xc7 without DSPs: e4m3fn 80 → 76 LUTs (−3 on average over a dozen
-    // policies and latencies), e5m2 about even; with the 'increment' cut (its overflow test beside
-    // the addition) no gain, and FP16/BF16 outputs lose (ABC maps the narrower chain worse).
-    const result = roundPack(
-      normalized,
-      fo,
-      policy,
-      'out',
-      cut.has('increment') ? (point) => cut.at(point) : undefined,
-      { narrowField: floatLayout(fo).bits <= NARROW_FIELD_MAX_BITS && !cut.has('increment') },
-    );
+    // Tiny results flushed: the mantissa is rounded from the significand alone, beside the exponent
+    // sum (xc7 without DSPs, E4M3 flushed: 52 → 36 LUTs). NaN decides before zero there, so a zero
+    // operand alone can stand for a zero product: a plainer flag than the product's own.
+    const result = roundsFlushed
+      ? roundFlushedProduct(
+          { ...product, isZero: a.isZero.or(b.isZero).named('product_zero_operand') },
+          fo,
+          policy,
+          'out',
+          largestSig(a.sig.width, b.sig.width),
+        )
+      : alignThenRound(product, fo, policy, cut);
     cut.at('output');
     m.output('p', result.code, `${p.outFormat} code of a×b`);
     if (p.flags) {
@@ -235,6 +233,44 @@ export const fpMul = defineGenerator({
     return m.build();
   },
 });
+
+/** The largest product of two significands of these widths. */
+const largestSig = (wa: number, wb: number) => ((1n << BigInt(wa)) - 1n) * ((1n << BigInt(wb)) - 1n);
+
+/** The product aligned to the output format (subnormal shift, one-bit normalization), then rounded. */
+function alignThenRound(
+  product: RawFloat,
+  fo: FloatFormat,
+  policy: ResolvedPolicy,
+  cut: ReturnType<typeof pipelineCuts<Cut>>,
+): RoundedFloat {
+  cut.at('exponent');
+
+  // The one-bit normalization and (output subnormals kept) the shift to the subnormal quantum in
+  // one step, its amount known from the exponents alone (decided before the 'product' cut, beside
+  // the multiplier); the exponent becomes the output's field.
+  // With the exponent sum registered ('exponent' cut), its comparisons with emin in LUTs are faster
+  // than through carry chains (ECP5); beside the sum, the chains are as fast (FP8 at latency 3).
+  // (The same for the bits the subnormal shift drops: from a mask decoded from its amount.)
+  const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'), {
+    comparesInLuts: cut.has('exponent') || cut.has('tree'),
+    lostFromMask: cut.has('exponent') || cut.has('tree'),
+  });
+  cut.at('normalize');
+
+  // FP8 outputs (8 bits or fewer) without the 'increment' cut round the unsigned field, only as
+  // wide as it gets. Measured on xc7 without DSPs: e4m3fn 80 → 76 LUTs (−3 on average over a dozen
+  // policies and latencies), e5m2 about even; with the 'increment' cut (its overflow test beside
+  // the addition) no gain, and FP16/BF16 outputs lose (ABC maps the narrower chain worse).
+  return roundPack(
+    normalized,
+    fo,
+    policy,
+    'out',
+    cut.has('increment') ? (point) => cut.at(point) : undefined,
+    { narrowField: floatLayout(fo).bits <= NARROW_FIELD_MAX_BITS && !cut.has('increment') },
+  );
+}
 
 /** Bits lsb .. lsb + value.width − 1 of a sum, whose largest possible value is `max` (in units of 2^lsb). */
 interface Word {
