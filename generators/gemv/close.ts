@@ -9,6 +9,7 @@ import { alignToFormat } from '../arith/align.ts';
 import { normalize } from '../arith/normalize.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
+import { serialProduct } from '../arith/serial-product.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { splitProduct } from '../arith/split-product.ts';
@@ -73,6 +74,8 @@ export interface CloseShape {
   scale: string;
   /** Integer activations: the format of their scale, input `sa`, a second exact factor of the product. */
   activationScale?: string;
+  /** The scale product one significand bit per cycle (serialScaleKernel), else all at once. */
+  serialScale?: boolean;
   /** Asymmetric weights: the width of their per-group zero point z (uint codes of the weight's width); 0 without one. */
   zeroBits: number;
   outFormat: string;
@@ -83,7 +86,10 @@ export interface CloseShape {
 }
 
 export interface CloseKernels {
-  /** dot, act, bad, s, sa, z, exp → the exact product s·sa·D as a raw float (product_*). */
+  /**
+   * dot, act, bad, s, sa, z, exp → the exact product s·sa·D as a raw float (product_*): pipelined, or
+   * serial (a sequential module: `start`, and `done` serialScaleCycles later).
+   */
   scale: Module;
   /** product_*, acc, first → acc_next: the row's fp32 sum including this group, rounded once. */
   sum: Module;
@@ -94,7 +100,7 @@ export interface CloseKernels {
 }
 
 export function closeKernels(shape: CloseShape, latency: CloseLatency): CloseKernels {
-  const scale = scaleKernel(shape, latency.scale);
+  const scale = shape.serialScale ? serialScaleKernel(shape) : scaleKernel(shape, latency.scale);
   const sum = sumKernel(shape, scale, latency.sum);
   const convert = shape.outFormat === 'fp32' ? undefined : convertKernel(shape, latency.convert);
   const untimed = (module: Module, make: () => Module) => (module.timing.kind === 'comb' ? module : make());
@@ -111,12 +117,74 @@ function kernelName(kind: string, shape: CloseShape, latency: number): string {
 }
 
 function scaleKernel(shape: CloseShape, latency: number): Module {
-  const fs = floatFormat(shape.scale);
   const m = new ModuleBuilder(kernelName('scale', shape, latency), {
     generator: 'gemv',
     params: shape.origin,
   });
   const cut = pipelineCuts(m, latency, SCALE_CUTS);
+  const { magnitude, sig, ...fields } = scaleOperands(m, shape, cut);
+  // s·|D| exactly: |D| times the scale's significand; a cut multiplier adds its partial products of
+  // 18-bit slices of |D| (one 18×18 block each) after the cut.
+  const scaled = (
+    cut.has('partial')
+      ? splitProduct(sig, magnitude, Math.ceil(magnitude.width / 18), () => cut.at('partial'), 'scaled')
+      : magnitude.mul(sig)
+  ).named('scaled_sig');
+  rawOutputs(m, { ...fields, sig: scaled }, 'product', 's·D, exact');
+  return m.build();
+}
+
+/**
+ * The scale product one bit of the scale's significand per cycle (BitMoD's bit-serial dequantization,
+ * docs/bitserial-gemv.md#bit-serial-scale): `start` takes the inputs, `done` gives s·D
+ * serialScaleCycles(shape) cycles later; it takes no other start meanwhile.
+ */
+function serialScaleKernel(shape: CloseShape): Module {
+  const m = new ModuleBuilder(
+    `gemv_scale_serial_${shape.tag}`,
+    { generator: 'gemv', params: shape.origin },
+    { sequential: true },
+  );
+  const start = m.input('start', UInt(1), 'the inputs hold a group to scale');
+  const { magnitude, sig, ...fields } = scaleOperands(m, shape, pipelineCuts(m, 0, SCALE_CUTS));
+  // The product's sign, exponent and special values, kept from the start.
+  const keep = (field: string, value: Signal) => {
+    const held = m.register(`product_${field}_q`, value.type);
+    held.next(value, { when: start });
+    return held;
+  };
+  const kept = {
+    sign: keep('sign', fields.sign),
+    exp: keep('exp', fields.exp),
+    isZero: keep('zero', fields.isZero),
+    isInf: keep('inf', fields.isInf),
+    isNaN: keep('nan', fields.isNaN),
+  };
+  const { product, valid } = serialProduct(magnitude, sig, start, 'scaled');
+  rawOutputs(m, { ...kept, sig: product }, 'product', 's·D, exact');
+  m.output('done', valid, 'the product of the last start is out, for this cycle');
+  return m.build();
+}
+
+/** Cycles from a serial scale product's start to its done: one per significand bit, and the start's. */
+export function serialScaleCycles(shape: Pick<CloseShape, 'scale' | 'activationScale'>): number {
+  const sigBits = (format: string) => floatFormat(format).mantBits + 1;
+  return (
+    sigBits(shape.scale) + (shape.activationScale === undefined ? 0 : sigBits(shape.activationScale)) + 1
+  );
+}
+
+/**
+ * The scale kernel's inputs and what the product needs of them: the group value's magnitude |D|, the
+ * scale's significand (times the activation scale's), and the product's sign, exponent and special
+ * values.
+ */
+function scaleOperands(
+  m: ModuleBuilder,
+  shape: CloseShape,
+  cut: ReturnType<typeof pipelineCuts<(typeof SCALE_CUTS)[number]>>,
+): Pick<RawFloat, 'sign' | 'exp' | 'isZero' | 'isInf' | 'isNaN'> & { magnitude: Signal; sig: Signal } {
+  const fs = floatFormat(shape.scale);
   const dot = m.input('dot', SInt(shape.dotWidth), 'Σ a·w of the group, exact');
   const act = m.input('act', SInt(shape.actWidth), 'Σ a of the group, exact');
   const bad = m.input('bad', UInt(1), 'the group holds a NaN weight or a non-finite activation');
@@ -176,21 +244,7 @@ function scaleKernel(shape: CloseShape, latency: number): Module {
   const isInf = scaleInf.and(isNaN.not()).named('group_inf');
   const isZero = nonzero.not().or(scaleZero).and(isNaN.or(isInf).not()).named('group_zero');
   cut.at('magnitude');
-
-  // s·|D| exactly: |D| times the scale's significand; a cut multiplier adds its partial products of
-  // 18-bit slices of |D| (one 18×18 block each) after the cut.
-  const scaled = (
-    cut.has('partial')
-      ? splitProduct(us.sig, magnitude, Math.ceil(magnitude.width / 18), () => cut.at('partial'), 'scaled')
-      : magnitude.mul(us.sig)
-  ).named('scaled_sig');
-  rawOutputs(
-    m,
-    { sign: negative, exp: scaledExp, sig: scaled, isZero, isInf, isNaN },
-    'product',
-    's·D, exact',
-  );
-  return m.build();
+  return { sign: negative, exp: scaledExp, magnitude, sig: us.sig, isZero, isInf, isNaN };
 }
 
 /** The exact product of the weight scale and the activation scale, as the fields of an unpacked float. */

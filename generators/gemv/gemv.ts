@@ -29,6 +29,7 @@ import {
   SCALE_CUTS,
   SUM_CUTS,
   closeKernels,
+  serialScaleCycles,
   type CloseKernels,
   type CloseLatency,
 } from './close.ts';
@@ -246,6 +247,8 @@ export type GemvParams = z.output<typeof gemvParams> & {
   lut?: LutProducts;
   /** Set by bitserial_gemv (generators/mpgemm/bitserial-gemv.ts): one term of every weight per cycle. */
   terms?: boolean;
+  /** Set by bitserial_gemv: the group's scale product one significand bit per cycle (close.ts). */
+  serialScale?: boolean;
   origin?: ModuleOrigin;
 };
 
@@ -341,6 +344,7 @@ export function gemvModuleName(p: GemvParams): string {
   const lat = gemvLatency(p);
   const defaultSum = defaultSumLatency(p);
   const timing =
+    (p.serialScale ? '_ss' : '') +
     (p.interleave > 1 ? `_i${p.interleave}` : '') +
     (lat.chunk > 0 ? `_lc${lat.chunk}` : '') +
     (lat.scale > 0 ? `_ls${lat.scale}` : '') +
@@ -437,6 +441,7 @@ function elaborateKernels(p: GemvParams): {
       scale,
       ...(activationScale ? { activationScale: activationScale.format } : {}),
       zeroBits: metaLayout(p).zeroBits,
+      ...(p.serialScale ? { serialScale: true } : {}),
       outFormat: p.outFormat,
       policy: resolvedOutputPolicy(p),
       accPolicy: resolvePolicy(floatFormat('fp32'), outputPolicy(p)),
@@ -573,9 +578,14 @@ function elaborateCore(p: GemvParams): Module {
   // Each kernel's stages as built (the parameters ask for them; the kernels say what they hold).
   const stages = (kernel: Module | undefined) =>
     kernel?.timing.kind === 'pipelined' ? kernel.timing.latency : 0;
+  // A serial scale product's cycles count as its stages: its out_valid comes that much later.
+  const scales = gemvShape(p);
+  const serialScale = p.serialScale
+    ? serialScaleCycles({ scale: scales.scale, activationScale: scales.activationScale?.format })
+    : undefined;
   const lat = {
     chunk: stages(chunk),
-    scale: stages(close.scale),
+    scale: serialScale ?? stages(close.scale),
     sum: stages(close.sum),
     convert: stages(close.convert),
   };
@@ -602,7 +612,8 @@ function elaborateCore(p: GemvParams): Module {
   // the one before at the soonest. Interleaved blocks (R = 1) close a group every cycle; a block's
   // visits are A cycles apart at the soonest instead (below).
   const R = closeSteps(p);
-  const T = I > 1 ? 1 : Math.max(R, lat.sum + 1);
+  // A serial scale product takes a start only once its product is out: every serialScale cycles.
+  const T = I > 1 ? 1 : Math.max(R, lat.sum + 1, serialScale ?? 0);
   const step = T > 1 ? m.register('close_step_q', UInt(unsignedBits(T - 1)), { reset: 0 }) : undefined;
   const one = m.constant(1, UInt(1));
   const lastStep = step === undefined ? one : step.eq(T - 1).named('close_last_step');
@@ -847,8 +858,10 @@ function elaborateCore(p: GemvParams): Module {
       m.constant(0, groupGap.type),
       mux(groupGap.eq(T - 1), groupGap, groupGap.add(1, { width: groupGap.width })),
     ),
-    // A high pass delays its group's close by a cycle: the gap counts the cycles after it.
-    stage1,
+    // A mixed core's high pass delays its group's close by a cycle: the gap counts the cycles after it.
+    // A bit-serial core's chunks all take the same passes, so its closes are as far apart as the issues
+    // of its groups' last chunks: every cycle counts.
+    nibbles === undefined ? {} : stage1,
   );
   visits.forEach((v, k) => {
     v.fired.next(k === 0 ? fire : visits[k - 1]!.fired);
@@ -1105,6 +1118,31 @@ function elaborateCore(p: GemvParams): Module {
     return { out, valid: out.out_valid! };
   };
 
+  // A serial scale product for each row a unit serves: each starts at its row's step and gives its
+  // product serialScale cycles later, in the steps' order, so that the unit's products come one a cycle
+  // as a pipelined kernel's do.
+  const serialScaleSteps = (
+    module: Module,
+    name: string,
+    inputs: Record<string, Signal>,
+    start: Signal,
+    count: number,
+    row: Signal | undefined,
+  ) => {
+    const engines = Array.from({ length: count }, (_, j) =>
+      m.instance(module, count === 1 ? name : `${name}_row${j}`, {
+        ...inputs,
+        start: count === 1 ? start : start.and(row!.eq(j)).named(`${name}_row${j}_start`),
+      }),
+    );
+    const out: Record<string, Signal> = {};
+    for (const port of Object.keys(engines[0]!).filter((q) => q !== 'done'))
+      out[port] = engines
+        .slice(1)
+        .reduce((value, engine) => mux(engine.done!, engine[port]!, value), engines[0]![port]!);
+    return { out, valid: engines.map((e) => e.done!).reduce((a, b) => a.or(b)) };
+  };
+
   // The row sums, and the output buffer: a finished block's results, in the output format until they leave.
   // Row r of slot b is entry b·P + r (interleaved: a row sum and a result per block in flight).
   const slotted = (name: string, r: number, b: number) => (I > 1 ? `${name}${r}_b${b}_q` : `${name}${r}_q`);
@@ -1126,26 +1164,25 @@ function elaborateCore(p: GemvParams): Module {
       rows.map((r) => metaClose.slice((r + 1) * meta.bits - 1, r * meta.bits)),
       stepRow,
     );
-    const scaled = kernel(
-      close.scale,
-      `scale${u}`,
-      {
-        dot: pick(
-          rows.map((r) => sums[r]!.dot),
-          stepRow,
-        ),
-        act: closeAct,
-        bad: pick(
-          rows.map((r) => sums[r]!.bad),
-          stepRow,
-        ),
-        s: entry.slice(meta.scaleBits - 1, 0),
-        ...(xScaleClose === undefined ? {} : { sa: xScaleClose }),
-        ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + meta.zeroBits - 1, meta.scaleBits) } : {}),
-        ...(groupExp === undefined ? {} : { exp: groupExp }),
-      },
-      closeStep,
-    );
+    const scaleInputs = {
+      dot: pick(
+        rows.map((r) => sums[r]!.dot),
+        stepRow,
+      ),
+      act: closeAct,
+      bad: pick(
+        rows.map((r) => sums[r]!.bad),
+        stepRow,
+      ),
+      s: entry.slice(meta.scaleBits - 1, 0),
+      ...(xScaleClose === undefined ? {} : { sa: xScaleClose }),
+      ...(meta.zeroBits ? { z: entry.slice(meta.scaleBits + meta.zeroBits - 1, meta.scaleBits) } : {}),
+      ...(groupExp === undefined ? {} : { exp: groupExp }),
+    };
+    const scaled =
+      serialScale === undefined
+        ? kernel(close.scale, `scale${u}`, scaleInputs, closeStep)
+        : serialScaleSteps(close.scale, `scale${u}`, scaleInputs, closeStep, rows.length, stepRow);
     const product: Record<string, Signal> = {};
     for (const [port, value] of Object.entries(scaled.out)) {
       if (port === 'out_valid') continue;

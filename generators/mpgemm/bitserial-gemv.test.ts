@@ -75,6 +75,11 @@ describe('bitserial_gemv parameters', () => {
     [{ activation: 'int4_int8' }, /'activation' = "int4_int8" is not allowed: must be one of/],
     [{ group: 8, interleave: 2 }, /'interleave' = 2 is not allowed: a bit-serial core holds each chunk/],
     [{ weight: 'bitmod', specialValues: [1, 2, 3, 4] }, /'specialValues'.*only razer weights/],
+    [
+      { scaleProduct: 'serial', scaleLatency: 2 },
+      /'scaleLatency' = 2 is not allowed: a serial scale product has no pipeline stages/,
+    ],
+    [{ scaleProduct: 'booth' }, /'scaleProduct' = "booth" is not allowed: must be one of parallel, serial/],
   ])('%j is refused with the parameter named', (raw, message) => {
     expect(() => params({ ...SMALL, ...raw })).toThrow(ParameterError);
     expect(() => params({ ...SMALL, ...raw })).toThrow(message);
@@ -111,6 +116,12 @@ describe('bitserial_gemv RTL: the plan’s quick jobs', () => {
     { weight: 'e2m1fn', activation: 'bf16', group: 8 },
     { weight: 'razer', specialValues: [5, 8, -5, -8] },
     { weight: 'bitmod', activation: 'e4m3fn', chunkLatency: 2 },
+    // The serial scale product: one engine per row of a unit (2 here), and two with closeUnits 2; int8
+    // activations' scale makes the significand 22 bits (23 cycles, fewer than a group's 32 of Booth
+    // digits); bf16's aligned groups of one chunk wait for it.
+    { weight: 'bitmod', scaleProduct: 'serial' },
+    { weight: 'int8', activation: 'int8', scaleProduct: 'serial', closeUnits: 2 },
+    { weight: 'e2m1fn', activation: 'bf16', group: 8, scaleProduct: 'serial' },
   ])('%j in Icarus', async (raw) => {
     await run(raw, ['icarus']);
   });
@@ -130,4 +141,15 @@ describe('bitserial_gemv RTL: the plan’s quick jobs', () => {
       expect(report.utilization[0]![0]).toBeLessThanOrEqual(1);
     },
   );
+
+  it('a serial scale product in Verilator and HLS C-simulation: no multiplier in it, and no slower when its 12 cycles fill a group', async () => {
+    // uint4: 3 Booth digits a chunk, 4 chunks a group of 32: 12 cycles, as many as the fp16 scale's
+    // serial product takes, so the closes keep up with the chunks.
+    const shape = { weight: 'uint4', activation: 'fp16', closeUnits: 2 };
+    const serial = await run({ ...shape, scaleProduct: 'serial' }, ['icarus', 'verilator', 'hls']);
+    const parallel = await run(shape, ['icarus']);
+    const kernel = serial.files.find((f) => /gemv_scale_serial_.*\.v$/.test(f))!;
+    expect(readFileSync(kernel, 'utf8')).not.toMatch(/[\w)\]] \* [\w(]/);
+    expect(serial.report.utilization[0]![0]).toBeGreaterThan(0.95 * parallel.report.utilization[0]![0]!);
+  });
 });

@@ -26,6 +26,7 @@ export const BITSERIAL_WEIGHTS = [
   'razer',
 ] as const;
 export const BITSERIAL_ACTIVATIONS = ['fp16', 'bf16', 'e4m3fn', 'int8', 'int4'] as const;
+export const SCALE_PRODUCTS = ['parallel', 'serial'] as const;
 
 // No packing or multiplier choice: no product is multiplied.
 const { multipliers: _multipliers, packing: _packing, ...sharedFields } = gemvFields;
@@ -43,6 +44,11 @@ export const bitserialGemvParams = z
       .describe(
         "Activations: fp16 and e4m3fn exact, bf16 on the group's aligned grid, int8 and int4 codes with a scale of their own (activationScale).",
       ),
+    scaleProduct: choiceParam(SCALE_PRODUCTS)
+      .default('parallel')
+      .describe(
+        "The group's scale times its exact value: 'parallel', one multiplier per close unit (pipelined by scaleLatency), or 'serial', BitMoD's bit-serial dequantization: one bit of the scale's significand per cycle (12 cycles for fp16), a shift-and-add unit for each row a close unit serves.",
+      ),
   })
   .superRefine((p, ctx) => {
     if (p.interleave > 1)
@@ -52,14 +58,22 @@ export const bitserialGemvParams = z
         message:
           'a bit-serial core holds each chunk for its terms, which moves the visits of interleaved blocks: use 1',
       });
+    if (p.scaleProduct === 'serial' && p.scaleLatency > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scaleLatency'],
+        message: 'a serial scale product has no pipeline stages (it takes a cycle per scale bit): use 0',
+      });
     checkGemvParams(gemvCoreOf(p), ctx);
   });
 
 export type BitserialGemvParams = z.output<typeof bitserialGemvParams>;
 
 function gemvCoreOf(p: BitserialGemvParams): GemvParams {
+  const { scaleProduct, ...shared } = p;
   return {
-    ...p,
+    ...shared,
+    ...(scaleProduct === 'serial' ? { serialScale: true } : {}),
     multipliers: 'auto',
     packing: 'sequential',
     terms: true,
