@@ -270,12 +270,14 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     cut.at('block_max');
     cut.at('distance');
   };
-  const act = !floats
-    ? integerActivations(x, laneCount, ab, S, () => {
-        skipAlignment();
-        cut.at('half_placed');
-        cut.at('shifted');
-      })
+  const lanes = !floats
+    ? integerLanes(
+        integerActivations(x, laneCount, ab, S, () => {
+          skipAlignment();
+          cut.at('half_placed');
+          cut.at('shifted');
+        }),
+      )
     : shape.alignBits === undefined
       ? exactActivations(floats.lanes, floats.format, {
           ...halfPlaced,
@@ -291,6 +293,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
           ...halfPlaced,
           shifted: () => cut.at('shifted'),
         });
+  const act = lanes.values;
 
   if (terms !== undefined) {
     // One term of every weight per pass, each an activation shifted and signed; the rows share the
@@ -327,7 +330,8 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     // Table lookup: the weight codes index the activations' tables bit plane by bit plane. Quantized
     // tables' scale comes from the activations alone, a stage ahead of the grid it sets.
     const codes = laneCodes(w, shape);
-    const scale = shape.lut.tableFormat === 'int8' ? tableScale(act, shape.lut.inputs) : undefined;
+    const scale =
+      shape.lut.tableFormat === 'int8' ? tableScale(lanes.magnitudes(), shape.lut.inputs) : undefined;
     cut.at('decoded');
     const bad = Array<Signal>(P).fill(actBad);
     if (plane !== undefined) {
@@ -513,7 +517,7 @@ function exactActivations(
   lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
   fa: FloatFormat,
   cut: { halfPlaced?: () => void; shifted: () => void },
-): Signal[] {
+): LaneActivations {
   const m = lanes[0]!.present.builder;
   const magnitudes =
     cut.halfPlaced === undefined
@@ -527,10 +531,30 @@ function exactActivations(
           cut.halfPlaced,
         );
   cut.shifted();
-  return lanes.map(({ present, u }, i) => {
+  const values = lanes.map(({ present, u }, i) => {
     const fixed = signedFixed(u, magnitudes[i]!, fa, `a${i}`).value;
     return mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`);
   });
+  return { values, magnitudes: () => lanes.map(({ present }, i) => presentOnly(present, magnitudes[i]!)) };
+}
+
+/**
+ * The chunk's activations as signed integers (0 past the end), and on demand their magnitudes before
+ * the signs are applied (what a quantized table's scale reads, off the negation's carry chain).
+ */
+interface LaneActivations {
+  values: Signal[];
+  magnitudes: () => Signal[];
+}
+
+/** Integer lanes, their magnitudes |a| (−2^(B−1) read as 2^(B−1)). */
+function integerLanes(values: Signal[]): LaneActivations {
+  return { values, magnitudes: () => values.map((a) => mux(a.msb(), a.neg(), a).asUnsigned()) };
+}
+
+/** A lane's magnitude, or 0 past the end (as the table scale reads it, beside the signed value). */
+function presentOnly(present: Signal, magnitude: Signal): Signal {
+  return mux(present, magnitude, magnitude.builder.constant(0n, magnitude.type));
 }
 
 /**
@@ -572,7 +596,7 @@ function alignedActivations(
     halfPlaced?: () => void;
     shifted: () => void;
   },
-): Signal[] {
+): LaneActivations {
   const m = lanes[0]!.present.builder;
   const emin = floatLayout(fa).emin;
   const exps = lanes.map(({ present, u }, i) =>
@@ -621,13 +645,14 @@ function alignedActivations(
           cut.halfPlaced,
         );
   cut.shifted();
-  return lanes.map(({ present, u }, i) => {
+  const values = lanes.map(({ present, u }, i) => {
     const wide = aligned[i]!.zext(alignBits + 1).asSigned();
     const finite = present.and(u.isNaN.or(u.isInf).not());
     return mux(finite, mux(u.sign, wide.neg().resize(alignBits + 1), wide), m.constant(0, wide.type)).named(
       `a${i}_value`,
     );
   });
+  return { values, magnitudes: () => lanes.map(({ present }, i) => presentOnly(present, aligned[i]!)) };
 }
 
 /**

@@ -58,6 +58,7 @@ export function lutDotTerms(
   lut: LutProducts,
   exactWidth: number,
   tables: () => void,
+  /** The chunk's table scale (tableScale), for quantized tables. */
   scale?: Signal,
 ): { terms: Signal[][] } & LutSum {
   const coding = planeCodingOf(weight);
@@ -113,6 +114,7 @@ export function lutSerialTerms(
   plane: Signal,
   exactWidth: number,
   tables: () => void,
+  /** The chunk's table scale (tableScale), for quantized tables. */
   scale?: Signal,
 ): {
   terms: Signal[][];
@@ -252,7 +254,8 @@ function buildTables(
   }
   // Each activation on the grid of 2^(s − r), rounded toward −∞: ⌊a·2^r / 2^s⌋, which fits in
   // 8 − ⌈log2 g⌉ + r bits (|a| ≤ 2^L, L + ⌈log2 g⌉ − 7 ≤ s).
-  const scale = givenScale ?? tableScale(act, g);
+  if (givenScale === undefined) throw new Error('quantized tables need the chunk scale (tableScale)');
+  const scale = givenScale;
   const r = tableFraction(g);
   const gridBits = QUANTIZED_BITS - Math.ceil(Math.log2(g)) + r;
   const grid = act.map((a, i) =>
@@ -282,20 +285,15 @@ function tableFraction(g: number): number {
 }
 
 /**
- * The chunk's table scale exponent: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every activation
- * in −2^L … 2^L − 1, so that every entry (at most g·2^L in magnitude) is at most 128 units of 2^s.
+ * The chunk's table scale exponent from its lanes' magnitudes: s = max(0, L + ⌈log2 g⌉ − 7), L the least
+ * with every |a| < 2^L (the bit length of their OR), so that every entry, at most g·(2^L − 1) in
+ * magnitude, is under 128 units of 2^s.
  */
-export function tableScale(act: Signal[], g: number): Signal {
-  const m = act[0]!.builder;
-  const width = act[0]!.width;
-  // a, or −a − 1 for a negative a: its bit length is L for that lane; the OR of all lanes has the largest.
-  const magnitudes = act.map((a) => a.xor(mux(a.msb(), m.constant(-1n, a.type), m.constant(0n, a.type))));
-  const combined = magnitudes
-    .reduce((x, y) => x.or(y))
-    .asUnsigned()
-    .slice(width - 2, 0)
-    .named('act_bits');
-  const excess = width - 1 + Math.ceil(Math.log2(g)) - 7; // L + ⌈log2 g⌉ − 7 = excess − leading zeros
+export function tableScale(magnitudes: Signal[], g: number): Signal {
+  const m = magnitudes[0]!.builder;
+  const width = magnitudes[0]!.width;
+  const combined = magnitudes.reduce((x, y) => x.or(y)).named('act_bits');
+  const excess = width + Math.ceil(Math.log2(g)) - 7; // L + ⌈log2 g⌉ − 7 = excess − leading zeros
   const scaleType = UInt(unsignedBits(Math.max(1, excess)));
   if (excess <= 0) return m.constant(0n, scaleType).named('table_scale');
   const zeros = leadingZeros(combined);

@@ -94,10 +94,16 @@ describe('quantized tables: the golden model against a sum worked by hand', () =
     expect(gemvGolden(fp16, { ...rest, x: [0x3c11, 0, 0, 0, 0, 0, 0, 0] })).toEqual([f32(1)]);
   });
 
-  it('a chunk whose activations are all −128 clamps its largest entry to −127 units', () => {
-    // g = 2, s = 7 + 1 − 7 = 1: T = −256 is −128 units, clamped to −127, so weights 1, 1 give −254.
-    const all = { ...job(1), x: [128, 128, 0, 0, 0, 0, 0, 0] };
-    expect(gemvGolden(spec(false, true), all)).toEqual([f32(-254)]);
+  it('an entry within half a unit of 128 is clamped to 127 units', () => {
+    // a0 = a1 = 2 − 2^−10 (0x3FFF): L = 25 (units of 2^−24), s = 19, r = 4; each lane on the grid is
+    // ⌊1023.5⌋ = 1023, their entry 2046 = 127.875 units, rounded to 128 and clamped: 127·2^−5.
+    const fp16 = {
+      ...gemvSpec(lutGemvCore(params({ ...SMALL, group: 8, activation: 'fp16', outFormat: 'fp32' }))),
+      table: { g: 2, mirror: false, lanes: 8 },
+    };
+    const { xs: _xs, ...rest } = job(1);
+    const x = [0x3fff, 0x3fff, 0, 0, 0, 0, 0, 0];
+    expect(gemvGolden(fp16, { ...rest, x })).toEqual([f32(127 / 32)]);
   });
 });
 

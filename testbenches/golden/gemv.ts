@@ -137,15 +137,15 @@ function planeCoding(elements: Format, bits: number): PlaneCoding {
   return { coefficients, offset };
 }
 
-/** Bits of n, or of −n − 1 for a negative n: the least L with −2^L ≤ n < 2^L. */
-const signedLength = (n: bigint) => (n < 0n ? -n - 1n : n).toString(2).replace(/^0$/, '').length;
+/** The least L with |n| < 2^L. */
+const bitLength = (n: bigint) => (n < 0n ? -n : n).toString(2).replace(/^0$/, '').length;
 
 /**
- * The table scale exponent of a chunk: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every activation
- * in −2^L … 2^L − 1. Mutation 'gemv.table-scale-per-group': L of the whole group.
+ * The table scale exponent of a chunk: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every
+ * |activation| < 2^L. Mutation 'gemv.table-scale-per-group': L of the whole group.
  */
 function tableScale(lanes: bigint[], g: number): number {
-  const L = Math.max(0, ...lanes.map(signedLength));
+  const L = Math.max(0, ...lanes.map(bitLength));
   return Math.max(0, L + Math.ceil(Math.log2(g)) - 7);
 }
 

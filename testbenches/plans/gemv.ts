@@ -435,25 +435,27 @@ function integerExtremesJob(p: GemvParams, rng: Random): GemvJob {
 }
 
 /**
- * Quantized tables at their bound (docs/lut-gemv.md#quantized-tables): every table's lanes hold −P but
- * the last, which holds −P in even tables and the largest value below P in odd ones (P = 1, or the most
- * negative integer code). A plain entry of g × −P, or a mirrored one of (g − 1)·P plus nearly P, is then
- * 128 table units or within half a unit of it, and is clamped to ±127.
+ * Quantized tables at their bound (docs/lut-gemv.md#quantized-tables): the activations nearest 2^L
+ * below it (the largest value below 2 of a float format, 2^L = 2), so that a table's entry of all its
+ * lanes (plain, in even tables) or of all but the last negated (mirrored, odd tables: −a … −a, +a) is
+ * g·(2 − ulp), within half a unit of 128 units, and rounds to 128, clamped to 127. Integer activations
+ * never reach the clamp (their largest magnitude sets L with room to spare); their job holds the
+ * extreme codes instead.
  */
 function tableExtremesJob(p: GemvParams, rng: Random): GemvJob {
   const { group } = gemvShape(p);
   const g = p.lut!.inputs;
   const job = randomJob(p, rng, { k: group, n: 2 * p.rows + 1 });
-  const [minusP, belowP] = isIntegerActivation(p.activation)
-    ? [2 ** (activationBits(p.activation) - 1), 2 ** (activationBits(p.activation) - 1) - 1]
+  const [plus, minus] = isIntegerActivation(p.activation)
+    ? [2 ** (activationBits(p.activation) - 1) - 1, 2 ** (activationBits(p.activation) - 1)]
     : (() => {
         const f = floatLayout(floatFormat(p.activation));
-        return [f.signWeight + f.bias * f.hidden, (f.bias - 1) * f.hidden + f.hidden - 1];
+        const belowTwo = f.bias * f.hidden + f.hidden - 1;
+        return [belowTwo, f.signWeight + belowTwo];
       })();
   for (let k = 0; k < group; k++) {
-    const lane = k % g;
     const table = Math.floor(k / g);
-    job.x[k] = lane < g - 1 || table % 2 === 0 ? minusP : belowP;
+    job.x[k] = k % g === g - 1 || table % 2 === 0 ? plus : minus;
   }
   return job;
 }
