@@ -48,8 +48,8 @@ export interface LutSum {
  * complement, so that the sum is exact modulo 2^width): `exactWidth` for exact tables, less for
  * quantized ones. Mirrored tables' terms sum to 2·Σ a·w, quantized ones' to Σ a·w in units of the
  * table scale; `unscale` turns the sum into Σ a·w. `act` are the lanes' exact activations,
- * `codes[r][lane]` the weight codes; `tables` is called once the tables are built, or once the
- * activations are on the quantized tables' grid (a pipeline cut point).
+ * `codes[r][lane]` the weight codes; `tables` is called once the tables are built, before quantized
+ * tables' rounding (a pipeline cut point).
  */
 export function lutDotTerms(
   act: Signal[],
@@ -230,8 +230,8 @@ function planeCodingOf(weight: GemvWeight): NonNullable<GemvWeight['planeCoding'
 
 /**
  * The chunk's tables, and with quantized tables their scale exponent s (entries in units of 2^s).
- * `cut` is called once the exact tables are built, or once the activations are on the quantized
- * tables' grid (the tables, their rounding and the lookups then share a stage).
+ * `cut` is called once the exact tables are built, or for quantized tables once their sums on the
+ * grid are (their rounding and the lookups then share a stage).
  */
 function buildTables(
   act: Signal[],
@@ -267,7 +267,6 @@ function buildTables(
       .asSigned()
       .named(`a${i}_grid`),
   );
-  cut();
   const type = SInt(QUANTIZED_BITS);
   const quantize = (entry: Signal, name: string) =>
     // The empty subset's entry is the constant 0, and so is its quantized value.
@@ -276,7 +275,10 @@ function buildTables(
       : roundFraction(entry, r, QUANTIZED_LIMIT, QUANTIZED_BITS + 1, `${name}_wide`)
           .resize(QUANTIZED_BITS)
           .named(name);
-  return { tables: tablesOf(grid).map((table) => table.quantized(quantize)), scale };
+  // The exact sums on the grid before the cut, their rounding and the lookups after it.
+  const onGrid = tablesOf(grid);
+  cut();
+  return { tables: onGrid.map((table) => table.quantized(quantize)), scale };
 }
 
 /** Fraction bits r of the lanes below a table unit: g lanes' truncations then add up to under 1/8 unit. */
