@@ -350,6 +350,8 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       cut.at('products');
       return finishChunk(m, widths, act, serial.terms, bad, cut, {
         width: serial.width,
+        // Quantized tables' plane sums are shifted back after the tree: the tree goes whole before the cut.
+        ...(shape.lut.tableFormat === 'int8' ? { cutAtEnd: true } : {}),
         name: (r) => `dot${r}_plane`,
         dot: (sum, actSum, r) => serial.contribution(sum, actSum, widths.dot, `dot${r}_share`),
         act: serial.act,
@@ -370,6 +372,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
         ? {
             width: lut.width,
             name: (r) => `dot${r}_scaled`,
+            cutAtEnd: true,
             // In units of the chunk's table scale, doubled for mirrored tables.
             dot: (sum, _act, r) => lut.unscale(sum, widths.dot, `dot${r}_unscaled`),
           }
@@ -458,6 +461,8 @@ function finishChunk(
     name: (r: number) => string;
     dot: (sum: Signal, actSum: Signal, r: number) => Signal;
     act?: (actSum: Signal) => Signal;
+    /** The rows' trees whole before the 'tree' cut: `dot` adds logic after it (a shift). */
+    cutAtEnd?: boolean;
   },
 ): Module {
   const [actSum, ...dotSums] = sumTrees(
@@ -467,6 +472,7 @@ function finishChunk(
         terms,
         width: rows?.width ?? widths.dot,
         name: rows?.name(r) ?? `dot${r}`,
+        ...(rows?.cutAtEnd ? { cutAtEnd: true } : {}),
       })),
     ],
     cut.has('tree_high') ? [() => cut.at('tree'), () => cut.at('tree_high')] : [() => cut.at('tree')],
@@ -742,10 +748,30 @@ function weightNan(code: Signal, table: WeightTable, prefix: string): Signal | u
  * Balanced adder trees, exact, each at its own width, built level by level together so that each cut
  * cuts all of them in one stage: n cuts after ⌈k·levels/(n + 1)⌉ levels (one cut: halfway down).
  */
-function sumTrees(trees: { terms: Signal[]; width: number; name: string }[], cuts: (() => void)[]): Signal[] {
+function sumTrees(
+  trees: { terms: Signal[]; width: number; name: string; cutAtEnd?: boolean }[],
+  cuts: (() => void)[],
+): Signal[] {
   let levels = trees.map((t) => t.terms.map((term) => term.resize(t.width)));
   const depth = Math.max(...levels.map((level) => Math.ceil(Math.log2(Math.max(1, level.length)))));
   const cutLevels = cuts.map((_, k) => Math.ceil(((k + 1) * depth) / (cuts.length + 1)));
+  const sums = () => levels.map((level, i) => level[0]!.named(`${trees[i]!.name}_sum`));
+  if (trees.some((t) => t.cutAtEnd)) {
+    // A tree summed whole before the cuts (its sum goes on through more logic after them), the others
+    // cut at their levels as below.
+    const reduce = (i: number, until: number) => {
+      for (let d = 0; d < until && levels[i]!.length > 1; d++)
+        levels[i] = pairUp(levels[i]!, (a, b) => a.add(b, { width: trees[i]!.width }));
+    };
+    let done = 0;
+    cutLevels.forEach((level, k) => {
+      trees.forEach((t, i) => reduce(i, t.cutAtEnd ? depth : level - (k === 0 ? 0 : cutLevels[k - 1]!)));
+      cuts[k]!();
+      done = level;
+    });
+    trees.forEach((_, i) => reduce(i, depth - done));
+    return sums();
+  }
   for (let d = 0; d < depth; d++) {
     cutLevels.forEach((level, k) => {
       if (level === d) cuts[k]!();
@@ -755,5 +781,5 @@ function sumTrees(trees: { terms: Signal[]; width: number; name: string }[], cut
   cutLevels.forEach((level, k) => {
     if (level >= depth) cuts[k]!();
   });
-  return levels.map((level, i) => level[0]!.named(`${trees[i]!.name}_sum`));
+  return sums();
 }
