@@ -648,7 +648,15 @@ export const CATALOG: readonly CatalogEntry[] = [
     name: 'lut_gemv_w2a16_t8_g128_p4s8',
     generator: 'lut_gemv',
     fmaxDevices: GEMV_FMAX_DEVICES,
-    params: { wBits: 2, weightCoding: 'uint', g: 2, tableFormat: 'int8', ...LUT_GEMV_FP16_P4S8 },
+    // An eighth chunk stage between the tables' rounding and the lookups.
+    params: {
+      wBits: 2,
+      weightCoding: 'uint',
+      g: 2,
+      tableFormat: 'int8',
+      ...LUT_GEMV_FP16_P4S8,
+      chunkLatency: 8,
+    },
     description:
       'W2A16 table-lookup GEMV with int8 tables (T-MAC quantized tables): as lut_gemv_w2a16_g128_p4s8, each entry rounded to ±127 units of a power-of-two scale per chunk, 8-bit lookups',
   },

@@ -185,6 +185,16 @@ export const CHUNK_CUTS = [
   'tree_high',
 ] as const;
 
+/**
+ * A quantized-table chunk's cut points: gemv's, and after 'pairs' one between the tables' rounding and
+ * the lookups ('rounded'), which only such a chunk has.
+ */
+const QUANTIZED_TABLE_CUTS = [
+  ...CHUNK_CUTS.slice(0, CHUNK_CUTS.indexOf('pairs') + 1),
+  'rounded',
+  ...CHUNK_CUTS.slice(CHUNK_CUTS.indexOf('pairs') + 1),
+] as const;
+
 export function chunkModuleName(shape: ChunkShape, latency = 0): string {
   const sv = GEMV_WEIGHT_FORMATS[shape.weight].selector?.specialValues
     ? `_sv${shape.specialValues.map(numberTag).join('_')}`
@@ -219,7 +229,11 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     generator: 'gemv',
     params: { ...shape, latency },
   });
-  const cut = pipelineCuts(m, latency, CHUNK_CUTS);
+  const cut = pipelineCuts<(typeof QUANTIZED_TABLE_CUTS)[number]>(
+    m,
+    latency,
+    shape.lut?.tableFormat === 'int8' ? QUANTIZED_TABLE_CUTS : CHUNK_CUTS,
+  );
   const ab = activationBits(shape.activation);
   const x = m.input('x', UInt(S * ab), `${S} ${shape.activation} activations, lane 0 lowest`);
   const laneCount = m.input(
@@ -346,6 +360,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
         planeWidth,
         () => cut.at('pairs'),
         scale,
+        () => cut.at('rounded'),
       );
       cut.at('products');
       return finishChunk(m, widths, act, serial.terms, bad, cut, {
@@ -358,7 +373,16 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       });
     }
     const width = widths.dot + (shape.lut.mirror ? 1 : 0);
-    const lut = lutDotTerms(act, codes, weight, shape.lut, width, () => cut.at('pairs'), scale);
+    const lut = lutDotTerms(
+      act,
+      codes,
+      weight,
+      shape.lut,
+      width,
+      () => cut.at('pairs'),
+      scale,
+      () => cut.at('rounded'),
+    );
     cut.at('products');
     const quantized = shape.lut.tableFormat === 'int8';
     return finishChunk(
@@ -455,7 +479,7 @@ function finishChunk(
   act: Signal[],
   dots: Signal[][],
   bad: Signal[],
-  cut: ReturnType<typeof pipelineCuts<(typeof CHUNK_CUTS)[number]>>,
+  cut: ReturnType<typeof pipelineCuts<(typeof QUANTIZED_TABLE_CUTS)[number]>>,
   rows?: {
     width: number;
     name: (r: number) => string;

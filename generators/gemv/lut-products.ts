@@ -60,9 +60,11 @@ export function lutDotTerms(
   tables: () => void,
   /** The chunk's table scale (tableScale), for quantized tables. */
   scale?: Signal,
+  /** Quantized tables: called once their entries are rounded (a pipeline cut point before the lookups). */
+  rounded?: () => void,
 ): { terms: Signal[][] } & LutSum {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut, tables, scale);
+  const built = buildTables(act, lut, tables, scale, rounded);
   // Σ_p C_p·b_p + d summed over the lanes: Σ_p C_p·(Σ a·b_p) + d·Σ a. A mirrored plane gives
   // 2·Σ a·b_p − Σ a, so the doubled sum is Σ_p C_p·M_p + (Σ_p C_p + 2d)·Σ a.
   const sumC = coding.coefficients.reduce((a, b) => a + b, 0n);
@@ -116,6 +118,8 @@ export function lutSerialTerms(
   tables: () => void,
   /** The chunk's table scale (tableScale), for quantized tables. */
   scale?: Signal,
+  /** Quantized tables: called once their entries are rounded (a pipeline cut point before the lookups). */
+  rounded?: () => void,
 ): {
   terms: Signal[][];
   width: number;
@@ -123,7 +127,7 @@ export function lutSerialTerms(
   act(actSum: Signal): Signal;
 } {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut, tables, scale);
+  const built = buildTables(act, lut, tables, scale, rounded);
   const m = plane.builder;
   const planes = [
     { tag: 'p', bit: (code: Signal) => code.shr(plane.resize(code.width)).bit(0), shift: 0, negative: false },
@@ -238,6 +242,7 @@ function buildTables(
   lut: LutProducts,
   cut: () => void,
   givenScale?: Signal,
+  rounded?: () => void,
 ): { tables: Table[]; scale?: Signal } {
   const g = lut.inputs;
   const tablesOf = (lanes: Signal[]) => {
@@ -275,10 +280,13 @@ function buildTables(
       : roundFraction(entry, r, QUANTIZED_LIMIT, QUANTIZED_BITS + 1, `${name}_wide`)
           .resize(QUANTIZED_BITS)
           .named(name);
-  // The exact sums on the grid before the cut, their rounding and the lookups after it.
+  // The exact sums on the grid before the cut, their rounding after it (and, with 'rounded', the lookups
+  // after that).
   const onGrid = tablesOf(grid);
   cut();
-  return { tables: onGrid.map((table) => table.quantized(quantize)), scale };
+  const tables = onGrid.map((table) => table.quantized(quantize));
+  rounded?.();
+  return { tables, scale };
 }
 
 /** Fraction bits r of the lanes below a table unit: g lanes' truncations then add up to under 1/8 unit. */

@@ -171,7 +171,8 @@ describe('lut_gemv RTL: the plan’s quick jobs', () => {
     { wBits: 1, weightCoding: 'odd', g: 4, mirror: true, tableFormat: 'int8' },
     { wBits: 3, weightCoding: 'int', g: 8, tableFormat: 'int8' },
     { wBits: 2, weightCoding: 'int', g: 1, mirror: true, tableFormat: 'int8' },
-    { wBits: 4, weightCoding: 'odd', g: 2, serial: true, tableFormat: 'int8' },
+    { wBits: 4, weightCoding: 'odd', g: 2, serial: true, tableFormat: 'int8', chunkLatency: 9 },
+    { wBits: 2, weightCoding: 'uint', g: 4, mirror: true, tableFormat: 'int8', chunkLatency: 8 },
     { wBits: 2, weightCoding: 'int', activation: 'e4m3fn', mirror: true, serial: true, tableFormat: 'int8' },
     { wBits: 3, weightCoding: 'odd', activation: 'bf16', group: 8, mirror: true, tableFormat: 'int8' },
   ])('%j in Icarus', async (raw) => {
