@@ -1,6 +1,7 @@
 // One chunk of the GEMV: S activations against S weights of each of P rows, exactly. Activations are
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
 import { fixedMagnitude, fixedPlacement, signedFixed } from '../arith/fixed-point.ts';
+import { leadingZeros } from '../arith/lzc.ts';
 import { shiftAddPairs, shiftAddSum } from '../arith/shift-add-product.ts';
 import { pairUp } from '../arith/pairwise.ts';
 import { exponentRange, unpackFloat } from '../arith/unpack.ts';
@@ -293,13 +294,18 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
         }),
       )
     : shape.alignBits === undefined
-      ? exactActivations(floats.lanes, floats.format, {
-          ...halfPlaced,
-          shifted: () => {
-            skipAlignment();
-            cut.at('shifted');
+      ? exactActivations(
+          floats.lanes,
+          floats.format,
+          {
+            ...halfPlaced,
+            shifted: () => {
+              skipAlignment();
+              cut.at('shifted');
+            },
           },
-        })
+          shape.lut?.tableFormat === 'int8',
+        )
       : alignedActivations(floats.lanes, floats.format, shape.alignBits, {
           level: (depth) => cut.at(`max_level${depth}` as (typeof MAX_LEVEL_CUTS)[number]),
           max: () => cut.at('block_max'),
@@ -345,7 +351,12 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     // tables' scale comes from the activations alone, a stage ahead of the grid it sets.
     const codes = laneCodes(w, shape);
     const scale =
-      shape.lut.tableFormat === 'int8' ? tableScale(lanes.magnitudes(), shape.lut.inputs) : undefined;
+      shape.lut.tableFormat !== 'int8'
+        ? undefined
+        : tableScale(
+            lanes.bitLengths ? { bitLengths: lanes.bitLengths } : { magnitudes: lanes.magnitudes() },
+            shape.lut.inputs,
+          );
     cut.at('decoded');
     const bad = Array<Signal>(P).fill(actBad);
     if (plane !== undefined) {
@@ -547,8 +558,21 @@ function exactActivations(
   lanes: { present: Signal; u: ReturnType<typeof unpackFloat> }[],
   fa: FloatFormat,
   cut: { halfPlaced?: () => void; shifted: () => void },
+  withBitLengths = false,
 ): LaneActivations {
   const m = lanes[0]!.present.builder;
+  // The magnitude sig·2^shift has the bit length of sig plus the shift (0 past the end).
+  const bitLengths = !withBitLengths
+    ? undefined
+    : lanes.map(({ present, u }, i) => {
+        const { shift } = fixedPlacement(u, fa);
+        const width = unsignedBits(u.sig.width + (1 << shift.width));
+        const sigLength = m
+          .constant(BigInt(u.sig.width), UInt(width))
+          .sub(leadingZeros(u.sig).zext(width), { width });
+        const length = sigLength.add(shift.zext(width), { width });
+        return mux(present.and(u.sig.orR()), length, m.constant(0n, UInt(width))).named(`a${i}_length`);
+      });
   const magnitudes =
     cut.halfPlaced === undefined
       ? lanes.map(({ u }, i) => fixedMagnitude(u, fa, `a${i}`))
@@ -565,7 +589,11 @@ function exactActivations(
     const fixed = signedFixed(u, magnitudes[i]!, fa, `a${i}`).value;
     return mux(present, fixed, m.constant(0, fixed.type)).named(`a${i}_value`);
   });
-  return { values, magnitudes: () => lanes.map(({ present }, i) => presentOnly(present, magnitudes[i]!)) };
+  return {
+    values,
+    magnitudes: () => lanes.map(({ present }, i) => presentOnly(present, magnitudes[i]!)),
+    ...(bitLengths === undefined ? {} : { bitLengths }),
+  };
 }
 
 /**
@@ -575,6 +603,8 @@ function exactActivations(
 interface LaneActivations {
   values: Signal[];
   magnitudes: () => Signal[];
+  /** Each lane's magnitude's bit length, when asked for: from a float's fields, before its placement. */
+  bitLengths?: Signal[];
 }
 
 /** Integer lanes, their magnitudes |a| (−2^(B−1) read as 2^(B−1)). */

@@ -2,6 +2,7 @@
 // docs/lut-gemv.md): the activations of each g lanes make a table of their 2^g partial sums, shared by
 // every row; each bit plane of a row's weights indexes it, and the planes are added shifted.
 import { leadingZeros } from '../arith/lzc.ts';
+import { maxTree } from '../quantize/max-tree.ts';
 import { pairUp } from '../arith/pairwise.ts';
 import { roundFraction } from '../arith/round-fraction.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
@@ -295,15 +296,31 @@ function tableFraction(g: number): number {
 }
 
 /**
- * The chunk's table scale exponent from its lanes' magnitudes: s = max(0, L + ⌈log2 g⌉ − 7), L the least
- * with every |a| < 2^L (the bit length of their OR), so that every entry, at most g·(2^L − 1) in
- * magnitude, is under 128 units of 2^s.
+ * The chunk's table scale exponent: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every |a| < 2^L
+ * (the largest bit length of the lanes' magnitudes), so that every entry, at most g·(2^L − 1) in
+ * magnitude, is under 128 units of 2^s. From the magnitudes (the bit length of their OR) or, where the
+ * lanes give them earlier, from their bit lengths (the largest).
  */
-export function tableScale(magnitudes: Signal[], g: number): Signal {
+export function tableScale(lanes: { magnitudes: Signal[] } | { bitLengths: Signal[] }, g: number): Signal {
+  const log2g = Math.ceil(Math.log2(g));
+  if ('bitLengths' in lanes) {
+    const L = maxTree(lanes.bitLengths, 'act_length');
+    const m = L.builder;
+    const excess = (1 << L.width) - 1 + log2g - 7;
+    const scaleType = UInt(unsignedBits(Math.max(1, excess)));
+    const low = 7 - log2g; // s = L − low where L > low
+    if (excess <= 0) return m.constant(0n, scaleType).named('table_scale');
+    return mux(
+      L.gt(low),
+      L.sub(low, { width: L.width }).resize(scaleType.width),
+      m.constant(0n, scaleType),
+    ).named('table_scale');
+  }
+  const magnitudes = lanes.magnitudes;
   const m = magnitudes[0]!.builder;
   const width = magnitudes[0]!.width;
   const combined = magnitudes.reduce((x, y) => x.or(y)).named('act_bits');
-  const excess = width + Math.ceil(Math.log2(g)) - 7; // L + ⌈log2 g⌉ − 7 = excess − leading zeros
+  const excess = width + log2g - 7; // L + ⌈log2 g⌉ − 7 = excess − leading zeros
   const scaleType = UInt(unsignedBits(Math.max(1, excess)));
   if (excess <= 0) return m.constant(0n, scaleType).named('table_scale');
   const zeros = leadingZeros(combined);
