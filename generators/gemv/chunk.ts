@@ -2,6 +2,7 @@
 // decoded once and shared by the rows; each weight code is looked up as an exact integer.
 import { fixedMagnitude, fixedPlacement, signedFixed } from '../arith/fixed-point.ts';
 import { leadingZeros } from '../arith/lzc.ts';
+import { maxTree } from '../quantize/max-tree.ts';
 import { shiftAddPairs, shiftAddSum } from '../arith/shift-add-product.ts';
 import { pairUp } from '../arith/pairwise.ts';
 import { exponentRange, unpackFloat } from '../arith/unpack.ts';
@@ -354,7 +355,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       shape.lut.tableFormat !== 'int8'
         ? undefined
         : tableScale(
-            lanes.bitLengths ? { bitLengths: lanes.bitLengths } : { magnitudes: lanes.magnitudes() },
+            lanes.bitLength ? { bitLength: lanes.bitLength } : { magnitudes: lanes.magnitudes() },
             shape.lut.inputs,
           );
     cut.at('decoded');
@@ -584,6 +585,7 @@ function exactActivations(
           'left',
           cut.halfPlaced,
         );
+  const bitLength = bitLengths && maxTree(bitLengths, 'act_length');
   cut.shifted();
   const values = lanes.map(({ present, u }, i) => {
     const fixed = signedFixed(u, magnitudes[i]!, fa, `a${i}`).value;
@@ -592,7 +594,7 @@ function exactActivations(
   return {
     values,
     magnitudes: () => lanes.map(({ present }, i) => presentOnly(present, magnitudes[i]!)),
-    ...(bitLengths === undefined ? {} : { bitLengths }),
+    ...(bitLength === undefined ? {} : { bitLength }),
   };
 }
 
@@ -603,8 +605,11 @@ function exactActivations(
 interface LaneActivations {
   values: Signal[];
   magnitudes: () => Signal[];
-  /** Each lane's magnitude's bit length, when asked for: from a float's fields, before its placement. */
-  bitLengths?: Signal[];
+  /**
+   * The largest bit length of the lanes' magnitudes, when asked for: from the floats' fields, beside
+   * their placement (a quantized table's scale).
+   */
+  bitLength?: Signal;
 }
 
 /** Integer lanes, their magnitudes |a| (−2^(B−1) read as 2^(B−1)). */

@@ -2,7 +2,6 @@
 // docs/lut-gemv.md): the activations of each g lanes make a table of their 2^g partial sums, shared by
 // every row; each bit plane of a row's weights indexes it, and the planes are added shifted.
 import { leadingZeros } from '../arith/lzc.ts';
-import { maxTree } from '../quantize/max-tree.ts';
 import { pairUp } from '../arith/pairwise.ts';
 import { roundFraction } from '../arith/round-fraction.ts';
 import { signedBits, unsignedBits } from '../arith/widths.ts';
@@ -299,12 +298,12 @@ function tableFraction(g: number): number {
  * The chunk's table scale exponent: s = max(0, L + ⌈log2 g⌉ − 7), L the least with every |a| < 2^L
  * (the largest bit length of the lanes' magnitudes), so that every entry, at most g·(2^L − 1) in
  * magnitude, is under 128 units of 2^s. From the magnitudes (the bit length of their OR) or, where the
- * lanes give them earlier, from their bit lengths (the largest).
+ * lanes give it earlier, from their largest bit length.
  */
-export function tableScale(lanes: { magnitudes: Signal[] } | { bitLengths: Signal[] }, g: number): Signal {
+export function tableScale(lanes: { magnitudes: Signal[] } | { bitLength: Signal }, g: number): Signal {
   const log2g = Math.ceil(Math.log2(g));
-  if ('bitLengths' in lanes) {
-    const L = maxTree(lanes.bitLengths, 'act_length');
+  if ('bitLength' in lanes) {
+    const L = lanes.bitLength;
     const m = L.builder;
     const excess = (1 << L.width) - 1 + log2g - 7;
     const scaleType = UInt(unsignedBits(Math.max(1, excess)));
