@@ -277,9 +277,7 @@ function buildTables(
     // The empty subset's entry is the constant 0, and so is its quantized value.
     entry.builder.constantValue(entry.id) === 0n
       ? entry.builder.constant(0n, type)
-      : roundFraction(entry, r, QUANTIZED_LIMIT, QUANTIZED_BITS + 1, `${name}_wide`)
-          .resize(QUANTIZED_BITS)
-          .named(name);
+      : roundFraction(entry, r, QUANTIZED_LIMIT, QUANTIZED_BITS, name);
   // The exact sums on the grid before the cut, their rounding after it (and, with 'rounded', the lookups
   // after that).
   const onGrid = tablesOf(grid);
