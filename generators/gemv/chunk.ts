@@ -409,8 +409,10 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
             width: lut.width,
             name: (r) => `dot${r}_scaled`,
             cutAtEnd: true,
-            // In units of the chunk's table scale, doubled for mirrored tables.
-            dot: (sum, _act, r) => lut.unscale(sum, widths.dot, `dot${r}_unscaled`),
+            // In units of the chunk's table scale, doubled for mirrored tables: shifted back by the
+            // scale's high bits before the cut, by its low bits after it.
+            beforeCut: (sum, r) => lut.coarse(sum, widths.dot, `dot${r}_coarse`),
+            dot: (coarse, _act, r) => lut.unscale(coarse, widths.dot, `dot${r}_unscaled`),
           }
         : shape.lut.mirror
           ? {
@@ -499,6 +501,8 @@ function finishChunk(
     act?: (actSum: Signal) => Signal;
     /** The rows' trees whole before the 'tree' cut: `dot` adds logic after it (a shift). */
     cutAtEnd?: boolean;
+    /** With cutAtEnd: what a row's sum becomes before the cut (`dot` then takes that). */
+    beforeCut?: (sum: Signal, r: number) => Signal;
   },
 ): Module {
   const [actSum, ...dotSums] = sumTrees(
@@ -509,6 +513,7 @@ function finishChunk(
         width: rows?.width ?? widths.dot,
         name: rows?.name(r) ?? `dot${r}`,
         ...(rows?.cutAtEnd ? { cutAtEnd: true } : {}),
+        ...(rows?.beforeCut ? { beforeCut: (sum: Signal) => rows.beforeCut!(sum, r) } : {}),
       })),
     ],
     cut.has('tree_high') ? [() => cut.at('tree'), () => cut.at('tree_high')] : [() => cut.at('tree')],
@@ -808,7 +813,14 @@ function weightNan(code: Signal, table: WeightTable, prefix: string): Signal | u
  * cuts all of them in one stage: n cuts after ⌈k·levels/(n + 1)⌉ levels (one cut: halfway down).
  */
 function sumTrees(
-  trees: { terms: Signal[]; width: number; name: string; cutAtEnd?: boolean }[],
+  trees: {
+    terms: Signal[];
+    width: number;
+    name: string;
+    cutAtEnd?: boolean;
+    /** A tree summed whole before the cuts: what its sum becomes before them. */
+    beforeCut?: (sum: Signal) => Signal;
+  }[],
   cuts: (() => void)[],
 ): Signal[] {
   let levels = trees.map((t) => t.terms.map((term) => term.resize(t.width)));
@@ -824,7 +836,10 @@ function sumTrees(
     };
     let done = 0;
     cutLevels.forEach((level, k) => {
-      trees.forEach((t, i) => reduce(i, t.cutAtEnd ? depth : level - (k === 0 ? 0 : cutLevels[k - 1]!)));
+      trees.forEach((t, i) => {
+        reduce(i, t.cutAtEnd ? depth : level - (k === 0 ? 0 : cutLevels[k - 1]!));
+        if (k === 0 && t.beforeCut) levels[i] = [t.beforeCut(levels[i]![0]!.named(`${t.name}_sum`))];
+      });
       cuts[k]!();
       done = level;
     });

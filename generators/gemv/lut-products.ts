@@ -41,6 +41,11 @@ export interface LutSum {
   width: number;
   /** The row's sum of terms as exact Σ a·w (halved when doubled) at `outWidth` bits. */
   unscale(sum: Signal, outWidth: number, name: string): Signal;
+  /**
+   * The same in two steps across a pipeline cut: `coarse` shifts the sum by the scale's high bits
+   * (before the cut), `unscale` given that shifts by the low bits and halves.
+   */
+  coarse(sum: Signal, outWidth: number, name: string): Signal;
 }
 
 /**
@@ -93,10 +98,15 @@ export function lutDotTerms(
     ...lookupTerms(built.tables, rowCodes, r, planes, width),
     ...actTerms,
   ]);
+  let coarseDone = false;
   return {
     terms,
     width,
-    unscale: (sum, outWidth, name) => unscale(sum, built.scale, lut.mirror, outWidth, name),
+    unscale: (sum, outWidth, name) => unscale(sum, built.scale, lut.mirror, outWidth, name, coarseDone),
+    coarse: (sum, outWidth, name) => {
+      coarseDone = true;
+      return coarseShift(sum, built.scale, lut.mirror, outWidth, name);
+    },
   };
 }
 
@@ -220,10 +230,30 @@ function unscale(
   doubled: boolean,
   outWidth: number,
   name: string,
+  afterCoarse = false,
 ): Signal {
   const width = outWidth + (doubled ? 1 : 0);
-  const scaled = scale === undefined ? fit(sum, width) : fit(sum, width).shl(scale);
+  const amount = scale === undefined ? undefined : afterCoarse ? scale.slice(fineBits(scale) - 1, 0) : scale;
+  const scaled = amount === undefined ? fit(sum, width) : fit(sum, width).shl(amount);
   return (doubled ? scaled.slice(width - 1, 1).asSigned() : scaled).named(name);
+}
+
+/** The low bits of a table scale that the shift after a cut takes (the rest go before it). */
+const fineBits = (scale: Signal) => Math.ceil(scale.width / 2);
+
+/** unscale's first step: the sum at full width shifted by the scale's high bits. */
+function coarseShift(
+  sum: Signal,
+  scale: Signal | undefined,
+  doubled: boolean,
+  outWidth: number,
+  name: string,
+): Signal {
+  const width = outWidth + (doubled ? 1 : 0);
+  if (scale === undefined || scale.width <= fineBits(scale)) return fit(sum, width).named(name);
+  const low = fineBits(scale);
+  const high = cat(scale.slice(scale.width - 1, low), scale.builder.constant(0, UInt(low)));
+  return fit(sum, width).shl(high).named(name);
 }
 
 function planeCodingOf(weight: GemvWeight): NonNullable<GemvWeight['planeCoding']> {
