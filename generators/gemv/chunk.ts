@@ -17,7 +17,7 @@ import { numberTag } from '../naming.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 import { GEMV_WEIGHT_FORMATS, type GemvWeight, type GemvWeightName } from '../formats/gemv-weights.ts';
 import { activationBits, isIntegerActivation } from './activation.ts';
-import { lutDotTerms, lutSerialTerms, tableScale, type LutProducts } from './lut-products.ts';
+import { gridCoarse, lutDotTerms, lutSerialTerms, tableScale, type LutProducts } from './lut-products.ts';
 import { termPassTerms, termTable, type TermTable } from './term-products.ts';
 
 export interface ChunkShape {
@@ -351,13 +351,19 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
     // Table lookup: the weight codes index the activations' tables bit plane by bit plane. Quantized
     // tables' scale comes from the activations alone, a stage ahead of the grid it sets.
     const codes = laneCodes(w, shape);
+    // Quantized tables: the scale, and the lanes' shift to its grid by its high bits, before 'decoded'.
+    const g = shape.lut.inputs;
     const scale =
       shape.lut.tableFormat !== 'int8'
         ? undefined
         : tableScale(
             lanes.bitLength ? { bitLength: lanes.bitLength } : { magnitudes: lanes.magnitudes() },
-            shape.lut.inputs,
+            g,
           );
+    const quantized =
+      scale === undefined
+        ? undefined
+        : { scale, coarse: gridCoarse(act, scale, g), rounded: () => cut.at('rounded') };
     cut.at('decoded');
     const bad = Array<Signal>(P).fill(actBad);
     if (plane !== undefined) {
@@ -371,8 +377,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
         plane,
         planeWidth,
         () => cut.at('pairs'),
-        scale,
-        () => cut.at('rounded'),
+        quantized,
       );
       cut.at('products');
       return finishChunk(m, widths, act, serial.terms, bad, cut, {
@@ -385,18 +390,8 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       });
     }
     const width = widths.dot + (shape.lut.mirror ? 1 : 0);
-    const lut = lutDotTerms(
-      act,
-      codes,
-      weight,
-      shape.lut,
-      width,
-      () => cut.at('pairs'),
-      scale,
-      () => cut.at('rounded'),
-    );
+    const lut = lutDotTerms(act, codes, weight, shape.lut, width, () => cut.at('pairs'), quantized);
     cut.at('products');
-    const quantized = shape.lut.tableFormat === 'int8';
     return finishChunk(
       m,
       widths,
@@ -404,7 +399,7 @@ export function chunkModule(shape: ChunkShape, latency = 0): Module {
       lut.terms,
       bad,
       cut,
-      quantized
+      quantized !== undefined
         ? {
             width: lut.width,
             name: (r) => `dot${r}_scaled`,

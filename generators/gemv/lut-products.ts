@@ -63,13 +63,10 @@ export function lutDotTerms(
   lut: LutProducts,
   exactWidth: number,
   tables: () => void,
-  /** The chunk's table scale (tableScale), for quantized tables. */
-  scale?: Signal,
-  /** Quantized tables: called once their entries are rounded (a pipeline cut point before the lookups). */
-  rounded?: () => void,
+  quantized?: QuantizedInputs,
 ): { terms: Signal[][] } & LutSum {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut, tables, scale, rounded);
+  const built = buildTables(act, lut, tables, quantized);
   // Σ_p C_p·b_p + d summed over the lanes: Σ_p C_p·(Σ a·b_p) + d·Σ a. A mirrored plane gives
   // 2·Σ a·b_p − Σ a, so the doubled sum is Σ_p C_p·M_p + (Σ_p C_p + 2d)·Σ a.
   const sumC = coding.coefficients.reduce((a, b) => a + b, 0n);
@@ -126,10 +123,7 @@ export function lutSerialTerms(
   plane: Signal,
   exactWidth: number,
   tables: () => void,
-  /** The chunk's table scale (tableScale), for quantized tables. */
-  scale?: Signal,
-  /** Quantized tables: called once their entries are rounded (a pipeline cut point before the lookups). */
-  rounded?: () => void,
+  quantized?: QuantizedInputs,
 ): {
   terms: Signal[][];
   width: number;
@@ -137,7 +131,7 @@ export function lutSerialTerms(
   act(actSum: Signal): Signal;
 } {
   const coding = planeCodingOf(weight);
-  const built = buildTables(act, lut, tables, scale, rounded);
+  const built = buildTables(act, lut, tables, quantized);
   const m = plane.builder;
   const planes = [
     { tag: 'p', bit: (code: Signal) => code.shr(plane.resize(code.width)).bit(0), shift: 0, negative: false },
@@ -271,8 +265,7 @@ function buildTables(
   act: Signal[],
   lut: LutProducts,
   cut: () => void,
-  givenScale?: Signal,
-  rounded?: () => void,
+  quantized?: QuantizedInputs,
 ): { tables: Table[]; scale?: Signal } {
   const g = lut.inputs;
   const tablesOf = (lanes: Signal[]) => {
@@ -288,16 +281,15 @@ function buildTables(
     return { tables };
   }
   // Each activation on the grid of 2^(s − r), rounded toward −∞: ⌊a·2^r / 2^s⌋, which fits in
-  // 8 − ⌈log2 g⌉ + r bits (|a| ≤ 2^L, L + ⌈log2 g⌉ − 7 ≤ s).
-  if (givenScale === undefined) throw new Error('quantized tables need the chunk scale (tableScale)');
-  const scale = givenScale;
+  // 8 − ⌈log2 g⌉ + r bits (|a| < 2^L, L + ⌈log2 g⌉ − 7 ≤ s): the coarse shift's lanes by the rest of s.
+  if (quantized === undefined)
+    throw new Error('quantized tables need the chunk scale and lanes (gridCoarse)');
+  const { scale, coarse, rounded } = quantized;
   const r = tableFraction(g);
   const gridBits = QUANTIZED_BITS - Math.ceil(Math.log2(g)) + r;
-  const grid = act.map((a, i) =>
-    a
-      .sext(Math.max(a.width + r, gridBits))
-      .shl(r)
-      .shr(scale)
+  const grid = coarse.map((lane, i) =>
+    lane
+      .shr(scale.slice(fineBits(scale) - 1, 0))
       .slice(gridBits - 1, 0)
       .asSigned()
       .named(`a${i}_grid`),
@@ -313,8 +305,39 @@ function buildTables(
   const onGrid = tablesOf(grid);
   cut();
   const tables = onGrid.map((table) => table.quantized(quantize));
-  rounded?.();
+  rounded();
   return { tables, scale };
+}
+
+/** What a quantized table chunk computes ahead of its tables (chunk.ts). */
+export interface QuantizedInputs {
+  /** The chunk's table scale exponent s (tableScale). */
+  scale: Signal;
+  /** The lanes a·2^r shifted right by the high bits of s (gridCoarse). */
+  coarse: Signal[];
+  /** Called once the entries are rounded (a pipeline cut point before the lookups). */
+  rounded: () => void;
+}
+
+/**
+ * The first step of putting the lanes on the grid of 2^(s − r): a·2^r shifted right by the high bits of
+ * s (arithmetic), at full width; buildTables shifts by the low bits.
+ */
+export function gridCoarse(act: Signal[], scale: Signal, g: number): Signal[] {
+  const r = tableFraction(g);
+  const gridBits = QUANTIZED_BITS - Math.ceil(Math.log2(g)) + r;
+  const low = fineBits(scale);
+  const high =
+    scale.width <= low
+      ? scale.builder.constant(0, UInt(scale.width))
+      : cat(scale.slice(scale.width - 1, low), scale.builder.constant(0, UInt(low)));
+  return act.map((a, i) =>
+    a
+      .sext(Math.max(a.width + r, gridBits))
+      .shl(r)
+      .shr(high)
+      .named(`a${i}_grid_coarse`),
+  );
 }
 
 /** Fraction bits r of the lanes below a table unit: g lanes' truncations then add up to under 1/8 unit. */
