@@ -574,13 +574,6 @@ function exactActivations(
         const length = sigLength.add(shift.zext(width), { width });
         return mux(present.and(u.sig.orR()), length, m.constant(0n, UInt(width))).named(`a${i}_length`);
       });
-  // The largest of each pair beside the lengths, the rest of the tree after the placement's first half.
-  const pairLengths =
-    bitLengths &&
-    Array.from({ length: Math.ceil(bitLengths.length / 2) }, (_, i) => {
-      const [a, b] = [bitLengths[2 * i]!, bitLengths[2 * i + 1]];
-      return b === undefined ? a : mux(a.lt(b), b, a).named(`act_length_pair${i}`);
-    });
   const magnitudes =
     cut.halfPlaced === undefined
       ? lanes.map(({ u }, i) => fixedMagnitude(u, fa, `a${i}`))
@@ -592,7 +585,7 @@ function exactActivations(
           'left',
           cut.halfPlaced,
         );
-  const bitLength = pairLengths && maxTree(pairLengths, 'act_length');
+  const bitLength = bitLengths && maxTree(bitLengths, 'act_length');
   cut.shifted();
   const values = lanes.map(({ present, u }, i) => {
     const fixed = signedFixed(u, magnitudes[i]!, fa, `a${i}`).value;
