@@ -34,6 +34,8 @@ const POLICY = [
   'zeroPoint',
   'order',
   'specialValues',
+  // lut_gemv: exact or quantized table entries
+  'tableFormat',
 ];
 
 /** Parameters of formats, sizes, ports, pipelining or structure: the same values, other hardware. */
@@ -65,6 +67,8 @@ const NOT_POLICY = [
   'path',
   // lut_gemv: the weights' width and coding (their format), and its tables (the same sums, other hardware)
   ...['wBits', 'weightCoding', 'g', 'mirror', 'serial'],
+  // bitserial_gemv: the scale product all at once or one bit per cycle (the same exact product)
+  'scaleProduct',
 ];
 
 /** The pages of docs/ that state each generator's arithmetic. */
