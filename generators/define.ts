@@ -3,8 +3,9 @@ import type { HlsLoopDesign } from './emit/hls-loop.ts';
 import { intParam, readyParam, type Generator } from './generator.ts';
 import type { Module } from './hdl/ir.ts';
 import { ModuleBuilder } from './hdl/module.ts';
-import { timingTag } from './naming.ts';
-import { fmaxParams, type FmaxRequest } from './timing/choose-latency.ts';
+import { placedTag, timingTag } from './naming.ts';
+import { DEFAULT_TIMING_TARGET, fmaxParams, type FmaxRequest } from './timing/choose-latency.ts';
+import { placeStages } from './timing/place-stages.ts';
 
 /** How many stage cuts a pipelined generator allows, its default, and where each one cuts. */
 export interface LatencyParam {
@@ -99,19 +100,33 @@ export function defineGenerator(
   let fixed = z.object({ ...definition.params, ...pipelineShape(definition.latency) });
   if (check !== undefined) fixed = fixed.superRefine(check);
   if (readyAtLatency0 !== true) fixed = fixed.superRefine(checkBackpressure);
-  const top = (p: Params): PipelinedTop => ({
-    name: (stem) => `${stem}_${timingTag(p.latency, p.ready)}`,
-    module: (stem, recorded = p) =>
-      new ModuleBuilder(top(p).name(stem), { generator: name, params: recorded }, { ready: p.ready }),
-  });
-  const schema = fmaxParams(name, definition.params, definition.latency, fixed, (p) => build(p, top(p)));
+  const top = (p: Params): PipelinedTop => {
+    const placed =
+      p.placement === 'model' ? { fmax: p.fmax!, target: p.target ?? DEFAULT_TIMING_TARGET } : undefined;
+    return {
+      name: (stem) =>
+        `${stem}_${placed === undefined ? timingTag(p.latency, p.ready) : placedTag(placed.fmax, placed.target, p.ready)}`,
+      module: (stem, recorded = p) =>
+        new ModuleBuilder(
+          top(p).name(stem),
+          { generator: name, params: recorded },
+          {
+            ready: p.ready,
+            ...(placed === undefined ? {} : { placeStages: (draft) => placeStages(draft, placed) }),
+          },
+        ),
+    };
+  };
+  // Registers the delay model places go into a datapath built with no stage cuts of its own.
+  const buildTop = (p: Params) => build(p.placement === 'model' ? { ...p, latency: 0 } : p, top(p));
+  const schema = fmaxParams(name, definition.params, definition.latency, fixed, buildTop);
   return {
     name,
     family,
     summary,
     params: schema,
     ...(readyAtLatency0 === undefined ? {} : { readyAtLatency0 }),
-    build: (p: Params) => build(p, top(p)),
+    build: buildTop,
     ...(hls === undefined ? {} : { hls }),
   };
 }

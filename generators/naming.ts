@@ -8,7 +8,19 @@ export function intTag(width: number, signed: boolean): string {
  * or '_skid' with backpressure through an output skid buffer (a registered in_ready).
  */
 export function timingTag(latency: number, ready: boolean | 'skid'): string {
-  return `l${latency}${ready === 'skid' ? '_skid' : ready ? '_rdy' : ''}`;
+  return `l${latency}${readyTag(ready)}`;
+}
+
+/**
+ * The timing suffix of a unit whose registers the delay model placed for a clock on a target:
+ * 'f150_ecp5', 'f120_ecp5_8_rdy'. The stages follow from these, so the name does not repeat them.
+ */
+export function placedTag(fmax: number, target: string, ready: boolean | 'skid'): string {
+  return `f${numberTag(fmax)}_${target.replace(/[^A-Za-z0-9]/g, '_')}${readyTag(ready)}`;
+}
+
+function readyTag(ready: boolean | 'skid'): string {
+  return ready === 'skid' ? '_skid' : ready ? '_rdy' : '';
 }
 
 /** A number in a module name: '2p5' for 2.5, 'm5' for −5 (anything else not a letter or digit becomes '_'). */

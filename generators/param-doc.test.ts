@@ -17,6 +17,7 @@ describe('parameter documentation from the schemas', () => {
       'ready',
       'fmax',
       'target',
+      'placement',
     ]);
     expect(docs.find((d) => d.name === 'latency')).toMatchObject({
       type: 'integer',

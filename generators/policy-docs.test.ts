@@ -58,6 +58,7 @@ const NOT_POLICY = [
     'latency',
     'fmax',
     'target',
+    'placement',
     'chunkLatency',
     'scaleLatency',
     'sumLatency',

@@ -11,7 +11,14 @@ export interface ClockEstimate {
   /** MHz per device, two decimals. */
   estimated: Partial<Record<TimingTarget, number>>;
   /** Present when the parameters asked for a clock (fmax) instead of a latency. */
-  requested?: { fmax: number; target: TimingTarget; latency: number; estimatedMhz: number };
+  requested?: {
+    fmax: number;
+    target: TimingTarget;
+    /** Where the registers went: the generator's cut points, or where the delay model placed them. */
+    placement: 'cuts' | 'model';
+    latency: number;
+    estimatedMhz: number;
+  };
 }
 
 export function clockEstimate(module: Module, params: Readonly<Record<string, unknown>>): ClockEstimate {
@@ -21,6 +28,12 @@ export function clockEstimate(module: Module, params: Readonly<Record<string, un
   const target = (params.target as TimingTarget | undefined) ?? DEFAULT_TIMING_TARGET;
   return {
     estimated,
-    requested: { fmax: params.fmax, target, latency: params.latency as number, estimatedMhz: mhz(target) },
+    requested: {
+      fmax: params.fmax,
+      target,
+      placement: params.placement === 'model' ? 'model' : 'cuts',
+      latency: params.latency as number,
+      estimatedMhz: mhz(target),
+    },
   };
 }

@@ -88,7 +88,11 @@ export function renderReadme(
       return mhz === undefined ? [] : [`${mhz.toFixed(2)} MHz on ${FMAX_DEVICES[t].family}`];
     }).join(', '),
     requested: clock.requested
-      ? `Built for fmax = ${clock.requested.fmax} MHz on ${clock.requested.target}: latency ${clock.requested.latency}, the fewest stages estimated to reach it (${clock.requested.estimatedMhz.toFixed(2)} MHz).`
+      ? `Built for fmax = ${clock.requested.fmax} MHz on ${clock.requested.target}: latency ${clock.requested.latency}, ${
+          clock.requested.placement === 'model'
+            ? 'with the registers where the delay model placed them'
+            : "the fewest of the generator's stage cuts"
+        } estimated to reach it (${clock.requested.estimatedMhz.toFixed(2)} MHz).`
       : false,
   };
 

@@ -287,9 +287,11 @@ export function lowerStages(draft: DraftModule): Module {
       loadedBy.set(r.next!, r.read);
   }
 
-  const valueNames = new ValueNames(namingGraph(draft), takenNames(draft));
+  // Made on the first value carried across a stage: a module without stages needs no names.
+  let valueNames: ValueNames | undefined;
   // A value carried across a stage is declared under a name in every stage: `<name>_s<stage>`.
-  const stagedName = (id: number): string => (nodes[id]!.name ??= valueNames.claim(id));
+  const stagedName = (id: number): string =>
+    (nodes[id]!.name ??= (valueNames ??= new ValueNames(namingGraph(draft), takenNames(draft))).claim(id));
   const delays = new Map<string, number>();
   const delayed = (id: number, stage: number): number => {
     if (isConstant(id) || nodes[id]!.stage >= stage) return id;

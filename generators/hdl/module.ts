@@ -31,6 +31,11 @@ export interface ModuleOptions {
    * a parent with valid/ready backpressure: the parent drives it with its own stall.
    */
   enable?: boolean;
+  /**
+   * Give every node its stage before the cuts are lowered, in place of the builder's own `stage()` calls
+   * (timing/place-stages.ts places them from a clock period).
+   */
+  placeStages?: (draft: DraftModule) => DraftModule;
 }
 
 /** A memory being built: combinational reads anywhere, one write port set once. */
@@ -445,7 +450,7 @@ export class ModuleBuilder {
       enable: this.options.enable ?? false,
       sequential: this.options.sequential ?? false,
     };
-    return lowerStages(draft);
+    return lowerStages(this.options.placeStages?.(draft) ?? draft);
   }
 
   private claimPortName(name: string, driver?: number): void {

@@ -1,8 +1,17 @@
 import { z } from 'zod';
 import { choiceParam, intParam, readyParam } from '../generator.ts';
+import { HdlError } from '../hdl/errors.ts';
 import type { Module } from '../hdl/ir.ts';
 import { estimateFmax, type TimingEstimate } from './estimate.ts';
 import { TIMING_TARGETS, type TimingTarget } from './delay-model.ts';
+
+/**
+ * Where the registers of a clock request go: `cuts`, the generator's own cut points in its order, as
+ * few as reach the clock; `model`, wherever the delay model's arrival times pass the period
+ * (place-stages.ts).
+ */
+export const PLACEMENTS = ['cuts', 'model'] as const;
+export type Placement = (typeof PLACEMENTS)[number];
 
 /** A clock asked for instead of a latency: bitsmith builds the fewest stages that reach it. */
 export type FmaxRequest = {
@@ -10,6 +19,8 @@ export type FmaxRequest = {
   fmax?: number;
   /** The device whose delay model judges it; ecp5 when not given. */
   target?: TimingTarget;
+  /** Where the registers go; after parsing, present only as `model`. */
+  placement?: Placement;
 };
 
 /** The target a request is judged on when it names none. */
@@ -55,6 +66,12 @@ export function fmaxParams(
         .optional()
         .meta({ default: 'none' })
         .describe(`Device whose delay model judges fmax (default ${DEFAULT_TIMING_TARGET}); only with fmax.`),
+      placement: choiceParam(PLACEMENTS)
+        .optional()
+        .meta({ default: 'cuts' })
+        .describe(
+          "Where fmax's registers go: cuts (the fewest of the generator's cut points, as latency lists them), model (wherever the delay model's arrival times pass the period, in feed-forward units: fewer stages, but place and route falls short of the clock more often, docs/timing.md#placement); only with fmax.",
+        ),
     })
     .superRefine((p, ctx) => {
       if (p.fmax !== undefined && p.latency !== undefined) {
@@ -71,9 +88,16 @@ export function fmaxParams(
           message: 'target only says where fmax is judged: give fmax too',
         });
       }
+      if (p.placement !== undefined && p.fmax === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['placement'],
+          message: 'placement says where the registers for fmax go: give fmax too',
+        });
+      }
     });
   return request.transform((p, ctx) => {
-    const { fmax, target, ...rest } = p;
+    const { fmax, target, placement = 'cuts', ...rest } = p;
     const at = (stages: number | undefined) =>
       fixed.safeParse(stages === undefined ? rest : { ...rest, latency: stages });
     if (fmax === undefined) {
@@ -84,20 +108,57 @@ export function fmaxParams(
       return z.NEVER;
     }
     const on = target ?? DEFAULT_TIMING_TARGET;
+    const request = { fmax, ...(target === undefined ? {} : { target }) };
+    if (placement === 'model') {
+      const placed = placedByModel(fixed, rest, request, on, build);
+      if ('params' in placed) return placed.params;
+      ctx.addIssue({ code: 'custom', path: ['placement'], message: placed.error });
+      return z.NEVER;
+    }
     const choice = chooseLatency(latency.max, on, fmax, (stages) => {
       const parsed = at(stages);
       return parsed.success ? build(parsed.data as never) : undefined;
     });
     if ('latency' in choice) {
-      return {
-        ...(at(choice.latency) as { data: Record<string, unknown> }).data,
-        fmax,
-        ...(target === undefined ? {} : { target }),
-      };
+      return { ...(at(choice.latency) as { data: Record<string, unknown> }).data, ...request };
     }
     ctx.addIssue({ code: 'custom', path: ['fmax'], message: tooFast(generator, fmax, on, choice.best) });
     return z.NEVER;
   });
+}
+
+/**
+ * The unit with its registers placed by the delay model for the clock (place-stages.ts): built with no
+ * stage cuts, and its latency whatever the placement needs. An error when the unit is not feed-forward,
+ * or one operation alone is slower than the clock.
+ */
+function placedByModel(
+  fixed: Fixed,
+  rest: Record<string, unknown>,
+  request: { fmax: number; target?: TimingTarget },
+  on: TimingTarget,
+  build: (params: never) => Module,
+): { params: Record<string, unknown> } | { error: string } {
+  // The generator's rules are checked without stages; backpressure then needs the stage placing adds.
+  const parsed = fixed.safeParse({ ...rest, latency: 0, ready: false });
+  if (!parsed.success) return { error: parsed.error.issues.map((i) => i.message).join('; ') };
+  const params = { ...parsed.data, ready: rest.ready ?? false, ...request, placement: 'model' };
+  let module: Module;
+  try {
+    module = build(params as never);
+  } catch (error) {
+    if (error instanceof HdlError) return { error: error.message };
+    throw error;
+  }
+  const latency = module.timing.kind === 'pipelined' ? module.timing.latency : 0;
+  // Each stage fits the period before its registers exist; the copies' loads can still tip it over.
+  const { mhz } = estimateFmax(module, on);
+  if (mhz < request.fmax) {
+    return {
+      error: `the registers placed for ${request.fmax} MHz give an estimated ${mhz.toFixed(1)} MHz on ${on} once their loads count: ask for a little more, or use placement cuts`,
+    };
+  }
+  return { params: { ...params, latency } };
 }
 
 /** The fewest stages (0 … max) whose module reaches `fmax` on `target`, or the fastest one there is. */

@@ -18,7 +18,7 @@ export interface TimingEstimate {
 }
 
 /** A timing graph in flat arrays, for the arrival loop (the calibration runs it many thousand times). */
-interface Compiled {
+export interface Compiled {
   graph: TimingGraph;
   op: Uint8Array;
   argStart: Int32Array;
@@ -49,6 +49,9 @@ const OP = {
   compare: 9,
   dsp: 10,
 };
+
+/** Op codes up to this one are constants and sources (registers, inputs, block RAM reads). */
+export const OP_SOURCES = OP.bramSource;
 
 const compiled = new WeakMap<Module, Map<string, Compiled>>();
 
@@ -123,7 +126,7 @@ function compile(graph: TimingGraph): Compiled {
   };
 }
 
-function compiledFor(module: Module, model: DelayModel): Compiled {
+export function compiledFor(module: Module, model: DelayModel): Compiled {
   const key = JSON.stringify(model.mapping);
   const byMapping = compiled.get(module) ?? new Map<string, Compiled>();
   compiled.set(module, byMapping);
@@ -132,108 +135,122 @@ function compiledFor(module: Module, model: DelayModel): Compiled {
 }
 
 /**
- * Estimate a unit's Fmax on a target, as measured inside bitsmith's registered-I/O wrapper: every
- * input comes from a register and every output goes to one (docs/timing.md).
- *
- * Each value has two arrival times: of its earliest bit (`early`) and of its latest (`late`). A carry
- * chain's low bits are ready soon after its operands' low bits, so chained adders overlap; bitwise
- * logic keeps the bits apart; a comparison or shifter mixes them. A cone of single-use bitwise
- * operations is priced as one tree of K-input LUTs over its leaves, weighted by their arrivals.
+ * Arrival times, filled in vertex by vertex in topological order (`arrive`). Each value has two: of its
+ * earliest bit (`early`) and of its latest (`late`). A carry chain's low bits are ready soon after its
+ * operands' low bits, so chained adders overlap; bitwise logic keeps the bits apart; a comparison or
+ * shifter mixes them. A cone of single-use bitwise operations is priced as one tree of K-input LUTs over
+ * its leaves, weighted by their arrivals.
  */
-export function estimateFmax(
-  module: Module,
-  target: TimingTarget,
-  model: DelayModel = DELAY_MODELS[target],
-): TimingEstimate {
-  const g = compiledFor(module, model);
-  const { op, argStart, argList, merged, a, b, c, fanout } = g;
-  const n = op.length;
-  const early = new Float64Array(n);
-  const late = new Float64Array(n);
-  const origin = new Int32Array(n).fill(-1);
-  const latestArg = new Int32Array(n).fill(-1);
+export class Arrivals {
+  readonly early: Float64Array;
+  readonly late: Float64Array;
+  /** Where the latest path into each vertex starts. */
+  readonly origin: Int32Array;
+  readonly latestArg: Int32Array;
   // A LUT cone's leaves as a potential, Σ K^(arrival / lutNs), kept relative to its largest term.
-  const coneTop = new Float64Array(n);
-  const conePotential = new Float64Array(n);
-  const coneTopEarly = new Float64Array(n);
-  const conePotentialEarly = new Float64Array(n);
-  const lnK = Math.log(model.mapping.lutInputs);
-  // Routing between levels lengthens with the design's size (relative to 1,000 bits of logic).
-  const spread = (g.size / 1000) ** model.sizeExponent;
-  const L = model.lutNs * spread;
-  const M = model.muxNs * spread;
-  // `bits`: leaves per operand (a reduction reads every bit of its operand; bitwise logic one).
-  const cone = (v: number, times: Float64Array, tops: Float64Array, potentials: Float64Array, bits = 1) => {
-    let top = -Infinity;
-    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
-      const x = argList[k]!;
-      top = Math.max(top, merged[k] ? tops[x]! : times[x]!);
-    }
-    let sum = 0;
-    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
-      const x = argList[k]!;
-      sum +=
-        bits *
-        (merged[k]
-          ? potentials[x]! * Math.exp(((tops[x]! - top) / L) * lnK)
-          : Math.exp(((times[x]! - top) / L) * lnK));
-    }
-    tops[v] = top;
-    potentials[v] = sum;
-    return top + (L * Math.log(sum)) / lnK;
-  };
+  private readonly coneTop: Float64Array;
+  private readonly conePotential: Float64Array;
+  private readonly coneTopEarly: Float64Array;
+  private readonly conePotentialEarly: Float64Array;
+  private readonly lnK: number;
+  private readonly L: number;
+  private readonly M: number;
 
-  for (let v = 0; v < n; v++) {
+  /**
+   * `stage`: for placing registers (place-stages.ts), each vertex's pipeline stage; an argument from an
+   * earlier stage than the vertex computed reaches it through a register.
+   */
+  constructor(
+    readonly g: Compiled,
+    readonly model: DelayModel,
+    private readonly stage?: Int32Array,
+  ) {
+    const n = g.op.length;
+    this.early = new Float64Array(n);
+    this.late = new Float64Array(n);
+    this.origin = new Int32Array(n).fill(-1);
+    this.latestArg = new Int32Array(n).fill(-1);
+    this.coneTop = new Float64Array(n);
+    this.conePotential = new Float64Array(n);
+    this.coneTopEarly = new Float64Array(n);
+    this.conePotentialEarly = new Float64Array(n);
+    this.lnK = Math.log(model.mapping.lutInputs);
+    // Routing between levels lengthens with the design's size (relative to 1,000 bits of logic).
+    const spread = (g.size / 1000) ** model.sizeExponent;
+    this.L = model.lutNs * spread;
+    this.M = model.muxNs * spread;
+  }
+
+  /**
+   * Compute vertex v from its arguments. With `at` (a stage), an argument from an earlier stage reaches
+   * v through a register: its bits all arrive at 0 and it is a leaf of v's cone, never part of it.
+   */
+  arrive(v: number, at = -1): void {
+    const { op, argStart, argList, a, b, c, fanout } = this.g;
+    const { early, late, origin, latestArg, model } = this;
     const kind = op[v]!;
-    if (kind === OP.const) continue;
+    if (kind === OP.const) return;
     if (kind === OP.source || kind === OP.bramSource) {
       early[v] = late[v] = kind === OP.bramSource ? model.bramNs : 0;
       origin[v] = v;
-      continue;
+      return;
     }
+    const stage = this.stage;
     let inLate = 0;
     let inEarly = 0;
     let from = -1;
     for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
       const x = argList[k]!;
-      if (from < 0 || late[x]! > inLate) {
-        inLate = late[x]!;
-        from = origin[x]!;
+      const registered = at >= 0 && stage![x]! < at;
+      const lx = registered ? 0 : late[x]!;
+      if (from < 0 || lx > inLate) {
+        inLate = lx;
+        from = registered ? x : origin[x]!;
         latestArg[v] = x;
       }
-      if (early[x]! > inEarly) inEarly = early[x]!;
+      const ex = registered ? 0 : early[x]!;
+      if (ex > inEarly) inEarly = ex;
     }
     origin[v] = from;
-    if (from < 0) continue; // constant operands only
+    if (from < 0) return; // constant operands only
     const wire = model.fanoutNs * fanout[v]!;
     switch (kind) {
-      case OP.wire:
+      case OP.wire: {
         early[v] = inEarly;
         late[v] = inLate;
         // Wiring inside a cone carries the cone's leaves on (of its latest part).
-        coneTop[v] = coneTop[latestArg[v]!]!;
-        conePotential[v] = conePotential[latestArg[v]!]!;
-        coneTopEarly[v] = coneTopEarly[latestArg[v]!]!;
-        conePotentialEarly[v] = conePotentialEarly[latestArg[v]!]!;
+        const x = latestArg[v]!;
+        const inside = !(at >= 0 && stage![x]! < at);
+        this.coneTop[v] = inside ? this.coneTop[x]! : 0;
+        this.conePotential[v] = inside ? this.conePotential[x]! : 1;
+        this.coneTopEarly[v] = inside ? this.coneTopEarly[x]! : 0;
+        this.conePotentialEarly[v] = inside ? this.conePotentialEarly[x]! : 1;
         break;
+      }
       case OP.slice: {
         // A slice of a rippled word: its bits arrive between the word's earliest and latest.
         const x = argList[argStart[v]!]!;
-        early[v] = early[x]! + (late[x]! - early[x]!) * b[v]!;
-        late[v] = early[x]! + (late[x]! - early[x]!) * c[v]!;
+        const registered = at >= 0 && stage![x]! < at;
+        const ex = registered ? 0 : early[x]!;
+        const lx = registered ? 0 : late[x]!;
+        early[v] = ex + (lx - ex) * b[v]!;
+        late[v] = ex + (lx - ex) * c[v]!;
         break;
       }
       case OP.lut:
-        late[v] = cone(v, late, coneTop, conePotential) + wire;
-        early[v] = Math.min(late[v]!, cone(v, early, coneTopEarly, conePotentialEarly) + wire);
+        late[v] = this.cone(v, late, this.coneTop, this.conePotential, 1, at) + wire;
+        early[v] = Math.min(
+          late[v]!,
+          this.cone(v, early, this.coneTopEarly, this.conePotentialEarly, 1, at) + wire,
+        );
         break;
       case OP.reduce:
-        late[v] = early[v] = cone(v, late, coneTop, conePotential, b[v]!) + wire;
-        coneTopEarly[v] = coneTop[v]!;
-        conePotentialEarly[v] = conePotential[v]!;
+        late[v] = early[v] = this.cone(v, late, this.coneTop, this.conePotential, b[v]!, at) + wire;
+        this.coneTopEarly[v] = this.coneTop[v]!;
+        this.conePotentialEarly[v] = this.conePotential[v]!;
         break;
       case OP.shift:
-        early[v] = late[v] = inLate + a[v]! * M + wire;
+        early[v] = late[v] = inLate + a[v]! * this.M + wire;
         break;
       case OP.carry:
       case OP.compare: {
@@ -249,6 +266,60 @@ export function estimateFmax(
         break;
     }
   }
+
+  /** A cone's output time over its leaves; `bits`: leaves per operand (a reduction reads every bit). */
+  private cone(
+    v: number,
+    times: Float64Array,
+    tops: Float64Array,
+    potentials: Float64Array,
+    bits: number,
+    at: number,
+  ): number {
+    const { argStart, argList, merged } = this.g;
+    const { L, lnK, stage } = this;
+    let top = -Infinity;
+    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+      const x = argList[k]!;
+      const registered = at >= 0 && stage![x]! < at;
+      top = Math.max(top, merged[k] === 1 && !registered ? tops[x]! : registered ? 0 : times[x]!);
+    }
+    let sum = 0;
+    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+      const x = argList[k]!;
+      const registered = at >= 0 && stage![x]! < at;
+      sum +=
+        bits *
+        (merged[k] === 1 && !registered
+          ? potentials[x]! * Math.exp(((tops[x]! - top) / L) * lnK)
+          : Math.exp((((registered ? 0 : times[x]!) - top) / L) * lnK));
+    }
+    tops[v] = top;
+    potentials[v] = sum;
+    return top + (L * Math.log(sum)) / lnK;
+  }
+}
+
+/** The longest path delay (ns, before the path exponent) that fits a clock period on a target. */
+export function pathBudgetNs(model: DelayModel, periodNs: number): number {
+  return periodNs <= model.registerNs
+    ? 0
+    : 5 * ((periodNs - model.registerNs) / 5) ** (1 / model.pathExponent);
+}
+
+/**
+ * Estimate a unit's Fmax on a target, as measured inside bitsmith's registered-I/O wrapper: every
+ * input comes from a register and every output goes to one (docs/timing.md).
+ */
+export function estimateFmax(
+  module: Module,
+  target: TimingTarget,
+  model: DelayModel = DELAY_MODELS[target],
+): TimingEstimate {
+  const g = compiledFor(module, model);
+  const arrivals = new Arrivals(g, model);
+  for (let v = 0; v < g.op.length; v++) arrivals.arrive(v);
+  const { late, origin, latestArg } = arrivals;
 
   const endpoints = g.graph.endpoints;
   let worst = -1;

@@ -10,6 +10,8 @@ import { mapNode, type Mapped, type Mapping } from './features.ts';
 export interface TimingGraph {
   readonly vertices: readonly Vertex[];
   readonly endpoints: readonly Endpoint[];
+  /** The vertex of each of the top module's nodes (-1 for a node no path reaches). */
+  readonly topVertex: readonly number[];
 }
 
 export interface Vertex {
@@ -22,6 +24,8 @@ export interface Vertex {
   uses: number;
   /** log2 of the loads one of its bits drives (routing grows with the spread). */
   fanout: number;
+  /** The top module's instance whose hierarchy the vertex is in, or -1 for the top's own logic. */
+  readonly instance: number;
 }
 
 export interface Endpoint {
@@ -35,11 +39,14 @@ export interface Endpoint {
 export function timingGraph(top: Module, map: Mapping): TimingGraph {
   const vertices: Vertex[] = [];
   const endpoints: Endpoint[] = [];
+  let instance = -1;
   const add = (mapped: Vertex['mapped'], args: number[], width: number, name: string) =>
-    vertices.push({ mapped, args, width, name, uses: 0, fanout: 0 }) - 1;
+    vertices.push({ mapped, args, width, name, uses: 0, fanout: 0, instance }) - 1;
+  let topVertex: number[] = [];
 
   const flatten = (m: Module, path: string, driven: ReadonlyMap<string, number>): Map<string, number> => {
-    const at: number[] = new Array(m.nodes.length);
+    const at: number[] = new Array(m.nodes.length).fill(-1);
+    if (m === top) topVertex = at;
     const constant = constantNodes(m.nodes);
     const label = (n: Node) => `${path}${n.name ?? `${n.kind}#${n.id}`}`;
     const childOutputs = new Map<number, Map<string, number>>();
@@ -56,7 +63,10 @@ export function timingGraph(top: Module, map: Mapping): TimingGraph {
         if (!childOutputs.has(n.inst!)) {
           const inst = m.instances[n.inst!]!;
           const inputs = new Map([...inst.inputs].map(([port, id]) => [port, at[id]!]));
+          const outer = instance;
+          if (m === top) instance = n.inst!;
           childOutputs.set(n.inst!, flatten(inst.module, `${path}${inst.name}.`, inputs));
+          instance = outer;
         }
         at[n.id] = childOutputs.get(n.inst!)!.get(n.port!)!;
       } else if (constant[n.id]) {
@@ -93,7 +103,7 @@ export function timingGraph(top: Module, map: Mapping): TimingGraph {
   const outputs = flatten(top, '', new Map());
   for (const [name, v] of outputs) endpoints.push({ vertex: v, name });
   countLoads(vertices, endpoints);
-  return { vertices, endpoints };
+  return { vertices, endpoints, topVertex };
 }
 
 /**
