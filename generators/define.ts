@@ -102,7 +102,13 @@ export function defineGenerator(
   if (readyAtLatency0 !== true) fixed = fixed.superRefine(checkBackpressure);
   const top = (p: Params): PipelinedTop => {
     const placed =
-      p.placement === 'model' ? { fmax: p.fmax!, target: p.target ?? DEFAULT_TIMING_TARGET } : undefined;
+      p.placement === 'model'
+        ? {
+            fmax: p.fmax!,
+            target: p.target ?? DEFAULT_TIMING_TARGET,
+            ...(p.placedWith === undefined ? {} : { delays: p.placedWith }),
+          }
+        : undefined;
     return {
       name: (stem) =>
         `${stem}_${placed === undefined ? timingTag(p.latency, p.ready) : placedTag(placed.fmax, placed.target, p.ready)}`,

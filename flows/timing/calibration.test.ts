@@ -22,6 +22,24 @@ describe('the delay model against its calibration data', () => {
     },
   );
 
+  it.each(CALIBRATED_DEVICES)(
+    '%s: leans low, so that place and route reaches the estimate in most units',
+    (device) => {
+      const points = measurements.filter((m) => m.device === device);
+      const reached = points.filter((m) => estimateFmax(buildMeasuredUnit(m), device).mhz <= m.mhz);
+      expect(reached.length / points.length).toBeGreaterThanOrEqual(0.7);
+    },
+  );
+
+  it('rebuilds each unit whose registers the model placed as it was measured, with the delays recorded', () => {
+    const placed = measurements.filter((m) => m.params.placement === 'model');
+    expect(placed.length).toBeGreaterThanOrEqual(30);
+    for (const m of placed) {
+      const module = buildMeasuredUnit(m);
+      expect(module.timing.kind === 'pipelined' ? module.timing.latency : 0, m.unit).toBe(m.params.latency);
+    }
+  });
+
   it('holds every catalog unit and units at other latencies', () => {
     const units = new Set(measurements.map((m) => m.unit));
     expect([...units].filter((u) => u.includes('@')).length).toBeGreaterThanOrEqual(40);

@@ -40,13 +40,23 @@ export function saveMeasurements(list: readonly Measurement[], set: MeasurementS
 
 const built = new Map<string, Module>();
 
-/** The unit a measurement was made on, built again from its generator and parameters (once per run). */
+/**
+ * The unit a measurement was made on, built again from its generator and parameters (once per run). A
+ * unit whose registers the delay model placed (`placement: model`) is placed again with the delays
+ * recorded beside it (`placedWith`), whatever the model's delays are now, so it is the unit measured.
+ */
 export function buildMeasuredUnit(m: Pick<Measurement, 'generator' | 'params'>): Module {
   const key = JSON.stringify([m.generator, m.params]);
   if (!built.has(key)) {
     const generator = generatorByName(m.generator);
     if (generator === undefined) throw new Error(`flows/timing/measured.json: no generator '${m.generator}'`);
-    built.set(key, generator.build(generator.params.parse(m.params)));
+    if (m.params.placement === 'model') {
+      const { fmax, target, placement, placedWith, latency: _, ready, ...own } = m.params;
+      const fixed = generator.params.parse({ ...own, latency: 0 }) as Record<string, unknown>;
+      built.set(key, generator.build({ ...fixed, ready, fmax, target, placement, placedWith }));
+    } else {
+      built.set(key, generator.build(generator.params.parse(m.params)));
+    }
   }
   return built.get(key)!;
 }

@@ -4,6 +4,7 @@ import { HdlError } from '../hdl/errors.ts';
 import type { Module } from '../hdl/ir.ts';
 import { estimateFmax, type TimingEstimate } from './estimate.ts';
 import { TIMING_TARGETS, type TimingTarget } from './delay-model.ts';
+import type { PlacementDelays } from './place-stages.ts';
 
 /**
  * Where the registers of a clock request go: `cuts`, the generator's own cut points in its order, as
@@ -21,6 +22,11 @@ export type FmaxRequest = {
   target?: TimingTarget;
   /** Where the registers go; after parsing, present only as `model`. */
   placement?: Placement;
+  /**
+   * Not a parameter: the delays a recorded placement was made with, so that the calibration data
+   * rebuild the unit that was measured (flows/timing/measurements.ts).
+   */
+  placedWith?: PlacementDelays;
 };
 
 /** The target a request is judged on when it names none. */

@@ -58,13 +58,13 @@ describe('registers placed by the delay model (placement: model)', () => {
     },
   );
 
-  it('takes fewer stages than the cut points where a path can be cut anywhere (fp_mul bf16, 160 MHz on ecp5)', () => {
-    const cuts = parseParams(fpMul, { ...BF16, fmax: 160, target: 'ecp5' }) as { latency: number };
-    expect(placed(160, 'ecp5').latency).toBeLessThan(cuts.latency);
+  it('takes fewer stages than the cut points where a path can be cut anywhere (fp_mul bf16, 120 MHz on ecp5)', () => {
+    const cuts = parseParams(fpMul, { ...BF16, fmax: 120, target: 'ecp5' }) as { latency: number };
+    expect(placed(120, 'ecp5').latency).toBeLessThan(cuts.latency);
   });
 
   it('needs no more stages for a slower clock, and none when the unit meets the clock unpipelined', () => {
-    const stages = [60, 90, 120, 150, 180, 210].map((fmax) => placed(fmax, 'ecp5').latency);
+    const stages = [60, 90, 120, 150, 180].map((fmax) => placed(fmax, 'ecp5').latency);
     for (let i = 1; i < stages.length; i++) expect(stages[i]).toBeGreaterThanOrEqual(stages[i - 1]!);
     const unpipelined = estimateFmax(fpMul.build(parseParams(fpMul, { ...BF16, latency: 0 })), 'ecp5').mhz;
     expect(placed(Math.floor(unpipelined), 'ecp5').latency).toBe(0);
@@ -91,7 +91,7 @@ describe('registers placed by the delay model (placement: model)', () => {
     const m = new ModuleBuilder(
       'widen',
       { generator: 'test', params: {} },
-      { placeStages: (draft) => placeStages(draft, { fmax: 200, target: 'ecp5' }) },
+      { placeStages: (draft) => placeStages(draft, { fmax: 150, target: 'ecp5' }) },
     );
     const x = m.input('x', UInt(8));
     const y = m.input('y', UInt(32));

@@ -1,14 +1,19 @@
 import { HdlError } from '../hdl/errors.ts';
 import type { Module } from '../hdl/ir.ts';
 import type { DraftModule } from '../hdl/lower.ts';
-import { DELAY_MODELS, type TimingTarget } from './delay-model.ts';
+import { DELAY_MODELS, MAPPINGS, type DelayModel, type TimingTarget } from './delay-model.ts';
 import { Arrivals, compiledFor, OP_SOURCES, pathBudgetNs, type Compiled } from './estimate.ts';
 
 /** A clock to place registers for, on the device whose delay model judges it. */
 export interface StageRequest {
   fmax: number;
   target: TimingTarget;
+  /** The delays to place with, when not the target's calibrated ones (a recorded placement replayed). */
+  delays?: PlacementDelays;
 }
+
+/** A delay model's numbers, without the target's logic mapping. */
+export type PlacementDelays = Omit<DelayModel, 'mapping'>;
 
 /**
  * Place a feed-forward module's pipeline registers from the delay model (docs/timing.md#placement), as
@@ -33,7 +38,10 @@ export function placeStages(draft: DraftModule, request: StageRequest): DraftMod
       `module '${draft.name}': the delay model can place registers only in feed-forward logic, and ${why}`,
     );
   }
-  const model = DELAY_MODELS[request.target];
+  const model =
+    request.delays === undefined
+      ? DELAY_MODELS[request.target]
+      : { mapping: MAPPINGS[request.target], ...request.delays };
   const g = compiledFor(timingView(draft), model);
   const { vertices, topVertex } = g.graph;
   const budget = pathBudgetNs(model, 1000 / request.fmax);
