@@ -2,17 +2,26 @@ import type { Command } from 'commander';
 import {
   defaultRunName,
   EXPLORE_TARGETS,
+  hardwareCost,
   parseDataSource,
   runExplore,
   type ExploreTarget,
 } from '../explore/explore.ts';
+import { readBaselines } from '../ippack/baselines.ts';
 import { MULTIPLIER_UNITS, PRESETS, presetByName, runMultipliersPreset } from '../explore/presets.ts';
-import { FORMAT_SETS, parseWeightFormats } from '../explore/quantize.ts';
+import { FORMAT_SETS, parseWeightFormats, type WeightFormat } from '../explore/quantize.ts';
 import { figureCells, type Claim } from '../explore/report.ts';
 import { synthTarget } from '../synth-ip.ts';
 import { yosysVersion } from '../ippack/tool-versions.ts';
 import { SYNTH_ENGINES, type SynthEngine } from '../synth/types.ts';
-import { CACHE_FILE, SYNTH_LANES, synthesizedDequantCosts, type SynthCosts } from '../explore/synth-cost.ts';
+import {
+  CACHE_FILE,
+  SYNTH_LANES,
+  synthesizedDequantCosts,
+  synthesizedMacCosts,
+  type SynthCosts,
+} from '../explore/synth-cost.ts';
+import type { Target } from '../target.ts';
 import { join } from 'node:path';
 import { DEFAULT_DOT_LENGTH, parseActivationFormat } from '../explore/dot.ts';
 import { emit, outputFolder, table } from './output.ts';
@@ -62,7 +71,7 @@ export function registerExplore(program: Command): void {
     .option('--seed <n>', 'seed of a synthetic tensor', '1')
     .option(
       '--synth',
-      'synthesize a dequantizer for every format without catalog figures (Yosys, one at a time; cached by fingerprint)',
+      'synthesize a dequantizer and a mixed_mac MAC for every format without catalog figures (Yosys, one at a time; cached by fingerprint)',
     )
     .option('--engine <name>', `yosys engine for --synth: ${SYNTH_ENGINES.join('|')}`, 'yowasp')
     .option(
@@ -178,27 +187,45 @@ export function registerExplore(program: Command): void {
         const formats = parseWeightFormats(preset?.formats ?? o.formats, preset?.group ?? group);
         const data = parseDataSource(preset?.data ?? o.data, size, Number(o.seed));
         const outDir = outputFolder(o.out);
-        let synth: SynthCosts | undefined;
+        let synth: { dequant: SynthCosts; mac: SynthCosts } | undefined;
         let synthNotes: string[] = [];
         if (o.synth) {
           const engine = o.engine as SynthEngine;
           const yosys = (await yosysVersion(engine)) ?? 'unknown';
-          synth = await synthesizedDequantCosts(formats, {
+          const options = {
             outDir,
             target,
             engine,
             yosys,
-            synthesize: (t) => synthTarget(t, { outDir: join(outDir, 'explore', 'units'), target, engine }),
-            onUnit: (format, unit, cached) => {
+            synthesize: (t: Target) =>
+              synthTarget(t, { outDir: join(outDir, 'explore', 'units'), target, engine }),
+            onUnit: (format: string, unit: string, cached: boolean) => {
               if (!o.json)
                 process.stderr.write(
                   `explore synth ${format}: ${unit} ${cached ? '(cached)' : 'on ' + target}\n`,
                 );
             },
-          });
+          };
+          // Only where the catalog has no figures (runExplore prefers the catalog's).
+          const baselines = readBaselines();
+          const catalog = (w: WeightFormat) => hardwareCost(w, target, baselines);
+          const presetMac = (w: WeightFormat) => w.kind === 'scalar' && preset?.macIps?.[w.format.name];
+          synth = {
+            dequant: await synthesizedDequantCosts(
+              formats.filter((w) => !catalog(w).dequant),
+              options,
+            ),
+            mac: await synthesizedMacCosts(
+              formats.filter((w) => !catalog(w).mac && !presetMac(w)),
+              options,
+            ),
+          };
+          const { dequant, mac } = synth;
           synthNotes = [
-            `Dequantizers synthesized with ${yosys} (${engine}) where the catalog has no figures: ${SYNTH_LANES} lanes (fewer when the group is smaller), latency 1, FP16 out, per lane; ${synth.synthesized} synthesized, ${synth.cached} from ${join(outDir, CACHE_FILE)}.`,
-            ...synth.skipped.map((s) => `No dequantizer for ${s.format}: ${s.reason}.`),
+            `Dequantizers synthesized with ${yosys} (${engine}) where the catalog has no figures: ${SYNTH_LANES} lanes (fewer when the group is smaller), latency 1, FP16 out, per lane; ${dequant.synthesized} synthesized, ${dequant.cached} from ${join(outDir, CACHE_FILE)}.`,
+            ...dequant.skipped.map((s) => `No dequantizer for ${s.format}: ${s.reason}.`),
+            `MACs synthesized likewise where the catalog has no mixed_mac of the format (fp16 activations, exact group sums, FP32 out, latency 1, one MAC): ${mac.synthesized} synthesized, ${mac.cached} cached.`,
+            ...mac.skipped.map((s) => `No MAC for ${s.format}: ${s.reason}.`),
           ];
         }
         const progress = new Progress(formats.length, 'explore', !o.json);
@@ -210,7 +237,9 @@ export function registerExplore(program: Command): void {
           target,
           clipSearch: o.clipSearch ?? false,
           ...(activation ? { activation } : {}),
-          ...(synth ? { synthesized: synth.costs, synthNotes } : {}),
+          ...(synth
+            ? { synthesized: { dequant: synth.dequant.costs, mac: synth.mac.costs }, synthNotes }
+            : {}),
           ...(preset?.macIps ? { macIps: preset.macIps } : {}),
           ...(preset ? { claims: preset.claims } : {}),
           onFormat: (format, i) => {

@@ -11,7 +11,7 @@ import { parseWeightFormat, parseWeightFormats } from './quantize.ts';
 import { yosysVersion } from '../ippack/tool-versions.ts';
 import { synthesisKey } from '../ippack/synthesis-key.ts';
 import { resolveTarget } from '../target.ts';
-import { CACHE_FILE, dequantParams } from './synth-cost.ts';
+import { CACHE_FILE, dequantParams, macParams } from './synth-cost.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'bitsmith-explore-'));
 const fixture = (name: string) => projectPath('testbenches', 'fixtures', 'npy', name);
@@ -179,7 +179,13 @@ describe('bitsmith explore CLI', () => {
     const key = `${synthesisKey(resolveTarget('dequant', p.params), 'ecp5')}:ecp5:${await yosysVersion('yowasp')}`;
     mkdirSync(join(out, 'explore'), { recursive: true });
     const area = { unit: 'dequant_e2m1fn_fp16_fp16_x8_l1', luts: 1234, ffs: 0, dsps: 0, lanes: 8 };
-    writeFileSync(join(out, CACHE_FILE), JSON.stringify({ entries: { [key]: area } }));
+    // The catalog has no E2M1 mixed_mac either (int6 has one, so it is not synthesized).
+    const m = macParams(parseWeightFormat('e2m1fn:g128'));
+    if (!('params' in m)) throw new Error(m.reason);
+    const macTarget = resolveTarget('mixed_mac', m.params);
+    const macKey = `${synthesisKey(macTarget, 'ecp5')}:ecp5:${await yosysVersion('yowasp')}`;
+    const mac = { unit: macTarget.module.name, luts: 321, ffs: 0, dsps: 1, lanes: 1 };
+    writeFileSync(join(out, CACHE_FILE), JSON.stringify({ entries: { [key]: area, [macKey]: mac } }));
     const r = await run(
       '--formats',
       'e2m1fn,int6',
@@ -196,6 +202,15 @@ describe('bitsmith explore CLI', () => {
     // 1234 LUTs over 8 lanes.
     expect(r.stdout).toMatch(/^e2m1fn:g128\s+4\.125\s+\S+\s+\S+\s+\S+\s+\S+\s+154\.3\s/m);
     expect(r.stdout).toMatch(/0 synthesized, 1 from/);
+    expect(r.stderr).toContain(`explore synth e2m1fn:g128: ${macTarget.module.name} (cached)`);
+    expect(r.stdout).toMatch(/MACs synthesized likewise .*: 0 synthesized, 1 cached/);
+    expect(
+      JSON.parse(readFileSync(join(out, 'explore', 'syn', 'results.json'), 'utf8')).rows[0].mac,
+    ).toMatchObject({
+      ip: macTarget.module.name,
+      lutsPerUnit: 321,
+      dspsPerUnit: 1,
+    });
     expect(r.stdout).toMatch(
       /No dequantizer for int6:g128: the dequant generator has no element format int6/,
     );

@@ -203,8 +203,11 @@ export interface ExploreOptions {
   macIps?: Readonly<Record<string, string>>;
   /** Dot products with activations of this format: K = length, the activations N(0, 1) of the run's seed + 1. */
   activation?: { name: string; format: Format; length: number };
-  /** Dequantizer costs synthesized for formats without catalog figures (weight format name → cost per lane). */
-  synthesized?: ReadonlyMap<string, UnitCost>;
+  /**
+   * Costs synthesized for formats without catalog figures (weight format name → cost): a dequantizer's
+   * per lane, a mixed_mac's per MAC.
+   */
+  synthesized?: { dequant: ReadonlyMap<string, UnitCost>; mac: ReadonlyMap<string, UnitCost> };
   /** Notes on the synthesized costs (Yosys version, formats without a unit). */
   synthNotes?: readonly string[];
   /** Claims to print beside the figures measured from the rows (the presets'). */
@@ -229,8 +232,11 @@ export function runExplore(o: ExploreOptions): ExploreResult {
     const dot = activation ? dotRelativeError(x, xq, activation.x, activation.xq) : undefined;
     const cost = hardwareCost(w, o.target, baselines);
     const macIp = w.kind === 'scalar' ? o.macIps?.[w.format.name] : undefined;
-    const mac = cost.mac ?? (macIp ? catalogCost(macIp, o.target, baselines) : undefined);
-    const dequant = cost.dequant ?? o.synthesized?.get(w.name);
+    const mac =
+      cost.mac ??
+      (macIp ? catalogCost(macIp, o.target, baselines) : undefined) ??
+      o.synthesized?.mac.get(w.name);
+    const dequant = cost.dequant ?? o.synthesized?.dequant.get(w.name);
     return {
       format: w.name,
       kind: w.kind,

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AreaReport } from '../synth/types.ts';
 import type { Target } from '../target.ts';
-import { CACHE_FILE, dequantParams, synthesizedDequantCosts } from './synth-cost.ts';
+import {
+  CACHE_FILE,
+  dequantParams,
+  macParams,
+  synthesizedDequantCosts,
+  synthesizedMacCosts,
+} from './synth-cost.ts';
 import { parseWeightFormat, parseWeightFormats } from './quantize.ts';
 
 /** A stand-in for Yosys: LUTs from the module name's length, and a record of what it was asked. */
@@ -83,5 +89,47 @@ describe('synthesized dequantizer cost', () => {
     });
     expect(yosys.calls).toHaveLength(4);
     expect(Object.keys(JSON.parse(readFileSync(join(out, CACHE_FILE), 'utf8')).entries)).toHaveLength(4);
+  });
+
+  it('maps each weight format to its mixed_mac MAC, or names why there is none', () => {
+    expect(macParams(parseWeightFormat('e2m1fn:g64'))).toEqual({
+      params: { weight: 'e2m1fn', group: 64, scale: 'fp16' },
+    });
+    expect(macParams(parseWeightFormat('int4_asym:g128'))).toEqual({
+      params: { weight: 'uint4', group: 128, scale: 'fp16' },
+    });
+    expect(macParams(parseWeightFormat('razer:g128'))).toMatchObject({ params: { weight: 'razer' } });
+    expect(macParams(parseWeightFormat('int6'))).toMatchObject({ params: { weight: 'int6' } });
+    expect(macParams(parseWeightFormat('nf4'))).toEqual({
+      reason: 'the mixed_mac generator has no weight format nf4',
+    });
+    expect(macParams(parseWeightFormat('mxfp4'))).toEqual({
+      reason: 'the mixed_mac generator has no block scale (E8M0 or E4M3)',
+    });
+    expect(macParams(parseWeightFormat('int8_asym'))).toEqual({
+      reason: 'the mixed_mac generator has no 8-bit zero point',
+    });
+  });
+
+  it('synthesizes one MAC per format, per MAC, into the same cache', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bitsmith-explore-'));
+    const formats = parseWeightFormats('e2m1fn:g128,nf4:g128');
+    const yosys = fakeYosys();
+    const options = { outDir: out, target: 'ecp5' as const, engine: 'yowasp' as const, yosys: 'test 1.0' };
+    const macs = await synthesizedMacCosts(formats, { ...options, synthesize: yosys.synthesize });
+    expect(yosys.calls).toEqual([expect.stringMatching(/^mixed_mac_e2m1fn_/)]);
+    expect(macs.costs.get('e2m1fn:g128')).toEqual({
+      ip: yosys.calls[0],
+      lutsPerUnit: 8 * yosys.calls[0]!.length, // one MAC: all its LUTs
+      dspsPerUnit: 0,
+    });
+    expect(macs.skipped).toEqual([
+      { format: 'nf4:g128', reason: 'the mixed_mac generator has no weight format nf4' },
+    ]);
+    // The dequantizers of the same formats are other units, and the cache keeps both.
+    await synthesizedDequantCosts(formats, { ...options, synthesize: yosys.synthesize });
+    expect(yosys.calls).toHaveLength(3);
+    expect((await synthesizedMacCosts(formats, { ...options, synthesize: yosys.synthesize })).cached).toBe(1);
+    expect(yosys.calls).toHaveLength(3);
   });
 });

@@ -1,10 +1,11 @@
-// Synthesized dequantizer cost for weight formats the catalog has no figures for (`explore --synth`),
-// cached by the synthesis fingerprint (flows/ippack/synthesis-key.ts: the Verilog, the Yosys command and
+// Synthesized dequantizer and MAC costs for weight formats the catalog has no figures for (`explore
+// --synth`), cached by the synthesis fingerprint (flows/ippack/synthesis-key.ts: the Verilog, the Yosys command and
 // script) and the Yosys version, so a second run synthesizes nothing (docs/explore.md#hardware-cost).
 
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ELEMENT_NAMES, SCALE_NAMES } from '../../generators/dequant/elements.ts';
+import { MIXED_WEIGHTS } from '../../generators/mac/mixed_mac.ts';
 import { synthesisKey } from '../ippack/synthesis-key.ts';
 import { writeAtomically } from '../ippack/results.ts';
 import { resolveTarget, type Target } from '../target.ts';
@@ -57,11 +58,44 @@ export function dequantParams(w: WeightFormat): { params: Record<string, unknown
   }
 }
 
+/** mixed_mac's weight for a selector format (explore's name before the group). */
+const SELECTOR_WEIGHTS: Record<string, string> = { razer: 'razer', bitmod_fp4: 'bitmod' };
+const MAC_SCALES = ['fp16', 'bf16', 'fp32'];
+
+/**
+ * The `mixed_mac` parameters of a weight format (fp16 activations, exact group sums, FP32 out, latency
+ * 1, its own scale and group), or the reason the generator has no such MAC.
+ */
+export function macParams(w: WeightFormat): { params: Record<string, unknown> } | { reason: string } {
+  const weights = Object.keys(MIXED_WEIGHTS);
+  const params = (weight: string, scale: string) => ({ params: { weight, group: w.group, scale } });
+  switch (w.kind) {
+    case 'scalar':
+      if (!weights.includes(w.format.name))
+        return { reason: `the mixed_mac generator has no weight format ${w.format.name}` };
+      if (!MAC_SCALES.includes(w.scaleName))
+        return { reason: `the mixed_mac generator has no scale format ${w.scaleName}` };
+      return params(w.format.name, w.scaleName);
+    case 'int-asym':
+      return w.bits === 4
+        ? params('uint4', 'fp16')
+        : { reason: `the mixed_mac generator has no ${w.bits}-bit zero point` };
+    case 'select': {
+      const weight = SELECTOR_WEIGHTS[w.name.split(':')[0]!];
+      return weight ? params(weight, 'fp16') : { reason: `the mixed_mac generator has no ${w.name}` };
+    }
+    case 'mx':
+    case 'nvfp4':
+      return { reason: 'the mixed_mac generator has no block scale (E8M0 or E4M3)' };
+  }
+}
+
 export interface CachedArea {
   unit: string;
   luts: number;
   ffs: number;
   dsps: number;
+  /** The lanes of a dequantizer, 1 for a MAC: the figures are per lane or MAC. */
   lanes: number;
 }
 
@@ -102,23 +136,53 @@ export interface SynthCosts {
   cached: number;
 }
 
+/** What `--synth` builds for a format: the generator, its parameters, and how many lanes or MACs the unit has. */
+interface SynthUnit {
+  generator: 'dequant' | 'mixed_mac';
+  params: (w: WeightFormat) => { params: Record<string, unknown> } | { reason: string };
+  units: (params: Record<string, unknown>) => number;
+}
+
+const DEQUANT_UNIT: SynthUnit = {
+  generator: 'dequant',
+  params: dequantParams,
+  units: (p) => Number(p.lanes),
+};
+const MAC_UNIT: SynthUnit = { generator: 'mixed_mac', params: macParams, units: () => 1 };
+
 /** The dequantizer cost of every format in `formats`, from the cache or from one synthesis run each, one at a time. */
-export async function synthesizedDequantCosts(
+export function synthesizedDequantCosts(
   formats: readonly WeightFormat[],
+  o: SynthCostOptions,
+): Promise<SynthCosts> {
+  return synthesizedCosts(formats, DEQUANT_UNIT, o);
+}
+
+/** The cost of one MAC (`mixed_mac`) of every format in `formats`, as synthesizedDequantCosts. */
+export function synthesizedMacCosts(
+  formats: readonly WeightFormat[],
+  o: SynthCostOptions,
+): Promise<SynthCosts> {
+  return synthesizedCosts(formats, MAC_UNIT, o);
+}
+
+async function synthesizedCosts(
+  formats: readonly WeightFormat[],
+  unit: SynthUnit,
   o: SynthCostOptions,
 ): Promise<SynthCosts> {
   const path = resolve(o.outDir, CACHE_FILE);
   const cache = readCache(path);
   const result: SynthCosts = { costs: new Map(), skipped: [], synthesized: 0, cached: 0 };
   for (const w of formats) {
-    const p = dequantParams(w);
+    const p = unit.params(w);
     if ('reason' in p) {
       result.skipped.push({ format: w.name, reason: p.reason });
       continue;
     }
     let target: Target;
     try {
-      target = resolveTarget('dequant', p.params);
+      target = resolveTarget(unit.generator, p.params);
     } catch (error) {
       result.skipped.push({ format: w.name, reason: error instanceof Error ? error.message : String(error) });
       continue;
@@ -134,7 +198,7 @@ export async function synthesizedDequantCosts(
         luts: report.luts,
         ffs: report.ffs,
         dsps: report.dsps,
-        lanes: Number(p.params.lanes),
+        lanes: unit.units(p.params),
       };
       cache.entries[key] = area;
       result.synthesized++;
