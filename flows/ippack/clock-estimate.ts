@@ -1,6 +1,6 @@
 import type { Module } from '../../generators/hdl/ir.ts';
 import { DEFAULT_TIMING_TARGET } from '../../generators/timing/choose-latency.ts';
-import type { TimingTarget } from '../../generators/timing/delay-model.ts';
+import { DELAY_MODELS, type TimingTarget } from '../../generators/timing/delay-model.ts';
 import { estimateFmax } from '../../generators/timing/estimate.ts';
 
 /** The devices whose estimate every package states: those bitsmith also places and routes on. */
@@ -18,6 +18,11 @@ export interface ClockEstimate {
     placement: 'cuts' | 'model';
     latency: number;
     estimatedMhz: number;
+    /**
+     * Present when no latency's estimate reaches fmax and the choice rests on what place and route
+     * typically gives, the estimate times the target's typical ratio (docs/timing.md#choosing-the-latency).
+     */
+    typicalMhz?: number;
   };
 }
 
@@ -34,6 +39,9 @@ export function clockEstimate(module: Module, params: Readonly<Record<string, un
       placement: params.placement === 'model' ? 'model' : 'cuts',
       latency: params.latency as number,
       estimatedMhz: mhz(target),
+      ...(mhz(target) < params.fmax
+        ? { typicalMhz: Number((mhz(target) * DELAY_MODELS[target].typicalRatio).toFixed(2)) }
+        : {}),
     },
   };
 }

@@ -92,7 +92,11 @@ export function renderReadme(
           clock.requested.placement === 'model'
             ? 'with the registers where the delay model placed them'
             : "the fewest of the generator's stage cuts"
-        } estimated to reach it (${clock.requested.estimatedMhz.toFixed(2)} MHz).`
+        } ${
+          clock.requested.typicalMhz === undefined
+            ? `estimated to reach it (${clock.requested.estimatedMhz.toFixed(2)} MHz).`
+            : `whose typical Fmax reaches it: estimated ${clock.requested.estimatedMhz.toFixed(2)} MHz, below the request, and typically ${clock.requested.typicalMhz.toFixed(2)} MHz after place and route (check it with \`bitsmith synth --pnr\`).`
+        }`
       : false,
   };
 

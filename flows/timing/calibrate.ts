@@ -117,6 +117,9 @@ function main(): void {
     if (!uses('bram')) fixed.bramNs = fitted.ecp5?.bramNs ?? DELAY_MODELS.ecp5.bramNs;
     const model = fit(device, points, fixed);
     fitted[device] = Object.fromEntries(DELAYS.map((d) => [d, Number(model[d].toPrecision(4))]));
+    // The median of measured over estimated: what units typically reach, above the low-leaning estimate.
+    const ratios = points.map((p) => p.mhz / estimateFmax(p.module, device, model).mhz).sort((a, b) => a - b);
+    fitted[device]!.typicalRatio = Number(ratios[Math.floor(ratios.length / 2)]!.toPrecision(4));
     const errors = points.map((p) => {
       const est = estimateFmax(p.module, device, model).mhz;
       console.log(

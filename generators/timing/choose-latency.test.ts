@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ParameterError, parseParams } from '../generator.ts';
 import { generatorByName } from '../registry.ts';
 import { estimateFmax } from './estimate.ts';
+import { DELAY_MODELS } from './delay-model.ts';
 
 const fpMul = generatorByName('fp_mul')!;
 const intMac = generatorByName('int_mac')!;
@@ -70,13 +71,36 @@ describe('fmax and target instead of latency', () => {
       ),
     );
     expect(() => parseParams(intMac, raw)).toThrow(
-      `int_mac reaches at most ${best.toFixed(1)} MHz on ice40 (estimated, latency 2); its slowest path is the loop through acc_q, which stage cuts cannot shorten`,
+      `int_mac reaches at most ${best.toFixed(1)} MHz on ice40 (estimated, latency 2; typically ${(best * DELAY_MODELS.ice40.typicalRatio).toFixed(1)} after place and route); its slowest path is the loop through acc_q, which stage cuts cannot shorten`,
     );
   });
 
   it('names the slowest path when no stage count reaches the request', () => {
     expect(() => parseParams(fpMul, { fmax: 2000 })).toThrow(
-      /fp_mul reaches at most [\d.]+ MHz on ecp5 \(estimated, latency \d+\); its slowest path runs from \w+ to \w+/,
+      /fp_mul reaches at most [\d.]+ MHz on ecp5 \(estimated, latency \d+; typically [\d.]+ after place and route\); its slowest path runs from \w+ to \w+/,
+    );
+  });
+
+  it('takes the fewest stages whose typical Fmax reaches a request just above every estimate', () => {
+    const estimates: number[] = [];
+    for (let l = 0; ; l++) {
+      try {
+        estimates.push(estimateFmax(built(l), 'ecp5').mhz);
+      } catch {
+        break; // past the generator's most stages
+      }
+    }
+    const best = Math.max(...estimates);
+    const ratio = DELAY_MODELS.ecp5.typicalRatio;
+    // Between the best estimate and what place and route typically gives for it.
+    const fmax = Math.round((best * (1 + ratio)) / 2);
+    expect(fmax).toBeGreaterThan(best);
+    const p = parse({ fmax });
+    expect(p.latency).toBe(estimates.findIndex((e) => e * ratio >= fmax));
+    expect(estimateFmax(fpMul.build(p), 'ecp5').mhz).toBeLessThan(fmax);
+    // Past that, refused.
+    expect(() => parse({ fmax: Math.ceil(best * ratio) + 1 })).toThrow(
+      /typically [\d.]+ after place and route/,
     );
   });
 });

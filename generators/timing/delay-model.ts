@@ -25,6 +25,11 @@ export interface DelayModel {
   dspNs: number;
   bramNs: number;
   fanoutNs: number;
+  /**
+   * Not a delay: place and route's median Fmax over the estimate on the calibration data. The fit leans
+   * low (flows/timing/calibrate.ts), so this is above 1: what a unit typically reaches.
+   */
+  typicalRatio: number;
 }
 
 /** The logic mapping of each target (Yosys synth_ice40, synth_ecp5; LUT6 parts as synth_xilinx maps them). */

@@ -20,6 +20,7 @@ const model: DelayModel = {
   dspNs: 3,
   bramNs: 2,
   fanoutNs: 0,
+  typicalRatio: 1,
 };
 const period = (m: Module, delays: DelayModel = model) => estimateFmax(m, 'ecp5', delays).periodNs;
 
@@ -126,10 +127,12 @@ describe('the delay model on small circuits', () => {
     expect(period(m.build())).toBeCloseTo(5.4, 6);
   });
 
-  it('is calibrated: each target has positive delays', () => {
+  it('is calibrated: each target has positive delays, and a typical ratio above 1 (the fit leans low)', () => {
     for (const delays of Object.values(DELAY_MODELS)) {
       for (const key of ['registerNs', 'lutNs', 'carryBitNs', 'chainNs', 'dspNs', 'bramNs'] as const)
         expect(delays[key]).toBeGreaterThan(0);
+      expect(delays.typicalRatio).toBeGreaterThan(1);
+      expect(delays.typicalRatio).toBeLessThan(1.5);
     }
   });
 });
