@@ -131,7 +131,7 @@ export async function benchFmax(): Promise<void> {
         smallest === undefined ? `> ${Math.min(max, latency + 2)}` : `${smallest}${within ? ' ✓' : ' ✗'}`,
       ]);
     }
-    const placedRows = await placedByModel(workRoot, engine);
+    const placedRows = await placedByModelRows(workRoot, engine);
     const header = [
       'unit',
       'device',
@@ -168,7 +168,7 @@ export async function benchFmax(): Promise<void> {
  * Each request again with `placement: model`, where the unit is feed-forward: the latency the placement
  * needs (and the cut points' in parentheses), the estimate, and nextpnr's Fmax.
  */
-async function placedByModel(workRoot: string, engine: SynthEngine) {
+async function placedByModelRows(workRoot: string, engine: SynthEngine) {
   const rows: string[][] = [];
   let met = 0;
   let fewer = 0;

@@ -1,6 +1,6 @@
 import type { Module } from '../../generators/hdl/ir.ts';
 import { DEFAULT_TIMING_TARGET } from '../../generators/timing/choose-latency.ts';
-import { DELAY_MODELS, type TimingTarget } from '../../generators/timing/delay-model.ts';
+import { typicalMhz, type TimingTarget } from '../../generators/timing/delay-model.ts';
 import { estimateFmax } from '../../generators/timing/estimate.ts';
 
 /** The devices whose estimate every package states: those bitsmith also places and routes on. */
@@ -40,7 +40,7 @@ export function clockEstimate(module: Module, params: Readonly<Record<string, un
       latency: params.latency as number,
       estimatedMhz: mhz(target),
       ...(mhz(target) < params.fmax
-        ? { typicalMhz: Number((mhz(target) * DELAY_MODELS[target].typicalRatio).toFixed(2)) }
+        ? { typicalMhz: Number(typicalMhz(target, mhz(target)).toFixed(2)) }
         : {}),
     },
   };

@@ -1,5 +1,6 @@
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt } from '../hdl/types.ts';
+import { roundIncrement } from './round.ts';
 
 /**
  * A signed value with `fraction` fraction bits rounded to an integer, to nearest with ties to even,
@@ -23,7 +24,7 @@ export function roundFraction(
     .named(`${name}_whole`);
   const half = wide.bit(fraction - 1);
   const sticky = fraction >= 2 ? wide.slice(fraction - 2, 0).orR() : m.constant(0, half.type);
-  const up = half.and(sticky.or(whole.bit(0))).named(`${name}_up`);
+  const up = roundIncrement('rne', whole.msb(), whole.bit(0), half, sticky).named(`${name}_up`);
   const high = m.constant(limit, SInt(width));
   const low = m.constant(-limit, SInt(width));
   const rounded = whole.add(up.zext(width).asSigned(), { width }).named(`${name}_rounded`);

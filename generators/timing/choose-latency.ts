@@ -3,7 +3,7 @@ import { choiceParam, intParam, readyParam } from '../generator.ts';
 import { HdlError } from '../hdl/errors.ts';
 import type { Module } from '../hdl/ir.ts';
 import { estimateFmax, type TimingEstimate } from './estimate.ts';
-import { DELAY_MODELS, TIMING_TARGETS, type TimingTarget } from './delay-model.ts';
+import { TIMING_TARGETS, typicalMhz, type TimingTarget } from './delay-model.ts';
 import type { PlacementDelays } from './place-stages.ts';
 
 /**
@@ -169,8 +169,8 @@ function placedByModel(
 
 /**
  * The fewest stages (0 … max) whose module reaches `fmax` on `target` by the estimate; where none does,
- * the fewest whose typical Fmax reaches it (`typical`: the estimate leans low, and place and route
- * typically gives `typicalRatio` times it, docs/timing.md#choosing-the-latency); else the fastest one.
+ * the fewest whose typical Fmax reaches it (the estimate leans low, and place and route typically gives
+ * `typicalRatio` times it, docs/timing.md#choosing-the-latency); else the fastest one.
  */
 export function chooseLatency(
   max: number,
@@ -178,7 +178,7 @@ export function chooseLatency(
   fmax: number,
   moduleAt: (latency: number) => Module | undefined,
 ):
-  | { latency: number; estimate: TimingEstimate; typical?: true }
+  | { latency: number; estimate: TimingEstimate }
   | { best: { latency: number; estimate: TimingEstimate } | undefined } {
   const built: { latency: number; estimate: TimingEstimate }[] = [];
   for (let latency = 0; latency <= max; latency++) {
@@ -188,8 +188,8 @@ export function chooseLatency(
     if (estimate.mhz >= fmax) return { latency, estimate };
     built.push({ latency, estimate });
   }
-  const typical = built.find((b) => b.estimate.mhz * DELAY_MODELS[target].typicalRatio >= fmax);
-  if (typical !== undefined) return { ...typical, typical: true };
+  const typical = built.find((b) => typicalMhz(target, b.estimate.mhz) >= fmax);
+  if (typical !== undefined) return typical;
   const best = built.reduce<(typeof built)[number] | undefined>(
     (top, b) => (top === undefined || b.estimate.mhz > top.estimate.mhz ? b : top),
     undefined,
@@ -205,8 +205,7 @@ function tooFast(
 ): string {
   if (best === undefined) return `no latency of ${generator} is allowed with these parameters`;
   const { estimate } = best;
-  const typical = estimate.mhz * DELAY_MODELS[target].typicalRatio;
-  const reach = `${generator} reaches at most ${estimate.mhz.toFixed(1)} MHz on ${target} (estimated, latency ${best.latency}; typically ${typical.toFixed(1)} after place and route)`;
+  const reach = `${generator} reaches at most ${estimate.mhz.toFixed(1)} MHz on ${target} (estimated, latency ${best.latency}; typically ${typicalMhz(target, estimate.mhz).toFixed(1)} after place and route)`;
   const why = estimate.loop
     ? `its slowest path is the loop through ${estimate.to}, which stage cuts cannot shorten`
     : `its slowest path runs from ${estimate.from} to ${estimate.to}`;

@@ -50,3 +50,8 @@ export const DELAY_MODELS: Record<TimingTarget, DelayModel> = {
   'ecp5-8': { mapping: MAPPINGS['ecp5-8'], ...CALIBRATED['ecp5-8'] },
   lut6: { mapping: MAPPINGS.lut6, ...CALIBRATED['ecp5-8'] },
 };
+
+/** What place and route typically reaches on `target` for a unit estimated at `estimatedMhz`. */
+export function typicalMhz(target: TimingTarget, estimatedMhz: number): number {
+  return estimatedMhz * DELAY_MODELS[target].typicalRatio;
+}

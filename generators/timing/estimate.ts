@@ -300,7 +300,15 @@ export class Arrivals {
   }
 }
 
-/** The longest path delay (ns, before the path exponent) that fits a clock period on a target. */
+/**
+ * The clock period (ns) a path of `pathNs` of logic needs: the register's fixed cost plus the path
+ * stretched by the path exponent (a long path spreads over more of the die, docs/timing.md#model).
+ */
+export function pathPeriodNs(model: DelayModel, pathNs: number): number {
+  return model.registerNs + 5 * (pathNs / 5) ** model.pathExponent;
+}
+
+/** The longest path delay (ns, before the path exponent) that fits a clock period: pathPeriodNs inverted. */
 export function pathBudgetNs(model: DelayModel, periodNs: number): number {
   return periodNs <= model.registerNs
     ? 0
@@ -327,8 +335,7 @@ export function estimateFmax(
     if (worst < 0 || late[g.endpoint[e]!]! > late[g.endpoint[worst]!]!) worst = e;
   const end = endpoints[worst];
   // A longer path spreads over more of the die: its routing grows faster than its logic (pathExponent).
-  const periodNs =
-    model.registerNs + (end === undefined ? 0 : 5 * (late[end.vertex]! / 5) ** model.pathExponent);
+  const periodNs = pathPeriodNs(model, end === undefined ? 0 : late[end.vertex]!);
   const start = end === undefined ? -1 : origin[end.vertex]!;
   const path: { name: string; ns: number }[] = [];
   for (let v = end?.vertex ?? -1; v >= 0; v = latestArg[v]!) {
