@@ -8,7 +8,8 @@ import { roundPack } from '../arith/round.ts';
 import { shiftAddProduct } from '../arith/shift-add-product.ts';
 import { signMagnitude } from '../arith/sign-magnitude.ts';
 import { unpackFloat, type UnpackedFloat } from '../arith/unpack.ts';
-import { signedBits } from '../arith/widths.ts';
+import { signedBits, unsignedBits } from '../arith/widths.ts';
+import { pairUp } from '../arith/pairwise.ts';
 import { floatLayout, type FloatFormat, type ResolvedPolicy } from '../formats/index.ts';
 import {
   checkOutputPolicy,
@@ -90,7 +91,7 @@ export const dot = defineGenerator({
     cut.at('product');
     const y =
       p.sum === 'exact'
-        ? roundExactSum(exactSum(products, kulischLayout(fa, fb, p.lanes), cut), fo, policy, cut)
+        ? roundExactSum(exactSum(products, exactSumLayout(fa, fb, p.lanes), cut), fo, policy, cut)
         : treeSum(products, fo, policy, cut);
     cut.at('output');
     m.output('y', y, `${p.outFormat} code of Σ a_i·b_i`);
@@ -111,6 +112,7 @@ export function laneProduct(ua: UnpackedFloat, ub: UnpackedFloat, prefix: string
   const [wide, narrow] = ua.sig.width >= ub.sig.width ? [ua, ub] : [ub, ua];
   const lut = narrow.sig.width <= LUT_PRODUCT_BITS;
   return exactProduct(ua, ub, `${prefix}_product`, {
+    keepBiases: true,
     ...(lut ? { multiply: () => shiftAddProduct(wide.sig, narrow.sig, `${prefix}_sig`) } : {}),
   });
 }
@@ -161,34 +163,46 @@ export function dotCutPoints(lanes: number, sum: 'exact' | 'tree'): string[] {
   ];
 }
 
+/** The exact sum's layout for `lanes` products of A and B, with the width one placed product needs. */
+export interface ExactSumLayout extends KulischLayout {
+  termWidth: number;
+}
+
+export function exactSumLayout(
+  a: Parameters<typeof kulischLayout>[0],
+  b: Parameters<typeof kulischLayout>[1],
+  lanes: number,
+): ExactSumLayout {
+  return { ...kulischLayout(a, b, lanes), termWidth: kulischLayout(a, b, 1).width };
+}
+
+/** A tree node's value, and the +1 that a ones' complement term below it still owes (docs/kulisch.md#signs). */
+interface TreeNode {
+  value: Signal;
+  owed?: Signal;
+}
+
 /**
  * Products as exact integers of weight q_A·q_B (`layout`), summed by a balanced integer adder tree: the
  * exact sum as a raw float of constant exponent, NaN if a product is NaN or +Inf meets −Inf.
+ *
+ * Each magnitude is placed unsigned and then inverted when negative (−x = ~x + 1); the +1s ride the
+ * adders' carry inputs, one per adder. A tree of N terms has N − 1 adders, so lane 0 alone is negated
+ * in two's complement before it is placed (docs/kulisch.md#signs). The term of a zero, Inf or NaN
+ * product needs no masking: zero's significand is 0, and Inf or NaN decides the result whatever the sum.
  */
-export function exactSum(products: RawFloat[], layout: KulischLayout, cut: Cuts): RawFloat {
+export function exactSum(products: RawFloat[], layout: ExactSumLayout, cut: Cuts): RawFloat {
   const m = products[0]!.sign.builder;
-  const shiftBits = Math.max(1, Math.ceil(Math.log2(layout.width)));
-  // Signed before it is placed: the negation spans the product's few bits, not the accumulator.
-  const signedProducts = products.map((pr, i) => {
-    const special = pr.isZero.or(pr.isNaN).or(pr.isInf);
-    const sig = pr.sig.zext(pr.sig.width + 1).asSigned();
-    const signed = mux(
-      special,
-      m.constant(0, sig.type),
-      mux(pr.sign, sig.neg().resize(sig.width), sig),
-    ).named(`l${i}_signed`);
-    const shift = pr.exp.sub(pr.sig.width - 1 + layout.lsbExp, { width: pr.exp.width + 2 });
-    const amount = shift
-      .resize(shiftBits + 1)
-      .asUnsigned()
-      .resize(shiftBits)
-      .named(`l${i}_place`);
-    return { signed, amount };
-  });
-  cut.at('signed');
-  const terms = signedProducts.map(({ signed, amount }, i) =>
-    signed.resize(layout.width).shl(amount).named(`l${i}_term`),
+  const placed = products.map((pr, i) =>
+    placeTerm(i === 0 ? twosComplement(pr, 'l0_signed') : pr.sig, pr, layout, `l${i}_place`),
   );
+  cut.at('signed');
+  const terms: TreeNode[] = placed.map((term, i) => {
+    if (i === 0) return { value: term.named('l0_term') };
+    const sign = products[i]!.sign;
+    const inverted = term.asUnsigned().xor(sign.asSigned().resize(term.width).asUnsigned());
+    return { value: inverted.asSigned().named(`l${i}_term`), owed: sign };
+  });
   const anyNaN = products.map((pr) => pr.isNaN).reduce((x, y) => x.or(y));
   const posInf = products.map((pr) => pr.isInf.and(pr.sign.not())).reduce((x, y) => x.or(y));
   const negInf = products.map((pr) => pr.isInf.and(pr.sign)).reduce((x, y) => x.or(y));
@@ -196,13 +210,12 @@ export function exactSum(products: RawFloat[], layout: KulischLayout, cut: Cuts)
   cut.at('terms');
   let level = terms;
   for (let depth = 1; level.length > 1; depth++) {
-    const next: Signal[] = [];
-    for (let i = 0; i < level.length; i += 2)
-      next.push(i + 1 < level.length ? level[i]!.add(level[i + 1]!, { width: layout.width }) : level[i]!);
-    level = next;
+    // A sum of 2^d terms needs d bits more than one term; the last level, the sum's width.
+    const width = Math.min(layout.width, layout.termWidth + depth);
+    level = pairUp(level, (x, y) => addNodes(x, y, width));
     cut.at(`level${depth}`);
   }
-  const sum = level[0]!.named('exact_sum');
+  const sum = level[0]!.value.resize(layout.width).named('exact_sum');
   const { negative, magnitude } = signMagnitude(sum);
   const topExp = layout.width - 1 + layout.lsbExp;
   const raw: RawFloat = {
@@ -217,6 +230,53 @@ export function exactSum(products: RawFloat[], layout: KulischLayout, cut: Cuts)
   };
   cut.at('magnitude');
   return raw;
+}
+
+/**
+ * x + y with one owed +1 as the carry in. Only the side holding lane 0 owes nothing, so one of the
+ * two owes one, and the sum owes what the other side owed.
+ */
+function addNodes(x: TreeNode, y: TreeNode, width: number): TreeNode {
+  const [carry, owed] = x.owed === undefined ? [y.owed!, undefined] : [x.owed, y.owed];
+  const value = x.value
+    .resize(width)
+    .add(y.value.resize(width), { width })
+    .add(carry.zext(width).asSigned(), { width });
+  return { value, ...(owed === undefined ? {} : { owed }) };
+}
+
+/** A product's significand as a signed integer, negated when the product is negative. */
+function twosComplement(pr: RawFloat, name: string): Signal {
+  const sig = pr.sig.zext(pr.sig.width + 1).asSigned();
+  return mux(pr.sign, sig.neg().resize(sig.width), sig).named(name);
+}
+
+/**
+ * A product's significand (unsigned, or lane 0's signed one) shifted to its place in the exact sum, as
+ * a term of the layout's term width: left by exp − offset, where the offset puts the smallest product's LSB at the sum's LSB. An
+ * exponent that is never negative shifts as it is, in a vector `offset` bits longer whose low bits
+ * are dropped, so no subtraction precedes the shifter.
+ */
+function placeTerm(significand: Signal, pr: RawFloat, layout: ExactSumLayout, prefix: string): Signal {
+  const offset = pr.sig.width - 1 + layout.lsbExp + (pr.expBias ?? 0);
+  const width = layout.termWidth;
+  const range = pr.expRange;
+  if (range !== undefined && range.min >= 0 && offset >= 0) {
+    const amount = pr.exp.asUnsigned().resize(unsignedBits(range.max)).named(`${prefix}_exp`);
+    return significand
+      .resize(width + offset)
+      .shl(amount)
+      .slice(width + offset - 1, offset)
+      .asSigned();
+  }
+  const shiftBits = Math.max(1, Math.ceil(Math.log2(width)));
+  const amount = pr.exp
+    .sub(offset, { width: pr.exp.width + 2 })
+    .resize(shiftBits + 1)
+    .asUnsigned()
+    .resize(shiftBits)
+    .named(prefix);
+  return significand.resize(width).shl(amount);
 }
 
 /** The exact sum normalized and rounded once into `fo`. */

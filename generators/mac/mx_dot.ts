@@ -1,5 +1,4 @@
 import { alignToFormat } from '../arith/align.ts';
-import { kulischLayout } from '../arith/kulisch.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack } from '../arith/round.ts';
@@ -18,7 +17,7 @@ import { choiceParam, intParam } from '../generator.ts';
 import type { Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
-import { dotCutPoints, exactSum, laneProduct, roundExactSum } from './dot.ts';
+import { dotCutPoints, exactSum, exactSumLayout, laneProduct, roundExactSum } from './dot.ts';
 import { accumulateBlocks } from './block-accumulator.ts';
 import { BLOCK_FORMAT_NAMES, blockFormat, unpackMxElement, type DotBlockFormat } from './block-element.ts';
 
@@ -156,7 +155,7 @@ export const mxDot = defineGenerator({
     // The scales are ready long before the sum: they ride along the pipeline.
     const scaling = p.aFormat === NVFP4 ? valueScales(sa, sb, fa, fb) : powerOfTwoScales(sa, sb);
     cut.at('product');
-    const sum = exactSum(products, kulischLayout(fa.element, fb.element, lanes), cut);
+    const sum = exactSum(products, exactSumLayout(fa.element, fb.element, lanes), cut);
     const scaled = scaling(sum);
     if (p.aFormat === NVFP4) cut.at('scaled');
     if (clear === undefined) {
