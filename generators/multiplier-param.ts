@@ -10,6 +10,6 @@ export function multiplierParam() {
   return choiceParam(MULTIPLIERS)
     .optional()
     .describe(
-      'How the integer product is built: behavioural (Verilog *, DSP blocks where synthesis may use them), booth4 (radix-4 Booth rows summed on carry chains, for LUTs without DSPs), auto (the default: behavioural).',
+      'How the integer product is built: behavioural (Verilog *, DSP blocks where synthesis may use them), booth4 (radix-4 Booth rows summed on carry chains, for LUTs without DSPs), auto (the default: behavioural, or shift-and-add for significands of 4 bits or fewer; booth4 when fmax is judged on ice40, which has no DSP blocks).',
     );
 }

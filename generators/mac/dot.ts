@@ -1,4 +1,5 @@
 import { addRaw } from '../arith/add.ts';
+import { multiplierTag, multiply, type Multiplier } from '../arith/multiplier.ts';
 import { alignToFormat } from '../arith/align.ts';
 import { kulischLayout, type KulischLayout } from '../arith/kulisch.ts';
 import { normalize } from '../arith/normalize.ts';
@@ -24,6 +25,7 @@ import { defineGenerator, type GeneratorParams } from '../define.ts';
 import { choiceParam, intParam } from '../generator.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
+import { multiplierParam } from '../multiplier-param.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
 export type DotParams = GeneratorParams<typeof dot>;
@@ -52,6 +54,7 @@ export const dot = defineGenerator({
       .default('fp32')
       .describe('Format of the result (and, for the tree, of every product and partial sum).'),
     ...roundingParams,
+    multiplier: multiplierParam(),
   },
   latency: {
     max: 24,
@@ -71,7 +74,7 @@ export const dot = defineGenerator({
   build(p, top) {
     const [fa, fb, fo] = [floatFormat(p.aFormat), floatFormat(p.bFormat), floatFormat(p.outFormat)];
     const policy = resolvedOutputPolicy(p);
-    const stem = `dot${p.lanes}_${p.aFormat}_${p.bFormat}_${p.outFormat}${p.sum === 'tree' ? '_tree' : ''}${policyTag(p)}`;
+    const stem = `dot${p.lanes}_${p.aFormat}_${p.bFormat}_${p.outFormat}${p.sum === 'tree' ? '_tree' : ''}${policyTag(p)}${multiplierTag(p.multiplier)}`;
     const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, dotCutPoints(p.lanes, p.sum));
     const [wa, wb] = [floatLayout(fa).bits, floatLayout(fb).bits];
@@ -86,7 +89,14 @@ export const dot = defineGenerator({
       `${p.lanes} ${p.bFormat} codes, lane i in bits [${wb}·i +: ${wb}]`,
     );
     const products = Array.from({ length: p.lanes }, (_, i) =>
-      productRaw(a.slice(wa * (i + 1) - 1, wa * i), b.slice(wb * (i + 1) - 1, wb * i), fa, fb, `l${i}`),
+      productRaw(
+        a.slice(wa * (i + 1) - 1, wa * i),
+        b.slice(wb * (i + 1) - 1, wb * i),
+        fa,
+        fb,
+        `l${i}`,
+        p.multiplier ?? 'auto',
+      ),
     );
     cut.at('product');
     const y =
@@ -102,18 +112,41 @@ export const dot = defineGenerator({
 /** Significands of at most this many bits are multiplied in LUTs (shift-add), not in a DSP block. */
 const LUT_PRODUCT_BITS = 4;
 
-function productRaw(a: Signal, b: Signal, fa: FloatFormat, fb: FloatFormat, prefix: string): RawFloat {
-  return laneProduct(unpackFloat(a, fa, `${prefix}_a`), unpackFloat(b, fb, `${prefix}_b`), prefix);
+function productRaw(
+  a: Signal,
+  b: Signal,
+  fa: FloatFormat,
+  fb: FloatFormat,
+  prefix: string,
+  multiplier: Multiplier,
+): RawFloat {
+  return laneProduct(
+    unpackFloat(a, fa, `${prefix}_a`),
+    unpackFloat(b, fb, `${prefix}_b`),
+    prefix,
+    multiplier,
+  );
 }
 
-/** The exact product of one lane's unpacked operands; narrow significands multiply in LUTs. */
-export function laneProduct(ua: UnpackedFloat, ub: UnpackedFloat, prefix: string): RawFloat {
+/**
+ * The exact product of one lane's unpacked operands. auto: narrow significands multiply in LUTs
+ * (shift-add), wider ones with `*`; booth4 and behavioural as they say (arith/multiplier.ts).
+ */
+export function laneProduct(
+  ua: UnpackedFloat,
+  ub: UnpackedFloat,
+  prefix: string,
+  multiplier: Multiplier = 'auto',
+): RawFloat {
   // A 4×4-bit significand product is two levels of small adders: faster and smaller than a MULT18X18D.
   const [wide, narrow] = ua.sig.width >= ub.sig.width ? [ua, ub] : [ub, ua];
-  const lut = narrow.sig.width <= LUT_PRODUCT_BITS;
+  const lut = multiplier === 'auto' && narrow.sig.width <= LUT_PRODUCT_BITS;
+  const sigPrefix = `${prefix}_sig`;
   return exactProduct(ua, ub, `${prefix}_product`, {
     keepBiases: true,
-    ...(lut ? { multiply: () => shiftAddProduct(wide.sig, narrow.sig, `${prefix}_sig`) } : {}),
+    multiply: lut
+      ? () => shiftAddProduct(wide.sig, narrow.sig, sigPrefix)
+      : (x, y) => multiply(x, y, multiplier, sigPrefix),
   });
 }
 
@@ -193,11 +226,12 @@ interface TreeNode {
  */
 export function exactSum(products: RawFloat[], layout: ExactSumLayout, cut: Cuts): RawFloat {
   const m = products[0]!.sign.builder;
-  const placed = products.map((pr, i) =>
-    placeTerm(i === 0 ? twosComplement(pr, 'l0_signed') : pr.sig, pr, layout, `l${i}_place`),
+  const placers = products.map((pr, i) =>
+    placer(i === 0 ? twosComplement(pr, 'l0_signed') : pr.sig, pr, layout, `l${i}_place`),
   );
   cut.at('signed');
-  const terms: TreeNode[] = placed.map((term, i) => {
+  const terms: TreeNode[] = placers.map((place, i) => {
+    const term = place();
     if (i === 0) return { value: term.named('l0_term') };
     const sign = products[i]!.sign;
     const inverted = term.asUnsigned().xor(sign.asSigned().resize(term.width).asUnsigned());
@@ -253,21 +287,23 @@ function twosComplement(pr: RawFloat, name: string): Signal {
 
 /**
  * A product's significand (unsigned, or lane 0's signed one) shifted to its place in the exact sum, as
- * a term of the layout's term width: left by exp − offset, where the offset puts the smallest product's LSB at the sum's LSB. An
- * exponent that is never negative shifts as it is, in a vector `offset` bits longer whose low bits
- * are dropped, so no subtraction precedes the shifter.
+ * a term of the layout's term width: left by exp − offset, the offset putting the smallest product's
+ * LSB at the sum's LSB. An exponent that is never negative shifts as it is, in a vector `offset` bits
+ * longer whose low bits are dropped, so no subtraction precedes the shifter. The shift amount is
+ * decided at once; the returned function shifts, after a cut where there is one.
  */
-function placeTerm(significand: Signal, pr: RawFloat, layout: ExactSumLayout, prefix: string): Signal {
+function placer(significand: Signal, pr: RawFloat, layout: ExactSumLayout, prefix: string): () => Signal {
   const offset = pr.sig.width - 1 + layout.lsbExp + (pr.expBias ?? 0);
   const width = layout.termWidth;
   const range = pr.expRange;
   if (range !== undefined && range.min >= 0 && offset >= 0) {
     const amount = pr.exp.asUnsigned().resize(unsignedBits(range.max)).named(`${prefix}_exp`);
-    return significand
-      .resize(width + offset)
-      .shl(amount)
-      .slice(width + offset - 1, offset)
-      .asSigned();
+    return () =>
+      significand
+        .resize(width + offset)
+        .shl(amount)
+        .slice(width + offset - 1, offset)
+        .asSigned();
   }
   const shiftBits = Math.max(1, Math.ceil(Math.log2(width)));
   const amount = pr.exp
@@ -276,7 +312,7 @@ function placeTerm(significand: Signal, pr: RawFloat, layout: ExactSumLayout, pr
     .asUnsigned()
     .resize(shiftBits)
     .named(prefix);
-  return significand.resize(width).shl(amount);
+  return () => significand.resize(width).shl(amount);
 }
 
 /** The exact sum normalized and rounded once into `fo`. */

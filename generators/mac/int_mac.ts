@@ -2,7 +2,7 @@ import { defineGenerator, type GeneratorParams } from '../define.ts';
 import { boolParam, choiceParam, intParam } from '../generator.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, typeRange } from '../hdl/types.ts';
-import { multiply } from '../arith/multiplier.ts';
+import { multiply, multiplierTag } from '../arith/multiplier.ts';
 import { multiplierParam } from '../multiplier-param.ts';
 import { intTag } from '../naming.ts';
 
@@ -47,15 +47,14 @@ export const intMac = defineGenerator({
   // The accumulator register holds a stalled result, so backpressure needs no stage.
   readyAtLatency0: true,
   build(p, top) {
-    const stem = [
-      'int_mac',
-      intTag(p.aWidth, p.aSigned),
-      intTag(p.bWidth, p.bSigned),
-      `acc${p.accWidth}`,
-      p.overflow === 'wrap' ? 'wrap' : 'sat',
-      // Behavioural is what auto builds: the same module under the same name.
-      ...(p.multiplier === 'booth4' ? ['booth4'] : []),
-    ].join('_');
+    const stem =
+      [
+        'int_mac',
+        intTag(p.aWidth, p.aSigned),
+        intTag(p.bWidth, p.bSigned),
+        `acc${p.accWidth}`,
+        p.overflow === 'wrap' ? 'wrap' : 'sat',
+      ].join('_') + multiplierTag(p.multiplier, 'behavioural');
     const m = top.module(stem);
     const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
     const accType = type(p.accWidth, p.aSigned || p.bSigned);

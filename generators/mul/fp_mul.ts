@@ -1,4 +1,6 @@
 import { alignToFormat } from '../arith/align.ts';
+import { boothProduct } from '../arith/booth-product.ts';
+import { multiplierTag } from '../arith/multiplier.ts';
 import { exactProduct } from '../arith/product.ts';
 import type { RawFloat } from '../arith/raw-float.ts';
 import { roundPack, type RoundedFloat } from '../arith/round.ts';
@@ -20,6 +22,7 @@ import { defineGenerator, type GeneratorParams } from '../define.ts';
 import { boolParam, choiceParam } from '../generator.ts';
 import { cat, mux, type Signal } from '../hdl/signal.ts';
 import { UInt } from '../hdl/types.ts';
+import { multiplierParam } from '../multiplier-param.ts';
 import { pipelineCuts } from '../pipeline-cuts.ts';
 
 /** Stage cuts, in order of priority, for narrow significands (products in LUTs or one DSP block). */
@@ -97,6 +100,7 @@ export const fpMul = defineGenerator({
     flags: boolParam()
       .default(false)
       .describe("Add a 5-bit `flags` output: {invalid, 0, overflow, underflow, inexact}, TestFloat's order."),
+    multiplier: multiplierParam(),
   },
   latency: {
     max: MAX_LATENCY,
@@ -122,7 +126,8 @@ export const fpMul = defineGenerator({
       `fp_mul_${p.aFormat}_${p.bFormat}_${p.outFormat}` +
       policyTag(p) +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
-      (p.flags ? '_flags' : '');
+      (p.flags ? '_flags' : '') +
+      multiplierTag(p.multiplier);
     const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, cutOrder(p.aFormat, p.bFormat));
     const flush = p.inputSubnormals === 'flush';
@@ -176,6 +181,13 @@ export const fpMul = defineGenerator({
       const prefix = `product_lut${lutProducts++}`;
       return x.width >= y.width ? shiftAddProduct(x, y, prefix) : shiftAddProduct(y, x, prefix);
     };
+    let boothProducts = 0;
+    const wholeProduct: ((x: Signal, y: Signal) => Signal) | undefined =
+      p.multiplier === 'booth4'
+        ? (x, y) => boothProduct(x, y, `product_b${boothProducts++}`)
+        : p.multiplier === 'behavioural' || !inLuts
+          ? undefined
+          : lutProduct;
     // From the 'tree' cut on (wide significands), the product is a tree of LUT adders, cut after
     // the levels below (24 bits: five levels; each stage holds at most two of them, about 6 ns on
     // ECP5 speed 6 with the routing between them).
@@ -198,11 +210,9 @@ export const fpMul = defineGenerator({
               Math.ceil(y.width / (inLuts ? lutSliceBits(y.width) : PARTIAL_PRODUCT_BITS)),
               () => cut.at('partial'),
               'product',
-              inLuts ? lutProduct : undefined,
+              wholeProduct,
             )
-        : inLuts
-          ? lutProduct
-          : undefined;
+        : wholeProduct;
     // Special operands decide the result outright: NaN in, or Inf × 0, gives NaN (the latter is invalid).
     const product = {
       ...exactProduct(a, b, 'product', { keepBiases: true, multiply }),

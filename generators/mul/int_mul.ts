@@ -1,7 +1,7 @@
 import { defineGenerator, type GeneratorParams } from '../define.ts';
 import { boolParam, intParam } from '../generator.ts';
 import { SInt, UInt } from '../hdl/types.ts';
-import { multiply } from '../arith/multiplier.ts';
+import { multiply, multiplierTag } from '../arith/multiplier.ts';
 import { multiplierParam } from '../multiplier-param.ts';
 import { intTag } from '../naming.ts';
 
@@ -24,8 +24,7 @@ export const intMul = defineGenerator({
       'Register stages: 0 combinational; 1 registers the product; 2 also the inputs; 3 adds one more stage for retiming.',
   },
   build(p, top) {
-    // Behavioural is what auto builds: the same module under the same name.
-    const variant = p.multiplier === 'booth4' ? '_booth4' : '';
+    const variant = multiplierTag(p.multiplier, 'behavioural');
     const m = top.module(`int_mul_${intTag(p.aWidth, p.aSigned)}_${intTag(p.bWidth, p.bSigned)}${variant}`);
     const type = (w: number, s: boolean) => (s ? SInt(w) : UInt(w));
     const a = m.input('a', type(p.aWidth, p.aSigned), 'multiplicand');

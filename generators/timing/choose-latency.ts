@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { targetMultiplier } from '../arith/multiplier.ts';
 import { choiceParam, intParam, readyParam } from '../generator.ts';
 import { HdlError } from '../hdl/errors.ts';
 import type { Module } from '../hdl/ir.ts';
@@ -103,7 +104,9 @@ export function fmaxParams(
       }
     });
   return request.transform((p, ctx) => {
-    const { fmax, target, placement = 'cuts', ...rest } = p;
+    const { fmax, target, placement = 'cuts', ...given } = p;
+    const on = target ?? DEFAULT_TIMING_TARGET;
+    const rest = fmax === undefined ? given : withTargetMultiplier(given, own, on);
     const at = (stages: number | undefined) =>
       fixed.safeParse(stages === undefined ? rest : { ...rest, latency: stages });
     if (fmax === undefined) {
@@ -113,7 +116,6 @@ export function fmaxParams(
         ctx.addIssue({ ...issue, code: 'custom', message: issue.message });
       return z.NEVER;
     }
-    const on = target ?? DEFAULT_TIMING_TARGET;
     const request = { fmax, ...(target === undefined ? {} : { target }) };
     if (placement === 'model') {
       const placed = placedByModel(fixed, rest, request, on, build);
@@ -131,6 +133,17 @@ export function fmaxParams(
     ctx.addIssue({ code: 'custom', path: ['fmax'], message: tooFast(generator, fmax, on, choice.best) });
     return z.NEVER;
   });
+}
+
+/**
+ * A generator's `multiplier` left at auto becomes what the clock's target calls for
+ * (arith/multiplier.ts targetMultiplier): booth4 on iCE40, auto elsewhere.
+ */
+function withTargetMultiplier<P extends object>(params: P, own: Record<string, unknown>, target: string): P {
+  const given = (params as { multiplier?: unknown }).multiplier ?? 'auto';
+  if (!('multiplier' in own) || given !== 'auto') return params;
+  const chosen = targetMultiplier(target);
+  return chosen === 'auto' ? params : { ...params, multiplier: chosen };
 }
 
 /**
