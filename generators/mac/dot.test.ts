@@ -11,6 +11,14 @@ describe('dot in the IR evaluator matches its golden model', () => {
     { lanes: 4, latency: 0 },
     { lanes: 3, sum: 'tree', outFormat: 'bf16', latency: 1 },
     { lanes: 2, aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', rounding: 'rdown', latency: 2 },
+    // Lane counts that are not powers of two: a term carried up a level still owes its +1.
+    { lanes: 5, latency: 0 },
+    { lanes: 7, aFormat: 'e5m2', bFormat: 'e4m3fn', outFormat: 'bf16', rounding: 'rup', latency: 0 },
+    { lanes: 1, latency: 0 },
+    // Every multiplier: Booth rows for wide and narrow significands, `*` for narrow ones.
+    { lanes: 3, aFormat: 'bf16', bFormat: 'fp16', multiplier: 'booth4', latency: 0 },
+    { lanes: 3, multiplier: 'booth4', latency: 1 },
+    { lanes: 3, multiplier: 'behavioural', latency: 0 },
   ]) {
     it(JSON.stringify(raw), () => {
       const p = parseParams(dot, raw);
@@ -56,6 +64,9 @@ describe('dot in the IR evaluator matches its golden model', () => {
 
   it('names its lanes and refuses out-of-range lane counts', () => {
     expect(dot.build(parseParams(dot, { lanes: 8 })).name).toBe('dot8_e4m3fn_e4m3fn_fp32_l2');
+    expect(dot.build(parseParams(dot, { lanes: 8, multiplier: 'booth4' })).name).toBe(
+      'dot8_e4m3fn_e4m3fn_fp32_booth4_l2',
+    );
     expect(() => parseParams(dot, { lanes: 65 })).toThrow(
       /'lanes' = 65 is not allowed: must be an integer from 1 to 64/,
     );

@@ -156,6 +156,26 @@ describe('fp_mul in the IR evaluator', () => {
       { aFormat: 'fp16', bFormat: 'bf16', outFormat: 'e5m2', tininess: 'before' },
       randomPairs('fp16', 'bf16', 20_000, 7),
     ],
+    [
+      'fp16 with Booth rows (multiplier booth4), random pairs',
+      { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', multiplier: 'booth4' },
+      randomPairs('fp16', 'fp16', 20_000, 5),
+    ],
+    [
+      "fp16 with Booth rows in slices around the 'partial' cut (latency 4), random pairs",
+      { aFormat: 'fp16', bFormat: 'fp16', outFormat: 'fp16', multiplier: 'booth4', latency: 4 },
+      randomPairs('fp16', 'fp16', 20_000, 6),
+    ],
+    [
+      'e4m3fn with Booth rows, every pair',
+      { multiplier: 'booth4' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    [
+      'e4m3fn with Verilog * instead of shifts and adds, every pair',
+      { multiplier: 'behavioural' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
   ];
   for (const [name, params, list] of cases) {
     it(name, () => {
@@ -190,6 +210,13 @@ describe('fp_mul fp32 with the product in a tree of LUT adders', () => {
       expect(mismatches(params, fp32Pairs(3000, latency))).toEqual([]);
     });
   }
+
+  it('names an explicit multiplier that builds other Verilog than auto', () => {
+    const name = (params: Params) => resolveTarget('fp_mul', { latency: 0, ...params }).module.name;
+    expect(name({ multiplier: 'booth4' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_booth4_l0');
+    expect(name({ multiplier: 'behavioural' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_behavioural_l0');
+    expect(name({ multiplier: 'auto' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_l0');
+  });
 
   it('uses no multiplier from latency 5 on (no MULT18X18D: one alone caps ECP5 near 140 MHz)', () => {
     const text = (latency: number) =>
