@@ -27,7 +27,7 @@ export const intMac = defineGenerator({
       .describe(
         "What a sum beyond the accumulator's range becomes: the low bits (wrap) or the nearest bound (saturate).",
       ),
-    multiplier: multiplierParam(),
+    multiplier: multiplierParam('booth4'),
   },
   latency: {
     max: 3,

@@ -167,6 +167,11 @@ describe('fp_mul in the IR evaluator', () => {
       randomPairs('fp16', 'fp16', 20_000, 6),
     ],
     [
+      'fp32 with Booth rows, random pairs, a quarter of the operands subnormal',
+      { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', multiplier: 'booth4' },
+      fp32Pairs(3000, 9),
+    ],
+    [
       'e4m3fn with Booth rows, every pair',
       { multiplier: 'booth4' },
       allPairs('e4m3fn', 'e4m3fn'),
@@ -216,6 +221,10 @@ describe('fp_mul fp32 with the product in a tree of LUT adders', () => {
     expect(name({ multiplier: 'booth4' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_booth4_l0');
     expect(name({ multiplier: 'behavioural' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_behavioural_l0');
     expect(name({ multiplier: 'auto' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_l0');
+    // fp32's 24-bit significands multiply with `*` under auto too: the same module, the same name.
+    const fp32 = { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32' };
+    expect(name({ ...fp32, multiplier: 'behavioural' })).toBe('fp_mul_fp32_fp32_fp32_l0');
+    expect(name({ ...fp32, multiplier: 'booth4' })).toBe('fp_mul_fp32_fp32_fp32_booth4_l0');
   });
 
   it('uses no multiplier from latency 5 on (no MULT18X18D: one alone caps ECP5 near 140 MHz)', () => {

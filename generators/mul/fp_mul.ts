@@ -127,7 +127,8 @@ export const fpMul = defineGenerator({
       policyTag(p) +
       (p.inputSubnormals === 'flush' ? '_daz' : '') +
       (p.flags ? '_flags' : '') +
-      multiplierTag(p.multiplier);
+      // Auto multiplies significands of a few bits by shifts and adds, wider ones with `*`.
+      multiplierTag(p.multiplier, narrowSignificands(fa, fb) ? undefined : 'behavioural');
     const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, cutOrder(p.aFormat, p.bFormat));
     const flush = p.inputSubnormals === 'flush';
@@ -175,7 +176,7 @@ export const fpMul = defineGenerator({
     const b = bRaw();
     cut.at('unpack');
 
-    const inLuts = Math.min(a.sig.width, b.sig.width) <= LUT_PRODUCT_BITS;
+    const inLuts = narrowSignificands(fa, fb);
     let lutProducts = 0;
     const lutProduct = (x: Signal, y: Signal) => {
       const prefix = `product_lut${lutProducts++}`;
@@ -243,6 +244,11 @@ export const fpMul = defineGenerator({
     return m.build();
   },
 });
+
+/** One significand (with its hidden bit) of LUT_PRODUCT_BITS or fewer: the product is shifts and adds. */
+function narrowSignificands(fa: FloatFormat, fb: FloatFormat): boolean {
+  return Math.min(fa.mantBits, fb.mantBits) + 1 <= LUT_PRODUCT_BITS;
+}
 
 /** The largest product of two significands of these widths. */
 const largestSig = (wa: number, wb: number) => ((1n << BigInt(wa)) - 1n) * ((1n << BigInt(wb)) - 1n);

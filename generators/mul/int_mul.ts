@@ -15,7 +15,7 @@ export const intMul = defineGenerator({
     bWidth: intParam(1, 64).default(8).describe('bits of operand b'),
     aSigned: boolParam().default(true).describe("a is two's complement (else unsigned)"),
     bSigned: boolParam().default(true).describe("b is two's complement (else unsigned)"),
-    multiplier: multiplierParam(),
+    multiplier: multiplierParam('booth4'),
   },
   latency: {
     max: 3,

@@ -21,15 +21,13 @@ describe('fmax and target instead of latency', () => {
   ] as const)('on %s at %d MHz: the fewest stages whose estimate reaches the request', (target, fmax) => {
     const p = parse({ fmax, target });
     expect(p).toMatchObject({ fmax, target });
-    // iCE40 has no DSP blocks: there auto is booth4 (arith/multiplier.ts).
-    const same = target === 'ice40' ? { multiplier: 'booth4' } : {};
     const module = fpMul.build(p);
     expect(estimateFmax(module, target).mhz).toBeGreaterThanOrEqual(fmax);
     for (let fewer = 0; fewer < p.latency; fewer++)
-      expect(estimateFmax(built(fewer, same), target).mhz).toBeLessThan(fmax);
+      expect(estimateFmax(built(fewer), target).mhz).toBeLessThan(fmax);
     // The same hardware as asking for that latency by hand: only the file header's parameters differ.
-    expect(module.name).toBe(built(p.latency, same).name);
-    expect(module.nodes.length).toBe(built(p.latency, same).nodes.length);
+    expect(module.name).toBe(built(p.latency).name);
+    expect(module.nodes.length).toBe(built(p.latency).nodes.length);
   });
 
   it('judges on ecp5 when no target is given, and asks more of a slower device', () => {
@@ -39,7 +37,7 @@ describe('fmax and target instead of latency', () => {
     expect(parse({ fmax: 100, target: 'ice40' }).latency).toBeGreaterThan(onEcp5.latency);
   });
 
-  it('makes auto multipliers booth4 for a request judged on iCE40, and keeps one given', () => {
+  it("makes int_mac's auto multiplier booth4 for a request judged on iCE40, and keeps one given", () => {
     const multiplier = (raw: Record<string, unknown>) =>
       (parseParams(intMac, raw) as { multiplier?: string }).multiplier;
     expect(multiplier({ fmax: 100, target: 'ice40' })).toBe('booth4');
@@ -49,6 +47,8 @@ describe('fmax and target instead of latency', () => {
     expect(multiplier({ fmax: 100 })).toBeUndefined();
     expect(multiplier({ latency: 1 })).toBeUndefined();
     expect(intMac.build(parseParams(intMac, { fmax: 100, target: 'ice40' })).name).toMatch(/_booth4_l\d$/);
+    // fp_mul multiplies its significands in LUTs already (shifts and adds): auto stays auto.
+    expect(parse({ fmax: 90, target: 'ice40' })).not.toHaveProperty('multiplier');
   });
 
   it('keeps the rules of the latency it picks (backpressure needs a stage)', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { targetMultiplier } from '../arith/multiplier.ts';
+import { TARGETS_WITHOUT_DSP } from '../arith/multiplier.ts';
+import { multiplierWithoutDsp } from '../multiplier-param.ts';
 import { choiceParam, intParam, readyParam } from '../generator.ts';
 import { HdlError } from '../hdl/errors.ts';
 import type { Module } from '../hdl/ir.ts';
@@ -136,13 +137,13 @@ export function fmaxParams(
 }
 
 /**
- * A generator's `multiplier` left at auto becomes what the clock's target calls for
- * (arith/multiplier.ts targetMultiplier): booth4 on iCE40, auto elsewhere.
+ * A generator's `multiplier` left at auto becomes, on a target without DSP blocks, the one its
+ * parameter names for that (multiplier-param.ts); elsewhere it stays auto.
  */
 function withTargetMultiplier<P extends object>(params: P, own: Record<string, unknown>, target: string): P {
   const given = (params as { multiplier?: unknown }).multiplier ?? 'auto';
-  if (!('multiplier' in own) || given !== 'auto') return params;
-  const chosen = targetMultiplier(target);
+  if (!('multiplier' in own) || given !== 'auto' || !TARGETS_WITHOUT_DSP.includes(target)) return params;
+  const chosen = multiplierWithoutDsp(own.multiplier);
   return chosen === 'auto' ? params : { ...params, multiplier: chosen };
 }
 
