@@ -171,11 +171,7 @@ describe('fp_mul in the IR evaluator', () => {
       { aFormat: 'fp32', bFormat: 'fp32', outFormat: 'fp32', multiplier: 'booth4' },
       fp32Pairs(3000, 9),
     ],
-    [
-      'e4m3fn with Booth rows, every pair',
-      { multiplier: 'booth4' },
-      allPairs('e4m3fn', 'e4m3fn'),
-    ],
+    ['e4m3fn with Booth rows, every pair', { multiplier: 'booth4' }, allPairs('e4m3fn', 'e4m3fn')],
     [
       'e4m3fn with Verilog * instead of shifts and adds, every pair',
       { multiplier: 'behavioural' },
