@@ -70,9 +70,9 @@ describe('hls-vendor simulator', () => {
 // Every catalog IP. A vector unit runs its corner vectors, at most the first 5,000 (at -O0 the vendor
 // types run some 10,000 vectors a second; the portable C-simulation runs every IP on its full set in
 // ip/catalog.test.ts); a streaming core (gemv, lut_gemv, bitserial_gemv) its default jobs. Each g++
-// build against the vendor templates takes 0.3 to 10 s (181 s for all 64, alone on this
-// 2-core machine). BITSMITH_VENDOR_ALL=1 runs every IP on the
-// vectors `bitsmith verify --sim hls-vendor` uses (about 8 minutes of CPU).
+// build against the vendor templates takes 0.3 to 10 s (181 s for all 64, alone on this 2-core
+// machine). BITSMITH_VENDOR_ALL=1 runs every IP on the vectors `bitsmith verify --sim hls-vendor` uses
+// (about 8 minutes of CPU).
 const ALL = process.env.BITSMITH_VENDOR_ALL === '1';
 const ENTRIES = CATALOG;
 
