@@ -17,13 +17,20 @@ import { SYNTH_ENGINES, type SynthEngine } from '../synth/types.ts';
 import {
   CACHE_FILE,
   SYNTH_LANES,
+  GEMV_SHAPE,
   synthesizedDequantCosts,
+  synthesizedGemvCosts,
   synthesizedMacCosts,
   type SynthCosts,
 } from '../explore/synth-cost.ts';
 import type { Target } from '../target.ts';
 import { join } from 'node:path';
-import { DEFAULT_DOT_LENGTH, parseActivationFormat } from '../explore/dot.ts';
+import {
+  DEFAULT_DOT_LENGTH,
+  DOT_OUT_FORMATS,
+  parseActivationFormat,
+  parseDotOutFormat,
+} from '../explore/dot.ts';
 import { emit, outputFolder, table } from './output.ts';
 import { Progress } from './progress.ts';
 
@@ -73,6 +80,10 @@ export function registerExplore(program: Command): void {
       '--synth',
       'synthesize a dequantizer and a mixed_mac MAC for every format without catalog figures (Yosys, one at a time; cached by fingerprint)',
     )
+    .option(
+      '--synth-gemv',
+      `also synthesize a GEMV core (${GEMV_SHAPE.rows} rows × ${GEMV_SHAPE.lanes} elements, fp16 activations) for every format without catalog GEMV figures, cost per MAC (minutes each; cached); implies --synth`,
+    )
     .option('--engine <name>', `yosys engine for --synth: ${SYNTH_ENGINES.join('|')}`, 'yowasp')
     .option(
       '--activation <format>',
@@ -82,6 +93,11 @@ export function registerExplore(program: Command): void {
       '--dot-length <n>',
       `activations per dot product (K) with --activation`,
       String(DEFAULT_DOT_LENGTH),
+    )
+    .option(
+      '--dot-out <format>',
+      `format of each dot product with --activation: ${DOT_OUT_FORMATS.join(', ')} (the GEMV output's)`,
+      'fp32',
     )
     .option('--clip-search', 'search the clipping ratio per group of scalar formats (least squared error)')
     .option(
@@ -98,9 +114,11 @@ export function registerExplore(program: Command): void {
           preset?: string;
           clipSearch?: boolean;
           synth?: boolean;
+          synthGemv?: boolean;
           engine: string;
           activation?: string;
           dotLength: string;
+          dotOut: string;
           formats: string;
           data: string;
           size?: string;
@@ -136,7 +154,7 @@ export function registerExplore(program: Command): void {
             : o.target
         ) as ExploreTarget;
         if (preset?.kind === 'multipliers') {
-          for (const option of ['synth', 'activation', 'clipSearch'] as const)
+          for (const option of ['synth', 'synthGemv', 'activation', 'clipSearch'] as const)
             if (command.getOptionValueSource(option) === 'cli')
               throw new Error(
                 `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is not allowed with --preset ${preset.name}: it measures multipliers, not weight formats`,
@@ -183,13 +201,14 @@ export function registerExplore(program: Command): void {
                 name: o.activation,
                 format: parseActivationFormat(o.activation),
                 length: positiveInteger('--dot-length', o.dotLength),
+                outFormat: parseDotOutFormat(o.dotOut),
               };
         const formats = parseWeightFormats(preset?.formats ?? o.formats, preset?.group ?? group);
         const data = parseDataSource(preset?.data ?? o.data, size, Number(o.seed));
         const outDir = outputFolder(o.out);
-        let synth: { dequant: SynthCosts; mac: SynthCosts } | undefined;
+        let synth: { dequant: SynthCosts; mac: SynthCosts; gemv?: SynthCosts } | undefined;
         let synthNotes: string[] = [];
-        if (o.synth) {
+        if (o.synth || o.synthGemv) {
           const engine = o.engine as SynthEngine;
           const yosys = (await yosysVersion(engine)) ?? 'unknown';
           const options = {
@@ -219,13 +238,27 @@ export function registerExplore(program: Command): void {
               formats.filter((w) => !catalog(w).mac && !presetMac(w)),
               options,
             ),
+            ...(o.synthGemv
+              ? {
+                  gemv: await synthesizedGemvCosts(
+                    formats.filter((w) => !catalog(w).gemv),
+                    options,
+                  ),
+                }
+              : {}),
           };
-          const { dequant, mac } = synth;
+          const { dequant, mac, gemv } = synth;
           synthNotes = [
             `Dequantizers synthesized with ${yosys} (${engine}) where the catalog has no figures: ${SYNTH_LANES} lanes (fewer when the group is smaller), latency 1, FP16 out, per lane; ${dequant.synthesized} synthesized, ${dequant.cached} from ${join(outDir, CACHE_FILE)}.`,
             ...dequant.skipped.map((s) => `No dequantizer for ${s.format}: ${s.reason}.`),
             `MACs synthesized likewise where the catalog has no mixed_mac of the format (fp16 activations, exact group sums, FP32 out, latency 1, one MAC): ${mac.synthesized} synthesized, ${mac.cached} cached.`,
             ...mac.skipped.map((s) => `No MAC for ${s.format}: ${s.reason}.`),
+            ...(gemv
+              ? [
+                  `GEMV cores synthesized likewise where the catalog has none of the format (${GEMV_SHAPE.rows} rows × ${GEMV_SHAPE.lanes} elements per cycle, fp16 activations and output, products in LUTs, the generator's default stages; per MAC): ${gemv.synthesized} synthesized, ${gemv.cached} cached.`,
+                  ...gemv.skipped.map((s) => `No GEMV core for ${s.format}: ${s.reason}.`),
+                ]
+              : []),
           ];
         }
         const progress = new Progress(formats.length, 'explore', !o.json);
@@ -238,7 +271,14 @@ export function registerExplore(program: Command): void {
           clipSearch: o.clipSearch ?? false,
           ...(activation ? { activation } : {}),
           ...(synth
-            ? { synthesized: { dequant: synth.dequant.costs, mac: synth.mac.costs }, synthNotes }
+            ? {
+                synthesized: {
+                  dequant: synth.dequant.costs,
+                  mac: synth.mac.costs,
+                  ...(synth.gemv ? { gemv: synth.gemv.costs } : {}),
+                },
+                synthNotes,
+              }
             : {}),
           ...(preset?.macIps ? { macIps: preset.macIps } : {}),
           ...(preset ? { claims: preset.claims } : {}),

@@ -9,7 +9,7 @@ import { writeAtomically } from '../ippack/results.ts';
 import { describeDistribution, parseDistribution, sample, DISTRIBUTIONS, type Distribution } from './data.ts';
 import { accuracy, type Accuracy } from './metrics.ts';
 import { dotRelativeError, roundActivations } from './dot.ts';
-import type { Format } from '../../generators/formats/index.ts';
+import { formatByName, type Format } from '../../generators/formats/index.ts';
 import { readNpy } from './npy.ts';
 import { CLIP_RATIOS, bitsPerElement, quantizeDequantize, type WeightFormat } from './quantize.ts';
 import { BITS_PLOT, COST_PLOT, explorePlots, indexHtml, type Claim } from './report.ts';
@@ -201,13 +201,20 @@ export interface ExploreOptions {
    * mixed_mac IP matches: the exact INT and minifloat MACs of the minifloat-vs-int preset.
    */
   macIps?: Readonly<Record<string, string>>;
-  /** Dot products with activations of this format: K = length, the activations N(0, 1) of the run's seed + 1. */
-  activation?: { name: string; format: Format; length: number };
+  /**
+   * Dot products with activations of this format: K = length, the activations N(0, 1) of the run's seed
+   * + 1, each row summed as a GEMV core sums it into `outFormat` (default fp32).
+   */
+  activation?: { name: string; format: Format; length: number; outFormat?: Format };
   /**
    * Costs synthesized for formats without catalog figures (weight format name → cost): a dequantizer's
-   * per lane, a mixed_mac's per MAC.
+   * per lane, a mixed_mac's and a GEMV core's per MAC.
    */
-  synthesized?: { dequant: ReadonlyMap<string, UnitCost>; mac: ReadonlyMap<string, UnitCost> };
+  synthesized?: {
+    dequant: ReadonlyMap<string, UnitCost>;
+    mac: ReadonlyMap<string, UnitCost>;
+    gemv?: ReadonlyMap<string, UnitCost>;
+  };
   /** Notes on the synthesized costs (Yosys version, formats without a unit). */
   synthNotes?: readonly string[];
   /** Claims to print beside the figures measured from the rows (the presets'). */
@@ -223,13 +230,16 @@ export function runExplore(o: ExploreOptions): ExploreResult {
   if (x.length === 0) throw new Error(`--data '${describeData(o.data)}': the tensor is empty`);
   const baselines = o.baselines ?? readBaselines();
   const activation = o.activation && activationSample(o.activation, o.data, x.length);
+  const dotOut = o.activation?.outFormat ?? formatByName('fp32');
   const rows: ExploreRow[] = o.formats.map((w, i) => {
     o.onFormat?.(w.name, i, o.formats.length);
     const start = performance.now();
     const clipSearch = (o.clipSearch ?? false) && w.kind === 'scalar';
     const xq = quantizeDequantize(w, x, clipSearch ? { clipRatios: CLIP_RATIOS } : {});
     const a = accuracy(x, xq);
-    const dot = activation ? dotRelativeError(x, xq, activation.x, activation.xq) : undefined;
+    const dot = activation
+      ? dotRelativeError(x, xq, activation.x, activation.xq, { group: w.group, outFormat: dotOut })
+      : undefined;
     const cost = hardwareCost(w, o.target, baselines);
     const macIp = w.kind === 'scalar' ? o.macIps?.[w.format.name] : undefined;
     const mac =
@@ -237,6 +247,7 @@ export function runExplore(o: ExploreOptions): ExploreResult {
       (macIp ? catalogCost(macIp, o.target, baselines) : undefined) ??
       o.synthesized?.mac.get(w.name);
     const dequant = cost.dequant ?? o.synthesized?.dequant.get(w.name);
+    const gemv = cost.gemv ?? o.synthesized?.gemv?.get(w.name);
     return {
       format: w.name,
       kind: w.kind,
@@ -248,6 +259,7 @@ export function runExplore(o: ExploreOptions): ExploreResult {
       ...cost,
       ...(mac ? { mac } : {}),
       ...(dequant ? { dequant } : {}),
+      ...(gemv ? { gemv } : {}),
       seconds: (performance.now() - start) / 1000,
     };
   });
@@ -263,7 +275,7 @@ export function runExplore(o: ExploreOptions): ExploreResult {
     );
   if (activation)
     notes.push(
-      `Dot products: the tensor as ${Math.floor(x.length / activation.x.length)} rows of ${activation.x.length} weights against ${activation.x.length} N(0, 1) activations (seed ${activation.seed}) rounded to ${o.activation!.name}; dot_rel_error = ‖Ŵ·x̂ − W·x‖ / ‖W·x‖, both summed in fp64 (the catalog's MACs and GEMV cores sum exactly and round once at the output, which is left out).`,
+      `Dot products: the tensor as ${Math.floor(x.length / activation.x.length)} rows of ${activation.x.length} weights against ${activation.x.length} N(0, 1) activations (seed ${activation.seed}) rounded to ${o.activation!.name}; dot_rel_error = ‖Ŵ·x̂ − W·x‖ / ‖W·x‖, W·x summed in fp64, Ŵ·x̂ as a GEMV core sums it: each group's products exactly, the group sums into an fp32 sum with one rounding each, the row rounded once to ${dotOut.name}.`,
     );
   if (o.clipSearch)
     notes.push(

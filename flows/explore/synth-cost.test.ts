@@ -7,8 +7,11 @@ import type { Target } from '../target.ts';
 import {
   CACHE_FILE,
   dequantParams,
+  gemvCoreParams,
+  GEMV_SHAPE,
   macParams,
   synthesizedDequantCosts,
+  synthesizedGemvCosts,
   synthesizedMacCosts,
 } from './synth-cost.ts';
 import { parseWeightFormat, parseWeightFormats } from './quantize.ts';
@@ -131,5 +134,47 @@ describe('synthesized dequantizer cost', () => {
     expect(yosys.calls).toHaveLength(3);
     expect((await synthesizedMacCosts(formats, { ...options, synthesize: yosys.synthesize })).cached).toBe(1);
     expect(yosys.calls).toHaveLength(3);
+  });
+
+  it('maps each weight format to a GEMV core of the catalog shape, or names why there is none', () => {
+    expect(gemvCoreParams(parseWeightFormat('nf4:g64'))).toEqual({
+      params: { ...GEMV_SHAPE, weight: 'nf4', group: 64, scale: 'fp16' },
+    });
+    expect(gemvCoreParams(parseWeightFormat('int4_asym:g128'))).toMatchObject({
+      params: { weight: 'uint4', scale: 'fp16' },
+    });
+    expect(gemvCoreParams(parseWeightFormat('bitmod_fp4:g128'))).toMatchObject({
+      params: { weight: 'bitmod' },
+    });
+    // Block formats bring their own scale and group.
+    expect(gemvCoreParams(parseWeightFormat('nvfp4'))).toEqual({
+      params: { ...GEMV_SHAPE, weight: 'nvfp4', group: 16 },
+    });
+    expect(gemvCoreParams(parseWeightFormat('mxfp8_e4m3'))).toEqual({
+      reason: 'the gemv generator has no weight format mxfp8_e4m3',
+    });
+    expect(gemvCoreParams(parseWeightFormat('int8_asym'))).toEqual({
+      reason: 'the gemv generator has no 8-bit zero point',
+    });
+  });
+
+  it('synthesizes one GEMV core per format and gives its cost per MAC (rows × lanes)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bitsmith-explore-'));
+    const formats = parseWeightFormats('nf4:g128,int8_asym');
+    const yosys = fakeYosys();
+    const options = { outDir: out, target: 'ecp5' as const, engine: 'yowasp' as const, yosys: 'test 1.0' };
+    const cores = await synthesizedGemvCosts(formats, { ...options, synthesize: yosys.synthesize });
+    expect(yosys.calls).toEqual([expect.stringMatching(/^gemv_nf4_fp16_fp16_g128_p4_s8_/)]);
+    const macs = GEMV_SHAPE.rows * GEMV_SHAPE.lanes;
+    expect(cores.costs.get('nf4:g128')).toEqual({
+      ip: yosys.calls[0],
+      lutsPerUnit: (8 * yosys.calls[0]!.length) / macs,
+      dspsPerUnit: 0,
+    });
+    expect(cores.skipped.map((s) => s.format)).toEqual(['int8_asym:g128']);
+    expect((await synthesizedGemvCosts(formats, { ...options, synthesize: yosys.synthesize })).cached).toBe(
+      1,
+    );
+    expect(yosys.calls).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ELEMENT_NAMES, SCALE_NAMES } from '../../generators/dequant/elements.ts';
+import { GEMV_WEIGHT_FORMATS } from '../../generators/formats/gemv-weights.ts';
 import { MIXED_WEIGHTS } from '../../generators/mac/mixed_mac.ts';
 import { synthesisKey } from '../ippack/synthesis-key.ts';
 import { writeAtomically } from '../ippack/results.ts';
@@ -58,7 +59,7 @@ export function dequantParams(w: WeightFormat): { params: Record<string, unknown
   }
 }
 
-/** mixed_mac's weight for a selector format (explore's name before the group). */
+/** mixed_mac's and gemv's weight for a selector format (explore's name before the group). */
 const SELECTOR_WEIGHTS: Record<string, string> = { razer: 'razer', bitmod_fp4: 'bitmod' };
 const MAC_SCALES = ['fp16', 'bf16', 'fp32'];
 
@@ -90,12 +91,48 @@ export function macParams(w: WeightFormat): { params: Record<string, unknown> } 
   }
 }
 
+const GEMV_SCALES = ['fp16', 'bf16', 'fp32'];
+/**
+ * The shape of a synthesized GEMV core: the catalog's W4A16 one (4 rows × 8 elements per cycle, FP16
+ * activations and output, products in LUTs), with the generator's default stages.
+ */
+export const GEMV_SHAPE = { activation: 'fp16', rows: 4, lanes: 8, outFormat: 'fp16', multipliers: 'luts' };
+
+/**
+ * The `gemv` parameters of a weight format (GEMV_SHAPE with its own weight, group and scale), or the
+ * reason the generator has no such core.
+ */
+export function gemvCoreParams(w: WeightFormat): { params: Record<string, unknown> } | { reason: string } {
+  const weights = Object.keys(GEMV_WEIGHT_FORMATS);
+  const params = (weight: string, extra: Record<string, unknown> = {}) => {
+    if (!weights.includes(weight)) return { reason: `the gemv generator has no weight format ${weight}` };
+    return { params: { ...GEMV_SHAPE, weight, group: w.group, ...extra } };
+  };
+  switch (w.kind) {
+    case 'scalar':
+      if (!GEMV_SCALES.includes(w.scaleName))
+        return { reason: `the gemv generator has no scale format ${w.scaleName} for ${w.format.name}` };
+      return params(w.format.name, { scale: w.scaleName });
+    case 'int-asym':
+      return w.bits === 4
+        ? params('uint4', { scale: 'fp16' })
+        : { reason: `the gemv generator has no ${w.bits}-bit zero point` };
+    case 'select': {
+      const weight = SELECTOR_WEIGHTS[w.name.split(':')[0]!];
+      return weight ? params(weight, { scale: 'fp16' }) : { reason: `the gemv generator has no ${w.name}` };
+    }
+    case 'mx':
+    case 'nvfp4':
+      return params(w.name);
+  }
+}
+
 export interface CachedArea {
   unit: string;
   luts: number;
   ffs: number;
   dsps: number;
-  /** The lanes of a dequantizer, 1 for a MAC: the figures are per lane or MAC. */
+  /** The lanes of a dequantizer, 1 for a MAC, rows × lanes for a GEMV core: the figures are per lane or MAC. */
   lanes: number;
 }
 
@@ -138,7 +175,7 @@ export interface SynthCosts {
 
 /** What `--synth` builds for a format: the generator, its parameters, and how many lanes or MACs the unit has. */
 interface SynthUnit {
-  generator: 'dequant' | 'mixed_mac';
+  generator: 'dequant' | 'mixed_mac' | 'gemv';
   params: (w: WeightFormat) => { params: Record<string, unknown> } | { reason: string };
   units: (params: Record<string, unknown>) => number;
 }
@@ -149,6 +186,11 @@ const DEQUANT_UNIT: SynthUnit = {
   units: (p) => Number(p.lanes),
 };
 const MAC_UNIT: SynthUnit = { generator: 'mixed_mac', params: macParams, units: () => 1 };
+const GEMV_UNIT: SynthUnit = {
+  generator: 'gemv',
+  params: gemvCoreParams,
+  units: (p) => Number(p.rows) * Number(p.lanes),
+};
 
 /** The dequantizer cost of every format in `formats`, from the cache or from one synthesis run each, one at a time. */
 export function synthesizedDequantCosts(
@@ -164,6 +206,14 @@ export function synthesizedMacCosts(
   o: SynthCostOptions,
 ): Promise<SynthCosts> {
   return synthesizedCosts(formats, MAC_UNIT, o);
+}
+
+/** The cost per MAC of a GEMV core (GEMV_SHAPE) of every format in `formats`, as synthesizedDequantCosts. */
+export function synthesizedGemvCosts(
+  formats: readonly WeightFormat[],
+  o: SynthCostOptions,
+): Promise<SynthCosts> {
+  return synthesizedCosts(formats, GEMV_UNIT, o);
 }
 
 async function synthesizedCosts(
