@@ -5,8 +5,8 @@
 // units at other latencies). For each device the script searches the model's delays (Nelder–Mead, in
 // log space so that they stay positive) for the smallest mean absolute log error, prints each unit's
 // estimate against its measurement, and writes generators/timing/calibrated.ts.
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeFormatted } from './write-formatted.ts';
 import { projectPath } from '../../generators/emit/paths.ts';
 import { DELAY_MODELS, MAPPINGS, type DelayModel } from '../../generators/timing/delay-model.ts';
 import { estimateFmax } from '../../generators/timing/estimate.ts';
@@ -100,9 +100,9 @@ function usesOp(module: Module, device: Measurement['device'], op: string): bool
   );
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (process.argv.includes('--collect')) {
-    saveMeasurements(collectFromBaselines());
+    await saveMeasurements(collectFromBaselines());
   }
   const measurements = readMeasurements();
   const fitted: Record<string, Record<string, number>> = {};
@@ -151,10 +151,10 @@ function main(): void {
           .replace(/,/g, ', ')},`,
     )
     .join('\n');
-  writeFileSync(
+  await writeFormatted(
     outputPath,
     `// Written by flows/timing/calibrate.ts from flows/timing/measured.json: do not edit by hand.\nexport const CALIBRATED = {\n${body}\n} as const;\n`,
   );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -61,7 +61,10 @@ async function main(): Promise<void> {
         device,
         mhz: outcome.fmax.mhz,
       };
-      saveMeasurements([...readMeasurements().filter((m) => m.unit !== unit || m.device !== device), point]);
+      await saveMeasurements([
+        ...readMeasurements().filter((m) => m.unit !== unit || m.device !== device),
+        point,
+      ]);
       console.log(`${unit} ${device}: ${outcome.fmax.mhz} MHz (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { projectPath } from '../../generators/emit/paths.ts';
 import type { Module } from '../../generators/hdl/ir.ts';
 import { generatorByName } from '../../generators/registry.ts';
+import { writeFormatted } from './write-formatted.ts';
 
 /** The devices the delay model is calibrated on (nextpnr places the units there). */
 export const CALIBRATED_DEVICES = ['ice40', 'ecp5', 'ecp5-8'] as const;
@@ -32,10 +33,12 @@ export function readMeasurements(set: MeasurementSet = 'measured'): Measurement[
 }
 
 /** Write the measurements, sorted by unit and device, through a temporary file (never half written). */
-export function saveMeasurements(list: readonly Measurement[], set: MeasurementSet = 'measured'): void {
+export async function saveMeasurements(
+  list: readonly Measurement[],
+  set: MeasurementSet = 'measured',
+): Promise<void> {
   const sorted = [...list].sort((a, b) => a.unit.localeCompare(b.unit) || a.device.localeCompare(b.device));
-  writeFileSync(`${pathOf(set)}.tmp`, `${JSON.stringify(sorted, null, 2)}\n`);
-  renameSync(`${pathOf(set)}.tmp`, pathOf(set));
+  await writeFormatted(pathOf(set), JSON.stringify(sorted));
 }
 
 const built = new Map<string, Module>();
