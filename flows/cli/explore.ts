@@ -194,6 +194,11 @@ export function registerExplore(program: Command): void {
         }
         if (!(SYNTH_ENGINES as readonly string[]).includes(o.engine))
           throw new Error(`--engine '${o.engine}' is not allowed: use one of ${SYNTH_ENGINES.join(', ')}`);
+        // A whole GEMV core takes Yosys more memory than WebAssembly's 4 GB (about 10 GB natively).
+        if (o.synthGemv && o.engine !== 'native')
+          throw new Error(
+            `--synth-gemv is not allowed with --engine ${o.engine}: a GEMV core's synthesis needs more than the 4 GB WebAssembly gives yowasp; use --engine native`,
+          );
         const activation =
           o.activation === undefined
             ? undefined

@@ -233,6 +233,14 @@ describe('bitsmith explore CLI', () => {
       ['--preset', 'lmul', '--clip-search'],
       /--clip-search is not allowed with --preset lmul: it measures multipliers/,
     ],
+    [
+      ['--formats', 'nf4', '--synth-gemv'],
+      /--synth-gemv is not allowed with --engine yowasp: .* use --engine native/,
+    ],
+    [
+      ['--formats', 'nf4', '--activation', 'fp16', '--dot-out', 'e4m3fn'],
+      /--dot-out 'e4m3fn' is not allowed: use fp32, fp16, bf16/,
+    ],
   ])('%j: names the parameter and writes nothing', async (args, message) => {
     const out = scratch();
     const r = await run(...args, '--size', '256', '--out', out);
