@@ -260,7 +260,7 @@ export function registerExplore(program: Command): void {
             ...mac.skipped.map((s) => `No MAC for ${s.format}: ${s.reason}.`),
             ...(gemv
               ? [
-                  `GEMV cores synthesized likewise where the catalog has none of the format (${GEMV_SHAPE.rows} rows × ${GEMV_SHAPE.lanes} elements per cycle, fp16 activations and output, products in LUTs, the generator's default stages; per MAC): ${gemv.synthesized} synthesized, ${gemv.cached} cached.`,
+                  `GEMV cores synthesized likewise where the catalog has none of the format (${GEMV_SHAPE.rows} rows × ${GEMV_SHAPE.lanes} elements per cycle, fp16 activations and output, products in LUTs, the catalog W4A16 core's stages; per MAC): ${gemv.synthesized} synthesized, ${gemv.cached} cached.`,
                   ...gemv.skipped.map((s) => `No GEMV core for ${s.format}: ${s.reason}.`),
                 ]
               : []),

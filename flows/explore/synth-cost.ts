@@ -94,9 +94,20 @@ export function macParams(w: WeightFormat): { params: Record<string, unknown> } 
 const GEMV_SCALES = ['fp16', 'bf16', 'fp32'];
 /**
  * The shape of a synthesized GEMV core: the catalog's W4A16 one (4 rows × 8 elements per cycle, FP16
- * activations and output, products in LUTs), with the generator's default stages.
+ * activations and output, products in LUTs) with its stages, so that its figures compare with the
+ * catalog's (and Yosys meets registered cones: an unpipelined NF4 core took it past 15 GB).
  */
-export const GEMV_SHAPE = { activation: 'fp16', rows: 4, lanes: 8, outFormat: 'fp16', multipliers: 'luts' };
+export const GEMV_SHAPE = {
+  activation: 'fp16',
+  rows: 4,
+  lanes: 8,
+  outFormat: 'fp16',
+  multipliers: 'luts',
+  chunkLatency: 6,
+  scaleLatency: 5,
+  sumLatency: 13,
+  convertLatency: 5,
+};
 
 /**
  * The `gemv` parameters of a weight format (GEMV_SHAPE with its own weight, group and scale), or the
