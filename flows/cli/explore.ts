@@ -256,6 +256,11 @@ export function registerExplore(program: Command): void {
           synthNotes = [
             `Dequantizers synthesized with ${yosys} (${engine}) where the catalog has no figures: ${SYNTH_LANES} lanes (fewer when the group is smaller), latency 1, FP16 out, per lane; ${dequant.synthesized} synthesized, ${dequant.cached} from ${join(outDir, CACHE_FILE)}.`,
             ...dequant.skipped.map((s) => `No dequantizer for ${s.format}: ${s.reason}.`),
+            ...(target === 'xc7'
+              ? []
+              : [
+                  `The Fmax of a synthesized unit is the delay model's estimate on ${target} (docs/timing.md), not a place-and-route figure.`,
+                ]),
             `MACs synthesized likewise where the catalog has no mixed_mac of the format (fp16 activations, exact group sums, FP32 out, latency 1, one MAC): ${mac.synthesized} synthesized, ${mac.cached} cached.`,
             ...mac.skipped.map((s) => `No MAC for ${s.format}: ${s.reason}.`),
             ...(gemv

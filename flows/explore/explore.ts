@@ -73,8 +73,10 @@ export interface UnitCost {
   ip: string;
   lutsPerUnit: number;
   dspsPerUnit: number;
-  /** MHz on the target, when the baselines record it. */
+  /** MHz on the target: recorded in the baselines, or for a synthesized unit the delay model's estimate. */
   fmaxMhz?: number;
+  /** fmaxMhz is the delay model's estimate (a synthesized unit: no place and route). */
+  fmaxEstimated?: true;
 }
 
 export interface ExploreRow extends Accuracy {

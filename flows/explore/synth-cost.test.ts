@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AreaReport } from '../synth/types.ts';
-import type { Target } from '../target.ts';
+import { resolveTarget, type Target } from '../target.ts';
+import { estimateFmax } from '../../generators/timing/estimate.ts';
 import {
   CACHE_FILE,
   dequantParams,
@@ -125,6 +126,8 @@ describe('synthesized dequantizer cost', () => {
       ip: yosys.calls[0],
       lutsPerUnit: 8 * yosys.calls[0]!.length, // one MAC: all its LUTs
       dspsPerUnit: 0,
+      fmaxMhz: expect.any(Number),
+      fmaxEstimated: true,
     });
     expect(macs.skipped).toEqual([
       { format: 'nf4:g128', reason: 'the mixed_mac generator has no weight format nf4' },
@@ -166,10 +169,17 @@ describe('synthesized dequantizer cost', () => {
     const cores = await synthesizedGemvCosts(formats, { ...options, synthesize: yosys.synthesize });
     expect(yosys.calls).toEqual([expect.stringMatching(/^gemv_nf4_fp16_fp16_g128_p4_s8_/)]);
     const macs = GEMV_SHAPE.rows * GEMV_SHAPE.lanes;
+    // No place and route: the Fmax is the delay model's estimate on the target, to 0.01 MHz.
+    const core = resolveTarget(
+      'gemv',
+      (gemvCoreParams(formats[0]!) as { params: Record<string, unknown> }).params,
+    );
     expect(cores.costs.get('nf4:g128')).toEqual({
       ip: yosys.calls[0],
       lutsPerUnit: (8 * yosys.calls[0]!.length) / macs,
       dspsPerUnit: 0,
+      fmaxMhz: Math.round(estimateFmax(core.module, 'ecp5').mhz * 100) / 100,
+      fmaxEstimated: true,
     });
     expect(cores.skipped.map((s) => s.format)).toEqual(['int8_asym:g128']);
     expect((await synthesizedGemvCosts(formats, { ...options, synthesize: yosys.synthesize })).cached).toBe(

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ELEMENT_NAMES, SCALE_NAMES } from '../../generators/dequant/elements.ts';
 import { GEMV_WEIGHT_FORMATS } from '../../generators/formats/gemv-weights.ts';
 import { MIXED_WEIGHTS } from '../../generators/mac/mixed_mac.ts';
+import { estimateFmax } from '../../generators/timing/estimate.ts';
 import { synthesisKey } from '../ippack/synthesis-key.ts';
 import { writeAtomically } from '../ippack/results.ts';
 import { resolveTarget, type Target } from '../target.ts';
@@ -266,10 +267,13 @@ async function synthesizedCosts(
       mkdirSync(dirname(path), { recursive: true });
       writeAtomically(path, JSON.stringify(cache, null, 2) + '\n');
     }
+    // No place and route here: the delay model's estimate (docs/timing.md), on the devices it models.
+    const estimate = o.target === 'xc7' ? undefined : estimateFmax(target.module, o.target).mhz;
     result.costs.set(w.name, {
       ip: area.unit,
       lutsPerUnit: area.luts / area.lanes,
       dspsPerUnit: area.dsps / area.lanes,
+      ...(estimate === undefined ? {} : { fmaxMhz: Math.round(estimate * 100) / 100, fmaxEstimated: true }),
     });
   }
   return result;
