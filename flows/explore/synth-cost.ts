@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ELEMENT_NAMES, SCALE_NAMES } from '../../generators/dequant/elements.ts';
 import { GEMV_WEIGHT_FORMATS } from '../../generators/formats/gemv-weights.ts';
+import { GEMV_SCALES } from '../../generators/gemv/gemv.ts';
 import { MIXED_WEIGHTS } from '../../generators/mac/mixed_mac.ts';
 import { estimateFmax } from '../../generators/timing/estimate.ts';
 import { synthesisKey } from '../ippack/synthesis-key.ts';
@@ -92,7 +93,6 @@ export function macParams(w: WeightFormat): { params: Record<string, unknown> } 
   }
 }
 
-const GEMV_SCALES = ['fp16', 'bf16', 'fp32'];
 /**
  * The shape of a synthesized GEMV core: the catalog's W4A16 one (4 rows × 8 elements per cycle, FP16
  * activations and output, products in LUTs) with its stages, so that its figures compare with the
@@ -122,7 +122,7 @@ export function gemvCoreParams(w: WeightFormat): { params: Record<string, unknow
   };
   switch (w.kind) {
     case 'scalar':
-      if (!GEMV_SCALES.includes(w.scaleName))
+      if (!(GEMV_SCALES as readonly string[]).includes(w.scaleName))
         return { reason: `the gemv generator has no scale format ${w.scaleName} for ${w.format.name}` };
       return params(w.format.name, { scale: w.scaleName });
     case 'int-asym':

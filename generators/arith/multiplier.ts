@@ -6,7 +6,7 @@ import { boothProduct } from './booth-product.ts';
  * where it may (or to its generic array of adders). booth4: radix-4 Booth partial products summed on
  * carry chains, for LUT fabric (boothProduct). auto: the unit's own default (behavioural, or a
  * shift-and-add product for significands of a few bits), or for a clock request judged on a target
- * without DSP blocks, the multiplier the unit names for that (TARGETS_WITHOUT_DSP).
+ * without DSP blocks, the multiplier the unit names for that (multiplier-param.ts).
  */
 export const MULTIPLIERS = ['auto', 'booth4', 'behavioural'] as const;
 export type Multiplier = (typeof MULTIPLIERS)[number];
@@ -15,14 +15,6 @@ export type Multiplier = (typeof MULTIPLIERS)[number];
 export function multiply(a: Signal, b: Signal, multiplier: Multiplier, prefix: string): Signal {
   return multiplier === 'booth4' ? boothProduct(a, b, prefix) : a.mul(b);
 }
-
-/**
- * Clock targets without DSP blocks: iCE40's HX and LP parts. There Yosys maps `*` to an array of LUT
- * adders, and a unit whose auto is `*` can name a LUT multiplier to take instead for a clock request
- * judged on them (multiplierParam's `withoutDsp`; int_mul and int_mac take booth4: on the HX8K an 8×8
- * signed product is 108 LUTs at 108 MHz against 182 at 105).
- */
-export const TARGETS_WITHOUT_DSP: readonly string[] = ['ice40'];
 
 /**
  * The module-name suffix of an explicit multiplier that builds other Verilog than auto does

@@ -58,7 +58,8 @@ import {
   type GemvWeightName,
 } from '../formats/gemv-weights.ts';
 
-const SCALES = ['fp16', 'bf16', 'fp32', 'e4m3fn', 'e8m0fnu'] as const;
+/** The scale formats `gemv` takes for its weights. */
+export const GEMV_SCALES = ['fp16', 'bf16', 'fp32', 'e4m3fn', 'e8m0fnu'] as const;
 const isPowerOfTwo = (n: number) => Number.isInteger(Math.log2(n));
 const DEFAULT_ALIGN_BITS = 24;
 
@@ -107,7 +108,9 @@ export const gemvFields = {
     .describe(
       'Elements per scale along K; a multiple of lanes. Default: the block size (MX 32, NVFP4 16), else 128.',
     ),
-  scale: choiceParam(SCALES).optional().describe('Scale format; block formats fix theirs. Default fp16.'),
+  scale: choiceParam(GEMV_SCALES)
+    .optional()
+    .describe('Scale format; block formats fix theirs. Default fp16.'),
   specialValues: specialValuesParam()
     .optional()
     .describe('RaZeR: the value of each 2-bit sv index, in E2M1 units (multiples of 0.5).'),

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { TARGETS_WITHOUT_DSP } from '../arith/multiplier.ts';
 import { multiplierWithoutDsp } from '../multiplier-param.ts';
 import { choiceParam, intParam, readyParam } from '../generator.ts';
 import { HdlError } from '../hdl/errors.ts';
 import type { Module } from '../hdl/ir.ts';
 import { estimateFmax, type TimingEstimate } from './estimate.ts';
-import { TIMING_TARGETS, typicalMhz, type TimingTarget } from './delay-model.ts';
+import { MAPPINGS, TIMING_TARGETS, typicalMhz, type TimingTarget } from './delay-model.ts';
 import type { PlacementDelays } from './place-stages.ts';
 
 /**
@@ -137,12 +136,19 @@ export function fmaxParams(
 }
 
 /**
- * A generator's `multiplier` left at auto becomes, on a target without DSP blocks, the one its
- * parameter names for that (multiplier-param.ts); elsewhere it stays auto.
+ * A generator's `multiplier` left at auto becomes, on a target whose mapping has no DSP blocks (iCE40's
+ * HX and LP parts, where Yosys maps `*` to an array of LUT adders), the one its parameter names for
+ * that (multiplier-param.ts; int_mul and int_mac take booth4: on the HX8K an 8×8 signed product is 108
+ * LUTs at 108 MHz against 182 at 105); elsewhere it stays auto.
  */
-function withTargetMultiplier<P extends object>(params: P, own: Record<string, unknown>, target: string): P {
+function withTargetMultiplier<P extends object>(
+  params: P,
+  own: Record<string, unknown>,
+  target: TimingTarget,
+): P {
   const given = (params as { multiplier?: unknown }).multiplier ?? 'auto';
-  if (!('multiplier' in own) || given !== 'auto' || !TARGETS_WITHOUT_DSP.includes(target)) return params;
+  const hasDsp = MAPPINGS[target].dspMaxWidth !== undefined;
+  if (!('multiplier' in own) || given !== 'auto' || hasDsp) return params;
   const chosen = multiplierWithoutDsp(own.multiplier);
   return chosen === 'auto' ? params : { ...params, multiplier: chosen };
 }
