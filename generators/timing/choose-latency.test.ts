@@ -3,6 +3,7 @@ import { ParameterError, parseParams } from '../generator.ts';
 import { generatorByName } from '../registry.ts';
 import { estimateFmax } from './estimate.ts';
 import { DELAY_MODELS } from './delay-model.ts';
+import { chooseLatency } from './choose-latency.ts';
 
 const fpMul = generatorByName('fp_mul')!;
 const intMac = generatorByName('int_mac')!;
@@ -95,7 +96,7 @@ describe('fmax and target instead of latency', () => {
     );
   });
 
-  it('takes the fewest stages whose typical Fmax reaches a request just above every estimate', () => {
+  it('takes the fastest pipeline, the most stages of the best estimate, for a request just above every estimate', () => {
     const estimates: number[] = [];
     for (let l = 0; ; l++) {
       try {
@@ -110,11 +111,24 @@ describe('fmax and target instead of latency', () => {
     const fmax = Math.round((best * (1 + ratio)) / 2);
     expect(fmax).toBeGreaterThan(best);
     const p = parse({ fmax });
-    expect(p.latency).toBe(estimates.findIndex((e) => e * ratio >= fmax));
+    expect(p.latency).toBe(estimates.lastIndexOf(best));
     expect(estimateFmax(fpMul.build(p), 'ecp5').mhz).toBeLessThan(fmax);
     // Past that, refused.
     expect(() => parse({ fmax: Math.ceil(best * ratio) + 1 })).toThrow(
       /typically [\d.]+ after place and route/,
     );
+  });
+
+  it('takes the most stages of a level estimate, not the fewest whose typical Fmax reaches the request', () => {
+    // Latencies 2 to 4 are one module here: the model sees nothing the later stages shorten.
+    const [slow, level] = [built(0), built(8)];
+    const estimate = estimateFmax(level, 'ecp5').mhz;
+    const fmax = Math.round((estimate * (1 + DELAY_MODELS.ecp5.typicalRatio)) / 2);
+    const choice = chooseLatency(4, 'ecp5', fmax, (latency) => (latency < 2 ? slow : level));
+    expect(choice).toMatchObject({ latency: 4 });
+    // A request the estimate reaches takes the fewest stages that reach it, as before.
+    expect(chooseLatency(4, 'ecp5', estimate, (latency) => (latency < 2 ? slow : level))).toMatchObject({
+      latency: 2,
+    });
   });
 });
