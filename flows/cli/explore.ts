@@ -16,6 +16,7 @@ import { yosysVersion } from '../ippack/tool-versions.ts';
 import { SYNTH_ENGINES, type SynthEngine } from '../synth/types.ts';
 import {
   CACHE_FILE,
+  SYNTH_DEQUANT_LATENCY,
   SYNTH_LANES,
   GEMV_SHAPE,
   synthesizedDequantCosts,
@@ -254,7 +255,7 @@ export function registerExplore(program: Command): void {
           };
           const { dequant, mac, gemv } = synth;
           synthNotes = [
-            `Dequantizers synthesized with ${yosys} (${engine}) where the catalog has no figures: ${SYNTH_LANES} lanes (fewer when the group is smaller), latency 1, FP16 out, per lane; ${dequant.synthesized} synthesized, ${dequant.cached} from ${join(outDir, CACHE_FILE)}.`,
+            `Dequantizers synthesized with ${yosys} (${engine}) where the catalog has no figures: ${SYNTH_LANES} lanes (fewer when the group is smaller), latency ${SYNTH_DEQUANT_LATENCY} as in the catalog, FP16 out, per lane; ${dequant.synthesized} synthesized, ${dequant.cached} from ${join(outDir, CACHE_FILE)}.`,
             ...dequant.skipped.map((s) => `No dequantizer for ${s.format}: ${s.reason}.`),
             ...(target === 'xc7'
               ? []

@@ -178,7 +178,7 @@ describe('bitsmith explore CLI', () => {
     if (!('params' in p)) throw new Error(p.reason);
     const key = `${synthesisKey(resolveTarget('dequant', p.params), 'ecp5')}:ecp5:${await yosysVersion('yowasp')}`;
     mkdirSync(join(out, 'explore'), { recursive: true });
-    const area = { unit: 'dequant_e2m1fn_fp16_fp16_x8_l1', luts: 1234, ffs: 0, dsps: 0, lanes: 8 };
+    const area = { unit: 'dequant_e2m1fn_fp16_fp16_x8_l8', luts: 1234, ffs: 0, dsps: 0, lanes: 8 };
     // The catalog has no E2M1 mixed_mac either (int6 has one, so it is not synthesized).
     const m = macParams(parseWeightFormat('e2m1fn:g128'));
     if (!('params' in m)) throw new Error(m.reason);
@@ -198,7 +198,7 @@ describe('bitsmith explore CLI', () => {
       'syn',
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/explore synth e2m1fn:g128: dequant_e2m1fn_fp16_fp16_x8_l1 \(cached\)/);
+    expect(r.stderr).toMatch(/explore synth e2m1fn:g128: dequant_e2m1fn_fp16_fp16_x8_l8 \(cached\)/);
     // 1234 LUTs over 8 lanes.
     expect(r.stdout).toMatch(/^e2m1fn:g128\s+4\.125\s+\S+\s+\S+\s+\S+\s+\S+\s+154\.3\s/m);
     expect(r.stdout).toMatch(/0 synthesized, 1 from/);

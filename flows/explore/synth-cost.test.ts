@@ -42,7 +42,7 @@ function fakeYosys() {
 describe('synthesized dequantizer cost', () => {
   it('maps each weight format to its dequantizer, or names why there is none', () => {
     expect(dequantParams(parseWeightFormat('nf4:g64'))).toEqual({
-      params: { lanes: 8, groupSize: 64, outFormat: 'fp16', format: 'nf4', scale: 'fp16' },
+      params: { lanes: 8, groupSize: 64, outFormat: 'fp16', latency: 8, format: 'nf4', scale: 'fp16' },
     });
     expect(dequantParams(parseWeightFormat('int4_asym:g128'))).toMatchObject({
       params: { format: 'uint4', zeroPoint: 'uint4', scale: 'fp16' },

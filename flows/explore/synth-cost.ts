@@ -31,12 +31,20 @@ function gcd(a: number, b: number): number {
 }
 
 /**
- * The `dequant` parameters of a weight format (FP16 out, latency 1, its own scale and group), or the
- * reason the generator has no such unit.
+ * A synthesized dequantizer's latency: the catalog's (7 to 9), so that its area compares with theirs.
+ * From latency 7 a table's entries are registered before the lanes select from them; with fewer stages
+ * Yosys's mapping copies each entry into every lane, and 8 lanes of int4 × fp16 take 940 LUT4 each at
+ * latency 1 against 435 at latency 8 on ECP5.
+ */
+export const SYNTH_DEQUANT_LATENCY = 8;
+
+/**
+ * The `dequant` parameters of a weight format (FP16 out, SYNTH_DEQUANT_LATENCY, its own scale and
+ * group), or the reason the generator has no such unit.
  */
 export function dequantParams(w: WeightFormat): { params: Record<string, unknown> } | { reason: string } {
   const lanes = gcd(SYNTH_LANES, w.group);
-  const base = { lanes, groupSize: w.group, outFormat: 'fp16' };
+  const base = { lanes, groupSize: w.group, outFormat: 'fp16', latency: SYNTH_DEQUANT_LATENCY };
   const element = (name: string) => (ELEMENT_NAMES as readonly string[]).includes(name);
   switch (w.kind) {
     case 'scalar':
