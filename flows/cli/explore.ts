@@ -18,6 +18,7 @@ import {
   CACHE_FILE,
   SYNTH_DEQUANT_LATENCY,
   SYNTH_LANES,
+  SYNTH_MAC_LATENCY,
   GEMV_SHAPE,
   synthesizedDequantCosts,
   synthesizedGemvCosts,
@@ -262,7 +263,7 @@ export function registerExplore(program: Command): void {
               : [
                   `The Fmax of a synthesized unit is the delay model's estimate on ${target} (docs/timing.md), not a place-and-route figure.`,
                 ]),
-            `MACs synthesized likewise where the catalog has no mixed_mac of the format (fp16 activations, exact group sums, FP32 out, latency 1, one MAC): ${mac.synthesized} synthesized, ${mac.cached} cached.`,
+            `MACs synthesized likewise where the catalog has no mixed_mac of the format (fp16 activations, exact group sums, FP32 out, latency ${SYNTH_MAC_LATENCY} as the catalog's W4A16 MAC, one MAC): ${mac.synthesized} synthesized, ${mac.cached} cached.`,
             ...mac.skipped.map((s) => `No MAC for ${s.format}: ${s.reason}.`),
             ...(gemv
               ? [

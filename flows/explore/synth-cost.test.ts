@@ -97,10 +97,10 @@ describe('synthesized dequantizer cost', () => {
 
   it('maps each weight format to its mixed_mac MAC, or names why there is none', () => {
     expect(macParams(parseWeightFormat('e2m1fn:g64'))).toEqual({
-      params: { weight: 'e2m1fn', group: 64, scale: 'fp16' },
+      params: { weight: 'e2m1fn', group: 64, scale: 'fp16', latency: 24 },
     });
     expect(macParams(parseWeightFormat('int4_asym:g128'))).toEqual({
-      params: { weight: 'uint4', group: 128, scale: 'fp16' },
+      params: { weight: 'uint4', group: 128, scale: 'fp16', latency: 24 },
     });
     expect(macParams(parseWeightFormat('razer:g128'))).toMatchObject({ params: { weight: 'razer' } });
     expect(macParams(parseWeightFormat('int6'))).toMatchObject({ params: { weight: 'int6' } });
