@@ -193,8 +193,8 @@ function placedByModel(
  * reaches the request (the estimate leans low, and place and route typically gives `typicalRatio`
  * times it, docs/timing.md#choosing-the-latency). Past the estimate the model cannot tell which
  * latency suffices, and stages it prices at nothing (an estimate that stays level) often shorten a
- * path it misjudges: dequant_nvfp4_fp16x16 on ECP5 at 130 MHz, estimated 124.1 from latency 8 to 10,
- * placed at 96.2, 122.9 and 148.6 MHz.
+ * path it misjudges: dequant_nvfp4_fp16x16 on ECP5 is estimated at 124.1 MHz from latency 8 to 11,
+ * and placed at 96.2, 122.9 and 148.6 MHz at latencies 8, 9 and 10.
  */
 export function chooseLatency(
   max: number,
@@ -212,19 +212,10 @@ export function chooseLatency(
     if (estimate.mhz >= fmax) return { latency, estimate };
     built.push({ latency, estimate });
   }
-  // The best estimate at the fewest stages (for a refusal's message) and at the most (the choice).
-  const bestAt = (later: boolean) =>
-    built.reduce<(typeof built)[number] | undefined>(
-      (top, b) =>
-        top === undefined ||
-        b.estimate.mhz > top.estimate.mhz ||
-        (later && b.estimate.mhz === top.estimate.mhz)
-          ? b
-          : top,
-      undefined,
-    );
-  const best = bestAt(false);
-  const fastest = bestAt(true);
+  // The best estimate: at the fewest stages for a refusal's message, at the most for the choice.
+  const top = Math.max(...built.map((b) => b.estimate.mhz));
+  const best = built.find((b) => b.estimate.mhz === top);
+  const fastest = [...built].reverse().find((b) => b.estimate.mhz === top);
   if (fastest !== undefined && typicalMhz(target, fastest.estimate.mhz) >= fmax) return fastest;
   return { best };
 }
