@@ -86,12 +86,15 @@ export class Evaluator {
         ? [Number(this.values[w.address]!), this.values[w.data]!]
         : undefined;
     });
-    // The children's inputs were set when this module settled: they tick on the same edge.
-    for (const child of this.children) {
-      if (child.module.timing.kind === 'comb') continue;
+    // The children tick on the same edge, on their inputs' settled values: a forward wire may drive one
+    // from a node computed after the child's outputs were read.
+    this.children.forEach((child, k) => {
+      if (child.module.timing.kind === 'comb') return;
+      for (const [port, id] of this.module.instances[k]!.inputs)
+        if (child.inputs.get(port) !== this.values[id]) child.set(port, this.values[id]!);
       if (child.inputs.has('rst')) child.set('rst', rst ? 1n : 0n);
       child.tick();
-    }
+    });
     next.forEach((v, i) => (this.state[i] = v));
     writes.forEach((write, i) => {
       if (write !== undefined && write[0]! < this.memories[i]!.length)

@@ -2,7 +2,7 @@
 export { HdlError } from './errors.ts';
 export { SInt, UInt, typeName, typeRange, toBits, fromBits, type HdlType } from './types.ts';
 export { Signal, mux, cat, select, type Operand } from './signal.ts';
-export { ModuleBuilder, RegisterSignal, checkIdentifier, type ModuleOptions } from './module.ts';
+export { ModuleBuilder, RegisterSignal, WireSignal, checkIdentifier, type ModuleOptions } from './module.ts';
 export { EnumType, StateMachine, SwitchChain, WhenChain } from './control.ts';
 export { Evaluator, runVectors } from './evaluate.ts';
 export {

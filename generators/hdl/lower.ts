@@ -11,6 +11,7 @@ import {
   type RegisterRole,
 } from './ir.ts';
 import { UInt, type HdlType } from './types.ts';
+import { combinationalInputs } from './port-paths.ts';
 import { ValueNames, type NamingGraph } from './value-names.ts';
 
 /**
@@ -99,6 +100,8 @@ export interface DraftModule {
   enable: boolean;
   /** clk and rst only: no valid chain; registers load every cycle unless given a condition. */
   sequential: boolean;
+  /** Some value is read before it is driven (`ModuleBuilder.wire`). */
+  forwardWires?: boolean;
 }
 
 /** A register of the lowered module before renumbering. */
@@ -470,20 +473,35 @@ function finish(
     }
   }
   // Topological order that follows the order the generator wrote things in, so the emitted text reads the same way.
+  // With forward wires, an instance output waits only for the inputs that reach it in the same cycle
+  // (port-paths.ts), and its other inputs follow later: a wire may feed a block's registered output back
+  // into the block.
   const order: number[] = [];
   const state = new Uint8Array(nodes.length);
+  const path: number[] = [];
+  // Visited once the path is empty: from inside it, a wire back into the block would look like a loop.
+  const deferred: number[] = [];
   const visit = (id: number): void => {
     if (state[id] === 2) return;
     if (state[id] === 1)
       throw new HdlError(
-        `module '${draft.name}': combinational loop through '${nodes[id]!.name ?? nodes[id]!.kind}'`,
+        `module '${draft.name}': ${describeLoop(draft, nodes, path.slice(path.indexOf(id)))}`,
       );
     state[id] = 1;
-    for (const a of nodes[id]!.args) visit(a);
+    path.push(id);
+    const n = nodes[id]!;
+    const later =
+      draft.forwardWires && n.kind === 'instout' ? registeredInputs(draft, n, instanceInputs) : undefined;
+    for (const a of n.args) if (!later?.has(a)) visit(a);
+    path.pop();
     state[id] = 2;
     order.push(id);
+    if (later !== undefined) deferred.push(...later);
   };
-  for (let id = 0; id < nodes.length; id++) if (live[id]) visit(id);
+  for (let id = 0; id < nodes.length; id++) {
+    if (live[id]) visit(id);
+    while (deferred.length > 0) visit(deferred.pop()!);
+  }
   const keptRegisters = registers.filter((r) => live[r.read]);
   const renumber = new Map(order.map((old, i) => [old, i]));
   const map = (id: number): number => renumber.get(id)!;
@@ -528,6 +546,34 @@ function finish(
     memories,
     timing,
   };
+}
+
+/** The drivers of an instance's inputs that do not reach output node `n` in the same cycle. */
+function registeredInputs(
+  draft: DraftModule,
+  n: DraftNode,
+  instanceInputs: Map<string, number>[],
+): Set<number> {
+  const through = combinationalInputs(draft.instances[n.inst!]!.module).get(n.port!);
+  const inputs = instanceInputs[n.inst!]!;
+  const reached = new Set([...(through ?? [])].map((port) => inputs.get(port)!));
+  return new Set([...inputs.values()].filter((id) => !reached.has(id)));
+}
+
+/** A combinational loop by the names on it, in the direction values flow (`loop`: each node uses the next). */
+function describeLoop(draft: DraftModule, nodes: DraftNode[], loop: number[]): string {
+  const names = loop
+    .reverse()
+    .map((id) => nodes[id]!)
+    .flatMap((n) =>
+      n.kind === 'instout'
+        ? [`${draft.instances[n.inst!]!.name}.${n.port}`]
+        : n.name === undefined
+          ? []
+          : [n.name],
+    );
+  const shown = names.length > 0 ? names : [nodes[loop[0]!]!.kind];
+  return `combinational loop ${[...shown, shown[0]].map((n) => `'${n}'`).join(' → ')}`;
 }
 
 /** Every name stands for one thing, except an output port named like the value that drives it. */

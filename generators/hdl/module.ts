@@ -88,6 +88,18 @@ export class RegisterSignal extends Signal {
   }
 }
 
+/**
+ * A value used before it is computed: `m.wire(name, type)` declares it, `drive(value)` gives it its
+ * value once. It lets sequential blocks exchange signals both ways, e.g. a controller's `fire` into the
+ * blocks it starts and their registered `busy` back into it. A loop that no register breaks is an
+ * error at build time that names the values on it.
+ */
+export class WireSignal extends Signal {
+  drive(value: Signal): void {
+    this.builder.driveWire(this, value);
+  }
+}
+
 const VERILOG_KEYWORDS = new Set(
   (
     'always and assign begin buf case casex casez cmos deassign default defparam disable edge else end endcase ' +
@@ -135,6 +147,7 @@ export class ModuleBuilder {
   private readonly names = new Map<string, string>();
   private readonly conditions = new Conditions(this);
   private readonly portNames = new Set<string>();
+  private readonly wires: number[] = [];
   private currentStage = 0;
   private built = false;
 
@@ -238,6 +251,32 @@ export class ModuleBuilder {
     const reset = options.reset === undefined ? undefined : constantBits(BigInt(options.reset), type);
     this.registers.push({ name, type, reset, read: id, stage: this.currentStage });
     return new RegisterSignal(this, id, type);
+  }
+
+  /** A forward wire (sequential modules): read it now, `drive` it once later. */
+  wire(name: string, type: HdlType): WireSignal {
+    if (!this.options.sequential) {
+      throw new HdlError(
+        `wire '${name}': forward wires need a sequential module (ModuleOptions.sequential); a pipeline's values follow its stages`,
+      );
+    }
+    this.claimName(name, 'wire');
+    const id = this.nodes.length;
+    // An identity node whose operand is set by drive(); build() orders the nodes so that it follows it.
+    this.nodes.push(draftNode(id, 'cast', type, [], this.currentStage, { name }));
+    this.wires.push(id);
+    return new WireSignal(this, id, type);
+  }
+
+  /** Internal: WireSignal.drive. */
+  driveWire(wire: WireSignal, value: Signal): void {
+    const node = this.nodes[wire.id]!;
+    if (node.args.length > 0) throw new HdlError(`wire '${node.name}' is already driven`);
+    this.check(value);
+    if (value.width !== wire.width || value.signed !== wire.signed) {
+      throw new HdlError(`wire '${node.name}' is ${typeName(wire.type)} but ${value.label} drives it`);
+    }
+    node.args = [value.id];
   }
 
   /** A memory of `depth` words; the module must be sequential. */
@@ -419,6 +458,10 @@ export class ModuleBuilder {
     const outputs = this.ports.filter((p) => p.direction === 'output');
     if (outputs.length === 0) throw new HdlError(`module '${this.name}' has no output`);
     this.conditions.resolve();
+    for (const id of this.wires) {
+      if (this.nodes[id]!.args.length === 0)
+        throw new HdlError(`wire '${this.nodes[id]!.name}' in '${this.name}' is never driven`);
+    }
     for (const reg of this.registers) {
       if (reg.next === undefined)
         throw new HdlError(`register '${reg.name}' in '${this.name}' never gets a next value`);
@@ -449,6 +492,7 @@ export class ModuleBuilder {
       ready: this.options.ready ?? false,
       enable: this.options.enable ?? false,
       sequential: this.options.sequential ?? false,
+      forwardWires: this.wires.length > 0,
     };
     return lowerStages(this.options.placeStages?.(draft) ?? draft);
   }

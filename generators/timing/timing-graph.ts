@@ -50,6 +50,7 @@ export function timingGraph(top: Module, map: Mapping): TimingGraph {
     const constant = constantNodes(m.nodes);
     const label = (n: Node) => `${path}${n.name ?? `${n.kind}#${n.id}`}`;
     const childOutputs = new Map<number, Map<string, number>>();
+    const forward: { wire: number; node: number }[] = [];
     const memoryLoads = new Set(
       m.registers.filter((r) => m.nodes[r.next]!.kind === 'memrd').map((r) => r.read),
     );
@@ -62,7 +63,15 @@ export function timingGraph(top: Module, map: Mapping): TimingGraph {
       } else if (n.kind === 'instout') {
         if (!childOutputs.has(n.inst!)) {
           const inst = m.instances[n.inst!]!;
-          const inputs = new Map([...inst.inputs].map(([port, id]) => [port, at[id]!]));
+          // An input driven from a later node (a forward wire) enters through a wire vertex, patched below.
+          const inputs = new Map(
+            [...inst.inputs].map(([port, id]) => {
+              if (at[id] !== -1) return [port, at[id]!];
+              const wire = add({ op: 'wire' }, [], m.nodes[id]!.type.width, `${path}${inst.name}.${port}`);
+              forward.push({ wire, node: id });
+              return [port, wire];
+            }),
+          );
           const outer = instance;
           if (m === top) instance = n.inst!;
           childOutputs.set(n.inst!, flatten(inst.module, `${path}${inst.name}.`, inputs));
@@ -86,6 +95,7 @@ export function timingGraph(top: Module, map: Mapping): TimingGraph {
         );
       }
     }
+    for (const { wire, node } of forward.splice(0)) (vertices[wire]!.args as number[]).push(at[node]!);
     for (const r of m.registers) {
       endpoints.push({ vertex: at[r.next]!, name: `${path}${r.name}`, register: at[r.read]! });
       if (r.enable !== undefined)
@@ -102,8 +112,48 @@ export function timingGraph(top: Module, map: Mapping): TimingGraph {
 
   const outputs = flatten(top, '', new Map());
   for (const [name, v] of outputs) endpoints.push({ vertex: v, name });
-  countLoads(vertices, endpoints);
-  return { vertices, endpoints, topVertex };
+  const graph = vertices.some((v, i) => v.args.some((a) => a > i))
+    ? sortTopologically(vertices, endpoints, topVertex)
+    : { vertices, endpoints, topVertex };
+  countLoads(graph.vertices, graph.endpoints);
+  return graph;
+}
+
+/** Renumber a graph whose forward wires point at later vertices, so that every vertex follows its args. */
+function sortTopologically(vertices: Vertex[], endpoints: Endpoint[], topVertex: number[]) {
+  const order: number[] = [];
+  const seen = new Uint8Array(vertices.length);
+  // Depth-first without recursion: flattened chains run deeper than the call stack.
+  for (let root = 0; root < vertices.length; root++) {
+    if (seen[root]) continue;
+    const stack: [number, number][] = [[root, 0]];
+    seen[root] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const args = vertices[top[0]]!.args;
+      if (top[1] < args.length) {
+        const a = args[top[1]++]!;
+        if (!seen[a]) {
+          seen[a] = 1;
+          stack.push([a, 0]);
+        }
+      } else {
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+  }
+  const index = new Int32Array(vertices.length);
+  order.forEach((old, i) => (index[old] = i));
+  return {
+    vertices: order.map((old) => ({ ...vertices[old]!, args: vertices[old]!.args.map((a) => index[a]!) })),
+    endpoints: endpoints.map((e) => ({
+      ...e,
+      vertex: index[e.vertex]!,
+      ...(e.register === undefined ? {} : { register: index[e.register]! }),
+    })),
+    topVertex: topVertex.map((v) => (v < 0 ? v : index[v]!)),
+  };
 }
 
 /**
