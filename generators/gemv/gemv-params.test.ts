@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../flows/target.ts';
 import { emitHlsLoop } from '../emit/hls-loop.ts';
 import { emitVerilog } from '../emit/verilog.ts';
+import { moduleHierarchy } from '../hdl/ir.ts';
 import { gemv, gemvParts, type GemvParams } from './gemv.ts';
 
 describe('gemv parameters', () => {
@@ -44,7 +45,7 @@ describe('gemv parameters', () => {
       convertLatency: 1,
     });
     expect(target.module.name).toMatch(/_lc2_ls3_la5_lo1$/);
-    const kernels = target.module.instances.map((i) => i.module.name);
+    const kernels = moduleHierarchy(target.module).map((m) => m.name);
     expect(kernels).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^gemv_chunk_.*_l2$/),

@@ -63,9 +63,20 @@ describe('gemv parameters', () => {
     const b = emitVerilog(gemv.build(params({ weight: 'razer', specialValues: [2.5, 8, -5, -8] })));
     expect(a.map((f) => f.text)).toEqual(b.map((f) => f.text));
     expect(a.at(-1)!.moduleName).toBe('gemv_razer_sv2p5_8_m5_m8_fp16_fp16_g128_p4_s8_k4096_n4096_fp32_cu1');
+    // The core is its blocks, each a module of its own, named after the core.
+    const top = a.at(-1)!.moduleName;
+    const blocks = ['control', 'issue', 'accumulate', 'close', 'out_buffer'];
+    expect(a.map((f) => f.moduleName)).toEqual(expect.arrayContaining(blocks.map((b) => `${top}_${b}`)));
+    expect(a.at(-1)!.text).toMatch(/\.fire\(fire\)/);
+    expect(a.at(-1)!.text).toMatch(/wire +fire = issue_fire;/);
     // The activation buffer is a memory with a registered read: the shape Yosys maps to block RAM.
-    expect(a.at(-1)!.text).toMatch(/reg +\[127:0\] +x_buffer \[0:511\];/);
-    expect(a.at(-1)!.text).toMatch(/x_buffer_s1 <= x_buffer\[x_address\];/);
+    const issue = a.find((f) => f.moduleName === `${top}_issue`)!.text;
+    expect(issue).toMatch(/reg +\[127:0\] +x_buffer \[0:511\];/);
+    expect(issue).toMatch(/x_buffer_s1 <= x_buffer\[x_address\];/);
+    // The controller is a state machine with named states.
+    const control = a.find((f) => f.moduleName === `${top}_control`)!.text;
+    expect(control).toMatch(/localparam \[1:0\] +STATE_IDLE = 2'd0;/);
+    expect(control).toMatch(/state_is_run = state == STATE_RUN;/);
   });
 });
 
