@@ -1,5 +1,5 @@
 import { HdlError } from './errors.ts';
-import { isControlPort, type Module, type Node } from './ir.ts';
+import { isControlPort, type Module, type Node, type Port } from './ir.ts';
 import { fromBits, toBits } from './types.ts';
 
 type Compute = (values: bigint[]) => bigint;
@@ -16,6 +16,8 @@ export class Evaluator {
   private readonly computes: (Compute | undefined)[];
   private readonly inputs = new Map<string, bigint>();
   private readonly inputNodes = new Map<string, number[]>();
+  /** Ports by name: instance outputs drive their child's inputs on every settle. */
+  private readonly ports: ReadonlyMap<string, Port>;
   /** One evaluator per instance: clocked ones keep their state and tick with this module. */
   private readonly children: Evaluator[];
   private dirty = true;
@@ -24,6 +26,7 @@ export class Evaluator {
 
   constructor(readonly module: Module) {
     this.values = new Array<bigint>(module.nodes.length).fill(0n);
+    this.ports = new Map(module.ports.map((p) => [p.name, p]));
     this.state = module.registers.map((r) => r.reset ?? 0n);
     this.memories = module.memories.map((mem) => new Array<bigint>(mem.depth).fill(0n));
     this.children = module.instances.map((inst) => new Evaluator(inst.module));
@@ -36,8 +39,8 @@ export class Evaluator {
 
   /** Drive an input port; a negative number is taken as its two's complement pattern. */
   set(port: string, value: bigint | number): void {
-    const p = this.module.ports.find((q) => q.name === port && q.direction === 'input');
-    if (p === undefined) throw new HdlError(`'${this.module.name}' has no input port '${port}'`);
+    const p = this.ports.get(port);
+    if (p?.direction !== 'input') throw new HdlError(`'${this.module.name}' has no input port '${port}'`);
     this.inputs.set(port, toBits(BigInt(value), p.type.width));
     this.dirty = true;
   }
@@ -45,7 +48,7 @@ export class Evaluator {
   /** The bit pattern on an output port (or the value driven on an input port). */
   get(port: string): bigint {
     this.settle();
-    const p = this.module.ports.find((q) => q.name === port);
+    const p = this.ports.get(port);
     if (p === undefined) throw new HdlError(`'${this.module.name}' has no port '${port}'`);
     if (p.direction === 'input') return this.inputs.get(port)!;
     return this.values[p.driver!]!;
