@@ -611,6 +611,9 @@ function longAccumulatorMac(
     policy.subnormals,
     'acc_align',
     () => cut.at('denorm'),
+    // Where the subnormal shift has a stage of its own, its exponent test runs in LUTs and the bits it
+    // drops are gathered from a mask beside the shifter, not by an OR after it.
+    { comparesInLuts: cut.has('denorm'), lostFromMask: cut.has('denorm') },
   );
   cut.at('align');
   const out = roundPack(aligned, facc, policy, 'out', () => cut.at('increment'));
