@@ -3,11 +3,12 @@
 // metadata are handed to the close. What stage 2 needs of a chunk travels beside it through the chunk
 // kernel's stages.
 import type { Module } from '../hdl/ir.ts';
-import { ModuleBuilder, type RegisterSignal } from '../hdl/module.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
 import { mux, type Signal } from '../hdl/signal.ts';
-import { SInt, UInt, type HdlType } from '../hdl/types.ts';
+import { SInt, UInt } from '../hdl/types.ts';
 import type { CoreLayout } from './core-layout.ts';
 import { gemvOrigin, type GemvParams } from './gemv.ts';
+import { registerLine } from './register-line.ts';
 
 export function coreAccumulate(p: GemvParams, L: CoreLayout): Module {
   const { P, R, lat, meta } = L;
@@ -33,23 +34,12 @@ export function coreAccumulate(p: GemvParams, L: CoreLayout): Module {
   const chunkXScale = L.xGroupScale ? m.input('chunk_x_scale', UInt(L.xScaleBits)) : undefined;
 
   // The chunk's valid bit and values through the kernel's stages (k1 … kL).
-  const chunkLine = (name: string, type: HdlType, reset?: number) =>
-    Array.from({ length: lat.chunk }, (_, j) =>
-      m.register(`${name}_k${j + 1}`, type, reset === undefined ? {} : { reset }),
-    );
-  const feed = (line: RegisterSignal[], value: Signal) =>
-    line.forEach((r, j) => r.next(j === 0 ? value : line[j - 1]!));
-  const alongChunk = (name: string, value: Signal) => {
-    const line = chunkLine(name, value.type);
-    feed(line, value);
-    return line.at(-1) ?? value;
-  };
-  const chunkValids = chunkLine('chunk_valid', UInt(1), 0);
-  feed(chunkValids, valid1);
-  const validK = chunkValids.at(-1) ?? valid1;
-  const lastChunks = chunkLine('group_last', UInt(1));
-  feed(lastChunks, lastPass1);
-  const lastChunkK = lastChunks.at(-1) ?? lastPass1;
+  const chunkLine = (name: string, value: Signal, reset?: number) =>
+    registerLine(m, name, 'k', lat.chunk, value.type, reset);
+  const alongChunk = (name: string, value: Signal) => chunkLine(name, value).feed(value)(lat.chunk);
+  const chunkValids = chunkLine('chunk_valid', valid1, 0);
+  const validK = chunkValids.feed(valid1)(lat.chunk);
+  const lastChunkK = alongChunk('group_last', lastPass1);
   const firstChunkK = firstPass1 && alongChunk('group_first', firstPass1);
   const highK = high1 && alongChunk('high_pass', high1);
   /**
@@ -135,10 +125,10 @@ export function coreAccumulate(p: GemvParams, L: CoreLayout): Module {
   m.output('rows_close', rows2);
   if (slot2 !== undefined) m.output('slot_close', slot2);
   if (setEnd2 !== undefined) m.output('set_end_close', setEnd2);
-  if (chunkValids.length > 0)
+  if (lat.chunk > 0)
     m.output(
       'busy',
-      (chunkValids as Signal[]).reduce((any, v) => any.or(v)),
+      (chunkValids.registers as readonly Signal[]).reduce((any, v) => any.or(v)),
       'a chunk is in the kernel',
     );
   return m.build();

@@ -5,11 +5,12 @@
 // results go to the output buffer.
 import { unsignedBits } from '../arith/widths.ts';
 import type { Module } from '../hdl/ir.ts';
-import { ModuleBuilder, type RegisterSignal } from '../hdl/module.ts';
+import { ModuleBuilder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt, type HdlType } from '../hdl/types.ts';
 import type { CoreLayout } from './core-layout.ts';
 import { gemvOrigin, type GemvParams } from './gemv.ts';
+import { registerLine } from './register-line.ts';
 
 export function coreClose(p: GemvParams, L: CoreLayout): Module {
   const { P, I, R, T, lat, meta, sumAt, writeAt, resultAt, serialScale, slotBits } = L;
@@ -42,12 +43,10 @@ export function coreClose(p: GemvParams, L: CoreLayout): Module {
   const rowStep = step === undefined || T === R ? one : step.lt(R).named('close_row_step');
   const stepRow = R > 1 ? step!.resize(unsignedBits(R - 1)).named('close_row') : undefined;
   const closeLine = (name: string, type: HdlType, reset?: number) =>
-    Array.from({ length: resultAt }, (_, k) =>
-      m.register(`${name}_c${k + 1}`, type, reset === undefined ? {} : { reset }),
-    );
+    registerLine(m, name, 'c', resultAt, type, reset);
   const closeValids = closeLine('close_valid', UInt(1), 0);
   const closeFinals = closeLine('close_final', UInt(1), 0);
-  const closeSlots = I > 1 ? closeLine('close_slot', UInt(slotBits)) : [];
+  const closeSlots = I > 1 ? closeLine('close_slot', UInt(slotBits)) : undefined;
 
   const closeStep = closing.and(rowStep).named('close_step');
   closing.next(closeLoad.or(closing.and(lastStep.not())));
@@ -57,18 +56,14 @@ export function coreClose(p: GemvParams, L: CoreLayout): Module {
 
   // What the later close cycles need of the step (tap k: k cycles after it entered): whether it is
   // valid, its block's last group, its row, the row's first group, the block's rows and end.
-  const alongClose = (line: RegisterSignal[], value: Signal) => {
-    line.forEach((r, k) => r.next(k === 0 ? value : line[k - 1]!));
-    return (k: number) => (k === 0 ? value : line[k - 1]!);
-  };
-  const validAt = alongClose(closeValids, closeStep);
-  const finalAt = alongClose(closeFinals, closeLastOfBlock);
-  const tapped = (name: string, value: Signal) => alongClose(closeLine(name, value.type), value);
+  const validAt = closeValids.feed(closeStep);
+  const finalAt = closeFinals.feed(closeLastOfBlock);
+  const tapped = (name: string, value: Signal) => closeLine(name, value.type).feed(value);
   const rowAt = stepRow === undefined ? undefined : tapped('close_row', stepRow);
   const firstAt = tapped('close_first', firstGroup2);
   const rowsAt = tapped('close_rows', rows2);
   const jobDoneAt = tapped('close_job_done', jobDone2);
-  const slotAt = slot2 === undefined ? undefined : alongClose(closeSlots, slot2);
+  const slotAt = slot2 === undefined ? undefined : closeSlots!.feed(slot2);
   const setEndAt = setEnd2 === undefined ? undefined : tapped('close_set_end', setEnd2);
   const mine = (k: number, j: number) => (rowAt === undefined ? one : rowAt(k).eq(j));
   // `when` in the slot's entries only (interleaved).
@@ -210,7 +205,7 @@ export function coreClose(p: GemvParams, L: CoreLayout): Module {
   m.output('emit_last', jobDoneAt(resultAt), "they are the job's last");
   m.output(
     'busy',
-    ([closing, ...closeValids] as Signal[]).reduce((any, v) => any.or(v)),
+    ([closing, ...closeValids.registers] as Signal[]).reduce((any, v) => any.or(v)),
     'a group is closing',
   );
   return m.build();

@@ -11,7 +11,7 @@ import {
 } from '../float-params.ts';
 import { defineGenerator } from '../define.ts';
 import { choiceParam, intParam } from '../generator.ts';
-import type { Module } from '../hdl/ir.ts';
+import { isControlPort, type Module } from '../hdl/ir.ts';
 import { ModuleBuilder } from '../hdl/module.ts';
 import type { Signal } from '../hdl/signal.ts';
 import { MAX_WIDTH, UInt } from '../hdl/types.ts';
@@ -574,7 +574,7 @@ function elaborateCore(p: GemvParams): Module {
   // The chunk's exact dot products, through the kernel's stages.
   const chunkInputs = Object.fromEntries(
     chunk.ports
-      .filter((q) => q.direction === 'input' && q.name !== 'clk' && q.name !== 'rst' && q.name !== 'in_valid')
+      .filter((q) => q.direction === 'input' && !isControlPort(q.name))
       .map((q) => [q.name, issue[q.name]!]),
   );
   const chunkOut = m.instance(
