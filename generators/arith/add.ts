@@ -120,10 +120,18 @@ export function addRaw(
   const aligned =
     cutShift === undefined ? small.shr(clamped) : coarse.shr(clamped.slice(low - 1, 0).zext(shiftBits));
   // A one falls out when the shift exceeds the smaller operand's trailing zeros (a comparison of two
-  // counts), or else where the shift's thermometer mask meets a one.
+  // counts), or else where the shift's thermometer mask meets a one. The mask (the low `clamped`
+  // bits) is all ones shifted and inverted: LUT logic, where one comparison per bit took a carry
+  // chain each on the iCE40 and ECP5 (352 of them in a W4A16 MAC).
+  const thermometer = () =>
+    m
+      .constant((1n << BigInt(window)) - 1n, UInt(window))
+      .shl(clamped)
+      .not()
+      .named(`${prefix}_lost_mask`);
   const lost =
     trailing === undefined
-      ? small.and(cat(...Array.from({ length: window }, (_, i) => clamped.gt(window - 1 - i)))).orR()
+      ? small.and(thermometer()).orR()
       : clamped.gt(mux(xFirst, trailing[1]!, trailing[0]!).named(`${prefix}_small_trailing_zeros`));
   const smallSticky = aligned.or(lost.zext(window)).named(`${prefix}_aligned`);
   const wide = (value: Signal) => value.zext(window + 1);
