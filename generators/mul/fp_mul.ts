@@ -49,6 +49,9 @@ const MAX_LATENCY = WIDE_CUTS.length;
 /** Cuts that fall inside the rounding of a product (roundFlushedProduct has no place for them). */
 const ROUNDING_CUTS: readonly Cut[] = ['product', 'exponent', 'normalize', 'increment'];
 
+/** An exponent sum this wide (8-bit exponent fields) is compared with emin in LUTs at any latency. */
+const WIDE_EXPONENT_SUM_BITS = 10;
+
 function wideSignificands(aFormat: string, bFormat: string): boolean {
   const [fa, fb] = [floatFormat(aFormat as never), floatFormat(bFormat as never)];
   return Math.min(fa.mantBits, fb.mantBits) + 1 > LUT_PRODUCT_BITS;
@@ -266,11 +269,14 @@ function alignThenRound(
   // one step, its amount known from the exponents alone (decided before the 'product' cut, beside
   // the multiplier); the exponent becomes the output's field.
   // With the exponent sum registered ('exponent' cut), its comparisons with emin in LUTs are faster
-  // than through carry chains (ECP5); beside the sum, the chains are as fast (FP8 at latency 3).
+  // than through carry chains (ECP5); beside the sum, the chains are as fast for FP8 and FP16 sums
+  // (6 and 7 bits), but a 10-bit sum (8-bit exponent fields) and a second chain behind it are slow:
+  // bf16 at latency 3 on ECP5 speed 6, 104 MHz with the chains, 120 with LUTs (146 → 166 at 4).
   // (The same for the bits the subnormal shift drops: from a mask decoded from its amount.)
+  const registered = cut.has('exponent') || cut.has('tree');
   const normalized = alignToFormat(product, fo, policy.subnormals, 'norm', () => cut.at('product'), {
-    comparesInLuts: cut.has('exponent') || cut.has('tree'),
-    lostFromMask: cut.has('exponent') || cut.has('tree'),
+    comparesInLuts: registered || product.exp.width >= WIDE_EXPONENT_SUM_BITS,
+    lostFromMask: registered,
   });
   cut.at('normalize');
 
