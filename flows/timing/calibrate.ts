@@ -31,6 +31,7 @@ const DELAYS = [
   'pathExponent',
   'carryBitNs',
   'chainNs',
+  'chainExitNs',
   'dspNs',
   'bramNs',
   'fanoutNs',
@@ -88,9 +89,10 @@ function fit(
       }, 0) / points.length
     );
   };
-  // Nelder–Mead stalls on a kinked surface: three rounds, each restarted from the best point so far.
-  let best = free.map((d) => Math.log(Math.max(start[d], 0.001)));
-  for (let round = 0; round < 3; round++) best = minimize(error, best, { step: 0.3, iterations: 500 });
+  // Nelder–Mead stalls on a kinked surface: five rounds, each restarted from the best point so far.
+  // A delay new to the model (0 before its first fit) starts from half a nanosecond.
+  let best = free.map((d) => Math.log(Math.max(start[d] === 0 ? 0.5 : start[d], 0.001)));
+  for (let round = 0; round < 5; round++) best = minimize(error, best, { step: 0.3, iterations: 500 });
   return model(best);
 }
 

@@ -22,6 +22,8 @@ export interface DelayModel {
   pathExponent: number;
   carryBitNs: number;
   chainNs: number;
+  /** The hop from a carry chain's sum bits into a comparison's chain (docs/timing.md#ripple). */
+  chainExitNs: number;
   dspNs: number;
   bramNs: number;
   fanoutNs: number;

@@ -17,6 +17,7 @@ const model: DelayModel = {
   pathExponent: 1,
   carryBitNs: 0.1,
   chainNs: 0.5,
+  chainExitNs: 0,
   dspNs: 3,
   bramNs: 2,
   fanoutNs: 0,
@@ -66,6 +67,44 @@ describe('the delay model on small circuits', () => {
     while (level.length > 1) level = level.flatMap((s, i) => (i % 2 === 0 ? [s.or(level[i + 1]!)] : []));
     tree.output('any', level[0]!);
     expect(period(tree.build())).toBeCloseTo(4, 6);
+  });
+
+  it('prices shared logic of a few input bits as one tree over them, as mapping can duplicate it', () => {
+    // Six levels of gates that each read both gates of the level before, all shared (each is also an
+    // output, so none merges into a cone): written so, every level reads its two inputs twice over and
+    // adds half a level. Yet every gate is a function of two bits: one LUT.
+    const m = new ModuleBuilder('reconverging', origin);
+    const x = m.input('x', UInt(2));
+    let [p, q] = [x.bit(0), x.bit(1)];
+    for (let level = 1; level <= 6; level++) {
+      [p, q] = [p.xor(q).named(`p${level}`), p.and(q).named(`q${level}`)];
+      m.output(`p${level}_out`, p);
+      m.output(`q${level}_out`, q);
+    }
+    // 2 leaf bits on 4-input LUTs: half a level, after the registers' 2 ns
+    expect(period(m.build())).toBeCloseTo(2 + 0.5, 6);
+  });
+
+  it("charges a comparison fed by a chain's sum bits for the hop between the chains", () => {
+    const m = new ModuleBuilder('add_compare', origin);
+    const sum = m
+      .input('x', UInt(8))
+      .add(m.input('y', UInt(8)))
+      .named('sum');
+    const z = m.input('z', UInt(9));
+    m.output('big', sum.gt(z));
+    const built = m.build();
+    // The comparison's chain ends 0.7 ns later with the hop than without it.
+    expect(period(built, { ...model, chainExitNs: 0.7 }) - period(built)).toBeCloseTo(0.7, 6);
+    // A second addition is not charged: synthesis merges the two into one adder.
+    const adds = new ModuleBuilder('add_add', origin);
+    const s = adds
+      .input('x', UInt(8))
+      .add(adds.input('y', UInt(8)))
+      .named('sum');
+    adds.output('total', s.add(adds.input('z', UInt(9))));
+    const twice = adds.build();
+    expect(period(twice, { ...model, chainExitNs: 0.7 })).toBeCloseTo(period(twice), 6);
   });
 
   it('gets faster with stage cuts, and finds the slowest stage', () => {

@@ -34,7 +34,21 @@ export interface Compiled {
   endpoint: Int32Array;
   /** The logic's size in bits of operations: routes grow longer in a larger design. */
   size: number;
+  /**
+   * Per LUT vertex with a small support (SUPPORT_BITS): the values its region of LUT logic starts from
+   * (registers, chains, shifters; `supportList` from `supportStart[v]`), and the bits of them one of its
+   * output bits can depend on (`supportBits`, 0 where the support is too large to bound the depth).
+   */
+  supportStart: Int32Array;
+  supportList: Int32Array;
+  supportBits: Float64Array;
 }
+
+/**
+ * Logic of at most this many input bits is priced as one LUT tree over them as well, however it is
+ * written: technology mapping (ABC) duplicates shared logic to shorten such a function's depth.
+ */
+const SUPPORT_BITS = 24;
 
 const OP = {
   const: 0,
@@ -112,6 +126,7 @@ function compile(graph: TimingGraph): Compiled {
   argStart[n] = k;
   for (let i = 0; i < n; i++) if (op[i]! >= OP.lut) size += vertices[i]!.width;
   return {
+    ...supports(vertices, op, argStart, argList),
     graph,
     op,
     argStart,
@@ -124,6 +139,63 @@ function compile(graph: TimingGraph): Compiled {
     endpoint: Int32Array.from(graph.endpoints.map((e) => e.vertex)),
     size,
   };
+}
+
+/**
+ * The support of each LUT region (Compiled.supportList): where a region of LUT logic starts, and how
+ * many bits one output bit can read, bounded two ways: the widths of the distinct values it starts
+ * from, and the bits per operand bit through the region (bitwise logic reads bit i of each operand).
+ */
+function supports(
+  vertices: readonly { width: number }[],
+  op: Uint8Array,
+  argStart: Int32Array,
+  argList: Int32Array,
+): Pick<Compiled, 'supportStart' | 'supportList' | 'supportBits'> {
+  const n = op.length;
+  const inRegion = new Uint8Array(n);
+  const region = (x: number) => op[x] === OP.lut || op[x] === OP.reduce || inRegion[x] === 1;
+  const sets: (number[] | undefined)[] = new Array(n);
+  const perBit = new Float64Array(n);
+  const supportBits = new Float64Array(n);
+  for (let v = 0; v < n; v++) {
+    const kind = op[v]!;
+    const wiring = kind === OP.wire || kind === OP.slice;
+    if (kind !== OP.lut && kind !== OP.reduce && !wiring) continue;
+    let anyRegion = false;
+    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) anyRegion ||= region(argList[k]!);
+    if (wiring && !anyRegion) continue; // wiring of a register or a chain: the region's start
+    inRegion[v] = 1;
+    let set: Set<number> | undefined = new Set();
+    let bits = 0;
+    for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+      const x = argList[k]!;
+      const from = region(x) ? sets[x] : [x];
+      const per = region(x) ? perBit[x]! : 1;
+      if (from === undefined) set = undefined;
+      else if (set !== undefined) for (const y of from) set.add(y);
+      bits =
+        kind === OP.lut
+          ? bits + per
+          : kind === OP.reduce
+            ? bits + per * vertices[x]!.width
+            : Math.max(bits, per);
+    }
+    let total = 0;
+    if (set !== undefined) for (const y of set) total += vertices[y]!.width;
+    perBit[v] = Math.min(bits, set === undefined ? Infinity : total);
+    sets[v] = set !== undefined && total <= 4 * SUPPORT_BITS ? [...set] : undefined;
+    if (kind !== OP.lut && kind !== OP.reduce) continue;
+    supportBits[v] = perBit[v]! <= SUPPORT_BITS && sets[v] !== undefined ? perBit[v]! : 0;
+  }
+  const supportStart = new Int32Array(n + 1);
+  const list: number[] = [];
+  for (let v = 0; v < n; v++) {
+    supportStart[v] = list.length;
+    if (supportBits[v]! > 0) list.push(...sets[v]!);
+  }
+  supportStart[n] = list.length;
+  return { supportStart, supportList: Int32Array.from(list), supportBits };
 }
 
 export function compiledFor(module: Module, model: DelayModel): Compiled {
@@ -147,6 +219,8 @@ export class Arrivals {
   /** Where the latest path into each vertex starts. */
   readonly origin: Int32Array;
   readonly latestArg: Int32Array;
+  /** 1 where the value leaves a carry chain with no logic since: a comparison it feeds pays the hop. */
+  private readonly fromChain: Uint8Array;
   // A LUT cone's leaves as a potential, Σ K^(arrival / lutNs), kept relative to its largest term.
   private readonly coneTop: Float64Array;
   private readonly conePotential: Float64Array;
@@ -170,6 +244,7 @@ export class Arrivals {
     this.late = new Float64Array(n);
     this.origin = new Int32Array(n).fill(-1);
     this.latestArg = new Int32Array(n).fill(-1);
+    this.fromChain = new Uint8Array(n);
     this.coneTop = new Float64Array(n);
     this.conePotential = new Float64Array(n);
     this.coneTopEarly = new Float64Array(n);
@@ -189,6 +264,7 @@ export class Arrivals {
     const { op, argStart, argList, a, b, c, fanout } = this.g;
     const { early, late, origin, latestArg, model } = this;
     const kind = op[v]!;
+    this.fromChain[v] = 0;
     if (kind === OP.const) return;
     if (kind === OP.source || kind === OP.bramSource) {
       early[v] = late[v] = kind === OP.bramSource ? model.bramNs : 0;
@@ -221,6 +297,7 @@ export class Arrivals {
         // Wiring inside a cone carries the cone's leaves on (of its latest part).
         const x = latestArg[v]!;
         const inside = !(at >= 0 && stage![x]! < at);
+        this.fromChain[v] = inside ? this.fromChain[x]! : 0;
         this.coneTop[v] = inside ? this.coneTop[x]! : 0;
         this.conePotential[v] = inside ? this.conePotential[x]! : 1;
         this.coneTopEarly[v] = inside ? this.coneTopEarly[x]! : 0;
@@ -235,17 +312,20 @@ export class Arrivals {
         const lx = registered ? 0 : late[x]!;
         early[v] = ex + (lx - ex) * b[v]!;
         late[v] = ex + (lx - ex) * c[v]!;
+        this.fromChain[v] = registered ? 0 : this.fromChain[x]!;
         break;
       }
       case OP.lut:
-        late[v] = this.cone(v, late, this.coneTop, this.conePotential, 1, at) + wire;
+        late[v] =
+          Math.min(this.cone(v, late, this.coneTop, this.conePotential, 1, at), this.tree(v, at)) + wire;
         early[v] = Math.min(
           late[v]!,
           this.cone(v, early, this.coneTopEarly, this.conePotentialEarly, 1, at) + wire,
         );
         break;
       case OP.reduce:
-        late[v] = early[v] = this.cone(v, late, this.coneTop, this.conePotential, b[v]!, at) + wire;
+        late[v] = early[v] =
+          Math.min(this.cone(v, late, this.coneTop, this.conePotential, b[v]!, at), this.tree(v, at)) + wire;
         this.coneTopEarly[v] = this.coneTop[v]!;
         this.conePotentialEarly[v] = this.conePotential[v]!;
         break;
@@ -254,17 +334,58 @@ export class Arrivals {
         break;
       case OP.carry:
       case OP.compare: {
+        // A comparison read straight from a chain: the sum bits leave through their LUTs and are
+        // routed to the comparison's chain (chainExitNs). Additions in series are not charged so:
+        // synthesis merges them into one multi-operand adder (Yosys alumacc).
+        let late0 = inLate;
+        let early0 = inEarly;
+        if (kind === OP.compare && model.chainExitNs > 0) {
+          late0 = early0 = 0;
+          for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+            const x = argList[k]!;
+            if (at >= 0 && stage![x]! < at) continue;
+            const exit = this.fromChain[x] === 1 ? model.chainExitNs : 0;
+            late0 = Math.max(late0, late[x]! + exit);
+            early0 = Math.max(early0, early[x]! + exit);
+          }
+        }
         const enter = model.chainNs * b[v]!;
         late[v] =
-          Math.max(inLate + enter + model.carryBitNs, inEarly + enter + a[v]! * model.carryBitNs) + wire;
+          Math.max(late0 + enter + model.carryBitNs, early0 + enter + a[v]! * model.carryBitNs) + wire;
         early[v] =
-          kind === OP.compare ? late[v]! : Math.min(late[v]!, inEarly + enter + model.carryBitNs + wire);
+          kind === OP.compare ? late[v]! : Math.min(late[v]!, early0 + enter + model.carryBitNs + wire);
+        this.fromChain[v] = 1;
         break;
       }
       case OP.dsp:
         early[v] = late[v] = inLate + model.dspNs + a[v]! * model.carryBitNs + wire;
         break;
     }
+  }
+
+  /**
+   * A small function's time as one LUT tree over its support, the values its LUT region starts from
+   * (weighted by their arrivals, as in `cone`); Infinity where the support is too large to bound.
+   */
+  private tree(v: number, at: number): number {
+    const { supportStart, supportList, supportBits, graph } = this.g;
+    const bits = supportBits[v]!;
+    if (bits === 0) return Infinity;
+    const { L, lnK, stage, late } = this;
+    const time = (x: number) => (at >= 0 && stage![x]! < at ? 0 : late[x]!);
+    let top = -Infinity;
+    let width = 0;
+    for (let k = supportStart[v]!; k < supportStart[v + 1]!; k++) {
+      const x = supportList[k]!;
+      top = Math.max(top, time(x));
+      width += graph.vertices[x]!.width;
+    }
+    let sum = 0;
+    for (let k = supportStart[v]!; k < supportStart[v + 1]!; k++) {
+      const x = supportList[k]!;
+      sum += ((graph.vertices[x]!.width * bits) / width) * Math.exp(((time(x) - top) / L) * lnK);
+    }
+    return top + (L * Math.log(Math.max(1, sum))) / lnK;
   }
 
   /** A cone's output time over its leaves; `bits`: leaves per operand (a reduction reads every bit). */
