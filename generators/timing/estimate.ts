@@ -36,12 +36,12 @@ export interface Compiled {
   size: number;
   /**
    * Per LUT vertex with a small support (SUPPORT_BITS): the values its region of LUT logic starts from
-   * (registers, chains, shifters; `supportList` from `supportStart[v]`), and the bits of them one of its
-   * output bits can depend on (`supportBits`, 0 where the support is too large to bound the depth).
+   * (registers, chains, shifters; `supportList` from `supportStart[v]`, empty where the support is too
+   * large to bound the depth), each weighted by its share of the bits one output bit can read.
    */
   supportStart: Int32Array;
   supportList: Int32Array;
-  supportBits: Float64Array;
+  supportWeight: Float64Array;
 }
 
 /**
@@ -151,13 +151,14 @@ function supports(
   op: Uint8Array,
   argStart: Int32Array,
   argList: Int32Array,
-): Pick<Compiled, 'supportStart' | 'supportList' | 'supportBits'> {
+): Pick<Compiled, 'supportStart' | 'supportList' | 'supportWeight'> {
   const n = op.length;
   const inRegion = new Uint8Array(n);
   const region = (x: number) => op[x] === OP.lut || op[x] === OP.reduce || inRegion[x] === 1;
   const sets: (number[] | undefined)[] = new Array(n);
   const perBit = new Float64Array(n);
-  const supportBits = new Float64Array(n);
+  const totals = new Float64Array(n);
+  const bounded = new Uint8Array(n);
   for (let v = 0; v < n; v++) {
     const kind = op[v]!;
     const wiring = kind === OP.wire || kind === OP.slice;
@@ -184,18 +185,24 @@ function supports(
     let total = 0;
     if (set !== undefined) for (const y of set) total += vertices[y]!.width;
     perBit[v] = Math.min(bits, set === undefined ? Infinity : total);
+    totals[v] = total;
     sets[v] = set !== undefined && total <= 4 * SUPPORT_BITS ? [...set] : undefined;
     if (kind !== OP.lut && kind !== OP.reduce) continue;
-    supportBits[v] = perBit[v]! <= SUPPORT_BITS && sets[v] !== undefined ? perBit[v]! : 0;
+    bounded[v] = perBit[v]! > 0 && perBit[v]! <= SUPPORT_BITS && sets[v] !== undefined ? 1 : 0;
   }
   const supportStart = new Int32Array(n + 1);
   const list: number[] = [];
+  const weights: number[] = [];
   for (let v = 0; v < n; v++) {
     supportStart[v] = list.length;
-    if (supportBits[v]! > 0) list.push(...sets[v]!);
+    if (bounded[v] === 0) continue;
+    for (const x of sets[v]!) {
+      list.push(x);
+      weights.push((vertices[x]!.width * perBit[v]!) / totals[v]!);
+    }
   }
   supportStart[n] = list.length;
-  return { supportStart, supportList: Int32Array.from(list), supportBits };
+  return { supportStart, supportList: Int32Array.from(list), supportWeight: Float64Array.from(weights) };
 }
 
 export function compiledFor(module: Module, model: DelayModel): Compiled {
@@ -368,22 +375,16 @@ export class Arrivals {
    * (weighted by their arrivals, as in `cone`); Infinity where the support is too large to bound.
    */
   private tree(v: number, at: number): number {
-    const { supportStart, supportList, supportBits, graph } = this.g;
-    const bits = supportBits[v]!;
-    if (bits === 0) return Infinity;
+    const { supportStart, supportList, supportWeight } = this.g;
+    const [start, end] = [supportStart[v]!, supportStart[v + 1]!];
+    if (start === end) return Infinity;
     const { L, lnK, stage, late } = this;
     const time = (x: number) => (at >= 0 && stage![x]! < at ? 0 : late[x]!);
     let top = -Infinity;
-    let width = 0;
-    for (let k = supportStart[v]!; k < supportStart[v + 1]!; k++) {
-      const x = supportList[k]!;
-      top = Math.max(top, time(x));
-      width += graph.vertices[x]!.width;
-    }
+    for (let k = start; k < end; k++) top = Math.max(top, time(supportList[k]!));
     let sum = 0;
-    for (let k = supportStart[v]!; k < supportStart[v + 1]!; k++) {
-      const x = supportList[k]!;
-      sum += ((graph.vertices[x]!.width * bits) / width) * Math.exp(((time(x) - top) / L) * lnK);
+    for (let k = start; k < end; k++) {
+      sum += supportWeight[k]! * Math.exp(((time(supportList[k]!) - top) / L) * lnK);
     }
     return top + (L * Math.log(Math.max(1, sum))) / lnK;
   }
