@@ -35,7 +35,16 @@ describe('fmax and target instead of latency', () => {
     const onEcp5 = parse({ fmax: 100 });
     expect(onEcp5.target).toBeUndefined();
     expect(onEcp5.latency).toBe(parse({ fmax: 100, target: 'ecp5' }).latency);
-    expect(parse({ fmax: 100, target: 'ice40' }).latency).toBeGreaterThan(onEcp5.latency);
+    // iCE40 HX, ECP5 speed 6, ECP5 speed 8: never fewer stages on the slower device, more at some clocks.
+    const stages = [60, 70, 80, 90, 100, 110, 120].map((fmax) =>
+      (['ice40', 'ecp5', 'ecp5-8'] as const).map((target) => parse({ fmax, target }).latency),
+    );
+    for (const [ice40, ecp5, ecp58] of stages) {
+      expect(ice40).toBeGreaterThanOrEqual(ecp5!);
+      expect(ecp5).toBeGreaterThanOrEqual(ecp58!);
+    }
+    expect(stages.some(([ice40, ecp5]) => ice40! > ecp5!)).toBe(true);
+    expect(stages.some(([, ecp5, ecp58]) => ecp5! > ecp58!)).toBe(true);
   });
 
   it("makes int_mac's auto multiplier booth4 for a request judged on iCE40, and keeps one given", () => {
@@ -119,16 +128,19 @@ describe('fmax and target instead of latency', () => {
     );
   });
 
-  it('takes the most stages of a level estimate, not the fewest whose typical Fmax reaches the request', () => {
-    // Latencies 2 to 4 are one module here: the model sees nothing the later stages shorten.
-    const [slow, level] = [built(0), built(8)];
-    const estimate = estimateFmax(level, 'ecp5').mhz;
-    const fmax = Math.round((estimate * (1 + DELAY_MODELS.ecp5.typicalRatio)) / 2);
-    const choice = chooseLatency(4, 'ecp5', fmax, (latency) => (latency < 2 ? slow : level));
-    expect(choice).toMatchObject({ latency: 4 });
-    // A request the estimate reaches takes the fewest stages that reach it, as before.
-    expect(chooseLatency(4, 'ecp5', estimate, (latency) => (latency < 2 ? slow : level))).toMatchObject({
-      latency: 2,
-    });
+  it('past every estimate, takes the fewest stages whose typical Fmax reaches the request', () => {
+    // Latencies 2 to 4 are one module here, faster than latencies 0 and 1.
+    const [slow, fast] = [built(0), built(8)];
+    const at = (latency: number) => (latency < 2 ? slow : fast);
+    const estimate = estimateFmax(fast, 'ecp5').mhz;
+    const typical = estimate * DELAY_MODELS.ecp5.typicalRatio;
+    // Above the estimate, within the typical figure: latency 2, the first that typically reaches it.
+    expect(chooseLatency(4, 'ecp5', (estimate + typical) / 2, at)).toMatchObject({ latency: 2 });
+    // A request the estimate reaches takes the fewest stages that reach it.
+    expect(chooseLatency(4, 'ecp5', estimate, at)).toMatchObject({ latency: 2 });
+    // Above the typical figure: none, with the best estimate at the fewest stages for the refusal.
+    const refused = chooseLatency(4, 'ecp5', typical * 1.01, at);
+    expect(refused).not.toHaveProperty('latency');
+    expect(refused).toMatchObject({ best: { latency: 2 } });
   });
 });

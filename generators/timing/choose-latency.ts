@@ -189,12 +189,9 @@ function placedByModel(
 
 /**
  * The fewest stages (0 … max) whose module reaches `fmax` on `target` by the estimate. Where none does,
- * the fastest pipeline: the best estimate, with the most stages among equal ones, if its typical Fmax
- * reaches the request (the estimate leans low, and place and route typically gives `typicalRatio`
- * times it, docs/timing.md#choosing-the-latency). Past the estimate the model cannot tell which
- * latency suffices, and stages it prices at nothing (an estimate that stays level) often shorten a
- * path it misjudges: dequant_nvfp4_fp16x16 on ECP5 is estimated at 124.1 MHz from latency 8 to 11,
- * and placed at 96.2, 122.9 and 148.6 MHz at latencies 8, 9 and 10.
+ * the fewest whose typical Fmax reaches it (the estimate leans low, and place and route typically gives
+ * `typicalRatio` times it, docs/timing.md#choosing-the-latency); else none, with the best estimate (at
+ * the fewest stages) for the refusal's message.
  */
 export function chooseLatency(
   max: number,
@@ -212,12 +209,10 @@ export function chooseLatency(
     if (estimate.mhz >= fmax) return { latency, estimate };
     built.push({ latency, estimate });
   }
-  // The best estimate: at the fewest stages for a refusal's message, at the most for the choice.
+  const typical = built.find((b) => typicalMhz(target, b.estimate.mhz) >= fmax);
+  if (typical !== undefined) return typical;
   const top = Math.max(...built.map((b) => b.estimate.mhz));
-  const best = built.find((b) => b.estimate.mhz === top);
-  const fastest = [...built].reverse().find((b) => b.estimate.mhz === top);
-  if (fastest !== undefined && typicalMhz(target, fastest.estimate.mhz) >= fmax) return fastest;
-  return { best };
+  return { best: built.find((b) => b.estimate.mhz === top) };
 }
 
 function tooFast(

@@ -36,10 +36,10 @@ export interface DelayModel {
 
 /** The logic mapping of each target (Yosys synth_ice40, synth_ecp5; LUT6 parts as synth_xilinx maps them). */
 export const MAPPINGS: Record<TimingTarget, Mapping> = {
-  ice40: { lutInputs: 4 },
-  ecp5: { lutInputs: 4, dspMinWidth: 2, dspMaxWidth: 18 },
-  'ecp5-8': { lutInputs: 4, dspMinWidth: 2, dspMaxWidth: 18 },
-  lut6: { lutInputs: 6, dspMinWidth: 2, dspMaxWidth: 18 },
+  ice40: { lutInputs: 4, lutCarryMaxWidth: 2 },
+  ecp5: { lutInputs: 4, dspMinWidth: 2, dspMaxWidth: 18, lutCarryMaxWidth: 4 },
+  'ecp5-8': { lutInputs: 4, dspMinWidth: 2, dspMaxWidth: 18, lutCarryMaxWidth: 4 },
+  lut6: { lutInputs: 6, dspMinWidth: 2, dspMaxWidth: 18, lutCarryMaxWidth: 2 },
 };
 
 /**

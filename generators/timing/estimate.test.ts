@@ -9,7 +9,7 @@ import { estimateFmax } from './estimate.ts';
 const origin = { generator: 'test', params: {} };
 /** Round numbers, so that expected periods can be worked out by hand. */
 const model: DelayModel = {
-  mapping: { lutInputs: 4 },
+  mapping: { lutInputs: 4, lutCarryMaxWidth: 2 },
   registerNs: 2,
   lutNs: 1,
   muxNs: 1,
@@ -51,6 +51,31 @@ describe('the delay model on small circuits', () => {
     // x + y is 33 bits: its low bit at 0.6 ns, its top at 3.8. The 34-bit second chain ends at
     // max(3.8 + 0.5 + 0.1, 0.6 + 0.5 + 3.4) = 4.5 ns: 6.5 with the registers, not 2 + 3.8 + 3.9 = 9.7
     expect(period(m.build())).toBeCloseTo(6.5, 6);
+  });
+
+  it("adds a bit into a sum nothing else reads as that sum's carry-in, not a second chain", () => {
+    const m = new ModuleBuilder('add_carry_in', origin);
+    const sum = m.input('x', UInt(32)).add(m.input('y', UInt(32)));
+    m.output('s', sum.add(m.input('c', UInt(1)).zext(33), { width: 33 }));
+    // One 33-bit chain as in adder(32), and the carry-in's own bit: 5.8 + 0.1 ns, not another 0.5 entry
+    expect(period(m.build())).toBeCloseTo(5.9, 6);
+    // Read elsewhere too, the sum is a chain of its own and the bit enters a second one.
+    const shared = new ModuleBuilder('add_shared', origin);
+    const s = shared.input('x', UInt(32)).add(shared.input('y', UInt(32)));
+    shared.output('sum', s);
+    shared.output('s', s.add(shared.input('c', UInt(1)).zext(33), { width: 33 }));
+    expect(period(shared.build())).toBeGreaterThan(5.9 + 0.4);
+  });
+
+  it('prices an addition too narrow for a carry chain on the target as LUT logic', () => {
+    const narrow = adder(3);
+    // A 4-bit sum: a chain of 0.5 + 4 × 0.1 on a target that maps it so
+    expect(period(narrow)).toBeCloseTo(2 + 0.9, 6);
+    // ECP5's mapping leaves sums of up to 4 bits to LUTs: the top bit reads 8 bits, 1.5 levels
+    const ecp5Like = { ...model, mapping: { ...model.mapping, lutCarryMaxWidth: 4 } };
+    expect(period(narrow, ecp5Like)).toBeCloseTo(2 + 1.5, 6);
+    // A 5-bit sum takes a chain on both.
+    expect(period(adder(4), ecp5Like)).toBeCloseTo(period(adder(4)), 6);
   });
 
   it('prices a chain of single-use gates as one tree of LUTs', () => {

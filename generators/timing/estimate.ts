@@ -356,7 +356,15 @@ export class Arrivals {
             early0 = Math.max(early0, early[x]! + exit);
           }
         }
-        const enter = model.chainNs * b[v]!;
+        // A carry-in merged into its sum's chain (chains 0) enters a chain of its own when a register
+        // comes between them.
+        let enter = model.chainNs * b[v]!;
+        if (b[v] === 0 && at >= 0) {
+          for (let k = argStart[v]!; k < argStart[v + 1]!; k++) {
+            const x = argList[k]!;
+            if (op[x] === OP.carry && stage![x]! < at) enter = model.chainNs;
+          }
+        }
         late[v] =
           Math.max(late0 + enter + model.carryBitNs, early0 + enter + a[v]! * model.carryBitNs) + wire;
         early[v] =

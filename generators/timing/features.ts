@@ -29,6 +29,12 @@ export interface Mapping {
   dspMinWidth?: number;
   /** The widest operand one DSP block takes. */
   dspMaxWidth?: number;
+  /**
+   * Additions and comparisons this wide or narrower are not given a carry chain: Yosys's carry
+   * mapping declines them (arith_map.v: ECP5 up to 4 bits, iCE40 and Xilinx up to 2) and ABC maps
+   * them to LUTs.
+   */
+  lutCarryMaxWidth: number;
 }
 
 /** LUT levels of a function of `inputs` bits on K-input LUTs (fractional: the tree's mean depth). */
@@ -61,10 +67,14 @@ export function mapNode(
     case 'le':
     case 'gt':
     case 'ge':
-      return { op: 'carry', bits: operand, chains: 1, compare: true };
+      return operand <= map.lutCarryMaxWidth
+        ? { op: 'reduce', bits: operand }
+        : { op: 'carry', bits: operand, chains: 1, compare: true };
     case 'add':
     case 'sub':
-      return { op: 'carry', bits: node.type.width, chains: 1, compare: false };
+      return node.type.width <= map.lutCarryMaxWidth
+        ? { op: 'reduce', bits: node.type.width }
+        : { op: 'carry', bits: node.type.width, chains: 1, compare: false };
     case 'shl':
     case 'shr':
     case 'sra': {

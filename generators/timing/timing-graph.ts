@@ -112,11 +112,37 @@ export function timingGraph(top: Module, map: Mapping): TimingGraph {
 
   const outputs = flatten(top, '', new Map());
   for (const [name, v] of outputs) endpoints.push({ vertex: v, name });
-  const graph = vertices.some((v, i) => v.args.some((a) => a > i))
+  const graph: { vertices: Vertex[]; endpoints: Endpoint[]; topVertex: number[] } = vertices.some((v, i) =>
+    v.args.some((a) => a > i),
+  )
     ? sortTopologically(vertices, endpoints, topVertex)
     : { vertices, endpoints, topVertex };
   countLoads(graph.vertices, graph.endpoints);
+  mergeCarryIns(graph.vertices);
   return graph;
+}
+
+/**
+ * A one-bit value added to a sum that nothing else reads is that sum's carry-in: Yosys (alumacc)
+ * merges the two additions into one chain, so the second enters no chain of its own (`chains: 0`).
+ */
+function mergeCarryIns(vertices: Vertex[]): void {
+  const isAdd = (x: number) => {
+    const m = vertices[x]!.mapped;
+    return m.op === 'carry' && !m.compare && m.chains <= 1;
+  };
+  // One bit, extended or cast any number of times.
+  const oneBit = (x: number): boolean => {
+    const { width, mapped, args } = vertices[x]!;
+    return width === 1 || (mapped.op === 'wire' && args.length === 1 && oneBit(args[0]!));
+  };
+  vertices.forEach((v, i) => {
+    if (!isAdd(i) || v.args.length !== 2) return;
+    const [x, y] = v.args as [number, number];
+    const sum = oneBit(y) ? x : oneBit(x) ? y : -1;
+    if (sum < 0 || !isAdd(sum) || vertices[sum]!.uses !== 1 || vertices[sum]!.width !== v.width) return;
+    vertices[i] = { ...v, mapped: { ...(v.mapped as Mapped & { op: 'carry' }), chains: 0 } };
+  });
 }
 
 /** Renumber a graph whose forward wires point at later vertices, so that every vertex follows its args. */
