@@ -163,7 +163,10 @@ export async function benchFmax(): Promise<void> {
     console.log(
       `\nWith placement model (registers wherever the delay model's arrival times pass the period), on the ` +
         `feed-forward units:\n${table([['unit', 'device', 'asked (MHz)', 'latency chosen (cuts)', 'estimated', 'placed and routed'], ...placedRows.rows])}\n` +
-        `${placedRows.met} of ${placedRows.rows.length} met after place and route; ${placedRows.fewer} took fewer stages than the cut points.`,
+        `${placedRows.met} of ${placedRows.rows.length} met after place and route; ${placedRows.fewer} took fewer stages than the cut points` +
+        (placedRows.refused.length === 0
+          ? '.'
+          : `; ${placedRows.refused.length} refused:\n${placedRows.refused.map((r) => `- ${r}`).join('\n')}`),
     );
   } finally {
     rmSync(workRoot, { recursive: true, force: true });
@@ -176,14 +179,21 @@ export async function benchFmax(): Promise<void> {
  */
 async function placedByModelRows(workRoot: string, engine: SynthEngine) {
   const rows: string[][] = [];
+  const refused: string[] = [];
   let met = 0;
   let fewer = 0;
   for (const [ip, device, mhz] of REQUESTS) {
     let target;
     try {
       target = resolveTarget(ip, { fmax: mhz, target: device, placement: 'model' });
-    } catch {
-      continue; // a unit with state, or an operation slower than the clock
+    } catch (error) {
+      // A unit with state is left out; a refusal (an operation or a whole child slower than the clock)
+      // is a row, with its reason.
+      const why = error instanceof Error ? error.message : String(error);
+      if (/holds state|has memories|pipelined module/.test(why)) continue;
+      refused.push(`${ip} at ${mhz} MHz on ${device}: ${why.replace(/^.*?is not allowed: /, '')}`);
+      rows.push([ip, device, String(mhz), 'refused', '–', '–']);
+      continue;
     }
     let cuts = '–';
     try {
@@ -211,7 +221,7 @@ async function placedByModelRows(workRoot: string, engine: SynthEngine) {
       `${placed.toFixed(1)} ${placed >= mhz ? '✓' : '✗'}`,
     ]);
   }
-  return { rows, met, fewer };
+  return { rows, refused, met, fewer };
 }
 
 function maxLatency(ip: string): number {
