@@ -51,11 +51,11 @@ describe('bitsmith CLI', () => {
 
   it('says when a clock request rests on the typical Fmax rather than the estimate', async () => {
     const out = scratch();
-    // fp_mul bf16 on ECP5: every latency's estimate is below 165 MHz, the typical figure of its last above.
-    const r = await run('gen', 'fp_mul_bf16', '--set', 'fmax=165', '--set', 'target=ecp5', '--out', out);
+    // fp_mul bf16 on ECP5: every latency's estimate is below 160 MHz, the typical figure of some above.
+    const r = await run('gen', 'fp_mul_bf16', '--set', 'fmax=160', '--set', 'target=ecp5', '--out', out);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /no latency's estimate reaches 165 MHz on ecp5; latency \d+ is estimated at [\d.]+ MHz and typically reaches [\d.]+ after place and route/,
+      /no latency's estimate reaches 160 MHz on ecp5; latency \d+ is estimated at [\d.]+ MHz and typically reaches [\d.]+ after place and route/,
     );
     const quiet = await run('gen', 'fp_mul_bf16', '--set', 'fmax=100', '--set', 'target=ecp5', '--out', out);
     expect(quiet.stderr).not.toMatch(/typically/);

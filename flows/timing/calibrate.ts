@@ -4,10 +4,12 @@
 // (flows/timing/measured.json: `--collect` copies them from ip/baselines.json, and the Fmax sweep adds
 // units at other latencies). For each device the script searches the model's delays (Nelder–Mead, in
 // log space so that they stay positive) for the smallest mean absolute log error, prints each unit's
-// estimate against its measurement, and writes generators/timing/calibrated.ts.
+// estimate against its measurement, and writes generators/timing/calibrated.ts. `--device ecp5-8`
+// (a comma-separated list) fits only those devices; the others keep the delays they have.
 import { fileURLToPath } from 'node:url';
 import { writeFormatted } from './write-formatted.ts';
 import { projectPath } from '../../generators/emit/paths.ts';
+import { CALIBRATED } from '../../generators/timing/calibrated.ts';
 import { DELAY_MODELS, MAPPINGS, type DelayModel } from '../../generators/timing/delay-model.ts';
 import { estimateFmax } from '../../generators/timing/estimate.ts';
 import { timingGraph } from '../../generators/timing/timing-graph.ts';
@@ -107,16 +109,23 @@ async function main(): Promise<void> {
     await saveMeasurements(collectFromBaselines());
   }
   const measurements = readMeasurements();
-  const fitted: Record<string, Record<string, number>> = {};
+  const at = process.argv.indexOf('--device');
+  const only = at < 0 ? undefined : (process.argv[at + 1] ?? '').split(',');
+  for (const d of only ?? []) {
+    if (!(CALIBRATED_DEVICES as readonly string[]).includes(d))
+      throw new Error(`--device '${d}' is not allowed: use ${CALIBRATED_DEVICES.join(', ')}`);
+  }
+  const fitted: Record<string, Record<string, number>> = structuredClone(CALIBRATED);
   for (const device of ['ecp5', 'ecp5-8', 'ice40'] as const) {
+    if (only !== undefined && !only.includes(device)) continue;
     const points = measurements
       .filter((m) => m.device === device)
       .map((m) => ({ ...m, module: buildMeasuredUnit(m) }));
     const uses = (op: string) => points.some((p) => usesOp(p.module, device, op));
     const fixed: Partial<Record<Delay, number>> = {};
     // ECP5 speed 6 is fitted first; a device with no unit that uses a block takes its delay.
-    if (!uses('dsp')) fixed.dspNs = fitted.ecp5?.dspNs ?? DELAY_MODELS.ecp5.dspNs;
-    if (!uses('bram')) fixed.bramNs = fitted.ecp5?.bramNs ?? DELAY_MODELS.ecp5.bramNs;
+    if (!uses('dsp')) fixed.dspNs = fitted.ecp5!.dspNs!;
+    if (!uses('bram')) fixed.bramNs = fitted.ecp5!.bramNs!;
     const model = fit(device, points, fixed);
     fitted[device] = Object.fromEntries(DELAYS.map((d) => [d, Number(model[d].toPrecision(4))]));
     // The median of measured over estimated: what units typically reach, above the low-leaning estimate.
