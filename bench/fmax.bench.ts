@@ -13,7 +13,7 @@ import { readBaselines } from '../flows/ippack/baselines.ts';
 import { measureModuleFmax } from '../flows/pnr/fmax.ts';
 import type { SynthEngine } from '../flows/synth/types.ts';
 import { resolveTarget } from '../flows/target.ts';
-import { readMeasurements, saveMeasurements } from '../flows/timing/measurements.ts';
+import { recordMeasurement } from '../flows/timing/measurements.ts';
 
 /** Requests (MHz) per catalog unit and device: below what the unit reached at its catalog latency. */
 const REQUESTS: [ip: string, device: 'ice40' | 'ecp5', mhz: number][] = [
@@ -63,8 +63,7 @@ export async function benchFmax(): Promise<void> {
       if ('fmax' in outcome) {
         const unit = `${ip}@${latency}`;
         const point = { unit, generator: target.generator.name, params: target.params, device, mhz };
-        const kept = readMeasurements('held-out').filter((m) => m.unit !== unit || m.device !== device);
-        saveMeasurements([...kept, point], 'held-out');
+        await recordMeasurement(point, 'held-out');
       }
     }
     return placed.get(key)!;

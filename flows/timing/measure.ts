@@ -12,7 +12,7 @@ import { readBaselines } from '../ippack/baselines.ts';
 import { measureModuleFmax } from '../pnr/fmax.ts';
 import { resolveTarget } from '../target.ts';
 import { DELAY_MODELS } from '../../generators/timing/delay-model.ts';
-import { CALIBRATED_DEVICES, readMeasurements, saveMeasurements, type Measurement } from './measurements.ts';
+import { CALIBRATED_DEVICES, recordMeasurement, type Measurement } from './measurements.ts';
 
 function has(flag: string): boolean {
   return process.argv.includes(flag);
@@ -61,10 +61,7 @@ async function main(): Promise<void> {
         device,
         mhz: outcome.fmax.mhz,
       };
-      await saveMeasurements([
-        ...readMeasurements().filter((m) => m.unit !== unit || m.device !== device),
-        point,
-      ]);
+      await recordMeasurement(point);
       console.log(`${unit} ${device}: ${outcome.fmax.mhz} MHz (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { projectPath } from '../../generators/emit/paths.ts';
 import type { Module } from '../../generators/hdl/ir.ts';
 import { generatorByName } from '../../generators/registry.ts';
+import { withPackageLock } from '../lock.ts';
 import { writeFormatted } from './write-formatted.ts';
 
 /** The devices the delay model is calibrated on (nextpnr places the units there). */
@@ -39,6 +40,19 @@ export async function saveMeasurements(
 ): Promise<void> {
   const sorted = [...list].sort((a, b) => a.unit.localeCompare(b.unit) || a.device.localeCompare(b.device));
   await writeFormatted(pathOf(set), JSON.stringify(sorted));
+}
+
+/**
+ * Add one measurement, replacing the unit's earlier figure on its device, under a lock on the file: runs
+ * of measure.ts side by side lose nothing to each other's writes.
+ */
+export async function recordMeasurement(point: Measurement, set: MeasurementSet = 'measured'): Promise<void> {
+  await withPackageLock(pathOf(set), () =>
+    saveMeasurements(
+      [...readMeasurements(set).filter((m) => m.unit !== point.unit || m.device !== point.device), point],
+      set,
+    ),
+  );
 }
 
 const built = new Map<string, Module>();
