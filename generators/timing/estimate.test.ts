@@ -25,13 +25,17 @@ const model: DelayModel = {
 };
 const period = (m: Module, delays: DelayModel = model) => estimateFmax(m, 'ecp5', delays).periodNs;
 
+/** Inputs `x` and `y` of `width` bits, and their sum. */
+const inputSum = (m: ModuleBuilder, width: number, name = 'sum') =>
+  m
+    .input('x', UInt(width))
+    .add(m.input('y', UInt(width)))
+    .named(name);
+
 /** `x + y` on `width` bits, with `cuts` stage cuts after it. */
 function adder(width: number, cuts = 0): Module {
   const m = new ModuleBuilder(`add${width}_${cuts}`, origin);
-  const sum = m
-    .input('x', UInt(width))
-    .add(m.input('y', UInt(width)))
-    .named('sum');
+  const sum = inputSum(m, width);
   for (let i = 0; i < cuts; i++) m.stage();
   m.output('s', sum);
   return m.build();
@@ -55,13 +59,13 @@ describe('the delay model on small circuits', () => {
 
   it("adds a bit into a sum nothing else reads as that sum's carry-in, not a second chain", () => {
     const m = new ModuleBuilder('add_carry_in', origin);
-    const sum = m.input('x', UInt(32)).add(m.input('y', UInt(32)));
+    const sum = inputSum(m, 32);
     m.output('s', sum.add(m.input('c', UInt(1)).zext(33), { width: 33 }));
     // One 33-bit chain as in adder(32), and the carry-in's own bit: 5.8 + 0.1 ns, not another 0.5 entry
     expect(period(m.build())).toBeCloseTo(5.9, 6);
     // Read elsewhere too, the sum is a chain of its own and the bit enters a second one.
     const shared = new ModuleBuilder('add_shared', origin);
-    const s = shared.input('x', UInt(32)).add(shared.input('y', UInt(32)));
+    const s = inputSum(shared, 32);
     shared.output('sum', s);
     shared.output('s', s.add(shared.input('c', UInt(1)).zext(33), { width: 33 }));
     expect(period(shared.build())).toBeGreaterThan(5.9 + 0.4);
@@ -112,10 +116,7 @@ describe('the delay model on small circuits', () => {
 
   it("charges a comparison fed by a chain's sum bits for the hop between the chains", () => {
     const m = new ModuleBuilder('add_compare', origin);
-    const sum = m
-      .input('x', UInt(8))
-      .add(m.input('y', UInt(8)))
-      .named('sum');
+    const sum = inputSum(m, 8);
     const z = m.input('z', UInt(9));
     m.output('big', sum.gt(z));
     const built = m.build();
@@ -123,10 +124,7 @@ describe('the delay model on small circuits', () => {
     expect(period(built, { ...model, chainExitNs: 0.7 }) - period(built)).toBeCloseTo(0.7, 6);
     // A second addition is not charged: synthesis merges the two into one adder.
     const adds = new ModuleBuilder('add_add', origin);
-    const s = adds
-      .input('x', UInt(8))
-      .add(adds.input('y', UInt(8)))
-      .named('sum');
+    const s = inputSum(adds, 8);
     adds.output('total', s.add(adds.input('z', UInt(9))));
     const twice = adds.build();
     expect(period(twice, { ...model, chainExitNs: 0.7 })).toBeCloseTo(period(twice), 6);
@@ -134,10 +132,7 @@ describe('the delay model on small circuits', () => {
 
   it('gets faster with stage cuts, and finds the slowest stage', () => {
     const m = new ModuleBuilder('two_stages', origin);
-    const wide = m
-      .input('x', UInt(48))
-      .add(m.input('y', UInt(48)))
-      .named('wide');
+    const wide = inputSum(m, 48, 'wide');
     m.stage();
     m.output(
       's',
