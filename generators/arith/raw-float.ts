@@ -44,4 +44,10 @@ export interface NormalizedFloat extends Omit<RawFloat, 'maxLeadingZeros'> {
    * that exp plus the format's bias is the exponent field before rounding, whatever the value.
    */
   alignedEmin?: number;
+  /**
+   * With alignedEmin: a subnormal's exp is not emin − 1 but any value (its low bits still count
+   * toward the field's). roundPack sets its field after rounding: 0, or 1 where the rounding carried
+   * out of the mantissa (tabledProduct's results, which then need no mux before the rounding).
+   */
+  subnormalExpUnset?: boolean;
 }

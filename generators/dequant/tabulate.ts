@@ -43,8 +43,8 @@ export function tabulate(indexBits: number, build: (index: Signal) => Record<str
  * The table as a combinational module `name` (input `index`, one output per column), for instantiating
  * once per lane: the simulators and the HLS compiler then handle one small function, not one per lane.
  */
-export function romModule(rom: Rom, name: string): Module {
-  const b = new ModuleBuilder(name, { generator: 'dequant', params: { rom: name } });
+export function romModule(rom: Rom, name: string, generator = 'dequant'): Module {
+  const b = new ModuleBuilder(name, { generator, params: { rom: name } });
   const index = b.input('index', UInt(rom.indexBits));
   for (const c of rom.columns) b.output(c.name, romTree(index, c.values, c.width));
   return b.build();

@@ -70,17 +70,21 @@ describe('fp_mul in the IR evaluator', () => {
   for (const rounding of ROUNDING_MODES) {
     for (const tininess of ['after', 'before']) {
       for (const outputSubnormals of ['keep', 'flush']) {
-        it(`e3m2fn, every pair: ${rounding}, tininess ${tininess}, subnormals ${outputSubnormals}`, () => {
-          const params = {
-            aFormat: 'e3m2fn',
-            bFormat: 'e3m2fn',
-            outFormat: 'e3m2fn',
-            rounding,
-            tininess,
-            outputSubnormals,
-          };
-          expect(mismatches(params, pairs)).toEqual([]);
-        });
+        // Auto takes the table with subnormal results kept, the datapath with them flushed.
+        for (const architecture of outputSubnormals === 'keep' ? ['auto', 'datapath'] : ['auto']) {
+          it(`e3m2fn, every pair: ${rounding}, tininess ${tininess}, subnormals ${outputSubnormals}, ${architecture}`, () => {
+            const params = {
+              aFormat: 'e3m2fn',
+              bFormat: 'e3m2fn',
+              outFormat: 'e3m2fn',
+              rounding,
+              tininess,
+              outputSubnormals,
+              architecture,
+            };
+            expect(mismatches(params, pairs)).toEqual([]);
+          });
+        }
       }
     }
   }
@@ -173,6 +177,42 @@ describe('fp_mul in the IR evaluator', () => {
     ],
     ['e4m3fn with Booth rows, every pair', { multiplier: 'booth4' }, allPairs('e4m3fn', 'e4m3fn')],
     [
+      'e4m3fn by the datapath, every pair, tininess after (one exact bit below the guard for the flag)',
+      { architecture: 'datapath' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    ...[1, 2, 3, 4, 5].map((latency): [string, Params, [number, number][]] => [
+      `e4m3fn by table at latency ${latency}, every pair`,
+      { architecture: 'table', latency, rounding: latency % 2 === 0 ? 'rup' : 'rne' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ]),
+    [
+      'e2m1fn × e3m4 → e3m4 by table (one fraction bit against four), every pair, rounding down',
+      { aFormat: 'e2m1fn', bFormat: 'e3m4', outFormat: 'e3m4', rounding: 'rdown' },
+      allPairs('e2m1fn', 'e3m4'),
+    ],
+    [
+      'e4m3fn × e5m2 → e4m3b11fnuz by table (biases 7, 15 and 11), every pair, tininess before',
+      { bFormat: 'e5m2', outFormat: 'e4m3b11fnuz', architecture: 'table', tininess: 'before' },
+      allPairs('e4m3fn', 'e5m2'),
+    ],
+    [
+      // Two subnormals make a normal e4m3fn: their leading-zero counts add (an OR would not do).
+      'e2m3fn × e2m3fn → e4m3fn by table, every pair (both operands subnormal, a normal product)',
+      { aFormat: 'e2m3fn', bFormat: 'e2m3fn', outFormat: 'e4m3fn' },
+      allPairs('e2m3fn', 'e2m3fn'),
+    ],
+    [
+      'e4m3fn → fp16 by table (an exact product, subnormal results of fp16), every pair',
+      { outFormat: 'fp16', architecture: 'table' },
+      allPairs('e4m3fn', 'e4m3fn'),
+    ],
+    [
+      'e5m2 → bf16 by table, every pair, rounding toward zero',
+      { aFormat: 'e5m2', bFormat: 'e5m2', outFormat: 'bf16', architecture: 'table', rounding: 'rtz' },
+      allPairs('e5m2', 'e5m2'),
+    ],
+    [
       'e4m3fn with Verilog * instead of shifts and adds, every pair',
       { multiplier: 'behavioural' },
       allPairs('e4m3fn', 'e4m3fn'),
@@ -241,15 +281,55 @@ describe('fp_mul fp32 with the product in a tree of LUT adders', () => {
   });
 });
 
+describe('fp_mul architecture', () => {
+  const name = (params: Params) => resolveTarget('fp_mul', params).module.name;
+
+  it('takes the table for a combinational FP8 product that needs rounding, the datapath otherwise', () => {
+    const table = (params: Params) =>
+      emitVerilog(resolveTarget('fp_mul', params).module).some((f) => f.fileName.endsWith('_table.v'));
+    expect(table({ latency: 0 })).toBe(true);
+    expect(table({ latency: 0, aFormat: 'e2m1fn', bFormat: 'e2m3fn', outFormat: 'e2m3fn' })).toBe(true);
+    expect(table({ latency: 1 })).toBe(false);
+    expect(table({ latency: 0, outFormat: 'fp16' })).toBe(false);
+    expect(table({ latency: 0, outputSubnormals: 'flush' })).toBe(false);
+    expect(table({ latency: 0, multiplier: 'booth4' })).toBe(false);
+    expect(table({ latency: 0, aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16' })).toBe(false);
+    expect(table({ latency: 3, architecture: 'table' })).toBe(true);
+  });
+
+  it('names the datapath where auto would take the table, and nothing else', () => {
+    expect(name({ latency: 0 })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_l0');
+    expect(name({ latency: 0, architecture: 'table' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_l0');
+    expect(name({ latency: 0, architecture: 'datapath' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_datapath_l0');
+    expect(name({ latency: 3, architecture: 'datapath' })).toBe('fp_mul_e4m3fn_e4m3fn_e4m3fn_l3');
+  });
+
+  it('says why the table does not apply', () => {
+    const bf16 = { aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16' };
+    expect(() => resolveTarget('fp_mul', { ...bf16, architecture: 'table' })).toThrow(
+      /architecture=table does not apply: bf16 and bf16 have 7 \+ 7 mantissa bits \(at most 6 together\)/,
+    );
+    expect(() => resolveTarget('fp_mul', { architecture: 'table', outputSubnormals: 'flush' })).toThrow(
+      /architecture=table does not apply: subnormal results are flushed/,
+    );
+    expect(() => resolveTarget('fp_mul', { architecture: 'table', multiplier: 'booth4' })).toThrow(
+      /architecture=table does not apply: a multiplier \(booth4\) is asked for/,
+    );
+    expect(() => resolveTarget('fp_mul', { architecture: 'table', latency: 6 })).toThrow(
+      /e4m3fn × e4m3fn multiplier by table has 5 stage cuts \(latency 0 to 5\), not 6/,
+    );
+  });
+});
+
 describe('fp_mul area', () => {
-  it('e4m3fn with subnormals stays within 1.5× a 56-LUT flush-to-zero design on xc7 (no DSP)', async () => {
+  it('e4m3fn with subnormals, by table: at most 64 LUTs on xc7 (no DSP)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bitsmith-fp-mul-'));
     const area = await synthTarget(resolveTarget('fp_mul', {}), {
       outDir: out,
       target: 'xc7-nodsp',
       engine: 'native',
     });
-    expect(area.luts).toBeLessThanOrEqual(84);
+    expect(area.luts).toBeLessThanOrEqual(64);
   });
 
   it('e4m3fn flushed in and out, the mantissa rounded before the exponent: at most 40 LUTs on xc7 (no DSP)', async () => {
