@@ -295,6 +295,8 @@ describe('fp_mul architecture', () => {
     expect(table({ latency: 0, multiplier: 'booth4' })).toBe(false);
     expect(table({ latency: 0, aFormat: 'bf16', bFormat: 'bf16', outFormat: 'bf16' })).toBe(false);
     expect(table({ latency: 3, architecture: 'table' })).toBe(true);
+    // Registers placed by the delay model go into the unit built at latency 0: the datapath's.
+    expect(table({ fmax: 130, target: 'ice40', placement: 'model' })).toBe(false);
   });
 
   it('names the datapath where auto would take the table, and nothing else', () => {

@@ -74,6 +74,8 @@ type ArchitectureParams = RoundingParams & {
   architecture: Architecture;
   multiplier?: string;
   latency: number;
+  /** Registers placed by the delay model go into the unit built at latency 0: not a combinational one. */
+  placement?: string;
 };
 
 function cutOrder(p: ArchitectureParams): readonly Cut[] {
@@ -84,7 +86,8 @@ function cutOrder(p: ArchitectureParams): readonly Cut[] {
 /**
  * The table architecture where it applies and pays (docs/fp_mul.md#table-product): fractions of 6
  * bits or fewer together, a product that needs rounding, subnormal results kept (flushed ones have
- * roundFlushedProduct), no multiplier asked for, and a combinational unit.
+ * roundFlushedProduct), no multiplier asked for, and a combinational unit (not one built at latency 0
+ * for the delay model to place registers in).
  * - Into a wider mantissa its columns are as many as the product's bits and the datapath is smaller
  *   (E4M3 into FP16 on xc7 without DSPs: 135 against 93 LUTs).
  * - Pipelined, the datapath's cuts balance better: E4M3 with flags at latency 3 places at 122 against
@@ -97,9 +100,10 @@ function resolveArchitecture(p: ArchitectureParams): 'table' | 'datapath' {
   const fits =
     fitsTable(fa, fb) &&
     floatFormat(p.outFormat).mantBits < fa.mantBits + fb.mantBits + 1 &&
-    resolvedOutputPolicy(p).subnormals === 'keep' &&
+    p.outputSubnormals === 'keep' &&
     p.multiplier === undefined &&
-    p.latency === 0;
+    p.latency === 0 &&
+    p.placement !== 'model';
   return fits ? 'table' : 'datapath';
 }
 
@@ -164,7 +168,7 @@ export const fpMul = defineGenerator({
       const [fa, fb] = [floatFormat(p.aFormat), floatFormat(p.bFormat)];
       const why = !fitsTable(fa, fb)
         ? `${p.aFormat} and ${p.bFormat} have ${fa.mantBits} + ${fb.mantBits} mantissa bits (at most 6 together)`
-        : resolvedOutputPolicy(p).subnormals !== 'keep'
+        : p.outputSubnormals !== 'keep'
           ? 'subnormal results are flushed (outputSubnormals=keep)'
           : p.multiplier !== undefined
             ? `a multiplier (${p.multiplier}) is asked for`
