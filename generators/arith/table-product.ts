@@ -2,7 +2,7 @@ import { floatLayout, type FloatFormat } from '../formats/index.ts';
 import { HdlError } from '../hdl/errors.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
-import { lookup, romModule, tabulate } from '../dequant/tabulate.ts';
+import { lookup, romModule, tabulate } from '../hdl/tabulate.ts';
 import { atMostConstant } from './compare-constant.ts';
 import { exactProduct } from './product.ts';
 import type { NormalizedFloat } from './raw-float.ts';

@@ -18,7 +18,7 @@ import { ModuleBuilder as Builder } from '../hdl/module.ts';
 import { cat, mux, select, type Signal } from '../hdl/signal.ts';
 import { SInt, UInt } from '../hdl/types.ts';
 import type { DecodedValue } from './element-decode.ts';
-import { lookup, romModule, tabulate, TABULATE_MAX_BITS, type Rom } from './tabulate.ts';
+import { lookup, romModule, tabulate, TABULATE_MAX_BITS, type Rom } from '../hdl/tabulate.ts';
 import { laneGroupSize } from './lane-slots.ts';
 import { laneStage, type Fields } from './stage-modules.ts';
 
@@ -214,8 +214,8 @@ export function sharedExponentLanes(
 ): Signal[] {
   const layout = floatLayout(out);
   const cases = caseCodes(out);
-  const elementTable = romModule(elementRom(plan, bits), `${m.name}_elem_rom`);
-  const outcomeTable = romModule(outcomeRom(plan, out, policy), `${m.name}_out_rom`);
+  const elementTable = romModule(elementRom(plan, bits), `${m.name}_elem_rom`, 'dequant');
+  const outcomeTable = romModule(outcomeRom(plan, out, policy), `${m.name}_out_rom`, 'dequant');
 
   // Per word: each exponent's field and case, from the scale code X alone. The field is
   // F = X − offset + t + bias: one addition of a constant (only its low E bits are kept), beside

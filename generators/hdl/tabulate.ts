@@ -4,11 +4,11 @@
 // cannot see through (adders and comparators of a few bits become carry chains) turns into one LUT
 // level per output bit. The table holds what the hardware computes, never a golden-model result.
 
-import { Evaluator } from '../hdl/evaluate.ts';
-import type { Module } from '../hdl/ir.ts';
-import { ModuleBuilder } from '../hdl/module.ts';
-import { mux, type Signal } from '../hdl/signal.ts';
-import { UInt } from '../hdl/types.ts';
+import { Evaluator } from './evaluate.ts';
+import type { Module } from './ir.ts';
+import { ModuleBuilder } from './module.ts';
+import { mux, type Signal } from './signal.ts';
+import { UInt } from './types.ts';
 
 /** At most this many index bits (a 256-entry table). */
 export const TABULATE_MAX_BITS = 8;
@@ -40,10 +40,11 @@ export function tabulate(indexBits: number, build: (index: Signal) => Record<str
 }
 
 /**
- * The table as a combinational module `name` (input `index`, one output per column), for instantiating
- * once per lane: the simulators and the HLS compiler then handle one small function, not one per lane.
+ * The table as a combinational module `name` (input `index`, one output per column) of `generator`'s
+ * unit, for instantiating once per lane: the simulators and the HLS compiler then handle one small
+ * function, not one per lane.
  */
-export function romModule(rom: Rom, name: string, generator = 'dequant'): Module {
+export function romModule(rom: Rom, name: string, generator: string): Module {
   const b = new ModuleBuilder(name, { generator, params: { rom: name } });
   const index = b.input('index', UInt(rom.indexBits));
   for (const c of rom.columns) b.output(c.name, romTree(index, c.values, c.width));
