@@ -97,14 +97,21 @@ function cutOrder(p: ArchitectureParams): readonly Cut[] {
 function resolveArchitecture(p: ArchitectureParams): 'table' | 'datapath' {
   if (p.architecture !== 'auto') return p.architecture;
   const [fa, fb] = [floatFormat(p.aFormat), floatFormat(p.bFormat)];
-  const fits =
-    fitsTable(fa, fb) &&
+  const pays =
     floatFormat(p.outFormat).mantBits < fa.mantBits + fb.mantBits + 1 &&
-    p.outputSubnormals === 'keep' &&
-    p.multiplier === undefined &&
     p.latency === 0 &&
     p.placement !== 'model';
-  return fits ? 'table' : 'datapath';
+  return pays && whyNoTable(p) === undefined ? 'table' : 'datapath';
+}
+
+/** Why the table architecture cannot be built for these parameters, or undefined when it can. */
+function whyNoTable(p: ArchitectureParams): string | undefined {
+  const [fa, fb] = [floatFormat(p.aFormat), floatFormat(p.bFormat)];
+  if (!fitsTable(fa, fb))
+    return `${p.aFormat} and ${p.bFormat} have ${fa.mantBits} + ${fb.mantBits} mantissa bits (at most 6 together)`;
+  if (p.outputSubnormals !== 'keep') return 'subnormal results are flushed (it needs outputSubnormals=keep)';
+  if (p.multiplier !== undefined) return `a multiplier (${p.multiplier}) is asked for`;
+  return undefined;
 }
 
 export type FpMulParams = GeneratorParams<typeof fpMul>;
@@ -165,14 +172,7 @@ export const fpMul = defineGenerator({
   check(p, ctx) {
     checkOutputPolicy(p, ctx);
     if (p.architecture === 'table') {
-      const [fa, fb] = [floatFormat(p.aFormat), floatFormat(p.bFormat)];
-      const why = !fitsTable(fa, fb)
-        ? `${p.aFormat} and ${p.bFormat} have ${fa.mantBits} + ${fb.mantBits} mantissa bits (at most 6 together)`
-        : p.outputSubnormals !== 'keep'
-          ? 'subnormal results are flushed (outputSubnormals=keep)'
-          : p.multiplier !== undefined
-            ? `a multiplier (${p.multiplier}) is asked for`
-            : undefined;
+      const why = whyNoTable(p);
       if (why !== undefined) {
         ctx.addIssue({
           code: 'custom',
@@ -207,35 +207,25 @@ export const fpMul = defineGenerator({
         : '');
     const m = top.module(stem);
     const cut = pipelineCuts(m, p.latency, cutOrder(p));
+    const flush = p.inputSubnormals === 'flush';
+    const aIn = m.input('a', UInt(floatLayout(fa).bits), `${p.aFormat} code`);
+    const bIn = m.input('b', UInt(floatLayout(fb).bits), `${p.bFormat} code`);
     if (resolveArchitecture(p) === 'table') {
-      const flushIn = p.inputSubnormals === 'flush';
-      const aIn = m.input('a', UInt(floatLayout(fa).bits), `${p.aFormat} code`);
-      const bIn = m.input('b', UInt(floatLayout(fb).bits), `${p.bFormat} code`);
       const product = tabledProduct(
-        unpackFloat(aIn, fa, 'a', flushIn),
-        unpackFloat(bIn, fb, 'b', flushIn),
+        unpackFloat(aIn, fa, 'a', flush),
+        unpackFloat(bIn, fb, 'b', flush),
         { a: fa, b: fb, out: fo },
         'norm',
         {
-          flushed: flushIn,
+          flushed: flush,
           belowGuard: p.flags && policy.tininess === 'after',
           rom: { name: `${stem}_table`, generator: 'fp_mul' },
           cut: (point) => cut.at(point),
         },
       );
-      const rounded = roundPack(
-        product,
-        fo,
-        policy,
-        'out',
-        cut.has('increment') ? (point) => cut.at(point) : undefined,
-        {
-          narrowField: true,
-        },
-      );
-      return finish(rounded);
+      const increment = cut.has('increment') ? (point: 'increment') => cut.at(point) : undefined;
+      return finish(roundPack(product, fo, policy, 'out', increment, { narrowField: true }));
     }
-    const flush = p.inputSubnormals === 'flush';
     // Tiny results flushed, and no cut inside the rounding (latency 0 or 1): roundFlushedProduct.
     const roundsFlushed = policy.subnormals === 'flush' && !ROUNDING_CUTS.some((c) => cut.has(c));
 
@@ -265,16 +255,8 @@ export const fpMul = defineGenerator({
           : undefined;
       return () => normalize(lz);
     };
-    const aRaw = operand(
-      m.input('a', UInt(fa.expBits + fa.mantBits + (fa.signed ? 1 : 0)), `${p.aFormat} code`),
-      fa,
-      'a',
-    );
-    const bRaw = operand(
-      m.input('b', UInt(fb.expBits + fb.mantBits + (fb.signed ? 1 : 0)), `${p.bFormat} code`),
-      fb,
-      'b',
-    );
+    const aRaw = operand(aIn, fa, 'a');
+    const bRaw = operand(bIn, fb, 'b');
     cut.at('lzc');
     const a = aRaw();
     const b = bRaw();
